@@ -1,0 +1,10 @@
+//! The vocabulary and rules of Tự Quản. Pure types and functions: no I/O, no database.
+//!
+//! One module per business area; the web, store and cli crates use the same names.
+
+pub mod error;
+pub mod page;
+pub mod territory;
+pub mod text;
+
+pub use error::{FieldError, FieldErrorKind};
