@@ -1,0 +1,450 @@
+//! Storage of the unit tree.
+
+use std::collections::HashMap;
+
+use tuquan_domain::page::{Cursor, Limit};
+use tuquan_domain::territory::{
+    DivisionRecord, NewResidentialUnit, SearchQuery, SubdivisionScheme, Tier, Unit, UnitKind,
+    TERRITORY_VALID_FROM,
+};
+
+use crate::{now, with_pool, Store, StoreError};
+
+const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind, name, codename, \
+     valid_from, valid_to, sort_key, \
+     (SELECT COUNT(*) FROM units c WHERE c.parent_code = units.code AND c.valid_to IS NULL) \
+     AS child_count";
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    code: String,
+    parent_code: Option<String>,
+    province_code: String,
+    path: String,
+    level: i64,
+    kind: String,
+    name: String,
+    codename: Option<String>,
+    valid_from: String,
+    valid_to: Option<String>,
+    sort_key: Vec<u8>,
+    child_count: i64,
+}
+
+/// A unit with what lists need beside it.
+#[derive(Debug, Clone)]
+pub struct UnitListItem {
+    pub unit: Unit,
+    pub child_count: i64,
+    sort_key: Vec<u8>,
+}
+
+impl UnitListItem {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            sort_key: self.sort_key.clone(),
+            code: self.unit.code.clone(),
+        }
+    }
+}
+
+impl TryFrom<UnitRow> for UnitListItem {
+    type Error = StoreError;
+
+    fn try_from(r: UnitRow) -> Result<Self, StoreError> {
+        let kind = UnitKind::parse(&r.kind).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("unknown unit kind {:?}", r.kind).into(),
+            ))
+        })?;
+        Ok(Self {
+            unit: Unit {
+                code: r.code,
+                parent_code: r.parent_code,
+                province_code: r.province_code,
+                path: r.path,
+                level: r.level,
+                kind,
+                name: r.name,
+                codename: r.codename,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+            },
+            child_count: r.child_count,
+            sort_key: r.sort_key,
+        })
+    }
+}
+
+/// One page of units in Vietnamese order, with the cursor of the next page if any.
+#[derive(Debug, Clone)]
+pub struct UnitPage {
+    pub items: Vec<UnitListItem>,
+    pub next: Option<Cursor>,
+}
+
+/// Which units to list.
+#[derive(Debug, Clone)]
+pub enum UnitFilter<'a> {
+    /// The provinces.
+    Provinces,
+    /// The current children of a unit.
+    ChildrenOf(&'a str),
+    /// Units whose folded name matches, optionally only inside one unit's subtree.
+    Search {
+        query: &'a SearchQuery,
+        within: Option<&'a Unit>,
+    },
+}
+
+/// What `import_divisions` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl ImportReport {
+    pub fn changed_nothing(&self) -> bool {
+        self.inserted == 0 && self.updated == 0
+    }
+}
+
+fn into_page(rows: Vec<UnitRow>, limit: Limit) -> Result<UnitPage, StoreError> {
+    let limit = limit.get() as usize;
+    let mut items = rows
+        .into_iter()
+        .map(UnitListItem::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(UnitListItem::cursor)
+    } else {
+        None
+    };
+    Ok(UnitPage { items, next })
+}
+
+/// The half-open range of paths strictly below `path`: `path/` ≤ p < `path0` (`'0'` follows `'/'`).
+fn subtree_range(path: &str) -> (String, String) {
+    (format!("{path}/"), format!("{path}0"))
+}
+
+impl Store {
+    /// Lists units in Vietnamese collation order, one page at a time.
+    pub async fn list_units(
+        &self,
+        filter: &UnitFilter<'_>,
+        after: Option<&Cursor>,
+        limit: Limit,
+    ) -> Result<UnitPage, StoreError> {
+        let (after_key, after_code) = match after {
+            Some(c) => (Some(c.sort_key.clone()), c.code.clone()),
+            None => (None, String::new()),
+        };
+        let fetch = i64::from(limit.get()) + 1;
+        // The WHERE clause is picked from fixed texts; user input only ever travels as binds.
+        let (condition, a, b, c) = match filter {
+            UnitFilter::Provinces => ("level = 1 AND $1 = $2 AND $3 = $3", "", "", String::new()),
+            UnitFilter::ChildrenOf(code) => (
+                "parent_code = $1 AND $2 = $2 AND $3 = $3",
+                *code,
+                "",
+                String::new(),
+            ),
+            UnitFilter::Search { query, within } => {
+                let (lo, hi) = match within {
+                    Some(u) => subtree_range(&u.path),
+                    None => (String::new(), "~".to_owned()),
+                };
+                let sql = "name_folded LIKE $1 ESCAPE '\\' AND path >= $2 AND path < $3";
+                return self
+                    .query_unit_page(
+                        sql,
+                        (&query.like_pattern, &lo, &hi),
+                        after_key,
+                        after_code,
+                        fetch,
+                        limit,
+                    )
+                    .await;
+            }
+        };
+        self.query_unit_page(condition, (a, b, &c), after_key, after_code, fetch, limit)
+            .await
+    }
+
+    async fn query_unit_page(
+        &self,
+        condition: &str,
+        binds: (&str, &str, &str),
+        after_key: Option<Vec<u8>>,
+        after_code: String,
+        fetch: i64,
+        limit: Limit,
+    ) -> Result<UnitPage, StoreError> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units WHERE {condition} AND valid_to IS NULL \
+             AND ($4 IS NULL OR sort_key > $4 OR (sort_key = $4 AND code > $5)) \
+             ORDER BY sort_key, code LIMIT $6"
+        );
+        let rows: Vec<UnitRow> = with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(binds.0)
+                .bind(binds.1)
+                .bind(binds.2)
+                .bind(after_key)
+                .bind(after_code)
+                .bind(fetch)
+                .fetch_all(p)
+                .await?
+        });
+        into_page(rows, limit)
+    }
+
+    /// One unit by code, current or historical.
+    pub async fn unit(&self, code: &str) -> Result<UnitListItem, StoreError> {
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = $1");
+        let row: Option<UnitRow> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(code).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// The ancestors of a unit, from its province down to its parent.
+    pub async fn ancestors(&self, unit: &Unit) -> Result<Vec<Unit>, StoreError> {
+        let sql = format!(
+            "WITH RECURSIVE up(code) AS ( \
+               SELECT parent_code FROM units WHERE code = $1 AND parent_code IS NOT NULL \
+               UNION ALL \
+               SELECT u.parent_code FROM units u JOIN up ON u.code = up.code \
+               WHERE u.parent_code IS NOT NULL) \
+             SELECT {UNIT_COLUMNS} FROM units WHERE code IN (SELECT code FROM up) ORDER BY level"
+        );
+        let rows: Vec<UnitRow> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(&unit.code).fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|r| UnitListItem::try_from(r).map(|i| i.unit))
+            .collect()
+    }
+
+    /// Units this one replaced (`predecessors`) and units that replaced it (`successors`).
+    pub async fn unit_links(&self, code: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        let rows: Vec<(String, String)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT predecessor_code, successor_code FROM unit_links \
+                 WHERE predecessor_code = $1 OR successor_code = $1 \
+                 ORDER BY predecessor_code, successor_code",
+            )
+            .bind(code)
+            .fetch_all(p)
+            .await?
+        });
+        let mut pred = Vec::new();
+        let mut succ = Vec::new();
+        for (p, s) in rows {
+            if s == code {
+                pred.push(p);
+            } else {
+                succ.push(s);
+            }
+        }
+        Ok((pred, succ))
+    }
+
+    /// How many provinces are stored; zero means the territory has never been loaded.
+    pub async fn province_count(&self) -> Result<i64, StoreError> {
+        let n: i64 = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE level = 1")
+                .fetch_one(p)
+                .await?
+        });
+        Ok(n)
+    }
+
+    /// Loads provinces and communes, inserting what is new and updating what changed, in one
+    /// transaction: a failure leaves the store as it was.
+    pub async fn import_divisions(
+        &self,
+        records: &[DivisionRecord],
+    ) -> Result<ImportReport, StoreError> {
+        type Existing = (String, Option<String>, String, String, Option<String>);
+        let existing: Vec<Existing> = with_pool!(self, p => {
+            sqlx::query_as("SELECT code, parent_code, kind, name, codename FROM units WHERE level <= 2")
+                .fetch_all(p)
+                .await?
+        });
+        let existing: HashMap<String, Existing> =
+            existing.into_iter().map(|e| (e.0.clone(), e)).collect();
+        let mut report = ImportReport::default();
+        let mut inserts = Vec::new();
+        let mut updates = Vec::new();
+        for r in records {
+            match existing.get(&r.code) {
+                None => inserts.push(r),
+                Some((_, parent, kind, name, codename))
+                    if parent != &r.parent_code
+                        || kind != r.kind.as_str()
+                        || name != &r.name
+                        || codename.as_deref() != Some(r.codename.as_str()) =>
+                {
+                    updates.push(r)
+                }
+                Some(_) => report.unchanged += 1,
+            }
+        }
+        report.inserted = inserts.len();
+        report.updated = updates.len();
+        if report.changed_nothing() {
+            return Ok(report);
+        }
+        let ts = now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for r in &inserts {
+                sqlx::query(
+                    "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
+                     name_folded, sort_key, codename, valid_from, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+                )
+                .bind(&r.code)
+                .bind(&r.parent_code)
+                .bind(&r.province_code)
+                .bind(&r.path)
+                .bind(r.level)
+                .bind(r.kind.as_str())
+                .bind(&r.name)
+                .bind(&r.name_folded)
+                .bind(&r.sort_key)
+                .bind(&r.codename)
+                .bind(TERRITORY_VALID_FROM)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for r in &updates {
+                sqlx::query(
+                    "UPDATE units SET parent_code = $2, kind = $3, name = $4, name_folded = $5, \
+                     sort_key = $6, codename = $7, updated_at = $8 WHERE code = $1",
+                )
+                .bind(&r.code)
+                .bind(&r.parent_code)
+                .bind(r.kind.as_str())
+                .bind(&r.name)
+                .bind(&r.name_folded)
+                .bind(&r.sort_key)
+                .bind(&r.codename)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(report)
+    }
+
+    /// The subdivision scheme that applies below `unit`'s commune: the commune's own, else its
+    /// province's, else the national default for the commune's kind.
+    pub async fn scheme_for(&self, unit: &Unit) -> Result<SubdivisionScheme, StoreError> {
+        let commune_code = unit.code.split('-').next().unwrap_or(&unit.code).to_owned();
+        let commune = if unit.kind.tier() == Tier::Commune {
+            unit.clone()
+        } else {
+            self.unit(&commune_code).await?.unit
+        };
+        let rows: Vec<(String, String)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT scope_code, levels FROM subdivision_schemes \
+                 WHERE scope_code = $1 OR scope_code = $2",
+            )
+            .bind(&commune.code)
+            .bind(&commune.province_code)
+            .fetch_all(p)
+            .await?
+        });
+        let pick = rows
+            .iter()
+            .find(|(scope, _)| *scope == commune.code)
+            .or_else(|| rows.first());
+        match pick {
+            Some((_, levels)) => Ok(SubdivisionScheme::parse(levels)?),
+            None => Ok(SubdivisionScheme::default_for(commune.kind)),
+        }
+    }
+
+    /// Sets the scheme of a province or a commune.
+    pub async fn set_scheme(
+        &self,
+        scope_code: &str,
+        scheme: &SubdivisionScheme,
+    ) -> Result<(), StoreError> {
+        let scope = self.unit(scope_code).await?.unit;
+        if scope.kind.tier() == Tier::Residential {
+            return Err(StoreError::Invalid(tuquan_domain::FieldError::new(
+                "code",
+                tuquan_domain::FieldErrorKind::NotAllowedHere,
+                "a scheme is set on a province or a commune",
+            )));
+        }
+        let ts = now();
+        with_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO subdivision_schemes (scope_code, levels, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (scope_code) DO UPDATE SET levels = excluded.levels, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(scope_code)
+            .bind(scheme.format())
+            .bind(&ts)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Stores a new residential unit. The code must be new: codes are never reused.
+    pub async fn insert_residential_unit(
+        &self,
+        u: &NewResidentialUnit,
+    ) -> Result<UnitListItem, StoreError> {
+        let ts = now();
+        with_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
+                 name_folded, sort_key, codename, valid_from, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $11)",
+            )
+            .bind(u.code.as_str())
+            .bind(&u.parent_code)
+            .bind(&u.province_code)
+            .bind(&u.path)
+            .bind(u.level)
+            .bind(u.kind.as_str())
+            .bind(&u.name)
+            .bind(&u.name_folded)
+            .bind(&u.sort_key)
+            .bind(&u.valid_from)
+            .bind(&ts)
+            .execute(p)
+            .await
+            .map_err(StoreError::conflict_on("local_code"))?;
+        });
+        self.unit(u.code.as_str()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtree_range_excludes_siblings_with_longer_codes() {
+        let (lo, hi) = subtree_range("79/26743");
+        assert!("79/26743/kp01".as_bytes() >= lo.as_bytes());
+        assert!("79/26743/kp01".as_bytes() < hi.as_bytes());
+        assert!("79/267430".as_bytes() >= hi.as_bytes());
+        assert!("79/26743".as_bytes() < lo.as_bytes());
+    }
+}
