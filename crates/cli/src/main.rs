@@ -1,1 +1,148 @@
-fn main(){}
+//! `tuquan`: the Tự Quản server and its administration commands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod config;
+mod seed;
+
+use config::Config;
+
+#[derive(Parser)]
+#[command(name = "tuquan", version, about = "Tự Quản: neighbourhood self-management platform")]
+struct Cli {
+    /// A TOML configuration file (see README for the keys).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Where the SQLite database lives when TUQUAN_DATABASE_URL is not set [default: ./data].
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (loads the territory on an empty store).
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]; port 0 picks a free port.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+        /// Load the demo neighbourhood first (does nothing if it is already there).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the database migrations embedded in this binary.
+    Migrate,
+    /// Import data from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Load prepared data.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Manage the territory tree.
+    #[command(subcommand)]
+    Territory(TerritoryCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Provinces and communes in the vn-divisions JSON format (idempotent).
+    Divisions { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// A believable demo: Phường Bến Thành with its khu phố and households.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the effective configuration, secrets redacted.
+    Show,
+}
+
+#[derive(Subcommand)]
+enum TerritoryCommand {
+    /// Show which residential unit kinds may sit at each level below a commune.
+    SchemeShow { code: String },
+    /// Set the levels below the communes of a province or of one commune, e.g.
+    /// `khu_pho,ap` (one level) or `khu_pho,ap;to_nhan_dan_tu_quan` (two levels).
+    SchemeSet { code: String, levels: String },
+    /// Add a residential unit below a commune or another residential unit.
+    AddUnit {
+        #[arg(long)]
+        parent: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        kind: String,
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        valid_from: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
+    if let Command::Serve {
+        listen: Some(addr), ..
+    } = &cli.command
+    {
+        config.listen = *addr;
+    }
+    init_tracing(&config.log);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(cli.command, config))
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let store = commands::open_store(&config).await?;
+    let result = match command {
+        Command::Serve { demo, .. } => commands::serve(&config, store.clone(), demo).await,
+        Command::Migrate => {
+            println!("schema version {}", store.schema_version().await?);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Divisions { file }) => {
+            commands::import_divisions(&store, &file).await
+        }
+        Command::Seed(SeedCommand::Demo) => seed::demo(&store).await.map(|report| {
+            println!("{report}");
+        }),
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", config.show());
+            Ok(())
+        }
+        Command::Territory(t) => commands::territory(&store, t).await,
+    };
+    store.close().await;
+    result
+}

@@ -6,5 +6,6 @@ pub mod error;
 pub mod page;
 pub mod territory;
 pub mod text;
+pub mod time;
 
 pub use error::{FieldError, FieldErrorKind};

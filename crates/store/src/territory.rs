@@ -213,7 +213,7 @@ impl Store {
     }
 
     /// The ancestors of a unit, from its province down to its parent.
-    pub async fn ancestors(&self, unit: &Unit) -> Result<Vec<Unit>, StoreError> {
+    pub async fn ancestors(&self, unit: &Unit) -> Result<Vec<UnitListItem>, StoreError> {
         let sql = format!(
             "WITH RECURSIVE up(code) AS ( \
                SELECT parent_code FROM units WHERE code = $1 AND parent_code IS NOT NULL \
@@ -225,9 +225,7 @@ impl Store {
         let rows: Vec<UnitRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(&unit.code).fetch_all(p).await?
         });
-        rows.into_iter()
-            .map(|r| UnitListItem::try_from(r).map(|i| i.unit))
-            .collect()
+        rows.into_iter().map(UnitListItem::try_from).collect()
     }
 
     /// Units this one replaced (`predecessors`) and units that replaced it (`successors`).
@@ -262,6 +260,36 @@ impl Store {
                 .await?
         });
         Ok(n)
+    }
+
+    /// How many current provinces and communes are stored.
+    pub async fn unit_counts(&self) -> Result<(i64, i64), StoreError> {
+        let rows: Vec<(i64, i64)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT level, COUNT(*) FROM units WHERE level <= 2 AND valid_to IS NULL \
+                 GROUP BY level",
+            )
+            .fetch_all(p)
+            .await?
+        });
+        let count = |l| rows.iter().find(|r| r.0 == l).map_or(0, |r| r.1);
+        Ok((count(1), count(2)))
+    }
+
+    /// A commune that has residential units, to point a visitor at a living example.
+    pub async fn a_commune_with_units(&self) -> Result<Option<Unit>, StoreError> {
+        let code: Option<String> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT parent_code FROM units WHERE level = 3 AND valid_to IS NULL \
+                 ORDER BY parent_code LIMIT 1",
+            )
+            .fetch_optional(p)
+            .await?
+        });
+        match code {
+            Some(c) => Ok(Some(self.unit(&c).await?.unit)),
+            None => Ok(None),
+        }
     }
 
     /// Loads provinces and communes, inserting what is new and updating what changed, in one

@@ -1,0 +1,112 @@
+//! The commands behind `tuquan`'s subcommands.
+
+use std::path::Path;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tuquan_domain::territory::{parse_divisions, NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme};
+use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
+
+use crate::config::{redact_url, Config};
+use crate::TerritoryCommand;
+
+mod serve;
+pub use serve::serve;
+
+/// Opens the configured store and applies migrations: every command acts on the same
+/// database as `serve`.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    if config.uses_default_sqlite() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", config.data_dir.display())
+        })?;
+    }
+    let url = config.effective_database_url();
+    let opts = ConnectOptions {
+        max_connections: config.db_max_connections,
+        sqlite_synchronous_full: config.sqlite_synchronous == "full",
+    };
+    let store = Store::connect(url.expose_secret(), &opts)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact_url(url.expose_secret())))?;
+    let applied = store.migrate().await.context("migration failed")?;
+    if applied > 0 {
+        tracing::info!(applied, backend = store.backend().as_str(), "migrations applied");
+    }
+    Ok(store)
+}
+
+/// Loads the shipped territory into an empty store.
+pub async fn ensure_territory(store: &Store) -> anyhow::Result<()> {
+    if store.province_count().await? == 0 {
+        let records = parse_divisions(SHIPPED_DIVISIONS).context("the shipped territory file")?;
+        let report = store.import_divisions(&records).await?;
+        tracing::info!(inserted = report.inserted, "territory loaded");
+    }
+    Ok(())
+}
+
+pub async fn import_divisions(store: &Store, file: &Path) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let records = parse_divisions(&bytes)
+        .with_context(|| format!("{} was rejected; nothing was imported", file.display()))?;
+    let report = store.import_divisions(&records).await?;
+    if report.changed_nothing() {
+        println!(
+            "Nothing to do: all {} provinces and communes are already up to date.",
+            report.unchanged
+        );
+    } else {
+        println!(
+            "Imported: {} new, {} updated, {} unchanged.",
+            report.inserted, report.updated, report.unchanged
+        );
+    }
+    Ok(())
+}
+
+pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<()> {
+    ensure_territory(store).await?;
+    match cmd {
+        TerritoryCommand::SchemeShow { code } => {
+            let unit = store.unit(&code).await.with_context(|| format!("unit {code}"))?;
+            let scheme = store.scheme_for(&unit.unit).await?;
+            println!("{}", scheme.format());
+        }
+        TerritoryCommand::SchemeSet { code, levels } => {
+            let scheme = SubdivisionScheme::parse(&levels)?;
+            store
+                .set_scheme(&code, &scheme)
+                .await
+                .with_context(|| format!("unit {code}"))?;
+            println!("{code}: {}", scheme.format());
+        }
+        TerritoryCommand::AddUnit {
+            parent,
+            code,
+            name,
+            kind,
+            valid_from,
+        } => {
+            let parent_unit = store
+                .unit(&parent)
+                .await
+                .with_context(|| format!("parent unit {parent}"))?
+                .unit;
+            let scheme = store.scheme_for(&parent_unit).await?;
+            let input = NewResidentialUnitInput {
+                parent_code: parent,
+                local_code: code,
+                name,
+                kind,
+                valid_from,
+            };
+            let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now());
+            let new = NewResidentialUnit::parse(&input, &parent_unit, &scheme, today)?;
+            let created = store.insert_residential_unit(&new).await?;
+            println!("created {} {}", created.unit.code, created.unit.name);
+        }
+    }
+    Ok(())
+}

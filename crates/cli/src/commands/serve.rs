@@ -1,0 +1,56 @@
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tuquan_store::Store;
+use tuquan_web::{AppState, WebConfig};
+
+use crate::config::Config;
+
+pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<()> {
+    super::ensure_territory(&store).await?;
+    if demo {
+        let report = crate::seed::demo(&store).await?;
+        tracing::info!("{report}");
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(WebConfig {
+            admin_token: config.admin_token.clone(),
+            secure_cookies: config.secure_cookies,
+            request_timeout: config.request_timeout(),
+        }),
+    };
+    // Tests and scripts read this line to find a port chosen with `--listen 127.0.0.1:0`.
+    println!("Tự Quản is listening on http://{addr}");
+    tracing::info!(%addr, backend = store.backend().as_str(), "listening");
+    tuquan_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped; in-flight requests finished");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,206 @@
+//! Configuration: defaults, then an optional TOML file (`--config`), then `TUQUAN_*`
+//! environment variables, then command-line flags. Secrets redact themselves in `Debug`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "defaults::listen")]
+    pub listen: SocketAddr,
+    #[serde(default = "defaults::data_dir")]
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; without it, `tuquan.db` inside `data_dir`.
+    #[serde(default)]
+    pub database_url: Option<SecretString>,
+    /// Bearer token allowing API writes until accounts exist; unset means a read-only API.
+    #[serde(default)]
+    pub admin_token: Option<SecretString>,
+    #[serde(default)]
+    pub secure_cookies: bool,
+    #[serde(default = "defaults::log")]
+    pub log: String,
+    #[serde(default = "defaults::db_max_connections")]
+    pub db_max_connections: u32,
+    /// SQLite `synchronous`: `full` (durable on power loss) or `normal` (durable on crash).
+    #[serde(default = "defaults::sqlite_synchronous")]
+    pub sqlite_synchronous: String,
+    #[serde(default = "defaults::request_timeout_secs")]
+    pub request_timeout_secs: u64,
+}
+
+mod defaults {
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
+
+    pub fn listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 8080))
+    }
+    pub fn data_dir() -> PathBuf {
+        PathBuf::from("./data")
+    }
+    pub fn log() -> String {
+        "info,sqlx=warn,tower_http=info".into()
+    }
+    pub fn db_max_connections() -> u32 {
+        8
+    }
+    pub fn sqlite_synchronous() -> String {
+        "full".into()
+    }
+    pub fn request_timeout_secs() -> u64 {
+        30
+    }
+}
+
+/// Environment variables that start with `TUQUAN_` but are not configuration keys.
+const NOT_CONFIG: &[&str] = &["test_postgres_url", "test_require_postgres"];
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::new();
+        if let Some(path) = file {
+            if !path.exists() {
+                bail!("configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(
+            Env::prefixed("TUQUAN_").filter(|k| !NOT_CONFIG.contains(&k.as_str())),
+        );
+        let config: Config = figment.extract().context("invalid configuration")?;
+        if !matches!(config.sqlite_synchronous.as_str(), "full" | "normal") {
+            bail!("sqlite_synchronous must be \"full\" or \"normal\"");
+        }
+        Ok(config)
+    }
+
+    /// The database URL in effect.
+    pub fn effective_database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                let path = self.data_dir.join("tuquan.db");
+                SecretString::from(format!("sqlite://{}", path.display()))
+            }
+        }
+    }
+
+    pub fn uses_default_sqlite(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs.max(1))
+    }
+
+    /// The effective configuration as TOML, secrets redacted.
+    pub fn show(&self) -> String {
+        let url = redact_url(self.effective_database_url().expose_secret());
+        let token = if self.admin_token.is_some() {
+            "\"[redacted]\""
+        } else {
+            "# unset (the API is read-only)"
+        };
+        format!(
+            "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nadmin_token = {token}\n\
+             secure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
+             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\n",
+            self.listen,
+            self.data_dir.display().to_string(),
+            url,
+            self.secure_cookies,
+            self.log,
+            self.db_max_connections,
+            self.sqlite_synchronous,
+            self.request_timeout_secs,
+        )
+    }
+}
+
+/// Hides the password of `scheme://user:password@host/…`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let pass = if userinfo.contains(':') { ":[redacted]" } else { "" };
+            format!("{scheme}://{user}{pass}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/tuquan?sslmode=require"),
+            "postgres://app:[redacted]@db:5432/tuquan?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test"
+        );
+        assert_eq!(redact_url("sqlite://./data/tuquan.db"), "sqlite://./data/tuquan.db");
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("TUQUAN_DATABASE_URL", "postgres://u:hunter2@h/db");
+            jail.set_env("TUQUAN_ADMIN_TOKEN", "tok-hunter3");
+            let c = Config::load(None).unwrap();
+            let dbg = format!("{c:?}");
+            assert!(!dbg.contains("hunter2") && !dbg.contains("hunter3"), "{dbg}");
+            let shown = c.show();
+            assert!(!shown.contains("hunter2") && !shown.contains("hunter3"), "{shown}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "tq.toml",
+                "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/tq\"\nlog = \"debug\"\n",
+            )?;
+            jail.set_env("TUQUAN_LOG", "warn");
+            let c = Config::load(Some(Path::new("tq.toml"))).unwrap();
+            assert_eq!(c.listen.port(), 9000);
+            assert_eq!(c.data_dir, PathBuf::from("/srv/tq"));
+            assert_eq!(c.log, "warn");
+            assert_eq!(
+                c.effective_database_url().expose_secret(),
+                "sqlite:///srv/tq/tuquan.db"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("TUQUAN_LISTEN", "not-an-address");
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+        assert!(Config::load(Some(Path::new("/nonexistent/tuquan.toml"))).is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! User-facing text: one catalogue per language (`locales/vi.toml`, `locales/en.toml`).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::request::Parts;
+use tuquan_domain::{FieldError, FieldErrorKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+type Catalogue = HashMap<String, String>;
+
+fn load(src: &str) -> Catalogue {
+    toml::from_str(src).expect("locale catalogues are valid TOML (checked by tests)")
+}
+
+static VI: LazyLock<Catalogue> = LazyLock::new(|| load(include_str!("../locales/vi.toml")));
+static EN: LazyLock<Catalogue> = LazyLock::new(|| load(include_str!("../locales/en.toml")));
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::Vi => Self::En,
+            Self::En => Self::Vi,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().get(..2)?.to_ascii_lowercase().as_str() {
+            "vi" => Some(Self::Vi),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The text for `key`; a missing key shows itself rather than failing the page.
+    pub fn t(self, key: &str) -> &'static str {
+        let cat = match self {
+            Self::Vi => &*VI,
+            Self::En => &*EN,
+        };
+        cat.get(key).map(String::as_str).unwrap_or_else(|| {
+            tracing::warn!(key, "missing translation");
+            Box::leak(key.to_owned().into_boxed_str())
+        })
+    }
+
+    /// The message for a rejected field, naming the field.
+    pub fn field_error(self, e: &FieldError) -> String {
+        let mut msg = self
+            .t(&format!("error.{}", e.kind.code()))
+            .replace("{field}", e.field);
+        match e.kind {
+            FieldErrorKind::TooLong { max } => msg = msg.replace("{max}", &max.to_string()),
+            FieldErrorKind::OutOfRange { min, max } => {
+                msg = msg
+                    .replace("{min}", &min.to_string())
+                    .replace("{max}", &max.to_string());
+            }
+            _ => {}
+        }
+        msg
+    }
+
+    /// From the `lang` cookie for pages, else `Accept-Language`, else Vietnamese.
+    pub fn from_parts(parts: &Parts) -> Self {
+        let cookie = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().strip_prefix("lang="))
+            .find_map(Lang::parse);
+        cookie
+            .or_else(|| {
+                let header = parts.headers.get(ACCEPT_LANGUAGE)?.to_str().ok()?;
+                header.split(',').next().and_then(Lang::parse)
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_parts(parts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_have_the_same_keys() {
+        let mut vi: Vec<_> = VI.keys().collect();
+        let mut en: Vec<_> = EN.keys().collect();
+        vi.sort();
+        en.sort();
+        assert_eq!(vi, en);
+    }
+
+    #[test]
+    fn every_field_error_kind_has_a_message() {
+        use FieldErrorKind::*;
+        for kind in [
+            Required,
+            TooLong { max: 3 },
+            OutOfRange { min: 1, max: 2 },
+            InvalidFormat,
+            UnknownValue,
+            NotAllowedHere,
+        ] {
+            for lang in [Lang::Vi, Lang::En] {
+                let key = format!("error.{}", kind.code());
+                let cat = if lang == Lang::Vi { &*VI } else { &*EN };
+                assert!(cat.contains_key(&key), "{key} missing in {lang:?}");
+                let msg = lang.field_error(&FieldError::new("limit", kind.clone(), ""));
+                assert!(msg.contains("limit"), "{msg}");
+                assert!(!msg.contains('{'), "unfilled placeholder: {msg}");
+            }
+        }
+    }
+
+    #[test]
+    fn language_parsing() {
+        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::parse("vi"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::parse("é"), None);
+    }
+}

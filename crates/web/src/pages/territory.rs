@@ -1,0 +1,186 @@
+//! The territory browser: provinces → communes → residential units, with search.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::Html;
+use tuquan_domain::territory::Unit;
+use tuquan_store::territory::UnitListItem;
+
+use super::{render, Chrome};
+use crate::api::territory::{load_detail, next_query, run_list_query, UnitsQuery};
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub struct ItemView {
+    pub href: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub code: String,
+    pub child_count: i64,
+}
+
+pub struct Crumb {
+    pub href: String,
+    pub name: String,
+}
+
+pub struct UnitView {
+    pub code: String,
+    pub kind: &'static str,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub households: i64,
+    pub people: i64,
+    pub predecessors: Vec<String>,
+    pub successors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "territory.html")]
+struct TerritoryPage {
+    chrome: Chrome,
+    title: String,
+    crumbs: Vec<Crumb>,
+    unit: Option<UnitView>,
+    /// Where the search form submits (this page).
+    action: String,
+    q: String,
+    searching: bool,
+    list_title: &'static str,
+    items: Vec<ItemView>,
+    next_href: Option<String>,
+    first_href: Option<String>,
+}
+
+fn kind_label(lang: Lang, u: &Unit) -> &'static str {
+    lang.t(&format!("kind.{}", u.kind.as_str()))
+}
+
+fn item_view(lang: Lang, i: &UnitListItem) -> ItemView {
+    ItemView {
+        href: format!("/territory/{}", i.unit.code),
+        name: i.unit.name.clone(),
+        kind: kind_label(lang, &i.unit),
+        code: i.unit.code.clone(),
+        child_count: i.child_count,
+    }
+}
+
+fn listing_query(q: &UnitsQuery, parent: Option<&str>) -> UnitsQuery {
+    UnitsQuery {
+        parent: parent.map(str::to_owned),
+        q: q.q.clone(),
+        limit: q.limit.clone(),
+        cursor: q.cursor.clone(),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    lang: Lang,
+    uri: &Uri,
+    code: Option<&str>,
+    query: UnitsQuery,
+) -> Result<Html<String>, PageError> {
+    let query = listing_query(&query, code);
+    let detail = match code {
+        Some(c) => Some(load_detail(state, c).await?),
+        None => None,
+    };
+    let (_, page) = run_list_query(state, &query).await?;
+    let searching = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let base = match code {
+        Some(c) => format!("/territory/{c}"),
+        None => "/territory".to_owned(),
+    };
+    // Page links keep the search and size but not the parent, which is in the path.
+    let page_query = || UnitsQuery {
+        parent: None,
+        q: query.q.clone(),
+        limit: query.limit.clone(),
+        cursor: None,
+    };
+    let next_href = page
+        .next
+        .as_ref()
+        .map(|c| format!("{base}?{}", next_query(&page_query(), c)));
+    let first_href = query
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(|_| {
+            let qs = serde_urlencoded::to_string(page_query()).unwrap_or_default();
+            if qs.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}?{qs}")
+            }
+        });
+    let mut crumbs = vec![Crumb {
+        href: "/territory".into(),
+        name: lang.t("territory.title").into(),
+    }];
+    let (title, unit) = match &detail {
+        Some(d) => {
+            crumbs.extend(d.ancestors.iter().map(|a| Crumb {
+                href: format!("/territory/{}", a.code),
+                name: a.name.clone(),
+            }));
+            (
+                d.unit.name.clone(),
+                Some(UnitView {
+                    code: d.unit.code.clone(),
+                    kind: lang.t(&format!("kind.{}", d.unit.kind)),
+                    valid_from: d.unit.valid_from.clone(),
+                    valid_to: d.unit.valid_to.clone(),
+                    households: d.households,
+                    people: d.people,
+                    predecessors: d.predecessors.clone(),
+                    successors: d.successors.clone(),
+                }),
+            )
+        }
+        None => (lang.t("territory.title").to_owned(), None),
+    };
+    let list_title = if searching {
+        "search.results"
+    } else if code.is_some() {
+        "territory.children"
+    } else {
+        "territory.provinces"
+    };
+    render(&TerritoryPage {
+        chrome: Chrome::new(lang, uri),
+        title,
+        crumbs,
+        unit,
+        action: base,
+        q: query.q.clone().unwrap_or_default(),
+        searching,
+        list_title,
+        items: page.items.iter().map(|i| item_view(lang, i)).collect(),
+        next_href,
+        first_href,
+    })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Query(query): Query<UnitsQuery>,
+) -> Result<Html<String>, PageError> {
+    page(&state, lang, &uri, None, query).await
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: Uri,
+    Path(code): Path<String>,
+    Query(query): Query<UnitsQuery>,
+) -> Result<Html<String>, PageError> {
+    page(&state, lang, &uri, Some(&code), query).await
+}
