@@ -32,8 +32,9 @@ pub fn fold(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+// `kn`: numeric ordering, so "Khu phố 2" comes before "Khu phố 10" as people expect.
 static COLLATOR: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
-    Collator::try_new(locale!("vi").into(), CollatorOptions::default())
+    Collator::try_new(locale!("vi-u-kn").into(), CollatorOptions::default())
         .expect("the Vietnamese collation data is compiled into the binary")
 });
 
@@ -85,6 +86,13 @@ mod tests {
             names,
             vec!["An", "Ă", "Â", "Ân", "Bình", "Dương", "Đông", "O", "Ô", "Ơ"]
         );
+    }
+
+    #[test]
+    fn numbers_inside_names_sort_by_value() {
+        let mut names = vec!["Khu phố 10", "Khu phố 2", "Khu phố 1", "Ấp 3"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, vec!["Ấp 3", "Khu phố 1", "Khu phố 2", "Khu phố 10"]);
     }
 
     #[test]

@@ -76,22 +76,31 @@ impl Lang {
         msg
     }
 
-    /// From the `lang` cookie for pages, else `Accept-Language`, else Vietnamese.
+    /// Pages: the `lang` cookie set by the language switch, else Vietnamese (the product is
+    /// Vietnamese first, whatever the browser's setting). API: `Accept-Language`, else
+    /// Vietnamese.
     pub fn from_parts(parts: &Parts) -> Self {
-        let cookie = parts
+        if !parts.uri.path().starts_with("/api/") {
+            return Self::from_cookie(parts).unwrap_or_default();
+        }
+        parts
+            .headers
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.split(',').next())
+            .and_then(Lang::parse)
+            .unwrap_or_default()
+    }
+
+    fn from_cookie(parts: &Parts) -> Option<Self> {
+        parts
             .headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|c| c.trim().strip_prefix("lang="))
-            .find_map(Lang::parse);
-        cookie
-            .or_else(|| {
-                let header = parts.headers.get(ACCEPT_LANGUAGE)?.to_str().ok()?;
-                header.split(',').next().and_then(Lang::parse)
-            })
-            .unwrap_or_default()
+            .find_map(Lang::parse)
     }
 }
 
