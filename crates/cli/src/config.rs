@@ -61,8 +61,10 @@ mod defaults {
     }
 }
 
-/// Environment variables that start with `TUQUAN_` but are not configuration keys.
-const NOT_CONFIG: &[&str] = &["test_postgres_url", "test_require_postgres"];
+/// `TUQUAN_TEST_*` variables belong to the test suite, not to the configuration.
+fn is_config_key(key: &str) -> bool {
+    !key.to_ascii_lowercase().starts_with("test_")
+}
 
 impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
@@ -73,9 +75,7 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
-        figment = figment.merge(
-            Env::prefixed("TUQUAN_").filter(|k| !NOT_CONFIG.contains(&k.as_str())),
-        );
+        figment = figment.merge(Env::prefixed("TUQUAN_").filter(|k| is_config_key(k.as_str())));
         let config: Config = figment.extract().context("invalid configuration")?;
         if !matches!(config.sqlite_synchronous.as_str(), "full" | "normal") {
             bail!("sqlite_synchronous must be \"full\" or \"normal\"");
@@ -136,7 +136,11 @@ pub fn redact_url(url: &str) -> String {
     match authority.rsplit_once('@') {
         Some((userinfo, host)) => {
             let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let pass = if userinfo.contains(':') { ":[redacted]" } else { "" };
+            let pass = if userinfo.contains(':') {
+                ":[redacted]"
+            } else {
+                ""
+            };
             format!("{scheme}://{user}{pass}@{host}{tail}")
         }
         None => url.to_owned(),
@@ -157,7 +161,10 @@ mod tests {
             redact_url("postgres://postgres@127.0.0.1:5432/test"),
             "postgres://postgres@127.0.0.1:5432/test"
         );
-        assert_eq!(redact_url("sqlite://./data/tuquan.db"), "sqlite://./data/tuquan.db");
+        assert_eq!(
+            redact_url("sqlite://./data/tuquan.db"),
+            "sqlite://./data/tuquan.db"
+        );
     }
 
     #[test]
@@ -167,9 +174,15 @@ mod tests {
             jail.set_env("TUQUAN_ADMIN_TOKEN", "tok-hunter3");
             let c = Config::load(None).unwrap();
             let dbg = format!("{c:?}");
-            assert!(!dbg.contains("hunter2") && !dbg.contains("hunter3"), "{dbg}");
+            assert!(
+                !dbg.contains("hunter2") && !dbg.contains("hunter3"),
+                "{dbg}"
+            );
             let shown = c.show();
-            assert!(!shown.contains("hunter2") && !shown.contains("hunter3"), "{shown}");
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("hunter3"),
+                "{shown}"
+            );
             Ok(())
         });
     }

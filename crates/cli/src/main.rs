@@ -13,7 +13,11 @@ mod seed;
 use config::Config;
 
 #[derive(Parser)]
-#[command(name = "tuquan", version, about = "Tự Quản: neighbourhood self-management platform")]
+#[command(
+    name = "tuquan",
+    version,
+    about = "Tự Quản: neighbourhood self-management platform"
+)]
 struct Cli {
     /// A TOML configuration file (see README for the keys).
     #[arg(long, global = true, value_name = "FILE")]
@@ -93,8 +97,19 @@ enum TerritoryCommand {
     },
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    match start(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line with its causes, no backtrace: operators read this.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn start(cli: Cli) -> anyhow::Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
@@ -124,6 +139,11 @@ fn init_tracing(filter: &str) {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    if let Command::Config(ConfigCommand::Show) = command {
+        // Needs no database: it must work to diagnose one that does not.
+        print!("{}", config.show());
+        return Ok(());
+    }
     let store = commands::open_store(&config).await?;
     let result = match command {
         Command::Serve { demo, .. } => commands::serve(&config, store.clone(), demo).await,
@@ -137,10 +157,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Seed(SeedCommand::Demo) => seed::demo(&store).await.map(|report| {
             println!("{report}");
         }),
-        Command::Config(ConfigCommand::Show) => {
-            print!("{}", config.show());
-            Ok(())
-        }
+        Command::Config(ConfigCommand::Show) => Ok(()),
         Command::Territory(t) => commands::territory(&store, t).await,
     };
     store.close().await;

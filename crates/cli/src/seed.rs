@@ -22,17 +22,28 @@ const FAMILY: &[&str] = &[
 const MIDDLE_MALE: &[&str] = &["Văn", "Minh", "Hữu", "Đức", "Quốc", "Thanh", "Công", "Gia"];
 const MIDDLE_FEMALE: &[&str] = &["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Bảo", "Hồng"];
 const GIVEN_MALE: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khang", "Long", "Nam", "Phúc",
-    "Quân", "Sơn", "Tâm", "Thắng", "Toàn", "Tuấn", "Việt",
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khang", "Long", "Nam", "Phúc", "Quân",
+    "Sơn", "Tâm", "Thắng", "Toàn", "Tuấn", "Việt",
 ];
 const GIVEN_FEMALE: &[&str] = &[
-    "Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga",
-    "Oanh", "Phương", "Thảo", "Trang", "Uyên", "Vy", "Yến",
+    "Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Oanh",
+    "Phương", "Thảo", "Trang", "Uyên", "Vy", "Yến",
 ];
 const STREETS: &[&str] = &[
-    "Lê Lợi", "Lê Thánh Tôn", "Nguyễn Trãi", "Phạm Ngũ Lão", "Bùi Viện", "Đề Thám",
-    "Nguyễn Thái Học", "Cống Quỳnh", "Trần Hưng Đạo", "Lý Tự Trọng", "Nam Kỳ Khởi Nghĩa",
-    "Phan Chu Trinh", "Trương Định", "Tôn Thất Tùng",
+    "Lê Lợi",
+    "Lê Thánh Tôn",
+    "Nguyễn Trãi",
+    "Phạm Ngũ Lão",
+    "Bùi Viện",
+    "Đề Thám",
+    "Nguyễn Thái Học",
+    "Cống Quỳnh",
+    "Trần Hưng Đạo",
+    "Lý Tự Trọng",
+    "Nam Kỳ Khởi Nghĩa",
+    "Phan Chu Trinh",
+    "Trương Định",
+    "Tôn Thất Tùng",
 ];
 
 pub struct DemoReport {
@@ -62,9 +73,17 @@ fn pick<'a>(rng: &mut StdRng, xs: &[&'a str]) -> &'a str {
 fn person(rng: &mut StdRng) -> String {
     let family = pick(rng, FAMILY);
     if rng.random_bool(0.5) {
-        format!("{family} {} {}", pick(rng, MIDDLE_MALE), pick(rng, GIVEN_MALE))
+        format!(
+            "{family} {} {}",
+            pick(rng, MIDDLE_MALE),
+            pick(rng, GIVEN_MALE)
+        )
     } else {
-        format!("{family} {} {}", pick(rng, MIDDLE_FEMALE), pick(rng, GIVEN_FEMALE))
+        format!(
+            "{family} {} {}",
+            pick(rng, MIDDLE_FEMALE),
+            pick(rng, GIVEN_FEMALE)
+        )
     }
 }
 

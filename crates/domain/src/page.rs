@@ -22,7 +22,11 @@ impl Limit {
             .parse()
             .map_err(|_| FieldError::new("limit", range(), format!("not a number: {raw}")))?;
         if n == 0 || n > MAX_LIMIT {
-            return Err(FieldError::new("limit", range(), format!("{n} is out of range")));
+            return Err(FieldError::new(
+                "limit",
+                range(),
+                format!("{n} is out of range"),
+            ));
         }
         Ok(Self(n))
     }
@@ -68,10 +72,7 @@ impl Cursor {
             .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
             .collect::<Result<Vec<u8>, _>>()
             .map_err(|_| bad())?;
-        if !code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
+        if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return Err(bad());
         }
         Ok(Self {

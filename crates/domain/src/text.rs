@@ -100,11 +100,7 @@ mod tests {
         let names = ["Đống Đa", "Dĩ An", "Ba Đình", "Ân Thi", "An Khánh", "Zô"];
         for a in names {
             for b in names {
-                assert_eq!(
-                    sort_key(a).cmp(&sort_key(b)),
-                    compare(a, b),
-                    "{a} vs {b}"
-                );
+                assert_eq!(sort_key(a).cmp(&sort_key(b)), compare(a, b), "{a} vs {b}");
             }
         }
     }

@@ -146,10 +146,7 @@ impl Store {
             Db::Sqlite(_) => &SQLITE_MIGRATIONS,
             Db::Postgres(_) => &POSTGRES_MIGRATIONS,
         };
-        Ok(migrator
-            .iter()
-            .filter(|m| m.version > before)
-            .count())
+        Ok(migrator.iter().filter(|m| m.version > before).count())
     }
 
     /// The version of the newest applied migration.

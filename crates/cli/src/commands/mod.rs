@@ -4,7 +4,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use tuquan_domain::territory::{parse_divisions, NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme};
+use tuquan_domain::territory::{
+    parse_divisions, NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme,
+};
 use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
 
 use crate::config::{redact_url, Config};
@@ -18,7 +20,10 @@ pub use serve::serve;
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     if config.uses_default_sqlite() {
         std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", config.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
         })?;
     }
     let url = config.effective_database_url();
@@ -28,10 +33,19 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     };
     let store = Store::connect(url.expose_secret(), &opts)
         .await
-        .with_context(|| format!("cannot open the database {}", redact_url(url.expose_secret())))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                redact_url(url.expose_secret())
+            )
+        })?;
     let applied = store.migrate().await.context("migration failed")?;
     if applied > 0 {
-        tracing::info!(applied, backend = store.backend().as_str(), "migrations applied");
+        tracing::info!(
+            applied,
+            backend = store.backend().as_str(),
+            "migrations applied"
+        );
     }
     Ok(store)
 }
@@ -47,8 +61,7 @@ pub async fn ensure_territory(store: &Store) -> anyhow::Result<()> {
 }
 
 pub async fn import_divisions(store: &Store, file: &Path) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let records = parse_divisions(&bytes)
         .with_context(|| format!("{} was rejected; nothing was imported", file.display()))?;
     let report = store.import_divisions(&records).await?;
@@ -70,7 +83,10 @@ pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<(
     ensure_territory(store).await?;
     match cmd {
         TerritoryCommand::SchemeShow { code } => {
-            let unit = store.unit(&code).await.with_context(|| format!("unit {code}"))?;
+            let unit = store
+                .unit(&code)
+                .await
+                .with_context(|| format!("unit {code}"))?;
             let scheme = store.scheme_for(&unit.unit).await?;
             println!("{}", scheme.format());
         }

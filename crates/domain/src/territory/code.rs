@@ -19,7 +19,11 @@ impl UnitCode {
             )
         };
         if raw.is_empty() {
-            return Err(FieldError::new("code", FieldErrorKind::Required, "empty code"));
+            return Err(FieldError::new(
+                "code",
+                FieldErrorKind::Required,
+                "empty code",
+            ));
         }
         let mut parts = raw.split('-');
         let head = parts.next().ok_or_else(bad)?;
@@ -88,7 +92,10 @@ impl LocalCode {
                 format!("{} characters", s.len()),
             ));
         }
-        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
             return Err(FieldError::new(
                 "local_code",
                 FieldErrorKind::InvalidFormat,
@@ -112,7 +119,10 @@ mod tests {
         assert_eq!(UnitCode::province(1).as_str(), "01");
         assert_eq!(UnitCode::commune(70).as_str(), "00070");
         assert_eq!(UnitCode::parse("79").unwrap().as_str(), "79");
-        assert_eq!(UnitCode::parse("26743-kp03").unwrap().as_str(), "26743-kp03");
+        assert_eq!(
+            UnitCode::parse("26743-kp03").unwrap().as_str(),
+            "26743-kp03"
+        );
         assert_eq!(
             UnitCode::parse("26743-kp03-t05").unwrap().as_str(),
             "26743-kp03-t05"
@@ -121,7 +131,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in ["", "7", "790", "7a", "79-kp1", "26743-", "26743-KP 3", "267431", "2674x"] {
+        for bad in [
+            "",
+            "7",
+            "790",
+            "7a",
+            "79-kp1",
+            "26743-",
+            "26743-KP 3",
+            "267431",
+            "2674x",
+        ] {
             assert!(UnitCode::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -79,9 +79,7 @@ fn record(
     province: Option<&DivisionRecord>,
     seen: &mut HashSet<String>,
 ) -> Result<(String, DivisionRecord), DivisionsError> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| err(at, "must be an object"))?;
+    let obj = v.as_object().ok_or_else(|| err(at, "must be an object"))?;
     let code_num = obj
         .get("code")
         .and_then(Value::as_u64)

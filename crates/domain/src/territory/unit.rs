@@ -80,7 +80,11 @@ impl NewResidentialUnit {
         let local = LocalCode::parse(&input.local_code)?;
         let name = text::clean(&input.name);
         if name.is_empty() {
-            return Err(FieldError::new("name", FieldErrorKind::Required, "empty name"));
+            return Err(FieldError::new(
+                "name",
+                FieldErrorKind::Required,
+                "empty name",
+            ));
         }
         let chars = name.chars().count();
         if chars > NAME_MAX_CHARS {
@@ -94,7 +98,11 @@ impl NewResidentialUnit {
         }
         let kind_raw = input.kind.trim();
         if kind_raw.is_empty() {
-            return Err(FieldError::new("kind", FieldErrorKind::Required, "empty kind"));
+            return Err(FieldError::new(
+                "kind",
+                FieldErrorKind::Required,
+                "empty kind",
+            ));
         }
         let kind = UnitKind::parse(kind_raw)
             .filter(|k| k.tier() == Tier::Residential)

@@ -106,18 +106,14 @@ async fn page(
         .next
         .as_ref()
         .map(|c| format!("{base}?{}", next_query(&page_query(), c)));
-    let first_href = query
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(|_| {
-            let qs = serde_urlencoded::to_string(page_query()).unwrap_or_default();
-            if qs.is_empty() {
-                base.clone()
-            } else {
-                format!("{base}?{qs}")
-            }
-        });
+    let first_href = query.cursor.as_deref().filter(|c| !c.is_empty()).map(|_| {
+        let qs = serde_urlencoded::to_string(page_query()).unwrap_or_default();
+        if qs.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{qs}")
+        }
+    });
     let mut crumbs = vec![Crumb {
         href: "/territory".into(),
         name: lang.t("territory.title").into(),

@@ -1,0 +1,13 @@
+//! Integration tests: the real `tuquan` binary on a random port, against a real database —
+//! a temporary SQLite file, and a fresh PostgreSQL database per test when
+//! `TUQUAN_TEST_POSTGRES_URL` is set (dropped afterwards).
+//!
+//! One test binary for all of them: each extra binary costs a link on a 2-core machine.
+
+mod harness;
+
+mod api;
+mod browser;
+mod cli;
+mod crash;
+mod pages;
