@@ -281,7 +281,7 @@ impl Store {
         let code: Option<String> = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT parent_code FROM units WHERE level = 3 AND valid_to IS NULL \
-                 ORDER BY parent_code LIMIT 1",
+                 ORDER BY sort_key, code LIMIT 1",
             )
             .fetch_optional(p)
             .await?

@@ -59,6 +59,28 @@ impl Lang {
         })
     }
 
+    /// An integer with the thousands separator of the language: `3.321` in Vietnamese,
+    /// `3,321` in English.
+    pub fn int(self, n: impl std::borrow::Borrow<i64>) -> String {
+        let n = *n.borrow();
+        let sep = match self {
+            Self::Vi => '.',
+            Self::En => ',',
+        };
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
     /// The message for a rejected field, naming the field.
     pub fn field_error(self, e: &FieldError) -> String {
         let mut msg = self
@@ -145,6 +167,14 @@ mod tests {
                 assert!(!msg.contains('{'), "unfilled placeholder: {msg}");
             }
         }
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(Lang::Vi.int(3321), "3.321");
+        assert_eq!(Lang::En.int(1_234_567), "1,234,567");
+        assert_eq!(Lang::Vi.int(34), "34");
+        assert_eq!(Lang::Vi.int(-1000), "-1.000");
     }
 
     #[test]

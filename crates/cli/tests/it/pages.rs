@@ -29,7 +29,7 @@ async fn home_is_vietnamese_with_an_english_switch(db: &TestDb) {
         html.contains("Phường Bến Thành"),
         "demo link on the home page"
     );
-    assert!(html.contains("3321"));
+    assert!(html.contains("3.321"), "Vietnamese thousands separator");
     assert!(!html.contains("<script"), "no script needed");
 
     let r = server.get("/lang?to=en&next=/territory/79").await;
