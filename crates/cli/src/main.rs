@@ -54,6 +54,15 @@ enum Command {
     /// Manage the territory tree.
     #[command(subcommand)]
     Territory(TerritoryCommand),
+    /// The permission table.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Subcommand)]
+enum AccessCommand {
+    /// Print which role may do which action, as Markdown (the source of docs/access.md).
+    Table,
 }
 
 #[derive(Subcommand)]
@@ -139,10 +148,17 @@ fn init_tracing(filter: &str) {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    if let Command::Config(ConfigCommand::Show) = command {
-        // Needs no database: it must work to diagnose one that does not.
-        print!("{}", config.show());
-        return Ok(());
+    // These need no database: `config show` must work to diagnose one that does not.
+    match command {
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", config.show());
+            return Ok(());
+        }
+        Command::Access(AccessCommand::Table) => {
+            print!("{}", tuquan_domain::access::markdown_table());
+            return Ok(());
+        }
+        _ => {}
     }
     let store = commands::open_store(&config).await?;
     let result = match command {
@@ -157,7 +173,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Seed(SeedCommand::Demo) => seed::demo(&store).await.map(|report| {
             println!("{report}");
         }),
-        Command::Config(ConfigCommand::Show) => Ok(()),
+        Command::Config(_) | Command::Access(_) => Ok(()),
         Command::Territory(t) => commands::territory(&store, t).await,
     };
     store.close().await;

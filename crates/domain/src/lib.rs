@@ -2,6 +2,7 @@
 //!
 //! One module per business area; the web, store and cli crates use the same names.
 
+pub mod access;
 pub mod error;
 pub mod page;
 pub mod territory;

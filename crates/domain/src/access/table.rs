@@ -1,0 +1,128 @@
+//! The permission table: which role may do which action, on units its grant covers.
+//! This is the only place the decision is written down; `docs/access.md` is generated from it
+//! (`tuquan access table`), and a test keeps the two equal.
+
+use super::Role;
+
+/// Everything the product guards. Adding a variant forces a row in `TABLE` (the array's
+/// length is `Action::ALL.len()`), and the authorization matrix test then exercises it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Create residential units below a commune.
+    UnitCreate,
+    /// See the household list of a unit (names, addresses).
+    HouseholdView,
+    /// See accounts with grants in a unit.
+    UserView,
+    /// Invite accounts, assign and revoke grants, disable accounts, reset passwords.
+    UserManage,
+    /// Browse the audit log of a unit's subtree.
+    AuditView,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Self::UnitCreate,
+        Self::HouseholdView,
+        Self::UserView,
+        Self::UserManage,
+        Self::AuditView,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnitCreate => "unit.create",
+            Self::HouseholdView => "household.view",
+            Self::UserView => "user.view",
+            Self::UserManage => "user.manage",
+            Self::AuditView => "audit.view",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::UnitCreate => "create residential units",
+            Self::HouseholdView => "see households (names, addresses)",
+            Self::UserView => "see accounts",
+            Self::UserManage => "invite, grant, disable, reset passwords",
+            Self::AuditView => "browse the audit log",
+        }
+    }
+}
+
+const Y: bool = true;
+const N: bool = false;
+
+/// Columns follow `Role::ALL`.
+#[rustfmt::skip]
+const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
+    //                      admin prov  comm  c.pol front head  dep   g.ldr g.mem a.pol res
+    (Action::UnitCreate,    [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::HouseholdView, [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    N,    Y,    N]),
+    (Action::UserView,      [Y,    Y,    Y,    Y,    Y,    Y,    N,    N,    N,    N,    N]),
+    (Action::UserManage,    [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::AuditView,     [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+];
+
+/// Whether `role` may perform `action` (on units its grant covers).
+pub fn allowed(role: Role, action: Action) -> bool {
+    let col = Role::ALL
+        .iter()
+        .position(|r| *r == role)
+        .unwrap_or(usize::MAX);
+    TABLE
+        .iter()
+        .find(|(a, _)| *a == action)
+        .and_then(|(_, row)| row.get(col).copied())
+        .unwrap_or(false)
+}
+
+/// The table as Markdown, for `docs/access.md`.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| action | what it allows |");
+    for r in Role::ALL {
+        s.push_str(&format!(" {} |", r.as_str()));
+    }
+    s.push_str("\n|---|---|");
+    for _ in Role::ALL {
+        s.push_str(":-:|");
+    }
+    s.push('\n');
+    for a in Action::ALL {
+        s.push_str(&format!("| `{}` | {} |", a.as_str(), a.describe()));
+        for r in Role::ALL {
+            s.push_str(if allowed(r, a) { " ✔ |" } else { " · |" });
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_exactly_one_row_in_order() {
+        for (i, a) in Action::ALL.iter().enumerate() {
+            assert_eq!(TABLE[i].0, *a);
+        }
+    }
+
+    #[test]
+    fn residents_and_members_see_no_households_of_others() {
+        assert!(!allowed(Role::Resident, Action::HouseholdView));
+        assert!(!allowed(Role::GroupMember, Action::HouseholdView));
+        assert!(allowed(Role::UnitHead, Action::HouseholdView));
+        assert!(Action::ALL.iter().all(|a| allowed(Role::SystemAdmin, *a)));
+    }
+
+    #[test]
+    fn the_doc_page_matches_the_table() {
+        let doc = include_str!("../../../../docs/access.md");
+        assert!(
+            doc.contains(&markdown_table()),
+            "docs/access.md is out of date: run `tuquan access table` and paste the output"
+        );
+    }
+}
