@@ -21,9 +21,6 @@ pub struct Config {
     /// `sqlite://…` or `postgres://…`; without it, `tuquan.db` inside `data_dir`.
     #[serde(default)]
     pub database_url: Option<SecretString>,
-    /// Bearer token allowing API writes until accounts exist; unset means a read-only API.
-    #[serde(default)]
-    pub admin_token: Option<SecretString>,
     #[serde(default)]
     pub secure_cookies: bool,
     #[serde(default = "defaults::log")]
@@ -105,14 +102,8 @@ impl Config {
     /// The effective configuration as TOML, secrets redacted.
     pub fn show(&self) -> String {
         let url = redact_url(self.effective_database_url().expose_secret());
-        let token = if self.admin_token.is_some() {
-            "\"[redacted]\""
-        } else {
-            "# unset (the API is read-only)"
-        };
         format!(
-            "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nadmin_token = {token}\n\
-             secure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
+            "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
              sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\n",
             self.listen,
             self.data_dir.display().to_string(),
@@ -173,7 +164,6 @@ mod tests {
     fn debug_never_shows_secrets() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("TUQUAN_DATABASE_URL", "postgres://u:hunter2@h/db");
-            jail.set_env("TUQUAN_ADMIN_TOKEN", "tok-hunter3");
             let c = Config::load(None).unwrap();
             let dbg = format!("{c:?}");
             assert!(

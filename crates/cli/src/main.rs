@@ -57,6 +57,48 @@ enum Command {
     /// The permission table.
     #[command(subcommand)]
     Access(AccessCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account with one grant. The first system administrator is made this way:
+    /// `echo 'a long password' | tuquan user add --username admin --role system_admin --password-stdin`
+    Add {
+        /// A login name (a-z, 0-9, . _ -) or a phone number.
+        #[arg(long)]
+        username: String,
+        /// system_admin, province_official, commune_official, commune_police,
+        /// front_committee, unit_head, deputy_head, group_leader, group_member, area_police,
+        /// resident.
+        #[arg(long)]
+        role: String,
+        /// The unit the grant covers (with everything below); omit for system_admin.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Shown in the product [default: the username].
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token acting with the user's grants; prints it once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -175,6 +217,25 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }),
         Command::Config(_) | Command::Access(_) => Ok(()),
         Command::Territory(t) => commands::territory(&store, t).await,
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            unit,
+            display_name,
+            password_stdin: _,
+        }) => {
+            commands::user_add(
+                &store,
+                &username,
+                &role,
+                unit.as_deref(),
+                display_name.as_deref(),
+            )
+            .await
+        }
+        Command::Token(TokenCommand::Create { username, name }) => {
+            commands::token_create(&store, &username, &name).await
+        }
     };
     store.close().await;
     result

@@ -5,8 +5,11 @@ use std::fmt;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use tuquan_domain::access::Role;
 use tuquan_domain::territory::{NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme};
+use tuquan_store::audit::AuditCtx;
 use tuquan_store::households::NewHousehold;
+use tuquan_store::users::NewUser;
 use tuquan_store::Store;
 
 pub const DEMO_COMMUNE: &str = "26743";
@@ -46,6 +49,74 @@ const STREETS: &[&str] = &[
     "Tôn Thất Tùng",
 ];
 
+/// The demo accounts' shared password, printed with the accounts.
+pub const DEMO_PASSWORD: &str = "tuquan-demo";
+
+/// One demo account per role: (username, display name, role, unit).
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<&str>)] = &[
+    ("admin", "Quản trị hệ thống", Role::SystemAdmin, None),
+    (
+        "tinh.hcm",
+        "Trần Văn Tỉnh",
+        Role::ProvinceOfficial,
+        Some("79"),
+    ),
+    (
+        "canbo.benthanh",
+        "Lê Thị Xuân",
+        Role::CommuneOfficial,
+        Some("26743"),
+    ),
+    (
+        "congan.benthanh",
+        "Phạm Quốc An",
+        Role::CommunePolice,
+        Some("26743"),
+    ),
+    (
+        "mattran.kp01",
+        "Võ Thị Hồng",
+        Role::FrontCommittee,
+        Some("26743-kp01"),
+    ),
+    (
+        "totruong.kp01",
+        "Nguyễn Văn Bình",
+        Role::UnitHead,
+        Some("26743-kp01"),
+    ),
+    (
+        "topho.kp01",
+        "Đặng Thị Lan",
+        Role::DeputyHead,
+        Some("26743-kp01"),
+    ),
+    (
+        "tonhandan.kp01",
+        "Huỳnh Minh Tâm",
+        Role::GroupLeader,
+        Some("26743-kp01"),
+    ),
+    (
+        "tovien.kp01",
+        "Bùi Văn Sơn",
+        Role::GroupMember,
+        Some("26743-kp01"),
+    ),
+    (
+        "csrkv.kp01",
+        "Hồ Đức Thắng",
+        Role::AreaPolice,
+        Some("26743-kp01"),
+    ),
+    (
+        "dan.kp01",
+        "Ngô Thị Mai",
+        Role::Resident,
+        Some("26743-kp01"),
+    ),
+];
+
 pub struct DemoReport {
     pub units: usize,
     pub households: usize,
@@ -57,11 +128,24 @@ impl fmt::Display for DemoReport {
         if self.already_present {
             write!(f, "Demo data already present (Phường Bến Thành, /territory/{DEMO_COMMUNE}); nothing to do.")
         } else {
-            write!(
+            writeln!(
                 f,
                 "Demo loaded: Phường Bến Thành (/territory/{DEMO_COMMUNE}) with {} khu phố and {} households.",
                 self.units, self.households
-            )
+            )?;
+            writeln!(
+                f,
+                "Demo accounts, all with the password \"{DEMO_PASSWORD}\":"
+            )?;
+            for (username, name, role, unit) in DEMO_ACCOUNTS {
+                writeln!(
+                    f,
+                    "  {username:<16} {:<18} {:<11} {name}",
+                    role.as_str(),
+                    unit.unwrap_or("(country)")
+                )?;
+            }
+            Ok(())
         }
     }
 }
@@ -98,8 +182,12 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
             already_present: true,
         });
     }
+    let ctx = AuditCtx {
+        actor_username: Some("demo-seed".into()),
+        ..AuditCtx::default()
+    };
     store
-        .set_scheme(DEMO_PROVINCE, &SubdivisionScheme::parse(HCMC_LEVELS)?)
+        .set_scheme(DEMO_PROVINCE, &SubdivisionScheme::parse(HCMC_LEVELS)?, &ctx)
         .await?;
     let commune = store.unit(DEMO_COMMUNE).await?.unit;
     let scheme = store.scheme_for(&commune).await?;
@@ -115,7 +203,7 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
         };
         let today = jiff::civil::date(2025, 7, 1);
         let new = NewResidentialUnit::parse(&input, &commune, &scheme, today)?;
-        let unit = store.insert_residential_unit(&new).await?.unit;
+        let unit = store.insert_residential_unit(&new, &ctx).await?.unit;
         let count = rng.random_range(25..=45);
         let batch: Vec<NewHousehold> = (0..count)
             .map(|_| NewHousehold {
@@ -129,8 +217,21 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
                 member_count: rng.random_range(1..=6),
             })
             .collect();
-        store.insert_households(&unit, &batch).await?;
+        store.insert_households(&unit, &batch, &ctx).await?;
         households += batch.len();
+    }
+    // One hash for all: argon2 is slow on purpose, and these accounts share a password.
+    let hash = tuquan_web::auth::secret::hash_password(DEMO_PASSWORD);
+    for (username, name, role, unit) in DEMO_ACCOUNTS {
+        let new = NewUser {
+            username: (*username).to_owned(),
+            display_name: (*name).to_owned(),
+            password_hash: hash.clone(),
+            must_change_password: false,
+        };
+        store
+            .create_user(&new, &[(*role, unit.map(str::to_owned))], &ctx)
+            .await?;
     }
     Ok(DemoReport {
         units: QUARTERS as usize,

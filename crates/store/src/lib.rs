@@ -12,9 +12,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub mod audit;
 mod error;
 pub mod households;
+pub mod sessions;
 pub mod territory;
+pub mod users;
 
 pub use error::StoreError;
 
@@ -171,7 +174,29 @@ impl Store {
     }
 }
 
-/// The current time as stored: RFC 3339 in UTC.
-pub(crate) fn now() -> String {
-    jiff::Timestamp::now().to_string()
+/// The current time as stored: RFC 3339 in UTC with exactly six fractional digits, so that
+/// stored times compare correctly as text on both backends.
+pub fn now() -> String {
+    stamp(jiff::Timestamp::now())
+}
+
+/// Formats an instant the way the store keeps it.
+pub fn stamp(ts: jiff::Timestamp) -> String {
+    format!(
+        "{}.{:06}Z",
+        ts.strftime("%Y-%m-%dT%H:%M:%S"),
+        ts.subsec_microsecond()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stamps_are_fixed_width_and_sort_as_text() {
+        let a = super::stamp("2026-11-21T08:00:00Z".parse().unwrap());
+        let b = super::stamp("2026-11-21T08:00:00.5Z".parse().unwrap());
+        assert_eq!(a, "2026-11-21T08:00:00.000000Z");
+        assert_eq!(b, "2026-11-21T08:00:00.500000Z");
+        assert!(a < b);
+    }
 }

@@ -8,6 +8,9 @@ use tuquan_domain::territory::{
     TERRITORY_VALID_FROM,
 };
 
+use serde_json::json;
+
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind, name, codename, \
@@ -297,6 +300,7 @@ impl Store {
     pub async fn import_divisions(
         &self,
         records: &[DivisionRecord],
+        ctx: &AuditCtx,
     ) -> Result<ImportReport, StoreError> {
         type Existing = (String, Option<String>, String, String, Option<String>);
         let existing: Vec<Existing> = with_pool!(self, p => {
@@ -329,6 +333,18 @@ impl Store {
             return Ok(report);
         }
         let ts = now();
+        // One summary row: the file is the record of what each unit became.
+        let entry = AuditEntry {
+            action: "territory.import",
+            target_type: "divisions",
+            target_id: format!("{} records", records.len()),
+            unit_path: None,
+            before: None,
+            after: Some(json!({
+                "inserted": inserts.iter().map(|r| &r.code).collect::<Vec<_>>(),
+                "updated": updates.iter().map(|r| &r.code).collect::<Vec<_>>(),
+            })),
+        };
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             for r in &inserts {
@@ -368,6 +384,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;
         });
         Ok(report)
@@ -407,6 +424,7 @@ impl Store {
         &self,
         scope_code: &str,
         scheme: &SubdivisionScheme,
+        ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let scope = self.unit(scope_code).await?.unit;
         if scope.kind.tier() == Tier::Residential {
@@ -417,7 +435,22 @@ impl Store {
             )));
         }
         let ts = now();
+        let before: Option<String> = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT levels FROM subdivision_schemes WHERE scope_code = $1")
+                .bind(scope_code)
+                .fetch_optional(p)
+                .await?
+        });
+        let entry = AuditEntry {
+            action: "territory.scheme_set",
+            target_type: "unit",
+            target_id: scope_code.to_owned(),
+            unit_path: Some(scope.path.clone()),
+            before: before.map(|b| json!({ "levels": b })),
+            after: Some(json!({ "levels": scheme.format() })),
+        };
         with_pool!(self, p => {
+            let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO subdivision_schemes (scope_code, levels, updated_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (scope_code) DO UPDATE SET levels = excluded.levels, \
@@ -426,8 +459,10 @@ impl Store {
             .bind(scope_code)
             .bind(scheme.format())
             .bind(&ts)
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -436,9 +471,22 @@ impl Store {
     pub async fn insert_residential_unit(
         &self,
         u: &NewResidentialUnit,
+        ctx: &AuditCtx,
     ) -> Result<UnitListItem, StoreError> {
         let ts = now();
+        let entry = AuditEntry {
+            action: "unit.create",
+            target_type: "unit",
+            target_id: u.code.as_str().to_owned(),
+            unit_path: Some(u.path.clone()),
+            before: None,
+            after: Some(json!({
+                "code": u.code.as_str(), "parent_code": u.parent_code, "name": u.name,
+                "kind": u.kind.as_str(), "path": u.path, "valid_from": u.valid_from,
+            })),
+        };
         with_pool!(self, p => {
+            let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
                  name_folded, sort_key, codename, valid_from, created_at, updated_at) \
@@ -455,9 +503,11 @@ impl Store {
             .bind(&u.sort_key)
             .bind(&u.valid_from)
             .bind(&ts)
-            .execute(p)
+            .execute(&mut *tx)
             .await
             .map_err(StoreError::conflict_on("local_code"))?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
         });
         self.unit(u.code.as_str()).await
     }

@@ -21,9 +21,18 @@ pub enum Failure {
     Invalid(FieldError),
     InvalidBody(String),
     NotFound,
-    Conflict { field: &'static str },
+    Conflict {
+        field: &'static str,
+    },
     Unauthorized,
+    /// Signed in with a temporary password that must be changed first.
+    PasswordChangeRequired,
     Forbidden,
+    CsrfRejected,
+    /// Too many failed logins; locked until this time (UTC, RFC 3339).
+    TooManyAttempts {
+        until: String,
+    },
     Internal,
 }
 
@@ -34,7 +43,10 @@ impl Failure {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::PasswordChangeRequired | Self::Forbidden | Self::CsrfRejected => {
+                StatusCode::FORBIDDEN
+            }
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -47,7 +59,10 @@ impl Failure {
             Self::NotFound => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::Unauthorized => "unauthorized",
+            Self::PasswordChangeRequired => "password_change_required",
             Self::Forbidden => "forbidden",
+            Self::CsrfRejected => "csrf",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Internal => "internal",
         }
     }
@@ -67,7 +82,12 @@ impl Failure {
             Self::NotFound => lang.t("error.not_found").to_owned(),
             Self::Conflict { field } => lang.t("error.conflict").replace("{field}", field),
             Self::Unauthorized => lang.t("error.unauthorized").to_owned(),
+            Self::PasswordChangeRequired => lang.t("error.password_change_required").to_owned(),
             Self::Forbidden => lang.t("error.forbidden").to_owned(),
+            Self::CsrfRejected => lang.t("error.csrf").to_owned(),
+            Self::TooManyAttempts { until } => lang
+                .t("error.too_many_attempts")
+                .replace("{until}", &crate::i18n::local_time(until)),
             Self::Internal => lang.t("error.internal").to_owned(),
         }
     }
@@ -97,7 +117,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `invalid_parameter`, `invalid_body`, `not_found`, `conflict`,
-    /// `unauthorized`, `forbidden`, `internal`.
+    /// `unauthorized`, `password_change_required`, `forbidden`, `csrf`, `too_many_attempts`,
+    /// `internal`.
     pub code: String,
     /// Human message in the reader's language (Vietnamese unless `Accept-Language: en`).
     pub message: String,
@@ -132,49 +153,73 @@ impl From<FieldError> for Failure {
     }
 }
 
+/// A failure waiting for [`localize`] to give it a body.
 #[derive(Clone)]
-enum Pending {
-    Json(Failure),
-    Html(Failure),
+struct Pending(Failure);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut r = self.status().into_response();
+        r.extensions_mut().insert(Pending(self));
+        r
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut r = self.0.status().into_response();
-        r.extensions_mut().insert(Pending::Json(self.0));
-        r
+        self.0.into_response()
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let mut r = self.0.status().into_response();
-        r.extensions_mut().insert(Pending::Html(self.0));
-        r
+        self.0.into_response()
     }
 }
 
-/// Writes error bodies in the reader's language.
+/// Writes error bodies in the reader's language and in the format the path calls for:
+/// JSON under `/api/`, an HTML page (or a redirect to sign in) elsewhere.
 pub async fn localize(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let lang = Lang::from_parts(&parts);
+    let is_api = parts.uri.path().starts_with("/api/");
+    let here = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let is_get = parts.method == axum::http::Method::GET;
     let res = next.run(Request::from_parts(parts, body)).await;
-    let pending = res.extensions().get::<Pending>().cloned();
-    let Some(pending) = pending else {
+    let Some(Pending(f)) = res.extensions().get::<Pending>().cloned() else {
         return res;
     };
-    match pending {
-        Pending::Json(f) => {
-            let body = ErrorBody {
-                error: ErrorDetail {
-                    code: f.code().to_owned(),
-                    message: f.message(lang),
-                    field: f.field().map(str::to_owned),
-                },
-            };
-            (f.status(), Json(body)).into_response()
+    if is_api {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: f.code().to_owned(),
+                message: f.message(lang),
+                field: f.field().map(str::to_owned),
+            },
+        };
+        let mut r = (f.status(), Json(body)).into_response();
+        if matches!(f, Failure::Unauthorized) {
+            r.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
-        Pending::Html(f) => {
+        return r;
+    }
+    match f {
+        Failure::Unauthorized => {
+            let next = if is_get { here } else { "/".to_owned() };
+            let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            axum::response::Redirect::to(&format!("/login?{q}")).into_response()
+        }
+        Failure::PasswordChangeRequired => {
+            axum::response::Redirect::to("/account/password").into_response()
+        }
+        f => {
             let page = crate::pages::error_page(lang, &f.message(lang));
             (f.status(), Html(page)).into_response()
         }

@@ -8,6 +8,18 @@ use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::http::request::Parts;
 use tuquan_domain::{FieldError, FieldErrorKind};
 
+/// A stored UTC time shown in Vietnam time, `HH:MM dd/mm/yyyy`.
+pub fn local_time(stored: &str) -> String {
+    stored
+        .parse::<jiff::Timestamp>()
+        .map(|ts| {
+            ts.to_zoned(tuquan_domain::time::vietnam())
+                .strftime("%H:%M %d/%m/%Y")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stored.to_owned())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]

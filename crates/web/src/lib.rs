@@ -8,7 +8,6 @@ use std::time::Duration;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::middleware;
 use axum::Router;
-use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -18,6 +17,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tuquan_store::Store;
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
@@ -26,8 +26,6 @@ pub mod security;
 /// What the web layer needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// Bearer token that allows API writes until accounts exist. `None`: read-only API.
-    pub admin_token: Option<SecretString>,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     pub request_timeout: Duration,
@@ -36,7 +34,6 @@ pub struct WebConfig {
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
-            admin_token: None,
             secure_cookies: false,
             request_timeout: Duration::from_secs(30),
         }
@@ -59,6 +56,10 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router())
         .merge(pages::router())
         .fallback(error::fallback)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::ensure_csrf_cookie,
+        ))
         .layer(middleware::from_fn(error::localize))
         .layer(middleware::from_fn(security::headers))
         .layer(

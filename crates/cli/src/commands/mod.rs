@@ -7,13 +7,16 @@ use secrecy::ExposeSecret;
 use tuquan_domain::territory::{
     parse_divisions, NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme,
 };
+use tuquan_store::audit::AuditCtx;
 use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
 
 use crate::config::{redact_url, Config};
 use crate::TerritoryCommand;
 
 mod serve;
+mod users;
 pub use serve::serve;
+pub use users::{token_create, user_add};
 
 /// Opens the configured store and applies migrations: every command acts on the same
 /// database as `serve`.
@@ -54,7 +57,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 pub async fn ensure_territory(store: &Store) -> anyhow::Result<()> {
     if store.province_count().await? == 0 {
         let records = parse_divisions(SHIPPED_DIVISIONS).context("the shipped territory file")?;
-        let report = store.import_divisions(&records).await?;
+        let report = store.import_divisions(&records, &AuditCtx::cli()).await?;
         tracing::info!(inserted = report.inserted, "territory loaded");
     }
     Ok(())
@@ -64,7 +67,7 @@ pub async fn import_divisions(store: &Store, file: &Path) -> anyhow::Result<()> 
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let records = parse_divisions(&bytes)
         .with_context(|| format!("{} was rejected; nothing was imported", file.display()))?;
-    let report = store.import_divisions(&records).await?;
+    let report = store.import_divisions(&records, &AuditCtx::cli()).await?;
     if report.changed_nothing() {
         println!(
             "Nothing to do: all {} provinces and communes are already up to date.",
@@ -93,7 +96,7 @@ pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<(
         TerritoryCommand::SchemeSet { code, levels } => {
             let scheme = SubdivisionScheme::parse(&levels)?;
             store
-                .set_scheme(&code, &scheme)
+                .set_scheme(&code, &scheme, &AuditCtx::cli())
                 .await
                 .with_context(|| format!("unit {code}"))?;
             println!("{code}: {}", scheme.format());
@@ -120,7 +123,9 @@ pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<(
             };
             let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now());
             let new = NewResidentialUnit::parse(&input, &parent_unit, &scheme, today)?;
-            let created = store.insert_residential_unit(&new).await?;
+            let created = store
+                .insert_residential_unit(&new, &AuditCtx::cli())
+                .await?;
             println!("created {} {}", created.unit.code, created.unit.name);
         }
     }

@@ -11,7 +11,7 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
     super::ensure_territory(&store).await?;
     if demo {
         let report = crate::seed::demo(&store).await?;
-        tracing::info!("{report}");
+        print!("{report}");
     }
     let listener = TcpListener::bind(config.listen)
         .await
@@ -20,7 +20,6 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
     let state = AppState {
         store: store.clone(),
         config: Arc::new(WebConfig {
-            admin_token: config.admin_token.clone(),
             secure_cookies: config.secure_cookies,
             request_timeout: config.request_timeout(),
         }),

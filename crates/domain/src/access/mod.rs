@@ -84,6 +84,17 @@ pub fn authorize(actor: &Actor, action: Action, target: Target<'_>) -> Result<()
     }
 }
 
+/// How long to lock a login key (an account or a client address) after `failures`
+/// consecutive failures, when `free` failures are tolerated: 15 s, then doubling, at most an
+/// hour. Growing delays slow guessing without locking an owner out for long.
+pub fn lockout_secs(failures: i64, free: i64) -> Option<i64> {
+    if failures <= free {
+        return None;
+    }
+    let doublings = u32::try_from((failures - free - 1).min(10)).unwrap_or(10);
+    Some((15_i64 << doublings).min(3600))
+}
+
 /// Whether `actor` may give someone `role` on the unit at `path`: they must be allowed to
 /// manage users there, and hold a role there at least as high as the one given.
 pub fn may_assign(actor: &Actor, role: Role, path: Target<'_>) -> Result<(), Denied> {
@@ -151,6 +162,15 @@ mod tests {
             grants: vec![],
         };
         assert!(authorize(&nobody, Action::HouseholdView, Some("79")).is_err());
+    }
+
+    #[test]
+    fn lockouts_grow_and_are_capped() {
+        assert_eq!(lockout_secs(5, 5), None);
+        assert_eq!(lockout_secs(6, 5), Some(15));
+        assert_eq!(lockout_secs(7, 5), Some(30));
+        assert_eq!(lockout_secs(8, 5), Some(60));
+        assert_eq!(lockout_secs(100, 5), Some(3600));
     }
 
     #[test]

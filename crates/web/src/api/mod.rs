@@ -6,10 +6,25 @@ use utoipa::OpenApi;
 
 use crate::AppState;
 
-mod auth;
-use auth::BearerScheme;
+pub mod account;
 pub mod health;
 pub mod territory;
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::Modify;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +40,9 @@ pub mod territory;
         territory::list_units,
         territory::get_unit,
         territory::create_unit,
+        territory::list_households,
+        account::me,
+        account::audit,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -34,9 +52,20 @@ pub mod territory;
         territory::UnitList,
         territory::UnitDetail,
         territory::CreateUnit,
+        territory::HouseholdItem,
+        territory::HouseholdList,
+        account::Me,
+        account::GrantItem,
+        account::AuditItem,
+        account::AuditList,
     )),
     modifiers(&BearerScheme),
-    tags((name = "territory", description = "Provinces, communes and residential units"))
+    tags(
+        (name = "territory", description = "Provinces, communes and residential units"),
+        (name = "account", description = "The caller, and the audit log. Authenticate with \
+            `Authorization: Bearer TOKEN`; create tokens on the account page or with \
+            `tuquan token create`."),
+    )
 )]
 pub struct ApiDoc;
 
@@ -52,4 +81,10 @@ pub fn router() -> Router<AppState> {
             get(territory::list_units).post(territory::create_unit),
         )
         .route("/api/v1/units/{code}", get(territory::get_unit))
+        .route(
+            "/api/v1/units/{code}/households",
+            get(territory::list_households),
+        )
+        .route("/api/v1/me", get(account::me))
+        .route("/api/v1/audit", get(account::audit))
 }

@@ -1,11 +1,9 @@
 use askama::Template;
 use axum::extract::State;
-use axum::http::Uri;
 use axum::response::Html;
 
 use super::{render, Chrome};
 use crate::error::PageError;
-use crate::i18n::Lang;
 use crate::AppState;
 
 #[derive(Template)]
@@ -19,8 +17,7 @@ struct HomePage {
 
 pub async fn home(
     State(state): State<AppState>,
-    lang: Lang,
-    uri: Uri,
+    chrome: Chrome,
 ) -> Result<Html<String>, PageError> {
     let (provinces, communes) = state.store.unit_counts().await?;
     let demo = state
@@ -29,7 +26,7 @@ pub async fn home(
         .await?
         .map(|u| (format!("/territory/{}", u.code), u.name));
     render(&HomePage {
-        chrome: Chrome::new(lang, &uri),
+        chrome,
         provinces,
         communes,
         demo,

@@ -1,37 +1,43 @@
 //! Server-rendered HTML pages (askama). Every page works without JavaScript.
 
 use askama::Template;
-use axum::extract::Query;
+use axum::extract::{FromRequestParts, Query};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
+use tuquan_domain::access::{allowed, Action};
+
+use crate::auth::MaybeUser;
 use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
 use crate::AppState;
 
+mod account;
+mod audit;
 mod home;
 mod territory;
+mod users;
 
-/// What every page's frame needs: the language and the current address (for the switch).
+/// What every page's frame needs: the language, the current address (for the language
+/// switch), who is signed in, and the CSRF token the page's forms carry.
 pub struct Chrome {
     pub lang: Lang,
     /// The current path and query, to come back to after switching language.
     pub here: String,
+    /// The signed-in user's display name.
+    pub user_name: Option<String>,
+    pub csrf: String,
+    /// Show the links to user management and the audit log.
+    pub nav_users: bool,
+    pub nav_audit: bool,
 }
 
 impl Chrome {
-    pub fn new(lang: Lang, uri: &axum::http::Uri) -> Self {
-        let here = uri
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into());
-        Self { lang, here }
-    }
-
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
     }
@@ -47,11 +53,78 @@ impl Chrome {
     }
 }
 
+/// A CSRF token minted for a visitor without one, by [`ensure_csrf_cookie`].
+#[derive(Clone)]
+struct MintedCsrf(String);
+
+impl FromRequestParts<AppState> for Chrome {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let lang = Lang::from_parts(parts);
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let MaybeUser(who) = MaybeUser::from_request_parts(parts, state).await?;
+        let csrf = match crate::auth::csrf::expected_token(parts, state).await? {
+            Some(t) => t,
+            None => parts
+                .extensions
+                .get::<MintedCsrf>()
+                .map(|m| m.0.clone())
+                .unwrap_or_default(),
+        };
+        let can = |a| {
+            who.as_ref()
+                .is_some_and(|w| w.actor.grants.iter().any(|g| allowed(g.role, a)))
+        };
+        Ok(Self {
+            lang,
+            here,
+            nav_users: can(Action::UserView),
+            nav_audit: can(Action::AuditView),
+            user_name: who.as_ref().map(|w| w.user.display_name.clone()),
+            csrf,
+        })
+    }
+}
+
+/// Gives a visitor who has neither a session nor a CSRF cookie a CSRF cookie, so that the
+/// sign-in form is protected too.
+pub async fn ensure_csrf_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_page = !req.uri().path().starts_with("/api/") && req.method() == axum::http::Method::GET;
+    let (parts, body) = req.into_parts();
+    let has = crate::auth::cookie(&parts, crate::auth::CSRF_COOKIE).is_some()
+        || crate::auth::cookie(&parts, crate::auth::SESSION_COOKIE).is_some();
+    req = axum::extract::Request::from_parts(parts, body);
+    if !is_page || has {
+        return next.run(req).await;
+    }
+    let token = crate::auth::secret::random_token();
+    req.extensions_mut().insert(MintedCsrf(token.clone()));
+    let mut res = next.run(req).await;
+    let cookie = crate::auth::set_cookie(&state, crate::auth::CSRF_COOKIE, &token, 86400);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/territory", get(territory::index))
         .route("/territory/{code}", get(territory::unit))
+        .route("/territory/{code}/households", get(territory::households))
+        .merge(account::router())
+        .merge(users::router())
+        .merge(audit::router())
         .route("/lang", get(switch_lang))
         .route("/static/app.css", get(css))
 }
@@ -76,6 +149,10 @@ pub fn error_page(lang: Lang, message: &str) -> String {
         chrome: Chrome {
             lang,
             here: "/".into(),
+            user_name: None,
+            csrf: String::new(),
+            nav_users: false,
+            nav_audit: false,
         },
         message,
     };
@@ -95,20 +172,8 @@ async fn switch_lang(
     Query(q): Query<SwitchLang>,
 ) -> Response {
     let lang = q.to.as_deref().and_then(Lang::parse).unwrap_or_default();
-    // Only local paths: never redirect elsewhere.
-    let next = q
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into());
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        lang.code()
-    );
+    let next = local_path(q.next.as_deref());
+    let cookie = crate::auth::set_cookie(&state, "lang", lang.code(), 31_536_000);
     (
         StatusCode::SEE_OTHER,
         [(LOCATION, next), (SET_COOKIE, cookie)],
@@ -124,4 +189,33 @@ async fn css() -> impl IntoResponse {
         ],
         include_str!("../../static/app.css"),
     )
+}
+
+/// Only local paths: never send anyone elsewhere after a redirect.
+pub(crate) fn local_path(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub(crate) struct ConfirmPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub message: String,
+    pub action: String,
+    pub button: &'static str,
+    pub back: String,
+}
+
+#[derive(Template)]
+#[template(path = "shown_once.html")]
+pub(crate) struct ShownOncePage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub message: String,
+    pub label: &'static str,
+    pub secret: String,
+    pub back: String,
 }

@@ -2,13 +2,16 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::response::Html;
 use tuquan_domain::territory::Unit;
 use tuquan_store::territory::UnitListItem;
 
 use super::{render, Chrome};
-use crate::api::territory::{load_detail, next_query, run_list_query, UnitsQuery};
+use crate::api::territory::{
+    households_page_params, load_detail, load_unit_for, next_query, read_households,
+    run_list_query, HouseholdsQuery, UnitsQuery,
+};
+use crate::auth::{Can, HouseholdView, MaybeUser, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::AppState;
@@ -52,6 +55,8 @@ struct TerritoryPage {
     items: Vec<ItemView>,
     next_href: Option<String>,
     first_href: Option<String>,
+    /// The household list, for those allowed to see it here.
+    households_href: Option<String>,
 }
 
 fn kind_label(lang: Lang, u: &Unit) -> &'static str {
@@ -79,11 +84,12 @@ fn listing_query(q: &UnitsQuery, parent: Option<&str>) -> UnitsQuery {
 
 async fn page(
     state: &AppState,
-    lang: Lang,
-    uri: &Uri,
+    chrome: Chrome,
+    who: Option<&crate::auth::Authenticated>,
     code: Option<&str>,
     query: UnitsQuery,
 ) -> Result<Html<String>, PageError> {
+    let lang = chrome.lang;
     let query = listing_query(&query, code);
     let detail = match code {
         Some(c) => Some(load_detail(state, c).await?),
@@ -140,6 +146,19 @@ async fn page(
         }
         None => (lang.t("territory.title").to_owned(), None),
     };
+    let households_href = match (who, &detail) {
+        (Some(w), Some(d))
+            if tuquan_domain::access::authorize(
+                &w.actor,
+                tuquan_domain::access::Action::HouseholdView,
+                Some(&d.unit.path),
+            )
+            .is_ok() =>
+        {
+            Some(format!("/territory/{}/households", d.unit.code))
+        }
+        _ => None,
+    };
     let list_title = if searching {
         "search.results"
     } else if code.is_some() {
@@ -148,7 +167,7 @@ async fn page(
         "territory.provinces"
     };
     render(&TerritoryPage {
-        chrome: Chrome::new(lang, uri),
+        chrome,
         title,
         crumbs,
         unit,
@@ -159,24 +178,62 @@ async fn page(
         items: page.items.iter().map(|i| item_view(lang, i)).collect(),
         next_href,
         first_href,
+        households_href,
     })
 }
 
 pub async fn index(
     State(state): State<AppState>,
-    lang: Lang,
-    uri: Uri,
+    chrome: Chrome,
     Query(query): Query<UnitsQuery>,
 ) -> Result<Html<String>, PageError> {
-    page(&state, lang, &uri, None, query).await
+    page(&state, chrome, None, None, query).await
 }
 
 pub async fn unit(
     State(state): State<AppState>,
-    lang: Lang,
-    uri: Uri,
+    chrome: Chrome,
+    MaybeUser(who): MaybeUser,
     Path(code): Path<String>,
     Query(query): Query<UnitsQuery>,
 ) -> Result<Html<String>, PageError> {
-    page(&state, lang, &uri, Some(&code), query).await
+    page(&state, chrome, who.as_ref(), Some(&code), query).await
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct HouseholdsPage {
+    chrome: Chrome,
+    unit_name: String,
+    unit_href: String,
+    rows: Vec<tuquan_store::households::HouseholdRow>,
+    next_href: Option<String>,
+}
+
+/// A unit's households: personal data, for those whose grants cover the unit.
+pub async fn households(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<HouseholdView>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    Query(query): Query<HouseholdsQuery>,
+) -> Result<Html<String>, PageError> {
+    let (limit, after) = households_page_params(&query)?;
+    let unit = load_unit_for(&state, &code).await?;
+    let (rows, next) = read_households(&state, &can, &rc, &unit, after, limit).await?;
+    let next_href = next.map(|id| {
+        format!(
+            "/territory/{}/households?cursor={id}&limit={}",
+            unit.code,
+            limit.get()
+        )
+    });
+    render(&HouseholdsPage {
+        chrome,
+        unit_name: unit.name.clone(),
+        unit_href: format!("/territory/{}", unit.code),
+        rows,
+        next_href,
+    })
 }

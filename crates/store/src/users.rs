@@ -1,0 +1,365 @@
+//! Accounts and their grants.
+
+use serde_json::json;
+use tuquan_domain::access::{Grant, Role};
+
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::{now, with_pool, Store, StoreError};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct GrantRow {
+    id: i64,
+    user_id: i64,
+    role: String,
+    unit_code: Option<String>,
+    unit_path: Option<String>,
+    unit_name: Option<String>,
+}
+
+/// A grant with what pages show beside it.
+#[derive(Debug, Clone)]
+pub struct GrantRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub grant: Grant,
+    pub unit_name: Option<String>,
+}
+
+impl TryFrom<GrantRow> for GrantRecord {
+    type Error = StoreError;
+    fn try_from(r: GrantRow) -> Result<Self, StoreError> {
+        let role = Role::parse(&r.role).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("unknown role {}", r.role).into(),
+            ))
+        })?;
+        Ok(Self {
+            id: r.id,
+            user_id: r.user_id,
+            grant: Grant {
+                role,
+                unit_code: r.unit_code,
+                unit_path: r.unit_path,
+            },
+            unit_name: r.unit_name,
+        })
+    }
+}
+
+const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, g.unit_code, u.path AS unit_path, \
+     u.name AS unit_name FROM grants g LEFT JOIN units u ON u.code = g.unit_code";
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, must_change_password, disabled, created_at";
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+}
+
+impl Store {
+    /// Creates an account with its first grants, in one transaction with its audit row.
+    pub async fn create_user(
+        &self,
+        new: &NewUser,
+        grants: &[(Role, Option<String>)],
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let mut paths = Vec::new();
+        for (_, code) in grants {
+            paths.push(match code {
+                Some(c) => Some(self.unit(c).await?.unit.path),
+                None => None,
+            });
+        }
+        let after = json!({
+            "username": new.username,
+            "display_name": new.display_name,
+            "must_change_password": new.must_change_password,
+            "grants": grants.iter().map(|(r, c)| json!({"role": r.as_str(), "unit": c})).collect::<Vec<_>>(),
+        });
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, password_hash, must_change_password, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(&new.username)
+            .bind(&new.display_name)
+            .bind(&new.password_hash)
+            .bind(new.must_change_password)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::conflict_on("username"))?;
+            for (role, code) in grants {
+                sqlx::query("INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(role.as_str())
+                    .bind(code)
+                    .bind(&ts)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let entry = AuditEntry {
+                action: "user.create",
+                target_type: "user",
+                target_id: id.to_string(),
+                unit_path: paths.first().cloned().flatten(),
+                before: None,
+                after: Some(after),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let row: Option<UserRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(username).fetch_optional(p).await?
+        });
+        Ok(row)
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<UserRecord, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row: Option<UserRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn grants_of(&self, user_id: i64) -> Result<Vec<GrantRecord>, StoreError> {
+        let sql = format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id");
+        let rows: Vec<GrantRow> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(user_id).fetch_all(p).await?
+        });
+        rows.into_iter().map(GrantRecord::try_from).collect()
+    }
+
+    /// The unit path an account's changes are filed under: its first grant's unit.
+    async fn user_unit_path(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .grants_of(user_id)
+            .await?
+            .into_iter()
+            .find_map(|g| g.grant.unit_path))
+    }
+
+    /// Sets a new password hash. `reset` (by an official) forces a change at next login and
+    /// ends the account's sessions.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        reset: bool,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let unit_path = self.user_unit_path(user_id).await?;
+        let ts = now();
+        let entry = AuditEntry {
+            action: if reset {
+                "user.password_reset"
+            } else {
+                "user.password_changed"
+            },
+            target_type: "user",
+            target_id: user_id.to_string(),
+            unit_path,
+            before: None,
+            // Never the password or its hash.
+            after: Some(json!({ "must_change_password": reset })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4 \
+                 WHERE id = $1",
+            )
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(reset)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if reset {
+                sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+                    .bind(user_id)
+                    .bind(&ts)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Disables or re-enables an account. Disabling ends its sessions and API tokens' use.
+    pub async fn set_disabled(
+        &self,
+        user_id: i64,
+        disabled: bool,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let before = self.user_by_id(user_id).await?;
+        let unit_path = self.user_unit_path(user_id).await?;
+        let ts = now();
+        let entry = AuditEntry {
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            target_type: "user",
+            target_id: user_id.to_string(),
+            unit_path,
+            before: Some(json!({ "disabled": before.disabled })),
+            after: Some(json!({ "disabled": disabled })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1")
+                .bind(user_id)
+                .bind(disabled)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            if disabled {
+                sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+                    .bind(user_id)
+                    .bind(&ts)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn add_grant(
+        &self,
+        user_id: i64,
+        role: Role,
+        unit_code: Option<&str>,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        self.user_by_id(user_id).await?;
+        let unit_path = match unit_code {
+            Some(c) => Some(self.unit(c).await?.unit.path),
+            None => None,
+        };
+        let entry = AuditEntry {
+            action: "user.grant_added",
+            target_type: "user",
+            target_id: user_id.to_string(),
+            unit_path,
+            before: None,
+            after: Some(json!({ "role": role.as_str(), "unit": unit_code })),
+        };
+        let ts = now();
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4) \
+                 RETURNING id",
+            )
+            .bind(user_id)
+            .bind(role.as_str())
+            .bind(unit_code)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn grant(&self, grant_id: i64) -> Result<GrantRecord, StoreError> {
+        let sql = format!("{GRANT_SELECT} WHERE g.id = $1");
+        let row: Option<GrantRow> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(grant_id).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    pub async fn revoke_grant(&self, grant_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
+        let g = self.grant(grant_id).await?;
+        let entry = AuditEntry {
+            action: "user.grant_revoked",
+            target_type: "user",
+            target_id: g.user_id.to_string(),
+            unit_path: g.grant.unit_path.clone(),
+            before: Some(json!({ "role": g.grant.role.as_str(), "unit": g.grant.unit_code })),
+            after: None,
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM grants WHERE id = $1")
+                .bind(grant_id)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Accounts with a grant in the subtree of `scope_path` (all accounts for `None`), by
+    /// username, after `after_username`.
+    pub async fn users_in_scope(
+        &self,
+        scope_path: Option<&str>,
+        after_username: &str,
+        limit: i64,
+    ) -> Result<Vec<UserRecord>, StoreError> {
+        let (scope, lo, hi) = match scope_path {
+            Some(p) => (p.to_owned(), format!("{p}/"), format!("{p}0")),
+            None => (String::new(), String::new(), String::new()),
+        };
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username > $4 AND ($1 = '' OR EXISTS ( \
+               SELECT 1 FROM grants g JOIN units un ON un.code = g.unit_code \
+               WHERE g.user_id = users.id \
+               AND (un.path = $1 OR (un.path >= $2 AND un.path < $3)))) \
+             ORDER BY username LIMIT $5"
+        );
+        let rows: Vec<UserRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(&scope)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(after_username)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows)
+    }
+}

@@ -1,0 +1,183 @@
+//! `/api/v1/me` and `/api/v1/audit`.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tuquan_domain::page::Limit;
+use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_store::audit::{AuditFilter, AuditRow};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{AuditView, Can, CurrentUser};
+use crate::error::{ApiError, ErrorBody, Failure};
+use crate::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantItem {
+    pub role: String,
+    /// `null` for a grant on the whole country.
+    pub unit_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<GrantItem>,
+}
+
+/// The caller and their grants.
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody))
+)]
+pub async fn me(CurrentUser(who): CurrentUser) -> Json<Me> {
+    Json(Me {
+        id: who.user.id,
+        username: who.user.username.clone(),
+        display_name: who.user.display_name.clone(),
+        grants: who
+            .actor
+            .grants
+            .iter()
+            .map(|g| GrantItem {
+                role: g.role.as_str().to_owned(),
+                unit_code: g.unit_code.clone(),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Only this unit and below (default: the widest unit you may audit).
+    pub unit: Option<String>,
+    /// Actions starting with this, e.g. `user.`.
+    pub action: Option<String>,
+    /// Only this username.
+    pub actor: Option<String>,
+    /// Only this request id.
+    pub request_id: Option<String>,
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditItem {
+    pub id: i64,
+    pub at: String,
+    pub actor_username: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub unit_path: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+impl From<AuditRow> for AuditItem {
+    fn from(r: AuditRow) -> Self {
+        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        Self {
+            id: r.id,
+            at: r.at,
+            actor_username: r.actor_username,
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            unit_path: r.unit_path,
+            before: json(r.before_json),
+            after: json(r.after_json),
+            request_id: r.request_id,
+            client_addr: r.client_addr,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditList {
+    pub items: Vec<AuditItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// Runs an audit query after the authorization check; shared with the HTML viewer.
+pub(crate) async fn run_audit_query(
+    state: &AppState,
+    can: &Can<AuditView>,
+    q: &AuditQuery,
+) -> Result<(Vec<AuditRow>, Option<i64>, Option<String>), Failure> {
+    let blank = |s: &Option<String>| s.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let limit = Limit::parse(q.limit.as_deref())?;
+    let scope_path = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => {
+            let unit = crate::api::territory::load_unit_for(state, code)
+                .await
+                .map_err(|_| {
+                    FieldError::new("unit", FieldErrorKind::UnknownValue, "no such unit")
+                })?;
+            can.check(Some(&unit.path))?;
+            Some(unit.path)
+        }
+        None => match can.home_scope() {
+            Some(None) => None,
+            Some(Some(p)) => Some(p.to_owned()),
+            None => return Err(Failure::Forbidden),
+        },
+    };
+    if scope_path.is_none() {
+        can.check(None)?;
+    }
+    let before_id = match blank(&q.cursor).as_str() {
+        "" => None,
+        c => Some(c.parse::<i64>().map_err(|_| {
+            FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
+        })?),
+    };
+    let filter = AuditFilter {
+        scope_path: scope_path.clone(),
+        action_prefix: blank(&q.action),
+        actor: blank(&q.actor).to_lowercase(),
+        request_id: blank(&q.request_id),
+        before_id,
+    };
+    let mut rows = state
+        .store
+        .audit_rows(&filter, i64::from(limit.get()) + 1)
+        .await?;
+    let next = if rows.len() > limit.get() as usize {
+        rows.truncate(limit.get() as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    Ok((rows, next, scope_path))
+}
+
+/// The audit log of a unit's subtree, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/audit", tag = "account", params(AuditQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = AuditList),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    )
+)]
+pub async fn audit(
+    State(state): State<AppState>,
+    can: Can<AuditView>,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Json<AuditList>, ApiError> {
+    let Query(q) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let (rows, next, _) = run_audit_query(&state, &can, &q).await?;
+    Ok(Json(AuditList {
+        items: rows.into_iter().map(AuditItem::from).collect(),
+        next_cursor: next.map(|n| n.to_string()),
+    }))
+}
