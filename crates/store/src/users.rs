@@ -331,8 +331,9 @@ impl Store {
         Ok(())
     }
 
-    /// Accounts with a grant in the subtree of `scope_path` (all accounts for `None`), by
-    /// username, after `after_username`.
+    /// Accounts whose grants all lie in the subtree of `scope_path` and that hold at least
+    /// one there (all accounts for `None`), by username, after `after_username`. An account
+    /// with a grant elsewhere too belongs to a wider official, who alone may change it.
     pub async fn users_in_scope(
         &self,
         scope_path: Option<&str>,
@@ -347,7 +348,11 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM users WHERE username > $4 AND ($1 = '' OR EXISTS ( \
                SELECT 1 FROM grants g JOIN units un ON un.code = g.unit_code \
                WHERE g.user_id = users.id \
-               AND (un.path = $1 OR (un.path >= $2 AND un.path < $3)))) \
+               AND (un.path = $1 OR (un.path >= $2 AND un.path < $3))) \
+             AND NOT EXISTS ( \
+               SELECT 1 FROM grants g2 LEFT JOIN units u2 ON u2.code = g2.unit_code \
+               WHERE g2.user_id = users.id AND (u2.path IS NULL \
+               OR NOT (u2.path = $1 OR (u2.path >= $2 AND u2.path < $3))))) \
              ORDER BY username LIMIT $5"
         );
         let rows: Vec<UserRecord> = with_pool!(self, p => {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -48,6 +49,46 @@ pub struct AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Every route that changes state. Each must write an audit row in the same transaction as
+/// its change; the integration suite exercises every entry and checks the row is there, and
+/// [`mutating_route_guard`] refuses (in debug builds) a state-changing route missing here.
+pub const MUTATING_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/units"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/account/password"),
+    ("POST", "/account/tokens"),
+    ("POST", "/account/tokens/{id}/revoke"),
+    ("POST", "/account/sessions/end-all"),
+    ("POST", "/users"),
+    ("POST", "/users/{id}/grants"),
+    ("POST", "/users/{id}/grants/{grant_id}/revoke"),
+    ("POST", "/users/{id}/disable"),
+    ("POST", "/users/{id}/enable"),
+    ("POST", "/users/{id}/reset-password"),
+];
+
+/// Catches a state-changing route that is not in [`MUTATING_ROUTES`], so it cannot escape
+/// the audit test: an error in the log, and a 500 in debug builds (which the tests run).
+async fn mutating_route_guard(
+    matched: Option<axum::extract::MatchedPath>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let method = req.method().clone();
+    if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+        if let Some(path) = matched.as_ref().map(|m| m.as_str()) {
+            if !MUTATING_ROUTES.contains(&(method.as_str(), path)) {
+                tracing::error!(%method, path, "state-changing route missing from MUTATING_ROUTES");
+                if cfg!(debug_assertions) {
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            }
+        }
+    }
+    next.run(req).await
+}
+
 /// The whole application: routes and the middleware every response passes through.
 pub fn app(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
@@ -55,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(api::health::healthz))
         .merge(api::router())
         .merge(pages::router())
+        .route_layer(middleware::from_fn(mutating_route_guard))
         .fallback(error::fallback)
         .layer(middleware::from_fn_with_state(
             state.clone(),

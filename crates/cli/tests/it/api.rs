@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{Server, TestDb, ADMIN_TOKEN};
+use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 /// Follows `next` links and returns every item.
@@ -224,6 +224,23 @@ async fn creating_residential_units(db: &TestDb) {
     assert_eq!(status, 401, "{body}");
     let (status, _) = post_unit(&server, Some("wrong"), unit.clone()).await;
     assert_eq!(status, 401);
+    // A resident may not create units: 403, and nothing is created.
+    let resident = db.user_with_token("dan.test", "resident", Some("26743"), "resident-pass-1");
+    let (status, body) = post_unit(&server, Some(&resident), unit.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "forbidden");
+    // A commune official may, but only in their commune.
+    let official = db.user_with_token(
+        "canbo.test",
+        "commune_official",
+        Some("26743"),
+        "official-pass-1",
+    );
+    let mut elsewhere = unit.clone();
+    elsewhere["parent_code"] = json!("00070");
+    elsewhere["kind"] = json!("to_dan_pho");
+    let (status, _) = post_unit(&server, Some(&official), elsewhere).await;
+    assert_eq!(status, 403);
 
     // Bad input names the field and changes nothing.
     for (patch, field) in [
@@ -239,11 +256,11 @@ async fn creating_residential_units(db: &TestDb) {
         for (k, v) in patch.as_object().unwrap() {
             bad[k] = v.clone();
         }
-        let (status, body) = post_unit(&server, Some(ADMIN_TOKEN), bad).await;
+        let (status, body) = post_unit(&server, Some(server.token.as_str()), bad).await;
         assert_eq!(status, 400, "{patch}: {body}");
         assert_eq!(body["error"]["field"], field, "{patch}");
     }
-    let (status, body) = post_unit(&server, Some(ADMIN_TOKEN), json!({"name": 3})).await;
+    let (status, body) = post_unit(&server, Some(server.token.as_str()), json!({"name": 3})).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], "invalid_body");
     assert_eq!(
@@ -251,19 +268,19 @@ async fn creating_residential_units(db: &TestDb) {
         0
     );
 
-    let (status, body) = post_unit(&server, Some(ADMIN_TOKEN), unit.clone()).await;
+    let (status, body) = post_unit(&server, Some(&official), unit.clone()).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["code"], "26743-kp07");
     assert_eq!(body["path"], "79/26743/kp07");
     assert_eq!(body["kind"], "khu_pho");
     // Codes are never reused.
-    let (status, body) = post_unit(&server, Some(ADMIN_TOKEN), unit).await;
+    let (status, body) = post_unit(&server, Some(server.token.as_str()), unit).await;
     assert_eq!(status, 409);
     assert_eq!(body["error"]["field"], "local_code");
 
     // A second level below it, as the default ward scheme allows.
     let child = json!({"parent_code": "26743-kp07", "local_code": "t01", "name": "Tổ nhân dân tự quản 1", "kind": "to_nhan_dan_tu_quan"});
-    let (status, body) = post_unit(&server, Some(ADMIN_TOKEN), child).await;
+    let (status, body) = post_unit(&server, Some(server.token.as_str()), child).await;
     assert_eq!(status, 201, "{body}");
     let (_, detail) = server.get_json("/api/v1/units/26743-kp07-t01").await;
     let ancestors: Vec<_> = detail["ancestors"]
@@ -275,6 +292,11 @@ async fn creating_residential_units(db: &TestDb) {
     assert_eq!(ancestors, ["79", "26743", "26743-kp07"]);
     let (_, kids) = server.get_json("/api/v1/units?parent=26743").await;
     assert_eq!(kids["items"][0]["child_count"], 1);
+    // Both creations are in the audit log with who made them.
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'unit.create' AND actor_username = 'canbo.test'").await,
+        1
+    );
 }
 
 on_both_backends!(openapi_document_describes_the_api);

@@ -120,7 +120,6 @@ fn config_show_redacts_secrets() {
             "TUQUAN_DATABASE_URL",
             "postgres://app:hunter2@db.example:5432/tq",
         )
-        .env("TUQUAN_ADMIN_TOKEN", "very-secret-token")
         .env("TUQUAN_LISTEN", "0.0.0.0:9999")
         .output()
         .unwrap();

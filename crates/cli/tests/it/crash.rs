@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{Server, TestDb, ADMIN_TOKEN};
+use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 const WRITERS: usize = 4;
@@ -19,6 +19,7 @@ fn start_writers(server: &Server) -> (Arc<Mutex<Vec<String>>>, Vec<tokio::task::
             let http = reqwest::Client::new();
             let url = server.url("/api/v1/units");
             let acked = acked.clone();
+            let token = server.token.clone();
             tokio::spawn(async move {
                 for n in 0..100_000 {
                     let local = format!("w{w}n{n:05}");
@@ -26,7 +27,7 @@ fn start_writers(server: &Server) -> (Arc<Mutex<Vec<String>>>, Vec<tokio::task::
                                       "name": format!("Tổ dân phố {w}-{n}"), "kind": "to_dan_pho"});
                     let sent = http
                         .post(&url)
-                        .bearer_auth(ADMIN_TOKEN)
+                        .bearer_auth(&token)
                         .json(&body)
                         .timeout(Duration::from_secs(5))
                         .send()

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use sqlx::Connection;
 
-pub const ADMIN_TOKEN: &str = "test-admin-token-7f3a";
+pub const ADMIN_USER: &str = "admin.test";
+pub const ADMIN_PASSWORD: &str = "Adm1n-pass-9c2e";
 pub const BIN: &str = env!("CARGO_BIN_EXE_tuquan");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,7 @@ pub struct TestDb {
     pub dir: tempfile::TempDir,
     pub backend: Backend,
     pg: Option<(String, String)>,
+    admin_token: std::sync::Mutex<Option<String>>,
 }
 
 impl TestDb {
@@ -59,7 +61,12 @@ impl TestDb {
                 Some((admin, name))
             }
         };
-        Some(Self { dir, backend, pg })
+        Some(Self {
+            dir,
+            backend,
+            pg,
+            admin_token: std::sync::Mutex::new(None),
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -78,12 +85,75 @@ impl TestDb {
         let mut cmd = Command::new(BIN);
         cmd.arg("--data-dir").arg(self.data_dir());
         cmd.env_remove("TUQUAN_DATABASE_URL")
-            .env_remove("TUQUAN_ADMIN_TOKEN")
             .env("TUQUAN_LOG", "info,sqlx=warn");
         if let Some(url) = self.database_url() {
             cmd.env("TUQUAN_DATABASE_URL", url);
         }
         cmd
+    }
+
+    /// Runs `tuquan ARGS` with `stdin` as standard input; panics unless it succeeds.
+    pub fn run_ok(&self, args: &[&str], stdin: &str) -> String {
+        use std::io::Write;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run tuquan");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "tuquan {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The API token of this database's system administrator, created on first use.
+    pub fn admin_token(&self) -> String {
+        let mut t = self.admin_token.lock().unwrap();
+        t.get_or_insert_with(|| {
+            self.user_with_token(ADMIN_USER, "system_admin", None, ADMIN_PASSWORD)
+        })
+        .clone()
+    }
+
+    /// Creates an account with one grant from the command line, and an API token for it.
+    pub fn user_with_token(
+        &self,
+        username: &str,
+        role: &str,
+        unit: Option<&str>,
+        password: &str,
+    ) -> String {
+        let mut args = vec![
+            "user",
+            "add",
+            "--username",
+            username,
+            "--role",
+            role,
+            "--password-stdin",
+        ];
+        if let Some(u) = unit {
+            args.extend(["--unit", u]);
+        }
+        self.run_ok(&args, &format!("{password}\n"));
+        self.run_ok(
+            &["token", "create", "--username", username, "--name", "test"],
+            "",
+        )
+        .trim()
+        .to_owned()
     }
 
     /// Counts rows with a direct connection, bypassing the product.
@@ -145,16 +215,19 @@ pub struct Server {
     pub child: Child,
     pub base: String,
     pub http: reqwest::Client,
+    /// An API token of a system administrator.
+    pub token: String,
     stderr_log: PathBuf,
 }
 
 impl Server {
-    /// Starts the server on a random port with the admin token set.
+    /// Starts the server on a random port, with a system administrator and their token.
     pub fn start(db: &TestDb) -> Self {
         Self::start_with(db, &[])
     }
 
     pub fn start_with(db: &TestDb, args: &[&str]) -> Self {
+        let token = db.admin_token();
         let stderr_log = db
             .data_dir()
             .join(format!("server-{}.log", uuid::Uuid::new_v4().simple()));
@@ -162,7 +235,6 @@ impl Server {
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
-            .env("TUQUAN_ADMIN_TOKEN", ADMIN_TOKEN)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log).unwrap())
             .spawn()
@@ -192,6 +264,7 @@ impl Server {
             child,
             base,
             http,
+            token,
             stderr_log,
         }
     }
@@ -279,4 +352,66 @@ fn database_name_replaces_the_one_in_the_url() {
         "postgres://u:p@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the hidden `csrf` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a csrf field on the page")
+        .to_owned()
+}
+
+impl Server {
+    /// Signs in through the login form with a fresh browser; returns it and the page's
+    /// CSRF token for further forms.
+    pub async fn sign_in(&self, username: &str, password: &str) -> (reqwest::Client, String) {
+        let b = browser();
+        let html = b
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&html);
+        let r = b
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+                ("next", "/account"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            303,
+            "sign-in of {username} failed: {}",
+            r.text().await.unwrap_or_default()
+        );
+        let html = b
+            .get(self.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&html);
+        (b, csrf)
+    }
 }

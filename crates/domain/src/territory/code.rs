@@ -9,8 +9,10 @@ use crate::error::{FieldError, FieldErrorKind};
 pub struct UnitCode(String);
 
 impl UnitCode {
+    /// Local parts are case-insensitive: `26743-KP01` is `26743-kp01`.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let raw = raw.trim();
+        let lowered = raw.trim().to_ascii_lowercase();
+        let raw = lowered.as_str();
         let bad = || {
             FieldError::new(
                 "code",

@@ -182,7 +182,7 @@ async fn login(
     Ok(see_other(&target, Some(cookie)))
 }
 
-fn see_other(to: &str, cookie: Option<String>) -> Response {
+pub(crate) fn see_other(to: &str, cookie: Option<String>) -> Response {
     let mut r = (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response();
     if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         r.headers_mut().append(SET_COOKIE, c);
