@@ -87,13 +87,22 @@ async fn chromium_searches_the_territory_without_accents() {
             .await?
             .click()
             .await?;
+        // The province list has a `ul#units` too: wait for the results page's address
+        // before reading, or the old page's list may be read as it goes away.
+        let mut url = c.current_url().await?;
+        for _ in 0..100 {
+            if url.as_str().contains("q=") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            url = c.current_url().await?;
+        }
         let list = c
             .wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css("ul#units"))
             .await?;
         let text = list.text().await?;
-        let url = c.current_url().await?;
         Ok::<_, fantoccini::error::CmdError>((text, url))
     }
     .await;
