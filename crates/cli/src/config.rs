@@ -21,6 +21,11 @@ pub struct Config {
     /// `sqlite://…` or `postgres://…`; without it, `tuquan.db` inside `data_dir`.
     #[serde(default)]
     pub database_url: Option<SecretString>,
+    /// 32 bytes, base64: encrypts identity numbers at rest. Without it, a key is generated
+    /// once into `identity.key` in `data_dir` (fine for one server; set it explicitly when
+    /// several servers share a database).
+    #[serde(default)]
+    pub identity_key: Option<SecretString>,
     #[serde(default)]
     pub secure_cookies: bool,
     #[serde(default = "defaults::log")]
@@ -102,8 +107,13 @@ impl Config {
     /// The effective configuration as TOML, secrets redacted.
     pub fn show(&self) -> String {
         let url = redact_url(self.effective_database_url().expose_secret());
+        let key = if self.identity_key.is_some() {
+            "\"[redacted]\"".to_owned()
+        } else {
+            format!("# unset: {}", self.data_dir.join("identity.key").display())
+        };
         format!(
-            "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
+            "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nidentity_key = {key}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
              sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\n",
             self.listen,
             self.data_dir.display().to_string(),
@@ -164,6 +174,10 @@ mod tests {
     fn debug_never_shows_secrets() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("TUQUAN_DATABASE_URL", "postgres://u:hunter2@h/db");
+            jail.set_env(
+                "TUQUAN_IDENTITY_KEY",
+                "aHVudGVyM2h1bnRlcjNodW50ZXIzaHVudGVyMzEyMzQ=",
+            );
             let c = Config::load(None).unwrap();
             let dbg = format!("{c:?}");
             assert!(

@@ -8,7 +8,7 @@ use rand::{Rng, SeedableRng};
 use tuquan_domain::access::Role;
 use tuquan_domain::territory::{NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme};
 use tuquan_store::audit::AuditCtx;
-use tuquan_store::households::NewHousehold;
+use tuquan_store::households::NewHouseholdSummary;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
 
@@ -205,8 +205,8 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
         let new = NewResidentialUnit::parse(&input, &commune, &scheme, today)?;
         let unit = store.insert_residential_unit(&new, &ctx).await?.unit;
         let count = rng.random_range(25..=45);
-        let batch: Vec<NewHousehold> = (0..count)
-            .map(|_| NewHousehold {
+        let batch: Vec<NewHouseholdSummary> = (0..count)
+            .map(|_| NewHouseholdSummary {
                 address: format!(
                     "{}{} {}",
                     rng.random_range(1..=220),

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod error;
 pub mod page;
+pub mod people;
 pub mod territory;
 pub mod text;
 pub mod time;

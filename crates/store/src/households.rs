@@ -1,57 +1,100 @@
-//! Households, minimal for now: enough for the demo and for counts on unit pages.
-//! The full people registry (residents, members, consent) builds on this table.
+//! Households: address, unit, representative, members, phone; moves keep their history;
+//! statuses change, records are never deleted.
 
+use serde_json::{json, Value};
+use tuquan_domain::people::{HouseholdStatus, NewHousehold};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text;
-
-use serde_json::json;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
-/// A household as lists show it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct HouseholdRow {
-    pub id: i64,
-    pub unit_code: String,
+/// A household to insert in bulk (the demo, imports) with only a representative's name.
+#[derive(Debug, Clone)]
+pub struct NewHouseholdSummary {
     pub address: String,
+    pub representative_name: String,
+    pub member_count: i64,
+}
+
+/// A household as read back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HouseholdRecord {
+    pub id: i64,
+    pub province_code: String,
+    pub unit_code: String,
+    pub unit_path: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub representative_id: Option<i64>,
     pub representative_name: String,
     pub member_count: i64,
     pub status: String,
+    pub created_at: String,
+    #[sqlx(default)]
+    sort_key: Vec<u8>,
 }
 
-/// A household to insert.
-#[derive(Debug, Clone)]
-pub struct NewHousehold {
-    pub address: String,
-    pub representative_name: String,
-    pub member_count: i64,
+impl HouseholdRecord {
+    pub fn audit_json(&self) -> Value {
+        json!({
+            "unit_code": self.unit_code, "address": self.address, "phone": self.phone,
+            "representative_id": self.representative_id, "status": self.status,
+        })
+    }
+
+    pub fn cursor(&self) -> (Vec<u8>, i64) {
+        (self.sort_key.clone(), self.id)
+    }
+}
+
+const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.province_code, h.unit_code, u.path AS unit_path, \
+     h.address, h.phone, h.representative_id, h.representative_name, h.member_count, h.status, \
+     h.created_at, h.sort_key FROM households h JOIN units u ON u.code = h.unit_code";
+
+/// A search over households of a unit's subtree; blank parts match everything.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdQuery {
+    /// A `LIKE` pattern over the folded representative name or address, or empty.
+    pub text_pattern: String,
+    /// Digits of a phone number, or empty.
+    pub phone: String,
+    /// Include moved-away and dissolved households.
+    pub include_inactive: bool,
+}
+
+/// The half-open range of paths strictly below `path`, and the path itself.
+fn subtree(path: &str) -> (String, String) {
+    (format!("{path}/"), format!("{path}0"))
 }
 
 impl Store {
-    /// Inserts households into one unit in a single transaction.
+    /// Inserts summary households into one unit in a single transaction (demo and bulk data).
     pub async fn insert_households(
         &self,
         unit: &Unit,
-        households: &[NewHousehold],
+        households: &[NewHouseholdSummary],
         ctx: &AuditCtx,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
         let ts = now();
+        let mut ids = Vec::with_capacity(households.len());
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             for h in households {
                 let name = text::clean(&h.representative_name);
                 let address = text::clean(&h.address);
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO households (province_code, unit_code, address, \
-                     representative_name, name_folded, member_count, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    "INSERT INTO households (province_code, unit_code, address, address_folded, \
+                     representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
                 )
                 .bind(&unit.province_code)
                 .bind(&unit.code)
                 .bind(&address)
+                .bind(text::fold(&address))
                 .bind(&name)
                 .bind(text::fold(&name))
+                .bind(text::sort_key(&name))
                 .bind(h.member_count)
                 .bind(&ts)
                 .fetch_one(&mut *tx)
@@ -68,41 +111,290 @@ impl Store {
                     })),
                 };
                 insert_audit!(&mut *tx, ctx, &entry)?;
+                ids.push(id);
             }
+            tx.commit().await?;
+        });
+        Ok(ids)
+    }
+
+    /// Creates an empty household; its first resident becomes the representative.
+    pub async fn create_household(
+        &self,
+        unit: &Unit,
+        h: &NewHousehold,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
+                 representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, '', '', $6, 0, $7, $7) RETURNING id",
+            )
+            .bind(&unit.province_code)
+            .bind(&unit.code)
+            .bind(&h.address)
+            .bind(&h.address_folded)
+            .bind(h.phone.as_ref().map(|p| p.as_str()))
+            .bind(text::sort_key(&h.address))
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?;
+            let entry = AuditEntry {
+                action: "household.create",
+                target_type: "household",
+                target_id: id.to_string(),
+                unit_path: Some(unit.path.clone()),
+                before: None,
+                after: Some(json!({
+                    "unit_code": unit.code, "address": h.address,
+                    "phone": h.phone.as_ref().map(|p| p.as_str()),
+                })),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn household(&self, id: i64) -> Result<HouseholdRecord, StoreError> {
+        let sql = format!("{HOUSEHOLD_SELECT} WHERE h.id = $1");
+        let row: Option<HouseholdRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn update_household(
+        &self,
+        id: i64,
+        h: &NewHousehold,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let before = self.household(id).await?;
+        let entry = AuditEntry {
+            action: "household.update",
+            target_type: "household",
+            target_id: id.to_string(),
+            unit_path: Some(before.unit_path.clone()),
+            before: Some(before.audit_json()),
+            after: Some(json!({
+                "unit_code": before.unit_code, "address": h.address,
+                "phone": h.phone.as_ref().map(|p| p.as_str()),
+                "representative_id": before.representative_id, "status": before.status,
+            })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "UPDATE households SET address = $2, address_folded = $3, phone = $4, updated_at = $5 \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&h.address)
+            .bind(&h.address_folded)
+            .bind(h.phone.as_ref().map(|p| p.as_str()))
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;
         });
         Ok(())
     }
 
-    /// The households of a unit and its subtree, by id, after `after_id`.
-    pub async fn households_in(
+    /// Names another member as the household's representative.
+    pub async fn set_representative(
         &self,
-        unit: &Unit,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<HouseholdRow>, StoreError> {
-        let (lo, hi) = (format!("{}/", unit.path), format!("{}0", unit.path));
-        let rows: Vec<HouseholdRow> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT h.id, h.unit_code, h.address, h.representative_name, h.member_count, \
-                 h.status FROM households h JOIN units u ON u.code = h.unit_code \
-                 WHERE (u.path = $1 OR (u.path >= $2 AND u.path < $3)) AND h.id > $4 \
-                 ORDER BY h.id LIMIT $5",
+        id: i64,
+        resident_id: i64,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let before = self.household(id).await?;
+        let r = self.resident(resident_id).await?;
+        if r.household_id != id {
+            return Err(StoreError::Invalid(tuquan_domain::FieldError::new(
+                "representative_id",
+                tuquan_domain::FieldErrorKind::NotAllowedHere,
+                "not a member of this household",
+            )));
+        }
+        let entry = AuditEntry {
+            action: "household.representative",
+            target_type: "household",
+            target_id: id.to_string(),
+            unit_path: Some(before.unit_path.clone()),
+            before: Some(json!({ "representative_id": before.representative_id })),
+            after: Some(json!({ "representative_id": resident_id })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "UPDATE households SET representative_id = $2, representative_name = $3, \
+                 name_folded = $4, sort_key = $5, updated_at = $6 WHERE id = $1",
             )
-            .bind(&unit.path)
-            .bind(&lo)
-            .bind(&hi)
-            .bind(after_id)
-            .bind(limit)
+            .bind(id)
+            .bind(resident_id)
+            .bind(&r.full_name)
+            .bind(text::fold(&r.full_name))
+            .bind(text::sort_key(&r.full_name))
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Moves a household and its members to another unit, keeping the move in its history.
+    pub async fn move_household(
+        &self,
+        id: i64,
+        to: &Unit,
+        moved_on: &str,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let before = self.household(id).await?;
+        if before.unit_code == to.code {
+            return Err(StoreError::Invalid(tuquan_domain::FieldError::new(
+                "unit",
+                tuquan_domain::FieldErrorKind::NotAllowedHere,
+                "already in this unit",
+            )));
+        }
+        let entry = AuditEntry {
+            action: "household.move",
+            target_type: "household",
+            target_id: id.to_string(),
+            unit_path: Some(before.unit_path.clone()),
+            before: Some(json!({ "unit_code": before.unit_code })),
+            after: Some(json!({ "unit_code": to.code, "moved_on": moved_on, "to_path": to.path })),
+        };
+        let ts = now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO household_moves (household_id, from_unit, to_unit, moved_on, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&before.unit_code)
+            .bind(&to.code)
+            .bind(moved_on)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE households SET unit_code = $2, province_code = $3, updated_at = $4 WHERE id = $1")
+                .bind(id)
+                .bind(&to.code)
+                .bind(&to.province_code)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE residents SET unit_code = $2, province_code = $3, updated_at = $4 WHERE household_id = $1")
+                .bind(id)
+                .bind(&to.code)
+                .bind(&to.province_code)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The units a household has lived in: (from, to, moved on), oldest first.
+    pub async fn household_moves(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows: Vec<(String, String, String)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT from_unit, to_unit, moved_on FROM household_moves WHERE household_id = $1 ORDER BY id",
+            )
+            .bind(id)
             .fetch_all(p)
             .await?
         });
         Ok(rows)
     }
 
+    pub async fn set_household_status(
+        &self,
+        id: i64,
+        status: HouseholdStatus,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let before = self.household(id).await?;
+        let entry = AuditEntry {
+            action: "household.status",
+            target_type: "household",
+            target_id: id.to_string(),
+            unit_path: Some(before.unit_path.clone()),
+            before: Some(json!({ "status": before.status })),
+            after: Some(json!({ "status": status.as_str() })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE households SET status = $2, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(status.as_str())
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Households of a unit and below, in Vietnamese order of the representative's name.
+    pub async fn households_in(
+        &self,
+        unit: &Unit,
+        q: &HouseholdQuery,
+        after: Option<(Vec<u8>, i64)>,
+        limit: i64,
+    ) -> Result<Vec<HouseholdRecord>, StoreError> {
+        let (lo, hi) = subtree(&unit.path);
+        let (after_key, after_id) = match after {
+            Some((k, i)) => (Some(k), i),
+            None => (None, 0),
+        };
+        let sql = format!(
+            "{HOUSEHOLD_SELECT} WHERE (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
+             AND ($4 = '' OR h.name_folded LIKE $4 ESCAPE '\\' OR h.address_folded LIKE $4 ESCAPE '\\') \
+             AND ($5 = '' OR h.phone LIKE $6) \
+             AND ($7 OR h.status = 'active') \
+             AND ($8 IS NULL OR h.sort_key > $8 OR (h.sort_key = $8 AND h.id > $9)) \
+             ORDER BY h.sort_key, h.id LIMIT $10"
+        );
+        let rows: Vec<HouseholdRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(&unit.path)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(&q.text_pattern)
+                .bind(&q.phone)
+                .bind(format!("%{}%", q.phone))
+                .bind(q.include_inactive)
+                .bind(after_key)
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows)
+    }
+
     /// Households and people in a unit and everything below it.
     pub async fn household_totals(&self, unit: &Unit) -> Result<(i64, i64), StoreError> {
-        let (lo, hi) = (format!("{}/", unit.path), format!("{}0", unit.path));
+        let (lo, hi) = subtree(&unit.path);
         let row: (i64, Option<i64>) = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT COUNT(*), CAST(SUM(h.member_count) AS BIGINT) FROM households h \

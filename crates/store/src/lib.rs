@@ -15,6 +15,8 @@ use sqlx::{PgPool, SqlitePool};
 pub mod audit;
 mod error;
 pub mod households;
+pub mod identity;
+pub mod residents;
 pub mod sessions;
 pub mod territory;
 pub mod users;
@@ -94,6 +96,7 @@ pub(crate) use with_pool;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    identity: Option<identity::IdentityKey>,
 }
 
 impl Store {
@@ -128,7 +131,19 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Self { db })
+        Ok(Self { db, identity: None })
+    }
+
+    /// Sets the key that encrypts identity numbers; without one they cannot be stored.
+    pub fn with_identity_key(mut self, key: identity::IdentityKey) -> Self {
+        self.identity = Some(key);
+        self
+    }
+
+    pub(crate) fn identity_key(&self) -> Result<&identity::IdentityKey, StoreError> {
+        self.identity
+            .as_ref()
+            .ok_or_else(|| StoreError::Config("no identity_key is configured".into()))
     }
 
     pub fn backend(&self) -> Backend {

@@ -49,10 +49,28 @@ pub struct AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Every route that changes state. Each must write an audit row in the same transaction as
-/// its change; the integration suite exercises every entry and checks the row is there, and
-/// [`mutating_route_guard`] refuses (in debug builds) a state-changing route missing here.
-pub const MUTATING_ROUTES: &[(&str, &str)] = &[
+/// Every route that changes state: the core list below and each area module's `MUTATING`.
+/// Each must write an audit row in the same transaction as its change; the integration suite
+/// exercises every entry and checks the row is there, and [`mutating_route_guard`] refuses
+/// (in debug builds) a state-changing route missing here.
+pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
+    static ALL: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            [
+                CORE_MUTATING_ROUTES,
+                api::people::MUTATING,
+                api::groups::MUTATING,
+                api::import::MUTATING,
+                pages::people::MUTATING,
+                pages::groups::MUTATING,
+                pages::import::MUTATING,
+            ]
+            .concat()
+        });
+    &ALL
+}
+
+const CORE_MUTATING_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/units"),
     ("POST", "/login"),
     ("POST", "/logout"),
@@ -68,7 +86,7 @@ pub const MUTATING_ROUTES: &[(&str, &str)] = &[
     ("POST", "/users/{id}/reset-password"),
 ];
 
-/// Catches a state-changing route that is not in [`MUTATING_ROUTES`], so it cannot escape
+/// Catches a state-changing route that is not in [`mutating_routes`], so it cannot escape
 /// the audit test: an error in the log, and a 500 in debug builds (which the tests run).
 async fn mutating_route_guard(
     matched: Option<axum::extract::MatchedPath>,
@@ -78,7 +96,7 @@ async fn mutating_route_guard(
     let method = req.method().clone();
     if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
         if let Some(path) = matched.as_ref().map(|m| m.as_str()) {
-            if !MUTATING_ROUTES.contains(&(method.as_str(), path)) {
+            if !mutating_routes().contains(&(method.as_str(), path)) {
                 tracing::error!(%method, path, "state-changing route missing from MUTATING_ROUTES");
                 if cfg!(debug_assertions) {
                     return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -8,6 +8,7 @@ use tuquan_domain::territory::{
     parse_divisions, NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme,
 };
 use tuquan_store::audit::AuditCtx;
+use tuquan_store::identity::IdentityKey;
 use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
 
 use crate::config::{redact_url, Config};
@@ -42,6 +43,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
                 redact_url(url.expose_secret())
             )
         })?;
+    let store = store.with_identity_key(identity_key(config)?);
     let applied = store.migrate().await.context("migration failed")?;
     if applied > 0 {
         tracing::info!(
@@ -51,6 +53,32 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         );
     }
     Ok(store)
+}
+
+/// The key for identity numbers: from the configuration, else from `identity.key` in the data
+/// directory, created on first use (readable by the owner only).
+fn identity_key(config: &Config) -> anyhow::Result<IdentityKey> {
+    if let Some(k) = &config.identity_key {
+        return IdentityKey::from_base64(k.expose_secret()).context("identity_key");
+    }
+    let path = config.data_dir.join("identity.key");
+    if !path.exists() {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        use std::io::Write;
+        let mut f = opts
+            .open(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        writeln!(f, "{}", IdentityKey::generate_base64())?;
+        f.sync_all()?;
+        tracing::warn!(path = %path.display(), "generated a new identity_key; back it up with the database");
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    IdentityKey::from_base64(&text).with_context(|| format!("{}", path.display()))
 }
 
 /// Loads the shipped territory into an empty store.

@@ -11,4 +11,7 @@ mod api;
 mod browser;
 mod cli;
 mod crash;
+mod groups;
+mod import;
 mod pages;
+mod people;

@@ -10,8 +10,16 @@ use super::Role;
 pub enum Action {
     /// Create residential units below a commune.
     UnitCreate,
-    /// See the household list of a unit (names, addresses).
+    /// See households and residents of a unit (names, addresses, masked identity numbers).
     HouseholdView,
+    /// Add, edit and move households and their members; record consent.
+    HouseholdEdit,
+    /// See a resident's full identity number (each view is audited).
+    IdentityView,
+    /// Export a resident's data and request its erasure on their behalf.
+    ResidentRights,
+    /// Approve or refuse erasure requests.
+    ErasureApprove,
     /// See accounts with grants in a unit.
     UserView,
     /// Invite accounts, assign and revoke grants, disable accounts, reset passwords.
@@ -21,9 +29,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 9] = [
         Self::UnitCreate,
         Self::HouseholdView,
+        Self::HouseholdEdit,
+        Self::IdentityView,
+        Self::ResidentRights,
+        Self::ErasureApprove,
         Self::UserView,
         Self::UserManage,
         Self::AuditView,
@@ -33,6 +45,10 @@ impl Action {
         match self {
             Self::UnitCreate => "unit.create",
             Self::HouseholdView => "household.view",
+            Self::HouseholdEdit => "household.edit",
+            Self::IdentityView => "identity.view",
+            Self::ResidentRights => "resident.rights",
+            Self::ErasureApprove => "erasure.approve",
             Self::UserView => "user.view",
             Self::UserManage => "user.manage",
             Self::AuditView => "audit.view",
@@ -42,7 +58,11 @@ impl Action {
     pub fn describe(self) -> &'static str {
         match self {
             Self::UnitCreate => "create residential units",
-            Self::HouseholdView => "see households (names, addresses)",
+            Self::HouseholdView => "see households and residents (identity numbers masked)",
+            Self::HouseholdEdit => "add, edit, move households and members; record consent",
+            Self::IdentityView => "see full identity numbers (audited)",
+            Self::ResidentRights => "export a resident's data, request erasure for them",
+            Self::ErasureApprove => "approve erasure requests",
             Self::UserView => "see accounts",
             Self::UserManage => "invite, grant, disable, reset passwords",
             Self::AuditView => "browse the audit log",
@@ -59,6 +79,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     //                      admin prov  comm  c.pol front head  dep   g.ldr g.mem a.pol res
     (Action::UnitCreate,    [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
     (Action::HouseholdView, [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    N,    Y,    N]),
+    (Action::HouseholdEdit, [Y,    N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
+    (Action::IdentityView,  [Y,    N,    Y,    Y,    N,    N,    N,    N,    N,    Y,    N]),
+    (Action::ResidentRights,[Y,    N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
+    (Action::ErasureApprove,[Y,    N,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
     (Action::UserView,      [Y,    Y,    Y,    Y,    Y,    Y,    N,    N,    N,    N,    N]),
     (Action::UserManage,    [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
     (Action::AuditView,     [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),

@@ -7,7 +7,10 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod groups;
 pub mod health;
+pub mod import;
+pub mod people;
 pub mod territory;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -40,7 +43,6 @@ impl Modify for BearerScheme {
         territory::list_units,
         territory::get_unit,
         territory::create_unit,
-        territory::list_households,
         account::me,
         account::audit,
     ),
@@ -52,8 +54,6 @@ impl Modify for BearerScheme {
         territory::UnitList,
         territory::UnitDetail,
         territory::CreateUnit,
-        territory::HouseholdItem,
-        territory::HouseholdList,
         account::Me,
         account::GrantItem,
         account::AuditItem,
@@ -81,10 +81,9 @@ pub fn router() -> Router<AppState> {
             get(territory::list_units).post(territory::create_unit),
         )
         .route("/api/v1/units/{code}", get(territory::get_unit))
-        .route(
-            "/api/v1/units/{code}/households",
-            get(territory::list_households),
-        )
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/audit", get(account::audit))
+        .merge(people::router())
+        .merge(groups::router())
+        .merge(import::router())
 }

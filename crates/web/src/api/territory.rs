@@ -15,7 +15,7 @@ use tuquan_store::territory::{UnitFilter, UnitListItem};
 use tuquan_store::StoreError;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Can, HouseholdView, RequestCtx, UnitCreate};
+use crate::auth::{Can, RequestCtx, UnitCreate};
 use crate::error::{ApiError, ErrorBody, Failure};
 use crate::AppState;
 
@@ -274,129 +274,8 @@ pub async fn create_unit(
     ))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HouseholdItem {
-    pub id: i64,
-    pub unit_code: String,
-    pub address: String,
-    pub representative_name: String,
-    pub member_count: i64,
-    pub status: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HouseholdList {
-    pub items: Vec<HouseholdItem>,
-    pub next_cursor: Option<String>,
-    pub next: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-pub struct HouseholdsQuery {
-    /// Page size, 1–200 (default 50).
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// Parses the households page request; shared with the HTML page.
-pub(crate) fn households_page_params(q: &HouseholdsQuery) -> Result<(Limit, i64), Failure> {
-    let limit = Limit::parse(q.limit.as_deref())?;
-    let after = match non_blank(&q.cursor) {
-        None => 0,
-        Some(c) => c.parse::<i64>().map_err(|_| {
-            FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
-        })?,
-    };
-    Ok((limit, after))
-}
-
-/// The households of a unit and the units below it. Personal data: the read is audited.
-#[utoipa::path(
-    get, path = "/api/v1/units/{code}/households", tag = "territory",
-    params(("code" = String, Path, description = "Unit code"), HouseholdsQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, body = HouseholdList),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-    )
-)]
-pub async fn list_households(
-    State(state): State<AppState>,
-    can: Can<HouseholdView>,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    query: Result<Query<HouseholdsQuery>, QueryRejection>,
-) -> Result<Json<HouseholdList>, ApiError> {
-    let Query(query) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let (limit, after) = households_page_params(&query)?;
-    let unit = load_unit_for(&state, &code).await?;
-    can.check(Some(&unit.path))?;
-    let (rows, next) = read_households(&state, &can, &rc, &unit, after, limit).await?;
-    let next_cursor = next.map(|id| id.to_string());
-    let next = next_cursor.as_ref().map(|c| {
-        let q = serde_urlencoded::to_string([
-            ("limit", limit.get().to_string()),
-            ("cursor", c.clone()),
-        ])
-        .unwrap_or_default();
-        format!("/api/v1/units/{}/households?{q}", unit.code)
-    });
-    Ok(Json(HouseholdList {
-        items: rows
-            .into_iter()
-            .map(|h| HouseholdItem {
-                id: h.id,
-                unit_code: h.unit_code,
-                address: h.address,
-                representative_name: h.representative_name,
-                member_count: h.member_count,
-                status: h.status,
-            })
-            .collect(),
-        next_cursor,
-        next,
-    }))
-}
-
 /// A unit by code for a path parameter: malformed or unknown is "not found".
 pub(crate) async fn load_unit_for(state: &AppState, code: &str) -> Result<Unit, Failure> {
     let code = UnitCode::parse(code).map_err(|_| Failure::NotFound)?;
     Ok(state.store.unit(code.as_str()).await?.unit)
-}
-
-/// Reads one page of households after the authorization check, and audits the read.
-pub(crate) async fn read_households(
-    state: &AppState,
-    can: &Can<HouseholdView>,
-    rc: &RequestCtx,
-    unit: &Unit,
-    after: i64,
-    limit: Limit,
-) -> Result<(Vec<tuquan_store::households::HouseholdRow>, Option<i64>), Failure> {
-    can.check(Some(&unit.path))?;
-    let mut rows = state
-        .store
-        .households_in(unit, after, i64::from(limit.get()) + 1)
-        .await?;
-    let next = if rows.len() > limit.get() as usize {
-        rows.truncate(limit.get() as usize);
-        rows.last().map(|h| h.id)
-    } else {
-        None
-    };
-    let entry = tuquan_store::audit::AuditEntry {
-        action: "household.list_viewed",
-        target_type: "unit",
-        target_id: unit.code.clone(),
-        unit_path: Some(unit.path.clone()),
-        before: None,
-        after: Some(
-            serde_json::json!({ "household_ids": rows.iter().map(|h| h.id).collect::<Vec<_>>() }),
-        ),
-    };
-    state.store.audit(&rc.audit(Some(&can.who)), &entry).await?;
-    Ok((rows, next))
 }

@@ -192,6 +192,10 @@ macro_rules! capabilities {
 capabilities! {
     UnitCreate => UnitCreate,
     HouseholdView => HouseholdView,
+    HouseholdEdit => HouseholdEdit,
+    IdentityView => IdentityView,
+    ResidentRights => ResidentRights,
+    ErasureApprove => ErasureApprove,
     UserView => UserView,
     UserManage => UserManage,
     AuditView => AuditView,

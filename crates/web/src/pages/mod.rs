@@ -19,7 +19,10 @@ use crate::AppState;
 
 mod account;
 mod audit;
+pub mod groups;
 mod home;
+pub mod import;
+pub mod people;
 mod territory;
 mod users;
 
@@ -121,8 +124,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/territory", get(territory::index))
         .route("/territory/{code}", get(territory::unit))
-        .route("/territory/{code}/households", get(territory::households))
         .merge(account::router())
+        .merge(people::router())
+        .merge(groups::router())
+        .merge(import::router())
         .merge(users::router())
         .merge(audit::router())
         .route("/lang", get(switch_lang))

@@ -7,11 +7,8 @@ use tuquan_domain::territory::Unit;
 use tuquan_store::territory::UnitListItem;
 
 use super::{render, Chrome};
-use crate::api::territory::{
-    households_page_params, load_detail, load_unit_for, next_query, read_households,
-    run_list_query, HouseholdsQuery, UnitsQuery,
-};
-use crate::auth::{Can, HouseholdView, MaybeUser, RequestCtx};
+use crate::api::territory::{load_detail, next_query, run_list_query, UnitsQuery};
+use crate::auth::MaybeUser;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::AppState;
@@ -198,42 +195,4 @@ pub async fn unit(
     Query(query): Query<UnitsQuery>,
 ) -> Result<Html<String>, PageError> {
     page(&state, chrome, who.as_ref(), Some(&code), query).await
-}
-
-#[derive(Template)]
-#[template(path = "households.html")]
-struct HouseholdsPage {
-    chrome: Chrome,
-    unit_name: String,
-    unit_href: String,
-    rows: Vec<tuquan_store::households::HouseholdRow>,
-    next_href: Option<String>,
-}
-
-/// A unit's households: personal data, for those whose grants cover the unit.
-pub async fn households(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdView>,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    Query(query): Query<HouseholdsQuery>,
-) -> Result<Html<String>, PageError> {
-    let (limit, after) = households_page_params(&query)?;
-    let unit = load_unit_for(&state, &code).await?;
-    let (rows, next) = read_households(&state, &can, &rc, &unit, after, limit).await?;
-    let next_href = next.map(|id| {
-        format!(
-            "/territory/{}/households?cursor={id}&limit={}",
-            unit.code,
-            limit.get()
-        )
-    });
-    render(&HouseholdsPage {
-        chrome,
-        unit_name: unit.name.clone(),
-        unit_href: format!("/territory/{}", unit.code),
-        rows,
-        next_href,
-    })
 }

@@ -1,0 +1,11 @@
+//! People: households and residents, with the rules their records must satisfy.
+
+pub mod cccd;
+mod household;
+mod resident;
+
+pub use cccd::Cccd;
+pub use household::{HouseholdStatus, NewHousehold, NewHouseholdInput};
+pub use resident::{
+    age_on, Gender, NewResident, NewResidentInput, Phone, ResidenceType, ResidentStatus,
+};

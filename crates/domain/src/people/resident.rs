@@ -1,0 +1,331 @@
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::Cccd;
+use crate::error::{FieldError, FieldErrorKind};
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Male => "male",
+            Self::Female => "female",
+        }
+    }
+
+    /// Accepts the codes and the Vietnamese words people write in spreadsheets.
+    pub fn parse(s: &str) -> Option<Self> {
+        match text::fold(s).as_str() {
+            "male" | "nam" | "m" => Some(Self::Male),
+            "female" | "nu" | "f" => Some(Self::Female),
+            _ => None,
+        }
+    }
+}
+
+/// Thường trú (permanent) or tạm trú (temporary) residence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidenceType {
+    Permanent,
+    Temporary,
+}
+
+impl ResidenceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Permanent => "permanent",
+            Self::Temporary => "temporary",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match text::fold(s).as_str() {
+            "permanent" | "thuong tru" => Some(Self::Permanent),
+            "temporary" | "tam tru" => Some(Self::Temporary),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidentStatus {
+    Active,
+    MovedAway,
+    Deceased,
+    /// Personal fields anonymised after an approved erasure request.
+    Erased,
+}
+
+impl ResidentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::MovedAway => "moved_away",
+            Self::Deceased => "deceased",
+            Self::Erased => "erased",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Active, Self::MovedAway, Self::Deceased, Self::Erased]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// A Vietnamese phone number, normalised to `0` followed by 9 digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let digits: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+            .collect();
+        let local = match digits
+            .strip_prefix("+84")
+            .or_else(|| digits.strip_prefix("84").filter(|r| r.len() == 9))
+        {
+            Some(rest) => format!("0{rest}"),
+            None => digits,
+        };
+        if local.len() != 10
+            || !local.starts_with('0')
+            || !local.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(FieldError::new(
+                "phone",
+                FieldErrorKind::InvalidFormat,
+                "10 digits starting with 0, or +84",
+            ));
+        }
+        Ok(Self(local))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whole years between `born` and `on`.
+pub fn age_on(born: Date, on: Date) -> i16 {
+    let mut years = on.year() - born.year();
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// Raw input for a resident, from a form, JSON or a spreadsheet row.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewResidentInput {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub gender: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub residence_type: String,
+    #[serde(default)]
+    pub residence_since: Option<String>,
+    #[serde(default)]
+    pub cccd: Option<String>,
+}
+
+/// A resident that passed every rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResident {
+    pub full_name: String,
+    pub name_folded: String,
+    pub sort_key: Vec<u8>,
+    pub birth_date: Date,
+    pub gender: Gender,
+    pub phone: Option<Phone>,
+    pub residence_type: ResidenceType,
+    pub residence_since: Option<Date>,
+    pub cccd: Option<Cccd>,
+}
+
+pub const NAME_MAX: usize = 100;
+
+fn date_field(raw: &str, field: &'static str) -> Result<Date, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
+    }
+    // ISO first; then the dd/mm/yyyy people write.
+    if let Ok(d) = raw.parse::<Date>() {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = raw.split(['/', '-', '.']).collect();
+    if let [d, m, y] = parts.as_slice() {
+        if let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) {
+            if let Ok(date) = Date::new(y, m, d) {
+                return Ok(date);
+            }
+        }
+    }
+    Err(FieldError::new(
+        field,
+        FieldErrorKind::InvalidFormat,
+        format!("not a date (YYYY-MM-DD or DD/MM/YYYY): {raw}"),
+    ))
+}
+
+impl NewResident {
+    pub fn parse(input: &NewResidentInput, today: Date) -> Result<Self, FieldError> {
+        let full_name = text::clean(&input.full_name);
+        if full_name.is_empty() {
+            return Err(FieldError::new(
+                "full_name",
+                FieldErrorKind::Required,
+                "empty",
+            ));
+        }
+        if full_name.chars().count() > NAME_MAX {
+            return Err(FieldError::new(
+                "full_name",
+                FieldErrorKind::TooLong { max: NAME_MAX },
+                "long",
+            ));
+        }
+        let birth_date = date_field(&input.birth_date, "birth_date")?;
+        if birth_date > today || birth_date.year() < 1900 {
+            return Err(FieldError::new(
+                "birth_date",
+                FieldErrorKind::OutOfRange {
+                    min: 1900,
+                    max: i64::from(today.year()),
+                },
+                "not a plausible birth date",
+            ));
+        }
+        let gender = match input.gender.trim() {
+            "" => return Err(FieldError::new("gender", FieldErrorKind::Required, "empty")),
+            g => Gender::parse(g).ok_or_else(|| {
+                FieldError::new("gender", FieldErrorKind::UnknownValue, "male or female")
+            })?,
+        };
+        let phone = match input.phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(Phone::parse(p)?),
+        };
+        let residence_type = match input.residence_type.trim() {
+            "" => {
+                return Err(FieldError::new(
+                    "residence_type",
+                    FieldErrorKind::Required,
+                    "empty",
+                ))
+            }
+            r => ResidenceType::parse(r).ok_or_else(|| {
+                FieldError::new(
+                    "residence_type",
+                    FieldErrorKind::UnknownValue,
+                    "permanent (thường trú) or temporary (tạm trú)",
+                )
+            })?,
+        };
+        let residence_since = match input.residence_since.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => {
+                let d = date_field(s, "residence_since")?;
+                if d > today || d < birth_date {
+                    return Err(FieldError::new(
+                        "residence_since",
+                        FieldErrorKind::NotAllowedHere,
+                        "before birth or in the future",
+                    ));
+                }
+                Some(d)
+            }
+        };
+        let cccd = match input.cccd.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(Cccd::parse(c, birth_date, gender)?),
+        };
+        Ok(Self {
+            name_folded: text::fold(&full_name),
+            sort_key: text::sort_key(&full_name),
+            full_name,
+            birth_date,
+            gender,
+            phone,
+            residence_type,
+            residence_since,
+            cccd,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn input() -> NewResidentInput {
+        NewResidentInput {
+            full_name: "  Nguyễn   Thị Mai ".into(),
+            birth_date: "12/03/1985".into(),
+            gender: "Nữ".into(),
+            phone: Some("+84 912 345 678".into()),
+            residence_type: "Thường trú".into(),
+            residence_since: Some("2010-01-01".into()),
+            cccd: Some("079185001234".into()),
+        }
+    }
+
+    #[test]
+    fn parses_vietnamese_spreadsheet_values() {
+        let r = NewResident::parse(&input(), date(2026, 11, 21)).unwrap();
+        assert_eq!(r.full_name, "Nguyễn Thị Mai");
+        assert_eq!(r.name_folded, "nguyen thi mai");
+        assert_eq!(r.birth_date, date(1985, 3, 12));
+        assert_eq!(r.gender, Gender::Female);
+        assert_eq!(r.phone.unwrap().as_str(), "0912345678");
+        assert_eq!(r.residence_type, ResidenceType::Permanent);
+        assert_eq!(r.cccd.unwrap().masked(), "0791••••••34");
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let today = date(2026, 11, 21);
+        let cases: Vec<(fn(&mut NewResidentInput), &str)> = vec![
+            (|i| i.full_name = " ".into(), "full_name"),
+            (|i| i.birth_date = "31/02/1985".into(), "birth_date"),
+            (|i| i.birth_date = "2030-01-01".into(), "birth_date"),
+            (|i| i.gender = "x".into(), "gender"),
+            (|i| i.phone = Some("12345".into()), "phone"),
+            (|i| i.residence_type = "".into(), "residence_type"),
+            (
+                |i| i.residence_since = Some("1970-01-01".into()),
+                "residence_since",
+            ),
+            (|i| i.cccd = Some("079085001234".into()), "cccd"),
+        ];
+        for (patch, field) in cases {
+            let mut i = input();
+            patch(&mut i);
+            assert_eq!(NewResident::parse(&i, today).unwrap_err().field, field);
+        }
+    }
+
+    #[test]
+    fn ages_count_whole_years() {
+        assert_eq!(age_on(date(2005, 11, 22), date(2026, 11, 21)), 20);
+        assert_eq!(age_on(date(2005, 11, 21), date(2026, 11, 21)), 21);
+    }
+}
