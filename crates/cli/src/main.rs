@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod config;
 mod seed;
+mod seed_groups;
 
 use config::Config;
 
@@ -63,6 +64,20 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Settings of groups, positions and terms.
+    #[command(subcommand)]
+    Groups(GroupsCommand),
+}
+
+#[derive(Subcommand)]
+enum GroupsCommand {
+    /// Show or set a province's term of office: `tuquan groups term-years 79 2.5`.
+    TermYears {
+        /// A province code, e.g. 79.
+        code: String,
+        /// 2.5 or 5 (years); omit to show the current setting.
+        years: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -235,6 +250,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::Create { username, name }) => {
             commands::token_create(&store, &username, &name).await
+        }
+        Command::Groups(GroupsCommand::TermYears { code, years }) => {
+            commands::groups::term_years(&store, &code, years.as_deref()).await
         }
     };
     store.close().await;

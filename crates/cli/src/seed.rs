@@ -3,12 +3,13 @@
 
 use std::fmt;
 
+use jiff::civil::{date, Date};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tuquan_domain::access::Role;
+use tuquan_domain::people::{NewHousehold, NewHouseholdInput, NewResident, NewResidentInput};
 use tuquan_domain::territory::{NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme};
 use tuquan_store::audit::AuditCtx;
-use tuquan_store::households::NewHouseholdSummary;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
 
@@ -154,21 +155,104 @@ fn pick<'a>(rng: &mut StdRng, xs: &[&'a str]) -> &'a str {
     xs[rng.random_range(0..xs.len())]
 }
 
-fn person(rng: &mut StdRng) -> String {
-    let family = pick(rng, FAMILY);
-    if rng.random_bool(0.5) {
-        format!(
-            "{family} {} {}",
-            pick(rng, MIDDLE_MALE),
-            pick(rng, GIVEN_MALE)
-        )
-    } else {
+/// A name for someone of the given gender in the given family.
+fn person(rng: &mut StdRng, family: &str, female: bool) -> String {
+    if female {
         format!(
             "{family} {} {}",
             pick(rng, MIDDLE_FEMALE),
             pick(rng, GIVEN_FEMALE)
         )
+    } else {
+        format!(
+            "{family} {} {}",
+            pick(rng, MIDDLE_MALE),
+            pick(rng, GIVEN_MALE)
+        )
     }
+}
+
+/// A CCCD consistent with the birth date and gender (born in the old HCMC, code 079).
+fn cccd(rng: &mut StdRng, born: Date, female: bool) -> String {
+    let century = match born.year() {
+        1900..=1999 => 0,
+        _ => 2,
+    } + u8::from(female);
+    format!(
+        "079{century}{:02}{:06}",
+        born.year() % 100,
+        rng.random_range(0..1_000_000)
+    )
+}
+
+fn member(rng: &mut StdRng, family: &str, female: bool, born: Date, today: Date) -> NewResident {
+    let adult = tuquan_domain::people::age_on(born, today) >= 14;
+    let input = NewResidentInput {
+        full_name: person(rng, family, female),
+        birth_date: born.to_string(),
+        gender: if female { "female" } else { "male" }.into(),
+        phone: adult
+            .then(|| format!("09{:08}", rng.random_range(0..100_000_000)))
+            .filter(|_| rng.random_bool(0.7)),
+        residence_type: if rng.random_bool(0.85) {
+            "permanent"
+        } else {
+            "temporary"
+        }
+        .into(),
+        residence_since: Some(
+            born.max(date(
+                2000 + rng.random_range(0..24),
+                1 + rng.random_range(0..12),
+                1,
+            ))
+            .to_string(),
+        ),
+        cccd: adult.then(|| cccd(rng, born, female)),
+    };
+    NewResident::parse(&input, today).expect("demo residents follow the rules")
+}
+
+fn birth(rng: &mut StdRng, from_year: i16, to_year: i16) -> Date {
+    date(
+        rng.random_range(from_year..=to_year),
+        rng.random_range(1..=12),
+        rng.random_range(1..=28),
+    )
+}
+
+/// A household: a representative, maybe a spouse, children, sometimes a grandparent.
+fn household(rng: &mut StdRng, today: Date) -> (NewHousehold, Vec<NewResident>) {
+    let family = pick(rng, FAMILY);
+    let address = format!(
+        "{}{} {}",
+        rng.random_range(1..=220),
+        if rng.random_bool(0.2) { "/5" } else { "" },
+        pick(rng, STREETS)
+    );
+    let h = NewHousehold::parse(&NewHouseholdInput {
+        address,
+        phone: rng
+            .random_bool(0.5)
+            .then(|| format!("028{:07}", rng.random_range(0..10_000_000))),
+    })
+    .expect("demo households follow the rules");
+    let head_female = rng.random_bool(0.4);
+    let head_born = birth(rng, 1950, 1995);
+    let mut members = vec![member(rng, family, head_female, head_born, today)];
+    let size = rng.random_range(1..=6);
+    if size >= 2 {
+        let spouse_family = pick(rng, FAMILY);
+        let born = birth(rng, head_born.year() - 3, head_born.year() + 5);
+        members.push(member(rng, spouse_family, !head_female, born, today));
+    }
+    for _ in 2..size {
+        let kid_from = (head_born.year() + 20).min(2024);
+        let born = birth(rng, kid_from, 2024.min(kid_from + 20));
+        let female = rng.random_bool(0.5);
+        members.push(member(rng, family, female, born, today));
+    }
+    (h, members)
 }
 
 /// Loads the demo unless it is already there.
@@ -192,6 +276,7 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
     let commune = store.unit(DEMO_COMMUNE).await?.unit;
     let scheme = store.scheme_for(&commune).await?;
     let mut rng = StdRng::seed_from_u64(26743);
+    let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now());
     let mut households = 0;
     for n in 1..=QUARTERS {
         let input = NewResidentialUnitInput {
@@ -201,25 +286,39 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
             kind: "khu_pho".into(),
             valid_from: Some("2025-07-01".into()),
         };
-        let today = jiff::civil::date(2025, 7, 1);
-        let new = NewResidentialUnit::parse(&input, &commune, &scheme, today)?;
+        let new = NewResidentialUnit::parse(&input, &commune, &scheme, date(2025, 7, 1))?;
         let unit = store.insert_residential_unit(&new, &ctx).await?.unit;
         let count = rng.random_range(25..=45);
-        let batch: Vec<NewHouseholdSummary> = (0..count)
-            .map(|_| NewHouseholdSummary {
-                address: format!(
-                    "{}{} {}",
-                    rng.random_range(1..=220),
-                    if rng.random_bool(0.2) { "/5" } else { "" },
-                    pick(&mut rng, STREETS)
-                ),
-                representative_name: person(&mut rng),
-                member_count: rng.random_range(1..=6),
-            })
-            .collect();
-        store.insert_households(&unit, &batch, &ctx).await?;
+        let batch: Vec<_> = (0..count).map(|_| household(&mut rng, today)).collect();
+        store
+            .create_households_with_members(&unit, &batch, &ctx)
+            .await?;
         households += batch.len();
     }
+    // The resident account's own household, in Khu phố 1, for "my data".
+    let kp01 = store.unit(&format!("{DEMO_COMMUNE}-kp01")).await?.unit;
+    let own = (
+        NewHousehold::parse(&NewHouseholdInput {
+            address: "15 Lê Thánh Tôn".into(),
+            phone: None,
+        })?,
+        vec![NewResident::parse(
+            &NewResidentInput {
+                full_name: "Ngô Thị Mai".into(),
+                birth_date: "1978-05-14".into(),
+                gender: "female".into(),
+                phone: Some("0903123456".into()),
+                residence_type: "permanent".into(),
+                residence_since: Some("2001-03-01".into()),
+                cccd: Some("079178012345".into()),
+            },
+            today,
+        )?],
+    );
+    let own_id = store
+        .create_households_with_members(&kp01, std::slice::from_ref(&own), &ctx)
+        .await?[0];
+    households += 1;
     // One hash for all: argon2 is slow on purpose, and these accounts share a password.
     let hash = tuquan_web::auth::secret::hash_password(DEMO_PASSWORD);
     for (username, name, role, unit) in DEMO_ACCOUNTS {
@@ -229,10 +328,17 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
             password_hash: hash.clone(),
             must_change_password: false,
         };
-        store
+        let id = store
             .create_user(&new, &[(*role, unit.map(str::to_owned))], &ctx)
             .await?;
+        if *role == Role::Resident {
+            let member = store.residents_of_household(own_id).await?;
+            store
+                .link_resident(id, member.first().map(|m| m.id), &ctx)
+                .await?;
+        }
     }
+    crate::seed_groups::demo_groups(store, &ctx).await?;
     Ok(DemoReport {
         units: QUARTERS as usize,
         households,

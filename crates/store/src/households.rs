@@ -6,16 +6,11 @@ use tuquan_domain::people::{HouseholdStatus, NewHousehold};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use tuquan_domain::people::NewResident;
 
-/// A household to insert in bulk (the demo, imports) with only a representative's name.
-#[derive(Debug, Clone)]
-pub struct NewHouseholdSummary {
-    pub address: String,
-    pub representative_name: String,
-    pub member_count: i64,
-}
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::residents::{insert_resident_row, new_resident_json};
+use crate::{now, with_pool, Store, StoreError};
 
 /// A household as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -69,36 +64,61 @@ fn subtree(path: &str) -> (String, String) {
 }
 
 impl Store {
-    /// Inserts summary households into one unit in a single transaction (demo and bulk data).
-    pub async fn insert_households(
+    /// Creates households with their members in one transaction (the first member of each is
+    /// its representative): all or nothing. Returns the new household ids.
+    pub async fn create_households_with_members(
         &self,
         unit: &Unit,
-        households: &[NewHouseholdSummary],
+        batch: &[(NewHousehold, Vec<NewResident>)],
         ctx: &AuditCtx,
     ) -> Result<Vec<i64>, StoreError> {
+        let mut sealed = Vec::with_capacity(batch.len());
+        for (_, members) in batch {
+            sealed.push(
+                members
+                    .iter()
+                    .map(|m| self.seal(m))
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
         let ts = now();
-        let mut ids = Vec::with_capacity(households.len());
+        let mut ids = Vec::with_capacity(batch.len());
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for h in households {
-                let name = text::clean(&h.representative_name);
-                let address = text::clean(&h.address);
+            for ((h, members), seals) in batch.iter().zip(&sealed) {
+                let first = members.first();
+                let rep_name = first.map_or("", |m| m.full_name.as_str());
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO households (province_code, unit_code, address, address_folded, \
+                    "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
                      representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
                 )
                 .bind(&unit.province_code)
                 .bind(&unit.code)
-                .bind(&address)
-                .bind(text::fold(&address))
-                .bind(&name)
-                .bind(text::fold(&name))
-                .bind(text::sort_key(&name))
-                .bind(h.member_count)
+                .bind(&h.address)
+                .bind(&h.address_folded)
+                .bind(h.phone.as_ref().map(|p| p.as_str()))
+                .bind(rep_name)
+                .bind(first.map_or(String::new(), |m| m.name_folded.clone()))
+                .bind(first.map_or_else(|| text::sort_key(&h.address), |m| m.sort_key.clone()))
+                .bind(members.len() as i64)
                 .bind(&ts)
                 .fetch_one(&mut *tx)
                 .await?;
+                let mut member_json = Vec::with_capacity(members.len());
+                for (i, (m, seal)) in members.iter().zip(seals).enumerate() {
+                    let rid = insert_resident_row!(&mut *tx, &unit.province_code, id, &unit.code, m, seal, &ts);
+                    if i == 0 {
+                        sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
+                            .bind(id)
+                            .bind(rid)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let mut j = new_resident_json(id, m, &seal.masked);
+                    j["id"] = json!(rid);
+                    member_json.push(j);
+                }
                 let entry = AuditEntry {
                     action: "household.create",
                     target_type: "household",
@@ -106,8 +126,8 @@ impl Store {
                     unit_path: Some(unit.path.clone()),
                     before: None,
                     after: Some(json!({
-                        "unit_code": unit.code, "address": address,
-                        "representative_name": name, "member_count": h.member_count,
+                        "unit_code": unit.code, "address": h.address,
+                        "phone": h.phone.as_ref().map(|p| p.as_str()), "members": member_json,
                     })),
                 };
                 insert_audit!(&mut *tx, ctx, &entry)?;

@@ -14,8 +14,10 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod audit;
 mod error;
+pub mod groups;
 pub mod households;
 pub mod identity;
+pub mod import;
 pub mod residents;
 pub mod sessions;
 pub mod territory;

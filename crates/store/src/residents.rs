@@ -46,6 +46,66 @@ impl ResidentRecord {
     }
 }
 
+/// A resident's identity number as stored: ciphertext, masked form, keyed hash.
+#[derive(Debug, Clone, Default)]
+pub struct SealedCccd {
+    pub cipher: Option<String>,
+    pub masked: Option<String>,
+    pub index: Option<String>,
+}
+
+/// Inserts one resident row on an executor and evaluates to its id. A macro so that one SQL
+/// text serves both backends' transactions (see `insert_audit!`).
+macro_rules! insert_resident_row {
+    ($exec:expr, $province:expr, $household_id:expr, $unit_code:expr, $r:expr, $sealed:expr, $ts:expr) => {{
+        let r: &tuquan_domain::people::NewResident = $r;
+        let sealed: &$crate::residents::SealedCccd = $sealed;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO residents (province_code, household_id, unit_code, full_name, \
+             name_folded, sort_key, birth_date, gender, phone, residence_type, \
+             residence_since, cccd_cipher, cccd_masked, cccd_index, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+             RETURNING id",
+        )
+        .bind($province)
+        .bind($household_id)
+        .bind($unit_code)
+        .bind(&r.full_name)
+        .bind(&r.name_folded)
+        .bind(&r.sort_key)
+        .bind(r.birth_date.to_string())
+        .bind(r.gender.as_str())
+        .bind(r.phone.as_ref().map(|p| p.as_str()))
+        .bind(r.residence_type.as_str())
+        .bind(r.residence_since.map(|d| d.to_string()))
+        .bind(&sealed.cipher)
+        .bind(&sealed.masked)
+        .bind(&sealed.index)
+        .bind($ts)
+        .fetch_one($exec)
+        .await
+        .map_err($crate::StoreError::conflict_on("cccd"))?;
+        id
+    }};
+}
+pub(crate) use insert_resident_row;
+
+/// What an audit row records of a new resident (the identity number masked).
+pub(crate) fn new_resident_json(
+    household_id: i64,
+    r: &NewResident,
+    masked: &Option<String>,
+) -> Value {
+    json!({
+        "household_id": household_id, "full_name": r.full_name,
+        "birth_date": r.birth_date.to_string(), "gender": r.gender.as_str(),
+        "phone": r.phone.as_ref().map(|p| p.as_str()),
+        "residence_type": r.residence_type.as_str(),
+        "residence_since": r.residence_since.map(|d| d.to_string()),
+        "cccd": masked,
+    })
+}
+
 const RESIDENT_SELECT: &str = "SELECT r.id, r.household_id, r.unit_code, u.path AS unit_path, \
      r.full_name, r.birth_date, r.gender, r.phone, r.residence_type, r.residence_since, \
      r.cccd_masked, r.status, r.created_at, r.updated_at, r.sort_key \
@@ -86,6 +146,36 @@ pub struct ResidentQuery {
 }
 
 impl Store {
+    /// Encrypts a new resident's identity number with the configured key.
+    pub fn seal(&self, r: &NewResident) -> Result<SealedCccd, StoreError> {
+        match &r.cccd {
+            Some(c) => {
+                let key = self.identity_key()?;
+                Ok(SealedCccd {
+                    cipher: Some(key.encrypt(c.as_str())),
+                    masked: Some(c.masked()),
+                    index: Some(key.blind_index(c.as_str())),
+                })
+            }
+            None => Ok(SealedCccd::default()),
+        }
+    }
+
+    /// Which of these keyed hashes of identity numbers are already stored.
+    pub async fn known_cccd_indexes(&self, indexes: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut known = Vec::new();
+        for index in indexes {
+            let found: Option<String> = with_pool!(self, p => {
+                sqlx::query_scalar("SELECT cccd_index FROM residents WHERE cccd_index = $1")
+                    .bind(index)
+                    .fetch_optional(p)
+                    .await?
+            });
+            known.extend(found);
+        }
+        Ok(known)
+    }
+
     /// Adds a resident to a household, encrypting the identity number; the first member
     /// becomes the household's representative.
     pub async fn add_resident(
@@ -94,45 +184,15 @@ impl Store {
         r: &NewResident,
         ctx: &AuditCtx,
     ) -> Result<i64, StoreError> {
-        let (cipher, masked, index) = match &r.cccd {
-            Some(c) => {
-                let key = self.identity_key()?;
-                (
-                    Some(key.encrypt(c.as_str())),
-                    Some(c.masked()),
-                    Some(key.blind_index(c.as_str())),
-                )
-            }
-            None => (None, None, None),
-        };
+        let sealed = self.seal(r)?;
+        let masked = sealed.masked.clone();
         let ts = now();
         let id = with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO residents (province_code, household_id, unit_code, full_name, \
-                 name_folded, sort_key, birth_date, gender, phone, residence_type, \
-                 residence_since, cccd_cipher, cccd_masked, cccd_index, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-                 RETURNING id",
-            )
-            .bind(&household.province_code)
-            .bind(household.id)
-            .bind(&household.unit_code)
-            .bind(&r.full_name)
-            .bind(&r.name_folded)
-            .bind(&r.sort_key)
-            .bind(r.birth_date.to_string())
-            .bind(r.gender.as_str())
-            .bind(r.phone.as_ref().map(|p| p.as_str()))
-            .bind(r.residence_type.as_str())
-            .bind(r.residence_since.map(|d| d.to_string()))
-            .bind(&cipher)
-            .bind(&masked)
-            .bind(&index)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(StoreError::conflict_on("cccd"))?;
+            let id = insert_resident_row!(
+                &mut *tx, &household.province_code, household.id, &household.unit_code,
+                r, &sealed, &ts
+            );
             sqlx::query(
                 "UPDATE households SET member_count = member_count + 1, updated_at = $2, \
                  representative_id = COALESCE(representative_id, $3), \
@@ -155,14 +215,7 @@ impl Store {
                 target_id: id.to_string(),
                 unit_path: Some(household.unit_path.clone()),
                 before: None,
-                after: Some(json!({
-                    "household_id": household.id, "full_name": r.full_name,
-                    "birth_date": r.birth_date.to_string(), "gender": r.gender.as_str(),
-                    "phone": r.phone.as_ref().map(|p| p.as_str()),
-                    "residence_type": r.residence_type.as_str(),
-                    "residence_since": r.residence_since.map(|d| d.to_string()),
-                    "cccd": masked,
-                })),
+                after: Some(new_resident_json(household.id, r, &masked)),
             };
             insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;
@@ -537,7 +590,8 @@ impl Store {
         Ok(rows)
     }
 
-    /// Approves (anonymising the resident's personal fields; counts and history stay) or
+    /// Approves (anonymising the resident's personal fields; the record, the household's
+    /// member count and the history stay) or
     /// refuses a pending erasure request.
     pub async fn decide_erasure(
         &self,
@@ -578,7 +632,6 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if approve {
-                let was_active = r.status == ResidentStatus::Active.as_str();
                 sqlx::query(
                     "UPDATE residents SET full_name = $2, name_folded = $3, sort_key = $4, \
                      birth_date = $5, phone = NULL, residence_since = NULL, cccd_cipher = NULL, \
@@ -593,11 +646,6 @@ impl Store {
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("UPDATE households SET member_count = member_count - $2 WHERE id = $1")
-                    .bind(r.household_id)
-                    .bind(i64::from(was_active))
-                    .execute(&mut *tx)
-                    .await?;
                 sqlx::query(
                     "UPDATE households SET representative_name = $2, name_folded = $3 \
                      WHERE representative_id = $1",

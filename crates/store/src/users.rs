@@ -15,6 +15,8 @@ pub struct UserRecord {
     pub must_change_password: bool,
     pub disabled: bool,
     pub created_at: String,
+    /// The resident record this account belongs to, for self-service.
+    pub resident_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -60,8 +62,8 @@ impl TryFrom<GrantRow> for GrantRecord {
 const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, g.unit_code, u.path AS unit_path, \
      u.name AS unit_name FROM grants g LEFT JOIN units u ON u.code = g.unit_code";
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, password_hash, must_change_password, disabled, created_at";
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, must_change_password, \
+     disabled, created_at, resident_id";
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -299,6 +301,40 @@ impl Store {
             id
         });
         Ok(id)
+    }
+
+    /// Links an account to the resident it belongs to (or unlinks with `None`).
+    pub async fn link_resident(
+        &self,
+        user_id: i64,
+        resident_id: Option<i64>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let before = self.user_by_id(user_id).await?;
+        let unit_path = match resident_id {
+            Some(r) => Some(self.resident(r).await?.unit_path),
+            None => None,
+        };
+        let entry = AuditEntry {
+            action: "user.resident_linked",
+            target_type: "user",
+            target_id: user_id.to_string(),
+            unit_path,
+            before: Some(json!({ "resident_id": before.resident_id })),
+            after: Some(json!({ "resident_id": resident_id })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1")
+                .bind(user_id)
+                .bind(resident_id)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     pub async fn grant(&self, grant_id: i64) -> Result<GrantRecord, StoreError> {

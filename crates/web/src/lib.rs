@@ -21,6 +21,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod pages;
 pub mod security;
 

@@ -65,6 +65,9 @@ async fn probe(
         | Action::ErasureApprove => {
             crate::people::matrix_probe(server, action, target, token, n).await
         }
+        Action::GroupView | Action::GroupManage | Action::RegulationManage => {
+            crate::groups::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -459,7 +462,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
     let admin = server.sign_in(ADMIN_USER, ADMIN_PASSWORD).await;
     let (b, csrf) = (&admin.0, admin.1.as_str());
     let target_id = db
-        .count("SELECT id FROM users WHERE username = 'dan.kp01'")
+        .count("SELECT id FROM users WHERE username = 'tonhandan.kp01'")
         .await;
     let post_form = |url: String, form: Vec<(&'static str, String)>| {
         let mut form = form;

@@ -26,10 +26,16 @@ pub enum Action {
     UserManage,
     /// Browse the audit log of a unit's subtree.
     AuditView,
+    /// See groups, their decisions, members and history, and the coordination regulations.
+    GroupView,
+    /// Create groups, record their decisions, appoint and end positions, set term lengths.
+    GroupManage,
+    /// Record signings and yearly reviews of a unit's coordination regulation (QCPH).
+    RegulationManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -39,6 +45,9 @@ impl Action {
         Self::UserView,
         Self::UserManage,
         Self::AuditView,
+        Self::GroupView,
+        Self::GroupManage,
+        Self::RegulationManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +61,9 @@ impl Action {
             Self::UserView => "user.view",
             Self::UserManage => "user.manage",
             Self::AuditView => "audit.view",
+            Self::GroupView => "group.view",
+            Self::GroupManage => "group.manage",
+            Self::RegulationManage => "regulation.manage",
         }
     }
 
@@ -66,6 +78,9 @@ impl Action {
             Self::UserView => "see accounts",
             Self::UserManage => "invite, grant, disable, reset passwords",
             Self::AuditView => "browse the audit log",
+            Self::GroupView => "see groups, decisions, members, history, regulations",
+            Self::GroupManage => "create groups, record decisions, appoint, set terms",
+            Self::RegulationManage => "record signings and reviews of coordination regulations",
         }
     }
 }
@@ -86,6 +101,9 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::UserView,      [Y,    Y,    Y,    Y,    Y,    Y,    N,    N,    N,    N,    N]),
     (Action::UserManage,    [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
     (Action::AuditView,     [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::GroupView,     [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    N]),
+    (Action::GroupManage,   [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::RegulationManage,[Y,  N,    Y,    N,    Y,    Y,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -2,6 +2,7 @@
 
 pub mod cccd;
 mod household;
+pub mod import;
 mod resident;
 
 pub use cccd::Cccd;

@@ -303,7 +303,8 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         let today = date(2026, 11, 21);
-        let cases: Vec<(fn(&mut NewResidentInput), &str)> = vec![
+        type Case = (fn(&mut NewResidentInput), &'static str);
+        let cases: Vec<Case> = vec![
             (|i| i.full_name = " ".into(), "full_name"),
             (|i| i.birth_date = "31/02/1985".into(), "birth_date"),
             (|i| i.birth_date = "2030-01-01".into(), "birth_date"),

@@ -199,6 +199,9 @@ capabilities! {
     UserView => UserView,
     UserManage => UserManage,
     AuditView => AuditView,
+    GroupView => GroupView,
+    GroupManage => GroupManage,
+    RegulationManage => RegulationManage,
 }
 
 /// A signed-in user holding some grant whose role allows `A::ACTION`. The handler then

@@ -231,6 +231,8 @@ struct AccountPage {
     /// (signed in at, device, is this one)
     sessions: Vec<(String, String, bool)>,
     tokens: Vec<TokenView>,
+    /// The account is linked to a resident record: offer "my data".
+    has_resident: bool,
 }
 
 #[derive(Deserialize)]
@@ -293,6 +295,7 @@ async fn account(
     let notice = match q.done.as_deref() {
         Some("password") => Some("password.changed"),
         Some("token_revoked") => Some("account.token_revoked"),
+        Some("erasure") => Some("residents.erasure_requested"),
         _ => None,
     };
     render(&AccountPage {
@@ -303,6 +306,7 @@ async fn account(
         grants,
         sessions,
         tokens,
+        has_resident: who.user.resident_id.is_some(),
     })
 }
 

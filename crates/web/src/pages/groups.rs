@@ -1,10 +1,184 @@
-use axum::Router;
+//! Pages for groups: a commune's groups and regulations due for review, a group's page with
+//! its decisions, members and history, and the forms to create, establish, appoint, end and
+//! dissolve. Every handler goes through `api::groups`, which makes the one authorization
+//! check on the group's unit; the store audits every change.
 
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tuquan_domain::access::{authorize, Action, Actor};
+use tuquan_domain::groups::GroupKind;
+use tuquan_store::groups::GroupRecord;
+
+use crate::api::groups::upload::{self, Upload};
+use crate::api::groups::UPLOAD_BODY_LIMIT;
+use crate::auth::secret;
+use crate::error::Failure;
+use crate::i18n::Lang;
 use crate::AppState;
 
+mod appoint;
+mod decide;
+mod list;
+mod regulation;
+mod show;
+
 /// State-changing routes of this module (see `crate::mutating_routes`).
-pub const MUTATING: &[(&str, &str)] = &[];
+pub const MUTATING: &[(&str, &str)] = &[
+    ("POST", "/territory/{code}/groups"),
+    ("POST", "/territory/{code}/leadership"),
+    ("POST", "/groups/{id}/decisions"),
+    ("POST", "/groups/{id}/positions"),
+    ("POST", "/groups/{id}/positions/{position_id}/end"),
+    ("POST", "/territory/{code}/regulation"),
+    ("POST", "/territory/{code}/regulation/review"),
+    ("POST", "/territory/{code}/term-years"),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/territory/{code}/groups",
+            get(list::groups).post(list::create),
+        )
+        .route("/territory/{code}/groups/new", get(list::new_form))
+        .route("/territory/{code}/leadership", post(list::leadership))
+        .route("/groups/{id}", get(show::group))
+        .route("/groups/{id}/history", get(show::history))
+        .route("/groups/{id}/decisions/{decision_id}/scan", get(show::scan))
+        .route("/groups/{id}/establish", get(decide::establish_form))
+        .route("/groups/{id}/dissolve", get(decide::dissolve_form))
+        .route(
+            "/groups/{id}/decisions",
+            post(decide::record).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/groups/{id}/positions",
+            get(appoint::form).post(appoint::appoint),
+        )
+        .route(
+            "/groups/{id}/positions/{position_id}/end",
+            get(appoint::end_form).post(appoint::end),
+        )
+        .route("/residents/{id}/service", get(appoint::service))
+        .route(
+            "/territory/{code}/regulation",
+            get(regulation::page).post(regulation::sign),
+        )
+        .route(
+            "/territory/{code}/regulation/review",
+            post(regulation::review),
+        )
+        .route(
+            "/territory/{code}/term-years",
+            get(regulation::term_form).post(regulation::set_term),
+        )
 }
+
+/// An upload form (`multipart/form-data`) that passed the CSRF check.
+pub(crate) struct CsrfUpload(pub Upload);
+
+impl FromRequest<AppState> for CsrfUpload {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Failure> {
+        let (mut parts, body) = req.into_parts();
+        let expected = crate::auth::csrf::expected_token(&mut parts, state).await?;
+        let path = parts.uri.path().to_owned();
+        let mp = Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let up = upload::read(mp, "scan").await?;
+        let given = up.text("csrf");
+        match expected {
+            Some(t) if !given.is_empty() && secret::same(&t, &given) => Ok(Self(up)),
+            _ => {
+                tracing::warn!(%path, "CSRF token missing or wrong");
+                Err(Failure::CsrfRejected)
+            }
+        }
+    }
+}
+
+/// Whether the actor may do `action` on the unit at `path`, for deciding what a page offers
+/// (the handler that acts checks again, and logs a refusal).
+pub(crate) fn may(actor: &Actor, action: Action, path: &str) -> bool {
+    authorize(actor, action, Some(path)).is_ok()
+}
+
+/// A date as `dd/mm/yyyy`; anything else unchanged.
+pub(crate) fn vn_date(s: &str) -> String {
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) => d.strftime("%d/%m/%Y").to_string(),
+        Err(_) => s.to_owned(),
+    }
+}
+
+pub(crate) fn kind_name(lang: Lang, kind: &str) -> &'static str {
+    lang.t(&format!("groups.kind.{kind}"))
+}
+
+/// How a group's kind is shown: its label for an `other` group.
+pub(crate) fn group_kind_label(lang: Lang, g: &GroupRecord) -> String {
+    match (&g.kind_label, g.kind()) {
+        (Some(l), GroupKind::Other) => l.clone(),
+        _ => kind_name(lang, &g.kind).to_owned(),
+    }
+}
+
+pub(crate) fn role_name(lang: Lang, role: &str, acting: bool) -> String {
+    let name = lang.t(&format!("groups.role.{role}"));
+    if acting {
+        lang.t("groups.acting").replace("{role}", name)
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The message shown in a form for a rejected value; `None` for failures that get the
+/// error page instead. A rejected scan gets its own message.
+pub(crate) fn form_message(lang: Lang, f: &Failure) -> Option<(StatusCode, String)> {
+    match f {
+        Failure::Invalid(e) if e.field == "scan" => Some((
+            StatusCode::BAD_REQUEST,
+            lang.t("groups.scan_invalid").to_owned(),
+        )),
+        Failure::Invalid(e) => Some((StatusCode::BAD_REQUEST, lang.field_error(e))),
+        Failure::Conflict { field } => Some((
+            StatusCode::CONFLICT,
+            lang.t("error.conflict").replace("{field}", field),
+        )),
+        _ => None,
+    }
+}
+
+/// A page with a status other than 200.
+pub(crate) fn with_status(status: StatusCode, page: Html<String>) -> Response {
+    (status, page).into_response()
+}
+
+/// One option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub(crate) fn choices<'a>(
+    items: impl IntoIterator<Item = (&'a str, String)>,
+    selected: &str,
+) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == selected.trim(),
+            value: value.to_owned(),
+            label,
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Empty {}

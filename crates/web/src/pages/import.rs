@@ -1,10 +1,471 @@
-use axum::Router;
+//! Import and export pages: upload a file, see every error or what would be created (the
+//! dry run), confirm, see the summary; download templates and the unit's list.
+//!
+//! Stateless confirmation: the dry-run page carries the checked file back in a hidden field,
+//! so confirming posts the same bytes again, and they are checked again before anything is
+//! written.
 
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::Deserialize;
+use tuquan_domain::access::{authorize, Action};
+use tuquan_domain::people::import::{Column, MAX_ERRORS, MAX_ROWS};
+use tuquan_domain::territory::Unit;
+
+use super::account::see_other;
+use super::{render, Chrome};
+use crate::api::import::unit_checked;
+use crate::auth::{csrf, secret, Can, HouseholdEdit, HouseholdView, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::i18n::Lang;
+use crate::import::{self as files, write, Checked, FileError, FileKind, MAX_FILE_BYTES};
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
-pub const MUTATING: &[(&str, &str)] = &[];
+pub const MUTATING: &[(&str, &str)] = &[("POST", "/units/{code}/import")];
+
+/// A form carrying the largest file, base64-encoded on the confirmation step, and its fields.
+const FORM_LIMIT: usize = MAX_FILE_BYTES / 3 * 4 + 64 * 1024;
+/// Households shown in the dry run's preview.
+const PREVIEW: usize = 200;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/units/{code}/import",
+            get(import_form)
+                .post(import_post)
+                .layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route("/units/{code}/export.xlsx", get(export_xlsx))
+        .route("/units/{code}/export.csv", get(export_csv))
+        .route("/import/template.xlsx", get(template_xlsx))
+        .route("/import/template.csv", get(template_csv))
+}
+
+struct ColumnView {
+    header: &'static str,
+    key: &'static str,
+    required: bool,
+    description: &'static str,
+    example: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    unit_name: String,
+    unit_code: String,
+    action: String,
+    done: Option<String>,
+    error: Option<String>,
+    limits: String,
+    columns: Vec<ColumnView>,
+    can_export: bool,
+    export_hint: String,
+}
+
+struct ErrorView {
+    line: String,
+    column: String,
+    message: String,
+}
+
+struct PreviewHousehold {
+    line: usize,
+    key: String,
+    address: String,
+    unit: String,
+    members: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "import_result.html")]
+struct ResultPage {
+    chrome: Chrome,
+    unit_name: String,
+    unit_code: String,
+    action: String,
+    file_name: String,
+    errors: Vec<ErrorView>,
+    errors_title: String,
+    errors_more: Option<String>,
+    summary: String,
+    preview: Vec<PreviewHousehold>,
+    preview_more: Option<String>,
+    file_b64: String,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    households: Option<usize>,
+    residents: Option<usize>,
+}
+
+fn action(unit: &Unit) -> String {
+    format!("/units/{}/import", unit.code)
+}
+
+fn form_page(chrome: Chrome, unit: &Unit, can_export: bool) -> ImportPage {
+    let lang = chrome.lang;
+    ImportPage {
+        unit_name: unit.name.clone(),
+        unit_code: unit.code.clone(),
+        action: action(unit),
+        done: None,
+        error: None,
+        limits: lang
+            .t("import.limits")
+            .replace("{max}", &(MAX_FILE_BYTES / (1024 * 1024)).to_string())
+            .replace("{rows}", &lang.int(MAX_ROWS as i64)),
+        columns: Column::ALL
+            .iter()
+            .map(|c| ColumnView {
+                header: c.header(),
+                key: c.key(),
+                required: c.required(),
+                description: lang.t(&format!("import.col.{}", c.key())),
+                example: write::example(*c),
+            })
+            .collect(),
+        can_export,
+        export_hint: lang.t("import.export_hint").replace("{unit}", &unit.name),
+        chrome,
+    }
+}
+
+fn may_export(can: &Can<HouseholdEdit>, unit: &Unit) -> bool {
+    authorize(&can.who.actor, Action::HouseholdView, Some(&unit.path)).is_ok()
+}
+
+/// The upload form, the column layout, templates and export links.
+async fn import_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<HouseholdEdit>,
+    Path(code): Path<String>,
+    Query(done): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let unit = unit_checked(&state, &can, &code).await?;
+    let mut page = form_page(chrome, &unit, may_export(&can, &unit));
+    if let (Some(h), Some(r)) = (done.households, done.residents) {
+        let lang = page.chrome.lang;
+        page.done = Some(
+            lang.t("import.done")
+                .replace("{households}", &lang.int(h as i64))
+                .replace("{residents}", &lang.int(r as i64)),
+        );
+    }
+    Ok(render(&page)?.into_response())
+}
+
+/// The fields of the upload form.
+#[derive(Default)]
+struct Upload {
+    csrf: String,
+    mode: String,
+    file_name: String,
+    file: Option<Vec<u8>>,
+    file_b64: Option<String>,
+    too_large: bool,
+}
+
+/// Reads the multipart form and checks its CSRF token with the same rule as `CsrfForm`: the
+/// session's token, or before sign-in the `tq_csrf` cookie's.
+async fn read_upload(state: &AppState, req: Request) -> Result<Upload, Failure> {
+    let (mut parts, body) = req.into_parts();
+    let expected = csrf::expected_token(&mut parts, state).await?;
+    let path = parts.uri.path().to_owned();
+    let mut form = Multipart::from_request(Request::from_parts(parts, body), state)
+        .await
+        .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let mut up = Upload::default();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                up.too_large = true;
+                break;
+            }
+            Err(e) => return Err(Failure::InvalidBody(e.body_text())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let too_large = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                None
+            } else {
+                Some(Failure::InvalidBody(e.body_text()))
+            }
+        };
+        match name.as_str() {
+            "file" => match field.bytes().await {
+                Ok(b) => {
+                    if !b.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) {
+                        up.file_name = file_name.unwrap_or_default();
+                        up.file = Some(b.to_vec());
+                    }
+                }
+                Err(e) => match too_large(e) {
+                    None => {
+                        up.too_large = true;
+                        break;
+                    }
+                    Some(f) => return Err(f),
+                },
+            },
+            "csrf" | "mode" | "file_b64" | "file_name" => {
+                let text = match field.text().await {
+                    Ok(t) => t,
+                    Err(e) => match too_large(e) {
+                        None => {
+                            up.too_large = true;
+                            break;
+                        }
+                        Some(f) => return Err(f),
+                    },
+                };
+                match name.as_str() {
+                    "csrf" => up.csrf = text,
+                    "mode" => up.mode = text,
+                    "file_name" => up.file_name = text.chars().take(200).collect(),
+                    _ => up.file_b64 = Some(text),
+                }
+            }
+            _ => {}
+        }
+    }
+    match expected {
+        Some(t) if !up.csrf.is_empty() && secret::same(&t, &up.csrf) => Ok(up),
+        _ => {
+            tracing::warn!(path = %path, "CSRF token missing or wrong");
+            Err(Failure::CsrfRejected)
+        }
+    }
+}
+
+/// The file's bytes from the form: the uploaded file, or the one carried by the
+/// confirmation form.
+fn upload_bytes(up: &mut Upload) -> Result<Vec<u8>, FileError> {
+    if up.too_large {
+        return Err(FileError::TooLarge);
+    }
+    if let Some(f) = up.file.take() {
+        return Ok(f);
+    }
+    match up.file_b64.take() {
+        Some(b) if !b.trim().is_empty() => STANDARD
+            .decode(b.trim())
+            .map_err(|_| FileError::Unreadable("bad base64 in the confirmation form".into())),
+        _ => Err(FileError::Missing),
+    }
+}
+
+fn result_page(
+    chrome: Chrome,
+    unit: &Unit,
+    checked: &Checked,
+    file_name: String,
+    bytes: &[u8],
+) -> ResultPage {
+    let lang = chrome.lang;
+    let report = checked.report(lang, unit, true, false);
+    let errors: Vec<ErrorView> = report
+        .errors
+        .iter()
+        .map(|e| ErrorView {
+            line: if e.line == 0 {
+                lang.t("import.whole_file").to_owned()
+            } else {
+                e.line.to_string()
+            },
+            column: e.column.clone(),
+            message: e.message.clone(),
+        })
+        .collect();
+    let plan = &checked.plan;
+    let preview = plan
+        .households
+        .iter()
+        .zip(&checked.targets)
+        .take(PREVIEW)
+        .map(|(h, u)| PreviewHousehold {
+            line: h.line,
+            key: h.key.clone(),
+            address: h.household.address.clone(),
+            unit: format!("{} ({})", u.name, u.code),
+            members: h
+                .members
+                .iter()
+                .map(|m| {
+                    let r = &m.resident;
+                    let mut s = format!("{} · {}", r.full_name, r.birth_date.strftime("%d/%m/%Y"));
+                    if let Some(c) = &r.cccd {
+                        s.push_str(" · ");
+                        s.push_str(&c.masked());
+                    }
+                    s
+                })
+                .collect(),
+        })
+        .collect();
+    let valid = plan.is_valid();
+    ResultPage {
+        unit_name: unit.name.clone(),
+        unit_code: unit.code.clone(),
+        action: action(unit),
+        file_name,
+        errors_title: lang
+            .t("import.errors_title")
+            .replace("{count}", &lang.int(plan.error_count as i64)),
+        errors_more: (plan.error_count > plan.errors.len()).then(|| {
+            lang.t("import.errors_more")
+                .replace("{shown}", &lang.int(MAX_ERRORS as i64))
+        }),
+        errors,
+        summary: lang
+            .t("import.dry_ok")
+            .replace("{rows}", &lang.int(plan.rows as i64))
+            .replace("{households}", &lang.int(plan.households.len() as i64))
+            .replace("{residents}", &lang.int(plan.resident_count() as i64)),
+        preview,
+        preview_more: (plan.households.len() > PREVIEW).then(|| {
+            lang.t("import.preview_more").replace(
+                "{count}",
+                &lang.int((plan.households.len() - PREVIEW) as i64),
+            )
+        }),
+        file_b64: if valid {
+            STANDARD.encode(bytes)
+        } else {
+            String::new()
+        },
+        chrome,
+    }
+}
+
+/// The upload: `mode=dry_run` checks and shows the outcome; `mode=apply` checks again and,
+/// if every row is valid, writes them all and goes to the summary.
+async fn import_post(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<HouseholdEdit>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    req: Request,
+) -> Result<Response, PageError> {
+    let unit = unit_checked(&state, &can, &code).await?;
+    let mut up = read_upload(&state, req).await?;
+    let apply = up.mode == "apply";
+    if unit.valid_to.is_some() {
+        return Err(Failure::NotFound.into());
+    }
+    let bytes = match upload_bytes(&mut up) {
+        Ok(b) => b,
+        Err(e) => return Ok(file_error_page(chrome, &can, &unit, &e)),
+    };
+    let checked = match files::check(&state, &unit, bytes.clone()).await? {
+        Ok(c) => c,
+        Err(e) => return Ok(file_error_page(chrome, &can, &unit, &e)),
+    };
+    if !apply || !checked.plan.is_valid() {
+        files::audit_check(&state, &rc, &can.who, &unit, &checked, !apply).await?;
+        let status = if checked.plan.is_valid() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        let page = result_page(chrome, &unit, &checked, up.file_name, &bytes);
+        return Ok((status, render(&page)?).into_response());
+    }
+    let summary = files::apply(&state, &checked, &rc.audit(Some(&can.who))).await?;
+    // Post/redirect/get: reloading the summary does not import twice.
+    Ok(see_other(
+        &format!(
+            "{}?households={}&residents={}",
+            action(&unit),
+            summary.households,
+            summary.residents
+        ),
+        None,
+    ))
+}
+
+fn file_error_page(
+    chrome: Chrome,
+    can: &Can<HouseholdEdit>,
+    unit: &Unit,
+    e: &FileError,
+) -> Response {
+    let lang = chrome.lang;
+    let mut page = form_page(chrome, unit, may_export(can, unit));
+    page.error = Some(e.message(lang));
+    match render(&page) {
+        Ok(html) => (e.status(), html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn export_page(
+    state: AppState,
+    can: Can<HouseholdView>,
+    rc: RequestCtx,
+    lang: Lang,
+    code: String,
+    kind: FileKind,
+) -> Result<Response, PageError> {
+    let unit = unit_checked(&state, &can, &code).await?;
+    Ok(files::export(&state, &rc, &can.who, lang, &unit, kind).await?)
+}
+
+/// The unit's list as XLSX.
+async fn export_xlsx(
+    State(state): State<AppState>,
+    can: Can<HouseholdView>,
+    rc: RequestCtx,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    export_page(state, can, rc, lang, code, FileKind::Xlsx).await
+}
+
+/// The unit's list as CSV.
+async fn export_csv(
+    State(state): State<AppState>,
+    can: Can<HouseholdView>,
+    rc: RequestCtx,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    export_page(state, can, rc, lang, code, FileKind::Csv).await
+}
+
+/// The XLSX template, with instructions in the reader's language. Public: it holds no data.
+async fn template_xlsx(lang: Lang) -> Result<Response, PageError> {
+    let bytes = write::template_xlsx(lang).map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        Failure::Internal
+    })?;
+    Ok(files::download(
+        bytes,
+        files::XLSX_MIME,
+        "mau-nhap-ho-dan.xlsx",
+    ))
+}
+
+/// The CSV template: the header row. Public.
+async fn template_csv() -> Response {
+    files::download(
+        write::template_csv(),
+        files::CSV_MIME,
+        "mau-nhap-ho-dan.csv",
+    )
 }

@@ -1,0 +1,141 @@
+//! Importing households and residents from a spreadsheet: the checks that need the database
+//! and the write of a whole validated file in one transaction.
+
+use std::collections::HashSet;
+
+use serde_json::json;
+use tuquan_domain::people::import::ImportHousehold;
+use tuquan_domain::territory::Unit;
+
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::residents::{insert_resident_row, new_resident_json};
+use crate::{now, with_pool, Store, StoreError};
+
+/// How many values one `IN (…)` list carries.
+const CHUNK: usize = 500;
+
+/// What an import created.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub households: usize,
+    pub residents: usize,
+}
+
+impl Store {
+    /// Which of these identity numbers (12 digits) are already stored, found through their
+    /// keyed hashes without decrypting anything.
+    pub async fn cccd_exists(&self, numbers: &[&str]) -> Result<HashSet<String>, StoreError> {
+        let mut found = HashSet::new();
+        if numbers.is_empty() {
+            return Ok(found);
+        }
+        let key = self.identity_key()?;
+        let indexed: Vec<(String, &str)> =
+            numbers.iter().map(|n| (key.blind_index(n), *n)).collect();
+        for chunk in indexed.chunks(CHUNK) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT cccd_index FROM residents WHERE cccd_index IN ({})",
+                placeholders.join(", ")
+            );
+            let stored: Vec<String> = with_pool!(self, p => {
+                let mut q = sqlx::query_scalar(&sql);
+                for (index, _) in chunk {
+                    q = q.bind(index);
+                }
+                q.fetch_all(p).await?
+            });
+            let stored: HashSet<String> = stored.into_iter().collect();
+            found.extend(
+                chunk
+                    .iter()
+                    .filter(|(index, _)| stored.contains(index))
+                    .map(|(_, n)| (*n).to_owned()),
+            );
+        }
+        Ok(found)
+    }
+
+    /// Writes a whole imported file: every household with its members (the first member is
+    /// the representative), identity numbers encrypted, one `household.import` audit row per
+    /// household listing its members (identity numbers masked). One transaction: a failure
+    /// anywhere, such as an identity number stored meanwhile, writes nothing.
+    pub async fn import_households(
+        &self,
+        batch: &[(&Unit, &ImportHousehold)],
+        ctx: &AuditCtx,
+    ) -> Result<ImportSummary, StoreError> {
+        let mut sealed = Vec::with_capacity(batch.len());
+        for (_, h) in batch {
+            sealed.push(
+                h.members
+                    .iter()
+                    .map(|m| self.seal(&m.resident))
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        let ts = now();
+        let mut summary = ImportSummary::default();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for ((unit, h), seals) in batch.iter().zip(&sealed) {
+                let Some(first) = h.members.first() else {
+                    continue;
+                };
+                let rep = &first.resident;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO households (province_code, unit_code, address, address_folded, \
+                     phone, representative_name, name_folded, sort_key, member_count, created_at, \
+                     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                )
+                .bind(&unit.province_code)
+                .bind(&unit.code)
+                .bind(&h.household.address)
+                .bind(&h.household.address_folded)
+                .bind(h.household.phone.as_ref().map(|p| p.as_str()))
+                .bind(&rep.full_name)
+                .bind(&rep.name_folded)
+                .bind(&rep.sort_key)
+                .bind(h.members.len() as i64)
+                .bind(&ts)
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut members = Vec::with_capacity(h.members.len());
+                for (i, (m, seal)) in h.members.iter().zip(seals).enumerate() {
+                    let rid = insert_resident_row!(
+                        &mut *tx, &unit.province_code, id, &unit.code, &m.resident, seal, &ts
+                    );
+                    if i == 0 {
+                        sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
+                            .bind(id)
+                            .bind(rid)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let mut j = new_resident_json(id, &m.resident, &seal.masked);
+                    j["id"] = json!(rid);
+                    j["line"] = json!(m.line);
+                    members.push(j);
+                }
+                let entry = AuditEntry {
+                    action: "household.import",
+                    target_type: "household",
+                    target_id: id.to_string(),
+                    unit_path: Some(unit.path.clone()),
+                    before: None,
+                    after: Some(json!({
+                        "unit_code": unit.code, "address": h.household.address,
+                        "phone": h.household.phone.as_ref().map(|p| p.as_str()),
+                        "representative_id": members[0]["id"],
+                        "line": h.line, "members": members,
+                    })),
+                };
+                insert_audit!(&mut *tx, ctx, &entry)?;
+                summary.households += 1;
+                summary.residents += h.members.len();
+            }
+            tx.commit().await?;
+        });
+        Ok(summary)
+    }
+}
