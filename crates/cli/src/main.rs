@@ -103,6 +103,15 @@ enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Link an account to the resident record it belongs to, so the resident can download
+    /// their own data and ask for its erasure.
+    LinkResident {
+        #[arg(long)]
+        username: String,
+        /// The resident's id (shown in the address of their page: /residents/ID).
+        #[arg(long)]
+        resident: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -247,6 +256,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 display_name.as_deref(),
             )
             .await
+        }
+        Command::User(UserCommand::LinkResident { username, resident }) => {
+            commands::user_link_resident(&store, &username, resident).await
         }
         Command::Token(TokenCommand::Create { username, name }) => {
             commands::token_create(&store, &username, &name).await

@@ -18,7 +18,7 @@ pub mod groups;
 mod serve;
 mod users;
 pub use serve::serve;
-pub use users::{token_create, user_add};
+pub use users::{token_create, user_add, user_link_resident};
 
 /// Opens the configured store and applies migrations: every command acts on the same
 /// database as `serve`.

@@ -78,3 +78,19 @@ pub async fn token_create(store: &Store, username: &str, name: &str) -> anyhow::
     println!("{token}");
     Ok(())
 }
+
+pub async fn user_link_resident(store: &Store, username: &str, resident: i64) -> anyhow::Result<()> {
+    let user = store
+        .user_by_username(username)
+        .await?
+        .with_context(|| format!("no user {username:?}"))?;
+    let r = store
+        .resident(resident)
+        .await
+        .with_context(|| format!("no resident {resident}"))?;
+    store
+        .link_resident(user.id, Some(r.id), &AuditCtx::cli())
+        .await?;
+    println!("{username} is linked to resident {} ({})", r.id, r.full_name);
+    Ok(())
+}

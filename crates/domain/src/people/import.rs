@@ -620,10 +620,32 @@ fn patch(input: &mut NewResidentInput, field: &str) -> bool {
     true
 }
 
-/// Parses the rows of a file (the first non-blank row is the header) into households.
+/// How many rows from the top may precede the header (titles, notes).
+const HEADER_SEARCH: usize = 10;
+
+fn recognised_columns(row: &Row) -> usize {
+    row.cells
+        .iter()
+        .filter(|c| match c {
+            Cell::Text(s) => Column::from_header(s).is_some(),
+            _ => false,
+        })
+        .count()
+}
+
+/// Parses the rows of a file into households. The header is the first row that names
+/// columns (titles above it are skipped); every row below it is one resident.
 pub fn parse_rows(rows: &[Row], today: Date) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    let mut data = rows.iter().filter(|r| !r.is_blank());
+    let non_blank: Vec<&Row> = rows.iter().filter(|r| !r.is_blank()).collect();
+    // The header is the first row naming at least three columns among the first few, so a
+    // title above it ("DANH SÁCH HỘ DÂN …") is skipped; failing that, the first row.
+    let start = non_blank
+        .iter()
+        .take(HEADER_SEARCH)
+        .position(|r| recognised_columns(r) >= 3)
+        .unwrap_or(0);
+    let mut data = non_blank.into_iter().skip(start);
     let Some(header_row) = data.next() else {
         plan.push_error(RowError::new(
             0,
@@ -1154,6 +1176,23 @@ mod tests {
         let plan = parse_rows(&data, today());
         assert_eq!(plan.rows, 2);
         assert_eq!(plan.errors[0].line, 4);
+    }
+
+    #[test]
+    fn a_title_above_the_header_is_skipped() {
+        let mut data = vec![
+            Row::new(1, vec![t("DANH SÁCH HỘ DÂN KHU PHỐ 1")]),
+            Row::new(2, vec![t("Ngày lập: 01/11/2026")]),
+        ];
+        for mut r in rows(&[MAI, AN]) {
+            r.line += 3;
+            data.push(r);
+        }
+        let plan = parse_rows(&data, today());
+        assert!(plan.is_valid(), "{:?}", plan.errors);
+        assert_eq!(plan.header.line, 4);
+        assert_eq!(plan.households[0].line, 5);
+        assert_eq!(plan.households.len(), 2);
     }
 
     #[test]

@@ -341,6 +341,18 @@ mod tests {
     }
 
     #[test]
+    fn lines_count_the_file_s_lines_even_inside_quotes() {
+        let src = "a,b\r\n\"12 Lê Lợi\r\nPhường Bến Thành\",x\r\n\r\nc,d\r\n";
+        let (_, rows) = read(src.as_bytes()).unwrap();
+        let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![1, 2, 5]);
+        assert_eq!(
+            rows[1].cells[0],
+            Cell::Text("12 Lê Lợi\r\nPhường Bến Thành".into())
+        );
+    }
+
+    #[test]
     fn utf16_csv_as_excel_writes_unicode_text() {
         let mut bytes = vec![0xFF, 0xFE];
         for u in "Mã hộ\tHọ và tên\r\nH1\tMai\r\n".encode_utf16() {
