@@ -659,6 +659,56 @@ async fn groups_over_the_api(db: &TestDb) {
         "{e}"
     );
 
+    // An acting head appointed seven months ago has expired: the seat is free again, and the
+    // expired term is closed.
+    let (s, l6) = post_json(
+        &server,
+        &t,
+        "/api/v1/units/26743-kp06/leadership",
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 201, "{l6}");
+    let l6 = l6["id"].as_i64().unwrap();
+    let first = resident(
+        &server,
+        "26743-kp06",
+        "Võ Văn Quyền",
+        "1970-01-01",
+        Some("2000-01-01"),
+    )
+    .await;
+    let second = resident(
+        &server,
+        "26743-kp06",
+        "Võ Văn Chính",
+        "1971-01-01",
+        Some("2000-01-01"),
+    )
+    .await;
+    let seven_ago = today.checked_sub(jiff::Span::new().months(7)).unwrap();
+    let (s, a) = post_json(&server, &t, &format!("/api/v1/groups/{l6}/positions"),
+        json!({"resident_id": first, "role": "head", "acting": true, "starts_on": seven_ago.to_string()})).await;
+    assert_eq!(s, 201, "{a}");
+    assert_eq!(a["state"], "term_over");
+    let (s, h) = post_json(
+        &server,
+        &t,
+        &format!("/api/v1/groups/{l6}/positions"),
+        json!({"resident_id": second, "role": "head"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{h}");
+    let (_, g6) = get_json(&server, &t, &format!("/api/v1/groups/{l6}")).await;
+    let old_acting = g6["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["resident_id"] == first)
+        .unwrap();
+    assert_eq!(old_acting["end_reason"], "term_ended");
+    assert_eq!(old_acting["ended_on"], old_acting["ends_on"]);
+
     // Ending a position keeps the holder in the history and the service history.
     let pid = p18["id"].as_i64().unwrap();
     let (s, ended) = post_json(

@@ -1,10 +1,10 @@
-//! Raw input for groups, decisions and positions, parsed into values that can only be valid
-//! or into a `FieldError` naming the field.
+//! Raw input for groups and decisions, parsed into values that can only be valid or into a
+//! `FieldError` naming the field.
 
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::{DecisionKind, GroupKind, PositionRole};
+use super::{DecisionKind, GroupKind};
 use crate::error::{FieldError, FieldErrorKind};
 use crate::territory::UnitCode;
 use crate::text;
@@ -43,14 +43,18 @@ pub fn parse_date(raw: &str, field: &'static str) -> Result<Date, FieldError> {
 }
 
 /// An optional date: blank means `default`.
-fn date_or(raw: Option<&str>, field: &'static str, default: Date) -> Result<Date, FieldError> {
+pub(crate) fn date_or(
+    raw: Option<&str>,
+    field: &'static str,
+    default: Date,
+) -> Result<Date, FieldError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => parse_date(s, field),
     }
 }
 
-fn not_after(d: Date, limit: Date, field: &'static str) -> Result<Date, FieldError> {
+pub(crate) fn not_after(d: Date, limit: Date, field: &'static str) -> Result<Date, FieldError> {
     if d > limit {
         return Err(FieldError::new(
             field,
@@ -256,260 +260,15 @@ impl NewDecision {
     }
 }
 
-/// Raw input for an appointment.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct NewPositionInput {
-    #[serde(default)]
-    pub resident_id: Option<i64>,
-    #[serde(default)]
-    pub role: String,
-    /// Blank: today.
-    #[serde(default)]
-    pub starts_on: Option<String>,
-    /// An acting head (quyền trưởng), for at most six months.
-    #[serde(default)]
-    pub acting: bool,
-    /// The decision that recognises or appoints the person, e.g. `45/QĐ-UBND`.
-    #[serde(default)]
-    pub decision_ref: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewPosition {
-    pub resident_id: i64,
-    pub role: PositionRole,
-    pub starts_on: Date,
-    pub acting: bool,
-    pub decision_ref: Option<String>,
-    pub note: Option<String>,
-}
-
-impl NewPosition {
-    pub fn parse(input: &NewPositionInput, today: Date) -> Result<Self, FieldError> {
-        let resident_id = input
-            .resident_id
-            .ok_or_else(|| FieldError::new("resident_id", FieldErrorKind::Required, "empty"))?;
-        if resident_id <= 0 {
-            return Err(FieldError::new(
-                "resident_id",
-                FieldErrorKind::InvalidFormat,
-                "not an id",
-            ));
-        }
-        let role = match input.role.trim() {
-            "" => return Err(FieldError::new("role", FieldErrorKind::Required, "empty")),
-            r => PositionRole::parse(r).ok_or_else(|| {
-                FieldError::new("role", FieldErrorKind::UnknownValue, "not a position")
-            })?,
-        };
-        let starts_on = date_or(input.starts_on.as_deref(), "starts_on", today)?;
-        if starts_on.year() < 1945 {
-            return Err(FieldError::new(
-                "starts_on",
-                FieldErrorKind::NotAllowedHere,
-                "implausibly old",
-            ));
-        }
-        Ok(Self {
-            resident_id,
-            role,
-            starts_on,
-            acting: input.acting,
-            decision_ref: optional_text(
-                input.decision_ref.as_deref(),
-                "decision_ref",
-                DECISION_NUMBER_MAX,
-            )?,
-            note: optional_text(input.note.as_deref(), "note", NOTE_MAX)?,
-        })
-    }
-}
-
-/// Why a position ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EndReason {
-    /// Hết nhiệm kỳ.
-    TermEnded,
-    /// Xin thôi.
-    Resigned,
-    /// Miễn nhiệm, bãi nhiệm.
-    Dismissed,
-    /// Chuyển đi nơi khác.
-    MovedAway,
-    /// Từ trần.
-    Deceased,
-    /// The group was dissolved (set by the product).
-    Dissolved,
-    Other,
-}
-
-impl EndReason {
-    pub const ALL: [EndReason; 7] = [
-        Self::TermEnded,
-        Self::Resigned,
-        Self::Dismissed,
-        Self::MovedAway,
-        Self::Deceased,
-        Self::Dissolved,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::TermEnded => "term_ended",
-            Self::Resigned => "resigned",
-            Self::Dismissed => "dismissed",
-            Self::MovedAway => "moved_away",
-            Self::Deceased => "deceased",
-            Self::Dissolved => "dissolved",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
-    }
-
-    /// The reasons a person gives (dissolution is recorded by the product).
-    pub fn choosable() -> impl Iterator<Item = Self> {
-        Self::ALL.into_iter().filter(|r| *r != Self::Dissolved)
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct EndPositionInput {
-    /// Blank: today.
-    #[serde(default)]
-    pub ended_on: Option<String>,
-    #[serde(default)]
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndPosition {
-    pub ended_on: Date,
-    pub reason: EndReason,
-}
-
-impl EndPosition {
-    /// `started` is the position's start: it cannot end before it began.
-    pub fn parse(input: &EndPositionInput, started: Date, today: Date) -> Result<Self, FieldError> {
-        let reason = match input.reason.trim() {
-            "" => return Err(FieldError::new("reason", FieldErrorKind::Required, "empty")),
-            r => EndReason::parse(r)
-                .filter(|r| *r != EndReason::Dissolved)
-                .ok_or_else(|| {
-                    FieldError::new("reason", FieldErrorKind::UnknownValue, "not a reason")
-                })?,
-        };
-        let ended_on = not_after(
-            date_or(input.ended_on.as_deref(), "ended_on", today)?,
-            today,
-            "ended_on",
-        )?;
-        if ended_on < started {
-            return Err(FieldError::new(
-                "ended_on",
-                FieldErrorKind::NotAllowedHere,
-                "before the position began",
-            ));
-        }
-        Ok(Self { ended_on, reason })
-    }
-}
-
-/// The kinds of scan accepted for a decision or a regulation, found from the file's first
-/// bytes, never from its name or the declared type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScanType {
-    Pdf,
-    Jpeg,
-    Png,
-}
-
-/// The largest scan accepted: 5 MB.
-pub const SCAN_MAX_BYTES: usize = 5 * 1024 * 1024;
-
-impl ScanType {
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Pdf => "application/pdf",
-            Self::Jpeg => "image/jpeg",
-            Self::Png => "image/png",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Pdf => "pdf",
-            Self::Jpeg => "jpg",
-            Self::Png => "png",
-        }
-    }
-
-    pub fn from_content_type(s: &str) -> Option<Self> {
-        [Self::Pdf, Self::Jpeg, Self::Png]
-            .into_iter()
-            .find(|t| t.content_type() == s)
-    }
-
-    /// Checks a file's size and magic bytes; errors name the field `scan`.
-    pub fn sniff(bytes: &[u8]) -> Result<Self, FieldError> {
-        if bytes.is_empty() {
-            return Err(FieldError::new("scan", FieldErrorKind::Required, "no file"));
-        }
-        if bytes.len() > SCAN_MAX_BYTES {
-            return Err(FieldError::new(
-                "scan",
-                FieldErrorKind::OutOfRange {
-                    min: 1,
-                    max: SCAN_MAX_BYTES as i64,
-                },
-                format!("{} bytes", bytes.len()),
-            ));
-        }
-        if bytes.starts_with(b"%PDF-") {
-            Ok(Self::Pdf)
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Ok(Self::Jpeg)
-        } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-            Ok(Self::Png)
-        } else {
-            Err(FieldError::new(
-                "scan",
-                FieldErrorKind::InvalidFormat,
-                "not a PDF, JPEG or PNG file",
-            ))
-        }
-    }
-}
-
-/// A file name safe to show: the last path component, printable characters only, at most
-/// 100 characters; `fallback` when nothing is left.
-pub fn clean_file_name(raw: &str, fallback: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ';'))
-        .take(100)
-        .collect();
-    let cleaned = text::clean(&cleaned);
-    if cleaned.is_empty() || cleaned.chars().all(|c| c == '.') {
-        fallback.to_owned()
-    } else {
-        cleaned
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
 
     const TODAY: Date = date(2026, 11, 21);
+
+    /// A change to a valid input, and the field it should make fail.
+    type Patch<T> = (fn(&mut T), &'static str);
 
     #[test]
     fn groups_need_a_kind_a_name_and_valid_units() {
@@ -524,7 +283,7 @@ mod tests {
         assert_eq!(g.name, "Tổ bảo vệ ANTT khu phố 1");
         assert_eq!(g.unit_codes.len(), 2);
         assert_eq!(g.kind_label, None);
-        let cases: Vec<(fn(&mut NewGroupInput), &str)> = vec![
+        let cases: Vec<Patch<NewGroupInput>> = vec![
             (|i| i.kind = "".into(), "kind"),
             (|i| i.kind = "unit_leadership".into(), "kind"),
             (|i| i.kind = "other".into(), "kind_label"),
@@ -558,7 +317,7 @@ mod tests {
         let d = NewDecision::parse(&input, TODAY).unwrap();
         assert_eq!(d.issued_on, date(2025, 7, 15));
         assert_eq!(d.effective_on, d.issued_on);
-        let cases: Vec<(fn(&mut NewDecisionInput), &str)> = vec![
+        let cases: Vec<Patch<NewDecisionInput>> = vec![
             (|i| i.kind = "merger".into(), "kind"),
             (|i| i.number = "".into(), "number"),
             (|i| i.issued_on = "2027-01-01".into(), "issued_on"),
@@ -575,76 +334,5 @@ mod tests {
             patch(&mut i);
             assert_eq!(NewDecision::parse(&i, TODAY).unwrap_err().field, field);
         }
-    }
-
-    #[test]
-    fn positions_and_their_end() {
-        let p = NewPosition::parse(
-            &NewPositionInput {
-                resident_id: Some(7),
-                role: "deputy".into(),
-                ..Default::default()
-            },
-            TODAY,
-        )
-        .unwrap();
-        assert_eq!(p.starts_on, TODAY);
-        assert_eq!(p.role, PositionRole::Deputy);
-        let e = NewPosition::parse(&NewPositionInput::default(), TODAY).unwrap_err();
-        assert_eq!(e.field, "resident_id");
-        let e = NewPosition::parse(
-            &NewPositionInput {
-                resident_id: Some(7),
-                role: "boss".into(),
-                ..Default::default()
-            },
-            TODAY,
-        )
-        .unwrap_err();
-        assert_eq!(e.field, "role");
-        let end = |ended: &str, reason: &str| {
-            EndPosition::parse(
-                &EndPositionInput {
-                    ended_on: Some(ended.into()),
-                    reason: reason.into(),
-                },
-                date(2025, 1, 1),
-                TODAY,
-            )
-        };
-        assert_eq!(
-            end("2026-01-01", "resigned").unwrap().reason,
-            EndReason::Resigned
-        );
-        assert_eq!(end("2024-12-31", "resigned").unwrap_err().field, "ended_on");
-        assert_eq!(end("2026-01-01", "dissolved").unwrap_err().field, "reason");
-    }
-
-    #[test]
-    fn scans_are_known_by_their_magic_bytes() {
-        assert_eq!(ScanType::sniff(b"%PDF-1.7\n...").unwrap(), ScanType::Pdf);
-        assert_eq!(
-            ScanType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0]).unwrap(),
-            ScanType::Jpeg
-        );
-        assert_eq!(
-            ScanType::sniff(b"\x89PNG\r\n\x1a\n rest").unwrap(),
-            ScanType::Png
-        );
-        assert_eq!(ScanType::sniff(b"").unwrap_err().kind.code(), "required");
-        assert_eq!(
-            ScanType::sniff(b"<html>%PDF-").unwrap_err().kind.code(),
-            "invalid_format"
-        );
-        let big = vec![b'%'; SCAN_MAX_BYTES + 1];
-        assert_eq!(
-            ScanType::sniff(&big).unwrap_err().kind.code(),
-            "out_of_range"
-        );
-        assert_eq!(
-            clean_file_name("C:\\scans\\QĐ 125\".pdf", "x.pdf"),
-            "QĐ 125.pdf"
-        );
-        assert_eq!(clean_file_name("../..", "x.pdf"), "x.pdf");
     }
 }

@@ -11,20 +11,20 @@
 mod eligibility;
 mod input;
 mod kind;
+mod position;
 mod regulation;
+mod scan;
 mod term;
 
 pub use eligibility::{
     check_candidate, check_seat, too_few_mediators, Candidate, Ineligible, Reason, Seats,
     HEAD_MIN_AGE, MIN_MEDIATORS, SECURITY_MAX_AGE, SECURITY_MIN_AGE,
 };
-pub use input::{
-    clean_file_name, parse_date, EndPosition, EndPositionInput, EndReason, NewDecision,
-    NewDecisionInput, NewGroup, NewGroupInput, NewPosition, NewPositionInput, ScanType,
-    SCAN_MAX_BYTES,
-};
+pub use input::{parse_date, NewDecision, NewDecisionInput, NewGroup, NewGroupInput};
 pub use kind::{DecisionKind, GroupKind, GroupStatus, PositionRole};
+pub use position::{EndPosition, EndPositionInput, EndReason, NewPosition, NewPositionInput};
 pub use regulation::{
     review_due, NewRegulation, NewRegulationInput, NewReview, NewReviewInput, REVIEW_MONTHS,
 };
+pub use scan::{clean_file_name, ScanType, SCAN_MAX_BYTES};
 pub use term::{acting_end, add_months, position_end, term_end, TermYears, ACTING_MONTHS};

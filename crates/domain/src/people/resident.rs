@@ -82,7 +82,8 @@ impl ResidentStatus {
     }
 }
 
-/// A Vietnamese phone number, normalised to `0` followed by 9 digits.
+/// A Vietnamese phone number, normalised to its national form: a mobile number (`0` and 9
+/// digits) or a landline (`02` and 9 digits, e.g. `028 3836 1234`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
@@ -92,21 +93,21 @@ impl Phone {
             .chars()
             .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
             .collect();
-        let local = match digits
-            .strip_prefix("+84")
-            .or_else(|| digits.strip_prefix("84").filter(|r| r.len() == 9))
-        {
+        let local = match digits.strip_prefix("+84").or_else(|| {
+            digits
+                .strip_prefix("84")
+                .filter(|r| r.len() == 9 || r.len() == 10)
+        }) {
             Some(rest) => format!("0{rest}"),
             None => digits,
         };
-        if local.len() != 10
-            || !local.starts_with('0')
-            || !local.bytes().all(|b| b.is_ascii_digit())
-        {
+        let mobile = local.len() == 10 && local.starts_with('0');
+        let landline = local.len() == 11 && local.starts_with("02");
+        if !(mobile || landline) || !local.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new(
                 "phone",
                 FieldErrorKind::InvalidFormat,
-                "10 digits starting with 0, or +84",
+                "10 digits starting with 0 (11 for a landline starting with 02), or +84",
             ));
         }
         Ok(Self(local))
@@ -321,6 +322,22 @@ mod tests {
             let mut i = input();
             patch(&mut i);
             assert_eq!(NewResident::parse(&i, today).unwrap_err().field, field);
+        }
+    }
+
+    #[test]
+    fn mobiles_and_landlines() {
+        assert_eq!(Phone::parse("0912 345 678").unwrap().as_str(), "0912345678");
+        assert_eq!(
+            Phone::parse("028 3836 1234").unwrap().as_str(),
+            "02838361234"
+        );
+        assert_eq!(
+            Phone::parse("+84 28 3836 1234").unwrap().as_str(),
+            "02838361234"
+        );
+        for bad in ["12345", "09123456789", "0912-34567a", "03838361234"] {
+            assert!(Phone::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -51,6 +51,7 @@ pub async fn me(CurrentUser(who): CurrentUser) -> Json<Me> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only this unit and below (default: the widest unit you may audit).
     pub unit: Option<String>,

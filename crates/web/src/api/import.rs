@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// `true` (the default): check the file and report what would be created, writing
     /// nothing. `false`: import it, all rows or none.
@@ -35,10 +36,26 @@ pub struct ImportQuery {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `xlsx` (the default) or `csv`.
     pub format: Option<String>,
 }
+
+/// The bytes of a CSV or XLSX file, in the OpenAPI document.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
 
 /// A file that could not be read, as the API's usual error body with `field: "file"`.
 pub(crate) fn file_error(lang: Lang, e: &FileError) -> Response {
@@ -75,8 +92,8 @@ pub(crate) async fn unit_checked<A: crate::auth::Capability>(
     request_body(
         description = "The file's bytes: CSV (UTF-8, with or without BOM; comma, semicolon or tab) or XLSX (first sheet)",
         content(
-            (Vec<u8> = "text/csv"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     ),
     security(("bearer" = [])),
@@ -144,8 +161,8 @@ pub async fn import_file(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The file", content(
-            (Vec<u8> = "text/csv"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),

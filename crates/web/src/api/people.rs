@@ -147,6 +147,7 @@ pub(crate) async fn audit_read(
 
 /// Search and paging parameters shared by the household and resident lists.
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Name (or, for households, address) without accents or case.
     pub q: Option<String>,

@@ -21,6 +21,7 @@ use crate::AppState;
 
 /// Query parameters of the unit list. All optional; blank counts as absent.
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitsQuery {
     /// List the children of this unit (a province, commune or residential unit code).
     pub parent: Option<String>,

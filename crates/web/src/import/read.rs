@@ -152,10 +152,15 @@ fn line_breaks(text: &[u8]) -> Vec<usize> {
     out
 }
 
-/// The 1-based line of the record starting at a byte offset (the reader may place a record
-/// on the `\n` that ends the previous line after a `\r`).
-fn line_of(breaks: &[usize], byte: usize) -> usize {
-    breaks.partition_point(|&b| b <= byte) + 1
+/// The 1-based line of the record the reader placed at `byte`. The reader may place a record
+/// on the line break before it (after blank lines or a `\r\n`); a record never starts with
+/// a line break, so those are skipped first.
+fn line_of(text: &[u8], breaks: &[usize], byte: usize) -> usize {
+    let start = text
+        .get(byte..)
+        .and_then(|rest| rest.iter().position(|b| !matches!(b, b'\r' | b'\n')))
+        .map_or(text.len(), |i| byte + i);
+    breaks.partition_point(|&b| b < start) + 1
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, FileError> {
@@ -176,13 +181,13 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, FileError> {
             Err(e) => {
                 let line = e
                     .position()
-                    .map_or(0, |p| line_of(&breaks, p.byte() as usize));
+                    .map_or(0, |p| line_of(text.as_bytes(), &breaks, p.byte() as usize));
                 return Err(FileError::Unreadable(format!("CSV line {line}: {e}")));
             }
         }
-        let line = record
-            .position()
-            .map_or(rows.len() + 1, |p| line_of(&breaks, p.byte() as usize));
+        let line = record.position().map_or(rows.len() + 1, |p| {
+            line_of(text.as_bytes(), &breaks, p.byte() as usize)
+        });
         let cells: Vec<Cell> = record
             .iter()
             .take(MAX_COLUMNS)
@@ -342,14 +347,16 @@ mod tests {
 
     #[test]
     fn lines_count_the_file_s_lines_even_inside_quotes() {
-        let src = "a,b\r\n\"12 Lê Lợi\r\nPhường Bến Thành\",x\r\n\r\nc,d\r\n";
-        let (_, rows) = read(src.as_bytes()).unwrap();
-        let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![1, 2, 5]);
-        assert_eq!(
-            rows[1].cells[0],
-            Cell::Text("12 Lê Lợi\r\nPhường Bến Thành".into())
-        );
+        for nl in ["\r\n", "\n", "\r"] {
+            let src = format!("a,b{nl}\"12 Lê Lợi{nl}Phường Bến Thành\",x{nl}{nl}c,d{nl}");
+            let (_, rows) = read(src.as_bytes()).unwrap();
+            let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![1, 2, 5], "{nl:?}");
+            assert_eq!(
+                rows[1].cells[0],
+                Cell::Text(format!("12 Lê Lợi{nl}Phường Bến Thành"))
+            );
+        }
     }
 
     #[test]

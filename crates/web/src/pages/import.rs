@@ -7,6 +7,7 @@
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::header::CACHE_CONTROL;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -384,7 +385,8 @@ async fn import_post(
             StatusCode::BAD_REQUEST
         };
         let page = result_page(chrome, &unit, &checked, up.file_name, &bytes);
-        return Ok((status, render(&page)?).into_response());
+        // The page carries the uploaded file (identity numbers in full) for the confirmation.
+        return Ok((status, [(CACHE_CONTROL, "no-store")], render(&page)?).into_response());
     }
     let summary = files::apply(&state, &checked, &rc.audit(Some(&can.who))).await?;
     // Post/redirect/get: reloading the summary does not import twice.
