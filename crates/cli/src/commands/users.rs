@@ -79,7 +79,11 @@ pub async fn token_create(store: &Store, username: &str, name: &str) -> anyhow::
     Ok(())
 }
 
-pub async fn user_link_resident(store: &Store, username: &str, resident: i64) -> anyhow::Result<()> {
+pub async fn user_link_resident(
+    store: &Store,
+    username: &str,
+    resident: i64,
+) -> anyhow::Result<()> {
     let user = store
         .user_by_username(username)
         .await?
@@ -91,6 +95,9 @@ pub async fn user_link_resident(store: &Store, username: &str, resident: i64) ->
     store
         .link_resident(user.id, Some(r.id), &AuditCtx::cli())
         .await?;
-    println!("{username} is linked to resident {} ({})", r.id, r.full_name);
+    println!(
+        "{username} is linked to resident {} ({})",
+        r.id, r.full_name
+    );
     Ok(())
 }
