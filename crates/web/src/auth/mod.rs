@@ -196,6 +196,8 @@ capabilities! {
     IdentityView => IdentityView,
     ResidentRights => ResidentRights,
     ErasureApprove => ErasureApprove,
+    FeedbackHandle => FeedbackHandle,
+    FeedbackConfigure => FeedbackConfigure,
     UserView => UserView,
     UserManage => UserManage,
     AuditView => AuditView,
