@@ -15,7 +15,6 @@ use sqlx::{PgPool, SqlitePool};
 pub mod audit;
 mod error;
 pub mod groups;
-pub mod feedback;
 pub mod households;
 pub mod identity;
 pub mod import;

@@ -20,7 +20,6 @@ use tuquan_store::Store;
 pub mod api;
 pub mod auth;
 pub mod error;
-pub mod feedback;
 pub mod i18n;
 pub mod import;
 pub mod pages;

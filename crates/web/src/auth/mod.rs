@@ -196,8 +196,6 @@ capabilities! {
     IdentityView => IdentityView,
     ResidentRights => ResidentRights,
     ErasureApprove => ErasureApprove,
-    FeedbackHandle => FeedbackHandle,
-    FeedbackConfigure => FeedbackConfigure,
     UserView => UserView,
     UserManage => UserManage,
     AuditView => AuditView,
