@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod error;
+pub mod feedback;
 pub mod groups;
 pub mod page;
 pub mod people;

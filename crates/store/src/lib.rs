@@ -14,6 +14,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod audit;
 mod error;
+pub mod feedback;
 pub mod groups;
 pub mod households;
 pub mod identity;

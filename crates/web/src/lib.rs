@@ -20,8 +20,10 @@ use tuquan_store::Store;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod feedback;
 pub mod i18n;
 pub mod import;
+pub mod open311;
 pub mod pages;
 pub mod security;
 
@@ -60,11 +62,13 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
             [
                 CORE_MUTATING_ROUTES,
                 api::people::MUTATING,
+                api::feedback::MUTATING,
                 api::groups::MUTATING,
                 api::import::MUTATING,
                 pages::people::MUTATING,
                 pages::groups::MUTATING,
                 pages::import::MUTATING,
+                open311::MUTATING,
             ]
             .concat()
         });
@@ -115,6 +119,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(api::health::healthz))
         .merge(api::router())
         .merge(pages::router())
+        .merge(open311::router())
         .route_layer(middleware::from_fn(mutating_route_guard))
         .fallback(error::fallback)
         .layer(middleware::from_fn_with_state(
@@ -160,8 +165,25 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Overdue feedback escalates one level up; checked every minute.
+    let escalation = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                match feedback::escalate_overdue(&state).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(escalated = n, "overdue feedback escalated"),
+                    Err(e) => tracing::error!(error = ?e, "escalation failed"),
+                }
+            }
+        })
+    };
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    escalation.abort();
+    served
 }

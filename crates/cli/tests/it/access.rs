@@ -65,6 +65,9 @@ async fn probe(
         | Action::ErasureApprove => {
             crate::people::matrix_probe(server, action, target, token, n).await
         }
+        Action::FeedbackHandle | Action::FeedbackConfigure => {
+            crate::feedback::matrix_probe(server, action, target, token, n).await
+        }
         Action::GroupView | Action::GroupManage | Action::RegulationManage => {
             crate::groups::matrix_probe(server, action, target, token, n).await
         }
@@ -544,6 +547,8 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::people::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::groups::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::import::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::open311::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::feedback::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

@@ -32,10 +32,15 @@ pub enum Action {
     GroupManage,
     /// Record signings and yearly reviews of a unit's coordination regulation (QCPH).
     RegulationManage,
+    /// Work the feedback inbox: acknowledge, assign, answer, reject, refer; file feedback on
+    /// behalf of a resident who came in person.
+    FeedbackHandle,
+    /// Set a commune's feedback categories, deadlines, routing table and the holidays.
+    FeedbackConfigure,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -48,6 +53,8 @@ impl Action {
         Self::GroupView,
         Self::GroupManage,
         Self::RegulationManage,
+        Self::FeedbackHandle,
+        Self::FeedbackConfigure,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +71,8 @@ impl Action {
             Self::GroupView => "group.view",
             Self::GroupManage => "group.manage",
             Self::RegulationManage => "regulation.manage",
+            Self::FeedbackHandle => "feedback.handle",
+            Self::FeedbackConfigure => "feedback.configure",
         }
     }
 
@@ -81,6 +90,8 @@ impl Action {
             Self::GroupView => "see groups, decisions, members, history, regulations",
             Self::GroupManage => "create groups, record decisions, appoint, set terms",
             Self::RegulationManage => "record signings and reviews of coordination regulations",
+            Self::FeedbackHandle => "work the feedback inbox; file feedback for a resident",
+            Self::FeedbackConfigure => "set feedback categories, deadlines, routing, holidays",
         }
     }
 }
@@ -104,6 +115,8 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::GroupView,     [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    N]),
     (Action::GroupManage,   [Y,    Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
     (Action::RegulationManage,[Y,  N,    Y,    N,    Y,    Y,    N,    N,    N,    N,    N]),
+    (Action::FeedbackHandle,[Y,    Y,    Y,    Y,    N,    Y,    Y,    N,    N,    Y,    N]),
+    (Action::FeedbackConfigure,[Y, Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

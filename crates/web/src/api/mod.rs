@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod feedback;
 pub mod groups;
 pub mod health;
 pub mod import;
@@ -45,6 +46,15 @@ impl Modify for BearerScheme {
         territory::create_unit,
         account::me,
         account::audit,
+        feedback::submit,
+        feedback::track,
+        feedback::public_list,
+        feedback::inbox,
+        feedback::step,
+        feedback::reopen,
+        feedback::rate,
+        feedback::routes,
+        feedback::set_route,
         import::import_file,
         import::export_file,
         people::list_households,
@@ -95,6 +105,18 @@ impl Modify for BearerScheme {
         account::GrantItem,
         account::AuditItem,
         account::AuditList,
+        feedback::SubmitBody,
+        feedback::NewFeedbackInputDoc,
+        feedback::Submitted,
+        feedback::PublicList,
+        feedback::StaffItem,
+        feedback::Inbox,
+        feedback::StepBody,
+        feedback::ReopenBody,
+        feedback::RatingBody,
+        feedback::RouteItem,
+        crate::feedback::PublicFeedback,
+        crate::feedback::PublicStep,
         crate::import::ImportReport,
         crate::import::ImportErrorItem,
         people::HouseholdItem,
@@ -151,6 +173,9 @@ impl Modify for BearerScheme {
             giải, ban công tác Mặt trận, a unit's head and deputy, other kinds), their \
             establishment and dissolution decisions with scans, positions and terms, history, \
             service histories, coordination regulations (QCPH) and term lengths."),
+        (name = "feedback", description = "Resident feedback (phản ánh, kiến nghị): send \
+            without an account where the category allows, follow by tracking code; staff work \
+            the inbox. Public views never contain names, phones, e-mails or addresses."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -173,6 +198,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/audit", get(account::audit))
         .merge(people::router())
+        .merge(feedback::router())
         .merge(groups::router())
         .merge(import::router())
 }

@@ -82,6 +82,28 @@ async fn load(state: &AppState, user_id: i64) -> Result<Option<(UserRecord, Acto
     Ok(Some((user, actor)))
 }
 
+/// The owner of an API token (with their grants); `None` for an unknown or revoked token or
+/// a disabled account. Also used by Open311, where the token comes as `api_key`.
+pub(crate) async fn authenticate_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<Authenticated>, Failure> {
+    let Some(user_id) = state
+        .store
+        .token_owner(&secret::sha256_hex(token.trim()))
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(load(state, user_id)
+        .await?
+        .map(|(user, actor)| Authenticated {
+            user,
+            actor,
+            session: None,
+        }))
+}
+
 /// Works out who is asking; cached in the request so several extractors cost one lookup.
 async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Authenticated>, Failure> {
     if let Some(cached) = parts.extensions.get::<Option<Authenticated>>() {
@@ -96,20 +118,12 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Authentic
             .map(|v| v.strip_prefix("Bearer ").unwrap_or(""));
         match bearer {
             None => None,
-            Some(token) => {
-                // A presented but unknown or revoked token is an error, not anonymity.
-                let user_id = state
-                    .store
-                    .token_owner(&secret::sha256_hex(token.trim()))
+            // A presented but unknown or revoked token is an error, not anonymity.
+            Some(token) => Some(
+                authenticate_token(state, token)
                     .await?
-                    .ok_or(Failure::Unauthorized)?;
-                let (user, actor) = load(state, user_id).await?.ok_or(Failure::Unauthorized)?;
-                Some(Authenticated {
-                    user,
-                    actor,
-                    session: None,
-                })
-            }
+                    .ok_or(Failure::Unauthorized)?,
+            ),
         }
     } else {
         match cookie(parts, SESSION_COOKIE) {
@@ -196,6 +210,8 @@ capabilities! {
     IdentityView => IdentityView,
     ResidentRights => ResidentRights,
     ErasureApprove => ErasureApprove,
+    FeedbackHandle => FeedbackHandle,
+    FeedbackConfigure => FeedbackConfigure,
     UserView => UserView,
     UserManage => UserManage,
     AuditView => AuditView,

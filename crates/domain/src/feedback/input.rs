@@ -1,0 +1,264 @@
+use serde::Deserialize;
+
+use crate::error::{FieldError, FieldErrorKind};
+use crate::people::Phone;
+use crate::text;
+
+/// The code a submitter uses to follow their feedback: `PA-` and 8 characters without
+/// look-alikes. Random, so it cannot be guessed from another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackingCode(String);
+
+const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+impl TrackingCode {
+    /// From 8 random bytes (the caller supplies randomness; the domain does no I/O).
+    pub fn from_random(bytes: [u8; 8]) -> Self {
+        let s: String = bytes
+            .iter()
+            .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+            .collect();
+        Self(format!("PA-{s}"))
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let s = raw.trim().to_ascii_uppercase();
+        let ok =
+            s.len() == 11 && s.starts_with("PA-") && s[3..].bytes().all(|b| ALPHABET.contains(&b));
+        if !ok {
+            return Err(FieldError::new(
+                "code",
+                FieldErrorKind::InvalidFormat,
+                "PA-XXXXXXXX",
+            ));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Raw feedback as a form, the JSON API or Open311 gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewFeedbackInput {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    /// The residential unit or commune the feedback is about.
+    #[serde(default)]
+    pub unit_code: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub lat: Option<String>,
+    #[serde(default)]
+    pub lng: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+}
+
+/// Feedback that passed every rule (the category and unit are checked against the store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFeedback {
+    pub category: String,
+    pub description: String,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<Phone>,
+    pub contact_email: Option<String>,
+}
+
+pub const DESCRIPTION_MAX: usize = 4000;
+
+fn optional(
+    raw: &Option<String>,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let t = text::clean(raw.as_deref().unwrap_or(""));
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max },
+            "long",
+        ));
+    }
+    Ok(Some(t))
+}
+
+fn coordinate(
+    raw: &Option<String>,
+    field: &'static str,
+    limit: f64,
+) -> Result<Option<f64>, FieldError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => {
+            let v: f64 = s.parse().map_err(|_| {
+                FieldError::new(field, FieldErrorKind::InvalidFormat, "a decimal number")
+            })?;
+            if !v.is_finite() || v.abs() > limit {
+                return Err(FieldError::new(
+                    field,
+                    FieldErrorKind::OutOfRange {
+                        min: -(limit as i64),
+                        max: limit as i64,
+                    },
+                    "out of range",
+                ));
+            }
+            Ok(Some(v))
+        }
+    }
+}
+
+impl NewFeedback {
+    /// `anonymous_allowed`: whether the category accepts feedback without a contact from
+    /// someone not signed in (`signed_in` supplies the contact otherwise).
+    pub fn parse(
+        input: &NewFeedbackInput,
+        anonymous_allowed: bool,
+        signed_in: bool,
+    ) -> Result<Self, FieldError> {
+        let category = input.category.trim().to_owned();
+        if category.is_empty() {
+            return Err(FieldError::new(
+                "category",
+                FieldErrorKind::Required,
+                "empty",
+            ));
+        }
+        let description = text::clean(&input.description);
+        if description.is_empty() {
+            return Err(FieldError::new(
+                "description",
+                FieldErrorKind::Required,
+                "empty",
+            ));
+        }
+        if description.chars().count() > DESCRIPTION_MAX {
+            return Err(FieldError::new(
+                "description",
+                FieldErrorKind::TooLong {
+                    max: DESCRIPTION_MAX,
+                },
+                "long",
+            ));
+        }
+        let lat = coordinate(&input.lat, "lat", 90.0)?;
+        let lng = coordinate(&input.lng, "lng", 180.0)?;
+        if lat.is_some() != lng.is_some() {
+            let field = if lat.is_none() { "lat" } else { "lng" };
+            return Err(FieldError::new(
+                field,
+                FieldErrorKind::Required,
+                "both coordinates or neither",
+            ));
+        }
+        let contact_phone = match input.contact_phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(Phone::parse(p).map_err(|e| FieldError {
+                field: "contact_phone",
+                ..e
+            })?),
+        };
+        let contact_email = optional(&input.contact_email, "contact_email", 200)?;
+        if let Some(e) = &contact_email {
+            let ok = e
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
+            if !ok {
+                return Err(FieldError::new(
+                    "contact_email",
+                    FieldErrorKind::InvalidFormat,
+                    "an e-mail address",
+                ));
+            }
+        }
+        if !anonymous_allowed && !signed_in && contact_phone.is_none() && contact_email.is_none() {
+            return Err(FieldError::new(
+                "contact_phone",
+                FieldErrorKind::Required,
+                "this category needs a way to reach the sender",
+            ));
+        }
+        Ok(Self {
+            category,
+            description,
+            address: optional(&input.address, "address", 200)?,
+            lat,
+            lng,
+            contact_name: optional(&input.contact_name, "contact_name", 100)?,
+            contact_phone,
+            contact_email,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> NewFeedbackInput {
+        NewFeedbackInput {
+            category: "traffic".into(),
+            description: "Đèn đường hỏng ở hẻm 12".into(),
+            unit_code: "26743-kp01".into(),
+            lat: Some("10.772".into()),
+            lng: Some("106.698".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_and_anonymous_where_allowed() {
+        let f = NewFeedback::parse(&input(), true, false).unwrap();
+        assert_eq!(f.lat, Some(10.772));
+        let e = NewFeedback::parse(&input(), false, false).unwrap_err();
+        assert_eq!(e.field, "contact_phone");
+        assert!(NewFeedback::parse(&input(), false, true).is_ok());
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        type Case = (fn(&mut NewFeedbackInput), &'static str);
+        let cases: Vec<Case> = vec![
+            (|i| i.category = "".into(), "category"),
+            (|i| i.description = "  ".into(), "description"),
+            (|i| i.lat = Some("abc".into()), "lat"),
+            (|i| i.lat = Some("91".into()), "lat"),
+            (|i| i.lng = None, "lng"),
+            (|i| i.contact_phone = Some("123".into()), "contact_phone"),
+            (|i| i.contact_email = Some("nope".into()), "contact_email"),
+        ];
+        for (patch, field) in cases {
+            let mut i = input();
+            patch(&mut i);
+            assert_eq!(
+                NewFeedback::parse(&i, true, false).unwrap_err().field,
+                field
+            );
+        }
+    }
+
+    #[test]
+    fn tracking_codes() {
+        let c = TrackingCode::from_random([0, 1, 2, 3, 31, 32, 200, 255]);
+        assert_eq!(c.as_str().len(), 11);
+        assert_eq!(TrackingCode::parse(&c.as_str().to_lowercase()).unwrap(), c);
+        assert!(TrackingCode::parse("PA-0000OOOO").is_err());
+        assert!(TrackingCode::parse("XX-ABCDEFGH").is_err());
+    }
+}

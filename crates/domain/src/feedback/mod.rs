@@ -1,0 +1,15 @@
+//! Resident feedback (phản ánh, kiến nghị): categories, the workflow, working-time
+//! deadlines and routing to the body that must answer.
+
+mod category;
+mod deadline;
+mod input;
+pub mod photo;
+mod routing;
+mod status;
+
+pub use category::{Category, DEFAULT_CATEGORIES};
+pub use deadline::{add_working_minutes, working_minutes_between, WorkCalendar};
+pub use input::{NewFeedback, NewFeedbackInput, TrackingCode};
+pub use routing::{Level, Responsible, RouteRule};
+pub use status::{Status, Transition, TransitionError};

@@ -1,0 +1,239 @@
+//! A commune's feedback categories and routing table, and the national work calendar.
+
+use jiff::civil::Date;
+use serde_json::json;
+use tuquan_domain::access::Role;
+use tuquan_domain::feedback::{Category, Level, RouteRule, WorkCalendar};
+
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::{now, with_pool, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    commune_code: String,
+    code: String,
+    name_vi: String,
+    name_en: String,
+    ack_minutes: i64,
+    resolve_minutes: i64,
+    allow_anonymous: bool,
+    active: bool,
+}
+
+impl Store {
+    /// The active categories of a commune: its own rows, else the defaults, by code.
+    pub async fn categories_for(&self, commune_code: &str) -> Result<Vec<Category>, StoreError> {
+        let rows: Vec<CategoryRow> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT commune_code, code, name_vi, name_en, ack_minutes, resolve_minutes, \
+                 allow_anonymous, active FROM feedback_categories \
+                 WHERE commune_code = '' OR commune_code = $1 ORDER BY code, commune_code DESC",
+            )
+            .bind(commune_code)
+            .fetch_all(p)
+            .await?
+        });
+        let mut out: Vec<Category> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        // The commune's row sorts before the default of the same code.
+        for r in rows {
+            if !seen.insert(r.code.clone()) {
+                continue;
+            }
+            let _ = r.commune_code;
+            if r.active {
+                out.push(Category {
+                    code: r.code,
+                    name_vi: r.name_vi,
+                    name_en: r.name_en,
+                    ack_minutes: r.ack_minutes,
+                    resolve_minutes: r.resolve_minutes,
+                    allow_anonymous: r.allow_anonymous,
+                });
+            }
+        }
+        // The catch-all "other" last, the rest in Vietnamese order.
+        out.sort_by(|a, b| {
+            (a.code == "other")
+                .cmp(&(b.code == "other"))
+                .then_with(|| tuquan_domain::text::compare(&a.name_vi, &b.name_vi))
+        });
+        Ok(out)
+    }
+
+    /// Adds or changes a commune's category (or hides it with `active = false`).
+    pub async fn set_category(
+        &self,
+        commune: &tuquan_domain::territory::Unit,
+        c: &Category,
+        active: bool,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            action: "feedback.category_set",
+            target_type: "unit",
+            target_id: commune.code.clone(),
+            unit_path: Some(commune.path.clone()),
+            before: None,
+            after: Some(json!({ "category": c, "active": active })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO feedback_categories (commune_code, code, name_vi, name_en, ack_minutes, \
+                 resolve_minutes, allow_anonymous, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (commune_code, code) DO UPDATE SET name_vi = excluded.name_vi, \
+                 name_en = excluded.name_en, ack_minutes = excluded.ack_minutes, \
+                 resolve_minutes = excluded.resolve_minutes, \
+                 allow_anonymous = excluded.allow_anonymous, active = excluded.active",
+            )
+            .bind(&commune.code)
+            .bind(&c.code)
+            .bind(&c.name_vi)
+            .bind(&c.name_en)
+            .bind(c.ack_minutes)
+            .bind(c.resolve_minutes)
+            .bind(c.allow_anonymous)
+            .bind(active)
+            .execute(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A commune's routing table.
+    pub async fn routes_for(&self, commune_code: &str) -> Result<Vec<RouteRule>, StoreError> {
+        let rows: Vec<(String, String, String)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT category_code, level, role FROM feedback_routes WHERE commune_code = $1 \
+                 ORDER BY category_code",
+            )
+            .bind(commune_code)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(cat, level, role)| {
+                Some(RouteRule {
+                    category: (!cat.is_empty()).then_some(cat),
+                    level: Level::parse(&level)?,
+                    role: Role::parse(&role)?,
+                })
+            })
+            .collect())
+    }
+
+    /// Sets (or with `rule` `None`, removes) the rule for a category (`""` = any).
+    pub async fn set_route(
+        &self,
+        commune: &tuquan_domain::territory::Unit,
+        category: &str,
+        rule: Option<(Level, Role)>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            action: "feedback.route_set",
+            target_type: "unit",
+            target_id: commune.code.clone(),
+            unit_path: Some(commune.path.clone()),
+            before: None,
+            after: Some(json!({
+                "category": category,
+                "level": rule.map(|r| r.0.as_str()),
+                "role": rule.map(|r| r.1.as_str()),
+            })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM feedback_routes WHERE commune_code = $1 AND category_code = $2")
+                .bind(&commune.code)
+                .bind(category)
+                .execute(&mut *tx)
+                .await?;
+            if let Some((level, role)) = rule {
+                sqlx::query(
+                    "INSERT INTO feedback_routes (commune_code, category_code, level, role, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&commune.code)
+                .bind(category)
+                .bind(level.as_str())
+                .bind(role.as_str())
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            }
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The national work calendar: holidays and make-up working days.
+    pub async fn work_calendar(&self) -> Result<WorkCalendar, StoreError> {
+        let rows: Vec<(String, String)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT day, kind FROM work_calendar ORDER BY day")
+                .fetch_all(p)
+                .await?
+        });
+        let mut cal = WorkCalendar::default();
+        for (day, kind) in rows {
+            if let Ok(d) = day.parse::<Date>() {
+                if kind == "workday" {
+                    cal.make_up_days.insert(d);
+                } else {
+                    cal.holidays.insert(d);
+                }
+            }
+        }
+        Ok(cal)
+    }
+
+    /// The calendar's days with their names: (day, kind, name).
+    pub async fn work_calendar_days(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows: Vec<(String, String, String)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT day, kind, name FROM work_calendar ORDER BY day")
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    /// Adds or replaces a day (`holiday` or `workday`), or removes it with `kind` `None`.
+    pub async fn set_calendar_day(
+        &self,
+        day: Date,
+        kind: Option<(&str, &str)>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            action: "feedback.calendar_set",
+            target_type: "calendar",
+            target_id: day.to_string(),
+            unit_path: None,
+            before: None,
+            after: kind.map(|(k, n)| json!({ "kind": k, "name": n })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM work_calendar WHERE day = $1")
+                .bind(day.to_string())
+                .execute(&mut *tx)
+                .await?;
+            if let Some((k, n)) = kind {
+                sqlx::query("INSERT INTO work_calendar (day, kind, name) VALUES ($1, $2, $3)")
+                    .bind(day.to_string())
+                    .bind(k)
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

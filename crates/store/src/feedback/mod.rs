@@ -1,0 +1,381 @@
+//! Resident feedback: items, their history, photos and in-app notifications.
+
+use serde_json::json;
+use tuquan_domain::feedback::{NewFeedback, Responsible, Status};
+use tuquan_domain::territory::Unit;
+
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::{now, with_pool, Store, StoreError};
+
+mod config;
+mod workflow;
+
+pub use workflow::{StepRecord, TransitionRecord};
+
+/// A feedback item as stored. Contact fields are personal data: public views never show them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedbackRecord {
+    pub id: i64,
+    pub tracking_code: String,
+    pub province_code: String,
+    pub commune_code: String,
+    pub unit_code: String,
+    pub unit_path: String,
+    pub category: String,
+    pub description: String,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub submitter_id: Option<i64>,
+    pub filed_by_id: Option<i64>,
+    pub status: String,
+    pub level: String,
+    pub role: String,
+    pub assignee_id: Option<i64>,
+    pub ack_due_at: String,
+    pub resolve_due_at: String,
+    pub acknowledged_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub escalations: i64,
+    pub duplicate_of: Option<i64>,
+    pub referred_to: Option<String>,
+    pub public_answer: Option<String>,
+    pub rating: Option<i64>,
+    pub reopen_count: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl FeedbackRecord {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::New)
+    }
+
+    /// Overdue at `now`: still unacknowledged past the acknowledgement deadline, or still
+    /// open past the resolution deadline.
+    pub fn overdue_at(&self, now: &str) -> bool {
+        let s = self.status();
+        (s == Status::New && self.ack_due_at.as_str() < now)
+            || (s.is_open() && self.resolve_due_at.as_str() < now)
+    }
+}
+
+const FEEDBACK_COLUMNS: &str = "id, tracking_code, province_code, commune_code, unit_code, \
+     unit_path, category, description, address, lat, lng, contact_name, contact_phone, \
+     contact_email, submitter_id, filed_by_id, status, level, role, assignee_id, ack_due_at, \
+     resolve_due_at, acknowledged_at, resolved_at, closed_at, escalations, duplicate_of, \
+     referred_to, public_answer, rating, reopen_count, created_at, updated_at";
+
+/// A step of an item's history.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedbackEvent {
+    pub id: i64,
+    pub feedback_id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
+}
+
+/// Everything needed to store a new item.
+#[derive(Debug, Clone)]
+pub struct NewFeedbackRow<'a> {
+    pub tracking_code: String,
+    pub unit: &'a Unit,
+    pub commune_code: String,
+    pub feedback: &'a NewFeedback,
+    pub submitter_id: Option<i64>,
+    pub filed_by_id: Option<i64>,
+    pub responsible: Responsible,
+    pub ack_due_at: String,
+    pub resolve_due_at: String,
+    /// (content type, bytes), already checked and stripped of location data.
+    pub photos: Vec<(String, Vec<u8>)>,
+}
+
+/// Which items to list. Blank parts do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackFilter {
+    /// Items of this unit and below; `None` for all.
+    pub scope_path: Option<String>,
+    pub status: Option<String>,
+    pub category: Option<String>,
+    /// Only items whose deadline has passed at this time (a stored timestamp).
+    pub overdue_at: Option<String>,
+    /// Only items assigned to this user.
+    pub assignee_id: Option<i64>,
+    /// Items with a smaller id (newest first paging).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// An in-app notification.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub feedback_id: Option<i64>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+impl Store {
+    /// Stores a new item with its photos and first history step, in one transaction.
+    pub async fn create_feedback(
+        &self,
+        n: &NewFeedbackRow<'_>,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let f = n.feedback;
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO feedback (tracking_code, province_code, commune_code, unit_code, unit_path, \
+                 category, description, address, lat, lng, contact_name, contact_phone, contact_email, \
+                 submitter_id, filed_by_id, level, role, ack_due_at, resolve_due_at, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+                 RETURNING id",
+            )
+            .bind(&n.tracking_code)
+            .bind(&n.unit.province_code)
+            .bind(&n.commune_code)
+            .bind(&n.unit.code)
+            .bind(&n.unit.path)
+            .bind(&f.category)
+            .bind(&f.description)
+            .bind(&f.address)
+            .bind(f.lat)
+            .bind(f.lng)
+            .bind(&f.contact_name)
+            .bind(f.contact_phone.as_ref().map(|p| p.as_str()))
+            .bind(&f.contact_email)
+            .bind(n.submitter_id)
+            .bind(n.filed_by_id)
+            .bind(n.responsible.level.as_str())
+            .bind(n.responsible.role.as_str())
+            .bind(&n.ack_due_at)
+            .bind(&n.resolve_due_at)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::conflict_on("tracking_code"))?;
+            for (ct, bytes) in &n.photos {
+                sqlx::query("INSERT INTO feedback_photos (feedback_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(ct)
+                    .bind(bytes)
+                    .bind(&ts)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, to_status) \
+                 VALUES ($1, $2, $3, $4, 'created', 'new')",
+            )
+            .bind(id)
+            .bind(&ts)
+            .bind(ctx.actor_user_id)
+            .bind(&ctx.actor_username)
+            .execute(&mut *tx)
+            .await?;
+            let entry = AuditEntry {
+                action: "feedback.create",
+                target_type: "feedback",
+                target_id: id.to_string(),
+                unit_path: Some(n.unit.path.clone()),
+                before: None,
+                after: Some(json!({
+                    "tracking_code": n.tracking_code, "category": f.category,
+                    "unit_code": n.unit.code, "level": n.responsible.level.as_str(),
+                    "role": n.responsible.role.as_str(), "photos": n.photos.len(),
+                    "filed_by_id": n.filed_by_id,
+                })),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn feedback(&self, id: i64) -> Result<FeedbackRecord, StoreError> {
+        let sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = $1");
+        let row: Option<FeedbackRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn feedback_by_code(&self, code: &str) -> Result<FeedbackRecord, StoreError> {
+        let sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE tracking_code = $1");
+        let row: Option<FeedbackRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(code).fetch_optional(p).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Newest first.
+    pub async fn list_feedback(
+        &self,
+        f: &FeedbackFilter,
+    ) -> Result<Vec<FeedbackRecord>, StoreError> {
+        let (scope, lo, hi) = match &f.scope_path {
+            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
+            None => (String::new(), String::new(), String::new()),
+        };
+        let sql = format!(
+            "SELECT {FEEDBACK_COLUMNS} FROM feedback \
+             WHERE ($1 = '' OR unit_path = $1 OR (unit_path >= $2 AND unit_path < $3)) \
+             AND ($4 = '' OR status = $4) AND ($5 = '' OR category = $5) \
+             AND ($6 = '' OR (status = 'new' AND ack_due_at < $6) \
+                  OR (status IN ('new', 'acknowledged', 'in_progress') AND resolve_due_at < $6)) \
+             AND ($7 IS NULL OR assignee_id = $7) AND ($8 IS NULL OR id < $8) \
+             ORDER BY id DESC LIMIT $9"
+        );
+        let rows: Vec<FeedbackRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(&scope)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(f.status.as_deref().unwrap_or(""))
+                .bind(f.category.as_deref().unwrap_or(""))
+                .bind(f.overdue_at.as_deref().unwrap_or(""))
+                .bind(f.assignee_id)
+                .bind(f.before_id)
+                .bind(f.limit)
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    pub async fn feedback_events(&self, id: i64) -> Result<Vec<FeedbackEvent>, StoreError> {
+        let rows: Vec<FeedbackEvent> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT id, feedback_id, at, actor_id, actor_name, kind, from_status, to_status, \
+                 public_note, internal_note FROM feedback_events WHERE feedback_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// The ids of an item's photos.
+    pub async fn feedback_photo_ids(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<i64> = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT id FROM feedback_photos WHERE feedback_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    /// One photo: (feedback id, content type, bytes).
+    pub async fn feedback_photo(
+        &self,
+        photo_id: i64,
+    ) -> Result<(i64, String, Vec<u8>), StoreError> {
+        let row: Option<(i64, String, Vec<u8>)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT feedback_id, content_type, bytes FROM feedback_photos WHERE id = $1")
+                .bind(photo_id)
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Accounts holding `role` on the unit at `path` or above it (and the system
+    /// administrators are left out: they are not anyone's inbox).
+    pub async fn users_with_role_over(
+        &self,
+        role: &str,
+        path: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        // The grant's unit path is a prefix of `path`, or equal to it.
+        let rows: Vec<(i64, String)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT DISTINCT g.user_id, u.path FROM grants g JOIN units u ON u.code = g.unit_code \
+                 JOIN users us ON us.id = g.user_id \
+                 WHERE g.role = $1 AND NOT us.disabled AND ($2 = u.path OR $2 LIKE u.path || '/%')",
+            )
+            .bind(role)
+            .bind(path)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Records in-app notifications.
+    pub async fn notify(
+        &self,
+        user_ids: &[i64],
+        feedback_id: Option<i64>,
+        kind: &str,
+        message: &str,
+    ) -> Result<(), StoreError> {
+        let ts = now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for u in user_ids {
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, feedback_id, kind, message, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(u)
+                .bind(feedback_id)
+                .bind(kind)
+                .bind(message)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A user's notifications, newest first.
+    pub async fn notifications_of(
+        &self,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let rows: Vec<NotificationRecord> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT id, user_id, feedback_id, kind, message, created_at, read_at FROM notifications \
+                 WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    pub async fn mark_notifications_read(&self, user_id: i64) -> Result<(), StoreError> {
+        with_pool!(self, p => {
+            sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+                .bind(user_id)
+                .bind(now())
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+}

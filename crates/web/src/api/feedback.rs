@@ -1,0 +1,564 @@
+//! `/api/v1` for resident feedback: submitting, following by tracking code, the public list,
+//! the staff inbox and steps, reopening and rating, and a commune's routing table.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tuquan_domain::access::Role;
+use tuquan_domain::feedback::{Level, NewFeedbackInput, TrackingCode};
+use tuquan_domain::page::Limit;
+use tuquan_domain::territory::Tier;
+use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_store::feedback::{FeedbackFilter, FeedbackRecord};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Can, FeedbackConfigure, FeedbackHandle, MaybeUser, RequestCtx};
+use crate::error::{ApiError, ErrorBody, Failure};
+use crate::feedback::{self as svc, PublicFeedback, Sender, StepInput};
+use crate::i18n::Lang;
+use crate::AppState;
+
+/// State-changing routes of this module (see `crate::mutating_routes`).
+pub const MUTATING: &[(&str, &str)] = &[
+    ("POST", "/api/v1/feedback"),
+    ("POST", "/api/v1/feedback/{code}/steps"),
+    ("POST", "/api/v1/feedback/{code}/reopen"),
+    ("POST", "/api/v1/feedback/{code}/rating"),
+    ("PUT", "/api/v1/units/{code}/feedback-routes"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/feedback", post(submit))
+        .route("/api/v1/feedback/{code}", get(track))
+        .route("/api/v1/feedback/{code}/steps", post(step))
+        .route("/api/v1/feedback/{code}/reopen", post(reopen))
+        .route("/api/v1/feedback/{code}/rating", post(rate))
+        .route("/api/v1/units/{code}/feedback", get(public_list))
+        .route("/api/v1/feedback-inbox", get(inbox))
+        .route(
+            "/api/v1/units/{code}/feedback-routes",
+            get(routes).put(set_route),
+        )
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Failure> {
+    b.map(|Json(t)| t)
+        .map_err(|e| Failure::InvalidBody(e.body_text()))
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Failure> {
+    q.map(|Query(t)| t)
+        .map_err(|e| Failure::InvalidBody(e.body_text()))
+}
+
+/// An item by its tracking code; a malformed or unknown code is "not found".
+pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<FeedbackRecord, Failure> {
+    let code = TrackingCode::parse(code).map_err(|_| Failure::NotFound)?;
+    Ok(state.store.feedback_by_code(code.as_str()).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SubmitBody {
+    #[serde(flatten)]
+    pub input: NewFeedbackInputDoc,
+    /// Filed by a unit head or official for a resident who came in person.
+    #[serde(default)]
+    pub on_behalf: bool,
+}
+
+/// The fields of new feedback (documented copy of the domain input).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct NewFeedbackInputDoc {
+    /// A category code of the commune (see the commune's categories).
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    /// The residential unit (or commune) the feedback is about.
+    #[serde(default)]
+    pub unit_code: String,
+    pub address: Option<String>,
+    pub lat: Option<String>,
+    pub lng: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+impl From<NewFeedbackInputDoc> for NewFeedbackInput {
+    fn from(d: NewFeedbackInputDoc) -> Self {
+        Self {
+            category: d.category,
+            description: d.description,
+            unit_code: d.unit_code,
+            address: d.address,
+            lat: d.lat,
+            lng: d.lng,
+            contact_name: d.contact_name,
+            contact_phone: d.contact_phone,
+            contact_email: d.contact_email,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Submitted {
+    /// Keep it: it is how the sender follows the feedback.
+    pub tracking_code: String,
+    pub status: String,
+    pub ack_due_at: String,
+    pub resolve_due_at: String,
+}
+
+/// Sends feedback. Anonymous where the category allows it; signed in with a token otherwise.
+#[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback", request_body = SubmitBody,
+    responses((status = 201, body = Submitted), (status = 400, body = ErrorBody),
+              (status = 403, description = "on_behalf without the right", body = ErrorBody)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    b: Result<Json<SubmitBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(b)?;
+    let sender = match (&who, b.on_behalf) {
+        (Some(w), true) => Sender::OnBehalf(w),
+        (Some(w), false) => Sender::SignedIn(w),
+        (None, true) => return Err(Failure::Unauthorized.into()),
+        (None, false) => Sender::Anonymous,
+    };
+    let input: NewFeedbackInput = b.input.into();
+    let item = svc::submit(&state, sender, &input, &[], &rc).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Submitted {
+            tracking_code: item.tracking_code,
+            status: item.status,
+            ack_due_at: item.ack_due_at,
+            resolve_due_at: item.resolve_due_at,
+        }),
+    ))
+}
+
+/// Follows feedback by its tracking code: the public view and its public history.
+#[utoipa::path(get, path = "/api/v1/feedback/{code}", tag = "feedback",
+    params(("code" = String, Path, description = "Tracking code, e.g. PA-ABCD2345")),
+    responses((status = 200, body = PublicFeedback), (status = 404, body = ErrorBody)))]
+pub async fn track(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Json<PublicFeedback>, ApiError> {
+    let item = by_code(&state, &code).await?;
+    Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only this state.
+    pub status: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicList {
+    pub items: Vec<PublicFeedback>,
+    pub next_cursor: Option<String>,
+}
+
+fn cursor(raw: &Option<String>) -> Result<Option<i64>, Failure> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(c) => c.parse().map(Some).map_err(|_| {
+            FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor").into()
+        }),
+    }
+}
+
+/// Public feedback of a unit and below, newest first: category, status, the unit (never the
+/// address) and the public answer; no personal data.
+#[utoipa::path(get, path = "/api/v1/units/{code}/feedback", tag = "feedback",
+    params(("code" = String, Path), ListQuery),
+    responses((status = 200, body = PublicList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn public_list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<PublicList>, ApiError> {
+    let q = query(q)?;
+    let (items, next) = public_page(&state, lang, &code, &q).await?;
+    Ok(Json(PublicList {
+        items,
+        next_cursor: next.map(|n| n.to_string()),
+    }))
+}
+
+/// One page of the public list; shared with the page.
+pub(crate) async fn public_page(
+    state: &AppState,
+    lang: Lang,
+    code: &str,
+    q: &ListQuery,
+) -> Result<(Vec<PublicFeedback>, Option<i64>), Failure> {
+    let unit = crate::api::territory::load_unit_for(state, code).await?;
+    let limit = Limit::parse(q.limit.as_deref())?;
+    let filter = FeedbackFilter {
+        scope_path: Some(unit.path.clone()),
+        status: svc::parse_status(q.status.as_deref().unwrap_or(""))?,
+        category: q.category.clone().filter(|c| !c.trim().is_empty()),
+        before_id: cursor(&q.cursor)?,
+        limit: i64::from(limit.get()) + 1,
+        ..Default::default()
+    };
+    let mut rows = state.store.list_feedback(&filter).await?;
+    let next = if rows.len() > limit.get() as usize {
+        rows.truncate(limit.get() as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    let mut items = Vec::with_capacity(rows.len());
+    for r in &rows {
+        items.push(svc::public_view(state, lang, r, false).await?);
+    }
+    Ok((items, next))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// Only this unit and below (default: the widest unit you handle).
+    pub unit: Option<String>,
+    pub status: Option<String>,
+    pub category: Option<String>,
+    /// `true`: only items past a deadline.
+    pub overdue: Option<String>,
+    /// `true`: only items assigned to you.
+    pub mine: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// An item as staff see it: with the sender's contact (personal data; reads are audited).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffItem {
+    pub id: i64,
+    pub tracking_code: String,
+    pub category: String,
+    pub status: String,
+    pub unit_code: String,
+    pub description: String,
+    pub address: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub level: String,
+    pub role: String,
+    pub assignee_id: Option<i64>,
+    pub ack_due_at: String,
+    pub resolve_due_at: String,
+    pub overdue: bool,
+    pub escalations: i64,
+    pub created_at: String,
+}
+
+impl StaffItem {
+    pub(crate) fn new(r: &FeedbackRecord, now: &str) -> Self {
+        Self {
+            id: r.id,
+            tracking_code: r.tracking_code.clone(),
+            category: r.category.clone(),
+            status: r.status.clone(),
+            unit_code: r.unit_code.clone(),
+            description: r.description.clone(),
+            address: r.address.clone(),
+            contact_name: r.contact_name.clone(),
+            contact_phone: r.contact_phone.clone(),
+            contact_email: r.contact_email.clone(),
+            level: r.level.clone(),
+            role: r.role.clone(),
+            assignee_id: r.assignee_id,
+            ack_due_at: r.ack_due_at.clone(),
+            resolve_due_at: r.resolve_due_at.clone(),
+            overdue: r.overdue_at(now),
+            escalations: r.escalations,
+            created_at: r.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Inbox {
+    pub items: Vec<StaffItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the staff inbox; shared with the page.
+pub(crate) async fn inbox_page(
+    state: &AppState,
+    can: &Can<FeedbackHandle>,
+    rc: &RequestCtx,
+    q: &InboxQuery,
+) -> Result<(Vec<FeedbackRecord>, Option<i64>, String), Failure> {
+    let scope = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => {
+            let unit = crate::api::territory::load_unit_for(state, code).await?;
+            can.check(Some(&unit.path))?;
+            Some(unit.path)
+        }
+        None => match can.home_scope() {
+            Some(None) => None,
+            Some(Some(p)) => Some(p.to_owned()),
+            None => return Err(Failure::Forbidden),
+        },
+    };
+    let limit = Limit::parse(q.limit.as_deref())?;
+    let now = tuquan_store::now();
+    let yes = |v: &Option<String>| matches!(v.as_deref(), Some("true" | "1" | "on"));
+    let filter = FeedbackFilter {
+        scope_path: scope.clone(),
+        status: svc::parse_status(q.status.as_deref().unwrap_or(""))?,
+        category: q.category.clone().filter(|c| !c.trim().is_empty()),
+        overdue_at: yes(&q.overdue).then(|| now.clone()),
+        assignee_id: yes(&q.mine).then_some(can.who.user.id),
+        before_id: cursor(&q.cursor)?,
+        limit: i64::from(limit.get()) + 1,
+    };
+    let mut rows = state.store.list_feedback(&filter).await?;
+    let next = if rows.len() > limit.get() as usize {
+        rows.truncate(limit.get() as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    crate::api::people::audit_read(
+        state,
+        &can.who,
+        rc,
+        "feedback.inbox_viewed",
+        "unit",
+        scope.clone().unwrap_or_default(),
+        scope.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok((rows, next, now))
+}
+
+/// The staff inbox: items of the units you handle, with filters.
+#[utoipa::path(get, path = "/api/v1/feedback-inbox", tag = "feedback", params(InboxQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Inbox), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    q: Result<Query<InboxQuery>, QueryRejection>,
+) -> Result<Json<Inbox>, ApiError> {
+    let q = query(q)?;
+    let (rows, next, now) = inbox_page(&state, &can, &rc, &q).await?;
+    Ok(Json(Inbox {
+        items: rows.iter().map(|r| StaffItem::new(r, &now)).collect(),
+        next_cursor: next.map(|n| n.to_string()),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StepBody {
+    /// `acknowledge`, `start`, `resolve`, `reject` (public_note = the reason), `duplicate`
+    /// (duplicate_of = the original's tracking code), `refer` (referred_to), `note`, `assign`
+    /// (assignee_id, empty to unassign).
+    pub action: String,
+    pub public_note: Option<String>,
+    /// Never shown to the public.
+    pub internal_note: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub referred_to: Option<String>,
+    pub assignee_id: Option<String>,
+}
+
+/// A step of the workflow, by staff who handle feedback of the item's unit.
+#[utoipa::path(post, path = "/api/v1/feedback/{code}/steps", tag = "feedback",
+    params(("code" = String, Path)), request_body = StepBody, security(("bearer" = [])),
+    responses((status = 200, body = StaffItem), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
+pub async fn step(
+    State(state): State<AppState>,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<StepBody>, JsonRejection>,
+) -> Result<Json<StaffItem>, ApiError> {
+    let b = body(b)?;
+    let item = by_code(&state, &code).await?;
+    can.check(Some(&item.unit_path))?;
+    let input = StepInput {
+        action: b.action,
+        public_note: b.public_note,
+        internal_note: b.internal_note,
+        duplicate_of: b.duplicate_of,
+        referred_to: b.referred_to,
+        assignee_id: b.assignee_id,
+    };
+    svc::staff_step(&state, &can.who, &rc, &item, &input).await?;
+    let item = state.store.feedback(item.id).await?;
+    Ok(Json(StaffItem::new(&item, &tuquan_store::now())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReopenBody {
+    pub reason: String,
+}
+
+/// The sender reopens resolved feedback within the reopening window (14 days).
+#[utoipa::path(post, path = "/api/v1/feedback/{code}/reopen", tag = "feedback",
+    params(("code" = String, Path)), request_body = ReopenBody,
+    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    lang: Lang,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<ReopenBody>, JsonRejection>,
+) -> Result<Json<PublicFeedback>, ApiError> {
+    let b = body(b)?;
+    let item = by_code(&state, &code).await?;
+    svc::reopen(&state, &rc, &item, &b.reason).await?;
+    let item = state.store.feedback(item.id).await?;
+    Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RatingBody {
+    /// 1 (poor) to 5 (very good).
+    pub rating: String,
+}
+
+/// The sender rates the answer, 1 to 5.
+#[utoipa::path(post, path = "/api/v1/feedback/{code}/rating", tag = "feedback",
+    params(("code" = String, Path)), request_body = RatingBody,
+    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn rate(
+    State(state): State<AppState>,
+    lang: Lang,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<RatingBody>, JsonRejection>,
+) -> Result<Json<PublicFeedback>, ApiError> {
+    let b = body(b)?;
+    let item = by_code(&state, &code).await?;
+    svc::rate(&state, &rc, &item, &b.rating).await?;
+    let item = state.store.feedback(item.id).await?;
+    Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RouteItem {
+    /// A category code, or empty for every category.
+    pub category: String,
+    /// `unit`, `commune` or `province`; null to remove the rule.
+    pub level: Option<String>,
+    /// The role that answers at that level, e.g. `commune_police`.
+    pub role: Option<String>,
+}
+
+async fn commune_for<A: crate::auth::Capability>(
+    state: &AppState,
+    can: &Can<A>,
+    code: &str,
+) -> Result<tuquan_domain::territory::Unit, Failure> {
+    let unit = crate::api::territory::load_unit_for(state, code).await?;
+    can.check(Some(&unit.path))?;
+    if unit.kind.tier() != Tier::Commune {
+        return Err(FieldError::new(
+            "code",
+            FieldErrorKind::NotAllowedHere,
+            "routing is set per commune",
+        )
+        .into());
+    }
+    Ok(unit)
+}
+
+/// A commune's routing table (rules for a category beat the rule for every category;
+/// without a rule, the unit head answers first and the commune next).
+#[utoipa::path(get, path = "/api/v1/units/{code}/feedback-routes", tag = "feedback",
+    params(("code" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [RouteItem]), (status = 403, body = ErrorBody)))]
+pub async fn routes(
+    State(state): State<AppState>,
+    can: Can<FeedbackConfigure>,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<RouteItem>>, ApiError> {
+    let commune = commune_for(&state, &can, &code).await?;
+    let rules = state.store.routes_for(&commune.code).await?;
+    Ok(Json(
+        rules
+            .into_iter()
+            .map(|r| RouteItem {
+                category: r.category.unwrap_or_default(),
+                level: Some(r.level.as_str().to_owned()),
+                role: Some(r.role.as_str().to_owned()),
+            })
+            .collect(),
+    ))
+}
+
+/// Sets or removes one rule of a commune's routing table.
+#[utoipa::path(put, path = "/api/v1/units/{code}/feedback-routes", tag = "feedback",
+    params(("code" = String, Path)), request_body = RouteItem, security(("bearer" = [])),
+    responses((status = 200, body = [RouteItem]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn set_route(
+    State(state): State<AppState>,
+    can: Can<FeedbackConfigure>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<RouteItem>, JsonRejection>,
+) -> Result<Json<Vec<RouteItem>>, ApiError> {
+    let b = body(b)?;
+    let commune = commune_for(&state, &can, &code).await?;
+    let category = b.category.trim().to_owned();
+    if !category.is_empty() {
+        svc::category(&state, &commune.code, &category).await?;
+    }
+    let rule = match (
+        b.level.as_deref().map(str::trim),
+        b.role.as_deref().map(str::trim),
+    ) {
+        (None | Some(""), _) => None,
+        (Some(level), role) => {
+            let level = Level::parse(level).ok_or_else(|| {
+                FieldError::new(
+                    "level",
+                    FieldErrorKind::UnknownValue,
+                    "unit, commune or province",
+                )
+            })?;
+            let role = match role {
+                None | Some("") => level.default_role(),
+                Some(r) => Role::parse(r).ok_or_else(|| {
+                    FieldError::new("role", FieldErrorKind::UnknownValue, "a role")
+                })?,
+            };
+            Some((level, role))
+        }
+    };
+    state
+        .store
+        .set_route(&commune, &category, rule, &rc.audit(Some(&can.who)))
+        .await?;
+    routes(State(state), can, Path(code)).await
+}
