@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod seed;
 mod seed_groups;
+mod synthetic;
 
 use config::Config;
 
@@ -67,6 +68,17 @@ enum Command {
     /// Settings of groups, positions and terms.
     #[command(subcommand)]
     Groups(GroupsCommand),
+    /// Measure the product on a synthetic data set (docs/benchmarks.md).
+    Bench(commands::bench::BenchArgs),
+    /// Resident feedback housekeeping.
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+#[derive(Subcommand)]
+enum FeedbackCommand {
+    /// Escalate overdue items and send due reminders once, as `serve` does every minute.
+    RunJobs,
 }
 
 #[derive(Subcommand)]
@@ -141,6 +153,8 @@ enum ImportCommand {
 enum SeedCommand {
     /// A believable demo: Phường Bến Thành with its khu phố and households.
     Demo,
+    /// Deterministic synthetic data at scale, into a fresh database (docs/benchmarks.md).
+    Synthetic(commands::bench::SyntheticArgs),
 }
 
 #[derive(Subcommand)]
@@ -224,6 +238,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             print!("{}", tuquan_domain::access::markdown_table());
             return Ok(());
         }
+        // The benchmark opens its own data set.
+        Command::Bench(args) => return commands::bench::bench(config, args).await,
         _ => {}
     }
     let store = commands::open_store(&config).await?;
@@ -239,7 +255,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Seed(SeedCommand::Demo) => seed::demo(&store).await.map(|report| {
             println!("{report}");
         }),
-        Command::Config(_) | Command::Access(_) => Ok(()),
+        Command::Seed(SeedCommand::Synthetic(args)) => {
+            commands::bench::seed_synthetic(&config, &store, &args).await
+        }
+        Command::Config(_) | Command::Access(_) | Command::Bench(_) => Ok(()),
         Command::Territory(t) => commands::territory(&store, t).await,
         Command::User(UserCommand::Add {
             username,
@@ -265,6 +284,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Groups(GroupsCommand::TermYears { code, years }) => {
             commands::groups::term_years(&store, &code, years.as_deref()).await
+        }
+        Command::Feedback(FeedbackCommand::RunJobs) => {
+            commands::feedback_run_jobs(&config, store.clone()).await
         }
     };
     store.close().await;

@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub mod audit;
+pub mod bulk;
 mod error;
 pub mod feedback;
 pub mod groups;
@@ -20,6 +21,7 @@ pub mod households;
 pub mod identity;
 pub mod import;
 pub mod residents;
+pub mod rollup;
 pub mod sessions;
 pub mod territory;
 pub mod users;
@@ -167,6 +169,8 @@ impl Store {
             Db::Sqlite(_) => &SQLITE_MIGRATIONS,
             Db::Postgres(_) => &POSTGRES_MIGRATIONS,
         };
+        // The statistics roll-ups' triggers are versioned apart from the migrations.
+        self.ensure_rollups().await?;
         Ok(migrator.iter().filter(|m| m.version > before).count())
     }
 

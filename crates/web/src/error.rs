@@ -93,6 +93,17 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// The error as the API shows it, in `lang` (for reports that list several outcomes).
+    pub fn detail(&self, lang: Lang) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code().to_owned(),
+            message: self.message(lang),
+            field: self.field().map(str::to_owned),
+        }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {

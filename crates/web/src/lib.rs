@@ -66,6 +66,8 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::groups::MUTATING,
                 api::import::MUTATING,
                 pages::people::MUTATING,
+                pages::feedback_public::MUTATING,
+                pages::feedback_staff::MUTATING,
                 pages::groups::MUTATING,
                 pages::import::MUTATING,
                 open311::MUTATING,
@@ -165,17 +167,22 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Overdue feedback escalates one level up; checked every minute.
+    // Overdue feedback escalates one level up and deadlines coming due are reminded; checked
+    // every minute.
     let escalation = {
         let state = state.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                match feedback::escalate_overdue(&state).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(escalated = n, "overdue feedback escalated"),
-                    Err(e) => tracing::error!(error = ?e, "escalation failed"),
+                match feedback::jobs::run_once(&state).await {
+                    Ok(r) if r == feedback::jobs::JobReport::default() => {}
+                    Ok(r) => tracing::info!(
+                        escalated = r.escalated,
+                        reminded = r.reminded,
+                        "feedback deadlines checked"
+                    ),
+                    Err(e) => tracing::error!(error = ?e, "feedback jobs failed"),
                 }
             }
         })

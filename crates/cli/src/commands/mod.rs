@@ -14,10 +14,11 @@ use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
 use crate::config::{redact_url, Config};
 use crate::TerritoryCommand;
 
+pub mod bench;
 pub mod groups;
 mod serve;
 mod users;
-pub use serve::serve;
+pub use serve::{feedback_run_jobs, serve};
 pub use users::{token_create, user_add, user_link_resident};
 
 /// Opens the configured store and applies migrations: every command acts on the same
@@ -58,7 +59,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 /// The key for identity numbers: from the configuration, else from `identity.key` in the data
 /// directory, created on first use (readable by the owner only).
-fn identity_key(config: &Config) -> anyhow::Result<IdentityKey> {
+pub(crate) fn identity_key(config: &Config) -> anyhow::Result<IdentityKey> {
     if let Some(k) = &config.identity_key {
         return IdentityKey::from_base64(k.expose_secret()).context("identity_key");
     }

@@ -17,18 +17,36 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(WebConfig {
-            secure_cookies: config.secure_cookies,
-            request_timeout: config.request_timeout(),
-        }),
-    };
+    let state = app_state(config, store.clone());
     // Tests and scripts read this line to find a port chosen with `--listen 127.0.0.1:0`.
     println!("Tự Quản is listening on http://{addr}");
     tracing::info!(%addr, backend = store.backend().as_str(), "listening");
     tuquan_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped; in-flight requests finished");
+    Ok(())
+}
+
+/// What the web layer and its jobs run on.
+pub fn app_state(config: &Config, store: Store) -> AppState {
+    AppState {
+        store,
+        config: Arc::new(WebConfig {
+            secure_cookies: config.secure_cookies,
+            request_timeout: config.request_timeout(),
+        }),
+    }
+}
+
+/// One pass of the feedback jobs (escalation and reminders), for cron or by hand.
+pub async fn feedback_run_jobs(config: &Config, store: Store) -> anyhow::Result<()> {
+    let state = app_state(config, store);
+    let report = tuquan_web::feedback::jobs::run_once(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("feedback jobs failed: {e:?}"))?;
+    println!(
+        "escalated {}, reminded {}",
+        report.escalated, report.reminded
+    );
     Ok(())
 }
 

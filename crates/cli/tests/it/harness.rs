@@ -156,6 +156,22 @@ impl TestDb {
         .to_owned()
     }
 
+    /// Runs one statement with a direct connection, bypassing the product (to set up a state
+    /// the product would only reach with time, such as a passed deadline).
+    pub async fn execute(&self, sql: &str) {
+        match self.database_url() {
+            Some(url) => {
+                let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+            None => {
+                let url = format!("sqlite://{}", self.data_dir().join("tuquan.db").display());
+                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+        }
+    }
+
     /// Counts rows with a direct connection, bypassing the product.
     pub async fn count(&self, sql: &str) -> i64 {
         match self.database_url() {

@@ -12,6 +12,8 @@ mod browser;
 mod cli;
 mod crash;
 mod feedback;
+mod feedback_pages;
+mod feedback_jobs;
 mod groups;
 mod import;
 mod open311;

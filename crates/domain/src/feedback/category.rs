@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::error::{FieldError, FieldErrorKind};
+
 /// A kind of feedback with its deadlines. Communes may add, rename or retime their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
@@ -70,5 +72,168 @@ impl Category {
                 allow_anonymous: *anon,
             })
             .collect()
+    }
+}
+
+/// A commune's category as a settings form gives it: deadlines in working hours, the
+/// checkboxes present (`on`) or absent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CategoryInput {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub ack_hours: String,
+    #[serde(default)]
+    pub resolve_hours: String,
+    #[serde(default)]
+    pub allow_anonymous: Option<String>,
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+/// Working hours allowed for a deadline: at most a quarter of a year of working days.
+pub const MAX_DEADLINE_HOURS: i64 = 500;
+
+fn checked(v: &Option<String>) -> bool {
+    matches!(
+        v.as_deref().map(str::trim),
+        Some("on" | "true" | "1" | "yes")
+    )
+}
+
+fn hours(raw: &str, field: &'static str) -> Result<i64, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
+    }
+    let range = FieldErrorKind::OutOfRange {
+        min: 1,
+        max: MAX_DEADLINE_HOURS,
+    };
+    let h: i64 = raw
+        .parse()
+        .map_err(|_| FieldError::new(field, range.clone(), "whole working hours"))?;
+    if !(1..=MAX_DEADLINE_HOURS).contains(&h) {
+        return Err(FieldError::new(field, range, "out of range"));
+    }
+    Ok(h)
+}
+
+impl Category {
+    /// Checks a settings form: a code of lower-case letters, digits and `_` (2–40, starting
+    /// with a letter), a Vietnamese name, whole working hours for both deadlines with the
+    /// resolution not before the acknowledgement. Returns the category and whether it is
+    /// active.
+    pub fn parse(input: &CategoryInput) -> Result<(Category, bool), FieldError> {
+        let code = input.code.trim().to_owned();
+        if code.is_empty() {
+            return Err(FieldError::new("code", FieldErrorKind::Required, "empty"));
+        }
+        let ok = (2..=40).contains(&code.len())
+            && code.starts_with(|c: char| c.is_ascii_lowercase())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !ok {
+            return Err(FieldError::new(
+                "code",
+                FieldErrorKind::InvalidFormat,
+                "a-z, 0-9 and _",
+            ));
+        }
+        let name_vi = crate::text::clean(&input.name_vi);
+        if name_vi.is_empty() {
+            return Err(FieldError::new("name_vi", FieldErrorKind::Required, "empty"));
+        }
+        let name_en = crate::text::clean(&input.name_en);
+        for (field, v) in [("name_vi", &name_vi), ("name_en", &name_en)] {
+            if v.chars().count() > 120 {
+                return Err(FieldError::new(
+                    field,
+                    FieldErrorKind::TooLong { max: 120 },
+                    "long",
+                ));
+            }
+        }
+        let ack = hours(&input.ack_hours, "ack_hours")?;
+        let resolve = hours(&input.resolve_hours, "resolve_hours")?;
+        if resolve < ack {
+            return Err(FieldError::new(
+                "resolve_hours",
+                FieldErrorKind::OutOfRange {
+                    min: ack,
+                    max: MAX_DEADLINE_HOURS,
+                },
+                "not before the acknowledgement",
+            ));
+        }
+        Ok((
+            Category {
+                name_en: if name_en.is_empty() {
+                    name_vi.clone()
+                } else {
+                    name_en
+                },
+                code,
+                name_vi,
+                ack_minutes: ack * 60,
+                resolve_minutes: resolve * 60,
+                allow_anonymous: checked(&input.allow_anonymous),
+            },
+            checked(&input.active),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> CategoryInput {
+        CategoryInput {
+            code: "noise".into(),
+            name_vi: "  Tiếng   ồn ".into(),
+            name_en: "".into(),
+            ack_hours: "8".into(),
+            resolve_hours: "40".into(),
+            allow_anonymous: Some("on".into()),
+            active: Some("on".into()),
+        }
+    }
+
+    #[test]
+    fn a_category_in_working_hours() {
+        let (c, active) = Category::parse(&input()).unwrap();
+        assert!(active && c.allow_anonymous);
+        assert_eq!((c.ack_minutes, c.resolve_minutes), (480, 2400));
+        assert_eq!((c.name_vi.as_str(), c.name_en.as_str()), ("Tiếng ồn", "Tiếng ồn"));
+        let (_, active) = Category::parse(&CategoryInput {
+            active: None,
+            ..input()
+        })
+        .unwrap();
+        assert!(!active);
+    }
+
+    #[test]
+    fn bad_settings_name_the_field() {
+        let field = |i: CategoryInput| Category::parse(&i).unwrap_err().field;
+        assert_eq!(field(CategoryInput { code: "Ồn".into(), ..input() }), "code");
+        assert_eq!(field(CategoryInput { code: "9x".into(), ..input() }), "code");
+        assert_eq!(field(CategoryInput { name_vi: " ".into(), ..input() }), "name_vi");
+        assert_eq!(field(CategoryInput { ack_hours: "0".into(), ..input() }), "ack_hours");
+        assert_eq!(field(CategoryInput { ack_hours: "2.5".into(), ..input() }), "ack_hours");
+        assert_eq!(
+            field(CategoryInput { resolve_hours: "4".into(), ..input() }),
+            "resolve_hours"
+        );
+        assert_eq!(
+            field(CategoryInput { resolve_hours: "9999".into(), ..input() }),
+            "resolve_hours"
+        );
     }
 }

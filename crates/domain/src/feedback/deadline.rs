@@ -107,6 +107,19 @@ pub fn add_working_minutes(
     instant(t)
 }
 
+/// How long before a deadline the responsible person is reminded, in working minutes: a
+/// quarter of the time the category allows, at least one working hour (so an 8-hour
+/// acknowledgement gets a two-hour warning and a 5-day answer a 10-hour one).
+pub fn reminder_lead_minutes(window_minutes: i64) -> i64 {
+    (window_minutes / 4).max(60)
+}
+
+/// Whether a reminder is due now for a deadline `due`: the deadline has not passed and at most
+/// `lead` working minutes remain before it.
+pub fn reminder_due(now: Timestamp, due: Timestamp, lead: i64, cal: &WorkCalendar) -> bool {
+    now < due && working_minutes_between(now, due, cal) <= lead
+}
+
 /// Working minutes between two instants (zero if `end` is not after `start`).
 pub fn working_minutes_between(start: Timestamp, end: Timestamp, cal: &WorkCalendar) -> i64 {
     if end <= start {
@@ -214,5 +227,30 @@ mod tests {
             0,
             "a weekend"
         );
+    }
+
+    #[test]
+    fn reminder_lead_is_a_quarter_of_the_window_and_at_least_an_hour() {
+        assert_eq!(reminder_lead_minutes(480), 120);
+        assert_eq!(reminder_lead_minutes(2400), 600);
+        assert_eq!(reminder_lead_minutes(120), 60);
+        assert_eq!(reminder_lead_minutes(0), 60);
+    }
+
+    #[test]
+    fn reminders_count_working_time_across_a_weekend() {
+        let cal = WorkCalendar::default();
+        // Due Monday 09:00; on Friday 16:00 only 1.5 working hours remain (16:00–17:00 Friday,
+        // 07:30–09:00 Monday per the default periods), though 65 wall hours do.
+        let due = at(2026, 3, 9, 9, 0);
+        let friday = at(2026, 3, 6, 16, 0);
+        let left = working_minutes_between(friday, due, &cal);
+        assert!(left < 180, "{left}");
+        assert!(reminder_due(friday, due, 180, &cal));
+        assert!(!reminder_due(friday, due, left - 1, &cal));
+        // Thursday noon is more than a working day away.
+        assert!(!reminder_due(at(2026, 3, 5, 12, 0), due, 180, &cal));
+        // Past the deadline it is escalation's business, not a reminder's.
+        assert!(!reminder_due(at(2026, 3, 9, 9, 1), due, 180, &cal));
     }
 }

@@ -7,9 +7,12 @@ mod input;
 pub mod photo;
 mod routing;
 mod status;
+pub mod stats;
 
-pub use category::{Category, DEFAULT_CATEGORIES};
-pub use deadline::{add_working_minutes, working_minutes_between, WorkCalendar};
+pub use category::{Category, CategoryInput, DEFAULT_CATEGORIES, MAX_DEADLINE_HOURS};
+pub use deadline::{
+    add_working_minutes, reminder_due, reminder_lead_minutes, working_minutes_between, WorkCalendar,
+};
 pub use input::{NewFeedback, NewFeedbackInput, TrackingCode};
 pub use routing::{Level, Responsible, RouteRule};
 pub use status::{Status, Transition, TransitionError};

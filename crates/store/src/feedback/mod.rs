@@ -8,8 +8,12 @@ use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 mod config;
+mod staff;
+mod reminders;
 mod workflow;
 
+pub use reminders::DeadlineKind;
+pub use staff::{CategorySetting, GrantHolder, NotificationView};
 pub use workflow::{StepRecord, TransitionRecord};
 
 /// A feedback item as stored. Contact fields are personal data: public views never show them.
@@ -69,6 +73,14 @@ const FEEDBACK_COLUMNS: &str = "id, tracking_code, province_code, commune_code, 
      contact_email, submitter_id, filed_by_id, status, level, role, assignee_id, ack_due_at, \
      resolve_due_at, acknowledged_at, resolved_at, closed_at, escalations, duplicate_of, \
      referred_to, public_answer, rating, reopen_count, created_at, updated_at";
+
+/// The conditions of a [`FeedbackFilter`] but its paging, on binds `$1` to `$7`: scope path,
+/// its subtree's range (two binds), status, category, overdue-at time, assignee.
+pub(super) const FILTER_WHERE: &str = "($1 = '' OR unit_path = $1 OR (unit_path >= $2 AND unit_path < $3)) \
+     AND ($4 = '' OR status = $4) AND ($5 = '' OR category = $5) \
+     AND ($6 = '' OR (status = 'new' AND ack_due_at < $6) \
+          OR (status IN ('new', 'acknowledged', 'in_progress') AND resolve_due_at < $6)) \
+     AND ($7 IS NULL OR assignee_id = $7)";
 
 /// A step of an item's history.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -235,13 +247,8 @@ impl Store {
             None => (String::new(), String::new(), String::new()),
         };
         let sql = format!(
-            "SELECT {FEEDBACK_COLUMNS} FROM feedback \
-             WHERE ($1 = '' OR unit_path = $1 OR (unit_path >= $2 AND unit_path < $3)) \
-             AND ($4 = '' OR status = $4) AND ($5 = '' OR category = $5) \
-             AND ($6 = '' OR (status = 'new' AND ack_due_at < $6) \
-                  OR (status IN ('new', 'acknowledged', 'in_progress') AND resolve_due_at < $6)) \
-             AND ($7 IS NULL OR assignee_id = $7) AND ($8 IS NULL OR id < $8) \
-             ORDER BY id DESC LIMIT $9"
+            "SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE {FILTER_WHERE} \
+             AND ($8 IS NULL OR id < $8) ORDER BY id DESC LIMIT $9"
         );
         let rows: Vec<FeedbackRecord> = with_pool!(self, p => {
             sqlx::query_as(&sql)
@@ -368,14 +375,32 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn mark_notifications_read(&self, user_id: i64) -> Result<(), StoreError> {
-        with_pool!(self, p => {
-            sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+    /// Marks all of a user's notifications read; returns how many were unread.
+    pub async fn mark_notifications_read(
+        &self,
+        user_id: i64,
+        ctx: &AuditCtx,
+    ) -> Result<u64, StoreError> {
+        let n = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
                 .bind(user_id)
                 .bind(now())
-                .execute(p)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let entry = AuditEntry {
+                action: "notification.read_all",
+                target_type: "user",
+                target_id: user_id.to_string(),
+                unit_path: None,
+                before: None,
+                after: Some(json!({ "marked_read": n })),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            n
         });
-        Ok(())
+        Ok(n)
     }
 }

@@ -2,16 +2,15 @@
 //! the staff inbox and steps, reopening and rating, and a commune's routing table.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tuquan_domain::access::Role;
-use tuquan_domain::feedback::{Level, NewFeedbackInput, TrackingCode};
+use tuquan_domain::feedback::{NewFeedbackInput, TrackingCode};
 use tuquan_domain::page::Limit;
-use tuquan_domain::territory::Tier;
 use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_store::feedback::{FeedbackFilter, FeedbackRecord};
 use utoipa::{IntoParams, ToSchema};
@@ -29,17 +28,24 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/feedback/{code}/reopen"),
     ("POST", "/api/v1/feedback/{code}/rating"),
     ("PUT", "/api/v1/units/{code}/feedback-routes"),
+    ("POST", "/api/v1/feedback-inbox/acknowledge"),
 ];
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/feedback", post(submit))
+        .route(
+            "/api/v1/feedback",
+            post(submit).layer(DefaultBodyLimit::max(svc::upload::BODY_LIMIT)),
+        )
+        .route("/api/v1/feedback/{code}/photos", get(photos))
+        .route("/api/v1/feedback/{code}/photos/{photo_id}", get(photo))
         .route("/api/v1/feedback/{code}", get(track))
         .route("/api/v1/feedback/{code}/steps", post(step))
         .route("/api/v1/feedback/{code}/reopen", post(reopen))
         .route("/api/v1/feedback/{code}/rating", post(rate))
         .route("/api/v1/units/{code}/feedback", get(public_list))
         .route("/api/v1/feedback-inbox", get(inbox))
+        .route("/api/v1/feedback-inbox/acknowledge", post(acknowledge))
         .route(
             "/api/v1/units/{code}/feedback-routes",
             get(routes).put(set_route),
@@ -106,6 +112,28 @@ impl From<NewFeedbackInputDoc> for NewFeedbackInput {
     }
 }
 
+/// New feedback with photos, as `multipart/form-data`: the fields of the JSON body as text
+/// parts, and up to three `photo` file parts.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct SubmitUpload {
+    pub category: String,
+    pub description: String,
+    pub unit_code: String,
+    pub address: Option<String>,
+    pub lat: Option<String>,
+    pub lng: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    /// `true` when filed for a resident who came in person.
+    pub on_behalf: Option<String>,
+    /// Up to three photos, JPEG or PNG, at most 5 MB each (checked from the file's first
+    /// bytes). Their EXIF/GPS metadata is removed before storage. Repeat the part for each.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub photo: Vec<Vec<u8>>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Submitted {
     /// Keep it: it is how the sender follows the feedback.
@@ -115,25 +143,52 @@ pub struct Submitted {
     pub resolve_due_at: String,
 }
 
+/// Whether a request carries a `multipart/form-data` body.
+pub(crate) fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
 /// Sends feedback. Anonymous where the category allows it; signed in with a token otherwise.
-#[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback", request_body = SubmitBody,
-    responses((status = 201, body = Submitted), (status = 400, body = ErrorBody),
+/// As JSON, or as `multipart/form-data` with up to three photos (all stored in the same
+/// transaction: a refused photo means nothing is stored).
+#[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback",
+    request_body(content((SubmitBody = "application/json"), (SubmitUpload = "multipart/form-data"))),
+    responses((status = 201, body = Submitted),
+              (status = 400, description = "A bad field, named in `field` (photos: `photo`)", body = ErrorBody),
               (status = 403, description = "on_behalf without the right", body = ErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
-    b: Result<Json<SubmitBody>, JsonRejection>,
+    req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let b = body(b)?;
-    let sender = match (&who, b.on_behalf) {
+    let (input, on_behalf, photos) = if is_multipart(&req) {
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let up = svc::upload::read(mp).await?;
+        if up.too_large {
+            return Err(svc::upload::FeedbackUpload::too_large_error().into());
+        }
+        (up.input(), up.flag("on_behalf"), up.photos)
+    } else {
+        let b = body(Json::<SubmitBody>::from_request(req, &state).await)?;
+        (NewFeedbackInput::from(b.input), b.on_behalf, Vec::new())
+    };
+    let sender = match (&who, on_behalf) {
         (Some(w), true) => Sender::OnBehalf(w),
         (Some(w), false) => Sender::SignedIn(w),
         (None, true) => return Err(Failure::Unauthorized.into()),
         (None, false) => Sender::Anonymous,
     };
-    let input: NewFeedbackInput = b.input.into();
-    let item = svc::submit(&state, sender, &input, &[], &rc).await?;
+    let item = svc::submit(&state, sender, &input, &photos, &rc).await?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {
@@ -156,6 +211,81 @@ pub async fn track(
 ) -> Result<Json<PublicFeedback>, ApiError> {
     let item = by_code(&state, &code).await?;
     Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+}
+
+/// The photos of an item, for those who may see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackPhotos {
+    pub photos: Vec<PhotoRef>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoRef {
+    pub id: i64,
+    /// Where to fetch it (with the same token).
+    pub url: String,
+}
+
+/// The photos of an item: for staff who handle its unit and for the account that sent it.
+/// Never public (they may show faces and house numbers).
+#[utoipa::path(get, path = "/api/v1/feedback/{code}/photos", tag = "feedback",
+    params(("code" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = FeedbackPhotos), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn photos(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    Path(code): Path<String>,
+) -> Result<Json<FeedbackPhotos>, ApiError> {
+    let item = by_code(&state, &code).await?;
+    match &who {
+        None => return Err(Failure::Unauthorized.into()),
+        Some(_) if !svc::sender::may_see_private(&item, who.as_ref()) => {
+            return Err(Failure::Forbidden.into())
+        }
+        Some(_) => {}
+    }
+    let ids = state.store.feedback_photo_ids(item.id).await?;
+    Ok(Json(FeedbackPhotos {
+        photos: ids
+            .into_iter()
+            .map(|id| PhotoRef {
+                id,
+                url: format!("/api/v1/feedback/{}/photos/{id}", item.tracking_code),
+            })
+            .collect(),
+    }))
+}
+
+/// One photo of an item (JPEG or PNG, without its EXIF/GPS metadata), for the same people.
+/// Staff views are recorded in the audit log.
+#[utoipa::path(get, path = "/api/v1/feedback/{code}/photos/{photo_id}", tag = "feedback",
+    params(("code" = String, Path), ("photo_id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "The image", content_type = "image/jpeg"),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn photo(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Path((code, photo_id)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let item = by_code(&state, &code).await?;
+    let photo_id: i64 = photo_id.parse().map_err(|_| Failure::NotFound)?;
+    let (ct, bytes) = svc::sender::photo(&state, who.as_ref(), &rc, &item, photo_id).await?;
+    Ok(photo_response(ct, bytes))
+}
+
+/// An image answer that no cache keeps.
+pub(crate) fn photo_response(content_type: String, bytes: Vec<u8>) -> axum::response::Response {
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -305,57 +435,6 @@ pub struct Inbox {
     pub next_cursor: Option<String>,
 }
 
-/// One page of the staff inbox; shared with the page.
-pub(crate) async fn inbox_page(
-    state: &AppState,
-    can: &Can<FeedbackHandle>,
-    rc: &RequestCtx,
-    q: &InboxQuery,
-) -> Result<(Vec<FeedbackRecord>, Option<i64>, String), Failure> {
-    let scope = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => {
-            let unit = crate::api::territory::load_unit_for(state, code).await?;
-            can.check(Some(&unit.path))?;
-            Some(unit.path)
-        }
-        None => match can.home_scope() {
-            Some(None) => None,
-            Some(Some(p)) => Some(p.to_owned()),
-            None => return Err(Failure::Forbidden),
-        },
-    };
-    let limit = Limit::parse(q.limit.as_deref())?;
-    let now = tuquan_store::now();
-    let yes = |v: &Option<String>| matches!(v.as_deref(), Some("true" | "1" | "on"));
-    let filter = FeedbackFilter {
-        scope_path: scope.clone(),
-        status: svc::parse_status(q.status.as_deref().unwrap_or(""))?,
-        category: q.category.clone().filter(|c| !c.trim().is_empty()),
-        overdue_at: yes(&q.overdue).then(|| now.clone()),
-        assignee_id: yes(&q.mine).then_some(can.who.user.id),
-        before_id: cursor(&q.cursor)?,
-        limit: i64::from(limit.get()) + 1,
-    };
-    let mut rows = state.store.list_feedback(&filter).await?;
-    let next = if rows.len() > limit.get() as usize {
-        rows.truncate(limit.get() as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    crate::api::people::audit_read(
-        state,
-        &can.who,
-        rc,
-        "feedback.inbox_viewed",
-        "unit",
-        scope.clone().unwrap_or_default(),
-        scope.as_deref().unwrap_or(""),
-    )
-    .await?;
-    Ok((rows, next, now))
-}
-
 /// The staff inbox: items of the units you handle, with filters.
 #[utoipa::path(get, path = "/api/v1/feedback-inbox", tag = "feedback", params(InboxQuery),
     security(("bearer" = [])),
@@ -368,11 +447,69 @@ pub async fn inbox(
     q: Result<Query<InboxQuery>, QueryRejection>,
 ) -> Result<Json<Inbox>, ApiError> {
     let q = query(q)?;
-    let (rows, next, now) = inbox_page(&state, &can, &rc, &q).await?;
+    let page = svc::staff::inbox(&state, &can, &rc, &q).await?;
     Ok(Json(Inbox {
-        items: rows.iter().map(|r| StaffItem::new(r, &now)).collect(),
-        next_cursor: next.map(|n| n.to_string()),
+        items: page
+            .rows
+            .iter()
+            .map(|r| StaffItem::new(r, &page.now))
+            .collect(),
+        next_cursor: page.next.map(|n| n.to_string()),
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AcknowledgeBody {
+    /// Tracking codes of new items, at most 200.
+    pub codes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcknowledgeFailure {
+    pub tracking_code: String,
+    /// Why this one was not acknowledged (e.g. `invalid_parameter` on `status`: not new).
+    pub error: crate::error::ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcknowledgeReport {
+    /// The tracking codes acknowledged now.
+    pub acknowledged: Vec<String>,
+    /// The others, each with its reason; nothing was changed for them.
+    pub failed: Vec<AcknowledgeFailure>,
+}
+
+/// Acknowledges several new items at once, each through the same step as
+/// `POST /api/v1/feedback/{code}/steps` with `acknowledge`. Each item stands alone: the
+/// answer lists those acknowledged and, for the others (unknown, not yours, not new), why.
+#[utoipa::path(post, path = "/api/v1/feedback-inbox/acknowledge", tag = "feedback",
+    request_body = AcknowledgeBody, security(("bearer" = [])),
+    responses((status = 200, body = AcknowledgeReport),
+              (status = 400, description = "No codes, or more than 200", body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    lang: Lang,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    b: Result<Json<AcknowledgeBody>, JsonRejection>,
+) -> Result<Json<AcknowledgeReport>, ApiError> {
+    let b = body(b)?;
+    let outcomes = svc::staff::acknowledge_many(&state, &can, &rc, &b.codes).await?;
+    let mut report = AcknowledgeReport {
+        acknowledged: Vec::new(),
+        failed: Vec::new(),
+    };
+    for o in outcomes {
+        match o.result {
+            Ok(()) => report.acknowledged.push(o.tracking_code),
+            Err(f) => report.failed.push(AcknowledgeFailure {
+                tracking_code: o.tracking_code,
+                error: f.detail(lang),
+            }),
+        }
+    }
+    Ok(Json(report))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -475,24 +612,6 @@ pub struct RouteItem {
     pub role: Option<String>,
 }
 
-async fn commune_for<A: crate::auth::Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    code: &str,
-) -> Result<tuquan_domain::territory::Unit, Failure> {
-    let unit = crate::api::territory::load_unit_for(state, code).await?;
-    can.check(Some(&unit.path))?;
-    if unit.kind.tier() != Tier::Commune {
-        return Err(FieldError::new(
-            "code",
-            FieldErrorKind::NotAllowedHere,
-            "routing is set per commune",
-        )
-        .into());
-    }
-    Ok(unit)
-}
-
 /// A commune's routing table (rules for a category beat the rule for every category;
 /// without a rule, the unit head answers first and the commune next).
 #[utoipa::path(get, path = "/api/v1/units/{code}/feedback-routes", tag = "feedback",
@@ -503,7 +622,7 @@ pub async fn routes(
     can: Can<FeedbackConfigure>,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<RouteItem>>, ApiError> {
-    let commune = commune_for(&state, &can, &code).await?;
+    let commune = svc::staff::commune_for(&state, &can, &code).await?;
     let rules = state.store.routes_for(&commune.code).await?;
     Ok(Json(
         rules
@@ -529,36 +648,16 @@ pub async fn set_route(
     b: Result<Json<RouteItem>, JsonRejection>,
 ) -> Result<Json<Vec<RouteItem>>, ApiError> {
     let b = body(b)?;
-    let commune = commune_for(&state, &can, &code).await?;
-    let category = b.category.trim().to_owned();
-    if !category.is_empty() {
-        svc::category(&state, &commune.code, &category).await?;
-    }
-    let rule = match (
-        b.level.as_deref().map(str::trim),
-        b.role.as_deref().map(str::trim),
-    ) {
-        (None | Some(""), _) => None,
-        (Some(level), role) => {
-            let level = Level::parse(level).ok_or_else(|| {
-                FieldError::new(
-                    "level",
-                    FieldErrorKind::UnknownValue,
-                    "unit, commune or province",
-                )
-            })?;
-            let role = match role {
-                None | Some("") => level.default_role(),
-                Some(r) => Role::parse(r).ok_or_else(|| {
-                    FieldError::new("role", FieldErrorKind::UnknownValue, "a role")
-                })?,
-            };
-            Some((level, role))
-        }
-    };
-    state
-        .store
-        .set_route(&commune, &category, rule, &rc.audit(Some(&can.who)))
-        .await?;
+    let commune = svc::staff::commune_for(&state, &can, &code).await?;
+    svc::staff::set_route(
+        &state,
+        &can,
+        &rc,
+        &commune,
+        &b.category,
+        b.level.as_deref(),
+        b.role.as_deref(),
+    )
+    .await?;
     routes(State(state), can, Path(code)).await
 }

@@ -19,7 +19,11 @@ use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::AppState;
 
+pub mod jobs;
 pub mod notify;
+pub mod staff;
+pub mod sender;
+pub mod upload;
 
 /// Days after resolution during which the submitter may reopen.
 pub const REOPEN_DAYS: i64 = 14;

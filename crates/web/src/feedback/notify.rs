@@ -93,3 +93,25 @@ pub async fn public_step(
     );
     send(state, &[submitter], Some(item), "feedback.update", &msg).await
 }
+
+/// Warns those responsible that a deadline is near.
+pub async fn coming_due(
+    state: &AppState,
+    item: &FeedbackRecord,
+    kind: tuquan_store::feedback::DeadlineKind,
+    due: jiff::Timestamp,
+) -> Result<(), Failure> {
+    let users = responsible_users(state, item).await?;
+    let when = due
+        .to_zoned(tuquan_domain::time::vietnam())
+        .strftime("%H:%M %d/%m/%Y");
+    let what = match kind {
+        tuquan_store::feedback::DeadlineKind::Acknowledge => "tiếp nhận",
+        tuquan_store::feedback::DeadlineKind::Resolve => "giải quyết",
+    };
+    let msg = format!(
+        "Phản ánh {} sắp đến hạn {what}: {when}.",
+        item.tracking_code
+    );
+    send(state, &users, Some(item), "feedback.reminder", &msg).await
+}

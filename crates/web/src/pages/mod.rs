@@ -19,6 +19,8 @@ use crate::AppState;
 
 mod account;
 mod audit;
+pub mod feedback_public;
+pub mod feedback_staff;
 pub mod groups;
 mod home;
 pub mod import;
@@ -38,6 +40,10 @@ pub struct Chrome {
     /// Show the links to user management and the audit log.
     pub nav_users: bool,
     pub nav_audit: bool,
+    /// Show the link to the feedback inbox (the user handles feedback somewhere).
+    pub nav_inbox: bool,
+    /// The signed-in user's unread notifications (`None` when not signed in).
+    pub nav_unread: Option<i64>,
 }
 
 impl Chrome {
@@ -83,11 +89,17 @@ impl FromRequestParts<AppState> for Chrome {
             who.as_ref()
                 .is_some_and(|w| w.actor.grants.iter().any(|g| allowed(g.role, a)))
         };
+        let nav_unread = match &who {
+            Some(w) => Some(state.store.unread_notifications(w.user.id).await?),
+            None => None,
+        };
         Ok(Self {
             lang,
             here,
             nav_users: can(Action::UserView),
             nav_audit: can(Action::AuditView),
+            nav_inbox: can(Action::FeedbackHandle),
+            nav_unread,
             user_name: who.as_ref().map(|w| w.user.display_name.clone()),
             csrf,
         })
@@ -125,6 +137,8 @@ pub fn router() -> Router<AppState> {
         .route("/territory", get(territory::index))
         .route("/territory/{code}", get(territory::unit))
         .merge(account::router())
+        .merge(feedback_public::router())
+        .merge(feedback_staff::router())
         .merge(people::router())
         .merge(groups::router())
         .merge(import::router())
@@ -158,6 +172,8 @@ pub fn error_page(lang: Lang, message: &str) -> String {
             csrf: String::new(),
             nav_users: false,
             nav_audit: false,
+            nav_inbox: false,
+            nav_unread: None,
         },
         message,
     };

@@ -1,0 +1,688 @@
+//! Bulk loading, for synthetic data sets and benchmarks: rows the caller has fully formed
+//! (same columns and encodings as the product's own inserts, explicit ids), written as fast
+//! as each engine allows, plus the "raw" baseline the benchmark compares it with.
+//!
+//! - **SQLite**: one dedicated connection with foreign-key checks off (the caller guarantees
+//!   integrity), `synchronous=OFF`, a 1 GiB page cache and big transactions of multi-row
+//!   `INSERT … VALUES (…), (…)` statements of up to 32,000 bound values each (prepared once
+//!   per shape and cached). The connection is closed afterwards, so the pool never sees the
+//!   changed settings.
+//! - **PostgreSQL**: `COPY … FROM STDIN` (text format) on one connection, with
+//!   `synchronous_commit=off` and, when the role may, `session_replication_role=replica`
+//!   so that foreign-key triggers do not fire for each row; identity sequences are moved past
+//!   the loaded ids at the end.
+//!
+//! Nothing here writes the audit log row by row: the loader records one `synthetic.seed`
+//! entry for the whole load (see [`Store::record_bulk_load`]).
+
+use serde_json::Value as Json;
+use sqlx::pool::PoolConnection;
+use sqlx::{Postgres, Sqlite};
+
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::{with_pool, Store, StoreError};
+
+/// One value of a row, typed so that PostgreSQL gets a typed NULL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Bool(bool),
+    Text(Option<String>),
+    /// A constant string (kinds, statuses), without an allocation per row.
+    Static(&'static str),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Self::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Self::Int(v)
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Self::Text(Some(v))
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        Self::Text(v)
+    }
+}
+impl From<&'static str> for Value {
+    fn from(v: &'static str) -> Self {
+        Self::Static(v)
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Self::Blob(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Self::Bool(v)
+    }
+}
+impl From<Option<f64>> for Value {
+    fn from(v: Option<f64>) -> Self {
+        Self::Real(v)
+    }
+}
+
+/// Rows for one table, flattened: `values.len()` is a multiple of `columns.len()`.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    pub values: Vec<Value>,
+}
+
+impl Rows {
+    pub fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
+        Self {
+            table,
+            columns,
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends one row; panics (a programming error) if the width is wrong.
+    pub fn push(&mut self, row: impl IntoIterator<Item = Value>) {
+        let before = self.values.len();
+        self.values.extend(row);
+        assert_eq!(
+            self.values.len() - before,
+            self.columns.len(),
+            "a row of {} has {} columns",
+            self.table,
+            self.columns.len()
+        );
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len() / self.columns.len().max(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// SQLite's limit on bound values in one statement (3.32 and later).
+const SQLITE_MAX_VARS: usize = 32_000;
+/// How many rows one multi-row statement carries at most.
+const SQLITE_MAX_ROWS: usize = 2_000;
+
+/// `INSERT INTO t (…) VALUES (…), …` for `rows` rows; PostgreSQL numbers its placeholders
+/// (and overrides the identity columns), SQLite takes plain `?`.
+fn insert_sql(table: &str, columns: &[&str], rows: usize, postgres: bool) -> String {
+    let n = columns.len();
+    let mut sql = format!("INSERT INTO {table} ({})", columns.join(", "));
+    if postgres {
+        sql.push_str(" OVERRIDING SYSTEM VALUE");
+    }
+    sql.push_str(" VALUES ");
+    let mut k = 1;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..n {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            if postgres {
+                sql.push('$');
+                sql.push_str(&k.to_string());
+                k += 1;
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+macro_rules! bind_value {
+    ($q:expr, $v:expr) => {
+        match $v {
+            Value::Int(v) => $q.bind(v),
+            Value::Real(v) => $q.bind(v),
+            Value::Bool(v) => $q.bind(v),
+            Value::Text(v) => $q.bind(v),
+            Value::Static(v) => $q.bind(v),
+            Value::Blob(v) => $q.bind(v),
+        }
+    };
+}
+
+/// Appends one value in PostgreSQL's COPY text format.
+fn copy_text(out: &mut Vec<u8>, v: &Value) {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        for b in s.bytes() {
+            match b {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.push(b),
+            }
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match v {
+        Value::Int(None) | Value::Real(None) | Value::Text(None) => out.extend_from_slice(b"\\N"),
+        Value::Int(Some(i)) => out.extend_from_slice(i.to_string().as_bytes()),
+        Value::Real(Some(f)) => out.extend_from_slice(f.to_string().as_bytes()),
+        Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
+        Value::Text(Some(s)) => text(out, s),
+        Value::Static(s) => text(out, s),
+        Value::Blob(bytes) => {
+            // bytea hex input, its backslash escaped for the COPY text format.
+            out.extend_from_slice(b"\\\\x");
+            for b in bytes {
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 15)]);
+            }
+        }
+    }
+}
+
+/// Encodes rows as COPY text; can run on any thread.
+pub fn encode_copy(rows: &Rows) -> Vec<u8> {
+    let n = rows.columns.len();
+    let mut out = Vec::with_capacity(rows.values.len() * 12);
+    for row in rows.values.chunks(n) {
+        for (i, v) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(b'\t');
+            }
+            copy_text(&mut out, v);
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Rows ready for the writer: as they are (SQLite binds them) or already COPY-encoded.
+#[derive(Debug)]
+pub enum Prepared {
+    Rows(Rows),
+    Copy {
+        table: &'static str,
+        columns: &'static [&'static str],
+        rows: usize,
+        data: Vec<u8>,
+    },
+}
+
+impl Prepared {
+    pub fn rows(&self) -> usize {
+        match self {
+            Self::Rows(r) => r.len(),
+            Self::Copy { rows, .. } => *rows,
+        }
+    }
+}
+
+enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// One bulk load in progress on its own connection. Call [`BulkLoad::finish`] at the end.
+pub struct BulkLoad {
+    conn: Conn,
+    /// Tables written, for the sequences and statistics at the end.
+    tables: Vec<&'static str>,
+    in_tx: bool,
+    restore_synchronous: &'static str,
+}
+
+impl Store {
+    /// Starts a bulk load on a dedicated connection (see the module comment).
+    pub async fn bulk_load(&self) -> Result<BulkLoad, StoreError> {
+        let conn = match &self.db {
+            crate::Db::Sqlite(p) => {
+                let mut c = p.acquire().await?;
+                for pragma in [
+                    "PRAGMA foreign_keys = OFF",
+                    "PRAGMA synchronous = OFF",
+                    "PRAGMA cache_size = -1048576",
+                    "PRAGMA temp_store = MEMORY",
+                ] {
+                    sqlx::query(pragma).execute(&mut *c).await?;
+                }
+                Conn::Sqlite(c)
+            }
+            crate::Db::Postgres(p) => {
+                let mut c = p.acquire().await?;
+                sqlx::query("SET synchronous_commit = off")
+                    .execute(&mut *c)
+                    .await?;
+                // Needs a superuser; without it the foreign keys are checked row by row.
+                if let Err(e) = sqlx::query("SET session_replication_role = replica")
+                    .execute(&mut *c)
+                    .await
+                {
+                    tracing::info!(error = %e, "foreign keys stay checked during the bulk load");
+                }
+                Conn::Postgres(c)
+            }
+        };
+        Ok(BulkLoad {
+            conn,
+            tables: Vec::new(),
+            in_tx: false,
+            restore_synchronous: "FULL",
+        })
+    }
+
+    /// The largest id in `table` (0 when empty): the loader numbers new rows after it.
+    pub async fn max_id(&self, table: &str) -> Result<i64, StoreError> {
+        let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
+        let v: i64 = with_pool!(self, p => sqlx::query_scalar(&sql).fetch_one(p).await?);
+        Ok(v)
+    }
+
+    /// Counts the rows of a table.
+    pub async fn count_rows(&self, table: &str) -> Result<i64, StoreError> {
+        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}");
+        let v: i64 = with_pool!(self, p => sqlx::query_scalar(&sql).fetch_one(p).await?);
+        Ok(v)
+    }
+
+    /// Bytes the database takes: the SQLite file (pages in use plus the WAL not yet
+    /// checkpointed) or `pg_database_size` of the current PostgreSQL database.
+    pub async fn database_bytes(&self) -> Result<i64, StoreError> {
+        match &self.db {
+            crate::Db::Sqlite(p) => {
+                let mut c = p.acquire().await?;
+                // Fold the WAL back so the size is the database's, not its recent history.
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&mut *c)
+                    .await?;
+                let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+                    .fetch_one(&mut *c)
+                    .await?;
+                let free: i64 = sqlx::query_scalar("PRAGMA freelist_count")
+                    .fetch_one(&mut *c)
+                    .await?;
+                let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+                    .fetch_one(&mut *c)
+                    .await?;
+                Ok((pages - free) * size)
+            }
+            crate::Db::Postgres(p) => {
+                let v: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+                    .fetch_one(p)
+                    .await?;
+                Ok(v)
+            }
+        }
+    }
+
+    /// Records a finished bulk load in the audit log (one row for the whole load).
+    pub async fn record_bulk_load(
+        &self,
+        name: &str,
+        summary: &Json,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            action: "synthetic.seed",
+            target_type: "dataset",
+            target_id: name.to_owned(),
+            unit_path: None,
+            before: None,
+            after: Some(summary.clone()),
+        };
+        with_pool!(self, p => { insert_audit!(p, ctx, &entry)?; });
+        Ok(())
+    }
+
+    /// The summary of the last bulk load recorded with [`Store::record_bulk_load`].
+    pub async fn last_bulk_load(&self) -> Result<Option<(String, Json)>, StoreError> {
+        let row: Option<(String, Option<String>)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT target_id, after_json FROM audit_log WHERE action = 'synthetic.seed' \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row.map(|(name, j)| {
+            let v = j
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or(Json::Null);
+            (name, v)
+        }))
+    }
+
+    /// The benchmark's baseline: the same rows inserted one by one with a prepared
+    /// single-row `INSERT` in one transaction, through the pool as the product opens it.
+    /// Returns how many rows were inserted.
+    pub async fn raw_insert_loop(&self, rows: Vec<Rows>) -> Result<u64, StoreError> {
+        let mut n = 0u64;
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for t in rows {
+                let postgres = self.backend() == crate::Backend::Postgres;
+                let sql = insert_sql(t.table, t.columns, 1, postgres);
+                let width = t.columns.len();
+                let mut it = t.values.into_iter();
+                loop {
+                    let mut q = sqlx::query(&sql);
+                    let mut got = 0;
+                    for v in it.by_ref().take(width) {
+                        q = bind_value!(q, v);
+                        got += 1;
+                    }
+                    if got == 0 {
+                        break;
+                    }
+                    q.execute(&mut *tx).await?;
+                    n += 1;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(n)
+    }
+
+    /// Moves PostgreSQL identity sequences past the largest id (after rows were inserted
+    /// with explicit ids); nothing to do on SQLite.
+    pub async fn sync_id_sequences(&self, tables: &[&str]) -> Result<(), StoreError> {
+        if let crate::Db::Postgres(p) = &self.db {
+            for t in tables {
+                sync_sequence(p, t).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The commune of `province` with the most households (the benchmark's commune report).
+    pub async fn largest_commune_in(&self, province: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>, i64)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT u.parent_code, CAST(COUNT(*) AS BIGINT) FROM households h \
+                 JOIN units u ON u.code = h.unit_code WHERE h.province_code = $1 \
+                 GROUP BY u.parent_code ORDER BY 2 DESC, 1 LIMIT 1",
+            )
+            .bind(province)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row.and_then(|r| r.0))
+    }
+
+    /// Codes of current residential units of a province, in code order.
+    pub async fn residential_unit_codes(&self, province: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<String> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT code FROM units WHERE province_code = $1 AND level >= 3 \
+                 AND valid_to IS NULL ORDER BY code",
+            )
+            .bind(province)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+}
+
+/// Runs `sql` (with the target database's name) on the server's `postgres` database.
+async fn on_maintenance_db(url: &str, sql: impl Fn(&str) -> String) -> Result<(), StoreError> {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let opts = sqlx::postgres::PgConnectOptions::from_str(url)?;
+    let name = opts
+        .get_database()
+        .ok_or_else(|| StoreError::Config("the database URL names no database".into()))?
+        .to_owned();
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(StoreError::Config(format!(
+            "database name {name:?}: letters, digits and _ only"
+        )));
+    }
+    let mut conn = opts.database("postgres").connect().await?;
+    sqlx::raw_sql(&sql(&name)).execute(&mut conn).await?;
+    Ok(())
+}
+
+/// Creates the PostgreSQL database of `url` if it does not exist.
+pub async fn ensure_pg_database(url: &str) -> Result<(), StoreError> {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let opts = sqlx::postgres::PgConnectOptions::from_str(url)?;
+    if opts.connect().await.is_ok() {
+        return Ok(());
+    }
+    on_maintenance_db(url, |n| format!("CREATE DATABASE {n}")).await
+}
+
+/// Drops (if present) and creates the PostgreSQL database of `url`: a fresh, empty one.
+pub async fn recreate_pg_database(url: &str) -> Result<(), StoreError> {
+    drop_pg_database(url).await?;
+    on_maintenance_db(url, |n| format!("CREATE DATABASE {n}")).await
+}
+
+/// Drops the PostgreSQL database of `url` if it exists.
+pub async fn drop_pg_database(url: &str) -> Result<(), StoreError> {
+    on_maintenance_db(url, |n| format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)")).await
+}
+
+async fn sync_sequence<'e, E>(exec: E, table: &str) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = Postgres>,
+{
+    let sql = format!(
+        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+         GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+    );
+    sqlx::query(&sql).execute(exec).await?;
+    Ok(())
+}
+
+impl BulkLoad {
+    async fn begin(&mut self) -> Result<(), StoreError> {
+        if !self.in_tx {
+            match &mut self.conn {
+                Conn::Sqlite(c) => {
+                    sqlx::query("BEGIN").execute(&mut **c).await?;
+                }
+                Conn::Postgres(c) => {
+                    sqlx::query("BEGIN").execute(&mut **c).await?;
+                }
+            }
+            self.in_tx = true;
+        }
+        Ok(())
+    }
+
+    /// Commits what was written so far (a load is committed in large pieces).
+    pub async fn commit(&mut self) -> Result<(), StoreError> {
+        if self.in_tx {
+            match &mut self.conn {
+                Conn::Sqlite(c) => {
+                    sqlx::query("COMMIT").execute(&mut **c).await?;
+                }
+                Conn::Postgres(c) => {
+                    sqlx::query("COMMIT").execute(&mut **c).await?;
+                }
+            }
+            self.in_tx = false;
+        }
+        Ok(())
+    }
+
+    /// Whether this load writes COPY text (PostgreSQL) rather than bound rows.
+    pub fn wants_copy(&self) -> bool {
+        matches!(self.conn, Conn::Postgres(_))
+    }
+
+    /// Converts rows to what [`BulkLoad::write`] takes on this backend (COPY text for
+    /// PostgreSQL); a pure function, so callers may run it on worker threads.
+    pub fn prepare(copy: bool, rows: Rows) -> Prepared {
+        if copy {
+            Prepared::Copy {
+                table: rows.table,
+                columns: rows.columns,
+                rows: rows.len(),
+                data: encode_copy(&rows),
+            }
+        } else {
+            Prepared::Rows(rows)
+        }
+    }
+
+    /// Writes rows inside the current transaction (opening one if needed).
+    pub async fn write(&mut self, rows: Prepared) -> Result<u64, StoreError> {
+        let count = rows.rows() as u64;
+        if count == 0 {
+            return Ok(0);
+        }
+        self.begin().await?;
+        let table = match &rows {
+            Prepared::Rows(r) => r.table,
+            Prepared::Copy { table, .. } => table,
+        };
+        if !self.tables.contains(&table) {
+            self.tables.push(table);
+        }
+        match (&mut self.conn, rows) {
+            (Conn::Sqlite(c), Prepared::Rows(r)) => {
+                let width = r.columns.len();
+                let per = (SQLITE_MAX_VARS / width).clamp(1, SQLITE_MAX_ROWS);
+                let full_sql = insert_sql(r.table, r.columns, per, false);
+                let total = r.len();
+                let mut it = r.values.into_iter();
+                let mut done = 0;
+                while done < total {
+                    let take = per.min(total - done);
+                    let sql;
+                    let sql_ref = if take == per {
+                        &full_sql
+                    } else {
+                        sql = insert_sql(r.table, r.columns, take, false);
+                        &sql
+                    };
+                    let mut q = sqlx::query(sql_ref);
+                    for v in it.by_ref().take(take * width) {
+                        q = bind_value!(q, v);
+                    }
+                    q.execute(&mut **c).await?;
+                    done += take;
+                }
+            }
+            (Conn::Postgres(c), prepared) => {
+                let (table, columns, data) = match prepared {
+                    Prepared::Copy {
+                        table,
+                        columns,
+                        data,
+                        ..
+                    } => (table, columns, data),
+                    Prepared::Rows(r) => (r.table, r.columns, encode_copy(&r)),
+                };
+                let stmt = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+                let mut copy = c.copy_in_raw(&stmt).await?;
+                for chunk in data.chunks(1 << 20) {
+                    copy.send(chunk).await?;
+                }
+                copy.finish().await?;
+            }
+            (Conn::Sqlite(_), Prepared::Copy { .. }) => {
+                return Err(StoreError::Config(
+                    "COPY data cannot be written to SQLite".into(),
+                ))
+            }
+        }
+        Ok(count)
+    }
+
+    /// Commits, moves identity sequences past the loaded ids, refreshes the planner's
+    /// statistics and closes the connection (its settings die with it).
+    pub async fn finish(mut self) -> Result<(), StoreError> {
+        self.commit().await?;
+        match self.conn {
+            Conn::Sqlite(mut c) => {
+                let restore = format!("PRAGMA synchronous = {}", self.restore_synchronous);
+                sqlx::query(&restore).execute(&mut *c).await?;
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *c)
+                    .await?;
+                sqlx::query("ANALYZE").execute(&mut *c).await?;
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&mut *c)
+                    .await?;
+                // Closed rather than returned: the pool's connections keep their settings.
+                let _ = c.detach();
+            }
+            Conn::Postgres(mut c) => {
+                for t in &self.tables {
+                    if *t != "group_units" {
+                        sync_sequence(&mut *c, t).await?;
+                    }
+                }
+                sqlx::query("SET session_replication_role = origin")
+                    .execute(&mut *c)
+                    .await
+                    .ok();
+                for t in &self.tables {
+                    sqlx::query(&format!("ANALYZE {t}"))
+                        .execute(&mut *c)
+                        .await?;
+                }
+                let _ = c.detach();
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_and_types() {
+        let mut rows = Rows::new("t", &["a", "b", "c", "d", "e"]);
+        rows.push([
+            Value::Int(Some(7)),
+            Value::Text(Some("a\tb\\c\nd".into())),
+            Value::Text(None),
+            Value::Blob(vec![0, 255]),
+            Value::Bool(true),
+        ]);
+        assert_eq!(
+            String::from_utf8(encode_copy(&rows)).unwrap(),
+            "7\ta\\tb\\\\c\\nd\t\\N\t\\\\x00ff\tt\n"
+        );
+    }
+
+    #[test]
+    fn insert_sql_numbers_every_value() {
+        assert_eq!(
+            insert_sql("t", &["a", "b"], 2, true),
+            "INSERT INTO t (a, b) OVERRIDING SYSTEM VALUE VALUES ($1, $2), ($3, $4)"
+        );
+        assert_eq!(
+            insert_sql("t", &["a", "b"], 2, false),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! The staff inbox and its bulk acknowledgement.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tuquan_domain::access::{allowed, Action};
+use tuquan_domain::feedback::Status;
+use tuquan_domain::page::Limit;
+use tuquan_store::territory::UnitFilter;
+
+use super::{badge, form_error, status_label, Badge, Names};
+use crate::api::feedback::InboxQuery;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{Can, FeedbackHandle, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::feedback::staff as svc;
+use crate::i18n::{local_time, Lang};
+use crate::pages::groups::{choices, Choice};
+use crate::pages::{render, Chrome};
+use crate::AppState;
+
+/// A state with how many items are in it, linking to the inbox filtered on it.
+pub struct CountView {
+    pub label: &'static str,
+    pub count: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// One item of the inbox.
+pub struct Card {
+    pub code: String,
+    pub href: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub category: String,
+    pub unit: String,
+    pub created: String,
+    pub excerpt: String,
+    pub badge: Option<Badge>,
+    /// New: may be acknowledged in bulk.
+    pub selectable: bool,
+    pub mine: bool,
+    pub escalations: i64,
+}
+
+#[derive(Template)]
+#[template(path = "feedback_staff_inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    /// What the inbox covers: a unit's name, or the whole country.
+    scope: String,
+    counts: Vec<CountView>,
+    total: String,
+    statuses: Vec<Choice>,
+    categories: Vec<Choice>,
+    /// A choice of units, or a code field for those who handle the whole country.
+    units: Vec<Choice>,
+    unit_text: Option<String>,
+    overdue: bool,
+    mine: bool,
+    filtered: bool,
+    error: Option<String>,
+    cards: Vec<Card>,
+    any_selectable: bool,
+    next_href: Option<String>,
+    first_href: Option<String>,
+    may_configure: bool,
+}
+
+fn value(v: &Option<String>) -> String {
+    v.as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .chars()
+        .take(60)
+        .collect()
+}
+
+fn flag(v: &Option<String>) -> bool {
+    matches!(
+        v.as_deref().map(str::trim),
+        Some("true" | "1" | "on" | "yes")
+    )
+}
+
+/// `/feedback/inbox` with the filters of `q`, `status` replaced when given, and a cursor.
+fn inbox_href(q: &InboxQuery, status: Option<&str>, cursor: Option<&str>) -> String {
+    let mut params: Vec<(&str, String)> = vec![
+        ("unit", value(&q.unit)),
+        (
+            "status",
+            status.map(str::to_owned).unwrap_or_else(|| value(&q.status)),
+        ),
+        ("category", value(&q.category)),
+        ("limit", value(&q.limit)),
+    ];
+    if flag(&q.overdue) {
+        params.push(("overdue", "true".into()));
+    }
+    if flag(&q.mine) {
+        params.push(("mine", "true".into()));
+    }
+    if let Some(c) = cursor {
+        params.push(("cursor", c.to_owned()));
+    }
+    params.retain(|(_, v)| !v.is_empty());
+    if params.is_empty() {
+        "/feedback/inbox".to_owned()
+    } else {
+        format!(
+            "/feedback/inbox?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    }
+}
+
+fn excerpt(s: &str) -> String {
+    const MAX: usize = 160;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let mut e: String = s.chars().take(MAX).collect();
+        e.push('…');
+        e
+    }
+}
+
+/// The units one may narrow the inbox to: each unit where the user handles feedback and
+/// its current children. `None` for a national grant (a code field instead).
+async fn unit_choices(
+    state: &AppState,
+    can: &Can<FeedbackHandle>,
+) -> Result<Option<Vec<(String, String)>>, Failure> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for g in &can.who.actor.grants {
+        if !allowed(g.role, Action::FeedbackHandle) {
+            continue;
+        }
+        let Some(code) = &g.unit_code else {
+            return Ok(None);
+        };
+        let unit = state.store.unit(code).await?.unit;
+        if !out.iter().any(|(c, _)| c == &unit.code) {
+            out.push((unit.code.clone(), unit.name.clone()));
+        }
+        let children = state
+            .store
+            .list_units(&UnitFilter::ChildrenOf(code), None, Limit::parse(Some("200"))?)
+            .await?;
+        for c in children.items {
+            if !out.iter().any(|(k, _)| k == &c.unit.code) {
+                out.push((
+                    c.unit.code.clone(),
+                    format!("{} — {}", unit.name, c.unit.name),
+                ));
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The commune whose categories the filter offers: the scope's, else the defaults.
+fn scope_commune(scope: Option<&str>) -> String {
+    scope
+        .and_then(|p| p.split('/').nth(1))
+        .unwrap_or("")
+        .to_owned()
+}
+
+pub(super) async fn index(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    query: Result<Query<InboxQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let Query(q) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let units = unit_choices(&state, &can).await?;
+    let mut page = InboxPage {
+        scope: String::new(),
+        counts: Vec::new(),
+        total: String::new(),
+        statuses: choices(
+            Status::ALL
+                .iter()
+                .map(|s| (s.as_str(), status_label(lang, s.as_str()).to_owned())),
+            &value(&q.status),
+        ),
+        categories: Vec::new(),
+        unit_text: units.is_none().then(|| value(&q.unit)),
+        units: choices(
+            units
+                .iter()
+                .flatten()
+                .map(|(c, n)| (c.as_str(), format!("{n} ({c})"))),
+            &value(&q.unit),
+        ),
+        overdue: flag(&q.overdue),
+        mine: flag(&q.mine),
+        filtered: [&q.unit, &q.status, &q.category]
+            .into_iter()
+            .any(|v| !value(v).is_empty())
+            || flag(&q.overdue)
+            || flag(&q.mine),
+        error: None,
+        cards: Vec::new(),
+        any_selectable: false,
+        next_href: None,
+        first_href: None,
+        may_configure: can
+            .who
+            .actor
+            .grants
+            .iter()
+            .any(|g| allowed(g.role, Action::FeedbackConfigure)),
+        chrome,
+    };
+    let result = svc::inbox(&state, &can, &rc, &q).await;
+    let inbox = match result {
+        Ok(i) => i,
+        Err(f) => {
+            let Some((status, _, message)) = form_error(lang, &f) else {
+                return Err(f.into());
+            };
+            let cats = state.store.category_settings("").await?;
+            page.categories = choices(
+                cats.iter().map(|c| {
+                    (
+                        c.category.code.as_str(),
+                        super::category_name(lang, &c.category),
+                    )
+                }),
+                &value(&q.category),
+            );
+            page.error = Some(message);
+            return Ok((status, render(&page)?).into_response());
+        }
+    };
+    let mut names = Names::default();
+    page.scope = match &inbox.scope {
+        None => lang.t("role.whole_country").to_owned(),
+        Some(p) => {
+            let code = match p.split('/').collect::<Vec<_>>().as_slice() {
+                [province] => (*province).to_owned(),
+                [_, commune] => (*commune).to_owned(),
+                [_, commune, rest @ ..] => format!("{commune}-{}", rest.join("-")),
+                [] => String::new(),
+            };
+            names.unit(&state, &code).await
+        }
+    };
+    let commune = scope_commune(inbox.scope.as_deref());
+    let cats = state.store.category_settings(&commune).await?;
+    page.categories = choices(
+        cats.iter().map(|c| {
+            (
+                c.category.code.as_str(),
+                super::category_name(lang, &c.category),
+            )
+        }),
+        &value(&q.category),
+    );
+    let counts = svc::counts(&state, &inbox.filter).await?;
+    let current = value(&q.status);
+    page.total = lang.int(counts.iter().map(|c| c.1).sum::<i64>());
+    page.counts = counts
+        .iter()
+        .map(|(s, n)| CountView {
+            label: status_label(lang, s.as_str()),
+            count: lang.int(*n),
+            href: inbox_href(&q, Some(s.as_str()), None),
+            current: current == s.as_str(),
+        })
+        .collect();
+    let cal = state.store.work_calendar().await?;
+    let now = jiff::Timestamp::now();
+    for r in &inbox.rows {
+        let status = r.status();
+        page.cards.push(Card {
+            code: r.tracking_code.clone(),
+            href: format!("/feedback/inbox/{}", r.tracking_code),
+            status: r.status.clone(),
+            status_label: status_label(lang, &r.status),
+            category: names
+                .category(&state, lang, &r.commune_code, &r.category)
+                .await?,
+            unit: names.unit(&state, &r.unit_code).await,
+            created: local_time(&r.created_at),
+            excerpt: excerpt(&r.description),
+            badge: svc::current_deadline(r, now, &cal).map(|d| badge(lang, &d)),
+            selectable: status == Status::New,
+            mine: r.assignee_id == Some(can.who.user.id),
+            escalations: r.escalations,
+        });
+    }
+    page.any_selectable = page.cards.iter().any(|c| c.selectable);
+    page.next_href = inbox
+        .next
+        .map(|n| inbox_href(&q, None, Some(&n.to_string())));
+    page.first_href = q
+        .cursor
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(|_| inbox_href(&q, None, None));
+    Ok(render(&page)?.into_response())
+}
+
+/// One line of the bulk report.
+pub struct Outcome {
+    pub code: String,
+    pub href: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "feedback_staff_bulk.html")]
+struct BulkPage {
+    chrome: Chrome,
+    error: Option<String>,
+    done: Vec<Outcome>,
+    failed: Vec<Outcome>,
+    summary: String,
+    back: String,
+}
+
+/// Why one item of a bulk acknowledgement failed, in words.
+fn reason(lang: Lang, f: &Failure) -> String {
+    match f {
+        Failure::NotFound => lang.t("fbs_bulk_not_found").to_owned(),
+        Failure::Forbidden => lang.t("fbs_bulk_forbidden").to_owned(),
+        Failure::Invalid(e) if e.field == "status" => lang.t("fbs_bulk_not_new").to_owned(),
+        f => form_error(lang, f)
+            .map(|(_, _, m)| m)
+            .unwrap_or_else(|| f.detail(lang).message),
+    }
+}
+
+/// Acknowledges the checked items, each through the workflow service, and reports.
+pub(super) async fn acknowledge(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let mut codes = Vec::new();
+    let mut back = "/feedback/inbox".to_owned();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "code" => codes.push(v),
+            "back" => {
+                let b = crate::pages::local_path(Some(&v));
+                if b.starts_with("/feedback/inbox") {
+                    back = b;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut page = BulkPage {
+        chrome,
+        error: None,
+        done: Vec::new(),
+        failed: Vec::new(),
+        summary: String::new(),
+        back,
+    };
+    let outcomes = match svc::acknowledge_many(&state, &can, &rc, &codes).await {
+        Ok(o) => o,
+        Err(f) => {
+            let Some((status, _, message)) = form_error(lang, &f) else {
+                return Err(f.into());
+            };
+            page.error = Some(match &f {
+                Failure::Invalid(e) if e.field == "codes" && e.kind.code() == "required" => {
+                    lang.t("fbs_bulk_none").to_owned()
+                }
+                _ => message,
+            });
+            return Ok((status, render(&page)?).into_response());
+        }
+    };
+    for o in outcomes {
+        let href = format!("/feedback/inbox/{}", o.tracking_code);
+        match o.result {
+            Ok(()) => page.done.push(Outcome {
+                code: o.tracking_code,
+                href,
+                reason: None,
+            }),
+            Err(f) => page.failed.push(Outcome {
+                reason: Some(reason(lang, &f)),
+                code: o.tracking_code,
+                href,
+            }),
+        }
+    }
+    page.summary = lang
+        .t("fbs_bulk_summary")
+        .replace("{done}", &lang.int(page.done.len() as i64))
+        .replace(
+            "{total}",
+            &lang.int((page.done.len() + page.failed.len()) as i64),
+        );
+    let status = if page.done.is_empty() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
+}

@@ -1,0 +1,367 @@
+//! One item as staff see it — contact, address, photos, the full history with internal notes —
+//! and the form for the next step.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tuquan_domain::feedback::{Status, Transition};
+
+use super::{badge, form_error, status_label, Badge, Names};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{Can, FeedbackHandle, RequestCtx};
+use crate::error::PageError;
+use crate::feedback::{self as fsvc, staff as svc, StepInput};
+use crate::i18n::{local_time, Lang};
+use crate::pages::account::see_other;
+use crate::pages::groups::{choices, Choice};
+use crate::pages::{render, Chrome};
+use crate::AppState;
+
+/// The step form as posted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(super) struct StepForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    public_note: String,
+    #[serde(default)]
+    internal_note: String,
+    #[serde(default)]
+    duplicate_of: String,
+    #[serde(default)]
+    referred_to: String,
+    #[serde(default)]
+    assignee_id: String,
+}
+
+/// One step of the history.
+pub struct EventView {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    pub change: Option<String>,
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "feedback_staff_item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    code: String,
+    status: String,
+    status_label: &'static str,
+    category: String,
+    unit: String,
+    unit_code: String,
+    description: String,
+    address: Option<String>,
+    location: Option<String>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    submitter: Option<String>,
+    filed_by: Option<String>,
+    created: String,
+    updated: String,
+    responsible: String,
+    assignee: Option<String>,
+    escalations: i64,
+    reopen_count: i64,
+    deadlines: Vec<Badge>,
+    public_answer: Option<String>,
+    referred_to: Option<String>,
+    duplicate_of: Option<String>,
+    rating: Option<i64>,
+    photos: Vec<String>,
+    history: Vec<EventView>,
+    actions: Vec<Choice>,
+    assignees: Vec<Choice>,
+    form: StepForm,
+    error: Option<String>,
+    error_field: &'static str,
+    done: Option<String>,
+}
+
+impl ItemPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        match &self.error {
+            Some(e) if self.error_field == field => Some(e.as_str()),
+            _ => None,
+        }
+    }
+}
+
+fn action_label(lang: Lang, action: &str) -> &'static str {
+    match action {
+        "acknowledge" | "start" | "resolve" | "reject" | "duplicate" | "refer" | "note"
+        | "assign" => lang.t(&format!("fbs_action_{action}")),
+        _ => lang.t("fbs_action_other"),
+    }
+}
+
+fn event_label(lang: Lang, kind: &str) -> String {
+    match kind {
+        "created" | "acknowledge" | "start" | "resolve" | "reject" | "duplicate" | "refer"
+        | "reopen" | "note" | "assign" | "rated" | "escalated" => {
+            lang.t(&format!("fbs_event_{kind}")).to_owned()
+        }
+        other => other.to_owned(),
+    }
+}
+
+/// The steps offered from the item's state: those the workflow allows, a note and an
+/// assignment.
+fn offered(status: Status) -> Vec<&'static str> {
+    let candidates = [
+        Transition::Acknowledge,
+        Transition::Start,
+        Transition::Resolve,
+        Transition::Reject { reason: "x".into() },
+        Transition::Duplicate { of: 1 },
+        Transition::Refer { to: "x".into() },
+    ];
+    let mut out: Vec<&'static str> = candidates
+        .iter()
+        .filter(|t| t.apply(status, false).is_ok())
+        .map(|t| t.name())
+        .collect();
+    out.extend(["note", "assign"]);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn item_page(
+    state: &AppState,
+    chrome: Chrome,
+    can: &Can<FeedbackHandle>,
+    rc: &RequestCtx,
+    code: &str,
+    form: StepForm,
+    error: Option<(&'static str, String)>,
+    done: Option<String>,
+) -> Result<ItemPage, PageError> {
+    let lang = chrome.lang;
+    let item = svc::staff_item(state, can, code).await?;
+    // Contact details and the address are personal data: staff reads are recorded.
+    crate::api::people::audit_read(
+        state,
+        &can.who,
+        rc,
+        "feedback.viewed",
+        "feedback",
+        item.id.to_string(),
+        &item.unit_path,
+    )
+    .await?;
+    let mut names = Names::default();
+    let user_name = |id: Option<i64>| async move {
+        match id {
+            Some(id) => state
+                .store
+                .user_by_id(id)
+                .await
+                .ok()
+                .map(|u| format!("{} ({})", u.display_name, u.username)),
+            None => None,
+        }
+    };
+    let cal = state.store.work_calendar().await?;
+    let now = jiff::Timestamp::now();
+    let history = state
+        .store
+        .feedback_events(item.id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            at: local_time(&e.at),
+            actor: e
+                .actor_name
+                .unwrap_or_else(|| lang.t("fbs_system").to_owned()),
+            what: event_label(lang, &e.kind),
+            change: match (&e.from_status, &e.to_status) {
+                (Some(f), Some(t)) => Some(format!(
+                    "{} → {}",
+                    status_label(lang, f),
+                    status_label(lang, t)
+                )),
+                (None, Some(t)) => Some(status_label(lang, t).to_owned()),
+                _ => None,
+            },
+            public_note: e.public_note,
+            internal_note: e.internal_note,
+        })
+        .collect();
+    let assignees = svc::assignees(state, &item).await?;
+    let selected_assignee = if form.assignee_id.is_empty() {
+        item.assignee_id.map(|a| a.to_string()).unwrap_or_default()
+    } else {
+        form.assignee_id.clone()
+    };
+    let assignee_ids: Vec<String> = assignees.iter().map(|a| a.user_id.to_string()).collect();
+    let assignee_choices = choices(
+        assignees.iter().zip(&assignee_ids).map(|(a, id)| {
+            (
+                id.as_str(),
+                format!(
+                    "{} ({}) — {}",
+                    a.display_name,
+                    a.username,
+                    lang.t(&format!("role.{}", a.role))
+                ),
+            )
+        }),
+        &selected_assignee,
+    );
+    let actions = choices(
+        offered(item.status())
+            .into_iter()
+            .map(|a| (a, action_label(lang, a).to_owned())),
+        &form.action,
+    );
+    let duplicate_of = match item.duplicate_of {
+        Some(id) => state.store.feedback(id).await.ok().map(|f| f.tracking_code),
+        None => None,
+    };
+    let photos = state
+        .store
+        .feedback_photo_ids(item.id)
+        .await?
+        .into_iter()
+        .map(|id| format!("/feedback/{}/photos/{id}", item.tracking_code))
+        .collect();
+    let (error_field, error) = match error {
+        Some((f, m)) => (f, Some(m)),
+        None => ("", None),
+    };
+    Ok(ItemPage {
+        code: item.tracking_code.clone(),
+        status: item.status.clone(),
+        status_label: status_label(lang, &item.status),
+        category: names
+            .category(state, lang, &item.commune_code, &item.category)
+            .await?,
+        unit: names.unit(state, &item.unit_code).await,
+        unit_code: item.unit_code.clone(),
+        description: item.description.clone(),
+        address: item.address.clone(),
+        location: match (item.lat, item.lng) {
+            (Some(a), Some(b)) => Some(format!("{a:.6}, {b:.6}")),
+            _ => None,
+        },
+        contact_name: item.contact_name.clone(),
+        contact_phone: item.contact_phone.clone(),
+        contact_email: item.contact_email.clone(),
+        submitter: user_name(item.submitter_id).await,
+        filed_by: user_name(item.filed_by_id).await,
+        created: local_time(&item.created_at),
+        updated: local_time(&item.updated_at),
+        responsible: format!(
+            "{} · {}",
+            lang.t(&format!("fbs_level_{}", item.level)),
+            lang.t(&format!("role.{}", item.role))
+        ),
+        assignee: user_name(item.assignee_id).await,
+        escalations: item.escalations,
+        reopen_count: item.reopen_count,
+        deadlines: svc::open_deadlines(&item, now, &cal)
+            .iter()
+            .map(|d| badge(lang, d))
+            .collect(),
+        public_answer: item.public_answer.clone(),
+        referred_to: item.referred_to.clone(),
+        duplicate_of,
+        rating: item.rating,
+        photos,
+        history,
+        actions,
+        assignees: assignee_choices,
+        form,
+        error,
+        error_field,
+        done,
+        chrome,
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct Done {
+    done: Option<String>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let done = q
+        .done
+        .as_deref()
+        .map(|a| lang.t("fbs_done_step").replace("{step}", action_label(lang, a)));
+    let page = item_page(
+        &state,
+        chrome,
+        &can,
+        &rc,
+        &code,
+        StepForm::default(),
+        None,
+        done,
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// Records a step through the same workflow service as the API; a refused step shows the
+/// form again with the message next to its field, and changes nothing.
+pub(super) async fn step(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<FeedbackHandle>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<StepForm>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let item = svc::staff_item(&state, &can, &code).await?;
+    let opt = |s: &str| Some(s.to_owned());
+    let input = StepInput {
+        action: form.action.clone(),
+        public_note: opt(&form.public_note),
+        internal_note: opt(&form.internal_note),
+        duplicate_of: opt(&form.duplicate_of),
+        referred_to: opt(&form.referred_to),
+        assignee_id: opt(&form.assignee_id),
+    };
+    match fsvc::staff_step(&state, &can.who, &rc, &item, &input).await {
+        Ok(()) => {
+            let q = serde_urlencoded::to_string([("done", form.action.trim())]).unwrap_or_default();
+            Ok(see_other(
+                &format!("/feedback/inbox/{}?{q}", item.tracking_code),
+                None,
+            ))
+        }
+        Err(f) => {
+            let Some((status, field, message)) = form_error(lang, &f) else {
+                return Err(f.into());
+            };
+            let page = item_page(
+                &state,
+                chrome,
+                &can,
+                &rc,
+                &code,
+                form,
+                Some((field, message)),
+                None,
+            )
+            .await?;
+            Ok((status, render(&page)?).into_response())
+        }
+    }
+}
