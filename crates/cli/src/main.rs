@@ -14,6 +14,10 @@ mod synthetic;
 
 use config::Config;
 
+/// mimalloc rather than the system allocator: see docs/benchmarks.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tuquan",

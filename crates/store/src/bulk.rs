@@ -31,6 +31,8 @@ pub enum Value {
     Text(Option<String>),
     /// A constant string (kinds, statuses), without an allocation per row.
     Static(&'static str),
+    /// A string many rows share (a unit code, a time stamp): one allocation for all.
+    Shared(std::sync::Arc<str>),
     Blob(Vec<u8>),
 }
 
@@ -151,15 +153,17 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize, postgres: bool) -> Str
     sql
 }
 
+/// Binds a value by reference (the rows outlive the statement): no copy on our side.
 macro_rules! bind_value {
     ($q:expr, $v:expr) => {
         match $v {
-            Value::Int(v) => $q.bind(v),
-            Value::Real(v) => $q.bind(v),
-            Value::Bool(v) => $q.bind(v),
-            Value::Text(v) => $q.bind(v),
-            Value::Static(v) => $q.bind(v),
-            Value::Blob(v) => $q.bind(v),
+            Value::Int(v) => $q.bind(*v),
+            Value::Real(v) => $q.bind(*v),
+            Value::Bool(v) => $q.bind(*v),
+            Value::Text(v) => $q.bind(v.as_deref()),
+            Value::Static(v) => $q.bind(*v),
+            Value::Shared(v) => $q.bind(&**v),
+            Value::Blob(v) => $q.bind(v.as_slice()),
         }
     };
 }
@@ -185,6 +189,7 @@ fn copy_text(out: &mut Vec<u8>, v: &Value) {
         Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
         Value::Text(Some(s)) => text(out, s),
         Value::Static(s) => text(out, s),
+        Value::Shared(s) => text(out, s),
         Value::Blob(bytes) => {
             // bytea hex input, its backslash escaped for the COPY text format.
             out.extend_from_slice(b"\\\\x");
@@ -241,8 +246,8 @@ enum Conn {
 /// One bulk load in progress on its own connection. Call [`BulkLoad::finish`] at the end.
 pub struct BulkLoad {
     conn: Conn,
-    /// Tables written, for the sequences and statistics at the end.
-    tables: Vec<&'static str>,
+    /// Tables written (and whether they have an `id`), for sequences and statistics.
+    tables: Vec<(&'static str, bool)>,
     in_tx: bool,
     restore_synchronous: &'static str,
 }
@@ -374,20 +379,13 @@ impl Store {
         let mut n = 0u64;
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for t in rows {
+            for t in &rows {
                 let postgres = self.backend() == crate::Backend::Postgres;
                 let sql = insert_sql(t.table, t.columns, 1, postgres);
-                let width = t.columns.len();
-                let mut it = t.values.into_iter();
-                loop {
+                for row in t.values.chunks(t.columns.len()) {
                     let mut q = sqlx::query(&sql);
-                    let mut got = 0;
-                    for v in it.by_ref().take(width) {
+                    for v in row {
                         q = bind_value!(q, v);
-                        got += 1;
-                    }
-                    if got == 0 {
-                        break;
                     }
                     q.execute(&mut *tx).await?;
                     n += 1;
@@ -450,10 +448,7 @@ async fn on_maintenance_db(url: &str, sql: impl Fn(&str) -> String) -> Result<()
         .get_database()
         .ok_or_else(|| StoreError::Config("the database URL names no database".into()))?
         .to_owned();
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(StoreError::Config(format!(
             "database name {name:?}: letters, digits and _ only"
         )));
@@ -556,36 +551,35 @@ impl BulkLoad {
             return Ok(0);
         }
         self.begin().await?;
-        let table = match &rows {
-            Prepared::Rows(r) => r.table,
-            Prepared::Copy { table, .. } => table,
+        let (table, columns) = match &rows {
+            Prepared::Rows(r) => (r.table, r.columns),
+            Prepared::Copy { table, columns, .. } => (*table, *columns),
         };
-        if !self.tables.contains(&table) {
-            self.tables.push(table);
+        if !self.tables.iter().any(|t| t.0 == table) {
+            self.tables.push((table, columns.first() == Some(&"id")));
         }
         match (&mut self.conn, rows) {
             (Conn::Sqlite(c), Prepared::Rows(r)) => {
                 let width = r.columns.len();
-                let per = (SQLITE_MAX_VARS / width).clamp(1, SQLITE_MAX_ROWS);
-                let full_sql = insert_sql(r.table, r.columns, per, false);
-                let total = r.len();
-                let mut it = r.values.into_iter();
-                let mut done = 0;
-                while done < total {
-                    let take = per.min(total - done);
-                    let sql;
-                    let sql_ref = if take == per {
-                        &full_sql
-                    } else {
-                        sql = insert_sql(r.table, r.columns, take, false);
-                        &sql
-                    };
-                    let mut q = sqlx::query(sql_ref);
-                    for v in it.by_ref().take(take * width) {
+                // Three statement shapes per table (big, 64 rows, one row), so the
+                // connection's statement cache keeps them all prepared.
+                let big = (SQLITE_MAX_VARS / width).clamp(1, SQLITE_MAX_ROWS);
+                let shapes = [big, 64.min(big), 1];
+                let sqls = shapes.map(|n| insert_sql(r.table, r.columns, n, false));
+                let mut rest = r.values.as_slice();
+                while !rest.is_empty() {
+                    let rows_left = rest.len() / width;
+                    let i = shapes
+                        .iter()
+                        .position(|n| *n <= rows_left)
+                        .unwrap_or(shapes.len() - 1);
+                    let (chunk, tail) = rest.split_at(shapes[i] * width);
+                    let mut q = sqlx::query(&sqls[i]);
+                    for v in chunk {
                         q = bind_value!(q, v);
                     }
                     q.execute(&mut **c).await?;
-                    done += take;
+                    rest = tail;
                 }
             }
             (Conn::Postgres(c), prepared) => {
@@ -625,6 +619,10 @@ impl BulkLoad {
                 sqlx::query("PRAGMA foreign_keys = ON")
                     .execute(&mut *c)
                     .await?;
+                // Sampled statistics: enough for the planner, seconds rather than minutes.
+                sqlx::query("PRAGMA analysis_limit = 1000")
+                    .execute(&mut *c)
+                    .await?;
                 sqlx::query("ANALYZE").execute(&mut *c).await?;
                 sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                     .execute(&mut *c)
@@ -633,8 +631,8 @@ impl BulkLoad {
                 let _ = c.detach();
             }
             Conn::Postgres(mut c) => {
-                for t in &self.tables {
-                    if *t != "group_units" {
+                for (t, has_id) in &self.tables {
+                    if *has_id {
                         sync_sequence(&mut *c, t).await?;
                     }
                 }
@@ -642,7 +640,7 @@ impl BulkLoad {
                     .execute(&mut *c)
                     .await
                     .ok();
-                for t in &self.tables {
+                for (t, _) in &self.tables {
                     sqlx::query(&format!("ANALYZE {t}"))
                         .execute(&mut *c)
                         .await?;

@@ -71,11 +71,14 @@ impl IdentityKey {
     pub fn blind_index(&self, plain: &str) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
         mac.update(plain.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digest = mac.finalize().into_bytes();
+        let mut out = String::with_capacity(digest.len() * 2);
+        for b in digest {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        out
     }
 }
 
@@ -95,6 +98,11 @@ mod tests {
             key.blind_index("079185001234"),
             key.blind_index("079185001234")
         );
+        let index = key.blind_index("079185001234");
+        assert_eq!(index.len(), 64);
+        assert!(index
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         let other = IdentityKey::from_base64(&IdentityKey::generate_base64()).unwrap();
         assert!(other.decrypt(&a).is_err());
         assert!(IdentityKey::from_base64("short").is_err());

@@ -158,8 +158,9 @@ pub fn commune(
             let t = now - SignedDuration::from_mins(minutes_ago);
             let day_start = t.as_second() - (t.as_second() + 7 * 3600).rem_euclid(86_400);
             let minute_of_day = rng.random_range(6 * 60..22 * 60);
-            let t = Timestamp::from_second(day_start + minute_of_day * 60 + rng.random_range(0..60))
-                .expect("a time in range");
+            let t =
+                Timestamp::from_second(day_start + minute_of_day * 60 + rng.random_range(0..60))
+                    .expect("a time in range");
             t.min(now - SignedDuration::from_mins(1))
         })
         .collect();
@@ -285,7 +286,7 @@ fn walk(
         rng.random_range(5..cat.ack_minutes.max(6))
     };
     // Some offices are slow: the few items that are still open after weeks.
-    let stalled = rng.random_bool(0.03);
+    let stalled = rng.random_bool(0.05);
     let ack_at = add_working_minutes(created, ack_after, cal);
     let step = |item: &mut Item,
                 at: Timestamp,
@@ -335,16 +336,16 @@ fn walk(
     if ack_missed {
         escalate(item, item.ack_due + SignedDuration::from_mins(1));
     }
-    if ack_at >= now || (stalled && rng.random_bool(0.3)) {
+    if ack_at >= now || (stalled && rng.random_bool(0.4)) {
         finish_open(item, now, escalate);
         return;
     }
     match outcome {
         "rejected" | "duplicate" | "referred" => {
             let note = match outcome {
-                "rejected" => Some(
-                    "Nội dung không thuộc thẩm quyền giải quyết của địa phương.".to_owned(),
-                ),
+                "rejected" => {
+                    Some("Nội dung không thuộc thẩm quyền giải quyết của địa phương.".to_owned())
+                }
                 "referred" => {
                     let to = REFERRED_TO[rng.random_range(0..REFERRED_TO.len())];
                     item.referred_to = Some(to.to_owned());
@@ -355,9 +356,14 @@ fn walk(
             if outcome == "duplicate" {
                 if item.local == 0 {
                     item.referred_to = None;
-                    step(item, ack_at, "reject", "new", "rejected", Some(
-                        "Phản ánh chưa đủ thông tin để xác minh.".to_owned(),
-                    ));
+                    step(
+                        item,
+                        ack_at,
+                        "reject",
+                        "new",
+                        "rejected",
+                        Some("Phản ánh chưa đủ thông tin để xác minh.".to_owned()),
+                    );
                 } else {
                     let of = rng.random_range(item.local.saturating_sub(50)..item.local);
                     item.duplicate_of_local = Some(of);
@@ -374,7 +380,8 @@ fn walk(
     step(item, ack_at, "acknowledge", "new", "acknowledged", None);
     let late = rng.random_bool(0.15) || stalled;
     let resolve_after = if late {
-        cat.resolve_minutes + rng.random_range(60..6000)
+        // Stalled items drag on for weeks or months.
+        cat.resolve_minutes + rng.random_range(60..6000) * if stalled { 20 } else { 1 }
     } else {
         rng.random_range(ack_after + 10..cat.resolve_minutes.max(ack_after + 11))
     };
@@ -397,7 +404,14 @@ fn walk(
     }
     let from = item.status;
     let answer = names::answer(item.category).to_owned();
-    step(item, resolve_at, "resolve", from, "resolved", Some(answer.clone()));
+    step(
+        item,
+        resolve_at,
+        "resolve",
+        from,
+        "resolved",
+        Some(answer.clone()),
+    );
     item.resolved = Some(resolve_at);
     item.closed = Some(resolve_at);
     // A few senders reopen within the window, and get a second answer.
@@ -415,13 +429,21 @@ fn walk(
                 internal_note: None,
             });
             item.reopen_count = 1;
-            step(item, again, "resolve", "in_progress", "resolved", Some(answer));
+            step(
+                item,
+                again,
+                "resolve",
+                "in_progress",
+                "resolved",
+                Some(answer),
+            );
             item.resolved = Some(again);
             item.closed = Some(again);
         }
     }
     if rng.random_bool(0.55) {
-        let at = item.closed.expect("resolved") + SignedDuration::from_hours(rng.random_range(1..72));
+        let at =
+            item.closed.expect("resolved") + SignedDuration::from_hours(rng.random_range(1..72));
         if at < now {
             let r = *[5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1]
                 .get(rng.random_range(0..11))

@@ -318,7 +318,8 @@ pub fn description(category: &str, street: &str, n: u32) -> String {
         ],
     };
     let i = (n as usize) % t.len();
-    t[i].replace("{s}", street).replace("{n}", &(n % 200 + 1).to_string())
+    t[i].replace("{s}", street)
+        .replace("{n}", &(n % 200 + 1).to_string())
 }
 
 /// Public answers for resolved items, per category code.

@@ -5,6 +5,7 @@
 //! (1, 2, …) and shifted by the writer ([`CommuneRows::shift`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::civil::{date, Date};
 use rand::{Rng, SeedableRng};
@@ -180,7 +181,10 @@ impl CommuneRows {
             &mut self.positions,
             &[(0, b.positions), (2, b.groups), (3, b.residents)],
         );
-        shift(&mut self.group_events, &[(0, b.group_events), (2, b.groups)]);
+        shift(
+            &mut self.group_events,
+            &[(0, b.group_events), (2, b.groups)],
+        );
     }
 
     /// How many rows each id-carrying table got, to advance the bases.
@@ -245,9 +249,7 @@ fn shift(rows: &mut Rows, cols: &[(usize, i64)]) {
 /// A seeded RNG for one purpose of one commune.
 pub fn rng_for(seed: u64, commune: &str, purpose: u64) -> ChaCha8Rng {
     let code: u64 = commune.parse().unwrap_or(0);
-    ChaCha8Rng::seed_from_u64(
-        seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (code << 8) ^ purpose,
-    )
+    ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (code << 8) ^ purpose)
 }
 
 /// Names are few compared with people: fold and collation keys are computed once each.
@@ -305,15 +307,8 @@ fn person(rng: &mut ChaCha8Rng, family: &str, female: bool, age: i16, as_of: Dat
 
 /// Household sizes with a mean of about 3.2 (the 2019 census gives 3.5 nationally and
 /// fewer in Ho Chi Minh City).
-static SIZES: Weighted<u8> = Weighted::new(&[
-    (1, 12),
-    (2, 21),
-    (3, 25),
-    (4, 24),
-    (5, 11),
-    (6, 5),
-    (7, 2),
-]);
+static SIZES: Weighted<u8> =
+    Weighted::new(&[(1, 12), (2, 21), (3, 25), (4, 24), (5, 11), (6, 5), (7, 2)]);
 
 /// The members of one household: a head, often a spouse, children, sometimes a parent.
 fn household_members(rng: &mut ChaCha8Rng, as_of: Date) -> Vec<Person> {
@@ -391,7 +386,7 @@ const BIRTH_PLACES: &[&str] = &[
 struct CccdSource {
     slot: u64,
     width: u64,
-    next: HashMap<(u8, u8, i16), u64>,
+    next: HashMap<(&'static str, u8, i16), u64>,
 }
 
 impl CccdSource {
@@ -414,10 +409,7 @@ impl CccdSource {
                 1900..=1999 => 0,
                 _ => 2,
             } + u8::from(female);
-            let n = self
-                .next
-                .entry((place_i as u8, century, born.year()))
-                .or_insert(0);
+            let n = self.next.entry((place, century, born.year())).or_insert(0);
             if *n >= self.width {
                 continue;
             }
@@ -458,7 +450,9 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
     let mut keys = NameKeys::default();
     let mut cccds = CccdSource::new(plan.ordinal, run.communes);
     let c = &plan.unit;
-    let stamp = &run.stamp;
+    // Strings most rows repeat are shared, not copied.
+    let stamp_v = Value::Shared(Arc::from(run.stamp.as_str()));
+    let prov_v = Value::Shared(Arc::from(c.province_code.as_str()));
     let valid_from = "2025-07-01";
     let established = date(2025, 7, 15);
     let term_start = date(2025, 8, 1);
@@ -473,7 +467,9 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
     let mut unit_refs = Vec::new();
 
     // About 470 households per unit, between 30 and 60 units (the 2025 merged communes).
-    let n_units = (plan.households / 470).clamp(30, 60).min(plan.households.max(1));
+    let n_units = (plan.households / 470)
+        .clamp(30, 60)
+        .min(plan.households.max(1));
     let (prefix, label) = match plan.unit_kind {
         UnitKind::Ap => ("ap", "Ấp"),
         UnitKind::Thon => ("thon", "Thôn"),
@@ -513,11 +509,13 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
             .expect("synthetic units follow the scheme");
         let ucode = nu.code.as_str().to_owned();
         let upath = nu.path.clone();
+        let ucode_v = Value::Shared(Arc::from(ucode.as_str()));
+        let upath_v = Value::Shared(Arc::from(upath.as_str()));
         units.push([
-            txt(ucode.clone()),
+            ucode_v.clone(),
             txt(nu.parent_code.clone()),
             txt(nu.province_code.clone()),
-            txt(upath.clone()),
+            upath_v.clone(),
             int(nu.level),
             Value::Static(nu.kind.as_str()),
             txt(nu.name.clone()),
@@ -526,8 +524,8 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
             Value::Text(None),
             txt(nu.valid_from.clone()),
             Value::Text(None),
-            txt(stamp.clone()),
-            txt(stamp.clone()),
+            stamp_v.clone(),
+            stamp_v.clone(),
         ]);
         unit_refs.push((ucode.clone(), upath.clone()));
         // Households of this unit (the last unit takes the remainder).
@@ -564,8 +562,8 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
             let (head_folded, head_key) = keys.get(&members[0].name);
             households.push([
                 int(hh_id),
-                txt(c.province_code.clone()),
-                txt(ucode.clone()),
+                prov_v.clone(),
+                ucode_v.clone(),
                 txt(address),
                 txt(address_folded),
                 opt(phone),
@@ -575,8 +573,8 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                 Value::Blob(head_key),
                 int(members.len() as i64),
                 Value::Static("active"),
-                txt(stamp.clone()),
-                txt(stamp.clone()),
+                stamp_v.clone(),
+                stamp_v.clone(),
             ]);
             let arrived = date(
                 run.as_of.year() - rng.random_range(0..30),
@@ -607,9 +605,9 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                 }
                 residents.push([
                     int(res_id),
-                    txt(c.province_code.clone()),
+                    prov_v.clone(),
                     int(hh_id),
-                    txt(ucode.clone()),
+                    ucode_v.clone(),
                     txt(m.name),
                     txt(folded),
                     Value::Blob(sort_key),
@@ -622,8 +620,8 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                     opt(masked),
                     opt(index),
                     Value::Static("active"),
-                    txt(stamp.clone()),
-                    txt(stamp.clone()),
+                    stamp_v.clone(),
+                    stamp_v.clone(),
                 ]);
             }
         }
@@ -639,9 +637,9 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
             let (gf, gk) = (text::fold(&gname), text::sort_key(&gname));
             groups.push([
                 int(group_id),
-                txt(c.province_code.clone()),
-                txt(ucode.clone()),
-                txt(upath.clone()),
+                prov_v.clone(),
+                ucode_v.clone(),
+                upath_v.clone(),
                 Value::Static(kind.as_str()),
                 Value::Text(None),
                 txt(gname.clone()),
@@ -650,14 +648,14 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                 Value::Static("active"),
                 txt(established.to_string()),
                 Value::Text(None),
-                txt(stamp.clone()),
-                txt(stamp.clone()),
+                stamp_v.clone(),
+                stamp_v.clone(),
             ]);
-            group_units.push([int(group_id), txt(ucode.clone()), txt(upath.clone())]);
+            group_units.push([int(group_id), ucode_v.clone(), upath_v.clone()]);
             let number = format!("{decision_no}/QĐ-UBND");
             decisions.push([
                 int(i64::from(decision_no)),
-                txt(c.province_code.clone()),
+                prov_v.clone(),
                 int(group_id),
                 Value::Static("establishment"),
                 txt(number.clone()),
@@ -666,16 +664,16 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                 txt(signer.clone()),
                 txt(established.to_string()),
                 Value::Int(None),
-                txt(stamp.clone()),
+                stamp_v.clone(),
                 txt("synthetic-seed"),
             ]);
             let mut event = |name: &'static str, detail: serde_json::Value| {
                 event_id += 1;
                 group_events.push([
                     int(event_id),
-                    txt(c.province_code.clone()),
+                    prov_v.clone(),
                     int(group_id),
-                    txt(stamp.clone()),
+                    stamp_v.clone(),
                     txt("synthetic-seed"),
                     Value::Static(name),
                     txt(detail.to_string()),
@@ -702,21 +700,14 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                 let Some((rid, name)) = pool.next() else {
                     break;
                 };
-                let ends = position_end(
-                    *kind,
-                    role,
-                    false,
-                    term_start,
-                    TermYears::Five,
-                    head_ends,
-                );
+                let ends = position_end(*kind, role, false, term_start, TermYears::Five, head_ends);
                 if role == PositionRole::Head {
                     head_ends = Some(ends);
                 }
                 position_id += 1;
                 positions.push([
                     int(position_id),
-                    txt(c.province_code.clone()),
+                    prov_v.clone(),
                     int(group_id),
                     int(rid),
                     Value::Static(role.as_str()),
@@ -727,8 +718,8 @@ pub fn commune(plan: &CommunePlan, run: &RunSettings, key: &IdentityKey) -> Comm
                     Value::Text(None),
                     Value::Text(None),
                     Value::Text(None),
-                    txt(stamp.clone()),
-                    txt(stamp.clone()),
+                    stamp_v.clone(),
+                    stamp_v.clone(),
                 ]);
                 event(
                     "appointed",
@@ -777,10 +768,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         for _ in 0..100 {
             let m = mobile(&mut rng);
-            assert_eq!(
-                tuquan_domain::people::Phone::parse(&m).unwrap().as_str(),
-                m
-            );
+            assert_eq!(tuquan_domain::people::Phone::parse(&m).unwrap().as_str(), m);
         }
     }
 

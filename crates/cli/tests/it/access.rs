@@ -549,6 +549,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::import::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::open311::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::feedback::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::feedback_staff_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::feedback_pages::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);

@@ -124,7 +124,8 @@ pub async fn audit_probe(
             reqwest::Method::POST,
             "/api/v1/feedback".into(),
             json!({
-            "category": "environment", "description": "Rác tồn đọng", "unit_code": "26743-kp02"}),
+            "category": "environment", "description": "Rác tồn đọng", "unit_code": "26743-kp02",
+            "contact_phone": "0909000111"}),
         ),
         "/api/v1/feedback/{code}/steps" => api(
             reqwest::Method::POST,
@@ -137,7 +138,7 @@ pub async fn audit_probe(
             api(
                 reqwest::Method::POST,
                 format!("/api/v1/feedback/{code}/reopen"),
-                json!({"reason": "vẫn chưa sửa"}),
+                json!({"reason": "vẫn chưa sửa", "contact": "0909123456"}),
             )
         }
         "/api/v1/feedback/{code}/rating" => {
@@ -146,7 +147,7 @@ pub async fn audit_probe(
             api(
                 reqwest::Method::POST,
                 format!("/api/v1/feedback/{code}/rating"),
-                json!({"rating": "4"}),
+                json!({"rating": "4", "contact": "0909123456"}),
             )
         }
         "/api/v1/units/{code}/feedback-routes" => api(
@@ -273,21 +274,41 @@ async fn feedback_is_routed_tracked_and_answered(db: &TestDb) {
     assert_eq!(t["public_answer"], "Đã thay bóng đèn ngày 20/11.");
     assert!(!t.to_string().contains("Gọi điện lực quận"));
 
-    // The sender rates and may reopen within the window.
+    // The sender rates and may reopen within the window. Tracking codes are public, so
+    // without an account the sender proves who they are with the phone left when sending.
+    let rating = format!("/api/v1/feedback/{code}/rating");
+    let (s, e) = post(&server, None, &rating, json!({"rating": "5"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (400, Some("contact")));
     let (s, e) = post(
         &server,
         None,
-        &format!("/api/v1/feedback/{code}/rating"),
-        json!({"rating": "6"}),
+        &rating,
+        json!({"rating": "5", "contact": "0909999999"}),
+    )
+    .await;
+    assert_eq!((s, e["error"]["field"].as_str()), (400, Some("contact")));
+    let (s, e) = post(
+        &server,
+        None,
+        &rating,
+        json!({"rating": "6", "contact": "0909123456"}),
     )
     .await;
     assert_eq!((s, e["error"]["field"].as_str()), (400, Some("rating")));
     assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM feedback WHERE tracking_code = '{code}' AND rating IS NOT NULL"
+        ))
+        .await,
+        0,
+        "refused ratings change nothing"
+    );
+    assert_eq!(
         post(
             &server,
             None,
-            &format!("/api/v1/feedback/{code}/rating"),
-            json!({"rating": "5"})
+            &rating,
+            json!({"rating": "5", "contact": "0909123456"})
         )
         .await
         .0,
@@ -297,7 +318,7 @@ async fn feedback_is_routed_tracked_and_answered(db: &TestDb) {
         &server,
         None,
         &format!("/api/v1/feedback/{code}/reopen"),
-        json!({"reason": "Đèn lại hỏng"}),
+        json!({"reason": "Đèn lại hỏng", "contact": "0909 123 456"}),
     )
     .await;
     assert_eq!(s, 200, "{r}");

@@ -12,8 +12,10 @@ async fn send(server: &Server, category: &str) -> String {
     let r = server
         .http
         .post(server.url("/api/v1/feedback"))
-        .json(&json!({"category": category, "description": "Cống bị tắc, nước tràn ra đường",
-            "unit_code": "26743-kp01", "address": "5 Lê Lợi"}))
+        .json(
+            &json!({"category": category, "description": "Cống bị tắc, nước tràn ra đường",
+            "unit_code": "26743-kp01", "address": "5 Lê Lợi"}),
+        )
         .send()
         .await
         .unwrap();

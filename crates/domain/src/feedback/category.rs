@@ -147,7 +147,11 @@ impl Category {
         }
         let name_vi = crate::text::clean(&input.name_vi);
         if name_vi.is_empty() {
-            return Err(FieldError::new("name_vi", FieldErrorKind::Required, "empty"));
+            return Err(FieldError::new(
+                "name_vi",
+                FieldErrorKind::Required,
+                "empty",
+            ));
         }
         let name_en = crate::text::clean(&input.name_en);
         for (field, v) in [("name_vi", &name_vi), ("name_en", &name_en)] {
@@ -210,7 +214,10 @@ mod tests {
         let (c, active) = Category::parse(&input()).unwrap();
         assert!(active && c.allow_anonymous);
         assert_eq!((c.ack_minutes, c.resolve_minutes), (480, 2400));
-        assert_eq!((c.name_vi.as_str(), c.name_en.as_str()), ("Tiếng ồn", "Tiếng ồn"));
+        assert_eq!(
+            (c.name_vi.as_str(), c.name_en.as_str()),
+            ("Tiếng ồn", "Tiếng ồn")
+        );
         let (_, active) = Category::parse(&CategoryInput {
             active: None,
             ..input()
@@ -222,17 +229,53 @@ mod tests {
     #[test]
     fn bad_settings_name_the_field() {
         let field = |i: CategoryInput| Category::parse(&i).unwrap_err().field;
-        assert_eq!(field(CategoryInput { code: "Ồn".into(), ..input() }), "code");
-        assert_eq!(field(CategoryInput { code: "9x".into(), ..input() }), "code");
-        assert_eq!(field(CategoryInput { name_vi: " ".into(), ..input() }), "name_vi");
-        assert_eq!(field(CategoryInput { ack_hours: "0".into(), ..input() }), "ack_hours");
-        assert_eq!(field(CategoryInput { ack_hours: "2.5".into(), ..input() }), "ack_hours");
         assert_eq!(
-            field(CategoryInput { resolve_hours: "4".into(), ..input() }),
+            field(CategoryInput {
+                code: "Ồn".into(),
+                ..input()
+            }),
+            "code"
+        );
+        assert_eq!(
+            field(CategoryInput {
+                code: "9x".into(),
+                ..input()
+            }),
+            "code"
+        );
+        assert_eq!(
+            field(CategoryInput {
+                name_vi: " ".into(),
+                ..input()
+            }),
+            "name_vi"
+        );
+        assert_eq!(
+            field(CategoryInput {
+                ack_hours: "0".into(),
+                ..input()
+            }),
+            "ack_hours"
+        );
+        assert_eq!(
+            field(CategoryInput {
+                ack_hours: "2.5".into(),
+                ..input()
+            }),
+            "ack_hours"
+        );
+        assert_eq!(
+            field(CategoryInput {
+                resolve_hours: "4".into(),
+                ..input()
+            }),
             "resolve_hours"
         );
         assert_eq!(
-            field(CategoryInput { resolve_hours: "9999".into(), ..input() }),
+            field(CategoryInput {
+                resolve_hours: "9999".into(),
+                ..input()
+            }),
             "resolve_hours"
         );
     }

@@ -6,8 +6,8 @@ mod deadline;
 mod input;
 pub mod photo;
 mod routing;
-mod status;
 pub mod stats;
+mod status;
 
 pub use category::{Category, CategoryInput, DEFAULT_CATEGORIES, MAX_DEADLINE_HOURS};
 pub use deadline::{

@@ -420,7 +420,10 @@ mod tests {
         // One item of 3 hours: bucket [2h, 4h), estimated at its middle.
         h.add(3 * HOUR);
         let m = h.median().unwrap();
-        assert_eq!((m.bucket, m.lower_seconds, m.upper_seconds), (4, 2 * HOUR, Some(4 * HOUR)));
+        assert_eq!(
+            (m.bucket, m.lower_seconds, m.upper_seconds),
+            (4, 2 * HOUR, Some(4 * HOUR))
+        );
         assert_eq!(m.estimate_seconds, 3 * HOUR);
         // 1 h, 3 h, 3 h, 2 d: the lower median (rank 2 of 4) is in [2h, 4h): the first of its
         // two items, at a quarter of the bucket.
@@ -519,11 +522,20 @@ mod tests {
     fn months_parse_and_count_in_vietnam_time() {
         let m = Month::parse("from", "2026-02").unwrap();
         assert_eq!(m.to_string(), "2026-02");
-        for bad in ["2026-2", "26-02", "2026-13", "2026/02", "abcd-ef", "1999-12", "2026-00"] {
+        for bad in [
+            "2026-2", "26-02", "2026-13", "2026/02", "abcd-ef", "1999-12", "2026-00",
+        ] {
             let e = Month::parse("from", bad).unwrap_err();
-            assert_eq!((e.field, e.kind.code()), ("from", "invalid_format"), "{bad}");
+            assert_eq!(
+                (e.field, e.kind.code()),
+                ("from", "invalid_format"),
+                "{bad}"
+            );
         }
-        assert_eq!(Month::parse("to", " ").unwrap_err().kind, FieldErrorKind::Required);
+        assert_eq!(
+            Month::parse("to", " ").unwrap_err().kind,
+            FieldErrorKind::Required
+        );
         assert_eq!(m.plus(11).to_string(), "2027-01");
         assert_eq!(m.plus(-2).to_string(), "2025-12");
         assert_eq!(m.months_until(m.plus(23)), 23);
@@ -539,9 +551,15 @@ mod tests {
     fn periods_default_to_the_last_twelve_months_and_are_checked() {
         let now: Timestamp = "2026-11-21T08:00:00Z".parse().unwrap();
         let p = Period::parse(None, None, now).unwrap();
-        assert_eq!((p.from.to_string(), p.to.to_string()), ("2025-12".into(), "2026-11".into()));
+        assert_eq!(
+            (p.from.to_string(), p.to.to_string()),
+            ("2025-12".into(), "2026-11".into())
+        );
         let p = Period::parse(Some("2026-03"), Some(""), now).unwrap();
-        assert_eq!((p.from.to_string(), p.to.to_string()), ("2026-03".into(), "2026-11".into()));
+        assert_eq!(
+            (p.from.to_string(), p.to.to_string()),
+            ("2026-03".into(), "2026-11".into())
+        );
         let p = Period::parse(None, Some("2026-06"), now).unwrap();
         assert_eq!(p.from.to_string(), "2025-07");
         let e = Period::parse(Some("2026-05"), Some("2026-04"), now).unwrap_err();

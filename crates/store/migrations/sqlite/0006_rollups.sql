@@ -33,7 +33,7 @@ CREATE TRIGGER unit_ancestors_insert AFTER INSERT ON units BEGIN
     VALUES (NEW.code, NEW.code, NEW.level);
 END;
 
--- Feedback per ancestor unit, month of receipt (Vietnam time, `YYYY-MM`) and category
+-- Feedback per ancestor unit, category and month of receipt (Vietnam time, `YYYY-MM`)
 -- (`''` = all categories). Durations are counted per bucket (`ack_b0` … `ack_b15`,
 -- `res_b0` … `res_b15`; bounds in tuquan_domain::feedback::stats); ratings per value.
 CREATE TABLE feedback_rollup (
@@ -83,7 +83,7 @@ CREATE TABLE feedback_rollup (
     rated_3          INTEGER NOT NULL DEFAULT 0,
     rated_4          INTEGER NOT NULL DEFAULT 0,
     rated_5          INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (unit_code, month, category)
+    PRIMARY KEY (unit_code, category, month)
 ) WITHOUT ROWID;
 
 -- Active households and residents per ancestor unit.

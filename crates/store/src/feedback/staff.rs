@@ -4,7 +4,7 @@
 
 use tuquan_domain::feedback::Category;
 
-use super::{FeedbackFilter, FILTER_WHERE};
+use super::{filter_where, FeedbackFilter};
 use crate::{with_pool, Store, StoreError};
 
 /// A category as its commune's settings page shows it.
@@ -62,7 +62,8 @@ impl Store {
             None => (String::new(), String::new(), String::new()),
         };
         let sql = format!(
-            "SELECT status, COUNT(*) FROM feedback WHERE {FILTER_WHERE} GROUP BY status ORDER BY status"
+            "SELECT status, COUNT(*) FROM feedback WHERE {} GROUP BY status ORDER BY status",
+            filter_where(f.scope_path.is_some())
         );
         let rows: Vec<(String, i64)> = with_pool!(self, p => {
             sqlx::query_as(&sql)
@@ -116,7 +117,9 @@ impl Store {
         out.sort_by(|a, b| {
             (a.category.code == "other")
                 .cmp(&(b.category.code == "other"))
-                .then_with(|| tuquan_domain::text::compare(&a.category.name_vi, &b.category.name_vi))
+                .then_with(|| {
+                    tuquan_domain::text::compare(&a.category.name_vi, &b.category.name_vi)
+                })
         });
         Ok(out)
     }

@@ -88,21 +88,7 @@ pub struct CategoryName {
 /// Where a report looks.
 enum Scope {
     Country,
-    Unit {
-        code: String,
-        path: String,
-        level: i64,
-    },
-}
-
-impl Scope {
-    /// The level of the direct children.
-    fn child_level(&self) -> i64 {
-        match self {
-            Self::Country => 1,
-            Self::Unit { level, .. } => level + 1,
-        }
-    }
+    Unit { code: String, path: String },
 }
 
 #[derive(sqlx::FromRow)]
@@ -250,7 +236,9 @@ impl Store {
             let child_rows = keyed_counts!(rows, false);
             (own_rows, child_rows)
         });
-        let overdue = self.overdue_now(&scope, from, to, cat, now).await?;
+        let overdue = self
+            .overdue_now(&scope, &children, from, to, cat, now)
+            .await?;
         let population = self.population_of(&scope).await?;
         let child_population = self.child_population(&scope).await?;
 
@@ -517,14 +505,14 @@ impl Store {
         if unit_code == COUNTRY {
             return Ok(Scope::Country);
         }
-        let row: Option<(String, String, i64)> = with_pool!(self, p => {
-            sqlx::query_as("SELECT code, path, level FROM units WHERE code = $1")
+        let row: Option<(String, String)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT code, path FROM units WHERE code = $1")
                 .bind(unit_code)
                 .fetch_optional(p)
                 .await?
         });
-        let (code, path, level) = row.ok_or(StoreError::NotFound)?;
-        Ok(Scope::Unit { code, path, level })
+        let (code, path) = row.ok_or(StoreError::NotFound)?;
+        Ok(Scope::Unit { code, path })
     }
 
     async fn child_units(&self, scope: &Scope) -> Result<Vec<ChildUnit>, StoreError> {
@@ -542,36 +530,46 @@ impl Store {
     }
 
     /// Open items received in the period that are past a deadline at `now`, by category and
-    /// by direct child unit, counted live (index `feedback_open`).
+    /// by direct child unit, counted live. Reads only the partial index `feedback_open`
+    /// (every column used is in it): the child is cut from the item's path.
     async fn overdue_now(
         &self,
         scope: &Scope,
+        children: &[ChildUnit],
         from: Month,
         to: Month,
         category: &str,
         now: &str,
     ) -> Result<Overdue, StoreError> {
-        let (path, lo, hi) = match scope {
-            Scope::Country => (String::new(), String::new(), String::new()),
+        let (path, lo, hi, start) = match scope {
+            Scope::Country => (String::new(), String::new(), String::new(), 1),
             Scope::Unit { path, .. } => {
                 let (lo, hi) = below(path);
-                (path.clone(), lo, hi)
+                let start = i32::try_from(path.len()).unwrap_or(i32::MAX - 2) + 2;
+                (path.clone(), lo, hi, start)
             }
         };
         let scope_clause = match scope {
             Scope::Country => "$1 = $1 AND $2 = $2 AND $3 = $3",
             Scope::Unit { .. } => "(f.unit_path = $1 OR (f.unit_path >= $2 AND f.unit_path < $3))",
         };
+        // The path of the child an item is under: up to the first `/` after the scope's
+        // path (`$8` is where the rest starts); '' for items on the unit itself.
+        let pos = match self.backend() {
+            Backend::Sqlite => "instr(substr(f.unit_path, $8), '/')",
+            Backend::Postgres => "strpos(substr(f.unit_path, $8), '/')",
+        };
         let open = sql::OPEN;
         let q = format!(
-            "SELECT f.category, a.ancestor_code, COUNT(*) FROM feedback f \
-             LEFT JOIN unit_ancestors a ON a.unit_code = f.unit_code AND a.ancestor_level = $8 \
-             WHERE f.{open} AND {scope_clause} \
+            "SELECT x.category, x.child, COUNT(*) FROM (SELECT f.category, \
+               CASE WHEN f.unit_path = $1 THEN '' WHEN {pos} = 0 THEN f.unit_path \
+               ELSE substr(f.unit_path, 1, $8 - 2 + {pos}) END AS child \
+             FROM feedback f WHERE f.{open} AND {scope_clause} \
              AND f.created_at >= $4 AND f.created_at < $5 AND ($6 = '' OR f.category = $6) \
-             AND ((f.status = 'new' AND f.ack_due_at < $7) OR f.resolve_due_at < $7) \
-             GROUP BY f.category, a.ancestor_code"
+             AND ((f.status = 'new' AND f.ack_due_at < $7) OR f.resolve_due_at < $7)) x \
+             GROUP BY x.category, x.child"
         );
-        let rows: Vec<(String, Option<String>, i64)> = with_pool!(self, p => {
+        let rows: Vec<(String, String, i64)> = with_pool!(self, p => {
             sqlx::query_as(&q)
                 .bind(&path)
                 .bind(&lo)
@@ -580,10 +578,20 @@ impl Store {
                 .bind(stamp(to.plus(1).start()))
                 .bind(category)
                 .bind(now)
-                .bind(scope.child_level())
+                .bind(start)
                 .fetch_all(p)
                 .await?
         });
+        let rows = rows
+            .into_iter()
+            .map(|(cat, child_path, n)| {
+                let child = children
+                    .iter()
+                    .find(|c| c.path == child_path)
+                    .map(|c| c.code.clone());
+                (cat, child, n)
+            })
+            .collect();
         Ok(Overdue { rows })
     }
 
@@ -764,7 +772,7 @@ mod tests {
     /// The triggers, the rebuild and the naive query agree on a small tree, on SQLite in
     /// memory (both backends are covered over HTTP in the integration tests).
     #[tokio::test]
-    async fn triggers_rebuild_and_naive_agree() {
+    async fn triggers_rebuild_and_naive_agree_on_sqlite() {
         let s = Store::connect(
             "sqlite::memory:",
             &ConnectOptions {
@@ -774,6 +782,41 @@ mod tests {
         )
         .await
         .unwrap();
+        triggers_rebuild_and_naive_agree(&s).await;
+    }
+
+    /// The same on a fresh PostgreSQL database when `TUQUAN_TEST_POSTGRES_URL` is set.
+    #[tokio::test]
+    async fn triggers_rebuild_and_naive_agree_on_postgres() {
+        let Some(admin) = std::env::var("TUQUAN_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            return;
+        };
+        let name = format!(
+            "tuquan_store_test_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let root = Store::connect(&admin, &ConnectOptions::default())
+            .await
+            .unwrap();
+        exec(&root, &format!("CREATE DATABASE {name}")).await;
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        let s = Store::connect(&format!("{base}/{name}"), &ConnectOptions::default())
+            .await
+            .unwrap();
+        triggers_rebuild_and_naive_agree(&s).await;
+        s.close().await;
+        exec(&root, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
+    }
+
+    async fn triggers_rebuild_and_naive_agree(s: &Store) {
+        let s = s.clone();
         s.migrate().await.unwrap();
         assert!(s.rollups_maintained().await.unwrap());
         let t = "2026-01-01T00:00:00.000000Z";
@@ -800,29 +843,46 @@ mod tests {
                 .unwrap();
             });
         }
-        // Two items in kp01 (one acknowledged after 2 h on time, resolved after 3 days late,
+        // Two items in kp01 (one acknowledged after 2 h on time, resolved after 3 days on time,
         // rated 4), one in kp02 still new and overdue.
         let ins = |id: i64, unit: &str, cat: &str, created: &str| {
             format!(
-                "INSERT INTO feedback (id, tracking_code, province_code, commune_code, unit_code, \
+                "INSERT INTO feedback (tracking_code, province_code, commune_code, unit_code, \
                  unit_path, category, description, level, role, ack_due_at, resolve_due_at, \
-                 created_at, updated_at) VALUES ({id}, 'PA-{id}', '79', '26743', '{unit}', \
+                 created_at, updated_at) VALUES ('PA-{id}', '79', '26743', '{unit}', \
                  '79/{}', '{cat}', 'x', 'unit', 'unit_head', '2026-03-02T08:00:00.000000Z', \
                  '2026-03-05T08:00:00.000000Z', '{created}', '{created}')",
                 unit.replace('-', "/").replacen("26743/", "26743/", 1)
             )
         };
-        exec(&s, &ins(1, "26743-kp01", "traffic", "2026-03-02T02:00:00.000000Z")).await;
-        exec(&s, &ins(2, "26743-kp01", "environment", "2026-03-02T03:00:00.000000Z")).await;
-        exec(&s, &ins(3, "26743-kp02", "traffic", "2026-03-02T04:00:00.000000Z")).await;
         exec(
             &s,
-            "UPDATE feedback SET status = 'acknowledged', acknowledged_at = '2026-03-02T04:00:00.000000Z' WHERE id = 1",
+            &ins(1, "26743-kp01", "traffic", "2026-03-02T02:00:00.000000Z"),
         )
         .await;
         exec(
             &s,
-            "UPDATE feedback SET status = 'resolved', resolved_at = '2026-03-05T02:00:00.000000Z', rating = 4 WHERE id = 1",
+            &ins(
+                2,
+                "26743-kp01",
+                "environment",
+                "2026-03-02T03:00:00.000000Z",
+            ),
+        )
+        .await;
+        exec(
+            &s,
+            &ins(3, "26743-kp02", "traffic", "2026-03-02T04:00:00.000000Z"),
+        )
+        .await;
+        exec(
+            &s,
+            "UPDATE feedback SET status = 'acknowledged', acknowledged_at = '2026-03-02T04:00:00.000000Z' WHERE tracking_code = 'PA-1'",
+        )
+        .await;
+        exec(
+            &s,
+            "UPDATE feedback SET status = 'resolved', resolved_at = '2026-03-05T02:00:00.000000Z', rating = 4 WHERE tracking_code = 'PA-1'",
         )
         .await;
         let m = Month::parse("from", "2026-03").unwrap();
@@ -836,7 +896,7 @@ mod tests {
         assert_eq!(fast.total.resolved_on_time, 1);
         assert_eq!(fast.total.ratings, [0, 0, 0, 1, 0]);
         assert_eq!(fast.total.overdue_now, 2);
-        assert_eq!(fast.total.ack_time.median().unwrap().bucket, 3);
+        assert_eq!(fast.total.ack_time.median().unwrap().bucket, 4);
         assert_eq!(fast.categories.len(), 2);
         assert_eq!(fast.children.len(), 2);
         assert_eq!(fast.children[0].counts.received, 2);
@@ -851,7 +911,11 @@ mod tests {
             }
         }
         s.pause_rollups().await.unwrap();
-        exec(&s, &ins(4, "26743-kp02", "traffic", "2026-03-03T04:00:00.000000Z")).await;
+        exec(
+            &s,
+            &ins(4, "26743-kp02", "traffic", "2026-03-03T04:00:00.000000Z"),
+        )
+        .await;
         assert_ne!(
             s.report_at("79", m, m, None, now).await.unwrap(),
             s.report_naive_at("79", m, m, None, now).await.unwrap()
@@ -866,5 +930,142 @@ mod tests {
             s.report_at(COUNTRY, m, m, None, now).await.unwrap(),
             s.report_naive_at(COUNTRY, m, m, None, now).await.unwrap()
         );
+    }
+}
+
+/// A rough measurement at province scale on SQLite; run by hand:
+/// `TQ_PERF_FEEDBACK=1500000 TQ_PERF_RESIDENTS=11000000 cargo test --release -p tuquan-store
+/// perf_at_province_scale -- --ignored --nocapture`.
+#[cfg(test)]
+mod perf {
+    use super::*;
+    use crate::ConnectOptions;
+
+    fn env(name: &str, default: i64) -> i64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    async fn exec(s: &Store, q: &str) {
+        with_pool!(s, p => { sqlx::raw_sql(q).execute(p).await.unwrap(); });
+    }
+
+    #[tokio::test]
+    #[ignore]
+    async fn perf_at_province_scale() {
+        let feedback = env("TQ_PERF_FEEDBACK", 200_000);
+        let residents = env("TQ_PERF_RESIDENTS", 1_000_000);
+        let households = residents * 10 / 31;
+        let dir = std::env::temp_dir().join(format!("tq-perf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/perf.db", dir.display());
+        let s = Store::connect(
+            &url,
+            &ConnectOptions {
+                max_connections: 2,
+                sqlite_synchronous_full: false,
+            },
+        )
+        .await
+        .unwrap();
+        s.migrate().await.unwrap();
+        s.pause_rollups().await.unwrap();
+        let t = std::time::Instant::now();
+        let ts = "2024-12-01T00:00:00.000000Z";
+        exec(&s, &format!(
+            "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, name_folded, sort_key, valid_from, created_at, updated_at) \
+             VALUES ('79', NULL, '79', '79', 1, 'thanh_pho', 'HCM', 'hcm', x'01', '{ts}', '{ts}', '{ts}');
+             WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 167) \
+             INSERT INTO units (code, parent_code, province_code, path, level, kind, name, name_folded, sort_key, valid_from, created_at, updated_at) \
+             SELECT printf('%05d', 26000 + i), '79', '79', '79/' || printf('%05d', 26000 + i), 2, 'phuong', 'P' || i, 'p', x'02', '{ts}', '{ts}', '{ts}' FROM c;
+             WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 168 * 60 - 1) \
+             INSERT INTO units (code, parent_code, province_code, path, level, kind, name, name_folded, sort_key, valid_from, created_at, updated_at) \
+             SELECT printf('%05d', 26000 + i / 60) || '-kp' || printf('%02d', i % 60), printf('%05d', 26000 + i / 60), '79', \
+             '79/' || printf('%05d', 26000 + i / 60) || '/kp' || printf('%02d', i % 60), 3, 'khu_pho', 'KP' || i, 'kp', x'03', '{ts}', '{ts}', '{ts}' FROM c;"
+        )).await;
+        // Two years of feedback; only the last two months still have open items.
+        exec(&s, &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {feedback} - 1), \
+             g AS (SELECT i, (i * 7919) % 10080 AS u, (i * 104729) % 63072000 AS sec FROM n) \
+             INSERT INTO feedback (tracking_code, province_code, commune_code, unit_code, unit_path, category, description, \
+               status, level, role, ack_due_at, resolve_due_at, acknowledged_at, resolved_at, rating, created_at, updated_at) \
+             SELECT 'PA-' || i, '79', printf('%05d', 26000 + u / 60), printf('%05d', 26000 + u / 60) || '-kp' || printf('%02d', u % 60), \
+               '79/' || printf('%05d', 26000 + u / 60) || '/kp' || printf('%02d', u % 60), \
+               CASE i % 7 WHEN 0 THEN 'security_order' WHEN 1 THEN 'traffic' WHEN 2 THEN 'environment' WHEN 3 THEN 'fire_risk' \
+                 WHEN 4 THEN 'infrastructure' WHEN 5 THEN 'administrative' ELSE 'other' END, 'x', \
+               CASE WHEN sec < 58000000 THEN (CASE WHEN i % 10 = 0 THEN 'rejected' ELSE 'resolved' END) \
+                    ELSE (CASE i % 4 WHEN 0 THEN 'new' WHEN 1 THEN 'acknowledged' WHEN 2 THEN 'in_progress' ELSE 'resolved' END) END, \
+               'unit', 'unit_head', \
+               strftime('%Y-%m-%dT%H:%M:%S.000000Z', '{ts}', '+' || (sec + 28800) || ' seconds'), \
+               strftime('%Y-%m-%dT%H:%M:%S.000000Z', '{ts}', '+' || (sec + 259200) || ' seconds'), \
+               strftime('%Y-%m-%dT%H:%M:%S.000000Z', '{ts}', '+' || (sec + (i * 31) % 86400) || ' seconds'), \
+               strftime('%Y-%m-%dT%H:%M:%S.000000Z', '{ts}', '+' || (sec + (i * 37) % 604800) || ' seconds'), \
+               CASE WHEN i % 3 = 0 THEN 1 + i % 5 END, \
+               strftime('%Y-%m-%dT%H:%M:%S.000000Z', '{ts}', '+' || sec || ' seconds'), '{ts}' FROM g; \
+             UPDATE feedback SET acknowledged_at = NULL WHERE status = 'new'; \
+             UPDATE feedback SET resolved_at = NULL WHERE status NOT IN ('resolved');"
+        )).await;
+        exec(&s, &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {households} - 1) \
+             INSERT INTO households (id, province_code, unit_code, address, representative_name, name_folded, member_count, status, created_at) \
+             SELECT i + 1, '79', printf('%05d', 26000 + (i % 10080) / 60) || '-kp' || printf('%02d', (i % 10080) % 60), 'a', 'r', 'r', 3, \
+               CASE WHEN i % 50 = 0 THEN 'moved_away' ELSE 'active' END, '{ts}' FROM n;
+             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {residents} - 1) \
+             INSERT INTO residents (province_code, household_id, unit_code, full_name, name_folded, sort_key, birth_date, gender, residence_type, status, created_at, updated_at) \
+             SELECT '79', 1 + (i * 10 / 31), h.unit_code, 'n', 'n', x'00', '1980-01-01', 'male', 'permanent', \
+               CASE WHEN i % 40 = 0 THEN 'moved_away' ELSE 'active' END, '{ts}', '{ts}' FROM n JOIN households h ON h.id = 1 + (i * 10 / 31);"
+        )).await;
+        println!("loaded in {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        s.resume_rollups().await.unwrap();
+        println!("resume (install + rebuild) in {:?}", t.elapsed());
+        exec(&s, "ANALYZE").await;
+        let from = Month::parse("from", "2024-12").unwrap();
+        let to = Month::parse("to", "2026-11").unwrap();
+        let now = "2026-11-20T00:00:00.000000Z";
+        for unit in ["26001", "79"] {
+            let mut times = Vec::new();
+            for _ in 0..21 {
+                let t = std::time::Instant::now();
+                let r = s.report_at(unit, from, to, None, now).await.unwrap();
+                times.push(t.elapsed());
+                assert!(r.total.received > 0);
+            }
+            times.sort();
+            let t = std::time::Instant::now();
+            let naive = s.report_naive_at(unit, from, to, None, now).await.unwrap();
+            let naive_time = t.elapsed();
+            let fast = s.report_at(unit, from, to, None, now).await.unwrap();
+            println!(
+                "{unit}: p50 {:?}, max {:?}; naive {:?}; received {}, overdue {}, residents {}",
+                times[10],
+                times[20],
+                naive_time,
+                fast.total.received,
+                fast.total.overdue_now,
+                fast.population.residents
+            );
+            assert_eq!(fast, naive);
+            let scope = s.scope(unit).await.unwrap();
+            let t = std::time::Instant::now();
+            s.child_units(&scope).await.unwrap();
+            println!("  child units {:?}", t.elapsed());
+            let t = std::time::Instant::now();
+            let children = s.child_units(&scope).await.unwrap();
+            s.overdue_now(&scope, &children, from, to, "", now).await.unwrap();
+            println!("  overdue {:?}", t.elapsed());
+            let t = std::time::Instant::now();
+            s.population_of(&scope).await.unwrap();
+            s.child_population(&scope).await.unwrap();
+            println!("  population {:?}", t.elapsed());
+        }
+        s.close().await;
+        if std::env::var_os("TQ_PERF_KEEP").is_none() {
+            std::fs::remove_dir_all(&dir).ok();
+        } else {
+            println!("kept {}", dir.display());
+        }
     }
 }

@@ -124,7 +124,9 @@ pub(crate) fn sum_list(x: &str) -> Vec<String> {
         }
     }
     for v in 1..=5 {
-        out.push(format!("SUM(CASE WHEN {x}.rating = {v} THEN {x}.s ELSE 0 END)"));
+        out.push(format!(
+            "SUM(CASE WHEN {x}.rating = {v} THEN {x}.s ELSE 0 END)"
+        ));
     }
     debug_assert_eq!(out.len(), COLUMNS.len());
     out
@@ -157,7 +159,7 @@ fn feedback_upsert(sources: &str) -> String {
          JOIN unit_ancestors a ON a.unit_code = x.unit_code \
          CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) d \
          WHERE 1 = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 \
-         ON CONFLICT (unit_code, month, category) DO UPDATE SET {set}",
+         ON CONFLICT (unit_code, category, month) DO UPDATE SET {set}",
         sums = sums("x"),
     )
 }
@@ -365,9 +367,15 @@ mod tests {
             include_str!("../../migrations/postgres/0006_rollups.sql"),
         ] {
             for c in COLUMNS.iter() {
-                assert!(m.contains(&format!("    {c} ")), "{c} missing from a migration");
+                assert!(
+                    m.contains(&format!("    {c} ")),
+                    "{c} missing from a migration"
+                );
             }
-            assert!(m.contains(OPEN), "the partial index must match the query text");
+            assert!(
+                m.contains(OPEN),
+                "the partial index must match the query text"
+            );
         }
     }
 

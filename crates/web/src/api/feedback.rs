@@ -359,10 +359,7 @@ pub(crate) async fn public_page(
     } else {
         None
     };
-    let mut items = Vec::with_capacity(rows.len());
-    for r in &rows {
-        items.push(svc::public_view(state, lang, r, false).await?);
-    }
+    let items = svc::public_views(state, lang, &rows).await?;
     Ok((items, next))
 }
 
@@ -558,14 +555,21 @@ pub async fn step(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReopenBody {
     pub reason: String,
+    /// For feedback sent without an account: the phone number or e-mail left when sending
+    /// (tracking codes are public, so the code alone does not prove who is asking).
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
-/// The sender reopens resolved feedback within the reopening window (14 days).
+/// The sender reopens resolved feedback within the reopening window (14 days). The sender is
+/// the signed-in account that sent it, or for feedback sent without one, whoever gives the
+/// phone or e-mail left when sending (`contact`); anonymous feedback cannot be reopened.
 #[utoipa::path(post, path = "/api/v1/feedback/{code}/reopen", tag = "feedback",
     params(("code" = String, Path)), request_body = ReopenBody,
-    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reopen(
     State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
     lang: Lang,
     rc: RequestCtx,
     Path(code): Path<String>,
@@ -573,6 +577,7 @@ pub async fn reopen(
 ) -> Result<Json<PublicFeedback>, ApiError> {
     let b = body(b)?;
     let item = by_code(&state, &code).await?;
+    svc::sender::require_sender(&item, who.as_ref(), b.contact.as_deref().unwrap_or(""))?;
     svc::reopen(&state, &rc, &item, &b.reason).await?;
     let item = state.store.feedback(item.id).await?;
     Ok(Json(svc::public_view(&state, lang, &item, true).await?))
@@ -582,14 +587,18 @@ pub async fn reopen(
 pub struct RatingBody {
     /// 1 (poor) to 5 (very good).
     pub rating: String,
+    /// As for reopening: the contact left when sending, for feedback sent without an account.
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
-/// The sender rates the answer, 1 to 5.
+/// The sender (as for reopening) rates the answer, 1 to 5.
 #[utoipa::path(post, path = "/api/v1/feedback/{code}/rating", tag = "feedback",
     params(("code" = String, Path)), request_body = RatingBody,
-    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn rate(
     State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
     lang: Lang,
     rc: RequestCtx,
     Path(code): Path<String>,
@@ -597,6 +606,7 @@ pub async fn rate(
 ) -> Result<Json<PublicFeedback>, ApiError> {
     let b = body(b)?;
     let item = by_code(&state, &code).await?;
+    svc::sender::require_sender(&item, who.as_ref(), b.contact.as_deref().unwrap_or(""))?;
     svc::rate(&state, &rc, &item, &b.rating).await?;
     let item = state.store.feedback(item.id).await?;
     Ok(Json(svc::public_view(&state, lang, &item, true).await?))

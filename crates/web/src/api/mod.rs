@@ -8,6 +8,7 @@ use crate::AppState;
 
 pub mod account;
 pub mod feedback;
+pub mod feedback_stats;
 pub mod groups;
 pub mod health;
 pub mod import;
@@ -58,6 +59,8 @@ impl Modify for BearerScheme {
         feedback::rate,
         feedback::routes,
         feedback::set_route,
+        feedback_stats::unit,
+        feedback_stats::country,
         import::import_file,
         import::export_file,
         people::list_households,
@@ -124,6 +127,14 @@ impl Modify for BearerScheme {
         feedback::ReopenBody,
         feedback::RatingBody,
         feedback::RouteItem,
+        feedback_stats::StatsBody,
+        feedback_stats::StatsUnit,
+        feedback_stats::CategoryStats,
+        feedback_stats::ChildStats,
+        feedback_stats::PopulationBody,
+        feedback_stats::Stats,
+        feedback_stats::MedianBody,
+        feedback_stats::Satisfaction,
         crate::feedback::PublicFeedback,
         crate::feedback::PublicStep,
         crate::import::ImportReport,
@@ -208,6 +219,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/audit", get(account::audit))
         .merge(people::router())
         .merge(feedback::router())
+        .merge(feedback_stats::router())
         .merge(groups::router())
         .merge(import::router())
 }

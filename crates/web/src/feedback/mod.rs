@@ -21,8 +21,8 @@ use crate::AppState;
 
 pub mod jobs;
 pub mod notify;
-pub mod staff;
 pub mod sender;
+pub mod staff;
 pub mod upload;
 
 /// Days after resolution during which the submitter may reopen.
@@ -524,6 +524,66 @@ pub async fn public_view(
         rating: item.rating,
         history,
     })
+}
+
+/// The public views of a page of items (without history): unit names and category names
+/// are read once per distinct unit and commune, not once per item.
+pub async fn public_views(
+    state: &AppState,
+    lang: Lang,
+    items: &[FeedbackRecord],
+) -> Result<Vec<PublicFeedback>, Failure> {
+    use std::collections::HashMap;
+    let mut units: HashMap<&str, String> = HashMap::new();
+    let mut cats: HashMap<&str, Vec<tuquan_domain::feedback::Category>> = HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if !units.contains_key(item.unit_code.as_str()) {
+            let name = state
+                .store
+                .unit(&item.unit_code)
+                .await
+                .map(|u| u.unit.name)
+                .unwrap_or_default();
+            units.insert(&item.unit_code, name);
+        }
+        if !cats.contains_key(item.commune_code.as_str()) {
+            let c = state.store.categories_for(&item.commune_code).await?;
+            cats.insert(&item.commune_code, c);
+        }
+        let category_name = cats[item.commune_code.as_str()]
+            .iter()
+            .find(|c| c.code == item.category)
+            .map(|c| {
+                if lang == Lang::En {
+                    c.name_en.clone()
+                } else {
+                    c.name_vi.clone()
+                }
+            })
+            .unwrap_or_else(|| item.category.clone());
+        let duplicate_of = match item.duplicate_of {
+            Some(id) => state.store.feedback(id).await.ok().map(|f| f.tracking_code),
+            None => None,
+        };
+        out.push(PublicFeedback {
+            tracking_code: item.tracking_code.clone(),
+            category: item.category.clone(),
+            category_name,
+            status: item.status.clone(),
+            unit_code: item.unit_code.clone(),
+            unit_name: units[item.unit_code.as_str()].clone(),
+            description: item.description.clone(),
+            public_answer: item.public_answer.clone(),
+            referred_to: item.referred_to.clone(),
+            duplicate_of,
+            created_at: item.created_at.clone(),
+            updated_at: item.updated_at.clone(),
+            rating: item.rating,
+            history: Vec::new(),
+        });
+    }
+    Ok(out)
 }
 
 /// Escalates every overdue open item one level, once per missed deadline. Run periodically.

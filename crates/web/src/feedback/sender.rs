@@ -119,3 +119,32 @@ pub async fn photo(
     }
     Ok((content_type, bytes))
 }
+
+/// The same rule for the JSON API: `Ok` when the caller counts as the sender; otherwise 401
+/// (sign in as the sending account), 403 (sent anonymously: nobody can act for it), or a
+/// field error on `contact` (give the phone or e-mail left when sending).
+pub fn require_sender(
+    item: &FeedbackRecord,
+    who: Option<&Authenticated>,
+    contact: &str,
+) -> Result<(), Failure> {
+    if acts_as_sender(item, who, contact) {
+        return Ok(());
+    }
+    Err(match sender_proof(item, who) {
+        SenderProof::SignInNeeded if who.is_none() => Failure::Unauthorized,
+        SenderProof::SignInNeeded | SenderProof::Impossible => Failure::Forbidden,
+        _ if contact.trim().is_empty() => tuquan_domain::FieldError::new(
+            "contact",
+            tuquan_domain::FieldErrorKind::Required,
+            "the phone or e-mail left when sending",
+        )
+        .into(),
+        _ => tuquan_domain::FieldError::new(
+            "contact",
+            tuquan_domain::FieldErrorKind::UnknownValue,
+            "not the contact left when sending",
+        )
+        .into(),
+    })
+}

@@ -379,7 +379,11 @@ pub async fn set_route(
                 Some(r) => Role::parse(r)
                     .filter(|r| allowed(*r, Action::FeedbackHandle))
                     .ok_or_else(|| {
-                        invalid("role", FieldErrorKind::UnknownValue, "a role that handles feedback")
+                        invalid(
+                            "role",
+                            FieldErrorKind::UnknownValue,
+                            "a role that handles feedback",
+                        )
                     })?,
             };
             Some((level, role))
@@ -416,14 +420,14 @@ pub async fn set_category(
                 "code",
                 FieldErrorKind::NotAllowedHere,
                 "a category with this code exists",
-            ))
+            ));
         }
         (false, false) => {
             return Err(invalid(
                 "code",
                 FieldErrorKind::UnknownValue,
                 "no such category",
-            ))
+            ));
         }
         _ => {}
     }
@@ -494,7 +498,7 @@ pub async fn set_calendar_day(
                 "kind",
                 FieldErrorKind::UnknownValue,
                 "holiday or workday",
-            ))
+            ));
         }
     };
     let name = tuquan_domain::text::clean(name);
@@ -502,7 +506,11 @@ pub async fn set_calendar_day(
         return Err(invalid("name", FieldErrorKind::Required, "empty"));
     }
     if name.chars().count() > 120 {
-        return Err(invalid("name", FieldErrorKind::TooLong { max: 120 }, "long"));
+        return Err(invalid(
+            "name",
+            FieldErrorKind::TooLong { max: 120 },
+            "long",
+        ));
     }
     state
         .store
@@ -587,9 +595,16 @@ mod tests {
         );
         assert_eq!(open_deadlines(&new, now, &cal).len(), 2);
         // In progress: the resolution deadline, days away.
-        let open = item("in_progress", "2026-11-20T03:00:00Z", "2026-11-27T10:00:00Z");
+        let open = item(
+            "in_progress",
+            "2026-11-20T03:00:00Z",
+            "2026-11-27T10:00:00Z",
+        );
         let d = current_deadline(&open, now, &cal).unwrap();
-        assert_eq!((d.kind, d.state), (DeadlineKind::Resolve, DeadlineState::OnTime));
+        assert_eq!(
+            (d.kind, d.state),
+            (DeadlineKind::Resolve, DeadlineState::OnTime)
+        );
         // Past: overdue by clock minutes.
         let late = item("new", "2026-11-23T01:30:00Z", "2026-11-27T10:00:00Z");
         let d = current_deadline(&late, now, &cal).unwrap();

@@ -372,9 +372,7 @@ struct NewPage {
 impl NewPage {
     /// The error message when it is about `field`.
     fn err(&self, field: &str) -> Option<&str> {
-        self.error
-            .as_deref()
-            .filter(|_| self.error_field == field)
+        self.error.as_deref().filter(|_| self.error_field == field)
     }
 }
 
@@ -437,7 +435,15 @@ async fn new_form(
     if let Some(code) = non_blank(&q.unit) {
         return match svc::feedback_unit(&state, code).await {
             Ok(unit) => {
-                form_page(&state, chrome, who.as_ref(), &unit, FormValues::default(), None).await
+                form_page(
+                    &state,
+                    chrome,
+                    who.as_ref(),
+                    &unit,
+                    FormValues::default(),
+                    None,
+                )
+                .await
             }
             Err(Failure::Invalid(_)) => {
                 let msg = chrome.t("fbp_err_unit_unknown").to_owned();
@@ -486,8 +492,14 @@ async fn submit(
         Ok(u) => u,
         Err(Failure::Invalid(_)) => {
             let msg = chrome.t("fbp_err_unit_unknown").to_owned();
-            return pick_page(&state, chrome, who.as_ref(), &NewQuery::default(), Some(msg))
-                .await;
+            return pick_page(
+                &state,
+                chrome,
+                who.as_ref(),
+                &NewQuery::default(),
+                Some(msg),
+            )
+            .await;
         }
         Err(e) => return Err(PageError(e)),
     };
@@ -696,7 +708,12 @@ async fn track(
 }
 
 /// Why this visitor may not act as the sender, or `None` when they may.
-fn not_sender(lang: Lang, item: &FeedbackRecord, who: Option<&Authenticated>, contact: &str) -> Option<String> {
+fn not_sender(
+    lang: Lang,
+    item: &FeedbackRecord,
+    who: Option<&Authenticated>,
+    contact: &str,
+) -> Option<String> {
     if sender::acts_as_sender(item, who, contact) {
         return None;
     }

@@ -158,7 +158,9 @@ pub(crate) fn form_error(lang: Lang, f: &Failure) -> Option<(StatusCode, &'stati
                 ("duplicate_of", "another item of the same commune") => {
                     ("duplicate_of", special("fbs_err_original_elsewhere"))
                 }
-                ("status", _) => ("action", special("fbs_err_not_from_here")),
+                ("status", "transition_not_allowed" | "reopen_window_passed") => {
+                    ("action", special("fbs_err_not_from_here"))
+                }
                 ("code", "a category with this code exists") => {
                     ("code", special("fbs_err_code_exists"))
                 }

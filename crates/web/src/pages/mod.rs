@@ -21,6 +21,7 @@ mod account;
 mod audit;
 pub mod feedback_public;
 pub mod feedback_staff;
+pub mod feedback_stats;
 pub mod groups;
 mod home;
 pub mod import;
@@ -139,6 +140,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(feedback_public::router())
         .merge(feedback_staff::router())
+        .merge(feedback_stats::router())
         .merge(people::router())
         .merge(groups::router())
         .merge(import::router())

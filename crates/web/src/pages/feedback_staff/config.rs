@@ -40,7 +40,12 @@ pub(super) async fn pick(
     can: Can<FeedbackConfigure>,
     Query(q): Query<PickQuery>,
 ) -> Result<Response, PageError> {
-    if let Some(c) = q.commune.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(c) = q
+        .commune
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         // A unit code is digits, letters and dashes; anything else is no commune.
         if c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
             return Ok(see_other(&format!("/feedback/settings/{c}"), None));
@@ -211,7 +216,8 @@ async fn settings_page(
         .into_iter()
         .filter(|r| *r != Role::SystemAdmin && allowed(*r, Action::FeedbackHandle))
         .collect();
-    let mut rows: Vec<(String, String)> = vec![(String::new(), lang.t("fbs_every_category").to_owned())];
+    let mut rows: Vec<(String, String)> =
+        vec![(String::new(), lang.t("fbs_every_category").to_owned())];
     rows.extend(
         settings
             .iter()
@@ -243,9 +249,12 @@ async fn settings_page(
                     level,
                 ),
                 roles: choices(
-                    handling_roles
-                        .iter()
-                        .map(|r| (r.as_str(), lang.t(&format!("role.{}", r.as_str())).to_owned())),
+                    handling_roles.iter().map(|r| {
+                        (
+                            r.as_str(),
+                            lang.t(&format!("role.{}", r.as_str())).to_owned(),
+                        )
+                    }),
                     role,
                 ),
                 error: route_error
@@ -500,7 +509,15 @@ pub(super) async fn calendar(
     can: Can<FeedbackConfigure>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    let page = calendar_page(&state, chrome, &can, None, None, done_key(q.done.as_deref())).await?;
+    let page = calendar_page(
+        &state,
+        chrome,
+        &can,
+        None,
+        None,
+        done_key(q.done.as_deref()),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -529,9 +546,15 @@ pub(super) async fn add_day(
             let Some((status, field, message)) = form_error(lang, &f) else {
                 return Err(f.into());
             };
-            let page =
-                calendar_page(&state, chrome, &can, Some(&form), Some((field, message)), None)
-                    .await?;
+            let page = calendar_page(
+                &state,
+                chrome,
+                &can,
+                Some(&form),
+                Some((field, message)),
+                None,
+            )
+            .await?;
             Ok((status, render(&page)?).into_response())
         }
     }

@@ -92,7 +92,9 @@ fn inbox_href(q: &InboxQuery, status: Option<&str>, cursor: Option<&str>) -> Str
         ("unit", value(&q.unit)),
         (
             "status",
-            status.map(str::to_owned).unwrap_or_else(|| value(&q.status)),
+            status
+                .map(str::to_owned)
+                .unwrap_or_else(|| value(&q.status)),
         ),
         ("category", value(&q.category)),
         ("limit", value(&q.limit)),
@@ -148,7 +150,11 @@ async fn unit_choices(
         }
         let children = state
             .store
-            .list_units(&UnitFilter::ChildrenOf(code), None, Limit::parse(Some("200"))?)
+            .list_units(
+                &UnitFilter::ChildrenOf(code),
+                None,
+                Limit::parse(Some("200"))?,
+            )
             .await?;
         for c in children.items {
             if !out.iter().any(|(k, _)| k == &c.unit.code) {

@@ -176,9 +176,12 @@ async fn item_page(
         .into_iter()
         .map(|e| EventView {
             at: local_time(&e.at),
-            actor: e
-                .actor_name
-                .unwrap_or_else(|| lang.t("fbs_system").to_owned()),
+            actor: match e.actor_name.as_deref() {
+                None | Some("system") => lang.t("fbs_system").to_owned(),
+                // The services record a sender without an account under these names.
+                Some("anonymous" | "submitter") => lang.t("fbs_sender").to_owned(),
+                Some(name) => name.to_owned(),
+            },
             what: event_label(lang, &e.kind),
             change: match (&e.from_status, &e.to_status) {
                 (Some(f), Some(t)) => Some(format!(
@@ -299,10 +302,10 @@ pub(super) async fn show(
     Query(q): Query<Done>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let done = q
-        .done
-        .as_deref()
-        .map(|a| lang.t("fbs_done_step").replace("{step}", action_label(lang, a)));
+    let done = q.done.as_deref().map(|a| {
+        lang.t("fbs_done_step")
+            .replace("{step}", action_label(lang, a))
+    });
     let page = item_page(
         &state,
         chrome,

@@ -1,0 +1,354 @@
+//! The feedback statistics page of a unit (and of the whole country): a period form, a row
+//! per category with the total, satisfaction, the population, and a row per direct child unit
+//! linking down the tree. Public, like the JSON API it shares its loading with
+//! (`crate::api::feedback_stats`); see docs/feedback.md, "Statistics".
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tuquan_domain::feedback::stats::{
+    duration_parts, percent_text, tenths_text, DurationUnit, FeedbackCounts, Histogram, Period,
+};
+use tuquan_domain::FieldError;
+
+use super::{render, Chrome};
+use crate::api::feedback_stats::{category_name, load, Loaded, StatsQuery};
+use crate::error::{Failure, PageError};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/feedback-stats", get(country))
+        .route("/units/{code}/feedback-stats", get(unit))
+}
+
+pub struct Crumb {
+    pub href: String,
+    pub name: String,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One line of figures, ready to show.
+pub struct Line {
+    pub label: String,
+    pub received: String,
+    pub ack_on_time: String,
+    pub ack_rate: String,
+    pub resolved_on_time: String,
+    pub resolve_rate: String,
+    pub median_ack: String,
+    pub median_resolve: String,
+    pub open: String,
+    pub overdue: String,
+    pub overdue_any: bool,
+    pub satisfaction: String,
+}
+
+pub struct ChildLine {
+    pub href: String,
+    pub households: String,
+    pub residents: String,
+    pub line: Line,
+}
+
+pub struct Star {
+    pub value: i64,
+    pub count: String,
+    pub share: String,
+}
+
+pub struct ReportView {
+    pub households: String,
+    pub residents: String,
+    pub received: String,
+    pub rows: Vec<Line>,
+    pub total: Line,
+    pub stars: Vec<Star>,
+    pub rating_count: String,
+    pub rating_mean: String,
+    pub children: Vec<ChildLine>,
+}
+
+#[derive(Template)]
+#[template(path = "feedback_stats.html")]
+struct StatsPage {
+    chrome: Chrome,
+    title: String,
+    crumbs: Vec<Crumb>,
+    /// The unit's own pages (`None` for the country).
+    territory_href: String,
+    public_href: Option<String>,
+    action: String,
+    from: String,
+    to: String,
+    categories: Vec<Choice>,
+    error: Option<String>,
+    /// The heading of the children table.
+    children_title: &'static str,
+    report: Option<ReportView>,
+    api_href: String,
+}
+
+fn dash() -> String {
+    "—".to_owned()
+}
+
+fn decimal(lang: Lang) -> char {
+    match lang {
+        Lang::Vi => ',',
+        Lang::En => '.',
+    }
+}
+
+/// `≈ 3,5 giờ`; `≥ 30 ngày` for the open-ended last bucket; a dash when there is nothing.
+fn median_text(lang: Lang, h: &Histogram) -> String {
+    let Some(m) = h.median() else {
+        return dash();
+    };
+    let (value, unit) = duration_parts(m.estimate_seconds);
+    let (number, key) = match unit {
+        DurationUnit::Minutes => (value.to_string(), "stats_minutes"),
+        DurationUnit::Hours => (tenths_text(value, decimal(lang)), "stats_hours"),
+        DurationUnit::Days => (tenths_text(value, decimal(lang)), "stats_days"),
+    };
+    let sign = if m.upper_seconds.is_none() {
+        "≥"
+    } else {
+        "≈"
+    };
+    format!("{sign} {number} {}", lang.t(key))
+}
+
+fn line(lang: Lang, label: String, c: &FeedbackCounts) -> Line {
+    let pct = |p, w| percent_text(p, w, decimal(lang)).unwrap_or_else(dash);
+    Line {
+        label,
+        received: lang.int(c.received),
+        ack_on_time: format!(
+            "{} / {}",
+            lang.int(c.acknowledged_on_time),
+            lang.int(c.acknowledged)
+        ),
+        ack_rate: pct(c.acknowledged_on_time, c.acknowledged),
+        resolved_on_time: format!(
+            "{} / {}",
+            lang.int(c.resolved_on_time),
+            lang.int(c.resolved)
+        ),
+        resolve_rate: pct(c.resolved_on_time, c.resolved),
+        median_ack: median_text(lang, &c.ack_time),
+        median_resolve: median_text(lang, &c.resolve_time),
+        open: lang.int(c.open()),
+        overdue: lang.int(c.overdue_now),
+        overdue_any: c.overdue_now > 0,
+        satisfaction: match c.rating_mean_tenths() {
+            Some(m) => format!(
+                "{} ({})",
+                tenths_text(m, decimal(lang)),
+                lang.int(c.rating_count())
+            ),
+            None => dash(),
+        },
+    }
+}
+
+/// The query string that keeps the period and category on links.
+fn keep(q: &StatsQuery) -> String {
+    let pairs: Vec<(&str, &str)> = [
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        ("category", q.category.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    }
+}
+
+fn field_message(lang: Lang, e: &FieldError) -> String {
+    use tuquan_domain::FieldErrorKind as K;
+    match (e.field, &e.kind) {
+        ("to", K::NotAllowedHere) => lang.t("stats_err_order").to_owned(),
+        ("from", K::OutOfRange { max, .. }) => lang
+            .t("stats_err_too_long")
+            .replace("{max}", &max.to_string()),
+        ("category", _) => lang.t("stats_err_category").to_owned(),
+        _ => lang.field_error(&FieldError {
+            field: lang.t(&format!("stats_field_{}", e.field)),
+            ..e.clone()
+        }),
+    }
+}
+
+fn view(lang: Lang, l: &Loaded, q: &StatsQuery) -> ReportView {
+    let r = &l.report;
+    let rows = r
+        .categories
+        .iter()
+        .map(|c| line(lang, category_name(&l.names, lang, &c.category), &c.counts))
+        .collect();
+    let count = r.total.rating_count();
+    let stars = (1..=5)
+        .rev()
+        .map(|v| {
+            let n = r.total.ratings[(v - 1) as usize];
+            Star {
+                value: v,
+                count: lang.int(n),
+                share: percent_text(n, count, decimal(lang)).unwrap_or_else(dash),
+            }
+        })
+        .collect();
+    let keep = keep(q);
+    ReportView {
+        households: lang.int(r.population.households),
+        residents: lang.int(r.population.residents),
+        received: lang.int(r.total.received),
+        rows,
+        total: line(lang, lang.t("stats_total").to_owned(), &r.total),
+        stars,
+        rating_count: lang.int(count),
+        rating_mean: r
+            .total
+            .rating_mean_tenths()
+            .map(|m| tenths_text(m, decimal(lang)))
+            .unwrap_or_else(dash),
+        children: r
+            .children
+            .iter()
+            .map(|c| ChildLine {
+                href: format!("/units/{}/feedback-stats{keep}", c.code),
+                households: lang.int(c.population.households),
+                residents: lang.int(c.population.residents),
+                line: line(lang, c.name.clone(), &c.counts),
+            })
+            .collect(),
+    }
+}
+
+async fn show(
+    state: &AppState,
+    chrome: Chrome,
+    code: Option<&str>,
+    q: StatsQuery,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let (loaded, error) = match load(state, code, &q).await {
+        Ok(l) => (Some(l), None),
+        Err(Failure::Invalid(e)) => (None, Some(field_message(lang, &e))),
+        Err(e) => return Err(e.into()),
+    };
+    // With a bad query, still name the unit (or refuse an unknown one).
+    let unit = match (&loaded, code) {
+        (Some(l), _) => l.unit.clone(),
+        (None, Some(c)) => Some(crate::api::territory::load_unit_for(state, c).await?),
+        (None, None) => None,
+    };
+    let keep = keep(&q);
+    let mut crumbs = vec![Crumb {
+        href: format!("/feedback-stats{keep}"),
+        name: lang.t("stats_country").to_owned(),
+    }];
+    if let Some(u) = &unit {
+        for a in state.store.ancestors(u).await? {
+            crumbs.push(Crumb {
+                href: format!("/units/{}/feedback-stats{keep}", a.unit.code),
+                name: a.unit.name,
+            });
+        }
+    }
+    let names = match &loaded {
+        Some(l) => l.names.clone(),
+        None => state.store.stats_categories().await?,
+    };
+    let selected = q.category.as_deref().map(str::trim).unwrap_or("");
+    let categories = names
+        .iter()
+        .map(|n| Choice {
+            value: n.code.clone(),
+            label: category_name(&names, lang, &n.code),
+            selected: n.code == selected,
+        })
+        .collect();
+    let period = match &loaded {
+        Some(l) => l.period,
+        None => Period::default_at(jiff::Timestamp::now()),
+    };
+    let (from, to) = match &loaded {
+        Some(_) => (period.from.to_string(), period.to.to_string()),
+        // Show what was typed, so it can be corrected.
+        None => (
+            q.from.clone().unwrap_or_default(),
+            q.to.clone().unwrap_or_default(),
+        ),
+    };
+    let place = unit
+        .as_ref()
+        .map_or_else(|| lang.t("stats_country").to_owned(), |u| u.name.clone());
+    let children_title = match &unit {
+        None => "stats_children_provinces",
+        Some(u) if u.level == 1 => "stats_children_communes",
+        Some(_) => "stats_children_units",
+    };
+    let page = StatsPage {
+        title: format!("{} — {place}", lang.t("stats_title")),
+        crumbs,
+        territory_href: unit
+            .as_ref()
+            .map_or_else(|| "/territory".to_owned(), |u| format!("/territory/{}", u.code)),
+        public_href: unit
+            .as_ref()
+            .map(|u| format!("/units/{}/feedback", u.code)),
+        action: match &unit {
+            Some(u) => format!("/units/{}/feedback-stats", u.code),
+            None => "/feedback-stats".to_owned(),
+        },
+        api_href: match &unit {
+            Some(u) => format!("/api/v1/units/{}/feedback-stats{keep}", u.code),
+            None => format!("/api/v1/feedback-stats{keep}"),
+        },
+        from,
+        to,
+        categories,
+        children_title,
+        report: loaded.as_ref().map(|l| view(lang, l, &q)),
+        error,
+        chrome,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn unit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(code): Path<String>,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, PageError> {
+    show(&state, chrome, Some(&code), q).await
+}
+
+async fn country(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(q): Query<StatsQuery>,
+) -> Result<Response, PageError> {
+    show(&state, chrome, None, q).await
+}
