@@ -250,22 +250,36 @@ pub struct BulkLoad {
     tables: Vec<(&'static str, bool)>,
     in_tx: bool,
     restore_synchronous: &'static str,
+    /// SQLite: the journal was switched off for the load (WAL comes back at the end).
+    journal_off: bool,
 }
 
 impl Store {
     /// Starts a bulk load on a dedicated connection (see the module comment).
     pub async fn bulk_load(&self) -> Result<BulkLoad, StoreError> {
+        let mut journal_off = false;
         let conn = match &self.db {
             crate::Db::Sqlite(p) => {
                 let mut c = p.acquire().await?;
                 for pragma in [
                     "PRAGMA foreign_keys = OFF",
                     "PRAGMA synchronous = OFF",
-                    "PRAGMA cache_size = -1048576",
+                    "PRAGMA cache_size = -4194304",
                     "PRAGMA temp_store = MEMORY",
                 ] {
                     sqlx::query(pragma).execute(&mut *c).await?;
                 }
+                // Without a journal every page is written once instead of to the WAL and
+                // then to the file. SQLite refuses while other connections are open (open
+                // the store with one connection for a load); the load then goes through the
+                // WAL. A crash in the middle leaves a broken database: loads go into fresh
+                // databases.
+                let mode: String = sqlx::query_scalar("PRAGMA journal_mode = OFF")
+                    .fetch_one(&mut *c)
+                    .await
+                    .unwrap_or_else(|e| format!("wal ({e})"));
+                journal_off = mode.eq_ignore_ascii_case("off");
+                tracing::info!(journal = %mode, "bulk load");
                 Conn::Sqlite(c)
             }
             crate::Db::Postgres(p) => {
@@ -288,6 +302,7 @@ impl Store {
             tables: Vec::new(),
             in_tx: false,
             restore_synchronous: "FULL",
+            journal_off,
         })
     }
 
@@ -614,6 +629,11 @@ impl BulkLoad {
         self.commit().await?;
         match self.conn {
             Conn::Sqlite(mut c) => {
+                if self.journal_off {
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .execute(&mut *c)
+                        .await?;
+                }
                 let restore = format!("PRAGMA synchronous = {}", self.restore_synchronous);
                 sqlx::query(&restore).execute(&mut *c).await?;
                 sqlx::query("PRAGMA foreign_keys = ON")

@@ -411,22 +411,4 @@ impl Store {
         });
         Ok(rows)
     }
-
-    /// Households and people in a unit and everything below it.
-    pub async fn household_totals(&self, unit: &Unit) -> Result<(i64, i64), StoreError> {
-        let (lo, hi) = subtree(&unit.path);
-        let row: (i64, Option<i64>) = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT COUNT(*), CAST(SUM(h.member_count) AS BIGINT) FROM households h \
-                 JOIN units u ON u.code = h.unit_code \
-                 WHERE h.status = 'active' AND (u.path = $1 OR (u.path >= $2 AND u.path < $3))",
-            )
-            .bind(&unit.path)
-            .bind(&lo)
-            .bind(&hi)
-            .fetch_one(p)
-            .await?
-        });
-        Ok((row.0, row.1.unwrap_or(0)))
-    }
 }

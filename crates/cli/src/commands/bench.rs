@@ -92,16 +92,15 @@ fn options(args: &SyntheticArgs) -> anyhow::Result<Options> {
     })
 }
 
-/// `tuquan seed synthetic`.
-pub async fn seed_synthetic(
-    config: &Config,
-    store: &Store,
-    args: &SyntheticArgs,
-) -> anyhow::Result<()> {
+/// `tuquan seed synthetic`: on one connection, so that SQLite may load without a journal.
+pub async fn seed_synthetic(mut config: Config, args: &SyntheticArgs) -> anyhow::Result<()> {
     let opts = options(args)?;
-    let key = super::identity_key(config)?;
-    let report = synthetic::seed(store, &key, &opts).await?;
-    println!("{report}");
+    config.db_max_connections = 1;
+    let store = super::open_store(&config).await?;
+    let key = super::identity_key(&config)?;
+    let result = synthetic::seed(&store, &key, &opts).await;
+    store.close().await;
+    println!("{}", result?);
     Ok(())
 }
 
@@ -130,6 +129,8 @@ fn database_name(url: &str) -> String {
 async fn open(config: &mut Config, data_dir: &Path, url: Option<String>) -> anyhow::Result<Store> {
     config.data_dir = data_dir.to_path_buf();
     config.database_url = url.map(SecretString::from);
+    // One connection: a SQLite load may then switch the journal off (see `bulk`).
+    config.db_max_connections = 1;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     if let Some(u) = &config.database_url {

@@ -108,6 +108,11 @@ pub struct Report {
     pub rows: u64,
     pub seconds: f64,
     pub rows_per_s: f64,
+    /// Where the time went: generating and writing rows, then finishing the load (indexes'
+    /// statistics, WAL checkpoint, sequences), then rebuilding the roll-ups.
+    pub write_seconds: f64,
+    pub finish_seconds: f64,
+    pub rollup_seconds: f64,
     pub backend: &'static str,
 }
 
@@ -125,8 +130,9 @@ impl std::fmt::Display for Report {
         )?;
         write!(
             f,
-            "  {} rows in {:.1} s: {:.0} rows/s.",
-            self.rows, self.seconds, self.rows_per_s
+            "  {} rows in {:.1} s: {:.0} rows/s (writing {:.1} s, finishing {:.1} s, roll-ups {:.1} s).",
+            self.rows, self.seconds, self.rows_per_s, self.write_seconds, self.finish_seconds,
+            self.rollup_seconds
         )
     }
 }
@@ -439,12 +445,15 @@ pub async fn seed(store: &Store, key: &IdentityKey, opts: &Options) -> anyhow::R
     let counts = generator
         .join()
         .map_err(|_| anyhow::anyhow!("the generator thread failed"))?;
+    let write_seconds = started.elapsed().as_secs_f64();
     bulk.finish().await?;
+    let finish_seconds = started.elapsed().as_secs_f64() - write_seconds;
     store
         .resume_rollups()
         .await
         .context("rebuilding the roll-ups")?;
     let seconds = started.elapsed().as_secs_f64();
+    let rollup_seconds = seconds - write_seconds - finish_seconds;
     bar.finish_and_clear();
     let report = Report {
         preset: opts.preset.as_str(),
@@ -462,6 +471,9 @@ pub async fn seed(store: &Store, key: &IdentityKey, opts: &Options) -> anyhow::R
         rows: written,
         seconds,
         rows_per_s: written as f64 / seconds.max(1e-9),
+        write_seconds,
+        finish_seconds,
+        rollup_seconds,
         backend: store.backend().as_str(),
     };
     let ctx = AuditCtx {

@@ -33,7 +33,9 @@ async fn exec(db: &TestDb, sql: &str) {
             sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
         }
         None => {
-            let mut c = sqlx::SqliteConnection::connect(&sqlite_url(db)).await.unwrap();
+            let mut c = sqlx::SqliteConnection::connect(&sqlite_url(db))
+                .await
+                .unwrap();
             sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
         }
     }
@@ -297,7 +299,10 @@ async fn statistics_count_exactly_what_happened(db: &TestDb) {
     let kp02 = child(&commune, "26743-kp02");
     assert_eq!(kp02["stats"]["received"], 2);
     assert_eq!(kp02["stats"]["overdue_now"], 1);
-    assert_eq!(kp02["stats"]["satisfaction"]["distribution"], json!([0, 1, 0, 0, 0]));
+    assert_eq!(
+        kp02["stats"]["satisfaction"]["distribution"],
+        json!([0, 1, 0, 0, 0])
+    );
     assert_eq!(child(&commune, "26743-kp03")["stats"]["received"], 0);
 
     // The same figures up the tree, and one category.
@@ -379,7 +384,9 @@ async fn statistics_count_exactly_what_happened(db: &TestDb) {
         .await;
     assert_eq!(s, 400);
     assert!(html.contains("Từ tháng"), "the field is named");
-    let (s, html) = server.get_text("/feedback-stats?from=2025-03&to=2025-03").await;
+    let (s, html) = server
+        .get_text("/feedback-stats?from=2025-03&to=2025-03")
+        .await;
     assert_eq!(s, 200);
     assert!(html.contains(r#"href="/units/79/feedback-stats?from=2025-03&"#));
     // Linked from the territory pages.
@@ -444,7 +451,11 @@ async fn statistics_count_exactly_what_happened(db: &TestDb) {
     let now = stats(&server, "/api/v1/units/26743/feedback-stats").await;
     assert_eq!(pop(&now), (c0.0, c0.1 + 1));
     let province = stats(&server, "/api/v1/units/79/feedback-stats").await;
-    assert_eq!(pop(&province), pop(&now), "only the demo commune has people");
+    assert_eq!(
+        pop(&province),
+        pop(&now),
+        "only the demo commune has people"
+    );
 
     // And the aggregates equal the plain GROUP BY over the base tables.
     let store = store(db).await;
@@ -498,7 +509,13 @@ async fn aggregates_equal_the_naive_answer_after_any_writes(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 201, "{b}");
-    let units = ["26743", "26743-kp01", "26743-kp02", "26743-kp03", "26743-kp90"];
+    let units = [
+        "26743",
+        "26743-kp01",
+        "26743-kp02",
+        "26743-kp03",
+        "26743-kp90",
+    ];
     let categories = ["traffic", "environment", "fire_risk"];
     let mut items: Vec<String> = Vec::new();
     let mut households: Vec<(i64, Vec<i64>)> = Vec::new();
@@ -666,23 +683,53 @@ async fn aggregates_equal_the_naive_answer_after_any_writes(db: &TestDb) {
 
     // The run covered every kind of write it claims to.
     for (what, sql) in [
-        ("resolved", "SELECT COUNT(*) FROM feedback WHERE status = 'resolved'"),
-        ("rejected", "SELECT COUNT(*) FROM feedback WHERE status = 'rejected'"),
-        ("rated", "SELECT COUNT(*) FROM feedback WHERE rating IS NOT NULL"),
-        ("reopened", "SELECT COUNT(*) FROM feedback WHERE reopen_count > 0"),
+        (
+            "resolved",
+            "SELECT COUNT(*) FROM feedback WHERE status = 'resolved'",
+        ),
+        (
+            "rejected",
+            "SELECT COUNT(*) FROM feedback WHERE status = 'rejected'",
+        ),
+        (
+            "rated",
+            "SELECT COUNT(*) FROM feedback WHERE rating IS NOT NULL",
+        ),
+        (
+            "reopened",
+            "SELECT COUNT(*) FROM feedback WHERE reopen_count > 0",
+        ),
         ("moved", "SELECT COUNT(*) FROM household_moves"),
-        ("moved away", "SELECT COUNT(*) FROM households WHERE status <> 'active'"),
-        ("erased", "SELECT COUNT(*) FROM residents WHERE status = 'erased'"),
-        ("deceased", "SELECT COUNT(*) FROM residents WHERE status IN ('deceased', 'moved_away')"),
-        ("in kp90", "SELECT COUNT(*) FROM feedback WHERE unit_code = '26743-kp90'"),
+        (
+            "moved away",
+            "SELECT COUNT(*) FROM households WHERE status <> 'active'",
+        ),
+        (
+            "erased",
+            "SELECT COUNT(*) FROM residents WHERE status = 'erased'",
+        ),
+        (
+            "deceased",
+            "SELECT COUNT(*) FROM residents WHERE status IN ('deceased', 'moved_away')",
+        ),
+        (
+            "in kp90",
+            "SELECT COUNT(*) FROM feedback WHERE unit_code = '26743-kp90'",
+        ),
     ] {
         assert!(db.count(sql).await > 0, "no {what} in the run");
     }
     let store = store(db).await;
     let at = tuquan_store::now();
     let months = [
-        (Month::parse("from", "2025-01").unwrap(), Month::of(jiff::Timestamp::now())),
-        (Month::parse("from", "2025-02").unwrap(), Month::parse("to", "2025-03").unwrap()),
+        (
+            Month::parse("from", "2025-01").unwrap(),
+            Month::of(jiff::Timestamp::now()),
+        ),
+        (
+            Month::parse("from", "2025-02").unwrap(),
+            Month::parse("to", "2025-03").unwrap(),
+        ),
     ];
     let check = |label: &'static str| {
         let store = store.clone();
@@ -721,13 +768,19 @@ async fn aggregates_equal_the_naive_answer_after_any_writes(db: &TestDb) {
     let at = tuquan_store::now();
     assert_ne!(
         store.report_at("26743", m, m, None, &at).await.unwrap(),
-        store.report_naive_at("26743", m, m, None, &at).await.unwrap()
+        store
+            .report_naive_at("26743", m, m, None, &at)
+            .await
+            .unwrap()
     );
     store.resume_rollups().await.unwrap();
     assert!(store.rollups_maintained().await.unwrap());
     assert_eq!(
         store.report_at("26743", m, m, None, &at).await.unwrap(),
-        store.report_naive_at("26743", m, m, None, &at).await.unwrap()
+        store
+            .report_naive_at("26743", m, m, None, &at)
+            .await
+            .unwrap()
     );
     store.close().await;
 }

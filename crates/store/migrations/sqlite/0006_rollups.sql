@@ -105,3 +105,9 @@ CREATE TABLE rollup_state (
 -- "Overdue now" is counted live over the open items only.
 CREATE INDEX feedback_open ON feedback (unit_path, created_at, category, status, ack_due_at, resolve_due_at)
     WHERE status IN ('new', 'acknowledged', 'in_progress');
+
+-- The population rebuild counts every household and resident per unit from the unit index
+-- alone and takes away the inactive ones, found in these small partial indexes (reading
+-- each row's status instead is ten times slower on a province).
+CREATE INDEX households_inactive ON households (unit_code) WHERE status <> 'active';
+CREATE INDEX residents_inactive ON residents (unit_code) WHERE status <> 'active';

@@ -7,6 +7,7 @@ use tuquan_domain::territory::Unit;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
+pub(crate) mod batch;
 mod config;
 mod reminders;
 mod staff;
@@ -161,6 +162,85 @@ pub struct NotificationRecord {
     pub read_at: Option<String>,
 }
 
+/// Inserts a new item with its photos, first history step and audit row on a transaction
+/// and evaluates to its id (a `Result`). A macro so that one text serves both backends.
+macro_rules! insert_feedback {
+    ($tx:ident, $n:expr, $ctx:expr, $ts:expr) => {
+        async {
+            let n: &NewFeedbackRow<'_> = $n;
+            let ctx: &AuditCtx = $ctx;
+            let ts: &str = $ts;
+            let f = n.feedback;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO feedback (tracking_code, province_code, commune_code, unit_code, unit_path, \
+                     category, description, address, lat, lng, contact_name, contact_phone, contact_email, \
+                     submitter_id, filed_by_id, level, role, ack_due_at, resolve_due_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+                     RETURNING id",
+                )
+                .bind(&n.tracking_code)
+                .bind(&n.unit.province_code)
+                .bind(&n.commune_code)
+                .bind(&n.unit.code)
+                .bind(&n.unit.path)
+                .bind(&f.category)
+                .bind(&f.description)
+                .bind(&f.address)
+                .bind(f.lat)
+                .bind(f.lng)
+                .bind(&f.contact_name)
+                .bind(f.contact_phone.as_ref().map(|p| p.as_str()))
+                .bind(&f.contact_email)
+                .bind(n.submitter_id)
+                .bind(n.filed_by_id)
+                .bind(n.responsible.level.as_str())
+                .bind(n.responsible.role.as_str())
+                .bind(&n.ack_due_at)
+                .bind(&n.resolve_due_at)
+                .bind(ts)
+                .fetch_one(&mut *$tx)
+                .await
+                .map_err(StoreError::conflict_on("tracking_code"))?;
+                for (ct, bytes) in &n.photos {
+                    sqlx::query("INSERT INTO feedback_photos (feedback_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(ct)
+                        .bind(bytes)
+                        .bind(ts)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, to_status) \
+                     VALUES ($1, $2, $3, $4, 'created', 'new')",
+                )
+                .bind(id)
+                .bind(ts)
+                .bind(ctx.actor_user_id)
+                .bind(&ctx.actor_username)
+                .execute(&mut *$tx)
+                .await?;
+                let entry = AuditEntry {
+                    action: "feedback.create",
+                    target_type: "feedback",
+                    target_id: id.to_string(),
+                    unit_path: Some(n.unit.path.clone()),
+                    before: None,
+                    after: Some(json!({
+                        "tracking_code": n.tracking_code, "category": f.category,
+                        "unit_code": n.unit.code, "level": n.responsible.level.as_str(),
+                        "role": n.responsible.role.as_str(), "photos": n.photos.len(),
+                        "filed_by_id": n.filed_by_id,
+                    })),
+                };
+                insert_audit!(&mut *$tx, ctx, &entry)?;
+                Ok::<i64, StoreError>(id)
+        }
+        .await
+    };
+}
+pub(crate) use insert_feedback;
+
 impl Store {
     /// Stores a new item with its photos and first history step, in one transaction.
     pub async fn create_feedback(
@@ -168,73 +248,15 @@ impl Store {
         n: &NewFeedbackRow<'_>,
         ctx: &AuditCtx,
     ) -> Result<i64, StoreError> {
+        // SQLite commits one writer at a time, each waiting for its own fsync: concurrent
+        // submissions are committed together instead (see `batch`).
+        if let crate::Db::Sqlite(p) = &self.db {
+            return self.create_feedback_batched(p, n, ctx).await;
+        }
         let ts = now();
-        let f = n.feedback;
         let id = with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO feedback (tracking_code, province_code, commune_code, unit_code, unit_path, \
-                 category, description, address, lat, lng, contact_name, contact_phone, contact_email, \
-                 submitter_id, filed_by_id, level, role, ack_due_at, resolve_due_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
-                 RETURNING id",
-            )
-            .bind(&n.tracking_code)
-            .bind(&n.unit.province_code)
-            .bind(&n.commune_code)
-            .bind(&n.unit.code)
-            .bind(&n.unit.path)
-            .bind(&f.category)
-            .bind(&f.description)
-            .bind(&f.address)
-            .bind(f.lat)
-            .bind(f.lng)
-            .bind(&f.contact_name)
-            .bind(f.contact_phone.as_ref().map(|p| p.as_str()))
-            .bind(&f.contact_email)
-            .bind(n.submitter_id)
-            .bind(n.filed_by_id)
-            .bind(n.responsible.level.as_str())
-            .bind(n.responsible.role.as_str())
-            .bind(&n.ack_due_at)
-            .bind(&n.resolve_due_at)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(StoreError::conflict_on("tracking_code"))?;
-            for (ct, bytes) in &n.photos {
-                sqlx::query("INSERT INTO feedback_photos (feedback_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(ct)
-                    .bind(bytes)
-                    .bind(&ts)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query(
-                "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, to_status) \
-                 VALUES ($1, $2, $3, $4, 'created', 'new')",
-            )
-            .bind(id)
-            .bind(&ts)
-            .bind(ctx.actor_user_id)
-            .bind(&ctx.actor_username)
-            .execute(&mut *tx)
-            .await?;
-            let entry = AuditEntry {
-                action: "feedback.create",
-                target_type: "feedback",
-                target_id: id.to_string(),
-                unit_path: Some(n.unit.path.clone()),
-                before: None,
-                after: Some(json!({
-                    "tracking_code": n.tracking_code, "category": f.category,
-                    "unit_code": n.unit.code, "level": n.responsible.level.as_str(),
-                    "role": n.responsible.role.as_str(), "photos": n.photos.len(),
-                    "filed_by_id": n.filed_by_id,
-                })),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
+            let id = insert_feedback!(tx, n, ctx, &ts)?;
             tx.commit().await?;
             id
         });

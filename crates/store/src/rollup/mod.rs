@@ -4,9 +4,11 @@
 //! # Aggregates
 //!
 //! * `unit_ancestors`: every unit with each ancestor and itself (from the path).
-//! * `feedback_rollup`: per ancestor unit × month of receipt (Vietnam time) × category
-//!   (and `''` for all): received, acknowledged (on time), resolved (on time), closed,
-//!   16-bucket histograms of the time to acknowledge and to resolve, ratings 1–5.
+//! * `feedback_rollup`: per ancestor unit × category (and `''` for all) × month of receipt
+//!   (Vietnam time): received, acknowledged (on time), resolved (on time), closed,
+//!   16-bucket histograms of the elapsed time to acknowledge and to resolve, ratings 1–5.
+//!   A report reads one row per category and month for the unit, and one per month for
+//!   each child (the `''` rows): a few thousand rows for a province.
 //! * `population_rollup`: active households and residents per ancestor unit.
 //!
 //! Triggers keep them current on every write to `feedback`, `households` and `residents`,
@@ -32,6 +34,12 @@
 //!
 //! `report_at` and `report_naive_at` take the instant "overdue now" is judged at, so a test
 //! can compare the two without a deadline passing in between.
+//!
+//! Measured (ignored test `perf_at_province_scale`, SQLite, 2 shared cores, 168 communes ×
+//! 60 units, 220,000 items over two years, 3.5 M households, 11 M residents): commune report
+//! p50 ≈ 4 ms, province ≈ 27 ms (of which ≈ 15–19 ms counting ~10,000 overdue items: that
+//! part grows with the number of open items); the naive report 0.26 s and 40 s;
+//! `resume_rollups` ≈ 4 s.
 
 use sqlx::Row;
 use tuquan_domain::feedback::stats::{FeedbackCounts, Histogram, Month, Population, BUCKETS};
@@ -446,11 +454,18 @@ impl Store {
         }
         let mut work: Vec<String> = Vec::new();
         if rebuild {
+            // Units are only added, and their levels never change: read outside the
+            // transaction is fine (a unit added meanwhile has no rows yet).
+            let max_level: i64 = with_pool!(self, p => {
+                sqlx::query_scalar("SELECT COALESCE(MAX(level), 1) FROM units")
+                    .fetch_one(p)
+                    .await?
+            });
             work.extend(table_lock.map(String::from));
             work.extend(sql::REBUILD_ANCESTORS.map(String::from));
             work.push("DELETE FROM feedback_rollup".into());
             work.push("DELETE FROM population_rollup".into());
-            work.push(sql::rebuild_feedback(b));
+            work.extend(sql::rebuild_feedback(b, max_level));
             work.push(sql::REBUILD_POPULATION.into());
         }
         let ts = now();
@@ -676,8 +691,10 @@ impl Store {
             .map(|s| format!("CAST({s} AS BIGINT)"))
             .collect::<Vec<_>>()
             .join(", ");
+        // MATERIALIZED: each item's facts are computed once, not once per sum using them.
         let q = format!(
-            "SELECT x.category, {sums}, CAST(SUM(x.overdue) AS BIGINT) FROM ({source}) x \
+            "WITH x AS MATERIALIZED ({source}) \
+             SELECT x.category, {sums}, CAST(SUM(x.overdue) AS BIGINT) FROM x \
              GROUP BY x.category ORDER BY x.category"
         );
         let out = with_pool!(self, p => {
@@ -852,7 +869,7 @@ mod tests {
                  created_at, updated_at) VALUES ('PA-{id}', '79', '26743', '{unit}', \
                  '79/{}', '{cat}', 'x', 'unit', 'unit_head', '2026-03-02T08:00:00.000000Z', \
                  '2026-03-05T08:00:00.000000Z', '{created}', '{created}')",
-                unit.replace('-', "/").replacen("26743/", "26743/", 1)
+                unit.replace('-', "/")
             )
         };
         exec(
@@ -1054,7 +1071,9 @@ mod perf {
             println!("  child units {:?}", t.elapsed());
             let t = std::time::Instant::now();
             let children = s.child_units(&scope).await.unwrap();
-            s.overdue_now(&scope, &children, from, to, "", now).await.unwrap();
+            s.overdue_now(&scope, &children, from, to, "", now)
+                .await
+                .unwrap();
             println!("  overdue {:?}", t.elapsed());
             let t = std::time::Instant::now();
             s.population_of(&scope).await.unwrap();

@@ -319,10 +319,13 @@ pub(crate) const REBUILD_ANCESTORS: [&str; 2] = [
      JOIN units u ON u.path >= a.path || '/' AND u.path < a.path || '0'",
 ];
 
-/// Recomputes the feedback roll-ups: first per unit, month and category, then up the tree.
-pub(crate) fn rebuild_feedback(b: Backend) -> String {
+/// Recomputes the feedback roll-ups (on empty tables): each item's own unit first, then level
+/// by level up the tree (a level's rows summed into their parents'), then `''` (all
+/// categories) from the category rows. `max_level` is the deepest unit level. Summing
+/// level by level reads each row once instead of once per ancestor.
+pub(crate) fn rebuild_feedback(b: Backend, max_level: i64) -> Vec<String> {
     let cols = COLUMNS.join(", ");
-    let leaf_cols = COLUMNS
+    let own = COLUMNS
         .iter()
         .zip(sum_list("x"))
         .map(|(c, s)| format!("{s} AS {c}"))
@@ -330,28 +333,54 @@ pub(crate) fn rebuild_feedback(b: Backend) -> String {
         .join(", ");
     let up = COLUMNS
         .iter()
-        .map(|c| format!("SUM(l.{c})"))
+        .map(|c| format!("SUM(r.{c})"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!(
-        "INSERT INTO feedback_rollup (unit_code, month, category, {cols}) \
-         SELECT a.ancestor_code, l.month, CASE d.k WHEN 0 THEN l.category ELSE '' END, {up} \
-         FROM (SELECT x.unit_code, x.month, x.category, {leaf_cols} \
-               FROM ({source}) x GROUP BY x.unit_code, x.month, x.category) l \
-         JOIN unit_ancestors a ON a.unit_code = l.unit_code \
-         CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) d \
-         GROUP BY 1, 2, 3",
+    let set = COLUMNS
+        .iter()
+        .map(|c| format!("{c} = feedback_rollup.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // MATERIALIZED: computed once per item, not once per reference in the sums.
+    let mut v = vec![format!(
+        "WITH x AS MATERIALIZED ({source}) \
+         INSERT INTO feedback_rollup (unit_code, month, category, {cols}) \
+         SELECT x.unit_code, x.month, x.category, {own} FROM x \
+         GROUP BY x.unit_code, x.month, x.category",
         source = row_source(b, "f", 1, "FROM feedback f", None),
-    )
+    )];
+    for level in (2..=max_level).rev() {
+        v.push(format!(
+            "INSERT INTO feedback_rollup (unit_code, month, category, {cols}) \
+             SELECT a.ancestor_code, r.month, r.category, {up} FROM feedback_rollup r \
+             JOIN unit_ancestors s ON s.unit_code = r.unit_code AND s.ancestor_code = r.unit_code \
+             JOIN unit_ancestors a ON a.unit_code = r.unit_code AND a.ancestor_level = {parent} \
+             WHERE s.ancestor_level = {level} AND r.category <> '' \
+             GROUP BY 1, 2, 3 \
+             ON CONFLICT (unit_code, category, month) DO UPDATE SET {set}",
+            parent = level - 1,
+        ));
+    }
+    v.push(format!(
+        "INSERT INTO feedback_rollup (unit_code, month, category, {cols}) \
+         SELECT r.unit_code, r.month, '', {up} FROM feedback_rollup r \
+         WHERE r.category <> '' GROUP BY r.unit_code, r.month"
+    ));
+    v
 }
 
-/// Recomputes the population roll-ups.
+/// Recomputes the population roll-ups: all households and residents per unit (from the unit
+/// indexes alone) less the inactive ones (partial indexes `*_inactive`).
 pub(crate) const REBUILD_POPULATION: &str =
     "INSERT INTO population_rollup (unit_code, households, residents) \
      SELECT a.ancestor_code, SUM(l.h), SUM(l.r) FROM ( \
-       SELECT unit_code, COUNT(*) AS h, 0 AS r FROM households WHERE status = 'active' GROUP BY unit_code \
+       SELECT unit_code, COUNT(*) AS h, 0 AS r FROM households GROUP BY unit_code \
        UNION ALL \
-       SELECT unit_code, 0 AS h, COUNT(*) AS r FROM residents WHERE status = 'active' GROUP BY unit_code \
+       SELECT unit_code, -COUNT(*) AS h, 0 AS r FROM households WHERE status <> 'active' GROUP BY unit_code \
+       UNION ALL \
+       SELECT unit_code, 0 AS h, COUNT(*) AS r FROM residents GROUP BY unit_code \
+       UNION ALL \
+       SELECT unit_code, 0 AS h, -COUNT(*) AS r FROM residents WHERE status <> 'active' GROUP BY unit_code \
      ) l JOIN unit_ancestors a ON a.unit_code = l.unit_code GROUP BY 1";
 
 #[cfg(test)]

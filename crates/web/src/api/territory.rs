@@ -195,7 +195,9 @@ pub(crate) async fn load_detail(state: &AppState, code: &str) -> Result<UnitDeta
     let item = state.store.unit(code.as_str()).await?;
     let ancestors = state.store.ancestors(&item.unit).await?;
     let (predecessors, successors) = state.store.unit_links(code.as_str()).await?;
-    let (households, people) = state.store.household_totals(&item.unit).await?;
+    // From the maintained roll-up: counting a province's households live takes seconds.
+    let population = state.store.population(code.as_str()).await?;
+    let (households, people) = (population.households, population.residents);
     Ok(UnitDetail {
         unit: UnitItem::from(&item),
         ancestors: ancestors.iter().map(UnitItem::from).collect(),

@@ -174,7 +174,10 @@ fn keep(q: &StatsQuery) -> String {
     if pairs.is_empty() {
         String::new()
     } else {
-        format!("?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+        format!(
+            "?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
     }
 }
 
@@ -195,11 +198,12 @@ fn field_message(lang: Lang, e: &FieldError) -> String {
 
 fn view(lang: Lang, l: &Loaded, q: &StatsQuery) -> ReportView {
     let r = &l.report;
-    let rows = r
+    let mut rows: Vec<Line> = r
         .categories
         .iter()
         .map(|c| line(lang, category_name(&l.names, lang, &c.category), &c.counts))
         .collect();
+    rows.sort_by_cached_key(|l| tuquan_domain::text::sort_key(&l.label));
     let count = r.total.rating_count();
     let stars = (1..=5)
         .rev()
@@ -275,7 +279,7 @@ async fn show(
         None => state.store.stats_categories().await?,
     };
     let selected = q.category.as_deref().map(str::trim).unwrap_or("");
-    let categories = names
+    let mut categories: Vec<Choice> = names
         .iter()
         .map(|n| Choice {
             value: n.code.clone(),
@@ -283,6 +287,7 @@ async fn show(
             selected: n.code == selected,
         })
         .collect();
+    categories.sort_by_cached_key(|c| tuquan_domain::text::sort_key(&c.label));
     let period = match &loaded {
         Some(l) => l.period,
         None => Period::default_at(jiff::Timestamp::now()),
@@ -306,12 +311,11 @@ async fn show(
     let page = StatsPage {
         title: format!("{} — {place}", lang.t("stats_title")),
         crumbs,
-        territory_href: unit
-            .as_ref()
-            .map_or_else(|| "/territory".to_owned(), |u| format!("/territory/{}", u.code)),
-        public_href: unit
-            .as_ref()
-            .map(|u| format!("/units/{}/feedback", u.code)),
+        territory_href: unit.as_ref().map_or_else(
+            || "/territory".to_owned(),
+            |u| format!("/territory/{}", u.code),
+        ),
+        public_href: unit.as_ref().map(|u| format!("/units/{}/feedback", u.code)),
         action: match &unit {
             Some(u) => format!("/units/{}/feedback-stats", u.code),
             None => "/feedback-stats".to_owned(),
