@@ -37,6 +37,10 @@ pub struct Config {
     pub sqlite_synchronous: String,
     #[serde(default = "defaults::request_timeout_secs")]
     pub request_timeout_secs: u64,
+    /// Whether the demo (`serve --demo`, `seed demo`) also sends and answers a dozen feedback
+    /// items (the test suite turns this off to start from an empty inbox).
+    #[serde(default = "defaults::demo_feedback")]
+    pub demo_feedback: bool,
 }
 
 mod defaults {
@@ -60,6 +64,9 @@ mod defaults {
     }
     pub fn request_timeout_secs() -> u64 {
         30
+    }
+    pub fn demo_feedback() -> bool {
+        true
     }
 }
 
@@ -114,7 +121,7 @@ impl Config {
         };
         format!(
             "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nidentity_key = {key}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
-             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\n",
+             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\n",
             self.listen,
             self.data_dir.display().to_string(),
             url,
@@ -123,6 +130,7 @@ impl Config {
             self.db_max_connections,
             self.sqlite_synchronous,
             self.request_timeout_secs,
+            self.demo_feedback,
         )
     }
 }

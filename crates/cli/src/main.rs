@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod config;
 mod seed;
+mod seed_feedback;
 mod seed_groups;
 mod synthetic;
 
@@ -259,9 +260,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Divisions { file }) => {
             commands::import_divisions(&store, &file).await
         }
-        Command::Seed(SeedCommand::Demo) => seed::demo(&store).await.map(|report| {
-            println!("{report}");
-        }),
+        Command::Seed(SeedCommand::Demo) => {
+            seed::demo(&store, config.demo_feedback)
+                .await
+                .map(|report| {
+                    println!("{report}");
+                })
+        }
         Command::Seed(SeedCommand::Synthetic(_)) => Ok(()),
         Command::Config(_) | Command::Access(_) | Command::Bench(_) => Ok(()),
         Command::Territory(t) => commands::territory(&store, t).await,

@@ -256,7 +256,7 @@ fn household(rng: &mut StdRng, today: Date) -> (NewHousehold, Vec<NewResident>) 
 }
 
 /// Loads the demo unless it is already there.
-pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
+pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoReport> {
     super::commands::ensure_territory(store).await?;
     let first = format!("{DEMO_COMMUNE}-kp01");
     if store.unit(&first).await.is_ok() {
@@ -339,6 +339,9 @@ pub async fn demo(store: &Store) -> anyhow::Result<DemoReport> {
         }
     }
     crate::seed_groups::demo_groups(store, &ctx).await?;
+    if with_feedback {
+        crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
+    }
     Ok(DemoReport {
         units: QUARTERS as usize,
         households,

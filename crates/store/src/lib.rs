@@ -122,9 +122,9 @@ impl Store {
                     .foreign_keys(true)
                     .synchronous(synchronous)
                     .busy_timeout(Duration::from_secs(10))
-                    // 16 MiB of page cache per connection instead of 2: a province's hot
-                    // pages stay in memory (docs/benchmarks.md).
-                    .pragma("cache_size", "-16384");
+                    // 4 MiB of page cache per connection instead of 2 (8 connections stay
+                    // within the server's memory budget; docs/benchmarks.md).
+                    .pragma("cache_size", "-4096");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(opts.max_connections.max(1))
                     .connect_with(conn)

@@ -10,7 +10,7 @@ use crate::config::Config;
 pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<()> {
     super::ensure_territory(&store).await?;
     if demo {
-        let report = crate::seed::demo(&store).await?;
+        let report = crate::seed::demo(&store, config.demo_feedback).await?;
         print!("{report}");
     }
     let listener = TcpListener::bind(config.listen)

@@ -72,13 +72,42 @@ async fn import_divisions_is_idempotent_and_all_or_nothing(db: &TestDb) {
 
 on_both_backends!(seed_demo_once);
 async fn seed_demo_once(db: &TestDb) {
-    let o = run(db, &["seed", "demo"]);
+    // With the demo feedback (the default outside the test suite).
+    let o = db
+        .command()
+        .args(["seed", "demo"])
+        .env("TUQUAN_DEMO_FEEDBACK", "true")
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+    let by_status = |s: &'static str| async move {
+        db.count(&format!(
+            "SELECT COUNT(*) FROM feedback WHERE status = '{s}'"
+        ))
+        .await
+    };
+    assert_eq!(
+        [
+            by_status("new").await,
+            by_status("acknowledged").await,
+            by_status("in_progress").await,
+            by_status("resolved").await,
+            by_status("rejected").await,
+            by_status("referred").await,
+        ],
+        [3, 1, 2, 4, 1, 1]
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM feedback WHERE rating IS NOT NULL")
+            .await,
+        4
+    );
     assert!(stdout(&o).contains("12 khu phố"), "{}", stdout(&o));
     let households = db.count("SELECT COUNT(*) FROM households").await;
     assert!(households > 300, "{households}");
     let o = run(db, &["seed", "demo"]);
     assert!(stdout(&o).contains("already present"));
+    assert_eq!(db.count("SELECT COUNT(*) FROM feedback").await, 12);
     assert_eq!(
         db.count("SELECT COUNT(*) FROM households").await,
         households

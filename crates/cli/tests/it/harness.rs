@@ -85,7 +85,9 @@ impl TestDb {
         let mut cmd = Command::new(BIN);
         cmd.arg("--data-dir").arg(self.data_dir());
         cmd.env_remove("TUQUAN_DATABASE_URL")
-            .env("TUQUAN_LOG", "info,sqlx=warn");
+            .env("TUQUAN_LOG", "info,sqlx=warn")
+            // Tests start from an empty feedback inbox; one test turns it back on.
+            .env("TUQUAN_DEMO_FEEDBACK", "false");
         if let Some(url) = self.database_url() {
             cmd.env("TUQUAN_DATABASE_URL", url);
         }

@@ -566,7 +566,12 @@ impl Store {
         };
         let scope_clause = match scope {
             Scope::Country => "$1 = $1 AND $2 = $2 AND $3 = $3",
-            Scope::Unit { .. } => "(f.unit_path = $1 OR (f.unit_path >= $2 AND f.unit_path < $3))",
+            // One index range (then the unit itself or its subtree), so that the partial
+            // index `feedback_open` serves it: with an OR of the two, SQLite reads every
+            // open item of the province instead (docs/benchmarks.md).
+            Scope::Unit { .. } => {
+                "(f.unit_path >= $1 AND f.unit_path < $3 AND (f.unit_path = $1 OR f.unit_path >= $2))"
+            }
         };
         // The path of the child an item is under: up to the first `/` after the scope's
         // path (`$8` is where the rest starts); '' for items on the unit itself.

@@ -64,6 +64,21 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
     format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
 }
 
+/// An account with its grants, as a request would see it, for work done on its behalf
+/// outside a request (the demo seed). `None` when unknown or disabled.
+pub async fn authenticated(
+    state: &AppState,
+    user_id: i64,
+) -> Result<Option<Authenticated>, Failure> {
+    Ok(load(state, user_id)
+        .await?
+        .map(|(user, actor)| Authenticated {
+            user,
+            actor,
+            session: None,
+        }))
+}
+
 async fn load(state: &AppState, user_id: i64) -> Result<Option<(UserRecord, Actor)>, Failure> {
     let user = match state.store.user_by_id(user_id).await {
         Ok(u) => u,
