@@ -217,16 +217,28 @@ impl Store {
 
     /// The ancestors of a unit, from its province down to its parent.
     pub async fn ancestors(&self, unit: &Unit) -> Result<Vec<UnitListItem>, StoreError> {
+        // The ancestors' paths are the prefixes of the unit's materialized path
+        // (`79/26743/kp01` → `79`, `79/26743`): a few lookups on the unique path index. (A
+        // recursive query over `parent_code` made PostgreSQL hash-join the whole table.)
+        let prefixes: Vec<&str> = unit
+            .path
+            .match_indices('/')
+            .map(|(i, _)| &unit.path[..i])
+            .collect();
+        if prefixes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=prefixes.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "WITH RECURSIVE up(code) AS ( \
-               SELECT parent_code FROM units WHERE code = $1 AND parent_code IS NOT NULL \
-               UNION ALL \
-               SELECT u.parent_code FROM units u JOIN up ON u.code = up.code \
-               WHERE u.parent_code IS NOT NULL) \
-             SELECT {UNIT_COLUMNS} FROM units WHERE code IN (SELECT code FROM up) ORDER BY level"
+            "SELECT {UNIT_COLUMNS} FROM units WHERE path IN ({}) ORDER BY level",
+            marks.join(", ")
         );
         let rows: Vec<UnitRow> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(&unit.code).fetch_all(p).await?
+            let mut q = sqlx::query_as(&sql);
+            for prefix in &prefixes {
+                q = q.bind(*prefix);
+            }
+            q.fetch_all(p).await?
         });
         rows.into_iter().map(UnitListItem::try_from).collect()
     }

@@ -493,7 +493,7 @@ pub fn into_rows(
     seed: u64,
     communes: usize,
 ) -> (Rows, Rows) {
-    items.sort_by(|a, b| (a.created, a.commune, a.local).cmp(&(b.created, b.commune, b.local)));
+    items.sort_by_key(|a| (a.created, a.commune, a.local));
     // Global ids of (commune, local), for duplicates.
     let mut ids = vec![Vec::new(); communes];
     for (i, it) in items.iter().enumerate() {
