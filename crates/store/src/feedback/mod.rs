@@ -103,6 +103,21 @@ pub(super) const FILTER_WHERE: &str =
           OR (status IN ('new', 'acknowledged', 'in_progress') AND resolve_due_at < $6)) \
      AND ($7 IS NULL OR assignee_id = $7)";
 
+/// `path` and every path above it (`79/26743/kp01`, `79/26743`, `79`).
+pub(crate) fn path_and_ancestors(path: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
+    out.push(path);
+    out
+}
+
+/// `$first, $first+1, …` for `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A step of an item's history.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FeedbackEvent {
@@ -263,6 +278,25 @@ impl Store {
         Ok(id)
     }
 
+    /// (id, tracking code) of the given items, in one query.
+    pub async fn tracking_codes(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, tracking_code FROM feedback WHERE id IN ({})",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<(i64, String)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows)
+    }
+
     pub async fn feedback(&self, id: i64) -> Result<FeedbackRecord, StoreError> {
         let sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = $1");
         let row: Option<FeedbackRecord> = with_pool!(self, p => {
@@ -355,17 +389,21 @@ impl Store {
         role: &str,
         path: &str,
     ) -> Result<Vec<i64>, StoreError> {
-        // The grant's unit path is a prefix of `path`, or equal to it.
+        // The grant's unit path is `path` or one of its prefixes: looked up on the unique path
+        // index (a `LIKE` against every unit's path read the whole table for each item).
+        let paths = path_and_ancestors(path);
+        let sql = format!(
+            "SELECT DISTINCT g.user_id, u.path FROM grants g JOIN units u ON u.code = g.unit_code \
+             JOIN users us ON us.id = g.user_id \
+             WHERE g.role = $1 AND NOT us.disabled AND u.path IN ({})",
+            placeholders(2, paths.len())
+        );
         let rows: Vec<(i64, String)> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT DISTINCT g.user_id, u.path FROM grants g JOIN units u ON u.code = g.unit_code \
-                 JOIN users us ON us.id = g.user_id \
-                 WHERE g.role = $1 AND NOT us.disabled AND ($2 = u.path OR $2 LIKE u.path || '/%')",
-            )
-            .bind(role)
-            .bind(path)
-            .fetch_all(p)
-            .await?
+            let mut q = sqlx::query_as(&sql).bind(role);
+            for path in &paths {
+                q = q.bind(*path);
+            }
+            q.fetch_all(p).await?
         });
         Ok(rows.into_iter().map(|r| r.0).collect())
     }

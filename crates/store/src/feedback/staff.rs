@@ -127,17 +127,20 @@ impl Store {
     /// Enabled accounts with a grant on the unit at `path` or on a unit above it (national
     /// grants left out), by display name.
     pub async fn grant_holders_over(&self, path: &str) -> Result<Vec<GrantHolder>, StoreError> {
+        let paths = super::path_and_ancestors(path);
+        let sql = format!(
+            "SELECT us.id AS user_id, us.username, us.display_name, g.role, g.unit_code \
+             FROM grants g JOIN units u ON u.code = g.unit_code \
+             JOIN users us ON us.id = g.user_id \
+             WHERE NOT us.disabled AND u.path IN ({}) ORDER BY us.id, g.id",
+            super::placeholders(1, paths.len())
+        );
         let mut rows: Vec<GrantHolder> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT us.id AS user_id, us.username, us.display_name, g.role, g.unit_code \
-                 FROM grants g JOIN units u ON u.code = g.unit_code \
-                 JOIN users us ON us.id = g.user_id \
-                 WHERE NOT us.disabled AND ($1 = u.path OR $1 LIKE u.path || '/%') \
-                 ORDER BY us.id, g.id",
-            )
-            .bind(path)
-            .fetch_all(p)
-            .await?
+            let mut q = sqlx::query_as(&sql);
+            for path in &paths {
+                q = q.bind(*path);
+            }
+            q.fetch_all(p).await?
         });
         rows.sort_by(|a, b| {
             tuquan_domain::text::compare(&a.display_name, &b.display_name)

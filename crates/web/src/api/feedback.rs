@@ -359,7 +359,7 @@ pub(crate) async fn public_page(
     } else {
         None
     };
-    let items = svc::public_views(state, lang, &rows).await?;
+    let items = svc::public_views(state, lang, &rows, Some(&unit)).await?;
     Ok((items, next))
 }
 

@@ -532,10 +532,23 @@ pub async fn public_views(
     state: &AppState,
     lang: Lang,
     items: &[FeedbackRecord],
+    scope: Option<&tuquan_domain::territory::Unit>,
 ) -> Result<Vec<PublicFeedback>, Failure> {
     use std::collections::HashMap;
     let mut units: HashMap<&str, String> = HashMap::new();
+    // The unit the list is of is already known.
+    if let Some(u) = scope {
+        units.insert(&u.code, u.name.clone());
+    }
     let mut cats: HashMap<&str, Vec<tuquan_domain::feedback::Category>> = HashMap::new();
+    // Codes of the originals of duplicates, in one query.
+    let originals: Vec<i64> = items.iter().filter_map(|i| i.duplicate_of).collect();
+    let codes: HashMap<i64, String> = state
+        .store
+        .tracking_codes(&originals)
+        .await?
+        .into_iter()
+        .collect();
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         if !units.contains_key(item.unit_code.as_str()) {
@@ -562,10 +575,7 @@ pub async fn public_views(
                 }
             })
             .unwrap_or_else(|| item.category.clone());
-        let duplicate_of = match item.duplicate_of {
-            Some(id) => state.store.feedback(id).await.ok().map(|f| f.tracking_code),
-            None => None,
-        };
+        let duplicate_of = item.duplicate_of.and_then(|id| codes.get(&id).cloned());
         out.push(PublicFeedback {
             tracking_code: item.tracking_code.clone(),
             category: item.category.clone(),
