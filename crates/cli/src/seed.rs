@@ -320,7 +320,7 @@ pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoRepo
         .await?[0];
     households += 1;
     // One hash for all: argon2 is slow on purpose, and these accounts share a password.
-    let hash = tuquan_web::auth::secret::hash_password(DEMO_PASSWORD);
+    let hash = tuquan_app::access::secret::hash_password(DEMO_PASSWORD);
     for (username, name, role, unit) in DEMO_ACCOUNTS {
         let new = NewUser {
             username: (*username).to_owned(),

@@ -2,7 +2,6 @@
 //! through the same services as the pages, so the inbox, the public lists and the
 //! statistics have something to show.
 
-use std::sync::Arc;
 
 use anyhow::Context;
 use tuquan_domain::feedback::NewFeedbackInput;
@@ -164,21 +163,17 @@ const ITEMS: &[DemoItem] = &[
 
 /// Sends and answers the demo items. Returns how many were sent.
 pub async fn demo_feedback(store: &Store, commune: &str) -> anyhow::Result<usize> {
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(WebConfig::default()),
-    };
+    let state = AppState::new(store.clone(), WebConfig::default());
     let rc = RequestCtx {
-        request_id: None,
-        client_addr: None,
         user_agent: Some("demo-seed".into()),
+        ..RequestCtx::default()
     };
     let official_id = store
         .user_by_username("canbo.benthanh")
         .await?
         .context("the demo commune official")?
         .id;
-    let official = tuquan_web::auth::authenticated(&state, official_id)
+    let official = tuquan_app::access::authenticated(&state.app, official_id)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
         .context("the demo commune official is enabled")?;

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use tuquan_domain::FieldError;
+use tuquan_app::AppError;
 use tuquan_store::StoreError;
 use utoipa::ToSchema;
 
@@ -20,6 +21,11 @@ use crate::i18n::Lang;
 pub enum Failure {
     Invalid(FieldError),
     InvalidBody(String),
+    /// A domain rule refused well-formed input (see `tuquan_app::AppError::Rule`).
+    Rule {
+        code: &'static str,
+        field: Option<&'static str>,
+    },
     NotFound,
     Conflict {
         field: &'static str,
@@ -40,6 +46,7 @@ impl Failure {
     fn status(&self) -> StatusCode {
         match self {
             Self::Invalid(_) | Self::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -56,6 +63,7 @@ impl Failure {
         match self {
             Self::Invalid(_) => "invalid_parameter",
             Self::InvalidBody(_) => "invalid_body",
+            Self::Rule { code, .. } => code,
             Self::NotFound => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::Unauthorized => "unauthorized",
@@ -71,6 +79,7 @@ impl Failure {
         match self {
             Self::Invalid(e) => Some(e.field),
             Self::Conflict { field } => Some(field),
+            Self::Rule { field, .. } => *field,
             _ => None,
         }
     }
@@ -79,6 +88,9 @@ impl Failure {
         match self {
             Self::Invalid(e) => lang.field_error(e),
             Self::InvalidBody(detail) => lang.t("error.invalid_body").replace("{detail}", detail),
+            Self::Rule { code, field } => lang
+                .t(&format!("rule.{code}"))
+                .replace("{field}", field.unwrap_or("")),
             Self::NotFound => lang.t("error.not_found").to_owned(),
             Self::Conflict { field } => lang.t("error.conflict").replace("{field}", field),
             Self::Unauthorized => lang.t("error.unauthorized").to_owned(),
@@ -115,6 +127,23 @@ impl From<StoreError> for Failure {
                 tracing::error!(error = %other, "store failure");
                 Self::Internal
             }
+        }
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(fe) => Self::Invalid(fe),
+            AppError::Rule { code, field, .. } => Self::Rule { code, field },
+            AppError::NotFound => Self::NotFound,
+            AppError::Conflict { field } => Self::Conflict { field },
+            AppError::Unauthorized => Self::Unauthorized,
+            AppError::PasswordChangeRequired => Self::PasswordChangeRequired,
+            AppError::Forbidden => Self::Forbidden,
+            AppError::TooManyAttempts { until } => Self::TooManyAttempts { until },
+            // Already logged where it happened, with the request id.
+            AppError::Internal(_) => Self::Internal,
         }
     }
 }
@@ -192,7 +221,7 @@ impl IntoResponse for PageError {
 /// JSON under `/api/`, an HTML page (or a redirect to sign in) elsewhere.
 pub async fn localize(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let lang = Lang::from_parts(&parts);
+    let lang = crate::i18n::lang_of(&parts);
     let is_api = parts.uri.path().starts_with("/api/");
     let here = parts
         .uri

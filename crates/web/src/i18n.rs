@@ -1,199 +1,33 @@
-//! User-facing text: one catalogue per language (`locales/vi.toml`, `locales/en.toml`).
-
-use std::collections::HashMap;
-use std::sync::LazyLock;
+//! The reader's language, worked out from the request. The catalogues themselves live in the
+//! application layer (`tuquan_app::i18n`), which also writes messages and documents.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::http::request::Parts;
-use tuquan_domain::{FieldError, FieldErrorKind};
+pub use tuquan_app::i18n::*;
 
-/// A stored UTC time shown in Vietnam time, `HH:MM dd/mm/yyyy`.
-pub fn local_time(stored: &str) -> String {
-    stored
-        .parse::<jiff::Timestamp>()
-        .map(|ts| {
-            ts.to_zoned(tuquan_domain::time::vietnam())
-                .strftime("%H:%M %d/%m/%Y")
-                .to_string()
-        })
-        .unwrap_or_else(|_| stored.to_owned())
-}
+use crate::AppState;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-type Catalogue = HashMap<String, String>;
-
-fn load(src: &str) -> Catalogue {
-    toml::from_str(src).expect("locale catalogues are valid TOML (checked by tests)")
-}
-
-static VI: LazyLock<Catalogue> = LazyLock::new(|| load(include_str!("../locales/vi.toml")));
-static EN: LazyLock<Catalogue> = LazyLock::new(|| load(include_str!("../locales/en.toml")));
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Vi => "vi",
-            Self::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Self::Vi => Self::En,
-            Self::En => Self::Vi,
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().get(..2)?.to_ascii_lowercase().as_str() {
-            "vi" => Some(Self::Vi),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    /// The text for `key`; a missing key shows itself rather than failing the page.
-    pub fn t(self, key: &str) -> &'static str {
-        let cat = match self {
-            Self::Vi => &*VI,
-            Self::En => &*EN,
-        };
-        cat.get(key).map(String::as_str).unwrap_or_else(|| {
-            tracing::warn!(key, "missing translation");
-            Box::leak(key.to_owned().into_boxed_str())
-        })
-    }
-
-    /// An integer with the thousands separator of the language: `3.321` in Vietnamese,
-    /// `3,321` in English.
-    pub fn int(self, n: impl std::borrow::Borrow<i64>) -> String {
-        let n = *n.borrow();
-        let sep = match self {
-            Self::Vi => '.',
-            Self::En => ',',
-        };
-        let digits = n.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        if n < 0 {
-            out.push('-');
-        }
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(sep);
-            }
-            out.push(c);
-        }
-        out
-    }
-
-    /// The message for a rejected field, naming the field.
-    pub fn field_error(self, e: &FieldError) -> String {
-        let mut msg = self
-            .t(&format!("error.{}", e.kind.code()))
-            .replace("{field}", e.field);
-        match e.kind {
-            FieldErrorKind::TooLong { max } => msg = msg.replace("{max}", &max.to_string()),
-            FieldErrorKind::OutOfRange { min, max } => {
-                msg = msg
-                    .replace("{min}", &min.to_string())
-                    .replace("{max}", &max.to_string());
-            }
-            _ => {}
-        }
-        msg
-    }
-
-    /// Pages: the `lang` cookie set by the language switch, else Vietnamese (the product is
-    /// Vietnamese first, whatever the browser's setting). API: `Accept-Language`, else
-    /// Vietnamese.
-    pub fn from_parts(parts: &Parts) -> Self {
-        if !parts.uri.path().starts_with("/api/") {
-            return Self::from_cookie(parts).unwrap_or_default();
-        }
-        parts
-            .headers
-            .get(ACCEPT_LANGUAGE)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.split(',').next())
-            .and_then(Lang::parse)
-            .unwrap_or_default()
-    }
-
-    fn from_cookie(parts: &Parts) -> Option<Self> {
+/// The language of this request (see [`Lang::negotiate`]).
+pub fn lang_of(parts: &Parts) -> Lang {
+    Lang::negotiate(
+        parts.uri.path().starts_with("/api/"),
         parts
             .headers
             .get_all(COOKIE)
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().strip_prefix("lang="))
-            .find_map(Lang::parse)
-    }
+            .filter_map(|v| v.to_str().ok()),
+        parts
+            .headers
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok()),
+    )
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
+impl FromRequestParts<AppState> for Lang {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_parts(parts))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn catalogues_have_the_same_keys() {
-        let mut vi: Vec<_> = VI.keys().collect();
-        let mut en: Vec<_> = EN.keys().collect();
-        vi.sort();
-        en.sort();
-        assert_eq!(vi, en);
-    }
-
-    #[test]
-    fn every_field_error_kind_has_a_message() {
-        use FieldErrorKind::*;
-        for kind in [
-            Required,
-            TooLong { max: 3 },
-            OutOfRange { min: 1, max: 2 },
-            InvalidFormat,
-            UnknownValue,
-            NotAllowedHere,
-        ] {
-            for lang in [Lang::Vi, Lang::En] {
-                let key = format!("error.{}", kind.code());
-                let cat = if lang == Lang::Vi { &*VI } else { &*EN };
-                assert!(cat.contains_key(&key), "{key} missing in {lang:?}");
-                let msg = lang.field_error(&FieldError::new("limit", kind.clone(), ""));
-                assert!(msg.contains("limit"), "{msg}");
-                assert!(!msg.contains('{'), "unfilled placeholder: {msg}");
-            }
-        }
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(Lang::Vi.int(3321), "3.321");
-        assert_eq!(Lang::En.int(1_234_567), "1,234,567");
-        assert_eq!(Lang::Vi.int(34), "34");
-        assert_eq!(Lang::Vi.int(-1000), "-1.000");
-    }
-
-    #[test]
-    fn language_parsing() {
-        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
-        assert_eq!(Lang::parse("vi"), Some(Lang::Vi));
-        assert_eq!(Lang::parse("fr"), None);
-        assert_eq!(Lang::parse("é"), None);
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(lang_of(parts))
     }
 }

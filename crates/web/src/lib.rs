@@ -46,8 +46,26 @@ impl Default for WebConfig {
 
 #[derive(Clone)]
 pub struct AppState {
+    /// Every use case goes through the application layer.
+    pub app: tuquan_app::App,
+    /// Transitional: areas not yet moved to `tuquan_app` still read the store here (issue 10).
     pub store: Store,
     pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        Self {
+            app: tuquan_app::App::new(store.clone()),
+            store,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The context of one use case for `who` (or nobody) in this request.
+    pub fn ctx(&self, who: Option<auth::Authenticated>, rc: &auth::RequestCtx) -> tuquan_app::Ctx {
+        self.app.ctx(who, rc.clone())
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

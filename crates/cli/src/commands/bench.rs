@@ -15,7 +15,7 @@ use tuquan_domain::feedback::stats::Month;
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
-use tuquan_web::auth::secret;
+use tuquan_app::access::secret;
 
 use crate::config::Config;
 use crate::synthetic::{self, Options, Preset};

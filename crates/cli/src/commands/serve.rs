@@ -1,4 +1,3 @@
-use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -28,13 +27,13 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
 
 /// What the web layer and its jobs run on.
 pub fn app_state(config: &Config, store: Store) -> AppState {
-    AppState {
+    AppState::new(
         store,
-        config: Arc::new(WebConfig {
+        WebConfig {
             secure_cookies: config.secure_cookies,
             request_timeout: config.request_timeout(),
-        }),
-    }
+        },
+    )
 }
 
 /// One pass of the feedback jobs (escalation and reminders), for cron or by hand.

@@ -7,7 +7,7 @@ use tuquan_domain::access::{Password, Role, Username};
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
-use tuquan_web::auth::secret;
+use tuquan_app::access::secret;
 
 pub async fn user_add(
     store: &Store,

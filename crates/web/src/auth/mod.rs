@@ -8,30 +8,17 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use tuquan_domain::access::{allowed, authorize, Action, Actor, Target};
-use tuquan_store::audit::AuditCtx;
-use tuquan_store::sessions::SessionRecord;
-use tuquan_store::users::UserRecord;
+use tuquan_domain::access::{allowed, authorize, Action, Target};
 
 use crate::error::Failure;
 use crate::AppState;
 
 pub mod csrf;
-pub mod secret;
 
 pub const SESSION_COOKIE: &str = "tq_session";
 pub const CSRF_COOKIE: &str = "tq_csrf";
-/// Sessions last a week from login, then the user signs in again.
-pub const SESSION_DAYS: i64 = 7;
 
-/// A signed-in user, with their grants.
-#[derive(Debug, Clone)]
-pub struct Authenticated {
-    pub user: UserRecord,
-    pub actor: Actor,
-    /// The browser session, when signed in through a page (not an API token).
-    pub session: Option<SessionRecord>,
-}
+pub use tuquan_app::access::{secret, Authenticated, SESSION_DAYS};
 
 /// The value of one cookie.
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -64,59 +51,13 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
     format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
 }
 
-/// An account with its grants, as a request would see it, for work done on its behalf
-/// outside a request (the demo seed). `None` when unknown or disabled.
-pub async fn authenticated(
-    state: &AppState,
-    user_id: i64,
-) -> Result<Option<Authenticated>, Failure> {
-    Ok(load(state, user_id)
-        .await?
-        .map(|(user, actor)| Authenticated {
-            user,
-            actor,
-            session: None,
-        }))
-}
-
-async fn load(state: &AppState, user_id: i64) -> Result<Option<(UserRecord, Actor)>, Failure> {
-    let user = match state.store.user_by_id(user_id).await {
-        Ok(u) => u,
-        Err(tuquan_store::StoreError::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    if user.disabled {
-        return Ok(None);
-    }
-    let grants = state.store.grants_of(user_id).await?;
-    let actor = Actor {
-        user_id,
-        username: user.username.clone(),
-        grants: grants.into_iter().map(|g| g.grant).collect(),
-    };
-    Ok(Some((user, actor)))
-}
-
 /// The owner of an API token (with their grants); `None` for an unknown or revoked token or
 /// a disabled account. Also used by Open311, where the token comes as `api_key`.
 pub(crate) async fn authenticate_token(
     state: &AppState,
     token: &str,
 ) -> Result<Option<Authenticated>, Failure> {
-    let Some(user_id) = state
-        .store
-        .token_owner(&secret::sha256_hex(token.trim()))
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(load(state, user_id)
-        .await?
-        .map(|(user, actor)| Authenticated {
-            user,
-            actor,
-            session: None,
-        }))
+    Ok(tuquan_app::access::by_token(&state.app, token).await?)
 }
 
 /// Works out who is asking; cached in the request so several extractors cost one lookup.
@@ -143,19 +84,7 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Authentic
     } else {
         match cookie(parts, SESSION_COOKIE) {
             None => None,
-            Some(id) => match state.store.session(&secret::sha256_hex(id)).await? {
-                None => None,
-                Some(session) => {
-                    state.store.touch_session(&session).await?;
-                    load(state, session.user_id)
-                        .await?
-                        .map(|(user, actor)| Authenticated {
-                            user,
-                            actor,
-                            session: Some(session),
-                        })
-                }
-            },
+            Some(id) => tuquan_app::access::by_session(&state.app, id).await?,
         }
     };
     parts.extensions.insert(who.clone());
@@ -291,28 +220,15 @@ impl<A: Capability> FromRequestParts<AppState> for Can<A> {
 }
 
 /// Where a request came from, for the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct RequestCtx {
-    pub request_id: Option<String>,
-    pub client_addr: Option<String>,
-    pub user_agent: Option<String>,
-}
+pub use tuquan_app::RequestMeta as RequestCtx;
 
-impl RequestCtx {
-    pub fn audit(&self, who: Option<&Authenticated>) -> AuditCtx {
-        AuditCtx {
-            actor_user_id: who.map(|w| w.user.id),
-            actor_username: who.map(|w| w.user.username.clone()),
-            request_id: self.request_id.clone(),
-            client_addr: self.client_addr.clone(),
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for RequestCtx {
+impl FromRequestParts<AppState> for RequestCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = |name: &str| {
             parts
                 .headers
@@ -327,6 +243,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestCtx {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip().to_string()),
             user_agent: header("user-agent"),
+            system_actor: None,
         })
     }
 }

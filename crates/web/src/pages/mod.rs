@@ -71,7 +71,7 @@ impl FromRequestParts<AppState> for Chrome {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
-        let lang = Lang::from_parts(parts);
+        let lang = crate::i18n::lang_of(parts);
         let here = parts
             .uri
             .path_and_query()

@@ -1,0 +1,74 @@
+//! The one error type of the application layer. The web crate maps each variant to one HTTP
+//! status in one place (`tuquan_web::error`); the command line prints it.
+
+use tuquan_domain::FieldError;
+use tuquan_store::StoreError;
+
+/// What went wrong in a use case, independent of how it is shown.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppError {
+    /// Malformed input: a field that cannot be parsed (HTTP 400).
+    #[error("invalid input: {0}")]
+    Invalid(FieldError),
+    /// Well-formed input that a rule of the domain refuses (HTTP 422): an ineligible
+    /// appointee, a forbidden transition, a bad file. `code` is stable (`rule.{code}` in the
+    /// locale catalogues), `field` names the input it concerns.
+    #[error("rule {code} on {field:?}: {detail}")]
+    Rule {
+        code: &'static str,
+        field: Option<&'static str>,
+        detail: String,
+    },
+    #[error("not found")]
+    NotFound,
+    #[error("conflict on {field}")]
+    Conflict { field: &'static str },
+    /// Nobody signed in, or an unknown credential.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Signed in with a temporary password that must be changed first.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// The domain's `authorize` said no.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many attempts; blocked until this time (UTC, RFC 3339).
+    #[error("too many attempts until {until}")]
+    TooManyAttempts { until: String },
+    /// A failure of the database or another internal part: logged, never shown, never
+    /// turned into "not found" or a default.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A rule violation on `field`.
+    pub fn rule(code: &'static str, field: &'static str, detail: impl Into<String>) -> Self {
+        Self::Rule {
+            code,
+            field: Some(field),
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict { field } => Self::Conflict { field },
+            StoreError::Invalid(fe) => Self::Invalid(fe),
+            other => {
+                // Internals are logged (with the request id of the span), never shown.
+                tracing::error!(error = %other, "store failure");
+                Self::Internal(other.to_string())
+            }
+        }
+    }
+}
