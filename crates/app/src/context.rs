@@ -137,7 +137,11 @@ impl Ctx {
 
     /// The one authorization check: may the actor do `action` on the unit at `target`
     /// (`None`: the whole country)? The decision is the domain's.
-    pub fn authorize(&self, action: Action, target: Target<'_>) -> Result<&Authenticated, AppError> {
+    pub fn authorize(
+        &self,
+        action: Action,
+        target: Target<'_>,
+    ) -> Result<&Authenticated, AppError> {
         let who = self.who()?;
         authorize(&who.actor, action, target).map_err(|denied| {
             tracing::warn!(user = %who.user.username, %denied, "denied");

@@ -2,7 +2,6 @@
 //! through the same services as the pages, so the inbox, the public lists and the
 //! statistics have something to show.
 
-
 use anyhow::Context;
 use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_store::Store;

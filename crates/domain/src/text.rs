@@ -105,3 +105,20 @@ mod tests {
         }
     }
 }
+
+/// Required free text: cleaned (NFC, spaces collapsed), not empty, at most `max` characters.
+pub fn required(raw: &str, field: &'static str, max: usize) -> Result<String, crate::FieldError> {
+    use crate::{FieldError, FieldErrorKind};
+    let t = clean(raw);
+    if t.is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max },
+            "long",
+        ));
+    }
+    Ok(t)
+}

@@ -26,3 +26,48 @@ mod tests {
         assert_eq!(vietnam_date(ts), jiff::civil::date(2026, 11, 21));
     }
 }
+
+/// A calendar date typed as `YYYY-MM-DD` (the form of `<input type="date">` and of the API),
+/// or `dd/mm/yyyy` as people write it. Empty means `None`.
+pub fn parse_date(
+    raw: Option<&str>,
+    field: &'static str,
+) -> Result<Option<Date>, crate::FieldError> {
+    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || crate::FieldError::new(field, crate::FieldErrorKind::InvalidFormat, "YYYY-MM-DD");
+    if let Ok(d) = s.parse::<Date>() {
+        return Ok(Some(d));
+    }
+    let parts: Vec<&str> = s.split('/').collect();
+    match parts.as_slice() {
+        [d, m, y] if y.len() == 4 => {
+            let n = |p: &str| p.parse::<i16>().map_err(|_| bad());
+            Date::new(n(y)?, n(m)? as i8, n(d)? as i8)
+                .map(Some)
+                .map_err(|_| bad())
+        }
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod parse_date_tests {
+    use super::*;
+
+    #[test]
+    fn both_forms_and_errors() {
+        let d = Date::new(2026, 11, 29).unwrap();
+        assert_eq!(parse_date(Some("2026-11-29"), "d").unwrap(), Some(d));
+        assert_eq!(parse_date(Some(" 29/11/2026 "), "d").unwrap(), Some(d));
+        assert_eq!(parse_date(Some(""), "d").unwrap(), None);
+        assert_eq!(parse_date(None, "d").unwrap(), None);
+        for bad in ["2026-02-30", "31/02/2026", "29/11/26", "x", "29/11/2026/1"] {
+            assert_eq!(
+                parse_date(Some(bad), "birth_date").unwrap_err().field,
+                "birth_date"
+            );
+        }
+    }
+}

@@ -9,8 +9,8 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use tuquan_domain::FieldError;
 use tuquan_app::AppError;
+use tuquan_domain::FieldError;
 use tuquan_store::StoreError;
 use utoipa::ToSchema;
 

@@ -20,6 +20,7 @@ use tuquan_store::Store;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod extract;
 pub mod feedback;
 pub mod i18n;
 pub mod import;

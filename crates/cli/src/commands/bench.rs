@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
+use tuquan_app::access::secret;
 use tuquan_domain::access::Role;
 use tuquan_domain::feedback::stats::Month;
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
-use tuquan_app::access::secret;
 
 use crate::config::Config;
 use crate::synthetic::{self, Options, Preset};

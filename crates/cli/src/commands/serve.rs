@@ -1,4 +1,3 @@
-
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tuquan_store::Store;

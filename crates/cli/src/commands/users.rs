@@ -3,11 +3,11 @@
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
+use tuquan_app::access::secret;
 use tuquan_domain::access::{Password, Role, Username};
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
-use tuquan_app::access::secret;
 
 pub async fn user_add(
     store: &Store,

@@ -225,10 +225,7 @@ pub use tuquan_app::RequestMeta as RequestCtx;
 impl FromRequestParts<AppState> for RequestCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
         let header = |name: &str| {
             parts
                 .headers

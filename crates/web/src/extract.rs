@@ -1,0 +1,26 @@
+//! Shared input helpers of the adapters: extractor rejections turned into the one error
+//! funnel, so every handler refuses a bad body or query the same way.
+
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::{Form, Query};
+use axum::Json;
+
+use crate::error::Failure;
+
+/// A JSON body, or a 400 naming what is wrong with it.
+pub fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Failure> {
+    b.map(|Json(t)| t)
+        .map_err(|e| Failure::InvalidBody(e.body_text()))
+}
+
+/// Query parameters, or a 400 naming what is wrong with them.
+pub fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Failure> {
+    q.map(|Query(t)| t)
+        .map_err(|e| Failure::InvalidBody(e.body_text()))
+}
+
+/// A form body, or a 400 naming what is wrong with it.
+pub fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, Failure> {
+    f.map(|Form(t)| t)
+        .map_err(|e| Failure::InvalidBody(e.body_text()))
+}
