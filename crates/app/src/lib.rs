@@ -13,6 +13,7 @@ pub mod access;
 pub mod context;
 pub mod error;
 pub mod i18n;
+pub mod territory;
 
 pub use context::{App, Clock, Ctx, RequestMeta};
 pub use error::AppError;

@@ -279,6 +279,5 @@ pub async fn create_unit(
 
 /// A unit by code for a path parameter: malformed or unknown is "not found".
 pub(crate) async fn load_unit_for(state: &AppState, code: &str) -> Result<Unit, Failure> {
-    let code = UnitCode::parse(code).map_err(|_| Failure::NotFound)?;
-    Ok(state.store.unit(code.as_str()).await?.unit)
+    Ok(tuquan_app::territory::unit(&state.app, code).await?)
 }

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -54,6 +53,8 @@ struct LoginPage {
     username: String,
     error: Option<String>,
 }
+
+pub(crate) use super::common::see_other;
 
 #[derive(Deserialize)]
 struct NextQuery {
@@ -180,14 +181,6 @@ async fn login(
     };
     let cookie = set_cookie(&state, SESSION_COOKIE, &id, SESSION_DAYS * 86400);
     Ok(see_other(&target, Some(cookie)))
-}
-
-pub(crate) fn see_other(to: &str, cookie: Option<String>) -> Response {
-    let mut r = (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response();
-    if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        r.headers_mut().append(SET_COOKIE, c);
-    }
-    r
 }
 
 #[derive(Deserialize)]

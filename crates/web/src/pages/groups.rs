@@ -109,12 +109,7 @@ pub(crate) fn may(actor: &Actor, action: Action, path: &str) -> bool {
 }
 
 /// A date as `dd/mm/yyyy`; anything else unchanged.
-pub(crate) fn vn_date(s: &str) -> String {
-    match s.parse::<jiff::civil::Date>() {
-        Ok(d) => d.strftime("%d/%m/%Y").to_string(),
-        Err(_) => s.to_owned(),
-    }
-}
+pub(crate) use super::common::{choices, vn_date, Choice, Empty};
 
 pub(crate) fn kind_name(lang: Lang, kind: &str) -> &'static str {
     lang.t(&format!("groups.kind.{kind}"))
@@ -158,27 +153,3 @@ pub(crate) fn form_message(lang: Lang, f: &Failure) -> Option<(StatusCode, Strin
 pub(crate) fn with_status(status: StatusCode, page: Html<String>) -> Response {
     (status, page).into_response()
 }
-
-/// One option of a `<select>`.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub(crate) fn choices<'a>(
-    items: impl IntoIterator<Item = (&'a str, String)>,
-    selected: &str,
-) -> Vec<Choice> {
-    items
-        .into_iter()
-        .map(|(value, label)| Choice {
-            selected: value == selected.trim(),
-            value: value.to_owned(),
-            label,
-        })
-        .collect()
-}
-
-#[derive(serde::Deserialize)]
-pub(crate) struct Empty {}

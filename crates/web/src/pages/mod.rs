@@ -19,6 +19,7 @@ use crate::AppState;
 
 mod account;
 mod audit;
+pub mod common;
 pub mod feedback_public;
 pub mod feedback_staff;
 pub mod feedback_stats;

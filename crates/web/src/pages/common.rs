@@ -1,0 +1,46 @@
+//! Small helpers shared by the pages of every area.
+
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// A 303 to `to`, setting `cookie` if given (the answer to a successful form).
+pub(crate) fn see_other(to: &str, cookie: Option<String>) -> Response {
+    let mut r = (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response();
+    if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        r.headers_mut().append(SET_COOKIE, c);
+    }
+    r
+}
+
+/// A stored `YYYY-MM-DD` date as people read it, `dd/mm/yyyy`.
+pub(crate) fn vn_date(s: &str) -> String {
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) => d.strftime("%d/%m/%Y").to_string(),
+        Err(_) => s.to_owned(),
+    }
+}
+
+/// One option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub(crate) fn choices<'a>(
+    items: impl IntoIterator<Item = (&'a str, String)>,
+    selected: &str,
+) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == selected.trim(),
+            value: value.to_owned(),
+            label,
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct Empty {}
