@@ -51,6 +51,23 @@ pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
     COLLATOR.compare(a, b)
 }
 
+/// Required free text: cleaned (NFC, spaces collapsed), not empty, at most `max` characters.
+pub fn required(raw: &str, field: &'static str, max: usize) -> Result<String, crate::FieldError> {
+    use crate::{FieldError, FieldErrorKind};
+    let t = clean(raw);
+    if t.is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max },
+            "long",
+        ));
+    }
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,19 +123,3 @@ mod tests {
     }
 }
 
-/// Required free text: cleaned (NFC, spaces collapsed), not empty, at most `max` characters.
-pub fn required(raw: &str, field: &'static str, max: usize) -> Result<String, crate::FieldError> {
-    use crate::{FieldError, FieldErrorKind};
-    let t = clean(raw);
-    if t.is_empty() {
-        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            FieldErrorKind::TooLong { max },
-            "long",
-        ));
-    }
-    Ok(t)
-}
