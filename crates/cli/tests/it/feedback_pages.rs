@@ -5,7 +5,7 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::harness::{browser, csrf_in, Server, TestDb};
+use crate::harness::{browser, csrf_in, page as text, Server, TestDb};
 use crate::on_both_backends;
 
 const UNIT: &str = "26743-kp01";
@@ -150,12 +150,6 @@ async fn resolve(server: &Server, code: &str) {
         json!({"action": "resolve", "public_note": "Đã chằng lại cột điện."}),
     )
     .await;
-}
-
-async fn text(b: &reqwest::Client, server: &Server, path: &str) -> (u16, String) {
-    let r = b.get(server.url(path)).send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.text().await.unwrap())
 }
 
 /// The audit probes of this module's state-changing routes (see `access::exercise`).

@@ -4,35 +4,10 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::harness::{Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
+use crate::harness::{audit_api, audit_form, get_json, post_json, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
 use crate::on_both_backends;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-
-async fn post_json(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get_json(server: &Server, token: &str, path: &str) -> (u16, Value) {
-    let r = server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 /// A resident of `unit` in a household of their own, made by the admin over the API.
 async fn resident(server: &Server, unit: &str, name: &str, born: &str, since: Option<&str>) -> i64 {
@@ -197,22 +172,8 @@ pub async fn audit_probe(
     if !ours {
         return None;
     }
-    let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&server.token)
-            .json(&body)
-    };
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
-    };
+    let api = |m: reqwest::Method, p: String, body: Value| audit_api(server, rid, m, &p, &body);
+    let form = |p: String, fields| audit_form(server, admin, rid, &p, fields);
     let post = reqwest::Method::POST;
     let appointed = |gid: i64| async move {
         let person = some_resident(db).await;

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::harness::{Server, TestDb};
+use crate::harness::{audit_api, audit_form, get_json, post_json, Server, TestDb};
 use crate::on_both_backends;
 
 /// A residential unit inside `target` (a commune code), created if needed by the admin.
@@ -27,31 +27,6 @@ async fn residential_unit(server: &Server, target: &str) -> String {
         r.text().await.unwrap()
     );
     code
-}
-
-async fn post_json(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get_json(server: &Server, token: &str, path: &str) -> (u16, Value) {
-    let r = server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 /// A household with one member in `unit`, made by the admin; returns (household, resident).
@@ -157,22 +132,8 @@ pub async fn audit_probe(
         return None;
     }
     let unit = "26743-kp01";
-    let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&server.token)
-            .json(&body)
-    };
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
-    };
+    let api = |m: reqwest::Method, p: String, body: Value| audit_api(server, rid, m, &p, &body);
+    let form = |p: String, fields| audit_form(server, admin, rid, &p, fields);
     let resident = json!({"full_name": "Trần Thị Thử", "birth_date": "1990-01-02", "gender": "female",
                           "residence_type": "permanent"});
     let member_fields = || {
