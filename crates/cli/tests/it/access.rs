@@ -4,7 +4,7 @@
 use serde_json::json;
 use tuquan_domain::access::{allowed, Action, Role};
 
-use crate::harness::{browser, csrf_in, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
+use crate::harness::{browser, csrf_in, login_csrf, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
 use crate::on_both_backends;
 
 const PASSWORD: &str = "Matrix-pass-42x";
@@ -191,15 +191,7 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     // An id planted before sign-in is replaced, and worth nothing.
     let b = browser();
-    let html = b
-        .get(server.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_in(&html);
+    let csrf = login_csrf(&server, &b).await;
     let planted = "planted-session-id-0123456789";
     let r = b
         .post(server.url("/login"))
@@ -263,15 +255,7 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
     assert_eq!(r.status(), 303, "the old session must be gone");
     // Sessions live in the database: they survive a restart.
     let b3 = browser();
-    let html = b3
-        .get(server.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf3 = csrf_in(&html);
+    let csrf3 = login_csrf(&server, &b3).await;
     let r = b3
         .post(server.url("/login"))
         .form(&[
@@ -346,15 +330,7 @@ async fn repeated_failures_lock_sign_in(db: &TestDb) {
         let user = user.to_owned();
         async move {
             let b = browser();
-            let html = b
-                .get(server.url("/login"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let csrf = csrf_in(&html);
+            let csrf = login_csrf(&server, &b).await;
             b.post(server.url("/login"))
                 .form(&[
                     ("csrf", csrf.as_str()),
@@ -483,8 +459,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
             .json(&json!({"parent_code": "26743", "local_code": "kp99", "name": "Khu phố 99", "kind": "khu_pho"})),
         ("POST", "/login") => {
             let fresh = browser();
-            let html = fresh.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
-            let c = csrf_in(&html);
+            let c = login_csrf(server, &fresh).await;
             fresh.post(server.url(path)).header("x-request-id", rid).form(&[
                 ("csrf", c.as_str()),
                 ("username", "dan.kp01"),

@@ -174,19 +174,24 @@ impl TestDb {
         .to_owned()
     }
 
-    /// Runs one statement with a direct connection, bypassing the product (to set up a state
-    /// the product would only reach with time, such as a passed deadline).
+    /// The URL of this database, for direct connections.
+    pub fn url(&self) -> String {
+        self.database_url().unwrap_or_else(|| {
+            format!("sqlite://{}", self.data_dir().join("tuquan.db").display())
+        })
+    }
+
+    /// Runs SQL (one or more statements) with a direct connection, bypassing the product, as
+    /// another writer would (triggers fire): to set up a state the product would only reach
+    /// with time, such as a passed deadline.
     pub async fn execute(&self, sql: &str) {
-        match self.database_url() {
-            Some(url) => {
-                let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.unwrap();
-            }
-            None => {
-                let url = format!("sqlite://{}", self.data_dir().join("tuquan.db").display());
-                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.unwrap();
-            }
+        let url = self.url();
+        if self.database_url().is_some() {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
         }
     }
 
@@ -219,6 +224,11 @@ fn with_database(url: &str, name: &str) -> String {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),
     }
+}
+
+/// `db.execute(sql)`, as a function.
+pub async fn exec(db: &TestDb, sql: &str) {
+    db.execute(sql).await;
 }
 
 impl Drop for TestDb {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Server, TestDb};
+use crate::harness::{exec, Server, TestDb};
 use crate::on_both_backends;
 
 const UNIT: &str = "26743-kp01";
@@ -113,22 +113,6 @@ async fn file(server: &Server, service: &str, description: &str) -> String {
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     v[0]["service_request_id"].as_str().unwrap().to_owned()
-}
-
-/// Runs one statement with a direct connection (to age or close an item for the filters).
-async fn exec(db: &TestDb, sql: &str) {
-    use sqlx::Connection;
-    match db.database_url() {
-        Some(url) => {
-            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
-        }
-        None => {
-            let url = format!("sqlite://{}", db.data_dir().join("tuquan.db").display());
-            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
-        }
-    }
 }
 
 fn ids(v: &Value) -> Vec<String> {
