@@ -4,7 +4,9 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::harness::{audit_api, audit_form, get_json, post_json, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
+use crate::harness::{
+    audit_api, audit_form, get_json, post_json, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER,
+};
 use crate::on_both_backends;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";

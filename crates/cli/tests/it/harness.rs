@@ -176,9 +176,8 @@ impl TestDb {
 
     /// The URL of this database, for direct connections.
     pub fn url(&self) -> String {
-        self.database_url().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data_dir().join("tuquan.db").display())
-        })
+        self.database_url()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir().join("tuquan.db").display()))
     }
 
     /// Runs SQL (one or more statements) with a direct connection, bypassing the product, as

@@ -42,8 +42,13 @@ fn snapshot_settings() -> insta::Settings {
 /// The lines of `html` from `from` up to and including `to`, trimmed, blank lines dropped:
 /// template indentation is not what the snapshot is about.
 fn fragment(html: &str, from: &str, to: &str) -> String {
-    let start = html.find(from).unwrap_or_else(|| panic!("{from} in {html}"));
-    let len = html[start..].find(to).unwrap_or_else(|| panic!("{to} in {html}")) + to.len();
+    let start = html
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} in {html}"));
+    let len = html[start..]
+        .find(to)
+        .unwrap_or_else(|| panic!("{to} in {html}"))
+        + to.len();
     html[start..start + len]
         .lines()
         .map(str::trim)
@@ -82,10 +87,7 @@ async fn stable_bodies_match_their_snapshots(db: &TestDb) {
 
     let (status, html) = server.get_text("/territory/26743").await;
     assert_eq!(status, 200);
-    insta::assert_snapshot!(
-        "page_commune_facts",
-        fragment(&html, "<h1>", "</dl>")
-    );
+    insta::assert_snapshot!("page_commune_facts", fragment(&html, "<h1>", "</dl>"));
 }
 
 #[test]

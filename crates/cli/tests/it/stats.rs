@@ -8,7 +8,7 @@ use tuquan_domain::feedback::stats::Month;
 use tuquan_store::rollup::COUNTRY;
 use tuquan_store::{ConnectOptions, Store};
 
-use crate::harness::{post_json, exec, Backend, Server, TestDb};
+use crate::harness::{exec, post_json, Backend, Server, TestDb};
 use crate::on_both_backends;
 
 async fn post(server: &Server, path: &str, body: Value) -> (u16, Value) {

@@ -84,9 +84,10 @@ fn remove_stale_sqlite(root: &Path, keep: &Path) {
             .metadata()
             .and_then(|m| m.modified())
             .is_ok_and(|t| t.elapsed().unwrap_or_default() > STALE_AFTER);
-        let ours = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            n.starts_with("sqlite-template-")
-        });
+        let ours = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("sqlite-template-"));
         if ours && old && path != keep {
             std::fs::remove_dir_all(&path).ok();
         }
@@ -124,7 +125,11 @@ async fn make_postgres(admin: String) -> String {
             .unwrap();
     if !exists {
         let tmp = format!("{name}_new");
-        run(&mut conn, &format!("DROP DATABASE IF EXISTS {tmp} WITH (FORCE)")).await;
+        run(
+            &mut conn,
+            &format!("DROP DATABASE IF EXISTS {tmp} WITH (FORCE)"),
+        )
+        .await;
         run(&mut conn, &format!("CREATE DATABASE {tmp}")).await;
         let dir = tempfile::tempdir().unwrap();
         let url = with_database(&admin, &tmp);
@@ -132,7 +137,10 @@ async fn make_postgres(admin: String) -> String {
             .await
             .unwrap();
         run(&mut conn, &format!("ALTER DATABASE {tmp} RENAME TO {name}")).await;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         run(&mut conn, &format!("COMMENT ON DATABASE {name} IS '{now}'")).await;
         drop_stale_postgres(&mut conn, &name, now).await;
     }
