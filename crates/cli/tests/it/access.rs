@@ -330,7 +330,7 @@ async fn repeated_failures_lock_sign_in(db: &TestDb) {
         let user = user.to_owned();
         async move {
             let b = browser();
-            let csrf = login_csrf(&server, &b).await;
+            let csrf = login_csrf(server, &b).await;
             b.post(server.url("/login"))
                 .form(&[
                     ("csrf", csrf.as_str()),
