@@ -41,22 +41,14 @@ async fn probe(
         }
         Action::HouseholdView => {
             let r = server
-                .http
-                .get(server.url(&format!("/api/v1/units/{target}/households")))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_token(token, &format!("/api/v1/units/{target}/households"))
+                .await;
             (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::AuditView => {
             let r = server
-                .http
-                .get(server.url(&format!("/api/v1/audit?unit={target}")))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_token(token, &format!("/api/v1/audit?unit={target}"))
+                .await;
             (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::HouseholdEdit
@@ -291,12 +283,9 @@ async fn forms_without_the_csrf_token_are_refused(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, csrf) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
     for bad in ["", "wrong-token"] {
-        let r = b
-            .post(server.url("/account/tokens"))
-            .form(&[("csrf", bad), ("name", "stolen")])
-            .send()
-            .await
-            .unwrap();
+        let r = server
+            .post_form(&b, "/account/tokens", &[("csrf", bad), ("name", "stolen")])
+            .await;
         assert_eq!(r.status(), 403, "csrf {bad:?}");
     }
     assert_eq!(
@@ -304,21 +293,22 @@ async fn forms_without_the_csrf_token_are_refused(db: &TestDb) {
             .await,
         0
     );
-    let r = b
-        .post(server.url("/account/tokens"))
-        .form(&[("csrf", csrf.as_str()), ("name", "fine")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            "/account/tokens",
+            &[("csrf", csrf.as_str()), ("name", "fine")],
+        )
+        .await;
     assert_eq!(r.status(), 200);
     // The sign-in form is protected too.
     let r = server
-        .http
-        .post(server.url("/login"))
-        .form(&[("username", "canbo.benthanh"), ("password", "tuquan-demo")])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            &server.http,
+            "/login",
+            &[("username", "canbo.benthanh"), ("password", "tuquan-demo")],
+        )
+        .await;
     assert_eq!(r.status(), 403);
 }
 
@@ -367,12 +357,13 @@ on_both_backends!(revoked_tokens_stop_working);
 async fn revoked_tokens_stop_working(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, csrf) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
-    let html = b
-        .post(server.url("/account/tokens"))
-        .form(&[("csrf", csrf.as_str()), ("name", "ứng dụng thử")])
-        .send()
+    let html = server
+        .post_form(
+            &b,
+            "/account/tokens",
+            &[("csrf", csrf.as_str()), ("name", "ứng dụng thử")],
+        )
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -393,15 +384,7 @@ async fn revoked_tokens_stop_working(db: &TestDb) {
     );
     let me = |t: String| {
         let server = &server;
-        async move {
-            server
-                .http
-                .get(server.url("/api/v1/me"))
-                .bearer_auth(t)
-                .send()
-                .await
-                .unwrap()
-        }
+        async move { server.get_with_token(&t, "/api/v1/me").await }
     };
     let r = me(token.clone()).await;
     assert_eq!(r.status(), 200);
@@ -424,12 +407,13 @@ async fn revoked_tokens_stop_working(db: &TestDb) {
         200,
         "not revoked before confirming"
     );
-    let r = b
-        .post(server.url(&format!("/account/tokens/{id}/revoke")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            &format!("/account/tokens/{id}/revoke"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let r = me(token).await;
     assert_eq!(r.status(), 401);

@@ -471,13 +471,7 @@ async fn groups_over_the_api(db: &TestDb) {
     assert_eq!(r.status(), 201);
     let d: Value = r.json().await.unwrap();
     let scan_url = d["scan_url"].as_str().unwrap().to_owned();
-    let r = server
-        .http
-        .get(server.url(&scan_url))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get_with_token(&t, &scan_url).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(r.headers()["content-disposition"]
@@ -771,13 +765,7 @@ async fn groups_over_the_api(db: &TestDb) {
         .0,
         403
     );
-    let r = server
-        .http
-        .get(server.url(&scan_url))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get_with_token(&other, &scan_url).await;
     assert_eq!(r.status(), 403);
     let (s, _) = post_json(
         &server,
@@ -1054,12 +1042,13 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Khổng Văn Tổ"));
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/positions/{pid}/end")))
-        .form(&[("csrf", csrf.as_str()), ("reason", "resigned")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            &format!("/groups/{gid}/positions/{pid}/end"),
+            &[("csrf", csrf.as_str()), ("reason", "resigned")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let html = b
         .get(server.url(&format!("/residents/{adult}/service")))
@@ -1131,19 +1120,21 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .unwrap();
     assert!(r.text().await.unwrap().contains("Groups and committees"));
     // The province's term, for its officials.
-    let r = b
-        .post(server.url("/territory/79/term-years"))
-        .form(&[("csrf", csrf.as_str()), ("years", "3")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            "/territory/79/term-years",
+            &[("csrf", csrf.as_str()), ("years", "3")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
-    let r = b
-        .post(server.url("/territory/79/term-years"))
-        .form(&[("csrf", csrf.as_str()), ("years", "2.5")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            "/territory/79/term-years",
+            &[("csrf", csrf.as_str()), ("years", "2.5")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         db.count("SELECT term_months FROM group_settings WHERE province_code = '79'")

@@ -87,12 +87,8 @@ async fn get_xml(server: &Server, path: &str) -> (u16, String) {
 
 async fn post(server: &Server, fmt: &str, form: &[(&str, &str)]) -> (u16, String) {
     let r = server
-        .http
-        .post(server.url(&format!("/open311/v2/requests.{fmt}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+        .post_form(&server.http, &format!("/open311/v2/requests.{fmt}"), form)
+        .await;
     let status = r.status().as_u16();
     (status, r.text().await.unwrap())
 }

@@ -82,12 +82,8 @@ pub async fn matrix_probe(
         }
         Action::ResidentRights => {
             let r = server
-                .http
-                .get(server.url(&format!("/api/v1/residents/{rid}/export")))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_token(token, &format!("/api/v1/residents/{rid}/export"))
+                .await;
             (r.status().as_u16(), Value::String(r.text().await.unwrap()))
         }
         Action::ErasureApprove => {
@@ -216,12 +212,13 @@ pub async fn audit_probe(
             let dan = server.sign_in("dan.kp01", "tuquan-demo").await;
             let b = dan.0;
             let t: String = {
-                let html = b
-                    .post(server.url("/account/tokens"))
-                    .form(&[("csrf", dan.1.as_str()), ("name", "tự phục vụ")])
-                    .send()
+                let html = server
+                    .post_form(
+                        &b,
+                        "/account/tokens",
+                        &[("csrf", dan.1.as_str()), ("name", "tự phục vụ")],
+                    )
                     .await
-                    .unwrap()
                     .text()
                     .await
                     .unwrap();
@@ -628,12 +625,8 @@ async fn moves_statuses_consent_export_and_erasure(db: &TestDb) {
     .await;
     assert_eq!((s, e["error"]["field"].as_str()), (400, Some("purpose")));
     let r = server
-        .http
-        .get(server.url(&format!("/api/v1/residents/{rid}/export")))
-        .bearer_auth(&server.token)
-        .send()
-        .await
-        .unwrap();
+        .get_with_token(&server.token, &format!("/api/v1/residents/{rid}/export"))
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-disposition"]
         .to_str()
@@ -742,12 +735,7 @@ async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
     ];
     // A bad field re-shows the form with the message and keeps what was typed.
     fields[4].1 = "05/04/2090".into();
-    let r = b
-        .post(server.url("/households"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = server.post_form(&b, "/households", &fields).await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(
@@ -760,12 +748,7 @@ async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
         0
     );
     fields[4].1 = "1980-04-05".into();
-    let r = b
-        .post(server.url("/households"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = server.post_form(&b, "/households", &fields).await;
     assert_eq!(r.status(), 303);
     let loc = r.headers()["location"].to_str().unwrap().to_owned();
     let html = b

@@ -153,3 +153,25 @@ pub fn audit_form(
         .header("x-request-id", rid)
         .form(&fields)
 }
+
+impl Server {
+    /// `GET path` with a bearer token, for the tests that look at the raw response.
+    pub async fn get_with_token(&self, token: &str, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A form posted with the browser `b`, for the tests that look at the raw response.
+    pub async fn post_form<T: serde::Serialize + ?Sized>(
+        &self,
+        b: &reqwest::Client,
+        path: &str,
+        fields: &T,
+    ) -> reqwest::Response {
+        b.post(self.url(path)).form(fields).send().await.unwrap()
+    }
+}
