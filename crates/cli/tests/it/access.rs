@@ -4,7 +4,7 @@
 use serde_json::json;
 use tuquan_domain::access::{allowed, Action, Role};
 
-use crate::harness::{browser, csrf_in, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
+use crate::harness::{browser, csrf_in, login_csrf, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
 use crate::on_both_backends;
 
 const PASSWORD: &str = "Matrix-pass-42x";
@@ -41,22 +41,14 @@ async fn probe(
         }
         Action::HouseholdView => {
             let r = server
-                .http
-                .get(server.url(&format!("/api/v1/units/{target}/households")))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_token(token, &format!("/api/v1/units/{target}/households"))
+                .await;
             (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::AuditView => {
             let r = server
-                .http
-                .get(server.url(&format!("/api/v1/audit?unit={target}")))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_token(token, &format!("/api/v1/audit?unit={target}"))
+                .await;
             (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::HouseholdEdit
@@ -191,15 +183,7 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     // An id planted before sign-in is replaced, and worth nothing.
     let b = browser();
-    let html = b
-        .get(server.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_in(&html);
+    let csrf = login_csrf(&server, &b).await;
     let planted = "planted-session-id-0123456789";
     let r = b
         .post(server.url("/login"))
@@ -263,15 +247,7 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
     assert_eq!(r.status(), 303, "the old session must be gone");
     // Sessions live in the database: they survive a restart.
     let b3 = browser();
-    let html = b3
-        .get(server.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf3 = csrf_in(&html);
+    let csrf3 = login_csrf(&server, &b3).await;
     let r = b3
         .post(server.url("/login"))
         .form(&[
@@ -307,12 +283,9 @@ async fn forms_without_the_csrf_token_are_refused(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, csrf) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
     for bad in ["", "wrong-token"] {
-        let r = b
-            .post(server.url("/account/tokens"))
-            .form(&[("csrf", bad), ("name", "stolen")])
-            .send()
-            .await
-            .unwrap();
+        let r = server
+            .post_form(&b, "/account/tokens", &[("csrf", bad), ("name", "stolen")])
+            .await;
         assert_eq!(r.status(), 403, "csrf {bad:?}");
     }
     assert_eq!(
@@ -320,21 +293,22 @@ async fn forms_without_the_csrf_token_are_refused(db: &TestDb) {
             .await,
         0
     );
-    let r = b
-        .post(server.url("/account/tokens"))
-        .form(&[("csrf", csrf.as_str()), ("name", "fine")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            "/account/tokens",
+            &[("csrf", csrf.as_str()), ("name", "fine")],
+        )
+        .await;
     assert_eq!(r.status(), 200);
     // The sign-in form is protected too.
     let r = server
-        .http
-        .post(server.url("/login"))
-        .form(&[("username", "canbo.benthanh"), ("password", "tuquan-demo")])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            &server.http,
+            "/login",
+            &[("username", "canbo.benthanh"), ("password", "tuquan-demo")],
+        )
+        .await;
     assert_eq!(r.status(), 403);
 }
 
@@ -346,15 +320,7 @@ async fn repeated_failures_lock_sign_in(db: &TestDb) {
         let user = user.to_owned();
         async move {
             let b = browser();
-            let html = b
-                .get(server.url("/login"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let csrf = csrf_in(&html);
+            let csrf = login_csrf(server, &b).await;
             b.post(server.url("/login"))
                 .form(&[
                     ("csrf", csrf.as_str()),
@@ -391,12 +357,13 @@ on_both_backends!(revoked_tokens_stop_working);
 async fn revoked_tokens_stop_working(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, csrf) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
-    let html = b
-        .post(server.url("/account/tokens"))
-        .form(&[("csrf", csrf.as_str()), ("name", "ứng dụng thử")])
-        .send()
+    let html = server
+        .post_form(
+            &b,
+            "/account/tokens",
+            &[("csrf", csrf.as_str()), ("name", "ứng dụng thử")],
+        )
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -417,15 +384,7 @@ async fn revoked_tokens_stop_working(db: &TestDb) {
     );
     let me = |t: String| {
         let server = &server;
-        async move {
-            server
-                .http
-                .get(server.url("/api/v1/me"))
-                .bearer_auth(t)
-                .send()
-                .await
-                .unwrap()
-        }
+        async move { server.get_with_token(&t, "/api/v1/me").await }
     };
     let r = me(token.clone()).await;
     assert_eq!(r.status(), 200);
@@ -448,12 +407,13 @@ async fn revoked_tokens_stop_working(db: &TestDb) {
         200,
         "not revoked before confirming"
     );
-    let r = b
-        .post(server.url(&format!("/account/tokens/{id}/revoke")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            &format!("/account/tokens/{id}/revoke"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let r = me(token).await;
     assert_eq!(r.status(), 401);
@@ -483,8 +443,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
             .json(&json!({"parent_code": "26743", "local_code": "kp99", "name": "Khu phố 99", "kind": "khu_pho"})),
         ("POST", "/login") => {
             let fresh = browser();
-            let html = fresh.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
-            let c = csrf_in(&html);
+            let c = login_csrf(server, &fresh).await;
             fresh.post(server.url(path)).header("x-request-id", rid).form(&[
                 ("csrf", c.as_str()),
                 ("username", "dan.kp01"),

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{Server, TestDb};
+use crate::harness::{post_json_opt, Server, TestDb};
 use crate::on_both_backends;
 
 /// Follows `next` links and returns every item.
@@ -207,13 +207,7 @@ async fn bad_parameters_are_named(db: &TestDb) {
 }
 
 async fn post_unit(server: &Server, token: Option<&str>, body: Value) -> (u16, Value) {
-    let mut req = server.http.post(server.url("/api/v1/units")).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    post_json_opt(server, token, "/api/v1/units", body).await
 }
 
 on_both_backends!(creating_residential_units);

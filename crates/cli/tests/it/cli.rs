@@ -22,7 +22,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-on_both_backends!(import_divisions_is_idempotent_and_all_or_nothing);
+on_both_backends!(import_divisions_is_idempotent_and_all_or_nothing, empty);
 async fn import_divisions_is_idempotent_and_all_or_nothing(db: &TestDb) {
     // A broken record anywhere rejects the whole file, naming the record.
     let text = std::fs::read_to_string(DIVISIONS).unwrap();
@@ -134,7 +134,7 @@ async fn seed_demo_once(db: &TestDb) {
     assert_eq!(stdout(&o).trim(), "khu_pho,ap");
 }
 
-on_both_backends!(migrate_reports_the_schema_version);
+on_both_backends!(migrate_reports_the_schema_version, empty);
 async fn migrate_reports_the_schema_version(db: &TestDb) {
     let o = run(db, &["migrate"]);
     assert!(o.status.success(), "{}", stderr(&o));

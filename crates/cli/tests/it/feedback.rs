@@ -3,28 +3,8 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::harness::{Server, TestDb};
+use crate::harness::{audit_api, get_json_opt as get, post_json_opt as post, Server, TestDb};
 use crate::on_both_backends;
-
-async fn post(server: &Server, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
-    let mut r = server.http.post(server.url(path)).json(&body);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let r = r.send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(server: &Server, token: Option<&str>, path: &str) -> (u16, Value) {
-    let mut r = server.http.get(server.url(path));
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let r = r.send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
 
 /// Anonymous feedback about `unit`; returns its tracking code.
 async fn send(server: &Server, unit: &str, category: &str) -> String {
@@ -96,14 +76,7 @@ pub async fn audit_probe(
     if !tuquan_web::api::feedback::MUTATING.contains(&(method, path)) {
         return None;
     }
-    let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&server.token)
-            .json(&body)
-    };
+    let api = |m: reqwest::Method, p: String, body: Value| audit_api(server, rid, m, &p, &body);
     let code = send(server, "26743-kp01", "traffic").await;
     let step = |action: &str| {
         let server = &server;

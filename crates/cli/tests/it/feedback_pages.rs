@@ -5,7 +5,7 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::harness::{browser, csrf_in, Server, TestDb};
+use crate::harness::{browser, csrf_in, page as text, Server, TestDb};
 use crate::on_both_backends;
 
 const UNIT: &str = "26743-kp01";
@@ -152,12 +152,6 @@ async fn resolve(server: &Server, code: &str) {
     .await;
 }
 
-async fn text(b: &reqwest::Client, server: &Server, path: &str) -> (u16, String) {
-    let r = b.get(server.url(path)).send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.text().await.unwrap())
-}
-
 /// The audit probes of this module's state-changing routes (see `access::exercise`).
 pub async fn audit_probe(
     server: &Server,
@@ -275,22 +269,12 @@ async fn the_form_sends_feedback_with_a_photo_cleaned_of_its_location(db: &TestD
     // The photo is stored without its metadata; staff who handle the unit can see it.
     let head = db.user_with_token("truong.fbp", "unit_head", Some(UNIT), "head-pass-123");
     let r = server
-        .http
-        .get(server.url(&format!("/api/v1/feedback/{code}/photos")))
-        .bearer_auth(&head)
-        .send()
-        .await
-        .unwrap();
+        .get_with_token(&head, &format!("/api/v1/feedback/{code}/photos"))
+        .await;
     assert_eq!(r.status(), 200);
     let list: Value = r.json().await.unwrap();
     let url = list["photos"][0]["url"].as_str().unwrap().to_owned();
-    let r = server
-        .http
-        .get(server.url(&url))
-        .bearer_auth(&head)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get_with_token(&head, &url).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "image/jpeg");
     assert!(r.headers()["cache-control"]
@@ -816,12 +800,13 @@ async fn the_sender_reopens_and_rates_through_forms(db: &TestDb) {
     assert!(page.contains("Đăng nhập bằng tài khoản đã gửi"));
     assert!(!page.contains(&format!("action=\"/feedback/{mine}/reopen\"")));
     let (_, form) = form_page(&server, &anon, UNIT).await;
-    let r = anon
-        .post(server.url(&format!("/feedback/{mine}/reopen")))
-        .form(&[("csrf", csrf_in(&form)), ("reason", "x".into())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &anon,
+            &format!("/feedback/{mine}/reopen"),
+            &[("csrf", csrf_in(&form)), ("reason", "x".into())],
+        )
+        .await;
     assert_eq!(r.status(), 403);
     let (_, page) = text(&resident, &server, &format!("/feedback/{mine}")).await;
     assert!(
@@ -829,12 +814,13 @@ async fn the_sender_reopens_and_rates_through_forms(db: &TestDb) {
         "the sender sees what they sent"
     );
     assert!(!page.contains("name=\"contact\""));
-    let r = resident
-        .post(server.url(&format!("/feedback/{mine}/rating")))
-        .form(&[("csrf", csrf_in(&page)), ("rating", "2".into())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &resident,
+            &format!("/feedback/{mine}/rating"),
+            &[("csrf", csrf_in(&page)), ("rating", "2".into())],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         db.count(&format!(

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{csrf_in, Server, TestDb};
+use crate::harness::{audit_form, csrf_in, form, page, post_json as api_post, Server, TestDb};
 use crate::on_both_backends;
 
 const DEMO_PASSWORD: &str = "tuquan-demo";
@@ -26,41 +26,6 @@ async fn send(server: &Server, unit: &str, category: &str, description: &str) ->
     let b: Value = r.json().await.unwrap();
     assert_eq!(status, 201, "{b}");
     b["tracking_code"].as_str().unwrap().to_owned()
-}
-
-async fn page(b: &reqwest::Client, server: &Server, path: &str) -> (u16, String) {
-    let r = b.get(server.url(path)).send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.text().await.unwrap())
-}
-
-async fn form(
-    b: &reqwest::Client,
-    server: &Server,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String, String) {
-    let r = b.post(server.url(path)).form(fields).send().await.unwrap();
-    let s = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (s, location, r.text().await.unwrap())
-}
-
-async fn api_post(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
 }
 
 async fn status_of(db: &TestDb, code: &str) -> String {
@@ -937,14 +902,7 @@ pub async fn audit_probe(
         return None;
     }
     let _ = db;
-    let post_form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
-    };
+    let post_form = |p: String, fields| audit_form(server, admin, rid, &p, fields);
     Some(match path {
         "/api/v1/feedback-inbox/acknowledge" => {
             let code = send(server, "26743-kp01", "traffic", "Kiểm toán").await;

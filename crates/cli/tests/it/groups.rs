@@ -4,35 +4,12 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::harness::{Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
+use crate::harness::{
+    audit_api, audit_form, get_json, post_json, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER,
+};
 use crate::on_both_backends;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-
-async fn post_json(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get_json(server: &Server, token: &str, path: &str) -> (u16, Value) {
-    let r = server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 /// A resident of `unit` in a household of their own, made by the admin over the API.
 async fn resident(server: &Server, unit: &str, name: &str, born: &str, since: Option<&str>) -> i64 {
@@ -197,22 +174,8 @@ pub async fn audit_probe(
     if !ours {
         return None;
     }
-    let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&server.token)
-            .json(&body)
-    };
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
-    };
+    let api = |m: reqwest::Method, p: String, body: Value| audit_api(server, rid, m, &p, &body);
+    let form = |p: String, fields| audit_form(server, admin, rid, &p, fields);
     let post = reqwest::Method::POST;
     let appointed = |gid: i64| async move {
         let person = some_resident(db).await;
@@ -508,13 +471,7 @@ async fn groups_over_the_api(db: &TestDb) {
     assert_eq!(r.status(), 201);
     let d: Value = r.json().await.unwrap();
     let scan_url = d["scan_url"].as_str().unwrap().to_owned();
-    let r = server
-        .http
-        .get(server.url(&scan_url))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get_with_token(&t, &scan_url).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(r.headers()["content-disposition"]
@@ -808,13 +765,7 @@ async fn groups_over_the_api(db: &TestDb) {
         .0,
         403
     );
-    let r = server
-        .http
-        .get(server.url(&scan_url))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get_with_token(&other, &scan_url).await;
     assert_eq!(r.status(), 403);
     let (s, _) = post_json(
         &server,
@@ -1091,12 +1042,13 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Khổng Văn Tổ"));
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/positions/{pid}/end")))
-        .form(&[("csrf", csrf.as_str()), ("reason", "resigned")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            &format!("/groups/{gid}/positions/{pid}/end"),
+            &[("csrf", csrf.as_str()), ("reason", "resigned")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let html = b
         .get(server.url(&format!("/residents/{adult}/service")))
@@ -1168,19 +1120,21 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .unwrap();
     assert!(r.text().await.unwrap().contains("Groups and committees"));
     // The province's term, for its officials.
-    let r = b
-        .post(server.url("/territory/79/term-years"))
-        .form(&[("csrf", csrf.as_str()), ("years", "3")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            "/territory/79/term-years",
+            &[("csrf", csrf.as_str()), ("years", "3")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
-    let r = b
-        .post(server.url("/territory/79/term-years"))
-        .form(&[("csrf", csrf.as_str()), ("years", "2.5")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_form(
+            &b,
+            "/territory/79/term-years",
+            &[("csrf", csrf.as_str()), ("years", "2.5")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         db.count("SELECT term_months FROM group_settings WHERE province_code = '79'")

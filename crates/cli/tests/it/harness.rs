@@ -8,6 +8,11 @@ use std::time::Duration;
 
 use sqlx::Connection;
 
+mod http;
+mod template;
+
+pub use http::*;
+
 pub const ADMIN_USER: &str = "admin.test";
 pub const ADMIN_PASSWORD: &str = "Adm1n-pass-9c2e";
 pub const BIN: &str = env!("CARGO_BIN_EXE_tuquan");
@@ -18,19 +23,11 @@ pub enum Backend {
     Postgres,
 }
 
-/// The PostgreSQL server to test against, if any. In CI its absence is a failure, so the
-/// PostgreSQL half of the suite can never be silently skipped there.
+/// The PostgreSQL server to test against, if any (see `skip!` for its absence in CI).
 pub fn postgres_url() -> Option<String> {
-    match std::env::var("TUQUAN_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must set TUQUAN_TEST_POSTGRES_URL"
-            );
-            None
-        }
-    }
+    std::env::var("TUQUAN_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// A database for one test: a SQLite file in a temporary directory, or a fresh PostgreSQL
@@ -43,20 +40,39 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A migrated database holding the shipped territory, as every command leaves it (copied
+    /// from a template); `None` for PostgreSQL when no server is configured.
     pub async fn new(backend: Backend) -> Option<Self> {
+        Self::create(backend, true).await
+    }
+
+    /// An empty database, for the tests of migrating and importing the territory.
+    pub async fn empty(backend: Backend) -> Option<Self> {
+        Self::create(backend, false).await
+    }
+
+    async fn create(backend: Backend, from_template: bool) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let pg = match backend {
-            Backend::Sqlite => None,
+            Backend::Sqlite => {
+                if from_template {
+                    template::copy_sqlite(dir.path());
+                }
+                None
+            }
             Backend::Postgres => {
                 let admin = postgres_url()?;
                 let name = format!("tuquan_test_{}", uuid::Uuid::new_v4().simple());
+                let sql = if from_template {
+                    let tpl = template::postgres(&admin).await;
+                    format!("CREATE DATABASE {name} TEMPLATE {tpl}")
+                } else {
+                    format!("CREATE DATABASE {name}")
+                };
                 let mut conn = sqlx::PgConnection::connect(&admin)
                     .await
                     .expect("connect to the test PostgreSQL server");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create test database");
+                template::run(&mut conn, &sql).await;
                 conn.close().await.ok();
                 Some((admin, name))
             }
@@ -158,19 +174,23 @@ impl TestDb {
         .to_owned()
     }
 
-    /// Runs one statement with a direct connection, bypassing the product (to set up a state
-    /// the product would only reach with time, such as a passed deadline).
+    /// The URL of this database, for direct connections.
+    pub fn url(&self) -> String {
+        self.database_url()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir().join("tuquan.db").display()))
+    }
+
+    /// Runs SQL (one or more statements) with a direct connection, bypassing the product, as
+    /// another writer would (triggers fire): to set up a state the product would only reach
+    /// with time, such as a passed deadline.
     pub async fn execute(&self, sql: &str) {
-        match self.database_url() {
-            Some(url) => {
-                let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.unwrap();
-            }
-            None => {
-                let url = format!("sqlite://{}", self.data_dir().join("tuquan.db").display());
-                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.unwrap();
-            }
+        let url = self.url();
+        if self.database_url().is_some() {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
         }
     }
 
@@ -203,6 +223,11 @@ fn with_database(url: &str, name: &str) -> String {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),
     }
+}
+
+/// `db.execute(sql)`, as a function.
+pub async fn exec(db: &TestDb, sql: &str) {
+    db.execute(sql).await;
 }
 
 impl Drop for TestDb {
@@ -334,29 +359,56 @@ impl Drop for Server {
     }
 }
 
-/// Declares a test that runs once on SQLite and once on PostgreSQL.
+/// Declares a test that runs once on SQLite and once on PostgreSQL, each on a database holding
+/// the territory; `on_both_backends!(name, empty)` starts from an empty database instead.
 #[macro_export]
 macro_rules! on_both_backends {
     ($test:ident) => {
+        $crate::on_both_backends!($test, new);
+    };
+    ($test:ident, $start:ident) => {
         mod $test {
             use $crate::harness::{Backend, TestDb};
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let db = TestDb::new(Backend::Sqlite).await.unwrap();
+                let db = TestDb::$start(Backend::Sqlite).await.unwrap();
                 super::$test(&db).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(db) = TestDb::new(Backend::Postgres).await else {
-                    eprintln!("TUQUAN_TEST_POSTGRES_URL is not set: PostgreSQL half skipped");
-                    return;
+                let Some(db) = TestDb::$start(Backend::Postgres).await else {
+                    $crate::skip!("TUQUAN_TEST_POSTGRES_URL is not set");
                 };
                 super::$test(&db).await;
             }
         }
     };
+}
+
+/// Ends a test that cannot run on this machine, saying so on the terminal (past the test
+/// harness's output capture) as `SKIPPED <test>: <reason>`. Under CI (`CI` set) a skip is a
+/// failure: CI must run everything.
+#[macro_export]
+macro_rules! skip {
+    ($($reason:tt)+) => {{
+        $crate::harness::skipped(&format!($($reason)+));
+        return;
+    }};
+}
+
+/// Reports a skipped test or part of one (see `skip!`); panics under CI.
+pub fn skipped(reason: &str) {
+    use std::io::Write;
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("a test");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test} cannot run here ({reason}), and CI must not skip it"
+    );
+    // Straight to the process's stderr: `eprintln!` would be captured and hidden on success.
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
 }
 
 #[test]
@@ -370,66 +422,4 @@ fn database_name_replaces_the_one_in_the_url() {
         "postgres://u:p@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
-}
-
-/// A browser-like client: keeps cookies, does not follow redirects.
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// The value of the hidden `csrf` field in a page.
-pub fn csrf_in(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("a csrf field on the page")
-        .to_owned()
-}
-
-impl Server {
-    /// Signs in through the login form with a fresh browser; returns it and the page's
-    /// CSRF token for further forms.
-    pub async fn sign_in(&self, username: &str, password: &str) -> (reqwest::Client, String) {
-        let b = browser();
-        let html = b
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = csrf_in(&html);
-        let r = b
-            .post(self.url("/login"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", username),
-                ("password", password),
-                ("next", "/account"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            r.status(),
-            303,
-            "sign-in of {username} failed: {}",
-            r.text().await.unwrap_or_default()
-        );
-        let html = b
-            .get(self.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = csrf_in(&html);
-        (b, csrf)
-    }
 }

@@ -550,12 +550,11 @@ async fn pages_check_confirm_import_and_export(db: &TestDb) {
     );
     // The API export too.
     let r = server
-        .http
-        .get(server.url(&format!("/api/v1/units/{UNIT}/export?format=csv")))
-        .bearer_auth(&server.token)
-        .send()
-        .await
-        .unwrap();
+        .get_with_token(
+            &server.token,
+            &format!("/api/v1/units/{UNIT}/export?format=csv"),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Lê Văn An"));
 }
@@ -582,12 +581,8 @@ async fn the_head_of_another_unit_is_refused(db: &TestDb) {
     .await;
     assert_eq!(s, 403);
     let r = server
-        .http
-        .get(server.url(&format!("/api/v1/units/{UNIT}/export?format=xlsx")))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap();
+        .get_with_token(&other, &format!("/api/v1/units/{UNIT}/export?format=xlsx"))
+        .await;
     assert_eq!(r.status(), 403);
     let (b, csrf) = server.sign_in("truong.kp02", "kp02-password-1").await;
     for path in [

@@ -20,5 +20,6 @@ mod import;
 mod open311;
 mod pages;
 mod people;
+mod snapshots;
 mod stats;
 mod synthetic;

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Server, TestDb};
+use crate::harness::{exec, Server, TestDb};
 use crate::on_both_backends;
 
 const UNIT: &str = "26743-kp01";
@@ -87,12 +87,8 @@ async fn get_xml(server: &Server, path: &str) -> (u16, String) {
 
 async fn post(server: &Server, fmt: &str, form: &[(&str, &str)]) -> (u16, String) {
     let r = server
-        .http
-        .post(server.url(&format!("/open311/v2/requests.{fmt}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+        .post_form(&server.http, &format!("/open311/v2/requests.{fmt}"), form)
+        .await;
     let status = r.status().as_u16();
     (status, r.text().await.unwrap())
 }
@@ -113,22 +109,6 @@ async fn file(server: &Server, service: &str, description: &str) -> String {
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     v[0]["service_request_id"].as_str().unwrap().to_owned()
-}
-
-/// Runs one statement with a direct connection (to age or close an item for the filters).
-async fn exec(db: &TestDb, sql: &str) {
-    use sqlx::Connection;
-    match db.database_url() {
-        Some(url) => {
-            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
-        }
-        None => {
-            let url = format!("sqlite://{}", db.data_dir().join("tuquan.db").display());
-            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
-        }
-    }
 }
 
 fn ids(v: &Value) -> Vec<String> {

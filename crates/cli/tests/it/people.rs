@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::harness::{Server, TestDb};
+use crate::harness::{audit_api, audit_form, get_json, post_json, Server, TestDb};
 use crate::on_both_backends;
 
 /// A residential unit inside `target` (a commune code), created if needed by the admin.
@@ -27,31 +27,6 @@ async fn residential_unit(server: &Server, target: &str) -> String {
         r.text().await.unwrap()
     );
     code
-}
-
-async fn post_json(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get_json(server: &Server, token: &str, path: &str) -> (u16, Value) {
-    let r = server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 /// A household with one member in `unit`, made by the admin; returns (household, resident).
@@ -107,12 +82,8 @@ pub async fn matrix_probe(
         }
         Action::ResidentRights => {
             let r = server
-                .http
-                .get(server.url(&format!("/api/v1/residents/{rid}/export")))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_token(token, &format!("/api/v1/residents/{rid}/export"))
+                .await;
             (r.status().as_u16(), Value::String(r.text().await.unwrap()))
         }
         Action::ErasureApprove => {
@@ -157,22 +128,8 @@ pub async fn audit_probe(
         return None;
     }
     let unit = "26743-kp01";
-    let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&server.token)
-            .json(&body)
-    };
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
-    };
+    let api = |m: reqwest::Method, p: String, body: Value| audit_api(server, rid, m, &p, &body);
+    let form = |p: String, fields| audit_form(server, admin, rid, &p, fields);
     let resident = json!({"full_name": "Trần Thị Thử", "birth_date": "1990-01-02", "gender": "female",
                           "residence_type": "permanent"});
     let member_fields = || {
@@ -255,12 +212,13 @@ pub async fn audit_probe(
             let dan = server.sign_in("dan.kp01", "tuquan-demo").await;
             let b = dan.0;
             let t: String = {
-                let html = b
-                    .post(server.url("/account/tokens"))
-                    .form(&[("csrf", dan.1.as_str()), ("name", "tự phục vụ")])
-                    .send()
+                let html = server
+                    .post_form(
+                        &b,
+                        "/account/tokens",
+                        &[("csrf", dan.1.as_str()), ("name", "tự phục vụ")],
+                    )
                     .await
-                    .unwrap()
                     .text()
                     .await
                     .unwrap();
@@ -667,12 +625,8 @@ async fn moves_statuses_consent_export_and_erasure(db: &TestDb) {
     .await;
     assert_eq!((s, e["error"]["field"].as_str()), (400, Some("purpose")));
     let r = server
-        .http
-        .get(server.url(&format!("/api/v1/residents/{rid}/export")))
-        .bearer_auth(&server.token)
-        .send()
-        .await
-        .unwrap();
+        .get_with_token(&server.token, &format!("/api/v1/residents/{rid}/export"))
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-disposition"]
         .to_str()
@@ -781,12 +735,7 @@ async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
     ];
     // A bad field re-shows the form with the message and keeps what was typed.
     fields[4].1 = "05/04/2090".into();
-    let r = b
-        .post(server.url("/households"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = server.post_form(&b, "/households", &fields).await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(
@@ -799,12 +748,7 @@ async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
         0
     );
     fields[4].1 = "1980-04-05".into();
-    let r = b
-        .post(server.url("/households"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = server.post_form(&b, "/households", &fields).await;
     assert_eq!(r.status(), 303);
     let loc = r.headers()["location"].to_str().unwrap().to_owned();
     let html = b

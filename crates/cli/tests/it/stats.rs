@@ -4,41 +4,15 @@
 //! base tables (also after a rebuild).
 
 use serde_json::{json, Value};
-use sqlx::Connection;
 use tuquan_domain::feedback::stats::Month;
 use tuquan_store::rollup::COUNTRY;
 use tuquan_store::{ConnectOptions, Store};
 
-use crate::harness::{Backend, Server, TestDb};
+use crate::harness::{exec, post_json, Backend, Server, TestDb};
 use crate::on_both_backends;
 
 async fn post(server: &Server, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(&server.token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-/// Runs SQL on the test database directly, as another writer would (triggers fire).
-async fn exec(db: &TestDb, sql: &str) {
-    match db.database_url() {
-        Some(url) => {
-            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
-        }
-        None => {
-            let mut c = sqlx::SqliteConnection::connect(&sqlite_url(db))
-                .await
-                .unwrap();
-            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
-        }
-    }
+    post_json(server, &server.token, path, body).await
 }
 
 fn sqlite_url(db: &TestDb) -> String {
