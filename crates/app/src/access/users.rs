@@ -330,17 +330,22 @@ pub async fn create_for_operator(ctx: &Ctx, acc: &OperatorAccount) -> AppResult<
 }
 
 /// Links account `username` to the resident record `resident_id` (for self-service), from
-/// the operator's command line. Returns the resident's full name.
+/// the operator's command line. Returns the resident's full name; an unknown account or
+/// resident is an `Invalid` on `username` or `resident`.
 pub async fn link_resident(ctx: &Ctx, username: &str, resident_id: i64) -> AppResult<String> {
     if ctx.actor.is_some() {
         return Err(AppError::Forbidden);
     }
+    let unknown = |field| field_error(field, FieldErrorKind::UnknownValue, "not found");
     let user = ctx
         .store()
         .user_by_username(username)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let resident = ctx.store().resident(resident_id).await?;
+        .ok_or_else(|| unknown("username"))?;
+    let resident = match ctx.store().resident(resident_id).await {
+        Err(StoreError::NotFound) => return Err(unknown("resident")),
+        other => other?,
+    };
     ctx.store()
         .link_resident(user.id, Some(resident.id), &ctx.audit_ctx())
         .await?;

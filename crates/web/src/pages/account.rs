@@ -108,7 +108,12 @@ async fn login(
     } else {
         next
     };
-    let cookie = set_cookie(&state, SESSION_COOKIE, &started.session_id, SESSION_DAYS * 86400);
+    let cookie = set_cookie(
+        &state,
+        SESSION_COOKIE,
+        &started.session_id,
+        SESSION_DAYS * 86400,
+    );
     Ok(see_other(&target, Some(cookie)))
 }
 
