@@ -235,7 +235,7 @@ async fn dataset(
                 data_dir.display()
             ));
             let key = super::identity_key(config)?;
-            let report = synthetic::seed(&store, &key, &opts).await?;
+            let report = synthetic::seed(store, &key, opts).await?;
             say(&report.to_string());
             json!(report)
         }

@@ -57,7 +57,7 @@ async fn user_page(
         })
         .collect();
     let roles = role_options(lang, &ctx.who()?.actor, st.role);
-    Ok(render(&UserPage {
+    render(&UserPage {
         chrome,
         id: user.id,
         username: user.username,
@@ -73,7 +73,7 @@ async fn user_page(
         admin: offers.admin,
         roles,
         unit: st.unit.trim().chars().take(60).collect(),
-    })?)
+    })
 }
 
 #[derive(Deserialize, Default)]
