@@ -33,22 +33,11 @@ const GIVEN_FEMALE: &[&str] = &[
     "Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Oanh",
     "Phương", "Thảo", "Trang", "Uyên", "Vy", "Yến",
 ];
-const STREETS: &[&str] = &[
-    "Lê Lợi",
-    "Lê Thánh Tôn",
-    "Nguyễn Trãi",
-    "Phạm Ngũ Lão",
-    "Bùi Viện",
-    "Đề Thám",
-    "Nguyễn Thái Học",
-    "Cống Quỳnh",
-    "Trần Hưng Đạo",
-    "Lý Tự Trọng",
-    "Nam Kỳ Khởi Nghĩa",
-    "Phan Chu Trinh",
-    "Trương Định",
-    "Tôn Thất Tùng",
-];
+/// The demo's streets: the first of the synthetic data set's (the same order, so the demo
+/// stays as it was).
+fn streets() -> &'static [&'static str] {
+    &crate::synthetic::names::STREETS[..14]
+}
 
 /// The demo accounts' shared password, printed with the accounts.
 pub const DEMO_PASSWORD: &str = "tuquan-demo";
@@ -228,7 +217,7 @@ fn household(rng: &mut StdRng, today: Date) -> (NewHousehold, Vec<NewResident>) 
         "{}{} {}",
         rng.random_range(1..=220),
         if rng.random_bool(0.2) { "/5" } else { "" },
-        pick(rng, STREETS)
+        pick(rng, streets())
     );
     let h = NewHousehold::parse(&NewHouseholdInput {
         address,

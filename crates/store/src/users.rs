@@ -65,6 +65,16 @@ const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, g.unit_code, u.path 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, must_change_password, \
      disabled, created_at, resident_id";
 
+/// A change [`Store::change_account`] makes.
+enum AccountChange<'a> {
+    /// A new password hash; `reset` forces a change at next sign-in.
+    Password {
+        hash: &'a str,
+        reset: bool,
+    },
+    Disabled(bool),
+}
+
 /// A new account.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -158,6 +168,27 @@ impl Store {
         rows.into_iter().map(GrantRecord::try_from).collect()
     }
 
+    /// The grants of several accounts in one query (a page of the account list), in
+    /// account then grant order.
+    pub async fn grants_of_users(&self, user_ids: &[i64]) -> Result<Vec<GrantRecord>, StoreError> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "{GRANT_SELECT} WHERE g.user_id IN ({}) ORDER BY g.user_id, g.id",
+            marks.join(", ")
+        );
+        let rows: Vec<GrantRow> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in user_ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(p).await?
+        });
+        rows.into_iter().map(GrantRecord::try_from).collect()
+    }
+
     /// The unit path an account's changes are filed under: its first grant's unit.
     async fn user_unit_path(&self, user_id: i64) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -176,8 +207,6 @@ impl Store {
         reset: bool,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
-        let unit_path = self.user_unit_path(user_id).await?;
-        let ts = now();
         let entry = AuditEntry {
             action: if reset {
                 "user.password_reset"
@@ -186,38 +215,16 @@ impl Store {
             },
             target_type: "user",
             target_id: user_id.to_string(),
-            unit_path,
+            unit_path: self.user_unit_path(user_id).await?,
             before: None,
             // Never the password or its hash.
             after: Some(json!({ "must_change_password": reset })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(
-                "UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4 \
-                 WHERE id = $1",
-            )
-            .bind(user_id)
-            .bind(password_hash)
-            .bind(reset)
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(StoreError::NotFound);
-            }
-            if reset {
-                sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-                    .bind(user_id)
-                    .bind(&ts)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        let change = AccountChange::Password {
+            hash: password_hash,
+            reset,
+        };
+        self.change_account(user_id, change, &entry, ctx).await
     }
 
     /// Disables or re-enables an account. Disabling ends its sessions and API tokens' use.
@@ -228,8 +235,6 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.user_by_id(user_id).await?;
-        let unit_path = self.user_unit_path(user_id).await?;
-        let ts = now();
         let entry = AuditEntry {
             action: if disabled {
                 "user.disable"
@@ -238,19 +243,53 @@ impl Store {
             },
             target_type: "user",
             target_id: user_id.to_string(),
-            unit_path,
+            unit_path: self.user_unit_path(user_id).await?,
             before: Some(json!({ "disabled": before.disabled })),
             after: Some(json!({ "disabled": disabled })),
         };
+        self.change_account(user_id, AccountChange::Disabled(disabled), &entry, ctx)
+            .await
+    }
+
+    /// One change to an account, with its audit row, in one transaction; a change that
+    /// locks the owner out (a reset, disabling) also ends the account's sessions.
+    async fn change_account(
+        &self,
+        user_id: i64,
+        change: AccountChange<'_>,
+        entry: &AuditEntry,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let ts = now();
+        let (hash, flag, sql) = match change {
+            AccountChange::Password { hash, reset } => (
+                Some(hash),
+                reset,
+                "UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4 \
+                 WHERE id = $1",
+            ),
+            // The same four parameters for both, so one statement runs either.
+            AccountChange::Disabled(d) => (
+                None,
+                d,
+                "UPDATE users SET password_hash = COALESCE($2, password_hash), disabled = $3, \
+                 updated_at = $4 WHERE id = $1",
+            ),
+        };
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1")
+            let n = sqlx::query(sql)
                 .bind(user_id)
-                .bind(disabled)
+                .bind(hash)
+                .bind(flag)
                 .bind(&ts)
                 .execute(&mut *tx)
-                .await?;
-            if disabled {
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if flag {
                 sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
                     .bind(user_id)
                     .bind(&ts)

@@ -3,13 +3,18 @@
 //! asked through [`crate::Ctx::authorize`].
 
 use tuquan_domain::access::Actor;
-use tuquan_store::sessions::SessionRecord;
-use tuquan_store::users::UserRecord;
 use tuquan_store::StoreError;
+
+pub use tuquan_store::sessions::{SessionRecord, TokenRecord};
+pub use tuquan_store::users::{GrantRecord, UserRecord};
 
 use crate::{App, AppResult};
 
+pub mod audit;
 pub mod secret;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
 
 /// Sessions last a week from sign-in, then the user signs in again.
 pub const SESSION_DAYS: i64 = 7;

@@ -1,12 +1,12 @@
-//! `tuquan user add` and `tuquan token create`.
+//! `tuquan user add`, `tuquan user link-resident` and `tuquan token create`: the operator's
+//! accounts, through `tuquan_app::access` with a system context (audited as `cli`).
 
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
-use tuquan_app::access::secret;
+use tuquan_app::access::{tokens, users};
+use tuquan_app::{App, AppError};
 use tuquan_domain::access::{Password, Role, Username};
-use tuquan_store::audit::AuditCtx;
-use tuquan_store::users::NewUser;
 use tuquan_store::Store;
 
 pub async fn user_add(
@@ -24,12 +24,6 @@ pub async fn user_add(
         (false, None) => bail!("--unit is required for the role {}", role.as_str()),
         _ => {}
     }
-    if let Some(code) = unit {
-        store
-            .unit(code)
-            .await
-            .with_context(|| format!("unit {code} does not exist"))?;
-    }
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -37,17 +31,21 @@ pub async fn user_add(
         .context("cannot read the password from standard input")?;
     let password = Password::parse(line.trim_end_matches(['\r', '\n']), "password")
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let display = tuquan_domain::text::clean(display_name.unwrap_or(username.as_str()));
-    let new = NewUser {
-        username: username.as_str().to_owned(),
-        display_name: display,
-        password_hash: secret::hash_password(password.expose()),
-        must_change_password: false,
+    let account = users::OperatorAccount {
+        username: username.clone(),
+        display_name: display_name.map(str::to_owned),
+        password,
+        role,
+        unit: unit.map(str::to_owned),
     };
-    let id = store
-        .create_user(&new, &[(role, unit.map(str::to_owned))], &AuditCtx::cli())
-        .await
-        .with_context(|| format!("cannot create {}", username.as_str()))?;
+    let ctx = App::new(store.clone()).system("cli");
+    let id = match users::create_for_operator(&ctx, &account).await {
+        Ok(id) => id,
+        Err(AppError::Invalid(e)) if e.field == "unit" => {
+            bail!("unit {} does not exist", unit.unwrap_or(""))
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", username.as_str())),
+    };
     println!(
         "created user {} (id {id}) as {} on {}",
         username.as_str(),
@@ -58,25 +56,16 @@ pub async fn user_add(
 }
 
 pub async fn token_create(store: &Store, username: &str, name: &str) -> anyhow::Result<()> {
-    let user = store
-        .user_by_username(username)
-        .await?
-        .with_context(|| format!("no user {username:?}"))?;
-    let name = tuquan_domain::text::clean(name);
-    if name.is_empty() || name.chars().count() > 60 {
-        bail!("--name must be 1 to 60 characters");
+    let ctx = App::new(store.clone()).system("cli");
+    match tokens::create_token_for(&ctx, username, name).await {
+        Ok(t) => {
+            println!("{}", t.token);
+            Ok(())
+        }
+        Err(AppError::NotFound) => bail!("no user {username:?}"),
+        Err(AppError::Invalid(_)) => bail!("--name must be 1 to 60 characters"),
+        Err(e) => Err(e.into()),
     }
-    let token = format!("tq_{}", secret::random_token());
-    store
-        .create_token(
-            user.id,
-            &name,
-            &secret::sha256_hex(&token),
-            &AuditCtx::cli(),
-        )
-        .await?;
-    println!("{token}");
-    Ok(())
 }
 
 pub async fn user_link_resident(
@@ -84,20 +73,14 @@ pub async fn user_link_resident(
     username: &str,
     resident: i64,
 ) -> anyhow::Result<()> {
-    let user = store
-        .user_by_username(username)
-        .await?
-        .with_context(|| format!("no user {username:?}"))?;
-    let r = store
-        .resident(resident)
-        .await
-        .with_context(|| format!("no resident {resident}"))?;
-    store
-        .link_resident(user.id, Some(r.id), &AuditCtx::cli())
-        .await?;
-    println!(
-        "{username} is linked to resident {} ({})",
-        r.id, r.full_name
-    );
-    Ok(())
+    let ctx = App::new(store.clone()).system("cli");
+    match users::link_resident(&ctx, username, resident).await {
+        Ok(full_name) => {
+            println!("{username} is linked to resident {resident} ({full_name})");
+            Ok(())
+        }
+        Err(AppError::Invalid(e)) if e.field == "username" => bail!("no user {username:?}"),
+        Err(AppError::Invalid(e)) if e.field == "resident" => bail!("no resident {resident}"),
+        Err(e) => Err(e.into()),
+    }
 }

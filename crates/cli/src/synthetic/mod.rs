@@ -27,6 +27,8 @@ use tuquan_store::Store;
 pub mod feedback;
 pub mod names;
 pub mod people;
+mod persons;
+mod rows;
 
 use people::{Bases, CommunePlan, CommuneRows, RunSettings};
 

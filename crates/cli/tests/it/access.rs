@@ -581,3 +581,73 @@ async fn every_mutating_route_writes_an_audit_row(db: &TestDb) {
         );
     }
 }
+
+on_both_backends!(user_management_rules_answer_422);
+async fn user_management_rules_answer_422(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    db.user_with_token("r.official", "commune_official", Some(HOME), PASSWORD);
+    let (b, csrf) = server.sign_in("r.official", PASSWORD).await;
+    let own = db
+        .count("SELECT id FROM users WHERE username = 'r.official'")
+        .await;
+    let post = |path: String, form: Vec<(&'static str, &'static str)>| {
+        let mut form: Vec<(&str, &str)> = form;
+        form.push(("csrf", csrf.as_str()));
+        b.post(server.url(&path)).form(&form).send()
+    };
+    // Managing one's own account here is a rule about the target: 422, not 403.
+    let r = post(format!("/users/{own}/disable"), vec![]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = post(
+        format!("/users/{own}/grants"),
+        vec![("role", "resident"), ("unit", HOME)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    // A role above one's own is a rule about the `role` field, shown in the form.
+    let r = post(
+        "/users".into(),
+        vec![
+            ("username", "r.too-high"),
+            ("display_name", "Quá cao"),
+            ("role", "province_official"),
+            ("unit", HOME),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("cao hơn vai trò của chính mình"));
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM users WHERE username = 'r.too-high'")
+            .await,
+        0
+    );
+    // Acting outside one's units stays a refusal (403).
+    let r = post(
+        "/users".into(),
+        vec![
+            ("username", "r.elsewhere"),
+            ("display_name", "Nơi khác"),
+            ("role", "resident"),
+            ("unit", ELSEWHERE),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    // The account list (grants of the whole page in one query) still shows each account's.
+    let r = b
+        .get(server.url(&format!("/users?unit={HOME}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("r.official"), "{html}");
+}

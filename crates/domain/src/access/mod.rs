@@ -2,10 +2,15 @@
 //! authorization check every read and write of non-public data passes.
 
 mod password;
+mod policy;
 mod role;
 mod table;
 
 pub use password::{Password, Username};
+pub use policy::{
+    assignable_roles, check_administer, check_assign, check_not_self, in_scope, may_assign,
+    outranks, scope_targets, widest_scope, Refusal,
+};
 pub use role::Role;
 pub use table::{allowed, markdown_table, Action};
 
@@ -93,30 +98,6 @@ pub fn lockout_secs(failures: i64, free: i64) -> Option<i64> {
     }
     let doublings = u32::try_from((failures - free - 1).min(10)).unwrap_or(10);
     Some((15_i64 << doublings).min(3600))
-}
-
-/// Whether `actor` may give someone `role` on the unit at `path`: they must be allowed to
-/// manage users there, and hold a role there at least as high as the one given.
-pub fn may_assign(actor: &Actor, role: Role, path: Target<'_>) -> Result<(), Denied> {
-    authorize(actor, Action::UserManage, path)?;
-    let best = actor
-        .grants
-        .iter()
-        .filter(|g| match path {
-            Some(p) => g.covers(p),
-            None => g.unit_path.is_none(),
-        })
-        .map(|g| g.role.rank())
-        .max()
-        .unwrap_or(0);
-    if role.rank() <= best {
-        Ok(())
-    } else {
-        Err(Denied {
-            action: Action::UserManage,
-            target: path.map(str::to_owned),
-        })
-    }
 }
 
 #[cfg(test)]

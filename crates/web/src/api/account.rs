@@ -4,12 +4,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use tuquan_domain::page::Limit;
-use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::audit::{AuditFilter, AuditRow};
+use tuquan_app::access::audit::{self as app, AuditRow};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{AuditView, Can, CurrentUser};
+use crate::auth::{AuditView, Can, CurrentUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody, Failure};
 use crate::AppState;
 
@@ -106,57 +104,18 @@ pub struct AuditList {
     pub next_cursor: Option<String>,
 }
 
-/// Runs an audit query after the authorization check; shared with the HTML viewer.
-pub(crate) async fn run_audit_query(
-    state: &AppState,
-    can: &Can<AuditView>,
-    q: &AuditQuery,
-) -> Result<(Vec<AuditRow>, Option<i64>, Option<String>), Failure> {
-    let blank = |s: &Option<String>| s.as_deref().map(str::trim).unwrap_or("").to_owned();
-    let limit = Limit::parse(q.limit.as_deref())?;
-    let scope_path = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => {
-            let unit = crate::api::territory::load_unit_for(state, code)
-                .await
-                .map_err(|_| {
-                    FieldError::new("unit", FieldErrorKind::UnknownValue, "no such unit")
-                })?;
-            can.check(Some(&unit.path))?;
-            Some(unit.path)
+impl AuditQuery {
+    /// The query as the application layer takes it.
+    pub(crate) fn to_app(&self) -> app::AuditQuery {
+        app::AuditQuery {
+            unit: self.unit.clone(),
+            action: self.action.clone(),
+            actor: self.actor.clone(),
+            request_id: self.request_id.clone(),
+            limit: self.limit.clone(),
+            cursor: self.cursor.clone(),
         }
-        None => match can.home_scope() {
-            Some(None) => None,
-            Some(Some(p)) => Some(p.to_owned()),
-            None => return Err(Failure::Forbidden),
-        },
-    };
-    if scope_path.is_none() {
-        can.check(None)?;
     }
-    let before_id = match blank(&q.cursor).as_str() {
-        "" => None,
-        c => Some(c.parse::<i64>().map_err(|_| {
-            FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
-        })?),
-    };
-    let filter = AuditFilter {
-        scope_path: scope_path.clone(),
-        action_prefix: blank(&q.action),
-        actor: blank(&q.actor).to_lowercase(),
-        request_id: blank(&q.request_id),
-        before_id,
-    };
-    let mut rows = state
-        .store
-        .audit_rows(&filter, i64::from(limit.get()) + 1)
-        .await?;
-    let next = if rows.len() > limit.get() as usize {
-        rows.truncate(limit.get() as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    Ok((rows, next, scope_path))
 }
 
 /// The audit log of a unit's subtree, newest first.
@@ -173,12 +132,13 @@ pub(crate) async fn run_audit_query(
 pub async fn audit(
     State(state): State<AppState>,
     can: Can<AuditView>,
+    rc: RequestCtx,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditList>, ApiError> {
     let Query(q) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let (rows, next, _) = run_audit_query(&state, &can, &q).await?;
+    let page = app::audit_log(&state.ctx(Some(can.who), &rc), &q.to_app()).await?;
     Ok(Json(AuditList {
-        items: rows.into_iter().map(AuditItem::from).collect(),
-        next_cursor: next.map(|n| n.to_string()),
+        items: page.rows.into_iter().map(AuditItem::from).collect(),
+        next_cursor: page.next.map(|n| n.to_string()),
     }))
 }

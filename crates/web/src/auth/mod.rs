@@ -182,24 +182,7 @@ impl<A: Capability> Can<A> {
 
     /// The widest unit on which the user may do this: a national grant gives `None`.
     pub fn home_scope(&self) -> Option<Option<&str>> {
-        let grants = self
-            .who
-            .actor
-            .grants
-            .iter()
-            .filter(|g| allowed(g.role, A::ACTION));
-        let mut best: Option<Option<&str>> = None;
-        for g in grants {
-            match g.unit_path.as_deref() {
-                None => return Some(None),
-                Some(p) => {
-                    if best.flatten().is_none_or(|b| p.len() < b.len()) {
-                        best = Some(Some(p));
-                    }
-                }
-            }
-        }
-        best
+        tuquan_domain::access::widest_scope(&self.who.actor, A::ACTION)
     }
 }
 

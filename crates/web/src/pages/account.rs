@@ -7,23 +7,17 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use tuquan_domain::access::{lockout_secs, Password, Username};
-use tuquan_store::sessions::NewSession;
+use tuquan_app::access::{sessions, tokens};
+use tuquan_app::AppError;
 
-use super::{local_path, render, Chrome, ConfirmPage, ShownOncePage};
+use super::common::{confirm, Ask, Empty};
+use super::{local_path, render, Chrome, ShownOncePage};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{
-    secret, set_cookie, Authenticated, CurrentUser, MaybeUser, RequestCtx, SignedIn,
-};
+use crate::auth::{set_cookie, CurrentUser, MaybeUser, RequestCtx, SignedIn};
 use crate::auth::{SESSION_COOKIE, SESSION_DAYS};
-use crate::error::{Failure, PageError};
+use crate::error::PageError;
 use crate::i18n::local_time;
 use crate::AppState;
-
-/// Failed attempts tolerated before delays start: per account, and per client address
-/// (higher, since many people may share one address).
-const FREE_FAILURES_ACCOUNT: i64 = 5;
-const FREE_FAILURES_ADDRESS: i64 = 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -88,28 +82,6 @@ struct LoginForm {
     next: Option<String>,
 }
 
-/// The time until which `key` is locked, if it is.
-async fn locked(state: &AppState, key: &str) -> Result<Option<String>, Failure> {
-    Ok(state.store.throttle_locked_until(key).await?)
-}
-
-/// Counts a failure against `key` and locks it when past its allowance.
-async fn fail(state: &AppState, key: &str, free: i64) -> Result<(), Failure> {
-    let failures = state.store.throttle_failure(key).await?;
-    if let Some(secs) = lockout_secs(failures, free) {
-        let until =
-            tuquan_store::stamp(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(secs));
-        state.store.throttle_lock(key, &until).await?;
-        tracing::warn!(
-            key,
-            failures,
-            lock_secs = secs,
-            "sign-in locked after repeated failures"
-        );
-    }
-    Ok(())
-}
-
 async fn login(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -118,73 +90,32 @@ async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = local_path(form.next.as_deref());
-    let addr_key = format!("addr:{}", rc.client_addr.as_deref().unwrap_or("unknown"));
-    let username = Username::parse(&form.username).ok();
-    let user_key = username.as_ref().map(|u| format!("user:{}", u.as_str()));
-    for key in std::iter::once(&addr_key).chain(user_key.as_ref()) {
-        if let Some(until) = locked(&state, key).await? {
-            return Err(Failure::TooManyAttempts { until }.into());
-        }
-    }
-    let user = match &username {
-        Some(u) => state.store.user_by_username(u.as_str()).await?,
-        None => None,
+    let old = crate::auth::cookie_in(&headers, SESSION_COOKIE);
+    let ctx = state.ctx(None, &rc);
+    let started = sessions::sign_in(&ctx, &form.username, &form.password, old.as_deref()).await?;
+    let Some(started) = started else {
+        let error = Some(chrome.t("login.failed").to_owned());
+        let page = render(&LoginPage {
+            chrome,
+            next,
+            username: form.username.trim().chars().take(60).collect(),
+            error,
+        })?;
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
-    // Verify even without an account, so timing does not tell which accounts exist.
-    let hash = user
-        .as_ref()
-        .map_or(secret::dummy_hash(), |u| u.password_hash.as_str());
-    let password_ok = secret::verify_password(&form.password, hash);
-    let user = match user {
-        Some(u) if password_ok && !u.disabled => u,
-        _ => {
-            fail(&state, &addr_key, FREE_FAILURES_ADDRESS).await?;
-            if let Some(k) = &user_key {
-                fail(&state, k, FREE_FAILURES_ACCOUNT).await?;
-            }
-            let error = Some(chrome.t("login.failed").to_owned());
-            let page = render(&LoginPage {
-                chrome,
-                next,
-                username: form.username.trim().chars().take(60).collect(),
-                error,
-            })?;
-            return Ok((StatusCode::UNAUTHORIZED, page).into_response());
-        }
-    };
-    if let Some(k) = &user_key {
-        state.store.throttle_clear(k).await?;
-    }
-    // A fresh session id at every sign-in: an id planted before sign-in is worthless.
-    let old = crate::auth::cookie_in(&headers, SESSION_COOKIE).map(|id| secret::sha256_hex(&id));
-    let id = secret::random_token();
-    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * SESSION_DAYS);
-    let session = NewSession {
-        id_hash: secret::sha256_hex(&id),
-        user_id: user.id,
-        csrf_token: secret::random_token(),
-        expires_at: tuquan_store::stamp(expires),
-        client_addr: rc.client_addr.clone(),
-        user_agent: rc.user_agent.clone(),
-    };
-    let mut ctx = rc.audit(None);
-    ctx.actor_user_id = Some(user.id);
-    ctx.actor_username = Some(user.username.clone());
-    state
-        .store
-        .create_session(&session, old.as_deref(), &ctx)
-        .await?;
-    let target = if user.must_change_password {
+    let target = if started.must_change_password {
         "/account/password".to_owned()
     } else {
         next
     };
-    let cookie = set_cookie(&state, SESSION_COOKIE, &id, SESSION_DAYS * 86400);
+    let cookie = set_cookie(
+        &state,
+        SESSION_COOKIE,
+        &started.session_id,
+        SESSION_DAYS * 86400,
+    );
     Ok(see_other(&target, Some(cookie)))
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn logout(
     State(state): State<AppState>,
@@ -192,12 +123,7 @@ async fn logout(
     rc: RequestCtx,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    if let Some(s) = &who.session {
-        state
-            .store
-            .end_session(&s.id_hash, &rc.audit(Some(&who)))
-            .await?;
-    }
+    sessions::sign_out(&state.ctx(Some(who), &rc)).await?;
     Ok(see_other(
         "/",
         Some(set_cookie(&state, SESSION_COOKIE, "", 0)),
@@ -237,13 +163,13 @@ async fn account(
     State(state): State<AppState>,
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Html<String>, PageError> {
     let lang = chrome.lang;
-    let grants = state
-        .store
-        .grants_of(who.user.id)
-        .await?
+    let overview = sessions::overview(&state.ctx(Some(who.clone()), &rc)).await?;
+    let grants = overview
+        .grants
         .into_iter()
         .map(|g| {
             (
@@ -255,10 +181,8 @@ async fn account(
         })
         .collect();
     let current = who.session.as_ref().map(|s| s.id_hash.clone());
-    let sessions = state
-        .store
-        .sessions_of(who.user.id)
-        .await?
+    let sessions = overview
+        .sessions
         .into_iter()
         .map(|s| {
             let device: String = s.user_agent.unwrap_or_default().chars().take(60).collect();
@@ -269,10 +193,8 @@ async fn account(
             )
         })
         .collect();
-    let tokens = state
-        .store
-        .tokens_of(who.user.id)
-        .await?
+    let tokens = overview
+        .tokens
         .into_iter()
         .map(|t| TokenView {
             id: t.id,
@@ -337,37 +259,29 @@ async fn change_password(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let problem = if !secret::verify_password(&form.current_password, &who.user.password_hash) {
-        Some(lang.t("password.wrong_current").to_owned())
-    } else {
-        match Password::parse(&form.new_password, "new_password") {
-            Err(e) => Some(lang.field_error(&e)),
-            Ok(_) if form.new_password != form.confirm_password => {
-                Some(lang.t("password.mismatch").to_owned())
-            }
-            Ok(_) if form.new_password == form.current_password => {
-                Some(lang.field_error(&tuquan_domain::FieldError::new(
-                    "new_password",
-                    tuquan_domain::FieldErrorKind::NotAllowedHere,
-                    "same as the current one",
-                )))
-            }
-            Ok(_) => None,
-        }
-    };
-    if let Some(error) = problem {
+    let must_change = who.user.must_change_password;
+    let ctx = state.ctx(Some(who), &rc);
+    let outcome = sessions::change_password(
+        &ctx,
+        &form.current_password,
+        &form.new_password,
+        &form.confirm_password,
+    )
+    .await;
+    if let Err(AppError::Invalid(e)) = &outcome {
+        let error = match e.field {
+            "current_password" => lang.t("password.wrong_current").to_owned(),
+            "confirm_password" => lang.t("password.mismatch").to_owned(),
+            _ => lang.field_error(e),
+        };
         let page = render(&PasswordPage {
             chrome,
-            must_change: who.user.must_change_password,
+            must_change,
             error: Some(error),
         })?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }
-    let hash = secret::hash_password(&form.new_password);
-    state
-        .store
-        .set_password(who.user.id, &hash, false, &rc.audit(Some(&who)))
-        .await?;
+    outcome?;
     Ok(see_other("/account?done=password", None))
 }
 
@@ -384,80 +298,37 @@ async fn create_token(
     rc: RequestCtx,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Html<String>, PageError> {
-    let name = tuquan_domain::text::clean(&form.name);
-    if name.is_empty() {
-        return Err(Failure::Invalid(tuquan_domain::FieldError::new(
-            "name",
-            tuquan_domain::FieldErrorKind::Required,
-            "empty",
-        ))
-        .into());
-    }
-    if name.chars().count() > 60 {
-        return Err(Failure::Invalid(tuquan_domain::FieldError::new(
-            "name",
-            tuquan_domain::FieldErrorKind::TooLong { max: 60 },
-            "long",
-        ))
-        .into());
-    }
-    let token = issue_token(&state, &who, &name, &rc).await?;
+    let created = tokens::create_token(&state.ctx(Some(who), &rc), &form.name).await?;
     let title = chrome.t("account.token_created").to_owned();
     render(&ShownOncePage {
         chrome,
         title,
-        message: name,
+        message: created.name,
         label: "account.token_label",
-        secret: token,
+        secret: created.token,
         back: "/account".into(),
     })
-}
-
-/// Creates an API token for `who`; returns the token, which is never stored in clear.
-pub(crate) async fn issue_token(
-    state: &AppState,
-    who: &Authenticated,
-    name: &str,
-    rc: &RequestCtx,
-) -> Result<String, Failure> {
-    let token = format!("tq_{}", secret::random_token());
-    state
-        .store
-        .create_token(
-            who.user.id,
-            name,
-            &secret::sha256_hex(&token),
-            &rc.audit(Some(who)),
-        )
-        .await?;
-    Ok(token)
 }
 
 async fn revoke_token_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let token = state
-        .store
-        .tokens_of(who.user.id)
-        .await?
-        .into_iter()
-        .find(|t| t.id == id && t.revoked_at.is_none())
-        .ok_or(Failure::NotFound)?;
-    let title = chrome.t("account.revoke").to_owned();
-    let message = chrome
-        .t("account.revoke_confirm")
-        .replace("{name}", &token.name);
-    render(&ConfirmPage {
+    let token = tokens::active_token(&state.ctx(Some(who), &rc), id).await?;
+    confirm(
         chrome,
-        title,
-        message,
-        action: format!("/account/tokens/{id}/revoke"),
-        button: "account.revoke",
-        back: "/account".into(),
-    })
+        Ask {
+            title: "account.revoke",
+            button: "account.revoke",
+            question: "account.revoke_confirm",
+            vars: &[("name", &token.name)],
+            action: format!("/account/tokens/{id}/revoke"),
+            back: "/account".into(),
+        },
+    )
 }
 
 async fn revoke_token(
@@ -467,10 +338,7 @@ async fn revoke_token(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .revoke_token(who.user.id, id, &rc.audit(Some(&who)))
-        .await?;
+    tokens::revoke_token(&state.ctx(Some(who), &rc), id).await?;
     Ok(see_other("/account?done=token_revoked", None))
 }
 
@@ -478,16 +346,17 @@ async fn end_all_confirm(
     chrome: Chrome,
     CurrentUser(_): CurrentUser,
 ) -> Result<Html<String>, PageError> {
-    let title = chrome.t("account.logout_everywhere").to_owned();
-    let message = chrome.t("account.logout_everywhere_confirm").to_owned();
-    render(&ConfirmPage {
+    confirm(
         chrome,
-        title,
-        message,
-        action: "/account/sessions/end-all".into(),
-        button: "account.logout_everywhere",
-        back: "/account".into(),
-    })
+        Ask {
+            title: "account.logout_everywhere",
+            button: "account.logout_everywhere",
+            question: "account.logout_everywhere_confirm",
+            vars: &[],
+            action: "/account/sessions/end-all".into(),
+            back: "/account".into(),
+        },
+    )
 }
 
 async fn end_all(
@@ -496,10 +365,7 @@ async fn end_all(
     rc: RequestCtx,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .end_all_sessions(who.user.id, &rc.audit(Some(&who)))
-        .await?;
+    sessions::end_all_sessions(&state.ctx(Some(who), &rc)).await?;
     Ok(see_other(
         "/login",
         Some(set_cookie(&state, SESSION_COOKIE, "", 0)),

@@ -10,8 +10,8 @@ use axum::routing::get;
 use axum::Router;
 
 use super::{render, Chrome};
-use crate::api::account::{run_audit_query, AuditItem, AuditQuery};
-use crate::auth::{AuditView, Can};
+use crate::api::account::{AuditItem, AuditQuery};
+use crate::auth::{AuditView, Can, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::i18n::{local_time, Lang};
 use crate::AppState;
@@ -131,6 +131,7 @@ async fn index(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<AuditView>,
+    rc: RequestCtx,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
@@ -152,15 +153,19 @@ async fn index(
         filtered,
         chrome,
     };
-    match run_audit_query(&state, &can, &q).await {
-        Ok((rows, next, scope_path)) => {
-            page.scope_path = scope_path.is_some();
-            page.scope = scope_path.unwrap_or_else(|| lang.t("role.whole_country").to_owned());
-            page.rows = rows
+    let ctx = state.ctx(Some(can.who), &rc);
+    match tuquan_app::access::audit::audit_log(&ctx, &q.to_app()).await {
+        Ok(found) => {
+            page.scope_path = found.scope_path.is_some();
+            page.scope = found
+                .scope_path
+                .unwrap_or_else(|| lang.t("role.whole_country").to_owned());
+            page.rows = found
+                .rows
                 .into_iter()
                 .map(|r| row_view(lang, AuditItem::from(r)))
                 .collect();
-            page.next_href = next.map(|n| audit_href(&q, Some(&n.to_string())));
+            page.next_href = found.next.map(|n| audit_href(&q, Some(&n.to_string())));
             page.first_href = q
                 .cursor
                 .as_deref()
@@ -168,7 +173,7 @@ async fn index(
                 .map(|_| audit_href(&q, None));
             Ok(render(&page)?.into_response())
         }
-        Err(Failure::Invalid(e)) => {
+        Err(tuquan_app::AppError::Invalid(e)) => {
             page.error = Some(lang.field_error(&e));
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }

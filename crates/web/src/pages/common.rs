@@ -44,3 +44,44 @@ pub(crate) fn choices<'a>(
 
 #[derive(serde::Deserialize)]
 pub(crate) struct Empty {}
+
+/// The text of `key` in `lang` with its `{placeholders}` filled from `vars`.
+pub(crate) fn fill(lang: crate::i18n::Lang, key: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter()
+        .fold(lang.t(key).to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// A question before an irreversible or disruptive act: the first half of a
+/// confirm-then-act pair. The GET handler loads the target through the same use case that
+/// checks the act, and answers with [`confirm`]; the page's form POSTs to `action` with the
+/// CSRF token, and the POST handler acts and redirects.
+pub(crate) struct Ask<'a> {
+    /// Keys of the page title and of the button (often the same).
+    pub title: &'static str,
+    pub button: &'static str,
+    /// Key of the question; its `{placeholders}` are filled from `vars`.
+    pub question: &'static str,
+    pub vars: &'a [(&'a str, &'a str)],
+    /// Where the confirmed form goes.
+    pub action: String,
+    /// Where "cancel" goes.
+    pub back: String,
+}
+
+/// The confirmation page of a confirm-then-act pair (see [`Ask`]).
+pub(crate) fn confirm(
+    chrome: super::Chrome,
+    ask: Ask<'_>,
+) -> Result<axum::response::Html<String>, crate::error::PageError> {
+    let lang = chrome.lang;
+    super::render(&super::ConfirmPage {
+        title: lang.t(ask.title).to_owned(),
+        message: fill(lang, ask.question, ask.vars),
+        action: ask.action,
+        button: ask.button,
+        back: ask.back,
+        chrome,
+    })
+}

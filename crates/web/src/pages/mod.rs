@@ -91,10 +91,11 @@ impl FromRequestParts<AppState> for Chrome {
             who.as_ref()
                 .is_some_and(|w| w.actor.grants.iter().any(|g| allowed(g.role, a)))
         };
-        let nav_unread = match &who {
-            Some(w) => Some(state.store.unread_notifications(w.user.id).await?),
-            None => None,
-        };
+        let rc = crate::auth::RequestCtx::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let ctx = state.ctx(who.clone(), &rc);
+        let nav_unread = tuquan_app::access::sessions::unread_notifications(&ctx).await?;
         Ok(Self {
             lang,
             here,

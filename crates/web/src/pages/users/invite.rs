@@ -47,46 +47,6 @@ pub(super) struct NewUserForm {
     unit: String,
 }
 
-/// A validated invitation: who, which role, where.
-pub(super) struct Invitation {
-    username: Username,
-    display_name: String,
-    role: Role,
-    unit: Option<Unit>,
-}
-
-pub(super) async fn validate_invitation(
-    state: &AppState,
-    form: &NewUserForm,
-) -> Result<Invitation, Failure> {
-    let username = Username::parse(&form.username)?;
-    let display_name = tuquan_domain::text::clean(&form.display_name);
-    if display_name.is_empty() {
-        return Err(field_error(
-            "display_name",
-            FieldErrorKind::Required,
-            "empty",
-        ));
-    }
-    if display_name.chars().count() > DISPLAY_NAME_MAX {
-        return Err(field_error(
-            "display_name",
-            FieldErrorKind::TooLong {
-                max: DISPLAY_NAME_MAX,
-            },
-            "too long",
-        ));
-    }
-    let role = parse_role(&form.role)?;
-    let unit = grant_unit(state, role, &form.unit).await?;
-    Ok(Invitation {
-        username,
-        display_name,
-        role,
-        unit,
-    })
-}
-
 pub(super) async fn create(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -95,73 +55,43 @@ pub(super) async fn create(
     CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let outcome = async {
-        let inv = validate_invitation(&state, &form).await?;
-        let path = inv.unit.as_ref().map(|u| u.path.as_str());
-        can.check(path)?;
-        check_may_assign(&can.who, inv.role, path)?;
-        let temp = secret::temporary_password();
-        let new = NewUser {
-            username: inv.username.as_str().to_owned(),
-            display_name: inv.display_name.clone(),
-            password_hash: secret::hash_password(&temp),
-            must_change_password: true,
-        };
-        let grant = (inv.role, inv.unit.as_ref().map(|u| u.code.clone()));
-        let id = state
-            .store
-            .create_user(&new, &[grant], &rc.audit(Some(&can.who)))
-            .await
-            .map_err(|e| match e {
-                // The unit vanished between the check and the write.
-                StoreError::NotFound => {
-                    field_error("unit", FieldErrorKind::UnknownValue, "no such unit")
-                }
-                e => Failure::from(e),
-            })?;
-        Ok::<_, Failure>((id, new, temp))
-    }
-    .await;
-    match outcome {
-        Ok((id, new, temp)) => {
-            let title = lang.t("users.created").to_owned();
-            let message = lang
-                .t("users.created_message")
-                .replace("{name}", &new.display_name)
-                .replace("{username}", &new.username);
+    let actor = can.who.actor.clone();
+    let invitation = app::Invitation {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        unit: form.unit.clone(),
+    };
+    match app::invite(&state.ctx(Some(can.who), &rc), &invitation).await {
+        Ok(new) => {
+            let vars = [
+                ("name", new.display_name.as_str()),
+                ("username", new.username.as_str()),
+            ];
             Ok(render(&ShownOncePage {
-                chrome,
-                title,
-                message,
+                title: lang.t("users.created").to_owned(),
+                message: fill(lang, "users.created_message", &vars),
                 label: "users.temp_password",
-                secret: temp,
-                back: format!("/users/{id}"),
+                secret: new.temp_password,
+                back: format!("/users/{}", new.id),
+                chrome,
             })?
             .into_response())
         }
-        Err(f) => {
+        Err(e) => {
+            let f = Failure::from(e);
             let Some((status, message)) = form_message(lang, &f) else {
                 return Err(f.into());
             };
-            let roles = role_options(lang, &can.who.actor, &form.role);
             let page = render(&NewUserPage {
-                chrome,
-                roles,
+                roles: role_options(lang, &actor, &form.role),
                 username: form.username.trim().chars().take(60).collect(),
                 display_name: form.display_name.trim().chars().take(200).collect(),
                 unit: form.unit.trim().chars().take(60).collect(),
                 error: Some(message),
+                chrome,
             })?;
             Ok(with_status(status, page))
         }
     }
-}
-
-// ---------------------------------------------------------------------------------------
-// One account
-
-pub struct GrantView {
-    pub role: &'static str,
-    pub unit: String,
-    pub revoke_href: Option<String>,
 }

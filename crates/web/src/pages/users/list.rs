@@ -22,23 +22,64 @@ pub(super) struct ListQuery {
     after: Option<String>,
 }
 
+/// `/users` with the unit of the list and a cursor.
+fn list_href(unit_code: &str, after: Option<&str>) -> String {
+    let mut params = Vec::new();
+    if !unit_code.is_empty() {
+        params.push(("unit", unit_code));
+    }
+    if let Some(a) = after {
+        params.push(("after", a));
+    }
+    if params.is_empty() {
+        "/users".to_owned()
+    } else {
+        format!(
+            "/users?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    }
+}
+
+fn row(lang: Lang, account: app::Account) -> UserRow {
+    let summary = if account.grants.is_empty() {
+        lang.t("users.no_grants").to_owned()
+    } else {
+        account
+            .grants
+            .iter()
+            .map(|g| {
+                format!(
+                    "{} — {}",
+                    role_label(lang, g.grant.role),
+                    unit_label(lang, g)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    UserRow {
+        id: account.user.id,
+        display_name: account.user.display_name,
+        username: account.user.username,
+        summary,
+        disabled: account.user.disabled,
+    }
+}
+
 pub(super) async fn list(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<UserView>,
+    rc: RequestCtx,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let q = query.map(|Query(q)| q).unwrap_or_default();
     let unit_code = q.unit.as_deref().map(str::trim).unwrap_or("").to_owned();
     let after = q.after.as_deref().map(str::trim).unwrap_or("").to_owned();
-    let may_invite = can
-        .who
-        .actor
-        .grants
-        .iter()
-        .any(|g| allowed(g.role, Action::UserManage));
-    let invite_href = may_invite.then(|| {
+    let ctx = state.ctx(Some(can.who), &rc);
+    let invite_href = ctx.may_somewhere(Action::UserManage).then(|| {
         if unit_code.is_empty() {
             "/users/new".to_owned()
         } else {
@@ -48,126 +89,42 @@ pub(super) async fn list(
             )
         }
     });
-
-    // The scope: the unit asked for, or the widest one the caller may see.
-    let (scope_path, scope) = if unit_code.is_empty() {
-        match can.home_scope() {
-            Some(None) => {
-                can.check(None)?;
-                (None, lang.t("role.whole_country").to_owned())
-            }
-            Some(Some(path)) => {
-                can.check(Some(path))?;
-                let code = can
-                    .who
-                    .actor
-                    .grants
-                    .iter()
-                    .find(|g| g.unit_path.as_deref() == Some(path))
-                    .and_then(|g| g.unit_code.clone());
-                let name = match code {
-                    Some(c) => match state.store.unit(&c).await {
-                        Ok(u) => format!("{} ({})", u.unit.name, u.unit.code),
-                        Err(_) => c,
-                    },
-                    None => path.to_owned(),
-                };
-                (Some(path.to_owned()), name)
-            }
-            None => return Err(Failure::Forbidden.into()),
-        }
-    } else {
-        match unit_by_code(&state, "unit", &unit_code).await {
-            Ok(u) => {
-                can.check(Some(&u.path))?;
-                (Some(u.path.clone()), format!("{} ({})", u.name, u.code))
-            }
-            Err(f) => {
-                let Some((status, message)) = form_message(lang, &f) else {
-                    return Err(f.into());
-                };
-                let page = render(&UsersPage {
-                    chrome,
-                    scope: String::new(),
-                    unit: unit_code,
-                    error: Some(message),
-                    rows: Vec::new(),
-                    invite_href,
-                    next_href: None,
-                    first_href: Some("/users".into()),
-                })?;
-                return Ok(with_status(status, page));
-            }
+    let list = match app::list(&ctx, &unit_code, &after, PAGE_SIZE).await {
+        Ok(list) => list,
+        Err(e) => {
+            let f = Failure::from(e);
+            let Some((status, message)) = form_message(lang, &f) else {
+                return Err(f.into());
+            };
+            let page = render(&UsersPage {
+                chrome,
+                scope: String::new(),
+                unit: unit_code,
+                error: Some(message),
+                rows: Vec::new(),
+                invite_href,
+                next_href: None,
+                first_href: Some("/users".into()),
+            })?;
+            return Ok(with_status(status, page));
         }
     };
-
-    let mut users = state
-        .store
-        .users_in_scope(scope_path.as_deref(), &after, PAGE_SIZE as i64 + 1)
-        .await?;
-    let more = users.len() > PAGE_SIZE;
-    users.truncate(PAGE_SIZE);
-    let mut rows = Vec::with_capacity(users.len());
-    for u in users {
-        let grants = state.store.grants_of(u.id).await?;
-        let summary = if grants.is_empty() {
-            lang.t("users.no_grants").to_owned()
-        } else {
-            grants
-                .iter()
-                .map(|g| {
-                    format!(
-                        "{} — {}",
-                        role_label(lang, g.grant.role),
-                        unit_label(lang, g)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        rows.push(UserRow {
-            id: u.id,
-            display_name: u.display_name,
-            username: u.username,
-            summary,
-            disabled: u.disabled,
-        });
-    }
-    let list_href = |after: Option<&str>| {
-        let mut params = Vec::new();
-        if !unit_code.is_empty() {
-            params.push(("unit", unit_code.as_str()));
-        }
-        if let Some(a) = after {
-            params.push(("after", a));
-        }
-        if params.is_empty() {
-            "/users".to_owned()
-        } else {
-            format!(
-                "/users?{}",
-                serde_urlencoded::to_string(&params).unwrap_or_default()
-            )
-        }
-    };
-    let next_href = if more {
-        rows.last().map(|r| list_href(Some(&r.username)))
-    } else {
-        None
-    };
-    let first_href = (!after.is_empty()).then(|| list_href(None));
+    let next_href = list
+        .next_after
+        .as_deref()
+        .map(|a| list_href(&unit_code, Some(a)));
+    let first_href = (!after.is_empty()).then(|| list_href(&unit_code, None));
     let page = render(&UsersPage {
         chrome,
-        scope,
+        scope: list
+            .scope_label
+            .unwrap_or_else(|| lang.t("role.whole_country").to_owned()),
         unit: unit_code,
         error: None,
-        rows,
+        rows: list.accounts.into_iter().map(|a| row(lang, a)).collect(),
         invite_href,
         next_href,
         first_href,
     })?;
     Ok(page.into_response())
 }
-
-// ---------------------------------------------------------------------------------------
-// Inviting an account

@@ -25,36 +25,38 @@ pub(super) struct UserPage {
     unit: String,
 }
 
-pub(super) struct GrantFormValues<'a> {
+/// What the page shows around the account: a notice, or a rejected grant form.
+#[derive(Default)]
+pub(super) struct PageState<'a> {
+    notice: Option<&'static str>,
+    error: Option<String>,
     role: &'a str,
     unit: &'a str,
 }
 
-fn user_page(
+/// The account page of `id` as the actor may see it.
+async fn user_page(
+    ctx: &tuquan_app::Ctx,
     chrome: Chrome,
-    who: &Authenticated,
-    user: UserRecord,
-    grants: &[GrantRecord],
-    notice: Option<&'static str>,
-    error: Option<String>,
-    form: GrantFormValues<'_>,
+    id: i64,
+    st: PageState<'_>,
 ) -> Result<Html<String>, PageError> {
+    let (account, offers) = app::account(ctx, id).await?;
     let lang = chrome.lang;
-    let actor = &who.actor;
-    let is_self = who.user.id == user.id;
-    let manage = !is_self && would_be_in_scope(actor, Action::UserManage, grants);
-    let admin = manage && outranks(actor, grants);
-    let grant_views = grants
+    let user = account.user;
+    let grants = account
+        .grants
         .iter()
         .map(|g| GrantView {
             role: role_label(lang, g.grant.role),
             unit: unit_label(lang, g),
-            revoke_href: (manage
-                && may_assign(actor, g.grant.role, g.grant.unit_path.as_deref()).is_ok())
-            .then(|| format!("/users/{}/grants/{}/revoke", user.id, g.id)),
+            revoke_href: offers
+                .revocable
+                .contains(&g.id)
+                .then(|| format!("/users/{}/grants/{}/revoke", user.id, g.id)),
         })
         .collect();
-    let roles = role_options(lang, actor, form.role);
+    let roles = role_options(lang, &ctx.who()?.actor, st.role);
     render(&UserPage {
         chrome,
         id: user.id,
@@ -63,14 +65,14 @@ fn user_page(
         disabled: user.disabled,
         must_change: user.must_change_password,
         created: local_time(&user.created_at),
-        grants: grant_views,
-        notice,
-        error,
-        is_self,
-        grant_form: manage,
-        admin,
+        grants,
+        notice: st.notice,
+        error: st.error,
+        is_self: offers.is_self,
+        grant_form: offers.manage,
+        admin: offers.admin,
         roles,
-        unit: form.unit.trim().chars().take(60).collect(),
+        unit: st.unit.trim().chars().take(60).collect(),
     })
 }
 
@@ -83,11 +85,11 @@ pub(super) async fn show(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<UserView>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
     query: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path_id(id)?;
-    let (user, grants) = load_target(&state, &can, id).await?;
     let notice = match query.ok().and_then(|Query(q)| q.done).as_deref() {
         Some("grant_added") => Some("users.done_grant_added"),
         Some("grant_revoked") => Some("users.done_grant_revoked"),
@@ -95,15 +97,11 @@ pub(super) async fn show(
         Some("enabled") => Some("users.done_enabled"),
         _ => None,
     };
-    user_page(
-        chrome,
-        &can.who,
-        user,
-        &grants,
+    let st = PageState {
         notice,
-        None,
-        GrantFormValues { role: "", unit: "" },
-    )
+        ..PageState::default()
+    };
+    user_page(&state.ctx(Some(can.who), &rc), chrome, id, st).await
 }
 
 #[derive(Deserialize)]
@@ -123,92 +121,51 @@ pub(super) async fn add_grant(
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<Response, PageError> {
     let id = path_id(id)?;
-    let (user, grants) = load_target(&state, &can, id).await?;
-    check_not_self(&can.who, id)?;
-    let outcome = async {
-        let role = parse_role(&form.role)?;
-        let unit = grant_unit(&state, role, &form.unit).await?;
-        let path = unit.as_ref().map(|u| u.path.as_str());
-        can.check(path)?;
-        check_may_assign(&can.who, role, path)?;
-        let code = unit.as_ref().map(|u| u.code.as_str());
-        if grants
-            .iter()
-            .any(|g| g.grant.role == role && g.grant.unit_code.as_deref() == code)
-        {
-            return Err(Failure::Conflict { field: "role" });
-        }
-        state
-            .store
-            .add_grant(id, role, code, &rc.audit(Some(&can.who)))
-            .await?;
-        Ok(())
-    }
-    .await;
-    match outcome {
-        Ok(()) => Ok(see_other(&format!("/users/{id}?done=grant_added"), None)),
-        Err(f) => {
-            let Some((status, message)) = form_message(chrome.lang, &f) else {
-                return Err(f.into());
-            };
-            let page = user_page(
-                chrome,
-                &can.who,
-                user,
-                &grants,
-                None,
-                Some(message),
-                GrantFormValues {
-                    role: &form.role,
-                    unit: &form.unit,
-                },
-            )?;
-            Ok(with_status(status, page))
-        }
-    }
-}
-
-/// The grant `grant_id` of account `id`, which the caller may take back.
-pub(super) async fn revocable_grant(
-    state: &AppState,
-    can: &Can<UserManage>,
-    id: i64,
-    grant_id: i64,
-) -> Result<(UserRecord, GrantRecord), Failure> {
-    let (user, grants) = load_target(state, can, id).await?;
-    check_not_self(&can.who, id)?;
-    let grant = grants
-        .into_iter()
-        .find(|g| g.id == grant_id)
-        .ok_or(Failure::NotFound)?;
-    check_may_assign(&can.who, grant.grant.role, grant.grant.unit_path.as_deref())?;
-    Ok((user, grant))
+    let ctx = state.ctx(Some(can.who), &rc);
+    let Err(e) = app::add_grant(&ctx, id, &form.role, &form.unit).await else {
+        return Ok(see_other(&format!("/users/{id}?done=grant_added"), None));
+    };
+    let f = Failure::from(e);
+    let Some((status, message)) = form_message(chrome.lang, &f) else {
+        return Err(f.into());
+    };
+    let st = PageState {
+        notice: None,
+        error: Some(message),
+        role: &form.role,
+        unit: &form.unit,
+    };
+    Ok(with_status(status, user_page(&ctx, chrome, id, st).await?))
 }
 
 pub(super) async fn revoke_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<UserManage>,
+    rc: RequestCtx,
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let (id, grant_id) = path_id(ids)?;
-    let (user, grant) = revocable_grant(&state, &can, id, grant_id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (user, grant) = app::revocable_grant(&ctx, id, grant_id).await?;
     let lang = chrome.lang;
-    let title = lang.t("users.revoke_title").to_owned();
-    let message = lang
-        .t("users.revoke_confirm")
-        .replace("{name}", &user.display_name)
-        .replace("{username}", &user.username)
-        .replace("{role}", role_label(lang, grant.grant.role))
-        .replace("{unit}", &unit_label(lang, &grant));
-    render(&ConfirmPage {
+    let unit = unit_label(lang, &grant);
+    confirm(
         chrome,
-        title,
-        message,
-        action: format!("/users/{id}/grants/{grant_id}/revoke"),
-        button: "users.revoke",
-        back: format!("/users/{id}"),
-    })
+        Ask {
+            title: "users.revoke_title",
+            button: "users.revoke",
+            question: "users.revoke_confirm",
+            vars: &[
+                ("name", &user.display_name),
+                ("username", &user.username),
+                ("role", role_label(lang, grant.grant.role)),
+                ("unit", &unit),
+            ],
+            action: format!("/users/{id}/grants/{grant_id}/revoke"),
+            back: format!("/users/{id}"),
+        },
+    )
 }
 
 pub(super) async fn revoke(
@@ -219,14 +176,8 @@ pub(super) async fn revoke(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let (id, grant_id) = path_id(ids)?;
-    let (_, grant) = revocable_grant(&state, &can, id, grant_id).await?;
-    state
-        .store
-        .revoke_grant(grant.id, &rc.audit(Some(&can.who)))
-        .await?;
-    // Without that grant the account may have left the caller's scope.
-    let remaining = state.store.grants_of(id).await?;
-    let to = if would_be_in_scope(&can.who.actor, Action::UserView, &remaining) {
+    let still_visible = app::revoke_grant(&state.ctx(Some(can.who), &rc), id, grant_id).await?;
+    let to = if still_visible {
         format!("/users/{id}?done=grant_revoked")
     } else {
         "/users".to_owned()
@@ -234,39 +185,68 @@ pub(super) async fn revoke(
     Ok(see_other(&to, None))
 }
 
-/// Account `id`, which the caller may disable, enable, or reset the password of.
-pub(super) async fn administrable(
+/// The confirmation before disabling or resetting the password of account `id`.
+async fn administer_confirm(
     state: &AppState,
-    can: &Can<UserManage>,
-    id: i64,
-) -> Result<UserRecord, Failure> {
-    let (user, grants) = load_target(state, can, id).await?;
-    check_not_self(&can.who, id)?;
-    check_outranks(&can.who, &grants)?;
-    Ok(user)
+    chrome: Chrome,
+    can: Can<UserManage>,
+    rc: RequestCtx,
+    id: Result<Path<i64>, PathRejection>,
+    (verb, question, path): (&'static str, &'static str, &str),
+) -> Result<Html<String>, PageError> {
+    let id = path_id(id)?;
+    let user = app::administrable(&state.ctx(Some(can.who), &rc), id).await?;
+    confirm(
+        chrome,
+        Ask {
+            title: verb,
+            button: verb,
+            question,
+            vars: &[("name", &user.display_name), ("username", &user.username)],
+            action: format!("/users/{id}/{path}"),
+            back: format!("/users/{id}"),
+        },
+    )
 }
 
 pub(super) async fn disable_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<UserManage>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
+    let what = ("users.disable", "users.disable_confirm", "disable");
+    administer_confirm(&state, chrome, can, rc, id, what).await
+}
+
+pub(super) async fn reset_confirm(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<UserManage>,
+    rc: RequestCtx,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Html<String>, PageError> {
+    let what = (
+        "users.reset_password",
+        "users.reset_confirm",
+        "reset-password",
+    );
+    administer_confirm(&state, chrome, can, rc, id, what).await
+}
+
+/// Disables (`true`) or re-enables account `id`.
+async fn set_disabled(
+    state: &AppState,
+    can: Can<UserManage>,
+    rc: RequestCtx,
+    id: Result<Path<i64>, PathRejection>,
+    disabled: bool,
+) -> Result<Response, PageError> {
     let id = path_id(id)?;
-    let user = administrable(&state, &can, id).await?;
-    let title = chrome.t("users.disable").to_owned();
-    let message = chrome
-        .t("users.disable_confirm")
-        .replace("{name}", &user.display_name)
-        .replace("{username}", &user.username);
-    render(&ConfirmPage {
-        chrome,
-        title,
-        message,
-        action: format!("/users/{id}/disable"),
-        button: "users.disable",
-        back: format!("/users/{id}"),
-    })
+    app::set_disabled(&state.ctx(Some(can.who), &rc), id, disabled).await?;
+    let done = if disabled { "disabled" } else { "enabled" };
+    Ok(see_other(&format!("/users/{id}?done={done}"), None))
 }
 
 pub(super) async fn disable(
@@ -276,13 +256,7 @@ pub(super) async fn disable(
     id: Result<Path<i64>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let id = path_id(id)?;
-    administrable(&state, &can, id).await?;
-    state
-        .store
-        .set_disabled(id, true, &rc.audit(Some(&can.who)))
-        .await?;
-    Ok(see_other(&format!("/users/{id}?done=disabled"), None))
+    set_disabled(&state, can, rc, id, true).await
 }
 
 pub(super) async fn enable(
@@ -292,36 +266,7 @@ pub(super) async fn enable(
     id: Result<Path<i64>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let id = path_id(id)?;
-    administrable(&state, &can, id).await?;
-    state
-        .store
-        .set_disabled(id, false, &rc.audit(Some(&can.who)))
-        .await?;
-    Ok(see_other(&format!("/users/{id}?done=enabled"), None))
-}
-
-pub(super) async fn reset_confirm(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<UserManage>,
-    id: Result<Path<i64>, PathRejection>,
-) -> Result<Html<String>, PageError> {
-    let id = path_id(id)?;
-    let user = administrable(&state, &can, id).await?;
-    let title = chrome.t("users.reset_password").to_owned();
-    let message = chrome
-        .t("users.reset_confirm")
-        .replace("{name}", &user.display_name)
-        .replace("{username}", &user.username);
-    render(&ConfirmPage {
-        chrome,
-        title,
-        message,
-        action: format!("/users/{id}/reset-password"),
-        button: "users.reset_password",
-        back: format!("/users/{id}"),
-    })
+    set_disabled(&state, can, rc, id, false).await
 }
 
 pub(super) async fn reset_password(
@@ -333,28 +278,18 @@ pub(super) async fn reset_password(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Html<String>, PageError> {
     let id = path_id(id)?;
-    let user = administrable(&state, &can, id).await?;
-    let temp = secret::temporary_password();
-    state
-        .store
-        .set_password(
-            id,
-            &secret::hash_password(&temp),
-            true,
-            &rc.audit(Some(&can.who)),
-        )
-        .await?;
-    let title = chrome.t("users.reset_done").to_owned();
-    let message = chrome
-        .t("users.reset_message")
-        .replace("{name}", &user.display_name)
-        .replace("{username}", &user.username);
+    let (user, temp) = app::reset_password(&state.ctx(Some(can.who), &rc), id).await?;
+    let lang = chrome.lang;
+    let vars = [
+        ("name", user.display_name.as_str()),
+        ("username", user.username.as_str()),
+    ];
     render(&ShownOncePage {
-        chrome,
-        title,
-        message,
+        title: lang.t("users.reset_done").to_owned(),
+        message: fill(lang, "users.reset_message", &vars),
         label: "users.temp_password",
         secret: temp,
         back: format!("/users/{id}"),
+        chrome,
     })
 }
