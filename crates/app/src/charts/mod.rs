@@ -76,7 +76,7 @@ pub(crate) fn open(spec: &ChartSpec, height: f64, kind: &str) -> String {
             r#"role="img" aria-labelledby="{id}-title {id}-desc" class="chart chart-{kind}" "#,
             r#"font-family="serif" font-size="11">"#,
             "\n<title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n",
-            r#"<rect width="{w}" height="{h}" fill="#ffffff"/>"#,
+            r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##,
             "\n"
         ),
         w = W,

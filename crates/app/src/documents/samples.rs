@@ -143,12 +143,12 @@ pub fn household_list(n: usize) -> Document {
         .collect();
     Document {
         issuer: Issuer {
-            parent: Some("Ủy ban nhân dân phường Bến Thành".into()),
+            parent: Some("Ủy ban nhân dân\nphường Bến Thành".into()),
             name: "Ban điều hành\nkhu phố 1".into(),
         },
         national: NationalTitle::default(),
         number: None,
-        symbol: "DS-UBND".into(),
+        symbol: "DS-BĐH".into(),
         place: "Phường Bến Thành".into(),
         date: date(2026, 11, 20),
         kind: "Danh sách".into(),
