@@ -175,3 +175,91 @@ pub fn household_list(n: usize) -> Document {
         recipients: vec!["Ủy ban nhân dân phường".into(), "Lưu: khu phố".into()],
     }
 }
+
+/// "Báo cáo kết quả tiếp nhận, giải quyết phản ánh, kiến nghị" with its three charts and the
+/// same figures as tables.
+pub fn feedback_report() -> Document {
+    use crate::charts::{breakdown_bars, grouped_bars, rate_bars, ChartSpec, Series};
+    use crate::i18n::Lang;
+    let months: Vec<String> = (1..=6).map(|m| format!("T{m}")).collect();
+    let received = [42, 35, 51, 47, 60, 38];
+    let resolved = [40, 33, 45, 47, 52, 30];
+    let on_time = [36, 30, 41, 44, 50, 27];
+    let rates: Vec<Option<f64>> = resolved
+        .iter()
+        .zip(&on_time)
+        .map(|(r, o)| (*r > 0).then(|| f64::from(*o) * 100.0 / f64::from(*r)))
+        .collect();
+    let spec = |id, title| ChartSpec {
+        id,
+        title,
+        desc: "Phường Bến Thành, 6 tháng đầu năm 2026",
+        lang: Lang::Vi,
+    };
+    let series = vec![
+        Series {
+            name: "Tiếp nhận".into(),
+            values: received.to_vec(),
+        },
+        Series {
+            name: "Đã giải quyết".into(),
+            values: resolved.to_vec(),
+        },
+    ];
+    let units = vec![
+        ("Khu phố 1".to_string(), 96),
+        ("Khu phố 2".to_string(), 71),
+        ("Khu phố 3".to_string(), 58),
+        ("Khu phố 4".to_string(), 48),
+    ];
+    let monthly = Table {
+        columns: vec![
+            col("Tháng", 4, Align::Center),
+            col("Tiếp nhận", 5, Align::Right),
+            col("Đã giải quyết", 5, Align::Right),
+            col("Đúng hạn", 5, Align::Right),
+        ],
+        rows: (0..6)
+            .map(|i| {
+                vec![
+                    months[i].clone(),
+                    received[i].to_string(),
+                    resolved[i].to_string(),
+                    on_time[i].to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let mut doc = household_list(0);
+    doc.issuer = ward();
+    doc.number = Some("87".into());
+    doc.symbol = "BC-UBND".into();
+    doc.kind = "Báo cáo".into();
+    doc.summary =
+        Some("Kết quả tiếp nhận, giải quyết phản ánh, kiến nghị 6 tháng đầu năm 2026".into());
+    doc.body = vec![
+        Block::Heading { text: "I. KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT".into(), centered: false },
+        para("Trong kỳ, Ủy ban nhân dân phường tiếp nhận 273 phản ánh, kiến nghị; đã giải quyết 247, trong đó 228 phản ánh được giải quyết đúng hạn."),
+        Block::Chart {
+            caption: "Biểu đồ 1. Phản ánh tiếp nhận và đã giải quyết theo tháng".into(),
+            svg: grouped_bars(&spec("c1", "Tiếp nhận và đã giải quyết"), &months, &series),
+        },
+        Block::Table(monthly),
+        Block::Chart {
+            caption: "Biểu đồ 2. Tỷ lệ giải quyết đúng hạn theo tháng".into(),
+            svg: rate_bars(&spec("c2", "Tỷ lệ đúng hạn"), &months, &rates),
+        },
+        Block::Chart {
+            caption: "Biểu đồ 3. Phản ánh tiếp nhận theo khu phố".into(),
+            svg: breakdown_bars(&spec("c3", "Theo khu phố"), &units),
+        },
+    ];
+    doc.signature = Signature {
+        mandate: Some("TM. Ủy ban nhân dân".into()),
+        position: "Chủ tịch".into(),
+        signer: "Trần Văn Đức".into(),
+        signed: false,
+    };
+    doc.recipients = vec!["Ủy ban nhân dân Quận 1".into(), "Lưu: VT".into()];
+    doc
+}

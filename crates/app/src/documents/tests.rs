@@ -237,6 +237,9 @@ fn write_samples() {
     let decision = establishment_decision();
     std::fs::write(dir.join("decision.pdf"), render_pdf(&decision).unwrap()).unwrap();
     std::fs::write(dir.join("decision.docx"), render_docx(&decision).unwrap()).unwrap();
+    let report = super::samples::feedback_report();
+    std::fs::write(dir.join("report.pdf"), render_pdf(&report).unwrap()).unwrap();
+    std::fs::write(dir.join("report.docx"), render_docx(&report).unwrap()).unwrap();
     let list = household_list(400);
     std::fs::write(dir.join("households.pdf"), render_pdf(&list).unwrap()).unwrap();
     std::fs::write(dir.join("households.docx"), render_docx(&list).unwrap()).unwrap();
