@@ -10,7 +10,9 @@
 //! One module per business area, named as in the domain and the store.
 
 pub mod access;
+pub mod charts;
 pub mod context;
+pub mod documents;
 pub mod error;
 pub mod i18n;
 pub mod territory;
