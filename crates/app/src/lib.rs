@@ -12,6 +12,7 @@
 pub mod access;
 pub mod context;
 pub mod error;
+pub mod groups;
 pub mod i18n;
 pub mod territory;
 
