@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 use tuquan_domain::groups::{too_few_mediators, GroupStatus};
-use tuquan_store::groups::{
-    DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord, RegulationRecord,
-    RegulationStatus, ReviewRecord, ServiceRecord,
+use tuquan_app::groups::{
+    position_state, DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord,
+    RegulationRecord, RegulationStatus, ReviewRecord, ServiceRecord,
 };
 use utoipa::ToSchema;
 
@@ -119,20 +119,6 @@ impl From<&DecisionRecord> for DecisionItem {
     }
 }
 
-/// `current`, `upcoming` (starts later), `term_over` (its term ended, not closed yet) or
-/// `ended`.
-pub fn position_state(p: &PositionRecord, today: &str) -> &'static str {
-    if p.ended_on.is_some() {
-        "ended"
-    } else if p.starts_on.as_str() > today {
-        "upcoming"
-    } else if p.ends_on.as_str() < today {
-        "term_over"
-    } else {
-        "current"
-    }
-}
-
 /// A position, current or past.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PositionItem {
@@ -169,7 +155,7 @@ impl PositionItem {
             ends_on: p.ends_on.clone(),
             ended_on: p.ended_on.clone(),
             end_reason: p.end_reason.clone(),
-            state: position_state(p, today).to_owned(),
+            state: position_state(p, today).as_str().to_owned(),
             decision_ref: p.decision_ref.clone(),
             note: p.note.clone(),
         }
