@@ -3,13 +3,13 @@
 //! input, calls one use case of `tuquan_app::groups` (which authorizes, acts and audits) and
 //! renders the JSON.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use serde::Serialize;
 use tuquan_app::groups::INELIGIBLE;
 use tuquan_app::AppError;

@@ -143,7 +143,10 @@ pub(crate) fn form_message(lang: Lang, e: &AppError) -> Option<(StatusCode, Stri
             code: INELIGIBLE,
             detail,
             ..
-        } => Some((StatusCode::UNPROCESSABLE_ENTITY, reason_message(lang, detail))),
+        } => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            reason_message(lang, detail),
+        )),
         AppError::Rule { code, field, .. } => Some((
             StatusCode::UNPROCESSABLE_ENTITY,
             lang.t(&format!("rule.{code}"))

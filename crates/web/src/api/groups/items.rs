@@ -1,11 +1,11 @@
 //! The JSON shapes of the group API.
 
 use serde::{Deserialize, Serialize};
-use tuquan_domain::groups::{too_few_mediators, GroupStatus};
 use tuquan_app::groups::{
     position_state, DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord,
     RegulationRecord, RegulationStatus, ReviewRecord, ServiceRecord,
 };
+use tuquan_domain::groups::{too_few_mediators, GroupStatus};
 use utoipa::ToSchema;
 
 /// A group in a list.

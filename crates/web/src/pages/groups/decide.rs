@@ -84,7 +84,15 @@ pub(super) async fn establish_form(
     rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    form(state, chrome, can, rc, path(id)?, DecisionKind::Establishment).await
+    form(
+        state,
+        chrome,
+        can,
+        rc,
+        path(id)?,
+        DecisionKind::Establishment,
+    )
+    .await
 }
 
 /// The dissolution form is also the confirmation step: it says what dissolving does.

@@ -221,7 +221,9 @@ async fn term_page(
     notice: Option<&'static str>,
 ) -> Result<Html<String>, PageError> {
     let (unit, years) = app::term_years(ctx, code, true).await?;
-    let years = typed.and_then(|t| TermYears::parse(t).ok()).unwrap_or(years);
+    let years = typed
+        .and_then(|t| TermYears::parse(t).ok())
+        .unwrap_or(years);
     render(&TermPage {
         code: unit.code,
         name: unit.name,
@@ -259,7 +261,12 @@ pub(super) async fn set_term(
     form_outcome(
         chrome.lang,
         app::set_term_years(&ctx, &code, &f.years).await,
-        |_| see_other(&format!("/territory/{}/term-years?done=1", code.trim()), None),
+        |_| {
+            see_other(
+                &format!("/territory/{}/term-years?done=1", code.trim()),
+                None,
+            )
+        },
         |message| term_page(&ctx, chrome, &code, Some(&f.years), Some(message), None),
     )
     .await
