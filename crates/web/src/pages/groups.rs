@@ -126,6 +126,19 @@ pub(crate) fn role_name(lang: Lang, role: &str, acting: bool) -> String {
     }
 }
 
+/// A tenure's dates as people read them, with why it ended; when `today` is given, a
+/// tenure running on it says so.
+pub(crate) fn period(lang: Lang, t: &crate::api::groups::Tenure, today: Option<&str>) -> String {
+    let end = t.ended_on.as_deref().unwrap_or(&t.ends_on);
+    let mut period = format!("{} – {}", vn_date(&t.starts_on), vn_date(end));
+    if let Some(reason) = &t.end_reason {
+        period.push_str(&format!(" ({})", lang.t(&format!("groups.end.{reason}"))));
+    } else if today.is_some_and(|d| t.ends_on.as_str() >= d) {
+        period.push_str(&format!(" ({})", lang.t("groups.state.current")));
+    }
+    period
+}
+
 /// The message shown in a form for a rejected value or a rule's refusal; `None` for
 /// failures that get the error page instead. A rejected scan gets its own message.
 pub(crate) fn form_message(lang: Lang, e: &AppError) -> Option<(StatusCode, String)> {

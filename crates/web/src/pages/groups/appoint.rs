@@ -11,8 +11,8 @@ use tuquan_app::{AppError, Ctx};
 use tuquan_domain::groups::{EndPositionInput, EndReason, NewPositionInput};
 use tuquan_domain::{FieldError, FieldErrorKind};
 
-use super::{choices, form_outcome, role_name, vn_date, Choice};
-use crate::api::groups::path;
+use super::{choices, form_outcome, period, role_name, Choice};
+use crate::api::groups::{path, ServiceItem};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
 use crate::error::PageError;
@@ -296,21 +296,13 @@ pub(super) async fn service(
     let rows = h
         .items
         .iter()
-        .map(|s| {
-            let end = s.ended_on.as_deref().unwrap_or(&s.ends_on);
-            let mut period = format!("{} – {}", vn_date(&s.starts_on), vn_date(end));
-            if let Some(reason) = &s.end_reason {
-                period.push_str(&format!(" ({})", lang.t(&format!("groups.end.{reason}"))));
-            } else if s.ends_on.as_str() >= today.as_str() {
-                period.push_str(&format!(" ({})", lang.t("groups.state.current")));
-            }
-            ServiceRow {
-                href: format!("/groups/{}", s.group_id),
-                group: s.group_name.clone(),
-                unit: s.unit_name.clone(),
-                role: role_name(lang, &s.role, s.acting),
-                period,
-            }
+        .map(ServiceItem::from)
+        .map(|s| ServiceRow {
+            href: format!("/groups/{}", s.group_id),
+            role: role_name(lang, &s.tenure.role, s.tenure.acting),
+            period: period(lang, &s.tenure, Some(&today)),
+            group: s.group_name,
+            unit: s.unit_name,
         })
         .collect();
     render(&ServicePage {

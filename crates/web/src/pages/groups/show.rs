@@ -10,7 +10,7 @@ use serde_json::Value;
 use tuquan_app::groups::{self as app, EventRecord};
 use tuquan_domain::groups::{GroupKind, GroupStatus};
 
-use super::{group_kind_label, role_name, vn_date};
+use super::{group_kind_label, period, role_name, vn_date};
 use crate::api::groups::{attachment, path, GroupDetail, HistoryQuery, PositionItem};
 use crate::auth::{Can, GroupView, RequestCtx};
 use crate::error::PageError;
@@ -74,17 +74,12 @@ pub(super) struct GroupPage {
 }
 
 fn position_view(lang: Lang, group_id: i64, p: &PositionItem, manage: bool) -> PositionView {
-    let end = p.ended_on.as_deref().unwrap_or(&p.ends_on);
-    let mut period = format!("{} – {}", vn_date(&p.starts_on), vn_date(end));
-    if let Some(r) = &p.end_reason {
-        period.push_str(&format!(" ({})", lang.t(&format!("groups.end.{r}"))));
-    }
     PositionView {
         name: p.full_name.clone(),
-        role: role_name(lang, &p.role, p.acting),
-        period,
+        role: role_name(lang, &p.tenure.role, p.tenure.acting),
+        period: period(lang, &p.tenure, None),
         state: lang.t(&format!("groups.state.{}", p.state)),
-        end_href: (manage && p.ended_on.is_none())
+        end_href: (manage && p.tenure.ended_on.is_none())
             .then(|| format!("/groups/{group_id}/positions/{}/end", p.id)),
         service_href: format!("/residents/{}/service", p.resident_id),
     }
