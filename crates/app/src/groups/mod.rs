@@ -105,3 +105,16 @@ pub(crate) fn encode_cursor((sort_key, id): (Vec<u8>, i64)) -> String {
 pub(crate) fn invalid(field: &'static str, kind: FieldErrorKind, detail: &str) -> AppError {
     AppError::Invalid(FieldError::new(field, kind, detail))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn within_is_the_subtree_not_a_name_prefix() {
+        assert!(within("79/26743", "79/26743"));
+        assert!(within("79/26743/kp01", "79/26743"));
+        assert!(!within("79/267430", "79/26743"));
+        assert!(!within("79", "79/26743"));
+    }
+}

@@ -260,3 +260,15 @@ pub async fn service_history(ctx: &Ctx, resident_id: i64) -> AppResult<ServiceHi
         items,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{reason_field, Reason};
+
+    #[test]
+    fn a_refusal_names_the_person_or_the_position() {
+        assert_eq!(reason_field(Reason::HeadUnder21), "resident_id");
+        assert_eq!(reason_field(Reason::ActingOnlyHead), "acting");
+        assert_eq!(reason_field(Reason::HeadTaken), "role");
+    }
+}
