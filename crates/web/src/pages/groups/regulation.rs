@@ -132,10 +132,6 @@ pub(super) async fn page(
     regulation_page(&ctx, chrome, &code, form, None).await
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.to_owned()).filter(|s| !s.trim().is_empty())
-}
-
 /// The answer to the signing and review forms: back to the page with `done`, or the page
 /// again with the refusal.
 async fn regulation_outcome<T>(
@@ -166,9 +162,9 @@ pub(super) async fn sign(
 ) -> Result<Response, PageError> {
     let input = NewRegulationInput {
         signed_on: f.signed_on.clone(),
-        unit_head_name: opt(&f.unit_head_name),
-        front_head_name: opt(&f.front_head_name),
-        note: opt(&f.note),
+        unit_head_name: Some(f.unit_head_name.clone()),
+        front_head_name: Some(f.front_head_name.clone()),
+        note: Some(f.note.clone()),
     };
     let ctx = state.ctx(Some(can.who), &rc);
     let result = app::sign_regulation(&ctx, &code, &input).await;
@@ -185,7 +181,7 @@ pub(super) async fn review(
 ) -> Result<Response, PageError> {
     let input = NewReviewInput {
         reviewed_on: f.reviewed_on.clone(),
-        note: opt(&f.note),
+        note: Some(f.note.clone()),
     };
     let ctx = state.ctx(Some(can.who), &rc);
     let result = app::review_regulation(&ctx, &code, &input).await;
