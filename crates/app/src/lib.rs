@@ -14,6 +14,7 @@ pub mod charts;
 pub mod context;
 pub mod documents;
 pub mod error;
+pub mod groups;
 pub mod i18n;
 pub mod territory;
 

@@ -4,9 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use tuquan_domain::territory::{
-    parse_divisions, NewResidentialUnit, NewResidentialUnitInput, SubdivisionScheme,
-};
+use tuquan_domain::territory::{parse_divisions, NewResidentialUnitInput, SubdivisionScheme};
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::identity::IdentityKey;
 use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
@@ -138,12 +136,6 @@ pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<(
             kind,
             valid_from,
         } => {
-            let parent_unit = store
-                .unit(&parent)
-                .await
-                .with_context(|| format!("parent unit {parent}"))?
-                .unit;
-            let scheme = store.scheme_for(&parent_unit).await?;
             let input = NewResidentialUnitInput {
                 parent_code: parent,
                 local_code: code,
@@ -151,11 +143,9 @@ pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<(
                 kind,
                 valid_from,
             };
-            let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now());
-            let new = NewResidentialUnit::parse(&input, &parent_unit, &scheme, today)?;
-            let created = store
-                .insert_residential_unit(&new, &AuditCtx::cli())
-                .await?;
+            // The same use case as the API; the operator acts as `cli`.
+            let ctx = tuquan_app::App::new(store.clone()).system("cli");
+            let created = tuquan_app::territory::create_unit(&ctx, &input).await?;
             println!("created {} {}", created.unit.code, created.unit.name);
         }
     }

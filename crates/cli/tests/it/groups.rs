@@ -431,9 +431,10 @@ async fn groups_over_the_api(db: &TestDb) {
         json!({"kind": "to_hoa_giai", "name": "X", "unit_codes": ["26743-kp02"]}),
     )
     .await;
+    // A rule of the domain, not malformed input: 422 with its code (issue 10).
     assert_eq!(
-        (s, e["error"]["field"].as_str()),
-        (400, Some("unit_codes")),
+        (s, e["error"]["field"].as_str(), e["error"]["code"].as_str()),
+        (422, Some("unit_codes"), Some("covered_unit")),
         "{e}"
     );
     let r = server
@@ -458,7 +459,12 @@ async fn groups_over_the_api(db: &TestDb) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400, "a pending group cannot be dissolved");
+    // A forbidden transition is a rule violation: 422 (issue 10).
+    assert_eq!(r.status(), 422, "a pending group cannot be dissolved");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "decision_transition"
+    );
     // The decision makes it active; its scan comes back as an attachment.
     let r = server
         .http

@@ -1,25 +1,21 @@
 //! `/api/v1` for groups: lists, creation, decisions with their scans, positions, history,
-//! service histories, coordination regulations and term lengths. The functions here also
-//! serve the HTML pages (`pages::groups`): each loads the record, makes the one authorization
-//! check on its unit, acts, and the store audits.
+//! service histories, coordination regulations and term lengths. Each handler parses its
+//! input, calls one use case of `tuquan_app::groups` (which authorizes, acts and audits) and
+//! renders the JSON.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jiff::civil::Date;
 use serde::Serialize;
-use tuquan_domain::access::authorize;
-use tuquan_domain::groups::{Ineligible, Reason};
-use tuquan_domain::page::Cursor;
-use tuquan_domain::territory::Unit;
-use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::groups::{GroupRecord, GroupUnit};
+use tuquan_app::groups::INELIGIBLE;
+use tuquan_app::AppError;
 use utoipa::ToSchema;
 
-use crate::auth::{Can, Capability};
-use crate::error::Failure;
+use crate::error::{ApiError, Failure};
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -28,7 +24,6 @@ mod items;
 mod list;
 mod positions;
 mod regulations;
-pub(crate) mod service;
 pub(crate) mod upload;
 
 pub use decisions::*;
@@ -91,92 +86,14 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// Today in Vietnam.
-pub(crate) fn today() -> Date {
-    tuquan_domain::time::vietnam_date(jiff::Timestamp::now())
+/// A path parameter, or "not found".
+pub(crate) fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, Failure> {
+    p.map(|Path(v)| v).map_err(|_| Failure::NotFound)
 }
 
-/// A group, checked for the caller's capability `A`: on the group's own unit, or, when
-/// `any_unit`, on any unit it covers (a unit head sees the commune's security team that
-/// covers the head's unit).
-pub(crate) async fn load_group<A: Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    id: i64,
-    any_unit: bool,
-) -> Result<(GroupRecord, Vec<GroupUnit>), Failure> {
-    let group = state.store.group(id, &today().to_string()).await?;
-    let units = state.store.group_units(id).await?;
-    let mut target = group.unit_path.as_str();
-    if any_unit && authorize(&can.who.actor, A::ACTION, Some(target)).is_err() {
-        if let Some(u) = units
-            .iter()
-            .find(|u| authorize(&can.who.actor, A::ACTION, Some(&u.unit_path)).is_ok())
-        {
-            target = &u.unit_path;
-        }
-    }
-    can.check(Some(target))?;
-    Ok((group, units))
-}
-
-/// A unit by code, checked for the caller's capability on it.
-pub(crate) async fn load_unit<A: Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    code: &str,
-) -> Result<Unit, Failure> {
-    let unit = crate::api::territory::load_unit_for(state, code).await?;
-    can.check(Some(&unit.path))?;
-    Ok(unit)
-}
-
-/// An id or cursor from the query string.
-pub(crate) fn parse_cursor(raw: Option<&str>) -> Result<Option<(Vec<u8>, i64)>, Failure> {
-    match raw.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok(None),
-        Some(raw) => {
-            let c = Cursor::parse(raw)?;
-            let id = c.code.parse::<i64>().map_err(|_| {
-                FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
-            })?;
-            Ok(Some((c.sort_key, id)))
-        }
-    }
-}
-
-pub(crate) fn encode_cursor((sort_key, id): (Vec<u8>, i64)) -> String {
-    Cursor {
-        sort_key,
-        code: id.to_string(),
-    }
-    .encode()
-}
-
-/// The field an ineligibility is about: the person, or the position asked for.
-pub(crate) fn reason_field(r: Reason) -> &'static str {
-    match r {
-        Reason::NotActive
-        | Reason::HeadUnder21
-        | Reason::NotLivingInUnit
-        | Reason::SecurityAge
-        | Reason::ResidenceUnknown
-        | Reason::ResidenceUnderOneYear
-        | Reason::AlreadyHolds => "resident_id",
-        Reason::ActingOnlyHead => "acting",
-        Reason::RoleNotInKind
-        | Reason::GroupNotActive
-        | Reason::GroupDissolved
-        | Reason::HeadTaken
-        | Reason::DeputyTaken
-        | Reason::NoHead => "role",
-    }
-}
-
-/// The message for a refused appointment, in the reader's language.
-pub(crate) fn reason_message(lang: Lang, e: Ineligible) -> String {
-    lang.t(&format!("groups.reason.{}", e.reason_code()))
-        .to_owned()
+/// The message for a refused appointment (`reason`: its code), in the reader's language.
+pub(crate) fn reason_message(lang: Lang, reason: &str) -> String {
+    lang.t(&format!("groups.reason.{reason}")).to_owned()
 }
 
 /// The body of a refused appointment.
@@ -200,15 +117,24 @@ pub struct IneligibleDetail {
     pub reason: String,
 }
 
-/// A refused appointment as a 422 response.
-pub(crate) fn ineligible_response(lang: Lang, e: Ineligible) -> Response {
-    let body = IneligibleBody {
-        error: IneligibleDetail {
-            code: "ineligible".into(),
-            message: reason_message(lang, e),
-            field: reason_field(e.reason).into(),
-            reason: e.reason_code().into(),
-        },
-    };
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+/// A refused appointment as a 422 response with its reason; any other error as it is.
+pub(crate) fn refusal_response(lang: Lang, e: AppError) -> Result<Response, ApiError> {
+    match e {
+        AppError::Rule {
+            code: INELIGIBLE,
+            field,
+            detail,
+        } => {
+            let body = IneligibleBody {
+                error: IneligibleDetail {
+                    code: INELIGIBLE.into(),
+                    message: reason_message(lang, &detail),
+                    field: field.unwrap_or("role").into(),
+                    reason: detail,
+                },
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+        }
+        e => Err(e.into()),
+    }
 }

@@ -20,11 +20,11 @@ pub struct Health {
 /// Liveness and readiness: the database answers and its schema is known.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let schema_version = state.store.schema_version().await?;
+    let h = tuquan_app::territory::health(&state.app).await?;
     Ok(Json(Health {
         status: "ok",
-        backend: state.store.backend().as_str(),
-        schema_version,
+        backend: h.backend,
+        schema_version: h.schema_version,
         version: env!("CARGO_PKG_VERSION"),
     }))
 }

@@ -6,17 +6,14 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use tuquan_domain::page::{Cursor, Limit};
-use tuquan_domain::territory::{
-    NewResidentialUnit, NewResidentialUnitInput, SearchQuery, Unit, UnitCode,
-};
-use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::territory::{UnitFilter, UnitListItem};
-use tuquan_store::StoreError;
+use tuquan_app::territory::{self as app, UnitListItem, UnitPage, UnitsInput};
+use tuquan_domain::page::Cursor;
+use tuquan_domain::territory::{NewResidentialUnitInput, Unit};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Can, RequestCtx, UnitCreate};
 use crate::error::{ApiError, ErrorBody, Failure};
+use crate::extract::{body, query};
 use crate::AppState;
 
 /// Query parameters of the unit list. All optional; blank counts as absent.
@@ -118,38 +115,23 @@ fn non_blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_code(raw: &str, field: &'static str) -> Result<UnitCode, FieldError> {
-    UnitCode::parse(raw).map_err(|e| FieldError { field, ..e })
+impl UnitsQuery {
+    fn input(&self) -> UnitsInput<'_> {
+        UnitsInput {
+            parent: self.parent.as_deref(),
+            q: self.q.as_deref(),
+            limit: self.limit.as_deref(),
+            cursor: self.cursor.as_deref(),
+        }
+    }
 }
 
-/// Parses the list query and runs it; shared with the HTML territory pages.
+/// Runs the list query; shared with the HTML territory pages.
 pub(crate) async fn run_list_query(
     state: &AppState,
     query: &UnitsQuery,
-) -> Result<(Option<UnitListItem>, tuquan_store::territory::UnitPage), Failure> {
-    let limit = Limit::parse(query.limit.as_deref())?;
-    let cursor = non_blank(&query.cursor).map(Cursor::parse).transpose()?;
-    let parent = match non_blank(&query.parent) {
-        Some(raw) => {
-            let code = parse_code(raw, "parent")?;
-            Some(state.store.unit(code.as_str()).await?)
-        }
-        None => None,
-    };
-    let search = SearchQuery::parse(query.q.as_deref().unwrap_or(""))?;
-    let filter = match (&search, &parent) {
-        (Some(q), p) => UnitFilter::Search {
-            query: q,
-            within: p.as_ref().map(|p| &p.unit),
-        },
-        (None, Some(p)) => UnitFilter::ChildrenOf(&p.unit.code),
-        (None, None) => UnitFilter::Provinces,
-    };
-    let page = state
-        .store
-        .list_units(&filter, cursor.as_ref(), limit)
-        .await?;
-    Ok((parent, page))
+) -> Result<(Option<UnitListItem>, UnitPage), Failure> {
+    Ok(app::list_units(&state.app, query.input()).await?)
 }
 
 /// The query string of the next page, keeping the caller's other parameters.
@@ -174,9 +156,9 @@ pub(crate) fn next_query(query: &UnitsQuery, next: &Cursor) -> String {
 )]
 pub async fn list_units(
     State(state): State<AppState>,
-    query: Result<Query<UnitsQuery>, QueryRejection>,
+    q: Result<Query<UnitsQuery>, QueryRejection>,
 ) -> Result<Json<UnitList>, ApiError> {
-    let Query(query) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let query = query(q)?;
     let (_, page) = run_list_query(&state, &query).await?;
     let next_cursor = page.next.as_ref().map(Cursor::encode);
     let next = page
@@ -191,20 +173,14 @@ pub async fn list_units(
 }
 
 pub(crate) async fn load_detail(state: &AppState, code: &str) -> Result<UnitDetail, Failure> {
-    let code = UnitCode::parse(code).map_err(|_| Failure::NotFound)?;
-    let item = state.store.unit(code.as_str()).await?;
-    let ancestors = state.store.ancestors(&item.unit).await?;
-    let (predecessors, successors) = state.store.unit_links(code.as_str()).await?;
-    // From the maintained roll-up: counting a province's households live takes seconds.
-    let population = state.store.population(code.as_str()).await?;
-    let (households, people) = (population.households, population.residents);
+    let d = app::unit_detail(&state.app, code).await?;
     Ok(UnitDetail {
-        unit: UnitItem::from(&item),
-        ancestors: ancestors.iter().map(UnitItem::from).collect(),
-        predecessors,
-        successors,
-        households,
-        people,
+        unit: UnitItem::from(&d.item),
+        ancestors: d.ancestors.iter().map(UnitItem::from).collect(),
+        predecessors: d.predecessors,
+        successors: d.successors,
+        households: d.households,
+        people: d.people,
     })
 }
 
@@ -237,38 +213,18 @@ pub async fn create_unit(
     State(state): State<AppState>,
     can: Can<UnitCreate>,
     rc: RequestCtx,
-    body: Result<Json<CreateUnit>, JsonRejection>,
+    b: Result<Json<CreateUnit>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Json(body) = body.map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let parent_code = parse_code(&body.parent_code, "parent_code")?;
-    let parent = match state.store.unit(parent_code.as_str()).await {
-        Ok(p) => p.unit,
-        Err(StoreError::NotFound) => {
-            return Err(FieldError::new(
-                "parent_code",
-                FieldErrorKind::UnknownValue,
-                "no such unit",
-            )
-            .into())
-        }
-        Err(e) => return Err(e.into()),
-    };
-    can.check(Some(&parent.path))?;
-    let scheme = state.store.scheme_for(&parent).await?;
+    let b = body(b)?;
     let input = NewResidentialUnitInput {
-        parent_code: body.parent_code,
-        local_code: body.local_code,
-        name: body.name,
-        kind: body.kind,
-        valid_from: body.valid_from,
+        parent_code: b.parent_code,
+        local_code: b.local_code,
+        name: b.name,
+        kind: b.kind,
+        valid_from: b.valid_from,
     };
-    let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now());
-    let new = NewResidentialUnit::parse(&input, &parent, &scheme, today)?;
-    let created = state
-        .store
-        .insert_residential_unit(&new, &rc.audit(Some(&can.who)))
-        .await?;
-    tracing::info!(code = %created.unit.code, "unit created");
+    let ctx = state.ctx(Some(can.who), &rc);
+    let created = app::create_unit(&ctx, &input).await?;
     let location = format!("/api/v1/units/{}", created.unit.code);
     Ok((
         StatusCode::CREATED,
@@ -279,5 +235,5 @@ pub async fn create_unit(
 
 /// A unit by code for a path parameter: malformed or unknown is "not found".
 pub(crate) async fn load_unit_for(state: &AppState, code: &str) -> Result<Unit, Failure> {
-    Ok(tuquan_app::territory::unit(&state.app, code).await?)
+    Ok(app::unit(&state.app, code).await?)
 }

@@ -1,19 +1,19 @@
 //! Pages for groups: a commune's groups and regulations due for review, a group's page with
 //! its decisions, members and history, and the forms to create, establish, appoint, end and
-//! dissolve. Every handler goes through `api::groups`, which makes the one authorization
-//! check on the group's unit; the store audits every change.
+//! dissolve. Every handler calls one use case of `tuquan_app::groups`, which makes the one
+//! authorization check on the group's unit; the store audits every change.
 
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tuquan_domain::access::{authorize, Action, Actor};
+use tuquan_app::groups::{GroupRecord, INELIGIBLE};
+use tuquan_app::AppError;
 use tuquan_domain::groups::GroupKind;
-use tuquan_store::groups::GroupRecord;
 
 use crate::api::groups::upload::{self, Upload};
-use crate::api::groups::UPLOAD_BODY_LIMIT;
+use crate::api::groups::{reason_message, UPLOAD_BODY_LIMIT};
 use crate::auth::secret;
 use crate::error::Failure;
 use crate::i18n::Lang;
@@ -102,13 +102,7 @@ impl FromRequest<AppState> for CsrfUpload {
     }
 }
 
-/// Whether the actor may do `action` on the unit at `path`, for deciding what a page offers
-/// (the handler that acts checks again, and logs a refusal).
-pub(crate) fn may(actor: &Actor, action: Action, path: &str) -> bool {
-    authorize(actor, action, Some(path)).is_ok()
-}
-
-/// A date as `dd/mm/yyyy`; anything else unchanged.
+/// Shared page helpers (also used by the feedback pages through this path).
 pub(crate) use super::common::{choices, vn_date, Choice, Empty};
 
 pub(crate) fn kind_name(lang: Lang, kind: &str) -> &'static str {
@@ -132,20 +126,69 @@ pub(crate) fn role_name(lang: Lang, role: &str, acting: bool) -> String {
     }
 }
 
-/// The message shown in a form for a rejected value; `None` for failures that get the
-/// error page instead. A rejected scan gets its own message.
-pub(crate) fn form_message(lang: Lang, f: &Failure) -> Option<(StatusCode, String)> {
-    match f {
-        Failure::Invalid(e) if e.field == "scan" => Some((
+/// A tenure's dates as people read them, with why it ended; when `today` is given, a
+/// tenure running on it says so.
+pub(crate) fn period(lang: Lang, t: &crate::api::groups::Tenure, today: Option<&str>) -> String {
+    let end = t.ended_on.as_deref().unwrap_or(&t.ends_on);
+    let mut period = format!("{} – {}", vn_date(&t.starts_on), vn_date(end));
+    if let Some(reason) = &t.end_reason {
+        period.push_str(&format!(" ({})", lang.t(&format!("groups.end.{reason}"))));
+    } else if today.is_some_and(|d| t.ends_on.as_str() >= d) {
+        period.push_str(&format!(" ({})", lang.t("groups.state.current")));
+    }
+    period
+}
+
+/// The message shown in a form for a rejected value or a rule's refusal; `None` for
+/// failures that get the error page instead. A rejected scan gets its own message.
+pub(crate) fn form_message(lang: Lang, e: &AppError) -> Option<(StatusCode, String)> {
+    match e {
+        AppError::Invalid(f) if f.field == "scan" => Some((
             StatusCode::BAD_REQUEST,
             lang.t("groups.scan_invalid").to_owned(),
         )),
-        Failure::Invalid(e) => Some((StatusCode::BAD_REQUEST, lang.field_error(e))),
-        Failure::Conflict { field } => Some((
+        AppError::Invalid(f) => Some((StatusCode::BAD_REQUEST, lang.field_error(f))),
+        AppError::Conflict { field } => Some((
             StatusCode::CONFLICT,
             lang.t("error.conflict").replace("{field}", field),
         )),
+        AppError::Rule {
+            code: INELIGIBLE,
+            detail,
+            ..
+        } => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            reason_message(lang, detail),
+        )),
+        AppError::Rule { code, field, .. } => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.t(&format!("rule.{code}"))
+                .replace("{field}", field.unwrap_or("")),
+        )),
         _ => None,
+    }
+}
+
+/// The answer to a form: `done` on success; the form again with `error`'s message when it
+/// has one (`again` renders it); the error page otherwise.
+pub(crate) async fn form_outcome<T, F, Fut>(
+    lang: Lang,
+    result: Result<T, AppError>,
+    done: impl FnOnce(T) -> Response,
+    again: F,
+) -> Result<Response, crate::error::PageError>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Html<String>, crate::error::PageError>>,
+{
+    match result {
+        Ok(t) => Ok(done(t)),
+        Err(e) => {
+            let Some((status, message)) = form_message(lang, &e) else {
+                return Err(e.into());
+            };
+            Ok(with_status(status, again(message).await?))
+        }
     }
 }
 

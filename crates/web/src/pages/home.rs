@@ -1,3 +1,5 @@
+//! The home page: the country's totals and a way into the demo neighbourhood.
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
@@ -19,16 +21,11 @@ pub async fn home(
     State(state): State<AppState>,
     chrome: Chrome,
 ) -> Result<Html<String>, PageError> {
-    let (provinces, communes) = state.store.unit_counts().await?;
-    let demo = state
-        .store
-        .a_commune_with_units()
-        .await?
-        .map(|u| (format!("/territory/{}", u.code), u.name));
+    let t = tuquan_app::territory::totals(&state.app).await?;
     render(&HomePage {
         chrome,
-        provinces,
-        communes,
-        demo,
+        provinces: t.provinces,
+        communes: t.communes,
+        demo: t.demo.map(|u| (format!("/territory/{}", u.code), u.name)),
     })
 }

@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use tuquan_app::territory::UnitListItem;
 use tuquan_domain::territory::Unit;
-use tuquan_store::territory::UnitListItem;
 
 use super::{render, Chrome};
 use crate::api::territory::{load_detail, next_query, run_list_query, UnitsQuery};

@@ -5,13 +5,12 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use tuquan_app::groups::{self as app, DocumentRecord};
 use tuquan_domain::groups::{NewDecisionInput, ScanType};
-use tuquan_store::groups::DocumentRecord;
 
 use super::items::*;
-use super::list::path;
-use super::{load_group, service, upload};
-use crate::auth::{Can, Capability, GroupManage, GroupView, RequestCtx};
+use super::{path, upload};
+use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
 use crate::error::{ApiError, ErrorBody, Failure};
 use crate::AppState;
 
@@ -36,7 +35,8 @@ pub(crate) fn decision_input(up: &upload::Upload) -> NewDecisionInput {
     responses((status = 201, body = DecisionItem),
               (status = 400, description = "A bad field, named in `field` (the scan: `scan`)", body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, description = "The group changed meanwhile", body = ErrorBody)))]
+              (status = 409, description = "The group changed meanwhile", body = ErrorBody),
+              (status = 422, description = "The group is not in the state the decision needs (`decision_transition`) or takes none (`decision_not_needed`)", body = ErrorBody)))]
 pub async fn record_decision(
     State(state): State<AppState>,
     can: Can<GroupManage>,
@@ -48,34 +48,13 @@ pub async fn record_decision(
     let mp = mp.map_err(|e| Failure::InvalidBody(e.body_text()))?;
     let up = upload::read(mp, "scan").await?;
     let input = decision_input(&up);
-    let did = service::record_decision(&state, &can, &rc, id, &input, up.file).await?;
-    let decisions = state.store.decisions_of(id).await?;
-    let d = decisions
-        .iter()
-        .find(|d| d.id == did)
-        .ok_or(Failure::NotFound)?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let d = app::record_decision(&ctx, id, &input, up.file).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/groups/{id}"))],
-        Json(DecisionItem::from(d)),
+        Json(DecisionItem::from(&d)),
     ))
-}
-
-/// The scan of decision `decision_id` of group `id`, for those who may see the group.
-pub(crate) async fn load_scan<A: Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    id: i64,
-    decision_id: i64,
-) -> Result<DocumentRecord, Failure> {
-    load_group(state, can, id, true).await?;
-    let decisions = state.store.decisions_of(id).await?;
-    let doc_id = decisions
-        .iter()
-        .find(|d| d.id == decision_id)
-        .and_then(|d| d.document_id)
-        .ok_or(Failure::NotFound)?;
-    Ok(state.store.document(doc_id).await?)
 }
 
 /// A stored scan as a download: its checked type, and a plain file name (the original
@@ -121,9 +100,11 @@ pub(crate) fn attachment(doc: DocumentRecord, base: &str) -> Response {
 pub async fn decision_scan(
     State(state): State<AppState>,
     can: Can<GroupView>,
+    rc: RequestCtx,
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let (id, decision_id) = path(ids)?;
-    let doc = load_scan(&state, &can, id, decision_id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let doc = app::decision_scan(&ctx, id, decision_id).await?;
     Ok(attachment(doc, &format!("quyet-dinh-{decision_id}")))
 }

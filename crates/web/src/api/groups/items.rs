@@ -1,11 +1,11 @@
 //! The JSON shapes of the group API.
 
 use serde::{Deserialize, Serialize};
-use tuquan_domain::groups::{too_few_mediators, GroupStatus};
-use tuquan_store::groups::{
-    DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord, RegulationRecord,
-    RegulationStatus, ReviewRecord, ServiceRecord,
+use tuquan_app::groups::{
+    position_state, DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord,
+    RegulationRecord, RegulationStatus, ReviewRecord, ServiceRecord,
 };
+use tuquan_domain::groups::{too_few_mediators, GroupStatus};
 use utoipa::ToSchema;
 
 /// A group in a list.
@@ -119,26 +119,10 @@ impl From<&DecisionRecord> for DecisionItem {
     }
 }
 
-/// `current`, `upcoming` (starts later), `term_over` (its term ended, not closed yet) or
-/// `ended`.
-pub fn position_state(p: &PositionRecord, today: &str) -> &'static str {
-    if p.ended_on.is_some() {
-        "ended"
-    } else if p.starts_on.as_str() > today {
-        "upcoming"
-    } else if p.ends_on.as_str() < today {
-        "term_over"
-    } else {
-        "current"
-    }
-}
-
-/// A position, current or past.
+/// A term in a position: the role and its dates (of a group's position, or of a person's
+/// service history).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PositionItem {
-    pub id: i64,
-    pub resident_id: i64,
-    pub full_name: String,
+pub struct Tenure {
     /// `head`, `deputy`, `secretary` or `member`.
     pub role: String,
     /// An acting head, for at most six months.
@@ -151,6 +135,30 @@ pub struct PositionItem {
     pub ended_on: Option<String>,
     /// `term_ended`, `resigned`, `dismissed`, `moved_away`, `deceased`, `dissolved`, `other`.
     pub end_reason: Option<String>,
+}
+
+/// The tenure of a record with the position columns (`PositionRecord`, `ServiceRecord`).
+macro_rules! tenure {
+    ($r:expr) => {
+        Tenure {
+            role: $r.role.clone(),
+            acting: $r.acting,
+            starts_on: $r.starts_on.clone(),
+            ends_on: $r.ends_on.clone(),
+            ended_on: $r.ended_on.clone(),
+            end_reason: $r.end_reason.clone(),
+        }
+    };
+}
+
+/// A position, current or past.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PositionItem {
+    pub id: i64,
+    pub resident_id: i64,
+    pub full_name: String,
+    #[serde(flatten)]
+    pub tenure: Tenure,
     /// `current`, `upcoming`, `term_over` or `ended`.
     pub state: String,
     pub decision_ref: Option<String>,
@@ -163,13 +171,8 @@ impl PositionItem {
             id: p.id,
             resident_id: p.resident_id,
             full_name: p.full_name.clone(),
-            role: p.role.clone(),
-            acting: p.acting,
-            starts_on: p.starts_on.clone(),
-            ends_on: p.ends_on.clone(),
-            ended_on: p.ended_on.clone(),
-            end_reason: p.end_reason.clone(),
-            state: position_state(p, today).to_owned(),
+            tenure: tenure!(p),
+            state: position_state(p, today).as_str().to_owned(),
             decision_ref: p.decision_ref.clone(),
             note: p.note.clone(),
         }
@@ -230,12 +233,8 @@ pub struct ServiceItem {
     pub group_kind: String,
     pub unit_code: String,
     pub unit_name: String,
-    pub role: String,
-    pub acting: bool,
-    pub starts_on: String,
-    pub ends_on: String,
-    pub ended_on: Option<String>,
-    pub end_reason: Option<String>,
+    #[serde(flatten)]
+    pub tenure: Tenure,
 }
 
 impl From<&ServiceRecord> for ServiceItem {
@@ -247,12 +246,7 @@ impl From<&ServiceRecord> for ServiceItem {
             group_kind: s.group_kind.clone(),
             unit_code: s.unit_code.clone(),
             unit_name: s.unit_name.clone(),
-            role: s.role.clone(),
-            acting: s.acting,
-            starts_on: s.starts_on.clone(),
-            ends_on: s.ends_on.clone(),
-            ended_on: s.ended_on.clone(),
-            end_reason: s.end_reason.clone(),
+            tenure: tenure!(s),
         }
     }
 }

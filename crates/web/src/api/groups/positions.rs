@@ -5,14 +5,14 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use tuquan_app::groups as app;
 use tuquan_domain::groups::{EndPositionInput, NewPositionInput};
 
 use super::items::*;
-use super::list::{body, path};
-use super::service::{self, Refusal};
-use super::{ineligible_response, today, IneligibleBody};
+use super::{path, refusal_response, IneligibleBody};
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
-use crate::error::{ApiError, ErrorBody, Failure};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::body;
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -42,16 +42,15 @@ pub async fn appoint(
         decision_ref: b.decision_ref,
         note: b.note,
     };
-    let pid = match service::appoint(&state, &can, &rc, id, &input).await {
-        Ok(pid) => pid,
-        Err(Refusal::Ineligible(e)) => return Ok(ineligible_response(lang, e)),
-        Err(Refusal::Failed(f)) => return Err(f.into()),
+    let ctx = state.ctx(Some(can.who), &rc);
+    let p = match app::appoint(&ctx, id, &input).await {
+        Ok(p) => p,
+        Err(e) => return refusal_response(lang, e),
     };
-    let p = state.store.position(pid).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/groups/{id}"))],
-        Json(PositionItem::new(&p, &today().to_string())),
+        Json(PositionItem::new(&p, &ctx.today().to_string())),
     )
         .into_response())
 }
@@ -77,21 +76,9 @@ pub async fn end_position(
         ended_on: b.ended_on,
         reason: b.reason,
     };
-    service::end_position(&state, &can, &rc, id, position_id, &input).await?;
-    let p = state.store.position(position_id).await?;
-    Ok(Json(PositionItem::new(&p, &today().to_string())))
-}
-
-/// Loads a resident's service history after the check on the resident's unit.
-pub(crate) async fn load_service(
-    state: &AppState,
-    can: &Can<GroupView>,
-    resident_id: i64,
-) -> Result<(tuquan_store::residents::ResidentRecord, Vec<ServiceItem>), Failure> {
-    let r = state.store.resident(resident_id).await?;
-    can.check(Some(&r.unit_path))?;
-    let rows = state.store.service_history(resident_id).await?;
-    Ok((r, rows.iter().map(ServiceItem::from).collect()))
+    let ctx = state.ctx(Some(can.who), &rc);
+    let p = app::end_position(&ctx, id, position_id, &input).await?;
+    Ok(Json(PositionItem::new(&p, &ctx.today().to_string())))
 }
 
 /// Every position a resident holds or has held, newest first: their service history.
@@ -102,13 +89,15 @@ pub(crate) async fn load_service(
 pub async fn service_history(
     State(state): State<AppState>,
     can: Can<GroupView>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = path(id)?;
-    let (r, items) = load_service(&state, &can, id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = app::service_history(&ctx, id).await?;
     Ok(Json(ServiceList {
-        resident_id: r.id,
-        full_name: r.full_name,
-        items,
+        resident_id: h.resident_id,
+        full_name: h.full_name,
+        items: h.items.iter().map(ServiceItem::from).collect(),
     }))
 }

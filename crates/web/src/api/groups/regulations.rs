@@ -5,44 +5,28 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
+use tuquan_app::groups as app;
 use tuquan_domain::groups::{NewRegulationInput, NewReviewInput};
-use tuquan_domain::territory::Unit;
 
 use super::items::*;
-use super::list::body;
-use super::{load_unit, service, today};
 use crate::auth::{Can, GroupManage, GroupView, RegulationManage, RequestCtx};
-use crate::error::{ApiError, ErrorBody, Failure};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::body;
 use crate::AppState;
 
-/// A unit's regulation with its versions, reviews and the current parties.
-pub(crate) async fn regulation_detail(
-    state: &AppState,
-    unit: &Unit,
-) -> Result<RegulationDetail, Failure> {
-    let versions = state.store.regulations_of(&unit.code).await?;
-    let reviews = state.store.regulation_reviews_of(&unit.code).await?;
-    let (head, front) = service::current_parties(state, unit).await?;
-    let last_signed = versions.first().map(|v| v.signed_on.clone());
-    let last_reviewed = reviews.first().map(|r| r.reviewed_on.clone());
-    let last_checked = match (last_signed, last_reviewed) {
-        (Some(s), Some(r)) => Some(if r > s { r } else { s }),
-        (s, r) => s.or(r),
-    };
-    let review_due = last_checked
-        .as_deref()
-        .and_then(|d| d.parse().ok())
-        .is_some_and(|d| tuquan_domain::groups::review_due(d, today()));
-    Ok(RegulationDetail {
-        unit_code: unit.code.clone(),
-        unit_name: unit.name.clone(),
-        review_due,
-        last_checked,
-        current_unit_head: head.map(|h| h.1),
-        current_front_head: front.map(|f| f.1),
-        versions: versions.iter().map(RegulationItem::from).collect(),
-        reviews: reviews.iter().map(ReviewItem::from).collect(),
-    })
+impl From<&app::RegulationDetail> for RegulationDetail {
+    fn from(d: &app::RegulationDetail) -> Self {
+        Self {
+            unit_code: d.unit.code.clone(),
+            unit_name: d.unit.name.clone(),
+            review_due: d.review_due,
+            last_checked: d.last_checked.clone(),
+            current_unit_head: d.current_unit_head.clone(),
+            current_front_head: d.current_front_head.clone(),
+            versions: d.versions.iter().map(RegulationItem::from).collect(),
+            reviews: d.reviews.iter().map(ReviewItem::from).collect(),
+        }
+    }
 }
 
 /// A residential unit's coordination regulation between its head and the head of its Front
@@ -51,15 +35,18 @@ pub(crate) async fn regulation_detail(
 #[utoipa::path(get, path = "/api/v1/units/{code}/regulations", tag = "groups",
     params(("code" = String, Path, description = "A residential unit code")),
     security(("bearer" = [])),
-    responses((status = 200, body = RegulationDetail), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RegulationDetail),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "Not a residential unit (`regulation_unit`)", body = ErrorBody)))]
 pub async fn get_regulations(
     State(state): State<AppState>,
     can: Can<GroupView>,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Json<RegulationDetail>, ApiError> {
-    let unit = service::regulation_unit(&state, &can, &code).await?;
-    Ok(Json(regulation_detail(&state, &unit).await?))
+    let ctx = state.ctx(Some(can.who), &rc);
+    let d = app::regulation(&ctx, &code).await?;
+    Ok(Json(RegulationDetail::from(&d)))
 }
 
 /// Record a signing or re-signing: a new version. The parties default to today's holders.
@@ -67,7 +54,8 @@ pub async fn get_regulations(
     params(("code" = String, Path)), request_body = SignBody, security(("bearer" = [])),
     responses((status = 201, body = CreatedVersion),
               (status = 400, description = "A bad field; a party with no holder to default to is `required`", body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "Not a current residential unit (`regulation_unit`, `former_unit`)", body = ErrorBody)))]
 pub async fn sign_regulation(
     State(state): State<AppState>,
     can: Can<RegulationManage>,
@@ -82,7 +70,8 @@ pub async fn sign_regulation(
         front_head_name: b.front_head_name,
         note: b.note,
     };
-    let (id, version) = service::sign_regulation(&state, &can, &rc, &code, &input).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (id, version) = app::sign_regulation(&ctx, &code, &input).await?;
     Ok((StatusCode::CREATED, Json(CreatedVersion { id, version })))
 }
 
@@ -90,7 +79,8 @@ pub async fn sign_regulation(
 #[utoipa::path(post, path = "/api/v1/units/{code}/regulations/reviews", tag = "groups",
     params(("code" = String, Path)), request_body = ReviewBody, security(("bearer" = [])),
     responses((status = 201, body = CreatedId), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "Nothing signed yet (`no_regulation`) or not a residential unit", body = ErrorBody)))]
 pub async fn review_regulation(
     State(state): State<AppState>,
     can: Can<RegulationManage>,
@@ -103,7 +93,8 @@ pub async fn review_regulation(
         reviewed_on: b.reviewed_on,
         note: b.note,
     };
-    let id = service::review_regulation(&state, &can, &rc, &code, &input).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let id = app::review_regulation(&ctx, &code, &input).await?;
     Ok((StatusCode::CREATED, Json(CreatedId { id })))
 }
 
@@ -115,16 +106,13 @@ pub async fn review_regulation(
 pub async fn regulations_due(
     State(state): State<AppState>,
     can: Can<GroupView>,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Json<DueList>, ApiError> {
-    let unit = load_unit(&state, &can, &code).await?;
-    let rows = service::regulation_status(&state, &unit).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let rows = app::regulations_due(&ctx, &code).await?;
     Ok(Json(DueList {
-        items: rows
-            .iter()
-            .filter(|(_, due)| *due)
-            .map(|(s, _)| DueItem::from(s))
-            .collect(),
+        items: rows.iter().map(DueItem::from).collect(),
     }))
 }
 
@@ -136,10 +124,11 @@ pub async fn regulations_due(
 pub async fn get_term_years(
     State(state): State<AppState>,
     can: Can<GroupView>,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Json<TermYearsItem>, ApiError> {
-    let unit = load_unit(&state, &can, &code).await?;
-    let years = state.store.term_years(&unit.province_code).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (unit, years) = app::term_years(&ctx, &code, false).await?;
     Ok(Json(TermYearsItem {
         province_code: unit.province_code,
         years: years.as_str().to_owned(),
@@ -151,7 +140,8 @@ pub async fn get_term_years(
     params(("code" = String, Path, description = "A province code")),
     request_body = TermYearsBody, security(("bearer" = [])),
     responses((status = 200, body = TermYearsItem), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "Not a province (`term_province`)", body = ErrorBody)))]
 pub async fn set_term_years(
     State(state): State<AppState>,
     can: Can<GroupManage>,
@@ -160,9 +150,10 @@ pub async fn set_term_years(
     b: Result<Json<TermYearsBody>, JsonRejection>,
 ) -> Result<Json<TermYearsItem>, ApiError> {
     let b = body(b)?;
-    let years = service::set_term_years(&state, &can, &rc, &code, &b.years).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (unit, years) = app::set_term_years(&ctx, &code, &b.years).await?;
     Ok(Json(TermYearsItem {
-        province_code: code.trim().to_owned(),
+        province_code: unit.code,
         years: years.as_str().to_owned(),
     }))
 }

@@ -12,15 +12,8 @@ const TEXT_MAX_BYTES: usize = 8 * 1024;
 /// The most fields accepted in an upload form.
 const MAX_FIELDS: usize = 40;
 
-/// The file of an upload.
-#[derive(Debug, Clone)]
-pub(crate) struct UploadedFile {
-    pub file_name: String,
-    /// Empty when `too_large`.
-    pub bytes: Vec<u8>,
-    /// The file was larger than a scan may be; its bytes were read and dropped.
-    pub too_large: bool,
-}
+/// The file of an upload: a scan as the application layer takes it.
+pub(crate) use tuquan_app::groups::Scan as UploadedFile;
 
 /// The text fields and the file of an upload.
 #[derive(Debug, Default)]

@@ -4,24 +4,20 @@
 use askama::Template;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use serde::Deserialize;
+use tuquan_app::groups::{self as app, GroupRecord};
+use tuquan_app::{AppError, Ctx};
 use tuquan_domain::groups::{EndPositionInput, EndReason, NewPositionInput};
-use tuquan_domain::territory::SearchQuery;
 use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::audit::AuditEntry;
-use tuquan_store::groups::GroupRecord;
-use tuquan_store::residents::ResidentQuery;
 
-use super::{choices, form_message, role_name, vn_date, with_status, Choice};
-use crate::api::groups::service::{self, Refusal};
-use crate::api::groups::{load_group, load_service, path, reason_message, today};
+use super::{choices, form_outcome, period, role_name, Choice};
+use crate::api::groups::{path, ServiceItem};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
-use crate::error::{Failure, PageError};
+use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::pages::account::see_other;
+use crate::pages::common::see_other;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -69,62 +65,27 @@ pub(super) struct AppointForm {
     note: String,
 }
 
-/// Residents of the group's unit matching `q` (at most 20), the search audited as a read
-/// of personal data.
-async fn search(
-    state: &AppState,
-    can: &Can<GroupManage>,
-    rc: &RequestCtx,
-    g: &GroupRecord,
-    q: &str,
-    chosen: &str,
-) -> Result<Vec<Candidate>, Failure> {
-    let Some(query) = SearchQuery::parse(q)? else {
-        return Ok(vec![]);
-    };
-    let unit = state.store.unit(&g.unit_code).await?.unit;
-    let rq = ResidentQuery {
-        name_pattern: query.like_pattern,
-        ..ResidentQuery::default()
-    };
-    let rows = state.store.residents_in(&unit, &rq, None, 20).await?;
-    let entry = AuditEntry {
-        action: "resident.list_viewed",
-        target_type: "group",
-        target_id: g.id.to_string(),
-        unit_path: Some(g.unit_path.clone()),
-        before: None,
-        after: Some(serde_json::json!({ "search": q, "results": rows.len() })),
-    };
-    state.store.audit(&rc.audit(Some(&can.who)), &entry).await?;
-    Ok(rows
-        .iter()
-        .map(|r| Candidate {
-            id: r.id,
-            name: r.full_name.clone(),
-            meta: format!(
-                "{} · {} · #{}",
-                r.birth_date.get(..4).unwrap_or(""),
-                r.unit_code,
-                r.id
-            ),
-            checked: chosen.trim() == r.id.to_string(),
-        })
-        .collect())
-}
-
-#[allow(clippy::too_many_arguments)]
+/// The appointment form of group `id`: residents of its unit matching `f.q` (the search is
+/// audited), the roles of its kind, and what was typed.
 async fn appoint_page(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
-    can: &Can<GroupManage>,
-    rc: &RequestCtx,
-    g: &GroupRecord,
+    id: i64,
     f: &AppointForm,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
     let lang = chrome.lang;
-    let candidates = search(state, can, rc, g, &f.q, &f.resident_id).await?;
+    let g: GroupRecord = app::group_to_manage(ctx, id).await?;
+    let candidates = app::search_candidates(ctx, &g, &f.q)
+        .await?
+        .into_iter()
+        .map(|r| Candidate {
+            meta: format!("{} · {} · #{}", r.birth_year, r.unit_code, r.id),
+            checked: f.resident_id.trim() == r.id.to_string(),
+            id: r.id,
+            name: r.full_name,
+        })
+        .collect();
     let roles = choices(
         g.kind()
             .roles()
@@ -141,17 +102,22 @@ async fn appoint_page(
         candidates,
         resident_id: f.resident_id.trim().chars().take(20).collect(),
         roles,
-        starts_on: if f.starts_on.trim().is_empty() {
-            today().to_string()
-        } else {
-            f.starts_on.clone()
-        },
+        starts_on: or_today(ctx, &f.starts_on),
         acting: f.acting.is_some(),
         decision_ref: f.decision_ref.clone(),
         note: f.note.clone(),
         error,
         chrome,
     })
+}
+
+/// A date field as typed, or today when blank.
+pub(super) fn or_today(ctx: &Ctx, typed: &str) -> String {
+    if typed.trim().is_empty() {
+        ctx.today().to_string()
+    } else {
+        typed.to_owned()
+    }
 }
 
 pub(super) async fn form(
@@ -164,8 +130,8 @@ pub(super) async fn form(
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
     let f = q.map(|Query(q)| q).unwrap_or_default();
-    let (g, _) = load_group(&state, &can, id, false).await?;
-    appoint_page(&state, chrome, &can, &rc, &g, &f, None).await
+    let ctx = state.ctx(Some(can.who), &rc);
+    appoint_page(&ctx, chrome, id, &f, None).await
 }
 
 pub(super) async fn appoint(
@@ -177,12 +143,12 @@ pub(super) async fn appoint(
     CsrfForm(f): CsrfForm<AppointForm>,
 ) -> Result<Response, PageError> {
     let id = path(id)?;
-    let lang = chrome.lang;
+    let ctx = state.ctx(Some(can.who), &rc);
     let outcome = async {
         let resident_id = match f.resident_id.trim() {
             "" => None,
             s => Some(s.trim_start_matches('#').parse::<i64>().map_err(|_| {
-                Failure::from(FieldError::new(
+                AppError::from(FieldError::new(
                     "resident_id",
                     FieldErrorKind::InvalidFormat,
                     "not an id",
@@ -197,20 +163,16 @@ pub(super) async fn appoint(
             decision_ref: Some(f.decision_ref.clone()),
             note: Some(f.note.clone()),
         };
-        service::appoint(&state, &can, &rc, id, &input).await
+        app::appoint(&ctx, id, &input).await
     }
     .await;
-    let (status, message) = match outcome {
-        Ok(_) => return Ok(see_other(&format!("/groups/{id}?done=appointed"), None)),
-        Err(Refusal::Ineligible(e)) => (StatusCode::UNPROCESSABLE_ENTITY, reason_message(lang, e)),
-        Err(Refusal::Failed(f)) => match form_message(lang, &f) {
-            Some(m) => m,
-            None => return Err(f.into()),
-        },
-    };
-    let (g, _) = load_group(&state, &can, id, false).await?;
-    let page = appoint_page(&state, chrome, &can, &rc, &g, &f, Some(message)).await?;
-    Ok(with_status(status, page))
+    form_outcome(
+        chrome.lang,
+        outcome,
+        |_| see_other(&format!("/groups/{id}?done=appointed"), None),
+        |message| appoint_page(&ctx, chrome, id, &f, Some(message)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -235,21 +197,15 @@ pub(super) struct EndForm {
     reason: String,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn end_page(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
-    can: &Can<GroupManage>,
     id: i64,
     position_id: i64,
     f: &EndForm,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
-    let (g, _) = load_group(state, can, id, false).await?;
-    let p = state.store.position(position_id).await?;
-    if p.group_id != g.id {
-        return Err(Failure::NotFound.into());
-    }
+    let (g, p) = app::position_to_end(ctx, id, position_id).await?;
     let lang = chrome.lang;
     render(&EndPage {
         id,
@@ -261,11 +217,7 @@ async fn end_page(
             EndReason::choosable().map(|r| (r.as_str(), end_label(lang, r))),
             &f.reason,
         ),
-        ended_on: if f.ended_on.trim().is_empty() {
-            today().to_string()
-        } else {
-            f.ended_on.clone()
-        },
+        ended_on: or_today(ctx, &f.ended_on),
         error,
         chrome,
     })
@@ -280,19 +232,12 @@ pub(super) async fn end_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupManage>,
+    rc: RequestCtx,
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let (id, position_id) = path(ids)?;
-    end_page(
-        &state,
-        chrome,
-        &can,
-        id,
-        position_id,
-        &EndForm::default(),
-        None,
-    )
-    .await
+    let ctx = state.ctx(Some(can.who), &rc);
+    end_page(&ctx, chrome, id, position_id, &EndForm::default(), None).await
 }
 
 pub(super) async fn end(
@@ -308,16 +253,14 @@ pub(super) async fn end(
         ended_on: Some(f.ended_on.clone()),
         reason: f.reason.clone(),
     };
-    match service::end_position(&state, &can, &rc, id, position_id, &input).await {
-        Ok(()) => Ok(see_other(&format!("/groups/{id}?done=ended"), None)),
-        Err(e) => {
-            let Some((status, message)) = form_message(chrome.lang, &e) else {
-                return Err(e.into());
-            };
-            let page = end_page(&state, chrome, &can, id, position_id, &f, Some(message)).await?;
-            Ok(with_status(status, page))
-        }
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    form_outcome(
+        chrome.lang,
+        app::end_position(&ctx, id, position_id, &input).await,
+        |_| see_other(&format!("/groups/{id}?done=ended"), None),
+        |message| end_page(&ctx, chrome, id, position_id, &f, Some(message)),
+    )
+    .await
 }
 
 pub struct ServiceRow {
@@ -342,33 +285,29 @@ pub(super) async fn service(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupView>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
-    let (r, items) = load_service(&state, &can, id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = app::service_history(&ctx, id).await?;
+    let today = ctx.today().to_string();
     let lang = chrome.lang;
-    let rows = items
+    let rows = h
+        .items
         .iter()
-        .map(|s| {
-            let end = s.ended_on.as_deref().unwrap_or(&s.ends_on);
-            let mut period = format!("{} – {}", vn_date(&s.starts_on), vn_date(end));
-            if let Some(reason) = &s.end_reason {
-                period.push_str(&format!(" ({})", lang.t(&format!("groups.end.{reason}"))));
-            } else if s.ends_on.as_str() >= today().to_string().as_str() {
-                period.push_str(&format!(" ({})", lang.t("groups.state.current")));
-            }
-            ServiceRow {
-                href: format!("/groups/{}", s.group_id),
-                group: s.group_name.clone(),
-                unit: s.unit_name.clone(),
-                role: role_name(lang, &s.role, s.acting),
-                period,
-            }
+        .map(ServiceItem::from)
+        .map(|s| ServiceRow {
+            href: format!("/groups/{}", s.group_id),
+            role: role_name(lang, &s.tenure.role, s.tenure.acting),
+            period: period(lang, &s.tenure, Some(&today)),
+            group: s.group_name,
+            unit: s.unit_name,
         })
         .collect();
     render(&ServicePage {
-        resident_id: r.id,
-        full_name: r.full_name,
+        resident_id: h.resident_id,
+        full_name: h.full_name,
         rows,
         chrome,
     })

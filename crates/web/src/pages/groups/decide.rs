@@ -4,14 +4,15 @@ use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
+use tuquan_app::groups as app;
 use tuquan_domain::groups::DecisionKind;
 
-use super::{form_message, with_status, CsrfUpload};
+use super::{form_outcome, CsrfUpload};
 use crate::api::groups::upload::Upload;
-use crate::api::groups::{decision_input, load_group, path, service, today};
+use crate::api::groups::{decision_input, path};
 use crate::auth::{Can, GroupManage, RequestCtx};
 use crate::error::PageError;
-use crate::pages::account::see_other;
+use crate::pages::common::see_other;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -37,24 +38,26 @@ impl DecisionPage {
     }
 }
 
-fn page(
+/// The decision form of group `id`, refilled from `up` after a refusal.
+async fn page(
+    ctx: &tuquan_app::Ctx,
     chrome: Chrome,
     id: i64,
-    name: String,
     kind: DecisionKind,
     up: Option<&Upload>,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
+    let g = app::group_to_manage(ctx, id).await?;
     let v = |k: &str| up.map(|u| u.text(k)).unwrap_or_default();
     render(&DecisionPage {
         chrome,
         id,
-        name,
+        name: g.name,
         kind: kind.as_str(),
         number: v("number"),
         issued_on: up
             .map(|u| u.text("issued_on"))
-            .unwrap_or_else(|| today().to_string()),
+            .unwrap_or_else(|| ctx.today().to_string()),
         issuer: v("issuer"),
         signer: v("signer"),
         effective_on: v("effective_on"),
@@ -66,20 +69,30 @@ async fn form(
     state: AppState,
     chrome: Chrome,
     can: Can<GroupManage>,
+    rc: RequestCtx,
     id: i64,
     kind: DecisionKind,
 ) -> Result<Html<String>, PageError> {
-    let (g, _) = load_group(&state, &can, id, false).await?;
-    page(chrome, id, g.name, kind, None, None)
+    let ctx = state.ctx(Some(can.who), &rc);
+    page(&ctx, chrome, id, kind, None, None).await
 }
 
 pub(super) async fn establish_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupManage>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    form(state, chrome, can, path(id)?, DecisionKind::Establishment).await
+    form(
+        state,
+        chrome,
+        can,
+        rc,
+        path(id)?,
+        DecisionKind::Establishment,
+    )
+    .await
 }
 
 /// The dissolution form is also the confirmation step: it says what dissolving does.
@@ -87,9 +100,10 @@ pub(super) async fn dissolve_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupManage>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    form(state, chrome, can, path(id)?, DecisionKind::Dissolution).await
+    form(state, chrome, can, rc, path(id)?, DecisionKind::Dissolution).await
 }
 
 pub(super) async fn record(
@@ -104,23 +118,16 @@ pub(super) async fn record(
     let input = decision_input(&up);
     let kind = DecisionKind::parse(&input.kind).unwrap_or(DecisionKind::Establishment);
     let file = up.file.take();
-    match service::record_decision(&state, &can, &rc, id, &input, file).await {
-        Ok(_) => {
-            let done = match kind {
-                DecisionKind::Establishment => "established",
-                DecisionKind::Dissolution => "dissolved",
-            };
-            Ok(see_other(&format!("/groups/{id}?done={done}"), None))
-        }
-        Err(f) => {
-            let Some((status, message)) = form_message(chrome.lang, &f) else {
-                return Err(f.into());
-            };
-            let (g, _) = load_group(&state, &can, id, false).await?;
-            Ok(with_status(
-                status,
-                page(chrome, id, g.name, kind, Some(&up), Some(message))?,
-            ))
-        }
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    let done = match kind {
+        DecisionKind::Establishment => "established",
+        DecisionKind::Dissolution => "dissolved",
+    };
+    form_outcome(
+        chrome.lang,
+        app::record_decision(&ctx, id, &input, file).await,
+        |_| see_other(&format!("/groups/{id}?done={done}"), None),
+        |message| page(&ctx, chrome, id, kind, Some(&up), Some(message)),
+    )
+    .await
 }

@@ -5,20 +5,19 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use tuquan_domain::access::Action;
+use tuquan_app::groups as app;
+use tuquan_app::territory::UnitListItem;
+use tuquan_app::Ctx;
 use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroupInput};
 use tuquan_domain::territory::{Tier, Unit};
-use tuquan_store::territory::UnitFilter;
 
-use super::{
-    choices, form_message, group_kind_label, kind_name, may, vn_date, with_status, Choice,
-};
-use crate::api::groups::{group_page, load_unit, service, GroupItem, GroupsQuery};
+use super::{choices, form_outcome, group_kind_label, kind_name, vn_date, Choice};
+use crate::api::groups::{GroupItem, GroupsQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::pages::account::see_other;
+use crate::pages::common::see_other;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -64,14 +63,18 @@ pub(super) async fn groups(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupView>,
+    rc: RequestCtx,
     Path(code): Path<String>,
     q: Result<Query<GroupsQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let unit = load_unit(&state, &can, &code).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let v = app::unit_groups(&ctx, &code, q.filter()).await?;
+    let unit = &v.page.unit;
     let lang = chrome.lang;
-    let (records, next) = group_page(&state, &unit, &q).await?;
-    let rows = records
+    let rows = v
+        .page
+        .items
         .iter()
         .map(|g| {
             let item = GroupItem::from(g);
@@ -92,40 +95,20 @@ pub(super) async fn groups(
             }
         })
         .collect();
-    let next_href = next.map(|c| {
-        let q = GroupsQuery {
-            cursor: Some(c),
-            ..q.clone_filters()
-        };
-        format!(
-            "/territory/{}/groups?{}",
-            unit.code,
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    });
-    let due = service::regulation_status(&state, &unit)
-        .await?
-        .into_iter()
-        .filter(|(_, due)| *due)
-        .map(|(s, _)| DueRow {
+    let next_href = v
+        .page
+        .next_cursor
+        .as_ref()
+        .map(|c| format!("/territory/{}/groups?{}", unit.code, q.at(c)));
+    let due = v
+        .due
+        .iter()
+        .map(|s| DueRow {
             href: format!("/territory/{}/regulation", s.unit_code),
             name: s.unit_name.clone(),
             last: vn_date(s.last_checked()),
         })
         .collect();
-    let residential = unit.kind.tier() == Tier::Residential;
-    let leadership_href = if residential {
-        state
-            .store
-            .unit_leadership(&unit.code, "")
-            .await?
-            .map(|g| format!("/groups/{}", g.id))
-    } else {
-        None
-    };
-    let actor = &can.who.actor;
-    let province_path = unit.province_code.clone();
-    let years = state.store.term_years(&unit.province_code).await?;
     let kinds = choices(
         std::iter::once(("", lang.t("groups.all_kinds").to_owned())).chain(
             GroupKind::ALL
@@ -147,11 +130,11 @@ pub(super) async fn groups(
         q.status.as_deref().unwrap_or(""),
     );
     render(&GroupListPage {
-        manage: may(actor, Action::GroupManage, &unit.path) && unit.valid_to.is_none(),
-        term_href: may(actor, Action::GroupManage, &province_path)
+        manage: v.may_manage,
+        term_href: v
+            .may_set_term
             .then(|| format!("/territory/{}/term-years", unit.province_code)),
-        term_years: years.as_str().to_owned(),
-        chrome,
+        term_years: v.term_years.as_str().to_owned(),
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         kinds,
@@ -159,20 +142,10 @@ pub(super) async fn groups(
         rows,
         next_href,
         due,
-        residential,
-        leadership_href,
+        residential: unit.kind.tier() == Tier::Residential,
+        leadership_href: v.leadership.map(|id| format!("/groups/{id}")),
+        chrome,
     })
-}
-
-impl GroupsQuery {
-    fn clone_filters(&self) -> Self {
-        Self {
-            kind: self.kind.clone(),
-            status: self.status.clone(),
-            limit: self.limit.clone(),
-            cursor: None,
-        }
-    }
 }
 
 pub struct UnitChoice {
@@ -202,10 +175,10 @@ struct NewGroupValues {
     unit_codes: Vec<String>,
 }
 
-async fn new_group_page(
-    state: &AppState,
+fn new_group_page(
     chrome: Chrome,
     unit: &Unit,
+    children: &[UnitListItem],
     v: &NewGroupValues,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
@@ -218,20 +191,12 @@ async fn new_group_page(
         &v.kind,
     );
     // The unit itself and its current children, to choose what the group covers.
-    let children = state
-        .store
-        .list_units(
-            &UnitFilter::ChildrenOf(&unit.code),
-            None,
-            tuquan_domain::page::Limit::parse(Some("200"))?,
-        )
-        .await?;
     let mut units = vec![UnitChoice {
         code: unit.code.clone(),
         name: unit.name.clone(),
         checked: v.unit_codes.is_empty() || v.unit_codes.contains(&unit.code),
     }];
-    units.extend(children.items.iter().map(|c| UnitChoice {
+    units.extend(children.iter().map(|c| UnitChoice {
         checked: v.unit_codes.contains(&c.unit.code),
         code: c.unit.code.clone(),
         name: c.unit.name.clone(),
@@ -248,14 +213,26 @@ async fn new_group_page(
     })
 }
 
+async fn new_form_page(
+    ctx: &Ctx,
+    chrome: Chrome,
+    code: &str,
+    v: &NewGroupValues,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    let (unit, children) = app::new_group_form(ctx, code).await?;
+    new_group_page(chrome, &unit, &children, v, error)
+}
+
 pub(super) async fn new_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupManage>,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let unit = load_unit(&state, &can, &code).await?;
-    new_group_page(&state, chrome, &unit, &NewGroupValues::default(), None).await
+    let ctx = state.ctx(Some(can.who), &rc);
+    new_form_page(&ctx, chrome, &code, &NewGroupValues::default(), None).await
 }
 
 /// The create form: repeated `unit_codes` checkboxes, so read as pairs.
@@ -283,17 +260,14 @@ pub(super) async fn create(
         name: v.name.clone(),
         unit_codes: v.unit_codes.clone(),
     };
-    match service::create_group(&state, &can, &rc, &code, &input).await {
-        Ok(id) => Ok(see_other(&format!("/groups/{id}?done=created"), None)),
-        Err(f) => {
-            let Some((status, message)) = form_message(chrome.lang, &f) else {
-                return Err(f.into());
-            };
-            let unit = load_unit(&state, &can, &code).await?;
-            let page = new_group_page(&state, chrome, &unit, &v, Some(message)).await?;
-            Ok(with_status(status, page))
-        }
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    form_outcome(
+        chrome.lang,
+        app::create_group(&ctx, &code, &input).await,
+        |g| see_other(&format!("/groups/{}?done=created", g.id), None),
+        |message| new_form_page(&ctx, chrome, &code, &v, Some(message)),
+    )
+    .await
 }
 
 /// Opens (creating when needed) the leadership of a residential unit.
@@ -304,6 +278,7 @@ pub(super) async fn leadership(
     Path(code): Path<String>,
     CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<Response, PageError> {
-    let (id, _) = service::ensure_leadership(&state, &can, &rc, &code).await?;
-    Ok(see_other(&format!("/groups/{id}"), None))
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (g, _) = app::ensure_leadership(&ctx, &code).await?;
+    Ok(see_other(&format!("/groups/{}", g.id), None))
 }

@@ -6,15 +6,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
-use tuquan_domain::access::Action;
+use tuquan_app::groups as app;
+use tuquan_app::{AppError, Ctx};
 use tuquan_domain::groups::{NewRegulationInput, NewReviewInput, TermYears};
 
-use super::{form_message, may, vn_date, with_status};
-use crate::api::groups::{load_unit, regulation_detail, service, today};
+use super::appoint::or_today;
+use super::{form_outcome, vn_date};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RegulationManage, RequestCtx};
 use crate::error::PageError;
-use crate::pages::account::see_other;
+use crate::pages::common::see_other;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -64,24 +65,22 @@ pub(super) struct RegulationForm {
     done: Option<String>,
 }
 
-async fn regulation_page<A: crate::auth::Capability>(
-    state: &AppState,
+async fn regulation_page(
+    ctx: &Ctx,
     chrome: Chrome,
-    can: &Can<A>,
     code: &str,
     form: RegulationForm,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
-    let unit = service::regulation_unit(state, can, code).await?;
-    let d = regulation_detail(state, &unit).await?;
+    let d = app::regulation(ctx, code).await?;
     let notice = match form.done.as_deref() {
         Some("signed") => Some("groups.done_signed"),
         Some("reviewed") => Some("groups.done_reviewed"),
         _ => None,
     };
     render(&RegulationPage {
-        unit_code: unit.code.clone(),
-        unit_name: unit.name.clone(),
+        unit_code: d.unit.code.clone(),
+        unit_name: d.unit.name.clone(),
         review_due: d.review_due,
         last_checked: d.last_checked.as_deref().map(vn_date),
         versions: d
@@ -102,21 +101,12 @@ async fn regulation_page<A: crate::auth::Capability>(
                 note: r.note.clone().unwrap_or_default(),
             })
             .collect(),
-        manage: may(&can.who.actor, Action::RegulationManage, &unit.path)
-            && unit.valid_to.is_none(),
+        manage: d.may_manage,
         current_head: d.current_unit_head.unwrap_or_default(),
         current_front: d.current_front_head.unwrap_or_default(),
         form: RegulationForm {
-            signed_on: if form.signed_on.is_empty() {
-                today().to_string()
-            } else {
-                form.signed_on.clone()
-            },
-            reviewed_on: if form.reviewed_on.is_empty() {
-                today().to_string()
-            } else {
-                form.reviewed_on.clone()
-            },
+            signed_on: or_today(ctx, &form.signed_on),
+            reviewed_on: or_today(ctx, &form.reviewed_on),
             ..form
         },
         error,
@@ -129,6 +119,7 @@ pub(super) async fn page(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupView>,
+    rc: RequestCtx,
     Path(code): Path<String>,
     q: Result<Query<RegulationForm>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
@@ -137,11 +128,28 @@ pub(super) async fn page(
         done,
         ..RegulationForm::default()
     };
-    regulation_page(&state, chrome, &can, &code, form, None).await
+    let ctx = state.ctx(Some(can.who), &rc);
+    regulation_page(&ctx, chrome, &code, form, None).await
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.to_owned()).filter(|s| !s.trim().is_empty())
+/// The answer to the signing and review forms: back to the page with `done`, or the page
+/// again with the refusal.
+async fn regulation_outcome<T>(
+    ctx: &Ctx,
+    chrome: Chrome,
+    code: &str,
+    f: RegulationForm,
+    result: Result<T, AppError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    let to = format!("/territory/{}/regulation?done={done}", code.trim());
+    form_outcome(
+        chrome.lang,
+        result,
+        |_| see_other(&to, None),
+        |message| regulation_page(ctx, chrome, code, f, Some(message)),
+    )
+    .await
 }
 
 pub(super) async fn sign(
@@ -154,23 +162,13 @@ pub(super) async fn sign(
 ) -> Result<Response, PageError> {
     let input = NewRegulationInput {
         signed_on: f.signed_on.clone(),
-        unit_head_name: opt(&f.unit_head_name),
-        front_head_name: opt(&f.front_head_name),
-        note: opt(&f.note),
+        unit_head_name: Some(f.unit_head_name.clone()),
+        front_head_name: Some(f.front_head_name.clone()),
+        note: Some(f.note.clone()),
     };
-    match service::sign_regulation(&state, &can, &rc, &code, &input).await {
-        Ok(_) => Ok(see_other(
-            &format!("/territory/{}/regulation?done=signed", code.trim()),
-            None,
-        )),
-        Err(e) => {
-            let Some((status, message)) = form_message(chrome.lang, &e) else {
-                return Err(e.into());
-            };
-            let page = regulation_page(&state, chrome, &can, &code, f, Some(message)).await?;
-            Ok(with_status(status, page))
-        }
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    let result = app::sign_regulation(&ctx, &code, &input).await;
+    regulation_outcome(&ctx, chrome, &code, f, result, "signed").await
 }
 
 pub(super) async fn review(
@@ -183,21 +181,11 @@ pub(super) async fn review(
 ) -> Result<Response, PageError> {
     let input = NewReviewInput {
         reviewed_on: f.reviewed_on.clone(),
-        note: opt(&f.note),
+        note: Some(f.note.clone()),
     };
-    match service::review_regulation(&state, &can, &rc, &code, &input).await {
-        Ok(_) => Ok(see_other(
-            &format!("/territory/{}/regulation?done=reviewed", code.trim()),
-            None,
-        )),
-        Err(e) => {
-            let Some((status, message)) = form_message(chrome.lang, &e) else {
-                return Err(e.into());
-            };
-            let page = regulation_page(&state, chrome, &can, &code, f, Some(message)).await?;
-            Ok(with_status(status, page))
-        }
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    let result = app::review_regulation(&ctx, &code, &input).await;
+    regulation_outcome(&ctx, chrome, &code, f, result, "reviewed").await
 }
 
 #[derive(Template)]
@@ -219,25 +207,42 @@ pub(super) struct TermForm {
     done: Option<String>,
 }
 
+/// The term form of a province; `years` as typed after a refusal.
+async fn term_page(
+    ctx: &Ctx,
+    chrome: Chrome,
+    code: &str,
+    typed: Option<&str>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Html<String>, PageError> {
+    let (unit, years) = app::term_years(ctx, code, true).await?;
+    let years = typed
+        .and_then(|t| TermYears::parse(t).ok())
+        .unwrap_or(years);
+    render(&TermPage {
+        code: unit.code,
+        name: unit.name,
+        years: years.as_str().to_owned(),
+        error,
+        notice,
+        chrome,
+    })
+}
+
 /// The term of office of a province, for its officials.
 pub(super) async fn term_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupManage>,
+    rc: RequestCtx,
     Path(code): Path<String>,
     q: Result<Query<TermForm>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
-    let unit = load_unit(&state, &can, &code).await?;
-    let years = state.store.term_years(&unit.province_code).await?;
     let done = q.ok().and_then(|Query(q)| q.done);
-    render(&TermPage {
-        code: unit.code,
-        name: unit.name,
-        years: years.as_str().to_owned(),
-        error: None,
-        notice: done.is_some().then_some("groups.done_term"),
-        chrome,
-    })
+    let ctx = state.ctx(Some(can.who), &rc);
+    let notice = done.is_some().then_some("groups.done_term");
+    term_page(&ctx, chrome, &code, None, None, notice).await
 }
 
 pub(super) async fn set_term(
@@ -248,29 +253,17 @@ pub(super) async fn set_term(
     Path(code): Path<String>,
     CsrfForm(f): CsrfForm<TermForm>,
 ) -> Result<Response, PageError> {
-    match service::set_term_years(&state, &can, &rc, &code, &f.years).await {
-        Ok(_) => Ok(see_other(
-            &format!("/territory/{}/term-years?done=1", code.trim()),
-            None,
-        )),
-        Err(e) => {
-            let Some((status, message)) = form_message(chrome.lang, &e) else {
-                return Err(e.into());
-            };
-            let unit = load_unit(&state, &can, &code).await?;
-            let years = state.store.term_years(&unit.province_code).await?;
-            let page = render(&TermPage {
-                code: unit.code,
-                name: unit.name,
-                years: TermYears::parse(&f.years)
-                    .unwrap_or(years)
-                    .as_str()
-                    .to_owned(),
-                error: Some(message),
-                notice: None,
-                chrome,
-            })?;
-            Ok(with_status(status, page))
-        }
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    form_outcome(
+        chrome.lang,
+        app::set_term_years(&ctx, &code, &f.years).await,
+        |_| {
+            see_other(
+                &format!("/territory/{}/term-years?done=1", code.trim()),
+                None,
+            )
+        },
+        |message| term_page(&ctx, chrome, &code, Some(&f.years), Some(message), None),
+    )
+    .await
 }

@@ -7,16 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
-use tuquan_domain::access::Action;
+use tuquan_app::groups::{self as app, EventRecord};
 use tuquan_domain::groups::{GroupKind, GroupStatus};
-use tuquan_store::groups::EventRecord;
 
-use super::{group_kind_label, may, role_name, vn_date};
-use crate::api::groups::{
-    attachment, group_detail, history_page, load_group, load_scan, path, GroupDetail, HistoryQuery,
-    PositionItem,
-};
-use crate::auth::{Can, GroupView};
+use super::{group_kind_label, period, role_name, vn_date};
+use crate::api::groups::{attachment, path, GroupDetail, HistoryQuery, PositionItem};
+use crate::auth::{Can, GroupView, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::{local_time, Lang};
 use crate::pages::{render, Chrome};
@@ -78,17 +74,12 @@ pub(super) struct GroupPage {
 }
 
 fn position_view(lang: Lang, group_id: i64, p: &PositionItem, manage: bool) -> PositionView {
-    let end = p.ended_on.as_deref().unwrap_or(&p.ends_on);
-    let mut period = format!("{} – {}", vn_date(&p.starts_on), vn_date(end));
-    if let Some(r) = &p.end_reason {
-        period.push_str(&format!(" ({})", lang.t(&format!("groups.end.{r}"))));
-    }
     PositionView {
         name: p.full_name.clone(),
-        role: role_name(lang, &p.role, p.acting),
-        period,
+        role: role_name(lang, &p.tenure.role, p.tenure.acting),
+        period: period(lang, &p.tenure, None),
         state: lang.t(&format!("groups.state.{}", p.state)),
-        end_href: (manage && p.ended_on.is_none())
+        end_href: (manage && p.tenure.ended_on.is_none())
             .then(|| format!("/groups/{group_id}/positions/{}/end", p.id)),
         service_href: format!("/residents/{}/service", p.resident_id),
     }
@@ -140,29 +131,32 @@ pub(super) async fn group(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupView>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
     let lang = chrome.lang;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let detail = app::group_detail(&ctx, id).await?;
+    let events = app::group_history(&ctx, id, Some("20"), None).await?;
+    let manage = detail.may_manage;
+    let g = &detail.group;
     let GroupDetail {
         group: item,
         units,
         term_years,
         decisions,
         positions,
-    } = group_detail(&state, &can, id).await?;
-    let g = state
-        .store
-        .group(id, &crate::api::groups::today().to_string())
-        .await?;
-    let manage = may(&can.who.actor, Action::GroupManage, &g.unit_path);
+    } = GroupDetail::new(&detail, &ctx.today().to_string());
     let status = g.status();
     let (current, past): (Vec<_>, Vec<_>) = positions
         .iter()
         .partition(|p| matches!(p.state.as_str(), "current" | "upcoming"));
-    let events = state.store.group_events(id, None, 21).await?;
-    let history_more = (events.len() > 20).then(|| format!("/groups/{id}/history"));
+    let history_more = events
+        .next_cursor
+        .is_some()
+        .then(|| format!("/groups/{id}/history"));
     let notice = match q.ok().and_then(|Query(q)| q.done).as_deref() {
         Some("created") => Some("groups.done_created"),
         Some("established") => Some("groups.done_established"),
@@ -174,7 +168,7 @@ pub(super) async fn group(
     let needs_decision = g.kind().needs_decision();
     render(&GroupPage {
         name: g.name.clone(),
-        kind: group_kind_label(lang, &g),
+        kind: group_kind_label(lang, g),
         status: lang.t(&format!("groups.status.{}", g.status)),
         unit_code: g.unit_code.clone(),
         unit_name: g.unit_name.clone(),
@@ -210,11 +204,7 @@ pub(super) async fn group(
             .iter()
             .map(|p| position_view(lang, id, p, false))
             .collect(),
-        history: events
-            .iter()
-            .take(20)
-            .map(|e| event_view(lang, e))
-            .collect(),
+        history: events.items.iter().map(|e| event_view(lang, e)).collect(),
         history_more,
         pending: status == GroupStatus::Pending,
         too_few_mediators: item.too_few_mediators,
@@ -246,19 +236,22 @@ pub(super) async fn history(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<GroupView>,
+    rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let (g, _) = load_group(&state, &can, id, true).await?;
-    let (rows, next) = history_page(&state, id, &q).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = app::group_history(&ctx, id, q.limit.as_deref(), q.cursor.as_deref()).await?;
     let lang = chrome.lang;
     render(&HistoryPage {
         id,
-        name: g.name,
-        events: rows.iter().map(|e| event_view(lang, e)).collect(),
-        next_href: next.map(|c| format!("/groups/{id}/history?cursor={c}")),
+        name: h.group.name,
+        events: h.items.iter().map(|e| event_view(lang, e)).collect(),
+        next_href: h
+            .next_cursor
+            .map(|c| format!("/groups/{id}/history?cursor={c}")),
         chrome,
     })
 }
@@ -267,9 +260,11 @@ pub(super) async fn history(
 pub(super) async fn scan(
     State(state): State<AppState>,
     can: Can<GroupView>,
+    rc: RequestCtx,
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Response, PageError> {
     let (id, decision_id) = path(ids)?;
-    let doc = load_scan(&state, &can, id, decision_id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let doc = app::decision_scan(&ctx, id, decision_id).await?;
     Ok(attachment(doc, &format!("quyet-dinh-{decision_id}")))
 }
