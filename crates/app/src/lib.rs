@@ -13,6 +13,8 @@ pub mod access;
 pub mod context;
 pub mod error;
 pub mod i18n;
+pub mod import;
+pub mod people;
 pub mod territory;
 
 pub use context::{App, Clock, Ctx, RequestMeta};
