@@ -116,7 +116,12 @@ fn export_name(ctx: &Ctx, unit: &Unit, kind: FileKind) -> String {
 
 /// Exports the unit's current households and residents (headers in `lang` for XLSX). The
 /// read of personal data is audited.
-pub async fn export_unit(ctx: &Ctx, code: &str, kind: FileKind, lang: Lang) -> AppResult<ExportFile> {
+pub async fn export_unit(
+    ctx: &Ctx,
+    code: &str,
+    kind: FileKind,
+    lang: Lang,
+) -> AppResult<ExportFile> {
     let unit = import_unit(ctx, Action::HouseholdView, code).await?;
     let rows = export_rows(ctx, &unit).await?;
     let count = rows.len();

@@ -23,8 +23,8 @@ pub async fn add_consent(ctx: &Ctx, resident_id: i64, c: &ConsentInput) -> AppRe
     let r = resident_for(ctx, Action::HouseholdEdit, resident_id).await?;
     let purpose = required(&c.purpose, "purpose", 100)?;
     let source = required(&c.source, "source", 100)?;
-    let given_on = tuquan_domain::time::parse_date(c.given_on.as_deref(), "given_on")?
-        .unwrap_or(ctx.today());
+    let given_on =
+        tuquan_domain::time::parse_date(c.given_on.as_deref(), "given_on")?.unwrap_or(ctx.today());
     Ok(ctx
         .store()
         .record_consent(

@@ -10,8 +10,8 @@ use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_store::households::HouseholdQuery;
 
 use super::{
-    cccd_rule, check_household_unit, household_for, unit_for, HouseholdRecord, Page,
-    PeopleFilter, ResidentRecord,
+    cccd_rule, check_household_unit, household_for, unit_for, HouseholdRecord, Page, PeopleFilter,
+    ResidentRecord,
 };
 use crate::{AppError, AppResult, Ctx};
 
@@ -55,8 +55,13 @@ pub async fn list_households(
         .households_in(&unit, &query, f.after.clone(), limit as i64 + 1)
         .await?;
     let page = Page::cut(rows, limit, HouseholdRecord::cursor);
-    ctx.audit_read("household.list_viewed", "unit", unit.code.clone(), &unit.path)
-        .await?;
+    ctx.audit_read(
+        "household.list_viewed",
+        "unit",
+        unit.code.clone(),
+        &unit.path,
+    )
+    .await?;
     Ok((unit, page))
 }
 
@@ -65,8 +70,13 @@ pub async fn household(ctx: &Ctx, id: i64) -> AppResult<HouseholdDetail> {
     let h = household_for(ctx, Action::HouseholdView, id).await?;
     let members = ctx.store().residents_of_household(id).await?;
     let moves = ctx.store().household_moves(id).await?;
-    ctx.audit_read("household.viewed", "household", id.to_string(), &h.unit_path)
-        .await?;
+    ctx.audit_read(
+        "household.viewed",
+        "household",
+        id.to_string(),
+        &h.unit_path,
+    )
+    .await?;
     Ok(HouseholdDetail {
         household: h,
         members,

@@ -118,7 +118,11 @@ pub(crate) async fn unit_for(ctx: &Ctx, action: Action, code: &str) -> AppResult
 }
 
 /// A household, after the one authorization check for `action` on its unit.
-pub(crate) async fn household_for(ctx: &Ctx, action: Action, id: i64) -> AppResult<HouseholdRecord> {
+pub(crate) async fn household_for(
+    ctx: &Ctx,
+    action: Action,
+    id: i64,
+) -> AppResult<HouseholdRecord> {
     let h = ctx.store().household(id).await?;
     ctx.authorize(action, Some(&h.unit_path))?;
     Ok(h)

@@ -37,8 +37,13 @@ pub async fn list_residents(
         .residents_in(&unit, &query, f.after.clone(), limit as i64 + 1)
         .await?;
     let page = Page::cut(rows, limit, ResidentRecord::cursor);
-    ctx.audit_read("resident.list_viewed", "unit", unit.code.clone(), &unit.path)
-        .await?;
+    ctx.audit_read(
+        "resident.list_viewed",
+        "unit",
+        unit.code.clone(),
+        &unit.path,
+    )
+    .await?;
     Ok((unit, page))
 }
 
@@ -114,8 +119,13 @@ pub async fn set_resident_status(
 async fn export_of(ctx: &Ctx, r: &ResidentRecord) -> AppResult<Value> {
     let who = ctx.who()?;
     let data = ctx.store().resident_export(r.id).await?;
-    ctx.audit_read("resident.exported", "resident", r.id.to_string(), &r.unit_path)
-        .await?;
+    ctx.audit_read(
+        "resident.exported",
+        "resident",
+        r.id.to_string(),
+        &r.unit_path,
+    )
+    .await?;
     Ok(json!({
         "exported_at": tuquan_store::stamp(ctx.now),
         "exported_by": who.user.username,

@@ -221,7 +221,11 @@ pub async fn import_file(
             } else {
                 StatusCode::BAD_REQUEST
             };
-            (status, Json(ImportReport::new(lang, &unit, &c, dry_run, false))).into_response()
+            (
+                status,
+                Json(ImportReport::new(lang, &unit, &c, dry_run, false)),
+            )
+                .into_response()
         }
         ImportOutcome::Imported(c, summary) => {
             let mut report = ImportReport::new(lang, &unit, &c, false, true);

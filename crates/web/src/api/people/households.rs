@@ -54,7 +54,10 @@ pub async fn create_household(
     let created = people::create_household(&ctx, &code, &input).await?;
     Ok((
         StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/households/{}", created.id))],
+        [(
+            header::LOCATION,
+            format!("/api/v1/households/{}", created.id),
+        )],
         Json(HouseholdItem::from(&created)),
     ))
 }

@@ -242,7 +242,10 @@ pub(super) async fn add_member(
     CsrfForm(f): CsrfForm<NewResidentInput>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
-    match people::add_resident(&ctx, id, &f).await.map_err(Failure::from) {
+    match people::add_resident(&ctx, id, &f)
+        .await
+        .map_err(Failure::from)
+    {
         Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
         Err(e) => match form_message(&e, chrome.lang) {
             Some((status, msg)) => {

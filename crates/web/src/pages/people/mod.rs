@@ -174,9 +174,21 @@ impl ListPage {
             chrome,
             kind,
             households,
-            title_key: if households { "households.title" } else { "residents.title" },
-            search_key: if households { "households.search" } else { "residents.search" },
-            none_key: if households { "households.none" } else { "residents.none" },
+            title_key: if households {
+                "households.title"
+            } else {
+                "residents.title"
+            },
+            search_key: if households {
+                "households.search"
+            } else {
+                "residents.search"
+            },
+            none_key: if households {
+                "households.none"
+            } else {
+                "residents.none"
+            },
             unit_name: unit.name,
             unit_code: unit.code,
             q: q.q.unwrap_or_default(),
