@@ -1,13 +1,17 @@
 //! Importing households and residents from a spreadsheet: one row per resident, rows sharing
 //! a household key form one household, the first of them its representative.
 //!
-//! Pure: the application layer (`tuquan_app::import`) reads the file (CSV or XLSX) into [`Row`]s of [`Cell`]s, this module
-//! maps the header, parses every row with the same rules as the forms
-//! ([`NewHousehold::parse`], [`NewResident::parse`]) and groups the rows into households. Every
-//! problem becomes a [`RowError`] with the line and column the user sees (the header is
-//! line 1 of a file that starts with it) and a stable code; the message is the application layer's.
-//! Checks that need the database (the unit codes, identity numbers already stored) are the
-//! caller's, which adds its findings with [`ImportPlan::push_error`].
+//! Pure: the application layer (`tuquan_app::import`) reads the file (CSV or XLSX) into
+//! [`Row`]s of [`Cell`]s; this module maps the header, parses every row with the same rules
+//! as the forms ([`NewHousehold::parse`](super::NewHousehold::parse),
+//! [`NewResident::parse`](super::NewResident::parse)) and groups the rows into
+//! households. Every problem becomes a [`RowError`] with the line and column the user sees
+//! (the header is line 1 of a file that starts with it) and a stable code; the message is
+//! the application layer's. Checks that need the database (the unit codes, identity numbers
+//! already stored) are the caller's, which adds its findings with [`ImportPlan::push_error`].
+//!
+//! Sub-areas: `columns` (layout, header, cells), `errors`, `plan` (the outcome), `rows`
+//! (parsing and grouping).
 
 use jiff::civil::Date;
 
