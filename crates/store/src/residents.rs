@@ -390,35 +390,21 @@ impl Store {
         after: Option<(Vec<u8>, i64)>,
         limit: i64,
     ) -> Result<Vec<ResidentRecord>, StoreError> {
-        let (lo, hi) = (format!("{}/", unit.path), format!("{}0", unit.path));
-        let (after_key, after_id) = match after {
-            Some((k, i)) => (Some(k), i),
-            None => (None, 0),
+        let list = crate::households::PeopleList {
+            select: RESIDENT_SELECT,
+            alias: "r",
+            text_match: "r.name_folded LIKE $4 ESCAPE '\\'",
         };
-        let sql = format!(
-            "{RESIDENT_SELECT} WHERE (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
-             AND ($4 = '' OR r.name_folded LIKE $4 ESCAPE '\\') \
-             AND ($5 = '' OR r.phone LIKE $6) \
-             AND ($7 OR r.status = 'active') \
-             AND ($8 IS NULL OR r.sort_key > $8 OR (r.sort_key = $8 AND r.id > $9)) \
-             ORDER BY r.sort_key, r.id LIMIT $10"
-        );
-        let rows: Vec<ResidentRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql)
-                .bind(&unit.path)
-                .bind(&lo)
-                .bind(&hi)
-                .bind(&q.name_pattern)
-                .bind(&q.phone)
-                .bind(format!("%{}%", q.phone))
-                .bind(q.include_inactive)
-                .bind(after_key)
-                .bind(after_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        });
-        Ok(rows)
+        self.people_in(
+            &list,
+            unit,
+            &q.name_pattern,
+            &q.phone,
+            q.include_inactive,
+            after,
+            limit,
+        )
+        .await
     }
 
     pub async fn record_consent(
