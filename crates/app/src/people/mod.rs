@@ -17,12 +17,14 @@ mod erasure;
 mod households;
 mod identity;
 mod residents;
+mod service;
 
 pub use consent::*;
 pub use erasure::*;
 pub use households::*;
 pub use identity::*;
 pub use residents::*;
+pub use service::*;
 
 pub use tuquan_store::households::HouseholdRecord;
 pub use tuquan_store::residents::{ConsentRecord, ErasureRequest, ResidentRecord};

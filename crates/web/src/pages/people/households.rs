@@ -10,7 +10,10 @@ use tuquan_domain::access::Action;
 use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
 use tuquan_domain::territory::Tier;
 
-use super::{form_error, form_message, label, may, status_confirm_page, ListPage, Row};
+use super::{
+    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
+    StatusQuery, UnitQuery,
+};
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
@@ -76,11 +79,6 @@ struct NewPage<'a> {
     unit_name: String,
     f: &'a NewHouseholdForm,
     error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct UnitQuery {
-    unit: Option<String>,
 }
 
 pub(super) async fn new_form(
@@ -180,11 +178,6 @@ struct ShowPage<'a> {
     f: &'a NewResidentInput,
     error: Option<String>,
     notice: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
 }
 
 /// The household's page (its read audited by the use case), with the member form.
@@ -369,11 +362,6 @@ pub(super) async fn move_submit(
             })
         }
     }
-}
-
-#[derive(Deserialize)]
-pub(super) struct StatusQuery {
-    status: Option<String>,
 }
 
 pub(super) async fn status_confirm(

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::Deserialize;
 use tuquan_domain::access::{authorize, Action};
 
 use super::{render, Chrome, ConfirmPage};
@@ -114,6 +115,24 @@ fn form_error<T: Template>(
         Some((status, msg)) => Ok((status, render(&page(msg))?).into_response()),
         None => Err(PageError(f)),
     }
+}
+
+/// `?done=…` after a form, for the notice on the page it returns to.
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+/// `?status=…` of a status change and its confirmation.
+#[derive(Deserialize)]
+struct StatusQuery {
+    status: Option<String>,
+}
+
+/// `?unit=…`: the unit a page is about.
+#[derive(Deserialize)]
+struct UnitQuery {
+    unit: Option<String>,
 }
 
 /// Labels for stored codes, in the page's language.

@@ -9,7 +9,10 @@ use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
 use tuquan_domain::people::NewResidentInput;
 
-use super::{form_error, form_message, label, may, status_confirm_page, ListPage, Row};
+use super::{
+    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
+    StatusQuery, UnitQuery,
+};
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
@@ -83,11 +86,6 @@ struct ShowPage {
     can_rights: bool,
     notice: Option<&'static str>,
     error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
 }
 
 /// The resident's page (its read audited by the use case).
@@ -257,11 +255,6 @@ pub(super) async fn identity(
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct StatusQuery {
-    status: Option<String>,
-}
-
 pub(super) async fn status_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -382,11 +375,6 @@ struct ErasuresPage {
     chrome: Chrome,
     unit_name: String,
     rows: Vec<ErasureRow>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct UnitQuery {
-    unit: Option<String>,
 }
 
 /// Pending erasure requests in the official's area; the names read are audited.
