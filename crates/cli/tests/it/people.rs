@@ -711,6 +711,20 @@ async fn moves_statuses_consent_export_and_erasure(db: &TestDb) {
         Some("26743"),
         "official-pass-1",
     );
+    // The pending requests page shows names: the read is audited (issue 10).
+    let (b, _) = server.sign_in("canbo.c", "official-pass-1").await;
+    let r = b
+        .get(server.url("/erasure-requests?unit=26743"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("đã chuyển đi"));
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'erasure.list_viewed' AND actor_username = 'canbo.c'")
+            .await,
+        1
+    );
     assert_eq!(
         post_json(&server, &official, &decision, json!({"approve": true}))
             .await
