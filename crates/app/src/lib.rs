@@ -16,6 +16,8 @@ pub mod documents;
 pub mod error;
 pub mod groups;
 pub mod i18n;
+pub mod import;
+pub mod people;
 pub mod territory;
 
 pub use context::{App, Clock, Ctx, RequestMeta};

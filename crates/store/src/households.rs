@@ -381,28 +381,69 @@ impl Store {
         after: Option<(Vec<u8>, i64)>,
         limit: i64,
     ) -> Result<Vec<HouseholdRecord>, StoreError> {
+        let list = PeopleList {
+            select: HOUSEHOLD_SELECT,
+            alias: "h",
+            text_match: "h.name_folded LIKE $4 ESCAPE '\\' OR h.address_folded LIKE $4 ESCAPE '\\'",
+        };
+        self.people_in(
+            &list,
+            unit,
+            &q.text_pattern,
+            &q.phone,
+            q.include_inactive,
+            after,
+            limit,
+        )
+        .await
+    }
+
+    /// One keyset page of a people list (households or residents) of a unit's subtree,
+    /// filtered by folded text, part of a phone number and status.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn people_in<T>(
+        &self,
+        list: &PeopleList<'_>,
+        unit: &Unit,
+        pattern: &str,
+        phone: &str,
+        include_inactive: bool,
+        after: Option<(Vec<u8>, i64)>,
+        limit: i64,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
         let (lo, hi) = subtree(&unit.path);
         let (after_key, after_id) = match after {
             Some((k, i)) => (Some(k), i),
             None => (None, 0),
         };
+        let PeopleList {
+            select,
+            alias: a,
+            text_match,
+        } = list;
         let sql = format!(
-            "{HOUSEHOLD_SELECT} WHERE (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
-             AND ($4 = '' OR h.name_folded LIKE $4 ESCAPE '\\' OR h.address_folded LIKE $4 ESCAPE '\\') \
-             AND ($5 = '' OR h.phone LIKE $6) \
-             AND ($7 OR h.status = 'active') \
-             AND ($8 IS NULL OR h.sort_key > $8 OR (h.sort_key = $8 AND h.id > $9)) \
-             ORDER BY h.sort_key, h.id LIMIT $10"
+            "{select} WHERE (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
+             AND ($4 = '' OR {text_match}) \
+             AND ($5 = '' OR {a}.phone LIKE $6) \
+             AND ($7 OR {a}.status = 'active') \
+             AND ($8 IS NULL OR {a}.sort_key > $8 OR ({a}.sort_key = $8 AND {a}.id > $9)) \
+             ORDER BY {a}.sort_key, {a}.id LIMIT $10"
         );
-        let rows: Vec<HouseholdRecord> = with_pool!(self, p => {
+        let rows: Vec<T> = with_pool!(self, p => {
             sqlx::query_as(&sql)
                 .bind(&unit.path)
                 .bind(&lo)
                 .bind(&hi)
-                .bind(&q.text_pattern)
-                .bind(&q.phone)
-                .bind(format!("%{}%", q.phone))
-                .bind(q.include_inactive)
+                .bind(pattern)
+                .bind(phone)
+                .bind(format!("%{phone}%"))
+                .bind(include_inactive)
                 .bind(after_key)
                 .bind(after_id)
                 .bind(limit)
@@ -411,4 +452,14 @@ impl Store {
         });
         Ok(rows)
     }
+}
+
+/// What differs between the household and the resident list queries.
+pub(crate) struct PeopleList<'a> {
+    /// The `SELECT … FROM … JOIN units u` of the records.
+    pub select: &'a str,
+    /// The alias of the listed table (`h`, `r`), which has `phone`, `status`, `sort_key`.
+    pub alias: &'a str,
+    /// The condition on the folded search pattern `$4`.
+    pub text_match: &'a str,
 }

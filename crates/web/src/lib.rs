@@ -23,7 +23,6 @@ pub mod error;
 pub mod extract;
 pub mod feedback;
 pub mod i18n;
-pub mod import;
 pub mod open311;
 pub mod pages;
 pub mod security;

@@ -443,7 +443,8 @@ async fn identity_numbers_are_encrypted_masked_and_audited(db: &TestDb) {
     let (hid, _) = household_with_member(&server, "26743-kp01", "Người Khác", None).await;
     let before = db.count("SELECT COUNT(*) FROM residents").await;
     for (cccd, status) in [
-        ("079185001234", 409),
+        // An identity number already recorded is a rule violation (422, issue 10; was 409).
+        ("079185001234", 422),
         ("079085001234", 400),
         ("07918500123", 400),
     ] {
@@ -589,7 +590,8 @@ async fn moves_statuses_consent_export_and_erasure(db: &TestDb) {
         json!({"unit_code": "79"}),
     )
     .await;
-    assert_eq!((s, e["error"]["field"].as_str()), (400, Some("unit_code")));
+    // Not a residential unit: a rule violation (422, issue 10; was 400).
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("unit_code")));
     let (s, _) = post_json(
         &server,
         &server.token,
@@ -663,17 +665,32 @@ async fn moves_statuses_consent_export_and_erasure(db: &TestDb) {
         Some("26743"),
         "official-pass-1",
     );
+    // The pending requests page shows names: the read is audited (issue 10).
+    let (b, _) = server.sign_in("canbo.c", "official-pass-1").await;
+    let r = b
+        .get(server.url("/erasure-requests?unit=26743"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("đã chuyển đi"));
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'erasure.list_viewed' AND actor_username = 'canbo.c'")
+            .await,
+        1
+    );
     assert_eq!(
         post_json(&server, &official, &decision, json!({"approve": true}))
             .await
             .0,
         200
     );
+    // Deciding twice is a rule violation (422, issue 10; was 409).
     assert_eq!(
         post_json(&server, &official, &decision, json!({"approve": true}))
             .await
             .0,
-        409
+        422
     );
     let (_, r) = get_json(&server, &server.token, &format!("/api/v1/residents/{rid}")).await;
     assert_eq!(r["status"], "erased");

@@ -8,14 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tuquan_app::import::{
+    self as files, row_message, Checked, FileError, FileKind, ImportOutcome, MAX_FILE_BYTES,
+};
+use tuquan_domain::territory::Unit;
 use tuquan_domain::{FieldError, FieldErrorKind};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{ApiError, ErrorBody, ErrorDetail, Failure};
+use crate::extract::query;
 use crate::i18n::Lang;
-use crate::import::{self as files, FileError, FileKind, ImportReport, MAX_FILE_BYTES};
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -57,6 +61,81 @@ impl utoipa::PartialSchema for FileBytes {
 
 impl utoipa::ToSchema for FileBytes {}
 
+/// One error as the API and the pages show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportErrorItem {
+    /// The line in the file (the header is line 1 when it is the first); 0 for the whole file.
+    pub line: usize,
+    /// The spreadsheet column letter (`A`, `B`, …), or empty.
+    pub column: String,
+    /// The layout column key (`ngay_sinh`, `cccd`, …), if any.
+    pub field: Option<String>,
+    /// Stable machine code, e.g. `required`, `invalid_format`, `duplicate_in_file`,
+    /// `cccd_exists`, `unknown_column`, `outside_unit`.
+    pub code: String,
+    /// The reason in the reader's language (`Accept-Language`; Vietnamese by default).
+    pub message: String,
+}
+
+/// The outcome of an import or of its dry run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// `csv` or `xlsx`.
+    pub file_type: String,
+    /// Data rows read (blank rows skipped).
+    pub rows: usize,
+    /// Households created (or, in a dry run, that would be); 0 when there are errors.
+    pub created_households: usize,
+    /// Residents created (or, in a dry run, that would be); 0 when there are errors.
+    pub created_residents: usize,
+    /// All errors found; `errors` lists at most 1,000 of them.
+    pub error_count: usize,
+    pub errors: Vec<ImportErrorItem>,
+}
+
+impl ImportReport {
+    /// What a checked file holds, in `lang`; the counts only when valid and (dry run or)
+    /// written.
+    pub fn new(lang: Lang, unit: &Unit, c: &Checked, dry_run: bool, written: bool) -> Self {
+        let ok = c.plan.is_valid();
+        let (h, r) = if ok && (dry_run || written) {
+            (c.plan.households.len(), c.plan.resident_count())
+        } else {
+            (0, 0)
+        };
+        Self {
+            dry_run,
+            file_type: c.kind.as_str().into(),
+            rows: c.plan.rows,
+            created_households: h,
+            created_residents: r,
+            error_count: c.plan.error_count,
+            errors: c
+                .plan
+                .errors
+                .iter()
+                .map(|e| ImportErrorItem {
+                    line: e.line,
+                    column: e.column_letter(),
+                    field: e.field.map(|c| c.key().to_owned()),
+                    code: e.code().to_owned(),
+                    message: row_message(lang, &c.plan.header, unit, e),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The HTTP status of a file that could not be read.
+pub(crate) fn file_status(e: &FileError) -> StatusCode {
+    match e {
+        FileError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        FileError::WrongType | FileError::LegacyXls => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
 /// A file that could not be read, as the API's usual error body with `field: "file"`.
 pub(crate) fn file_error(lang: Lang, e: &FileError) -> Response {
     let body = ErrorBody {
@@ -66,18 +145,24 @@ pub(crate) fn file_error(lang: Lang, e: &FileError) -> Response {
             field: Some("file".to_owned()),
         },
     };
-    (e.status(), Json(body)).into_response()
+    (file_status(e), Json(body)).into_response()
 }
 
-/// The unit in the path, after the one authorization check for the action on it.
-pub(crate) async fn unit_checked<A: crate::auth::Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    code: &str,
-) -> Result<tuquan_domain::territory::Unit, Failure> {
-    let unit = files::unit_for(state, code).await?;
-    can.check(Some(&unit.path))?;
-    Ok(unit)
+/// A file to download, never cached (it holds personal data).
+pub(crate) fn download(f: files::ExportFile) -> Response {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+    (
+        [
+            (CONTENT_TYPE, f.content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", f.file_name),
+            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        f.bytes,
+    )
+        .into_response()
 }
 
 /// Import households and residents from a CSV or XLSX file sent as the request body.
@@ -118,39 +203,37 @@ pub async fn import_file(
     q: Result<Query<ImportQuery>, QueryRejection>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let q = query(q)?;
     let dry_run = q.dry_run.unwrap_or(true);
-    let unit = unit_checked(&state, &can, &code).await?;
-    if unit.valid_to.is_some() {
-        return Err(Failure::Invalid(FieldError::new(
-            "code",
-            FieldErrorKind::NotAllowedHere,
-            "the unit no longer exists",
-        ))
-        .into());
-    }
+    let ctx = state.ctx(Some(can.who), &rc);
+    // The one check on the unit before the body is read.
+    files::import_unit(&ctx, tuquan_domain::access::Action::HouseholdEdit, &code).await?;
     let bytes = match axum::body::to_bytes(body, MAX_FILE_BYTES + 1).await {
-        Ok(b) if b.len() <= MAX_FILE_BYTES => b.to_vec(),
-        _ => return Ok(file_error(lang, &FileError::TooLarge)),
+        Ok(b) if b.len() <= MAX_FILE_BYTES => Ok(b.to_vec()),
+        _ => Err(FileError::TooLarge),
     };
-    let checked = match files::check(&state, &unit, bytes).await? {
-        Ok(c) => c,
-        Err(e) => return Ok(file_error(lang, &e)),
-    };
-    if dry_run || !checked.plan.is_valid() {
-        files::audit_check(&state, &rc, &can.who, &unit, &checked, dry_run).await?;
-        let status = if checked.plan.is_valid() {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        return Ok((status, Json(checked.report(lang, &unit, dry_run, false))).into_response());
-    }
-    let summary = files::apply(&state, &checked, &rc.audit(Some(&can.who))).await?;
-    let mut report = checked.report(lang, &unit, false, true);
-    report.created_households = summary.households;
-    report.created_residents = summary.residents;
-    Ok((StatusCode::CREATED, Json(report)).into_response())
+    let (unit, outcome) = files::import_file(&ctx, &code, bytes, !dry_run).await?;
+    Ok(match outcome {
+        ImportOutcome::Unreadable(e) => file_error(lang, &e),
+        ImportOutcome::Checked(c) => {
+            let status = if c.plan.is_valid() {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            (
+                status,
+                Json(ImportReport::new(lang, &unit, &c, dry_run, false)),
+            )
+                .into_response()
+        }
+        ImportOutcome::Imported(c, summary) => {
+            let mut report = ImportReport::new(lang, &unit, &c, false, true);
+            report.created_households = summary.households;
+            report.created_residents = summary.residents;
+            (StatusCode::CREATED, Json(report)).into_response()
+        }
+    })
 }
 
 /// Export the current households and residents of a unit and below, one row per resident
@@ -178,7 +261,7 @@ pub async fn export_file(
     Path(code): Path<String>,
     q: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let q = query(q)?;
     let kind = match q.format.as_deref().map(str::trim) {
         None | Some("") | Some("xlsx") => FileKind::Xlsx,
         Some("csv") => FileKind::Csv,
@@ -191,6 +274,6 @@ pub async fn export_file(
             .into())
         }
     };
-    let unit = unit_checked(&state, &can, &code).await?;
-    Ok(files::export(&state, &rc, &can.who, lang, &unit, kind).await?)
+    let ctx = state.ctx(Some(can.who), &rc);
+    Ok(download(files::export_unit(&ctx, &code, kind, lang).await?))
 }

@@ -15,17 +15,19 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::Deserialize;
+use tuquan_app::import::{
+    self as files, write, Checked, FileError, FileKind, ImportOutcome, MAX_FILE_BYTES,
+};
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::people::import::{Column, MAX_ERRORS, MAX_ROWS};
 use tuquan_domain::territory::Unit;
 
-use super::account::see_other;
+use super::common::see_other;
 use super::{render, Chrome};
-use crate::api::import::unit_checked;
+use crate::api::import::{download, file_status, ImportReport};
 use crate::auth::{csrf, secret, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
-use crate::import::{self as files, write, Checked, FileError, FileKind, MAX_FILE_BYTES};
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -151,10 +153,12 @@ async fn import_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
+    rc: RequestCtx,
     Path(code): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    let unit = unit_checked(&state, &can, &code).await?;
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
+    let unit = files::import_unit(&ctx, Action::HouseholdEdit, &code).await?;
     let mut page = form_page(chrome, &unit, may_export(&can, &unit));
     if let (Some(h), Some(r)) = (done.households, done.residents) {
         let lang = page.chrome.lang;
@@ -278,7 +282,7 @@ fn result_page(
     bytes: &[u8],
 ) -> ResultPage {
     let lang = chrome.lang;
-    let report = checked.report(lang, unit, true, false);
+    let report = ImportReport::new(lang, unit, checked, true, false);
     let errors: Vec<ErrorView> = report
         .errors
         .iter()
@@ -363,42 +367,40 @@ async fn import_post(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<Response, PageError> {
-    let unit = unit_checked(&state, &can, &code).await?;
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
+    let unit = files::import_unit(&ctx, Action::HouseholdEdit, &code).await?;
     let mut up = read_upload(&state, req).await?;
     let apply = up.mode == "apply";
     if unit.valid_to.is_some() {
         return Err(Failure::NotFound.into());
     }
-    let bytes = match upload_bytes(&mut up) {
-        Ok(b) => b,
-        Err(e) => return Ok(file_error_page(chrome, &can, &unit, &e)),
-    };
-    let checked = match files::check(&state, &unit, bytes.clone()).await? {
-        Ok(c) => c,
-        Err(e) => return Ok(file_error_page(chrome, &can, &unit, &e)),
-    };
-    if !apply || !checked.plan.is_valid() {
-        files::audit_check(&state, &rc, &can.who, &unit, &checked, !apply).await?;
-        let status = if checked.plan.is_valid() {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        let page = result_page(chrome, &unit, &checked, up.file_name, &bytes);
-        // The page carries the uploaded file (identity numbers in full) for the confirmation.
-        return Ok((status, [(CACHE_CONTROL, "no-store")], render(&page)?).into_response());
+    let bytes = upload_bytes(&mut up);
+    // The result page carries the valid file back for the confirmation.
+    let kept = bytes.as_ref().ok().cloned().unwrap_or_default();
+    let (unit, outcome) = files::import_file(&ctx, &code, bytes, apply).await?;
+    match outcome {
+        ImportOutcome::Unreadable(e) => Ok(file_error_page(chrome, &can, &unit, &e)),
+        ImportOutcome::Checked(checked) => {
+            let status = if checked.plan.is_valid() {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let page = result_page(chrome, &unit, &checked, up.file_name, &kept);
+            // The page carries the uploaded file (identity numbers in full) for the confirmation.
+            Ok((status, [(CACHE_CONTROL, "no-store")], render(&page)?).into_response())
+        }
+        // Post/redirect/get: reloading the summary does not import twice.
+        ImportOutcome::Imported(_, summary) => Ok(see_other(
+            &format!(
+                "{}?households={}&residents={}",
+                action(&unit),
+                summary.households,
+                summary.residents
+            ),
+            None,
+        )),
     }
-    let summary = files::apply(&state, &checked, &rc.audit(Some(&can.who))).await?;
-    // Post/redirect/get: reloading the summary does not import twice.
-    Ok(see_other(
-        &format!(
-            "{}?households={}&residents={}",
-            action(&unit),
-            summary.households,
-            summary.residents
-        ),
-        None,
-    ))
 }
 
 fn file_error_page(
@@ -411,7 +413,7 @@ fn file_error_page(
     let mut page = form_page(chrome, unit, may_export(can, unit));
     page.error = Some(e.message(lang));
     match render(&page) {
-        Ok(html) => (e.status(), html).into_response(),
+        Ok(html) => (file_status(e), html).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -424,8 +426,8 @@ async fn export_page(
     code: String,
     kind: FileKind,
 ) -> Result<Response, PageError> {
-    let unit = unit_checked(&state, &can, &code).await?;
-    Ok(files::export(&state, &rc, &can.who, lang, &unit, kind).await?)
+    let ctx = state.ctx(Some(can.who), &rc);
+    Ok(download(files::export_unit(&ctx, &code, kind, lang).await?))
 }
 
 /// The unit's list as XLSX.
@@ -452,22 +454,10 @@ async fn export_csv(
 
 /// The XLSX template, with instructions in the reader's language. Public: it holds no data.
 async fn template_xlsx(lang: Lang) -> Result<Response, PageError> {
-    let bytes = write::template_xlsx(lang).map_err(|e| {
-        tracing::error!(error = %e, "template failed");
-        Failure::Internal
-    })?;
-    Ok(files::download(
-        bytes,
-        files::XLSX_MIME,
-        "mau-nhap-ho-dan.xlsx",
-    ))
+    Ok(download(files::template(FileKind::Xlsx, lang)?))
 }
 
 /// The CSV template: the header row. Public.
-async fn template_csv() -> Response {
-    files::download(
-        write::template_csv(),
-        files::CSV_MIME,
-        "mau-nhap-ho-dan.csv",
-    )
+async fn template_csv(lang: Lang) -> Result<Response, PageError> {
+    Ok(download(files::template(FileKind::Csv, lang)?))
 }

@@ -5,15 +5,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use tuquan_domain::people::{
-    HouseholdStatus, NewHousehold, NewHouseholdInput, NewResident, NewResidentInput,
-};
-use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_app::people;
+use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
 
 use super::*;
-use crate::api::territory::load_unit_for;
 use crate::auth::{Can, HouseholdEdit, HouseholdView, RequestCtx};
-use crate::error::{ApiError, ErrorBody, Failure};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{body, query};
 use crate::AppState;
 
 /// Households of a unit and the units below it, in Vietnamese order of the representative.
@@ -29,22 +27,12 @@ pub async fn list_households(
     Path(code): Path<String>,
     q: Result<Query<PeopleQuery>, QueryRejection>,
 ) -> Result<Json<HouseholdList>, ApiError> {
-    let q = parse_people_query(&query(q)?)?;
-    let unit = unit_for(&state, &can, &code).await?;
-    let (rows, next) = household_page(&state, &unit, &q).await?;
-    audit_read(
-        &state,
-        &can.who,
-        &rc,
-        "household.list_viewed",
-        "unit",
-        unit.code.clone(),
-        &unit.path,
-    )
-    .await?;
+    let filter = query(q)?.filter()?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (_, page) = people::list_households(&ctx, &code, &filter).await?;
     Ok(Json(HouseholdList {
-        items: rows.iter().map(HouseholdItem::from).collect(),
-        next_cursor: next,
+        items: page.items.iter().map(HouseholdItem::from).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -52,7 +40,8 @@ pub async fn list_households(
 #[utoipa::path(post, path = "/api/v1/units/{code}/households", tag = "people",
     params(("code" = String, Path)), request_body = inline(Object), security(("bearer" = [])),
     responses((status = 201, body = HouseholdItem), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody),
+              (status = 422, description = "Not a current residential unit (`rule.household_unit`)", body = ErrorBody)))]
 pub async fn create_household(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
@@ -61,17 +50,14 @@ pub async fn create_household(
     b: Result<Json<NewHouseholdInput>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let input = body(b)?;
-    let unit = unit_for(&state, &can, &code).await?;
-    check_household_unit(&unit, "unit")?;
-    let h = NewHousehold::parse(&input)?;
-    let id = state
-        .store
-        .create_household(&unit, &h, &rc.audit(Some(&can.who)))
-        .await?;
-    let created = state.store.household(id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let created = people::create_household(&ctx, &code, &input).await?;
     Ok((
         StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/households/{id}"))],
+        [(
+            header::LOCATION,
+            format!("/api/v1/households/{}", created.id),
+        )],
         Json(HouseholdItem::from(&created)),
     ))
 }
@@ -87,23 +73,13 @@ pub async fn get_household(
     rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Json<HouseholdDetail>, ApiError> {
-    let h = household_for(&state, &can, id).await?;
-    let members = state.store.residents_of_household(id).await?;
-    let moves = state.store.household_moves(id).await?;
-    audit_read(
-        &state,
-        &can.who,
-        &rc,
-        "household.viewed",
-        "household",
-        id.to_string(),
-        &h.unit_path,
-    )
-    .await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let d = people::household(&ctx, id).await?;
     Ok(Json(HouseholdDetail {
-        household: HouseholdItem::from(&h),
-        members: members.iter().map(ResidentItem::from).collect(),
-        moves: moves
+        household: HouseholdItem::from(&d.household),
+        members: d.members.iter().map(ResidentItem::from).collect(),
+        moves: d
+            .moves
             .into_iter()
             .map(|(from_unit, to_unit, moved_on)| HouseholdMove {
                 from_unit,
@@ -126,42 +102,17 @@ pub async fn update_household(
     b: Result<Json<NewHouseholdInput>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let input = body(b)?;
-    household_for(&state, &can, id).await?;
-    let h = NewHousehold::parse(&input)?;
-    state
-        .store
-        .update_household(id, &h, &rc.audit(Some(&can.who)))
-        .await?;
-    Ok(Json(HouseholdItem::from(&state.store.household(id).await?)))
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::update_household(&ctx, id, &input).await?;
+    Ok(Json(HouseholdItem::from(&h)))
 }
 
 /// Moves a household to another unit (both units must be in the caller's grants).
-pub(crate) async fn do_move(
-    state: &AppState,
-    can: &Can<HouseholdEdit>,
-    rc: &RequestCtx,
-    id: i64,
-    unit_code: &str,
-    moved_on: Option<&str>,
-) -> Result<(), Failure> {
-    household_for(state, can, id).await?;
-    let to = load_unit_for(state, unit_code)
-        .await
-        .map_err(|_| FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no such unit"))?;
-    can.check(Some(&to.path))?;
-    check_household_unit(&to, "unit_code")?;
-    let moved_on = parse_date(moved_on, "moved_on")?;
-    state
-        .store
-        .move_household(id, &to, &moved_on, &rc.audit(Some(&can.who)))
-        .await?;
-    Ok(())
-}
-
 #[utoipa::path(post, path = "/api/v1/households/{id}/move", tag = "people",
     params(("id" = i64, Path)), request_body = MoveBody, security(("bearer" = [])),
     responses((status = 200, body = HouseholdItem), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody),
+              (status = 422, description = "Not a current residential unit (`rule.household_unit`)", body = ErrorBody)))]
 pub async fn move_household(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
@@ -170,19 +121,9 @@ pub async fn move_household(
     b: Result<Json<MoveBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let b = body(b)?;
-    do_move(&state, &can, &rc, id, &b.unit_code, b.moved_on.as_deref()).await?;
-    Ok(Json(HouseholdItem::from(&state.store.household(id).await?)))
-}
-
-pub(crate) fn parse_household_status(raw: &str) -> Result<HouseholdStatus, Failure> {
-    HouseholdStatus::parse(raw.trim()).ok_or_else(|| {
-        FieldError::new(
-            "status",
-            FieldErrorKind::UnknownValue,
-            "active, moved_away or dissolved",
-        )
-        .into()
-    })
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::move_household(&ctx, id, &b.unit_code, b.moved_on.as_deref()).await?;
+    Ok(Json(HouseholdItem::from(&h)))
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/status", tag = "people",
@@ -196,13 +137,10 @@ pub async fn household_status(
     Path(id): Path<i64>,
     b: Result<Json<StatusBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
-    let status = parse_household_status(&body(b)?.status)?;
-    household_for(&state, &can, id).await?;
-    state
-        .store
-        .set_household_status(id, status, &rc.audit(Some(&can.who)))
-        .await?;
-    Ok(Json(HouseholdItem::from(&state.store.household(id).await?)))
+    let status = people::parse_household_status(&body(b)?.status).map_err(Failure::Invalid)?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::set_household_status(&ctx, id, status).await?;
+    Ok(Json(HouseholdItem::from(&h)))
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/representative", tag = "people",
@@ -217,42 +155,16 @@ pub async fn set_representative(
     b: Result<Json<RepresentativeBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let b = body(b)?;
-    household_for(&state, &can, id).await?;
-    state
-        .store
-        .set_representative(id, b.resident_id, &rc.audit(Some(&can.who)))
-        .await?;
-    Ok(Json(HouseholdItem::from(&state.store.household(id).await?)))
-}
-
-/// Adds a member to a household after every rule passed.
-pub(crate) async fn do_add_resident(
-    state: &AppState,
-    can: &Can<HouseholdEdit>,
-    rc: &RequestCtx,
-    household_id: i64,
-    input: &NewResidentInput,
-) -> Result<i64, Failure> {
-    let h = household_for(state, can, household_id).await?;
-    if h.status != HouseholdStatus::Active.as_str() {
-        return Err(FieldError::new(
-            "household_id",
-            FieldErrorKind::NotAllowedHere,
-            "the household is not active",
-        )
-        .into());
-    }
-    let r = NewResident::parse(input, today())?;
-    Ok(state
-        .store
-        .add_resident(&h, &r, &rc.audit(Some(&can.who)))
-        .await?)
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::set_representative(&ctx, id, b.resident_id).await?;
+    Ok(Json(HouseholdItem::from(&h)))
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/residents", tag = "people",
     params(("id" = i64, Path)), request_body = inline(Object), security(("bearer" = [])),
     responses((status = 201, body = ResidentItem), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 409, description = "The CCCD is already recorded", body = ErrorBody)))]
+              (status = 403, body = ErrorBody),
+              (status = 422, description = "The CCCD is already recorded (`rule.cccd_exists`), or the household is not active (`rule.household_inactive`)", body = ErrorBody)))]
 pub async fn add_resident(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
@@ -261,11 +173,11 @@ pub async fn add_resident(
     b: Result<Json<NewResidentInput>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let input = body(b)?;
-    let rid = do_add_resident(&state, &can, &rc, id, &input).await?;
-    let r = state.store.resident(rid).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let r = people::add_resident(&ctx, id, &input).await?;
     Ok((
         StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/residents/{rid}"))],
+        [(header::LOCATION, format!("/api/v1/residents/{}", r.id))],
         Json(ResidentItem::from(&r)),
     ))
 }

@@ -1,22 +1,13 @@
-//! `/api/v1` for households and residents. The functions here also serve the HTML pages
-//! (`pages::people`): each loads the record, makes the one authorization check on its unit,
-//! acts, and audits.
+//! `/api/v1` for households and residents: parse, call one use case of `tuquan_app::people`
+//! (which loads, authorizes, acts and audits), render.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::Query;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use serde::{Deserialize, Serialize};
-use tuquan_domain::page::{Cursor, Limit};
-use tuquan_domain::territory::{SearchQuery, Unit};
-use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::audit::AuditEntry;
-use tuquan_store::households::{HouseholdQuery, HouseholdRecord};
-use tuquan_store::residents::{ResidentQuery, ResidentRecord};
+use tuquan_app::people::{HouseholdRecord, PeopleFilter, ResidentRecord};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::territory::load_unit_for;
-use crate::auth::{Authenticated, Can, Capability, RequestCtx};
+use crate::auth::{Authenticated, RequestCtx};
 use crate::error::Failure;
 use crate::AppState;
 
@@ -83,44 +74,10 @@ pub fn router() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------
 // Shared with the pages.
 
-pub(crate) fn today() -> jiff::civil::Date {
-    tuquan_domain::time::vietnam_date(jiff::Timestamp::now())
-}
-
-/// A household, after the one authorization check on its unit.
-pub(crate) async fn household_for<A: Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    id: i64,
-) -> Result<HouseholdRecord, Failure> {
-    let h = state.store.household(id).await?;
-    can.check(Some(&h.unit_path))?;
-    Ok(h)
-}
-
-/// A resident, after the one authorization check on their unit.
-pub(crate) async fn resident_for<A: Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    id: i64,
-) -> Result<ResidentRecord, Failure> {
-    let r = state.store.resident(id).await?;
-    can.check(Some(&r.unit_path))?;
-    Ok(r)
-}
-
-/// A unit, after the one authorization check on it.
-pub(crate) async fn unit_for<A: Capability>(
-    state: &AppState,
-    can: &Can<A>,
-    code: &str,
-) -> Result<Unit, Failure> {
-    let unit = load_unit_for(state, code).await?;
-    can.check(Some(&unit.path))?;
-    Ok(unit)
-}
-
 /// Records a read of personal data.
+///
+/// Deprecated shim for areas not yet moved to `tuquan_app` (feedback): use
+/// `tuquan_app::Ctx::audit_read` in a use case instead.
 pub(crate) async fn audit_read(
     state: &AppState,
     who: &Authenticated,
@@ -130,20 +87,14 @@ pub(crate) async fn audit_read(
     target_id: String,
     unit_path: &str,
 ) -> Result<(), Failure> {
-    let entry = AuditEntry {
-        action,
-        target_type,
-        target_id,
-        unit_path: Some(unit_path.to_owned()),
-        before: None,
-        after: None,
-    };
-    state.store.audit(&rc.audit(Some(who)), &entry).await?;
-    Ok(())
+    let ctx = state.ctx(Some(who.clone()), rc);
+    Ok(ctx
+        .audit_read(action, target_type, target_id, unit_path)
+        .await?)
 }
 
 /// Search and paging parameters shared by the household and resident lists.
-#[derive(Debug, Default, Deserialize, Serialize, IntoParams)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Name (or, for households, address) without accents or case.
@@ -158,113 +109,16 @@ pub struct PeopleQuery {
     pub cursor: Option<String>,
 }
 
-pub(crate) struct ParsedPeopleQuery {
-    pub pattern: String,
-    pub phone: String,
-    pub include_inactive: bool,
-    pub limit: Limit,
-    pub after: Option<(Vec<u8>, i64)>,
-}
-
-pub(crate) fn parse_people_query(q: &PeopleQuery) -> Result<ParsedPeopleQuery, Failure> {
-    let pattern = SearchQuery::parse(q.q.as_deref().unwrap_or(""))?
-        .map(|s| s.like_pattern)
-        .unwrap_or_default();
-    let phone: String = q
-        .phone
-        .as_deref()
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    let limit = Limit::parse(q.limit.as_deref())?;
-    let after = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => None,
-        Some(raw) => {
-            let c = Cursor::parse(raw)?;
-            let id = c.code.parse::<i64>().map_err(|_| {
-                FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
-            })?;
-            Some((c.sort_key, id))
-        }
-    };
-    Ok(ParsedPeopleQuery {
-        pattern,
-        phone,
-        include_inactive: matches!(q.all.as_deref(), Some("true" | "1" | "on")),
-        limit,
-        after,
-    })
-}
-
-fn encode_cursor((sort_key, id): (Vec<u8>, i64)) -> String {
-    Cursor {
-        sort_key,
-        code: id.to_string(),
+impl PeopleQuery {
+    pub(crate) fn filter(&self) -> Result<PeopleFilter, Failure> {
+        Ok(PeopleFilter::parse(
+            self.q.as_deref(),
+            self.phone.as_deref(),
+            self.all.as_deref(),
+            self.limit.as_deref(),
+            self.cursor.as_deref(),
+        )?)
     }
-    .encode()
-}
-
-/// One page of households of a unit's subtree; the next cursor if there is more.
-pub(crate) async fn household_page(
-    state: &AppState,
-    unit: &Unit,
-    q: &ParsedPeopleQuery,
-) -> Result<(Vec<HouseholdRecord>, Option<String>), Failure> {
-    let query = HouseholdQuery {
-        text_pattern: q.pattern.clone(),
-        phone: q.phone.clone(),
-        include_inactive: q.include_inactive,
-    };
-    let limit = q.limit.get() as usize;
-    let mut rows = state
-        .store
-        .households_in(unit, &query, q.after.clone(), limit as i64 + 1)
-        .await?;
-    let next = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|h| encode_cursor(h.cursor()))
-    } else {
-        None
-    };
-    Ok((rows, next))
-}
-
-pub(crate) async fn resident_page(
-    state: &AppState,
-    unit: &Unit,
-    q: &ParsedPeopleQuery,
-) -> Result<(Vec<ResidentRecord>, Option<String>), Failure> {
-    let query = ResidentQuery {
-        name_pattern: q.pattern.clone(),
-        phone: q.phone.clone(),
-        include_inactive: q.include_inactive,
-    };
-    let limit = q.limit.get() as usize;
-    let mut rows = state
-        .store
-        .residents_in(unit, &query, q.after.clone(), limit as i64 + 1)
-        .await?;
-    let next = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|r| encode_cursor(r.cursor()))
-    } else {
-        None
-    };
-    Ok((rows, next))
-}
-
-/// The unit a household is created in or moved to: current, and at the residential level.
-pub(crate) fn check_household_unit(unit: &Unit, field: &'static str) -> Result<(), Failure> {
-    if unit.valid_to.is_some() || unit.kind.tier() != tuquan_domain::territory::Tier::Residential {
-        return Err(FieldError::new(
-            field,
-            FieldErrorKind::NotAllowedHere,
-            "households belong to a current residential unit",
-        )
-        .into());
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -391,6 +245,17 @@ pub struct ConsentBody {
     pub source: String,
 }
 
+impl From<ConsentBody> for tuquan_app::people::ConsentInput {
+    fn from(b: ConsentBody) -> Self {
+        Self {
+            purpose: b.purpose,
+            granted: b.granted,
+            given_on: b.given_on,
+            source: b.source,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ErasureBody {
     pub reason: String,
@@ -410,37 +275,4 @@ pub struct IdentityNumber {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     pub id: i64,
-}
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Failure> {
-    b.map(|Json(t)| t)
-        .map_err(|e| Failure::InvalidBody(e.body_text()))
-}
-
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Failure> {
-    q.map(|Query(t)| t)
-        .map_err(|e| Failure::InvalidBody(e.body_text()))
-}
-
-pub(crate) fn parse_date(raw: Option<&str>, field: &'static str) -> Result<String, Failure> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(today().to_string()),
-        Some(s) => s
-            .parse::<jiff::civil::Date>()
-            .map(|d| d.to_string())
-            .map_err(|_| {
-                FieldError::new(field, FieldErrorKind::InvalidFormat, "YYYY-MM-DD").into()
-            }),
-    }
-}
-
-pub(crate) fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, Failure> {
-    let t = tuquan_domain::text::clean(raw);
-    if t.is_empty() {
-        return Err(FieldError::new(field, FieldErrorKind::Required, "empty").into());
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }, "long").into());
-    }
-    Ok(t)
 }

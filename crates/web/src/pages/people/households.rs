@@ -4,43 +4,23 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use tuquan_app::people::{self, HouseholdDetail, HouseholdRecord, ResidentRecord};
+use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::{
-    HouseholdStatus, NewHousehold, NewHouseholdInput, NewResident, NewResidentInput,
-};
-use tuquan_store::households::HouseholdRecord;
-use tuquan_store::residents::ResidentRecord;
+use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
+use tuquan_domain::territory::Tier;
 
-use super::{form_error, label, may, Empty};
-use crate::api::people::{
-    audit_read, check_household_unit, do_add_resident, do_move, household_for, household_page,
-    parse_household_status, parse_people_query, today, unit_for, PeopleQuery,
+use super::{
+    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
+    StatusQuery, UnitQuery,
 };
+use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Can, HouseholdEdit, HouseholdView, RequestCtx};
+use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
-use crate::pages::account::see_other;
-use crate::pages::{render, Chrome, ConfirmPage};
+use crate::pages::common::{see_other, Empty};
+use crate::pages::{render, Chrome};
 use crate::AppState;
-
-pub(super) struct Row {
-    href: String,
-    name: String,
-    meta: String,
-}
-
-#[derive(Template)]
-#[template(path = "people_households.html")]
-struct ListPage {
-    chrome: Chrome,
-    unit_name: String,
-    unit_code: String,
-    q: String,
-    phone: String,
-    rows: Vec<Row>,
-    next_href: Option<String>,
-    can_edit: bool,
-}
 
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -50,21 +30,13 @@ pub(super) async fn list(
     Path(code): Path<String>,
     Query(q): Query<PeopleQuery>,
 ) -> Result<Html<String>, PageError> {
-    let parsed = parse_people_query(&q)?;
-    let unit = unit_for(&state, &can, &code).await?;
-    let (rows, next) = household_page(&state, &unit, &parsed).await?;
-    audit_read(
-        &state,
-        &can.who,
-        &rc,
-        "household.list_viewed",
-        "unit",
-        unit.code.clone(),
-        &unit.path,
-    )
-    .await?;
+    let filter = q.filter()?;
+    let who = can.who;
+    let ctx = state.ctx(Some(who.clone()), &rc);
+    let (unit, page) = people::list_households(&ctx, &code, &filter).await?;
     let members = chrome.t("households.members");
-    let rows = rows
+    let rows = page
+        .items
         .iter()
         .map(|h| Row {
             href: format!("/households/{}", h.id),
@@ -79,31 +51,11 @@ pub(super) async fn list(
             ),
         })
         .collect();
-    let next_href = next.map(|c| {
-        let q = PeopleQuery {
-            cursor: Some(c),
-            q: q.q.clone(),
-            phone: q.phone.clone(),
-            all: q.all.clone(),
-            limit: q.limit.clone(),
-        };
-        format!(
-            "/territory/{}/households?{}",
-            unit.code,
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    });
-    render(&ListPage {
-        can_edit: may(&can.who, Action::HouseholdEdit, &unit.path)
-            && unit.kind.tier() == tuquan_domain::territory::Tier::Residential,
-        chrome,
-        unit_name: unit.name,
-        unit_code: unit.code,
-        q: q.q.unwrap_or_default(),
-        phone: q.phone.unwrap_or_default(),
-        rows,
-        next_href,
-    })
+    let can_edit =
+        may(&who, Action::HouseholdEdit, &unit.path) && unit.kind.tier() == Tier::Residential;
+    let mut page = ListPage::new(chrome, "households", unit, q, rows, page.next_cursor);
+    page.can_edit = can_edit;
+    render(&page)
 }
 
 /// The fields of the new-household form: the household and its first member.
@@ -129,19 +81,15 @@ struct NewPage<'a> {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub(super) struct UnitQuery {
-    unit: Option<String>,
-}
-
 pub(super) async fn new_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
+    rc: RequestCtx,
     Query(q): Query<UnitQuery>,
 ) -> Result<Html<String>, PageError> {
-    let unit = unit_for(&state, &can, q.unit.as_deref().unwrap_or("")).await?;
-    check_household_unit(&unit, "unit")?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let unit = people::household_unit(&ctx, q.unit.as_deref().unwrap_or("")).await?;
     render(&NewPage {
         chrome,
         unit_code: unit.code,
@@ -151,8 +99,7 @@ pub(super) async fn new_form(
     })
 }
 
-/// Creates the household and its first member together: both are checked before anything
-/// is written, and both are written in one transaction.
+/// Creates the household and its first member together.
 pub(super) async fn create(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -160,22 +107,13 @@ pub(super) async fn create(
     rc: RequestCtx,
     CsrfForm(f): CsrfForm<NewHouseholdForm>,
 ) -> Result<Response, PageError> {
-    let unit = unit_for(&state, &can, &f.unit).await?;
-    let result = async {
-        check_household_unit(&unit, "unit")?;
-        let h = NewHousehold::parse(&NewHouseholdInput {
-            address: f.address.clone(),
-            phone: Some(f.household_phone.clone()),
-        })?;
-        let r = NewResident::parse(&f.member, today())?;
-        let ids = state
-            .store
-            .create_households_with_members(&unit, &[(h, vec![r])], &rc.audit(Some(&can.who)))
-            .await?;
-        Ok::<i64, Failure>(ids[0])
-    }
-    .await;
-    match result {
+    let ctx = state.ctx(Some(can.who), &rc);
+    let unit = people::people_unit(&ctx, Action::HouseholdEdit, &f.unit).await?;
+    let household = NewHouseholdInput {
+        address: f.address.clone(),
+        phone: Some(f.household_phone.clone()),
+    };
+    match people::create_household_with_member(&ctx, &f.unit, &household, &f.member).await {
         Ok(id) => Ok(see_other(&format!("/households/{id}"), None)),
         Err(e) => {
             let lang = chrome.lang;
@@ -242,22 +180,21 @@ struct ShowPage<'a> {
     notice: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
-
+/// The household's page (its read audited by the use case), with the member form.
 async fn show_page(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
-    who: &crate::auth::Authenticated,
-    h: HouseholdRecord,
+    who: &Authenticated,
+    id: i64,
     f: &NewResidentInput,
     error: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<Html<String>, PageError> {
-    let members = state.store.residents_of_household(h.id).await?;
-    let moves = state.store.household_moves(h.id).await?;
+    let HouseholdDetail {
+        household: h,
+        members,
+        moves,
+    } = people::household(ctx, id).await?;
     render(&ShowPage {
         members: member_rows(&chrome, &h, &members),
         status: label(&chrome, "household_status", &h.status),
@@ -280,31 +217,13 @@ pub(super) async fn show(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Html<String>, PageError> {
-    let h = household_for(&state, &can, id).await?;
-    audit_read(
-        &state,
-        &can.who,
-        &rc,
-        "household.viewed",
-        "household",
-        id.to_string(),
-        &h.unit_path,
-    )
-    .await?;
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
     let notice = match q.done.as_deref() {
         Some("saved") => Some("common.saved"),
         _ => None,
     };
-    show_page(
-        &state,
-        chrome,
-        &can.who,
-        h,
-        &NewResidentInput::default(),
-        None,
-        notice,
-    )
-    .await
+    let f = NewResidentInput::default();
+    show_page(&ctx, chrome, &can.who, id, &f, None, notice).await
 }
 
 pub(super) async fn add_member(
@@ -315,19 +234,19 @@ pub(super) async fn add_member(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<NewResidentInput>,
 ) -> Result<Response, PageError> {
-    match do_add_resident(&state, &can, &rc, id, &f).await {
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
+    match people::add_resident(&ctx, id, &f)
+        .await
+        .map_err(Failure::from)
+    {
         Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
-        Err(e @ (Failure::Invalid(_) | Failure::Conflict { .. })) => {
-            let h = household_for(&state, &can, id).await?;
-            let lang = chrome.lang;
-            let msg = match &e {
-                Failure::Invalid(fe) => lang.field_error(fe),
-                other => super::f_message(other, lang),
-            };
-            let page = show_page(&state, chrome, &can.who, h, &f, Some(msg), None).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => match form_message(&e, chrome.lang) {
+            Some((status, msg)) => {
+                let page = show_page(&ctx, chrome, &can.who, id, &f, Some(msg), None).await?;
+                Ok((status, page).into_response())
+            }
+            None => Err(e.into()),
+        },
     }
 }
 
@@ -345,9 +264,11 @@ pub(super) async fn edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
+    rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let h = household_for(&state, &can, id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::household_to_edit(&ctx, id).await?;
     render(&EditPage {
         chrome,
         address: h.address.clone(),
@@ -365,18 +286,10 @@ pub(super) async fn edit(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<NewHouseholdInput>,
 ) -> Result<Response, PageError> {
-    let h = household_for(&state, &can, id).await?;
-    let result = async {
-        let parsed = NewHousehold::parse(&f)?;
-        state
-            .store
-            .update_household(id, &parsed, &rc.audit(Some(&can.who)))
-            .await?;
-        Ok::<(), Failure>(())
-    }
-    .await;
-    match result {
-        Ok(()) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::household_to_edit(&ctx, id).await?;
+    match people::update_household(&ctx, id, &f).await {
+        Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
         Err(e) => {
             let lang = chrome.lang;
             form_error(e, lang, |msg| EditPage {
@@ -404,14 +317,16 @@ pub(super) async fn move_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
+    rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let h = household_for(&state, &can, id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::household_to_edit(&ctx, id).await?;
     render(&MovePage {
         chrome,
         h,
         unit_code: String::new(),
-        moved_on: today().to_string(),
+        moved_on: ctx.today().to_string(),
         error: None,
     })
 }
@@ -424,18 +339,19 @@ pub(super) struct MoveForm {
     moved_on: String,
 }
 
-async fn do_move_page(
-    state: &AppState,
+pub(super) async fn move_submit(
+    State(state): State<AppState>,
     chrome: Chrome,
-    can: &Can<HouseholdEdit>,
-    rc: &RequestCtx,
-    id: i64,
-    f: MoveForm,
+    can: Can<HouseholdEdit>,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MoveForm>,
 ) -> Result<Response, PageError> {
-    match do_move(state, can, rc, id, &f.unit_code, Some(&f.moved_on)).await {
-        Ok(()) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
+    let ctx = state.ctx(Some(can.who), &rc);
+    match people::move_household(&ctx, id, &f.unit_code, Some(&f.moved_on)).await {
+        Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
         Err(e) => {
-            let h = household_for(state, can, id).await?;
+            let h = people::household_to_edit(&ctx, id).await?;
             let lang = chrome.lang;
             form_error(e, lang, |msg| MovePage {
                 chrome,
@@ -448,46 +364,30 @@ async fn do_move_page(
     }
 }
 
-pub(super) async fn move_submit(
+pub(super) async fn status_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<MoveForm>,
-) -> Result<Response, PageError> {
-    do_move_page(&state, chrome, &can, &rc, id, f).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct StatusQuery {
-    status: Option<String>,
-}
-
-pub(super) async fn status_confirm(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    Path(id): Path<i64>,
     Query(q): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
-    let h = household_for(&state, &can, id).await?;
-    let status = parse_household_status(q.status.as_deref().unwrap_or(""))?;
-    let title = chrome
-        .t(&format!("household_status.{}", status.as_str()))
-        .to_owned();
-    let message = chrome
-        .t("households.status_confirm")
-        .replace("{address}", &h.address)
-        .replace("{status}", &title);
-    render(&ConfirmPage {
+    let ctx = state.ctx(Some(can.who), &rc);
+    let h = people::household_to_edit(&ctx, id).await?;
+    let status = people::parse_household_status(q.status.as_deref().unwrap_or(""))
+        .map_err(Failure::Invalid)?;
+    status_confirm_page(
         chrome,
-        title,
-        message,
-        action: format!("/households/{id}/status?status={}", status.as_str()),
-        button: "common.confirm",
-        back: format!("/households/{id}"),
-    })
+        "households",
+        id,
+        "household_status",
+        status.as_str(),
+        |c, title| {
+            c.t("households.status_confirm")
+                .replace("{address}", &h.address)
+                .replace("{status}", title)
+        },
+    )
 }
 
 pub(super) async fn set_status(
@@ -498,12 +398,10 @@ pub(super) async fn set_status(
     Query(q): Query<StatusQuery>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let status: HouseholdStatus = parse_household_status(q.status.as_deref().unwrap_or(""))?;
-    household_for(&state, &can, id).await?;
-    state
-        .store
-        .set_household_status(id, status, &rc.audit(Some(&can.who)))
-        .await?;
+    let status = people::parse_household_status(q.status.as_deref().unwrap_or(""))
+        .map_err(Failure::Invalid)?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    people::set_household_status(&ctx, id, status).await?;
     Ok(see_other(&format!("/households/{id}?done=saved"), None))
 }
 
@@ -519,10 +417,7 @@ pub(super) async fn representative(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<RepresentativeForm>,
 ) -> Result<Response, PageError> {
-    household_for(&state, &can, id).await?;
-    state
-        .store
-        .set_representative(id, f.resident_id, &rc.audit(Some(&can.who)))
-        .await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    people::set_representative(&ctx, id, f.resident_id).await?;
     Ok(see_other(&format!("/households/{id}?done=saved"), None))
 }

@@ -1,15 +1,17 @@
 //! Pages for households and residents: a unit head keeps the unit's households on a phone.
-//! Every handler goes through the functions of `api::people`, which make the one
-//! authorization check on the record's unit and audit reads and changes.
+//! Every handler parses, calls one use case of `tuquan_app::people` (which makes the one
+//! authorization check on the record's unit and audits reads and changes) and renders.
 
 use askama::Template;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tuquan_domain::access::{authorize, Action};
 
-use super::{render, Chrome};
+use super::{render, Chrome, ConfirmPage};
+use crate::api::people::PeopleQuery;
 use crate::auth::Authenticated;
 use crate::error::{Failure, PageError};
 use crate::AppState;
@@ -80,41 +82,161 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Whether the signed-in user may do `action` on the unit at `path` (to show a link or a
-/// form; the handler behind it checks again).
+/// form; the use case behind it checks again).
 fn may(who: &Authenticated, action: Action, path: &str) -> bool {
     authorize(&who.actor, action, Some(path)).is_ok()
 }
 
-/// A form re-rendered with the error message for a bad field (400), or the failure itself.
-fn form_error<T: Template>(
-    f: Failure,
-    lang: crate::i18n::Lang,
-    page: impl FnOnce(String) -> T,
-) -> Result<Response, PageError> {
-    let msg = match &f {
-        Failure::Invalid(e) => lang.field_error(e),
-        Failure::Conflict { .. } => f_message(&f, lang),
-        _ => return Err(PageError(f)),
-    };
-    let status = if matches!(f, Failure::Conflict { .. }) {
-        axum::http::StatusCode::CONFLICT
-    } else {
-        axum::http::StatusCode::BAD_REQUEST
-    };
-    Ok((status, render(&page(msg))?).into_response())
-}
-
-fn f_message(f: &Failure, lang: crate::i18n::Lang) -> String {
+/// The message of a failure a form shows next to its fields (a bad field, a duplicate, a
+/// rule), with its status; `None` for the others, which get the error page.
+fn form_message(f: &Failure, lang: crate::i18n::Lang) -> Option<(StatusCode, String)> {
     match f {
-        Failure::Conflict { field } => lang.t("error.conflict").replace("{field}", field),
-        _ => lang.t("error.internal").to_owned(),
+        Failure::Invalid(e) => Some((StatusCode::BAD_REQUEST, lang.field_error(e))),
+        Failure::Conflict { .. } | Failure::Rule { .. } => {
+            let status = if matches!(f, Failure::Rule { .. }) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            Some((status, f.detail(lang).message))
+        }
+        _ => None,
     }
 }
 
-#[derive(Deserialize, Default)]
-struct Empty {}
+/// A form re-rendered with the error message for a bad field, or the failure itself.
+fn form_error<T: Template>(
+    f: impl Into<Failure>,
+    lang: crate::i18n::Lang,
+    page: impl FnOnce(String) -> T,
+) -> Result<Response, PageError> {
+    let f = f.into();
+    match form_message(&f, lang) {
+        Some((status, msg)) => Ok((status, render(&page(msg))?).into_response()),
+        None => Err(PageError(f)),
+    }
+}
+
+/// `?done=…` after a form, for the notice on the page it returns to.
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+/// `?status=…` of a status change and its confirmation.
+#[derive(Deserialize)]
+struct StatusQuery {
+    status: Option<String>,
+}
+
+/// `?unit=…`: the unit a page is about.
+#[derive(Deserialize)]
+struct UnitQuery {
+    unit: Option<String>,
+}
 
 /// Labels for stored codes, in the page's language.
 fn label(chrome: &Chrome, prefix: &str, code: &str) -> &'static str {
     chrome.t(&format!("{prefix}.{code}"))
+}
+
+/// One line of a list.
+struct Row {
+    href: String,
+    name: String,
+    meta: String,
+}
+
+/// The households or the residents of a unit (one template for both lists).
+#[derive(Template)]
+#[template(path = "people_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    /// `households` or `residents`: the path segment and the list's id.
+    kind: &'static str,
+    households: bool,
+    title_key: &'static str,
+    search_key: &'static str,
+    none_key: &'static str,
+    unit_name: String,
+    unit_code: String,
+    q: String,
+    phone: String,
+    rows: Vec<Row>,
+    next_href: Option<String>,
+    can_edit: bool,
+}
+
+impl ListPage {
+    /// The list of `kind` with the search as typed and the link to the next page.
+    fn new(
+        chrome: Chrome,
+        kind: &'static str,
+        unit: tuquan_domain::territory::Unit,
+        q: PeopleQuery,
+        rows: Vec<Row>,
+        next_cursor: Option<String>,
+    ) -> Self {
+        let next_href = next_cursor.map(|c| {
+            let next = PeopleQuery {
+                cursor: Some(c),
+                ..q.clone()
+            };
+            format!(
+                "/territory/{}/{kind}?{}",
+                unit.code,
+                serde_urlencoded::to_string(&next).unwrap_or_default()
+            )
+        });
+        let households = kind == "households";
+        Self {
+            chrome,
+            kind,
+            households,
+            title_key: if households {
+                "households.title"
+            } else {
+                "residents.title"
+            },
+            search_key: if households {
+                "households.search"
+            } else {
+                "residents.search"
+            },
+            none_key: if households {
+                "households.none"
+            } else {
+                "residents.none"
+            },
+            unit_name: unit.name,
+            unit_code: unit.code,
+            q: q.q.unwrap_or_default(),
+            phone: q.phone.unwrap_or_default(),
+            rows,
+            next_href,
+            can_edit: false,
+        }
+    }
+}
+
+/// The confirmation before a status change of a household or a resident: `prefix` is
+/// `households` or `residents`, `label_prefix` the status labels' key prefix.
+fn status_confirm_page(
+    chrome: Chrome,
+    prefix: &str,
+    id: i64,
+    label_prefix: &str,
+    status: &str,
+    message: impl FnOnce(&Chrome, &str) -> String,
+) -> Result<Html<String>, PageError> {
+    let title = chrome.t(&format!("{label_prefix}.{status}")).to_owned();
+    let message = message(&chrome, &title);
+    render(&ConfirmPage {
+        chrome,
+        title,
+        message,
+        action: format!("/{prefix}/{id}/status?status={status}"),
+        button: "common.confirm",
+        back: format!("/{prefix}/{id}"),
+    })
 }

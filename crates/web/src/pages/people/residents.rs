@@ -4,44 +4,26 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use tuquan_app::people::{self, ConsentInput, ResidentDetail, ResidentRecord};
+use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
 use tuquan_domain::people::NewResidentInput;
-use tuquan_store::residents::ResidentRecord;
 
-use super::{form_error, label, may, Empty};
-use crate::api::people::{
-    audit_read, do_add_consent, do_decide_erasure, do_request_erasure, do_update_resident,
-    download, export_resident, own_resident, parse_people_query, parse_resident_status,
-    resident_for, resident_page, reveal_identity, unit_for, ConsentBody, PeopleQuery,
+use super::{
+    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
+    StatusQuery, UnitQuery,
 };
+use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
-    Can, CurrentUser, ErasureApprove, HouseholdEdit, HouseholdView, IdentityView, RequestCtx,
-    ResidentRights,
+    Authenticated, Can, CurrentUser, ErasureApprove, HouseholdEdit, HouseholdView, IdentityView,
+    RequestCtx, ResidentRights,
 };
 use crate::error::{Failure, PageError};
 use crate::i18n::local_time;
-use crate::pages::account::see_other;
+use crate::pages::common::{see_other, Empty};
 use crate::pages::{render, Chrome, ConfirmPage};
 use crate::AppState;
-
-pub(super) struct Row {
-    href: String,
-    name: String,
-    meta: String,
-}
-
-#[derive(Template)]
-#[template(path = "people_residents.html")]
-struct ListPage {
-    chrome: Chrome,
-    unit_name: String,
-    unit_code: String,
-    q: String,
-    phone: String,
-    rows: Vec<Row>,
-    next_href: Option<String>,
-}
 
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -51,20 +33,11 @@ pub(super) async fn list(
     Path(code): Path<String>,
     Query(q): Query<PeopleQuery>,
 ) -> Result<Html<String>, PageError> {
-    let parsed = parse_people_query(&q)?;
-    let unit = unit_for(&state, &can, &code).await?;
-    let (rows, next) = resident_page(&state, &unit, &parsed).await?;
-    audit_read(
-        &state,
-        &can.who,
-        &rc,
-        "resident.list_viewed",
-        "unit",
-        unit.code.clone(),
-        &unit.path,
-    )
-    .await?;
-    let rows = rows
+    let filter = q.filter()?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (unit, page) = people::list_residents(&ctx, &code, &filter).await?;
+    let rows = page
+        .items
         .iter()
         .map(|r| Row {
             href: format!("/residents/{}", r.id),
@@ -81,29 +54,14 @@ pub(super) async fn list(
             ),
         })
         .collect();
-    let next_href = next.map(|c| {
-        let q = PeopleQuery {
-            cursor: Some(c),
-            q: q.q.clone(),
-            phone: q.phone.clone(),
-            all: q.all.clone(),
-            limit: q.limit.clone(),
-        };
-        format!(
-            "/territory/{}/residents?{}",
-            unit.code,
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    });
-    render(&ListPage {
+    render(&ListPage::new(
         chrome,
-        unit_name: unit.name,
-        unit_code: unit.code,
-        q: q.q.unwrap_or_default(),
-        phone: q.phone.unwrap_or_default(),
+        "residents",
+        unit,
+        q,
         rows,
-        next_href,
-    })
+        page.next_cursor,
+    ))
 }
 
 pub(super) struct ConsentRow {
@@ -130,23 +88,21 @@ struct ShowPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
-
+/// The resident's page (its read audited by the use case).
 async fn show_page(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
-    who: &crate::auth::Authenticated,
-    r: ResidentRecord,
+    who: &Authenticated,
+    id: i64,
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
-    let consents = state
-        .store
-        .consents_of(r.id)
-        .await?
+    let ResidentDetail {
+        resident: r,
+        consents,
+        erasure_pending,
+    } = people::resident_detail(ctx, id).await?;
+    let consents = consents
         .into_iter()
         .map(|c| ConsentRow {
             purpose: c.purpose,
@@ -155,12 +111,6 @@ async fn show_page(
             source: c.source,
         })
         .collect();
-    let erasure_pending = state
-        .store
-        .erasure_requests_of(r.id)
-        .await?
-        .iter()
-        .any(|e| e.status == "pending");
     render(&ShowPage {
         gender: label(&chrome, "gender", &r.gender),
         residence: label(&chrome, "residence", &r.residence_type),
@@ -177,6 +127,23 @@ async fn show_page(
     })
 }
 
+/// The resident's page again with a form's error, or the error page.
+async fn show_with_error(
+    ctx: &Ctx,
+    chrome: Chrome,
+    who: &Authenticated,
+    id: i64,
+    e: Failure,
+) -> Result<Response, PageError> {
+    match form_message(&e, chrome.lang) {
+        Some((status, msg)) => {
+            let page = show_page(ctx, chrome, who, id, None, Some(msg)).await?;
+            Ok((status, page).into_response())
+        }
+        None => Err(e.into()),
+    }
+}
+
 pub(super) async fn show(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -185,23 +152,13 @@ pub(super) async fn show(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Html<String>, PageError> {
-    let r = resident_for(&state, &can, id).await?;
-    audit_read(
-        &state,
-        &can.who,
-        &rc,
-        "resident.viewed",
-        "resident",
-        id.to_string(),
-        &r.unit_path,
-    )
-    .await?;
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
     let notice = match q.done.as_deref() {
         Some("saved") => Some("common.saved"),
         Some("erasure") => Some("residents.erasure_requested"),
         _ => None,
     };
-    show_page(&state, chrome, &can.who, r, notice, None).await
+    show_page(&ctx, chrome, &can.who, id, notice, None).await
 }
 
 #[derive(Template)]
@@ -217,9 +174,11 @@ pub(super) async fn edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
+    rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let r = resident_for(&state, &can, id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let r = people::resident_to_edit(&ctx, id).await?;
     // The full identity number is not put back into the form: it is re-entered to change it.
     let f = NewResidentInput {
         full_name: r.full_name.clone(),
@@ -255,20 +214,10 @@ pub(super) async fn edit(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Result<Response, PageError> {
-    let r = resident_for(&state, &can, id).await?;
-    let mut input = form.f.clone();
-    if input
-        .cccd
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("")
-        .is_empty()
-        && form.keep_cccd.is_some()
-    {
-        input.cccd = state.store.resident_identity(id).await?;
-    }
-    match do_update_resident(&state, &can, &rc, id, &input).await {
-        Ok(()) => Ok(see_other(&format!("/residents/{id}?done=saved"), None)),
+    let ctx = state.ctx(Some(can.who), &rc);
+    let r = people::resident_to_edit(&ctx, id).await?;
+    match people::update_resident(&ctx, id, &form.f, form.keep_cccd.is_some()).await {
+        Ok(_) => Ok(see_other(&format!("/residents/{id}?done=saved"), None)),
         Err(e) => {
             let lang = chrome.lang;
             form_error(e, lang, |msg| EditPage {
@@ -297,7 +246,8 @@ pub(super) async fn identity(
     rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let (r, number) = reveal_identity(&state, &can, &rc, id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (r, number) = people::reveal_identity(&ctx, id).await?;
     render(&IdentityPage {
         chrome,
         r,
@@ -305,35 +255,30 @@ pub(super) async fn identity(
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct StatusQuery {
-    status: Option<String>,
-}
-
 pub(super) async fn status_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<HouseholdEdit>,
+    rc: RequestCtx,
     Path(id): Path<i64>,
     Query(q): Query<StatusQuery>,
 ) -> Result<Html<String>, PageError> {
-    let r = resident_for(&state, &can, id).await?;
-    let status = parse_resident_status(q.status.as_deref().unwrap_or(""))?;
-    let title = chrome
-        .t(&format!("resident_status.{}", status.as_str()))
-        .to_owned();
-    let message = chrome
-        .t("residents.status_confirm")
-        .replace("{name}", &r.full_name)
-        .replace("{status}", &title);
-    render(&ConfirmPage {
+    let ctx = state.ctx(Some(can.who), &rc);
+    let r = people::resident_to_edit(&ctx, id).await?;
+    let status = people::parse_resident_status(q.status.as_deref().unwrap_or(""))
+        .map_err(Failure::Invalid)?;
+    status_confirm_page(
         chrome,
-        title,
-        message,
-        action: format!("/residents/{id}/status?status={}", status.as_str()),
-        button: "common.confirm",
-        back: format!("/residents/{id}"),
-    })
+        "residents",
+        id,
+        "resident_status",
+        status.as_str(),
+        |c, title| {
+            c.t("residents.status_confirm")
+                .replace("{name}", &r.full_name)
+                .replace("{status}", title)
+        },
+    )
 }
 
 pub(super) async fn set_status(
@@ -344,12 +289,10 @@ pub(super) async fn set_status(
     Query(q): Query<StatusQuery>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let status = parse_resident_status(q.status.as_deref().unwrap_or(""))?;
-    resident_for(&state, &can, id).await?;
-    state
-        .store
-        .set_resident_status(id, status, &rc.audit(Some(&can.who)))
-        .await?;
+    let status = people::parse_resident_status(q.status.as_deref().unwrap_or(""))
+        .map_err(Failure::Invalid)?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    people::set_resident_status(&ctx, id, status).await?;
     Ok(see_other(&format!("/residents/{id}?done=saved"), None))
 }
 
@@ -373,21 +316,16 @@ pub(super) async fn consent(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<ConsentForm>,
 ) -> Result<Response, PageError> {
-    let body = ConsentBody {
+    let input = ConsentInput {
         purpose: f.purpose,
         granted: matches!(f.granted.as_deref(), Some("true" | "on" | "1")),
         given_on: f.given_on,
         source: f.source,
     };
-    match do_add_consent(&state, &can, &rc, id, &body).await {
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
+    match people::add_consent(&ctx, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/residents/{id}?done=saved"), None)),
-        Err(Failure::Invalid(e)) => {
-            let r = resident_for(&state, &can, id).await?;
-            let msg = chrome.lang.field_error(&e);
-            let page = show_page(&state, chrome, &can.who, r, None, Some(msg)).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => show_with_error(&ctx, chrome, &can.who, id, e.into()).await,
     }
 }
 
@@ -397,8 +335,8 @@ pub(super) async fn export(
     rc: RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let r = resident_for(&state, &can, id).await?;
-    let v = export_resident(&state, &can.who, &rc, &r).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let v = people::export_resident(&ctx, id).await?;
     Ok(download(&format!("cu-dan-{id}.json"), &v).into_response())
 }
 
@@ -416,15 +354,10 @@ pub(super) async fn erasure(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<ErasureForm>,
 ) -> Result<Response, PageError> {
-    let r = resident_for(&state, &can, id).await?;
-    match do_request_erasure(&state, &can.who, &rc, &r, &f.reason).await {
+    let ctx = state.ctx(Some(can.who.clone()), &rc);
+    match people::request_erasure(&ctx, id, &f.reason).await {
         Ok(_) => Ok(see_other(&format!("/residents/{id}?done=erasure"), None)),
-        Err(Failure::Invalid(e)) => {
-            let msg = chrome.lang.field_error(&e);
-            let page = show_page(&state, chrome, &can.who, r, None, Some(msg)).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => show_with_error(&ctx, chrome, &can.who, id, e.into()).await,
     }
 }
 
@@ -444,49 +377,30 @@ struct ErasuresPage {
     rows: Vec<ErasureRow>,
 }
 
-#[derive(Deserialize)]
-pub(super) struct UnitQuery {
-    unit: Option<String>,
-}
-
-/// Pending erasure requests in the official's area.
+/// Pending erasure requests in the official's area; the names read are audited.
 pub(super) async fn erasures(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<ErasureApprove>,
+    rc: RequestCtx,
     Query(q): Query<UnitQuery>,
 ) -> Result<Html<String>, PageError> {
-    let code = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(c) => c.to_owned(),
-        None => can
-            .who
-            .actor
-            .grants
-            .iter()
-            .filter(|g| tuquan_domain::access::allowed(g.role, Action::ErasureApprove))
-            .find_map(|g| g.unit_code.clone())
-            .ok_or(Failure::Invalid(tuquan_domain::FieldError::new(
-                "unit",
-                tuquan_domain::FieldErrorKind::Required,
-                "choose a unit",
-            )))?,
-    };
-    let unit = unit_for(&state, &can, &code).await?;
-    let mut rows = Vec::new();
-    for e in state.store.pending_erasures_in(&unit).await? {
-        let r = state.store.resident(e.resident_id).await?;
-        rows.push(ErasureRow {
-            id: e.id,
-            resident_href: format!("/residents/{}", r.id),
-            resident: r.full_name,
-            reason: e.reason,
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (unit, pending) = people::pending_erasures(&ctx, q.unit.as_deref()).await?;
+    let rows = pending
+        .into_iter()
+        .map(|p| ErasureRow {
+            id: p.request.id,
+            resident_href: format!("/residents/{}", p.resident.id),
+            resident: p.resident.full_name,
+            reason: p.request.reason,
             requested: format!(
                 "{} · {}",
-                local_time(&e.requested_at),
-                e.requested_by.unwrap_or_default()
+                local_time(&p.request.requested_at),
+                p.request.requested_by.unwrap_or_default()
             ),
-        });
-    }
+        })
+        .collect();
     render(&ErasuresPage {
         chrome,
         unit_name: unit.name,
@@ -516,12 +430,13 @@ pub(super) async fn decide_confirm(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<ErasureApprove>,
+    rc: RequestCtx,
     Path(id): Path<i64>,
     Query(q): Query<DecideQuery>,
 ) -> Result<Html<String>, PageError> {
     let approve = approve_flag(&q)?;
-    let req = state.store.erasure_request(id).await?;
-    let r = resident_for(&state, &can, req.resident_id).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (_, r) = people::erasure_to_decide(&ctx, id).await?;
     let (title_key, msg_key) = if approve {
         ("erasure.approve", "erasure.approve_confirm")
     } else {
@@ -548,10 +463,10 @@ pub(super) async fn decide(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let approve = approve_flag(&q)?;
-    let req = state.store.erasure_request(id).await?;
-    do_decide_erasure(&state, &can, &rc, id, approve).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let resident_id = people::decide_erasure(&ctx, id, approve).await?;
     Ok(see_other(
-        &format!("/residents/{}?done=saved", req.resident_id),
+        &format!("/residents/{resident_id}?done=saved"),
         None,
     ))
 }
@@ -562,8 +477,8 @@ pub(super) async fn my_data(
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
 ) -> Result<Response, PageError> {
-    let r = own_resident(&state, &who).await?;
-    let v = export_resident(&state, &who, &rc, &r).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    let v = people::my_data(&ctx).await?;
     Ok(download("du-lieu-cua-toi.json", &v).into_response())
 }
 
@@ -573,7 +488,7 @@ pub(super) async fn my_erasure(
     rc: RequestCtx,
     CsrfForm(f): CsrfForm<ErasureForm>,
 ) -> Result<Response, PageError> {
-    let r = own_resident(&state, &who).await?;
-    do_request_erasure(&state, &who, &rc, &r, &f.reason).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    people::request_my_erasure(&ctx, &f.reason).await?;
     Ok(see_other("/account?done=erasure", None))
 }

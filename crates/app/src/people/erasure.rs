@@ -1,0 +1,100 @@
+//! Erasure: a resident (or an official for them) asks, an official of the commune decides;
+//! approved, the personal fields are anonymised while counts and history stay.
+
+use tuquan_domain::access::{allowed, Action};
+use tuquan_domain::people::ResidentStatus;
+use tuquan_domain::territory::Unit;
+use tuquan_domain::text::required;
+use tuquan_domain::{FieldError, FieldErrorKind};
+
+use super::{own_resident, resident_for, unit_for, ErasureRequest, ResidentRecord};
+use crate::{AppError, AppResult, Ctx};
+
+async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<i64> {
+    if r.status == ResidentStatus::Erased.as_str() {
+        return Err(AppError::rule(
+            "already_erased",
+            "status",
+            "the resident's data is already erased",
+        ));
+    }
+    let reason = required(reason, "reason", 500)?;
+    Ok(ctx
+        .store()
+        .request_erasure(r, &reason, &ctx.audit_ctx())
+        .await?)
+}
+
+/// Asks for a resident's data to be erased, on their behalf; the request's id.
+pub async fn request_erasure(ctx: &Ctx, resident_id: i64, reason: &str) -> AppResult<i64> {
+    let r = resident_for(ctx, Action::ResidentRights, resident_id).await?;
+    request_for(ctx, &r, reason).await
+}
+
+/// Asks for the signed-in person's own data to be erased; the request's id.
+pub async fn request_my_erasure(ctx: &Ctx, reason: &str) -> AppResult<i64> {
+    let r = own_resident(ctx).await?;
+    request_for(ctx, &r, reason).await
+}
+
+/// A request and its resident, after the check that the actor may decide it (for the
+/// confirmation page).
+pub async fn erasure_to_decide(
+    ctx: &Ctx,
+    request_id: i64,
+) -> AppResult<(ErasureRequest, ResidentRecord)> {
+    let req = ctx.store().erasure_request(request_id).await?;
+    let r = resident_for(ctx, Action::ErasureApprove, req.resident_id).await?;
+    Ok((req, r))
+}
+
+/// Approves (personal fields anonymised) or refuses a pending request; the resident's id.
+pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppResult<i64> {
+    let (req, r) = erasure_to_decide(ctx, request_id).await?;
+    if req.status != "pending" {
+        return Err(AppError::rule(
+            "erasure_decided",
+            "status",
+            "the request is already decided",
+        ));
+    }
+    ctx.store()
+        .decide_erasure(request_id, approve, &ctx.audit_ctx())
+        .await?;
+    Ok(r.id)
+}
+
+/// A pending request with the name of its resident.
+#[derive(Debug, Clone)]
+pub struct PendingErasure {
+    pub request: ErasureRequest,
+    pub resident: ResidentRecord,
+}
+
+/// Pending requests in a unit and below (`None`: the first unit where the actor may decide).
+/// The names read are audited.
+pub async fn pending_erasures(
+    ctx: &Ctx,
+    unit_code: Option<&str>,
+) -> AppResult<(Unit, Vec<PendingErasure>)> {
+    let code = match unit_code.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => c.to_owned(),
+        None => ctx
+            .who()?
+            .actor
+            .grants
+            .iter()
+            .filter(|g| allowed(g.role, Action::ErasureApprove))
+            .find_map(|g| g.unit_code.clone())
+            .ok_or_else(|| FieldError::new("unit", FieldErrorKind::Required, "choose a unit"))?,
+    };
+    let unit = unit_for(ctx, Action::ErasureApprove, &code).await?;
+    let mut rows = Vec::new();
+    for request in ctx.store().pending_erasures_in(&unit).await? {
+        let resident = ctx.store().resident(request.resident_id).await?;
+        rows.push(PendingErasure { request, resident });
+    }
+    ctx.audit_read("erasure.list_viewed", "unit", unit.code.clone(), &unit.path)
+        .await?;
+    Ok((unit, rows))
+}

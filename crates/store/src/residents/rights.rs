@@ -1,0 +1,278 @@
+//! A resident's rights: consent, the export of everything held, erasure.
+
+use serde_json::{json, Value};
+use tuquan_domain::territory::Unit;
+
+use super::ResidentRecord;
+use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::{now, with_pool, Store, StoreError};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentRecord {
+    pub id: i64,
+    pub resident_id: i64,
+    pub purpose: String,
+    pub granted: bool,
+    pub given_on: String,
+    pub source: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ErasureRequest {
+    pub id: i64,
+    pub resident_id: i64,
+    pub reason: String,
+    pub status: String,
+    pub requested_by: Option<String>,
+    pub requested_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+impl Store {
+    pub async fn record_consent(
+        &self,
+        resident: &ResidentRecord,
+        purpose: &str,
+        granted: bool,
+        given_on: &str,
+        source: &str,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO consents (resident_id, purpose, granted, given_on, source, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(resident.id)
+            .bind(purpose)
+            .bind(granted)
+            .bind(given_on)
+            .bind(source)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?;
+            let entry = AuditEntry {
+                action: "resident.consent",
+                target_type: "resident",
+                target_id: resident.id.to_string(),
+                unit_path: Some(resident.unit_path.clone()),
+                before: None,
+                after: Some(json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source })),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn consents_of(&self, resident_id: i64) -> Result<Vec<ConsentRecord>, StoreError> {
+        let rows: Vec<ConsentRecord> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT id, resident_id, purpose, granted, given_on, source, created_at \
+                 FROM consents WHERE resident_id = $1 ORDER BY id",
+            )
+            .bind(resident_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// Everything the product holds about a resident, for the resident to take away.
+    /// Includes the full identity number: the caller authorizes and audits the export.
+    pub async fn resident_export(&self, id: i64) -> Result<Value, StoreError> {
+        let r = self.resident(id).await?;
+        let household = self.household(r.household_id).await?;
+        let consents = self.consents_of(id).await?;
+        let erasures = self.erasure_requests_of(id).await?;
+        let cccd = self.resident_identity(id).await?;
+        Ok(json!({
+            "resident": {
+                "id": r.id, "full_name": r.full_name, "birth_date": r.birth_date,
+                "gender": r.gender, "phone": r.phone, "residence_type": r.residence_type,
+                "residence_since": r.residence_since, "cccd": cccd, "status": r.status,
+                "created_at": r.created_at, "updated_at": r.updated_at,
+            },
+            "household": {
+                "id": household.id, "unit_code": household.unit_code,
+                "address": household.address, "phone": household.phone,
+                "is_representative": household.representative_id == Some(id),
+            },
+            "consents": consents.iter().map(|c| json!({
+                "purpose": c.purpose, "granted": c.granted, "given_on": c.given_on,
+                "source": c.source, "recorded_at": c.created_at,
+            })).collect::<Vec<_>>(),
+            "erasure_requests": erasures.iter().map(|e| json!({
+                "reason": e.reason, "status": e.status, "requested_at": e.requested_at,
+                "decided_at": e.decided_at,
+            })).collect::<Vec<_>>(),
+        }))
+    }
+
+    pub async fn request_erasure(
+        &self,
+        resident: &ResidentRecord,
+        reason: &str,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO erasure_requests (resident_id, reason, requested_by, requested_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(resident.id)
+            .bind(reason)
+            .bind(&ctx.actor_username)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?;
+            let entry = AuditEntry {
+                action: "resident.erasure_requested",
+                target_type: "resident",
+                target_id: resident.id.to_string(),
+                unit_path: Some(resident.unit_path.clone()),
+                before: None,
+                after: Some(json!({ "request_id": id, "reason": reason })),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn erasure_requests_of(
+        &self,
+        resident_id: i64,
+    ) -> Result<Vec<ErasureRequest>, StoreError> {
+        let rows: Vec<ErasureRequest> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT id, resident_id, reason, status, requested_by, requested_at, decided_by, \
+                 decided_at FROM erasure_requests WHERE resident_id = $1 ORDER BY id",
+            )
+            .bind(resident_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    pub async fn erasure_request(&self, id: i64) -> Result<ErasureRequest, StoreError> {
+        let row: Option<ErasureRequest> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT id, resident_id, reason, status, requested_by, requested_at, decided_by, \
+                 decided_at FROM erasure_requests WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Pending erasure requests for residents of a unit and below, oldest first.
+    pub async fn pending_erasures_in(
+        &self,
+        unit: &Unit,
+    ) -> Result<Vec<ErasureRequest>, StoreError> {
+        let (lo, hi) = (format!("{}/", unit.path), format!("{}0", unit.path));
+        let rows: Vec<ErasureRequest> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT e.id, e.resident_id, e.reason, e.status, e.requested_by, e.requested_at, \
+                 e.decided_by, e.decided_at FROM erasure_requests e \
+                 JOIN residents r ON r.id = e.resident_id JOIN units u ON u.code = r.unit_code \
+                 WHERE e.status = 'pending' AND (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
+                 ORDER BY e.id LIMIT 200",
+            )
+            .bind(&unit.path)
+            .bind(&lo)
+            .bind(&hi)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// Approves (anonymising the resident's personal fields; the record, the household's
+    /// member count and the history stay) or
+    /// refuses a pending erasure request.
+    pub async fn decide_erasure(
+        &self,
+        request_id: i64,
+        approve: bool,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let req = self.erasure_request(request_id).await?;
+        if req.status != "pending" {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let r = self.resident(req.resident_id).await?;
+        let ts = now();
+        let entry = AuditEntry {
+            action: if approve {
+                "resident.erased"
+            } else {
+                "resident.erasure_refused"
+            },
+            target_type: "resident",
+            target_id: r.id.to_string(),
+            unit_path: Some(r.unit_path.clone()),
+            before: None,
+            after: Some(json!({ "request_id": request_id })),
+        };
+        let anonymous = format!("Đã ẩn danh #{}", r.id);
+        // Keep the year of birth for age statistics; drop the day and month.
+        let birth_year = format!("{}-01-01", r.birth_date.get(..4).unwrap_or("1900"));
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "UPDATE erasure_requests SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1",
+            )
+            .bind(request_id)
+            .bind(if approve { "approved" } else { "refused" })
+            .bind(&ctx.actor_username)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+            if approve {
+                sqlx::query(
+                    "UPDATE residents SET full_name = $2, name_folded = $3, sort_key = $4, \
+                     birth_date = $5, phone = NULL, residence_since = NULL, cccd_cipher = NULL, \
+                     cccd_masked = NULL, cccd_index = NULL, status = 'erased', updated_at = $6 \
+                     WHERE id = $1",
+                )
+                .bind(r.id)
+                .bind(&anonymous)
+                .bind(tuquan_domain::text::fold(&anonymous))
+                .bind(tuquan_domain::text::sort_key(&anonymous))
+                .bind(&birth_year)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE households SET representative_name = $2, name_folded = $3 \
+                     WHERE representative_id = $1",
+                )
+                .bind(r.id)
+                .bind(&anonymous)
+                .bind(tuquan_domain::text::fold(&anonymous))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE users SET resident_id = NULL WHERE resident_id = $1")
+                    .bind(r.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
