@@ -12,6 +12,7 @@
 pub mod access;
 pub mod context;
 pub mod error;
+pub mod feedback;
 pub mod i18n;
 pub mod territory;
 
