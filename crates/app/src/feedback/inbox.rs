@@ -7,6 +7,7 @@ use tuquan_domain::access::{allowed, Action, Role};
 use tuquan_domain::feedback::{role_handles_feedback, working_minutes_between, Status, WorkCalendar};
 use tuquan_domain::page::Limit;
 use tuquan_domain::FieldErrorKind;
+use tuquan_store::territory::UnitFilter;
 use tuquan_store::StoreError;
 
 use super::workflow::{step, StepInput};
@@ -268,6 +269,39 @@ pub async fn assignees(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<GrantH
         }
     }
     Ok(out)
+}
+
+/// The units one may narrow the inbox to: each unit where the actor handles feedback and
+/// its current children, as (code, name). `None` for a national grant (a code field
+/// instead).
+pub async fn unit_choices(ctx: &Ctx) -> AppResult<Option<Vec<(String, String)>>> {
+    let who = ctx.who()?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for g in &who.actor.grants {
+        if !allowed(g.role, Action::FeedbackHandle) {
+            continue;
+        }
+        let Some(code) = &g.unit_code else {
+            return Ok(None);
+        };
+        let unit = ctx.store().unit(code).await?.unit;
+        if !out.iter().any(|(c, _)| c == &unit.code) {
+            out.push((unit.code.clone(), unit.name.clone()));
+        }
+        let children = ctx
+            .store()
+            .list_units(&UnitFilter::ChildrenOf(code), None, Limit::parse(Some("200"))?)
+            .await?;
+        for c in children.items {
+            if !out.iter().any(|(k, _)| k == &c.unit.code) {
+                out.push((
+                    c.unit.code.clone(),
+                    format!("{} — {}", unit.name, c.unit.name),
+                ));
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 /// Which deadline a badge is about.

@@ -142,3 +142,8 @@ pub fn within_reopen_window(item: &FeedbackRecord, now: jiff::Timestamp) -> bool
     };
     now < at + jiff::SignedDuration::from_hours(24 * REOPEN_DAYS)
 }
+
+/// A time in the stored format (what `FeedbackRecord`'s times compare with).
+pub fn stamp(t: jiff::Timestamp) -> String {
+    tuquan_store::stamp(t)
+}

@@ -57,6 +57,11 @@ impl<'a> Names<'a> {
         Ok(name)
     }
 
+    /// A unit's name, or its code for a unit no longer in the tree.
+    pub async fn unit_or_code(&mut self, code: &str) -> AppResult<String> {
+        Ok(self.unit(code).await?.unwrap_or_else(|| code.to_owned()))
+    }
+
     /// A category's name in the reader's language; its code when unknown.
     pub async fn category(&mut self, commune: &str, code: &str) -> AppResult<String> {
         if !self.categories.contains_key(commune) {

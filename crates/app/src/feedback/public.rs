@@ -157,3 +157,9 @@ pub async fn list(ctx: &Ctx, lang: Lang, code: &str, q: &ListQuery) -> AppResult
     }
     Ok(PublicPage { unit, items, next })
 }
+
+/// Items matching `filter`, for adapters that show only their public fields (Open311
+/// renders category, state, unit and answer; never the contact or street address).
+pub async fn search(ctx: &Ctx, filter: &FeedbackFilter) -> AppResult<Vec<FeedbackRecord>> {
+    Ok(ctx.store().list_feedback(filter).await?)
+}

@@ -71,7 +71,7 @@ impl FeedbackUpload {
     }
 
     /// The error for a request cut at the body limit: it can only be the photos.
-    pub fn too_large_error() -> Failure {
+    pub fn too_large_error() -> FieldError {
         FieldError::new(
             PHOTO_FIELD,
             FieldErrorKind::TooLong {
@@ -79,7 +79,6 @@ impl FeedbackUpload {
             },
             "the photos are too large",
         )
-        .into()
     }
 }
 
