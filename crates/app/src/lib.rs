@@ -14,6 +14,7 @@ pub mod context;
 pub mod error;
 pub mod feedback;
 pub mod i18n;
+pub mod stats;
 pub mod territory;
 
 pub use context::{App, Clock, Ctx, RequestMeta};
