@@ -3,9 +3,9 @@
 //! statistics have something to show.
 
 use anyhow::Context;
-use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_app::feedback::{self as app, StepInput};
 use tuquan_app::{App, RequestMeta};
+use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_store::Store;
 
 /// (khu phố, category, description, address, contact phone, steps; each step is

@@ -4,14 +4,19 @@
 
 use jiff::Timestamp;
 use tuquan_domain::access::{allowed, Action, Role};
-use tuquan_domain::feedback::{role_handles_feedback, working_minutes_between, Status, WorkCalendar};
+use tuquan_domain::feedback::{
+    role_handles_feedback, working_minutes_between, Status, WorkCalendar,
+};
 use tuquan_domain::page::Limit;
 use tuquan_domain::FieldErrorKind;
 use tuquan_store::territory::UnitFilter;
 use tuquan_store::StoreError;
 
 use super::workflow::{step, StepInput};
-use super::{by_code, cursor, invalid, parse_status, FeedbackEvent, FeedbackFilter, FeedbackRecord, GrantHolder};
+use super::{
+    by_code, cursor, invalid, parse_status, FeedbackEvent, FeedbackFilter, FeedbackRecord,
+    GrantHolder,
+};
 use crate::{AppError, AppResult, Ctx};
 
 /// At most this many items in one bulk acknowledgement.
@@ -92,7 +97,11 @@ pub async fn inbox(ctx: &Ctx, q: &InboxQuery) -> AppResult<InboxPage> {
             let unit = match crate::territory::unit(&ctx.app, code).await {
                 Ok(u) => u,
                 Err(AppError::NotFound) => {
-                    return Err(invalid("unit", FieldErrorKind::UnknownValue, "no such unit"))
+                    return Err(invalid(
+                        "unit",
+                        FieldErrorKind::UnknownValue,
+                        "no such unit",
+                    ))
                 }
                 Err(e) => return Err(e),
             };
@@ -290,7 +299,11 @@ pub async fn unit_choices(ctx: &Ctx) -> AppResult<Option<Vec<(String, String)>>>
         }
         let children = ctx
             .store()
-            .list_units(&UnitFilter::ChildrenOf(code), None, Limit::parse(Some("200"))?)
+            .list_units(
+                &UnitFilter::ChildrenOf(code),
+                None,
+                Limit::parse(Some("200"))?,
+            )
             .await?;
         for c in children.items {
             if !out.iter().any(|(k, _)| k == &c.unit.code) {
@@ -366,7 +379,11 @@ fn deadline(kind: DeadlineKind, due: &str, now: Timestamp, cal: &WorkCalendar) -
 
 /// The deadline that matters now: acknowledging a new item, resolving an open one; none
 /// for a closed item.
-pub fn current_deadline(item: &FeedbackRecord, now: Timestamp, cal: &WorkCalendar) -> Option<Deadline> {
+pub fn current_deadline(
+    item: &FeedbackRecord,
+    now: Timestamp,
+    cal: &WorkCalendar,
+) -> Option<Deadline> {
     open_deadlines(item, now, cal).into_iter().next()
 }
 
@@ -375,10 +392,20 @@ pub fn open_deadlines(item: &FeedbackRecord, now: Timestamp, cal: &WorkCalendar)
     let s = item.status();
     let mut out = Vec::new();
     if s == Status::New {
-        out.extend(deadline(DeadlineKind::Acknowledge, &item.ack_due_at, now, cal));
+        out.extend(deadline(
+            DeadlineKind::Acknowledge,
+            &item.ack_due_at,
+            now,
+            cal,
+        ));
     }
     if s.is_open() {
-        out.extend(deadline(DeadlineKind::Resolve, &item.resolve_due_at, now, cal));
+        out.extend(deadline(
+            DeadlineKind::Resolve,
+            &item.resolve_due_at,
+            now,
+            cal,
+        ));
     }
     out
 }

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
 use tuquan_domain::access::Role;
-use tuquan_domain::feedback::{reminder_due, reminder_lead_minutes, Category, Level, Responsible, Status};
+use tuquan_domain::feedback::{
+    reminder_due, reminder_lead_minutes, Category, Level, Responsible, Status,
+};
 use tuquan_store::feedback::DeadlineKind;
 
 use super::{notify, FeedbackFilter, FeedbackRecord};

@@ -24,8 +24,7 @@ pub use names::{category_name, Names};
 pub use public::{PublicFeedback, PublicStep};
 pub use submit::submit;
 pub use tuquan_store::feedback::{
-    CategorySetting, FeedbackEvent, FeedbackFilter, FeedbackRecord, GrantHolder,
-    NotificationView,
+    CategorySetting, FeedbackEvent, FeedbackFilter, FeedbackRecord, GrantHolder, NotificationView,
 };
 pub use workflow::StepInput;
 

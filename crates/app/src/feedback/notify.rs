@@ -138,15 +138,15 @@ pub async fn page(ctx: &Ctx, cursor: Option<&str>) -> AppResult<NoticePage> {
     } else {
         None
     };
-    let rows = rows
-        .into_iter()
-        .map(|view| Notice {
-            handles: view.unit_path.as_deref().is_some_and(|p| {
-                authorize(&who.actor, Action::FeedbackHandle, Some(p)).is_ok()
-            }),
-            view,
-        })
-        .collect();
+    let rows =
+        rows.into_iter()
+            .map(|view| Notice {
+                handles: view.unit_path.as_deref().is_some_and(|p| {
+                    authorize(&who.actor, Action::FeedbackHandle, Some(p)).is_ok()
+                }),
+                view,
+            })
+            .collect();
     let unread = ctx.store().unread_notifications(who.user.id).await?;
     Ok(NoticePage { rows, next, unread })
 }

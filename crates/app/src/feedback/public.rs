@@ -49,7 +49,12 @@ struct Views<'a> {
 impl<'a> Views<'a> {
     async fn new(ctx: &'a Ctx, lang: Lang, items: &[FeedbackRecord]) -> AppResult<Self> {
         let ids: Vec<i64> = items.iter().filter_map(|i| i.duplicate_of).collect();
-        let originals = ctx.store().tracking_codes(&ids).await?.into_iter().collect();
+        let originals = ctx
+            .store()
+            .tracking_codes(&ids)
+            .await?
+            .into_iter()
+            .collect();
         Ok(Self {
             names: Names::public(ctx, lang),
             originals,

@@ -16,9 +16,9 @@ pub fn is_submitter(ctx: &Ctx, item: &FeedbackRecord) -> bool {
 
 /// Staff who may handle the item's feedback.
 pub fn may_handle(ctx: &Ctx, item: &FeedbackRecord) -> bool {
-    ctx.actor.as_ref().is_some_and(|w| {
-        authorize(&w.actor, Action::FeedbackHandle, Some(&item.unit_path)).is_ok()
-    })
+    ctx.actor
+        .as_ref()
+        .is_some_and(|w| authorize(&w.actor, Action::FeedbackHandle, Some(&item.unit_path)).is_ok())
 }
 
 /// How the item's sender proves who they are, for this visitor.

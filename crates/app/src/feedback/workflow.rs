@@ -79,7 +79,13 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
         "note" => return add_note(ctx, item, public_note, internal_note).await,
         "assign" => return assign(ctx, item, input.assignee_id.as_deref(), internal_note).await,
         "" => return Err(invalid("action", FieldErrorKind::Required, "empty")),
-        _ => return Err(invalid("action", FieldErrorKind::UnknownValue, "not a step")),
+        _ => {
+            return Err(invalid(
+                "action",
+                FieldErrorKind::UnknownValue,
+                "not a step",
+            ))
+        }
     };
     let from = item.status();
     let to = transition.apply(from, false).map_err(refused)?;

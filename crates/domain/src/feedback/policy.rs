@@ -152,7 +152,10 @@ mod tests {
         assert_eq!(s.check(None, " 0903 111 222 "), Ok(()));
         assert_eq!(s.check(None, "A@B.VN"), Ok(()));
         assert_eq!(s.check(None, ""), Err(NotSender::ContactNeeded));
-        assert_eq!(s.check(Some(3), "0909000000"), Err(NotSender::ContactMismatch));
+        assert_eq!(
+            s.check(Some(3), "0909000000"),
+            Err(NotSender::ContactMismatch)
+        );
     }
 
     #[test]

@@ -11,9 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use tuquan_app::stats::{self as app, category_name, Loaded, StatsQuery};
-use tuquan_domain::feedback::stats::{
-    FeedbackCounts, Median, Population, BUCKET_UPPER_SECONDS,
-};
+use tuquan_domain::feedback::stats::{FeedbackCounts, Median, Population, BUCKET_UPPER_SECONDS};
 use utoipa::ToSchema;
 
 use crate::auth::RequestCtx;

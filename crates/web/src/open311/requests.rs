@@ -13,8 +13,8 @@ use tuquan_domain::territory::Unit;
 
 use super::render::{self, s, Fmt, Obj, V};
 use super::{
-    bad, bad_format, finish, from_app, from_failure, jurisdiction, lang_of, not_found, w3c,
-    Err311, Params, MAX_DAYS, MAX_REQUESTS, R,
+    bad, bad_format, finish, from_app, from_failure, jurisdiction, lang_of, not_found, w3c, Err311,
+    Params, MAX_DAYS, MAX_REQUESTS, R,
 };
 use crate::auth::RequestCtx;
 use crate::i18n::Lang;
@@ -51,7 +51,10 @@ async fn request_obj(names: &mut Names<'_>, item: &FeedbackRecord) -> Result<Obj
         ("requested_datetime", s(w3c(&item.created_at))),
         ("updated_datetime", s(w3c(&item.updated_at))),
         ("expected_datetime", s(w3c(&item.resolve_due_at))),
-        ("address", s(names.unit(&item.unit_code).await?.unwrap_or_default())),
+        (
+            "address",
+            s(names.unit(&item.unit_code).await?.unwrap_or_default()),
+        ),
         ("address_id", s(&item.unit_code)),
         ("zipcode", s("")),
     ];
@@ -234,7 +237,11 @@ pub(super) async fn requests(ctx: &Ctx, p: &Params, fmt: Fmt, lang: Lang) -> R<R
     let mut names = Names::public(ctx, lang);
     let mut items = Vec::with_capacity(found.len());
     for item in &found {
-        items.push(request_obj(&mut names, item).await.map_err(|e| from_app(e, lang))?);
+        items.push(
+            request_obj(&mut names, item)
+                .await
+                .map_err(|e| from_app(e, lang))?,
+        );
     }
     Ok(render::list(
         StatusCode::OK,
@@ -426,4 +433,3 @@ pub(super) async fn post_requests(
     .await;
     finish(fmt, r)
 }
-

@@ -282,4 +282,3 @@ async fn unit_list(
     })?;
     Ok(html.into_response())
 }
-

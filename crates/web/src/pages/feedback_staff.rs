@@ -11,9 +11,9 @@ use axum::Router;
 use tuquan_domain::FieldError;
 
 use crate::error::Failure;
-use tuquan_app::feedback::inbox::{Deadline, DeadlineKind, DeadlineState};
 use crate::i18n::{local_time, Lang};
 use crate::AppState;
+use tuquan_app::feedback::inbox::{Deadline, DeadlineKind, DeadlineState};
 
 mod config;
 mod inbox;
