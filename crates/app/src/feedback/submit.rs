@@ -7,11 +7,11 @@ use tuquan_domain::feedback::{
     add_working_minutes, photo, NewFeedback, NewFeedbackInput, Responsible, TrackingCode,
 };
 use tuquan_domain::territory::Tier;
-use tuquan_domain::FieldErrorKind;
+use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_store::feedback::NewFeedbackRow;
 use tuquan_store::StoreError;
 
-use super::{category, commune_code, feedback_unit, invalid, notify, FeedbackRecord};
+use super::{category, commune_code, feedback_unit, notify, FeedbackRecord};
 use crate::{AppError, AppResult, Ctx};
 
 /// Checks, routes and stores new feedback; notifies those responsible. Nothing is written
@@ -74,22 +74,24 @@ pub async fn submit(
 }
 
 /// The photos checked and stripped of their metadata: (content type, bytes). An empty part
-/// (a form sent without choosing a photo) is skipped.
+/// (a form sent without choosing a photo) is skipped. A refused photo is a rule on `photo`:
+/// `photo_count`, `photo_size` or `photo_type` (422).
 fn clean_photos(photos: &[Vec<u8>]) -> AppResult<Vec<(String, Vec<u8>)>> {
     if photos.len() > photo::MAX_PHOTOS {
-        return Err(invalid(
-            "photo",
-            FieldErrorKind::OutOfRange {
-                min: 0,
-                max: photo::MAX_PHOTOS as i64,
-            },
-            "too many photos",
-        ));
+        return Err(AppError::rule("photo_count", "photo", "too many photos"));
     }
     let mut clean = Vec::with_capacity(photos.len());
     for p in photos.iter().filter(|p| !p.is_empty()) {
-        let (ct, bytes) = photo::clean_photo(p).map_err(AppError::Invalid)?;
+        let (ct, bytes) = photo::clean_photo(p).map_err(photo_refused)?;
         clean.push((ct.to_owned(), bytes));
     }
     Ok(clean)
+}
+
+/// The rule a photo breaks, from the domain's refusal.
+pub fn photo_refused(e: FieldError) -> AppError {
+    match e.kind {
+        FieldErrorKind::TooLong { .. } => AppError::rule("photo_size", "photo", e.detail),
+        _ => AppError::rule("photo_type", "photo", e.detail),
+    }
 }

@@ -2,7 +2,9 @@
 //! note, assign) and those of the sender (reopen, rate).
 
 use tuquan_domain::access::{Action, Actor};
-use tuquan_domain::feedback::{may_be_assigned, NotSender, TrackingCode, Transition};
+use tuquan_domain::feedback::{
+    may_be_assigned, NotSender, TrackingCode, Transition, TransitionError,
+};
 use tuquan_domain::FieldErrorKind;
 use tuquan_store::feedback::{StepRecord, TransitionRecord};
 use tuquan_store::StoreError;
@@ -46,9 +48,15 @@ fn found<T>(r: Result<T, StoreError>) -> AppResult<Option<T>> {
     }
 }
 
-/// A domain refusal of a transition: a rule on the field it concerns.
-fn refused(e: tuquan_domain::feedback::TransitionError) -> AppError {
-    invalid(e.field(), FieldErrorKind::NotAllowedHere, e.code())
+/// A domain refusal of a transition: a step the state does not allow (or a reopening too
+/// late) is a rule (422); a missing reason, original or referral is missing input (400).
+fn refused(e: TransitionError) -> AppError {
+    match e {
+        TransitionError::NotFromHere | TransitionError::ReopenWindowPassed => {
+            AppError::rule(e.code(), e.field(), e.to_string())
+        }
+        _ => invalid(e.field(), FieldErrorKind::NotAllowedHere, e.code()),
+    }
 }
 
 /// Applies a staff step to the item with this tracking code, for staff who handle feedback

@@ -144,7 +144,8 @@ pub(crate) fn is_multipart(req: &Request) -> bool {
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback",
     request_body(content((SubmitBody = "application/json"), (SubmitUpload = "multipart/form-data"))),
     responses((status = 201, body = Submitted),
-              (status = 400, description = "A bad field, named in `field` (photos: `photo`)", body = ErrorBody),
+              (status = 400, description = "A bad field, named in `field`", body = ErrorBody),
+              (status = 422, description = "A refused photo: `photo_size`, `photo_type` or `photo_count` on `photo`", body = ErrorBody),
               (status = 403, description = "on_behalf without the right", body = ErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -303,7 +304,8 @@ pub struct ReopenBody {
 /// phone or e-mail left when sending (`contact`); anonymous feedback cannot be reopened.
 #[utoipa::path(post, path = "/api/v1/feedback/{code}/reopen", tag = "feedback",
     params(("code" = String, Path)), request_body = ReopenBody,
-    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "Not resolved (`transition_not_allowed`) or too late (`reopen_window_passed`)", body = ErrorBody)))]
 pub async fn reopen(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,

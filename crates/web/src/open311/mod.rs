@@ -89,6 +89,11 @@ fn from_failure(f: Failure, lang: Lang) -> Err311 {
             bad(format!("{}: {}", e.field, lang.field_error(&e)))
         }
         Failure::InvalidBody(m) => bad(m),
+        Failure::Rule { code, field } => bad(format!(
+            "{}: {}",
+            open311_field(field.unwrap_or("")),
+            lang.t(&format!("rule.{code}"))
+        )),
         Failure::NotFound => not_found("not found"),
         Failure::Conflict { field } => bad(format!("{}: conflict", open311_field(field))),
         Failure::Unauthorized | Failure::Forbidden | Failure::PasswordChangeRequired => Err311(

@@ -14,6 +14,7 @@ use axum::Router;
 use serde::Deserialize;
 use tuquan_app::feedback::public::ListQuery;
 use tuquan_app::feedback::{self as app, REOPEN_DAYS};
+use tuquan_app::AppError;
 use tuquan_domain::feedback::Status;
 use tuquan_domain::territory::Tier;
 use tuquan_domain::{FieldError, FieldErrorKind};
@@ -108,6 +109,31 @@ pub(super) fn field_message(lang: Lang, e: &FieldError) -> String {
                 ..e.clone()
             })
         }
+    }
+}
+
+/// The message for a rule these forms break.
+fn rule_message(lang: Lang, code: &str) -> String {
+    let key = match code {
+        "photo_size" => "fbp_err_photo_size",
+        "photo_count" => "fbp_err_photo_count",
+        "photo_type" => "fbp_err_photo_type",
+        _ => "fbp_err_not_now",
+    };
+    lang.t(key).replace("{days}", &REOPEN_DAYS.to_string())
+}
+
+/// A refusal these forms show next to a field: (status, field, message): 400 for bad input,
+/// 422 for a rule; `None` for failures that get the error page instead.
+pub(super) fn form_refusal(lang: Lang, e: &AppError) -> Option<(StatusCode, &'static str, String)> {
+    match e {
+        AppError::Invalid(fe) => Some((StatusCode::BAD_REQUEST, fe.field, field_message(lang, fe))),
+        AppError::Rule { code, field, .. } => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field.unwrap_or(""),
+            rule_message(lang, code),
+        )),
+        _ => None,
     }
 }
 

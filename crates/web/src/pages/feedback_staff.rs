@@ -179,6 +179,12 @@ pub(crate) fn form_error(lang: Lang, f: &Failure) -> Option<(StatusCode, &'stati
             };
             Some((StatusCode::BAD_REQUEST, field, message))
         }
+        // The workflow's rules: a step the item's state does not allow.
+        Failure::Rule { .. } => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "action",
+            lang.t("fbs_err_not_from_here").to_owned(),
+        )),
         Failure::Conflict { .. } => Some((
             StatusCode::CONFLICT,
             "action",

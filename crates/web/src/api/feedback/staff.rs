@@ -114,7 +114,7 @@ pub struct AcknowledgeBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AcknowledgeFailure {
     pub tracking_code: String,
-    /// Why this one was not acknowledged (e.g. `invalid_parameter` on `status`: not new).
+    /// Why this one was not acknowledged (e.g. `transition_not_allowed` on `status`: not new).
     pub error: crate::error::ErrorDetail,
 }
 
@@ -179,7 +179,8 @@ pub struct StepBody {
     params(("code" = String, Path)), request_body = StepBody, security(("bearer" = [])),
     responses((status = 200, body = StaffItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
+              (status = 409, description = "Changed meanwhile", body = ErrorBody),
+              (status = 422, description = "A step the item's state does not allow (`transition_not_allowed` on `status`)", body = ErrorBody)))]
 pub async fn step(
     State(state): State<AppState>,
     can: Can<FeedbackHandle>,

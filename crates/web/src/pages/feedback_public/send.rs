@@ -11,9 +11,8 @@ use tuquan_app::{AppError, Ctx};
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::feedback::photo::MAX_PHOTOS;
 use tuquan_domain::territory::{Tier, Unit};
-use tuquan_domain::FieldError;
 
-use super::{field_message, non_blank, page, see_other};
+use super::{form_refusal, non_blank, page, see_other};
 use crate::api::territory::{run_list_query, UnitsQuery};
 use crate::auth::csrf::expected_token;
 use crate::auth::{secret, MaybeUser, RequestCtx};
@@ -234,7 +233,7 @@ async fn form_page(
     chrome: Chrome,
     unit: &Unit,
     f: FormValues,
-    error: Option<&FieldError>,
+    error: Option<(StatusCode, &'static str, String)>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let who = ctx.actor.as_ref();
@@ -250,22 +249,21 @@ async fn form_page(
         .collect();
     let may_file_for =
         who.is_some_and(|w| authorize(&w.actor, Action::FeedbackHandle, Some(&unit.path)).is_ok());
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    let (status, error_field, error) = match error {
+        Some((status, field, message)) => (status, field, Some(message)),
+        None => (StatusCode::OK, "", None),
     };
     let html = render(&NewPage {
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_kind: kind_label(lang, unit),
         categories,
-        error: error.map(|e| field_message(lang, e)),
-        error_field: error.map(|e| e.field).unwrap_or(""),
+        again: error.is_some(),
+        error,
+        error_field,
         signed_in_as: who.map(|w| w.user.display_name.clone()),
         may_file_for,
         max_photos: MAX_PHOTOS,
-        again: error.is_some(),
         f,
         chrome,
     })?;
@@ -340,7 +338,7 @@ pub(super) async fn submit(
         Err(e) => return Err(e.into()),
     };
     let result = if up.too_large {
-        Err(AppError::Invalid(FeedbackUpload::too_large_error()))
+        Err(FeedbackUpload::too_large_error())
     } else {
         app::submit(&ctx, values.on_behalf, &input, &up.photos).await
     };
@@ -349,7 +347,9 @@ pub(super) async fn submit(
             "/feedback/{}?sent=1",
             item.tracking_code
         ))),
-        Err(AppError::Invalid(e)) => form_page(&ctx, chrome, &unit, values, Some(&e)).await,
-        Err(e) => Err(e.into()),
+        Err(e) => match form_refusal(chrome.lang, &e) {
+            Some(refusal) => form_page(&ctx, chrome, &unit, values, Some(refusal)).await,
+            None => Err(e.into()),
+        },
     }
 }

@@ -8,10 +8,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::feedback::workflow::SenderRequest;
 use tuquan_app::feedback::{self as app, FeedbackRecord, REOPEN_DAYS};
-use tuquan_app::{AppError, Ctx};
+use tuquan_app::Ctx;
 use tuquan_domain::feedback::{NotSender, Status};
 
-use super::{field_message, page, see_other, status_label};
+use super::{form_refusal, page, see_other, status_label};
 use crate::api::feedback::photo_response;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
@@ -264,8 +264,10 @@ async fn as_sender(
             return Ok(see_other(&to));
         }
         Ok(Err(e)) => (not_sender(lang, e), StatusCode::FORBIDDEN),
-        Err(AppError::Invalid(e)) => (field_message(lang, &e), StatusCode::BAD_REQUEST),
-        Err(e) => return Err(e.into()),
+        Err(e) => match form_refusal(lang, &e) {
+            Some((status, _, message)) => (message, status),
+            None => return Err(e.into()),
+        },
     };
     let forms = match request {
         SenderRequest::Reopen { reason } => TrackForms {

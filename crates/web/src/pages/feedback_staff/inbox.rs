@@ -295,7 +295,10 @@ fn reason(lang: Lang, f: &Failure) -> String {
     match f {
         Failure::NotFound => lang.t("fbs_bulk_not_found").to_owned(),
         Failure::Forbidden => lang.t("fbs_bulk_forbidden").to_owned(),
-        Failure::Invalid(e) if e.field == "status" => lang.t("fbs_bulk_not_new").to_owned(),
+        Failure::Rule {
+            field: Some("status"),
+            ..
+        } => lang.t("fbs_bulk_not_new").to_owned(),
         f => form_error(lang, f)
             .map(|(_, _, m)| m)
             .unwrap_or_else(|| f.detail(lang).message),
