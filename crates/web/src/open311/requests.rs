@@ -20,6 +20,11 @@ use crate::auth::RequestCtx;
 use crate::i18n::Lang;
 use crate::AppState;
 
+/// The `service_requests` list every request answer is.
+fn requests_list(fmt: Fmt, items: &[Obj]) -> Response {
+    render::list(StatusCode::OK, fmt, "service_requests", "request", items)
+}
+
 fn coordinate(v: Option<f64>) -> Option<V> {
     v.map(|x| V::F((x * 1000.0).round() / 1000.0))
 }
@@ -117,123 +122,10 @@ pub(super) async fn requests(ctx: &Ctx, p: &Params, fmt: Fmt, lang: Lang) -> R<R
     let j = jurisdiction(ctx, p).await?;
     let page = positive(p, "page", 1, usize::MAX / (MAX_REQUESTS + 1))?;
     let page_size = positive(p, "page_size", MAX_REQUESTS, MAX_REQUESTS)?;
-    let mut found: Vec<FeedbackRecord> = Vec::new();
-    if let Some(ids) = p.list("service_request_id") {
-        let mut seen = std::collections::HashSet::new();
-        for id in ids.iter().take(MAX_REQUESTS) {
-            let Ok(code) = TrackingCode::parse(id) else {
-                continue;
-            };
-            if !seen.insert(code.as_str().to_owned()) {
-                continue;
-            }
-            match app::find(ctx, code.as_str()).await {
-                Ok(Some(item)) if in_jurisdiction(j.as_ref(), &item) => found.push(item),
-                Ok(_) => {}
-                Err(e) => return Err(from_app(e, lang)),
-            }
-        }
-        found = found
-            .into_iter()
-            .skip((page - 1) * page_size)
-            .take(page_size)
-            .collect();
-    } else {
-        let codes = p.list("service_code");
-        let statuses = match p.list("status") {
-            None => None,
-            Some(list) => {
-                let mut open = Vec::new();
-                for st in list {
-                    match st.as_str() {
-                        "open" => open.push(true),
-                        "closed" => open.push(false),
-                        other => return Err(bad(format!("status: {other} is not open or closed"))),
-                    }
-                }
-                Some(open)
-            }
-        };
-        let start_raw = p.get("start_date");
-        let end_raw = p.get("end_date");
-        let span = jiff::SignedDuration::from_hours(24 * MAX_DAYS);
-        let (start, end) = match (start_raw, end_raw) {
-            (None, None) => {
-                let now = ctx.now;
-                (now - span, now)
-            }
-            (Some(s), None) => {
-                let s = parse_date(s, "start_date", false)?;
-                (s, s + span)
-            }
-            (None, Some(e)) => {
-                let e = parse_date(e, "end_date", true)?;
-                (e - span, e)
-            }
-            (Some(s), Some(e)) => (
-                parse_date(s, "start_date", false)?,
-                parse_date(e, "end_date", true)?,
-            ),
-        };
-        if end < start {
-            return Err(bad("end_date: before start_date"));
-        }
-        // A day's slack for a date-only end (its last microsecond).
-        if end.duration_since(start) > span + jiff::SignedDuration::from_hours(24) {
-            return Err(bad(format!(
-                "end_date: at most {MAX_DAYS} days after start_date"
-            )));
-        }
-        let (start, end) = (app::stamp(start), app::stamp(end));
-        let single = codes
-            .as_ref()
-            .filter(|c| c.len() == 1)
-            .map(|c| c[0].clone());
-        let skip = (page - 1) * page_size;
-        let mut matched = 0usize;
-        let mut before = None;
-        const BATCH: i64 = 500;
-        'outer: loop {
-            let batch = app::public::search(
-                ctx,
-                &FeedbackFilter {
-                    scope_path: j.as_ref().map(|u| u.path.clone()),
-                    category: single.clone(),
-                    before_id: before,
-                    limit: BATCH,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| from_app(e, lang))?;
-            let done = (batch.len() as i64) < BATCH;
-            before = batch.last().map(|i| i.id);
-            for item in batch {
-                if item.created_at < start {
-                    break 'outer;
-                }
-                if item.created_at > end
-                    || !in_jurisdiction(j.as_ref(), &item)
-                    || codes.as_ref().is_some_and(|c| !c.contains(&item.category))
-                    || statuses
-                        .as_ref()
-                        .is_some_and(|s| !s.contains(&item.status().is_open()))
-                {
-                    continue;
-                }
-                matched += 1;
-                if matched > skip {
-                    found.push(item);
-                    if found.len() >= page_size {
-                        break 'outer;
-                    }
-                }
-            }
-            if done {
-                break;
-            }
-        }
-    }
+    let found = match p.list("service_request_id") {
+        Some(ids) => by_ids(ctx, j.as_ref(), &ids, page, page_size, lang).await?,
+        None => by_filters(ctx, p, j.as_ref(), page, page_size, lang).await?,
+    };
     let mut names = Names::public(ctx, lang);
     let mut items = Vec::with_capacity(found.len());
     for item in &found {
@@ -243,13 +135,147 @@ pub(super) async fn requests(ctx: &Ctx, p: &Params, fmt: Fmt, lang: Lang) -> R<R
                 .map_err(|e| from_app(e, lang))?,
         );
     }
-    Ok(render::list(
-        StatusCode::OK,
-        fmt,
-        "service_requests",
-        "request",
-        &items,
-    ))
+    Ok(requests_list(fmt, &items))
+}
+
+/// Requests by tracking code (at most [`MAX_REQUESTS`], each once), within the
+/// jurisdiction, one page of them.
+async fn by_ids(
+    ctx: &Ctx,
+    j: Option<&Unit>,
+    ids: &[String],
+    page: usize,
+    page_size: usize,
+    lang: Lang,
+) -> R<Vec<FeedbackRecord>> {
+    let mut found: Vec<FeedbackRecord> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for id in ids.iter().take(MAX_REQUESTS) {
+        let Ok(code) = TrackingCode::parse(id) else {
+            continue;
+        };
+        if !seen.insert(code.as_str().to_owned()) {
+            continue;
+        }
+        match app::find(ctx, code.as_str()).await {
+            Ok(Some(item)) if in_jurisdiction(j, &item) => found.push(item),
+            Ok(_) => {}
+            Err(e) => return Err(from_app(e, lang)),
+        }
+    }
+    Ok(found
+        .into_iter()
+        .skip((page - 1) * page_size)
+        .take(page_size)
+        .collect())
+}
+
+/// Requests by service codes, dates (at most [`MAX_DAYS`] apart) and open/closed, newest
+/// first, one page of them.
+async fn by_filters(
+    ctx: &Ctx,
+    p: &Params,
+    j: Option<&Unit>,
+    page: usize,
+    page_size: usize,
+    lang: Lang,
+) -> R<Vec<FeedbackRecord>> {
+    let mut found: Vec<FeedbackRecord> = Vec::new();
+    let codes = p.list("service_code");
+    let statuses = match p.list("status") {
+        None => None,
+        Some(list) => {
+            let mut open = Vec::new();
+            for st in list {
+                match st.as_str() {
+                    "open" => open.push(true),
+                    "closed" => open.push(false),
+                    other => return Err(bad(format!("status: {other} is not open or closed"))),
+                }
+            }
+            Some(open)
+        }
+    };
+    let start_raw = p.get("start_date");
+    let end_raw = p.get("end_date");
+    let span = jiff::SignedDuration::from_hours(24 * MAX_DAYS);
+    let (start, end) = match (start_raw, end_raw) {
+        (None, None) => {
+            let now = ctx.now;
+            (now - span, now)
+        }
+        (Some(s), None) => {
+            let s = parse_date(s, "start_date", false)?;
+            (s, s + span)
+        }
+        (None, Some(e)) => {
+            let e = parse_date(e, "end_date", true)?;
+            (e - span, e)
+        }
+        (Some(s), Some(e)) => (
+            parse_date(s, "start_date", false)?,
+            parse_date(e, "end_date", true)?,
+        ),
+    };
+    if end < start {
+        return Err(bad("end_date: before start_date"));
+    }
+    // A day's slack for a date-only end (its last microsecond).
+    if end.duration_since(start) > span + jiff::SignedDuration::from_hours(24) {
+        return Err(bad(format!(
+            "end_date: at most {MAX_DAYS} days after start_date"
+        )));
+    }
+    let (start, end) = (app::stamp(start), app::stamp(end));
+    let single = codes
+        .as_ref()
+        .filter(|c| c.len() == 1)
+        .map(|c| c[0].clone());
+    let skip = (page - 1) * page_size;
+    let mut matched = 0usize;
+    let mut before = None;
+    const BATCH: i64 = 500;
+    'outer: loop {
+        let batch = app::public::search(
+            ctx,
+            &FeedbackFilter {
+                scope_path: j.map(|u| u.path.clone()),
+                category: single.clone(),
+                before_id: before,
+                limit: BATCH,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| from_app(e, lang))?;
+        let done = (batch.len() as i64) < BATCH;
+        before = batch.last().map(|i| i.id);
+        for item in batch {
+            if item.created_at < start {
+                break 'outer;
+            }
+            if item.created_at > end
+                || !in_jurisdiction(j, &item)
+                || codes.as_ref().is_some_and(|c| !c.contains(&item.category))
+                || statuses
+                    .as_ref()
+                    .is_some_and(|s| !s.contains(&item.status().is_open()))
+            {
+                continue;
+            }
+            matched += 1;
+            if matched > skip {
+                found.push(item);
+                if found.len() >= page_size {
+                    break 'outer;
+                }
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    Ok(found)
 }
 
 /// One item by tracking code, within the jurisdiction if one is given; else 404.
@@ -314,13 +340,7 @@ async fn single(
                 .await
                 .map_err(|e| from_app(e, lang))?
         };
-        Ok(render::list(
-            StatusCode::OK,
-            fmt,
-            "service_requests",
-            "request",
-            &[obj],
-        ))
+        Ok(requests_list(fmt, &[obj]))
     }
     .await;
     finish(fmt, r)
@@ -422,13 +442,7 @@ pub(super) async fn post_requests(
             ("service_notice", s(notice)),
             ("account_id", s("")),
         ];
-        Ok(render::list(
-            StatusCode::OK,
-            fmt,
-            "service_requests",
-            "request",
-            &[obj],
-        ))
+        Ok(requests_list(fmt, &[obj]))
     }
     .await;
     finish(fmt, r)

@@ -137,6 +137,37 @@ fn scope_commune(scope: Option<&str>) -> String {
         .to_owned()
 }
 
+/// The inbox's cards, with the deadline that matters now.
+async fn cards(
+    ctx: &tuquan_app::Ctx,
+    lang: Lang,
+    names: &mut Names<'_>,
+    rows: &[app::FeedbackRecord],
+    me: i64,
+) -> Result<Vec<Card>, Failure> {
+    let mut out = Vec::with_capacity(rows.len());
+    let cal = app::inbox::work_calendar(&ctx).await?;
+    let now = ctx.now;
+    for r in rows {
+        let status = r.status();
+        out.push(Card {
+            code: r.tracking_code.clone(),
+            href: format!("/feedback/inbox/{}", r.tracking_code),
+            status: r.status.clone(),
+            status_label: status_label(lang, &r.status),
+            category: names.category(&r.commune_code, &r.category).await?,
+            unit: names.unit_or_code(&r.unit_code).await?,
+            created: local_time(&r.created_at),
+            excerpt: excerpt(&r.description),
+            badge: app::inbox::current_deadline(r, now, &cal).map(|d| badge(lang, &d)),
+            selectable: status == Status::New,
+            mine: r.assignee_id == Some(me),
+            escalations: r.escalations,
+        });
+    }
+    Ok(out)
+}
+
 pub(super) async fn index(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -241,25 +272,7 @@ pub(super) async fn index(
             current: current == s.as_str(),
         })
         .collect();
-    let cal = app::inbox::work_calendar(&ctx).await?;
-    let now = ctx.now;
-    for r in &inbox.rows {
-        let status = r.status();
-        page.cards.push(Card {
-            code: r.tracking_code.clone(),
-            href: format!("/feedback/inbox/{}", r.tracking_code),
-            status: r.status.clone(),
-            status_label: status_label(lang, &r.status),
-            category: names.category(&r.commune_code, &r.category).await?,
-            unit: names.unit_or_code(&r.unit_code).await?,
-            created: local_time(&r.created_at),
-            excerpt: excerpt(&r.description),
-            badge: app::inbox::current_deadline(r, now, &cal).map(|d| badge(lang, &d)),
-            selectable: status == Status::New,
-            mine: r.assignee_id == Some(me),
-            escalations: r.escalations,
-        });
-    }
+    page.cards = cards(&ctx, lang, &mut names, &inbox.rows, me).await?;
     page.any_selectable = page.cards.iter().any(|c| c.selectable);
     page.next_href = inbox
         .next
