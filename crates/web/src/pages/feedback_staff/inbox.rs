@@ -146,7 +146,7 @@ async fn cards(
     me: i64,
 ) -> Result<Vec<Card>, Failure> {
     let mut out = Vec::with_capacity(rows.len());
-    let cal = app::inbox::work_calendar(&ctx).await?;
+    let cal = app::inbox::work_calendar(ctx).await?;
     let now = ctx.now;
     for r in rows {
         let status = r.status();
