@@ -49,8 +49,8 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(upload::BODY_LIMIT)),
         )
         .route("/feedback/{code}", get(track::track))
-        .route("/feedback/{code}/reopen", post(track::reopen))
-        .route("/feedback/{code}/rating", post(track::rate))
+        .route("/feedback/{code}/reopen", post(track::sender_form::<false>))
+        .route("/feedback/{code}/rating", post(track::sender_form::<true>))
         .route("/feedback/{code}/photos/{photo_id}", get(track::photo))
         .route("/units/{code}/feedback", get(unit_list))
 }

@@ -197,49 +197,36 @@ fn not_sender(lang: Lang, e: NotSender) -> String {
     lang.t(key).to_owned()
 }
 
+/// The reopen and rating forms: a reason or a rating, and the contact left when sending.
 #[derive(Deserialize)]
-pub(super) struct ReopenForm {
+pub(super) struct SenderForm {
     #[serde(default)]
     reason: String,
-    #[serde(default)]
-    contact: String,
-}
-
-pub(super) async fn reopen(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    MaybeUser(who): MaybeUser,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    CsrfForm(form): CsrfForm<ReopenForm>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(who, &rc);
-    let request = SenderRequest::Reopen {
-        reason: form.reason,
-    };
-    as_sender(&ctx, chrome, &code, &form.contact, request).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct RatingForm {
     #[serde(default)]
     rating: String,
     #[serde(default)]
     contact: String,
 }
 
-pub(super) async fn rate(
+/// `POST /feedback/{code}/reopen` (`RATE = false`) and `/rating` (`RATE = true`).
+pub(super) async fn sender_form<const RATE: bool>(
     State(state): State<AppState>,
     chrome: Chrome,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
     Path(code): Path<String>,
-    CsrfForm(form): CsrfForm<RatingForm>,
+    CsrfForm(form): CsrfForm<SenderForm>,
 ) -> Result<Response, PageError> {
-    let ctx = state.ctx(who, &rc);
-    let request = SenderRequest::Rate {
-        rating: form.rating,
+    let request = if RATE {
+        SenderRequest::Rate {
+            rating: form.rating,
+        }
+    } else {
+        SenderRequest::Reopen {
+            reason: form.reason,
+        }
     };
+    let ctx = state.ctx(who, &rc);
     as_sender(&ctx, chrome, &code, &form.contact, request).await
 }
 
