@@ -14,10 +14,12 @@ pub mod charts;
 pub mod context;
 pub mod documents;
 pub mod error;
+pub mod feedback;
 pub mod groups;
 pub mod i18n;
 pub mod import;
 pub mod people;
+pub mod stats;
 pub mod territory;
 
 pub use context::{App, Clock, Ctx, RequestMeta};

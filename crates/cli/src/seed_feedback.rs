@@ -3,11 +3,10 @@
 //! statistics have something to show.
 
 use anyhow::Context;
+use tuquan_app::feedback::{self as app, StepInput};
+use tuquan_app::{App, RequestMeta};
 use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_store::Store;
-use tuquan_web::auth::RequestCtx;
-use tuquan_web::feedback::{self as svc, Sender, StepInput};
-use tuquan_web::{AppState, WebConfig};
 
 /// (khu phố, category, description, address, contact phone, steps; each step is
 /// (action, public note)). A step `rate:N` is the sender's rating.
@@ -160,23 +159,27 @@ const ITEMS: &[DemoItem] = &[
     ),
 ];
 
-/// Sends and answers the demo items. Returns how many were sent.
+/// Sends and answers the demo items through the same use cases as the pages. Returns how
+/// many were sent.
 pub async fn demo_feedback(store: &Store, commune: &str) -> anyhow::Result<usize> {
-    let state = AppState::new(store.clone(), WebConfig::default());
-    let rc = RequestCtx {
+    let app = App::new(store.clone());
+    let meta = RequestMeta {
         user_agent: Some("demo-seed".into()),
-        ..RequestCtx::default()
+        ..RequestMeta::default()
     };
     let official_id = store
         .user_by_username("canbo.benthanh")
         .await?
         .context("the demo commune official")?
         .id;
-    let official = tuquan_app::access::authenticated(&state.app, official_id)
+    let official = tuquan_app::access::authenticated(&app, official_id)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
         .context("the demo commune official is enabled")?;
-    let fail = |e: tuquan_web::error::Failure| anyhow::anyhow!("demo feedback: {e:?}");
+    let as_official = app.ctx(Some(official), meta.clone());
+    let anonymous = app.ctx(None, meta);
+    let seeder = app.system("demo-seed");
+    let fail = |e: tuquan_app::AppError| anyhow::anyhow!("demo feedback: {e:?}");
     for (unit, category, description, address, phone, steps) in ITEMS {
         let input = NewFeedbackInput {
             category: (*category).into(),
@@ -186,17 +189,22 @@ pub async fn demo_feedback(store: &Store, commune: &str) -> anyhow::Result<usize
             contact_phone: phone.map(Into::into),
             ..Default::default()
         };
-        let sender = if phone.is_some() {
-            Sender::Anonymous
-        } else {
-            Sender::OnBehalf(&official)
+        // With a phone, sent by the resident; without, filed by the official for them.
+        let (ctx, on_behalf) = match phone {
+            Some(_) => (&anonymous, false),
+            None => (&as_official, true),
         };
-        let mut item = svc::submit(&state, sender, &input, &[], &rc)
+        let mut item = app::submit(ctx, on_behalf, &input, &[])
             .await
             .map_err(fail)?;
         for (action, note) in *steps {
             if let Some(stars) = action.strip_prefix("rate:") {
-                svc::rate(&state, &rc, &item, stars).await.map_err(fail)?;
+                app::workflow::seed_rating(&seeder, &item, stars)
+                    .await
+                    .map_err(fail)?;
+                item = app::by_code(&seeder, &item.tracking_code)
+                    .await
+                    .map_err(fail)?;
             } else {
                 let step = StepInput {
                     action: (*action).into(),
@@ -204,11 +212,10 @@ pub async fn demo_feedback(store: &Store, commune: &str) -> anyhow::Result<usize
                     referred_to: (*action == "refer").then(|| "Bộ phận một cửa UBND phường".into()),
                     ..Default::default()
                 };
-                svc::staff_step(&state, &official, &rc, &item, &step)
+                item = app::workflow::step(&as_official, &item.tracking_code, &step)
                     .await
                     .map_err(fail)?;
             }
-            item = store.feedback(item.id).await?;
         }
     }
     Ok(ITEMS.len())

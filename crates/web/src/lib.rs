@@ -193,8 +193,8 @@ pub async fn serve(
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                match feedback::jobs::run_once(&state).await {
-                    Ok(r) if r == feedback::jobs::JobReport::default() => {}
+                match tuquan_app::feedback::jobs::run_once(&state.app).await {
+                    Ok(r) if r == tuquan_app::feedback::jobs::JobReport::default() => {}
                     Ok(r) => tracing::info!(
                         escalated = r.escalated,
                         reminded = r.reminded,

@@ -38,7 +38,7 @@ pub fn app_state(config: &Config, store: Store) -> AppState {
 /// One pass of the feedback jobs (escalation and reminders), for cron or by hand.
 pub async fn feedback_run_jobs(config: &Config, store: Store) -> anyhow::Result<()> {
     let state = app_state(config, store);
-    let report = tuquan_web::feedback::jobs::run_once(&state)
+    let report = tuquan_app::feedback::jobs::run_once(&state.app)
         .await
         .map_err(|e| anyhow::anyhow!("feedback jobs failed: {e:?}"))?;
     println!(

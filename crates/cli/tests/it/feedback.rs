@@ -194,8 +194,8 @@ async fn feedback_is_routed_tracked_and_answered(db: &TestDb) {
     let (s, e) = post(&server, Some(&head), &steps, json!({"action": "resolve"})).await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),
-        (400, Some("status")),
-        "resolve before acknowledging"
+        (422, Some("status")),
+        "resolve before acknowledging (a rule of the workflow)"
     );
     let (s, e) = post(&server, Some(&head), &steps, json!({"action": "reject"})).await;
     assert_eq!((s, e["error"]["field"].as_str()), (400, Some("reason")));

@@ -372,9 +372,11 @@ async fn the_form_sends_feedback_with_a_photo_cleaned_of_its_location(db: &TestD
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    // A refused photo breaks a rule: 422 with its code.
+    assert_eq!(r.status(), 422);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["field"], "photo");
+    assert_eq!(e["error"]["code"], "photo_type");
     assert_eq!(db.count("SELECT COUNT(*) FROM feedback").await, before);
 }
 
@@ -441,8 +443,10 @@ async fn bad_input_shows_the_form_again_and_stores_nothing(db: &TestDb) {
         ),
     ];
     for (fields, photos, message) in cases {
+        // A refused photo breaks a rule (422); the other cases are bad input (400).
+        let expected = if photos.is_empty() { 400 } else { 422 };
         let r = send_form(&server, &b, &fields, photos).await;
-        assert_eq!(r.status(), 400, "{message}");
+        assert_eq!(r.status(), expected, "{message}");
         let html = r.text().await.unwrap();
         assert!(html.contains(message), "{message} not in:\n{html}");
         // What was typed is kept.

@@ -307,7 +307,10 @@ async fn an_item_page_steps_and_who_may_see_it(db: &TestDb) {
         &[("csrf", &csrf), ("action", "resolve")],
     )
     .await;
-    assert_eq!(s, 400, "resolve before acknowledging");
+    assert_eq!(
+        s, 422,
+        "resolve before acknowledging (a rule of the workflow)"
+    );
     assert!(html.contains("id=\"action-error\""));
     let (s, _, html) = form(
         &head,

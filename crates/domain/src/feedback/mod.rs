@@ -5,6 +5,7 @@ mod category;
 mod deadline;
 mod input;
 pub mod photo;
+pub mod policy;
 mod routing;
 pub mod stats;
 mod status;
@@ -14,5 +15,6 @@ pub use deadline::{
     add_working_minutes, reminder_due, reminder_lead_minutes, working_minutes_between, WorkCalendar,
 };
 pub use input::{NewFeedback, NewFeedbackInput, TrackingCode};
+pub use policy::{may_be_assigned, role_handles_feedback, NotSender, SenderOf, SenderProof};
 pub use routing::{Level, Responsible, RouteRule};
 pub use status::{Status, Transition, TransitionError};

@@ -1,5 +1,7 @@
 //! `/api/v1` for resident feedback: submitting, following by tracking code, the public list,
-//! the staff inbox and steps, reopening and rating, and a commune's routing table.
+//! the photos, and the sender's reopening and rating. The staff inbox, steps and a commune's
+//! routing table are in [`staff`]. Each handler parses its input, calls one use case of
+//! `tuquan_app::feedback` and renders the answer.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
@@ -9,17 +11,20 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tuquan_domain::feedback::{NewFeedbackInput, TrackingCode};
-use tuquan_domain::page::Limit;
-use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::feedback::{FeedbackFilter, FeedbackRecord};
-use utoipa::{IntoParams, ToSchema};
+use tuquan_app::feedback::public::ListQuery;
+use tuquan_app::feedback::workflow::{not_sender_error, SenderRequest};
+use tuquan_app::feedback::{self as app, PublicFeedback};
+use tuquan_domain::feedback::NewFeedbackInput;
+use utoipa::ToSchema;
 
-use crate::auth::{Can, FeedbackConfigure, FeedbackHandle, MaybeUser, RequestCtx};
+use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody, Failure};
-use crate::feedback::{self as svc, PublicFeedback, Sender, StepInput};
+use crate::extract::{body, query};
+use crate::feedback::upload;
 use crate::i18n::Lang;
 use crate::AppState;
+
+pub mod staff;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
@@ -35,37 +40,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/feedback",
-            post(submit).layer(DefaultBodyLimit::max(svc::upload::BODY_LIMIT)),
+            post(submit).layer(DefaultBodyLimit::max(upload::BODY_LIMIT)),
         )
         .route("/api/v1/feedback/{code}/photos", get(photos))
         .route("/api/v1/feedback/{code}/photos/{photo_id}", get(photo))
         .route("/api/v1/feedback/{code}", get(track))
-        .route("/api/v1/feedback/{code}/steps", post(step))
         .route("/api/v1/feedback/{code}/reopen", post(reopen))
         .route("/api/v1/feedback/{code}/rating", post(rate))
         .route("/api/v1/units/{code}/feedback", get(public_list))
-        .route("/api/v1/feedback-inbox", get(inbox))
-        .route("/api/v1/feedback-inbox/acknowledge", post(acknowledge))
-        .route(
-            "/api/v1/units/{code}/feedback-routes",
-            get(routes).put(set_route),
-        )
-}
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Failure> {
-    b.map(|Json(t)| t)
-        .map_err(|e| Failure::InvalidBody(e.body_text()))
-}
-
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Failure> {
-    q.map(|Query(t)| t)
-        .map_err(|e| Failure::InvalidBody(e.body_text()))
-}
-
-/// An item by its tracking code; a malformed or unknown code is "not found".
-pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<FeedbackRecord, Failure> {
-    let code = TrackingCode::parse(code).map_err(|_| Failure::NotFound)?;
-    Ok(state.store.feedback_by_code(code.as_str()).await?)
+        .merge(staff::router())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -161,7 +144,8 @@ pub(crate) fn is_multipart(req: &Request) -> bool {
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback",
     request_body(content((SubmitBody = "application/json"), (SubmitUpload = "multipart/form-data"))),
     responses((status = 201, body = Submitted),
-              (status = 400, description = "A bad field, named in `field` (photos: `photo`)", body = ErrorBody),
+              (status = 400, description = "A bad field, named in `field`", body = ErrorBody),
+              (status = 422, description = "A refused photo: `photo_size`, `photo_type` or `photo_count` on `photo`", body = ErrorBody),
               (status = 403, description = "on_behalf without the right", body = ErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -173,22 +157,19 @@ pub async fn submit(
         let mp = Multipart::from_request(req, &state)
             .await
             .map_err(|e| Failure::InvalidBody(e.body_text()))?;
-        let up = svc::upload::read(mp).await?;
+        let up = upload::read(mp).await?;
         if up.too_large {
-            return Err(svc::upload::FeedbackUpload::too_large_error().into());
+            return Err(upload::FeedbackUpload::too_large_error().into());
         }
         (up.input(), up.flag("on_behalf"), up.photos)
     } else {
         let b = body(Json::<SubmitBody>::from_request(req, &state).await)?;
         (NewFeedbackInput::from(b.input), b.on_behalf, Vec::new())
     };
-    let sender = match (&who, on_behalf) {
-        (Some(w), true) => Sender::OnBehalf(w),
-        (Some(w), false) => Sender::SignedIn(w),
-        (None, true) => return Err(Failure::Unauthorized.into()),
-        (None, false) => Sender::Anonymous,
-    };
-    let item = svc::submit(&state, sender, &input, &photos, &rc).await?;
+    if on_behalf && who.is_none() {
+        return Err(Failure::Unauthorized.into());
+    }
+    let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos).await?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {
@@ -207,10 +188,11 @@ pub async fn submit(
 pub async fn track(
     State(state): State<AppState>,
     lang: Lang,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Json<PublicFeedback>, ApiError> {
-    let item = by_code(&state, &code).await?;
-    Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+    let ctx = state.ctx(None, &rc);
+    Ok(Json(app::public::track(&ctx, lang, &code).await?))
 }
 
 /// The photos of an item, for those who may see them.
@@ -235,17 +217,12 @@ pub struct PhotoRef {
 pub async fn photos(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Json<FeedbackPhotos>, ApiError> {
-    let item = by_code(&state, &code).await?;
-    match &who {
-        None => return Err(Failure::Unauthorized.into()),
-        Some(_) if !svc::sender::may_see_private(&item, who.as_ref()) => {
-            return Err(Failure::Forbidden.into())
-        }
-        Some(_) => {}
-    }
-    let ids = state.store.feedback_photo_ids(item.id).await?;
+    let ctx = state.ctx(who, &rc);
+    let item = app::by_code(&ctx, &code).await?;
+    let ids = app::sender::photo_ids(&ctx, &item).await?;
     Ok(Json(FeedbackPhotos {
         photos: ids
             .into_iter()
@@ -270,9 +247,8 @@ pub async fn photo(
     rc: RequestCtx,
     Path((code, photo_id)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
-    let item = by_code(&state, &code).await?;
-    let photo_id: i64 = photo_id.parse().map_err(|_| Failure::NotFound)?;
-    let (ct, bytes) = svc::sender::photo(&state, who.as_ref(), &rc, &item, photo_id).await?;
+    let ctx = state.ctx(who, &rc);
+    let (ct, bytes) = app::sender::photo(&ctx, &code, &photo_id).await?;
     Ok(photo_response(ct, bytes))
 }
 
@@ -288,32 +264,10 @@ pub(crate) fn photo_response(content_type: String, bytes: Vec<u8>) -> axum::resp
         .into_response()
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Only this state.
-    pub status: Option<String>,
-    /// Only this category.
-    pub category: Option<String>,
-    /// Page size, 1–200 (default 50).
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicList {
     pub items: Vec<PublicFeedback>,
     pub next_cursor: Option<String>,
-}
-
-fn cursor(raw: &Option<String>) -> Result<Option<i64>, Failure> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(c) => c.parse().map(Some).map_err(|_| {
-            FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor").into()
-        }),
-    }
 }
 
 /// Public feedback of a unit and below, newest first: category, status, the unit (never the
@@ -324,232 +278,16 @@ fn cursor(raw: &Option<String>) -> Result<Option<i64>, Failure> {
 pub async fn public_list(
     State(state): State<AppState>,
     lang: Lang,
+    rc: RequestCtx,
     Path(code): Path<String>,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<PublicList>, ApiError> {
     let q = query(q)?;
-    let (items, next) = public_page(&state, lang, &code, &q).await?;
+    let page = app::public::list(&state.ctx(None, &rc), lang, &code, &q).await?;
     Ok(Json(PublicList {
-        items,
-        next_cursor: next.map(|n| n.to_string()),
-    }))
-}
-
-/// One page of the public list; shared with the page.
-pub(crate) async fn public_page(
-    state: &AppState,
-    lang: Lang,
-    code: &str,
-    q: &ListQuery,
-) -> Result<(Vec<PublicFeedback>, Option<i64>), Failure> {
-    let unit = crate::api::territory::load_unit_for(state, code).await?;
-    let limit = Limit::parse(q.limit.as_deref())?;
-    let filter = FeedbackFilter {
-        scope_path: Some(unit.path.clone()),
-        status: svc::parse_status(q.status.as_deref().unwrap_or(""))?,
-        category: q.category.clone().filter(|c| !c.trim().is_empty()),
-        before_id: cursor(&q.cursor)?,
-        limit: i64::from(limit.get()) + 1,
-        ..Default::default()
-    };
-    let mut rows = state.store.list_feedback(&filter).await?;
-    let next = if rows.len() > limit.get() as usize {
-        rows.truncate(limit.get() as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    let items = svc::public_views(state, lang, &rows, Some(&unit)).await?;
-    Ok((items, next))
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct InboxQuery {
-    /// Only this unit and below (default: the widest unit you handle).
-    pub unit: Option<String>,
-    pub status: Option<String>,
-    pub category: Option<String>,
-    /// `true`: only items past a deadline.
-    pub overdue: Option<String>,
-    /// `true`: only items assigned to you.
-    pub mine: Option<String>,
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-}
-
-/// An item as staff see it: with the sender's contact (personal data; reads are audited).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StaffItem {
-    pub id: i64,
-    pub tracking_code: String,
-    pub category: String,
-    pub status: String,
-    pub unit_code: String,
-    pub description: String,
-    pub address: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_phone: Option<String>,
-    pub contact_email: Option<String>,
-    pub level: String,
-    pub role: String,
-    pub assignee_id: Option<i64>,
-    pub ack_due_at: String,
-    pub resolve_due_at: String,
-    pub overdue: bool,
-    pub escalations: i64,
-    pub created_at: String,
-}
-
-impl StaffItem {
-    pub(crate) fn new(r: &FeedbackRecord, now: &str) -> Self {
-        Self {
-            id: r.id,
-            tracking_code: r.tracking_code.clone(),
-            category: r.category.clone(),
-            status: r.status.clone(),
-            unit_code: r.unit_code.clone(),
-            description: r.description.clone(),
-            address: r.address.clone(),
-            contact_name: r.contact_name.clone(),
-            contact_phone: r.contact_phone.clone(),
-            contact_email: r.contact_email.clone(),
-            level: r.level.clone(),
-            role: r.role.clone(),
-            assignee_id: r.assignee_id,
-            ack_due_at: r.ack_due_at.clone(),
-            resolve_due_at: r.resolve_due_at.clone(),
-            overdue: r.overdue_at(now),
-            escalations: r.escalations,
-            created_at: r.created_at.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Inbox {
-    pub items: Vec<StaffItem>,
-    pub next_cursor: Option<String>,
-}
-
-/// The staff inbox: items of the units you handle, with filters.
-#[utoipa::path(get, path = "/api/v1/feedback-inbox", tag = "feedback", params(InboxQuery),
-    security(("bearer" = [])),
-    responses((status = 200, body = Inbox), (status = 400, body = ErrorBody),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn inbox(
-    State(state): State<AppState>,
-    can: Can<FeedbackHandle>,
-    rc: RequestCtx,
-    q: Result<Query<InboxQuery>, QueryRejection>,
-) -> Result<Json<Inbox>, ApiError> {
-    let q = query(q)?;
-    let page = svc::staff::inbox(&state, &can, &rc, &q).await?;
-    Ok(Json(Inbox {
-        items: page
-            .rows
-            .iter()
-            .map(|r| StaffItem::new(r, &page.now))
-            .collect(),
+        items: page.items,
         next_cursor: page.next.map(|n| n.to_string()),
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AcknowledgeBody {
-    /// Tracking codes of new items, at most 200.
-    pub codes: Vec<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AcknowledgeFailure {
-    pub tracking_code: String,
-    /// Why this one was not acknowledged (e.g. `invalid_parameter` on `status`: not new).
-    pub error: crate::error::ErrorDetail,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AcknowledgeReport {
-    /// The tracking codes acknowledged now.
-    pub acknowledged: Vec<String>,
-    /// The others, each with its reason; nothing was changed for them.
-    pub failed: Vec<AcknowledgeFailure>,
-}
-
-/// Acknowledges several new items at once, each through the same step as
-/// `POST /api/v1/feedback/{code}/steps` with `acknowledge`. Each item stands alone: the
-/// answer lists those acknowledged and, for the others (unknown, not yours, not new), why.
-#[utoipa::path(post, path = "/api/v1/feedback-inbox/acknowledge", tag = "feedback",
-    request_body = AcknowledgeBody, security(("bearer" = [])),
-    responses((status = 200, body = AcknowledgeReport),
-              (status = 400, description = "No codes, or more than 200", body = ErrorBody),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    lang: Lang,
-    can: Can<FeedbackHandle>,
-    rc: RequestCtx,
-    b: Result<Json<AcknowledgeBody>, JsonRejection>,
-) -> Result<Json<AcknowledgeReport>, ApiError> {
-    let b = body(b)?;
-    let outcomes = svc::staff::acknowledge_many(&state, &can, &rc, &b.codes).await?;
-    let mut report = AcknowledgeReport {
-        acknowledged: Vec::new(),
-        failed: Vec::new(),
-    };
-    for o in outcomes {
-        match o.result {
-            Ok(()) => report.acknowledged.push(o.tracking_code),
-            Err(f) => report.failed.push(AcknowledgeFailure {
-                tracking_code: o.tracking_code,
-                error: f.detail(lang),
-            }),
-        }
-    }
-    Ok(Json(report))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct StepBody {
-    /// `acknowledge`, `start`, `resolve`, `reject` (public_note = the reason), `duplicate`
-    /// (duplicate_of = the original's tracking code), `refer` (referred_to), `note`, `assign`
-    /// (assignee_id, empty to unassign).
-    pub action: String,
-    pub public_note: Option<String>,
-    /// Never shown to the public.
-    pub internal_note: Option<String>,
-    pub duplicate_of: Option<String>,
-    pub referred_to: Option<String>,
-    pub assignee_id: Option<String>,
-}
-
-/// A step of the workflow, by staff who handle feedback of the item's unit.
-#[utoipa::path(post, path = "/api/v1/feedback/{code}/steps", tag = "feedback",
-    params(("code" = String, Path)), request_body = StepBody, security(("bearer" = [])),
-    responses((status = 200, body = StaffItem), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
-pub async fn step(
-    State(state): State<AppState>,
-    can: Can<FeedbackHandle>,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    b: Result<Json<StepBody>, JsonRejection>,
-) -> Result<Json<StaffItem>, ApiError> {
-    let b = body(b)?;
-    let item = by_code(&state, &code).await?;
-    can.check(Some(&item.unit_path))?;
-    let input = StepInput {
-        action: b.action,
-        public_note: b.public_note,
-        internal_note: b.internal_note,
-        duplicate_of: b.duplicate_of,
-        referred_to: b.referred_to,
-        assignee_id: b.assignee_id,
-    };
-    svc::staff_step(&state, &can.who, &rc, &item, &input).await?;
-    let item = state.store.feedback(item.id).await?;
-    Ok(Json(StaffItem::new(&item, &tuquan_store::now())))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -566,7 +304,8 @@ pub struct ReopenBody {
 /// phone or e-mail left when sending (`contact`); anonymous feedback cannot be reopened.
 #[utoipa::path(post, path = "/api/v1/feedback/{code}/reopen", tag = "feedback",
     params(("code" = String, Path)), request_body = ReopenBody,
-    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "Not resolved (`transition_not_allowed`) or too late (`reopen_window_passed`)", body = ErrorBody)))]
 pub async fn reopen(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
@@ -576,11 +315,8 @@ pub async fn reopen(
     b: Result<Json<ReopenBody>, JsonRejection>,
 ) -> Result<Json<PublicFeedback>, ApiError> {
     let b = body(b)?;
-    let item = by_code(&state, &code).await?;
-    svc::sender::require_sender(&item, who.as_ref(), b.contact.as_deref().unwrap_or(""))?;
-    svc::reopen(&state, &rc, &item, &b.reason).await?;
-    let item = state.store.feedback(item.id).await?;
-    Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+    let request = SenderRequest::Reopen { reason: b.reason };
+    as_sender(&state, who, lang, &rc, &code, b.contact, request).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -605,69 +341,25 @@ pub async fn rate(
     b: Result<Json<RatingBody>, JsonRejection>,
 ) -> Result<Json<PublicFeedback>, ApiError> {
     let b = body(b)?;
-    let item = by_code(&state, &code).await?;
-    svc::sender::require_sender(&item, who.as_ref(), b.contact.as_deref().unwrap_or(""))?;
-    svc::rate(&state, &rc, &item, &b.rating).await?;
-    let item = state.store.feedback(item.id).await?;
-    Ok(Json(svc::public_view(&state, lang, &item, true).await?))
+    let request = SenderRequest::Rate { rating: b.rating };
+    as_sender(&state, who, lang, &rc, &code, b.contact, request).await
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct RouteItem {
-    /// A category code, or empty for every category.
-    pub category: String,
-    /// `unit`, `commune` or `province`; null to remove the rule.
-    pub level: Option<String>,
-    /// The role that answers at that level, e.g. `commune_police`.
-    pub role: Option<String>,
-}
-
-/// A commune's routing table (rules for a category beat the rule for every category;
-/// without a rule, the unit head answers first and the commune next).
-#[utoipa::path(get, path = "/api/v1/units/{code}/feedback-routes", tag = "feedback",
-    params(("code" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = [RouteItem]), (status = 403, body = ErrorBody)))]
-pub async fn routes(
-    State(state): State<AppState>,
-    can: Can<FeedbackConfigure>,
-    Path(code): Path<String>,
-) -> Result<Json<Vec<RouteItem>>, ApiError> {
-    let commune = svc::staff::commune_for(&state, &can, &code).await?;
-    let rules = state.store.routes_for(&commune.code).await?;
-    Ok(Json(
-        rules
-            .into_iter()
-            .map(|r| RouteItem {
-                category: r.category.unwrap_or_default(),
-                level: Some(r.level.as_str().to_owned()),
-                role: Some(r.role.as_str().to_owned()),
-            })
-            .collect(),
-    ))
-}
-
-/// Sets or removes one rule of a commune's routing table.
-#[utoipa::path(put, path = "/api/v1/units/{code}/feedback-routes", tag = "feedback",
-    params(("code" = String, Path)), request_body = RouteItem, security(("bearer" = [])),
-    responses((status = 200, body = [RouteItem]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn set_route(
-    State(state): State<AppState>,
-    can: Can<FeedbackConfigure>,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    b: Result<Json<RouteItem>, JsonRejection>,
-) -> Result<Json<Vec<RouteItem>>, ApiError> {
-    let b = body(b)?;
-    let commune = svc::staff::commune_for(&state, &can, &code).await?;
-    svc::staff::set_route(
-        &state,
-        &can,
-        &rc,
-        &commune,
-        &b.category,
-        b.level.as_deref(),
-        b.role.as_deref(),
-    )
-    .await?;
-    routes(State(state), can, Path(code)).await
+/// Reopening and rating: the sender's request, answered with the item's public view.
+async fn as_sender(
+    state: &AppState,
+    who: Option<crate::auth::Authenticated>,
+    lang: Lang,
+    rc: &RequestCtx,
+    code: &str,
+    contact: Option<String>,
+    request: SenderRequest,
+) -> Result<Json<PublicFeedback>, ApiError> {
+    let ctx = state.ctx(who, rc);
+    let item = app::by_code(&ctx, code).await?;
+    let contact = contact.unwrap_or_default();
+    let item = app::workflow::as_sender(&ctx, &item, &contact, &request)
+        .await?
+        .map_err(not_sender_error)?;
+    Ok(Json(app::public::view(&ctx, lang, &item).await?))
 }

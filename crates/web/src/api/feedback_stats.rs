@@ -9,17 +9,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use tuquan_domain::feedback::stats::{
-    FeedbackCounts, Median, Period, Population, BUCKET_UPPER_SECONDS,
-};
-use tuquan_domain::territory::Unit;
-use tuquan_domain::{FieldError, FieldErrorKind};
-use tuquan_store::rollup::{CategoryName, StatsReport, COUNTRY};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use tuquan_app::stats::{self as app, category_name, Loaded, StatsQuery};
+use tuquan_domain::feedback::stats::{FeedbackCounts, Median, Population, BUCKET_UPPER_SECONDS};
+use utoipa::ToSchema;
 
-use crate::api::territory::load_unit_for;
-use crate::error::{ApiError, ErrorBody, Failure};
+use crate::auth::RequestCtx;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::query;
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -27,83 +24,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/feedback-stats", get(country))
         .route("/api/v1/units/{code}/feedback-stats", get(unit))
-}
-
-#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StatsQuery {
-    /// First month, `YYYY-MM` (Vietnam time); default: eleven months before `to`.
-    pub from: Option<String>,
-    /// Last month, included, `YYYY-MM`; default: the current month. At most 120 months.
-    pub to: Option<String>,
-    /// Only this category (a code such as `traffic`); default: all.
-    pub category: Option<String>,
-}
-
-/// A report ready to show: the unit (`None` for the country), the checked query, the
-/// figures and the category names.
-pub(crate) struct Loaded {
-    pub unit: Option<Unit>,
-    pub period: Period,
-    pub report: StatsReport,
-    pub names: Vec<CategoryName>,
-}
-
-/// Checks the query and loads the report of `code` (`None`: the whole country). An unknown
-/// unit is "not found"; a bad period or an unknown category is a field error.
-pub(crate) async fn load(
-    state: &AppState,
-    code: Option<&str>,
-    q: &StatsQuery,
-) -> Result<Loaded, Failure> {
-    let unit = match code {
-        Some(c) => Some(load_unit_for(state, c).await?),
-        None => None,
-    };
-    let period = Period::parse(q.from.as_deref(), q.to.as_deref(), jiff::Timestamp::now())?;
-    let names = state.store.stats_categories().await?;
-    let category = q
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    if let Some(c) = category {
-        if !names.iter().any(|n| n.code == c) {
-            return Err(FieldError::new(
-                "category",
-                FieldErrorKind::UnknownValue,
-                "no such category",
-            )
-            .into());
-        }
-    }
-    let report = state
-        .store
-        .report(
-            unit.as_ref().map_or(COUNTRY, |u| u.code.as_str()),
-            period.from,
-            period.to,
-            category,
-        )
-        .await?;
-    Ok(Loaded {
-        unit,
-        period,
-        report,
-        names,
-    })
-}
-
-/// A category's name in `lang` (the code when unknown).
-pub(crate) fn category_name(names: &[CategoryName], lang: Lang, code: &str) -> String {
-    names
-        .iter()
-        .find(|n| n.code == code)
-        .map(|n| match lang {
-            Lang::Vi => n.name_vi.clone(),
-            Lang::En => n.name_en.clone(),
-        })
-        .unwrap_or_else(|| code.to_owned())
 }
 
 /// The statistics of a unit and everything below it.
@@ -294,11 +214,6 @@ fn body(l: Loaded, lang: Lang) -> StatsBody {
     }
 }
 
-fn query(q: Result<Query<StatsQuery>, QueryRejection>) -> Result<StatsQuery, Failure> {
-    q.map(|Query(q)| q)
-        .map_err(|e| Failure::InvalidBody(e.body_text()))
-}
-
 /// Feedback statistics of a unit and everything below it: per category and in total,
 /// received, acknowledged and resolved (on time), median times, overdue now, satisfaction;
 /// the population; and the same per direct child unit. Public, no personal data.
@@ -308,11 +223,12 @@ fn query(q: Result<Query<StatsQuery>, QueryRejection>) -> Result<StatsQuery, Fai
 pub async fn unit(
     State(state): State<AppState>,
     lang: Lang,
+    rc: RequestCtx,
     Path(code): Path<String>,
     q: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Json<StatsBody>, ApiError> {
     let q = query(q)?;
-    let loaded = load(&state, Some(&code), &q).await?;
+    let loaded = app::report(&state.ctx(None, &rc), Some(&code), &q).await?;
     Ok(Json(body(loaded, lang)))
 }
 
@@ -323,9 +239,10 @@ pub async fn unit(
 pub async fn country(
     State(state): State<AppState>,
     lang: Lang,
+    rc: RequestCtx,
     q: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Json<StatsBody>, ApiError> {
     let q = query(q)?;
-    let loaded = load(&state, None, &q).await?;
+    let loaded = app::report(&state.ctx(None, &rc), None, &q).await?;
     Ok(Json(body(loaded, lang)))
 }

@@ -9,6 +9,8 @@ use tuquan_domain::feedback::photo::{MAX_PHOTOS, MAX_PHOTO_BYTES};
 use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_domain::{FieldError, FieldErrorKind};
 
+use tuquan_app::AppError;
+
 use crate::error::Failure;
 
 /// The largest request body accepted for a feedback form: the photos at their largest, one
@@ -71,15 +73,14 @@ impl FeedbackUpload {
     }
 
     /// The error for a request cut at the body limit: it can only be the photos.
-    pub fn too_large_error() -> Failure {
-        FieldError::new(
+    pub fn too_large_error() -> AppError {
+        tuquan_app::feedback::submit::photo_refused(FieldError::new(
             PHOTO_FIELD,
             FieldErrorKind::TooLong {
                 max: MAX_PHOTO_BYTES,
             },
             "the photos are too large",
-        )
-        .into()
+        ))
     }
 }
 

@@ -1,11 +1,9 @@
 //! Staff pages for resident feedback: the inbox (filters, counts per state, deadline badges,
 //! bulk acknowledgement), one item with its full history and the step form, a commune's
 //! settings (categories, routing), the national work calendar, and the signed-in user's
-//! notifications. Every handler goes through `crate::feedback` — the services the JSON API
-//! calls — which make the one authorization check on the unit acted on; the store audits
+//! notifications. Every handler calls one use case of `tuquan_app::feedback` — the same the JSON
+//! API calls — which make the one authorization check on the unit acted on; the store audits
 //! every change.
-
-use std::collections::HashMap;
 
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -13,9 +11,9 @@ use axum::Router;
 use tuquan_domain::FieldError;
 
 use crate::error::Failure;
-use crate::feedback::staff::{Deadline, DeadlineKind, DeadlineState};
 use crate::i18n::{local_time, Lang};
 use crate::AppState;
+use tuquan_app::feedback::inbox::{Deadline, DeadlineKind, DeadlineState};
 
 mod config;
 mod inbox;
@@ -181,68 +179,17 @@ pub(crate) fn form_error(lang: Lang, f: &Failure) -> Option<(StatusCode, &'stati
             };
             Some((StatusCode::BAD_REQUEST, field, message))
         }
+        // The workflow's rules: a step the item's state does not allow.
+        Failure::Rule { .. } => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "action",
+            lang.t("fbs_err_not_from_here").to_owned(),
+        )),
         Failure::Conflict { .. } => Some((
             StatusCode::CONFLICT,
             "action",
             lang.t("fbs_err_changed").to_owned(),
         )),
         _ => None,
-    }
-}
-
-/// Names of units and categories, looked up once per page.
-#[derive(Default)]
-pub(crate) struct Names {
-    units: HashMap<String, String>,
-    /// By commune, then category code: (Vietnamese, English).
-    categories: HashMap<String, HashMap<String, (String, String)>>,
-}
-
-impl Names {
-    pub async fn unit(&mut self, state: &AppState, code: &str) -> String {
-        if let Some(n) = self.units.get(code) {
-            return n.clone();
-        }
-        let name = state
-            .store
-            .unit(code)
-            .await
-            .map(|u| u.unit.name)
-            .unwrap_or_else(|_| code.to_owned());
-        self.units.insert(code.to_owned(), name.clone());
-        name
-    }
-
-    pub async fn category(
-        &mut self,
-        state: &AppState,
-        lang: Lang,
-        commune: &str,
-        code: &str,
-    ) -> Result<String, Failure> {
-        if !self.categories.contains_key(commune) {
-            let all = state.store.category_settings(commune).await?;
-            self.categories.insert(
-                commune.to_owned(),
-                all.into_iter()
-                    .map(|c| (c.category.code, (c.category.name_vi, c.category.name_en)))
-                    .collect(),
-            );
-        }
-        Ok(self
-            .categories
-            .get(commune)
-            .and_then(|m| m.get(code))
-            .map(|(vi, en)| if lang == Lang::En { en } else { vi }.clone())
-            .unwrap_or_else(|| code.to_owned()))
-    }
-}
-
-/// A category's name in the reader's language.
-pub(crate) fn category_name(lang: Lang, c: &tuquan_domain::feedback::Category) -> String {
-    if lang == Lang::En {
-        c.name_en.clone()
-    } else {
-        c.name_vi.clone()
     }
 }

@@ -1,7 +1,7 @@
 //! The feedback statistics page of a unit (and of the whole country): a period form, a row
 //! per category with the total, satisfaction, the population, and a row per direct child unit
 //! linking down the tree. Public, like the JSON API it shares its loading with
-//! (`crate::api::feedback_stats`); see docs/feedback.md, "Statistics".
+//! (`tuquan_app::stats`); see docs/feedback.md, "Statistics".
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -15,8 +15,11 @@ use tuquan_domain::feedback::stats::{
 use tuquan_domain::FieldError;
 
 use super::{render, Chrome};
-use crate::api::feedback_stats::{category_name, load, Loaded, StatsQuery};
-use crate::error::{Failure, PageError};
+use tuquan_app::stats::{self as app, category_name, Loaded, StatsQuery};
+use tuquan_app::{AppError, Ctx};
+
+use crate::auth::RequestCtx;
+use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -244,21 +247,21 @@ fn view(lang: Lang, l: &Loaded, q: &StatsQuery) -> ReportView {
 }
 
 async fn show(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
     code: Option<&str>,
     q: StatsQuery,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let (loaded, error) = match load(state, code, &q).await {
+    let (loaded, error) = match app::report(ctx, code, &q).await {
         Ok(l) => (Some(l), None),
-        Err(Failure::Invalid(e)) => (None, Some(field_message(lang, &e))),
+        Err(AppError::Invalid(e)) => (None, Some(field_message(lang, &e))),
         Err(e) => return Err(e.into()),
     };
     // With a bad query, still name the unit (or refuse an unknown one).
     let unit = match (&loaded, code) {
         (Some(l), _) => l.unit.clone(),
-        (None, Some(c)) => Some(crate::api::territory::load_unit_for(state, c).await?),
+        (None, Some(c)) => Some(tuquan_app::territory::unit(&ctx.app, c).await?),
         (None, None) => None,
     };
     let keep = keep(&q);
@@ -267,16 +270,16 @@ async fn show(
         name: lang.t("stats_country").to_owned(),
     }];
     if let Some(u) = &unit {
-        for a in state.store.ancestors(u).await? {
+        for a in app::ancestors(ctx, u).await? {
             crumbs.push(Crumb {
-                href: format!("/units/{}/feedback-stats{keep}", a.unit.code),
-                name: a.unit.name,
+                href: format!("/units/{}/feedback-stats{keep}", a.code),
+                name: a.name,
             });
         }
     }
     let names = match &loaded {
         Some(l) => l.names.clone(),
-        None => state.store.stats_categories().await?,
+        None => app::categories(ctx).await?,
     };
     let selected = q.category.as_deref().map(str::trim).unwrap_or("");
     let mut categories: Vec<Choice> = names
@@ -290,7 +293,7 @@ async fn show(
     categories.sort_by_cached_key(|c| tuquan_domain::text::sort_key(&c.label));
     let period = match &loaded {
         Some(l) => l.period,
-        None => Period::default_at(jiff::Timestamp::now()),
+        None => Period::default_at(ctx.now),
     };
     let (from, to) = match &loaded {
         Some(_) => (period.from.to_string(), period.to.to_string()),
@@ -343,16 +346,18 @@ async fn show(
 async fn unit(
     State(state): State<AppState>,
     chrome: Chrome,
+    rc: RequestCtx,
     Path(code): Path<String>,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, PageError> {
-    show(&state, chrome, Some(&code), q).await
+    show(&state.ctx(None, &rc), chrome, Some(&code), q).await
 }
 
 async fn country(
     State(state): State<AppState>,
     chrome: Chrome,
+    rc: RequestCtx,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, PageError> {
-    show(&state, chrome, None, q).await
+    show(&state.ctx(None, &rc), chrome, None, q).await
 }

@@ -1,5 +1,5 @@
 //! A commune's feedback settings — categories with their deadlines, the routing table — and
-//! the national work calendar. Changes go through `crate::feedback::staff`, which checks
+//! the national work calendar. Changes go through `tuquan_app::feedback::settings`, which checks
 //! `FeedbackConfigure` on the commune (the whole country for the calendar); the store audits
 //! each.
 
@@ -7,15 +7,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tuquan_domain::access::{allowed, Action, Role};
-use tuquan_domain::feedback::{CategoryInput, Level};
-use tuquan_domain::territory::Unit;
+use tuquan_app::feedback::{self as app, category_name};
+use tuquan_app::{AppError, Ctx};
+use tuquan_domain::access::{Action, Role};
+use tuquan_domain::feedback::{role_handles_feedback, CategoryInput, Level};
 
-use super::{category_name, form_error};
+use super::form_error;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackConfigure, RequestCtx};
 use crate::error::{Failure, PageError};
-use crate::feedback::staff as svc;
 use crate::i18n::Lang;
 use crate::pages::account::see_other;
 use crate::pages::groups::{choices, vn_date, Choice, Empty};
@@ -169,15 +169,18 @@ enum FormError {
 }
 
 async fn settings_page(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
-    commune: &Unit,
+    code: &str,
     done: Option<&'static str>,
     error: Option<FormError>,
 ) -> Result<SettingsPage, Failure> {
     let lang = chrome.lang;
-    let settings = state.store.category_settings(&commune.code).await?;
-    let rules = state.store.routes_for(&commune.code).await?;
+    let app::settings::CommuneSettings {
+        commune,
+        categories: settings,
+        routes: rules,
+    } = app::settings::settings(ctx, code).await?;
     let mut new_category = blank_category();
     let mut categories: Vec<CategoryRow> = settings
         .iter()
@@ -214,7 +217,7 @@ async fn settings_page(
     }
     let handling_roles: Vec<Role> = Role::ALL
         .into_iter()
-        .filter(|r| *r != Role::SystemAdmin && allowed(*r, Action::FeedbackHandle))
+        .filter(|r| *r != Role::SystemAdmin && role_handles_feedback(*r))
         .collect();
     let mut rows: Vec<(String, String)> =
         vec![(String::new(), lang.t("fbs_every_category").to_owned())];
@@ -297,11 +300,12 @@ pub(super) async fn settings(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<FeedbackConfigure>,
+    rc: RequestCtx,
     Path(code): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    let commune = svc::commune_for(&state, &can, &code).await?;
-    let page = settings_page(&state, chrome, &commune, done_key(q.done.as_deref()), None).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let page = settings_page(&ctx, chrome, &code, done_key(q.done.as_deref()), None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -314,8 +318,8 @@ pub(super) async fn set_category(
     Path(code): Path<String>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let lang = chrome.lang;
-    let commune = svc::commune_for(&state, &can, &code).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let commune = app::settings::commune_for(&ctx, Action::FeedbackConfigure, &code).await?;
     let mut input = CategoryInput::default();
     let mut adding = false;
     for (k, v) in pairs {
@@ -331,7 +335,7 @@ pub(super) async fn set_category(
             _ => {}
         }
     }
-    match svc::set_category(&state, &can, &rc, &commune, &input, adding).await {
+    match app::settings::set_category(&ctx, &commune, &input, adding).await {
         Ok(c) => Ok(see_other(
             &format!(
                 "/feedback/settings/{}?done=category#cat-{}",
@@ -339,23 +343,13 @@ pub(super) async fn set_category(
             ),
             None,
         )),
-        Err(f) => {
-            let Some((status, field, message)) = form_error(lang, &f) else {
-                return Err(f.into());
+        Err(e) => {
+            let error = |field, message| FormError::Category {
+                adding,
+                input,
+                error: (field, message),
             };
-            let page = settings_page(
-                &state,
-                chrome,
-                &commune,
-                None,
-                Some(FormError::Category {
-                    adding,
-                    input,
-                    error: (field, message),
-                }),
-            )
-            .await?;
-            Ok((status, render(&page)?).into_response())
+            refused(&ctx, chrome, &commune.code, e, error).await
         }
     }
 }
@@ -379,13 +373,11 @@ pub(super) async fn set_route(
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<RouteForm>,
 ) -> Result<Response, PageError> {
-    let lang = chrome.lang;
-    let commune = svc::commune_for(&state, &can, &code).await?;
-    let result = svc::set_route(
-        &state,
-        &can,
-        &rc,
-        &commune,
+    let ctx = state.ctx(Some(can.who), &rc);
+    let commune = app::settings::commune_for(&ctx, Action::FeedbackConfigure, &code).await?;
+    let result = app::settings::set_route(
+        &ctx,
+        &commune.code,
         &form.category,
         Some(&form.level),
         Some(&form.role),
@@ -396,24 +388,30 @@ pub(super) async fn set_route(
             &format!("/feedback/settings/{}?done=route#routes", commune.code),
             None,
         )),
-        Err(f) => {
-            let Some((status, _, message)) = form_error(lang, &f) else {
-                return Err(f.into());
+        Err(e) => {
+            let error = |_, message| FormError::Route {
+                category: form.category.trim().to_owned(),
+                message,
             };
-            let page = settings_page(
-                &state,
-                chrome,
-                &commune,
-                None,
-                Some(FormError::Route {
-                    category: form.category.trim().to_owned(),
-                    message,
-                }),
-            )
-            .await?;
-            Ok((status, render(&page)?).into_response())
+            refused(&ctx, chrome, &commune.code, e, error).await
         }
     }
+}
+
+/// A refused settings change: the page again with the message at the form concerned.
+async fn refused(
+    ctx: &Ctx,
+    chrome: Chrome,
+    code: &str,
+    e: AppError,
+    error: impl FnOnce(&'static str, String) -> FormError,
+) -> Result<Response, PageError> {
+    let f = Failure::from(e);
+    let Some((status, field, message)) = form_error(chrome.lang, &f) else {
+        return Err(f.into());
+    };
+    let page = settings_page(ctx, chrome, code, None, Some(error(field, message))).await?;
+    Ok((status, render(&page)?).into_response())
 }
 
 /// A day of the calendar as listed.
@@ -459,17 +457,14 @@ fn weekday(lang: Lang, day: &str) -> &'static str {
 }
 
 async fn calendar_page(
-    state: &AppState,
+    ctx: &Ctx,
     chrome: Chrome,
-    can: &Can<FeedbackConfigure>,
     form: Option<&DayForm>,
     error: Option<(&'static str, String)>,
     done: Option<&'static str>,
 ) -> Result<CalendarPage, Failure> {
     let lang = chrome.lang;
-    let days = state
-        .store
-        .work_calendar_days()
+    let days = app::settings::calendar_days(ctx)
         .await?
         .into_iter()
         .map(|(day, kind, name)| DayRow {
@@ -490,7 +485,7 @@ async fn calendar_page(
     };
     Ok(CalendarPage {
         days,
-        may_edit: svc::may_edit_calendar(&can.who),
+        may_edit: app::settings::may_edit_calendar(ctx),
         day: form.map(|f| f.day.clone()).unwrap_or_default(),
         kind: form
             .map(|f| f.kind.clone())
@@ -507,17 +502,11 @@ pub(super) async fn calendar(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<FeedbackConfigure>,
+    rc: RequestCtx,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    let page = calendar_page(
-        &state,
-        chrome,
-        &can,
-        None,
-        None,
-        done_key(q.done.as_deref()),
-    )
-    .await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let page = calendar_page(&ctx, chrome, None, None, done_key(q.done.as_deref())).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -540,21 +529,16 @@ pub(super) async fn add_day(
     CsrfForm(form): CsrfForm<DayForm>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    match svc::set_calendar_day(&state, &can, &rc, &form.day, &form.kind, &form.name).await {
+    let ctx = state.ctx(Some(can.who), &rc);
+    match app::settings::set_calendar_day(&ctx, &form.day, &form.kind, &form.name).await {
         Ok(_) => Ok(see_other("/feedback/calendar?done=added", None)),
-        Err(f) => {
+        Err(e) => {
+            let f = Failure::from(e);
             let Some((status, field, message)) = form_error(lang, &f) else {
                 return Err(f.into());
             };
-            let page = calendar_page(
-                &state,
-                chrome,
-                &can,
-                Some(&form),
-                Some((field, message)),
-                None,
-            )
-            .await?;
+            let error = Some((field, message));
+            let page = calendar_page(&ctx, chrome, Some(&form), error, None).await?;
             Ok((status, render(&page)?).into_response())
         }
     }
@@ -565,17 +549,12 @@ pub(super) async fn confirm_remove(
     State(state): State<AppState>,
     chrome: Chrome,
     can: Can<FeedbackConfigure>,
+    rc: RequestCtx,
     Path(day): Path<String>,
 ) -> Result<Response, PageError> {
-    if !svc::may_edit_calendar(&can.who) {
-        return Err(Failure::Forbidden.into());
-    }
     let lang = chrome.lang;
-    let date = svc::parse_day(&day).map_err(|_| Failure::NotFound)?;
-    let days = state.store.work_calendar_days().await?;
-    let Some((_, kind, name)) = days.iter().find(|(d, _, _)| *d == date.to_string()) else {
-        return Err(Failure::NotFound.into());
-    };
+    let ctx = state.ctx(Some(can.who), &rc);
+    let (date, kind, name) = app::settings::calendar_day(&ctx, &day).await?;
     let kind = if kind == "workday" {
         lang.t("fbs_kind_workday")
     } else {
@@ -587,7 +566,7 @@ pub(super) async fn confirm_remove(
             .t("fbs_remove_day_message")
             .replace("{day}", &vn_date(&date.to_string()))
             .replace("{kind}", kind)
-            .replace("{name}", name),
+            .replace("{name}", &name),
         action: format!("/feedback/calendar/{date}/remove"),
         button: "fbs_remove_day_button",
         back: "/feedback/calendar".into(),
@@ -603,7 +582,7 @@ pub(super) async fn remove_day(
     Path(day): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let date = svc::parse_day(&day).map_err(|_| Failure::NotFound)?;
-    svc::remove_calendar_day(&state, &can, &rc, date).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    app::settings::remove_calendar_day(&ctx, &day).await?;
     Ok(see_other("/feedback/calendar?done=removed", None))
 }

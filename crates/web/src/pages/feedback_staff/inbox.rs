@@ -5,17 +5,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use tuquan_domain::access::{allowed, Action};
+use tuquan_app::feedback::inbox::InboxQuery;
+use tuquan_app::feedback::{self as app, Names};
+use tuquan_domain::access::Action;
 use tuquan_domain::feedback::Status;
-use tuquan_domain::page::Limit;
-use tuquan_store::territory::UnitFilter;
 
-use super::{badge, form_error, status_label, Badge, Names};
-use crate::api::feedback::InboxQuery;
+use super::{badge, form_error, status_label, Badge};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackHandle, RequestCtx};
 use crate::error::{Failure, PageError};
-use crate::feedback::staff as svc;
+use crate::extract::query as query_of;
 use crate::i18n::{local_time, Lang};
 use crate::pages::groups::{choices, Choice};
 use crate::pages::{render, Chrome};
@@ -130,50 +129,43 @@ fn excerpt(s: &str) -> String {
     }
 }
 
-/// The units one may narrow the inbox to: each unit where the user handles feedback and
-/// its current children. `None` for a national grant (a code field instead).
-async fn unit_choices(
-    state: &AppState,
-    can: &Can<FeedbackHandle>,
-) -> Result<Option<Vec<(String, String)>>, Failure> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for g in &can.who.actor.grants {
-        if !allowed(g.role, Action::FeedbackHandle) {
-            continue;
-        }
-        let Some(code) = &g.unit_code else {
-            return Ok(None);
-        };
-        let unit = state.store.unit(code).await?.unit;
-        if !out.iter().any(|(c, _)| c == &unit.code) {
-            out.push((unit.code.clone(), unit.name.clone()));
-        }
-        let children = state
-            .store
-            .list_units(
-                &UnitFilter::ChildrenOf(code),
-                None,
-                Limit::parse(Some("200"))?,
-            )
-            .await?;
-        for c in children.items {
-            if !out.iter().any(|(k, _)| k == &c.unit.code) {
-                out.push((
-                    c.unit.code.clone(),
-                    format!("{} — {}", unit.name, c.unit.name),
-                ));
-            }
-        }
-    }
-    Ok(Some(out))
-}
-
 /// The commune whose categories the filter offers: the scope's, else the defaults.
 fn scope_commune(scope: Option<&str>) -> String {
     scope
         .and_then(|p| p.split('/').nth(1))
         .unwrap_or("")
         .to_owned()
+}
+
+/// The inbox's cards, with the deadline that matters now.
+async fn cards(
+    ctx: &tuquan_app::Ctx,
+    lang: Lang,
+    names: &mut Names<'_>,
+    rows: &[app::FeedbackRecord],
+    me: i64,
+) -> Result<Vec<Card>, Failure> {
+    let mut out = Vec::with_capacity(rows.len());
+    let cal = app::inbox::work_calendar(ctx).await?;
+    let now = ctx.now;
+    for r in rows {
+        let status = r.status();
+        out.push(Card {
+            code: r.tracking_code.clone(),
+            href: format!("/feedback/inbox/{}", r.tracking_code),
+            status: r.status.clone(),
+            status_label: status_label(lang, &r.status),
+            category: names.category(&r.commune_code, &r.category).await?,
+            unit: names.unit_or_code(&r.unit_code).await?,
+            created: local_time(&r.created_at),
+            excerpt: excerpt(&r.description),
+            badge: app::inbox::current_deadline(r, now, &cal).map(|d| badge(lang, &d)),
+            selectable: status == Status::New,
+            mine: r.assignee_id == Some(me),
+            escalations: r.escalations,
+        });
+    }
+    Ok(out)
 }
 
 pub(super) async fn index(
@@ -184,8 +176,10 @@ pub(super) async fn index(
     query: Result<Query<InboxQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let Query(q) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let units = unit_choices(&state, &can).await?;
+    let q = query_of(query)?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let me = ctx.who()?.user.id;
+    let units = app::inbox::unit_choices(&ctx).await?;
     let mut page = InboxPage {
         scope: String::new(),
         counts: Vec::new(),
@@ -217,27 +211,23 @@ pub(super) async fn index(
         any_selectable: false,
         next_href: None,
         first_href: None,
-        may_configure: can
-            .who
-            .actor
-            .grants
-            .iter()
-            .any(|g| allowed(g.role, Action::FeedbackConfigure)),
+        may_configure: ctx.may_somewhere(Action::FeedbackConfigure),
         chrome,
     };
-    let result = svc::inbox(&state, &can, &rc, &q).await;
+    let result = app::inbox::inbox(&ctx, &q).await;
     let inbox = match result {
         Ok(i) => i,
-        Err(f) => {
+        Err(e) => {
+            let f = Failure::from(e);
             let Some((status, _, message)) = form_error(lang, &f) else {
                 return Err(f.into());
             };
-            let cats = state.store.category_settings("").await?;
+            let cats = app::settings::category_settings(&ctx, "").await?;
             page.categories = choices(
                 cats.iter().map(|c| {
                     (
                         c.category.code.as_str(),
-                        super::category_name(lang, &c.category),
+                        app::category_name(lang, &c.category),
                     )
                 }),
                 &value(&q.category),
@@ -246,7 +236,7 @@ pub(super) async fn index(
             return Ok((status, render(&page)?).into_response());
         }
     };
-    let mut names = Names::default();
+    let mut names = Names::staff(&ctx, lang);
     page.scope = match &inbox.scope {
         None => lang.t("role.whole_country").to_owned(),
         Some(p) => {
@@ -256,21 +246,21 @@ pub(super) async fn index(
                 [_, commune, rest @ ..] => format!("{commune}-{}", rest.join("-")),
                 [] => String::new(),
             };
-            names.unit(&state, &code).await
+            names.unit_or_code(&code).await?
         }
     };
     let commune = scope_commune(inbox.scope.as_deref());
-    let cats = state.store.category_settings(&commune).await?;
+    let cats = app::settings::category_settings(&ctx, &commune).await?;
     page.categories = choices(
         cats.iter().map(|c| {
             (
                 c.category.code.as_str(),
-                super::category_name(lang, &c.category),
+                app::category_name(lang, &c.category),
             )
         }),
         &value(&q.category),
     );
-    let counts = svc::counts(&state, &inbox.filter).await?;
+    let counts = app::inbox::counts(&ctx, &inbox.filter).await?;
     let current = value(&q.status);
     page.total = lang.int(counts.iter().map(|c| c.1).sum::<i64>());
     page.counts = counts
@@ -282,27 +272,7 @@ pub(super) async fn index(
             current: current == s.as_str(),
         })
         .collect();
-    let cal = state.store.work_calendar().await?;
-    let now = jiff::Timestamp::now();
-    for r in &inbox.rows {
-        let status = r.status();
-        page.cards.push(Card {
-            code: r.tracking_code.clone(),
-            href: format!("/feedback/inbox/{}", r.tracking_code),
-            status: r.status.clone(),
-            status_label: status_label(lang, &r.status),
-            category: names
-                .category(&state, lang, &r.commune_code, &r.category)
-                .await?,
-            unit: names.unit(&state, &r.unit_code).await,
-            created: local_time(&r.created_at),
-            excerpt: excerpt(&r.description),
-            badge: svc::current_deadline(r, now, &cal).map(|d| badge(lang, &d)),
-            selectable: status == Status::New,
-            mine: r.assignee_id == Some(can.who.user.id),
-            escalations: r.escalations,
-        });
-    }
+    page.cards = cards(&ctx, lang, &mut names, &inbox.rows, me).await?;
     page.any_selectable = page.cards.iter().any(|c| c.selectable);
     page.next_href = inbox
         .next
@@ -338,7 +308,10 @@ fn reason(lang: Lang, f: &Failure) -> String {
     match f {
         Failure::NotFound => lang.t("fbs_bulk_not_found").to_owned(),
         Failure::Forbidden => lang.t("fbs_bulk_forbidden").to_owned(),
-        Failure::Invalid(e) if e.field == "status" => lang.t("fbs_bulk_not_new").to_owned(),
+        Failure::Rule {
+            field: Some("status"),
+            ..
+        } => lang.t("fbs_bulk_not_new").to_owned(),
         f => form_error(lang, f)
             .map(|(_, _, m)| m)
             .unwrap_or_else(|| f.detail(lang).message),
@@ -376,9 +349,11 @@ pub(super) async fn acknowledge(
         summary: String::new(),
         back,
     };
-    let outcomes = match svc::acknowledge_many(&state, &can, &rc, &codes).await {
+    let ctx = state.ctx(Some(can.who), &rc);
+    let outcomes = match app::inbox::acknowledge_many(&ctx, &codes).await {
         Ok(o) => o,
-        Err(f) => {
+        Err(e) => {
+            let f = Failure::from(e);
             let Some((status, _, message)) = form_error(lang, &f) else {
                 return Err(f.into());
             };
@@ -399,8 +374,8 @@ pub(super) async fn acknowledge(
                 href,
                 reason: None,
             }),
-            Err(f) => page.failed.push(Outcome {
-                reason: Some(reason(lang, &f)),
+            Err(e) => page.failed.push(Outcome {
+                reason: Some(reason(lang, &Failure::from(e))),
                 code: o.tracking_code,
                 href,
             }),

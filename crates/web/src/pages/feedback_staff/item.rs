@@ -7,11 +7,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tuquan_domain::feedback::{Status, Transition};
 
-use super::{badge, form_error, status_label, Badge, Names};
+use tuquan_app::feedback::{self as app, Names, StepInput};
+use tuquan_app::Ctx;
+
+use super::{badge, form_error, status_label, Badge};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackHandle, RequestCtx};
-use crate::error::PageError;
-use crate::feedback::{self as fsvc, staff as svc, StepInput};
+use crate::error::{Failure, PageError};
 use crate::i18n::{local_time, Lang};
 use crate::pages::account::see_other;
 use crate::pages::groups::{choices, Choice};
@@ -131,54 +133,15 @@ fn offered(status: Status) -> Vec<&'static str> {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn item_page(
-    state: &AppState,
-    chrome: Chrome,
-    can: &Can<FeedbackHandle>,
-    rc: &RequestCtx,
-    code: &str,
-    form: StepForm,
-    error: Option<(&'static str, String)>,
-    done: Option<String>,
-) -> Result<ItemPage, PageError> {
-    let lang = chrome.lang;
-    let item = svc::staff_item(state, can, code).await?;
-    // Contact details and the address are personal data: staff reads are recorded.
-    crate::api::people::audit_read(
-        state,
-        &can.who,
-        rc,
-        "feedback.viewed",
-        "feedback",
-        item.id.to_string(),
-        &item.unit_path,
-    )
-    .await?;
-    let mut names = Names::default();
-    let user_name = |id: Option<i64>| async move {
-        match id {
-            Some(id) => state
-                .store
-                .user_by_id(id)
-                .await
-                .ok()
-                .map(|u| format!("{} ({})", u.display_name, u.username)),
-            None => None,
-        }
-    };
-    let cal = state.store.work_calendar().await?;
-    let now = jiff::Timestamp::now();
-    let history = state
-        .store
-        .feedback_events(item.id)
-        .await?
+/// The history as the page shows it.
+fn history(lang: Lang, events: Vec<app::FeedbackEvent>) -> Vec<EventView> {
+    events
         .into_iter()
         .map(|e| EventView {
             at: local_time(&e.at),
             actor: match e.actor_name.as_deref() {
-                None | Some("system") => lang.t("fbs_system").to_owned(),
-                // The services record a sender without an account under these names.
+                None | Some("system" | "escalation") => lang.t("fbs_system").to_owned(),
+                // The use cases record a sender without an account under these names.
                 Some("anonymous" | "submitter") => lang.t("fbs_sender").to_owned(),
                 Some(name) => name.to_owned(),
             },
@@ -195,8 +158,26 @@ async fn item_page(
             public_note: e.public_note,
             internal_note: e.internal_note,
         })
-        .collect();
-    let assignees = svc::assignees(state, &item).await?;
+        .collect()
+}
+
+async fn item_page(
+    ctx: &Ctx,
+    chrome: Chrome,
+    code: &str,
+    form: StepForm,
+    error: Option<(&'static str, String)>,
+    done: Option<String>,
+) -> Result<ItemPage, PageError> {
+    let lang = chrome.lang;
+    // Contact details and the address are personal data: the use case records the read.
+    let view = app::inbox::item(ctx, code).await?;
+    let item = &view.item;
+    let mut names = Names::staff(ctx, lang);
+    let now = ctx.now;
+    let cal = &view.calendar;
+    let history = history(lang, view.events.clone());
+    let assignees = &view.assignees;
     let selected_assignee = if form.assignee_id.is_empty() {
         item.assignee_id.map(|a| a.to_string()).unwrap_or_default()
     } else {
@@ -223,15 +204,9 @@ async fn item_page(
             .map(|a| (a, action_label(lang, a).to_owned())),
         &form.action,
     );
-    let duplicate_of = match item.duplicate_of {
-        Some(id) => state.store.feedback(id).await.ok().map(|f| f.tracking_code),
-        None => None,
-    };
-    let photos = state
-        .store
-        .feedback_photo_ids(item.id)
-        .await?
-        .into_iter()
+    let photos = view
+        .photo_ids
+        .iter()
         .map(|id| format!("/feedback/{}/photos/{id}", item.tracking_code))
         .collect();
     let (error_field, error) = match error {
@@ -242,10 +217,8 @@ async fn item_page(
         code: item.tracking_code.clone(),
         status: item.status.clone(),
         status_label: status_label(lang, &item.status),
-        category: names
-            .category(state, lang, &item.commune_code, &item.category)
-            .await?,
-        unit: names.unit(state, &item.unit_code).await,
+        category: names.category(&item.commune_code, &item.category).await?,
+        unit: names.unit_or_code(&item.unit_code).await?,
         unit_code: item.unit_code.clone(),
         description: item.description.clone(),
         address: item.address.clone(),
@@ -256,8 +229,8 @@ async fn item_page(
         contact_name: item.contact_name.clone(),
         contact_phone: item.contact_phone.clone(),
         contact_email: item.contact_email.clone(),
-        submitter: user_name(item.submitter_id).await,
-        filed_by: user_name(item.filed_by_id).await,
+        submitter: view.submitter.clone(),
+        filed_by: view.filed_by.clone(),
         created: local_time(&item.created_at),
         updated: local_time(&item.updated_at),
         responsible: format!(
@@ -265,16 +238,16 @@ async fn item_page(
             lang.t(&format!("fbs_level_{}", item.level)),
             lang.t(&format!("role.{}", item.role))
         ),
-        assignee: user_name(item.assignee_id).await,
+        assignee: view.assignee.clone(),
         escalations: item.escalations,
         reopen_count: item.reopen_count,
-        deadlines: svc::open_deadlines(&item, now, &cal)
+        deadlines: app::inbox::open_deadlines(item, now, cal)
             .iter()
             .map(|d| badge(lang, d))
             .collect(),
         public_answer: item.public_answer.clone(),
         referred_to: item.referred_to.clone(),
-        duplicate_of,
+        duplicate_of: view.duplicate_of.clone(),
         rating: item.rating,
         photos,
         history,
@@ -306,17 +279,8 @@ pub(super) async fn show(
         lang.t("fbs_done_step")
             .replace("{step}", action_label(lang, a))
     });
-    let page = item_page(
-        &state,
-        chrome,
-        &can,
-        &rc,
-        &code,
-        StepForm::default(),
-        None,
-        done,
-    )
-    .await?;
+    let ctx = state.ctx(Some(can.who), &rc);
+    let page = item_page(&ctx, chrome, &code, StepForm::default(), None, done).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -331,7 +295,7 @@ pub(super) async fn step(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let item = svc::staff_item(&state, &can, &code).await?;
+    let ctx = state.ctx(Some(can.who), &rc);
     let opt = |s: &str| Some(s.to_owned());
     let input = StepInput {
         action: form.action.clone(),
@@ -341,29 +305,21 @@ pub(super) async fn step(
         referred_to: opt(&form.referred_to),
         assignee_id: opt(&form.assignee_id),
     };
-    match fsvc::staff_step(&state, &can.who, &rc, &item, &input).await {
-        Ok(()) => {
+    match app::workflow::step(&ctx, &code, &input).await {
+        Ok(item) => {
             let q = serde_urlencoded::to_string([("done", form.action.trim())]).unwrap_or_default();
             Ok(see_other(
                 &format!("/feedback/inbox/{}?{q}", item.tracking_code),
                 None,
             ))
         }
-        Err(f) => {
+        Err(e) => {
+            let f = Failure::from(e);
             let Some((status, field, message)) = form_error(lang, &f) else {
                 return Err(f.into());
             };
-            let page = item_page(
-                &state,
-                chrome,
-                &can,
-                &rc,
-                &code,
-                form,
-                Some((field, message)),
-                None,
-            )
-            .await?;
+            let error = Some((field, message));
+            let page = item_page(&ctx, chrome, &code, form, error, None).await?;
             Ok((status, render(&page)?).into_response())
         }
     }

@@ -5,13 +5,12 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::page::Limit;
-use tuquan_store::feedback::NotificationView;
+use tuquan_app::feedback::{self as app, NotificationView};
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{Failure, PageError};
+use crate::error::PageError;
+use crate::extract::query;
 use crate::i18n::{local_time, Lang};
 use crate::pages::account::see_other;
 use crate::pages::groups::Empty;
@@ -63,59 +62,37 @@ pub(super) async fn index(
     State(state): State<AppState>,
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    rc: RequestCtx,
+    q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let Query(q) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let before = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(c.parse::<i64>().map_err(|_| {
-            Failure::from(tuquan_domain::FieldError::new(
-                "cursor",
-                tuquan_domain::FieldErrorKind::InvalidFormat,
-                "malformed cursor",
-            ))
-        })?),
-    };
-    let limit = i64::from(Limit::default().get());
-    let mut rows = state
-        .store
-        .notification_page(who.user.id, before, limit + 1)
-        .await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    let items = rows
+    let q = query(q)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let page = app::notify::page(&ctx, q.cursor.as_deref()).await?;
+    let items = page
+        .rows
         .iter()
-        .map(|n| {
+        .map(|n| NoticeView {
+            text: text(lang, &n.view),
+            at: local_time(&n.view.created_at),
+            unread: n.view.read_at.is_none(),
             // Staff who handle the item's unit go to the inbox page; the sender to the
             // public page of their feedback.
-            let href = n.tracking_code.as_ref().map(|code| {
-                let staff = n.unit_path.as_deref().is_some_and(|p| {
-                    authorize(&who.actor, Action::FeedbackHandle, Some(p)).is_ok()
-                });
-                if staff {
+            href: n.view.tracking_code.as_ref().map(|code| {
+                if n.handles {
                     format!("/feedback/inbox/{code}")
                 } else {
                     format!("/feedback/{code}")
                 }
-            });
-            NoticeView {
-                text: text(lang, n),
-                at: local_time(&n.created_at),
-                unread: n.read_at.is_none(),
-                href,
-            }
+            }),
         })
         .collect();
+    let first = q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let page = NotificationsPage {
-        unread: state.store.unread_notifications(who.user.id).await?,
+        unread: page.unread,
         items,
-        next_href: next.map(|n| format!("/notifications?cursor={n}")),
-        first_href: before.map(|_| "/notifications".to_owned()),
+        next_href: page.next.map(|n| format!("/notifications?cursor={n}")),
+        first_href: first.map(|_| "/notifications".to_owned()),
         done: q.done.is_some(),
         chrome,
     };
@@ -129,9 +106,6 @@ pub(super) async fn mark_read(
     rc: RequestCtx,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .store
-        .mark_notifications_read(who.user.id, &rc.audit(Some(&who)))
-        .await?;
+    app::notify::mark_all_read(&state.ctx(Some(who), &rc)).await?;
     Ok(see_other("/notifications?done=read", None))
 }

@@ -1,0 +1,97 @@
+//! Sending feedback: checked, routed to those who must answer, given deadlines in working
+//! time and a tracking code, stored with its photos in one transaction.
+
+use rand::RngCore;
+use tuquan_domain::access::Action;
+use tuquan_domain::feedback::{
+    add_working_minutes, photo, NewFeedback, NewFeedbackInput, Responsible, TrackingCode,
+};
+use tuquan_domain::territory::Tier;
+use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_store::feedback::NewFeedbackRow;
+use tuquan_store::StoreError;
+
+use super::{category, commune_code, feedback_unit, notify, FeedbackRecord};
+use crate::{AppError, AppResult, Ctx};
+
+/// Checks, routes and stores new feedback; notifies those responsible. Nothing is written
+/// unless every part is valid. The sender is the context's actor (or nobody); `on_behalf`:
+/// a unit head or official files it for a resident who came in person.
+pub async fn submit(
+    ctx: &Ctx,
+    on_behalf: bool,
+    input: &NewFeedbackInput,
+    photos: &[Vec<u8>],
+) -> AppResult<FeedbackRecord> {
+    let unit = feedback_unit(ctx, &input.unit_code).await?;
+    let commune = commune_code(&unit);
+    let cat = category(ctx, &commune, &input.category).await?;
+    let who = if on_behalf {
+        Some(ctx.authorize(Action::FeedbackHandle, Some(&unit.path))?)
+    } else {
+        ctx.actor.as_ref()
+    };
+    // Signed in, or filed by an official for someone who came in person: the sender is
+    // known even without a contact.
+    let feedback = NewFeedback::parse(input, cat.allow_anonymous, who.is_some())?;
+    let clean = clean_photos(photos)?;
+    let routes = ctx.store().routes_for(&commune).await?;
+    let responsible = Responsible::route(&routes, &cat.code, unit.kind.tier() == Tier::Residential);
+    let cal = ctx.store().work_calendar().await?;
+    let ack_due = tuquan_store::stamp(add_working_minutes(ctx.now, cat.ack_minutes, &cal));
+    let resolve_due = tuquan_store::stamp(add_working_minutes(ctx.now, cat.resolve_minutes, &cal));
+    let mut audit = ctx.audit_ctx();
+    if audit.actor_username.is_none() {
+        audit.actor_username = Some("anonymous".into());
+    }
+    let user = who.map(|w| w.user.id);
+    let mut attempt = 0;
+    let id = loop {
+        let mut bytes = [0u8; 8];
+        rand::rng().fill_bytes(&mut bytes);
+        let row = NewFeedbackRow {
+            tracking_code: TrackingCode::from_random(bytes).as_str().to_owned(),
+            unit: &unit,
+            commune_code: commune.clone(),
+            feedback: &feedback,
+            submitter_id: user.filter(|_| !on_behalf),
+            filed_by_id: user.filter(|_| on_behalf),
+            responsible: responsible.clone(),
+            ack_due_at: ack_due.clone(),
+            resolve_due_at: resolve_due.clone(),
+            photos: clean.clone(),
+        };
+        match ctx.store().create_feedback(&row, &audit).await {
+            Ok(id) => break id,
+            // A clash of random codes is astronomically rare; try another.
+            Err(StoreError::Conflict { .. }) if attempt < 3 => attempt += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let item = ctx.store().feedback(id).await?;
+    notify::arrived(ctx, &item).await?;
+    Ok(item)
+}
+
+/// The photos checked and stripped of their metadata: (content type, bytes). An empty part
+/// (a form sent without choosing a photo) is skipped. A refused photo is a rule on `photo`:
+/// `photo_count`, `photo_size` or `photo_type` (422).
+fn clean_photos(photos: &[Vec<u8>]) -> AppResult<Vec<(String, Vec<u8>)>> {
+    if photos.len() > photo::MAX_PHOTOS {
+        return Err(AppError::rule("photo_count", "photo", "too many photos"));
+    }
+    let mut clean = Vec::with_capacity(photos.len());
+    for p in photos.iter().filter(|p| !p.is_empty()) {
+        let (ct, bytes) = photo::clean_photo(p).map_err(photo_refused)?;
+        clean.push((ct.to_owned(), bytes));
+    }
+    Ok(clean)
+}
+
+/// The rule a photo breaks, from the domain's refusal.
+pub fn photo_refused(e: FieldError) -> AppError {
+    match e.kind {
+        FieldErrorKind::TooLong { .. } => AppError::rule("photo_size", "photo", e.detail),
+        _ => AppError::rule("photo_type", "photo", e.detail),
+    }
+}

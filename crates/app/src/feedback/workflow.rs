@@ -1,0 +1,347 @@
+//! Workflow steps: those of staff (acknowledge, start, resolve, reject, duplicate, refer,
+//! note, assign) and those of the sender (reopen, rate).
+
+use tuquan_domain::access::{Action, Actor};
+use tuquan_domain::feedback::{
+    may_be_assigned, NotSender, TrackingCode, Transition, TransitionError,
+};
+use tuquan_domain::FieldErrorKind;
+use tuquan_store::feedback::{StepRecord, TransitionRecord};
+use tuquan_store::StoreError;
+
+use super::{by_code, invalid, notify, sender_of, within_reopen_window, FeedbackRecord};
+use crate::{AppError, AppResult, Ctx};
+
+/// A workflow step requested by staff.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct StepInput {
+    /// `acknowledge`, `start`, `resolve`, `reject`, `duplicate`, `refer`, `note`, `assign`.
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub public_note: Option<String>,
+    #[serde(default)]
+    pub internal_note: Option<String>,
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    #[serde(default)]
+    pub referred_to: Option<String>,
+    /// For `assign`: the user id, or empty to unassign.
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+}
+
+fn note(raw: &Option<String>, name: &'static str) -> AppResult<Option<String>> {
+    let t = tuquan_domain::text::clean(raw.as_deref().unwrap_or(""));
+    if t.chars().count() > 2000 {
+        return Err(invalid(name, FieldErrorKind::TooLong { max: 2000 }, "long"));
+    }
+    Ok((!t.is_empty()).then_some(t))
+}
+
+/// A store read where "not found" is an answer, not an error.
+fn found<T>(r: Result<T, StoreError>) -> AppResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A domain refusal of a transition: a step the state does not allow (or a reopening too
+/// late) is a rule (422); a missing reason, original or referral is missing input (400).
+fn refused(e: TransitionError) -> AppError {
+    match e {
+        TransitionError::NotFromHere | TransitionError::ReopenWindowPassed => {
+            AppError::rule(e.code(), e.field(), e.to_string())
+        }
+        _ => invalid(e.field(), FieldErrorKind::NotAllowedHere, e.code()),
+    }
+}
+
+/// Applies a staff step to the item with this tracking code, for staff who handle feedback
+/// of its unit; returns the item as it is now.
+pub async fn step(ctx: &Ctx, code: &str, input: &StepInput) -> AppResult<FeedbackRecord> {
+    let item = by_code(ctx, code).await?;
+    ctx.authorize(Action::FeedbackHandle, Some(&item.unit_path))?;
+    apply_step(ctx, &item, input).await?;
+    Ok(ctx.store().feedback(item.id).await?)
+}
+
+async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppResult<()> {
+    let public_note = note(&input.public_note, "public_note")?;
+    let internal_note = note(&input.internal_note, "internal_note")?;
+    let transition = match input.action.trim() {
+        "acknowledge" => Transition::Acknowledge,
+        "start" => Transition::Start,
+        "resolve" => Transition::Resolve,
+        "reject" => Transition::Reject {
+            reason: public_note.clone().unwrap_or_default(),
+        },
+        "duplicate" => Transition::Duplicate {
+            of: original(ctx, item, input.duplicate_of.as_deref()).await?,
+        },
+        "refer" => Transition::Refer {
+            to: tuquan_domain::text::clean(input.referred_to.as_deref().unwrap_or("")),
+        },
+        "note" => return add_note(ctx, item, public_note, internal_note).await,
+        "assign" => return assign(ctx, item, input.assignee_id.as_deref(), internal_note).await,
+        "" => return Err(invalid("action", FieldErrorKind::Required, "empty")),
+        _ => {
+            return Err(invalid(
+                "action",
+                FieldErrorKind::UnknownValue,
+                "not a step",
+            ))
+        }
+    };
+    let from = item.status();
+    let to = transition.apply(from, false).map_err(refused)?;
+    let record = TransitionRecord {
+        kind: transition.name(),
+        from,
+        to,
+        public_note,
+        internal_note,
+        duplicate_of: match transition {
+            Transition::Duplicate { of } => Some(of),
+            _ => None,
+        },
+        referred_to: match &transition {
+            Transition::Refer { to } => Some(to.clone()),
+            _ => None,
+        },
+    };
+    ctx.store()
+        .transition_feedback(item, &record, &ctx.audit_ctx())
+        .await?;
+    notify::public_step(ctx, item, transition.name()).await
+}
+
+/// The original of a duplicate, by tracking code or id: another item of the same commune.
+/// Empty gives 0, which the domain refuses as missing.
+async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: Option<&str>) -> AppResult<i64> {
+    let raw = raw.unwrap_or("").trim();
+    if raw.is_empty() {
+        return Ok(0);
+    }
+    let found = match TrackingCode::parse(raw) {
+        Ok(code) => found(ctx.store().feedback_by_code(code.as_str()).await)?,
+        Err(_) => match raw.parse::<i64>() {
+            Ok(id) => found(ctx.store().feedback(id).await)?,
+            Err(_) => None,
+        },
+    };
+    let original = found
+        .ok_or_else(|| invalid("duplicate_of", FieldErrorKind::UnknownValue, "no such item"))?;
+    if original.id == item.id || original.commune_code != item.commune_code {
+        return Err(invalid(
+            "duplicate_of",
+            FieldErrorKind::NotAllowedHere,
+            "another item of the same commune",
+        ));
+    }
+    Ok(original.id)
+}
+
+async fn add_note(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    public_note: Option<String>,
+    internal_note: Option<String>,
+) -> AppResult<()> {
+    if public_note.is_none() && internal_note.is_none() {
+        return Err(invalid("public_note", FieldErrorKind::Required, "a note"));
+    }
+    let public = public_note.is_some();
+    let step = StepRecord {
+        kind: "note",
+        public_note,
+        internal_note,
+    };
+    ctx.store()
+        .feedback_step(item, &step, None, None, &ctx.audit_ctx())
+        .await?;
+    if public {
+        notify::public_step(ctx, item, "note").await?;
+    }
+    Ok(())
+}
+
+/// Assigns the item to an account (`None` or blank: unassigns) that may handle it.
+async fn assign(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    raw: Option<&str>,
+    internal_note: Option<String>,
+) -> AppResult<()> {
+    let raw = raw.unwrap_or("").trim();
+    let assignee = if raw.is_empty() {
+        None
+    } else {
+        let id: i64 = raw.parse().map_err(|_| {
+            invalid(
+                "assignee_id",
+                FieldErrorKind::InvalidFormat,
+                "an account id",
+            )
+        })?;
+        let user = found(ctx.store().user_by_id(id).await)?.ok_or_else(|| {
+            invalid(
+                "assignee_id",
+                FieldErrorKind::UnknownValue,
+                "no such account",
+            )
+        })?;
+        let grants = ctx.store().grants_of(id).await?;
+        let actor = Actor {
+            user_id: id,
+            username: user.username,
+            grants: grants.into_iter().map(|g| g.grant).collect(),
+        };
+        if !may_be_assigned(&actor, &item.unit_path) {
+            return Err(invalid(
+                "assignee_id",
+                FieldErrorKind::NotAllowedHere,
+                "cannot handle feedback here",
+            ));
+        }
+        Some(id)
+    };
+    let step = StepRecord {
+        kind: "assign",
+        public_note: None,
+        internal_note,
+    };
+    ctx.store()
+        .feedback_step(item, &step, Some(assignee), None, &ctx.audit_ctx())
+        .await?;
+    if let Some(a) = assignee {
+        notify::assigned(ctx, item, a).await?;
+    }
+    Ok(())
+}
+
+/// What the sender of an item asks.
+#[derive(Debug, Clone)]
+pub enum SenderRequest {
+    /// Reopen a resolved item, saying why it is not resolved.
+    Reopen { reason: String },
+    /// Rate the answer of a closed item, 1 to 5.
+    Rate { rating: String },
+}
+
+/// The refusal of a visitor who does not count as the sender: 401 (sign in as the sending
+/// account), 403 (signed in as another, or sent anonymously: nobody can act for it), or a
+/// field error on `contact` (give the phone or e-mail left when sending).
+pub fn not_sender_error(e: NotSender) -> AppError {
+    match e {
+        NotSender::SignIn { signed_in: false } => AppError::Unauthorized,
+        NotSender::SignIn { signed_in: true } | NotSender::Anonymous => AppError::Forbidden,
+        NotSender::ContactNeeded => invalid(
+            "contact",
+            FieldErrorKind::Required,
+            "the phone or e-mail left when sending",
+        ),
+        NotSender::ContactMismatch => invalid(
+            "contact",
+            FieldErrorKind::UnknownValue,
+            "not the contact left when sending",
+        ),
+    }
+}
+
+/// The sender of an item (the signed-in account that sent it, or whoever gives the contact
+/// left when sending) reopens or rates it; returns the item as it is now. `Ok(Err(..))`
+/// when the visitor does not count as the sender, so that each adapter can say why.
+pub async fn as_sender(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    contact: &str,
+    request: &SenderRequest,
+) -> AppResult<Result<FeedbackRecord, NotSender>> {
+    let user = ctx.actor.as_ref().map(|w| w.user.id);
+    if let Err(e) = sender_of(item).check(user, contact) {
+        return Ok(Err(e));
+    }
+    match request {
+        SenderRequest::Reopen { reason } => reopen(ctx, item, reason).await?,
+        SenderRequest::Rate { rating } => rate(ctx, item, rating).await?,
+    }
+    Ok(Ok(ctx.store().feedback(item.id).await?))
+}
+
+/// The demo seeder rates, as the sender, an item it sent itself (some without a contact,
+/// so without any sender proof). Only for a system context (`App::system`).
+pub async fn seed_rating(ctx: &Ctx, item: &FeedbackRecord, rating: &str) -> AppResult<()> {
+    if ctx.actor.is_some() || ctx.meta.system_actor.is_none() {
+        return Err(AppError::Forbidden);
+    }
+    rate(ctx, item, rating).await
+}
+
+/// The audit identity of the sender: no account is assumed.
+fn sender_audit(ctx: &Ctx) -> tuquan_store::audit::AuditCtx {
+    let mut audit = ctx.meta.audit(None);
+    audit.actor_username = Some("submitter".into());
+    audit
+}
+
+async fn reopen(ctx: &Ctx, item: &FeedbackRecord, reason: &str) -> AppResult<()> {
+    let reason = tuquan_domain::text::clean(reason);
+    if reason.is_empty() {
+        return Err(invalid(
+            "reason",
+            FieldErrorKind::Required,
+            "why it is not resolved",
+        ));
+    }
+    let from = item.status();
+    let to = Transition::Reopen
+        .apply(from, within_reopen_window(item, ctx.now))
+        .map_err(refused)?;
+    let record = TransitionRecord {
+        kind: "reopen",
+        from,
+        to,
+        public_note: Some(reason),
+        internal_note: None,
+        duplicate_of: None,
+        referred_to: None,
+    };
+    ctx.store()
+        .transition_feedback(item, &record, &sender_audit(ctx))
+        .await?;
+    notify::reopened(ctx, item).await
+}
+
+async fn rate(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<()> {
+    let rating = raw
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+        .ok_or_else(|| {
+            invalid(
+                "rating",
+                FieldErrorKind::OutOfRange { min: 1, max: 5 },
+                "1 to 5",
+            )
+        })?;
+    if item.status().is_open() {
+        return Err(invalid(
+            "rating",
+            FieldErrorKind::NotAllowedHere,
+            "only once answered",
+        ));
+    }
+    let step = StepRecord {
+        kind: "rated",
+        public_note: None,
+        internal_note: None,
+    };
+    ctx.store()
+        .feedback_step(item, &step, None, Some(rating), &sender_audit(ctx))
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,355 @@
+//! Sending feedback from the pages: choosing the place, then the form (with photos, without
+//! JavaScript).
+
+use askama::Template;
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use tuquan_app::feedback as app;
+use tuquan_app::{AppError, Ctx};
+use tuquan_domain::access::{authorize, Action};
+use tuquan_domain::feedback::photo::MAX_PHOTOS;
+use tuquan_domain::territory::{Tier, Unit};
+
+use super::{form_refusal, non_blank, page, see_other};
+use crate::api::territory::{run_list_query, UnitsQuery};
+use crate::auth::csrf::expected_token;
+use crate::auth::{secret, MaybeUser, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::feedback::upload::{self, FeedbackUpload};
+use crate::i18n::Lang;
+use crate::pages::{render, Chrome};
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+pub(super) struct NewQuery {
+    unit: Option<String>,
+    commune: Option<String>,
+    q: Option<String>,
+}
+
+pub struct PickItem {
+    pub href: String,
+    pub name: String,
+    pub meta: String,
+}
+
+#[derive(Template)]
+#[template(path = "feedback_pick.html")]
+struct PickPage {
+    chrome: Chrome,
+    error: Option<String>,
+    /// The code typed in the code box.
+    unit_value: String,
+    q: String,
+    /// The commune whose residential units are listed.
+    commune_name: Option<String>,
+    /// The units of the signed-in user's grants.
+    mine: Vec<PickItem>,
+    results: Vec<PickItem>,
+    searched: bool,
+}
+
+fn kind_label(lang: Lang, u: &Unit) -> &'static str {
+    lang.t(&format!("kind.{}", u.kind.as_str()))
+}
+
+fn pick_item(lang: Lang, u: &Unit) -> Option<PickItem> {
+    let href = match u.kind.tier() {
+        Tier::Province => return None,
+        Tier::Commune => format!("/feedback/new?commune={}", u.code),
+        _ => format!("/feedback/new?unit={}", u.code),
+    };
+    Some(PickItem {
+        href,
+        name: u.name.clone(),
+        meta: format!("{} · {}", kind_label(lang, u), u.code),
+    })
+}
+
+async fn pick_page(
+    state: &AppState,
+    ctx: &Ctx,
+    chrome: Chrome,
+    q: &NewQuery,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let mut error = error;
+    let mut mine = Vec::new();
+    if let Some(w) = &ctx.actor {
+        for code in w.actor.grants.iter().filter_map(|g| g.unit_code.as_deref()) {
+            if mine.len() >= 5 {
+                break;
+            }
+            if let Ok(u) = app::feedback_unit(ctx, code).await {
+                mine.push(PickItem {
+                    href: format!("/feedback/new?unit={}", u.code),
+                    name: u.name.clone(),
+                    meta: format!("{} · {}", kind_label(lang, &u), u.code),
+                });
+            }
+        }
+    }
+    let mut results = Vec::new();
+    let mut commune_name = None;
+    let mut searched = false;
+    if let Some(code) = non_blank(&q.commune) {
+        match app::feedback_unit(ctx, code).await {
+            Ok(c) if c.kind.tier() == Tier::Commune => {
+                results.push(PickItem {
+                    href: format!("/feedback/new?unit={}", c.code),
+                    name: lang.t("fbp_pick_whole").replace("{name}", &c.name),
+                    meta: format!("{} · {}", kind_label(lang, &c), c.code),
+                });
+                let query = UnitsQuery {
+                    parent: Some(c.code.clone()),
+                    limit: Some("200".into()),
+                    ..Default::default()
+                };
+                let (_, units) = run_list_query(state, &query).await?;
+                results.extend(
+                    units
+                        .items
+                        .iter()
+                        .filter(|i| i.unit.valid_to.is_none())
+                        .filter_map(|i| pick_item(lang, &i.unit)),
+                );
+                commune_name = Some(c.name);
+            }
+            Ok(u) => return Ok(see_other(&format!("/feedback/new?unit={}", u.code))),
+            Err(AppError::Invalid(_)) => error = Some(lang.t("fbp_err_unit_unknown").to_owned()),
+            Err(e) => return Err(e.into()),
+        }
+    } else if let Some(text) = non_blank(&q.q) {
+        searched = true;
+        let query = UnitsQuery {
+            q: Some(text.to_owned()),
+            limit: Some("30".into()),
+            ..Default::default()
+        };
+        match run_list_query(state, &query).await {
+            Ok((_, units)) => results.extend(
+                units
+                    .items
+                    .iter()
+                    .filter(|i| i.unit.valid_to.is_none())
+                    .filter_map(|i| pick_item(lang, &i.unit)),
+            ),
+            Err(Failure::Invalid(e)) => error = Some(lang.field_error(&e)),
+            Err(e) => return Err(PageError(e)),
+        }
+    }
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok(page(
+        status,
+        render(&PickPage {
+            chrome,
+            error,
+            unit_value: q.unit.clone().unwrap_or_default(),
+            q: q.q.clone().unwrap_or_default(),
+            commune_name,
+            mine,
+            results,
+            searched,
+        })?,
+    ))
+}
+
+/// One category offered in the form.
+pub struct CategoryChoice {
+    pub code: String,
+    pub name: String,
+    /// Whether it may be sent without signing in or a contact.
+    pub anonymous: bool,
+    pub checked: bool,
+}
+
+/// What the visitor typed, to show the form again.
+#[derive(Default, Clone)]
+struct FormValues {
+    category: String,
+    description: String,
+    address: String,
+    lat: String,
+    lng: String,
+    contact_name: String,
+    contact_phone: String,
+    contact_email: String,
+    on_behalf: bool,
+}
+
+impl FormValues {
+    fn from_upload(up: &FeedbackUpload) -> Self {
+        Self {
+            category: up.text("category"),
+            description: up.text("description"),
+            address: up.text("address"),
+            lat: up.text("lat"),
+            lng: up.text("lng"),
+            contact_name: up.text("contact_name"),
+            contact_phone: up.text("contact_phone"),
+            contact_email: up.text("contact_email"),
+            on_behalf: up.flag("on_behalf"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "feedback_new.html")]
+struct NewPage {
+    chrome: Chrome,
+    unit_code: String,
+    unit_name: String,
+    unit_kind: &'static str,
+    categories: Vec<CategoryChoice>,
+    f: FormValues,
+    error: Option<String>,
+    /// The field the error is about.
+    error_field: &'static str,
+    /// The signed-in user's name.
+    signed_in_as: Option<String>,
+    /// The user may file for a resident who came in person.
+    may_file_for: bool,
+    max_photos: usize,
+    /// The form is shown again: photos must be chosen again.
+    again: bool,
+}
+
+impl NewPage {
+    /// The error message when it is about `field`.
+    fn err(&self, field: &str) -> Option<&str> {
+        self.error.as_deref().filter(|_| self.error_field == field)
+    }
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    chrome: Chrome,
+    unit: &Unit,
+    f: FormValues,
+    error: Option<(StatusCode, &'static str, String)>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let who = ctx.actor.as_ref();
+    let categories = app::categories(ctx, &app::commune_code(unit))
+        .await?
+        .into_iter()
+        .map(|c| CategoryChoice {
+            checked: c.code == f.category.trim(),
+            name: app::category_name(lang, &c),
+            code: c.code,
+            anonymous: c.allow_anonymous,
+        })
+        .collect();
+    let may_file_for =
+        who.is_some_and(|w| authorize(&w.actor, Action::FeedbackHandle, Some(&unit.path)).is_ok());
+    let (status, error_field, error) = match error {
+        Some((status, field, message)) => (status, field, Some(message)),
+        None => (StatusCode::OK, "", None),
+    };
+    let html = render(&NewPage {
+        unit_code: unit.code.clone(),
+        unit_name: unit.name.clone(),
+        unit_kind: kind_label(lang, unit),
+        categories,
+        again: error.is_some(),
+        error,
+        error_field,
+        signed_in_as: who.map(|w| w.user.display_name.clone()),
+        may_file_for,
+        max_photos: MAX_PHOTOS,
+        f,
+        chrome,
+    })?;
+    Ok(page(status, html))
+}
+
+pub(super) async fn new_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    let ctx = state.ctx(who, &rc);
+    if let Some(code) = non_blank(&q.unit) {
+        return match app::feedback_unit(&ctx, code).await {
+            Ok(unit) => form_page(&ctx, chrome, &unit, FormValues::default(), None).await,
+            Err(AppError::Invalid(_)) => {
+                let msg = chrome.t("fbp_err_unit_unknown").to_owned();
+                pick_page(&state, &ctx, chrome, &q, Some(msg)).await
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    pick_page(&state, &ctx, chrome, &q, None).await
+}
+
+/// The feedback form (`multipart/form-data`) after the CSRF check.
+pub(super) struct CsrfFeedback(FeedbackUpload);
+
+impl FromRequest<AppState> for CsrfFeedback {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Failure> {
+        let (mut parts, body) = req.into_parts();
+        let expected = expected_token(&mut parts, state).await?;
+        let path = parts.uri.path().to_owned();
+        let mp = Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let up = upload::read(mp).await?;
+        let given = up.text("csrf");
+        match expected {
+            Some(t) if !given.is_empty() && secret::same(&t, &given) => Ok(Self(up)),
+            _ => {
+                tracing::warn!(%path, "CSRF token missing or wrong");
+                Err(Failure::CsrfRejected)
+            }
+        }
+    }
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    CsrfFeedback(up): CsrfFeedback,
+) -> Result<Response, PageError> {
+    let input = up.input();
+    let values = FormValues::from_upload(&up);
+    if values.on_behalf && who.is_none() {
+        return Err(PageError(Failure::Unauthorized));
+    }
+    let ctx = state.ctx(who, &rc);
+    let unit = match app::feedback_unit(&ctx, &input.unit_code).await {
+        Ok(u) => u,
+        Err(AppError::Invalid(_)) => {
+            let msg = chrome.t("fbp_err_unit_unknown").to_owned();
+            return pick_page(&state, &ctx, chrome, &NewQuery::default(), Some(msg)).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = if up.too_large {
+        Err(FeedbackUpload::too_large_error())
+    } else {
+        app::submit(&ctx, values.on_behalf, &input, &up.photos).await
+    };
+    match result {
+        Ok(item) => Ok(see_other(&format!(
+            "/feedback/{}?sent=1",
+            item.tracking_code
+        ))),
+        Err(e) => match form_refusal(chrome.lang, &e) {
+            Some(refusal) => form_page(&ctx, chrome, &unit, values, Some(refusal)).await,
+            None => Err(e.into()),
+        },
+    }
+}
