@@ -10,7 +10,8 @@ use serde::Deserialize;
 use tuquan_domain::access::{lockout_secs, Password, Username};
 use tuquan_store::sessions::NewSession;
 
-use super::{local_path, render, Chrome, ConfirmPage, ShownOncePage};
+use super::common::safe_next;
+use super::{render, Chrome, ConfirmPage, ShownOncePage};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
     secret, set_cookie, Authenticated, CurrentUser, MaybeUser, RequestCtx, SignedIn,
@@ -66,7 +67,7 @@ async fn login_form(
     MaybeUser(who): MaybeUser,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, PageError> {
-    let next = local_path(q.next.as_deref());
+    let next = safe_next(q.next.as_deref());
     if who.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
@@ -117,7 +118,7 @@ async fn login(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
-    let next = local_path(form.next.as_deref());
+    let next = safe_next(form.next.as_deref());
     let addr_key = format!("addr:{}", rc.client_addr.as_deref().unwrap_or("unknown"));
     let username = Username::parse(&form.username).ok();
     let user_key = username.as_ref().map(|u| format!("user:{}", u.as_str()));
