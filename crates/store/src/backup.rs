@@ -23,7 +23,10 @@ impl Store {
         let target = target
             .to_str()
             .ok_or_else(|| StoreError::Config("the backup path is not valid UTF-8".into()))?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(pool).await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(pool)
+            .await?;
         Ok(())
     }
 

@@ -154,16 +154,14 @@ fn percent_decode(s: &[u8], plus_is_space: bool) -> Vec<u8> {
     let mut i = 0;
     while i < s.len() {
         match s[i] {
-            b'%' if i + 2 < s.len() => {
-                match (hex(s[i + 1]), hex(s[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < s.len() => match (hex(s[i + 1]), hex(s[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' if plus_is_space => out.push(b' '),
             b => out.push(b),
         }
@@ -345,7 +343,10 @@ mod tests {
             check_urlencoded(b"description=%FF", Rule::Text),
             Err(Refusal::Invalid("description".into()))
         );
-        assert_eq!(check_urlencoded(b"d=line%0D%0Aline%09x", Rule::Text), Ok(()));
+        assert_eq!(
+            check_urlencoded(b"d=line%0D%0Aline%09x", Rule::Text),
+            Ok(())
+        );
         assert!(check_urlencoded(b"d=line%0Aline", Rule::Line).is_err());
         assert!(check_urlencoded(b"d=%7F", Rule::Text).is_err());
         assert!(check_urlencoded(b"d=%C2%85", Rule::Text).is_err());
@@ -377,10 +378,5 @@ mod tests {
         assert_eq!(check_path("/territory/79%2F1"), Ok(()));
         assert!(check_path("/api/v1/units/a%00b").is_err());
         assert!(check_path("/x/%FF").is_err());
-    }
-
-    #[test]
-    fn the_edge_reads_what_every_route_accepts() {
-        assert!(MAX_BODY >= crate::feedback::upload::BODY_LIMIT);
     }
 }

@@ -103,17 +103,17 @@ async fn backup_under_load_restores_every_acknowledged_write() {
         "no write while the backup ran"
     );
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["database"], "sqlite");
     assert_eq!(manifest["key_fingerprint"].as_str().unwrap().len(), 64);
     assert!(manifest["schema_version"].as_i64().unwrap() > 0);
 
     // Restore into a new data directory: the key comes with it.
     let restored = TestDb::new(Backend::Sqlite).await.unwrap();
-    let (ok, _, stderr) = run(restored
-        .command()
-        .args(["restore", "--from", out.to_str().unwrap()]));
+    let (ok, _, stderr) =
+        run(restored
+            .command()
+            .args(["restore", "--from", out.to_str().unwrap()]));
     assert!(ok, "restore failed: {stderr}");
     assert_eq!(
         std::fs::read_to_string(restored.data_dir().join("identity.key")).unwrap(),
@@ -126,7 +126,9 @@ async fn backup_under_load_restores_every_acknowledged_write() {
         .join(",");
     assert_eq!(
         restored
-            .count(&format!("SELECT COUNT(*) FROM units WHERE code IN ({list})"))
+            .count(&format!(
+                "SELECT COUNT(*) FROM units WHERE code IN ({list})"
+            ))
             .await,
         before.len() as i64,
         "an acknowledged write is missing from the backup"
@@ -145,16 +147,15 @@ async fn backup_under_load_restores_every_acknowledged_write() {
     child.wait().unwrap();
 
     // Into a non-empty target: refused without --force.
-    let (ok, _, stderr) = run(restored
-        .command()
-        .args(["restore", "--from", out.to_str().unwrap()]));
+    let (ok, _, stderr) =
+        run(restored
+            .command()
+            .args(["restore", "--from", out.to_str().unwrap()]));
     assert!(!ok && stderr.contains("--force"), "{stderr}");
-    let (ok, _, stderr) = run(restored.command().args([
-        "restore",
-        "--force",
-        "--from",
-        out.to_str().unwrap(),
-    ]));
+    let (ok, _, stderr) =
+        run(restored
+            .command()
+            .args(["restore", "--force", "--from", out.to_str().unwrap()]));
     assert!(ok, "{stderr}");
 
     // With another identity key configured: refused, even with --force.
@@ -162,8 +163,11 @@ async fn backup_under_load_restores_every_acknowledged_write() {
     let other_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     for force in [false, true] {
         let mut cmd = other.command();
-        cmd.env("TUQUAN_IDENTITY_KEY", other_key)
-            .args(["restore", "--from", out.to_str().unwrap()]);
+        cmd.env("TUQUAN_IDENTITY_KEY", other_key).args([
+            "restore",
+            "--from",
+            out.to_str().unwrap(),
+        ]);
         if force {
             cmd.arg("--force");
         }

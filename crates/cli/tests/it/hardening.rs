@@ -140,7 +140,12 @@ async fn control_characters_are_refused_at_the_edge(db: &TestDb) {
                "contact_name": "Nguyễn Văn Gửi", "contact_phone": "0909123456"})
     };
     let before = db.count("SELECT COUNT(*) FROM feedback").await;
-    for bad in ["Đèn hỏng\u{0}", "Đèn\u{1b}[31m hỏng", "Đèn hỏng\u{85}", "Đèn\u{7f}"] {
+    for bad in [
+        "Đèn hỏng\u{0}",
+        "Đèn\u{1b}[31m hỏng",
+        "Đèn hỏng\u{85}",
+        "Đèn\u{7f}",
+    ] {
         let (s, b) = post_json(&server, None, "/api/v1/feedback", &feedback(bad)).await;
         assert_names(s, &b, "description");
     }
@@ -220,7 +225,12 @@ async fn headers_on_every_answer(db: &TestDb) {
     let server = Server::start(db);
 
     // An unsupported method is the router's 405, with headers, and no error in the log.
-    let r = server.http.post(server.url("/territory")).send().await.unwrap();
+    let r = server
+        .http
+        .post(server.url("/territory"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 405);
     assert_security_headers(&r, "405");
     let r = server
