@@ -78,6 +78,10 @@ enum Command {
     /// Resident feedback housekeeping.
     #[command(subcommand)]
     Feedback(FeedbackCommand),
+    /// A consistent copy of the SQLite database and the identity key, while serving.
+    Backup(commands::backup::BackupArgs),
+    /// Put a backup made by `tuquan backup` in place (docs/security.md).
+    Restore(commands::backup::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -248,6 +252,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Seed(SeedCommand::Synthetic(args)) => {
             return commands::bench::seed_synthetic(config, &args).await
         }
+        Command::Backup(args) => return commands::backup::backup(&config, &args).await,
+        Command::Restore(args) => return commands::backup::restore(&config, &args).await,
         _ => {}
     }
     let store = commands::open_store(&config).await?;
@@ -269,6 +275,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Seed(SeedCommand::Synthetic(_)) => Ok(()),
         Command::Config(_) | Command::Access(_) | Command::Bench(_) => Ok(()),
+        Command::Backup(_) | Command::Restore(_) => Ok(()),
         Command::Territory(t) => commands::territory(&store, t).await,
         Command::User(UserCommand::Add {
             username,

@@ -19,6 +19,7 @@ use tuquan_store::Store;
 
 pub mod api;
 pub mod auth;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod feedback;
@@ -113,23 +114,27 @@ const CORE_MUTATING_ROUTES: &[(&str, &str)] = &[
 
 /// Catches a state-changing route that is not in [`mutating_routes`], so it cannot escape
 /// the audit test: an error in the log, and a 500 in debug builds (which the tests run).
+/// Only a route that handles the method counts: an unsupported method is the router's 405,
+/// a client's mistake, not a defect (anyone could otherwise fill the error log).
 async fn mutating_route_guard(
     matched: Option<axum::extract::MatchedPath>,
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
     let method = req.method().clone();
-    if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-        if let Some(path) = matched.as_ref().map(|m| m.as_str()) {
-            if !mutating_routes().contains(&(method.as_str(), path)) {
-                tracing::error!(%method, path, "state-changing route missing from MUTATING_ROUTES");
-                if cfg!(debug_assertions) {
-                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-                }
-            }
+    let unlisted = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        && matched
+            .as_ref()
+            .is_some_and(|m| !mutating_routes().contains(&(method.as_str(), m.as_str())));
+    let res = next.run(req).await;
+    if unlisted && res.status() != StatusCode::METHOD_NOT_ALLOWED {
+        let path = matched.as_ref().map(|m| m.as_str());
+        tracing::error!(%method, path, "state-changing route missing from MUTATING_ROUTES");
+        if cfg!(debug_assertions) {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     }
-    next.run(req).await
+    res
 }
 
 /// The whole application: routes and the middleware every response passes through.
@@ -147,7 +152,7 @@ pub fn app(state: AppState) -> Router {
             pages::ensure_csrf_cookie,
         ))
         .layer(middleware::from_fn(error::localize))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(edge::guard))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -176,6 +181,10 @@ pub fn app(state: AppState) -> Router {
                     timeout,
                 )),
         )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state)
 }
 

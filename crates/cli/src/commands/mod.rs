@@ -12,6 +12,7 @@ use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
 use crate::config::{redact_url, Config};
 use crate::TerritoryCommand;
 
+pub mod backup;
 pub mod bench;
 pub mod groups;
 mod serve;

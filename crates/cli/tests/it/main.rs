@@ -8,6 +8,7 @@ mod harness;
 
 mod access;
 mod api;
+mod backup;
 mod browser;
 mod cli;
 mod crash;
@@ -16,6 +17,7 @@ mod feedback_jobs;
 mod feedback_pages;
 mod feedback_staff_pages;
 mod groups;
+mod hardening;
 mod import;
 mod open311;
 mod pages;

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use tuquan_app::access::{sessions, tokens};
 use tuquan_app::AppError;
 
-use super::common::{confirm, Ask, Empty};
-use super::{local_path, render, Chrome, ShownOncePage};
+use super::common::{confirm, safe_next, Ask, Empty};
+use super::{render, Chrome, ShownOncePage};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{set_cookie, CurrentUser, MaybeUser, RequestCtx, SignedIn};
 use crate::auth::{SESSION_COOKIE, SESSION_DAYS};
@@ -60,7 +60,7 @@ async fn login_form(
     MaybeUser(who): MaybeUser,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, PageError> {
-    let next = local_path(q.next.as_deref());
+    let next = safe_next(q.next.as_deref());
     if who.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
@@ -89,7 +89,7 @@ async fn login(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
-    let next = local_path(form.next.as_deref());
+    let next = safe_next(form.next.as_deref());
     let old = crate::auth::cookie_in(&headers, SESSION_COOKIE);
     let ctx = state.ctx(None, &rc);
     let started = sessions::sign_in(&ctx, &form.username, &form.password, old.as_deref()).await?;

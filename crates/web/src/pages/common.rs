@@ -85,3 +85,45 @@ pub(crate) fn confirm(
         chrome,
     })
 }
+
+/// Where to go after signing in or switching language: only a path on this site. Anything
+/// a browser could read as another host — `//host`, `/\host`, a control character (browsers
+/// drop tabs and newlines, so `/%09/host` becomes `//host`), an absolute URL — gives `/`.
+pub(crate) fn safe_next(raw: Option<&str>) -> String {
+    raw.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or("/")
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths() {
+        for ok in ["/", "/x", "/residents/3?tab=a&b=c", "/khu-phố"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r//evil.example",
+            "/x\u{0}",
+            "/x\u{7f}",
+            "/x\u{85}",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -197,7 +197,7 @@ async fn switch_lang(
     Query(q): Query<SwitchLang>,
 ) -> Response {
     let lang = q.to.as_deref().and_then(Lang::parse).unwrap_or_default();
-    let next = local_path(q.next.as_deref());
+    let next = common::safe_next(q.next.as_deref());
     let cookie = crate::auth::set_cookie(&state, "lang", lang.code(), 31_536_000);
     (
         StatusCode::SEE_OTHER,
@@ -216,11 +216,9 @@ async fn css() -> impl IntoResponse {
     )
 }
 
-/// Only local paths: never send anyone elsewhere after a redirect.
+/// Only local paths: never send anyone elsewhere after a redirect (see `common::safe_next`).
 pub(crate) fn local_path(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
+    common::safe_next(next)
 }
 
 #[derive(Template)]
