@@ -303,7 +303,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             commands::groups::term_years(&store, &code, years.as_deref()).await
         }
         Command::Feedback(FeedbackCommand::RunJobs) => {
-            commands::feedback_run_jobs(&config, store.clone()).await
+            commands::feedback_run_jobs(store.clone()).await
         }
     };
     store.close().await;

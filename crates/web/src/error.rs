@@ -11,7 +11,6 @@ use axum::Json;
 use serde::Serialize;
 use tuquan_app::AppError;
 use tuquan_domain::FieldError;
-use tuquan_store::StoreError;
 use utoipa::ToSchema;
 
 use crate::i18n::Lang;
@@ -112,21 +111,6 @@ impl Failure {
             code: self.code().to_owned(),
             message: self.message(lang),
             field: self.field().map(str::to_owned),
-        }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::NotFound,
-            StoreError::Conflict { field } => Self::Conflict { field },
-            StoreError::Invalid(fe) => Self::Invalid(fe),
-            other => {
-                // Internals are logged with the request id, never shown.
-                tracing::error!(error = %other, "store failure");
-                Self::Internal
-            }
         }
     }
 }

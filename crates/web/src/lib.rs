@@ -15,7 +15,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tuquan_store::Store;
 
 pub mod api;
 pub mod auth;
@@ -49,16 +48,13 @@ impl Default for WebConfig {
 pub struct AppState {
     /// Every use case goes through the application layer.
     pub app: tuquan_app::App,
-    /// Transitional: areas not yet moved to `tuquan_app` still read the store here (issue 10).
-    pub store: Store,
     pub config: Arc<WebConfig>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> Self {
+    pub fn new(app: tuquan_app::App, config: WebConfig) -> Self {
         Self {
-            app: tuquan_app::App::new(store.clone()),
-            store,
+            app,
             config: Arc::new(config),
         }
     }

@@ -27,7 +27,7 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
 /// What the web layer and its jobs run on.
 pub fn app_state(config: &Config, store: Store) -> AppState {
     AppState::new(
-        store,
+        tuquan_app::App::new(store),
         WebConfig {
             secure_cookies: config.secure_cookies,
             request_timeout: config.request_timeout(),
@@ -36,9 +36,8 @@ pub fn app_state(config: &Config, store: Store) -> AppState {
 }
 
 /// One pass of the feedback jobs (escalation and reminders), for cron or by hand.
-pub async fn feedback_run_jobs(config: &Config, store: Store) -> anyhow::Result<()> {
-    let state = app_state(config, store);
-    let report = tuquan_app::feedback::jobs::run_once(&state.app)
+pub async fn feedback_run_jobs(store: Store) -> anyhow::Result<()> {
+    let report = tuquan_app::feedback::jobs::run_once(&tuquan_app::App::new(store))
         .await
         .map_err(|e| anyhow::anyhow!("feedback jobs failed: {e:?}"))?;
     println!(

@@ -232,8 +232,3 @@ pub async fn create_unit(
         Json(UnitItem::from(&created)),
     ))
 }
-
-/// A unit by code for a path parameter: malformed or unknown is "not found".
-pub(crate) async fn load_unit_for(state: &AppState, code: &str) -> Result<Unit, Failure> {
-    Ok(app::unit(&state.app, code).await?)
-}

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use tuquan_app::people::{HouseholdRecord, PeopleFilter, ResidentRecord};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, RequestCtx};
 use crate::error::Failure;
 use crate::AppState;
 
@@ -73,25 +72,6 @@ pub fn router() -> Router<AppState> {
 
 // ---------------------------------------------------------------------------------------
 // Shared with the pages.
-
-/// Records a read of personal data.
-///
-/// Deprecated shim for areas not yet moved to `tuquan_app` (feedback): use
-/// `tuquan_app::Ctx::audit_read` in a use case instead.
-pub(crate) async fn audit_read(
-    state: &AppState,
-    who: &Authenticated,
-    rc: &RequestCtx,
-    action: &'static str,
-    target_type: &'static str,
-    target_id: String,
-    unit_path: &str,
-) -> Result<(), Failure> {
-    let ctx = state.ctx(Some(who.clone()), rc);
-    Ok(ctx
-        .audit_read(action, target_type, target_id, unit_path)
-        .await?)
-}
 
 /// Search and paging parameters shared by the household and resident lists.
 #[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
