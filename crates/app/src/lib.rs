@@ -10,9 +10,11 @@
 //! One module per business area, named as in the domain and the store.
 
 pub mod access;
+pub mod announcements;
 pub mod context;
 pub mod error;
 pub mod i18n;
+pub mod outbox;
 pub mod territory;
 
 pub use context::{App, Clock, Ctx, RequestMeta};
