@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod config;
+mod delivery;
 mod seed;
 mod seed_feedback;
 mod seed_groups;
@@ -78,6 +79,9 @@ enum Command {
     /// Resident feedback housekeeping.
     #[command(subcommand)]
     Feedback(FeedbackCommand),
+    /// The outbox of messages (e-mail, SMS, in-app).
+    #[command(subcommand)]
+    Outbox(delivery::OutboxCommand),
 }
 
 #[derive(Subcommand)]
@@ -298,6 +302,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Feedback(FeedbackCommand::RunJobs) => {
             commands::feedback_run_jobs(&config, store.clone()).await
         }
+        Command::Outbox(c) => delivery::command(&config, store.clone(), c).await,
     };
     store.close().await;
     result

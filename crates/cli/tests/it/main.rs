@@ -7,10 +7,12 @@
 mod harness;
 
 mod access;
+mod announcements;
 mod api;
 mod browser;
 mod cli;
 mod crash;
+mod delivery;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;
