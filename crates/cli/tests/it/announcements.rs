@@ -97,7 +97,9 @@ async fn passing_on_two_levels_and_acknowledging(db: &TestDb) {
     let official = demo_token(db, "canbo.benthanh");
     let head = demo_token(db, "totruong.kp01");
     let resident = demo_token(db, "dan.kp01");
-    let ap = sub_unit(&server, "26743-kp01", "a1", "ap").await;
+    // Two levels below the ward: khu phố, then tổ nhân dân tự quản.
+    db.run_ok(&["territory", "scheme-set", "26743", "khu_pho,ap;to_nhan_dan_tu_quan"], "");
+    let ap = sub_unit(&server, "26743-kp01", "a1", "to_nhan_dan_tu_quan").await;
     let ap_head = db.user_with_token("truong.ap1", "unit_head", Some(&ap), "Ap-head-pass-1");
     let other_head =
         db.user_with_token("truong.kp02b", "unit_head", Some("26743-kp02"), "Kp2-head-pass-1");

@@ -17,9 +17,18 @@ use crate::announcements::{demo_token, household, post, publish};
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
+/// Debian's Python, where python3-aiosmtpd installs (not a pyenv or venv one first on PATH).
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
 /// Whether aiosmtpd is installed; without it the test says SKIPPED, and fails under CI.
 fn have_aiosmtpd() -> bool {
-    let ok = Command::new("python3")
+    let ok = Command::new(python())
         .args(["-c", "import aiosmtpd"])
         .status()
         .is_ok_and(|s| s.success());
@@ -52,7 +61,7 @@ impl Smtp {
     fn start(dir: &Path) -> Self {
         let maildir = dir.join("maildir");
         let port = free_port();
-        let child = Command::new("python3")
+        let child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
@@ -88,7 +97,7 @@ print(json.dumps(out))
         if !self.maildir.join("new").exists() {
             return vec![];
         }
-        let out = Command::new("python3")
+        let out = Command::new(python())
             .args(["-c", script])
             .arg(&self.maildir)
             .output()
