@@ -90,6 +90,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::feedback_staff::MUTATING,
                 pages::groups::MUTATING,
                 pages::import::MUTATING,
+                pages::announcements::MUTATING,
                 open311::MUTATING,
             ]
             .concat()
