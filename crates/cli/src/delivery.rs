@@ -43,8 +43,7 @@ pub async fn command(config: &Config, store: Store, c: OutboxCommand) -> anyhow:
     match c {
         OutboxCommand::Run => {
             let app = tuquan_app::App::new(store);
-            let worker =
-                Deliverer::new(app, config.delivery.clone()).map_err(|e| anyhow!(e))?;
+            let worker = Deliverer::new(app, config.delivery.clone()).map_err(|e| anyhow!(e))?;
             let mut total = tuquan_app::outbox::PassReport::default();
             loop {
                 let r = worker

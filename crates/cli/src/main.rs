@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod delivery;
 mod seed;
+mod seed_announcements;
 mod seed_feedback;
 mod seed_groups;
 mod synthetic;

@@ -13,7 +13,10 @@ use tuquan_store::announcements::{Author, NewAck, Reach};
 
 use crate::{AppError, AppResult, Ctx};
 
+mod demo;
 mod reads;
+
+pub use demo::seed_demo;
 
 pub use reads::*;
 pub use tuquan_store::announcements::{

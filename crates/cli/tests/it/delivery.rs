@@ -102,7 +102,11 @@ print(json.dumps(out))
             .arg(&self.maildir)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
     }
 }
@@ -188,7 +192,11 @@ impl Webhook {
                         .unwrap_or_default();
                     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                     if state.hang.load(std::sync::atomic::Ordering::SeqCst) {
-                        state.hits.lock().unwrap().push(Hit { key, body, status: 0 });
+                        state.hits.lock().unwrap().push(Hit {
+                            key,
+                            body,
+                            status: 0,
+                        });
                         tokio::time::sleep(Duration::from_secs(3600)).await;
                         return;
                     }
@@ -256,19 +264,48 @@ async fn email_and_sms_arrive_once_with_consent(db: &TestDb) {
     let head = demo_token(db, "totruong.kp01");
     // The demo resident consents to announcements and gives an e-mail address.
     let resident = demo_token(db, "dan.kp01");
-    let rid = db.count("SELECT resident_id FROM users WHERE username = 'dan.kp01'").await;
-    let (s, b) = post(&server, &server.token, &format!("/api/v1/residents/{rid}/consents"),
-        json!({"purpose": "announcements", "granted": true, "source": "app"})).await;
+    let rid = db
+        .count("SELECT resident_id FROM users WHERE username = 'dan.kp01'")
+        .await;
+    let (s, b) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/residents/{rid}/consents"),
+        json!({"purpose": "announcements", "granted": true, "source": "app"}),
+    )
+    .await;
     assert_eq!(s, 201, "{b}");
-    let r = server.http.put(server.url("/api/v1/me/delivery-addresses/email"))
-        .bearer_auth(&resident).json(&json!({"address": "mai.ngo@example.vn"})).send().await.unwrap();
+    let r = server
+        .http
+        .put(server.url("/api/v1/me/delivery-addresses/email"))
+        .bearer_auth(&resident)
+        .json(&json!({"address": "mai.ngo@example.vn"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     // A neighbour with an account and an address, but no consent: no e-mail, no SMS.
     let (_, other_rid) = household(&server, "26743-kp01", "Trần Văn Không").await;
     let other = db.user_with_token("khong.kp01", "resident", Some("26743-kp01"), "No-consent-1");
-    db.run_ok(&["user", "link-resident", "--username", "khong.kp01", "--resident", &other_rid.to_string()], "");
-    let r = server.http.put(server.url("/api/v1/me/delivery-addresses/email"))
-        .bearer_auth(&other).json(&json!({"address": "khong@example.vn"})).send().await.unwrap();
+    db.run_ok(
+        &[
+            "user",
+            "link-resident",
+            "--username",
+            "khong.kp01",
+            "--resident",
+            &other_rid.to_string(),
+        ],
+        "",
+    );
+    let r = server
+        .http
+        .put(server.url("/api/v1/me/delivery-addresses/email"))
+        .bearer_auth(&other)
+        .json(&json!({"address": "khong@example.vn"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 
     let id = publish(&server, &head, "26743-kp01", TITLE).await;
@@ -277,35 +314,70 @@ async fn email_and_sms_arrive_once_with_consent(db: &TestDb) {
     // E-mail: once, to the consenting resident, Vietnamese intact, the key as Message-ID.
     let mails = smtp.messages();
     assert_eq!(mails.len(), 1, "{mails:?}");
-    assert!(mails[0]["to"].as_str().unwrap().contains("mai.ngo@example.vn"));
+    assert!(mails[0]["to"]
+        .as_str()
+        .unwrap()
+        .contains("mai.ngo@example.vn"));
     assert_eq!(mails[0]["subject"], format!("Thông báo: {TITLE}"));
-    assert!(mails[0]["body"].as_str().unwrap().contains("Đề nghị các hộ gia đình tham gia đầy đủ."), "{mails:?}");
+    assert!(
+        mails[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Đề nghị các hộ gia đình tham gia đầy đủ."),
+        "{mails:?}"
+    );
     let key = format!("announcement-{id}-v1-email-mai.ngo@example.vn");
     assert_eq!(mails[0]["message_id"], format!("<{key}@tuquan>"));
     // SMS: failed twice, then accepted once; every try carried the same key.
     let hits = hook.hits();
-    let accepted: std::collections::HashSet<_> =
-        hits.iter().filter(|h| h.status == 200).map(|h| h.key.clone()).collect();
+    let accepted: std::collections::HashSet<_> = hits
+        .iter()
+        .filter(|h| h.status == 200)
+        .map(|h| h.key.clone())
+        .collect();
     assert_eq!(accepted.len(), 1, "{hits:?}");
     assert_eq!(hits.len(), 3, "{hits:?}");
     assert!(hits.iter().all(|h| h.key == hits[0].key));
     assert_eq!(hits[0].body["to"], "0903123456");
     assert_eq!(hits[0].body["subject"], format!("Thông báo: {TITLE}"));
-    assert!(hits[2].body["body"].as_str().unwrap().contains("tham gia đầy đủ"));
+    assert!(hits[2].body["body"]
+        .as_str()
+        .unwrap()
+        .contains("tham gia đầy đủ"));
     // Nothing was written for the neighbour who did not consent.
-    assert_eq!(db.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'khong@example.vn'").await, 0);
-    assert_eq!(db.count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND recipient = '0912345678'").await, 0);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'khong@example.vn'")
+            .await,
+        0
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND recipient = '0912345678'"
+        )
+        .await,
+        0
+    );
     for _ in 0..100 {
-        if db.count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')").await == 0 {
+        if db
+            .count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')")
+            .await
+            == 0
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let (_, d) = crate::announcements::get(&server, &head, &format!("/api/v1/announcements/{id}/units/26743-kp01/dashboard")).await;
+    let (_, d) = crate::announcements::get(
+        &server,
+        &head,
+        &format!("/api/v1/announcements/{id}/units/26743-kp01/dashboard"),
+    )
+    .await;
     assert_eq!(d["delivery"]["failed"], 0, "{d}");
     assert!(d["delivery"]["sent"].as_i64().unwrap() >= 2, "{d}");
     assert_eq!(
-        db.count("SELECT attempts FROM outbox WHERE channel = 'webhook'").await,
+        db.count("SELECT attempts FROM outbox WHERE channel = 'webhook'")
+            .await,
         3
     );
     assert!(!server.log().contains("hook-s3cret"));
@@ -321,9 +393,16 @@ async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
     hook.hang.store(true, std::sync::atomic::Ordering::SeqCst);
     let cfg = config(db, smtp.port, hook.port, 1);
     let mut server = Server::start_with(db, &["--demo", "--config", &cfg]);
-    let rid = db.count("SELECT resident_id FROM users WHERE username = 'dan.kp01'").await;
-    let (s, _) = post(&server, &server.token, &format!("/api/v1/residents/{rid}/consents"),
-        json!({"purpose": "announcements", "granted": true, "source": "paper form"})).await;
+    let rid = db
+        .count("SELECT resident_id FROM users WHERE username = 'dan.kp01'")
+        .await;
+    let (s, _) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/residents/{rid}/consents"),
+        json!({"purpose": "announcements", "granted": true, "source": "paper form"}),
+    )
+    .await;
     assert_eq!(s, 201);
     let head = demo_token(db, "totruong.kp01");
     publish(&server, &head, "26743-kp01", TITLE).await;
@@ -332,8 +411,15 @@ async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
     server.kill9();
     hook.hang.store(false, std::sync::atomic::Ordering::SeqCst);
     let _server = Server::start_with(db, &["--config", &cfg]);
-    wait_for("the delivery after the restart", || hook.hits().iter().any(|h| h.status == 200)).await;
+    wait_for("the delivery after the restart", || {
+        hook.hits().iter().any(|h| h.status == 200)
+    })
+    .await;
     let hits = hook.hits();
     assert!(hits.iter().all(|h| h.key == hits[0].key), "{hits:?}");
-    assert_eq!(db.count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'").await, 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")
+            .await,
+        1
+    );
 }

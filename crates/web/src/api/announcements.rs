@@ -38,10 +38,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/units/{code}/announcements",
             get(list_at_unit).post(publish),
         )
-        .route(
-            "/api/v1/units/{code}/announcements/waiting",
-            get(waiting),
-        )
+        .route("/api/v1/units/{code}/announcements/waiting", get(waiting))
         .route("/api/v1/announcements/{id}", get(get_one))
         .route("/api/v1/announcements/{id}/versions", post(new_version))
         .route("/api/v1/announcements/{id}/withdraw", post(withdraw))

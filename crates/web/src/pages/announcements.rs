@@ -142,9 +142,12 @@ async fn unit_page(
             .collect(),
         may_publish,
         categories: choices(
-            Category::ALL
-                .iter()
-                .map(|c| (c.as_str(), lang.t(&format!("ann.category.{}", c.as_str())).to_owned())),
+            Category::ALL.iter().map(|c| {
+                (
+                    c.as_str(),
+                    lang.t(&format!("ann.category.{}", c.as_str())).to_owned(),
+                )
+            }),
             "policy",
         ),
         chrome,
@@ -253,7 +256,12 @@ fn channel_choices(lang: Lang) -> Vec<Choice> {
         AckChannel::ALL
             .iter()
             .filter(|c| **c != AckChannel::Online)
-            .map(|c| (c.as_str(), lang.t(&format!("ann.channel.{}", c.as_str())).to_owned())),
+            .map(|c| {
+                (
+                    c.as_str(),
+                    lang.t(&format!("ann.channel.{}", c.as_str())).to_owned(),
+                )
+            }),
         "in_person",
     )
 }
@@ -407,7 +415,9 @@ async fn dashboard(
                 name: c.unit_name.clone(),
                 acknowledged: c.acknowledged,
                 households: c.households,
-                percent: (c.acknowledged * 100).checked_div(c.households).unwrap_or(0),
+                percent: (c.acknowledged * 100)
+                    .checked_div(c.households)
+                    .unwrap_or(0),
                 passed_on: c.passed_on_at.as_deref().map(crate::i18n::local_time),
                 deadline: c.deadline.as_deref().map(crate::i18n::local_time),
             })
