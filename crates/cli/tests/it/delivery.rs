@@ -61,7 +61,7 @@ impl Smtp {
     fn start(dir: &Path) -> Self {
         let maildir = dir.join("maildir");
         let port = free_port();
-        let child = Command::new(python())
+        let mut child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
@@ -79,6 +79,8 @@ impl Smtp {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start");
     }
 
