@@ -43,6 +43,19 @@ impl Store {
              WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') \
              AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3 {lock}) {RETURNING}"
         );
+        // A read first: an idle worker must not take SQLite's write lock every poll.
+        let due: Option<i64> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT id FROM outbox WHERE status IN ('pending', 'sending') \
+                 AND next_attempt_at <= $1 LIMIT 1",
+            )
+            .bind(stamp(at))
+            .fetch_optional(p)
+            .await?
+        });
+        if due.is_none() {
+            return Ok(vec![]);
+        }
         let mut rows: Vec<OutboxMessage> = with_pool!(self, p => {
             sqlx::query_as(&sql)
                 .bind(stamp(at))
