@@ -10,6 +10,7 @@
 //! One module per business area, named as in the domain and the store.
 
 pub mod access;
+pub mod announcements;
 pub mod charts;
 pub mod context;
 pub mod documents;
@@ -18,6 +19,7 @@ pub mod feedback;
 pub mod groups;
 pub mod i18n;
 pub mod import;
+pub mod outbox;
 pub mod people;
 pub mod stats;
 pub mod territory;

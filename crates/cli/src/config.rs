@@ -41,6 +41,9 @@ pub struct Config {
     /// items (the test suite turns this off to start from an empty inbox).
     #[serde(default = "defaults::demo_feedback")]
     pub demo_feedback: bool,
+    /// `[delivery]`: the outbox worker, SMTP and the SMS/Zalo webhook (all optional).
+    #[serde(default)]
+    pub delivery: tuquan_app::outbox::DeliveryConfig,
 }
 
 mod defaults {

@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod config;
+mod delivery;
 mod seed;
+mod seed_announcements;
 mod seed_feedback;
 mod seed_groups;
 mod synthetic;
@@ -82,6 +84,9 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Put a backup made by `tuquan backup` in place (docs/security.md).
     Restore(commands::backup::RestoreArgs),
+    /// The outbox of messages (e-mail, SMS, in-app).
+    #[command(subcommand)]
+    Outbox(delivery::OutboxCommand),
 }
 
 #[derive(Subcommand)]
@@ -305,6 +310,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Feedback(FeedbackCommand::RunJobs) => {
             commands::feedback_run_jobs(store.clone()).await
         }
+        Command::Outbox(c) => delivery::command(&config, store.clone(), c).await,
     };
     store.close().await;
     result

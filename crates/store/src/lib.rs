@@ -12,6 +12,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub mod announcements;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
@@ -21,6 +22,7 @@ pub mod groups;
 pub mod households;
 pub mod identity;
 pub mod import;
+pub mod outbox;
 pub mod residents;
 pub mod rollup;
 pub mod sessions;

@@ -80,11 +80,13 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::feedback::MUTATING,
                 api::groups::MUTATING,
                 api::import::MUTATING,
+                api::announcements::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
                 pages::groups::MUTATING,
                 pages::import::MUTATING,
+                pages::announcements::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

@@ -16,10 +16,12 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let state = app_state(config, store.clone());
+    let delivery = crate::delivery::start(config, &state.app)?;
     // Tests and scripts read this line to find a port chosen with `--listen 127.0.0.1:0`.
     println!("Tự Quản is listening on http://{addr}");
     tracing::info!(%addr, backend = store.backend().as_str(), "listening");
     tuquan_web::serve(listener, state, shutdown_signal()).await?;
+    crate::delivery::stop(delivery).await;
     tracing::info!("stopped; in-flight requests finished");
     Ok(())
 }

@@ -63,6 +63,12 @@ async fn probe(
         Action::GroupView | Action::GroupManage | Action::RegulationManage => {
             crate::groups::matrix_probe(server, action, target, token, n).await
         }
+        Action::AnnouncementPublish
+        | Action::AnnouncementPassOn
+        | Action::AnnouncementAcknowledgeOnBehalf
+        | Action::AnnouncementView => {
+            crate::announcements::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -510,6 +516,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::feedback::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::feedback_staff_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::feedback_pages::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::announcements::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

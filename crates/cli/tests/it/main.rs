@@ -7,11 +7,13 @@
 mod harness;
 
 mod access;
+mod announcements;
 mod api;
 mod backup;
 mod browser;
 mod cli;
 mod crash;
+mod delivery;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;

@@ -37,10 +37,18 @@ pub enum Action {
     FeedbackHandle,
     /// Set a commune's feedback categories, deadlines, routing table and the holidays.
     FeedbackConfigure,
+    /// Publish announcements at a unit, edit them (a new version) and withdraw them.
+    AnnouncementPublish,
+    /// See the announcements waiting at a unit and pass them on to the level below.
+    AnnouncementPassOn,
+    /// Record that a household was told (in person, at a meeting, by loudspeaker, phone, Zalo).
+    AnnouncementAcknowledgeOnBehalf,
+    /// See a unit's announcements, who passed them on, the acknowledgement counts and delivery.
+    AnnouncementView,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 18] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -55,6 +63,10 @@ impl Action {
         Self::RegulationManage,
         Self::FeedbackHandle,
         Self::FeedbackConfigure,
+        Self::AnnouncementPublish,
+        Self::AnnouncementPassOn,
+        Self::AnnouncementAcknowledgeOnBehalf,
+        Self::AnnouncementView,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +85,10 @@ impl Action {
             Self::RegulationManage => "regulation.manage",
             Self::FeedbackHandle => "feedback.handle",
             Self::FeedbackConfigure => "feedback.configure",
+            Self::AnnouncementPublish => "announcement.publish",
+            Self::AnnouncementPassOn => "announcement.pass_on",
+            Self::AnnouncementAcknowledgeOnBehalf => "announcement.acknowledge_on_behalf",
+            Self::AnnouncementView => "announcement.view",
         }
     }
 
@@ -92,6 +108,12 @@ impl Action {
             Self::RegulationManage => "record signings and reviews of coordination regulations",
             Self::FeedbackHandle => "work the feedback inbox; file feedback for a resident",
             Self::FeedbackConfigure => "set feedback categories, deadlines, routing, holidays",
+            Self::AnnouncementPublish => "publish, edit (new version) and withdraw announcements",
+            Self::AnnouncementPassOn => "see announcements waiting at a unit and pass them on",
+            Self::AnnouncementAcknowledgeOnBehalf => {
+                "record a household's acknowledgement and how it was told"
+            }
+            Self::AnnouncementView => "see announcements, passing on, counts and delivery",
         }
     }
 }
@@ -117,6 +139,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::RegulationManage,[Y,  N,    Y,    N,    Y,    Y,    N,    N,    N,    N,    N]),
     (Action::FeedbackHandle,[Y,    Y,    Y,    Y,    N,    Y,    Y,    N,    N,    Y,    N]),
     (Action::FeedbackConfigure,[Y, Y,    Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::AnnouncementPublish,[Y, Y,  Y,    N,    Y,    Y,    N,    N,    N,    N,    N]),
+    (Action::AnnouncementPassOn,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
+    (Action::AnnouncementAcknowledgeOnBehalf,[Y, N, Y, N, N,   Y,    Y,    Y,    N,    N,    N]),
+    (Action::AnnouncementView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod announcements;
 pub mod feedback;
 pub mod feedback_stats;
 pub mod groups;
@@ -98,6 +99,18 @@ impl Modify for BearerScheme {
         groups::regulations_due,
         groups::get_term_years,
         groups::set_term_years,
+        announcements::publish,
+        announcements::list_at_unit,
+        announcements::waiting,
+        announcements::get_one,
+        announcements::new_version,
+        announcements::withdraw,
+        announcements::pass_on,
+        announcements::acknowledge,
+        announcements::acknowledge_on_behalf,
+        announcements::dashboard,
+        announcements::not_reached,
+        announcements::set_delivery_address,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -180,6 +193,27 @@ impl Modify for BearerScheme {
         groups::CreatedVersion,
         groups::IneligibleBody,
         groups::IneligibleDetail,
+        announcements::PublishBody,
+        announcements::EditBody,
+        announcements::WithdrawBody,
+        announcements::PassOnBody,
+        announcements::OnBehalfBody,
+        announcements::AddressBody,
+        announcements::AddressSet,
+        announcements::AnnouncementItem,
+        announcements::VersionItem,
+        announcements::AnnouncementDetailBody,
+        announcements::AnnouncementList,
+        announcements::WaitingItem,
+        announcements::WaitingList,
+        announcements::AnnouncementCreated,
+        announcements::NewVersion,
+        announcements::AckResult,
+        announcements::UnitCount,
+        announcements::DeliveryBody,
+        announcements::DashboardBody,
+        announcements::NotReachedItem,
+        announcements::NotReachedList,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -196,6 +230,9 @@ impl Modify for BearerScheme {
         (name = "feedback", description = "Resident feedback (phản ánh, kiến nghị): send \
             without an account where the category allows, follow by tracking code; staff work \
             the inbox. Public views never contain names, phones, e-mails or addresses."),
+        (name = "announcements", description = "Announcements (thông báo) passed on down the \
+            unit tree by each unit's head and acknowledged once per household, by a resident or \
+            on the household's behalf; delivered in the app, by e-mail and by SMS (docs/announcements.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -222,4 +259,5 @@ pub fn router() -> Router<AppState> {
         .merge(feedback_stats::router())
         .merge(groups::router())
         .merge(import::router())
+        .merge(announcements::router())
 }

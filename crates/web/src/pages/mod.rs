@@ -18,6 +18,7 @@ use crate::i18n::Lang;
 use crate::AppState;
 
 mod account;
+pub mod announcements;
 mod audit;
 pub mod common;
 pub mod feedback_public;
@@ -148,6 +149,7 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(announcements::router())
         .route("/lang", get(switch_lang))
         .route("/static/app.css", get(css))
 }

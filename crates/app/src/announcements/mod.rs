@@ -1,0 +1,302 @@
+//! Announcements: publish at a unit, pass on down the tree, acknowledge once per household,
+//! new versions, withdrawal, the dashboard and the notice board. Each use case loads its
+//! target, authorizes on the unit it acts on, applies the domain's rules, writes through the
+//! store (which audits and writes the messages in the same transaction).
+
+use tuquan_domain::access::Action;
+use tuquan_domain::announcements::{
+    pass_on_deadline, AckChannel, AckRule, Category, EditAnnouncementInput, NewAnnouncement,
+    NewAnnouncementInput, Status,
+};
+use tuquan_domain::territory::Unit;
+use tuquan_store::announcements::{Author, NewAck, Reach};
+
+use crate::{AppError, AppResult, Ctx};
+
+mod demo;
+mod reads;
+
+pub use demo::seed_demo;
+
+pub use reads::*;
+pub use tuquan_store::announcements::{
+    AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,
+};
+
+/// The deepest pass-on level given its own deadline (deeper levels share the last).
+const DEADLINE_LEVELS: u32 = 6;
+
+impl From<AckRule> for AppError {
+    fn from(r: AckRule) -> Self {
+        AppError::rule(r.code, r.field, r.code)
+    }
+}
+
+fn status_of(a: &AnnouncementRecord) -> Status {
+    Status::parse(&a.status).unwrap_or(Status::Withdrawn)
+}
+
+fn author(ctx: &Ctx) -> AppResult<Author> {
+    let who = ctx.who()?;
+    Ok(Author {
+        user_id: Some(who.user.id),
+        name: who.user.display_name.clone(),
+    })
+}
+
+/// The texts of the messages an announcement sends when it reaches a unit.
+fn reach(id: i64, version: i64, title: &str, body: &str, category: &str, unit: &str) -> Reach {
+    let urgent = if category == Category::Emergency.as_str() {
+        "KHẨN: "
+    } else {
+        ""
+    };
+    Reach {
+        key_prefix: format!("announcement-{id}-v{version}"),
+        announcement_id: id,
+        head_subject: format!("{urgent}Thông báo chờ chuyển tiếp: {title}"),
+        resident_subject: format!("{urgent}Thông báo: {title}"),
+        body: format!("{body}\n\n— {unit}"),
+    }
+}
+
+/// Loads an announcement; not found is not found.
+pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<AnnouncementRecord> {
+    Ok(ctx.store().announcement(id).await?)
+}
+
+/// Publishes an announcement at the unit `unit_code`. Returns its id.
+pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -> AppResult<i64> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::AnnouncementPublish, Some(&unit.path))?;
+    let a = NewAnnouncement::parse(input, ctx.today())?;
+    let deadlines: Vec<String> = (1..=DEADLINE_LEVELS)
+        .map(|d| tuquan_store::stamp(pass_on_deadline(ctx.now, d, a.urgency)))
+        .collect();
+    let by = author(ctx)?;
+    let (title, body, category) = (a.title.clone(), a.body.clone(), a.category.as_str());
+    let name = unit.name.clone();
+    let id = ctx
+        .store()
+        .publish_announcement(
+            &unit,
+            &a,
+            &by,
+            &deadlines,
+            |id| reach(id, 1, &title, &body, category, &name),
+            &ctx.audit_ctx(),
+        )
+        .await?;
+    Ok(id)
+}
+
+/// Edits the title and body: a new version, which households acknowledge afresh. Returns the
+/// new version.
+pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResult<i64> {
+    let a = load(ctx, id).await?;
+    ctx.authorize(Action::AnnouncementPublish, Some(&a.unit_path))?;
+    AckRule::change(status_of(&a))?;
+    let title = tuquan_domain::announcements::input_title(&input.title)?;
+    let body = tuquan_domain::announcements::input_body(&input.body)?;
+    let by = author(ctx)?;
+    let r = reach(id, a.version + 1, &title, &body, &a.category, &a.unit_name);
+    Ok(ctx
+        .store()
+        .edit_announcement(&a, &title, &body, &by.name, &r, &ctx.audit_ctx())
+        .await?)
+}
+
+/// Withdraws the announcement; it stays readable as a record.
+pub async fn withdraw(ctx: &Ctx, id: i64, reason: &str) -> AppResult<()> {
+    let a = load(ctx, id).await?;
+    ctx.authorize(Action::AnnouncementPublish, Some(&a.unit_path))?;
+    AckRule::change(status_of(&a))?;
+    let reason = tuquan_domain::text::required(reason, "reason", 500)?;
+    ctx.store()
+        .withdraw_announcement(&a, &reason, &ctx.audit_ctx())
+        .await?;
+    Ok(())
+}
+
+/// Whether the announcement has reached `unit`: written there, or passed on there.
+async fn reached(ctx: &Ctx, a: &AnnouncementRecord, unit_code: &str) -> AppResult<bool> {
+    if a.unit_code == unit_code {
+        return Ok(true);
+    }
+    Ok(ctx
+        .store()
+        .pass_on_row(a.id, unit_code)
+        .await?
+        .is_some_and(|r| r.passed_on_at.is_some()))
+}
+
+/// The unit's head passes the announcement on to the unit's households and the units below,
+/// with an optional note.
+pub async fn pass_on(ctx: &Ctx, id: i64, unit_code: &str, note: Option<&str>) -> AppResult<()> {
+    let a = load(ctx, id).await?;
+    let unit: Unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::AnnouncementPassOn, Some(&unit.path))?;
+    let Some(row) = ctx.store().pass_on_row(id, &unit.code).await? else {
+        return Err(AppError::rule(
+            "announcement_not_below",
+            "unit",
+            "not below its unit",
+        ));
+    };
+    let parent_reached = reached(ctx, &a, &row.parent_code).await?;
+    AckRule::pass_on(status_of(&a), parent_reached, row.passed_on_at.is_some())?;
+    let note = note
+        .map(|n| tuquan_domain::text::required(n, "note", 1000))
+        .transpose()
+        .or_else(|e| match e.kind {
+            tuquan_domain::FieldErrorKind::Required => Ok(None),
+            _ => Err(e),
+        })?;
+    let by = author(ctx)?;
+    let body = match &note {
+        Some(n) => format!("{}\n\n{n}", a.body),
+        None => a.body.clone(),
+    };
+    let r = reach(id, a.version, &a.title, &body, &a.category, &unit.name);
+    ctx.store()
+        .pass_on_announcement(id, &unit, note.as_deref(), &by.name, &r, &ctx.audit_ctx())
+        .await
+        .map_err(|e| match e {
+            tuquan_store::StoreError::Conflict { .. } => {
+                AppError::rule("announcement_already_passed_on", "unit", "raced")
+            }
+            other => other.into(),
+        })?;
+    Ok(())
+}
+
+/// What an acknowledgement did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acknowledged {
+    /// Counted now.
+    Counted,
+    /// The household had already acknowledged this version.
+    Already,
+}
+
+async fn record_ack(
+    ctx: &Ctx,
+    a: &AnnouncementRecord,
+    household: (i64, Option<i64>, String, String),
+    on_behalf: bool,
+    channel: AckChannel,
+) -> AppResult<Acknowledged> {
+    let (household_id, resident_id, unit_code, unit_path) = household;
+    let here = reached(ctx, a, &unit_code).await?;
+    AckRule::acknowledge(status_of(a), here, on_behalf, channel)?;
+    let ack = NewAck {
+        announcement_id: a.id,
+        household_id,
+        unit_code,
+        unit_path,
+        version: a.version,
+        channel,
+        resident_id,
+        recorded_by: ctx.who()?.user.username.clone(),
+    };
+    let counted = ctx
+        .store()
+        .acknowledge_announcement(&ack, &ctx.audit_ctx())
+        .await?;
+    Ok(if counted {
+        Acknowledged::Counted
+    } else {
+        Acknowledged::Already
+    })
+}
+
+/// A resident acknowledges the current version for their household. Their own household is
+/// theirs to answer for: no grant is needed, only the account's link to a resident.
+pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
+    let who = ctx.who()?;
+    let a = load(ctx, id).await?;
+    let Some((hid, rid, unit_code, path)) = ctx.store().household_of_user(who.user.id).await?
+    else {
+        return Err(AppError::rule(
+            "no_household",
+            "household",
+            "account not linked",
+        ));
+    };
+    let below = path == a.unit_path || path.starts_with(&format!("{}/", a.unit_path));
+    if !below {
+        return Err(AppError::rule(
+            "announcement_not_reached",
+            "household",
+            "elsewhere",
+        ));
+    }
+    record_ack(
+        ctx,
+        &a,
+        (hid, Some(rid), unit_code, path),
+        false,
+        AckChannel::Online,
+    )
+    .await
+}
+
+/// A head records that a household was told, and how.
+pub async fn acknowledge_on_behalf(
+    ctx: &Ctx,
+    id: i64,
+    household_id: i64,
+    channel: &str,
+) -> AppResult<Acknowledged> {
+    let a = load(ctx, id).await?;
+    let Some((unit_code, path)) = ctx.store().household_unit(household_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    ctx.authorize(Action::AnnouncementAcknowledgeOnBehalf, Some(&path))?;
+    let channel = AckChannel::parse(channel).ok_or_else(|| {
+        tuquan_domain::FieldError::new(
+            "channel",
+            tuquan_domain::FieldErrorKind::UnknownValue,
+            "unknown channel",
+        )
+    })?;
+    let below = path == a.unit_path || path.starts_with(&format!("{}/", a.unit_path));
+    if !below {
+        return Err(AppError::rule(
+            "announcement_not_reached",
+            "household",
+            "elsewhere",
+        ));
+    }
+    record_ack(
+        ctx,
+        &a,
+        (household_id, None, unit_code, path),
+        true,
+        channel,
+    )
+    .await
+}
+
+/// Chooses where the signed-in account receives messages (`email` address, `sms` phone);
+/// empty removes it.
+pub async fn set_delivery_address(ctx: &Ctx, channel: &str, address: &str) -> AppResult<()> {
+    let who = ctx.who()?;
+    let bad = |field| {
+        tuquan_domain::FieldError::new(field, tuquan_domain::FieldErrorKind::InvalidFormat, "bad")
+    };
+    let address = address.trim();
+    let valid = match channel {
+        "email" => address.is_empty() || address.parse::<lettre::Address>().is_ok(),
+        "sms" => address.is_empty() || address.chars().all(|c| c.is_ascii_digit() || c == '+'),
+        _ => return Err(bad("channel").into()),
+    };
+    if !valid {
+        return Err(bad("address").into());
+    }
+    let address = (!address.is_empty()).then_some(address);
+    ctx.store()
+        .set_delivery_address(who.user.id, channel, address, &ctx.audit_ctx())
+        .await?;
+    Ok(())
+}

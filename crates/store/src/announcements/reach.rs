@@ -1,0 +1,105 @@
+//! The messages written when an announcement reaches a unit: in the same transaction as the
+//! change (publication, passing on, a new version), as `INSERT … SELECT` so that a unit of
+//! any size costs a handful of statements. A message already in the outbox (same key) is
+//! left alone.
+
+/// What to say when an announcement reaches a unit.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// `announcement-{id}-v{version}`: the start of every message's idempotency key.
+    pub key_prefix: String,
+    pub announcement_id: i64,
+    /// For the heads of the units below: "waiting for you to pass on".
+    pub head_subject: String,
+    /// For the households of the unit.
+    pub resident_subject: String,
+    pub body: String,
+}
+
+/// The consent purpose that allows e-mail and SMS to a resident.
+pub(crate) const CONSENT: &str = tuquan_domain::announcements::CONSENT_PURPOSE;
+
+/// Whether resident `r`'s latest consent for announcements is a yes.
+const CONSENTED: &str = "EXISTS (SELECT 1 FROM consents c WHERE c.resident_id = r.id \
+     AND c.purpose = $7 AND c.granted = TRUE AND c.id = (SELECT MAX(c2.id) FROM consents c2 \
+     WHERE c2.resident_id = r.id AND c2.purpose = $7))";
+
+/// The statements: each selects (key suffix, channel, recipient, user id, subject) for unit $2.
+/// $1 key prefix, $2 unit code, $3 head subject, $4 resident subject, $5 body, $6 now,
+/// $7 consent purpose, $8 announcement id.
+pub(crate) fn statements() -> [String; 5] {
+    let insert = "INSERT INTO outbox (idempotency_key, channel, recipient, user_id, subject, \
+         body, purpose, about_type, about_id, attempts, next_attempt_at, status, created_at) ";
+    let tail = "ON CONFLICT (idempotency_key) DO NOTHING";
+    let heads = "FROM grants g JOIN units u ON u.code = g.unit_code \
+         JOIN users us ON us.id = g.user_id \
+         WHERE u.parent_code = $2 AND u.valid_to IS NULL AND NOT us.disabled \
+         AND g.role IN ('unit_head', 'deputy_head')";
+    let residents = "FROM users us JOIN residents r ON r.id = us.resident_id \
+         JOIN households h ON h.id = r.household_id \
+         WHERE h.unit_code = $2 AND h.status = 'active' AND r.status = 'active' AND NOT us.disabled";
+    let cols = |channel: &str, recipient: &str, user: &str, subject: &str| {
+        format!(
+            "$1 || '-{channel}-' || {recipient}, '{channel}', {recipient}, {user}, {subject}, $5, \
+             'announcement', 'announcement', $8, 0, $6, 'pending', $6"
+        )
+    };
+    [
+        // Heads of the units below: in the app…
+        format!(
+            "{insert} SELECT DISTINCT {} {heads} {tail}",
+            cols("in_app", "CAST(us.id AS TEXT)", "us.id", "$3")
+        ),
+        // …and by e-mail where they gave an address (officials need no consent).
+        format!(
+            "{insert} SELECT DISTINCT {} {heads_mail} {tail}",
+            cols("email", "da.address", "us.id", "$3"),
+            heads_mail = heads.replace(
+                "WHERE",
+                "JOIN delivery_addresses da ON da.user_id = us.id AND da.channel = 'email' WHERE"
+            )
+        ),
+        // Residents with an account: in the app.
+        format!(
+            "{insert} SELECT {} {residents} {tail}",
+            cols("in_app", "CAST(us.id AS TEXT)", "us.id", "$4")
+        ),
+        // Residents with an account and an e-mail address, who consented.
+        format!(
+            "{insert} SELECT {} {res_mail} AND {CONSENTED} {tail}",
+            cols("email", "da.address", "us.id", "$4"),
+            res_mail = residents.replace(
+                "WHERE",
+                "JOIN delivery_addresses da ON da.user_id = us.id AND da.channel = 'email' WHERE"
+            )
+        ),
+        // Every resident of the unit with a phone, who consented: SMS through the webhook.
+        format!(
+            "{insert} SELECT {} FROM residents r JOIN households h ON h.id = r.household_id \
+             WHERE h.unit_code = $2 AND h.status = 'active' AND r.status = 'active' \
+             AND r.phone IS NOT NULL AND r.phone <> '' AND {CONSENTED} {tail}",
+            cols("webhook", "r.phone", "NULL", "$4")
+        ),
+    ]
+}
+
+/// Runs the statements of [`statements`] for `unit` on a transaction's connection.
+macro_rules! enqueue_reach {
+    ($tx:expr, $reach:expr, $unit:expr, $ts:expr) => {{
+        let reach: &$crate::announcements::Reach = $reach;
+        for sql in $crate::announcements::reach::statements() {
+            sqlx::query(&sql)
+                .bind(&reach.key_prefix)
+                .bind($unit)
+                .bind(&reach.head_subject)
+                .bind(&reach.resident_subject)
+                .bind(&reach.body)
+                .bind($ts)
+                .bind($crate::announcements::reach::CONSENT)
+                .bind(reach.announcement_id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use enqueue_reach;

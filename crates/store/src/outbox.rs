@@ -1,0 +1,154 @@
+//! The outbox: every message the product sends, written in the transaction of the change that
+//! causes it (see `announcements::reach`), claimed by the delivery worker for a lease, then
+//! marked sent, or pending again with a later attempt, or failed. A worker that dies holding
+//! a lease loses nothing: the message is claimed again when the lease ends, with the same
+//! idempotency key.
+
+use crate::{now, stamp, with_pool, Backend, Store, StoreError};
+
+/// A message as claimed by the worker.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub channel: String,
+    pub recipient: String,
+    pub user_id: Option<i64>,
+    pub subject: String,
+    pub body: String,
+    pub purpose: String,
+    pub about_type: String,
+    pub about_id: i64,
+    pub attempts: i64,
+}
+
+const RETURNING: &str = "RETURNING id, idempotency_key, channel, recipient, user_id, subject, \
+     body, purpose, about_type, about_id, attempts";
+
+impl Store {
+    /// Claims up to `limit` due messages until `lease_until`, counting an attempt on each.
+    pub async fn claim_outbox(
+        &self,
+        at: jiff::Timestamp,
+        lease_until: jiff::Timestamp,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        // PostgreSQL: workers on several servers skip each other's rows.
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2 \
+             WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') \
+             AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3 {lock}) {RETURNING}"
+        );
+        // A read first: an idle worker must not take SQLite's write lock every poll.
+        let due: Option<i64> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT id FROM outbox WHERE status IN ('pending', 'sending') \
+                 AND next_attempt_at <= $1 LIMIT 1",
+            )
+            .bind(stamp(at))
+            .fetch_optional(p)
+            .await?
+        });
+        if due.is_none() {
+            return Ok(vec![]);
+        }
+        let mut rows: Vec<OutboxMessage> = with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(stamp(at))
+                .bind(stamp(lease_until))
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        });
+        rows.sort_by_key(|m| m.id);
+        Ok(rows)
+    }
+
+    /// Marks a message delivered.
+    pub async fn outbox_sent(&self, id: i64) -> Result<(), StoreError> {
+        with_pool!(self, p => {
+            sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1")
+                .bind(id)
+                .bind(now())
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Delivers an in-app message: the notification and the outbox's "sent" in one
+    /// transaction, so it appears exactly once.
+    pub async fn outbox_deliver_in_app(&self, m: &OutboxMessage) -> Result<(), StoreError> {
+        let Some(user_id) = m.user_id else {
+            return self.outbox_failed(m.id, None, "no account").await;
+        };
+        let ts = now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $2 WHERE id = $1 AND status <> 'sent'",
+            )
+            .bind(m.id)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, feedback_id, kind, message, created_at) \
+                     VALUES ($1, NULL, $2, $3, $4)",
+                )
+                .bind(user_id)
+                .bind(&m.purpose)
+                .bind(&m.subject)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt: pending again at `retry_at`, or failed for good (`None`).
+    pub async fn outbox_failed(
+        &self,
+        id: i64,
+        retry_at: Option<jiff::Timestamp>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let error: String = error.chars().take(500).collect();
+        with_pool!(self, p => {
+            match retry_at {
+                Some(at) => sqlx::query(
+                    "UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $3 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(stamp(at))
+                .bind(&error)
+                .execute(p)
+                .await?,
+                None => sqlx::query("UPDATE outbox SET status = 'failed', last_error = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(&error)
+                    .execute(p)
+                    .await?,
+            };
+        });
+        Ok(())
+    }
+
+    /// How many messages wait to be delivered (pending or claimed).
+    pub async fn outbox_backlog(&self) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')")
+                .fetch_one(p)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,558 @@
+//! `/api/v1` for announcements: publish at a unit, new versions, withdrawal, what waits for a
+//! unit's head, passing on, acknowledgements (own household, or on behalf with the channel),
+//! the dashboard, the households not reached, and where an account receives messages.
+//! Each handler parses, calls one use case of `tuquan_app::announcements`, renders.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tuquan_app::announcements::{
+    self as ann, AckCount, Acknowledged, AnnouncementRecord, NotReached, PassOnRecord,
+};
+use tuquan_domain::announcements::{EditAnnouncementInput, NewAnnouncementInput};
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, RequestCtx};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::body;
+use crate::AppState;
+
+/// State-changing routes of this module (see `crate::mutating_routes`).
+pub const MUTATING: &[(&str, &str)] = &[
+    ("POST", "/api/v1/units/{code}/announcements"),
+    ("POST", "/api/v1/announcements/{id}/versions"),
+    ("POST", "/api/v1/announcements/{id}/withdraw"),
+    ("POST", "/api/v1/announcements/{id}/units/{code}/pass-on"),
+    ("POST", "/api/v1/announcements/{id}/acknowledge"),
+    ("POST", "/api/v1/announcements/{id}/acknowledgements"),
+    ("PUT", "/api/v1/me/delivery-addresses/{channel}"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/units/{code}/announcements",
+            get(list_at_unit).post(publish),
+        )
+        .route("/api/v1/units/{code}/announcements/waiting", get(waiting))
+        .route("/api/v1/announcements/{id}", get(get_one))
+        .route("/api/v1/announcements/{id}/versions", post(new_version))
+        .route("/api/v1/announcements/{id}/withdraw", post(withdraw))
+        .route(
+            "/api/v1/announcements/{id}/units/{code}/pass-on",
+            post(pass_on),
+        )
+        .route("/api/v1/announcements/{id}/acknowledge", post(acknowledge))
+        .route(
+            "/api/v1/announcements/{id}/acknowledgements",
+            post(acknowledge_on_behalf),
+        )
+        .route(
+            "/api/v1/announcements/{id}/units/{code}/dashboard",
+            get(dashboard),
+        )
+        .route(
+            "/api/v1/announcements/{id}/units/{code}/not-reached",
+            get(not_reached),
+        )
+        .route(
+            "/api/v1/me/delivery-addresses/{channel}",
+            put(set_delivery_address),
+        )
+}
+
+/// A new announcement.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PublishBody {
+    pub title: String,
+    pub body: String,
+    /// `policy`, `meeting_invitation`, `campaign`, `emergency` or `other`.
+    pub category: String,
+    /// `normal`, `urgent` or `immediate` (emergencies default to `immediate`).
+    #[serde(default)]
+    pub urgency: Option<String>,
+    /// `YYYY-MM-DD`; default today.
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// On the public notice board and in the Atom feed.
+    #[serde(default)]
+    pub public: bool,
+    #[serde(default)]
+    pub group_kinds: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+impl From<PublishBody> for NewAnnouncementInput {
+    fn from(b: PublishBody) -> Self {
+        Self {
+            title: b.title,
+            body: b.body,
+            category: b.category,
+            urgency: b.urgency,
+            valid_from: b.valid_from,
+            valid_until: b.valid_until,
+            public: b.public,
+            group_kinds: b.group_kinds,
+            roles: b.roles,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditBody {
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WithdrawBody {
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PassOnBody {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OnBehalfBody {
+    pub household_id: i64,
+    /// `in_person`, `meeting`, `loudspeaker`, `phone` or `zalo`.
+    pub channel: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AddressBody {
+    /// An e-mail address or a phone number; empty removes it.
+    pub address: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressSet {
+    pub channel: String,
+    /// `false` when the address was removed.
+    pub set: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnouncementItem {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub category: String,
+    pub urgency: String,
+    pub title: String,
+    pub body: String,
+    pub version: i64,
+    pub valid_from: String,
+    pub valid_until: Option<String>,
+    pub public: bool,
+    /// `published` or `withdrawn`.
+    pub status: String,
+    pub author: String,
+    pub published_at: String,
+    pub updated_at: String,
+    pub withdrawn_at: Option<String>,
+    pub withdrawn_reason: Option<String>,
+}
+
+impl From<&AnnouncementRecord> for AnnouncementItem {
+    fn from(a: &AnnouncementRecord) -> Self {
+        Self {
+            id: a.id,
+            unit_code: a.unit_code.clone(),
+            unit_name: a.unit_name.clone(),
+            category: a.category.clone(),
+            urgency: a.urgency.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            version: a.version,
+            valid_from: a.valid_from.clone(),
+            valid_until: a.valid_until.clone(),
+            public: a.public,
+            status: a.status.clone(),
+            author: a.author_name.clone(),
+            published_at: a.published_at.clone(),
+            updated_at: a.updated_at.clone(),
+            withdrawn_at: a.withdrawn_at.clone(),
+            withdrawn_reason: a.withdrawn_reason.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionItem {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnouncementDetailBody {
+    pub announcement: AnnouncementItem,
+    /// Newest first.
+    pub versions: Vec<VersionItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnouncementList {
+    pub items: Vec<AnnouncementItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WaitingItem {
+    pub announcement_id: i64,
+    pub title: String,
+    pub urgency: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub deadline: String,
+}
+
+impl From<&PassOnRecord> for WaitingItem {
+    fn from(r: &PassOnRecord) -> Self {
+        Self {
+            announcement_id: r.announcement_id,
+            title: r.title.clone(),
+            urgency: r.urgency.clone(),
+            unit_code: r.unit_code.clone(),
+            unit_name: r.unit_name.clone(),
+            deadline: r.deadline.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WaitingList {
+    pub items: Vec<WaitingItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnouncementCreated {
+    pub id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewVersion {
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AckResult {
+    /// `false` when the household had already acknowledged this version.
+    pub counted: bool,
+}
+
+impl From<Acknowledged> for AckResult {
+    fn from(a: Acknowledged) -> Self {
+        Self {
+            counted: a == Acknowledged::Counted,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitCount {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub level: i64,
+    pub households: i64,
+    pub acknowledged: i64,
+    /// When the unit's head passed it on (absent for the announcement's own unit).
+    pub passed_on_at: Option<String>,
+    pub deadline: Option<String>,
+}
+
+impl From<&AckCount> for UnitCount {
+    fn from(c: &AckCount) -> Self {
+        Self {
+            unit_code: c.unit_code.clone(),
+            unit_name: c.unit_name.clone(),
+            level: c.level,
+            households: c.households,
+            acknowledged: c.acknowledged,
+            passed_on_at: c.passed_on_at.clone(),
+            deadline: c.deadline.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryBody {
+    pub pending: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardBody {
+    pub announcement_id: i64,
+    pub version: i64,
+    /// The unit asked about first, then each unit directly below it.
+    pub units: Vec<UnitCount>,
+    pub delivery: DeliveryBody,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotReachedItem {
+    pub household_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub address: String,
+    pub representative_name: String,
+    pub phone: Option<String>,
+}
+
+impl From<&NotReached> for NotReachedItem {
+    fn from(n: &NotReached) -> Self {
+        Self {
+            household_id: n.household_id,
+            unit_code: n.unit_code.clone(),
+            unit_name: n.unit_name.clone(),
+            address: n.address.clone(),
+            representative_name: n.representative_name.clone(),
+            phone: n.phone.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotReachedList {
+    pub items: Vec<NotReachedItem>,
+}
+
+/// Publishes an announcement at a unit; it waits at each unit below for its head.
+#[utoipa::path(post, path = "/api/v1/units/{code}/announcements", tag = "announcements",
+    request_body = PublishBody, security(("bearer" = [])),
+    responses((status = 201, body = AnnouncementCreated), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<PublishBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let input: NewAnnouncementInput = body(b)?.into();
+    let ctx = state.ctx(Some(who), &rc);
+    let id = ann::publish(&ctx, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(AnnouncementCreated { id })))
+}
+
+/// The announcements that reached a unit (written or passed on there), newest first.
+#[utoipa::path(get, path = "/api/v1/units/{code}/announcements", tag = "announcements",
+    security(("bearer" = [])), responses((status = 200, body = AnnouncementList)))]
+pub async fn list_at_unit(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+) -> Result<Json<AnnouncementList>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let list = ann::at_unit(&ctx, &code).await?;
+    Ok(Json(AnnouncementList {
+        items: list.iter().map(Into::into).collect(),
+    }))
+}
+
+/// What waits to be passed on in a unit's subtree, soonest deadline first.
+#[utoipa::path(get, path = "/api/v1/units/{code}/announcements/waiting", tag = "announcements",
+    security(("bearer" = [])), responses((status = 200, body = WaitingList)))]
+pub async fn waiting(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+) -> Result<Json<WaitingList>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let list = ann::waiting(&ctx, &code).await?;
+    Ok(Json(WaitingList {
+        items: list.iter().map(Into::into).collect(),
+    }))
+}
+
+/// One announcement with every version.
+#[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements",
+    security(("bearer" = [])), responses((status = 200, body = AnnouncementDetailBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    crate::auth::MaybeUser(who): crate::auth::MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<AnnouncementDetailBody>, ApiError> {
+    let ctx = state.ctx(who, &rc);
+    let d = ann::get(&ctx, id).await?;
+    Ok(Json(AnnouncementDetailBody {
+        announcement: (&d.announcement).into(),
+        versions: d
+            .versions
+            .into_iter()
+            .map(|v| VersionItem {
+                version: v.version,
+                title: v.title,
+                body: v.body,
+                created_at: v.created_at,
+                created_by: v.created_by,
+            })
+            .collect(),
+    }))
+}
+
+/// A new version of the title and body; households acknowledge it afresh.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/versions", tag = "announcements",
+    request_body = EditBody, security(("bearer" = [])),
+    responses((status = 201, body = NewVersion), (status = 422, body = ErrorBody)))]
+pub async fn new_version(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    b: Result<Json<EditBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let input = EditAnnouncementInput {
+        title: b.title,
+        body: b.body,
+    };
+    let version = ann::edit(&ctx, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(NewVersion { version })))
+}
+
+/// Withdraws an announcement; it stays as a record.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/withdraw", tag = "announcements",
+    request_body = WithdrawBody, security(("bearer" = [])),
+    responses((status = 200, body = AnnouncementItem), (status = 422, body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    b: Result<Json<WithdrawBody>, JsonRejection>,
+) -> Result<Json<AnnouncementItem>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    ann::withdraw(&ctx, id, &b.reason).await?;
+    let d = ann::get(&ctx, id).await?;
+    Ok(Json((&d.announcement).into()))
+}
+
+/// The unit's head passes the announcement on, with an optional note.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/units/{code}/pass-on",
+    tag = "announcements", request_body = PassOnBody, security(("bearer" = [])),
+    responses((status = 200, body = AnnouncementItem), (status = 422, body = ErrorBody)))]
+pub async fn pass_on(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, code)): Path<(i64, String)>,
+    b: Result<Json<PassOnBody>, JsonRejection>,
+) -> Result<Json<AnnouncementItem>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    ann::pass_on(&ctx, id, &code, b.note.as_deref()).await?;
+    let d = ann::get(&ctx, id).await?;
+    Ok(Json((&d.announcement).into()))
+}
+
+/// A resident acknowledges the current version for their household.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/acknowledge", tag = "announcements",
+    security(("bearer" = [])),
+    responses((status = 200, body = AckResult), (status = 422, body = ErrorBody)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<AckResult>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    Ok(Json(ann::acknowledge_own(&ctx, id).await?.into()))
+}
+
+/// A head records that a household was told, and how.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/acknowledgements", tag = "announcements",
+    request_body = OnBehalfBody, security(("bearer" = [])),
+    responses((status = 200, body = AckResult), (status = 422, body = ErrorBody)))]
+pub async fn acknowledge_on_behalf(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    b: Result<Json<OnBehalfBody>, JsonRejection>,
+) -> Result<Json<AckResult>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let r = ann::acknowledge_on_behalf(&ctx, id, b.household_id, &b.channel).await?;
+    Ok(Json(r.into()))
+}
+
+/// "x of y households" for a unit and each unit below it, and the delivery counts.
+#[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/dashboard",
+    tag = "announcements", security(("bearer" = [])),
+    responses((status = 200, body = DashboardBody)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Json<DashboardBody>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let d = ann::dashboard(&ctx, id, &code).await?;
+    Ok(Json(DashboardBody {
+        announcement_id: d.announcement.id,
+        version: d.announcement.version,
+        units: d.units.iter().map(Into::into).collect(),
+        delivery: DeliveryBody {
+            pending: d.delivery.pending,
+            sent: d.delivery.sent,
+            failed: d.delivery.failed,
+        },
+    }))
+}
+
+/// The households of a unit's subtree that have not acknowledged the current version.
+#[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/not-reached",
+    tag = "announcements", security(("bearer" = [])),
+    responses((status = 200, body = NotReachedList)))]
+pub async fn not_reached(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Json<NotReachedList>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let (_, rows) = ann::not_reached(&ctx, id, &code).await?;
+    Ok(Json(NotReachedList {
+        items: rows.iter().map(Into::into).collect(),
+    }))
+}
+
+/// Where the caller receives messages: `email` (an address) or `sms` (a phone number).
+#[utoipa::path(put, path = "/api/v1/me/delivery-addresses/{channel}", tag = "announcements",
+    request_body = AddressBody, security(("bearer" = [])),
+    responses((status = 200, body = AddressSet), (status = 400, body = ErrorBody)))]
+pub async fn set_delivery_address(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(channel): Path<String>,
+    b: Result<Json<AddressBody>, JsonRejection>,
+) -> Result<Json<AddressSet>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    ann::set_delivery_address(&ctx, &channel, &b.address).await?;
+    Ok(Json(AddressSet {
+        set: !b.address.trim().is_empty(),
+        channel,
+    }))
+}

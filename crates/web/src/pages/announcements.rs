@@ -1,0 +1,522 @@
+//! Pages for announcements, all usable without JavaScript on a 360 px screen: a unit's
+//! announcements with the author's form and the head's "waiting to pass on" list, one
+//! announcement with the acknowledgement forms (a resident for the household; a head on a
+//! household's behalf, with the channel), the per-unit dashboard, the printable list of
+//! households not reached, the public notice board, its Atom feed and CAP 1.2 for emergencies.
+//! Each handler calls one use case of `tuquan_app::announcements`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use tuquan_app::announcements::{self as ann, AnnouncementRecord};
+use tuquan_domain::access::Action;
+use tuquan_domain::announcements::{AckChannel, Category, NewAnnouncementInput};
+
+use super::common::{choices, see_other, vn_date, Choice, Empty};
+use super::{render, Chrome};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{MaybeUser, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::i18n::Lang;
+use crate::AppState;
+
+/// State-changing routes of this module (see `crate::mutating_routes`).
+pub const MUTATING: &[(&str, &str)] = &[
+    ("POST", "/territory/{code}/announcements"),
+    ("POST", "/announcements/{id}/pass-on/{code}"),
+    ("POST", "/announcements/{id}/acknowledge"),
+    ("POST", "/announcements/{id}/acknowledgements"),
+    ("POST", "/announcements/{id}/versions"),
+    ("POST", "/announcements/{id}/withdraw"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/territory/{code}/announcements",
+            get(unit_page).post(publish),
+        )
+        .route("/territory/{code}/notices", get(board))
+        .route("/territory/{code}/notices.atom", get(feed))
+        .route("/announcements/{id}", get(show))
+        .route("/announcements/{id}/cap.xml", get(cap))
+        .route("/announcements/{id}/pass-on/{code}", post(pass_on))
+        .route("/announcements/{id}/acknowledge", post(acknowledge))
+        .route("/announcements/{id}/acknowledgements", post(on_behalf))
+        .route("/announcements/{id}/versions", post(edit))
+        .route("/announcements/{id}/withdraw", post(withdraw))
+        .route("/announcements/{id}/units/{code}", get(dashboard))
+        .route(
+            "/announcements/{id}/units/{code}/not-reached",
+            get(not_reached),
+        )
+}
+
+/// One announcement as a list shows it.
+pub struct Row {
+    pub id: i64,
+    pub title: String,
+    pub category: &'static str,
+    pub unit_name: String,
+    pub published: String,
+    pub withdrawn: bool,
+    pub emergency: bool,
+}
+
+fn row(lang: Lang, a: &AnnouncementRecord) -> Row {
+    Row {
+        id: a.id,
+        title: a.title.clone(),
+        category: lang.t(&format!("ann.category.{}", a.category)),
+        unit_name: a.unit_name.clone(),
+        published: crate::i18n::local_time(&a.published_at),
+        withdrawn: a.status == "withdrawn",
+        emergency: a.category == Category::Emergency.as_str(),
+    }
+}
+
+fn who(state: &AppState, u: MaybeUser, rc: &RequestCtx) -> Result<tuquan_app::Ctx, Failure> {
+    let who = u.0.ok_or(Failure::Unauthorized)?;
+    Ok(state.ctx(Some(who), rc))
+}
+
+pub struct WaitingRow {
+    pub id: i64,
+    pub title: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "announcements_unit.html")]
+struct UnitPage {
+    chrome: Chrome,
+    code: String,
+    name: String,
+    list: Vec<Row>,
+    waiting: Vec<WaitingRow>,
+    may_publish: bool,
+    categories: Vec<Choice>,
+}
+
+async fn unit_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let unit = tuquan_app::territory::unit(&state.app, &code).await?;
+    let list = ann::at_unit(&ctx, &code).await?;
+    let waiting = if ctx.may_somewhere(Action::AnnouncementPassOn) {
+        match ann::waiting(&ctx, &code).await {
+            Ok(w) => w,
+            Err(tuquan_app::AppError::Forbidden) => vec![],
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        vec![]
+    };
+    let lang = chrome.lang;
+    let may_publish = ctx
+        .authorize(Action::AnnouncementPublish, Some(&unit.path))
+        .is_ok();
+    render(&UnitPage {
+        code: unit.code.clone(),
+        name: unit.name.clone(),
+        list: list.iter().map(|a| row(lang, a)).collect(),
+        waiting: waiting
+            .iter()
+            .map(|w| WaitingRow {
+                id: w.announcement_id,
+                title: w.title.clone(),
+                unit_code: w.unit_code.clone(),
+                unit_name: w.unit_name.clone(),
+                deadline: crate::i18n::local_time(&w.deadline),
+            })
+            .collect(),
+        may_publish,
+        categories: choices(
+            Category::ALL.iter().map(|c| {
+                (
+                    c.as_str(),
+                    lang.t(&format!("ann.category.{}", c.as_str())).to_owned(),
+                )
+            }),
+            "policy",
+        ),
+        chrome,
+    })
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    title: String,
+    body: String,
+    category: String,
+    #[serde(default)]
+    valid_until: String,
+    #[serde(default)]
+    public: Option<String>,
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<PublishForm>,
+) -> Result<Response, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let input = NewAnnouncementInput {
+        title: f.title,
+        body: f.body,
+        category: f.category,
+        valid_until: Some(f.valid_until).filter(|s| !s.trim().is_empty()),
+        public: f.public.is_some(),
+        ..NewAnnouncementInput::default()
+    };
+    let id = ann::publish(&ctx, &code, &input).await?;
+    Ok(see_other(&format!("/announcements/{id}"), None))
+}
+
+pub struct VersionRow {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub at: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "announcements_show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    a: Row,
+    body: String,
+    version: i64,
+    unit_code: String,
+    reason: Option<String>,
+    versions: Vec<VersionRow>,
+    signed_in: bool,
+    may_edit: bool,
+    may_behalf: bool,
+    channels: Vec<Choice>,
+    public: bool,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let ctx = state.ctx(u.0, &rc);
+    let d = ann::get(&ctx, id).await?;
+    let a = &d.announcement;
+    let lang = chrome.lang;
+    let open = a.status == "published";
+    render(&ShowPage {
+        a: row(lang, a),
+        body: a.body.clone(),
+        version: a.version,
+        unit_code: a.unit_code.clone(),
+        reason: a.withdrawn_reason.clone(),
+        versions: d
+            .versions
+            .iter()
+            .map(|v| VersionRow {
+                version: v.version,
+                title: v.title.clone(),
+                body: v.body.clone(),
+                at: crate::i18n::local_time(&v.created_at),
+                by: v.created_by.clone(),
+            })
+            .collect(),
+        signed_in: ctx.actor.is_some() && open,
+        may_edit: open
+            && ctx
+                .authorize(Action::AnnouncementPublish, Some(&a.unit_path))
+                .is_ok(),
+        may_behalf: open && ctx.may_somewhere(Action::AnnouncementAcknowledgeOnBehalf),
+        channels: channel_choices(lang),
+        public: a.public,
+        chrome,
+    })
+}
+
+fn channel_choices(lang: Lang) -> Vec<Choice> {
+    choices(
+        AckChannel::ALL
+            .iter()
+            .filter(|c| **c != AckChannel::Online)
+            .map(|c| {
+                (
+                    c.as_str(),
+                    lang.t(&format!("ann.channel.{}", c.as_str())).to_owned(),
+                )
+            }),
+        "in_person",
+    )
+}
+
+#[derive(Deserialize)]
+struct PassOnForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn pass_on(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path((id, code)): Path<(i64, String)>,
+    CsrfForm(f): CsrfForm<PassOnForm>,
+) -> Result<Response, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let note = Some(f.note).filter(|n| !n.trim().is_empty());
+    ann::pass_on(&ctx, id, &code, note.as_deref()).await?;
+    Ok(see_other(&format!("/territory/{code}/announcements"), None))
+}
+
+async fn acknowledge(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    ann::acknowledge_own(&ctx, id).await?;
+    Ok(see_other(&format!("/announcements/{id}?done=1"), None))
+}
+
+#[derive(Deserialize)]
+struct BehalfForm {
+    household_id: String,
+    channel: String,
+    #[serde(default)]
+    back: String,
+}
+
+async fn on_behalf(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<BehalfForm>,
+) -> Result<Response, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let hid: i64 = f.household_id.trim().parse().map_err(|_| {
+        Failure::Invalid(tuquan_domain::FieldError::new(
+            "household_id",
+            tuquan_domain::FieldErrorKind::InvalidFormat,
+            "a number",
+        ))
+    })?;
+    ann::acknowledge_on_behalf(&ctx, id, hid, &f.channel).await?;
+    let back = super::local_path(Some(&f.back));
+    let back = if back == "/" {
+        format!("/announcements/{id}?done=1")
+    } else {
+        back
+    };
+    Ok(see_other(&back, None))
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    title: String,
+    body: String,
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<EditForm>,
+) -> Result<Response, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let input = tuquan_domain::announcements::EditAnnouncementInput {
+        title: f.title,
+        body: f.body,
+    };
+    ann::edit(&ctx, id, &input).await?;
+    Ok(see_other(&format!("/announcements/{id}"), None))
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    reason: String,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<WithdrawForm>,
+) -> Result<Response, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    ann::withdraw(&ctx, id, &f.reason).await?;
+    Ok(see_other(&format!("/announcements/{id}"), None))
+}
+
+pub struct CountRow {
+    pub code: String,
+    pub name: String,
+    pub acknowledged: i64,
+    pub households: i64,
+    pub percent: i64,
+    pub passed_on: Option<String>,
+    pub deadline: Option<String>,
+    pub own: bool,
+}
+
+#[derive(Template)]
+#[template(path = "announcements_dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    version: i64,
+    rows: Vec<CountRow>,
+    pending: i64,
+    sent: i64,
+    failed: i64,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Html<String>, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let d = ann::dashboard(&ctx, id, &code).await?;
+    render(&DashboardPage {
+        id,
+        title: d.announcement.title.clone(),
+        version: d.announcement.version,
+        rows: d
+            .units
+            .iter()
+            .map(|c| CountRow {
+                own: c.unit_code == code,
+                code: c.unit_code.clone(),
+                name: c.unit_name.clone(),
+                acknowledged: c.acknowledged,
+                households: c.households,
+                percent: (c.acknowledged * 100)
+                    .checked_div(c.households)
+                    .unwrap_or(0),
+                passed_on: c.passed_on_at.as_deref().map(crate::i18n::local_time),
+                deadline: c.deadline.as_deref().map(crate::i18n::local_time),
+            })
+            .collect(),
+        pending: d.delivery.pending,
+        sent: d.delivery.sent,
+        failed: d.delivery.failed,
+        chrome,
+    })
+}
+
+pub struct HouseholdRow {
+    pub id: i64,
+    pub unit_name: String,
+    pub address: String,
+    pub representative: String,
+    pub phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "announcements_not_reached.html")]
+struct NotReachedPage {
+    chrome: Chrome,
+    id: i64,
+    code: String,
+    title: String,
+    rows: Vec<HouseholdRow>,
+    may_behalf: bool,
+    channels: Vec<Choice>,
+}
+
+async fn not_reached(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Html<String>, PageError> {
+    let ctx = who(&state, u, &rc)?;
+    let (a, rows) = ann::not_reached(&ctx, id, &code).await?;
+    let lang = chrome.lang;
+    render(&NotReachedPage {
+        id,
+        title: a.title.clone(),
+        rows: rows
+            .into_iter()
+            .map(|r| HouseholdRow {
+                id: r.household_id,
+                unit_name: r.unit_name,
+                address: r.address,
+                representative: r.representative_name,
+                phone: r.phone.unwrap_or_default(),
+            })
+            .collect(),
+        may_behalf: a.status == "published"
+            && ctx.may_somewhere(Action::AnnouncementAcknowledgeOnBehalf),
+        channels: channel_choices(lang),
+        code,
+        chrome,
+    })
+}
+
+pub struct BoardRow {
+    pub row: Row,
+    pub body: String,
+    pub valid_until: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "announcements_board.html")]
+struct BoardPage {
+    chrome: Chrome,
+    code: String,
+    name: String,
+    list: Vec<BoardRow>,
+}
+
+/// The public notice board: no sign-in, public announcements only.
+async fn board(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let (unit, list) = ann::board(&state.app, &code).await?;
+    let lang = chrome.lang;
+    render(&BoardPage {
+        code: unit.code.clone(),
+        name: unit.name.clone(),
+        list: list
+            .iter()
+            .map(|a| BoardRow {
+                row: row(lang, a),
+                body: a.body.clone(),
+                valid_until: a.valid_until.as_deref().map(vn_date),
+            })
+            .collect(),
+        chrome,
+    })
+}
+
+mod feeds;
+use feeds::{cap, feed};
