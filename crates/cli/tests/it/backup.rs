@@ -109,7 +109,7 @@ async fn backup_under_load_restores_every_acknowledged_write() {
     assert!(manifest["schema_version"].as_i64().unwrap() > 0);
 
     // Restore into a new data directory: the key comes with it.
-    let restored = TestDb::new(Backend::Sqlite).await.unwrap();
+    let restored = TestDb::empty(Backend::Sqlite).await.unwrap();
     let (ok, _, stderr) =
         run(restored
             .command()
@@ -159,7 +159,7 @@ async fn backup_under_load_restores_every_acknowledged_write() {
     assert!(ok, "{stderr}");
 
     // With another identity key configured: refused, even with --force.
-    let other = TestDb::new(Backend::Sqlite).await.unwrap();
+    let other = TestDb::empty(Backend::Sqlite).await.unwrap();
     let other_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     for force in [false, true] {
         let mut cmd = other.command();
