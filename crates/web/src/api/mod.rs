@@ -9,11 +9,11 @@ use crate::AppState;
 pub mod account;
 pub mod announcements;
 pub mod feedback;
-pub mod feedback_stats;
 pub mod groups;
 pub mod health;
 pub mod import;
 pub mod people;
+pub mod stats;
 pub mod territory;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -60,8 +60,8 @@ impl Modify for BearerScheme {
         feedback::rate,
         feedback::staff::routes,
         feedback::staff::set_route,
-        feedback_stats::unit,
-        feedback_stats::country,
+        stats::unit,
+        stats::country,
         import::import_file,
         import::export_file,
         people::list_households,
@@ -140,14 +140,14 @@ impl Modify for BearerScheme {
         feedback::ReopenBody,
         feedback::RatingBody,
         feedback::staff::RouteItem,
-        feedback_stats::StatsBody,
-        feedback_stats::StatsUnit,
-        feedback_stats::CategoryStats,
-        feedback_stats::ChildStats,
-        feedback_stats::PopulationBody,
-        feedback_stats::Stats,
-        feedback_stats::MedianBody,
-        feedback_stats::Satisfaction,
+        stats::StatsBody,
+        stats::StatsUnit,
+        stats::CategoryStats,
+        stats::ChildStats,
+        stats::PopulationBody,
+        stats::Stats,
+        stats::MedianBody,
+        stats::Satisfaction,
         tuquan_app::feedback::PublicFeedback,
         tuquan_app::feedback::PublicStep,
         import::ImportReport,
@@ -256,7 +256,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/audit", get(account::audit))
         .merge(people::router())
         .merge(feedback::router())
-        .merge(feedback_stats::router())
+        .merge(stats::router())
         .merge(groups::router())
         .merge(import::router())
         .merge(announcements::router())
