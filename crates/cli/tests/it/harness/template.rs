@@ -95,8 +95,15 @@ fn remove_stale_sqlite(root: &Path, keep: &Path) {
 }
 
 /// Copies the SQLite template into `dir` as the default database file.
+/// A write-ahead log left beside the template holds pages the main file does not have yet,
+/// so it is copied with it (a copy without it can read as "malformed").
 pub fn copy_sqlite(dir: &Path) {
-    std::fs::copy(sqlite(), dir.join("tuquan.db")).expect("copy the SQLite template");
+    let file = sqlite();
+    std::fs::copy(file, dir.join("tuquan.db")).expect("copy the SQLite template");
+    let wal = file.with_extension("db-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, dir.join("tuquan.db-wal")).expect("copy the template's log");
+    }
 }
 
 /// The name of the migrated PostgreSQL template database, made on first use.
