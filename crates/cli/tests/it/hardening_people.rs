@@ -92,12 +92,12 @@ async fn an_update_without_cccd_keeps_the_number(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let rid = resident(&server, "26743-kp01", "Lê Văn Giữ", Some("079185007777")).await;
     let path = format!("/api/v1/residents/{rid}");
-    let fields = json!({"full_name": "Lê Văn Giữ", "birth_date": "1985-03-12", "gender": "male",
+    let fields = json!({"full_name": "Lê Văn Giữ", "birth_date": "1985-03-12", "gender": "female",
         "residence_type": "permanent"});
     let (s, r) = put_json(&server, &server.token, &path, fields.clone()).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["cccd"], "0791••••••77", "absent means unchanged");
-    assert_eq!(r["gender"], "male");
+    assert_eq!(r["gender"], "female");
     let mut with_null = fields.clone();
     with_null["cccd"] = Value::Null;
     let (s, r) = put_json(&server, &server.token, &path, with_null).await;
