@@ -269,7 +269,7 @@ pub async fn demo_groups(store: &Store, ctx: &AuditCtx) -> anyhow::Result<()> {
             date(2025, 8, 15),
         )?;
         store
-            .record_regulation(&kp01, &r, (None, None), None, ctx)
+            .record_regulation(&kp01, &r, (None, None), ctx)
             .await?;
     }
     Ok(())

@@ -241,19 +241,10 @@ pub struct ServiceHistory {
     pub items: Vec<ServiceRecord>,
 }
 
-/// A resident's service history, after the check on the resident's unit; audited as a read
-/// of personal data.
+/// A resident's service history: the rule on who may read it is the people area's
+/// (`people::service_history`, issue 11 #11).
 pub async fn service_history(ctx: &Ctx, resident_id: i64) -> AppResult<ServiceHistory> {
-    let r = ctx.store().resident(resident_id).await?;
-    ctx.authorize(Action::GroupView, Some(&r.unit_path))?;
-    let items = ctx.store().service_history(resident_id).await?;
-    ctx.audit_read(
-        "resident.service_viewed",
-        "resident",
-        r.id.to_string(),
-        &r.unit_path,
-    )
-    .await?;
+    let (r, items) = crate::people::service_history(ctx, resident_id).await?;
     Ok(ServiceHistory {
         resident_id: r.id,
         full_name: r.full_name,

@@ -112,7 +112,7 @@ pub async fn sign_regulation(
     );
     Ok(ctx
         .store()
-        .record_regulation(&unit, &r, positions, None, &ctx.audit_ctx())
+        .record_regulation(&unit, &r, positions, &ctx.audit_ctx())
         .await?)
 }
 

@@ -64,6 +64,26 @@ pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppRes
     Ok(r.id)
 }
 
+/// The day by which a request must be decided: two working days after it was made (Law
+/// 91/2025 on personal data protection), on the feedback area's working calendar.
+pub fn erasure_due(requested_at: &str) -> Option<jiff::civil::Date> {
+    erasure_due_at(requested_at.parse().ok()?)
+}
+
+/// [`erasure_due`] for a request made at `at`.
+pub fn erasure_due_at(at: jiff::Timestamp) -> Option<jiff::civil::Date> {
+    let cal = tuquan_domain::feedback::WorkCalendar::default();
+    let mut day = tuquan_domain::time::vietnam_date(at);
+    let mut left = 2;
+    while left > 0 {
+        day = day.tomorrow().ok()?;
+        if cal.is_working_day(day) {
+            left -= 1;
+        }
+    }
+    Some(day)
+}
+
 /// A pending request with the name of its resident.
 #[derive(Debug, Clone)]
 pub struct PendingErasure {

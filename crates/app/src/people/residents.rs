@@ -115,10 +115,19 @@ pub async fn set_resident_status(
     Ok(ctx.store().resident(id).await?)
 }
 
-/// Everything held about a resident, as JSON; the export is audited.
+/// Everything held about a resident, as JSON; the export is audited. The identity number is
+/// in full only for the person themself or an actor allowed `IdentityView` on their unit
+/// (issue 11 #3); masked otherwise, as on every other page.
 async fn export_of(ctx: &Ctx, r: &ResidentRecord) -> AppResult<Value> {
     let who = ctx.who()?;
-    let data = ctx.store().resident_export(r.id).await?;
+    let mut data = ctx.store().resident_export(r.id).await?;
+    let own = who.user.resident_id == Some(r.id);
+    let may_see =
+        tuquan_domain::access::authorize(&who.actor, Action::IdentityView, Some(&r.unit_path))
+            .is_ok();
+    if !own && !may_see {
+        data["resident"]["cccd"] = json!(r.cccd_masked);
+    }
     ctx.audit_read(
         "resident.exported",
         "resident",

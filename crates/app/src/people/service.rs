@@ -8,12 +8,18 @@ use crate::{AppResult, Ctx};
 
 pub use tuquan_store::groups::ServiceRecord;
 
-/// The resident and their positions, after the check on the resident's unit.
+/// The resident and their positions: for the person themself, or an actor who may see the
+/// residents of their unit (`HouseholdView`; a group member may not, issue 11 #11).
 pub async fn service_history(
     ctx: &Ctx,
     resident_id: i64,
 ) -> AppResult<(ResidentRecord, Vec<ServiceRecord>)> {
-    let r = resident_for(ctx, Action::GroupView, resident_id).await?;
+    let own = ctx.who()?.user.resident_id == Some(resident_id);
+    let r = if own {
+        ctx.store().resident(resident_id).await?
+    } else {
+        resident_for(ctx, Action::HouseholdView, resident_id).await?
+    };
     let rows = ctx.store().service_history(resident_id).await?;
     ctx.audit_read(
         "resident.service_viewed",

@@ -65,7 +65,6 @@ macro_rules! insert_document {
         id
     }};
 }
-pub(crate) use insert_document;
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

@@ -16,7 +16,6 @@ mod decisions;
 mod positions;
 mod regulations;
 
-pub(crate) use decisions::insert_document;
 pub use decisions::{DecisionRecord, DocumentRecord, NewDocument};
 pub use positions::{PositionRecord, ServiceRecord};
 pub use regulations::{RegulationRecord, RegulationStatus, ReviewRecord};

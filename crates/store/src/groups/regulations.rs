@@ -5,7 +5,7 @@ use serde_json::json;
 use tuquan_domain::groups::{NewRegulation, NewReview};
 use tuquan_domain::territory::Unit;
 
-use super::{insert_document, subtree, NewDocument};
+use super::subtree;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
@@ -99,12 +99,13 @@ impl Store {
 
     /// Records a signing as the unit's next version. `positions` are the position ids of the
     /// two parties when they are the current holders. Returns the new id and version.
+    /// No scan is taken (the forms and the API have none; issue 11 #20): `document_id` stays
+    /// empty until a scan upload is designed.
     pub async fn record_regulation(
         &self,
         unit: &Unit,
         r: &NewRegulation,
         positions: (Option<i64>, Option<i64>),
-        scan: Option<&NewDocument>,
         ctx: &AuditCtx,
     ) -> Result<(i64, i64), StoreError> {
         let ts = now();
@@ -117,10 +118,6 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let version = last.unwrap_or(0) + 1;
-            let document_id: Option<i64> = match scan {
-                Some(doc) => Some(insert_document!(&mut *tx, ctx, &unit.province_code, &unit.path, doc)),
-                None => None,
-            };
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO regulations (province_code, unit_code, unit_path, version, \
                  signed_on, unit_head_name, front_head_name, unit_head_position_id, \
@@ -137,7 +134,7 @@ impl Store {
             .bind(positions.0)
             .bind(positions.1)
             .bind(&r.note)
-            .bind(document_id)
+            .bind(None::<i64>)
             .bind(&ts)
             .bind(&ctx.actor_username)
             .fetch_one(&mut *tx)
@@ -153,7 +150,6 @@ impl Store {
                     "regulation_id": id, "version": version,
                     "signed_on": r.signed_on.to_string(), "unit_head_name": r.unit_head_name,
                     "front_head_name": r.front_head_name, "note": r.note,
-                    "scan": scan.map(|s| s.file_name.clone()),
                 })),
             };
             insert_audit!(&mut *tx, ctx, &entry)?;

@@ -30,6 +30,55 @@ pub struct ErasureRequest {
     pub decided_at: Option<String>,
 }
 
+/// An approved erasure reaches every other place the product shows the person (issue 11 #8):
+/// the linked account's display name, the contact of feedback they sent (by account or by
+/// their phone number), the name in group history and on regulations they signed as a
+/// position holder. Runs in the erasure's transaction.
+macro_rules! erase_elsewhere {
+    ($tx:expr, $r:expr, $anonymous:expr) => {{
+        let r: &ResidentRecord = $r;
+        let anonymous: &str = $anonymous;
+        sqlx::query("UPDATE users SET display_name = $2 WHERE resident_id = $1")
+            .bind(r.id)
+            .bind(anonymous)
+            .execute($tx)
+            .await?;
+        sqlx::query(
+            "UPDATE feedback SET contact_name = NULL, contact_phone = NULL, contact_email = NULL \
+             WHERE submitter_id IN (SELECT id FROM users WHERE resident_id = $1) \
+             OR (contact_phone <> '' AND contact_phone = $2)",
+        )
+        .bind(r.id)
+        .bind(r.phone.as_deref().unwrap_or(""))
+        .execute($tx)
+        .await?;
+        // Group history keeps the event and the resident id; the name becomes the pseudonym.
+        let old = serde_json::to_string(&json!({ "full_name": r.full_name })).unwrap_or_default();
+        let new = serde_json::to_string(&json!({ "full_name": anonymous })).unwrap_or_default();
+        let strip = |s: &str| s.trim_start_matches('{').trim_end_matches('}').to_owned();
+        sqlx::query(
+            "UPDATE group_events SET detail_json = replace(detail_json, $1, $2) \
+             WHERE detail_json LIKE $3 OR detail_json LIKE $4",
+        )
+        .bind(strip(&old))
+        .bind(strip(&new))
+        .bind(format!("%\"resident_id\":{},%", r.id))
+        .bind(format!("%\"resident_id\":{}}}%", r.id))
+        .execute($tx)
+        .await?;
+        for col in ["unit_head", "front_head"] {
+            sqlx::query(&format!(
+                "UPDATE regulations SET {col}_name = $2 WHERE {col}_position_id IN \
+                 (SELECT id FROM group_positions WHERE resident_id = $1)"
+            ))
+            .bind(r.id)
+            .bind(anonymous)
+            .execute($tx)
+            .await?;
+        }
+    }};
+}
+
 impl Store {
     pub async fn record_consent(
         &self,
@@ -265,6 +314,7 @@ impl Store {
                 .bind(tuquan_domain::text::fold(&anonymous))
                 .execute(&mut *tx)
                 .await?;
+                erase_elsewhere!(&mut *tx, &r, &anonymous);
                 sqlx::query("UPDATE users SET resident_id = NULL WHERE resident_id = $1")
                     .bind(r.id)
                     .execute(&mut *tx)

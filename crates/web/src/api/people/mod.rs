@@ -256,3 +256,73 @@ pub struct IdentityNumber {
 pub struct Created {
     pub id: i64,
 }
+
+/// A resident's fields for `PUT /api/v1/residents/{id}`. `cccd` absent leaves the stored
+/// identity number unchanged; `"cccd": null` (or `""`) removes it (issue 11 #10).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResidentUpdateBody {
+    #[serde(default)]
+    pub full_name: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birth_date: String,
+    /// `male`, `female` or `other`.
+    #[serde(default)]
+    pub gender: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// `permanent` or `temporary`.
+    #[serde(default)]
+    pub residence_type: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub residence_since: Option<String>,
+    /// Absent: unchanged. `null`: removed. A string: the new 12-digit number.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable, required = false)]
+    pub cccd: Option<Option<String>>,
+}
+
+/// A field that is present (even as `null`) becomes `Some(..)`; absent stays `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl ResidentUpdateBody {
+    /// The input for the use case, and whether the stored number stays.
+    pub fn into_input(self) -> (tuquan_domain::people::NewResidentInput, bool) {
+        let keep = self.cccd.is_none();
+        let input = tuquan_domain::people::NewResidentInput {
+            full_name: self.full_name,
+            birth_date: self.birth_date,
+            gender: self.gender,
+            phone: self.phone,
+            residence_type: self.residence_type,
+            residence_since: self.residence_since,
+            cccd: self.cccd.flatten(),
+        };
+        (input, keep)
+    }
+}
+
+/// A new erasure request and the day by which it must be decided (two working days, Law
+/// 91/2025).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErasureCreated {
+    pub id: i64,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
+}
+
+impl ErasureCreated {
+    pub fn new(ctx: &tuquan_app::Ctx, id: i64) -> Self {
+        let due_on = tuquan_app::people::erasure_due_at(ctx.now)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        Self { id, due_on }
+    }
+}

@@ -7,7 +7,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::Value;
 use tuquan_app::people;
-use tuquan_domain::people::NewResidentInput;
 
 use super::*;
 use crate::auth::{
@@ -55,7 +54,7 @@ pub async fn get_resident(
 }
 
 #[utoipa::path(put, path = "/api/v1/residents/{id}", tag = "people",
-    params(("id" = i64, Path)), request_body = inline(Object), security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ResidentUpdateBody, security(("bearer" = [])),
     responses((status = 200, body = ResidentItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, description = "The CCCD is already recorded (`rule.cccd_exists`)", body = ErrorBody)))]
@@ -64,11 +63,11 @@ pub async fn update_resident(
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(id): Path<i64>,
-    b: Result<Json<NewResidentInput>, JsonRejection>,
+    b: Result<Json<ResidentUpdateBody>, JsonRejection>,
 ) -> Result<Json<ResidentItem>, ApiError> {
-    let input = body(b)?;
+    let (input, keep_cccd) = body(b)?.into_input();
     let ctx = state.ctx(Some(can.who), &rc);
-    let r = people::update_resident(&ctx, id, &input, false).await?;
+    let r = people::update_resident(&ctx, id, &input, keep_cccd).await?;
     Ok(Json(ResidentItem::from(&r)))
 }
 
@@ -159,7 +158,7 @@ pub async fn export(
 
 #[utoipa::path(post, path = "/api/v1/residents/{id}/erasure-requests", tag = "people",
     params(("id" = i64, Path)), request_body = ErasureBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 400, body = ErrorBody),
+    responses((status = 201, body = ErasureCreated), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody),
               (status = 422, description = "Already erased (`rule.already_erased`)", body = ErrorBody)))]
 pub async fn request_erasure(
@@ -172,7 +171,7 @@ pub async fn request_erasure(
     let b = body(b)?;
     let ctx = state.ctx(Some(can.who), &rc);
     let req = people::request_erasure(&ctx, id, &b.reason).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: req })))
+    Ok((StatusCode::CREATED, Json(ErasureCreated::new(&ctx, req))))
 }
 
 /// Approves (personal fields anonymised; counts and history stay) or refuses a request.

@@ -367,6 +367,8 @@ pub(super) struct ErasureRow {
     resident: String,
     reason: String,
     requested: String,
+    /// Decide by (two working days, Law 91/2025).
+    due: String,
 }
 
 #[derive(Template)]
@@ -393,6 +395,9 @@ pub(super) async fn erasures(
             id: p.request.id,
             resident_href: format!("/residents/{}", p.resident.id),
             resident: p.resident.full_name,
+            due: people::erasure_due(&p.request.requested_at)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             reason: p.request.reason,
             requested: format!(
                 "{} · {}",
