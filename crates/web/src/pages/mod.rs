@@ -19,6 +19,7 @@ use crate::AppState;
 
 mod account;
 mod audit;
+mod documents;
 pub mod common;
 pub mod feedback_public;
 pub mod feedback_staff;
@@ -148,6 +149,7 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(documents::router())
         .route("/lang", get(switch_lang))
         .route("/static/app.css", get(css))
 }
