@@ -68,7 +68,11 @@ pub fn file_name(parts: &[&str], ext: &str) -> String {
     let mut out = String::new();
     for p in parts {
         for c in tuquan_domain::text::fold(p).chars() {
-            let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' };
+            let c = if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            };
             if c != '-' || !(out.is_empty() || out.ends_with('-')) {
                 out.push(c);
             }
@@ -121,8 +125,13 @@ pub async fn household_list(ctx: &Ctx, code: &str) -> AppResult<(Unit, Document)
     let unit = crate::people::people_unit(ctx, Action::HouseholdView, code).await?;
     let households = all_households(ctx, &unit).await?;
     let residents = all_residents(ctx, &unit).await?;
-    ctx.audit_read("household.list_printed", "unit", unit.code.clone(), &unit.path)
-        .await?;
+    ctx.audit_read(
+        "household.list_printed",
+        "unit",
+        unit.code.clone(),
+        &unit.path,
+    )
+    .await?;
     let rows = households
         .iter()
         .enumerate()
@@ -183,15 +192,14 @@ fn parse_date(s: &str, fallback: Date) -> Date {
 pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
     let d = crate::groups::group_detail(ctx, id).await?;
     let g = &d.group;
-    let decision = d
-        .decisions
-        .iter()
-        .rev()
-        .find(|x| x.kind == "establishment");
+    let decision = d.decisions.iter().rev().find(|x| x.kind == "establishment");
     let unit = crate::territory::unit(&ctx.app, &g.unit_code).await?;
     let mut issuer = unit_issuer(ctx, &unit).await?;
     if let Some(x) = decision.filter(|x| !x.issuer.trim().is_empty()) {
-        issuer = Issuer { parent: None, name: x.issuer.clone() };
+        issuer = Issuer {
+            parent: None,
+            name: x.issuer.clone(),
+        };
     }
     let lang = Lang::Vi;
     let rows: Vec<Vec<String>> = d
@@ -204,17 +212,30 @@ pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
             vec![
                 (i + 1).to_string(),
                 p.full_name.clone(),
-                if p.acting { lang.t("groups.acting").replace("{role}", role) } else { role.to_owned() },
+                if p.acting {
+                    lang.t("groups.acting").replace("{role}", role)
+                } else {
+                    role.to_owned()
+                },
                 format!("{} – {}", p.starts_on, p.ends_on),
             ]
         })
         .collect();
     if !rows.is_empty() {
-        ctx.audit_read("group.decision_printed", "group", id.to_string(), &g.unit_path)
-            .await?;
+        ctx.audit_read(
+            "group.decision_printed",
+            "group",
+            id.to_string(),
+            &g.unit_path,
+        )
+        .await?;
     }
     let date = decision.map_or_else(
-        || g.established_on.as_deref().map_or(ctx.today(), |s| parse_date(s, ctx.today())),
+        || {
+            g.established_on
+                .as_deref()
+                .map_or(ctx.today(), |s| parse_date(s, ctx.today()))
+        },
         |x| parse_date(&x.issued_on, ctx.today()),
     );
     let effective = decision.map_or_else(|| date.to_string(), |x| x.effective_on.clone());
@@ -272,7 +293,10 @@ pub async fn my_data(ctx: &Ctx) -> AppResult<Document> {
     let mut items = vec![
         ("Họ và tên".to_owned(), r.full_name.clone()),
         ("Ngày sinh".to_owned(), r.birth_date.clone()),
-        ("Số định danh".to_owned(), r.cccd_masked.clone().unwrap_or_default()),
+        (
+            "Số định danh".to_owned(),
+            r.cccd_masked.clone().unwrap_or_default(),
+        ),
         ("Điện thoại".to_owned(), r.phone.clone().unwrap_or_default()),
         ("Nơi cư trú".to_owned(), unit.name.clone()),
         ("Tài khoản".to_owned(), who.user.username.clone()),
@@ -293,7 +317,10 @@ pub async fn my_data(ctx: &Ctx) -> AppResult<Document> {
         summary: Some("Dữ liệu cá nhân được lưu giữ về người yêu cầu".into()),
         body: vec![
             Block::KeyValues { items },
-            Block::Heading { text: "Toàn bộ dữ liệu".into(), centered: false },
+            Block::Heading {
+                text: "Toàn bộ dữ liệu".into(),
+                centered: false,
+            },
             Block::Paragraph { text: data },
         ],
         signature: unsigned("Người yêu cầu"),

@@ -36,7 +36,10 @@ impl MonthlyStats {
     }
 
     pub fn labels(&self) -> Vec<String> {
-        self.months.iter().map(|m| format!("{:02}/{}", m.month(), m.year() % 100)).collect()
+        self.months
+            .iter()
+            .map(|m| format!("{:02}/{}", m.month(), m.year() % 100))
+            .collect()
     }
 }
 
@@ -70,11 +73,22 @@ pub async fn monthly_stats(
 /// The three charts of a report: received and resolved per month, the on-time rate per
 /// month, received by child unit. `place` goes into each description.
 pub fn stats_charts(lang: Lang, place: &str, monthly: &MonthlyStats, l: &Loaded) -> [String; 3] {
-    let spec = |id, title| ChartSpec { id, title, desc: place, lang };
+    let spec = |id, title| ChartSpec {
+        id,
+        title,
+        desc: place,
+        lang,
+    };
     let labels = monthly.labels();
     let series = vec![
-        Series { name: lang.t("doc.received").into(), values: monthly.received.clone() },
-        Series { name: lang.t("doc.resolved").into(), values: monthly.resolved.clone() },
+        Series {
+            name: lang.t("doc.received").into(),
+            values: monthly.received.clone(),
+        },
+        Series {
+            name: lang.t("doc.resolved").into(),
+            values: monthly.resolved.clone(),
+        },
     ];
     let children: Vec<(String, u32)> = l
         .report
@@ -83,9 +97,20 @@ pub fn stats_charts(lang: Lang, place: &str, monthly: &MonthlyStats, l: &Loaded)
         .map(|c| (c.name.clone(), n(c.counts.received)))
         .collect();
     [
-        grouped_bars(&spec("chart-monthly", lang.t("doc.chart_monthly")), &labels, &series),
-        rate_bars(&spec("chart-rate", lang.t("doc.chart_rate")), &labels, &monthly.rates()),
-        breakdown_bars(&spec("chart-children", lang.t("doc.chart_children")), &children),
+        grouped_bars(
+            &spec("chart-monthly", lang.t("doc.chart_monthly")),
+            &labels,
+            &series,
+        ),
+        rate_bars(
+            &spec("chart-rate", lang.t("doc.chart_rate")),
+            &labels,
+            &monthly.rates(),
+        ),
+        breakdown_bars(
+            &spec("chart-children", lang.t("doc.chart_children")),
+            &children,
+        ),
     ]
 }
 
@@ -169,8 +194,14 @@ pub async fn feedback_report(ctx: &Ctx, code: &str, q: &StatsQuery) -> AppResult
         Block::Chart { caption: "Biểu đồ 2. Tỷ lệ giải quyết đúng hạn theo tháng".into(), svg: c2 },
     ];
     if !l.report.children.is_empty() {
-        body.push(Block::Heading { text: "II. THEO ĐƠN VỊ TRỰC THUỘC".into(), centered: false });
-        body.push(Block::Chart { caption: "Biểu đồ 3. Phản ánh tiếp nhận theo đơn vị".into(), svg: c3 });
+        body.push(Block::Heading {
+            text: "II. THEO ĐƠN VỊ TRỰC THUỘC".into(),
+            centered: false,
+        });
+        body.push(Block::Chart {
+            caption: "Biểu đồ 3. Phản ánh tiếp nhận theo đơn vị".into(),
+            svg: c3,
+        });
         body.push(Block::Table(children_table));
     }
     Ok(Document {

@@ -12,6 +12,7 @@ mod backup;
 mod browser;
 mod cli;
 mod crash;
+mod documents;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;

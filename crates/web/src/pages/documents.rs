@@ -68,7 +68,12 @@ fn format_of(ext: &str) -> Option<Format> {
 }
 
 /// Renders off the runtime and answers with the file. `personal`: never cached.
-async fn send(doc: Document, f: Format, name: String, personal: bool) -> Result<Response, PageError> {
+async fn send(
+    doc: Document,
+    f: Format,
+    name: String,
+    personal: bool,
+) -> Result<Response, PageError> {
     let bytes = tokio::task::spawn_blocking(move || match f {
         Format::Pdf => render_pdf(&doc),
         Format::Docx => render_docx(&doc),
@@ -76,15 +81,27 @@ async fn send(doc: Document, f: Format, name: String, personal: bool) -> Result<
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(file(bytes, if f == Format::Pdf { PDF } else { DOCX }, &name, personal))
+    Ok(file(
+        bytes,
+        if f == Format::Pdf { PDF } else { DOCX },
+        &name,
+        personal,
+    ))
 }
 
 fn file(bytes: Vec<u8>, content_type: &str, name: &str, personal: bool) -> Response {
-    let cache = if personal { "no-store" } else { "private, max-age=0" };
+    let cache = if personal {
+        "no-store"
+    } else {
+        "private, max-age=0"
+    };
     (
         [
             (CONTENT_TYPE, content_type.to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
             (CACHE_CONTROL, cache.to_owned()),
         ],
         bytes,
@@ -93,7 +110,11 @@ fn file(bytes: Vec<u8>, content_type: &str, name: &str, personal: bool) -> Respo
 }
 
 fn ext_name(f: Format) -> &'static str {
-    if f == Format::Pdf { "pdf" } else { "docx" }
+    if f == Format::Pdf {
+        "pdf"
+    } else {
+        "docx"
+    }
 }
 
 async fn page(
@@ -105,7 +126,9 @@ async fn page(
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let unit = tuquan_app::territory::unit(&ctx.app, &code).await?;
-    let households = ctx.authorize(Action::HouseholdView, Some(&unit.path)).is_ok();
+    let households = ctx
+        .authorize(Action::HouseholdView, Some(&unit.path))
+        .is_ok();
     let groups = match tuquan_app::groups::list_groups(&ctx, &code, Default::default()).await {
         Ok(p) => p
             .items
@@ -159,25 +182,51 @@ async fn unit_file(
     }
 }
 
-async fn decision(state: AppState, who: CurrentUser, rc: RequestCtx, id: i64, f: Format) -> Result<Response, PageError> {
+async fn decision(
+    state: AppState,
+    who: CurrentUser,
+    rc: RequestCtx,
+    id: i64,
+    f: Format,
+) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who.0), &rc);
     let doc = produce::group_decision(&ctx, id).await?;
     let n = produce::file_name(&["quyet-dinh-thanh-lap", &id.to_string()], ext_name(f));
     send(doc, f, n, true).await
 }
 
-async fn decision_pdf(State(state): State<AppState>, who: CurrentUser, rc: RequestCtx, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn decision_pdf(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     decision(state, who, rc, id, Format::Pdf).await
 }
 
-async fn decision_docx(State(state): State<AppState>, who: CurrentUser, rc: RequestCtx, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn decision_docx(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     decision(state, who, rc, id, Format::Docx).await
 }
 
-async fn my_data_pdf(State(state): State<AppState>, CurrentUser(who): CurrentUser, rc: RequestCtx) -> Result<Response, PageError> {
+async fn my_data_pdf(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let doc = produce::my_data(&ctx).await?;
-    let n = produce::file_name(&["du-lieu-cua-toi", &ctx.today().strftime("%Y%m%d").to_string()], "pdf");
+    let n = produce::file_name(
+        &[
+            "du-lieu-cua-toi",
+            &ctx.today().strftime("%Y%m%d").to_string(),
+        ],
+        "pdf",
+    );
     send(doc, Format::Pdf, n, true).await
 }
 
@@ -192,7 +241,8 @@ async fn stats_xlsx(
     let ctx: Ctx = state.ctx(None, &rc);
     let l = tuquan_app::stats::report(&ctx, Some(&code), &q).await?;
     let unit = l.unit.clone().ok_or(AppError::NotFound)?;
-    let monthly = produce::monthly_stats(&ctx, Some(&unit), l.period, q.category.as_deref()).await?;
+    let monthly =
+        produce::monthly_stats(&ctx, Some(&unit), l.period, q.category.as_deref()).await?;
     let rows = produce::stat_rows(lang, &unit.name, &monthly);
     let bytes = tokio::task::spawn_blocking(move || {
         tuquan_app::documents::stats_xlsx::statistics_xlsx(&rows, lang)

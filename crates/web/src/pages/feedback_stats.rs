@@ -329,7 +329,10 @@ async fn show(
                 ctx,
                 l.unit.as_ref(),
                 l.period,
-                q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()),
+                q.category
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty()),
             )
             .await?;
             let charts = tuquan_app::documents::produce::stats_charts(lang, &place, &m, l).to_vec();

@@ -19,8 +19,8 @@ use crate::AppState;
 
 mod account;
 mod audit;
-mod documents;
 pub mod common;
+mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
 pub mod feedback_stats;
