@@ -102,7 +102,7 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
     );
 
     // A group's establishment decision.
-    let group = db.count("SELECT MIN(id) FROM groups").await;
+    let group = db.count("SELECT MIN(id) FROM community_groups").await;
     let (_, pdf) = download(
         &b,
         &server,
