@@ -56,7 +56,13 @@ async fn download(
         cd.starts_with("attachment; filename=\"") && cd.is_ascii(),
         "{cd}"
     );
-    (h, r.bytes().await.unwrap().to_vec())
+    let bytes = r.bytes().await.unwrap().to_vec();
+    // To look at the files: TUQUAN_DOCS_OUT=/some/dir.
+    if let Ok(dir) = std::env::var("TUQUAN_DOCS_OUT") {
+        let name = cd.trim_start_matches("attachment; filename=\"").trim_end_matches('"');
+        std::fs::write(std::path::Path::new(&dir).join(name), &bytes).unwrap();
+    }
+    (h, bytes)
 }
 
 async fn documents_of_the_demo_ward(db: &TestDb) {
