@@ -57,8 +57,8 @@ async fn download(
         "{cd}"
     );
     let bytes = r.bytes().await.unwrap().to_vec();
-    // To look at the files: TUQUAN_DOCS_OUT=/some/dir.
-    if let Ok(dir) = std::env::var("TUQUAN_DOCS_OUT") {
+    // To look at the files: DOCUMENTS_TEST_OUT=/some/dir.
+    if let Ok(dir) = std::env::var("DOCUMENTS_TEST_OUT") {
         let name = cd.trim_start_matches("attachment; filename=\"").trim_end_matches('"');
         std::fs::write(std::path::Path::new(&dir).join(name), &bytes).unwrap();
     }
