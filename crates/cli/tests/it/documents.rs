@@ -59,7 +59,9 @@ async fn download(
     let bytes = r.bytes().await.unwrap().to_vec();
     // To look at the files: DOCUMENTS_TEST_OUT=/some/dir.
     if let Ok(dir) = std::env::var("DOCUMENTS_TEST_OUT") {
-        let name = cd.trim_start_matches("attachment; filename=\"").trim_end_matches('"');
+        let name = cd
+            .trim_start_matches("attachment; filename=\"")
+            .trim_end_matches('"');
         std::fs::write(std::path::Path::new(&dir).join(name), &bytes).unwrap();
     }
     (h, bytes)
