@@ -11,6 +11,8 @@
 mod docx;
 mod model;
 mod pdf;
+pub mod produce;
+mod report;
 pub mod samples;
 pub mod stats_xlsx;
 

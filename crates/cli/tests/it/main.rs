@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod crash;
 mod delivery;
+mod documents;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;

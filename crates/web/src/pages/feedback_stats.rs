@@ -99,6 +99,18 @@ struct StatsPage {
     children_title: &'static str,
     report: Option<ReportView>,
     api_href: String,
+    /// The three SVG charts (server-made, escaped text) and the monthly figures they draw.
+    charts: Vec<String>,
+    monthly: Vec<MonthLine>,
+    xlsx_href: Option<String>,
+}
+
+/// One month of the charts' table: the same figures the bars carry.
+pub struct MonthLine {
+    pub month: String,
+    pub received: String,
+    pub resolved: String,
+    pub on_time: String,
 }
 
 fn dash() -> String {
@@ -311,7 +323,40 @@ async fn show(
         Some(u) if u.level == 1 => "stats_children_communes",
         Some(_) => "stats_children_units",
     };
+    let (charts, monthly) = match &loaded {
+        Some(l) => {
+            let m = tuquan_app::documents::produce::monthly_stats(
+                ctx,
+                l.unit.as_ref(),
+                l.period,
+                q.category
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty()),
+            )
+            .await?;
+            let charts = tuquan_app::documents::produce::stats_charts(lang, &place, &m, l).to_vec();
+            let lines = m
+                .labels()
+                .into_iter()
+                .enumerate()
+                .map(|(i, month)| MonthLine {
+                    month,
+                    received: lang.int(i64::from(m.received[i])),
+                    resolved: lang.int(i64::from(m.resolved[i])),
+                    on_time: lang.int(i64::from(m.on_time[i])),
+                })
+                .collect();
+            (charts, lines)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let page = StatsPage {
+        charts,
+        monthly,
+        xlsx_href: unit
+            .as_ref()
+            .map(|u| format!("/units/{}/feedback-stats.xlsx{keep}", u.code)),
         title: format!("{} — {place}", lang.t("stats_title")),
         crumbs,
         territory_href: unit.as_ref().map_or_else(

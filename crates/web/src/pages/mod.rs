@@ -21,6 +21,7 @@ mod account;
 pub mod announcements;
 mod audit;
 pub mod common;
+mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
 pub mod feedback_stats;
@@ -150,6 +151,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(announcements::router())
+        .merge(documents::router())
         .route("/lang", get(switch_lang))
         .route("/static/app.css", get(css))
 }

@@ -1,0 +1,329 @@
+//! The documents the product produces from stored data: each use case authorizes the reader
+//! with the action that guards the data, audits a read of personal data, and returns a
+//! [`Document`] for the adapter to render (in `spawn_blocking`). Official documents are in
+//! Vietnamese whatever the page language, as the decree requires.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use tuquan_domain::access::Action;
+use tuquan_domain::territory::Unit;
+use tuquan_store::households::HouseholdQuery;
+use tuquan_store::residents::ResidentQuery;
+
+use super::model::{Align, Block, Column, Document, Issuer, NationalTitle, Signature, Table};
+use crate::i18n::Lang;
+use crate::people::{HouseholdRecord, ResidentRecord};
+use crate::{AppError, AppResult, Ctx};
+
+pub use super::report::{feedback_report, monthly_stats, stat_rows, stats_charts, MonthlyStats};
+
+/// Rows read per query.
+const PAGE: i64 = 1000;
+
+pub(crate) fn col(header: &str, width: u32, align: Align) -> Column {
+    Column {
+        header: header.into(),
+        width,
+        align,
+    }
+}
+
+pub(crate) fn para(text: String) -> Block {
+    Block::Paragraph { text }
+}
+
+/// The issuer of a unit's documents: the unit under its parent.
+pub(crate) async fn unit_issuer(ctx: &Ctx, unit: &Unit) -> AppResult<Issuer> {
+    let ancestors = ctx.store().ancestors(unit).await?;
+    Ok(Issuer {
+        parent: ancestors.last().map(|a| a.unit.name.clone()),
+        name: unit.name.clone(),
+    })
+}
+
+/// The commune (or the unit itself above it) where a unit's documents are issued.
+pub(crate) async fn place_of(ctx: &Ctx, unit: &Unit) -> AppResult<String> {
+    if unit.level <= 2 {
+        return Ok(unit.name.clone());
+    }
+    let ancestors = ctx.store().ancestors(unit).await?;
+    Ok(ancestors
+        .iter()
+        .find(|a| a.unit.level == 2)
+        .map_or_else(|| unit.name.clone(), |a| a.unit.name.clone()))
+}
+
+pub(crate) fn unsigned(position: &str) -> Signature {
+    Signature {
+        mandate: None,
+        position: position.into(),
+        signer: String::new(),
+        signed: false,
+    }
+}
+
+/// A file name safe in any header: ASCII letters, digits and `-`.
+pub fn file_name(parts: &[&str], ext: &str) -> String {
+    let mut out = String::new();
+    for p in parts {
+        for c in tuquan_domain::text::fold(p).chars() {
+            let c = if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            };
+            if c != '-' || !(out.is_empty() || out.ends_with('-')) {
+                out.push(c);
+            }
+        }
+        if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    format!("{}.{ext}", out.trim_end_matches('-'))
+}
+
+async fn all_households(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<HouseholdRecord>> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = ctx
+            .store()
+            .households_in(unit, &HouseholdQuery::default(), after, PAGE)
+            .await?;
+        after = page.last().map(|h| h.cursor());
+        let done = (page.len() as i64) < PAGE;
+        out.extend(page);
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+async fn all_residents(ctx: &Ctx, unit: &Unit) -> AppResult<HashMap<i64, ResidentRecord>> {
+    let mut out = HashMap::new();
+    let mut after = None;
+    loop {
+        let page = ctx
+            .store()
+            .residents_in(unit, &ResidentQuery::default(), after, PAGE)
+            .await?;
+        after = page.last().map(|r| r.cursor());
+        let done = (page.len() as i64) < PAGE;
+        out.extend(page.into_iter().map(|r| (r.id, r)));
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// "Danh sách hộ gia đình" of a unit and below: one row per current household with its
+/// representative, the representative's masked identity number and the member count. For
+/// those who may view the unit's households; the read is audited.
+pub async fn household_list(ctx: &Ctx, code: &str) -> AppResult<(Unit, Document)> {
+    let unit = crate::people::people_unit(ctx, Action::HouseholdView, code).await?;
+    let households = all_households(ctx, &unit).await?;
+    let residents = all_residents(ctx, &unit).await?;
+    ctx.audit_read(
+        "household.list_printed",
+        "unit",
+        unit.code.clone(),
+        &unit.path,
+    )
+    .await?;
+    let rows = households
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            // Masked by the store; never the full number.
+            let cccd = h
+                .representative_id
+                .and_then(|id| residents.get(&id))
+                .and_then(|r| r.cccd_masked.clone())
+                .unwrap_or_default();
+            vec![
+                (i + 1).to_string(),
+                h.address.clone(),
+                h.representative_name.clone(),
+                cccd,
+                h.member_count.to_string(),
+            ]
+        })
+        .collect();
+    let doc = Document {
+        issuer: unit_issuer(ctx, &unit).await?,
+        national: NationalTitle::default(),
+        number: None,
+        symbol: "DS".into(),
+        place: place_of(ctx, &unit).await?,
+        date: ctx.today(),
+        kind: "Danh sách".into(),
+        summary: Some(format!("Hộ gia đình {}", unit.name)),
+        body: vec![
+            para(format!(
+                "Danh sách gồm {} hộ gia đình đang cư trú trên địa bàn {}; số định danh cá nhân của chủ hộ được che một phần theo quy định về bảo vệ dữ liệu cá nhân.",
+                households.len(),
+                unit.name
+            )),
+            Block::Table(Table {
+                columns: vec![
+                    col("STT", 3, Align::Center),
+                    col("Địa chỉ", 11, Align::Left),
+                    col("Chủ hộ", 10, Align::Left),
+                    col("Số định danh", 7, Align::Center),
+                    col("Số thành viên", 5, Align::Center),
+                ],
+                rows,
+            }),
+        ],
+        signature: unsigned("Người lập danh sách"),
+        recipients: vec!["Lưu".into()],
+    };
+    Ok((unit, doc))
+}
+
+fn parse_date(s: &str, fallback: Date) -> Date {
+    s.get(..10).and_then(|d| d.parse().ok()).unwrap_or(fallback)
+}
+
+/// "Quyết định thành lập" of a group, from its establishment decision (the latest recorded
+/// one; none leaves the number blank) and its positions. For those who may see the group.
+pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
+    let d = crate::groups::group_detail(ctx, id).await?;
+    let g = &d.group;
+    let decision = d.decisions.iter().rev().find(|x| x.kind == "establishment");
+    let unit = crate::territory::unit(&ctx.app, &g.unit_code).await?;
+    let mut issuer = unit_issuer(ctx, &unit).await?;
+    if let Some(x) = decision.filter(|x| !x.issuer.trim().is_empty()) {
+        issuer = Issuer {
+            parent: None,
+            name: x.issuer.clone(),
+        };
+    }
+    let lang = Lang::Vi;
+    let rows: Vec<Vec<String>> = d
+        .positions
+        .iter()
+        .filter(|p| p.ended_on.is_none())
+        .enumerate()
+        .map(|(i, p)| {
+            let role = lang.t(&format!("groups.role.{}", p.role));
+            vec![
+                (i + 1).to_string(),
+                p.full_name.clone(),
+                if p.acting {
+                    lang.t("groups.acting").replace("{role}", role)
+                } else {
+                    role.to_owned()
+                },
+                format!("{} – {}", p.starts_on, p.ends_on),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        ctx.audit_read(
+            "group.decision_printed",
+            "group",
+            id.to_string(),
+            &g.unit_path,
+        )
+        .await?;
+    }
+    let date = decision.map_or_else(
+        || {
+            g.established_on
+                .as_deref()
+                .map_or(ctx.today(), |s| parse_date(s, ctx.today()))
+        },
+        |x| parse_date(&x.issued_on, ctx.today()),
+    );
+    let effective = decision.map_or_else(|| date.to_string(), |x| x.effective_on.clone());
+    let body = vec![
+        Block::Heading { text: "QUYẾT ĐỊNH:".into(), centered: true },
+        Block::Article {
+            label: "Điều 1.".into(),
+            text: format!("Thành lập {}, {} (sau đây gọi là Tổ), gồm các thành viên có tên sau đây:", g.name, g.unit_name),
+        },
+        Block::Table(Table {
+            columns: vec![
+                col("STT", 3, Align::Center),
+                col("Họ và tên", 12, Align::Left),
+                col("Chức danh", 9, Align::Left),
+                col("Nhiệm kỳ", 10, Align::Center),
+            ],
+            rows,
+        }),
+        Block::Article {
+            label: "Điều 2.".into(),
+            text: format!("Quyết định này có hiệu lực kể từ ngày {effective}."),
+        },
+        Block::Article {
+            label: "Điều 3.".into(),
+            text: "Các cá nhân, đơn vị có liên quan và các thành viên có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.".into(),
+        },
+    ];
+    Ok(Document {
+        issuer,
+        national: NationalTitle::default(),
+        number: decision.map(|x| x.number.clone()),
+        symbol: "QĐ".into(),
+        place: place_of(ctx, &unit).await?,
+        date,
+        kind: "Quyết định".into(),
+        summary: Some(format!("Về việc thành lập {}", g.name)),
+        body,
+        signature: Signature {
+            mandate: None,
+            position: "Người ký".into(),
+            signer: decision.map(|x| x.signer.clone()).unwrap_or_default(),
+            signed: decision.is_some(),
+        },
+        recipients: vec!["Như Điều 3".into(), "Lưu: VT".into()],
+    })
+}
+
+/// The signed-in resident's own data as a document (the same record as the JSON export,
+/// read through it, so the read is audited the same way).
+pub async fn my_data(ctx: &Ctx) -> AppResult<Document> {
+    let json = crate::people::my_data(ctx).await?;
+    let r = crate::people::own_resident(ctx).await?;
+    let unit = crate::territory::unit(&ctx.app, &r.unit_code).await?;
+    let who = ctx.who()?;
+    let mut items = vec![
+        ("Họ và tên".to_owned(), r.full_name.clone()),
+        ("Ngày sinh".to_owned(), r.birth_date.clone()),
+        (
+            "Số định danh".to_owned(),
+            r.cccd_masked.clone().unwrap_or_default(),
+        ),
+        ("Điện thoại".to_owned(), r.phone.clone().unwrap_or_default()),
+        ("Nơi cư trú".to_owned(), unit.name.clone()),
+        ("Tài khoản".to_owned(), who.user.username.clone()),
+    ];
+    if let Some(at) = json.get("exported_at").and_then(|v| v.as_str()) {
+        items.push(("Thời điểm trích xuất".to_owned(), at.to_owned()));
+    }
+    let data = serde_json::to_string_pretty(json.get("data").unwrap_or(&json))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Document {
+        issuer: unit_issuer(ctx, &unit).await?,
+        national: NationalTitle::default(),
+        number: None,
+        symbol: "TTCN".into(),
+        place: place_of(ctx, &unit).await?,
+        date: ctx.today(),
+        kind: "Phiếu thông tin".into(),
+        summary: Some("Dữ liệu cá nhân được lưu giữ về người yêu cầu".into()),
+        body: vec![
+            Block::KeyValues { items },
+            Block::Heading {
+                text: "Toàn bộ dữ liệu".into(),
+                centered: false,
+            },
+            Block::Paragraph { text: data },
+        ],
+        signature: unsigned("Người yêu cầu"),
+        recipients: vec!["Người yêu cầu".into()],
+    })
+}

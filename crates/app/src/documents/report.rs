@@ -1,0 +1,223 @@
+//! The feedback report of a unit for a period, and the monthly figures and charts the
+//! statistics pages share with it. Public figures (counts, no personal data), like the
+//! statistics pages: no authorization beyond knowing the unit, no audit.
+
+use tuquan_domain::feedback::stats::{Month, Period};
+use tuquan_domain::territory::Unit;
+
+use super::model::{Align, Block, Document, NationalTitle, Table};
+use super::produce::{col, para, place_of, unit_issuer, unsigned};
+use super::stats_xlsx::StatRow;
+use crate::charts::{breakdown_bars, grouped_bars, rate_bars, ChartSpec, Series};
+use crate::i18n::Lang;
+use crate::stats::{Loaded, StatsQuery};
+use crate::{AppResult, Ctx};
+
+/// The most months drawn in the monthly charts (the latest ones of a longer period).
+const CHART_MONTHS: i64 = 24;
+
+/// Figures per month of a period (at most [`CHART_MONTHS`], the latest).
+#[derive(Debug, Clone, Default)]
+pub struct MonthlyStats {
+    pub months: Vec<Month>,
+    pub received: Vec<u32>,
+    pub resolved: Vec<u32>,
+    pub on_time: Vec<u32>,
+}
+
+impl MonthlyStats {
+    /// Percentage resolved on time of those resolved, per month (`None`: nothing resolved).
+    pub fn rates(&self) -> Vec<Option<f64>> {
+        self.resolved
+            .iter()
+            .zip(&self.on_time)
+            .map(|(r, o)| (*r > 0).then(|| f64::from(*o) * 100.0 / f64::from(*r)))
+            .collect()
+    }
+
+    pub fn labels(&self) -> Vec<String> {
+        self.months
+            .iter()
+            .map(|m| format!("{:02}/{}", m.month(), m.year() % 100))
+            .collect()
+    }
+}
+
+fn n(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+/// One roll-up per month of the period (the store's `report` per month).
+pub async fn monthly_stats(
+    ctx: &Ctx,
+    unit: Option<&Unit>,
+    period: Period,
+    category: Option<&str>,
+) -> AppResult<MonthlyStats> {
+    let code = unit.map_or(tuquan_store::rollup::COUNTRY, |u| u.code.as_str());
+    let count = period.from.months_until(period.to) + 1;
+    let first = period.from.plus((count - CHART_MONTHS).max(0));
+    let mut out = MonthlyStats::default();
+    let mut m = first;
+    while m.months_until(period.to) >= 0 {
+        let r = ctx.store().report(code, m, m, category).await?;
+        out.months.push(m);
+        out.received.push(n(r.total.received));
+        out.resolved.push(n(r.total.resolved));
+        out.on_time.push(n(r.total.resolved_on_time));
+        m = m.plus(1);
+    }
+    Ok(out)
+}
+
+/// The three charts of a report: received and resolved per month, the on-time rate per
+/// month, received by child unit. `place` goes into each description.
+pub fn stats_charts(lang: Lang, place: &str, monthly: &MonthlyStats, l: &Loaded) -> [String; 3] {
+    let spec = |id, title| ChartSpec {
+        id,
+        title,
+        desc: place,
+        lang,
+    };
+    let labels = monthly.labels();
+    let series = vec![
+        Series {
+            name: lang.t("doc.received").into(),
+            values: monthly.received.clone(),
+        },
+        Series {
+            name: lang.t("doc.resolved").into(),
+            values: monthly.resolved.clone(),
+        },
+    ];
+    let children: Vec<(String, u32)> = l
+        .report
+        .children
+        .iter()
+        .map(|c| (c.name.clone(), n(c.counts.received)))
+        .collect();
+    [
+        grouped_bars(
+            &spec("chart-monthly", lang.t("doc.chart_monthly")),
+            &labels,
+            &series,
+        ),
+        rate_bars(
+            &spec("chart-rate", lang.t("doc.chart_rate")),
+            &labels,
+            &monthly.rates(),
+        ),
+        breakdown_bars(
+            &spec("chart-children", lang.t("doc.chart_children")),
+            &children,
+        ),
+    ]
+}
+
+/// The rows of the statistics workbook: the unit's month totals over all categories (the
+/// roll-up has no per-category monthly figures).
+pub fn stat_rows(lang: Lang, place: &str, monthly: &MonthlyStats) -> Vec<StatRow> {
+    let mut rows: Vec<StatRow> = monthly
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| StatRow {
+            unit: place.to_owned(),
+            category: lang.t("stats_all_categories").to_owned(),
+            month: m.to_string(),
+            received: monthly.received[i],
+            resolved: monthly.resolved[i],
+            on_time: monthly.on_time[i],
+        })
+        .collect();
+    rows.sort_by(|a, b| a.month.cmp(&b.month));
+    rows
+}
+
+/// "Báo cáo kết quả tiếp nhận, giải quyết phản ánh, kiến nghị" of a unit for a period
+/// (`from`, `to`: `YYYY-MM`), with the figures of the roll-ups and three charts.
+pub async fn feedback_report(ctx: &Ctx, code: &str, q: &StatsQuery) -> AppResult<Document> {
+    let l = crate::stats::report(ctx, Some(code), q).await?;
+    let unit = l.unit.clone().expect("a unit report has its unit");
+    let monthly = monthly_stats(ctx, Some(&unit), l.period, q.category.as_deref()).await?;
+    let lang = Lang::Vi;
+    let [c1, c2, c3] = stats_charts(lang, &unit.name, &monthly, &l);
+    let t = &l.report.total;
+    let labels = monthly.labels();
+    let monthly_table = Table {
+        columns: vec![
+            col("Tháng", 4, Align::Center),
+            col("Tiếp nhận", 5, Align::Right),
+            col("Đã giải quyết", 5, Align::Right),
+            col("Đúng hạn", 5, Align::Right),
+        ],
+        rows: (0..labels.len())
+            .map(|i| {
+                vec![
+                    labels[i].clone(),
+                    monthly.received[i].to_string(),
+                    monthly.resolved[i].to_string(),
+                    monthly.on_time[i].to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let children_table = Table {
+        columns: vec![
+            col("Đơn vị", 10, Align::Left),
+            col("Tiếp nhận", 5, Align::Right),
+            col("Đã giải quyết", 5, Align::Right),
+            col("Đúng hạn", 5, Align::Right),
+        ],
+        rows: l
+            .report
+            .children
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.counts.received.to_string(),
+                    c.counts.resolved.to_string(),
+                    c.counts.resolved_on_time.to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let mut body = vec![
+        Block::Heading { text: "I. KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT".into(), centered: false },
+        para(format!(
+            "Từ tháng {} đến tháng {}, trên địa bàn {} đã tiếp nhận {} phản ánh, kiến nghị; đã giải quyết {}, trong đó {} phản ánh được giải quyết đúng hạn; {} phản ánh đang quá hạn.",
+            l.period.from, l.period.to, unit.name, t.received, t.resolved, t.resolved_on_time, t.overdue_now
+        )),
+        Block::Chart { caption: "Biểu đồ 1. Phản ánh tiếp nhận và đã giải quyết theo tháng".into(), svg: c1 },
+        Block::Table(monthly_table),
+        Block::Chart { caption: "Biểu đồ 2. Tỷ lệ giải quyết đúng hạn theo tháng".into(), svg: c2 },
+    ];
+    if !l.report.children.is_empty() {
+        body.push(Block::Heading {
+            text: "II. THEO ĐƠN VỊ TRỰC THUỘC".into(),
+            centered: false,
+        });
+        body.push(Block::Chart {
+            caption: "Biểu đồ 3. Phản ánh tiếp nhận theo đơn vị".into(),
+            svg: c3,
+        });
+        body.push(Block::Table(children_table));
+    }
+    Ok(Document {
+        issuer: unit_issuer(ctx, &unit).await?,
+        national: NationalTitle::default(),
+        number: None,
+        symbol: "BC".into(),
+        place: place_of(ctx, &unit).await?,
+        date: ctx.today(),
+        kind: "Báo cáo".into(),
+        summary: Some(format!(
+            "Kết quả tiếp nhận, giải quyết phản ánh, kiến nghị từ tháng {} đến tháng {}",
+            l.period.from, l.period.to
+        )),
+        body,
+        signature: unsigned("Người lập báo cáo"),
+        recipients: vec!["Cấp trên trực tiếp".into(), "Lưu: VT".into()],
+    })
+}
