@@ -24,7 +24,7 @@ pub mod common;
 mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
-pub mod feedback_stats;
+pub mod stats;
 pub mod groups;
 mod home;
 pub mod import;
@@ -144,7 +144,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(feedback_public::router())
         .merge(feedback_staff::router())
-        .merge(feedback_stats::router())
+        .merge(stats::router())
         .merge(people::router())
         .merge(groups::router())
         .merge(import::router())
