@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod groups;
 pub mod i18n;
 pub mod import;
+pub mod limits;
 pub mod people;
 pub mod stats;
 pub mod territory;
