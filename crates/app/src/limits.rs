@@ -77,7 +77,8 @@ impl Windows {
 
     fn record(&mut self, key: &str, now: i64, keep: usize) {
         if self.0.len() > PRUNE_ABOVE {
-            self.0.retain(|_, q| q.back().is_some_and(|t| *t > now - 86_400));
+            self.0
+                .retain(|_, q| q.back().is_some_and(|t| *t > now - 86_400));
         }
         let q = self.0.entry(key.to_owned()).or_default();
         q.push_back(now);
@@ -234,7 +235,10 @@ mod tests {
     #[test]
     fn a_refusal_counts_nothing() {
         let l = Limits::default();
-        let both = [("a".to_owned(), RULE), ("b".to_owned(), Rule { max: 1, ..RULE })];
+        let both = [
+            ("a".to_owned(), RULE),
+            ("b".to_owned(), Rule { max: 1, ..RULE }),
+        ];
         assert!(l.take(&both, 100).is_ok());
         assert!(l.take(&both, 101).is_err());
         assert!(l.take(&[("a".to_owned(), RULE)], 102).is_ok());

@@ -58,9 +58,18 @@ pub async fn sign_in(
             let attempted = username.as_ref().map(|u| u.as_str());
             audit_attempt(ctx, "session.login_failed", attempted, None).await?;
             if let Some(secs) = ctx.app.limits().address_failure(addr, now) {
-                tracing::warn!(client = addr, lock_secs = secs, "sign-in locked for an address");
-                audit_attempt(ctx, "session.login_locked", attempted, Some(("address", secs)))
-                    .await?;
+                tracing::warn!(
+                    client = addr,
+                    lock_secs = secs,
+                    "sign-in locked for an address"
+                );
+                audit_attempt(
+                    ctx,
+                    "session.login_locked",
+                    attempted,
+                    Some(("address", secs)),
+                )
+                .await?;
             }
             if let Some(k) = &user_key {
                 fail(ctx, k, attempted).await?;
@@ -108,7 +117,13 @@ async fn fail(ctx: &Ctx, key: &str, attempted: Option<&str>) -> AppResult<()> {
             lock_secs = secs,
             "sign-in locked after repeated failures"
         );
-        audit_attempt(ctx, "session.login_locked", attempted, Some(("account", secs))).await?;
+        audit_attempt(
+            ctx,
+            "session.login_locked",
+            attempted,
+            Some(("account", secs)),
+        )
+        .await?;
     }
     Ok(())
 }

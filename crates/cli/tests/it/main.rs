@@ -18,6 +18,7 @@ mod feedback_pages;
 mod feedback_staff_pages;
 mod groups;
 mod hardening;
+mod hardening_access;
 mod import;
 mod open311;
 mod pages;

@@ -62,7 +62,10 @@ pub(crate) async fn authenticate_token(
 }
 
 /// Works out who is asking; cached in the request so several extractors cost one lookup.
-pub(crate) async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Authenticated>, Failure> {
+pub(crate) async fn resolve(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<Authenticated>, Failure> {
     if let Some(cached) = parts.extensions.get::<Option<Authenticated>>() {
         return Ok(cached.clone());
     }

@@ -116,7 +116,11 @@ mod tests {
     fn bad_entries_are_refused() {
         assert!(TrustedProxies::parse(&["10.0.0.0/33"]).is_err());
         assert!(TrustedProxies::parse(&["proxy.local"]).is_err());
-        assert!(TrustedProxies::parse(&["10.0.0.0/12"]).unwrap().trusts(ip("10.15.0.1")));
-        assert!(!TrustedProxies::parse(&["10.0.0.0/12"]).unwrap().trusts(ip("10.16.0.1")));
+        assert!(TrustedProxies::parse(&["10.0.0.0/12"])
+            .unwrap()
+            .trusts(ip("10.15.0.1")));
+        assert!(!TrustedProxies::parse(&["10.0.0.0/12"])
+            .unwrap()
+            .trusts(ip("10.16.0.1")));
     }
 }

@@ -425,12 +425,10 @@ pub(super) async fn post_requests(
             contact_phone: opt("phone"),
             contact_email: opt("email"),
         };
-        let item = app::submit(&ctx, false, &input, &[])
-            .await
-            .map_err(|e| {
-                retry = crate::error::Failure::from(e.clone()).retry_after();
-                from_app(e, lang)
-            })?;
+        let item = app::submit(&ctx, false, &input, &[]).await.map_err(|e| {
+            retry = crate::error::Failure::from(e.clone()).retry_after();
+            from_app(e, lang)
+        })?;
         let due = w3c(&item.resolve_due_at);
         let notice = match lang {
             Lang::Vi => format!(

@@ -137,10 +137,20 @@ pub async fn ensure_csrf_cookie(
     let mut res = next.run(req).await;
     let mut cookies = Vec::new();
     if let Some(t) = &token {
-        cookies.push(crate::auth::set_cookie(&state, crate::auth::CSRF_COOKIE, t, 86400));
+        cookies.push(crate::auth::set_cookie(
+            &state,
+            crate::auth::CSRF_COOKIE,
+            t,
+            86400,
+        ));
     }
     if stale {
-        cookies.push(crate::auth::set_cookie(&state, crate::auth::SESSION_COOKIE, "", 0));
+        cookies.push(crate::auth::set_cookie(
+            &state,
+            crate::auth::SESSION_COOKIE,
+            "",
+            0,
+        ));
     }
     for c in cookies {
         if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
