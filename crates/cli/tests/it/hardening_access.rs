@@ -4,9 +4,7 @@
 
 use serde_json::json;
 
-use crate::harness::{
-    browser, csrf_in, get_json_opt, login_csrf, page, Server, TestDb,
-};
+use crate::harness::{browser, csrf_in, get_json_opt, login_csrf, page, Server, TestDb};
 use crate::on_both_backends;
 
 /// One sign-in attempt from a fresh browser; the response.
