@@ -38,6 +38,7 @@ pub struct App {
 struct Inner {
     store: Store,
     clock: Clock,
+    limits: crate::limits::Limits,
 }
 
 impl App {
@@ -46,9 +47,24 @@ impl App {
     }
 
     pub fn with_clock(store: Store, clock: Clock) -> Self {
+        Self::with_limits(store, clock, crate::limits::LimitSettings::default())
+    }
+
+    /// An application with its own rate limits (kept in this process's memory).
+    pub fn with_limits(store: Store, clock: Clock, limits: crate::limits::LimitSettings) -> Self {
+        let limits = crate::limits::Limits::new(limits);
         Self {
-            inner: Arc::new(Inner { store, clock }),
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                limits,
+            }),
         }
+    }
+
+    /// The process's rate limiters.
+    pub fn limits(&self) -> &crate::limits::Limits {
+        &self.inner.limits
     }
 
     /// Only this crate reaches the store: every adapter goes through a use case.

@@ -35,6 +35,10 @@ pub enum AppError {
     /// Too many attempts; blocked until this time (UTC, RFC 3339).
     #[error("too many attempts until {until}")]
     TooManyAttempts { until: String },
+    /// Too many submissions from one client, contact or unit (see `crate::limits`); free
+    /// again at this time (UTC, RFC 3339).
+    #[error("rate limited until {until}")]
+    RateLimited { until: String },
     /// A failure of the database or another internal part: logged, never shown, never
     /// turned into "not found" or a default.
     #[error("internal: {0}")]

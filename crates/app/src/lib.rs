@@ -19,6 +19,7 @@ pub mod feedback;
 pub mod groups;
 pub mod i18n;
 pub mod import;
+pub mod limits;
 pub mod outbox;
 pub mod people;
 pub mod stats;

@@ -44,6 +44,54 @@ pub struct Config {
     /// `[delivery]`: the outbox worker, SMTP and the SMS/Zalo webhook (all optional).
     #[serde(default)]
     pub delivery: tuquan_app::outbox::DeliveryConfig,
+    /// Reverse proxies (IPs or CIDR networks) whose `X-Forwarded-For` names the client, for
+    /// rate limits and the audit log. Empty: the socket peer is the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    /// Rate limits on feedback, kept in each server process's memory.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: at most `feedback_per_*` submissions per `feedback_per_*_secs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub feedback_per_address: usize,
+    pub feedback_per_address_secs: i64,
+    pub feedback_per_contact: usize,
+    pub feedback_per_contact_secs: i64,
+    pub feedback_per_unit: usize,
+    pub feedback_per_unit_secs: i64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        let d = tuquan_app::limits::LimitSettings::default();
+        Self {
+            feedback_per_address: d.feedback_per_address.max,
+            feedback_per_address_secs: d.feedback_per_address.window_secs,
+            feedback_per_contact: d.feedback_per_contact.max,
+            feedback_per_contact_secs: d.feedback_per_contact.window_secs,
+            feedback_per_unit: d.feedback_per_unit.max,
+            feedback_per_unit_secs: d.feedback_per_unit.window_secs,
+        }
+    }
+}
+
+impl LimitsConfig {
+    pub fn settings(&self) -> tuquan_app::limits::LimitSettings {
+        use tuquan_app::limits::Rule;
+        let rule = |max: usize, secs: i64| Rule {
+            max: max.max(1),
+            window_secs: secs.max(1),
+        };
+        tuquan_app::limits::LimitSettings {
+            feedback_per_address: rule(self.feedback_per_address, self.feedback_per_address_secs),
+            feedback_per_contact: rule(self.feedback_per_contact, self.feedback_per_contact_secs),
+            feedback_per_unit: rule(self.feedback_per_unit, self.feedback_per_unit_secs),
+        }
+    }
 }
 
 mod defaults {
@@ -92,6 +140,8 @@ impl Config {
         if !matches!(config.sqlite_synchronous.as_str(), "full" | "normal") {
             bail!("sqlite_synchronous must be \"full\" or \"normal\"");
         }
+        tuquan_web::auth::proxy::TrustedProxies::parse(&config.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!(e))?;
         Ok(config)
     }
 
@@ -124,7 +174,7 @@ impl Config {
         };
         format!(
             "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nidentity_key = {key}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
-             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\n",
+             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\ntrusted_proxies = {:?}\n",
             self.listen,
             self.data_dir.display().to_string(),
             url,
@@ -134,6 +184,7 @@ impl Config {
             self.sqlite_synchronous,
             self.request_timeout_secs,
             self.demo_feedback,
+            self.trusted_proxies,
         )
     }
 }

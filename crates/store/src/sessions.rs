@@ -286,6 +286,58 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every session of the user except `keep` (a session id hash) and, with
+    /// `revoke_tokens`, revokes every API token too; one audit row (`action`) with the counts.
+    /// Returns (sessions ended, tokens revoked).
+    pub async fn end_access(
+        &self,
+        user_id: i64,
+        keep: Option<&str>,
+        revoke_tokens: bool,
+        action: &'static str,
+        ctx: &AuditCtx,
+    ) -> Result<(u64, u64), StoreError> {
+        let keep = keep.unwrap_or("");
+        let (sessions, tokens) = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let at = now();
+            let sessions = sqlx::query(
+                "UPDATE sessions SET revoked_at = $2 \
+                 WHERE user_id = $1 AND revoked_at IS NULL AND id_hash <> $3",
+            )
+            .bind(user_id)
+            .bind(&at)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let tokens = if revoke_tokens {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(user_id)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            } else {
+                0
+            };
+            let entry = AuditEntry {
+                action,
+                target_type: "user",
+                target_id: user_id.to_string(),
+                unit_path: None,
+                before: None,
+                after: Some(json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            (sessions, tokens)
+        });
+        Ok((sessions, tokens))
+    }
+
     /// When a throttled key (an account or an address) may try again, if it is locked now.
     pub async fn throttle_locked_until(&self, key: &str) -> Result<Option<String>, StoreError> {
         let until: Option<Option<String>> = with_pool!(self, p => {

@@ -38,6 +38,10 @@ pub enum Failure {
     TooManyAttempts {
         until: String,
     },
+    /// Too many submissions from one client, contact or unit; free again at this time.
+    RateLimited {
+        until: String,
+    },
     Internal,
 }
 
@@ -52,7 +56,9 @@ impl Failure {
             Self::PasswordChangeRequired | Self::Forbidden | Self::CsrfRejected => {
                 StatusCode::FORBIDDEN
             }
-            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts { .. } | Self::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +76,7 @@ impl Failure {
             Self::Forbidden => "forbidden",
             Self::CsrfRejected => "csrf",
             Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Internal => "internal",
         }
     }
@@ -99,6 +106,9 @@ impl Failure {
             Self::TooManyAttempts { until } => lang
                 .t("error.too_many_attempts")
                 .replace("{until}", &crate::i18n::local_time(until)),
+            Self::RateLimited { until } => lang
+                .t("error.rate_limited")
+                .replace("{until}", &crate::i18n::local_time(until)),
             Self::Internal => lang.t("error.internal").to_owned(),
         }
     }
@@ -126,6 +136,7 @@ impl From<AppError> for Failure {
             AppError::PasswordChangeRequired => Self::PasswordChangeRequired,
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyAttempts { until } => Self::TooManyAttempts { until },
+            AppError::RateLimited { until } => Self::RateLimited { until },
             // Already logged where it happened, with the request id.
             AppError::Internal(_) => Self::Internal,
         }
@@ -181,9 +192,32 @@ impl From<FieldError> for Failure {
 #[derive(Clone)]
 struct Pending(Failure);
 
+impl Failure {
+    /// Seconds until a refused client may try again (for `Retry-After`), for a 429.
+    pub fn retry_after(&self) -> Option<i64> {
+        let (Self::TooManyAttempts { until } | Self::RateLimited { until }) = self else {
+            return None;
+        };
+        let until = until.parse::<jiff::Timestamp>().ok()?;
+        Some(tuquan_domain::access::throttle::retry_after_secs(
+            jiff::Timestamp::now().as_second(),
+            until.as_second(),
+        ))
+    }
+}
+
+/// `Retry-After` (seconds) on a 429.
+fn add_retry_after(f: &Failure, r: &mut Response) {
+    if let Some(secs) = f.retry_after() {
+        r.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.into());
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut r = self.status().into_response();
+        add_retry_after(&self, &mut r);
         r.extensions_mut().insert(Pending(self));
         r
     }
@@ -226,6 +260,7 @@ pub async fn localize(req: Request, next: Next) -> Response {
             },
         };
         let mut r = (f.status(), Json(body)).into_response();
+        add_retry_after(&f, &mut r);
         if matches!(f, Failure::Unauthorized) {
             r.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -245,7 +280,9 @@ pub async fn localize(req: Request, next: Next) -> Response {
         }
         f => {
             let page = crate::pages::error_page(lang, &f.message(lang));
-            (f.status(), Html(page)).into_response()
+            let mut r = (f.status(), Html(page)).into_response();
+            add_retry_after(&f, &mut r);
+            r
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct WebConfig {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     pub request_timeout: Duration,
+    /// Socket peers allowed to name the client in `X-Forwarded-For` (default: none).
+    pub trusted_proxies: auth::proxy::TrustedProxies,
 }
 
 impl Default for WebConfig {
@@ -40,6 +42,7 @@ impl Default for WebConfig {
         Self {
             secure_cookies: false,
             request_timeout: Duration::from_secs(30),
+            trusted_proxies: auth::proxy::TrustedProxies::default(),
         }
     }
 }

@@ -1,16 +1,13 @@
 //! Signing in and out, the account overview, password changes and "sign out everywhere".
 
+use tuquan_domain::access::throttle::ACCOUNT_FREE_FAILURES;
 use tuquan_domain::access::{lockout_secs, Password, Username};
 use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_store::audit::AuditEntry;
 use tuquan_store::sessions::NewSession;
 
 use super::{secret, Authenticated, GrantRecord, SessionRecord, TokenRecord, SESSION_DAYS};
 use crate::{AppError, AppResult, Ctx};
-
-/// Failed attempts tolerated before delays start: per account, and per client address
-/// (higher, since many people may share one address).
-const FREE_FAILURES_ACCOUNT: i64 = 5;
-const FREE_FAILURES_ADDRESS: i64 = 20;
 
 /// A session just started: the cookie's value (shown once, stored only as a hash).
 #[derive(Debug, Clone)]
@@ -21,22 +18,27 @@ pub struct StartedSession {
 }
 
 /// Checks a username and password and starts a session. `Ok(None)` for wrong credentials
-/// or a disabled account (counted against the account and the client address);
-/// `TooManyAttempts` while either is locked. `old_session` (the cookie the browser came
-/// with) is ended in the same transaction: an id planted before sign-in is worthless.
+/// or a disabled account (counted against the account, in the database, and against the
+/// client address, in a sliding window in memory; see `tuquan_domain::access::throttle`);
+/// `TooManyAttempts` while either is locked. Failures and locks are audited. `old_session`
+/// (the cookie the browser came with) is ended in the same transaction: an id planted
+/// before sign-in is worthless.
 pub async fn sign_in(
     ctx: &Ctx,
     username: &str,
     password: &str,
     old_session: Option<&str>,
 ) -> AppResult<Option<StartedSession>> {
-    let addr_key = format!(
-        "addr:{}",
-        ctx.meta.client_addr.as_deref().unwrap_or("unknown")
-    );
+    let addr = ctx.meta.client_addr.as_deref().unwrap_or("unknown");
+    let now = ctx.now.as_second();
     let username = Username::parse(username).ok();
     let user_key = username.as_ref().map(|u| format!("user:{}", u.as_str()));
-    for key in std::iter::once(&addr_key).chain(user_key.as_ref()) {
+    if let Some(until) = ctx.app.limits().address_locked_until(addr, now) {
+        return Err(AppError::TooManyAttempts {
+            until: crate::limits::stamp_secs(until),
+        });
+    }
+    if let Some(key) = &user_key {
         if let Some(until) = ctx.store().throttle_locked_until(key).await? {
             return Err(AppError::TooManyAttempts { until });
         }
@@ -53,13 +55,29 @@ pub async fn sign_in(
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => {
-            fail(ctx, &addr_key, FREE_FAILURES_ADDRESS).await?;
+            let attempted = username.as_ref().map(|u| u.as_str());
+            audit_attempt(ctx, "session.login_failed", attempted, None).await?;
+            if let Some(secs) = ctx.app.limits().address_failure(addr, now) {
+                tracing::warn!(
+                    client = addr,
+                    lock_secs = secs,
+                    "sign-in locked for an address"
+                );
+                audit_attempt(
+                    ctx,
+                    "session.login_locked",
+                    attempted,
+                    Some(("address", secs)),
+                )
+                .await?;
+            }
             if let Some(k) = &user_key {
-                fail(ctx, k, FREE_FAILURES_ACCOUNT).await?;
+                fail(ctx, k, attempted).await?;
             }
             return Ok(None);
         }
     };
+    ctx.app.limits().address_success(addr);
     if let Some(k) = &user_key {
         ctx.store().throttle_clear(k).await?;
     }
@@ -87,10 +105,10 @@ pub async fn sign_in(
     }))
 }
 
-/// Counts a failure against `key` and locks it when past its allowance.
-async fn fail(ctx: &Ctx, key: &str, free: i64) -> AppResult<()> {
+/// Counts a failure against the account `key` and locks it when past its allowance.
+async fn fail(ctx: &Ctx, key: &str, attempted: Option<&str>) -> AppResult<()> {
     let failures = ctx.store().throttle_failure(key).await?;
-    if let Some(secs) = lockout_secs(failures, free) {
+    if let Some(secs) = lockout_secs(failures, ACCOUNT_FREE_FAILURES) {
         let until = tuquan_store::stamp(ctx.now + jiff::SignedDuration::from_secs(secs));
         ctx.store().throttle_lock(key, &until).await?;
         tracing::warn!(
@@ -99,7 +117,36 @@ async fn fail(ctx: &Ctx, key: &str, free: i64) -> AppResult<()> {
             lock_secs = secs,
             "sign-in locked after repeated failures"
         );
+        audit_attempt(
+            ctx,
+            "session.login_locked",
+            attempted,
+            Some(("account", secs)),
+        )
+        .await?;
     }
+    Ok(())
+}
+
+/// An audit row for a failed sign-in or a lock: the attempted username as the actor (never
+/// the password), the client address from the request.
+async fn audit_attempt(
+    ctx: &Ctx,
+    action: &'static str,
+    attempted: Option<&str>,
+    lock: Option<(&str, i64)>,
+) -> AppResult<()> {
+    let mut audit = ctx.audit_ctx();
+    audit.actor_username = attempted.map(str::to_owned);
+    let entry = AuditEntry {
+        action,
+        target_type: "user",
+        target_id: attempted.unwrap_or("").to_owned(),
+        unit_path: None,
+        before: None,
+        after: lock.map(|(scope, secs)| serde_json::json!({"lock": scope, "seconds": secs})),
+    };
+    ctx.store().audit(&audit, &entry).await?;
     Ok(())
 }
 
@@ -119,6 +166,22 @@ pub async fn end_all_sessions(ctx: &Ctx) -> AppResult<()> {
     let who = ctx.who()?;
     ctx.store()
         .end_all_sessions(who.user.id, &ctx.audit_ctx())
+        .await?;
+    Ok(())
+}
+
+/// "Sign out everywhere" including API tokens (confirmed by the owner on the page): every
+/// session and every token of the account ends.
+pub async fn end_all_access(ctx: &Ctx) -> AppResult<()> {
+    let who = ctx.who()?;
+    ctx.store()
+        .end_access(
+            who.user.id,
+            None,
+            true,
+            "session.logout_everywhere",
+            &ctx.audit_ctx(),
+        )
         .await?;
     Ok(())
 }
@@ -155,6 +218,18 @@ pub async fn change_password(ctx: &Ctx, current: &str, new: &str, confirm: &str)
             who.user.id,
             &secret::hash_password(new),
             false,
+            &ctx.audit_ctx(),
+        )
+        .await?;
+    // Whoever knew the old password may hold another session or a token: end them all but
+    // the session making the change.
+    let keep = who.session.as_ref().map(|s| s.id_hash.as_str());
+    ctx.store()
+        .end_access(
+            who.user.id,
+            keep,
+            true,
+            "session.ended_by_password_change",
             &ctx.audit_ctx(),
         )
         .await?;

@@ -34,6 +34,7 @@ pub async fn submit(
     // Signed in, or filed by an official for someone who came in person: the sender is
     // known even without a contact.
     let feedback = NewFeedback::parse(input, cat.allow_anonymous, who.is_some())?;
+    crate::limits::feedback(ctx, on_behalf, input)?;
     let clean = clean_photos(photos)?;
     let routes = ctx.store().routes_for(&commune).await?;
     let responsible = Responsible::route(&routes, &cat.code, unit.kind.tier() == Tier::Residential);

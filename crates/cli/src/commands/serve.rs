@@ -29,10 +29,14 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
 /// What the web layer and its jobs run on.
 pub fn app_state(config: &Config, store: Store) -> AppState {
     AppState::new(
-        tuquan_app::App::new(store),
+        tuquan_app::App::with_limits(store, tuquan_app::Clock::System, config.limits.settings()),
         WebConfig {
             secure_cookies: config.secure_cookies,
             request_timeout: config.request_timeout(),
+            trusted_proxies: tuquan_web::auth::proxy::TrustedProxies::parse(
+                &config.trusted_proxies,
+            )
+            .expect("checked when the configuration was loaded"),
         },
     )
 }

@@ -21,6 +21,7 @@ mod feedback_pages;
 mod feedback_staff_pages;
 mod groups;
 mod hardening;
+mod hardening_access;
 mod hardening_people;
 mod import;
 mod open311;

@@ -5,6 +5,7 @@ mod password;
 mod policy;
 mod role;
 mod table;
+pub mod throttle;
 
 pub use password::{Password, Username};
 pub use policy::{

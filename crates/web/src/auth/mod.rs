@@ -14,6 +14,7 @@ use crate::error::Failure;
 use crate::AppState;
 
 pub mod csrf;
+pub mod proxy;
 
 pub const SESSION_COOKIE: &str = "tq_session";
 pub const CSRF_COOKIE: &str = "tq_csrf";
@@ -61,7 +62,10 @@ pub(crate) async fn authenticate_token(
 }
 
 /// Works out who is asking; cached in the request so several extractors cost one lookup.
-async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Authenticated>, Failure> {
+pub(crate) async fn resolve(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<Authenticated>, Failure> {
     if let Some(cached) = parts.extensions.get::<Option<Authenticated>>() {
         return Ok(cached.clone());
     }
@@ -208,7 +212,10 @@ pub use tuquan_app::RequestMeta as RequestCtx;
 impl FromRequestParts<AppState> for RequestCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = |name: &str| {
             parts
                 .headers
@@ -218,10 +225,19 @@ impl FromRequestParts<AppState> for RequestCtx {
         };
         Ok(Self {
             request_id: header("x-request-id"),
-            client_addr: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
+            client_addr: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| {
+                let forwarded: Vec<&str> = parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                state
+                    .config
+                    .trusted_proxies
+                    .client(c.0.ip(), &forwarded)
+                    .to_string()
+            }),
             user_agent: header("user-agent"),
             system_actor: None,
         })

@@ -100,6 +100,11 @@ fn from_failure(f: Failure, lang: Lang) -> Err311 {
             StatusCode::FORBIDDEN,
             "api_key: not allowed to do this".into(),
         ),
+        Failure::RateLimited { until } => Err311(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t("error.rate_limited")
+                .replace("{until}", &crate::i18n::local_time(&until)),
+        ),
         other => {
             tracing::error!(?other, "open311");
             Err311(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())

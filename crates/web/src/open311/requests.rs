@@ -359,6 +359,8 @@ pub(super) async fn post_requests(
         return bad_format();
     };
     let lang = lang_of(&headers);
+    // A refusal by the rate limits says when to come back.
+    let mut retry = None;
     let r = async {
         if name != "requests" {
             return Err(not_found(format!("{name}: nothing to POST here")));
@@ -423,9 +425,10 @@ pub(super) async fn post_requests(
             contact_phone: opt("phone"),
             contact_email: opt("email"),
         };
-        let item = app::submit(&ctx, false, &input, &[])
-            .await
-            .map_err(|e| from_app(e, lang))?;
+        let item = app::submit(&ctx, false, &input, &[]).await.map_err(|e| {
+            retry = crate::error::Failure::from(e.clone()).retry_after();
+            from_app(e, lang)
+        })?;
         let due = w3c(&item.resolve_due_at);
         let notice = match lang {
             Lang::Vi => format!(
@@ -445,5 +448,10 @@ pub(super) async fn post_requests(
         Ok(requests_list(fmt, &[obj]))
     }
     .await;
-    finish(fmt, r)
+    let mut res = finish(fmt, r);
+    if let Some(secs) = retry {
+        res.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.into());
+    }
+    res
 }

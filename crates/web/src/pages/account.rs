@@ -342,18 +342,42 @@ async fn revoke_token(
     Ok(see_other("/account?done=token_revoked", None))
 }
 
+#[derive(Deserialize)]
+struct EndAllQuery {
+    tokens: Option<String>,
+}
+
+impl EndAllQuery {
+    /// Revoke API tokens too: asked for on its own confirmation page.
+    fn tokens(&self) -> bool {
+        self.tokens.as_deref() == Some("1")
+    }
+}
+
 async fn end_all_confirm(
     chrome: Chrome,
     CurrentUser(_): CurrentUser,
+    Query(q): Query<EndAllQuery>,
 ) -> Result<Html<String>, PageError> {
+    let (question, action) = if q.tokens() {
+        (
+            "account.end_tokens_confirm",
+            "/account/sessions/end-all?tokens=1",
+        )
+    } else {
+        (
+            "account.logout_everywhere_confirm",
+            "/account/sessions/end-all",
+        )
+    };
     confirm(
         chrome,
         Ask {
             title: "account.logout_everywhere",
             button: "account.logout_everywhere",
-            question: "account.logout_everywhere_confirm",
+            question,
             vars: &[],
-            action: "/account/sessions/end-all".into(),
+            action: action.into(),
             back: "/account".into(),
         },
     )
@@ -363,9 +387,15 @@ async fn end_all(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     rc: RequestCtx,
+    Query(q): Query<EndAllQuery>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    sessions::end_all_sessions(&state.ctx(Some(who), &rc)).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    if q.tokens() {
+        sessions::end_all_access(&ctx).await?;
+    } else {
+        sessions::end_all_sessions(&ctx).await?;
+    }
     Ok(see_other(
         "/login",
         Some(set_cookie(&state, SESSION_COOKIE, "", 0)),

@@ -111,27 +111,53 @@ impl FromRequestParts<AppState> for Chrome {
     }
 }
 
-/// Gives a visitor who has neither a session nor a CSRF cookie a CSRF cookie, so that the
-/// sign-in form is protected too.
+/// Gives a visitor who has neither a live session nor a CSRF cookie a CSRF cookie, so that
+/// the sign-in form is protected too. A session cookie the server no longer knows (ended
+/// elsewhere, expired) counts as none, and is cleared: otherwise such a browser never gets
+/// a token and can never sign in again.
 pub async fn ensure_csrf_cookie(
     axum::extract::State(state): axum::extract::State<AppState>,
-    mut req: axum::extract::Request,
+    req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let is_page = !req.uri().path().starts_with("/api/") && req.method() == axum::http::Method::GET;
-    let (parts, body) = req.into_parts();
-    let has = crate::auth::cookie(&parts, crate::auth::CSRF_COOKIE).is_some()
-        || crate::auth::cookie(&parts, crate::auth::SESSION_COOKIE).is_some();
-    req = axum::extract::Request::from_parts(parts, body);
-    if !is_page || has {
+    let (mut parts, body) = req.into_parts();
+    let has_csrf = crate::auth::cookie(&parts, crate::auth::CSRF_COOKIE).is_some();
+    let has_session = crate::auth::cookie(&parts, crate::auth::SESSION_COOKIE).is_some();
+    // Resolving caches the answer in the request: the handler's extractors reuse it.
+    let stale = is_page
+        && has_session
+        && matches!(crate::auth::resolve(&mut parts, &state).await, Ok(None));
+    let mut req = axum::extract::Request::from_parts(parts, body);
+    if !is_page || (has_csrf && !stale) || (has_session && !stale) {
         return next.run(req).await;
     }
-    let token = crate::auth::secret::random_token();
-    req.extensions_mut().insert(MintedCsrf(token.clone()));
+    let token = (!has_csrf).then(crate::auth::secret::random_token);
+    if let Some(t) = &token {
+        req.extensions_mut().insert(MintedCsrf(t.clone()));
+    }
     let mut res = next.run(req).await;
-    let cookie = crate::auth::set_cookie(&state, crate::auth::CSRF_COOKIE, &token, 86400);
-    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
-        res.headers_mut().append(SET_COOKIE, v);
+    let mut cookies = Vec::new();
+    if let Some(t) = &token {
+        cookies.push(crate::auth::set_cookie(
+            &state,
+            crate::auth::CSRF_COOKIE,
+            t,
+            86400,
+        ));
+    }
+    if stale {
+        cookies.push(crate::auth::set_cookie(
+            &state,
+            crate::auth::SESSION_COOKIE,
+            "",
+            0,
+        ));
+    }
+    for c in cookies {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
+            res.headers_mut().append(SET_COOKIE, v);
+        }
     }
     res
 }

@@ -104,6 +104,14 @@ impl TestDb {
             .env("TUQUAN_LOG", "info,sqlx=warn")
             // Tests start from an empty feedback inbox; one test turns it back on.
             .env("TUQUAN_DEMO_FEEDBACK", "false");
+        // Tests send much feedback from one address and contact: no rate limits, unless a
+        // test asks for the real ones by creating `strict-limits` in its data directory.
+        if !self.data_dir().join("strict-limits").exists() {
+            cmd.env(
+                "TUQUAN_LIMITS",
+                "{feedback_per_address=1000000,feedback_per_contact=1000000,feedback_per_unit=1000000}",
+            );
+        }
         if let Some(url) = self.database_url() {
             cmd.env("TUQUAN_DATABASE_URL", url);
         }
