@@ -18,6 +18,7 @@ mod feedback_pages;
 mod feedback_staff_pages;
 mod groups;
 mod hardening;
+mod hardening_feedback;
 mod import;
 mod open311;
 mod pages;
