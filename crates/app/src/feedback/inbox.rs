@@ -115,12 +115,7 @@ pub async fn inbox(ctx: &Ctx, q: &InboxQuery) -> AppResult<InboxPage> {
     let filter = FeedbackFilter {
         scope_path: scope.clone(),
         status: parse_status(q.status.as_deref().unwrap_or(""))?,
-        category: q
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned),
+        category: super::category_filter(ctx, q.category.as_deref()).await?,
         overdue_at: yes(&q.overdue).then(|| now.clone()),
         assignee_id: yes(&q.mine).then_some(who.user.id),
         before_id: cursor(q.cursor.as_deref())?,
@@ -445,6 +440,7 @@ mod tests {
             duplicate_of: None,
             referred_to: None,
             public_answer: None,
+            public_summary: None,
             rating: None,
             reopen_count: 0,
             created_at: "2026-11-23T01:00:00Z".into(),

@@ -120,14 +120,33 @@ pub fn parse_status(raw: &str) -> AppResult<Option<String>> {
     }
 }
 
-/// A paging cursor (an item id), absent when blank.
+/// A paging cursor (an item id, so positive), absent when blank. Anything else is a 400
+/// naming `cursor`, not an empty page.
 pub(crate) fn cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(c) => c
-            .parse()
-            .map(Some)
-            .map_err(|_| invalid("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")),
+        Some(c) => match c.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(Some(id)),
+            _ => Err(invalid(
+                "cursor",
+                FieldErrorKind::InvalidFormat,
+                "malformed cursor",
+            )),
+        },
+    }
+}
+
+/// A category filter: absent when blank, else a code some commune uses (400 naming
+/// `category` otherwise, not an empty page).
+pub(crate) async fn category_filter(ctx: &Ctx, raw: Option<&str>) -> AppResult<Option<String>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(c) if ctx.store().category_known(c).await? => Ok(Some(c.to_owned())),
+        Some(_) => Err(invalid(
+            "category",
+            FieldErrorKind::UnknownValue,
+            "no such category",
+        )),
     }
 }
 

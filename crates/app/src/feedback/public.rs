@@ -12,7 +12,7 @@ use super::{cursor, parse_status, FeedbackFilter, FeedbackRecord};
 use crate::i18n::Lang;
 use crate::{AppResult, Ctx};
 
-/// What anyone may see of an item: no name, phone, e-mail or street address.
+/// What anyone may see of an item: no name, phone, e-mail, street address or description.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicFeedback {
     pub tracking_code: String,
@@ -23,7 +23,9 @@ pub struct PublicFeedback {
     /// The unit, never the address.
     pub unit_code: String,
     pub unit_name: String,
-    pub description: String,
+    /// A summary written or approved by staff, without house numbers or names; absent until
+    /// staff set one. The sender's own description is never public.
+    pub public_summary: Option<String>,
     pub public_answer: Option<String>,
     pub referred_to: Option<String>,
     pub duplicate_of: Option<String>,
@@ -73,7 +75,7 @@ impl<'a> Views<'a> {
             unit_code: item.unit_code.clone(),
             // A unit since removed from the tree shows without a name.
             unit_name: self.names.unit(&item.unit_code).await?.unwrap_or_default(),
-            description: item.description.clone(),
+            public_summary: item.public_summary.clone(),
             public_answer: item.public_answer.clone(),
             referred_to: item.referred_to.clone(),
             duplicate_of: item
@@ -141,7 +143,7 @@ pub async fn list(ctx: &Ctx, lang: Lang, code: &str, q: &ListQuery) -> AppResult
     let filter = FeedbackFilter {
         scope_path: Some(unit.path.clone()),
         status: parse_status(q.status.as_deref().unwrap_or(""))?,
-        category: q.category.clone().filter(|c| !c.trim().is_empty()),
+        category: super::category_filter(ctx, q.category.as_deref()).await?,
         before_id: cursor(q.cursor.as_deref())?,
         limit: i64::from(limit.get()) + 1,
         ..Default::default()

@@ -12,7 +12,7 @@ use tuquan_store::StoreError;
 use super::{by_code, invalid, notify, sender_of, within_reopen_window, FeedbackRecord};
 use crate::{AppError, AppResult, Ctx};
 
-/// A workflow step requested by staff.
+/// A workflow step requested by staff (`summary` sets the item's public summary).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct StepInput {
     /// `acknowledge`, `start`, `resolve`, `reject`, `duplicate`, `refer`, `note`, `assign`.
@@ -29,6 +29,9 @@ pub struct StepInput {
     /// For `assign`: the user id, or empty to unassign.
     #[serde(default)]
     pub assignee_id: Option<String>,
+    /// For `summary`: the public summary, or empty to withdraw it.
+    #[serde(default)]
+    pub public_summary: Option<String>,
 }
 
 fn note(raw: &Option<String>, name: &'static str) -> AppResult<Option<String>> {
@@ -86,6 +89,7 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
         },
         "note" => return add_note(ctx, item, public_note, internal_note).await,
         "assign" => return assign(ctx, item, input.assignee_id.as_deref(), internal_note).await,
+        "summary" => return summary(ctx, item, &input.public_summary).await,
         "" => return Err(invalid("action", FieldErrorKind::Required, "empty")),
         _ => {
             return Err(invalid(
@@ -142,6 +146,16 @@ async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: Option<&str>) -> AppRes
         ));
     }
     Ok(original.id)
+}
+
+/// Sets the public summary (blank withdraws it): what anyone reads instead of the sender's
+/// description. Staff write it without house numbers or names.
+async fn summary(ctx: &Ctx, item: &FeedbackRecord, raw: &Option<String>) -> AppResult<()> {
+    let text = note(raw, "public_summary")?;
+    ctx.store()
+        .set_feedback_summary(item, text.as_deref(), &ctx.audit_ctx())
+        .await?;
+    Ok(())
 }
 
 async fn add_note(

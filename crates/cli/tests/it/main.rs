@@ -22,6 +22,7 @@ mod feedback_staff_pages;
 mod groups;
 mod hardening;
 mod hardening_access;
+mod hardening_feedback;
 mod hardening_people;
 mod import;
 mod open311;

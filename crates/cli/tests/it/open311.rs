@@ -78,6 +78,15 @@ async fn get_json(server: &Server, path: &str) -> (u16, Value) {
     (status, v)
 }
 
+/// A JSON answer whose root is an object (the discovery, a service definition).
+async fn get_object(server: &Server, path: &str) -> (u16, Value) {
+    let (status, ct, body) = get(server, path).await;
+    assert!(ct.starts_with("application/json"), "{path}: {ct}");
+    let v: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: {body}"));
+    assert!(v.is_object(), "{path}: the JSON root is not an object: {v}");
+    (status, v)
+}
+
 async fn get_xml(server: &Server, path: &str) -> (u16, String) {
     let (status, ct, body) = get(server, path).await;
     assert!(ct.starts_with("text/xml"), "{path}: {ct}");
@@ -169,14 +178,15 @@ async fn discovery_and_services_in_both_formats(db: &TestDb) {
         xml_texts(&xml, "url"),
         [format!("http://{host}/open311/v2/")]
     );
-    let (status, v) = get_json(&server, "/open311/v2/discovery.json").await;
+    // The discovery is an object in JSON (issue 11, #18: was a list of one).
+    let (status, v) = get_object(&server, "/open311/v2/discovery.json").await;
     assert_eq!(status, 200);
-    assert_eq!(v[0]["endpoints"][0]["formats"][1], "application/json");
+    assert_eq!(v["endpoints"][0]["formats"][1], "application/json");
     assert_eq!(
-        v[0]["endpoints"][0]["specification"],
+        v["endpoints"][0]["specification"],
         "http://wiki.open311.org/GeoReport_v2"
     );
-    assert!(v[0]["changeset"].as_str().unwrap().ends_with("+07:00"));
+    assert!(v["changeset"].as_str().unwrap().ends_with("+07:00"));
 
     // Services: the defaults without a jurisdiction, a commune's with one.
     for q in ["", "?jurisdiction_id=26743", "?jurisdiction_id="] {
@@ -239,16 +249,17 @@ async fn discovery_and_services_in_both_formats(db: &TestDb) {
     assert!(xml.contains(
         "<code>contact_name</code><datatype>string</datatype><required>false</required>"
     ));
-    let (status, v) = get_json(
+    // A service definition is an object in JSON (issue 11, #18: was a list of one).
+    let (status, v) = get_object(
         &server,
         "/open311/v2/services/traffic.json?jurisdiction_id=26743",
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(v[0]["service_code"], "traffic");
-    assert_eq!(v[0]["attributes"][0]["code"], "unit_code");
-    assert_eq!(v[0]["attributes"][0]["required"], true);
-    assert_eq!(v[0]["attributes"][0]["datatype"], "string");
+    assert_eq!(v["service_code"], "traffic");
+    assert_eq!(v["attributes"][0]["code"], "unit_code");
+    assert_eq!(v["attributes"][0]["required"], true);
+    assert_eq!(v["attributes"][0]["datatype"], "string");
 
     // 404s in the error list form.
     let (status, xml) = get_xml(&server, "/open311/v2/services/nope.xml").await;
@@ -730,6 +741,20 @@ async fn one_request_and_tokens(db: &TestDb) {
     assert_eq!(status, 200);
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["service_request_id"], id.as_str());
+    // The description is the staff's public summary, empty until written (issue 11, #9).
+    assert_eq!(v[0]["description"], "");
+    let head = db.user_with_token("truong.o311", "unit_head", Some(UNIT), "head-pass-123");
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/feedback/{id}/steps")))
+        .bearer_auth(&head)
+        .json(&serde_json::json!({"action": "summary",
+                                  "public_summary": "Nắp cống vỡ <nguy hiểm> & trơn"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, v) = get_json(&server, &format!("/open311/v2/requests/{id}.json")).await;
     assert_eq!(v[0]["description"], "Nắp cống vỡ <nguy hiểm> & trơn");
     assert_eq!(v[0]["status"], "open");
     let (status, xml) = get_xml(&server, &format!("/open311/v2/requests/{id}.xml")).await;

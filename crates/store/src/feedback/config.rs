@@ -21,6 +21,18 @@ struct CategoryRow {
 }
 
 impl Store {
+    /// Whether any commune (or the defaults) has a category with this code, active or not:
+    /// filters name only codes that exist.
+    pub async fn category_known(&self, code: &str) -> Result<bool, StoreError> {
+        let n: i64 = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM feedback_categories WHERE code = $1")
+                .bind(code)
+                .fetch_one(p)
+                .await?
+        });
+        Ok(n > 0)
+    }
+
     /// The active categories of a commune: its own rows, else the defaults, by code.
     pub async fn categories_for(&self, commune_code: &str) -> Result<Vec<Category>, StoreError> {
         let rows: Vec<CategoryRow> = with_pool!(self, p => {

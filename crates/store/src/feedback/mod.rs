@@ -49,6 +49,8 @@ pub struct FeedbackRecord {
     pub duplicate_of: Option<i64>,
     pub referred_to: Option<String>,
     pub public_answer: Option<String>,
+    /// What the public reads instead of `description` (set by staff; `None` until then).
+    pub public_summary: Option<String>,
     pub rating: Option<i64>,
     pub reopen_count: i64,
     pub created_at: String,
@@ -73,7 +75,7 @@ const FEEDBACK_COLUMNS: &str = "id, tracking_code, province_code, commune_code, 
      unit_path, category, description, address, lat, lng, contact_name, contact_phone, \
      contact_email, submitter_id, filed_by_id, status, level, role, assignee_id, ack_due_at, \
      resolve_due_at, acknowledged_at, resolved_at, closed_at, escalations, duplicate_of, \
-     referred_to, public_answer, rating, reopen_count, created_at, updated_at";
+     referred_to, public_answer, public_summary, rating, reopen_count, created_at, updated_at";
 
 /// The conditions of a [`FeedbackFilter`] but its paging, on binds `$1` to `$7`: scope path,
 /// its subtree's range (two binds), status, category, overdue-at time, assignee.

@@ -152,6 +152,47 @@ impl Store {
         Ok(())
     }
 
+    /// Sets (or with `None` clears) the item's public summary, with a `summary` event in its
+    /// history (the text itself is in the audit log, not in the public history).
+    pub async fn set_feedback_summary(
+        &self,
+        item: &FeedbackRecord,
+        summary: Option<&str>,
+        ctx: &AuditCtx,
+    ) -> Result<(), StoreError> {
+        let ts = now();
+        let entry = AuditEntry {
+            action: "feedback.summary",
+            target_type: "feedback",
+            target_id: item.id.to_string(),
+            unit_path: Some(item.unit_path.clone()),
+            before: Some(json!({ "public_summary": item.public_summary })),
+            after: Some(json!({ "public_summary": summary })),
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE feedback SET public_summary = $2, updated_at = $3 WHERE id = $1")
+                .bind(item.id)
+                .bind(summary)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind) \
+                 VALUES ($1, $2, $3, $4, 'summary')",
+            )
+            .bind(item.id)
+            .bind(&ts)
+            .bind(ctx.actor_user_id)
+            .bind(&ctx.actor_username)
+            .execute(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Moves an overdue item one level up. `to` comes from `Responsible::escalate`.
     pub async fn escalate_feedback(
         &self,

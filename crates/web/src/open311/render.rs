@@ -141,7 +141,8 @@ pub fn list(status: StatusCode, fmt: Fmt, root: &str, item: &str, items: &[Obj])
     respond(status, fmt, body)
 }
 
-/// One object: `<root>…</root>` or, the JSON root always being an array, `[{…}]`.
+/// One object: `<root>…</root>` or `{…}` (GeoReport v2's JSON form of the discovery and
+/// of a service definition is the object itself, not a list of one).
 pub fn one(fmt: Fmt, root: &str, obj: &Obj) -> Response {
     let body = match fmt {
         Fmt::Xml => {
@@ -151,7 +152,7 @@ pub fn one(fmt: Fmt, root: &str, obj: &Obj) -> Response {
             out.push_str(&format!("</{root}>"));
             out
         }
-        Fmt::Json => serde_json::Value::Array(vec![json_obj(obj)]).to_string(),
+        Fmt::Json => json_obj(obj).to_string(),
     };
     respond(StatusCode::OK, fmt, body)
 }

@@ -44,7 +44,11 @@ async fn request_obj(names: &mut Names<'_>, item: &FeedbackRecord) -> Result<Obj
             s(names.category(&item.commune_code, &item.category).await?),
         ),
         ("service_code", s(&item.category)),
-        ("description", s(&item.description)),
+        // The staff-written public summary, never the sender's own text (empty until set).
+        (
+            "description",
+            s(item.public_summary.clone().unwrap_or_default()),
+        ),
         (
             "agency_responsible",
             s(format!("{}/{}", item.level, item.role)),
@@ -104,15 +108,17 @@ pub(super) fn parse_date(raw: &str, name: &str, end: bool) -> R<Timestamp> {
     )))
 }
 
+/// A whole number from 1 to `max`; anything else is a 400 naming `name` (not a silently
+/// clamped page).
 fn positive(p: &Params, name: &str, default: usize, max: usize) -> R<usize> {
     match p.get(name) {
         None => Ok(default),
         Some(v) => v
+            .trim()
             .parse::<usize>()
             .ok()
-            .filter(|n| *n >= 1)
-            .map(|n| n.min(max))
-            .ok_or_else(|| bad(format!("{name}: a whole number from 1"))),
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| bad(format!("{name}: a whole number from 1 to {max}"))),
     }
 }
 
@@ -120,7 +126,7 @@ fn positive(p: &Params, name: &str, default: usize, max: usize) -> R<usize> {
 /// dates and open/closed, newest first, paged.
 pub(super) async fn requests(ctx: &Ctx, p: &Params, fmt: Fmt, lang: Lang) -> R<Response> {
     let j = jurisdiction(ctx, p).await?;
-    let page = positive(p, "page", 1, usize::MAX / (MAX_REQUESTS + 1))?;
+    let page = positive(p, "page", 1, 1_000_000)?;
     let page_size = positive(p, "page_size", MAX_REQUESTS, MAX_REQUESTS)?;
     let found = match p.list("service_request_id") {
         Some(ids) => by_ids(ctx, j.as_ref(), &ids, page, page_size, lang).await?,

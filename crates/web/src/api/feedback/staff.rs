@@ -36,6 +36,8 @@ pub struct StaffItem {
     pub status: String,
     pub unit_code: String,
     pub description: String,
+    /// What the public reads instead of the description (`null` until staff write it).
+    pub public_summary: Option<String>,
     pub address: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
@@ -59,6 +61,7 @@ impl StaffItem {
             status: r.status.clone(),
             unit_code: r.unit_code.clone(),
             description: r.description.clone(),
+            public_summary: r.public_summary.clone(),
             address: r.address.clone(),
             contact_name: r.contact_name.clone(),
             contact_phone: r.contact_phone.clone(),
@@ -164,7 +167,7 @@ pub async fn acknowledge(
 pub struct StepBody {
     /// `acknowledge`, `start`, `resolve`, `reject` (public_note = the reason), `duplicate`
     /// (duplicate_of = the original's tracking code), `refer` (referred_to), `note`, `assign`
-    /// (assignee_id, empty to unassign).
+    /// (assignee_id, empty to unassign), `summary` (public_summary, empty to withdraw it).
     pub action: String,
     pub public_note: Option<String>,
     /// Never shown to the public.
@@ -172,6 +175,9 @@ pub struct StepBody {
     pub duplicate_of: Option<String>,
     pub referred_to: Option<String>,
     pub assignee_id: Option<String>,
+    /// For `summary`: what the public reads instead of the description, without house
+    /// numbers or names.
+    pub public_summary: Option<String>,
 }
 
 /// A step of the workflow, by staff who handle feedback of the item's unit.
@@ -197,6 +203,7 @@ pub async fn step(
         duplicate_of: b.duplicate_of,
         referred_to: b.referred_to,
         assignee_id: b.assignee_id,
+        public_summary: b.public_summary,
     };
     let item = app::workflow::step(&ctx, &code, &input).await?;
     Ok(Json(StaffItem::new(&item, &app::stamp(ctx.now))))

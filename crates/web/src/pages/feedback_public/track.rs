@@ -48,6 +48,7 @@ struct TrackPage {
     /// Deadlines still running: (label key, local time, passed).
     deadlines: Vec<(&'static str, String, bool)>,
     public_answer: Option<String>,
+    public_summary: Option<String>,
     referred_to: Option<String>,
     duplicate_of: Option<String>,
     rating: Option<i64>,
@@ -141,6 +142,7 @@ async fn track_page(
         resolved_at: item.resolved_at.as_deref().map(local_time),
         deadlines,
         public_answer: pv.public_answer,
+        public_summary: pv.public_summary,
         referred_to: pv.referred_to,
         duplicate_of: pv.duplicate_of,
         rating: pv.rating,

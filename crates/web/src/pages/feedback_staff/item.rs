@@ -35,6 +35,8 @@ pub(super) struct StepForm {
     referred_to: String,
     #[serde(default)]
     assignee_id: String,
+    #[serde(default)]
+    public_summary: String,
 }
 
 /// One step of the history.
@@ -73,6 +75,7 @@ struct ItemPage {
     reopen_count: i64,
     deadlines: Vec<Badge>,
     public_answer: Option<String>,
+    public_summary: Option<String>,
     referred_to: Option<String>,
     duplicate_of: Option<String>,
     rating: Option<i64>,
@@ -98,7 +101,7 @@ impl ItemPage {
 fn action_label(lang: Lang, action: &str) -> &'static str {
     match action {
         "acknowledge" | "start" | "resolve" | "reject" | "duplicate" | "refer" | "note"
-        | "assign" => lang.t(&format!("fbs_action_{action}")),
+        | "assign" | "summary" => lang.t(&format!("fbs_action_{action}")),
         _ => lang.t("fbs_action_other"),
     }
 }
@@ -106,7 +109,7 @@ fn action_label(lang: Lang, action: &str) -> &'static str {
 fn event_label(lang: Lang, kind: &str) -> String {
     match kind {
         "created" | "acknowledge" | "start" | "resolve" | "reject" | "duplicate" | "refer"
-        | "reopen" | "note" | "assign" | "rated" | "escalated" => {
+        | "reopen" | "note" | "assign" | "rated" | "escalated" | "summary" => {
             lang.t(&format!("fbs_event_{kind}")).to_owned()
         }
         other => other.to_owned(),
@@ -129,7 +132,7 @@ fn offered(status: Status) -> Vec<&'static str> {
         .filter(|t| t.apply(status, false).is_ok())
         .map(|t| t.name())
         .collect();
-    out.extend(["note", "assign"]);
+    out.extend(["note", "assign", "summary"]);
     out
 }
 
@@ -246,6 +249,7 @@ async fn item_page(
             .map(|d| badge(lang, d))
             .collect(),
         public_answer: item.public_answer.clone(),
+        public_summary: item.public_summary.clone(),
         referred_to: item.referred_to.clone(),
         duplicate_of: view.duplicate_of.clone(),
         rating: item.rating,
@@ -304,6 +308,7 @@ pub(super) async fn step(
         duplicate_of: opt(&form.duplicate_of),
         referred_to: opt(&form.referred_to),
         assignee_id: opt(&form.assignee_id),
+        public_summary: opt(&form.public_summary),
     };
     match app::workflow::step(&ctx, &code, &input).await {
         Ok(item) => {
