@@ -24,11 +24,11 @@ pub mod common;
 mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
-pub mod stats;
 pub mod groups;
 mod home;
 pub mod import;
 pub mod people;
+pub mod stats;
 mod territory;
 mod users;
 
