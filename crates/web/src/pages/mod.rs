@@ -246,11 +246,6 @@ async fn css() -> impl IntoResponse {
     )
 }
 
-/// Only local paths: never send anyone elsewhere after a redirect (see `common::safe_next`).
-pub(crate) fn local_path(next: Option<&str>) -> String {
-    common::safe_next(next)
-}
-
 #[derive(Template)]
 #[template(path = "confirm.html")]
 pub(crate) struct ConfirmPage {

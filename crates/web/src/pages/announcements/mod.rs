@@ -321,7 +321,7 @@ async fn on_behalf(
         ))
     })?;
     ann::acknowledge_on_behalf(&ctx, id, hid, &f.channel).await?;
-    let back = super::local_path(Some(&f.back));
+    let back = super::common::safe_next(Some(&f.back));
     let back = if back == "/" {
         format!("/announcements/{id}?done=1")
     } else {

@@ -333,7 +333,7 @@ pub(super) async fn acknowledge(
         match k.as_str() {
             "code" => codes.push(v),
             "back" => {
-                let b = crate::pages::local_path(Some(&v));
+                let b = crate::pages::common::safe_next(Some(&v));
                 if b.starts_with("/feedback/inbox") {
                     back = b;
                 }
