@@ -24,7 +24,8 @@ pub struct HouseholdRecord {
     pub representative_id: Option<i64>,
     pub representative_name: String,
     pub member_count: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: HouseholdStatus,
     pub created_at: String,
     #[sqlx(default)]
     sort_key: Vec<u8>,

@@ -82,6 +82,32 @@ impl ResidentStatus {
     }
 }
 
+/// Where a request to erase a resident's personal data is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErasureStatus {
+    Pending,
+    /// Approved and carried out: the resident's personal fields are anonymised.
+    Approved,
+    Refused,
+}
+
+impl ErasureStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Refused]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 /// A Vietnamese phone number, normalised to its national form: a mobile number (`0` and 9
 /// digits) or a landline (`02` and 9 digits, e.g. `028 3836 1234`).
 #[derive(Debug, Clone, PartialEq, Eq)]

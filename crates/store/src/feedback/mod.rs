@@ -1,6 +1,7 @@
 //! Resident feedback: items, their history, photos and in-app notifications.
 
 use serde_json::json;
+use tuquan_domain::access::Role;
 use tuquan_domain::feedback::{NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
@@ -36,9 +37,11 @@ pub struct FeedbackRecord {
     pub contact_email: Option<String>,
     pub submitter_id: Option<i64>,
     pub filed_by_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub level: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub assignee_id: Option<i64>,
     pub ack_due_at: String,
     pub resolve_due_at: String,
@@ -59,7 +62,7 @@ pub struct FeedbackRecord {
 
 impl FeedbackRecord {
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::New)
+        self.status
     }
 
     /// Overdue at `now`: still unacknowledged past the acknowledgement deadline, or still

@@ -2,6 +2,7 @@
 //! category of a commune (hidden ones too), who may be assigned an item, and a user's
 //! notifications with the item each is about.
 
+use tuquan_domain::access::Role;
 use tuquan_domain::feedback::Category;
 
 use super::{filter_where, FeedbackFilter};
@@ -34,7 +35,8 @@ pub struct GrantHolder {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub unit_code: String,
 }
 

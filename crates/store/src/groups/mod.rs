@@ -29,10 +29,12 @@ pub struct GroupRecord {
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: GroupKind,
     pub kind_label: Option<String>,
     pub name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GroupStatus,
     pub established_on: Option<String>,
     pub dissolved_on: Option<String>,
     pub created_at: String,
@@ -43,11 +45,11 @@ pub struct GroupRecord {
 
 impl GroupRecord {
     pub fn kind(&self) -> GroupKind {
-        GroupKind::parse(&self.kind).unwrap_or(GroupKind::Other)
+        self.kind
     }
 
     pub fn status(&self) -> GroupStatus {
-        GroupStatus::parse(&self.status).unwrap_or(GroupStatus::Pending)
+        self.status
     }
 
     /// The keyset position of this row in a name-ordered list.

@@ -1,7 +1,7 @@
 //! Positions: appointing, ending, and the service history of a person.
 
 use serde_json::json;
-use tuquan_domain::groups::{EndPosition, EndReason, NewPosition};
+use tuquan_domain::groups::{EndPosition, EndReason, GroupKind, NewPosition, PositionRole};
 
 use super::{insert_event, Event, GroupRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -16,7 +16,8 @@ pub struct PositionRecord {
     pub full_name: String,
     pub gender: String,
     pub birth_date: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: PositionRole,
     pub acting: bool,
     pub starts_on: String,
     pub ends_on: String,
@@ -52,7 +53,8 @@ pub struct ServiceRecord {
     pub position_id: i64,
     pub group_id: i64,
     pub group_name: String,
-    pub group_kind: String,
+    #[sqlx(try_from = "String")]
+    pub group_kind: GroupKind,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,

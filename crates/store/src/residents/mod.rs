@@ -26,7 +26,8 @@ pub struct ResidentRecord {
     pub residence_type: String,
     pub residence_since: Option<String>,
     pub cccd_masked: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ResidentStatus,
     pub created_at: String,
     pub updated_at: String,
     #[sqlx(default)]
@@ -235,7 +236,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.resident(id).await?;
-        if before.status == ResidentStatus::Erased.as_str() {
+        if before.status == ResidentStatus::Erased {
             return Err(StoreError::NotFound);
         }
         let (cipher, masked, index) = match &r.cccd {
@@ -314,10 +315,10 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.resident(id).await?;
-        if before.status == ResidentStatus::Erased.as_str() || status == ResidentStatus::Erased {
+        if before.status == ResidentStatus::Erased || status == ResidentStatus::Erased {
             return Err(StoreError::NotFound);
         }
-        let was_active = before.status == ResidentStatus::Active.as_str();
+        let was_active = before.status == ResidentStatus::Active;
         let is_active = status == ResidentStatus::Active;
         let delta: i64 = match (was_active, is_active) {
             (true, false) => -1,

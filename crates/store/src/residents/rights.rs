@@ -1,6 +1,7 @@
 //! A resident's rights: consent, the export of everything held, erasure.
 
 use serde_json::{json, Value};
+use tuquan_domain::people::ErasureStatus;
 use tuquan_domain::territory::Unit;
 
 use super::ResidentRecord;
@@ -23,7 +24,8 @@ pub struct ErasureRequest {
     pub id: i64,
     pub resident_id: i64,
     pub reason: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ErasureStatus,
     pub requested_by: Option<String>,
     pub requested_at: String,
     pub decided_by: Option<String>,
@@ -259,7 +261,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let req = self.erasure_request(request_id).await?;
-        if req.status != "pending" {
+        if req.status != ErasureStatus::Pending {
             return Err(StoreError::Conflict { field: "status" });
         }
         let r = self.resident(req.resident_id).await?;
@@ -285,7 +287,7 @@ impl Store {
                 "UPDATE erasure_requests SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1",
             )
             .bind(request_id)
-            .bind(if approve { "approved" } else { "refused" })
+            .bind(if approve { ErasureStatus::Approved } else { ErasureStatus::Refused }.as_str())
             .bind(&ctx.actor_username)
             .bind(&ts)
             .execute(&mut *tx)

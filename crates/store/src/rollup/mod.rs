@@ -43,6 +43,7 @@
 
 use sqlx::Row;
 use tuquan_domain::feedback::stats::{FeedbackCounts, Histogram, Month, Population, BUCKETS};
+use tuquan_domain::territory::UnitKind;
 
 use crate::{now, stamp, with_pool, Backend, Store, StoreError};
 
@@ -63,7 +64,7 @@ pub struct CategoryRow {
 pub struct ChildRow {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub counts: FeedbackCounts,
     pub population: Population,
 }
@@ -103,7 +104,8 @@ enum Scope {
 struct ChildUnit {
     code: String,
     name: String,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: UnitKind,
     path: String,
 }
 
