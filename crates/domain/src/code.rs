@@ -34,6 +34,7 @@ macro_rules! decode_code {
 decode_code!(
     crate::access::Role,
     crate::announcements::Status,
+    crate::feedback::Level,
     crate::feedback::Status,
     crate::groups::DecisionKind,
     crate::groups::GroupKind,

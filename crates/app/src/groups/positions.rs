@@ -6,7 +6,6 @@ use tuquan_domain::groups::{
     check_candidate, check_seat, position_end, Candidate, EndPosition, EndPositionInput, GroupKind,
     Ineligible, NewPosition, NewPositionInput, PositionRole, Reason, Seats,
 };
-use tuquan_domain::people::ResidentStatus;
 use tuquan_domain::territory::SearchQuery;
 use tuquan_domain::FieldErrorKind;
 use tuquan_store::audit::AuditEntry;
@@ -104,14 +103,14 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
     let on = pos.starts_on.to_string();
     let positions = ctx.store().positions_of(group.id).await?;
     let open: Vec<&PositionRecord> = positions.iter().filter(|p| p.is_open(&on)).collect();
-    let head = open.iter().find(|p| p.role == PositionRole::Head.as_str());
+    let head = open.iter().find(|p| p.role == PositionRole::Head);
     let seats = Seats {
         kind: group.kind(),
         status: group.status(),
         has_head: head.is_some(),
         deputies: open
             .iter()
-            .filter(|p| p.role == PositionRole::Deputy.as_str())
+            .filter(|p| p.role == PositionRole::Deputy)
             .count(),
         candidate_holds: open.iter().any(|p| p.resident_id == resident.id),
     };
@@ -126,7 +125,7 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
             tracing::error!(resident = resident.id, "stored birth date is not a date");
             AppError::Internal("stored birth date is not a date".into())
         })?,
-        status: ResidentStatus::parse(&resident.status).unwrap_or(ResidentStatus::Erased),
+        status: resident.status,
         lives_in_unit,
         residence_since: resident.residence_since.as_deref().and_then(date),
     };

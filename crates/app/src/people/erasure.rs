@@ -2,7 +2,7 @@
 //! approved, the personal fields are anonymised while counts and history stay.
 
 use tuquan_domain::access::{allowed, Action};
-use tuquan_domain::people::ResidentStatus;
+use tuquan_domain::people::{ErasureStatus, ResidentStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text::required;
 use tuquan_domain::{FieldError, FieldErrorKind};
@@ -11,7 +11,7 @@ use super::{own_resident, resident_for, unit_for, ErasureRequest, ResidentRecord
 use crate::{AppError, AppResult, Ctx};
 
 async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<i64> {
-    if r.status == ResidentStatus::Erased.as_str() {
+    if r.status == ResidentStatus::Erased {
         return Err(AppError::rule(
             "already_erased",
             "status",
@@ -51,7 +51,7 @@ pub async fn erasure_to_decide(
 /// Approves (personal fields anonymised) or refuses a pending request; the resident's id.
 pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppResult<i64> {
     let (req, r) = erasure_to_decide(ctx, request_id).await?;
-    if req.status != "pending" {
+    if req.status != ErasureStatus::Pending {
         return Err(AppError::rule(
             "erasure_decided",
             "status",

@@ -195,7 +195,7 @@ pub async fn add_resident(
     input: &NewResidentInput,
 ) -> AppResult<ResidentRecord> {
     let h = household_for(ctx, Action::HouseholdEdit, household_id).await?;
-    if h.status != HouseholdStatus::Active.as_str() {
+    if h.status != HouseholdStatus::Active {
         return Err(AppError::rule(
             "household_inactive",
             "household_id",

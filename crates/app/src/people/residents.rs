@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
-use tuquan_domain::people::{NewResident, NewResidentInput, ResidentStatus};
+use tuquan_domain::people::{ErasureStatus, NewResident, NewResidentInput, ResidentStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_store::residents::ResidentQuery;
 
@@ -64,7 +64,7 @@ pub async fn resident_detail(ctx: &Ctx, id: i64) -> AppResult<ResidentDetail> {
         .erasure_requests_of(id)
         .await?
         .iter()
-        .any(|e| e.status == "pending");
+        .any(|e| e.status == ErasureStatus::Pending);
     Ok(ResidentDetail {
         resident: r,
         consents,

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use tuquan_domain::access::Role;
-use tuquan_domain::feedback::{NewFeedback, Responsible, Status};
+use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -39,7 +39,8 @@ pub struct FeedbackRecord {
     pub filed_by_id: Option<i64>,
     #[sqlx(try_from = "String")]
     pub status: Status,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
     #[sqlx(try_from = "String")]
     pub role: Role,
     pub assignee_id: Option<i64>,
