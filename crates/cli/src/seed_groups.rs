@@ -9,7 +9,6 @@ use tuquan_domain::groups::{
     check_candidate, position_end, Candidate, DecisionKind, GroupKind, NewDecision, NewGroup,
     NewPosition, NewRegulation, NewRegulationInput, PositionRole,
 };
-use tuquan_domain::people::ResidentStatus;
 use tuquan_domain::territory::Unit;
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::groups::{GroupRecord, NewDocument};
@@ -75,7 +74,7 @@ fn new_group(kind: GroupKind, name: &str) -> NewGroup {
 fn candidate(r: &ResidentRecord, unit: &Unit) -> Option<Candidate> {
     Some(Candidate {
         birth_date: r.birth_date.parse().ok()?,
-        status: ResidentStatus::parse(&r.status)?,
+        status: r.status,
         lives_in_unit: r.unit_path == unit.path
             || r.unit_path.starts_with(&format!("{}/", unit.path)),
         residence_since: r.residence_since.as_deref().and_then(|d| d.parse().ok()),

@@ -80,6 +80,10 @@ impl ResidentStatus {
             .into_iter()
             .find(|x| x.as_str() == s)
     }
+
+    pub fn is_active(self) -> bool {
+        self == Self::Active
+    }
 }
 
 /// Where a request to erase a resident's personal data is.

@@ -127,7 +127,7 @@ impl From<&HouseholdRecord> for HouseholdItem {
             representative_id: h.representative_id,
             representative_name: h.representative_name.clone(),
             member_count: h.member_count,
-            status: h.status.clone(),
+            status: h.status.as_str().to_owned(),
         }
     }
 }
@@ -164,7 +164,7 @@ impl From<&ResidentRecord> for ResidentItem {
             residence_type: r.residence_type.clone(),
             residence_since: r.residence_since.clone(),
             cccd: r.cccd_masked.clone(),
-            status: r.status.clone(),
+            status: r.status.as_str().to_owned(),
         }
     }
 }

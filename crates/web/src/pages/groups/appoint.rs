@@ -212,7 +212,7 @@ async fn end_page(
         position_id,
         group_name: g.name,
         holder: p.full_name.clone(),
-        role: role_name(lang, &p.role, p.acting),
+        role: role_name(lang, p.role.as_str(), p.acting),
         reasons: choices(
             EndReason::choosable().map(|r| (r.as_str(), end_label(lang, r))),
             &f.reason,

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tuquan_app::people::{self, HouseholdDetail, HouseholdRecord, ResidentRecord};
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
+use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus};
 use tuquan_domain::territory::Tier;
 
 use super::{
@@ -152,15 +152,15 @@ pub(super) fn member_rows(
                 m.birth_date.get(..4).unwrap_or(""),
                 label(chrome, "gender", &m.gender),
                 label(chrome, "residence", &m.residence_type),
-                if m.status == "active" {
+                if m.status == ResidentStatus::Active {
                     String::new()
                 } else {
-                    format!(" · {}", label(chrome, "resident_status", &m.status))
+                    format!(" · {}", label(chrome, "resident_status", m.status.as_str()))
                 }
             ),
             id: m.id,
             is_representative: h.representative_id == Some(m.id),
-            active: m.status == "active",
+            active: m.status == ResidentStatus::Active,
         })
         .collect()
 }
@@ -197,7 +197,7 @@ async fn show_page(
     } = people::household(ctx, id).await?;
     render(&ShowPage {
         members: member_rows(&chrome, &h, &members),
-        status: label(&chrome, "household_status", &h.status),
+        status: label(&chrome, "household_status", h.status.as_str()),
         unit_href: format!("/territory/{}/households", h.unit_code),
         can_edit: may(who, Action::HouseholdEdit, &h.unit_path),
         moves,

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tuquan_app::people::{self, ConsentInput, ResidentDetail, ResidentRecord};
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::NewResidentInput;
+use tuquan_domain::people::{NewResidentInput, ResidentStatus};
 
 use super::{
     form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
@@ -114,10 +114,10 @@ async fn show_page(
     render(&ShowPage {
         gender: label(&chrome, "gender", &r.gender),
         residence: label(&chrome, "residence", &r.residence_type),
-        status: label(&chrome, "resident_status", &r.status),
-        can_edit: may(who, Action::HouseholdEdit, &r.unit_path) && r.status != "erased",
+        status: label(&chrome, "resident_status", r.status.as_str()),
+        can_edit: may(who, Action::HouseholdEdit, &r.unit_path) && r.status != ResidentStatus::Erased,
         can_identity: may(who, Action::IdentityView, &r.unit_path) && r.cccd_masked.is_some(),
-        can_rights: may(who, Action::ResidentRights, &r.unit_path) && r.status != "erased",
+        can_rights: may(who, Action::ResidentRights, &r.unit_path) && r.status != ResidentStatus::Erased,
         consents,
         erasure_pending,
         chrome,
