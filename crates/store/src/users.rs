@@ -2,8 +2,9 @@
 
 use serde_json::json;
 use tuquan_domain::access::{Grant, Role};
+use tuquan_domain::ResidentId;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,7 +17,7 @@ pub struct UserRecord {
     pub disabled: bool,
     pub created_at: String,
     /// The resident record this account belongs to, for self-service.
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -322,31 +323,26 @@ impl Store {
             before: None,
             after: Some(json!({ "role": role.as_str(), "unit": unit_code })),
         };
-        let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4) \
-                 RETURNING id",
-            )
-            .bind(user_id)
-            .bind(role.as_str())
-            .bind(unit_code)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
-        });
-        Ok(id)
+        self.insert_audited(
+            "INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+            &[
+                Arg::Int(user_id),
+                Arg::Text(role.as_str()),
+                Arg::OptText(unit_code),
+                Arg::Text(&now()),
+            ],
+            ctx,
+            entry,
+        )
+        .await
     }
 
     /// Links an account to the resident it belongs to (or unlinks with `None`).
     pub async fn link_resident(
         &self,
         user_id: i64,
-        resident_id: Option<i64>,
+        resident_id: Option<ResidentId>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.user_by_id(user_id).await?;
@@ -362,18 +358,15 @@ impl Store {
             before: Some(json!({ "resident_id": before.resident_id })),
             after: Some(json!({ "resident_id": resident_id })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1")
-                .bind(user_id)
-                .bind(resident_id)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1",
+            &[Arg::Int(user_id), Arg::OptInt(resident_id.map(ResidentId::get)), Arg::Text(&now())],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn grant(&self, grant_id: i64) -> Result<GrantRecord, StoreError> {
@@ -394,16 +387,15 @@ impl Store {
             before: Some(json!({ "role": g.grant.role.as_str(), "unit": g.grant.unit_code })),
             after: None,
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM grants WHERE id = $1")
-                .bind(grant_id)
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "DELETE FROM grants WHERE id = $1",
+            &[Arg::Int(grant_id)],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Accounts whose grants all lie in the subtree of `scope_path` and that hold at least

@@ -102,7 +102,7 @@ async fn all_households(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<HouseholdRecord
     }
 }
 
-async fn all_residents(ctx: &Ctx, unit: &Unit) -> AppResult<HashMap<i64, ResidentRecord>> {
+async fn all_residents(ctx: &Ctx, unit: &Unit) -> AppResult<HashMap<tuquan_domain::ResidentId, ResidentRecord>> {
     let mut out = HashMap::new();
     let mut after = None;
     loop {

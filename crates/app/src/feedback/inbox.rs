@@ -3,7 +3,7 @@
 //! assigned to. Reads of contact details are audited.
 
 use jiff::Timestamp;
-use tuquan_domain::access::{allowed, Action};
+use tuquan_domain::access::{allowed, widest_scope, Action};
 use tuquan_domain::feedback::{
     role_handles_feedback, working_minutes_between, Status, WorkCalendar,
 };
@@ -69,23 +69,7 @@ fn yes(v: &Option<String>) -> bool {
 /// `None` without any such grant.
 pub fn home_scope(ctx: &Ctx) -> Option<Option<String>> {
     let who = ctx.actor.as_ref()?;
-    let mut best: Option<Option<&str>> = None;
-    for g in who
-        .actor
-        .grants
-        .iter()
-        .filter(|g| allowed(g.role, Action::FeedbackHandle))
-    {
-        match g.unit_path.as_deref() {
-            None => return Some(None),
-            Some(p) => {
-                if best.flatten().is_none_or(|b| p.len() < b.len()) {
-                    best = Some(Some(p));
-                }
-            }
-        }
-    }
-    best.map(|b| b.map(str::to_owned))
+    widest_scope(&who.actor, Action::FeedbackHandle).map(|b| b.map(str::to_owned))
 }
 
 /// The staff inbox: items of the units the actor handles (or of one of them), newest

@@ -2,6 +2,7 @@
 //! position, and a person's service history.
 
 use tuquan_domain::access::{authorize, Action};
+use tuquan_domain::ResidentId;
 use tuquan_domain::groups::{
     check_candidate, check_seat, position_end, Candidate, EndPosition, EndPositionInput, GroupKind,
     Ineligible, NewPosition, NewPositionInput, PositionRole, Reason, Seats,
@@ -122,7 +123,7 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
                 .any(|u| within(&resident.unit_path, &u.unit_path)));
     let candidate = Candidate {
         birth_date: date(&resident.birth_date).ok_or_else(|| {
-            tracing::error!(resident = resident.id, "stored birth date is not a date");
+            tracing::error!(resident = resident.id.get(), "stored birth date is not a date");
             AppError::Internal("stored birth date is not a date".into())
         })?,
         status: resident.status,
@@ -189,7 +190,7 @@ pub async fn end_position(
 /// A resident found for an appointment.
 #[derive(Debug, Clone)]
 pub struct CandidateRow {
-    pub id: i64,
+    pub id: ResidentId,
     pub full_name: String,
     pub birth_year: String,
     pub unit_code: String,
@@ -235,14 +236,14 @@ pub async fn search_candidates(
 /// Every position a person has held, newest first.
 #[derive(Debug, Clone)]
 pub struct ServiceHistory {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub full_name: String,
     pub items: Vec<ServiceRecord>,
 }
 
 /// A resident's service history: the rule on who may read it is the people area's
 /// (`people::service_history`, issue 11 #11).
-pub async fn service_history(ctx: &Ctx, resident_id: i64) -> AppResult<ServiceHistory> {
+pub async fn service_history(ctx: &Ctx, resident_id: ResidentId) -> AppResult<ServiceHistory> {
     let (r, items) = crate::people::service_history(ctx, resident_id).await?;
     Ok(ServiceHistory {
         resident_id: r.id,

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use tuquan_domain::groups::{EndPosition, EndReason, GroupKind, NewPosition, PositionRole};
+use tuquan_domain::ResidentId;
 
 use super::{insert_event, Event, GroupRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -12,7 +13,7 @@ use crate::{now, with_pool, Store, StoreError};
 pub struct PositionRecord {
     pub id: i64,
     pub group_id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub full_name: String,
     pub gender: String,
     pub birth_date: String,
@@ -216,7 +217,7 @@ impl Store {
     /// Every position a person has held or holds, newest first: their service history.
     pub async fn service_history(
         &self,
-        resident_id: i64,
+        resident_id: ResidentId,
     ) -> Result<Vec<ServiceRecord>, StoreError> {
         let rows: Vec<ServiceRecord> = with_pool!(self, p => {
             sqlx::query_as(

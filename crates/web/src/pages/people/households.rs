@@ -8,6 +8,7 @@ use tuquan_app::people::{self, HouseholdDetail, HouseholdRecord, ResidentRecord}
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
 use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus};
+use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_domain::territory::Tier;
 
 use super::{
@@ -185,7 +186,7 @@ async fn show_page(
     ctx: &Ctx,
     chrome: Chrome,
     who: &Authenticated,
-    id: i64,
+    id: HouseholdId,
     f: &NewResidentInput,
     error: Option<String>,
     notice: Option<&'static str>,
@@ -214,7 +215,7 @@ pub(super) async fn show(
     chrome: Chrome,
     can: Can<HouseholdView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
@@ -231,7 +232,7 @@ pub(super) async fn add_member(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<NewResidentInput>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
@@ -265,7 +266,7 @@ pub(super) async fn edit_form(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let h = people::household_to_edit(&ctx, id).await?;
@@ -283,7 +284,7 @@ pub(super) async fn edit(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<NewHouseholdInput>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
@@ -318,7 +319,7 @@ pub(super) async fn move_form(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let h = people::household_to_edit(&ctx, id).await?;
@@ -344,7 +345,7 @@ pub(super) async fn move_submit(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<MoveForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
@@ -364,57 +365,16 @@ pub(super) async fn move_submit(
     }
 }
 
-pub(super) async fn status_confirm(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<StatusQuery>,
-) -> Result<Html<String>, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let h = people::household_to_edit(&ctx, id).await?;
-    let status = people::parse_household_status(q.status.as_deref().unwrap_or(""))
-        .map_err(Failure::Invalid)?;
-    status_confirm_page(
-        chrome,
-        "households",
-        id,
-        "household_status",
-        status.as_str(),
-        |c, title| {
-            c.t("households.status_confirm")
-                .replace("{address}", &h.address)
-                .replace("{status}", title)
-        },
-    )
-}
-
-pub(super) async fn set_status(
-    State(state): State<AppState>,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<StatusQuery>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let status = people::parse_household_status(q.status.as_deref().unwrap_or(""))
-        .map_err(Failure::Invalid)?;
-    let ctx = state.ctx(Some(can.who), &rc);
-    people::set_household_status(&ctx, id, status).await?;
-    Ok(see_other(&format!("/households/{id}?done=saved"), None))
-}
-
 #[derive(Deserialize)]
 pub(super) struct RepresentativeForm {
-    resident_id: i64,
+    resident_id: ResidentId,
 }
 
 pub(super) async fn representative(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<RepresentativeForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
