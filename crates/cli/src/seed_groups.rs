@@ -10,6 +10,7 @@ use tuquan_domain::groups::{
     NewPosition, NewRegulation, NewRegulationInput, PositionRole,
 };
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::groups::{GroupRecord, NewDocument};
 use tuquan_store::residents::{ResidentQuery, ResidentRecord};
@@ -86,7 +87,7 @@ async fn staff(
     store: &Store,
     group: &GroupRecord,
     people: &[ResidentRecord],
-    used: &mut Vec<i64>,
+    used: &mut Vec<ResidentId>,
     roles: &[PositionRole],
     start: Date,
     ctx: &AuditCtx,

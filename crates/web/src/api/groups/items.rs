@@ -169,7 +169,7 @@ impl PositionItem {
     pub fn new(p: &PositionRecord, today: &str) -> Self {
         Self {
             id: p.id,
-            resident_id: p.resident_id,
+            resident_id: p.resident_id.get(),
             full_name: p.full_name.clone(),
             tenure: tenure!(p),
             state: position_state(p, today).as_str().to_owned(),

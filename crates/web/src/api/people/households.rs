@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use tuquan_app::people;
 use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
-use tuquan_domain::HouseholdId;
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use super::*;
 use crate::auth::{Can, HouseholdEdit, HouseholdView, RequestCtx};
@@ -157,7 +157,7 @@ pub async fn set_representative(
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(can.who), &rc);
-    let h = people::set_representative(&ctx, id, b.resident_id).await?;
+    let h = people::set_representative(&ctx, id, ResidentId(b.resident_id)).await?;
     Ok(Json(HouseholdItem::from(&h)))
 }
 

@@ -103,7 +103,7 @@ pub async fn identity(
     let ctx = state.ctx(Some(can.who), &rc);
     let (_, cccd) = people::reveal_identity(&ctx, id).await?;
     Ok(Json(IdentityNumber {
-        resident_id: id,
+        resident_id: id.get(),
         cccd,
     }))
 }

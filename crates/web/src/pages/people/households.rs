@@ -12,14 +12,13 @@ use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_domain::territory::Tier;
 
 use super::{
-    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
-    StatusQuery, UnitQuery,
+    form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery,
 };
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
-use crate::pages::common::{see_other, Empty};
+use crate::pages::common::see_other;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -133,7 +132,7 @@ pub(super) struct MemberRow {
     pub href: String,
     pub name: String,
     pub meta: String,
-    pub id: i64,
+    pub id: ResidentId,
     pub is_representative: bool,
     pub active: bool,
 }

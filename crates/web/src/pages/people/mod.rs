@@ -4,13 +4,13 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tuquan_domain::access::{authorize, Action};
 
-use super::{render, Chrome, ConfirmPage};
+use super::{render, Chrome};
 use crate::api::people::PeopleQuery;
 use crate::auth::Authenticated;
 use crate::error::{Failure, PageError};

@@ -11,8 +11,7 @@ use tuquan_domain::people::{NewResidentInput, ResidentStatus};
 use tuquan_domain::ResidentId;
 
 use super::{
-    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
-    StatusQuery, UnitQuery,
+    form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery,
 };
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
