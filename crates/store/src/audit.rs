@@ -192,10 +192,7 @@ impl Store {
         filter: &AuditFilter,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let (scope, lo, hi) = match &filter.scope_path {
-            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(filter.scope_path.as_deref());
         let rows: Vec<AuditRow> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, at, actor_user_id, actor_username, action, target_type, target_id, \

@@ -11,7 +11,7 @@ use tuquan_domain::people::NewResident;
 
 use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::residents::{insert_resident_row, new_resident_json};
-use crate::{now, with_pool, Store, StoreError};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 /// A household as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -58,11 +58,6 @@ pub struct HouseholdQuery {
     pub phone: String,
     /// Include moved-away and dissolved households.
     pub include_inactive: bool,
-}
-
-/// The half-open range of paths strictly below `path`, and the path itself.
-fn subtree(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
 }
 
 impl Store {

@@ -11,7 +11,7 @@ use tuquan_domain::territory::{
 use serde_json::json;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind, name, codename, \
      valid_from, valid_to, sort_key, \
@@ -129,10 +129,6 @@ fn into_page(rows: Vec<UnitRow>, limit: Limit) -> Result<UnitPage, StoreError> {
     Ok(UnitPage { items, next })
 }
 
-/// The half-open range of paths strictly below `path`: `path/` ≤ p < `path0` (`'0'` follows `'/'`).
-fn subtree_range(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
-}
 
 impl Store {
     /// Lists units in Vietnamese collation order, one page at a time.
@@ -158,7 +154,7 @@ impl Store {
             ),
             UnitFilter::Search { query, within } => {
                 let (lo, hi) = match within {
-                    Some(u) => subtree_range(&u.path),
+                    Some(u) => subtree(&u.path),
                     None => (String::new(), "~".to_owned()),
                 };
                 let sql = "name_folded LIKE $1 ESCAPE '\\' AND path >= $2 AND path < $3";
@@ -531,7 +527,7 @@ mod tests {
 
     #[test]
     fn subtree_range_excludes_siblings_with_longer_codes() {
-        let (lo, hi) = subtree_range("79/26743");
+        let (lo, hi) = subtree("79/26743");
         assert!("79/26743/kp01".as_bytes() >= lo.as_bytes());
         assert!("79/26743/kp01".as_bytes() < hi.as_bytes());
         assert!("79/267430".as_bytes() >= hi.as_bytes());

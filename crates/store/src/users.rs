@@ -407,10 +407,7 @@ impl Store {
         after_username: &str,
         limit: i64,
     ) -> Result<Vec<UserRecord>, StoreError> {
-        let (scope, lo, hi) = match scope_path {
-            Some(p) => (p.to_owned(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(scope_path);
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE username > $4 AND ($1 = '' OR EXISTS ( \
                SELECT 1 FROM grants g JOIN units un ON un.code = g.unit_code \

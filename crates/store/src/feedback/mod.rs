@@ -324,10 +324,7 @@ impl Store {
         &self,
         f: &FeedbackFilter,
     ) -> Result<Vec<FeedbackRecord>, StoreError> {
-        let (scope, lo, hi) = match &f.scope_path {
-            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(f.scope_path.as_deref());
         let sql = format!(
             "SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE {} \
              AND ($8 IS NULL OR id < $8) ORDER BY id DESC LIMIT $9",

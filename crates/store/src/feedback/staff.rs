@@ -59,10 +59,7 @@ impl Store {
         &self,
         f: &FeedbackFilter,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let (scope, lo, hi) = match &f.scope_path {
-            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(f.scope_path.as_deref());
         let sql = format!(
             "SELECT status, COUNT(*) FROM feedback WHERE {} GROUP BY status ORDER BY status",
             filter_where(f.scope_path.is_some())

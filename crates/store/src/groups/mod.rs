@@ -10,7 +10,7 @@ use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroup, TermYears};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod decisions;
 mod positions;
@@ -131,9 +131,6 @@ macro_rules! insert_event {
 }
 pub(crate) use insert_event;
 
-pub(crate) fn subtree(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
-}
 
 impl Store {
     /// The term of office in a province: 5 years unless set otherwise.

@@ -5,7 +5,7 @@ use serde_json::json;
 use tuquan_domain::groups::{NewRegulation, NewReview};
 use tuquan_domain::territory::Unit;
 
-use super::subtree;
+use crate::subtree;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 

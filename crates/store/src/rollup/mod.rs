@@ -45,7 +45,7 @@ use sqlx::Row;
 use tuquan_domain::feedback::stats::{FeedbackCounts, Histogram, Month, Population, BUCKETS};
 use tuquan_domain::territory::UnitKind;
 
-use crate::{now, stamp, with_pool, Backend, Store, StoreError};
+use crate::{now, stamp, subtree, with_pool, Backend, Store, StoreError};
 
 mod sql;
 
@@ -109,10 +109,6 @@ struct ChildUnit {
     path: String,
 }
 
-/// The half-open range strictly below `path`.
-fn below(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
-}
 
 /// Builds counts from `values`, one per entry of `sql::COLUMNS`.
 fn counts_from(v: &[i64]) -> FeedbackCounts {
@@ -364,7 +360,7 @@ impl Store {
         let (path, lo, hi, start) = match scope {
             Scope::Country => (String::new(), String::new(), String::new(), 1),
             Scope::Unit { path, .. } => {
-                let (lo, hi) = below(path);
+                let (lo, hi) = subtree(path);
                 let start = i32::try_from(path.len()).unwrap_or(i32::MAX - 2) + 2;
                 (path.clone(), lo, hi, start)
             }
