@@ -24,7 +24,8 @@ pub struct UserRecord {
 struct GrantRow {
     id: i64,
     user_id: i64,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
     unit_code: Option<String>,
     unit_path: Option<String>,
     unit_name: Option<String>,
@@ -39,24 +40,18 @@ pub struct GrantRecord {
     pub unit_name: Option<String>,
 }
 
-impl TryFrom<GrantRow> for GrantRecord {
-    type Error = StoreError;
-    fn try_from(r: GrantRow) -> Result<Self, StoreError> {
-        let role = Role::parse(&r.role).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("unknown role {}", r.role).into(),
-            ))
-        })?;
-        Ok(Self {
+impl From<GrantRow> for GrantRecord {
+    fn from(r: GrantRow) -> Self {
+        Self {
             id: r.id,
             user_id: r.user_id,
             grant: Grant {
-                role,
+                role: r.role,
                 unit_code: r.unit_code,
                 unit_path: r.unit_path,
             },
             unit_name: r.unit_name,
-        })
+        }
     }
 }
 
@@ -166,7 +161,7 @@ impl Store {
         let rows: Vec<GrantRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(user_id).fetch_all(p).await?
         });
-        rows.into_iter().map(GrantRecord::try_from).collect()
+        Ok(rows.into_iter().map(GrantRecord::from).collect())
     }
 
     /// The grants of several accounts in one query (a page of the account list), in
@@ -187,7 +182,7 @@ impl Store {
             }
             q.fetch_all(p).await?
         });
-        rows.into_iter().map(GrantRecord::try_from).collect()
+        Ok(rows.into_iter().map(GrantRecord::from).collect())
     }
 
     /// The unit path an account's changes are filed under: its first grant's unit.
@@ -374,7 +369,7 @@ impl Store {
         let row: Option<GrantRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(grant_id).fetch_optional(p).await?
         });
-        row.ok_or(StoreError::NotFound)?.try_into()
+        row.map(GrantRecord::from).ok_or(StoreError::NotFound)
     }
 
     pub async fn revoke_grant(&self, grant_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroup, TermYears};
 use tuquan_domain::territory::Unit;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod decisions;
@@ -160,23 +160,21 @@ impl Store {
             before: Some(json!({ "years": before.as_str() })),
             after: Some(json!({ "years": years.as_str() })),
         };
-        let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "INSERT INTO group_settings (province_code, term_months, updated_at) \
-                 VALUES ($1, $2, $3) ON CONFLICT (province_code) \
-                 DO UPDATE SET term_months = $2, updated_at = $3",
-            )
-            .bind(&province.code)
-            .bind(years.months())
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "INSERT INTO group_settings (province_code, term_months, updated_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (province_code) \
+             DO UPDATE SET term_months = $2, updated_at = $3",
+            &[
+                Arg::Text(&province.code),
+                Arg::Int(years.months()),
+                Arg::Text(&now()),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Creates a group in `unit` covering `covered` (the unit itself when empty). A group
