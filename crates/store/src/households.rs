@@ -354,7 +354,11 @@ impl Store {
         };
         self.execute_audited(
             "UPDATE households SET status = $2, updated_at = $3 WHERE id = $1",
-            &[Arg::Int(id.get()), Arg::Text(status.as_str()), Arg::Text(&now())],
+            &[
+                Arg::Int(id.get()),
+                Arg::Text(status.as_str()),
+                Arg::Text(&now()),
+            ],
             false,
             ctx,
             &entry,

@@ -120,7 +120,6 @@ fn into_page(rows: Vec<UnitRow>, limit: Limit) -> Result<UnitPage, StoreError> {
     Ok(UnitPage { items, next })
 }
 
-
 impl Store {
     /// Lists units in Vietnamese collation order, one page at a time.
     pub async fn list_units(

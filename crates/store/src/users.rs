@@ -355,7 +355,11 @@ impl Store {
         };
         self.execute_audited(
             "UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1",
-            &[Arg::Int(user_id), Arg::OptInt(resident_id.map(ResidentId::get)), Arg::Text(&now())],
+            &[
+                Arg::Int(user_id),
+                Arg::OptInt(resident_id.map(ResidentId::get)),
+                Arg::Text(&now()),
+            ],
             false,
             ctx,
             &entry,

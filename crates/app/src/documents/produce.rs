@@ -102,7 +102,10 @@ async fn all_households(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<HouseholdRecord
     }
 }
 
-async fn all_residents(ctx: &Ctx, unit: &Unit) -> AppResult<HashMap<tuquan_domain::ResidentId, ResidentRecord>> {
+async fn all_residents(
+    ctx: &Ctx,
+    unit: &Unit,
+) -> AppResult<HashMap<tuquan_domain::ResidentId, ResidentRecord>> {
     let mut out = HashMap::new();
     let mut after = None;
     loop {
@@ -193,7 +196,11 @@ fn parse_date(s: &str, fallback: Date) -> Date {
 pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
     let d = crate::groups::group_detail(ctx, id).await?;
     let g = &d.group;
-    let decision = d.decisions.iter().rev().find(|x| x.kind == DecisionKind::Establishment);
+    let decision = d
+        .decisions
+        .iter()
+        .rev()
+        .find(|x| x.kind == DecisionKind::Establishment);
     let unit = crate::territory::unit(&ctx.app, &g.unit_code).await?;
     let mut issuer = unit_issuer(ctx, &unit).await?;
     if let Some(x) = decision.filter(|x| !x.issuer.trim().is_empty()) {

@@ -6,9 +6,7 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use tuquan_domain::feedback::{
-    reminder_due, reminder_lead_minutes, Category, Responsible, Status,
-};
+use tuquan_domain::feedback::{reminder_due, reminder_lead_minutes, Category, Responsible, Status};
 use tuquan_store::feedback::DeadlineKind;
 
 use super::{notify, FeedbackFilter, FeedbackRecord};

@@ -41,7 +41,10 @@ pub async fn responsible_users(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Ve
         return Ok(vec![a]);
     }
     let path = level_path(item);
-    Ok(ctx.store().users_with_role_over(item.role.as_str(), &path).await?)
+    Ok(ctx
+        .store()
+        .users_with_role_over(item.role.as_str(), &path)
+        .await?)
 }
 
 /// Tells those responsible; `message` is built from the item.
@@ -66,7 +69,8 @@ pub async fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: i64) -> AppResult<
 pub async fn escalated(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<()> {
     let msg = format!(
         "Phản ánh {} đã quá hạn và được chuyển lên cấp {}.",
-        item.tracking_code, item.level.as_str()
+        item.tracking_code,
+        item.level.as_str()
     );
     to_responsible(ctx, item, "feedback.escalated", &msg).await
 }

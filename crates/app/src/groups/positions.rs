@@ -2,13 +2,13 @@
 //! position, and a person's service history.
 
 use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::ResidentId;
 use tuquan_domain::groups::{
     check_candidate, check_seat, position_end, Candidate, EndPosition, EndPositionInput, GroupKind,
     Ineligible, NewPosition, NewPositionInput, PositionRole, Reason, Seats,
 };
 use tuquan_domain::territory::SearchQuery;
 use tuquan_domain::FieldErrorKind;
+use tuquan_domain::ResidentId;
 use tuquan_store::audit::AuditEntry;
 use tuquan_store::residents::ResidentQuery;
 use tuquan_store::StoreError;
@@ -123,7 +123,10 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
                 .any(|u| within(&resident.unit_path, &u.unit_path)));
     let candidate = Candidate {
         birth_date: date(&resident.birth_date).ok_or_else(|| {
-            tracing::error!(resident = resident.id.get(), "stored birth date is not a date");
+            tracing::error!(
+                resident = resident.id.get(),
+                "stored birth date is not a date"
+            );
             AppError::Internal("stored birth date is not a date".into())
         })?,
         status: resident.status,

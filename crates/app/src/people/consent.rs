@@ -1,8 +1,8 @@
 //! Consent: what a resident agreed their data may be used for, when and how.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::ResidentId;
 use tuquan_domain::text::required;
+use tuquan_domain::ResidentId;
 
 use super::resident_for;
 use crate::{AppResult, Ctx};

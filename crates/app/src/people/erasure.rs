@@ -2,10 +2,10 @@
 //! approved, the personal fields are anonymised while counts and history stay.
 
 use tuquan_domain::access::{allowed, Action};
-use tuquan_domain::ResidentId;
 use tuquan_domain::people::{ErasureStatus, ResidentStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text::required;
+use tuquan_domain::ResidentId;
 use tuquan_domain::{FieldError, FieldErrorKind};
 
 use super::{own_resident, resident_for, unit_for, ErasureRequest, ResidentRecord};
@@ -50,11 +50,7 @@ pub async fn erasure_to_decide(
 }
 
 /// Approves (personal fields anonymised) or refuses a pending request; the resident's id.
-pub async fn decide_erasure(
-    ctx: &Ctx,
-    request_id: i64,
-    approve: bool,
-) -> AppResult<ResidentId> {
+pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppResult<ResidentId> {
     let (req, r) = erasure_to_decide(ctx, request_id).await?;
     if req.status != ErasureStatus::Pending {
         return Err(AppError::rule(

@@ -2,12 +2,12 @@
 //! status and representative.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_domain::people::{
     HouseholdStatus, NewHousehold, NewHouseholdInput, NewResident, NewResidentInput,
 };
 use tuquan_domain::territory::Unit;
 use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_store::households::HouseholdQuery;
 
 use super::{

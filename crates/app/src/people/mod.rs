@@ -5,11 +5,11 @@
 //! the same transaction) and audits reads of personal data.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_domain::page::{Cursor, Limit};
 use tuquan_domain::people::{HouseholdStatus, ResidentStatus};
 use tuquan_domain::territory::{SearchQuery, Tier, Unit};
 use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use crate::{AppError, AppResult, Ctx};
 
@@ -132,7 +132,11 @@ pub(crate) async fn household_for(
 }
 
 /// A resident, after the one authorization check for `action` on their unit.
-pub(crate) async fn resident_for(ctx: &Ctx, action: Action, id: ResidentId) -> AppResult<ResidentRecord> {
+pub(crate) async fn resident_for(
+    ctx: &Ctx,
+    action: Action,
+    id: ResidentId,
+) -> AppResult<ResidentRecord> {
     let r = ctx.store().resident(id).await?;
     ctx.authorize(action, Some(&r.unit_path))?;
     Ok(r)

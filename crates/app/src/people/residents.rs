@@ -3,9 +3,9 @@
 
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
-use tuquan_domain::ResidentId;
 use tuquan_domain::people::{ErasureStatus, NewResident, NewResidentInput, ResidentStatus};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 use tuquan_store::residents::ResidentQuery;
 
 use super::{cccd_rule, resident_for, unit_for, ConsentRecord, Page, PeopleFilter, ResidentRecord};

@@ -131,7 +131,6 @@ macro_rules! insert_event {
 }
 pub(crate) use insert_event;
 
-
 impl Store {
     /// The term of office in a province: 5 years unless set otherwise.
     pub async fn term_years(&self, province_code: &str) -> Result<TermYears, StoreError> {

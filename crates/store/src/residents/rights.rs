@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 use tuquan_domain::people::ErasureStatus;
-use tuquan_domain::ResidentId;
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 
 use super::ResidentRecord;
 use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
@@ -98,7 +98,9 @@ impl Store {
             target_id: resident.id.to_string(),
             unit_path: Some(resident.unit_path.clone()),
             before: None,
-            after: Some(json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source })),
+            after: Some(
+                json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source }),
+            ),
         };
         self.insert_audited(
             "INSERT INTO consents (resident_id, purpose, granted, given_on, source, created_at) \
@@ -117,7 +119,10 @@ impl Store {
         .await
     }
 
-    pub async fn consents_of(&self, resident_id: ResidentId) -> Result<Vec<ConsentRecord>, StoreError> {
+    pub async fn consents_of(
+        &self,
+        resident_id: ResidentId,
+    ) -> Result<Vec<ConsentRecord>, StoreError> {
         let rows: Vec<ConsentRecord> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, resident_id, purpose, granted, given_on, source, created_at \

@@ -109,7 +109,6 @@ struct ChildUnit {
     path: String,
 }
 
-
 /// Builds counts from `values`, one per entry of `sql::COLUMNS`.
 fn counts_from(v: &[i64]) -> FeedbackCounts {
     let mut ack = Histogram::default();

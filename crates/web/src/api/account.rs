@@ -49,7 +49,6 @@ pub async fn me(CurrentUser(who): CurrentUser) -> Json<Me> {
     })
 }
 
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditItem {
     pub id: i64,

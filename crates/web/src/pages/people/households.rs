@@ -8,12 +8,10 @@ use tuquan_app::people::{self, HouseholdDetail, HouseholdRecord, ResidentRecord}
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
 use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus};
-use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_domain::territory::Tier;
+use tuquan_domain::{HouseholdId, ResidentId};
 
-use super::{
-    form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery,
-};
+use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};

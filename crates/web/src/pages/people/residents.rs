@@ -10,9 +10,7 @@ use tuquan_domain::access::Action;
 use tuquan_domain::people::{NewResidentInput, ResidentStatus};
 use tuquan_domain::ResidentId;
 
-use super::{
-    form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery,
-};
+use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
@@ -115,9 +113,11 @@ async fn show_page(
         gender: label(&chrome, "gender", &r.gender),
         residence: label(&chrome, "residence", &r.residence_type),
         status: label(&chrome, "resident_status", r.status.as_str()),
-        can_edit: may(who, Action::HouseholdEdit, &r.unit_path) && r.status != ResidentStatus::Erased,
+        can_edit: may(who, Action::HouseholdEdit, &r.unit_path)
+            && r.status != ResidentStatus::Erased,
         can_identity: may(who, Action::IdentityView, &r.unit_path) && r.cccd_masked.is_some(),
-        can_rights: may(who, Action::ResidentRights, &r.unit_path) && r.status != ResidentStatus::Erased,
+        can_rights: may(who, Action::ResidentRights, &r.unit_path)
+            && r.status != ResidentStatus::Erased,
         consents,
         erasure_pending,
         chrome,

@@ -63,7 +63,9 @@ impl StatusTarget for Household {
     }
 
     async fn apply(ctx: &Ctx, id: HouseholdId, status: HouseholdStatus) -> AppResult<()> {
-        people::set_household_status(ctx, id, status).await.map(drop)
+        people::set_household_status(ctx, id, status)
+            .await
+            .map(drop)
     }
 }
 
