@@ -9,8 +9,8 @@ use tuquan_domain::groups::{
     check_candidate, position_end, Candidate, DecisionKind, GroupKind, NewDecision, NewGroup,
     NewPosition, NewRegulation, NewRegulationInput, PositionRole,
 };
-use tuquan_domain::people::ResidentStatus;
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::groups::{GroupRecord, NewDocument};
 use tuquan_store::residents::{ResidentQuery, ResidentRecord};
@@ -75,7 +75,7 @@ fn new_group(kind: GroupKind, name: &str) -> NewGroup {
 fn candidate(r: &ResidentRecord, unit: &Unit) -> Option<Candidate> {
     Some(Candidate {
         birth_date: r.birth_date.parse().ok()?,
-        status: ResidentStatus::parse(&r.status)?,
+        status: r.status,
         lives_in_unit: r.unit_path == unit.path
             || r.unit_path.starts_with(&format!("{}/", unit.path)),
         residence_since: r.residence_since.as_deref().and_then(|d| d.parse().ok()),
@@ -87,7 +87,7 @@ async fn staff(
     store: &Store,
     group: &GroupRecord,
     people: &[ResidentRecord],
-    used: &mut Vec<i64>,
+    used: &mut Vec<ResidentId>,
     roles: &[PositionRole],
     start: Date,
     ctx: &AuditCtx,

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod announcements;
+pub mod code;
 pub mod error;
 pub mod feedback;
 pub mod groups;
@@ -13,4 +14,5 @@ pub mod territory;
 pub mod text;
 pub mod time;
 
+pub use code::{FeedbackId, GroupId, HouseholdId, ResidentId, UnknownCode, UserId};
 pub use error::{FieldError, FieldErrorKind};

@@ -64,6 +64,89 @@ macro_rules! insert_audit {
 }
 pub(crate) use insert_audit;
 
+/// A value bound to a statement run by [`Store::execute_audited`] or
+/// [`Store::insert_audited`]: the same list serves both backends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Arg<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+    Bool(bool),
+    OptInt(Option<i64>),
+    Bytes(&'a [u8]),
+}
+
+/// Binds `args` in order to a query of either backend.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match *a {
+                $crate::audit::Arg::Text(v) => q.bind(v),
+                $crate::audit::Arg::OptText(v) => q.bind(v),
+                $crate::audit::Arg::Int(v) => q.bind(v),
+                $crate::audit::Arg::Bool(v) => q.bind(v),
+                $crate::audit::Arg::OptInt(v) => q.bind(v),
+                $crate::audit::Arg::Bytes(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+impl Store {
+    /// Runs one statement and writes its audit row, in one transaction: the shape of most
+    /// single-row changes. Returns the rows the statement touched; with `must_match`, none
+    /// is [`StoreError::NotFound`] and nothing is written.
+    pub(crate) async fn execute_audited(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        must_match: bool,
+        ctx: &AuditCtx,
+        entry: &AuditEntry,
+    ) -> Result<u64, StoreError> {
+        let n = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = bind_args!(sqlx::query(sql), args)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if must_match && n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            insert_audit!(&mut *tx, ctx, entry)?;
+            tx.commit().await?;
+            n
+        });
+        Ok(n)
+    }
+
+    /// Runs one `INSERT … RETURNING id` and writes its audit row, in one transaction; an
+    /// entry with an empty `target_id` gets the new id. Returns the new id.
+    pub(crate) async fn insert_audited(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        ctx: &AuditCtx,
+        mut entry: AuditEntry,
+    ) -> Result<i64, StoreError> {
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = bind_args!(sqlx::query_scalar(sql), args)
+                .fetch_one(&mut *tx)
+                .await?;
+            if entry.target_id.is_empty() {
+                entry.target_id = id.to_string();
+            }
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+}
+
 /// One row of the log as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
@@ -109,10 +192,7 @@ impl Store {
         filter: &AuditFilter,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let (scope, lo, hi) = match &filter.scope_path {
-            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(filter.scope_path.as_deref());
         let rows: Vec<AuditRow> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, at, actor_user_id, actor_username, action, target_type, target_id, \

@@ -5,26 +5,28 @@ use serde_json::{json, Value};
 use tuquan_domain::people::{HouseholdStatus, NewHousehold};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text;
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use tuquan_domain::people::NewResident;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::residents::{insert_resident_row, new_resident_json};
-use crate::{now, with_pool, Store, StoreError};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 /// A household as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HouseholdRecord {
-    pub id: i64,
+    pub id: HouseholdId,
     pub province_code: String,
     pub unit_code: String,
     pub unit_path: String,
     pub address: String,
     pub phone: Option<String>,
-    pub representative_id: Option<i64>,
+    pub representative_id: Option<ResidentId>,
     pub representative_name: String,
     pub member_count: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: HouseholdStatus,
     pub created_at: String,
     #[sqlx(default)]
     sort_key: Vec<u8>,
@@ -39,7 +41,7 @@ impl HouseholdRecord {
     }
 
     pub fn cursor(&self) -> (Vec<u8>, i64) {
-        (self.sort_key.clone(), self.id)
+        (self.sort_key.clone(), self.id.get())
     }
 }
 
@@ -58,11 +60,6 @@ pub struct HouseholdQuery {
     pub include_inactive: bool,
 }
 
-/// The half-open range of paths strictly below `path`, and the path itself.
-fn subtree(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
-}
-
 impl Store {
     /// Creates households with their members in one transaction (the first member of each is
     /// its representative): all or nothing. Returns the new household ids.
@@ -71,7 +68,7 @@ impl Store {
         unit: &Unit,
         batch: &[(NewHousehold, Vec<NewResident>)],
         ctx: &AuditCtx,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<HouseholdId>, StoreError> {
         let mut sealed = Vec::with_capacity(batch.len());
         for (_, members) in batch {
             sealed.push(
@@ -88,7 +85,7 @@ impl Store {
             for ((h, members), seals) in batch.iter().zip(&sealed) {
                 let first = members.first();
                 let rep_name = first.map_or("", |m| m.full_name.as_str());
-                let id: i64 = sqlx::query_scalar(
+                let id: HouseholdId = sqlx::query_scalar(
                     "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
                      representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
@@ -144,43 +141,41 @@ impl Store {
         unit: &Unit,
         h: &NewHousehold,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
-        let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
-                 representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, '', '', $6, 0, $7, $7) RETURNING id",
-            )
-            .bind(&unit.province_code)
-            .bind(&unit.code)
-            .bind(&h.address)
-            .bind(&h.address_folded)
-            .bind(h.phone.as_ref().map(|p| p.as_str()))
-            .bind(text::sort_key(&h.address))
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            let entry = AuditEntry {
-                action: "household.create",
-                target_type: "household",
-                target_id: id.to_string(),
-                unit_path: Some(unit.path.clone()),
-                before: None,
-                after: Some(json!({
-                    "unit_code": unit.code, "address": h.address,
-                    "phone": h.phone.as_ref().map(|p| p.as_str()),
-                })),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
-        });
-        Ok(id)
+    ) -> Result<HouseholdId, StoreError> {
+        let entry = AuditEntry {
+            action: "household.create",
+            target_type: "household",
+            target_id: String::new(),
+            unit_path: Some(unit.path.clone()),
+            before: None,
+            after: Some(json!({
+                "unit_code": unit.code, "address": h.address,
+                "phone": h.phone.as_ref().map(|p| p.as_str()),
+            })),
+        };
+        // A household sorts by its address until it has a representative.
+        let sort_key = text::sort_key(&h.address);
+        self.insert_audited(
+            "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
+             representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, '', '', $6, 0, $7, $7) RETURNING id",
+            &[
+                Arg::Text(&unit.province_code),
+                Arg::Text(&unit.code),
+                Arg::Text(&h.address),
+                Arg::Text(&h.address_folded),
+                Arg::OptText(h.phone.as_ref().map(|p| p.as_str())),
+                Arg::Bytes(&sort_key),
+                Arg::Text(&now()),
+            ],
+            ctx,
+            entry,
+        )
+        .await
+        .map(HouseholdId)
     }
 
-    pub async fn household(&self, id: i64) -> Result<HouseholdRecord, StoreError> {
+    pub async fn household(&self, id: HouseholdId) -> Result<HouseholdRecord, StoreError> {
         let sql = format!("{HOUSEHOLD_SELECT} WHERE h.id = $1");
         let row: Option<HouseholdRecord> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
@@ -190,7 +185,7 @@ impl Store {
 
     pub async fn update_household(
         &self,
-        id: i64,
+        id: HouseholdId,
         h: &NewHousehold,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -207,30 +202,29 @@ impl Store {
                 "representative_id": before.representative_id, "status": before.status,
             })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "UPDATE households SET address = $2, address_folded = $3, phone = $4, updated_at = $5 \
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(&h.address)
-            .bind(&h.address_folded)
-            .bind(h.phone.as_ref().map(|p| p.as_str()))
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE households SET address = $2, address_folded = $3, phone = $4, updated_at = $5 \
+             WHERE id = $1",
+            &[
+                Arg::Int(id.get()),
+                Arg::Text(&h.address),
+                Arg::Text(&h.address_folded),
+                Arg::OptText(h.phone.as_ref().map(|p| p.as_str())),
+                Arg::Text(&now()),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Names another member as the household's representative.
     pub async fn set_representative(
         &self,
-        id: i64,
-        resident_id: i64,
+        id: HouseholdId,
+        resident_id: ResidentId,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.household(id).await?;
@@ -250,30 +244,29 @@ impl Store {
             before: Some(json!({ "representative_id": before.representative_id })),
             after: Some(json!({ "representative_id": resident_id })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "UPDATE households SET representative_id = $2, representative_name = $3, \
-                 name_folded = $4, sort_key = $5, updated_at = $6 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(resident_id)
-            .bind(&r.full_name)
-            .bind(text::fold(&r.full_name))
-            .bind(text::sort_key(&r.full_name))
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE households SET representative_id = $2, representative_name = $3, \
+             name_folded = $4, sort_key = $5, updated_at = $6 WHERE id = $1",
+            &[
+                Arg::Int(id.get()),
+                Arg::Int(resident_id.get()),
+                Arg::Text(&r.full_name),
+                Arg::Text(&text::fold(&r.full_name)),
+                Arg::Bytes(&text::sort_key(&r.full_name)),
+                Arg::Text(&now()),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Moves a household and its members to another unit, keeping the move in its history.
     pub async fn move_household(
         &self,
-        id: i64,
+        id: HouseholdId,
         to: &Unit,
         moved_on: &str,
         ctx: &AuditCtx,
@@ -331,7 +324,7 @@ impl Store {
     /// The units a household has lived in: (from, to, moved on), oldest first.
     pub async fn household_moves(
         &self,
-        id: i64,
+        id: HouseholdId,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
         let rows: Vec<(String, String, String)> = with_pool!(self, p => {
             sqlx::query_as(
@@ -346,7 +339,7 @@ impl Store {
 
     pub async fn set_household_status(
         &self,
-        id: i64,
+        id: HouseholdId,
         status: HouseholdStatus,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -359,18 +352,19 @@ impl Store {
             before: Some(json!({ "status": before.status })),
             after: Some(json!({ "status": status.as_str() })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("UPDATE households SET status = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(status.as_str())
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE households SET status = $2, updated_at = $3 WHERE id = $1",
+            &[
+                Arg::Int(id.get()),
+                Arg::Text(status.as_str()),
+                Arg::Text(&now()),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Households of a unit and below, in Vietnamese order of the representative's name.

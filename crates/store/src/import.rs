@@ -83,7 +83,7 @@ impl Store {
                     continue;
                 };
                 let rep = &first.resident;
-                let id: i64 = sqlx::query_scalar(
+                let id: tuquan_domain::HouseholdId = sqlx::query_scalar(
                     "INSERT INTO households (province_code, unit_code, address, address_folded, \
                      phone, representative_name, name_folded, sort_key, member_count, created_at, \
                      updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",

@@ -100,6 +100,24 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// The half-open range of paths strictly below `path`: `path/` ≤ p < `path0` (`'0'` follows
+/// `'/'`), so a subtree is one range scan on the path index.
+pub(crate) fn subtree(path: &str) -> (String, String) {
+    (format!("{path}/"), format!("{path}0"))
+}
+
+/// A list's optional scope as `(path, lo, hi)` for `($1 = '' OR path = $1 OR path >= $2 AND
+/// path < $3)`: blanks for no scope (everything).
+pub(crate) fn scope_range(scope: Option<&str>) -> (String, String, String) {
+    match scope {
+        Some(p) => {
+            let (lo, hi) = subtree(p);
+            (p.to_owned(), lo, hi)
+        }
+        None => (String::new(), String::new(), String::new()),
+    }
+}
+
 /// A handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {

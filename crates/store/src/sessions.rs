@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -125,17 +125,15 @@ impl Store {
             before: None,
             after: None,
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL")
-                .bind(id_hash)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL",
+            &[Arg::Text(id_hash), Arg::Text(&now())],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// "Log out everywhere": ends every session of the user; returns how many.
@@ -148,19 +146,14 @@ impl Store {
             before: None,
             after: None,
         };
-        let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-                .bind(user_id)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            n
-        });
-        Ok(n)
+        self.execute_audited(
+            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+            &[Arg::Int(user_id), Arg::Text(&now())],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
     }
 
     pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<SessionRecord>, StoreError> {
@@ -182,32 +175,27 @@ impl Store {
         token_hash: &str,
         ctx: &AuditCtx,
     ) -> Result<i64, StoreError> {
-        let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(user_id)
-            .bind(name)
-            .bind(token_hash)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            let entry = AuditEntry {
-                action: "token.create",
-                target_type: "api_token",
-                target_id: id.to_string(),
-                unit_path: None,
-                before: None,
-                after: Some(json!({ "user_id": user_id, "name": name })),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
-        });
-        Ok(id)
+        let entry = AuditEntry {
+            action: "token.create",
+            target_type: "api_token",
+            target_id: String::new(),
+            unit_path: None,
+            before: None,
+            after: Some(json!({ "user_id": user_id, "name": name })),
+        };
+        self.insert_audited(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+            &[
+                Arg::Int(user_id),
+                Arg::Text(name),
+                Arg::Text(token_hash),
+                Arg::Text(&now()),
+            ],
+            ctx,
+            entry,
+        )
+        .await
     }
 
     /// The owner of a live token, noting its use (at most once a minute).
@@ -265,25 +253,16 @@ impl Store {
             before: None,
             after: None,
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $3 \
-                 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-            )
-            .bind(token_id)
-            .bind(user_id)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(StoreError::NotFound);
-            }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE api_tokens SET revoked_at = $3 \
+             WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+            &[Arg::Int(token_id), Arg::Int(user_id), Arg::Text(&now())],
+            true,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Ends every session of the user except `keep` (a session id hash) and, with

@@ -10,8 +10,8 @@ use tuquan_domain::territory::{
 
 use serde_json::json;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind, name, codename, \
      valid_from, valid_to, sort_key, \
@@ -25,7 +25,8 @@ struct UnitRow {
     province_code: String,
     path: String,
     level: i64,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: UnitKind,
     name: String,
     codename: Option<String>,
     valid_from: String,
@@ -51,23 +52,16 @@ impl UnitListItem {
     }
 }
 
-impl TryFrom<UnitRow> for UnitListItem {
-    type Error = StoreError;
-
-    fn try_from(r: UnitRow) -> Result<Self, StoreError> {
-        let kind = UnitKind::parse(&r.kind).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("unknown unit kind {:?}", r.kind).into(),
-            ))
-        })?;
-        Ok(Self {
+impl From<UnitRow> for UnitListItem {
+    fn from(r: UnitRow) -> Self {
+        Self {
             unit: Unit {
                 code: r.code,
                 parent_code: r.parent_code,
                 province_code: r.province_code,
                 path: r.path,
                 level: r.level,
-                kind,
+                kind: r.kind,
                 name: r.name,
                 codename: r.codename,
                 valid_from: r.valid_from,
@@ -75,7 +69,7 @@ impl TryFrom<UnitRow> for UnitListItem {
             },
             child_count: r.child_count,
             sort_key: r.sort_key,
-        })
+        }
     }
 }
 
@@ -116,10 +110,7 @@ impl ImportReport {
 
 fn into_page(rows: Vec<UnitRow>, limit: Limit) -> Result<UnitPage, StoreError> {
     let limit = limit.get() as usize;
-    let mut items = rows
-        .into_iter()
-        .map(UnitListItem::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items: Vec<UnitListItem> = rows.into_iter().map(UnitListItem::from).collect();
     let next = if items.len() > limit {
         items.truncate(limit);
         items.last().map(UnitListItem::cursor)
@@ -127,11 +118,6 @@ fn into_page(rows: Vec<UnitRow>, limit: Limit) -> Result<UnitPage, StoreError> {
         None
     };
     Ok(UnitPage { items, next })
-}
-
-/// The half-open range of paths strictly below `path`: `path/` ≤ p < `path0` (`'0'` follows `'/'`).
-fn subtree_range(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
 }
 
 impl Store {
@@ -158,7 +144,7 @@ impl Store {
             ),
             UnitFilter::Search { query, within } => {
                 let (lo, hi) = match within {
-                    Some(u) => subtree_range(&u.path),
+                    Some(u) => subtree(&u.path),
                     None => (String::new(), "~".to_owned()),
                 };
                 let sql = "name_folded LIKE $1 ESCAPE '\\' AND path >= $2 AND path < $3";
@@ -212,7 +198,7 @@ impl Store {
         let row: Option<UnitRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(code).fetch_optional(p).await?
         });
-        row.ok_or(StoreError::NotFound)?.try_into()
+        row.map(UnitListItem::from).ok_or(StoreError::NotFound)
     }
 
     /// The ancestors of a unit, from its province down to its parent.
@@ -240,7 +226,7 @@ impl Store {
             }
             q.fetch_all(p).await?
         });
-        rows.into_iter().map(UnitListItem::try_from).collect()
+        Ok(rows.into_iter().map(UnitListItem::from).collect())
     }
 
     /// Units this one replaced (`predecessors`) and units that replaced it (`successors`).
@@ -461,22 +447,21 @@ impl Store {
             before: before.map(|b| json!({ "levels": b })),
             after: Some(json!({ "levels": scheme.format() })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "INSERT INTO subdivision_schemes (scope_code, levels, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (scope_code) DO UPDATE SET levels = excluded.levels, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(scope_code)
-            .bind(scheme.format())
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "INSERT INTO subdivision_schemes (scope_code, levels, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (scope_code) DO UPDATE SET levels = excluded.levels, \
+             updated_at = excluded.updated_at",
+            &[
+                Arg::Text(scope_code),
+                Arg::Text(&scheme.format()),
+                Arg::Text(&ts),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Stores a new residential unit. The code must be new: codes are never reused.
@@ -531,7 +516,7 @@ mod tests {
 
     #[test]
     fn subtree_range_excludes_siblings_with_longer_codes() {
-        let (lo, hi) = subtree_range("79/26743");
+        let (lo, hi) = subtree("79/26743");
         assert!("79/26743/kp01".as_bytes() >= lo.as_bytes());
         assert!("79/26743/kp01".as_bytes() < hi.as_bytes());
         assert!("79/267430".as_bytes() >= hi.as_bytes());

@@ -2,8 +2,9 @@
 
 use serde_json::json;
 use tuquan_domain::access::{Grant, Role};
+use tuquan_domain::ResidentId;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,14 +17,15 @@ pub struct UserRecord {
     pub disabled: bool,
     pub created_at: String,
     /// The resident record this account belongs to, for self-service.
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct GrantRow {
     id: i64,
     user_id: i64,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
     unit_code: Option<String>,
     unit_path: Option<String>,
     unit_name: Option<String>,
@@ -38,24 +40,18 @@ pub struct GrantRecord {
     pub unit_name: Option<String>,
 }
 
-impl TryFrom<GrantRow> for GrantRecord {
-    type Error = StoreError;
-    fn try_from(r: GrantRow) -> Result<Self, StoreError> {
-        let role = Role::parse(&r.role).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("unknown role {}", r.role).into(),
-            ))
-        })?;
-        Ok(Self {
+impl From<GrantRow> for GrantRecord {
+    fn from(r: GrantRow) -> Self {
+        Self {
             id: r.id,
             user_id: r.user_id,
             grant: Grant {
-                role,
+                role: r.role,
                 unit_code: r.unit_code,
                 unit_path: r.unit_path,
             },
             unit_name: r.unit_name,
-        })
+        }
     }
 }
 
@@ -165,7 +161,7 @@ impl Store {
         let rows: Vec<GrantRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(user_id).fetch_all(p).await?
         });
-        rows.into_iter().map(GrantRecord::try_from).collect()
+        Ok(rows.into_iter().map(GrantRecord::from).collect())
     }
 
     /// The grants of several accounts in one query (a page of the account list), in
@@ -186,7 +182,7 @@ impl Store {
             }
             q.fetch_all(p).await?
         });
-        rows.into_iter().map(GrantRecord::try_from).collect()
+        Ok(rows.into_iter().map(GrantRecord::from).collect())
     }
 
     /// The unit path an account's changes are filed under: its first grant's unit.
@@ -322,31 +318,26 @@ impl Store {
             before: None,
             after: Some(json!({ "role": role.as_str(), "unit": unit_code })),
         };
-        let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4) \
-                 RETURNING id",
-            )
-            .bind(user_id)
-            .bind(role.as_str())
-            .bind(unit_code)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
-        });
-        Ok(id)
+        self.insert_audited(
+            "INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+            &[
+                Arg::Int(user_id),
+                Arg::Text(role.as_str()),
+                Arg::OptText(unit_code),
+                Arg::Text(&now()),
+            ],
+            ctx,
+            entry,
+        )
+        .await
     }
 
     /// Links an account to the resident it belongs to (or unlinks with `None`).
     pub async fn link_resident(
         &self,
         user_id: i64,
-        resident_id: Option<i64>,
+        resident_id: Option<ResidentId>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.user_by_id(user_id).await?;
@@ -362,18 +353,19 @@ impl Store {
             before: Some(json!({ "resident_id": before.resident_id })),
             after: Some(json!({ "resident_id": resident_id })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1")
-                .bind(user_id)
-                .bind(resident_id)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1",
+            &[
+                Arg::Int(user_id),
+                Arg::OptInt(resident_id.map(ResidentId::get)),
+                Arg::Text(&now()),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn grant(&self, grant_id: i64) -> Result<GrantRecord, StoreError> {
@@ -381,7 +373,7 @@ impl Store {
         let row: Option<GrantRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(grant_id).fetch_optional(p).await?
         });
-        row.ok_or(StoreError::NotFound)?.try_into()
+        row.map(GrantRecord::from).ok_or(StoreError::NotFound)
     }
 
     pub async fn revoke_grant(&self, grant_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
@@ -394,16 +386,15 @@ impl Store {
             before: Some(json!({ "role": g.grant.role.as_str(), "unit": g.grant.unit_code })),
             after: None,
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM grants WHERE id = $1")
-                .bind(grant_id)
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "DELETE FROM grants WHERE id = $1",
+            &[Arg::Int(grant_id)],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Accounts whose grants all lie in the subtree of `scope_path` and that hold at least
@@ -415,10 +406,7 @@ impl Store {
         after_username: &str,
         limit: i64,
     ) -> Result<Vec<UserRecord>, StoreError> {
-        let (scope, lo, hi) = match scope_path {
-            Some(p) => (p.to_owned(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(scope_path);
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE username > $4 AND ($1 = '' OR EXISTS ( \
                SELECT 1 FROM grants g JOIN units un ON un.code = g.unit_code \

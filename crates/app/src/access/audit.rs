@@ -9,10 +9,11 @@ pub use tuquan_store::audit::AuditRow;
 
 use crate::{AppError, AppResult, Ctx};
 
-/// The filters as given (blank means "any").
-#[derive(Debug, Clone, Default)]
+/// The filters as given (blank means "any"); also the JSON API's and the page's query.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// Only this unit and below (default: the widest unit the actor may audit).
+    /// Only this unit and below (default: the widest unit you may audit).
     pub unit: Option<String>,
     /// Actions starting with this, e.g. `user.`.
     pub action: Option<String>,
@@ -21,7 +22,7 @@ pub struct AuditQuery {
     /// Only this request id.
     pub request_id: Option<String>,
     pub limit: Option<String>,
-    /// The `next` of the previous page.
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 

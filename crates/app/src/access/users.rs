@@ -10,6 +10,7 @@ use tuquan_domain::access::{
     widest_scope, Action, Actor, Grant, Password, Refusal, Role, Username,
 };
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_store::users::NewUser;
 use tuquan_store::StoreError;
@@ -332,7 +333,11 @@ pub async fn create_for_operator(ctx: &Ctx, acc: &OperatorAccount) -> AppResult<
 /// Links account `username` to the resident record `resident_id` (for self-service), from
 /// the operator's command line. Returns the resident's full name; an unknown account or
 /// resident is an `Invalid` on `username` or `resident`.
-pub async fn link_resident(ctx: &Ctx, username: &str, resident_id: i64) -> AppResult<String> {
+pub async fn link_resident(
+    ctx: &Ctx,
+    username: &str,
+    resident_id: ResidentId,
+) -> AppResult<String> {
     if ctx.actor.is_some() {
         return Err(AppError::Forbidden);
     }

@@ -33,7 +33,7 @@ impl From<AckRule> for AppError {
 }
 
 fn status_of(a: &AnnouncementRecord) -> Status {
-    Status::parse(&a.status).unwrap_or(Status::Withdrawn)
+    a.status
 }
 
 fn author(ctx: &Ctx) -> AppResult<Author> {

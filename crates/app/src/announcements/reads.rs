@@ -2,6 +2,7 @@
 //! households not reached, and the public notice board.
 
 use tuquan_domain::access::{allowed, Action};
+use tuquan_domain::announcements::Status;
 
 use super::{
     load, AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,
@@ -30,7 +31,7 @@ fn within(path: &str, root: &str) -> bool {
 /// Who may read an announcement: anybody when it is public; otherwise whoever may view
 /// announcements on a unit of its subtree, and the residents of households in it.
 async fn may_read(ctx: &Ctx, a: &AnnouncementRecord) -> AppResult<()> {
-    if a.public && a.status == "published" {
+    if a.public && a.status == Status::Published {
         return Ok(());
     }
     let who = ctx.who()?;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use tuquan_domain::access::Action;
+use tuquan_domain::groups::DecisionKind;
 use tuquan_domain::territory::Unit;
 use tuquan_store::households::HouseholdQuery;
 use tuquan_store::residents::ResidentQuery;
@@ -101,7 +102,10 @@ async fn all_households(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<HouseholdRecord
     }
 }
 
-async fn all_residents(ctx: &Ctx, unit: &Unit) -> AppResult<HashMap<i64, ResidentRecord>> {
+async fn all_residents(
+    ctx: &Ctx,
+    unit: &Unit,
+) -> AppResult<HashMap<tuquan_domain::ResidentId, ResidentRecord>> {
     let mut out = HashMap::new();
     let mut after = None;
     loop {
@@ -192,7 +196,11 @@ fn parse_date(s: &str, fallback: Date) -> Date {
 pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
     let d = crate::groups::group_detail(ctx, id).await?;
     let g = &d.group;
-    let decision = d.decisions.iter().rev().find(|x| x.kind == "establishment");
+    let decision = d
+        .decisions
+        .iter()
+        .rev()
+        .find(|x| x.kind == DecisionKind::Establishment);
     let unit = crate::territory::unit(&ctx.app, &g.unit_code).await?;
     let mut issuer = unit_issuer(ctx, &unit).await?;
     if let Some(x) = decision.filter(|x| !x.issuer.trim().is_empty()) {
@@ -208,7 +216,7 @@ pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
         .filter(|p| p.ended_on.is_none())
         .enumerate()
         .map(|(i, p)| {
-            let role = lang.t(&format!("groups.role.{}", p.role));
+            let role = lang.t(&format!("groups.role.{}", p.role.as_str()));
             vec![
                 (i + 1).to_string(),
                 p.full_name.clone(),

@@ -3,7 +3,7 @@
 //! assigned to. Reads of contact details are audited.
 
 use jiff::Timestamp;
-use tuquan_domain::access::{allowed, Action, Role};
+use tuquan_domain::access::{allowed, widest_scope, Action};
 use tuquan_domain::feedback::{
     role_handles_feedback, working_minutes_between, Status, WorkCalendar,
 };
@@ -69,23 +69,7 @@ fn yes(v: &Option<String>) -> bool {
 /// `None` without any such grant.
 pub fn home_scope(ctx: &Ctx) -> Option<Option<String>> {
     let who = ctx.actor.as_ref()?;
-    let mut best: Option<Option<&str>> = None;
-    for g in who
-        .actor
-        .grants
-        .iter()
-        .filter(|g| allowed(g.role, Action::FeedbackHandle))
-    {
-        match g.unit_path.as_deref() {
-            None => return Some(None),
-            Some(p) => {
-                if best.flatten().is_none_or(|b| p.len() < b.len()) {
-                    best = Some(Some(p));
-                }
-            }
-        }
-    }
-    best.map(|b| b.map(str::to_owned))
+    widest_scope(&who.actor, Action::FeedbackHandle).map(|b| b.map(str::to_owned))
 }
 
 /// The staff inbox: items of the units the actor handles (or of one of them), newest
@@ -267,7 +251,7 @@ async fn user_name(ctx: &Ctx, id: Option<i64>) -> AppResult<Option<String>> {
 pub async fn assignees(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<GrantHolder>> {
     let mut out: Vec<GrantHolder> = Vec::new();
     for h in ctx.store().grant_holders_over(&item.unit_path).await? {
-        let handles = Role::parse(&h.role).is_some_and(role_handles_feedback);
+        let handles = role_handles_feedback(h.role);
         if handles && !out.iter().any(|o| o.user_id == h.user_id) {
             out.push(h);
         }
@@ -407,7 +391,8 @@ pub fn open_deadlines(item: &FeedbackRecord, now: Timestamp, cal: &WorkCalendar)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tuquan_domain::feedback::WorkCalendar;
+    use tuquan_domain::access::Role;
+    use tuquan_domain::feedback::{Level, WorkCalendar};
 
     fn item(status: &str, ack: &str, resolve: &str) -> FeedbackRecord {
         FeedbackRecord {
@@ -427,9 +412,9 @@ mod tests {
             contact_email: None,
             submitter_id: None,
             filed_by_id: None,
-            status: status.into(),
-            level: "unit".into(),
-            role: "unit_head".into(),
+            status: Status::parse(status).unwrap(),
+            level: Level::Unit,
+            role: Role::UnitHead,
             assignee_id: None,
             ack_due_at: ack.into(),
             resolve_due_at: resolve.into(),

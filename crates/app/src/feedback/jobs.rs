@@ -6,10 +6,7 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use tuquan_domain::access::Role;
-use tuquan_domain::feedback::{
-    reminder_due, reminder_lead_minutes, Category, Level, Responsible, Status,
-};
+use tuquan_domain::feedback::{reminder_due, reminder_lead_minutes, Category, Responsible, Status};
 use tuquan_store::feedback::DeadlineKind;
 
 use super::{notify, FeedbackFilter, FeedbackRecord};
@@ -55,8 +52,8 @@ pub async fn escalate_overdue(ctx: &Ctx) -> AppResult<usize> {
                 + i64::from(item.resolve_due_at < now && item.status().is_open());
             if item.escalations < missed {
                 let current = Responsible {
-                    level: Level::parse(&item.level).unwrap_or(Level::Unit),
-                    role: Role::parse(&item.role).unwrap_or(Role::UnitHead),
+                    level: item.level,
+                    role: item.role,
                 };
                 ctx.store()
                     .escalate_feedback(item, &current.escalate(), &ctx.audit_ctx())

@@ -28,10 +28,10 @@ pub async fn send(
 /// The path of the unit at the item's responsible level.
 fn level_path(item: &FeedbackRecord) -> String {
     let mut parts = item.unit_path.split('/');
-    match Level::parse(&item.level) {
-        Some(Level::Province) => parts.next().unwrap_or("").to_owned(),
-        Some(Level::Commune) => parts.take(2).collect::<Vec<_>>().join("/"),
-        _ => item.unit_path.clone(),
+    match item.level {
+        Level::Province => parts.next().unwrap_or("").to_owned(),
+        Level::Commune => parts.take(2).collect::<Vec<_>>().join("/"),
+        Level::Unit => item.unit_path.clone(),
     }
 }
 
@@ -41,7 +41,10 @@ pub async fn responsible_users(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Ve
         return Ok(vec![a]);
     }
     let path = level_path(item);
-    Ok(ctx.store().users_with_role_over(&item.role, &path).await?)
+    Ok(ctx
+        .store()
+        .users_with_role_over(item.role.as_str(), &path)
+        .await?)
 }
 
 /// Tells those responsible; `message` is built from the item.
@@ -66,7 +69,8 @@ pub async fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: i64) -> AppResult<
 pub async fn escalated(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<()> {
     let msg = format!(
         "Phản ánh {} đã quá hạn và được chuyển lên cấp {}.",
-        item.tracking_code, item.level
+        item.tracking_code,
+        item.level.as_str()
     );
     to_responsible(ctx, item, "feedback.escalated", &msg).await
 }

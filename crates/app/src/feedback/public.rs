@@ -71,7 +71,7 @@ impl<'a> Views<'a> {
                 .names
                 .category(&item.commune_code, &item.category)
                 .await?,
-            status: item.status.clone(),
+            status: item.status.as_str().to_owned(),
             unit_code: item.unit_code.clone(),
             // A unit since removed from the tree shows without a name.
             unit_name: self.names.unit(&item.unit_code).await?.unwrap_or_default(),

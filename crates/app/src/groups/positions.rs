@@ -6,9 +6,9 @@ use tuquan_domain::groups::{
     check_candidate, check_seat, position_end, Candidate, EndPosition, EndPositionInput, GroupKind,
     Ineligible, NewPosition, NewPositionInput, PositionRole, Reason, Seats,
 };
-use tuquan_domain::people::ResidentStatus;
 use tuquan_domain::territory::SearchQuery;
 use tuquan_domain::FieldErrorKind;
+use tuquan_domain::ResidentId;
 use tuquan_store::audit::AuditEntry;
 use tuquan_store::residents::ResidentQuery;
 use tuquan_store::StoreError;
@@ -104,14 +104,14 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
     let on = pos.starts_on.to_string();
     let positions = ctx.store().positions_of(group.id).await?;
     let open: Vec<&PositionRecord> = positions.iter().filter(|p| p.is_open(&on)).collect();
-    let head = open.iter().find(|p| p.role == PositionRole::Head.as_str());
+    let head = open.iter().find(|p| p.role == PositionRole::Head);
     let seats = Seats {
         kind: group.kind(),
         status: group.status(),
         has_head: head.is_some(),
         deputies: open
             .iter()
-            .filter(|p| p.role == PositionRole::Deputy.as_str())
+            .filter(|p| p.role == PositionRole::Deputy)
             .count(),
         candidate_holds: open.iter().any(|p| p.resident_id == resident.id),
     };
@@ -123,10 +123,13 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
                 .any(|u| within(&resident.unit_path, &u.unit_path)));
     let candidate = Candidate {
         birth_date: date(&resident.birth_date).ok_or_else(|| {
-            tracing::error!(resident = resident.id, "stored birth date is not a date");
+            tracing::error!(
+                resident = resident.id.get(),
+                "stored birth date is not a date"
+            );
             AppError::Internal("stored birth date is not a date".into())
         })?,
-        status: ResidentStatus::parse(&resident.status).unwrap_or(ResidentStatus::Erased),
+        status: resident.status,
         lives_in_unit,
         residence_since: resident.residence_since.as_deref().and_then(date),
     };
@@ -190,7 +193,7 @@ pub async fn end_position(
 /// A resident found for an appointment.
 #[derive(Debug, Clone)]
 pub struct CandidateRow {
-    pub id: i64,
+    pub id: ResidentId,
     pub full_name: String,
     pub birth_year: String,
     pub unit_code: String,
@@ -236,14 +239,14 @@ pub async fn search_candidates(
 /// Every position a person has held, newest first.
 #[derive(Debug, Clone)]
 pub struct ServiceHistory {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub full_name: String,
     pub items: Vec<ServiceRecord>,
 }
 
 /// A resident's service history: the rule on who may read it is the people area's
 /// (`people::service_history`, issue 11 #11).
-pub async fn service_history(ctx: &Ctx, resident_id: i64) -> AppResult<ServiceHistory> {
+pub async fn service_history(ctx: &Ctx, resident_id: ResidentId) -> AppResult<ServiceHistory> {
     let (r, items) = crate::people::service_history(ctx, resident_id).await?;
     Ok(ServiceHistory {
         resident_id: r.id,

@@ -57,7 +57,7 @@ async fn export_rows(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<ExportRow>> {
             break;
         }
     }
-    let mut members: HashMap<i64, Vec<ResidentRecord>> = HashMap::new();
+    let mut members: HashMap<tuquan_domain::HouseholdId, Vec<ResidentRecord>> = HashMap::new();
     let mut after = None;
     loop {
         let page = store

@@ -2,6 +2,7 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::text::required;
+use tuquan_domain::ResidentId;
 
 use super::resident_for;
 use crate::{AppResult, Ctx};
@@ -19,7 +20,7 @@ pub struct ConsentInput {
 }
 
 /// Records a consent given or withdrawn; its id.
-pub async fn add_consent(ctx: &Ctx, resident_id: i64, c: &ConsentInput) -> AppResult<i64> {
+pub async fn add_consent(ctx: &Ctx, resident_id: ResidentId, c: &ConsentInput) -> AppResult<i64> {
     let r = resident_for(ctx, Action::HouseholdEdit, resident_id).await?;
     let purpose = required(&c.purpose, "purpose", 100)?;
     let source = required(&c.source, "source", 100)?;

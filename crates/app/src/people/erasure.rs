@@ -2,16 +2,17 @@
 //! approved, the personal fields are anonymised while counts and history stay.
 
 use tuquan_domain::access::{allowed, Action};
-use tuquan_domain::people::ResidentStatus;
+use tuquan_domain::people::{ErasureStatus, ResidentStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text::required;
+use tuquan_domain::ResidentId;
 use tuquan_domain::{FieldError, FieldErrorKind};
 
 use super::{own_resident, resident_for, unit_for, ErasureRequest, ResidentRecord};
 use crate::{AppError, AppResult, Ctx};
 
 async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<i64> {
-    if r.status == ResidentStatus::Erased.as_str() {
+    if r.status == ResidentStatus::Erased {
         return Err(AppError::rule(
             "already_erased",
             "status",
@@ -26,7 +27,7 @@ async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<i
 }
 
 /// Asks for a resident's data to be erased, on their behalf; the request's id.
-pub async fn request_erasure(ctx: &Ctx, resident_id: i64, reason: &str) -> AppResult<i64> {
+pub async fn request_erasure(ctx: &Ctx, resident_id: ResidentId, reason: &str) -> AppResult<i64> {
     let r = resident_for(ctx, Action::ResidentRights, resident_id).await?;
     request_for(ctx, &r, reason).await
 }
@@ -49,9 +50,9 @@ pub async fn erasure_to_decide(
 }
 
 /// Approves (personal fields anonymised) or refuses a pending request; the resident's id.
-pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppResult<i64> {
+pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppResult<ResidentId> {
     let (req, r) = erasure_to_decide(ctx, request_id).await?;
-    if req.status != "pending" {
+    if req.status != ErasureStatus::Pending {
         return Err(AppError::rule(
             "erasure_decided",
             "status",

@@ -7,6 +7,7 @@ use tuquan_domain::people::{
 };
 use tuquan_domain::territory::Unit;
 use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_store::households::HouseholdQuery;
 
 use super::{
@@ -66,7 +67,7 @@ pub async fn list_households(
 }
 
 /// A household with its members and moves. The read is audited.
-pub async fn household(ctx: &Ctx, id: i64) -> AppResult<HouseholdDetail> {
+pub async fn household(ctx: &Ctx, id: HouseholdId) -> AppResult<HouseholdDetail> {
     let h = household_for(ctx, Action::HouseholdView, id).await?;
     let members = ctx.store().residents_of_household(id).await?;
     let moves = ctx.store().household_moves(id).await?;
@@ -85,7 +86,7 @@ pub async fn household(ctx: &Ctx, id: i64) -> AppResult<HouseholdDetail> {
 }
 
 /// A household its editor is about to change (the form shows what they may edit).
-pub async fn household_to_edit(ctx: &Ctx, id: i64) -> AppResult<HouseholdRecord> {
+pub async fn household_to_edit(ctx: &Ctx, id: HouseholdId) -> AppResult<HouseholdRecord> {
     household_for(ctx, Action::HouseholdEdit, id).await
 }
 
@@ -111,7 +112,7 @@ pub async fn create_household_with_member(
     code: &str,
     household: &NewHouseholdInput,
     member: &NewResidentInput,
-) -> AppResult<i64> {
+) -> AppResult<HouseholdId> {
     let unit = household_unit(ctx, code).await?;
     let h = NewHousehold::parse(household)?;
     let r = NewResident::parse(member, ctx.today())?;
@@ -127,7 +128,7 @@ pub async fn create_household_with_member(
 
 pub async fn update_household(
     ctx: &Ctx,
-    id: i64,
+    id: HouseholdId,
     input: &NewHouseholdInput,
 ) -> AppResult<HouseholdRecord> {
     household_for(ctx, Action::HouseholdEdit, id).await?;
@@ -141,7 +142,7 @@ pub async fn update_household(
 /// Moves a household to another unit; both units must be in the actor's grants.
 pub async fn move_household(
     ctx: &Ctx,
-    id: i64,
+    id: HouseholdId,
     unit_code: &str,
     moved_on: Option<&str>,
 ) -> AppResult<HouseholdRecord> {
@@ -166,7 +167,7 @@ pub async fn move_household(
 
 pub async fn set_household_status(
     ctx: &Ctx,
-    id: i64,
+    id: HouseholdId,
     status: HouseholdStatus,
 ) -> AppResult<HouseholdRecord> {
     household_for(ctx, Action::HouseholdEdit, id).await?;
@@ -178,8 +179,8 @@ pub async fn set_household_status(
 
 pub async fn set_representative(
     ctx: &Ctx,
-    id: i64,
-    resident_id: i64,
+    id: HouseholdId,
+    resident_id: ResidentId,
 ) -> AppResult<HouseholdRecord> {
     household_for(ctx, Action::HouseholdEdit, id).await?;
     ctx.store()
@@ -191,11 +192,11 @@ pub async fn set_representative(
 /// Adds a member to an active household after every rule passed.
 pub async fn add_resident(
     ctx: &Ctx,
-    household_id: i64,
+    household_id: HouseholdId,
     input: &NewResidentInput,
 ) -> AppResult<ResidentRecord> {
     let h = household_for(ctx, Action::HouseholdEdit, household_id).await?;
-    if h.status != HouseholdStatus::Active.as_str() {
+    if h.status != HouseholdStatus::Active {
         return Err(AppError::rule(
             "household_inactive",
             "household_id",

@@ -9,6 +9,7 @@ use tuquan_domain::page::{Cursor, Limit};
 use tuquan_domain::people::{HouseholdStatus, ResidentStatus};
 use tuquan_domain::territory::{SearchQuery, Tier, Unit};
 use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use crate::{AppError, AppResult, Ctx};
 
@@ -123,7 +124,7 @@ pub(crate) async fn unit_for(ctx: &Ctx, action: Action, code: &str) -> AppResult
 pub(crate) async fn household_for(
     ctx: &Ctx,
     action: Action,
-    id: i64,
+    id: HouseholdId,
 ) -> AppResult<HouseholdRecord> {
     let h = ctx.store().household(id).await?;
     ctx.authorize(action, Some(&h.unit_path))?;
@@ -131,7 +132,11 @@ pub(crate) async fn household_for(
 }
 
 /// A resident, after the one authorization check for `action` on their unit.
-pub(crate) async fn resident_for(ctx: &Ctx, action: Action, id: i64) -> AppResult<ResidentRecord> {
+pub(crate) async fn resident_for(
+    ctx: &Ctx,
+    action: Action,
+    id: ResidentId,
+) -> AppResult<ResidentRecord> {
     let r = ctx.store().resident(id).await?;
     ctx.authorize(action, Some(&r.unit_path))?;
     Ok(r)

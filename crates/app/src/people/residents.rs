@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
-use tuquan_domain::people::{NewResident, NewResidentInput, ResidentStatus};
+use tuquan_domain::people::{ErasureStatus, NewResident, NewResidentInput, ResidentStatus};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 use tuquan_store::residents::ResidentQuery;
 
 use super::{cccd_rule, resident_for, unit_for, ConsentRecord, Page, PeopleFilter, ResidentRecord};
@@ -48,7 +49,7 @@ pub async fn list_residents(
 }
 
 /// One resident, identity number masked. The read is audited.
-pub async fn resident(ctx: &Ctx, id: i64) -> AppResult<ResidentRecord> {
+pub async fn resident(ctx: &Ctx, id: ResidentId) -> AppResult<ResidentRecord> {
     let r = resident_for(ctx, Action::HouseholdView, id).await?;
     ctx.audit_read("resident.viewed", "resident", id.to_string(), &r.unit_path)
         .await?;
@@ -56,7 +57,7 @@ pub async fn resident(ctx: &Ctx, id: i64) -> AppResult<ResidentRecord> {
 }
 
 /// One resident with their consents and whether an erasure is pending. The read is audited.
-pub async fn resident_detail(ctx: &Ctx, id: i64) -> AppResult<ResidentDetail> {
+pub async fn resident_detail(ctx: &Ctx, id: ResidentId) -> AppResult<ResidentDetail> {
     let r = resident(ctx, id).await?;
     let consents = ctx.store().consents_of(id).await?;
     let erasure_pending = ctx
@@ -64,7 +65,7 @@ pub async fn resident_detail(ctx: &Ctx, id: i64) -> AppResult<ResidentDetail> {
         .erasure_requests_of(id)
         .await?
         .iter()
-        .any(|e| e.status == "pending");
+        .any(|e| e.status == ErasureStatus::Pending);
     Ok(ResidentDetail {
         resident: r,
         consents,
@@ -73,7 +74,7 @@ pub async fn resident_detail(ctx: &Ctx, id: i64) -> AppResult<ResidentDetail> {
 }
 
 /// A resident their editor is about to change.
-pub async fn resident_to_edit(ctx: &Ctx, id: i64) -> AppResult<ResidentRecord> {
+pub async fn resident_to_edit(ctx: &Ctx, id: ResidentId) -> AppResult<ResidentRecord> {
     resident_for(ctx, Action::HouseholdEdit, id).await
 }
 
@@ -81,7 +82,7 @@ pub async fn resident_to_edit(ctx: &Ctx, id: i64) -> AppResult<ResidentRecord> {
 /// number stays (forms never show it in full).
 pub async fn update_resident(
     ctx: &Ctx,
-    id: i64,
+    id: ResidentId,
     input: &NewResidentInput,
     keep_cccd: bool,
 ) -> AppResult<ResidentRecord> {
@@ -105,7 +106,7 @@ pub async fn update_resident(
 
 pub async fn set_resident_status(
     ctx: &Ctx,
-    id: i64,
+    id: ResidentId,
     status: ResidentStatus,
 ) -> AppResult<ResidentRecord> {
     resident_for(ctx, Action::HouseholdEdit, id).await?;
@@ -143,7 +144,7 @@ async fn export_of(ctx: &Ctx, r: &ResidentRecord) -> AppResult<Value> {
 }
 
 /// Everything held about a resident, for those who handle residents' rights.
-pub async fn export_resident(ctx: &Ctx, id: i64) -> AppResult<Value> {
+pub async fn export_resident(ctx: &Ctx, id: ResidentId) -> AppResult<Value> {
     let r = resident_for(ctx, Action::ResidentRights, id).await?;
     export_of(ctx, &r).await
 }

@@ -2,6 +2,7 @@
 //! group, newest first. It names the person, so the read is audited.
 
 use tuquan_domain::access::Action;
+use tuquan_domain::ResidentId;
 
 use super::{resident_for, ResidentRecord};
 use crate::{AppResult, Ctx};
@@ -12,7 +13,7 @@ pub use tuquan_store::groups::ServiceRecord;
 /// residents of their unit (`HouseholdView`; a group member may not, issue 11 #11).
 pub async fn service_history(
     ctx: &Ctx,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> AppResult<(ResidentRecord, Vec<ServiceRecord>)> {
     let own = ctx.who()?.user.resident_id == Some(resident_id);
     let r = if own {

@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use tuquan_app::access::{tokens, users};
 use tuquan_app::{App, AppError};
 use tuquan_domain::access::{Password, Role, Username};
+use tuquan_domain::ResidentId;
 use tuquan_store::Store;
 
 pub async fn user_add(
@@ -74,7 +75,7 @@ pub async fn user_link_resident(
     resident: i64,
 ) -> anyhow::Result<()> {
     let ctx = App::new(store.clone()).system("cli");
-    match users::link_resident(&ctx, username, resident).await {
+    match users::link_resident(&ctx, username, ResidentId(resident)).await {
         Ok(full_name) => {
             println!("{username} is linked to resident {resident} ({full_name})");
             Ok(())

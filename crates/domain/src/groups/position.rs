@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::input::{date_or, not_after, optional_text, DECISION_NUMBER_MAX, NOTE_MAX};
 use super::PositionRole;
 use crate::error::{FieldError, FieldErrorKind};
+use crate::ResidentId;
 
 /// Raw input for an appointment.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -29,7 +30,7 @@ pub struct NewPositionInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPosition {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub role: PositionRole,
     pub starts_on: Date,
     pub acting: bool,
@@ -64,7 +65,7 @@ impl NewPosition {
             ));
         }
         Ok(Self {
-            resident_id,
+            resident_id: ResidentId(resident_id),
             role,
             starts_on,
             acting: input.acting,

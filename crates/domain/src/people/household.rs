@@ -27,6 +27,10 @@ impl HouseholdStatus {
             .into_iter()
             .find(|x| x.as_str() == s)
     }
+
+    pub fn is_active(self) -> bool {
+        self == Self::Active
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -8,5 +8,6 @@ mod resident;
 pub use cccd::Cccd;
 pub use household::{HouseholdStatus, NewHousehold, NewHouseholdInput};
 pub use resident::{
-    age_on, Gender, NewResident, NewResidentInput, Phone, ResidenceType, ResidentStatus,
+    age_on, ErasureStatus, Gender, NewResident, NewResidentInput, Phone, ResidenceType,
+    ResidentStatus,
 };

@@ -80,6 +80,36 @@ impl ResidentStatus {
             .into_iter()
             .find(|x| x.as_str() == s)
     }
+
+    pub fn is_active(self) -> bool {
+        self == Self::Active
+    }
+}
+
+/// Where a request to erase a resident's personal data is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErasureStatus {
+    Pending,
+    /// Approved and carried out: the resident's personal fields are anonymised.
+    Approved,
+    Refused,
+}
+
+impl ErasureStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Refused]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
 }
 
 /// A Vietnamese phone number, normalised to its national form: a mobile number (`0` and 9

@@ -2,6 +2,8 @@
 //! a unit's notice board, the acknowledgement counts per unit, the households not reached and
 //! the delivery counts.
 
+use tuquan_domain::announcements::Status;
+
 use crate::{with_pool, Store, StoreError};
 
 const COLUMNS: &str = "a.id, a.unit_code, a.unit_path, u.name AS unit_name, a.category, \
@@ -26,7 +28,8 @@ pub struct AnnouncementRecord {
     pub public: bool,
     pub group_kinds: String,
     pub roles: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub author_name: String,
     pub published_at: String,
     pub updated_at: String,

@@ -8,18 +8,6 @@ use tuquan_domain::feedback::{Category, Level, RouteRule, WorkCalendar};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
-#[derive(sqlx::FromRow)]
-struct CategoryRow {
-    commune_code: String,
-    code: String,
-    name_vi: String,
-    name_en: String,
-    ack_minutes: i64,
-    resolve_minutes: i64,
-    allow_anonymous: bool,
-    active: bool,
-}
-
 impl Store {
     /// Whether any commune (or the defaults) has a category with this code, active or not:
     /// filters name only codes that exist.
@@ -33,44 +21,16 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// The active categories of a commune: its own rows, else the defaults, by code.
+    /// The active categories of a commune: its own rows, else the defaults, by code; in
+    /// the order of [`Store::category_settings`] ("other" last, the rest in Vietnamese order).
     pub async fn categories_for(&self, commune_code: &str) -> Result<Vec<Category>, StoreError> {
-        let rows: Vec<CategoryRow> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT commune_code, code, name_vi, name_en, ack_minutes, resolve_minutes, \
-                 allow_anonymous, active FROM feedback_categories \
-                 WHERE commune_code = '' OR commune_code = $1 ORDER BY code, commune_code DESC",
-            )
-            .bind(commune_code)
-            .fetch_all(p)
+        Ok(self
+            .category_settings(commune_code)
             .await?
-        });
-        let mut out: Vec<Category> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        // The commune's row sorts before the default of the same code.
-        for r in rows {
-            if !seen.insert(r.code.clone()) {
-                continue;
-            }
-            let _ = r.commune_code;
-            if r.active {
-                out.push(Category {
-                    code: r.code,
-                    name_vi: r.name_vi,
-                    name_en: r.name_en,
-                    ack_minutes: r.ack_minutes,
-                    resolve_minutes: r.resolve_minutes,
-                    allow_anonymous: r.allow_anonymous,
-                });
-            }
-        }
-        // The catch-all "other" last, the rest in Vietnamese order.
-        out.sort_by(|a, b| {
-            (a.code == "other")
-                .cmp(&(b.code == "other"))
-                .then_with(|| tuquan_domain::text::compare(&a.name_vi, &b.name_vi))
-        });
-        Ok(out)
+            .into_iter()
+            .filter(|s| s.active)
+            .map(|s| s.category)
+            .collect())
     }
 
     /// Adds or changes a commune's category (or hides it with `active = false`).

@@ -1,7 +1,8 @@
 //! Resident feedback: items, their history, photos and in-app notifications.
 
 use serde_json::json;
-use tuquan_domain::feedback::{NewFeedback, Responsible, Status};
+use tuquan_domain::access::Role;
+use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -36,9 +37,12 @@ pub struct FeedbackRecord {
     pub contact_email: Option<String>,
     pub submitter_id: Option<i64>,
     pub filed_by_id: Option<i64>,
-    pub status: String,
-    pub level: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub assignee_id: Option<i64>,
     pub ack_due_at: String,
     pub resolve_due_at: String,
@@ -59,7 +63,7 @@ pub struct FeedbackRecord {
 
 impl FeedbackRecord {
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::New)
+        self.status
     }
 
     /// Overdue at `now`: still unacknowledged past the acknowledgement deadline, or still
@@ -320,10 +324,7 @@ impl Store {
         &self,
         f: &FeedbackFilter,
     ) -> Result<Vec<FeedbackRecord>, StoreError> {
-        let (scope, lo, hi) = match &f.scope_path {
-            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(f.scope_path.as_deref());
         let sql = format!(
             "SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE {} \
              AND ($8 IS NULL OR id < $8) ORDER BY id DESC LIMIT $9",

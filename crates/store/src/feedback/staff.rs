@@ -2,6 +2,7 @@
 //! category of a commune (hidden ones too), who may be assigned an item, and a user's
 //! notifications with the item each is about.
 
+use tuquan_domain::access::Role;
 use tuquan_domain::feedback::Category;
 
 use super::{filter_where, FeedbackFilter};
@@ -34,7 +35,8 @@ pub struct GrantHolder {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub unit_code: String,
 }
 
@@ -57,10 +59,7 @@ impl Store {
         &self,
         f: &FeedbackFilter,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let (scope, lo, hi) = match &f.scope_path {
-            Some(p) => (p.clone(), format!("{p}/"), format!("{p}0")),
-            None => (String::new(), String::new(), String::new()),
-        };
+        let (scope, lo, hi) = crate::scope_range(f.scope_path.as_deref());
         let sql = format!(
             "SELECT status, COUNT(*) FROM feedback WHERE {} GROUP BY status ORDER BY status",
             filter_where(f.scope_path.is_some())

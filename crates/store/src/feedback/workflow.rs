@@ -232,7 +232,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(format!("{}:{} → {}:{}", item.level, item.role, to.level.as_str(), to.role.as_str()))
+            .bind(format!("{}:{} → {}:{}", item.level.as_str(), item.role.as_str(), to.level.as_str(), to.role.as_str()))
             .execute(&mut *tx)
             .await?;
             insert_audit!(&mut *tx, ctx, &entry)?;

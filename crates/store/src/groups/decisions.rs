@@ -12,7 +12,8 @@ use crate::{now, with_pool, Store, StoreError};
 pub struct DecisionRecord {
     pub id: i64,
     pub group_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: DecisionKind,
     pub number: String,
     pub issued_on: String,
     pub issuer: String,

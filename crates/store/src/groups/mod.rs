@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroup, TermYears};
 use tuquan_domain::territory::Unit;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod decisions;
 mod positions;
@@ -29,10 +29,12 @@ pub struct GroupRecord {
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: GroupKind,
     pub kind_label: Option<String>,
     pub name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GroupStatus,
     pub established_on: Option<String>,
     pub dissolved_on: Option<String>,
     pub created_at: String,
@@ -43,11 +45,11 @@ pub struct GroupRecord {
 
 impl GroupRecord {
     pub fn kind(&self) -> GroupKind {
-        GroupKind::parse(&self.kind).unwrap_or(GroupKind::Other)
+        self.kind
     }
 
     pub fn status(&self) -> GroupStatus {
-        GroupStatus::parse(&self.status).unwrap_or(GroupStatus::Pending)
+        self.status
     }
 
     /// The keyset position of this row in a name-ordered list.
@@ -129,10 +131,6 @@ macro_rules! insert_event {
 }
 pub(crate) use insert_event;
 
-pub(crate) fn subtree(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
-}
-
 impl Store {
     /// The term of office in a province: 5 years unless set otherwise.
     pub async fn term_years(&self, province_code: &str) -> Result<TermYears, StoreError> {
@@ -161,23 +159,21 @@ impl Store {
             before: Some(json!({ "years": before.as_str() })),
             after: Some(json!({ "years": years.as_str() })),
         };
-        let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "INSERT INTO group_settings (province_code, term_months, updated_at) \
-                 VALUES ($1, $2, $3) ON CONFLICT (province_code) \
-                 DO UPDATE SET term_months = $2, updated_at = $3",
-            )
-            .bind(&province.code)
-            .bind(years.months())
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(())
+        self.execute_audited(
+            "INSERT INTO group_settings (province_code, term_months, updated_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (province_code) \
+             DO UPDATE SET term_months = $2, updated_at = $3",
+            &[
+                Arg::Text(&province.code),
+                Arg::Int(years.months()),
+                Arg::Text(&now()),
+            ],
+            false,
+            ctx,
+            &entry,
+        )
+        .await
+        .map(drop)
     }
 
     /// Creates a group in `unit` covering `covered` (the unit itself when empty). A group

@@ -1,7 +1,8 @@
 //! Positions: appointing, ending, and the service history of a person.
 
 use serde_json::json;
-use tuquan_domain::groups::{EndPosition, EndReason, NewPosition};
+use tuquan_domain::groups::{EndPosition, EndReason, GroupKind, NewPosition, PositionRole};
+use tuquan_domain::ResidentId;
 
 use super::{insert_event, Event, GroupRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -12,11 +13,12 @@ use crate::{now, with_pool, Store, StoreError};
 pub struct PositionRecord {
     pub id: i64,
     pub group_id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub full_name: String,
     pub gender: String,
     pub birth_date: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: PositionRole,
     pub acting: bool,
     pub starts_on: String,
     pub ends_on: String,
@@ -52,7 +54,8 @@ pub struct ServiceRecord {
     pub position_id: i64,
     pub group_id: i64,
     pub group_name: String,
-    pub group_kind: String,
+    #[sqlx(try_from = "String")]
+    pub group_kind: GroupKind,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
@@ -214,7 +217,7 @@ impl Store {
     /// Every position a person has held or holds, newest first: their service history.
     pub async fn service_history(
         &self,
-        resident_id: i64,
+        resident_id: ResidentId,
     ) -> Result<Vec<ServiceRecord>, StoreError> {
         let rows: Vec<ServiceRecord> = with_pool!(self, p => {
             sqlx::query_as(

@@ -5,8 +5,8 @@ use serde_json::json;
 use tuquan_domain::groups::{NewRegulation, NewReview};
 use tuquan_domain::territory::Unit;
 
-use super::subtree;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::subtree;
 use crate::{now, with_pool, Store, StoreError};
 
 /// One signed version; every re-signing is a new version, old ones are kept.

@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 use tuquan_domain::people::{cccd::mask, NewResident, ResidentStatus};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::households::HouseholdRecord;
@@ -15,8 +16,8 @@ pub use rights::{ConsentRecord, ErasureRequest};
 /// A resident as read back; the identity number only masked.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResidentRecord {
-    pub id: i64,
-    pub household_id: i64,
+    pub id: ResidentId,
+    pub household_id: HouseholdId,
     pub unit_code: String,
     pub unit_path: String,
     pub full_name: String,
@@ -26,7 +27,8 @@ pub struct ResidentRecord {
     pub residence_type: String,
     pub residence_since: Option<String>,
     pub cccd_masked: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ResidentStatus,
     pub created_at: String,
     pub updated_at: String,
     #[sqlx(default)]
@@ -46,7 +48,7 @@ impl ResidentRecord {
 
     /// The keyset position of this row in a name-ordered list.
     pub fn cursor(&self) -> (Vec<u8>, i64) {
-        (self.sort_key.clone(), self.id)
+        (self.sort_key.clone(), self.id.get())
     }
 }
 
@@ -64,7 +66,7 @@ macro_rules! insert_resident_row {
     ($exec:expr, $province:expr, $household_id:expr, $unit_code:expr, $r:expr, $sealed:expr, $ts:expr) => {{
         let r: &tuquan_domain::people::NewResident = $r;
         let sealed: &$crate::residents::SealedCccd = $sealed;
-        let id: i64 = sqlx::query_scalar(
+        let id: tuquan_domain::ResidentId = sqlx::query_scalar(
             "INSERT INTO residents (province_code, household_id, unit_code, full_name, \
              name_folded, sort_key, birth_date, gender, phone, residence_type, \
              residence_since, cccd_cipher, cccd_masked, cccd_index, created_at, updated_at) \
@@ -96,7 +98,7 @@ pub(crate) use insert_resident_row;
 
 /// What an audit row records of a new resident (the identity number masked).
 pub(crate) fn new_resident_json(
-    household_id: i64,
+    household_id: HouseholdId,
     r: &NewResident,
     masked: &Option<String>,
 ) -> Value {
@@ -164,7 +166,7 @@ impl Store {
         household: &HouseholdRecord,
         r: &NewResident,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ResidentId, StoreError> {
         let sealed = self.seal(r)?;
         let masked = sealed.masked.clone();
         let ts = now();
@@ -205,7 +207,7 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn resident(&self, id: i64) -> Result<ResidentRecord, StoreError> {
+    pub async fn resident(&self, id: ResidentId) -> Result<ResidentRecord, StoreError> {
         let sql = format!("{RESIDENT_SELECT} WHERE r.id = $1");
         let row: Option<ResidentRecord> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
@@ -214,7 +216,7 @@ impl Store {
     }
 
     /// The full identity number. The caller audits the view.
-    pub async fn resident_identity(&self, id: i64) -> Result<Option<String>, StoreError> {
+    pub async fn resident_identity(&self, id: ResidentId) -> Result<Option<String>, StoreError> {
         let cipher: Option<Option<String>> = with_pool!(self, p => {
             sqlx::query_scalar("SELECT cccd_cipher FROM residents WHERE id = $1")
                 .bind(id)
@@ -230,12 +232,12 @@ impl Store {
     /// Replaces a resident's details (not their household).
     pub async fn update_resident(
         &self,
-        id: i64,
+        id: ResidentId,
         r: &NewResident,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.resident(id).await?;
-        if before.status == ResidentStatus::Erased.as_str() {
+        if before.status == ResidentStatus::Erased {
             return Err(StoreError::NotFound);
         }
         let (cipher, masked, index) = match &r.cccd {
@@ -309,15 +311,15 @@ impl Store {
     /// Marks a resident moved away or deceased (or active again). Records are never deleted.
     pub async fn set_resident_status(
         &self,
-        id: i64,
+        id: ResidentId,
         status: ResidentStatus,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.resident(id).await?;
-        if before.status == ResidentStatus::Erased.as_str() || status == ResidentStatus::Erased {
+        if before.status == ResidentStatus::Erased || status == ResidentStatus::Erased {
             return Err(StoreError::NotFound);
         }
-        let was_active = before.status == ResidentStatus::Active.as_str();
+        let was_active = before.status == ResidentStatus::Active;
         let is_active = status == ResidentStatus::Active;
         let delta: i64 = match (was_active, is_active) {
             (true, false) => -1,
@@ -354,7 +356,7 @@ impl Store {
 
     pub async fn residents_of_household(
         &self,
-        household_id: i64,
+        household_id: HouseholdId,
     ) -> Result<Vec<ResidentRecord>, StoreError> {
         let sql = format!("{RESIDENT_SELECT} WHERE r.household_id = $1 ORDER BY r.sort_key, r.id");
         let rows: Vec<ResidentRecord> = with_pool!(self, p => {

@@ -1,16 +1,18 @@
 //! A resident's rights: consent, the export of everything held, erasure.
 
 use serde_json::{json, Value};
+use tuquan_domain::people::ErasureStatus;
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ResidentId;
 
 use super::ResidentRecord;
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentRecord {
     pub id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub purpose: String,
     pub granted: bool,
     pub given_on: String,
@@ -21,9 +23,10 @@ pub struct ConsentRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ErasureRequest {
     pub id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub reason: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ErasureStatus,
     pub requested_by: Option<String>,
     pub requested_at: String,
     pub decided_by: Option<String>,
@@ -89,37 +92,37 @@ impl Store {
         source: &str,
         ctx: &AuditCtx,
     ) -> Result<i64, StoreError> {
-        let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO consents (resident_id, purpose, granted, given_on, source, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(resident.id)
-            .bind(purpose)
-            .bind(granted)
-            .bind(given_on)
-            .bind(source)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            let entry = AuditEntry {
-                action: "resident.consent",
-                target_type: "resident",
-                target_id: resident.id.to_string(),
-                unit_path: Some(resident.unit_path.clone()),
-                before: None,
-                after: Some(json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source })),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
-        });
-        Ok(id)
+        let entry = AuditEntry {
+            action: "resident.consent",
+            target_type: "resident",
+            target_id: resident.id.to_string(),
+            unit_path: Some(resident.unit_path.clone()),
+            before: None,
+            after: Some(
+                json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source }),
+            ),
+        };
+        self.insert_audited(
+            "INSERT INTO consents (resident_id, purpose, granted, given_on, source, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[
+                Arg::Int(resident.id.get()),
+                Arg::Text(purpose),
+                Arg::Bool(granted),
+                Arg::Text(given_on),
+                Arg::Text(source),
+                Arg::Text(&now()),
+            ],
+            ctx,
+            entry,
+        )
+        .await
     }
 
-    pub async fn consents_of(&self, resident_id: i64) -> Result<Vec<ConsentRecord>, StoreError> {
+    pub async fn consents_of(
+        &self,
+        resident_id: ResidentId,
+    ) -> Result<Vec<ConsentRecord>, StoreError> {
         let rows: Vec<ConsentRecord> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, resident_id, purpose, granted, given_on, source, created_at \
@@ -134,7 +137,7 @@ impl Store {
 
     /// Everything the product holds about a resident, for the resident to take away.
     /// Includes the full identity number: the caller authorizes and audits the export.
-    pub async fn resident_export(&self, id: i64) -> Result<Value, StoreError> {
+    pub async fn resident_export(&self, id: ResidentId) -> Result<Value, StoreError> {
         let r = self.resident(id).await?;
         let household = self.household(r.household_id).await?;
         let consents = self.consents_of(id).await?;
@@ -199,7 +202,7 @@ impl Store {
 
     pub async fn erasure_requests_of(
         &self,
-        resident_id: i64,
+        resident_id: ResidentId,
     ) -> Result<Vec<ErasureRequest>, StoreError> {
         let rows: Vec<ErasureRequest> = with_pool!(self, p => {
             sqlx::query_as(
@@ -259,7 +262,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let req = self.erasure_request(request_id).await?;
-        if req.status != "pending" {
+        if req.status != ErasureStatus::Pending {
             return Err(StoreError::Conflict { field: "status" });
         }
         let r = self.resident(req.resident_id).await?;
@@ -285,7 +288,7 @@ impl Store {
                 "UPDATE erasure_requests SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1",
             )
             .bind(request_id)
-            .bind(if approve { "approved" } else { "refused" })
+            .bind(if approve { ErasureStatus::Approved } else { ErasureStatus::Refused }.as_str())
             .bind(&ctx.actor_username)
             .bind(&ts)
             .execute(&mut *tx)

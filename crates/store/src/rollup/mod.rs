@@ -43,8 +43,9 @@
 
 use sqlx::Row;
 use tuquan_domain::feedback::stats::{FeedbackCounts, Histogram, Month, Population, BUCKETS};
+use tuquan_domain::territory::UnitKind;
 
-use crate::{now, stamp, with_pool, Backend, Store, StoreError};
+use crate::{now, stamp, subtree, with_pool, Backend, Store, StoreError};
 
 mod sql;
 
@@ -63,7 +64,7 @@ pub struct CategoryRow {
 pub struct ChildRow {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub counts: FeedbackCounts,
     pub population: Population,
 }
@@ -103,13 +104,9 @@ enum Scope {
 struct ChildUnit {
     code: String,
     name: String,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: UnitKind,
     path: String,
-}
-
-/// The half-open range strictly below `path`.
-fn below(path: &str) -> (String, String) {
-    (format!("{path}/"), format!("{path}0"))
 }
 
 /// Builds counts from `values`, one per entry of `sql::COLUMNS`.
@@ -362,7 +359,7 @@ impl Store {
         let (path, lo, hi, start) = match scope {
             Scope::Country => (String::new(), String::new(), String::new(), 1),
             Scope::Unit { path, .. } => {
-                let (lo, hi) = below(path);
+                let (lo, hi) = subtree(path);
                 let start = i32::try_from(path.len()).unwrap_or(i32::MAX - 2) + 2;
                 (path.clone(), lo, hi, start)
             }

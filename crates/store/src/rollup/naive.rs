@@ -89,7 +89,7 @@ impl Store {
             Some(_) => "(f.unit_path = $1 OR (f.unit_path >= $2 AND f.unit_path < $3))",
         };
         let path = path.unwrap_or("");
-        let (lo, hi) = below(path);
+        let (lo, hi) = subtree(path);
         let source = sql::row_source(
             b,
             "f",
@@ -134,7 +134,7 @@ impl Store {
             Some(_) => "(u.path = $1 OR (u.path >= $2 AND u.path < $3))",
         };
         let path = path.unwrap_or("");
-        let (lo, hi) = below(path);
+        let (lo, hi) = subtree(path);
         let count = |table: &str| {
             format!(
                 "SELECT COUNT(*) FROM {table} t JOIN units u ON u.code = t.unit_code \

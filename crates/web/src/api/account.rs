@@ -3,9 +3,10 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+pub use tuquan_app::access::audit::AuditQuery;
 use tuquan_app::access::audit::{self as app, AuditRow};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::auth::{AuditView, Can, CurrentUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody, Failure};
@@ -48,22 +49,6 @@ pub async fn me(CurrentUser(who): CurrentUser) -> Json<Me> {
     })
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Only this unit and below (default: the widest unit you may audit).
-    pub unit: Option<String>,
-    /// Actions starting with this, e.g. `user.`.
-    pub action: Option<String>,
-    /// Only this username.
-    pub actor: Option<String>,
-    /// Only this request id.
-    pub request_id: Option<String>,
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditItem {
     pub id: i64,
@@ -104,20 +89,6 @@ pub struct AuditList {
     pub next_cursor: Option<String>,
 }
 
-impl AuditQuery {
-    /// The query as the application layer takes it.
-    pub(crate) fn to_app(&self) -> app::AuditQuery {
-        app::AuditQuery {
-            unit: self.unit.clone(),
-            action: self.action.clone(),
-            actor: self.actor.clone(),
-            request_id: self.request_id.clone(),
-            limit: self.limit.clone(),
-            cursor: self.cursor.clone(),
-        }
-    }
-}
-
 /// The audit log of a unit's subtree, newest first.
 #[utoipa::path(
     get, path = "/api/v1/audit", tag = "account", params(AuditQuery),
@@ -136,7 +107,7 @@ pub async fn audit(
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditList>, ApiError> {
     let Query(q) = query.map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let page = app::audit_log(&state.ctx(Some(can.who), &rc), &q.to_app()).await?;
+    let page = app::audit_log(&state.ctx(Some(can.who), &rc), &q).await?;
     Ok(Json(AuditList {
         items: page.rows.into_iter().map(AuditItem::from).collect(),
         next_cursor: page.next.map(|n| n.to_string()),

@@ -178,7 +178,7 @@ impl From<&AnnouncementRecord> for AnnouncementItem {
             valid_from: a.valid_from.clone(),
             valid_until: a.valid_until.clone(),
             public: a.public,
-            status: a.status.clone(),
+            status: a.status.as_str().to_owned(),
             author: a.author_name.clone(),
             published_at: a.published_at.clone(),
             updated_at: a.updated_at.clone(),

@@ -208,7 +208,7 @@ fn body(l: Loaded, lang: Lang) -> StatsBody {
                 population: c.population.into(),
                 code: c.code,
                 name: c.name,
-                kind: c.kind,
+                kind: c.kind.as_str().to_owned(),
             })
             .collect(),
     }

@@ -51,7 +51,7 @@ async fn request_obj(names: &mut Names<'_>, item: &FeedbackRecord) -> Result<Obj
         ),
         (
             "agency_responsible",
-            s(format!("{}/{}", item.level, item.role)),
+            s(format!("{}/{}", item.level.as_str(), item.role.as_str())),
         ),
         (
             "service_notice",

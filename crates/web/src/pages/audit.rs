@@ -154,7 +154,7 @@ async fn index(
         chrome,
     };
     let ctx = state.ctx(Some(can.who), &rc);
-    match tuquan_app::access::audit::audit_log(&ctx, &q.to_app()).await {
+    match tuquan_app::access::audit::audit_log(&ctx, &q).await {
         Ok(found) => {
             page.scope_path = found.scope_path.is_some();
             page.scope = found

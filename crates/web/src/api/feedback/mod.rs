@@ -174,7 +174,7 @@ pub async fn submit(
         StatusCode::CREATED,
         Json(Submitted {
             tracking_code: item.tracking_code,
-            status: item.status,
+            status: item.status.as_str().to_owned(),
             ack_due_at: item.ack_due_at,
             resolve_due_at: item.resolve_due_at,
         }),

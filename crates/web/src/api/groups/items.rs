@@ -39,10 +39,10 @@ impl From<&GroupRecord> for GroupItem {
         let members = usize::try_from(g.current_members).unwrap_or(0);
         Self {
             id: g.id,
-            kind: g.kind.clone(),
+            kind: g.kind.as_str().to_owned(),
             kind_label: g.kind_label.clone(),
             name: g.name.clone(),
-            status: g.status.clone(),
+            status: g.status.as_str().to_owned(),
             active: g.status() == GroupStatus::Active,
             unit_code: g.unit_code.clone(),
             unit_name: g.unit_name.clone(),
@@ -103,7 +103,7 @@ impl From<&DecisionRecord> for DecisionItem {
     fn from(d: &DecisionRecord) -> Self {
         Self {
             id: d.id,
-            kind: d.kind.clone(),
+            kind: d.kind.as_str().to_owned(),
             number: d.number.clone(),
             issued_on: d.issued_on.clone(),
             issuer: d.issuer.clone(),
@@ -141,7 +141,7 @@ pub struct Tenure {
 macro_rules! tenure {
     ($r:expr) => {
         Tenure {
-            role: $r.role.clone(),
+            role: $r.role.as_str().to_owned(),
             acting: $r.acting,
             starts_on: $r.starts_on.clone(),
             ends_on: $r.ends_on.clone(),
@@ -169,7 +169,7 @@ impl PositionItem {
     pub fn new(p: &PositionRecord, today: &str) -> Self {
         Self {
             id: p.id,
-            resident_id: p.resident_id,
+            resident_id: p.resident_id.get(),
             full_name: p.full_name.clone(),
             tenure: tenure!(p),
             state: position_state(p, today).as_str().to_owned(),
@@ -243,7 +243,7 @@ impl From<&ServiceRecord> for ServiceItem {
             position_id: s.position_id,
             group_id: s.group_id,
             group_name: s.group_name.clone(),
-            group_kind: s.group_kind.clone(),
+            group_kind: s.group_kind.as_str().to_owned(),
             unit_code: s.unit_code.clone(),
             unit_name: s.unit_name.clone(),
             tenure: tenure!(s),

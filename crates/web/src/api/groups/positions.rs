@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tuquan_app::groups as app;
 use tuquan_domain::groups::{EndPositionInput, NewPositionInput};
+use tuquan_domain::ResidentId;
 
 use super::items::*;
 use super::{path, refusal_response, IneligibleBody};
@@ -90,13 +91,13 @@ pub async fn service_history(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<ResidentId>, PathRejection>,
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = path(id)?;
     let ctx = state.ctx(Some(can.who), &rc);
     let h = app::service_history(&ctx, id).await?;
     Ok(Json(ServiceList {
-        resident_id: h.resident_id,
+        resident_id: h.resident_id.get(),
         full_name: h.full_name,
         items: h.items.iter().map(ServiceItem::from).collect(),
     }))

@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use tuquan_app::people;
 use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use super::*;
 use crate::auth::{Can, HouseholdEdit, HouseholdView, RequestCtx};
@@ -71,7 +72,7 @@ pub async fn get_household(
     State(state): State<AppState>,
     can: Can<HouseholdView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
 ) -> Result<Json<HouseholdDetail>, ApiError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let d = people::household(&ctx, id).await?;
@@ -98,7 +99,7 @@ pub async fn update_household(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     b: Result<Json<NewHouseholdInput>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let input = body(b)?;
@@ -117,7 +118,7 @@ pub async fn move_household(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     b: Result<Json<MoveBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let b = body(b)?;
@@ -134,7 +135,7 @@ pub async fn household_status(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     b: Result<Json<StatusBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let status = people::parse_household_status(&body(b)?.status).map_err(Failure::Invalid)?;
@@ -151,12 +152,12 @@ pub async fn set_representative(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     b: Result<Json<RepresentativeBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(can.who), &rc);
-    let h = people::set_representative(&ctx, id, b.resident_id).await?;
+    let h = people::set_representative(&ctx, id, ResidentId(b.resident_id)).await?;
     Ok(Json(HouseholdItem::from(&h)))
 }
 
@@ -169,7 +170,7 @@ pub async fn add_resident(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     b: Result<Json<NewResidentInput>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let input = body(b)?;

@@ -5,6 +5,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use tuquan_app::people::{HouseholdRecord, PeopleFilter, ResidentRecord};
+use tuquan_domain::ResidentId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::Failure;
@@ -120,14 +121,14 @@ pub struct HouseholdItem {
 impl From<&HouseholdRecord> for HouseholdItem {
     fn from(h: &HouseholdRecord) -> Self {
         Self {
-            id: h.id,
+            id: h.id.get(),
             unit_code: h.unit_code.clone(),
             address: h.address.clone(),
             phone: h.phone.clone(),
-            representative_id: h.representative_id,
+            representative_id: h.representative_id.map(ResidentId::get),
             representative_name: h.representative_name.clone(),
             member_count: h.member_count,
-            status: h.status.clone(),
+            status: h.status.as_str().to_owned(),
         }
     }
 }
@@ -154,8 +155,8 @@ pub struct ResidentItem {
 impl From<&ResidentRecord> for ResidentItem {
     fn from(r: &ResidentRecord) -> Self {
         Self {
-            id: r.id,
-            household_id: r.household_id,
+            id: r.id.get(),
+            household_id: r.household_id.get(),
             unit_code: r.unit_code.clone(),
             full_name: r.full_name.clone(),
             birth_date: r.birth_date.clone(),
@@ -164,7 +165,7 @@ impl From<&ResidentRecord> for ResidentItem {
             residence_type: r.residence_type.clone(),
             residence_since: r.residence_since.clone(),
             cccd: r.cccd_masked.clone(),
-            status: r.status.clone(),
+            status: r.status.as_str().to_owned(),
         }
     }
 }

@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::Value;
 use tuquan_app::people;
+use tuquan_domain::ResidentId;
 
 use super::*;
 use crate::auth::{
@@ -47,7 +48,7 @@ pub async fn get_resident(
     State(state): State<AppState>,
     can: Can<HouseholdView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<Json<ResidentItem>, ApiError> {
     let ctx = state.ctx(Some(can.who), &rc);
     Ok(Json(ResidentItem::from(&people::resident(&ctx, id).await?)))
@@ -62,7 +63,7 @@ pub async fn update_resident(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     b: Result<Json<ResidentUpdateBody>, JsonRejection>,
 ) -> Result<Json<ResidentItem>, ApiError> {
     let (input, keep_cccd) = body(b)?.into_input();
@@ -79,7 +80,7 @@ pub async fn resident_status(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     b: Result<Json<StatusBody>, JsonRejection>,
 ) -> Result<Json<ResidentItem>, ApiError> {
     let status = people::parse_resident_status(&body(b)?.status).map_err(Failure::Invalid)?;
@@ -97,12 +98,12 @@ pub async fn identity(
     State(state): State<AppState>,
     can: Can<IdentityView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<Json<IdentityNumber>, ApiError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let (_, cccd) = people::reveal_identity(&ctx, id).await?;
     Ok(Json(IdentityNumber {
-        resident_id: id,
+        resident_id: id.get(),
         cccd,
     }))
 }
@@ -115,7 +116,7 @@ pub async fn add_consent(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     b: Result<Json<ConsentBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let input = body(b)?.into();
@@ -149,7 +150,7 @@ pub async fn export(
     State(state): State<AppState>,
     can: Can<ResidentRights>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<impl IntoResponse, ApiError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let v = people::export_resident(&ctx, id).await?;
@@ -165,7 +166,7 @@ pub async fn request_erasure(
     State(state): State<AppState>,
     can: Can<ResidentRights>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     b: Result<Json<ErasureBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(b)?;

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tuquan_app::announcements as ann;
-use tuquan_domain::announcements::Category;
+use tuquan_domain::announcements::{Category, Status};
 
 use crate::error::{Failure, PageError};
 use crate::AppState;
@@ -135,7 +135,7 @@ pub(super) async fn cap(
     let sender = format!("tuquan@{}", a.unit_code);
     let first = format!("tuquan-announcement-{}", a.id);
     let first_sent = cap_time(&a.published_at);
-    let (msg_type, sent) = if a.status == "withdrawn" {
+    let (msg_type, sent) = if a.status == Status::Withdrawn {
         ("Cancel", a.withdrawn_at.clone().unwrap_or_default())
     } else if a.version > 1 {
         ("Update", a.updated_at.clone())

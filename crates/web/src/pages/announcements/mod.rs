@@ -13,7 +13,7 @@ use axum::Router;
 use serde::Deserialize;
 use tuquan_app::announcements::{self as ann, AnnouncementRecord};
 use tuquan_domain::access::Action;
-use tuquan_domain::announcements::{AckChannel, Category, NewAnnouncementInput};
+use tuquan_domain::announcements::{AckChannel, Category, NewAnnouncementInput, Status};
 
 use super::common::{choices, see_other, vn_date, Choice, Empty};
 use super::{render, Chrome};
@@ -73,7 +73,7 @@ fn row(lang: Lang, a: &AnnouncementRecord) -> Row {
         category: lang.t(&format!("ann.category.{}", a.category)),
         unit_name: a.unit_name.clone(),
         published: crate::i18n::local_time(&a.published_at),
-        withdrawn: a.status == "withdrawn",
+        withdrawn: a.status == Status::Withdrawn,
         emergency: a.category == Category::Emergency.as_str(),
     }
 }
@@ -221,7 +221,7 @@ async fn show(
     let d = ann::get(&ctx, id).await?;
     let a = &d.announcement;
     let lang = chrome.lang;
-    let open = a.status == "published";
+    let open = a.status == Status::Published;
     render(&ShowPage {
         a: row(lang, a),
         body: a.body.clone(),
@@ -472,7 +472,7 @@ async fn not_reached(
                 phone: r.phone.unwrap_or_default(),
             })
             .collect(),
-        may_behalf: a.status == "published"
+        may_behalf: a.status == Status::Published
             && ctx.may_somewhere(Action::AnnouncementAcknowledgeOnBehalf),
         channels: channel_choices(lang),
         code,

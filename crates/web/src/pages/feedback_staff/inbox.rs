@@ -153,8 +153,8 @@ async fn cards(
         out.push(Card {
             code: r.tracking_code.clone(),
             href: format!("/feedback/inbox/{}", r.tracking_code),
-            status: r.status.clone(),
-            status_label: status_label(lang, &r.status),
+            status: r.status.as_str().to_owned(),
+            status_label: status_label(lang, r.status.as_str()),
             category: names.category(&r.commune_code, &r.category).await?,
             unit: names.unit_or_code(&r.unit_code).await?,
             created: local_time(&r.created_at),

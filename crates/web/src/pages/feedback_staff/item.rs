@@ -195,7 +195,7 @@ async fn item_page(
                     "{} ({}) — {}",
                     a.display_name,
                     a.username,
-                    lang.t(&format!("role.{}", a.role))
+                    lang.t(&format!("role.{}", a.role.as_str()))
                 ),
             )
         }),
@@ -218,8 +218,8 @@ async fn item_page(
     };
     Ok(ItemPage {
         code: item.tracking_code.clone(),
-        status: item.status.clone(),
-        status_label: status_label(lang, &item.status),
+        status: item.status.as_str().to_owned(),
+        status_label: status_label(lang, item.status.as_str()),
         category: names.category(&item.commune_code, &item.category).await?,
         unit: names.unit_or_code(&item.unit_code).await?,
         unit_code: item.unit_code.clone(),
@@ -238,8 +238,8 @@ async fn item_page(
         updated: local_time(&item.updated_at),
         responsible: format!(
             "{} · {}",
-            lang.t(&format!("fbs_level_{}", item.level)),
-            lang.t(&format!("role.{}", item.role))
+            lang.t(&format!("fbs_level_{}", item.level.as_str())),
+            lang.t(&format!("role.{}", item.role.as_str()))
         ),
         assignee: view.assignee.clone(),
         escalations: item.escalations,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tuquan_app::groups::{self as app, GroupRecord};
 use tuquan_app::{AppError, Ctx};
 use tuquan_domain::groups::{EndPositionInput, EndReason, NewPositionInput};
-use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{FieldError, FieldErrorKind, ResidentId};
 
 use super::{choices, form_outcome, period, role_name, Choice};
 use crate::api::groups::{path, ServiceItem};
@@ -22,7 +22,7 @@ use crate::pages::{render, Chrome};
 use crate::AppState;
 
 pub struct Candidate {
-    pub id: i64,
+    pub id: ResidentId,
     pub name: String,
     pub meta: String,
     pub checked: bool,
@@ -212,7 +212,7 @@ async fn end_page(
         position_id,
         group_name: g.name,
         holder: p.full_name.clone(),
-        role: role_name(lang, &p.role, p.acting),
+        role: role_name(lang, p.role.as_str(), p.acting),
         reasons: choices(
             EndReason::choosable().map(|r| (r.as_str(), end_label(lang, r))),
             &f.reason,
@@ -275,7 +275,7 @@ pub struct ServiceRow {
 #[template(path = "group_service.html")]
 pub(super) struct ServicePage {
     chrome: Chrome,
-    resident_id: i64,
+    resident_id: ResidentId,
     full_name: String,
     rows: Vec<ServiceRow>,
 }
@@ -286,7 +286,7 @@ pub(super) async fn service(
     chrome: Chrome,
     can: Can<GroupView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<ResidentId>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
     let ctx = state.ctx(Some(can.who), &rc);

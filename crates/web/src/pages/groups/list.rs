@@ -78,7 +78,10 @@ pub(super) async fn groups(
         .iter()
         .map(|g| {
             let item = GroupItem::from(g);
-            let mut meta = vec![group_kind_label(lang, g), status_label(lang, &g.status)];
+            let mut meta = vec![
+                group_kind_label(lang, g),
+                status_label(lang, g.status.as_str()),
+            ];
             if g.unit_code != unit.code {
                 meta.push(g.unit_name.clone());
             }

@@ -113,7 +113,7 @@ pub(crate) fn kind_name(lang: Lang, kind: &str) -> &'static str {
 pub(crate) fn group_kind_label(lang: Lang, g: &GroupRecord) -> String {
     match (&g.kind_label, g.kind()) {
         (Some(l), GroupKind::Other) => l.clone(),
-        _ => kind_name(lang, &g.kind).to_owned(),
+        _ => kind_name(lang, g.kind.as_str()).to_owned(),
     }
 }
 

@@ -169,7 +169,7 @@ pub(super) async fn group(
     render(&GroupPage {
         name: g.name.clone(),
         kind: group_kind_label(lang, g),
-        status: lang.t(&format!("groups.status.{}", g.status)),
+        status: lang.t(&format!("groups.status.{}", g.status.as_str())),
         unit_code: g.unit_code.clone(),
         unit_name: g.unit_name.clone(),
         units: units

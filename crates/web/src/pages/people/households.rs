@@ -7,18 +7,16 @@ use serde::Deserialize;
 use tuquan_app::people::{self, HouseholdDetail, HouseholdRecord, ResidentRecord};
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
+use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus};
 use tuquan_domain::territory::Tier;
+use tuquan_domain::{HouseholdId, ResidentId};
 
-use super::{
-    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
-    StatusQuery, UnitQuery,
-};
+use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
-use crate::pages::common::{see_other, Empty};
+use crate::pages::common::see_other;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -132,7 +130,7 @@ pub(super) struct MemberRow {
     pub href: String,
     pub name: String,
     pub meta: String,
-    pub id: i64,
+    pub id: ResidentId,
     pub is_representative: bool,
     pub active: bool,
 }
@@ -152,15 +150,15 @@ pub(super) fn member_rows(
                 m.birth_date.get(..4).unwrap_or(""),
                 label(chrome, "gender", &m.gender),
                 label(chrome, "residence", &m.residence_type),
-                if m.status == "active" {
+                if m.status == ResidentStatus::Active {
                     String::new()
                 } else {
-                    format!(" · {}", label(chrome, "resident_status", &m.status))
+                    format!(" · {}", label(chrome, "resident_status", m.status.as_str()))
                 }
             ),
             id: m.id,
             is_representative: h.representative_id == Some(m.id),
-            active: m.status == "active",
+            active: m.status == ResidentStatus::Active,
         })
         .collect()
 }
@@ -185,7 +183,7 @@ async fn show_page(
     ctx: &Ctx,
     chrome: Chrome,
     who: &Authenticated,
-    id: i64,
+    id: HouseholdId,
     f: &NewResidentInput,
     error: Option<String>,
     notice: Option<&'static str>,
@@ -197,7 +195,7 @@ async fn show_page(
     } = people::household(ctx, id).await?;
     render(&ShowPage {
         members: member_rows(&chrome, &h, &members),
-        status: label(&chrome, "household_status", &h.status),
+        status: label(&chrome, "household_status", h.status.as_str()),
         unit_href: format!("/territory/{}/households", h.unit_code),
         can_edit: may(who, Action::HouseholdEdit, &h.unit_path),
         moves,
@@ -214,7 +212,7 @@ pub(super) async fn show(
     chrome: Chrome,
     can: Can<HouseholdView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
@@ -231,7 +229,7 @@ pub(super) async fn add_member(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<NewResidentInput>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
@@ -265,7 +263,7 @@ pub(super) async fn edit_form(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let h = people::household_to_edit(&ctx, id).await?;
@@ -283,7 +281,7 @@ pub(super) async fn edit(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<NewHouseholdInput>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
@@ -318,7 +316,7 @@ pub(super) async fn move_form(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let h = people::household_to_edit(&ctx, id).await?;
@@ -344,7 +342,7 @@ pub(super) async fn move_submit(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<MoveForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
@@ -364,57 +362,16 @@ pub(super) async fn move_submit(
     }
 }
 
-pub(super) async fn status_confirm(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<StatusQuery>,
-) -> Result<Html<String>, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let h = people::household_to_edit(&ctx, id).await?;
-    let status = people::parse_household_status(q.status.as_deref().unwrap_or(""))
-        .map_err(Failure::Invalid)?;
-    status_confirm_page(
-        chrome,
-        "households",
-        id,
-        "household_status",
-        status.as_str(),
-        |c, title| {
-            c.t("households.status_confirm")
-                .replace("{address}", &h.address)
-                .replace("{status}", title)
-        },
-    )
-}
-
-pub(super) async fn set_status(
-    State(state): State<AppState>,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<StatusQuery>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let status = people::parse_household_status(q.status.as_deref().unwrap_or(""))
-        .map_err(Failure::Invalid)?;
-    let ctx = state.ctx(Some(can.who), &rc);
-    people::set_household_status(&ctx, id, status).await?;
-    Ok(see_other(&format!("/households/{id}?done=saved"), None))
-}
-
 #[derive(Deserialize)]
 pub(super) struct RepresentativeForm {
-    resident_id: i64,
+    resident_id: ResidentId,
 }
 
 pub(super) async fn representative(
     State(state): State<AppState>,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<HouseholdId>,
     CsrfForm(f): CsrfForm<RepresentativeForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);

@@ -4,13 +4,13 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tuquan_domain::access::{authorize, Action};
 
-use super::{render, Chrome, ConfirmPage};
+use super::{render, Chrome};
 use crate::api::people::PeopleQuery;
 use crate::auth::Authenticated;
 use crate::error::{Failure, PageError};
@@ -18,6 +18,7 @@ use crate::AppState;
 
 mod households;
 mod residents;
+mod status;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
@@ -53,7 +54,8 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/households/{id}/status",
-            get(households::status_confirm).post(households::set_status),
+            get(status::status_confirm::<status::Household>)
+                .post(status::set_status::<status::Household>),
         )
         .route(
             "/households/{id}/representative",
@@ -67,7 +69,8 @@ pub fn router() -> Router<AppState> {
         .route("/residents/{id}/identity", get(residents::identity))
         .route(
             "/residents/{id}/status",
-            get(residents::status_confirm).post(residents::set_status),
+            get(status::status_confirm::<status::Resident>)
+                .post(status::set_status::<status::Resident>),
         )
         .route("/residents/{id}/consents", post(residents::consent))
         .route("/residents/{id}/export", get(residents::export))
@@ -217,26 +220,4 @@ impl ListPage {
             can_edit: false,
         }
     }
-}
-
-/// The confirmation before a status change of a household or a resident: `prefix` is
-/// `households` or `residents`, `label_prefix` the status labels' key prefix.
-fn status_confirm_page(
-    chrome: Chrome,
-    prefix: &str,
-    id: i64,
-    label_prefix: &str,
-    status: &str,
-    message: impl FnOnce(&Chrome, &str) -> String,
-) -> Result<Html<String>, PageError> {
-    let title = chrome.t(&format!("{label_prefix}.{status}")).to_owned();
-    let message = message(&chrome, &title);
-    render(&ConfirmPage {
-        chrome,
-        title,
-        message,
-        action: format!("/{prefix}/{id}/status?status={status}"),
-        button: "common.confirm",
-        back: format!("/{prefix}/{id}"),
-    })
 }

@@ -7,12 +7,10 @@ use serde::Deserialize;
 use tuquan_app::people::{self, ConsentInput, ResidentDetail, ResidentRecord};
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::NewResidentInput;
+use tuquan_domain::people::{NewResidentInput, ResidentStatus};
+use tuquan_domain::ResidentId;
 
-use super::{
-    form_error, form_message, label, may, status_confirm_page, DoneQuery, ListPage, Row,
-    StatusQuery, UnitQuery,
-};
+use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
@@ -93,7 +91,7 @@ async fn show_page(
     ctx: &Ctx,
     chrome: Chrome,
     who: &Authenticated,
-    id: i64,
+    id: ResidentId,
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<Html<String>, PageError> {
@@ -114,10 +112,12 @@ async fn show_page(
     render(&ShowPage {
         gender: label(&chrome, "gender", &r.gender),
         residence: label(&chrome, "residence", &r.residence_type),
-        status: label(&chrome, "resident_status", &r.status),
-        can_edit: may(who, Action::HouseholdEdit, &r.unit_path) && r.status != "erased",
+        status: label(&chrome, "resident_status", r.status.as_str()),
+        can_edit: may(who, Action::HouseholdEdit, &r.unit_path)
+            && r.status != ResidentStatus::Erased,
         can_identity: may(who, Action::IdentityView, &r.unit_path) && r.cccd_masked.is_some(),
-        can_rights: may(who, Action::ResidentRights, &r.unit_path) && r.status != "erased",
+        can_rights: may(who, Action::ResidentRights, &r.unit_path)
+            && r.status != ResidentStatus::Erased,
         consents,
         erasure_pending,
         chrome,
@@ -132,7 +132,7 @@ async fn show_with_error(
     ctx: &Ctx,
     chrome: Chrome,
     who: &Authenticated,
-    id: i64,
+    id: ResidentId,
     e: Failure,
 ) -> Result<Response, PageError> {
     match form_message(&e, chrome.lang) {
@@ -149,7 +149,7 @@ pub(super) async fn show(
     chrome: Chrome,
     can: Can<HouseholdView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
@@ -175,7 +175,7 @@ pub(super) async fn edit_form(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let r = people::resident_to_edit(&ctx, id).await?;
@@ -211,7 +211,7 @@ pub(super) async fn edit(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
@@ -244,7 +244,7 @@ pub(super) async fn identity(
     chrome: Chrome,
     can: Can<IdentityView>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let (r, number) = people::reveal_identity(&ctx, id).await?;
@@ -253,47 +253,6 @@ pub(super) async fn identity(
         r,
         number: number.unwrap_or_default(),
     })
-}
-
-pub(super) async fn status_confirm(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<StatusQuery>,
-) -> Result<Html<String>, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let r = people::resident_to_edit(&ctx, id).await?;
-    let status = people::parse_resident_status(q.status.as_deref().unwrap_or(""))
-        .map_err(Failure::Invalid)?;
-    status_confirm_page(
-        chrome,
-        "residents",
-        id,
-        "resident_status",
-        status.as_str(),
-        |c, title| {
-            c.t("residents.status_confirm")
-                .replace("{name}", &r.full_name)
-                .replace("{status}", title)
-        },
-    )
-}
-
-pub(super) async fn set_status(
-    State(state): State<AppState>,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<StatusQuery>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let status = people::parse_resident_status(q.status.as_deref().unwrap_or(""))
-        .map_err(Failure::Invalid)?;
-    let ctx = state.ctx(Some(can.who), &rc);
-    people::set_resident_status(&ctx, id, status).await?;
-    Ok(see_other(&format!("/residents/{id}?done=saved"), None))
 }
 
 #[derive(Deserialize)]
@@ -313,7 +272,7 @@ pub(super) async fn consent(
     chrome: Chrome,
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     CsrfForm(f): CsrfForm<ConsentForm>,
 ) -> Result<Response, PageError> {
     let input = ConsentInput {
@@ -333,7 +292,7 @@ pub(super) async fn export(
     State(state): State<AppState>,
     can: Can<ResidentRights>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let v = people::export_resident(&ctx, id).await?;
@@ -351,7 +310,7 @@ pub(super) async fn erasure(
     chrome: Chrome,
     can: Can<ResidentRights>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     CsrfForm(f): CsrfForm<ErasureForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);

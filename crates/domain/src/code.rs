@@ -1,0 +1,131 @@
+//! Decoding stored codes into domain enums, and the id newtypes.
+//!
+//! The store keeps enums as their `as_str` codes; records decode them with `TryFrom<String>`
+//! (sqlx `#[sqlx(try_from = "String")]`), so a value the domain does not know is a decoding
+//! error, never a default. Ids are newtypes so a household id cannot be passed where a
+//! resident's belongs; they are `serde(transparent)`, so JSON and URLs keep plain numbers,
+//! and with the `sqlx` feature (the store's) they bind and decode as plain integers.
+
+use serde::{Deserialize, Serialize};
+
+/// A stored code no variant has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} code {value:?}")]
+pub struct UnknownCode {
+    pub what: &'static str,
+    pub value: String,
+}
+
+/// Implements `TryFrom<String>` (exactly `as_str`, no aliases or trimming) for enums that
+/// have `as_str` and `parse`.
+macro_rules! decode_code {
+    ($($t:ty),* $(,)?) => {$(
+        impl TryFrom<String> for $t {
+            type Error = $crate::code::UnknownCode;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                <$t>::parse(&value)
+                    .filter(|v| v.as_str() == value)
+                    .ok_or($crate::code::UnknownCode { what: stringify!($t), value })
+            }
+        }
+    )*};
+}
+
+decode_code!(
+    crate::access::Role,
+    crate::announcements::Status,
+    crate::feedback::Level,
+    crate::feedback::Status,
+    crate::groups::DecisionKind,
+    crate::groups::GroupKind,
+    crate::groups::GroupStatus,
+    crate::groups::PositionRole,
+    crate::people::ErasureStatus,
+    crate::people::HouseholdStatus,
+    crate::people::ResidentStatus,
+    crate::territory::UnitKind,
+);
+
+macro_rules! id_type {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+        pub struct $name(pub i64);
+
+        impl $name {
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(v: i64) -> Self {
+                Self(v)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map(Self)
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// A household (`households.id`).
+    HouseholdId,
+    /// A resident (`residents.id`).
+    ResidentId,
+    /// A group (`groups.id`).
+    GroupId,
+    /// A feedback item (`feedback.id`).
+    FeedbackId,
+    /// An account (`users.id`).
+    UserId,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::groups::GroupKind;
+    use crate::people::HouseholdStatus;
+
+    #[test]
+    fn stored_codes_decode_exactly() {
+        assert_eq!(
+            HouseholdStatus::try_from("moved_away".to_owned()),
+            Ok(HouseholdStatus::MovedAway)
+        );
+        // Aliases and padding the parsers accept from people are not stored codes.
+        assert!(GroupKind::try_from("to_xung_kich".to_owned()).is_err());
+        assert!(HouseholdStatus::try_from(" active".to_owned()).is_err());
+        let e = HouseholdStatus::try_from("gone".to_owned()).unwrap_err();
+        assert_eq!(e.value, "gone");
+    }
+
+    #[test]
+    fn ids_are_plain_numbers_in_json() {
+        assert_eq!(serde_json::to_string(&HouseholdId(7)).unwrap(), "7");
+        let id: ResidentId = serde_json::from_str("12").unwrap();
+        assert_eq!(id, ResidentId(12));
+        assert_eq!("5".parse::<GroupId>().unwrap().to_string(), "5");
+    }
+}
