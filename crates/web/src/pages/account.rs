@@ -103,8 +103,11 @@ async fn login(
         })?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
+    // Without a page to come back to, sign-in leads to the start page.
     let target = if started.must_change_password {
         "/account/password".to_owned()
+    } else if next == "/" {
+        "/start".to_owned()
     } else {
         next
     };
