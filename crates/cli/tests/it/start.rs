@@ -213,3 +213,83 @@ async fn groups_without_a_head_are_counted(db: &TestDb) {
         before + 1
     );
 }
+
+/// `GET path` asking for `encoding`: the status, the `Content-Encoding` and the bytes as
+/// they came over the wire (the test client does not decompress).
+async fn wire(b: &reqwest::Client, server: &Server, path: &str, encoding: &str) -> (u16, String, Vec<u8>) {
+    let r = b
+        .get(server.url(path))
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let enc = r
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, enc, r.bytes().await.unwrap().to_vec())
+}
+
+on_both_backends!(main_pages_are_compressed_and_under_50_kb);
+async fn main_pages_are_compressed_and_under_50_kb(db: &TestDb) {
+    const LIMIT: usize = 50 * 1024;
+    let server = Server::start_with(db, &["--demo"]);
+    let anonymous = browser();
+    let (head, _) = sign_in_plain(&server, "totruong.kp01").await;
+    let (ward, _) = sign_in_plain(&server, "canbo.benthanh").await;
+    let (province, _) = sign_in_plain(&server, "tinh.hcm").await;
+    let pages: [(&reqwest::Client, &str); 13] = [
+        (&anonymous, "/"),
+        (&anonymous, "/territory"),
+        (&anonymous, "/territory/26743"),
+        (&anonymous, "/feedback/new"),
+        (&anonymous, "/units/26743/feedback-stats"),
+        (&anonymous, "/feedback-stats"),
+        (&head, "/start"),
+        (&head, "/territory/26743-kp01/households"),
+        (&head, "/territory/26743-kp01/residents"),
+        (&head, "/feedback/inbox"),
+        (&ward, "/start"),
+        (&province, "/start"),
+        (&province, "/units/79/feedback-stats"),
+    ];
+    for (b, path) in pages {
+        for encoding in ["gzip", "br"] {
+            let (status, enc, body) = wire(b, &server, path, encoding).await;
+            assert_eq!(status, 200, "{path}");
+            assert_eq!(enc, encoding, "{path} compressed with {encoding}");
+            assert!(body.len() < LIMIT, "{path}: {} bytes with {encoding}", body.len());
+        }
+        let (_, enc, body) = wire(b, &server, path, "gzip").await;
+        assert_eq!(&body[..2], &[0x1f, 0x8b], "{path}: {enc} is gzip");
+    }
+    // Without Accept-Encoding: as it is.
+    let (_, enc, body) = wire(&anonymous, &server, "/", "identity").await;
+    assert_eq!(enc, "");
+    assert!(String::from_utf8(body).unwrap().contains("<html"));
+    // The API too.
+    let (status, enc, _) = wire(&anonymous, &server, "/api/v1/units/26743/feedback-stats", "gzip").await;
+    assert_eq!((status, enc.as_str()), (200, "gzip"));
+
+    // The stylesheet has its hash in the name and is cached for a year.
+    let (_, html) = page(&anonymous, &server, "/").await;
+    let from = html.find("href=\"/static/app.").expect("versioned stylesheet") + 6;
+    let href = &html[from..from + html[from..].find('"').unwrap()];
+    assert!(href.ends_with(".css") && href.len() > "/static/app.css".len(), "{href}");
+    let r = anonymous
+        .get(server.url(href))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let r = server.get("/static/app.0000000000.css").await;
+    assert_eq!(r.status(), 404);
+}
