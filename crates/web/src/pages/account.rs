@@ -62,7 +62,8 @@ async fn login_form(
 ) -> Result<Response, PageError> {
     let next = safe_next(q.next.as_deref());
     if who.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        let to = if next == "/" { "/start" } else { next.as_str() };
+        return Ok(Redirect::to(to).into_response());
     }
     Ok(render(&LoginPage {
         chrome,
