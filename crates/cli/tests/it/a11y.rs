@@ -88,20 +88,23 @@ async fn axe_violations(c: &Client) -> Result<Vec<String>, fantoccini::error::Cm
         .execute_async(
             "const done = arguments[arguments.length - 1];
              axe.run(document, { resultTypes: ['violations'] })
-               .then(r => done(r.violations.map(v => v.id + ': ' +
-                   v.nodes.map(n => n.target.join(' ')).join(', '))))
-               .catch(e => done(['axe failed: ' + e]));",
+               .then(r => done({ passes: r.passes.length, violations: r.violations.map(v =>
+                   v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')) }))
+               .catch(e => done({ passes: 0, violations: ['axe failed: ' + e] }));",
             vec![],
         )
         .await?;
-    Ok(out
+    // A run that checked nothing proves nothing.
+    assert!(
+        out["passes"].as_u64().unwrap_or(0) > 0,
+        "axe-core did not run: {out}"
+    );
+    Ok(out["violations"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default())
+        .expect("axe-core's violations")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect())
 }
 
 async fn number(c: &Client, js: &str) -> Result<f64, fantoccini::error::CmdError> {
