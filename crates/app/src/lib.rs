@@ -22,6 +22,7 @@ pub mod import;
 pub mod limits;
 pub mod outbox;
 pub mod people;
+pub mod start;
 pub mod stats;
 pub mod territory;
 

@@ -12,6 +12,8 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -186,7 +188,22 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
+        .layer(compression())
         .with_state(state)
+}
+
+/// Pages, the API's JSON and the stylesheet go out compressed (brotli or gzip) when the
+/// client accepts it: on a slow phone connection a page is a few kilobytes. Files that are
+/// already compressed (images, the OOXML documents, ZIP backups, PDFs) go out as they are.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"));
+    CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(predicate)
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

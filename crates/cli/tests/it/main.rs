@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod a11y;
 mod access;
 mod announcements;
 mod api;
@@ -29,5 +30,6 @@ mod open311;
 mod pages;
 mod people;
 mod snapshots;
+mod start;
 mod stats;
 mod synthetic;

@@ -13,10 +13,12 @@ use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod decisions;
+mod health;
 mod positions;
 mod regulations;
 
 pub use decisions::{DecisionRecord, DocumentRecord, NewDocument};
+pub use health::GroupHealth;
 pub use positions::{PositionRecord, ServiceRecord};
 pub use regulations::{RegulationRecord, RegulationStatus, ReviewRecord};
 

@@ -62,7 +62,8 @@ async fn login_form(
 ) -> Result<Response, PageError> {
     let next = safe_next(q.next.as_deref());
     if who.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        let to = if next == "/" { "/start" } else { next.as_str() };
+        return Ok(Redirect::to(to).into_response());
     }
     Ok(render(&LoginPage {
         chrome,
@@ -103,8 +104,11 @@ async fn login(
         })?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
+    // Without a page to come back to, sign-in leads to the start page.
     let target = if started.must_change_password {
         "/account/password".to_owned()
+    } else if next == "/" {
+        "/start".to_owned()
     } else {
         next
     };

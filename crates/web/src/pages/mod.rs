@@ -1,7 +1,7 @@
 //! Server-rendered HTML pages (askama). Every page works without JavaScript.
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -26,6 +26,7 @@ pub mod feedback_public;
 pub mod feedback_staff;
 pub mod groups;
 mod home;
+mod start;
 pub mod import;
 pub mod people;
 pub mod stats;
@@ -53,6 +54,11 @@ pub struct Chrome {
 impl Chrome {
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
+    }
+
+    /// The versioned stylesheet's address.
+    pub fn css_href(&self) -> &'static str {
+        css_href()
     }
 
     /// The link that switches to the other language and comes back here.
@@ -165,6 +171,7 @@ pub async fn ensure_csrf_cookie(
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
+        .route("/start", get(start::start))
         .route("/territory", get(territory::index))
         .route("/territory/{code}", get(territory::unit))
         .merge(account::router())
@@ -179,7 +186,7 @@ pub fn router() -> Router<AppState> {
         .merge(announcements::router())
         .merge(documents::router())
         .route("/lang", get(switch_lang))
-        .route("/static/app.css", get(css))
+        .route("/static/{file}", get(static_file))
 }
 
 pub(crate) fn render(t: &impl Template) -> Result<Html<String>, PageError> {
@@ -236,14 +243,38 @@ async fn switch_lang(
         .into_response()
 }
 
-async fn css() -> impl IntoResponse {
+const CSS: &str = include_str!("../../static/app.css");
+
+/// The stylesheet's address with a hash of its content in the name (`app.<hash>.css`): it can
+/// be cached for a year, and a new release changes the address.
+pub fn css_href() -> &'static str {
+    static HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(CSS.as_bytes());
+        let hex: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("/static/app.{hex}.css")
+    });
+    &HREF
+}
+
+/// Static files: the versioned stylesheet is immutable; the plain `app.css` (bookmarks, old
+/// pages) is revalidated after an hour.
+async fn static_file(Path(file): Path<String>) -> Response {
+    let cache = if format!("/static/{file}") == css_href() {
+        "public, max-age=31536000, immutable"
+    } else if file == "app.css" {
+        "public, max-age=3600"
+    } else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     (
         [
             (CONTENT_TYPE, "text/css; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=3600"),
+            (CACHE_CONTROL, cache),
         ],
-        include_str!("../../static/app.css"),
+        CSS,
     )
+        .into_response()
 }
 
 #[derive(Template)]

@@ -1,0 +1,185 @@
+//! The lines of the start page, one small function each. A line is shown only where the
+//! actor may do what it leads to (the domain's `authorize` on the card's unit); its count is
+//! what the page it leads to shows. To add an area's line: write one function here and call
+//! it from [`unit_lines`] (or [`own_lines`] when it does not depend on a unit).
+
+use jiff::ToSpan;
+use tuquan_domain::access::{authorize, Action};
+use tuquan_domain::feedback::stats::Population;
+use tuquan_domain::feedback::Status;
+use tuquan_domain::territory::Unit;
+use tuquan_store::feedback::FeedbackFilter;
+
+use super::Line;
+use crate::{AppResult, Ctx};
+
+/// A group head's term ending within this many days counts as "ending soon".
+pub const TERM_ENDING_DAYS: i64 = 90;
+
+/// Every line of a unit's card (`None`: the country), in the order shown.
+pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> AppResult<Vec<Line>> {
+    let mut out = Vec::new();
+    out.extend(households(ctx, unit, pop));
+    out.extend(residents(ctx, unit, pop));
+    out.extend(feedback_open(ctx, unit).await?);
+    out.extend(feedback_overdue(ctx, unit).await?);
+    out.extend(groups(ctx, unit).await?);
+    out.extend(announcements_waiting(ctx, unit).await?);
+    out.extend(erasures_waiting(ctx, unit).await?);
+    Ok(out)
+}
+
+/// Lines for the person whatever their units.
+pub fn own_lines(ctx: &Ctx) -> Vec<Line> {
+    let mut out = vec![Line::link("start.send_feedback", "/feedback/new".into())];
+    if ctx.actor.is_some() {
+        out.push(Line::link("start.account", "/account".into()));
+    }
+    out
+}
+
+/// Whether the actor may do `action` on `unit` (`None`: the whole country).
+fn may(ctx: &Ctx, action: Action, unit: Option<&Unit>) -> bool {
+    ctx.actor
+        .as_ref()
+        .is_some_and(|w| authorize(&w.actor, action, unit.map(|u| u.path.as_str())).is_ok())
+}
+
+fn households(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> Option<Line> {
+    let u = unit.filter(|u| may(ctx, Action::HouseholdView, Some(u)))?;
+    Some(Line::count(
+        "start.households",
+        pop.households,
+        format!("/territory/{}/households", u.code),
+    ))
+}
+
+fn residents(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> Option<Line> {
+    let u = unit.filter(|u| may(ctx, Action::HouseholdView, Some(u)))?;
+    Some(Line::count(
+        "start.residents",
+        pop.residents,
+        format!("/territory/{}/residents", u.code),
+    ))
+}
+
+/// The inbox's filter over the unit's subtree.
+fn feedback_filter(unit: Option<&Unit>) -> FeedbackFilter {
+    FeedbackFilter {
+        scope_path: unit.map(|u| u.path.clone()),
+        status: None,
+        category: None,
+        overdue_at: None,
+        assignee_id: None,
+        before_id: None,
+        limit: 0,
+    }
+}
+
+/// Unit codes are ASCII digits, letters and `-`: safe in a query as they are.
+fn inbox_href(unit: Option<&Unit>, overdue: bool) -> String {
+    let mut q: Vec<String> = Vec::new();
+    if let Some(u) = unit {
+        q.push(format!("unit={}", u.code));
+    }
+    if overdue {
+        q.push("overdue=true".into());
+    }
+    if q.is_empty() {
+        "/feedback/inbox".into()
+    } else {
+        format!("/feedback/inbox?{}", q.join("&"))
+    }
+}
+
+/// Open items (new, acknowledged, in progress) of the subtree, as the inbox counts them.
+async fn feedback_open(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    if !may(ctx, Action::FeedbackHandle, unit) {
+        return Ok(None);
+    }
+    let counts = ctx
+        .store()
+        .count_feedback_by_status(&feedback_filter(unit))
+        .await?;
+    let open = counts
+        .iter()
+        .filter(|(s, _)| Status::parse(s).is_some_and(Status::is_open))
+        .map(|(_, n)| n)
+        .sum();
+    Ok(Some(Line::waiting(
+        "start.feedback_open",
+        open,
+        inbox_href(unit, false),
+    )))
+}
+
+/// Items past a deadline now, as the inbox's "overdue" filter finds them.
+async fn feedback_overdue(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    if !may(ctx, Action::FeedbackHandle, unit) {
+        return Ok(None);
+    }
+    let filter = FeedbackFilter {
+        overdue_at: Some(tuquan_store::stamp(ctx.now)),
+        ..feedback_filter(unit)
+    };
+    let overdue = ctx
+        .store()
+        .count_feedback_by_status(&filter)
+        .await?
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    Ok(Some(Line::waiting(
+        "start.feedback_overdue",
+        overdue,
+        inbox_href(unit, true),
+    )))
+}
+
+/// The groups page, and the active groups without a head or whose head's term ends soon.
+async fn groups(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::GroupView, Some(u))) else {
+        return Ok(Vec::new());
+    };
+    let today = ctx.today();
+    let horizon = today
+        .checked_add(TERM_ENDING_DAYS.days())
+        .unwrap_or(today)
+        .to_string();
+    let health = ctx
+        .store()
+        .group_health_in(&u.path, &today.to_string(), &horizon)
+        .await?;
+    let href = format!("/territory/{}/groups", u.code);
+    Ok(vec![
+        Line::link("start.groups", href.clone()),
+        Line::waiting("start.groups_without_head", health.without_head, href.clone()),
+        Line::waiting("start.groups_term_ending", health.term_ending, href),
+    ])
+}
+
+/// Announcements that reached the subtree and wait to be passed on.
+async fn announcements_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::AnnouncementPassOn, Some(u))) else {
+        return Ok(None);
+    };
+    let n = ctx.store().waiting_pass_on(&u.path).await?.len() as i64;
+    Ok(Some(Line::waiting(
+        "start.announcements_waiting",
+        n,
+        format!("/territory/{}/announcements", u.code),
+    )))
+}
+
+/// Erasure requests of the subtree waiting for a decision.
+async fn erasures_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::ErasureApprove, Some(u))) else {
+        return Ok(None);
+    };
+    let n = ctx.store().pending_erasures_in(u).await?.len() as i64;
+    Ok(Some(Line::waiting(
+        "start.erasures_waiting",
+        n,
+        format!("/erasure-requests?unit={}", u.code),
+    )))
+}
