@@ -285,3 +285,21 @@ mod tests {
         assert!(Config::load(Some(Path::new("/nonexistent/tuquan.toml"))).is_err());
     }
 }
+
+/// `serve --smtp HOST:PORT`: a local SMTP server without TLS or sign-in (a relay on the same
+/// machine, or `python3 -m aiosmtpd` for the demo).
+pub fn local_smtp(server: &str) -> anyhow::Result<tuquan_app::outbox::SmtpConfig> {
+    let (host, port) = server
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+        .filter(|(h, _)| !h.is_empty())
+        .ok_or_else(|| anyhow::anyhow!("--smtp {server}: expected HOST:PORT"))?;
+    Ok(tuquan_app::outbox::SmtpConfig {
+        host: host.trim_matches(['[', ']']).to_owned(),
+        port: Some(port),
+        tls: tuquan_app::outbox::SmtpTls::None,
+        user: None,
+        password: None,
+        sender: "Tự Quản (demo) <thongbao@demo.tuquan.vn>".into(),
+    })
+}
