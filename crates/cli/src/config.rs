@@ -300,6 +300,6 @@ pub fn local_smtp(server: &str) -> anyhow::Result<tuquan_app::outbox::SmtpConfig
         tls: tuquan_app::outbox::SmtpTls::None,
         user: None,
         password: None,
-        sender: "Tự Quản (demo) <thongbao@demo.tuquan.vn>".into(),
+        sender: "Tự Quản demo <thongbao@demo.tuquan.vn>".into(),
     })
 }

@@ -344,7 +344,12 @@ pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoRepo
 /// or a new feedback item shows up at the local SMTP server.
 pub async fn demo_email_addresses(store: &Store) -> anyhow::Result<()> {
     let ctx = AuditCtx::cli();
-    for username in ["canbo.benthanh", "totruong.kp01", "topho.kp01", "tonhandan.kp01"] {
+    for username in [
+        "canbo.benthanh",
+        "totruong.kp01",
+        "topho.kp01",
+        "tonhandan.kp01",
+    ] {
         if let Some(u) = store.user_by_username(username).await? {
             let address = format!("{username}@demo.tuquan.vn");
             store

@@ -450,7 +450,9 @@ async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
     assert_eq!(s, 201, "{b}");
     let code = b["tracking_code"].as_str().unwrap().to_owned();
     let id = db
-        .count(&format!("SELECT id FROM feedback WHERE tracking_code = '{code}'"))
+        .count(&format!(
+            "SELECT id FROM feedback WHERE tracking_code = '{code}'"
+        ))
         .await;
     let in_app = format!(
         "SELECT COUNT(*) FROM outbox o JOIN notifications n ON n.user_id = o.user_id \
@@ -459,7 +461,11 @@ async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
          AND o.about_type = 'feedback' AND o.about_id = {id} AND o.channel = 'in_app' \
          AND o.status = 'sent' AND o.idempotency_key LIKE 'feedback-{id}-feedback.arrived-%'"
     );
-    assert_eq!(db.count(&in_app).await, 1, "in the app, at once, through the outbox");
+    assert_eq!(
+        db.count(&in_app).await,
+        1,
+        "in the app, at once, through the outbox"
+    );
     wait_for("the feedback e-mail", || {
         smtp.messages()
             .iter()
@@ -490,7 +496,10 @@ async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
     .await;
     // Each message once.
     let mails = smtp.messages();
-    let mut ids: Vec<&str> = mails.iter().filter_map(|m| m["message_id"].as_str()).collect();
+    let mut ids: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m["message_id"].as_str())
+        .collect();
     let n = ids.len();
     ids.sort_unstable();
     ids.dedup();

@@ -432,7 +432,12 @@ impl Store {
             subject: message.to_owned(),
             body: message.to_owned(),
             purpose: kind.to_owned(),
-            about_type: if feedback_id.is_some() { "feedback" } else { "notice" }.to_owned(),
+            about_type: if feedback_id.is_some() {
+                "feedback"
+            } else {
+                "notice"
+            }
+            .to_owned(),
             about_id: feedback_id.unwrap_or(0),
         };
         with_pool!(self, p => {

@@ -49,7 +49,8 @@ pub(super) async fn announcements(
     }))?;
     let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now());
     let a = NewAnnouncement::parse(&input, today).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let deadline = tuquan_store::stamp(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72));
+    let deadline =
+        tuquan_store::stamp(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72));
     let author = Author {
         user_id: None,
         name: "bench".into(),
@@ -115,19 +116,40 @@ pub(super) async fn announcements(
     let last = last.unwrap_or_default();
     let (create, fast) = (sorted(create), sorted(fast));
     Ok(vec![
-        ("announce_create_p50_ms", json!(round(percentile(&create, 50.0), 1))),
-        ("announce_create_max_ms", json!(round(percentile(&create, 100.0), 1))),
+        (
+            "announce_create_p50_ms",
+            json!(round(percentile(&create, 50.0), 1)),
+        ),
+        (
+            "announce_create_max_ms",
+            json!(round(percentile(&create, 100.0), 1)),
+        ),
         (
             "announce_units",
-            json!((store.count_rows("announcement_units").await? - units_before) / create.len().max(1) as i64),
+            json!(
+                (store.count_rows("announcement_units").await? - units_before)
+                    / create.len().max(1) as i64
+            ),
         ),
         ("announce_acks", json!(households.len())),
-        ("announce_acks_per_s", json!(round(households.len() as f64 / ack_secs.max(1e-9), 0))),
-        ("announce_dashboard_p50_ms", json!(round(percentile(&fast, 50.0), 3))),
-        ("announce_dashboard_p99_ms", json!(round(percentile(&fast, 99.0), 3))),
+        (
+            "announce_acks_per_s",
+            json!(round(households.len() as f64 / ack_secs.max(1e-9), 0)),
+        ),
+        (
+            "announce_dashboard_p50_ms",
+            json!(round(percentile(&fast, 50.0), 3)),
+        ),
+        (
+            "announce_dashboard_p99_ms",
+            json!(round(percentile(&fast, 99.0), 3)),
+        ),
         ("announce_dashboard_naive_ms", json!(round(naive_ms, 1))),
         ("announce_dashboard_equals_naive", json!(last == naive)),
-        ("announce_households", json!(last.first().map_or(0, |c| c.households))),
+        (
+            "announce_households",
+            json!(last.first().map_or(0, |c| c.households)),
+        ),
     ])
 }
 
@@ -246,11 +268,17 @@ pub(super) async fn outbox(
     store.delete_outbox_about("bench").await?;
     Ok(vec![
         ("outbox_messages", json!(n)),
-        ("outbox_enqueue_per_s", json!(round(n as f64 / enqueue_secs.max(1e-9), 0))),
+        (
+            "outbox_enqueue_per_s",
+            json!(round(n as f64 / enqueue_secs.max(1e-9), 0)),
+        ),
         ("outbox_sent", json!(sent)),
         ("outbox_received", json!(received)),
         ("outbox_received_distinct", json!(distinct)),
         ("outbox_batch", json!(batch)),
-        ("outbox_msgs_per_s", json!(round(n as f64 / secs.max(1e-9), 0))),
+        (
+            "outbox_msgs_per_s",
+            json!(round(n as f64 / secs.max(1e-9), 0)),
+        ),
     ])
 }

@@ -59,7 +59,11 @@ async fn ack_counts_equal_the_naive_count(db: &TestDb) {
         .filter(|h| kps.contains(&h.unit_code))
         .map(|h| h.household_id)
         .collect();
-    assert!(households.len() >= 8, "demo households: {}", households.len());
+    assert!(
+        households.len() >= 8,
+        "demo households: {}",
+        households.len()
+    );
 
     // Random acknowledgements through the API (some twice: counted once).
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
@@ -83,13 +87,23 @@ async fn ack_counts_equal_the_naive_count(db: &TestDb) {
 
     // By hand: a household leaves, one comes back, an acknowledgement is deleted.
     let gone = *acked.iter().next().unwrap();
-    exec(db, &format!("UPDATE households SET status = 'moved' WHERE id = {gone}")).await;
+    exec(
+        db,
+        &format!("UPDATE households SET status = 'moved' WHERE id = {gone}"),
+    )
+    .await;
     check(&store, id, &units, "after a household left").await;
-    exec(db, &format!("UPDATE households SET status = 'active' WHERE id = {gone}")).await;
+    exec(
+        db,
+        &format!("UPDATE households SET status = 'active' WHERE id = {gone}"),
+    )
+    .await;
     let last = *acked.iter().last().unwrap();
     exec(
         db,
-        &format!("DELETE FROM announcement_acks WHERE announcement_id = {id} AND household_id = {last}"),
+        &format!(
+            "DELETE FROM announcement_acks WHERE announcement_id = {id} AND household_id = {last}"
+        ),
     )
     .await;
     let n = check(&store, id, &units, "after a deletion").await;
@@ -126,10 +140,17 @@ async fn ack_counts_equal_the_naive_count(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 200, "{d}");
-    assert!(d.to_string().contains(&format!("\"acknowledged\":{n}")), "{d}");
+    assert!(
+        d.to_string().contains(&format!("\"acknowledged\":{n}")),
+        "{d}"
+    );
 
     // Corrupted by hand, the rebuild puts it right; rebuilding all roll-ups does too.
-    exec(db, "UPDATE announcement_ack_rollup SET acknowledged = acknowledged + 5").await;
+    exec(
+        db,
+        "UPDATE announcement_ack_rollup SET acknowledged = acknowledged + 5",
+    )
+    .await;
     store.rebuild_ack_rollup().await.unwrap();
     assert_eq!(check(&store, id, &units, "rebuilt").await, n);
     exec(db, "DELETE FROM announcement_ack_rollup").await;
