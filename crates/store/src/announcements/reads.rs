@@ -220,33 +220,48 @@ impl Store {
     }
 
     /// [`Store::ack_counts`] counted from the base tables: the reference the roll-ups are
-    /// checked against (tests, `tuquan bench`). Slow on a province.
+    /// checked against (tests, `tuquan bench`). Each subtree is the unit itself plus the
+    /// index range `[path/, path0)` (an `OR` of the two would scan); slow on a province.
     pub async fn ack_counts_naive(
         &self,
         a: &AnnouncementRecord,
         unit_code: &str,
     ) -> Result<Vec<AckCount>, StoreError> {
-        Ok(with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT c.code AS unit_code, c.name AS unit_name, c.level, \
-                 (SELECT COUNT(*) FROM households h JOIN units hu ON hu.code = h.unit_code \
-                  WHERE h.status = 'active' AND (hu.path = c.path OR hu.path LIKE c.path || '/%')) \
-                  AS households, \
-                 (SELECT COUNT(*) FROM announcement_acks k JOIN units ku ON ku.code = k.unit_code \
-                  JOIN households kh ON kh.id = k.household_id \
-                  WHERE k.announcement_id = $1 AND k.version = $2 AND kh.status = 'active' \
-                  AND (ku.path = c.path OR ku.path LIKE c.path || '/%')) AS acknowledged, \
-                 au.passed_on_at, au.deadline \
-                 FROM units c LEFT JOIN announcement_units au \
-                 ON au.announcement_id = $1 AND au.unit_code = c.code \
-                 WHERE (c.code = $3 OR c.parent_code = $3) AND c.valid_to IS NULL \
-                 ORDER BY c.level, c.sort_key, c.code",
+        let households = |cond: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM households h JOIN units hu ON hu.code = h.unit_code \
+                 WHERE h.status = 'active' AND {})",
+                cond.replace("{p}", "hu.path")
             )
-            .bind(a.id)
-            .bind(a.version)
-            .bind(unit_code)
-            .fetch_all(p)
-            .await?
+        };
+        let acks = |cond: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM announcement_acks k JOIN units ku ON ku.code = k.unit_code \
+                 JOIN households kh ON kh.id = k.household_id \
+                 WHERE k.announcement_id = $1 AND k.version = $2 AND kh.status = 'active' AND {})",
+                cond.replace("{p}", "ku.path")
+            )
+        };
+        let (own, below) = ("{p} = c.path", "{p} >= c.path || '/' AND {p} < c.path || '0'");
+        let sql = format!(
+            "SELECT c.code AS unit_code, c.name AS unit_name, c.level, \
+             {} + {} AS households, {} + {} AS acknowledged, au.passed_on_at, au.deadline \
+             FROM units c LEFT JOIN announcement_units au \
+             ON au.announcement_id = $1 AND au.unit_code = c.code \
+             WHERE (c.code = $3 OR c.parent_code = $3) AND c.valid_to IS NULL \
+             ORDER BY c.level, c.sort_key, c.code",
+            households(own),
+            households(below),
+            acks(own),
+            acks(below)
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(a.id)
+                .bind(a.version)
+                .bind(unit_code)
+                .fetch_all(p)
+                .await?
         }))
     }
 
