@@ -210,6 +210,24 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// `serve --smtp HOST:PORT`: a local SMTP server without TLS or sign-in (a relay on the same
+/// machine, or `python3 -m aiosmtpd` for the demo).
+pub fn local_smtp(server: &str) -> anyhow::Result<tuquan_app::outbox::SmtpConfig> {
+    let (host, port) = server
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+        .filter(|(h, _)| !h.is_empty())
+        .ok_or_else(|| anyhow::anyhow!("--smtp {server}: expected HOST:PORT"))?;
+    Ok(tuquan_app::outbox::SmtpConfig {
+        host: host.trim_matches(['[', ']']).to_owned(),
+        port: Some(port),
+        tls: tuquan_app::outbox::SmtpTls::None,
+        user: None,
+        password: None,
+        sender: "Tự Quản demo <thongbao@demo.tuquan.vn>".into(),
+    })
+}
+
 #[cfg(test)]
 // figment's Jail fixes the closure's error type; its size is not ours to change.
 #[allow(clippy::result_large_err)]
@@ -283,5 +301,14 @@ mod tests {
             Ok(())
         });
         assert!(Config::load(Some(Path::new("/nonexistent/tuquan.toml"))).is_err());
+    }
+
+    #[test]
+    fn local_smtp_takes_host_and_port() {
+        let c = local_smtp("127.0.0.1:2525").unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", Some(2525)));
+        assert_eq!(c.tls, tuquan_app::outbox::SmtpTls::None);
+        assert!(local_smtp("127.0.0.1").is_err());
+        assert!(local_smtp(":25").is_err());
     }
 }

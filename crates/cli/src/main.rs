@@ -48,6 +48,11 @@ enum Command {
         /// Load the demo neighbourhood first (does nothing if it is already there).
         #[arg(long)]
         demo: bool,
+        /// Send e-mail to this SMTP server, plain and without sign-in (sets
+        /// `[delivery.smtp]`), e.g. 127.0.0.1:2525 for `python3 -m aiosmtpd -n -l
+        /// 127.0.0.1:2525`; with --demo the demo's officials and heads get addresses.
+        #[arg(long, value_name = "HOST:PORT")]
+        smtp: Option<String>,
     },
     /// Apply the database migrations embedded in this binary.
     Migrate,
@@ -214,6 +219,12 @@ fn main() -> std::process::ExitCode {
 
 fn start(cli: Cli) -> anyhow::Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
+    if let Command::Serve {
+        smtp: Some(server), ..
+    } = &cli.command
+    {
+        config.delivery.smtp = Some(config::local_smtp(server)?);
+    }
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }

@@ -338,3 +338,24 @@ pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoRepo
         already_present: false,
     })
 }
+
+/// `serve --demo --smtp …`: the demo's officials and heads receive their messages by e-mail
+/// too (`{username}@demo.tuquan.vn`), so that publishing at the ward, passing on at Khu phố 1
+/// or a new feedback item shows up at the local SMTP server.
+pub async fn demo_email_addresses(store: &Store) -> anyhow::Result<()> {
+    let ctx = AuditCtx::cli();
+    for username in [
+        "canbo.benthanh",
+        "totruong.kp01",
+        "topho.kp01",
+        "tonhandan.kp01",
+    ] {
+        if let Some(u) = store.user_by_username(username).await? {
+            let address = format!("{username}@demo.tuquan.vn");
+            store
+                .set_delivery_address(u.id, "email", Some(&address), &ctx)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -22,6 +22,69 @@ pub struct OutboxMessage {
     pub attempts: i64,
 }
 
+/// A message to write to the outbox (see [`Store::enqueue_messages`]).
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Stable across retries and crashes; a message with a key already there is not written
+    /// again.
+    pub idempotency_key: String,
+    pub channel: String,
+    pub recipient: String,
+    pub user_id: Option<i64>,
+    pub subject: String,
+    pub body: String,
+    pub purpose: String,
+    pub about_type: String,
+    pub about_id: i64,
+}
+
+/// Writes messages on a transaction's connection; in-app messages with `$deliver` are
+/// delivered at once (the notification row and the outbox row marked sent, together).
+macro_rules! insert_messages {
+    ($tx:expr, $msgs:expr, $ts:expr, $deliver_in_app:expr) => {{
+        for m in $msgs {
+            let m: &$crate::outbox::NewMessage = m;
+            let now_in_app = $deliver_in_app && m.channel == "in_app" && m.user_id.is_some();
+            let inserted = sqlx::query(
+                "INSERT INTO outbox (idempotency_key, channel, recipient, user_id, subject, body, \
+                 purpose, about_type, about_id, attempts, next_attempt_at, status, created_at, sent_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $10, $12) \
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(&m.idempotency_key)
+            .bind(&m.channel)
+            .bind(&m.recipient)
+            .bind(m.user_id)
+            .bind(&m.subject)
+            .bind(&m.body)
+            .bind(&m.purpose)
+            .bind(&m.about_type)
+            .bind(m.about_id)
+            .bind($ts)
+            .bind(if now_in_app { "sent" } else { "pending" })
+            .bind(now_in_app.then_some($ts))
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+            if now_in_app && inserted == 1 {
+                let feedback_id = (m.about_type == "feedback").then_some(m.about_id);
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, feedback_id, kind, message, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(m.user_id)
+                .bind(feedback_id)
+                .bind(&m.purpose)
+                .bind(&m.subject)
+                .bind($ts)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+pub(crate) use insert_messages;
+
 const RETURNING: &str = "RETURNING id, idempotency_key, channel, recipient, user_id, subject, \
      body, purpose, about_type, about_id, attempts";
 
@@ -66,6 +129,60 @@ impl Store {
         });
         rows.sort_by_key(|m| m.id);
         Ok(rows)
+    }
+
+    /// Writes messages in one transaction. With `deliver_in_app`, in-app messages are
+    /// delivered in that transaction (their notification written, the message marked
+    /// sent), so they show at once; the others wait for the worker.
+    pub async fn enqueue_messages(
+        &self,
+        msgs: &[NewMessage],
+        deliver_in_app: bool,
+    ) -> Result<(), StoreError> {
+        if msgs.is_empty() {
+            return Ok(());
+        }
+        let ts = now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            insert_messages!(tx, msgs, &ts, deliver_in_app);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Marks messages delivered, in one statement (one commit for a whole pass).
+    pub async fn outbox_sent_many(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let ts = now();
+        // Bound parameters stay well under SQLite's limit of 32,766.
+        for chunk in ids.chunks(1000) {
+            let list = (2..chunk.len() + 2)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({list})"
+            );
+            with_pool!(self, p => {
+                let mut q = sqlx::query(&sql).bind(&ts);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(p).await?;
+            });
+        }
+        Ok(())
+    }
+
+    /// Deletes the messages about `about_type` (the benchmark's own, once measured).
+    pub async fn delete_outbox_about(&self, about_type: &str) -> Result<u64, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query("DELETE FROM outbox WHERE about_type = $1")
+                .bind(about_type)
+                .execute(p)
+                .await?
+                .rows_affected()
+        }))
     }
 
     /// Marks a message delivered.

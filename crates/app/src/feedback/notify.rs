@@ -1,5 +1,6 @@
-//! Notifications. Everything goes through [`send`]: today it files an in-app notification;
-//! other channels (SMS, Zalo, e-mail) are added there, behind this one interface.
+//! Notifications. Everything goes through [`send`], which writes the messages to the outbox
+//! (docs/announcements.md, "Delivery"): in the app at once, by e-mail through the worker
+//! for accounts that gave an address.
 
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::feedback::Level;
@@ -19,10 +20,25 @@ pub async fn send(
     if users.is_empty() {
         return Ok(());
     }
+    // Stable for this notice: the item, what happened, when (the request's instant) and
+    // the text (two notices of one kind in one request differ by their text).
+    let key = format!(
+        "feedback-{}-{kind}-{}-{:016x}",
+        item.map_or(0, |i| i.id),
+        ctx.now.as_millisecond(),
+        fnv1a(message)
+    );
     ctx.store()
-        .notify(users, item.map(|i| i.id), kind, message)
+        .notify(users, item.map(|i| i.id), kind, message, &key)
         .await?;
     Ok(())
+}
+
+/// FNV-1a, 64 bits: a short, stable digest of a notice's text for its key.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The path of the unit at the item's responsible level.

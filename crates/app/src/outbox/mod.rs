@@ -39,6 +39,9 @@ pub struct Deliverer {
 }
 
 enum Outcome {
+    /// Delivered and already marked sent (in-app: one transaction with the notification).
+    Done,
+    /// Accepted by the receiver; marked sent with the rest of the pass.
     Sent,
     Retry(String),
     Fail(String),
@@ -79,6 +82,7 @@ impl Deliverer {
             claimed: claimed.len(),
             ..PassReport::default()
         };
+        let mut sent = Vec::new();
         let mut tasks = JoinSet::new();
         for m in claimed {
             let me = self.clone();
@@ -90,7 +94,11 @@ impl Deliverer {
         while let Some(joined) = tasks.join_next().await {
             let (m, outcome) = joined.map_err(|e| AppError::Internal(e.to_string()))?;
             match outcome {
-                Ok(Outcome::Sent) => report.sent += 1,
+                Ok(Outcome::Done) => report.sent += 1,
+                Ok(Outcome::Sent) => {
+                    sent.push(m.id);
+                    report.sent += 1;
+                }
                 Ok(Outcome::Retry(err)) if m.attempts < MAX_ATTEMPTS => {
                     let wait = backoff_secs(m.attempts, self.config.retry_base_ms);
                     tracing::warn!(key = %m.idempotency_key, attempts = m.attempts, error = %err, "delivery failed; will retry");
@@ -107,6 +115,10 @@ impl Deliverer {
                 Err(e) => return Err(e),
             }
         }
+        // One statement for the pass: a commit per message would cap a pass at the disk's
+        // fsync rate. A crash before it sends these again after the lease, with the same
+        // keys, so the receivers drop the repeats.
+        store.outbox_sent_many(&sent).await?;
         Ok(report)
     }
 
@@ -115,7 +127,7 @@ impl Deliverer {
             Some(DeliveryChannel::InApp) => {
                 // The notification and "sent" are one transaction.
                 self.app.store().outbox_deliver_in_app(m).await?;
-                return Ok(Outcome::Sent);
+                return Ok(Outcome::Done);
             }
             Some(DeliveryChannel::Email) => match &self.smtp {
                 None => Outcome::Fail("no SMTP server is configured".into()),
@@ -134,11 +146,6 @@ impl Deliverer {
             },
             None => Outcome::Fail(format!("unknown channel {}", m.channel)),
         };
-        if matches!(outcome, Outcome::Sent) {
-            // A crash between the receiver's acceptance and this line sends the message
-            // again after the lease, with the same key: the receiver drops the repeat.
-            self.app.store().outbox_sent(m.id).await?;
-        }
         Ok(outcome)
     }
 

@@ -10,6 +10,9 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
     if demo {
         let report = crate::seed::demo(&store, config.demo_feedback).await?;
         print!("{report}");
+        if config.delivery.smtp.is_some() {
+            crate::seed::demo_email_addresses(&store).await?;
+        }
     }
     let listener = TcpListener::bind(config.listen)
         .await

@@ -425,3 +425,83 @@ async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
         1
     );
 }
+
+// Feedback notices go through the outbox (in the app at once, by e-mail through the worker),
+// and `serve --demo --smtp HOST:PORT` delivers the demo's e-mail to a local SMTP server.
+on_both_backends!(feedback_notices_and_the_demo_reach_a_local_smtp_server);
+async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
+    if !have_aiosmtpd() {
+        return;
+    }
+    let smtp = Smtp::start(db.data_dir());
+    let addr = format!("127.0.0.1:{}", smtp.port);
+    let server = Server::start_with(db, &["--demo", "--smtp", &addr]);
+    let head = "totruong.kp01@demo.tuquan.vn";
+
+    // A new item in Khu phố 1: its head is told in the app at once and by e-mail.
+    let (s, b) = post(
+        &server,
+        &server.token,
+        "/api/v1/feedback",
+        json!({"category": "environment", "description": "Rác thải ùn ứ đầu hẻm 42",
+               "unit_code": "26743-kp01", "contact_phone": "0909123456"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let code = b["tracking_code"].as_str().unwrap().to_owned();
+    let id = db
+        .count(&format!(
+            "SELECT id FROM feedback WHERE tracking_code = '{code}'"
+        ))
+        .await;
+    let in_app = format!(
+        "SELECT COUNT(*) FROM outbox o JOIN notifications n ON n.user_id = o.user_id \
+         AND n.feedback_id = {id} AND n.kind = 'feedback.arrived' \
+         JOIN users u ON u.id = o.user_id WHERE u.username = 'totruong.kp01' \
+         AND o.about_type = 'feedback' AND o.about_id = {id} AND o.channel = 'in_app' \
+         AND o.status = 'sent' AND o.idempotency_key LIKE 'feedback-{id}-feedback.arrived-%'"
+    );
+    assert_eq!(
+        db.count(&in_app).await,
+        1,
+        "in the app, at once, through the outbox"
+    );
+    wait_for("the feedback e-mail", || {
+        smtp.messages()
+            .iter()
+            .any(|m| m["to"] == head && m["subject"].as_str().unwrap_or("").contains(&code))
+    })
+    .await;
+    let mails = smtp.messages();
+    let mail = mails
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap_or("").contains(&code))
+        .unwrap();
+    assert!(
+        mail["message_id"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("feedback-{id}-feedback.arrived-")),
+        "{mail}"
+    );
+
+    // The ward official publishes: Khu phố 1's head gets the e-mail, Vietnamese intact.
+    let official = demo_token(db, "canbo.benthanh");
+    publish(&server, &official, "26743", TITLE).await;
+    wait_for("the announcement e-mail", || {
+        smtp.messages()
+            .iter()
+            .any(|m| m["to"] == head && m["subject"].as_str().unwrap_or("").contains(TITLE))
+    })
+    .await;
+    // Each message once.
+    let mails = smtp.messages();
+    let mut ids: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m["message_id"].as_str())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "no message twice: {mails:?}");
+}

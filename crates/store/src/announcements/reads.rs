@@ -63,7 +63,7 @@ pub struct PassOnRecord {
 }
 
 /// "x of y households" for one unit's subtree.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AckCount {
     pub unit_code: String,
     pub unit_name: String,
@@ -194,8 +194,9 @@ impl Store {
     }
 
     /// "x of y households" for `unit` and each unit directly below it, for the current
-    /// version; with each child's pass-on state. Counted from the rows (see issue 14's scale
-    /// point for the roll-up still to come).
+    /// version; with each child's pass-on state. Read from the roll-ups (households from
+    /// `population_rollup`, acknowledgements from `announcement_ack_rollup`), so a province
+    /// costs the same as a khu phố.
     pub async fn ack_counts(
         &self,
         a: &AnnouncementRecord,
@@ -204,16 +205,12 @@ impl Store {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT c.code AS unit_code, c.name AS unit_name, c.level, \
-                 (SELECT COUNT(*) FROM households h JOIN units hu ON hu.code = h.unit_code \
-                  WHERE h.status = 'active' AND (hu.path = c.path OR hu.path LIKE c.path || '/%')) \
-                  AS households, \
-                 (SELECT COUNT(*) FROM announcement_acks k JOIN units ku ON ku.code = k.unit_code \
-                  JOIN households kh ON kh.id = k.household_id \
-                  WHERE k.announcement_id = $1 AND k.version = $2 AND kh.status = 'active' \
-                  AND (ku.path = c.path OR ku.path LIKE c.path || '/%')) AS acknowledged, \
-                 au.passed_on_at, au.deadline \
-                 FROM units c LEFT JOIN announcement_units au \
-                 ON au.announcement_id = $1 AND au.unit_code = c.code \
+                 COALESCE(pr.households, 0) AS households, \
+                 COALESCE(r.acknowledged, 0) AS acknowledged, au.passed_on_at, au.deadline \
+                 FROM units c LEFT JOIN population_rollup pr ON pr.unit_code = c.code \
+                 LEFT JOIN announcement_ack_rollup r ON r.announcement_id = $1 \
+                 AND r.version = $2 AND r.unit_code = c.code \
+                 LEFT JOIN announcement_units au ON au.announcement_id = $1 AND au.unit_code = c.code \
                  WHERE (c.code = $3 OR c.parent_code = $3) AND c.valid_to IS NULL \
                  ORDER BY c.level, c.sort_key, c.code",
             )
@@ -222,6 +219,52 @@ impl Store {
             .bind(unit_code)
             .fetch_all(p)
             .await?
+        }))
+    }
+
+    /// [`Store::ack_counts`] counted from the base tables: the reference the roll-ups are
+    /// checked against (tests, `tuquan bench`). Each subtree is the unit itself plus the
+    /// index range `[path/, path0)` (an `OR` of the two would scan); slow on a province.
+    pub async fn ack_counts_naive(
+        &self,
+        a: &AnnouncementRecord,
+        unit_code: &str,
+    ) -> Result<Vec<AckCount>, StoreError> {
+        let households = |cond: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM households h JOIN units hu ON hu.code = h.unit_code \
+                 WHERE h.status = 'active' AND {})",
+                cond.replace("{p}", "hu.path")
+            )
+        };
+        let acks = |cond: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM announcement_acks k JOIN units ku ON ku.code = k.unit_code \
+                 JOIN households kh ON kh.id = k.household_id \
+                 WHERE k.announcement_id = $1 AND k.version = $2 AND kh.status = 'active' AND {})",
+                cond.replace("{p}", "ku.path")
+            )
+        };
+        let (own, below) = ("{p} = c.path", "{p} >= c.path || '/' AND {p} < c.path || '0'");
+        let sql = format!(
+            "SELECT c.code AS unit_code, c.name AS unit_name, c.level, \
+             {} + {} AS households, {} + {} AS acknowledged, au.passed_on_at, au.deadline \
+             FROM units c LEFT JOIN announcement_units au \
+             ON au.announcement_id = $1 AND au.unit_code = c.code \
+             WHERE (c.code = $3 OR c.parent_code = $3) AND c.valid_to IS NULL \
+             ORDER BY c.level, c.sort_key, c.code",
+            households(own),
+            households(below),
+            acks(own),
+            acks(below)
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(&sql)
+                .bind(a.id)
+                .bind(a.version)
+                .bind(unit_code)
+                .fetch_all(p)
+                .await?
         }))
     }
 

@@ -411,30 +411,52 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Records in-app notifications.
+    /// Sends a notice about an item through the outbox, in one transaction: to each
+    /// account in the app (delivered at once: the notification and the outbox row marked
+    /// sent) and, where the account gave an e-mail address, by e-mail (pending, for the
+    /// worker). Each message's idempotency key is `{key}-{channel}-{user}`, so the same
+    /// notice is never written twice.
     pub async fn notify(
         &self,
         user_ids: &[i64],
         feedback_id: Option<i64>,
         kind: &str,
         message: &str,
+        key: &str,
     ) -> Result<(), StoreError> {
         let ts = now();
+        let msg = |channel: &str, recipient: String, user: i64| crate::outbox::NewMessage {
+            idempotency_key: format!("{key}-{channel}-{user}"),
+            channel: channel.to_owned(),
+            recipient,
+            user_id: Some(user),
+            subject: message.to_owned(),
+            body: message.to_owned(),
+            purpose: kind.to_owned(),
+            about_type: if feedback_id.is_some() {
+                "feedback"
+            } else {
+                "notice"
+            }
+            .to_owned(),
+            about_id: feedback_id.unwrap_or(0),
+        };
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for u in user_ids {
-                sqlx::query(
-                    "INSERT INTO notifications (user_id, feedback_id, kind, message, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+            let mut msgs = Vec::with_capacity(user_ids.len() * 2);
+            for &u in user_ids {
+                msgs.push(msg("in_app", u.to_string(), u));
+                let email: Option<String> = sqlx::query_scalar(
+                    "SELECT address FROM delivery_addresses WHERE user_id = $1 AND channel = 'email'",
                 )
                 .bind(u)
-                .bind(feedback_id)
-                .bind(kind)
-                .bind(message)
-                .bind(&ts)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                if let Some(address) = email {
+                    msgs.push(msg("email", address, u));
+                }
             }
+            crate::outbox::insert_messages!(tx, &msgs, &ts, true);
             tx.commit().await?;
         });
         Ok(())

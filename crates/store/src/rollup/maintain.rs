@@ -3,7 +3,35 @@
 
 use super::*;
 
+/// Recomputes the announcements' acknowledgement counts (migration 0011): every
+/// acknowledgement of an active household, for its version, at each ancestor of its unit.
+const REBUILD_ACKS: [&str; 2] = [
+    "DELETE FROM announcement_ack_rollup",
+    "INSERT INTO announcement_ack_rollup (announcement_id, version, unit_code, acknowledged) \
+     SELECT k.announcement_id, k.version, a.ancestor_code, COUNT(*) FROM announcement_acks k \
+     JOIN households h ON h.id = k.household_id AND h.status = 'active' \
+     JOIN unit_ancestors a ON a.unit_code = k.unit_code \
+     GROUP BY k.announcement_id, k.version, a.ancestor_code",
+];
+
 impl Store {
+    /// Recomputes only the announcements' acknowledgement counts from the base tables, in
+    /// one transaction (their triggers stay installed; writers of acknowledgements wait).
+    pub async fn rebuild_ack_rollup(&self) -> Result<(), StoreError> {
+        let lock = match self.backend() {
+            Backend::Postgres => Some("LOCK TABLE announcement_ack_rollup IN EXCLUSIVE MODE"),
+            Backend::Sqlite => None,
+        };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for s in lock.into_iter().chain(REBUILD_ACKS) {
+                sqlx::raw_sql(s).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Recomputes every aggregate (and the unit closure) from the base tables, in one
     /// transaction. Writers wait meanwhile (on a province, this takes a while: run it when
     /// the system is quiet). The maintenance triggers are left as they are.
@@ -57,7 +85,7 @@ impl Store {
             Backend::Sqlite => ("UPDATE rollup_state SET id = id WHERE id = 1", None),
             Backend::Postgres => (
                 "SELECT pg_advisory_xact_lock(7270061)",
-                Some("LOCK TABLE feedback_rollup, population_rollup IN EXCLUSIVE MODE"),
+                Some("LOCK TABLE feedback_rollup, population_rollup, announcement_ack_rollup IN EXCLUSIVE MODE"),
             ),
         };
         let mut ddl = Vec::new();
@@ -82,6 +110,7 @@ impl Store {
             work.push("DELETE FROM population_rollup".into());
             work.extend(sql::rebuild_feedback(b, max_level));
             work.push(sql::REBUILD_POPULATION.into());
+            work.extend(REBUILD_ACKS.map(String::from));
         }
         let ts = now();
         let done = with_pool!(self, p => {

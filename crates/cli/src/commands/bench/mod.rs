@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::config::Config;
 use crate::synthetic::{self, Options, Preset};
 
+mod announce;
 mod db;
 mod figures;
 mod load;
@@ -66,6 +67,18 @@ pub struct BenchArgs {
     /// Repetitions of each roll-up report.
     #[arg(long, default_value_t = 30)]
     pub rollup_runs: usize,
+    /// Announcements published to the whole province (each timed).
+    #[arg(long, default_value_t = 3)]
+    pub announce_runs: usize,
+    /// Households acknowledging one of them (from the largest commune).
+    #[arg(long, default_value_t = 2000)]
+    pub announce_acks: usize,
+    /// Messages drained through the outbox to a local webhook sink.
+    #[arg(long, default_value_t = 20_000)]
+    pub outbox_messages: usize,
+    /// Messages per delivery pass (claimed together, sent concurrently).
+    #[arg(long, default_value_t = 500)]
+    pub outbox_batch: i64,
     /// Skip the HTTP part (no load generator needed).
     #[arg(long)]
     pub no_http: bool,
@@ -180,7 +193,17 @@ pub async fn bench(mut config: Config, args: BenchArgs) -> anyhow::Result<()> {
         figures.insert(k, v);
     }
 
-    // 4. HTTP under load.
+    // 4. Announcements to the province, and the outbox's delivery rate.
+    say("Announcements and the outbox …");
+    let parts = [
+        announce::announcements(&store, args.announce_runs, args.announce_acks).await?,
+        announce::outbox(&store, args.outbox_messages, args.outbox_batch).await?,
+    ];
+    for (k, v) in parts.into_iter().flatten() {
+        figures.insert(k, v);
+    }
+
+    // 5. HTTP under load.
     if !args.no_http {
         say("HTTP under load …");
         for (k, v) in http(&store, &root, &data_dir, pg_url.as_deref(), &args).await? {
@@ -255,6 +278,9 @@ const TARGETS: &[(&str, &str, f64)] = &[
     ("http_post_p99_ms", "≤", 100.0),
     ("http_errors", "≤", 0.0),
     ("server_peak_rss_mb", "≤", 200.0),
+    ("announce_create_p50_ms", "≤", 1000.0),
+    ("announce_dashboard_p50_ms", "≤", 100.0),
+    ("outbox_msgs_per_s", "≥", 1000.0),
 ];
 
 fn print_table(f: &BTreeMap<&'static str, Value>) {
