@@ -55,8 +55,14 @@ pub struct AuditQuery {
     pub unit: Option<String>,
     /// Actions starting with this, e.g. `user.`.
     pub action: Option<String>,
-    /// Only this username.
+    /// Only this username, or the account with this display name.
     pub actor: Option<String>,
+    /// `changes`, `reads` (views, prints and exports of personal data) or `all` (default).
+    pub kind: Option<String>,
+    /// From this day, Vietnam time: `yyyy-mm-dd` or `dd/mm/yyyy`.
+    pub from: Option<String>,
+    /// To this day inclusive, Vietnam time: `yyyy-mm-dd` or `dd/mm/yyyy`.
+    pub to: Option<String>,
     /// Only this request id.
     pub request_id: Option<String>,
     pub limit: Option<String>,
@@ -69,6 +75,8 @@ pub struct AuditItem {
     pub id: i64,
     pub at: String,
     pub actor_username: Option<String>,
+    /// The acting account's display name now; `null` for system actors.
+    pub actor_name: Option<String>,
     pub action: String,
     pub target_type: String,
     pub target_id: String,
@@ -86,6 +94,7 @@ impl From<AuditRow> for AuditItem {
             id: r.id,
             at: r.at,
             actor_username: r.actor_username,
+            actor_name: r.actor_name,
             action: r.action,
             target_type: r.target_type,
             target_id: r.target_id,
@@ -111,6 +120,9 @@ impl AuditQuery {
             unit: self.unit.clone(),
             action: self.action.clone(),
             actor: self.actor.clone(),
+            kind: self.kind.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
             request_id: self.request_id.clone(),
             limit: self.limit.clone(),
             cursor: self.cursor.clone(),
@@ -118,7 +130,7 @@ impl AuditQuery {
     }
 }
 
-/// The audit log of a unit's subtree, newest first.
+/// The audit log of a unit's subtree, newest first. Values of erased people are redacted.
 #[utoipa::path(
     get, path = "/api/v1/audit", tag = "account", params(AuditQuery),
     security(("bearer" = [])),
