@@ -88,7 +88,8 @@ impl Store {
         let mut parsed: Vec<[Option<Value>; 2]> = rows
             .iter()
             .map(|r| {
-                let j = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str(s).ok());
+                let j =
+                    |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str(s).ok());
                 [j(&r.before_json), j(&r.after_json)]
             })
             .collect();
@@ -109,7 +110,12 @@ impl Store {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let wanted: Vec<String> = digests.values().cloned().collect::<HashSet<_>>().into_iter().collect();
+        let wanted: Vec<String> = digests
+            .values()
+            .cloned()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         let by_digest = self.erased_by_digest(&wanted).await?;
         let erased_targets = self.erased_residents(&targets).await?;
         if by_digest.is_empty() && erased_targets.is_empty() {
@@ -157,7 +163,10 @@ impl Store {
     }
 
     /// The erased resident behind each of `digests` that belongs to one.
-    async fn erased_by_digest(&self, digests: &[String]) -> Result<HashMap<String, i64>, StoreError> {
+    async fn erased_by_digest(
+        &self,
+        digests: &[String],
+    ) -> Result<HashMap<String, i64>, StoreError> {
         let mut out = HashMap::new();
         for chunk in digests.chunks(500) {
             let sql = format!(
@@ -179,7 +188,10 @@ impl Store {
 
 /// `$1, $2, …, $n`.
 fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Calls `f` on every string in `v`.

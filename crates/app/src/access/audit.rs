@@ -103,7 +103,11 @@ pub async fn audit_log(ctx: &Ctx, q: &AuditQuery) -> AppResult<AuditPage> {
         })?),
     };
     let kind = AuditKind::parse(&blank(&q.kind)).ok_or_else(|| {
-        FieldError::new("kind", FieldErrorKind::UnknownValue, "changes, reads or all")
+        FieldError::new(
+            "kind",
+            FieldErrorKind::UnknownValue,
+            "changes, reads or all",
+        )
     })?;
     let (from, to) = date_bounds(q)?;
     let filter = AuditFilter {

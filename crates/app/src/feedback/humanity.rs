@@ -73,13 +73,22 @@ impl ProofKeys {
 }
 
 fn client(ctx: &Ctx) -> String {
-    ctx.meta.client_addr.clone().unwrap_or_else(|| "unknown".into())
+    ctx.meta
+        .client_addr
+        .clone()
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Whether a submission by this context must carry a proof: anonymous, not filed on
-/// someone's behalf, and over the soft threshold.
+/// someone's behalf, not the system's own (the demo seeder), and over the soft threshold.
 pub fn needed(ctx: &Ctx, on_behalf: bool) -> bool {
-    !on_behalf && ctx.actor.is_none() && ctx.app.limits().over_soft_threshold(&client(ctx), ctx.now.as_second())
+    !on_behalf
+        && ctx.actor.is_none()
+        && ctx.meta.system_actor.is_none()
+        && ctx
+            .app
+            .limits()
+            .over_soft_threshold(&client(ctx), ctx.now.as_second())
 }
 
 /// A new question for this client.
@@ -108,7 +117,11 @@ fn required() -> AppError {
 }
 
 fn wrong() -> AppError {
-    AppError::rule("humanity_wrong", "humanity", "the answer is wrong or the question expired")
+    AppError::rule(
+        "humanity_wrong",
+        "humanity",
+        "the answer is wrong or the question expired",
+    )
 }
 
 /// Checks the proof when one is needed (see [`needed`]): `humanity_required` without one,
@@ -129,9 +142,7 @@ pub fn check(ctx: &Ctx, on_behalf: bool, proof: Option<&Proof>) -> AppResult<()>
     let answer: u32 = p.answer.trim().parse().map_err(|_| wrong())?;
     let keys = &ctx.app.limits().proofs;
     let expected = keys.mac(exp, nonce, &client(ctx), answer);
-    if exp <= now
-        || !crate::access::secret::same(&expected, mac)
-        || !keys.spend(&p.token, exp, now)
+    if exp <= now || !crate::access::secret::same(&expected, mac) || !keys.spend(&p.token, exp, now)
     {
         return Err(wrong());
     }

@@ -76,7 +76,9 @@ async fn the_audit_log_filters_by_kind_date_person_and_unit(db: &TestDb) {
     assert!(all.iter().any(|i| i["action"] == "resident.viewed"));
     let changes = items(&server, "kind=changes").await;
     assert!(!changes.is_empty());
-    assert!(changes.iter().all(|i| !is_read(i["action"].as_str().unwrap())));
+    assert!(changes
+        .iter()
+        .all(|i| !is_read(i["action"].as_str().unwrap())));
     let reads = items(&server, "kind=reads").await;
     assert!(reads.iter().any(|i| i["action"] == "resident.viewed"));
     assert!(reads.iter().all(|i| is_read(i["action"].as_str().unwrap())));
@@ -92,10 +94,17 @@ async fn the_audit_log_filters_by_kind_date_person_and_unit(db: &TestDb) {
     assert!(items(&server, "to=14/01/2020").await.is_empty());
     let since = items(&server, "from=2020-01-16").await;
     assert_eq!(since.len(), all.len() - 1);
-    for bad in ["from=31/02/2020", "to=2020-13-01", "from=02/02/2020&to=01/02/2020"] {
+    for bad in [
+        "from=31/02/2020",
+        "to=2020-13-01",
+        "from=02/02/2020&to=01/02/2020",
+    ] {
         let (s, v) = get_json(&server, &server.token, &format!("/api/v1/audit?{bad}")).await;
         assert_eq!(s, 400, "{bad}: {v}");
-        assert!(["from", "to"].contains(&v["error"]["field"].as_str().unwrap()), "{v}");
+        assert!(
+            ["from", "to"].contains(&v["error"]["field"].as_str().unwrap()),
+            "{v}"
+        );
     }
     let (s, v) = get_json(&server, &server.token, "/api/v1/audit?kind=bogus").await;
     assert_eq!((s, v["error"]["field"].as_str()), (400, Some("kind")));
@@ -114,9 +123,10 @@ async fn the_audit_log_filters_by_kind_date_person_and_unit(db: &TestDb) {
     // Unit: that unit and below.
     let kp01 = items(&server, "unit=26743-kp01").await;
     assert!(!kp01.is_empty());
-    assert!(kp01
-        .iter()
-        .all(|i| i["unit_path"].as_str().unwrap().starts_with("79/26743/kp01")));
+    assert!(kp01.iter().all(|i| i["unit_path"]
+        .as_str()
+        .unwrap()
+        .starts_with("79/26743/kp01")));
     assert!(kp01.len() < all.len());
 
     // The page: changes by default, in words, the unit by name, details as a table.
@@ -124,7 +134,10 @@ async fn the_audit_log_filters_by_kind_date_person_and_unit(db: &TestDb) {
     let (s, html) = page(&b, &server, "/audit?unit=26743-kp01").await;
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("Thêm nhân khẩu"), "resident.create in words");
-    assert!(!html.contains("Xem nhân khẩu"), "reads are hidden by default");
+    assert!(
+        !html.contains("Xem nhân khẩu"),
+        "reads are hidden by default"
+    );
     assert!(!html.contains("resident.create") && !html.contains("79/26743/kp01"));
     assert!(html.contains("Họ và tên") && html.contains("Hồ Văn Nhật"));
     assert!(html.contains("05/04/1980"), "dates dd/mm/yyyy");
@@ -132,14 +145,25 @@ async fn the_audit_log_filters_by_kind_date_person_and_unit(db: &TestDb) {
     let (_, units) = get_json(&server, &server.token, "/api/v1/units/26743-kp01").await;
     let name = units["name"].as_str().expect("the unit's name").to_owned();
     assert!(html.contains(&name), "the scope by name");
-    let (_, html) = page(&b, &server, "/audit?kind=reads&from=16/01/2020&to=16/01/2020").await;
+    let (_, html) = page(
+        &b,
+        &server,
+        "/audit?kind=reads&from=16/01/2020&to=16/01/2020",
+    )
+    .await;
     assert!(html.contains("Xem hộ") && !html.contains("Thêm nhân khẩu"));
     let (_, html) = page(&b, &server, "/audit?kind=all&actor=demo-seed").await;
-    assert!(html.contains("Dữ liệu mẫu (hệ thống)"), "demo-seed by a readable name");
+    assert!(
+        html.contains("Dữ liệu mẫu (hệ thống)"),
+        "demo-seed by a readable name"
+    );
     assert!(!html.contains(">demo-seed<"));
     let (s, html) = page(&b, &server, "/audit?from=30/02/2026").await;
     assert_eq!(s, 400);
-    assert!(html.contains("“Từ ngày”"), "the error names the field by its label");
+    assert!(
+        html.contains("“Từ ngày”"),
+        "the error names the field by its label"
+    );
 
     // Pages: a page of one row links to the next.
     let (_, html) = page(&b, &server, "/audit?kind=all&limit=1").await;
@@ -162,7 +186,10 @@ async fn an_erased_person_is_redacted_in_the_audit_log(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let rid = resident(&server, "26743-kp01", NAME, PHONE).await;
     let before = serde_json::to_string(&items(&server, "kind=all").await).unwrap();
-    assert!(before.contains(NAME), "the log holds the name before the erasure");
+    assert!(
+        before.contains(NAME),
+        "the log holds the name before the erasure"
+    );
     let (s, req) = post_json(
         &server,
         &server.token,

@@ -241,7 +241,9 @@ async fn anonymous_feedback_is_rate_limited(db: &TestDb) {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "humanity_required");
     assert_eq!(
-        send("0912000001".into(), "203.0.113.9".into()).await.status(),
+        send("0912000001".into(), "203.0.113.9".into())
+            .await
+            .status(),
         201
     );
     // The audit log sees the client behind the proxy.

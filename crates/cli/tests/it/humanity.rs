@@ -62,7 +62,9 @@ fn question(html: &str) -> (u32, String) {
         .nth(1)
         .and_then(|s| s.split(" bằng").next())
         .expect("the question");
-    let words = ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+    let words = [
+        "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+    ];
     let n = |w: &str| {
         let w = w.trim().to_lowercase();
         words.iter().position(|x| *x == w).expect("a number word") as u32 + 1
@@ -97,13 +99,27 @@ async fn anonymous_senders_over_the_soft_threshold_answer_a_question(db: &TestDb
     assert_ne!(token, token2);
     // A wrong answer: the same.
     let wrong = (answer + 1).to_string();
-    let (s, html) = send(&server, &b, &html, "Cây đổ chắn đường", Some((&token2, &wrong))).await;
+    let (s, html) = send(
+        &server,
+        &b,
+        &html,
+        "Cây đổ chắn đường",
+        Some((&token2, &wrong)),
+    )
+    .await;
     assert_eq!(s, 422);
     assert!(html.contains("Cây đổ chắn đường") && html.contains("id=\"humanity-error\""));
     // The right answer is accepted once.
     let (answer, token3) = question(&html);
     let right = answer.to_string();
-    let (s, _) = send(&server, &b, &html, "Cây đổ chắn đường", Some((&token3, &right))).await;
+    let (s, _) = send(
+        &server,
+        &b,
+        &html,
+        "Cây đổ chắn đường",
+        Some((&token3, &right)),
+    )
+    .await;
     assert_eq!(s, 303);
     let html = form_page(&server, &b).await;
     let (s, _) = send(&server, &b, &html, "Lặp lại", Some((&token3, &right))).await;

@@ -108,8 +108,7 @@ async fn index(
         from: value(&q.from),
         to: value(&q.to),
         kinds: choices(
-            ["changes", "reads", "all"]
-                .map(|k| (k, lang.t(&format!("audit.kind_{k}")).to_owned())),
+            ["changes", "reads", "all"].map(|k| (k, lang.t(&format!("audit.kind_{k}")).to_owned())),
             &kind,
         ),
         request_id: value(&q.request_id),
@@ -124,7 +123,11 @@ async fn index(
     match tuquan_app::access::audit::audit_log(&ctx, &q.to_app()).await {
         Ok(found) => {
             page.scope = match &found.scope_path {
-                Some(p) => found.unit_names.get(p).cloned().unwrap_or_else(|| p.clone()),
+                Some(p) => found
+                    .unit_names
+                    .get(p)
+                    .cloned()
+                    .unwrap_or_else(|| p.clone()),
                 None => lang.t("role.whole_country").to_owned(),
             };
             page.rows = found
