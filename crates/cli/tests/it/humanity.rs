@@ -109,6 +109,10 @@ async fn anonymous_senders_over_the_soft_threshold_answer_a_question(db: &TestDb
     .await;
     assert_eq!(s, 422);
     assert!(html.contains("Cây đổ chắn đường") && html.contains("id=\"humanity-error\""));
+    assert!(
+        html.contains("Câu trả lời chưa đúng"),
+        "the message says what is wrong"
+    );
     // The right answer is accepted once.
     let (answer, token3) = question(&html);
     let right = answer.to_string();

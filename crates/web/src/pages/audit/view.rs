@@ -118,7 +118,30 @@ fn field_label(lang: Lang, key: &str) -> String {
 
 /// The before/after table: one line per field present on either side; a value that is not
 /// an object shows as one line.
-fn changes(lang: Lang, before: Option<Value>, after: Option<Value>) -> Vec<FieldChange> {
+/// A coded value in words where the catalogue has it (roles, statuses, genders…).
+fn coded(lang: Lang, target_type: &str, key: &str, v: Option<&Value>) -> String {
+    let code = v.and_then(Value::as_str).unwrap_or("");
+    let catalogue_key = match (key, target_type) {
+        ("role", _) => format!("role.{code}"),
+        ("gender", _) => format!("gender.{code}"),
+        ("residence_type", _) => format!("residence.{code}"),
+        ("status", "feedback") => format!("fbs_status_{code}"),
+        ("status", "resident") => format!("resident_status.{code}"),
+        ("status", "household") => format!("household_status.{code}"),
+        _ => String::new(),
+    };
+    match lang.t_opt(&catalogue_key) {
+        Some(text) if !code.is_empty() => text.to_owned(),
+        _ => show(lang, v),
+    }
+}
+
+fn changes(
+    lang: Lang,
+    target_type: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Vec<FieldChange> {
     let obj = |v: &Option<Value>| v.as_ref().and_then(Value::as_object).cloned();
     match (obj(&before), obj(&after)) {
         (b, a) if b.is_some() || a.is_some() => {
@@ -130,8 +153,8 @@ fn changes(lang: Lang, before: Option<Value>, after: Option<Value>) -> Vec<Field
             keys.into_iter()
                 .map(|k| FieldChange {
                     label: field_label(lang, k),
-                    before: show(lang, b.get(k)),
-                    after: show(lang, a.get(k)),
+                    before: coded(lang, target_type, k, b.get(k)),
+                    after: coded(lang, target_type, k, a.get(k)),
                 })
                 .collect()
         }
@@ -167,7 +190,7 @@ pub fn row_view(lang: Lang, r: AuditRow, unit_names: &HashMap<String, String>) -
             .unit_path
             .as_ref()
             .map(|p| unit_names.get(p).cloned().unwrap_or_else(|| p.clone())),
-        changes: changes(lang, before, after),
+        changes: changes(lang, &r.target_type, before, after),
         has_before,
         request_href,
         request_id: r.request_id,
@@ -187,6 +210,7 @@ mod tests {
         assert_eq!(show(l, Some(&Value::from(true))), l.t("audit.yes"));
         let c = changes(
             l,
+            "resident",
             Some(serde_json::json!({"full_name": "A", "phone": "1"})),
             Some(serde_json::json!({"full_name": "B"})),
         );
