@@ -214,9 +214,10 @@ async fn an_erased_person_is_redacted_in_the_audit_log(db: &TestDb) {
         assert!(!text.contains(gone), "{gone} is still in the log");
     }
     assert!(text.contains(&format!("Đã ẩn danh #{rid}")));
+    let rid_text = rid.to_string();
     let create = after
         .iter()
-        .find(|i| i["action"] == "resident.create" && i["target_id"] == rid.to_string())
+        .find(|i| i["action"] == "resident.create" && i["target_id"] == rid_text.as_str())
         .expect("the creation is still logged");
     assert_eq!(create["actor_username"], ADMIN_USER);
     assert_eq!(create["after"]["gender"], "male", "other fields stay");
