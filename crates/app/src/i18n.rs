@@ -68,6 +68,15 @@ impl Lang {
         })
     }
 
+    /// The text for `key` when the catalogue has it (for labels with a fallback).
+    pub fn t_opt(self, key: &str) -> Option<&'static str> {
+        let cat = match self {
+            Self::Vi => &*VI,
+            Self::En => &*EN,
+        };
+        cat.get(key).map(String::as_str)
+    }
+
     /// An integer with the thousands separator of the language: `3.321` in Vietnamese,
     /// `3,321` in English.
     pub fn int(self, n: impl std::borrow::Borrow<i64>) -> String {

@@ -95,6 +95,8 @@ pub struct Limits {
     events: Mutex<Windows>,
     /// Client addresses locked from signing in, until (Unix seconds).
     address_locks: Mutex<HashMap<String, i64>>,
+    /// The key and used tokens of the proof of humanity (`feedback::humanity`).
+    pub(crate) proofs: crate::feedback::humanity::ProofKeys,
 }
 
 impl Limits {
@@ -118,6 +120,15 @@ impl Limits {
             w.record(key, now, rule.max.max(1));
         }
         Ok(())
+    }
+
+    /// Whether an anonymous client at `addr` sent more feedback recently than the soft
+    /// threshold (30% of the per-address limit) after which it must prove it is human.
+    pub(crate) fn over_soft_threshold(&self, addr: &str, now: i64) -> bool {
+        let rule = self.settings.feedback_per_address;
+        let soft = (rule.max * 3 / 10).max(1);
+        let mut w = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        w.recent(&format!("fb-addr:{addr}"), now, rule.window_secs) >= soft
     }
 
     /// Until when (Unix seconds) sign-in from `addr` is locked, if it is.

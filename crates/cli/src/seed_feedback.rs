@@ -162,7 +162,19 @@ const ITEMS: &[DemoItem] = &[
 /// Sends and answers the demo items through the same use cases as the pages. Returns how
 /// many were sent.
 pub async fn demo_feedback(store: &Store, commune: &str) -> anyhow::Result<usize> {
-    let app = App::new(store.clone());
+    // The seeder sends as anonymous residents through the public use case, all from one
+    // process with no address: without its own limits it would meet the rate limits and
+    // the proof of humanity meant for floods.
+    let unlimited = tuquan_app::limits::Rule {
+        max: 1_000_000,
+        window_secs: 1,
+    };
+    let limits = tuquan_app::limits::LimitSettings {
+        feedback_per_address: unlimited,
+        feedback_per_contact: unlimited,
+        feedback_per_unit: unlimited,
+    };
+    let app = App::with_limits(store.clone(), tuquan_app::Clock::System, limits);
     let meta = RequestMeta {
         user_agent: Some("demo-seed".into()),
         ..RequestMeta::default()

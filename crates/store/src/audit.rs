@@ -154,6 +154,8 @@ pub struct AuditRow {
     pub at: String,
     pub actor_user_id: Option<i64>,
     pub actor_username: Option<String>,
+    /// The acting account's display name now (`None` for system actors).
+    pub actor_name: Option<String>,
     pub action: String,
     pub target_type: String,
     pub target_id: String,
@@ -171,13 +173,61 @@ pub struct AuditFilter {
     pub scope_path: Option<String>,
     /// Rows whose action starts with this (e.g. `user.`).
     pub action_prefix: String,
-    /// Rows by this username.
+    /// Rows by this username (lower case) or by the account with this display name.
     pub actor: String,
+    /// Changes, reads of personal data, or both.
+    pub kind: AuditKind,
+    /// Rows at or after this UTC stamp prefix (`YYYY-MM-DDTHH:MM:SS`); blank: no bound.
+    pub from: String,
+    /// Rows before this UTC stamp prefix; blank: no bound.
+    pub to: String,
     /// Rows with this request id.
     pub request_id: String,
     /// Rows older than this id (the cursor of the previous page).
     pub before_id: Option<i64>,
 }
+
+/// Which rows: changes (the default of the page), reads of personal data, or all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuditKind {
+    #[default]
+    All,
+    Changes,
+    Reads,
+}
+
+impl AuditKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "" | "all" => Some(Self::All),
+            "changes" => Some(Self::Changes),
+            "reads" => Some(Self::Reads),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Changes => "changes",
+            Self::Reads => "reads",
+        }
+    }
+}
+
+/// Whether an action records a read (a view, a print, an export) rather than a change;
+/// the same test as [`READ_SQL`].
+pub fn is_read(action: &str) -> bool {
+    action.ends_with("viewed")
+        || action.ends_with("printed")
+        || action.ends_with("exported")
+        || action.ends_with(".export")
+}
+
+/// Reads of personal data are written by `Ctx::audit_read` with actions named
+/// `….viewed`, `…_viewed`, `…_printed`, `….exported` or `….export`.
+const READ_SQL: &str = "(a.action LIKE '%viewed' OR a.action LIKE '%printed' \
+    OR a.action LIKE '%exported' OR a.action LIKE '%.export')";
 
 impl Store {
     /// Records something that is not a change, such as a read of personal data.
@@ -193,17 +243,25 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
         let (scope, lo, hi) = crate::scope_range(filter.scope_path.as_deref());
-        let rows: Vec<AuditRow> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT id, at, actor_user_id, actor_username, action, target_type, target_id, \
-                 unit_path, before_json, after_json, request_id, client_addr FROM audit_log \
-                 WHERE ($1 = '' OR unit_path = $1 OR (unit_path >= $2 AND unit_path < $3)) \
-                 AND ($4 = '' OR action LIKE $5 ESCAPE '\\') \
-                 AND ($6 = '' OR actor_username = $6) \
-                 AND ($7 = '' OR request_id = $7) \
-                 AND ($8 IS NULL OR id < $8) \
-                 ORDER BY id DESC LIMIT $9",
-            )
+        let kind = match filter.kind {
+            AuditKind::All => String::new(),
+            AuditKind::Changes => format!("AND NOT {READ_SQL}"),
+            AuditKind::Reads => format!("AND {READ_SQL}"),
+        };
+        let sql = format!(
+            "SELECT a.id, a.at, a.actor_user_id, a.actor_username, u.display_name AS actor_name, \
+             a.action, a.target_type, a.target_id, a.unit_path, a.before_json, a.after_json, \
+             a.request_id, a.client_addr FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+             WHERE ($1 = '' OR a.unit_path = $1 OR (a.unit_path >= $2 AND a.unit_path < $3)) \
+             AND ($4 = '' OR a.action LIKE $5 ESCAPE '\\') \
+             AND ($6 = '' OR a.actor_username = $6 OR u.display_name = $7) \
+             AND ($8 = '' OR a.request_id = $8) \
+             AND ($9 IS NULL OR a.id < $9) \
+             AND ($10 = '' OR a.at >= $10) AND ($11 = '' OR a.at < $11) {kind} \
+             ORDER BY a.id DESC LIMIT $12"
+        );
+        let mut rows: Vec<AuditRow> = with_pool!(self, p => {
+            sqlx::query_as(&sql)
             .bind(&scope)
             .bind(&lo)
             .bind(&hi)
@@ -216,13 +274,45 @@ impl Store {
                     .replace('%', "\\%")
                     .replace('_', "\\_")
             ))
-            .bind(&filter.actor)
+            .bind(filter.actor.to_lowercase())
+            .bind(tuquan_domain::text::clean(&filter.actor))
             .bind(&filter.request_id)
             .bind(filter.before_id)
+            .bind(&filter.from)
+            .bind(&filter.to)
             .bind(limit)
             .fetch_all(p)
             .await?
         });
+        // The log is never rewritten: an erased person's values are redacted as it is read.
+        self.redact_erased(&mut rows).await?;
         Ok(rows)
+    }
+
+    /// The names of the units at `paths` (for showing scopes by name).
+    pub async fn unit_names_by_path(
+        &self,
+        paths: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in paths.chunks(500) {
+            if chunk.is_empty() {
+                continue;
+            }
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT path, name FROM units WHERE path IN ({list})");
+            let found: Vec<(String, String)> = with_pool!(self, p => {
+                let mut q = sqlx::query_as(&sql);
+                for path in chunk {
+                    q = q.bind(path);
+                }
+                q.fetch_all(p).await?
+            });
+            out.extend(found);
+        }
+        Ok(out)
     }
 }

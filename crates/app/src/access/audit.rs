@@ -1,11 +1,13 @@
 //! The audit log query: newest first, within the units the actor may audit.
 
+use std::collections::HashMap;
+
 use tuquan_domain::access::{widest_scope, Action};
 use tuquan_domain::page::Limit;
 use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_store::audit::AuditFilter;
 
-pub use tuquan_store::audit::AuditRow;
+pub use tuquan_store::audit::{is_read, AuditKind, AuditRow};
 
 use crate::{AppError, AppResult, Ctx};
 
@@ -17,8 +19,14 @@ pub struct AuditQuery {
     pub unit: Option<String>,
     /// Actions starting with this, e.g. `user.`.
     pub action: Option<String>,
-    /// Only this username.
+    /// Only this username, or the account with this display name.
     pub actor: Option<String>,
+    /// `changes`, `reads` or `all` (blank: all).
+    pub kind: Option<String>,
+    /// From this day (Vietnam time), `dd/mm/yyyy` or `yyyy-mm-dd`.
+    pub from: Option<String>,
+    /// To this day inclusive.
+    pub to: Option<String>,
     /// Only this request id.
     pub request_id: Option<String>,
     pub limit: Option<String>,
@@ -34,6 +42,37 @@ pub struct AuditPage {
     pub next: Option<i64>,
     /// The subtree the page covers; `None` for the whole country.
     pub scope_path: Option<String>,
+    /// The names of the scope's and the rows' units, by path.
+    pub unit_names: HashMap<String, String>,
+}
+
+/// The UTC stamp prefix of the start of a Vietnam day, comparable with stored stamps.
+fn day_start_utc(day: jiff::civil::Date) -> AppResult<String> {
+    let ts = day
+        .to_zoned(tuquan_domain::time::vietnam())
+        .map_err(|_| FieldError::new("from", FieldErrorKind::InvalidFormat, "date"))?
+        .timestamp();
+    Ok(ts.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+}
+
+/// The date bounds as stamp prefixes: `[from 00:00, to + 1 day 00:00)` in Vietnam time.
+fn date_bounds(q: &AuditQuery) -> AppResult<(String, String)> {
+    let from = tuquan_domain::time::parse_date(q.from.as_deref(), "from")?;
+    let to = tuquan_domain::time::parse_date(q.to.as_deref(), "to")?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(FieldError::new("to", FieldErrorKind::InvalidFormat, "before from").into());
+        }
+    }
+    let from = from.map(day_start_utc).transpose()?.unwrap_or_default();
+    let to = match to {
+        Some(t) => day_start_utc(
+            t.tomorrow()
+                .map_err(|_| FieldError::new("to", FieldErrorKind::InvalidFormat, "date"))?,
+        )?,
+        None => String::new(),
+    };
+    Ok((from, to))
 }
 
 fn blank(s: &Option<String>) -> String {
@@ -64,10 +103,21 @@ pub async fn audit_log(ctx: &Ctx, q: &AuditQuery) -> AppResult<AuditPage> {
             FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
         })?),
     };
+    let kind = AuditKind::parse(&blank(&q.kind)).ok_or_else(|| {
+        FieldError::new(
+            "kind",
+            FieldErrorKind::UnknownValue,
+            "changes, reads or all",
+        )
+    })?;
+    let (from, to) = date_bounds(q)?;
     let filter = AuditFilter {
         scope_path: scope_path.clone(),
         action_prefix: blank(&q.action),
-        actor: blank(&q.actor).to_lowercase(),
+        actor: blank(&q.actor),
+        kind,
+        from,
+        to,
         request_id: blank(&q.request_id),
         before_id,
     };
@@ -81,9 +131,15 @@ pub async fn audit_log(ctx: &Ctx, q: &AuditQuery) -> AppResult<AuditPage> {
     } else {
         None
     };
+    let mut paths: Vec<String> = rows.iter().filter_map(|r| r.unit_path.clone()).collect();
+    paths.extend(scope_path.clone());
+    paths.sort();
+    paths.dedup();
+    let unit_names = ctx.store().unit_names_by_path(&paths).await?;
     Ok(AuditPage {
         rows,
         next,
         scope_path,
+        unit_names,
     })
 }

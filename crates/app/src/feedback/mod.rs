@@ -10,6 +10,7 @@ use tuquan_store::StoreError;
 
 use crate::{AppError, AppResult, Ctx};
 
+pub mod humanity;
 pub mod inbox;
 pub mod jobs;
 pub mod names;
@@ -22,7 +23,7 @@ pub mod workflow;
 
 pub use names::{category_name, Names};
 pub use public::{PublicFeedback, PublicStep};
-pub use submit::submit;
+pub use submit::{submit, submit_with_proof};
 pub use tuquan_store::feedback::{
     CategorySetting, FeedbackEvent, FeedbackFilter, FeedbackRecord, GrantHolder, NotificationView,
 };

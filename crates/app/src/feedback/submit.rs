@@ -23,6 +23,18 @@ pub async fn submit(
     input: &NewFeedbackInput,
     photos: &[Vec<u8>],
 ) -> AppResult<FeedbackRecord> {
+    submit_with_proof(ctx, on_behalf, input, photos, None).await
+}
+
+/// [`submit`] with the answer to the proof of humanity the form showed, if any: an
+/// anonymous client over the soft threshold needs one (`feedback::humanity`).
+pub async fn submit_with_proof(
+    ctx: &Ctx,
+    on_behalf: bool,
+    input: &NewFeedbackInput,
+    photos: &[Vec<u8>],
+    proof: Option<&super::humanity::Proof>,
+) -> AppResult<FeedbackRecord> {
     let unit = feedback_unit(ctx, &input.unit_code).await?;
     let commune = commune_code(&unit);
     let cat = category(ctx, &commune, &input.category).await?;
@@ -34,6 +46,7 @@ pub async fn submit(
     // Signed in, or filed by an official for someone who came in person: the sender is
     // known even without a contact.
     let feedback = NewFeedback::parse(input, cat.allow_anonymous, who.is_some())?;
+    super::humanity::check(ctx, on_behalf, proof)?;
     crate::limits::feedback(ctx, on_behalf, input)?;
     let clean = clean_photos(photos)?;
     let routes = ctx.store().routes_for(&commune).await?;

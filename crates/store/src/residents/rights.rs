@@ -7,6 +7,7 @@ use tuquan_domain::ResidentId;
 
 use super::ResidentRecord;
 use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::erased::record_erased;
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -282,6 +283,8 @@ impl Store {
         let anonymous = format!("Đã ẩn danh #{}", r.id);
         // Keep the year of birth for age statistics; drop the day and month.
         let birth_year = format!("{}-01-01", r.birth_date.get(..4).unwrap_or("1900"));
+        // What the audit log will redact on read from now on (it is never rewritten).
+        let digests = self.erased_digests(&r);
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(
@@ -318,6 +321,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 erase_elsewhere!(&mut *tx, &r, &anonymous);
+                record_erased!(&mut *tx, r.id, &digests, &ts);
                 sqlx::query("UPDATE users SET resident_id = NULL WHERE resident_id = $1")
                     .bind(r.id)
                     .execute(&mut *tx)

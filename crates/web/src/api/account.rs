@@ -54,6 +54,8 @@ pub struct AuditItem {
     pub id: i64,
     pub at: String,
     pub actor_username: Option<String>,
+    /// The acting account's display name now; `null` for system actors.
+    pub actor_name: Option<String>,
     pub action: String,
     pub target_type: String,
     pub target_id: String,
@@ -71,6 +73,7 @@ impl From<AuditRow> for AuditItem {
             id: r.id,
             at: r.at,
             actor_username: r.actor_username,
+            actor_name: r.actor_name,
             action: r.action,
             target_type: r.target_type,
             target_id: r.target_id,

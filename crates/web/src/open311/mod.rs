@@ -89,6 +89,15 @@ fn from_failure(f: Failure, lang: Lang) -> Err311 {
             bad(format!("{}: {}", e.field, lang.field_error(&e)))
         }
         Failure::InvalidBody(m) => bad(m),
+        // Open311 clients cannot answer the form's question: too many anonymous requests
+        // from this client, said with a stable code at the start of the description.
+        Failure::Rule {
+            code: "humanity_required",
+            ..
+        } => Err311(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("humanity_required: {}", lang.t("rule.humanity_required")),
+        ),
         Failure::Rule { code, field } => bad(format!(
             "{}: {}",
             open311_field(field.unwrap_or("")),

@@ -118,6 +118,8 @@ fn rule_message(lang: Lang, code: &str) -> String {
         "photo_size" => "fbp_err_photo_size",
         "photo_count" => "fbp_err_photo_count",
         "photo_type" => "fbp_err_photo_type",
+        "humanity_required" => "rule.humanity_required",
+        "humanity_wrong" => "rule.humanity_wrong",
         _ => "fbp_err_not_now",
     };
     lang.t(key).replace("{days}", &REOPEN_DAYS.to_string())

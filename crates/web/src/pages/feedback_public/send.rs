@@ -219,6 +219,33 @@ struct NewPage {
     max_photos: usize,
     /// The form is shown again: photos must be chosen again.
     again: bool,
+    /// The proof of humanity asked of this visitor, if any (`_humanity.html`).
+    humanity: Option<HumanityView>,
+}
+
+/// A question of the proof of humanity, in words, and its signed token.
+pub struct HumanityView {
+    pub question: String,
+    pub token: String,
+}
+
+fn humanity_view(ctx: &Ctx, lang: Lang) -> HumanityView {
+    let c = app::humanity::challenge(ctx);
+    let word = |n: u8| lang.t(&format!("humanity.n{n}")).to_owned();
+    let question = lang
+        .t("humanity.question")
+        .replace("{a}", &word(c.a))
+        .replace("{b}", &word(c.b));
+    // The question starts with a number word: capitalise it.
+    let mut chars = question.chars();
+    let question = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    HumanityView {
+        question,
+        token: c.token,
+    }
 }
 
 impl NewPage {
@@ -253,7 +280,10 @@ async fn form_page(
         Some((status, field, message)) => (status, field, Some(message)),
         None => (StatusCode::OK, "", None),
     };
+    let on_behalf = f.on_behalf;
+    let humanity = app::humanity::needed(ctx, on_behalf).then(|| humanity_view(ctx, lang));
     let html = render(&NewPage {
+        humanity,
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_kind: kind_label(lang, unit),
@@ -340,7 +370,11 @@ pub(super) async fn submit(
     let result = if up.too_large {
         Err(FeedbackUpload::too_large_error())
     } else {
-        app::submit(&ctx, values.on_behalf, &input, &up.photos).await
+        let proof = app::humanity::Proof {
+            token: up.text("humanity_token"),
+            answer: up.text("humanity_answer"),
+        };
+        app::submit_with_proof(&ctx, values.on_behalf, &input, &up.photos, Some(&proof)).await
     };
     match result {
         Ok(item) => Ok(see_other(&format!(
