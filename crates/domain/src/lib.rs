@@ -13,4 +13,4 @@ pub mod territory;
 pub mod text;
 pub mod time;
 
-pub use error::{FieldError, FieldErrorKind};
+pub use error::{Checks, FieldError, FieldErrorKind};
