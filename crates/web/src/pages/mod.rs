@@ -24,6 +24,7 @@ pub mod common;
 mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
+pub mod form;
 pub mod groups;
 mod home;
 pub mod import;
@@ -48,6 +49,8 @@ pub struct Chrome {
     pub nav_inbox: bool,
     /// The signed-in user's unread notifications (`None` when not signed in).
     pub nav_unread: Option<i64>,
+    /// The page follows a successful save (`saved=1`, see [`form::saved_flash`]).
+    pub saved: bool,
 }
 
 impl Chrome {
@@ -100,6 +103,7 @@ impl FromRequestParts<AppState> for Chrome {
         let nav_unread = tuquan_app::access::sessions::unread_notifications(&ctx).await?;
         Ok(Self {
             lang,
+            saved: form::is_saved(&here),
             here,
             nav_users: can(Action::UserView),
             nav_audit: can(Action::AuditView),
@@ -208,6 +212,7 @@ pub fn error_page(lang: Lang, message: &str) -> String {
             nav_audit: false,
             nav_inbox: false,
             nav_unread: None,
+            saved: false,
         },
         message,
     };
