@@ -148,7 +148,10 @@ pub fn app(state: AppState) -> Router {
         .merge(open311::router())
         .route_layer(middleware::from_fn(mutating_route_guard))
         .fallback(error::fallback)
-        .layer(middleware::from_fn(pages::form::saved_flash))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::form::saved_flash,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pages::ensure_csrf_cookie,

@@ -8,7 +8,8 @@
 //! control).
 
 use askama::Template;
-use axum::http::header::LOCATION;
+use axum::extract::State;
+use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -168,62 +169,55 @@ pub(crate) fn rerender<T: Template>(
     }
 }
 
-/// `saved=1` in a page's query: the page shows "Saved" above its content.
-pub(crate) fn is_saved(path_and_query: &str) -> bool {
-    path_and_query
-        .split_once('?')
-        .is_some_and(|(_, q)| q.split(['&', '#']).any(|p| p == "saved=1"))
-}
+/// The cookie that carries "Saved" from a form's redirect to the page it leads to.
+pub(crate) const SAVED_COOKIE: &str = "tq_saved";
 
 /// Posts whose redirect is not a save: signing in and out, switching language.
 const NOT_SAVES: &[&str] = &["/login", "/logout", "/lang"];
 
-/// After a form saved (a page POST answered by a redirect on this site), the page it goes
-/// to says so: `saved=1` is added to the address unless the redirect already carries its
-/// own notice (`done=`).
-pub async fn saved_flash(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// After a form saved (a page POST answered by a redirect on this site), the next page says
+/// so: the redirect sets a short-lived cookie, [`super::Chrome`] shows "Saved" while it is
+/// there, and the page that showed it clears it. A redirect carrying its own notice
+/// (`done=`) gets none. The addresses stay as the handlers wrote them.
+pub async fn saved_flash(
+    State(state): State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let is_form_post = req.method() == Method::POST
         && !req.uri().path().starts_with("/api/")
         && !NOT_SAVES.contains(&req.uri().path());
+    let had_flash = req.method() == Method::GET
+        && crate::auth::cookie_in(req.headers(), SAVED_COOKIE).is_some();
     let mut res = next.run(req).await;
-    if !is_form_post || res.status() != StatusCode::SEE_OTHER {
-        return res;
-    }
-    let Some(to) = res.headers().get(LOCATION).and_then(|v| v.to_str().ok()) else {
-        return res;
+    let cookie = if is_form_post && res.status() == StatusCode::SEE_OTHER {
+        res.headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .filter(|to| is_save_redirect(to))
+            .map(|_| crate::auth::set_cookie(&state, SAVED_COOKIE, "1", 120))
+    } else if had_flash && res.status() == StatusCode::OK {
+        Some(crate::auth::set_cookie(&state, SAVED_COOKIE, "", 0))
+    } else {
+        None
     };
-    if let Some(marked) = mark_saved(to) {
-        if let Ok(v) = HeaderValue::from_str(&marked) {
-            res.headers_mut().insert(LOCATION, v);
-        }
+    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(SET_COOKIE, v);
     }
     res
 }
 
-/// `to` with `saved=1` added before any `#fragment`; `None` when it is not a path on this
-/// site or already carries a notice.
-fn mark_saved(to: &str) -> Option<String> {
+/// A redirect after a save that should say "Saved": to a path on this site, not to sign
+/// in, and without a notice of its own.
+fn is_save_redirect(to: &str) -> bool {
     if !to.starts_with('/') || to.starts_with("//") || to.starts_with("/login") {
-        return None;
+        return false;
     }
-    let (path, fragment) = match to.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (to, None),
-    };
+    let path = to.split('#').next().unwrap_or(to);
     let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
-    if query
+    !query
         .split('&')
-        .any(|p| p.starts_with("done=") || p.starts_with("saved="))
-    {
-        return None;
-    }
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut out = format!("{path}{sep}saved=1");
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    Some(out)
+        .any(|p| p.starts_with("done=") || p.starts_with("sent="))
 }
 
 #[cfg(test)]
@@ -231,16 +225,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn saved_goes_before_the_fragment_and_not_over_a_notice() {
-        assert_eq!(mark_saved("/households/3").unwrap(), "/households/3?saved=1");
-        assert_eq!(
-            mark_saved("/feedback/PA-1?x=1#top").unwrap(),
-            "/feedback/PA-1?x=1&saved=1#top"
-        );
-        assert_eq!(mark_saved("/groups/2?done=created"), None);
-        assert_eq!(mark_saved("https://x.example/"), None);
-        assert!(is_saved("/households/3?saved=1"));
-        assert!(!is_saved("/households/3?unsaved=1"));
+    fn saved_only_after_a_save_without_its_own_notice() {
+        assert!(is_save_redirect("/households/3"));
+        assert!(is_save_redirect("/feedback/PA-1?x=1#top"));
+        assert!(!is_save_redirect("/groups/2?done=created"));
+        assert!(!is_save_redirect("https://x.example/"));
+        assert!(!is_save_redirect("/login?next=/"));
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub struct Chrome {
     pub nav_inbox: bool,
     /// The signed-in user's unread notifications (`None` when not signed in).
     pub nav_unread: Option<i64>,
-    /// The page follows a successful save (`saved=1`, see [`form::saved_flash`]).
+    /// The page follows a successful save (see [`form::saved_flash`]).
     pub saved: bool,
 }
 
@@ -103,7 +103,7 @@ impl FromRequestParts<AppState> for Chrome {
         let nav_unread = tuquan_app::access::sessions::unread_notifications(&ctx).await?;
         Ok(Self {
             lang,
-            saved: form::is_saved(&here),
+            saved: crate::auth::cookie(parts, form::SAVED_COOKIE).is_some(),
             here,
             nav_users: can(Action::UserView),
             nav_audit: can(Action::AuditView),
