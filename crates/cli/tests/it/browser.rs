@@ -157,8 +157,14 @@ async fn chromium_shows_three_errors_beside_their_fields() {
             .await?
             .click()
             .await?;
-        c.find(Locator::Css("#phone")).await?.send_keys("12345").await?;
-        c.find(Locator::Css("#cccd")).await?.send_keys("0790").await?;
+        c.find(Locator::Css("#phone"))
+            .await?
+            .send_keys("12345")
+            .await?;
+        c.find(Locator::Css("#cccd"))
+            .await?
+            .send_keys("0790")
+            .await?;
         c.find(Locator::Css("form.stack button[type=submit]"))
             .await?
             .click()
@@ -180,11 +186,20 @@ async fn chromium_shows_three_errors_beside_their_fields() {
                 .await?
                 .text()
                 .await?;
-            beside.push((id, described.contains(&format!("{id}-error")), invalid, text));
+            beside.push((
+                id,
+                described.contains(&format!("{id}-error")),
+                invalid,
+                text,
+            ));
         }
         let count = c.find_all(Locator::Css(".field-error")).await?.len();
         let summary = c.find_all(Locator::Css(".error-summary a")).await?.len();
-        let name = c.find(Locator::Css("#full_name")).await?.prop("value").await?;
+        let name = c
+            .find(Locator::Css("#full_name"))
+            .await?
+            .prop("value")
+            .await?;
         let phone = c.find(Locator::Css("#phone")).await?.prop("value").await?;
         let width = c
             .execute(
@@ -217,5 +232,9 @@ async fn chromium_shows_three_errors_beside_their_fields() {
     assert_eq!(beside[0].3, "Hãy nhập địa chỉ");
     assert_eq!(name.as_deref(), Some("Phạm Văn Thử"));
     assert_eq!(phone.as_deref(), Some("12345"));
-    assert_eq!(width, serde_json::json!([360, 360]), "a 360 px viewport, no sideways scroll");
+    assert_eq!(
+        width,
+        serde_json::json!([360, 360]),
+        "a 360 px viewport, no sideways scroll"
+    );
 }

@@ -78,14 +78,20 @@ async fn every_error_beside_its_field_in_plain_words(db: &TestDb) {
             .and_then(|s| s.split('>').next())
             .expect("the control");
         assert!(
-            control.contains("aria-invalid=\"true\"")
-                && control.contains(&format!("{id}-error")),
+            control.contains("aria-invalid=\"true\"") && control.contains(&format!("{id}-error")),
             "{id}: {control}"
         );
     }
     // No internal names, no self-contradicting range, and the values as typed.
-    assert!(!html.contains("Trường") && !html.contains("1900–"), "{html}");
-    for kept in ["value=\"2090-05-04\"", "value=\"12345\"", "value=\"Lý Văn Đúng\""] {
+    assert!(
+        !html.contains("Trường") && !html.contains("1900–"),
+        "{html}"
+    );
+    for kept in [
+        "value=\"2090-05-04\"",
+        "value=\"12345\"",
+        "value=\"Lý Văn Đúng\"",
+    ] {
         assert!(html.contains(kept), "{kept}");
     }
     assert!(!html.contains("full_name-error"));
@@ -97,8 +103,16 @@ async fn every_error_beside_its_field_in_plain_words(db: &TestDb) {
 
     // In English, the same errors in English labels.
     let (en, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let _ = en.get(server.url("/lang?to=en&next=/")).send().await.unwrap();
-    let csrf_en = crate::harness::csrf_in(&page(&en, &server, "/households/new?unit=26743-kp01").await.1);
+    let _ = en
+        .get(server.url("/lang?to=en&next=/"))
+        .send()
+        .await
+        .unwrap();
+    let csrf_en = crate::harness::csrf_in(
+        &page(&en, &server, "/households/new?unit=26743-kp01")
+            .await
+            .1,
+    );
     let mut fields = household_fields(&csrf_en);
     set(&mut fields, "birth_date", "2090-05-04");
     let r = server.post_form(&en, "/households", &fields).await;
@@ -116,7 +130,10 @@ async fn every_error_beside_its_field_in_plain_words(db: &TestDb) {
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let (_, saved) = page(&b, &server, &to).await;
-    assert!(saved.contains("id=\"saved\"") && saved.contains("Đã lưu."), "{saved}");
+    assert!(
+        saved.contains("id=\"saved\"") && saved.contains("Đã lưu."),
+        "{saved}"
+    );
     let (_, again) = page(&b, &server, &to).await;
     assert!(!again.contains("id=\"saved\""));
 }
@@ -161,8 +178,10 @@ async fn tracking_codes_with_or_without_pa(db: &TestDb) {
     let r = server
         .http
         .post(server.url("/api/v1/feedback"))
-        .json(&json!({"category": "traffic", "description": "Đèn tín hiệu hỏng",
-                      "unit_code": "26743-kp01"}))
+        .json(
+            &json!({"category": "traffic", "description": "Đèn tín hiệu hỏng",
+                      "unit_code": "26743-kp01"}),
+        )
         .send()
         .await
         .unwrap();
@@ -187,7 +206,10 @@ async fn tracking_codes_with_or_without_pa(db: &TestDb) {
             .await
             .unwrap();
         assert_eq!(r.status(), 303, "{typed}");
-        assert_eq!(r.headers()["location"], format!("/feedback/{code}").as_str());
+        assert_eq!(
+            r.headers()["location"],
+            format!("/feedback/{code}").as_str()
+        );
         // The tracking page itself answers to the bare code too.
         let (s, _) = page(&anon, &server, &format!("/feedback/{body}")).await;
         assert_eq!(s, 200, "{typed}");

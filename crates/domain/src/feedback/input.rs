@@ -281,7 +281,10 @@ mod tests {
             assert_eq!(TrackingCode::parse(&typed).unwrap(), c, "{typed}");
         }
         // Eight characters are a body even when they start with PA.
-        assert_eq!(TrackingCode::parse("PAKMNPQR").unwrap().as_str(), "PA-PAKMNPQR");
+        assert_eq!(
+            TrackingCode::parse("PAKMNPQR").unwrap().as_str(),
+            "PA-PAKMNPQR"
+        );
         assert!(TrackingCode::parse("ABCDEFG").is_err());
     }
 }

@@ -231,8 +231,9 @@ fn parse_birth_date(raw: &str, today: Date) -> Result<Date, FieldError> {
 fn parse_gender(raw: &str) -> Result<Gender, FieldError> {
     match raw.trim() {
         "" => Err(FieldError::new("gender", FieldErrorKind::Required, "empty")),
-        g => Gender::parse(g)
-            .ok_or_else(|| FieldError::new("gender", FieldErrorKind::UnknownValue, "male or female")),
+        g => Gender::parse(g).ok_or_else(|| {
+            FieldError::new("gender", FieldErrorKind::UnknownValue, "male or female")
+        }),
     }
 }
 
@@ -304,9 +305,9 @@ impl NewResident {
         let phone = c.check(optional(input.phone.as_deref(), Phone::parse));
         // The CCCD encodes the birth year and gender: checked once both are known.
         let cccd = match (birth_date, gender) {
-            (Some(b), Some(g)) => c.check(optional(input.cccd.as_deref(), |v| {
-                Cccd::parse(v, b, g)
-            })),
+            (Some(b), Some(g)) => {
+                c.check(optional(input.cccd.as_deref(), |v| Cccd::parse(v, b, g)))
+            }
             _ => Some(None),
         };
         let (

@@ -16,8 +16,8 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{set_cookie, CurrentUser, MaybeUser, RequestCtx, SignedIn};
 use crate::auth::{SESSION_COOKIE, SESSION_DAYS};
 use crate::error::PageError;
-use crate::pages::form::FormErrors;
 use crate::i18n::local_time;
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

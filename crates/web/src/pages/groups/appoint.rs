@@ -15,10 +15,10 @@ use super::{choices, form_outcome, period, role_name, Choice};
 use crate::api::groups::{path, ServiceItem};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
-use crate::pages::form::FormErrors;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -238,7 +238,15 @@ pub(super) async fn end_form(
 ) -> Result<Html<String>, PageError> {
     let (id, position_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
-    end_page(&ctx, chrome, id, position_id, &EndForm::default(), FormErrors::none()).await
+    end_page(
+        &ctx,
+        chrome,
+        id,
+        position_id,
+        &EndForm::default(),
+        FormErrors::none(),
+    )
+    .await
 }
 
 pub(super) async fn end(

@@ -11,9 +11,9 @@ use super::{form_outcome, CsrfUpload};
 use crate::api::groups::upload::Upload;
 use crate::api::groups::{decision_input, path};
 use crate::auth::{Can, GroupManage, RequestCtx};
-use crate::pages::form::FormErrors;
 use crate::error::PageError;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 

@@ -15,10 +15,10 @@ use super::{choices, form_outcome, group_kind_label, kind_name, vn_date, Choice}
 use crate::api::groups::{GroupItem, GroupsQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
-use crate::pages::form::FormErrors;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -233,7 +233,14 @@ pub(super) async fn new_form(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
-    new_form_page(&ctx, chrome, &code, &NewGroupValues::default(), FormErrors::none()).await
+    new_form_page(
+        &ctx,
+        chrome,
+        &code,
+        &NewGroupValues::default(),
+        FormErrors::none(),
+    )
+    .await
 }
 
 /// The create form: repeated `unit_codes` checkboxes, so read as pairs.

@@ -12,12 +12,12 @@ use tuquan_app::groups::{GroupRecord, INELIGIBLE};
 use tuquan_app::AppError;
 use tuquan_domain::groups::GroupKind;
 
-use crate::pages::form::FormErrors;
 use crate::api::groups::upload::{self, Upload};
 use crate::api::groups::{reason_message, UPLOAD_BODY_LIMIT};
 use crate::auth::secret;
 use crate::error::Failure;
 use crate::i18n::Lang;
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 mod appoint;

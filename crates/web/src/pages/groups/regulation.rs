@@ -14,9 +14,9 @@ use super::appoint::or_today;
 use super::{form_outcome, vn_date};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RegulationManage, RequestCtx};
-use crate::pages::form::FormErrors;
 use crate::error::PageError;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 

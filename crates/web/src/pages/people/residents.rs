@@ -19,10 +19,10 @@ use crate::auth::{
     Authenticated, Can, CurrentUser, ErasureApprove, HouseholdEdit, HouseholdView, IdentityView,
     RequestCtx, ResidentRights,
 };
-use crate::pages::form::FormErrors;
 use crate::error::{Failure, PageError};
 use crate::i18n::local_time;
 use crate::pages::common::{see_other, Empty};
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome, ConfirmPage};
 use crate::AppState;
 

@@ -18,9 +18,9 @@ use super::common::{confirm, fill, see_other, Ask, Empty};
 use super::{render, Chrome, ShownOncePage};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, RequestCtx, UserManage, UserView};
-use crate::pages::form::FormErrors;
 use crate::error::{Failure, PageError};
 use crate::i18n::{local_time, Lang};
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 /// Accounts per page of the list.
