@@ -10,6 +10,10 @@ pub enum AppError {
     /// Malformed input: a field that cannot be parsed (HTTP 400).
     #[error("invalid input: {0}")]
     Invalid(FieldError),
+    /// Several malformed fields at once (HTTP 400), in the form's order, so a form can show
+    /// every one beside its field; the API names the first. Never empty.
+    #[error("invalid input: {} fields", .0.len())]
+    InvalidFields(Vec<FieldError>),
     /// Well-formed input that a rule of the domain refuses (HTTP 422): an ineligible
     /// appointee, a forbidden transition, a bad file. `code` is stable (`rule.{code}` in the
     /// locale catalogues), `field` names the input it concerns.
@@ -59,6 +63,17 @@ impl AppError {
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         Self::Invalid(e)
+    }
+}
+
+/// One error stays [`AppError::Invalid`]; several become [`AppError::InvalidFields`].
+impl From<Vec<FieldError>> for AppError {
+    fn from(mut e: Vec<FieldError>) -> Self {
+        match e.len() {
+            0 => Self::Internal("an empty list of field errors".into()),
+            1 => Self::Invalid(e.swap_remove(0)),
+            _ => Self::InvalidFields(e),
+        }
     }
 }
 

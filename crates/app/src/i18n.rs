@@ -99,21 +99,40 @@ impl Lang {
         out
     }
 
-    /// The message for a rejected field, naming the field.
+    /// The text for `key`, if the catalogue has it.
+    pub fn get(self, key: &str) -> Option<&'static str> {
+        let cat = match self {
+            Self::Vi => &*VI,
+            Self::En => &*EN,
+        };
+        cat.get(key).map(String::as_str)
+    }
+
+    /// The message for a rejected field, naming the field by its code (the API's message).
     pub fn field_error(self, e: &FieldError) -> String {
-        let mut msg = self
+        let msg = self
             .t(&format!("error.{}", e.kind.code()))
             .replace("{field}", e.field);
-        match e.kind {
-            FieldErrorKind::TooLong { max } => msg = msg.replace("{max}", &max.to_string()),
-            FieldErrorKind::OutOfRange { min, max } => {
-                msg = msg
-                    .replace("{min}", &min.to_string())
-                    .replace("{max}", &max.to_string());
-            }
-            _ => {}
+        fill_bounds(msg, e)
+    }
+
+    /// The message a form shows beside a rejected field: in the field's own label
+    /// (`field.{field}`) and plain words (`form.{code}`), or a sentence written for that
+    /// field and mistake (`form.{field}.{code}`).
+    pub fn field_message(self, e: &FieldError) -> String {
+        let code = e.kind.code();
+        if let Some(own) = self.get(&format!("form.{}.{code}", e.field)) {
+            return fill_bounds(own.to_owned(), e);
         }
-        msg
+        let label = self
+            .get(&format!("field.{}", e.field))
+            .unwrap_or_else(|| self.t("form.this_field"));
+        let msg = self.t(&format!("form.{code}"));
+        fill_bounds(
+            msg.replace("{Label}", &capitalized(label))
+                .replace("{label}", label),
+            e,
+        )
     }
 
     /// Pages: the `lang` cookie set by the language switch, else Vietnamese (the product is
@@ -135,6 +154,26 @@ impl Lang {
             .and_then(|h| h.split(',').next())
             .and_then(Lang::parse)
             .unwrap_or_default()
+    }
+}
+
+/// `text` with its first letter in upper case (a label that starts a sentence).
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `{min}` and `{max}` of a length or range error filled in.
+fn fill_bounds(msg: String, e: &FieldError) -> String {
+    match e.kind {
+        FieldErrorKind::TooLong { max } => msg.replace("{max}", &max.to_string()),
+        FieldErrorKind::OutOfRange { min, max } => msg
+            .replace("{min}", &min.to_string())
+            .replace("{max}", &max.to_string()),
+        _ => msg,
     }
 }
 
@@ -161,6 +200,7 @@ mod tests {
             InvalidFormat,
             UnknownValue,
             NotAllowedHere,
+            InFuture,
         ] {
             for lang in [Lang::Vi, Lang::En] {
                 let key = format!("error.{}", kind.code());
@@ -171,6 +211,32 @@ mod tests {
                 assert!(!msg.contains('{'), "unfilled placeholder: {msg}");
             }
         }
+    }
+
+    #[test]
+    fn forms_speak_in_labels() {
+        use FieldErrorKind::*;
+        for kind in [
+            Required,
+            TooLong { max: 3 },
+            OutOfRange { min: 1, max: 2 },
+            InvalidFormat,
+            UnknownValue,
+            NotAllowedHere,
+            InFuture,
+        ] {
+            for lang in [Lang::Vi, Lang::En] {
+                let msg = lang.field_message(&FieldError::new("full_name", kind.clone(), ""));
+                assert!(!msg.contains("full_name") && !msg.contains('{'), "{msg}");
+            }
+        }
+        let future = FieldError::new("birth_date", InFuture, "");
+        assert_eq!(
+            Lang::Vi.field_message(&future),
+            "Ngày sinh không được sau hôm nay"
+        );
+        let unknown = FieldError::new("no_such_field", Required, "");
+        assert!(!Lang::En.field_message(&unknown).contains("no_such_field"));
     }
 
     #[test]

@@ -7,11 +7,18 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldErrorKind {
     Required,
-    TooLong { max: usize },
-    OutOfRange { min: i64, max: i64 },
+    TooLong {
+        max: usize,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     InvalidFormat,
     UnknownValue,
     NotAllowedHere,
+    /// A date after today where only past dates make sense (a birth date).
+    InFuture,
 }
 
 impl FieldErrorKind {
@@ -23,6 +30,7 @@ impl FieldErrorKind {
             Self::InvalidFormat => "invalid_format",
             Self::UnknownValue => "unknown_value",
             Self::NotAllowedHere => "not_allowed_here",
+            Self::InFuture => "in_future",
         }
     }
 }
@@ -52,3 +60,22 @@ impl fmt::Display for FieldError {
 }
 
 impl std::error::Error for FieldError {}
+
+/// Collects the errors of independent checks, so that a form can show every wrong field at
+/// once instead of the first.
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<FieldError>,
+}
+
+impl Checks {
+    /// The value of a passed check; a failed one is kept and gives `None`.
+    pub fn check<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        r.map_err(|e| self.errors.push(e)).ok()
+    }
+
+    /// Every error seen, in the order the checks ran.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+}

@@ -15,4 +15,4 @@ pub mod text;
 pub mod time;
 
 pub use code::{FeedbackId, GroupId, HouseholdId, ResidentId, UnknownCode, UserId};
-pub use error::{FieldError, FieldErrorKind};
+pub use error::{Checks, FieldError, FieldErrorKind};

@@ -19,6 +19,8 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone)]
 pub enum Failure {
     Invalid(FieldError),
+    /// Several bad fields (never empty): the API names the first, a form shows them all.
+    InvalidFields(Vec<FieldError>),
     InvalidBody(String),
     /// A domain rule refused well-formed input (see `tuquan_app::AppError::Rule`).
     Rule {
@@ -48,7 +50,9 @@ pub enum Failure {
 impl Failure {
     fn status(&self) -> StatusCode {
         match self {
-            Self::Invalid(_) | Self::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) | Self::InvalidFields(_) | Self::InvalidBody(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -66,7 +70,7 @@ impl Failure {
     /// The stable machine code of the error.
     fn code(&self) -> &'static str {
         match self {
-            Self::Invalid(_) => "invalid_parameter",
+            Self::Invalid(_) | Self::InvalidFields(_) => "invalid_parameter",
             Self::InvalidBody(_) => "invalid_body",
             Self::Rule { code, .. } => code,
             Self::NotFound => "not_found",
@@ -84,6 +88,7 @@ impl Failure {
     fn field(&self) -> Option<&'static str> {
         match self {
             Self::Invalid(e) => Some(e.field),
+            Self::InvalidFields(es) => es.first().map(|e| e.field),
             Self::Conflict { field } => Some(field),
             Self::Rule { field, .. } => *field,
             _ => None,
@@ -93,6 +98,7 @@ impl Failure {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Invalid(e) => lang.field_error(e),
+            Self::InvalidFields(es) => es.first().map(|e| lang.field_error(e)).unwrap_or_default(),
             Self::InvalidBody(detail) => lang.t("error.invalid_body").replace("{detail}", detail),
             Self::Rule { code, field } => lang
                 .t(&format!("rule.{code}"))
@@ -129,6 +135,7 @@ impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Invalid(fe) => Self::Invalid(fe),
+            AppError::InvalidFields(es) => Self::InvalidFields(es),
             AppError::Rule { code, field, .. } => Self::Rule { code, field },
             AppError::NotFound => Self::NotFound,
             AppError::Conflict { field } => Self::Conflict { field },

@@ -152,6 +152,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(error::fallback)
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            pages::form::saved_flash,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             pages::ensure_csrf_cookie,
         ))
         .layer(middleware::from_fn(error::localize))

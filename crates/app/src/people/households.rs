@@ -114,8 +114,27 @@ pub async fn create_household_with_member(
     member: &NewResidentInput,
 ) -> AppResult<HouseholdId> {
     let unit = household_unit(ctx, code).await?;
-    let h = NewHousehold::parse(household)?;
-    let r = NewResident::parse(member, ctx.today())?;
+    // Both checked fully, so the form shows every wrong field at once.
+    let h = NewHousehold::parse_all(household).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|mut e| {
+                // The form has a household phone and the member's phone.
+                if e.field == "phone" {
+                    e.field = "household_phone";
+                }
+                e
+            })
+            .collect::<Vec<_>>()
+    });
+    let r = NewResident::parse_all(member, ctx.today());
+    let (h, r) = match (h, r) {
+        (Ok(h), Ok(r)) => (h, r),
+        (h, r) => {
+            let errors = h.err().into_iter().chain(r.err()).flatten();
+            return Err(errors.collect::<Vec<_>>().into());
+        }
+    };
     let ids = ctx
         .store()
         .create_households_with_members(&unit, &[(h, vec![r])], &ctx.audit_ctx())
@@ -132,7 +151,7 @@ pub async fn update_household(
     input: &NewHouseholdInput,
 ) -> AppResult<HouseholdRecord> {
     household_for(ctx, Action::HouseholdEdit, id).await?;
-    let h = NewHousehold::parse(input)?;
+    let h = NewHousehold::parse_all(input)?;
     ctx.store()
         .update_household(id, &h, &ctx.audit_ctx())
         .await?;
@@ -203,7 +222,7 @@ pub async fn add_resident(
             "the household is not active",
         ));
     }
-    let r = NewResident::parse(input, ctx.today())?;
+    let r = NewResident::parse_all(input, ctx.today())?;
     let id = ctx
         .store()
         .add_resident(&h, &r, &ctx.audit_ctx())

@@ -93,9 +93,9 @@ pub async fn update_resident(
             cccd: ctx.store().resident_identity(id).await?,
             ..input.clone()
         };
-        NewResident::parse(&input, ctx.today())?
+        NewResident::parse_all(&input, ctx.today())?
     } else {
-        NewResident::parse(input, ctx.today())?
+        NewResident::parse_all(input, ctx.today())?
     };
     ctx.store()
         .update_resident(id, &r, &ctx.audit_ctx())

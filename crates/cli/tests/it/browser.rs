@@ -29,15 +29,13 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_searches_the_territory_without_accents() {
+/// A headless Chromium at 360 px driven through chromedriver; `None` when not installed.
+async fn chromium() -> Option<(Driver, fantoccini::Client)> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
-        crate::skip!("{CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)");
+        return None;
     }
-    let db = TestDb::new(Backend::Sqlite).await.unwrap();
-    let server = Server::start(&db);
     let port = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -53,11 +51,12 @@ async fn chromium_searches_the_territory_without_accents() {
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                      "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=360,800"]
+                     "--disable-dev-shm-usage", "--window-size=360,800"],
+            // Headless windows are at least 500 px wide: emulate the phone's viewport.
+            "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 800, "pixelRatio": 1.0}}
         }),
     );
     let webdriver = format!("http://127.0.0.1:{port}");
-    let mut client = None;
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         match ClientBuilder::new(connector)
@@ -65,14 +64,20 @@ async fn chromium_searches_the_territory_without_accents() {
             .connect(&webdriver)
             .await
         {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
+            Ok(c) => return Some((driver, c)),
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     }
-    let c = client.expect("connect to chromedriver");
+    panic!("connect to chromedriver");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_searches_the_territory_without_accents() {
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let server = Server::start(&db);
+    let Some((_driver, c)) = chromium().await else {
+        crate::skip!("{CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)");
+    };
 
     let result = async {
         c.goto(&server.url("/territory")).await?;
@@ -105,4 +110,131 @@ async fn chromium_searches_the_territory_without_accents() {
     let (text, url) = result.expect("browser steps");
     assert!(text.contains("Phường Bến Thành"), "{text}");
     assert!(url.as_str().contains("q=phuong+ben+thanh"), "{url}");
+}
+
+/// Issue 12: a khu phố head on a phone submits the add-household form with three bad fields
+/// and sees three errors, each beside its field, with what they typed still there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_shows_three_errors_beside_their_fields() {
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let server = Server::start_with(&db, &["--demo"]);
+    let Some((_driver, c)) = chromium().await else {
+        crate::skip!("{CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)");
+    };
+    let result = async {
+        c.goto(&server.url("/login")).await?;
+        c.find(Locator::Css("#username"))
+            .await?
+            .send_keys("totruong.kp01")
+            .await?;
+        c.find(Locator::Css("#password"))
+            .await?
+            .send_keys("tuquan-demo")
+            .await?;
+        c.find(Locator::Css("form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        for _ in 0..100 {
+            if !c.current_url().await?.path().starts_with("/login") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        c.goto(&server.url("/households/new?unit=26743-kp01"))
+            .await?;
+        // Three bad fields: no address, a short phone, a malformed CCCD; the rest is right.
+        c.find(Locator::Css("#full_name"))
+            .await?
+            .send_keys("Phạm Văn Thử")
+            .await?;
+        c.execute(
+            "document.getElementById('birth_date').value = '1975-06-01';",
+            vec![],
+        )
+        .await?;
+        c.find(Locator::Css("#gender option[value=male]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#phone"))
+            .await?
+            .send_keys("12345")
+            .await?;
+        c.find(Locator::Css("#cccd"))
+            .await?
+            .send_keys("0790")
+            .await?;
+        c.find(Locator::Css("form.stack button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".error-summary"))
+            .await?;
+        // Each error is the element just before its control, which points back at it.
+        let mut beside = Vec::new();
+        for id in ["address", "phone", "cccd"] {
+            let error = c
+                .find(Locator::Css(&format!("#{id}-error + #{id}")))
+                .await?;
+            let described = error.attr("aria-describedby").await?.unwrap_or_default();
+            let invalid = error.attr("aria-invalid").await?;
+            let text = c
+                .find(Locator::Css(&format!("#{id}-error")))
+                .await?
+                .text()
+                .await?;
+            beside.push((
+                id,
+                described.contains(&format!("{id}-error")),
+                invalid,
+                text,
+            ));
+        }
+        let count = c.find_all(Locator::Css(".field-error")).await?.len();
+        let summary = c.find_all(Locator::Css(".error-summary a")).await?.len();
+        let name = c
+            .find(Locator::Css("#full_name"))
+            .await?
+            .prop("value")
+            .await?;
+        let phone = c.find(Locator::Css("#phone")).await?.prop("value").await?;
+        let width = c
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
+                vec![],
+            )
+            .await?;
+        if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
+            let png = c.screenshot().await?;
+            std::fs::write(format!("{dir}/form-errors-360.png"), png).expect("screenshot");
+            c.execute(
+                "document.getElementById('phone').scrollIntoView({block: 'center'});",
+                vec![],
+            )
+            .await?;
+            let png = c.screenshot().await?;
+            std::fs::write(format!("{dir}/form-errors-fields-360.png"), png).expect("screenshot");
+        }
+        Ok::<_, fantoccini::error::CmdError>((beside, count, summary, name, phone, width))
+    }
+    .await;
+    c.close().await.ok();
+    let (beside, count, summary, name, phone, width) = result.expect("browser steps");
+    assert_eq!((count, summary), (3, 3));
+    for (id, described, invalid, text) in &beside {
+        assert!(*described, "{id}");
+        assert_eq!(invalid.as_deref(), Some("true"), "{id}");
+        assert!(!text.is_empty() && !text.contains(id), "{id}: {text}");
+    }
+    assert_eq!(beside[0].3, "Hãy nhập địa chỉ");
+    assert_eq!(name.as_deref(), Some("Phạm Văn Thử"));
+    assert_eq!(phone.as_deref(), Some("12345"));
+    assert_eq!(
+        width,
+        serde_json::json!([360, 360]),
+        "a 360 px viewport, no sideways scroll"
+    );
 }

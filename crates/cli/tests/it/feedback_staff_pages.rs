@@ -333,7 +333,7 @@ async fn an_item_page_steps_and_who_may_see_it(db: &TestDb) {
     .await;
     assert_eq!(
         (s, location.as_str()),
-        (303, format!("{item}?done=acknowledge").as_str())
+        (303, format!("{item}?done=acknowledge#done").as_str())
     );
     let deputy = db
         .count("SELECT id FROM users WHERE username = 'topho.kp01'")

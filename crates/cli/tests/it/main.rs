@@ -21,6 +21,7 @@ mod feedback;
 mod feedback_jobs;
 mod feedback_pages;
 mod feedback_staff_pages;
+mod forms;
 mod groups;
 mod hardening;
 mod hardening_access;

@@ -21,18 +21,29 @@ impl TrackingCode {
         Self(format!("PA-{s}"))
     }
 
+    /// People type the code as they read it: in lower case, with or without `PA-` (or
+    /// `PA` without the dash), with spaces. Eight characters alone are the code's body,
+    /// even when they start with `PA`.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let s = raw.trim().to_ascii_uppercase();
-        let ok =
-            s.len() == 11 && s.starts_with("PA-") && s[3..].bytes().all(|b| ALPHABET.contains(&b));
-        if !ok {
-            return Err(FieldError::new(
+        let s: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let body = match s.len() {
+            8 => Some(s.as_str()),
+            10 => s.strip_prefix("PA"),
+            11 => s.strip_prefix("PA-"),
+            _ => None,
+        };
+        match body.filter(|b| b.bytes().all(|c| ALPHABET.contains(&c))) {
+            Some(b) => Ok(Self(format!("PA-{b}"))),
+            None => Err(FieldError::new(
                 "code",
                 FieldErrorKind::InvalidFormat,
                 "PA-XXXXXXXX",
-            ));
+            )),
         }
-        Ok(Self(s))
     }
 
     pub fn as_str(&self) -> &str {
@@ -260,5 +271,20 @@ mod tests {
         assert_eq!(TrackingCode::parse(&c.as_str().to_lowercase()).unwrap(), c);
         assert!(TrackingCode::parse("PA-0000OOOO").is_err());
         assert!(TrackingCode::parse("XX-ABCDEFGH").is_err());
+        let body = &c.as_str()[3..];
+        for typed in [
+            body.to_owned(),
+            body.to_lowercase(),
+            format!("pa{body}"),
+            format!(" pa-{} {} ", &body[..4], &body[4..]),
+        ] {
+            assert_eq!(TrackingCode::parse(&typed).unwrap(), c, "{typed}");
+        }
+        // Eight characters are a body even when they start with PA.
+        assert_eq!(
+            TrackingCode::parse("PAKMNPQR").unwrap().as_str(),
+            "PA-PAKMNPQR"
+        );
+        assert!(TrackingCode::parse("ABCDEFG").is_err());
     }
 }

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Phone;
-use crate::error::{FieldError, FieldErrorKind};
+use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::text;
 
 /// Households are never deleted: they move away or dissolve.
@@ -51,25 +51,21 @@ pub struct NewHousehold {
 pub const ADDRESS_MAX: usize = 200;
 
 impl NewHousehold {
+    /// The household, or the first rule it breaks.
     pub fn parse(input: &NewHouseholdInput) -> Result<Self, FieldError> {
-        let address = text::clean(&input.address);
-        if address.is_empty() {
-            return Err(FieldError::new(
-                "address",
-                FieldErrorKind::Required,
-                "empty",
-            ));
-        }
-        if address.chars().count() > ADDRESS_MAX {
-            return Err(FieldError::new(
-                "address",
-                FieldErrorKind::TooLong { max: ADDRESS_MAX },
-                "long",
-            ));
-        }
-        let phone = match input.phone.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => Some(Phone::parse(p)?),
+        Self::parse_all(input).map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// The household, or every rule it breaks (never an empty list).
+    pub fn parse_all(input: &NewHouseholdInput) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let address = c.check(parse_address(&input.address));
+        let phone = c.check(match input.phone.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(p) => Phone::parse(p).map(Some),
+        });
+        let (Some(address), Some(phone)) = (address, phone) else {
+            return Err(c.into_errors());
         };
         Ok(Self {
             address_folded: text::fold(&address),
@@ -77,6 +73,25 @@ impl NewHousehold {
             phone,
         })
     }
+}
+
+fn parse_address(raw: &str) -> Result<String, FieldError> {
+    let address = text::clean(raw);
+    if address.is_empty() {
+        return Err(FieldError::new(
+            "address",
+            FieldErrorKind::Required,
+            "empty",
+        ));
+    }
+    if address.chars().count() > ADDRESS_MAX {
+        return Err(FieldError::new(
+            "address",
+            FieldErrorKind::TooLong { max: ADDRESS_MAX },
+            "long",
+        ));
+    }
+    Ok(address)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::Cccd;
-use crate::error::{FieldError, FieldErrorKind};
+use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,77 +216,149 @@ fn date_field(raw: &str, field: &'static str) -> Result<Date, FieldError> {
     ))
 }
 
+fn parse_name(raw: &str) -> Result<String, FieldError> {
+    let full_name = text::clean(raw);
+    if full_name.is_empty() {
+        return Err(FieldError::new(
+            "full_name",
+            FieldErrorKind::Required,
+            "empty",
+        ));
+    }
+    if full_name.chars().count() > NAME_MAX {
+        return Err(FieldError::new(
+            "full_name",
+            FieldErrorKind::TooLong { max: NAME_MAX },
+            "long",
+        ));
+    }
+    Ok(full_name)
+}
+
+fn parse_birth_date(raw: &str, today: Date) -> Result<Date, FieldError> {
+    let birth_date = date_field(raw, "birth_date")?;
+    // A future date and a too-early one are different mistakes with different messages.
+    if birth_date > today {
+        return Err(FieldError::new(
+            "birth_date",
+            FieldErrorKind::InFuture,
+            "a birth date cannot be after today",
+        ));
+    }
+    if birth_date.year() < 1900 {
+        return Err(FieldError::new(
+            "birth_date",
+            FieldErrorKind::OutOfRange {
+                min: 1900,
+                max: i64::from(today.year()),
+            },
+            "not a plausible birth date",
+        ));
+    }
+    Ok(birth_date)
+}
+
+fn parse_gender(raw: &str) -> Result<Gender, FieldError> {
+    match raw.trim() {
+        "" => Err(FieldError::new("gender", FieldErrorKind::Required, "empty")),
+        g => Gender::parse(g).ok_or_else(|| {
+            FieldError::new("gender", FieldErrorKind::UnknownValue, "male or female")
+        }),
+    }
+}
+
+fn parse_residence_type(raw: &str) -> Result<ResidenceType, FieldError> {
+    match raw.trim() {
+        "" => Err(FieldError::new(
+            "residence_type",
+            FieldErrorKind::Required,
+            "empty",
+        )),
+        r => ResidenceType::parse(r).ok_or_else(|| {
+            FieldError::new(
+                "residence_type",
+                FieldErrorKind::UnknownValue,
+                "permanent (thường trú) or temporary (tạm trú)",
+            )
+        }),
+    }
+}
+
+/// `None` when blank. Checked against the birth date only when that one is valid.
+fn parse_since(
+    raw: Option<&str>,
+    birth_date: Option<Date>,
+    today: Date,
+) -> Result<Option<Date>, FieldError> {
+    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let d = date_field(s, "residence_since")?;
+    if d > today || birth_date.is_some_and(|b| d < b) {
+        return Err(FieldError::new(
+            "residence_since",
+            FieldErrorKind::NotAllowedHere,
+            "before birth or in the future",
+        ));
+    }
+    Ok(Some(d))
+}
+
+fn optional<T>(
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => parse(v).map(Some),
+    }
+}
+
 impl NewResident {
+    /// The resident, or the first rule it breaks.
     pub fn parse(input: &NewResidentInput, today: Date) -> Result<Self, FieldError> {
-        let full_name = text::clean(&input.full_name);
-        if full_name.is_empty() {
-            return Err(FieldError::new(
-                "full_name",
-                FieldErrorKind::Required,
-                "empty",
-            ));
-        }
-        if full_name.chars().count() > NAME_MAX {
-            return Err(FieldError::new(
-                "full_name",
-                FieldErrorKind::TooLong { max: NAME_MAX },
-                "long",
-            ));
-        }
-        let birth_date = date_field(&input.birth_date, "birth_date")?;
-        if birth_date > today || birth_date.year() < 1900 {
-            return Err(FieldError::new(
-                "birth_date",
-                FieldErrorKind::OutOfRange {
-                    min: 1900,
-                    max: i64::from(today.year()),
-                },
-                "not a plausible birth date",
-            ));
-        }
-        let gender = match input.gender.trim() {
-            "" => return Err(FieldError::new("gender", FieldErrorKind::Required, "empty")),
-            g => Gender::parse(g).ok_or_else(|| {
-                FieldError::new("gender", FieldErrorKind::UnknownValue, "male or female")
-            })?,
-        };
-        let phone = match input.phone.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => Some(Phone::parse(p)?),
-        };
-        let residence_type = match input.residence_type.trim() {
-            "" => {
-                return Err(FieldError::new(
-                    "residence_type",
-                    FieldErrorKind::Required,
-                    "empty",
-                ))
+        Self::parse_all(input, today).map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// The resident, or every rule it breaks (never an empty list), in the form's order.
+    pub fn parse_all(input: &NewResidentInput, today: Date) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let full_name = c.check(parse_name(&input.full_name));
+        let birth_date = c.check(parse_birth_date(&input.birth_date, today));
+        let gender = c.check(parse_gender(&input.gender));
+        let residence_type = c.check(parse_residence_type(&input.residence_type));
+        let residence_since = c.check(parse_since(
+            input.residence_since.as_deref(),
+            birth_date,
+            today,
+        ));
+        let phone = c.check(optional(input.phone.as_deref(), Phone::parse));
+        // The CCCD encodes the birth year and gender: checked once both are known.
+        let cccd = match (birth_date, gender) {
+            (Some(b), Some(g)) => {
+                c.check(optional(input.cccd.as_deref(), |v| Cccd::parse(v, b, g)))
             }
-            r => ResidenceType::parse(r).ok_or_else(|| {
-                FieldError::new(
-                    "residence_type",
-                    FieldErrorKind::UnknownValue,
-                    "permanent (thường trú) or temporary (tạm trú)",
-                )
-            })?,
+            _ => Some(None),
         };
-        let residence_since = match input.residence_since.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s) => {
-                let d = date_field(s, "residence_since")?;
-                if d > today || d < birth_date {
-                    return Err(FieldError::new(
-                        "residence_since",
-                        FieldErrorKind::NotAllowedHere,
-                        "before birth or in the future",
-                    ));
-                }
-                Some(d)
-            }
-        };
-        let cccd = match input.cccd.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(c) => Some(Cccd::parse(c, birth_date, gender)?),
+        let (
+            Some(full_name),
+            Some(birth_date),
+            Some(gender),
+            Some(residence_type),
+            Some(residence_since),
+            Some(phone),
+            Some(cccd),
+        ) = (
+            full_name,
+            birth_date,
+            gender,
+            residence_type,
+            residence_since,
+            phone,
+            cccd,
+        )
+        else {
+            return Err(c.into_errors());
         };
         Ok(Self {
             name_folded: text::fold(&full_name),
@@ -353,6 +425,20 @@ mod tests {
             patch(&mut i);
             assert_eq!(NewResident::parse(&i, today).unwrap_err().field, field);
         }
+    }
+
+    #[test]
+    fn every_bad_field_at_once() {
+        let today = date(2026, 11, 21);
+        let mut i = input();
+        i.full_name = " ".into();
+        i.birth_date = "2030-01-01".into();
+        i.phone = Some("12345".into());
+        let errors = NewResident::parse_all(&i, today).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        // The CCCD is not judged against a birth date that is itself wrong.
+        assert_eq!(fields, ["full_name", "birth_date", "phone"]);
+        assert_eq!(errors[1].kind, FieldErrorKind::InFuture);
     }
 
     #[test]

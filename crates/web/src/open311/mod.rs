@@ -88,6 +88,10 @@ fn from_failure(f: Failure, lang: Lang) -> Err311 {
             e.field = open311_field(e.field);
             bad(format!("{}: {}", e.field, lang.field_error(&e)))
         }
+        // Open311 answers one message: the first bad field.
+        Failure::InvalidFields(mut es) if !es.is_empty() => {
+            from_failure(Failure::Invalid(es.swap_remove(0)), lang)
+        }
         Failure::InvalidBody(m) => bad(m),
         // Open311 clients cannot answer the form's question: too many anonymous requests
         // from this client, said with a stable code at the start of the description.

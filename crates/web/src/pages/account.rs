@@ -17,6 +17,7 @@ use crate::auth::{set_cookie, CurrentUser, MaybeUser, RequestCtx, SignedIn};
 use crate::auth::{SESSION_COOKIE, SESSION_DAYS};
 use crate::error::PageError;
 use crate::i18n::local_time;
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -45,7 +46,7 @@ struct LoginPage {
     chrome: Chrome,
     next: String,
     username: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 pub(crate) use super::common::see_other;
@@ -69,7 +70,7 @@ async fn login_form(
         chrome,
         next,
         username: String::new(),
-        error: None,
+        errors: FormErrors::none(),
     })?
     .into_response())
 }
@@ -93,16 +94,35 @@ async fn login(
     let next = safe_next(form.next.as_deref());
     let old = crate::auth::cookie_in(&headers, SESSION_COOKIE);
     let ctx = state.ctx(None, &rc);
-    let started = sessions::sign_in(&ctx, &form.username, &form.password, old.as_deref()).await?;
+    // Empty fields are named without an attempt (which would count as a failed one).
+    let mut errors = FormErrors::none();
+    for (id, blank) in [
+        ("username", form.username.trim().is_empty()),
+        ("password", form.password.is_empty()),
+    ] {
+        if blank {
+            errors = errors.with(id, chrome.t(&format!("login.enter_{id}")));
+        }
+    }
+    let started = if errors.is_empty() {
+        sessions::sign_in(&ctx, &form.username, &form.password, old.as_deref()).await?
+    } else {
+        None
+    };
     let Some(started) = started else {
-        let error = Some(chrome.t("login.failed").to_owned());
+        let (status, errors) = if errors.is_empty() {
+            let failed = FormErrors::field("username", chrome.t("login.failed"));
+            (StatusCode::UNAUTHORIZED, failed)
+        } else {
+            (StatusCode::BAD_REQUEST, errors)
+        };
         let page = render(&LoginPage {
             chrome,
             next,
             username: form.username.trim().chars().take(60).collect(),
-            error,
+            errors,
         })?;
-        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+        return Ok((status, page).into_response());
     };
     // Without a page to come back to, sign-in leads to the start page.
     let target = if started.must_change_password {
@@ -234,14 +254,14 @@ async fn account(
 struct PasswordPage {
     chrome: Chrome,
     must_change: bool,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 async fn password_form(chrome: Chrome, SignedIn(who): SignedIn) -> Result<Html<String>, PageError> {
     render(&PasswordPage {
         chrome,
         must_change: who.user.must_change_password,
-        error: None,
+        errors: FormErrors::none(),
     })
 }
 
@@ -273,15 +293,18 @@ async fn change_password(
     )
     .await;
     if let Err(AppError::Invalid(e)) = &outcome {
-        let error = match e.field {
-            "current_password" => lang.t("password.wrong_current").to_owned(),
-            "confirm_password" => lang.t("password.mismatch").to_owned(),
-            _ => lang.field_error(e),
+        let message = match (e.field, e.kind.code()) {
+            ("current_password", "required") | ("new_password", "required") => {
+                lang.field_message(e)
+            }
+            ("current_password", _) => lang.t("password.wrong_current").to_owned(),
+            ("confirm_password", _) => lang.t("password.mismatch").to_owned(),
+            _ => lang.field_message(e),
         };
         let page = render(&PasswordPage {
             chrome,
             must_change,
-            error: Some(error),
+            errors: FormErrors::field(e.field, message),
         })?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }

@@ -24,6 +24,7 @@ pub mod common;
 mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
+pub mod form;
 pub mod groups;
 mod home;
 mod start;
@@ -49,6 +50,8 @@ pub struct Chrome {
     pub nav_inbox: bool,
     /// The signed-in user's unread notifications (`None` when not signed in).
     pub nav_unread: Option<i64>,
+    /// The page follows a successful save (see [`form::saved_flash`]).
+    pub saved: bool,
 }
 
 impl Chrome {
@@ -106,6 +109,7 @@ impl FromRequestParts<AppState> for Chrome {
         let nav_unread = tuquan_app::access::sessions::unread_notifications(&ctx).await?;
         Ok(Self {
             lang,
+            saved: crate::auth::cookie(parts, form::SAVED_COOKIE).is_some(),
             here,
             nav_users: can(Action::UserView),
             nav_audit: can(Action::AuditView),
@@ -215,6 +219,7 @@ pub fn error_page(lang: Lang, message: &str) -> String {
             nav_audit: false,
             nav_inbox: false,
             nav_unread: None,
+            saved: false,
         },
         message,
     };

@@ -203,7 +203,7 @@ fn each_error_kind_names_line_and_column() {
         (2, "12345", "C", Column::HouseholdPhone, "invalid_format"),
         (3, " ", "D", Column::FullName, "required"),
         (4, "31/02/1985", "E", Column::BirthDate, "invalid_format"),
-        (4, "2030-01-01", "E", Column::BirthDate, "out_of_range"),
+        (4, "2030-01-01", "E", Column::BirthDate, "in_future"),
         (5, "x", "F", Column::Gender, "unknown_value"),
         (6, "12345", "G", Column::Phone, "invalid_format"),
         (7, "", "H", Column::ResidenceType, "required"),

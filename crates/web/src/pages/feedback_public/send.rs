@@ -137,7 +137,7 @@ async fn pick_page(
                     .filter(|i| i.unit.valid_to.is_none())
                     .filter_map(|i| pick_item(lang, &i.unit)),
             ),
-            Err(Failure::Invalid(e)) => error = Some(lang.field_error(&e)),
+            Err(Failure::Invalid(e)) => error = Some(lang.field_message(&e)),
             Err(e) => return Err(PageError(e)),
         }
     }

@@ -87,9 +87,24 @@ struct ItemPage {
     error: Option<String>,
     error_field: &'static str,
     done: Option<String>,
+    /// The label of the chosen action; the step form shows its fields only.
+    chosen: &'static str,
 }
 
 impl ItemPage {
+    /// Whether the step form shows `field` for the chosen action: a phone shows only what
+    /// the step uses.
+    fn shows(&self, field: &str) -> bool {
+        match self.form.action.as_str() {
+            "" => false,
+            "summary" => field == "public_summary",
+            "assign" => matches!(field, "assignee_id" | "internal_note"),
+            "duplicate" => matches!(field, "duplicate_of" | "public_note" | "internal_note"),
+            "refer" => matches!(field, "referred_to" | "public_note" | "internal_note"),
+            _ => matches!(field, "public_note" | "internal_note"),
+        }
+    }
+
     fn err(&self, field: &str) -> Option<&str> {
         match &self.error {
             Some(e) if self.error_field == field => Some(e.as_str()),
@@ -257,10 +272,15 @@ async fn item_page(
         history,
         actions,
         assignees: assignee_choices,
-        form,
         error,
         error_field,
         done,
+        chosen: if form.action.is_empty() {
+            ""
+        } else {
+            action_label(lang, &form.action)
+        },
+        form,
         chrome,
     })
 }
@@ -268,6 +288,8 @@ async fn item_page(
 #[derive(Deserialize)]
 pub(super) struct Done {
     done: Option<String>,
+    /// The step chosen on the page (first half of the step form, without JavaScript).
+    action: Option<String>,
 }
 
 pub(super) async fn show(
@@ -284,7 +306,16 @@ pub(super) async fn show(
             .replace("{step}", action_label(lang, a))
     });
     let ctx = state.ctx(Some(can.who), &rc);
-    let page = item_page(&ctx, chrome, &code, StepForm::default(), None, done).await?;
+    let form = StepForm {
+        action: q.action.unwrap_or_default().trim().to_owned(),
+        ..StepForm::default()
+    };
+    let mut page = item_page(&ctx, chrome, &code, form, None, done).await?;
+    // Only a step offered in this state; anything else asks again.
+    if !page.actions.iter().any(|a| a.value == page.form.action) {
+        page.form.action.clear();
+        page.chosen = "";
+    }
     Ok(render(&page)?.into_response())
 }
 
@@ -313,8 +344,10 @@ pub(super) async fn step(
     match app::workflow::step(&ctx, &code, &input).await {
         Ok(item) => {
             let q = serde_urlencoded::to_string([("done", form.action.trim())]).unwrap_or_default();
+            // `#done`: the form posts to `#step`, a fragment the browser would otherwise keep
+            // across the redirect, leaving the confirmation off-screen on a phone.
             Ok(see_other(
-                &format!("/feedback/inbox/{}?{q}", item.tracking_code),
+                &format!("/feedback/inbox/{}?{q}#done", item.tracking_code),
                 None,
             ))
         }

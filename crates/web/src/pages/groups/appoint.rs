@@ -18,6 +18,7 @@ use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -44,7 +45,7 @@ pub(super) struct AppointPage {
     acting: bool,
     decision_ref: String,
     note: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -72,7 +73,7 @@ async fn appoint_page(
     chrome: Chrome,
     id: i64,
     f: &AppointForm,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let lang = chrome.lang;
     let g: GroupRecord = app::group_to_manage(ctx, id).await?;
@@ -106,7 +107,7 @@ async fn appoint_page(
         acting: f.acting.is_some(),
         decision_ref: f.decision_ref.clone(),
         note: f.note.clone(),
-        error,
+        errors,
         chrome,
     })
 }
@@ -131,7 +132,7 @@ pub(super) async fn form(
     let id = path(id)?;
     let f = q.map(|Query(q)| q).unwrap_or_default();
     let ctx = state.ctx(Some(can.who), &rc);
-    appoint_page(&ctx, chrome, id, &f, None).await
+    appoint_page(&ctx, chrome, id, &f, FormErrors::none()).await
 }
 
 pub(super) async fn appoint(
@@ -170,7 +171,7 @@ pub(super) async fn appoint(
         chrome.lang,
         outcome,
         |_| see_other(&format!("/groups/{id}?done=appointed"), None),
-        |message| appoint_page(&ctx, chrome, id, &f, Some(message)),
+        |message| appoint_page(&ctx, chrome, id, &f, message),
     )
     .await
 }
@@ -186,7 +187,7 @@ pub(super) struct EndPage {
     role: String,
     reasons: Vec<Choice>,
     ended_on: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -203,7 +204,7 @@ async fn end_page(
     id: i64,
     position_id: i64,
     f: &EndForm,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let (g, p) = app::position_to_end(ctx, id, position_id).await?;
     let lang = chrome.lang;
@@ -218,7 +219,7 @@ async fn end_page(
             &f.reason,
         ),
         ended_on: or_today(ctx, &f.ended_on),
-        error,
+        errors,
         chrome,
     })
 }
@@ -237,7 +238,15 @@ pub(super) async fn end_form(
 ) -> Result<Html<String>, PageError> {
     let (id, position_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
-    end_page(&ctx, chrome, id, position_id, &EndForm::default(), None).await
+    end_page(
+        &ctx,
+        chrome,
+        id,
+        position_id,
+        &EndForm::default(),
+        FormErrors::none(),
+    )
+    .await
 }
 
 pub(super) async fn end(
@@ -258,7 +267,7 @@ pub(super) async fn end(
         chrome.lang,
         app::end_position(&ctx, id, position_id, &input).await,
         |_| see_other(&format!("/groups/{id}?done=ended"), None),
-        |message| end_page(&ctx, chrome, id, position_id, &f, Some(message)),
+        |message| end_page(&ctx, chrome, id, position_id, &f, message),
     )
     .await
 }

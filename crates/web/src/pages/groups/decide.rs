@@ -13,6 +13,7 @@ use crate::api::groups::{decision_input, path};
 use crate::auth::{Can, GroupManage, RequestCtx};
 use crate::error::PageError;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -29,7 +30,7 @@ pub(super) struct DecisionPage {
     issuer: String,
     signer: String,
     effective_on: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 impl DecisionPage {
@@ -45,7 +46,7 @@ async fn page(
     id: i64,
     kind: DecisionKind,
     up: Option<&Upload>,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let g = app::group_to_manage(ctx, id).await?;
     let v = |k: &str| up.map(|u| u.text(k)).unwrap_or_default();
@@ -61,7 +62,7 @@ async fn page(
         issuer: v("issuer"),
         signer: v("signer"),
         effective_on: v("effective_on"),
-        error,
+        errors,
     })
 }
 
@@ -74,7 +75,7 @@ async fn form(
     kind: DecisionKind,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
-    page(&ctx, chrome, id, kind, None, None).await
+    page(&ctx, chrome, id, kind, None, FormErrors::none()).await
 }
 
 pub(super) async fn establish_form(
@@ -127,7 +128,7 @@ pub(super) async fn record(
         chrome.lang,
         app::record_decision(&ctx, id, &input, file).await,
         |_| see_other(&format!("/groups/{id}?done={done}"), None),
-        |message| page(&ctx, chrome, id, kind, Some(&up), Some(message)),
+        |message| page(&ctx, chrome, id, kind, Some(&up), message),
     )
     .await
 }

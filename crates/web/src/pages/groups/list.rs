@@ -18,6 +18,7 @@ use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -167,7 +168,7 @@ pub(super) struct NewGroupPage {
     kind_label: String,
     name: String,
     units: Vec<UnitChoice>,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 #[derive(Default)]
@@ -183,7 +184,7 @@ fn new_group_page(
     unit: &Unit,
     children: &[UnitListItem],
     v: &NewGroupValues,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let lang = chrome.lang;
     let kinds = choices(
@@ -212,7 +213,7 @@ fn new_group_page(
         kind_label: v.kind_label.clone(),
         name: v.name.clone(),
         units,
-        error,
+        errors,
     })
 }
 
@@ -221,10 +222,10 @@ async fn new_form_page(
     chrome: Chrome,
     code: &str,
     v: &NewGroupValues,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let (unit, children) = app::new_group_form(ctx, code).await?;
-    new_group_page(chrome, &unit, &children, v, error)
+    new_group_page(chrome, &unit, &children, v, errors)
 }
 
 pub(super) async fn new_form(
@@ -235,7 +236,14 @@ pub(super) async fn new_form(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
-    new_form_page(&ctx, chrome, &code, &NewGroupValues::default(), None).await
+    new_form_page(
+        &ctx,
+        chrome,
+        &code,
+        &NewGroupValues::default(),
+        FormErrors::none(),
+    )
+    .await
 }
 
 /// The create form: repeated `unit_codes` checkboxes, so read as pairs.
@@ -268,7 +276,7 @@ pub(super) async fn create(
         chrome.lang,
         app::create_group(&ctx, &code, &input).await,
         |g| see_other(&format!("/groups/{}?done=created", g.id), None),
-        |message| new_form_page(&ctx, chrome, &code, &v, Some(message)),
+        |message| new_form_page(&ctx, chrome, &code, &v, message),
     )
     .await
 }

@@ -17,6 +17,7 @@ use crate::api::groups::{reason_message, UPLOAD_BODY_LIMIT};
 use crate::auth::secret;
 use crate::error::Failure;
 use crate::i18n::Lang;
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 mod appoint;
@@ -139,38 +140,33 @@ pub(crate) fn period(lang: Lang, t: &crate::api::groups::Tenure, today: Option<&
     period
 }
 
-/// The message shown in a form for a rejected value or a rule's refusal; `None` for
-/// failures that get the error page instead. A rejected scan gets its own message.
-pub(crate) fn form_message(lang: Lang, e: &AppError) -> Option<(StatusCode, String)> {
+/// The errors shown in a form for a rejected value or a rule's refusal, beside the fields;
+/// `None` for failures that get the error page instead. A rejected scan and an ineligible
+/// appointee get their own messages.
+pub(crate) fn form_message(lang: Lang, e: &AppError) -> Option<(StatusCode, FormErrors)> {
     match e {
         AppError::Invalid(f) if f.field == "scan" => Some((
             StatusCode::BAD_REQUEST,
-            lang.t("groups.scan_invalid").to_owned(),
-        )),
-        AppError::Invalid(f) => Some((StatusCode::BAD_REQUEST, lang.field_error(f))),
-        AppError::Conflict { field } => Some((
-            StatusCode::CONFLICT,
-            lang.t("error.conflict").replace("{field}", field),
+            FormErrors::field("scan", lang.t("groups.scan_invalid")),
         )),
         AppError::Rule {
             code: INELIGIBLE,
             detail,
-            ..
-        } => Some((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            reason_message(lang, detail),
-        )),
-        AppError::Rule { code, field, .. } => Some((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang.t(&format!("rule.{code}"))
-                .replace("{field}", field.unwrap_or("")),
-        )),
-        _ => None,
+            field,
+        } => {
+            let message = reason_message(lang, detail);
+            let errors = match field {
+                Some(id) => FormErrors::field(id, message),
+                None => FormErrors::general(message),
+            };
+            Some((StatusCode::UNPROCESSABLE_ENTITY, errors))
+        }
+        e => FormErrors::from_failure(&crate::error::Failure::from(e.clone()), lang),
     }
 }
 
-/// The answer to a form: `done` on success; the form again with `error`'s message when it
-/// has one (`again` renders it); the error page otherwise.
+/// The answer to a form: `done` on success; the form again with the errors when it
+/// has some (`again` renders it); the error page otherwise.
 pub(crate) async fn form_outcome<T, F, Fut>(
     lang: Lang,
     result: Result<T, AppError>,
@@ -178,7 +174,7 @@ pub(crate) async fn form_outcome<T, F, Fut>(
     again: F,
 ) -> Result<Response, crate::error::PageError>
 where
-    F: FnOnce(String) -> Fut,
+    F: FnOnce(FormErrors) -> Fut,
     Fut: std::future::Future<Output = Result<Html<String>, crate::error::PageError>>,
 {
     match result {

@@ -16,6 +16,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RegulationManage, RequestCtx};
 use crate::error::PageError;
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -45,7 +46,7 @@ pub(super) struct RegulationPage {
     current_head: String,
     current_front: String,
     form: RegulationForm,
-    error: Option<String>,
+    errors: FormErrors,
     notice: Option<&'static str>,
 }
 
@@ -70,7 +71,7 @@ async fn regulation_page(
     chrome: Chrome,
     code: &str,
     form: RegulationForm,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let d = app::regulation(ctx, code).await?;
     let notice = match form.done.as_deref() {
@@ -109,7 +110,7 @@ async fn regulation_page(
             reviewed_on: or_today(ctx, &form.reviewed_on),
             ..form
         },
-        error,
+        errors,
         notice,
         chrome,
     })
@@ -129,7 +130,7 @@ pub(super) async fn page(
         ..RegulationForm::default()
     };
     let ctx = state.ctx(Some(can.who), &rc);
-    regulation_page(&ctx, chrome, &code, form, None).await
+    regulation_page(&ctx, chrome, &code, form, FormErrors::none()).await
 }
 
 /// The answer to the signing and review forms: back to the page with `done`, or the page
@@ -147,7 +148,7 @@ async fn regulation_outcome<T>(
         chrome.lang,
         result,
         |_| see_other(&to, None),
-        |message| regulation_page(ctx, chrome, code, f, Some(message)),
+        |message| regulation_page(ctx, chrome, code, f, message),
     )
     .await
 }
@@ -195,7 +196,7 @@ pub(super) struct TermPage {
     code: String,
     name: String,
     years: String,
-    error: Option<String>,
+    errors: FormErrors,
     notice: Option<&'static str>,
 }
 
@@ -213,7 +214,7 @@ async fn term_page(
     chrome: Chrome,
     code: &str,
     typed: Option<&str>,
-    error: Option<String>,
+    errors: FormErrors,
     notice: Option<&'static str>,
 ) -> Result<Html<String>, PageError> {
     let (unit, years) = app::term_years(ctx, code, true).await?;
@@ -224,7 +225,7 @@ async fn term_page(
         code: unit.code,
         name: unit.name,
         years: years.as_str().to_owned(),
-        error,
+        errors,
         notice,
         chrome,
     })
@@ -242,7 +243,7 @@ pub(super) async fn term_form(
     let done = q.ok().and_then(|Query(q)| q.done);
     let ctx = state.ctx(Some(can.who), &rc);
     let notice = done.is_some().then_some("groups.done_term");
-    term_page(&ctx, chrome, &code, None, None, notice).await
+    term_page(&ctx, chrome, &code, None, FormErrors::none(), notice).await
 }
 
 pub(super) async fn set_term(
@@ -263,7 +264,7 @@ pub(super) async fn set_term(
                 None,
             )
         },
-        |message| term_page(&ctx, chrome, &code, Some(&f.years), Some(message), None),
+        |message| term_page(&ctx, chrome, &code, Some(&f.years), message, None),
     )
     .await
 }

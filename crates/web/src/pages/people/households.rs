@@ -17,6 +17,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::pages::common::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -76,7 +77,7 @@ struct NewPage<'a> {
     unit_code: String,
     unit_name: String,
     f: &'a NewHouseholdForm,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 pub(super) async fn new_form(
@@ -93,7 +94,7 @@ pub(super) async fn new_form(
         unit_code: unit.code,
         unit_name: unit.name,
         f: &NewHouseholdForm::default(),
-        error: None,
+        errors: FormErrors::none(),
     })
 }
 
@@ -115,12 +116,12 @@ pub(super) async fn create(
         Ok(id) => Ok(see_other(&format!("/households/{id}"), None)),
         Err(e) => {
             let lang = chrome.lang;
-            form_error(e, lang, |msg| NewPage {
+            form_error(e, lang, |errors| NewPage {
                 chrome,
                 unit_code: unit.code.clone(),
                 unit_name: unit.name.clone(),
                 f: &f,
-                error: Some(msg),
+                errors,
             })
         }
     }
@@ -174,7 +175,7 @@ struct ShowPage<'a> {
     moves: Vec<(String, String, String)>,
     can_edit: bool,
     f: &'a NewResidentInput,
-    error: Option<String>,
+    errors: FormErrors,
     notice: Option<&'static str>,
 }
 
@@ -185,7 +186,7 @@ async fn show_page(
     who: &Authenticated,
     id: HouseholdId,
     f: &NewResidentInput,
-    error: Option<String>,
+    errors: FormErrors,
     notice: Option<&'static str>,
 ) -> Result<Html<String>, PageError> {
     let HouseholdDetail {
@@ -202,7 +203,7 @@ async fn show_page(
         chrome,
         h,
         f,
-        error,
+        errors,
         notice,
     })
 }
@@ -221,7 +222,7 @@ pub(super) async fn show(
         _ => None,
     };
     let f = NewResidentInput::default();
-    show_page(&ctx, chrome, &can.who, id, &f, None, notice).await
+    show_page(&ctx, chrome, &can.who, id, &f, FormErrors::none(), notice).await
 }
 
 pub(super) async fn add_member(
@@ -240,7 +241,7 @@ pub(super) async fn add_member(
         Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
         Err(e) => match form_message(&e, chrome.lang) {
             Some((status, msg)) => {
-                let page = show_page(&ctx, chrome, &can.who, id, &f, Some(msg), None).await?;
+                let page = show_page(&ctx, chrome, &can.who, id, &f, msg, None).await?;
                 Ok((status, page).into_response())
             }
             None => Err(e.into()),
@@ -255,7 +256,7 @@ struct EditPage {
     h: HouseholdRecord,
     address: String,
     phone: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 pub(super) async fn edit_form(
@@ -272,7 +273,7 @@ pub(super) async fn edit_form(
         address: h.address.clone(),
         phone: h.phone.clone().unwrap_or_default(),
         h,
-        error: None,
+        errors: FormErrors::none(),
     })
 }
 
@@ -290,12 +291,12 @@ pub(super) async fn edit(
         Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
         Err(e) => {
             let lang = chrome.lang;
-            form_error(e, lang, |msg| EditPage {
+            form_error(e, lang, |errors| EditPage {
                 chrome,
                 h,
                 address: f.address.clone(),
                 phone: f.phone.clone().unwrap_or_default(),
-                error: Some(msg),
+                errors,
             })
         }
     }
@@ -308,7 +309,7 @@ struct MovePage {
     h: HouseholdRecord,
     unit_code: String,
     moved_on: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 pub(super) async fn move_form(
@@ -325,7 +326,7 @@ pub(super) async fn move_form(
         h,
         unit_code: String::new(),
         moved_on: ctx.today().to_string(),
-        error: None,
+        errors: FormErrors::none(),
     })
 }
 
@@ -351,12 +352,12 @@ pub(super) async fn move_submit(
         Err(e) => {
             let h = people::household_to_edit(&ctx, id).await?;
             let lang = chrome.lang;
-            form_error(e, lang, |msg| MovePage {
+            form_error(e, lang, |errors| MovePage {
                 chrome,
                 h,
                 unit_code: f.unit_code.clone(),
                 moved_on: f.moved_on.clone(),
-                error: Some(msg),
+                errors,
             })
         }
     }

@@ -4,13 +4,14 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tuquan_domain::access::{authorize, Action};
 
-use super::{render, Chrome};
+use super::form::FormErrors;
+use super::Chrome;
 use crate::api::people::PeopleQuery;
 use crate::auth::Authenticated;
 use crate::error::{Failure, PageError};
@@ -90,34 +91,19 @@ fn may(who: &Authenticated, action: Action, path: &str) -> bool {
     authorize(&who.actor, action, Some(path)).is_ok()
 }
 
-/// The message of a failure a form shows next to its fields (a bad field, a duplicate, a
+/// The errors of a failure a form shows beside its fields (bad fields, a duplicate, a
 /// rule), with its status; `None` for the others, which get the error page.
-fn form_message(f: &Failure, lang: crate::i18n::Lang) -> Option<(StatusCode, String)> {
-    match f {
-        Failure::Invalid(e) => Some((StatusCode::BAD_REQUEST, lang.field_error(e))),
-        Failure::Conflict { .. } | Failure::Rule { .. } => {
-            let status = if matches!(f, Failure::Rule { .. }) {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::CONFLICT
-            };
-            Some((status, f.detail(lang).message))
-        }
-        _ => None,
-    }
+fn form_message(f: &Failure, lang: crate::i18n::Lang) -> Option<(StatusCode, FormErrors)> {
+    FormErrors::from_failure(f, lang)
 }
 
-/// A form re-rendered with the error message for a bad field, or the failure itself.
+/// A form re-rendered with its errors, or the failure itself.
 fn form_error<T: Template>(
     f: impl Into<Failure>,
     lang: crate::i18n::Lang,
-    page: impl FnOnce(String) -> T,
+    page: impl FnOnce(FormErrors) -> T,
 ) -> Result<Response, PageError> {
-    let f = f.into();
-    match form_message(&f, lang) {
-        Some((status, msg)) => Ok((status, render(&page(msg))?).into_response()),
-        None => Err(PageError(f)),
-    }
+    super::form::rerender(f, lang, page)
 }
 
 /// `?done=…` after a form, for the notice on the page it returns to.

@@ -20,6 +20,7 @@ use crate::auth::{
 use crate::error::{Failure, PageError};
 use crate::i18n::local_time;
 use crate::pages::common::{see_other, Empty};
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome, ConfirmPage};
 use crate::AppState;
 
@@ -83,7 +84,7 @@ struct ShowPage {
     can_identity: bool,
     can_rights: bool,
     notice: Option<&'static str>,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 /// The resident's page (its read audited by the use case).
@@ -93,7 +94,7 @@ async fn show_page(
     who: &Authenticated,
     id: ResidentId,
     notice: Option<&'static str>,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
     let ResidentDetail {
         resident: r,
@@ -123,7 +124,7 @@ async fn show_page(
         chrome,
         r,
         notice,
-        error,
+        errors,
     })
 }
 
@@ -137,7 +138,7 @@ async fn show_with_error(
 ) -> Result<Response, PageError> {
     match form_message(&e, chrome.lang) {
         Some((status, msg)) => {
-            let page = show_page(ctx, chrome, who, id, None, Some(msg)).await?;
+            let page = show_page(ctx, chrome, who, id, None, msg).await?;
             Ok((status, page).into_response())
         }
         None => Err(e.into()),
@@ -158,7 +159,7 @@ pub(super) async fn show(
         Some("erasure") => Some("residents.erasure_requested"),
         _ => None,
     };
-    show_page(&ctx, chrome, &can.who, id, notice, None).await
+    show_page(&ctx, chrome, &can.who, id, notice, FormErrors::none()).await
 }
 
 #[derive(Template)]
@@ -167,7 +168,7 @@ struct EditPage<'a> {
     chrome: Chrome,
     r: ResidentRecord,
     f: &'a NewResidentInput,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 pub(super) async fn edit_form(
@@ -193,7 +194,7 @@ pub(super) async fn edit_form(
         chrome,
         r,
         f: &f,
-        error: None,
+        errors: FormErrors::none(),
     })
 }
 
@@ -220,11 +221,11 @@ pub(super) async fn edit(
         Ok(_) => Ok(see_other(&format!("/residents/{id}?done=saved"), None)),
         Err(e) => {
             let lang = chrome.lang;
-            form_error(e, lang, |msg| EditPage {
+            form_error(e, lang, |errors| EditPage {
                 chrome,
                 r,
                 f: &form.f,
-                error: Some(msg),
+                errors,
             })
         }
     }

@@ -10,7 +10,7 @@ pub(super) struct NewUserPage {
     username: String,
     display_name: String,
     unit: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -31,7 +31,7 @@ pub(super) async fn new_form(
         username: String::new(),
         display_name: String::new(),
         unit: q.unit.unwrap_or_default().trim().chars().take(60).collect(),
-        error: None,
+        errors: FormErrors::none(),
     })
 }
 
@@ -88,7 +88,7 @@ pub(super) async fn create(
                 username: form.username.trim().chars().take(60).collect(),
                 display_name: form.display_name.trim().chars().take(200).collect(),
                 unit: form.unit.trim().chars().take(60).collect(),
-                error: Some(message),
+                errors: message,
                 chrome,
             })?;
             Ok(with_status(status, page))

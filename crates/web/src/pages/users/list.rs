@@ -9,7 +9,7 @@ pub(super) struct UsersPage {
     /// What the list covers: a unit's name, or the whole country.
     scope: String,
     unit: String,
-    error: Option<String>,
+    errors: FormErrors,
     rows: Vec<UserRow>,
     invite_href: Option<String>,
     next_href: Option<String>,
@@ -100,7 +100,7 @@ pub(super) async fn list(
                 chrome,
                 scope: String::new(),
                 unit: unit_code,
-                error: Some(message),
+                errors: message,
                 rows: Vec::new(),
                 invite_href,
                 next_href: None,
@@ -120,7 +120,7 @@ pub(super) async fn list(
             .scope_label
             .unwrap_or_else(|| lang.t("role.whole_country").to_owned()),
         unit: unit_code,
-        error: None,
+        errors: FormErrors::none(),
         rows: list.accounts.into_iter().map(|a| row(lang, a)).collect(),
         invite_href,
         next_href,

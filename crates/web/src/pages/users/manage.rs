@@ -14,7 +14,7 @@ pub(super) struct UserPage {
     created: String,
     grants: Vec<GrantView>,
     notice: Option<&'static str>,
-    error: Option<String>,
+    errors: FormErrors,
     /// This is the caller's own account.
     is_self: bool,
     /// The caller may add grants to this account.
@@ -29,7 +29,7 @@ pub(super) struct UserPage {
 #[derive(Default)]
 pub(super) struct PageState<'a> {
     notice: Option<&'static str>,
-    error: Option<String>,
+    errors: FormErrors,
     role: &'a str,
     unit: &'a str,
 }
@@ -67,7 +67,7 @@ async fn user_page(
         created: local_time(&user.created_at),
         grants,
         notice: st.notice,
-        error: st.error,
+        errors: st.errors,
         is_self: offers.is_self,
         grant_form: offers.manage,
         admin: offers.admin,
@@ -131,7 +131,7 @@ pub(super) async fn add_grant(
     };
     let st = PageState {
         notice: None,
-        error: Some(message),
+        errors: message,
         role: &form.role,
         unit: &form.unit,
     };

@@ -20,6 +20,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, RequestCtx, UserManage, UserView};
 use crate::error::{Failure, PageError};
 use crate::i18n::{local_time, Lang};
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 /// Accounts per page of the list.
@@ -87,22 +88,10 @@ fn role_options(lang: Lang, actor: &Actor, selected: &str) -> Vec<RoleOption> {
         .collect()
 }
 
-/// The message shown in a form for a rejected value; `None` for failures that get the
-/// error page instead.
-fn form_message(lang: Lang, f: &Failure) -> Option<(StatusCode, String)> {
-    match f {
-        Failure::Invalid(e) => Some((StatusCode::BAD_REQUEST, lang.field_error(e))),
-        Failure::Conflict { field } => Some((
-            StatusCode::CONFLICT,
-            lang.t("error.conflict").replace("{field}", field),
-        )),
-        Failure::Rule { code, field } => Some((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang.t(&format!("rule.{code}"))
-                .replace("{field}", field.unwrap_or("")),
-        )),
-        _ => None,
-    }
+/// The errors shown in a form for a rejected value, beside the fields; `None` for failures
+/// that get the error page instead.
+fn form_message(lang: Lang, f: &Failure) -> Option<(StatusCode, FormErrors)> {
+    FormErrors::from_failure(f, lang)
 }
 
 fn with_status(status: StatusCode, page: Html<String>) -> Response {
