@@ -383,7 +383,7 @@ pub async fn waiting(
 
 /// One announcement with every version.
 #[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements",
-    security(("bearer" = [])), responses((status = 200, body = AnnouncementDetailBody)))]
+    params(("id" = i64, Path)), security((), ("bearer" = [])), responses((status = 200, body = AnnouncementDetailBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     crate::auth::MaybeUser(who): crate::auth::MaybeUser,
