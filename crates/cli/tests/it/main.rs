@@ -12,6 +12,7 @@ mod api;
 mod backup;
 mod browser;
 mod cli;
+mod contract;
 mod crash;
 mod delivery;
 mod documents;

@@ -67,6 +67,7 @@ pub fn router() -> Router<AppState> {
 
 /// A new announcement.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublishBody {
     pub title: String,
     pub body: String,
@@ -106,23 +107,27 @@ impl From<PublishBody> for NewAnnouncementInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EditBody {
     pub title: String,
     pub body: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawBody {
     pub reason: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PassOnBody {
     #[serde(default)]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OnBehalfBody {
     pub household_id: i64,
     /// `in_person`, `meeting`, `loudspeaker`, `phone` or `zalo`.
@@ -130,6 +135,7 @@ pub struct OnBehalfBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddressBody {
     /// An e-mail address or a phone number; empty removes it.
     pub address: String,

@@ -46,12 +46,12 @@ fn error_response(description: &str) -> Value {
 pub fn complete(doc: &mut Value) {
     let mut request_schemas = BTreeSet::new();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
+        for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
             for op in item.values_mut() {
-                complete_operation(op, &mut request_schemas);
+                complete_operation(path, op, &mut request_schemas);
             }
         }
     }
@@ -71,7 +71,7 @@ pub fn complete(doc: &mut Value) {
     }
 }
 
-fn complete_operation(op: &mut Value, request_schemas: &mut BTreeSet<String>) {
+fn complete_operation(path: &str, op: &mut Value, request_schemas: &mut BTreeSet<String>) {
     let Some(op) = op.as_object_mut() else {
         return;
     };
@@ -92,7 +92,12 @@ fn complete_operation(op: &mut Value, request_schemas: &mut BTreeSet<String>) {
         for p in params.iter_mut() {
             has_params = true;
             has_path_param |= p.get("in").and_then(Value::as_str) == Some("path");
+            let in_query = p.get("in").and_then(Value::as_str) == Some("query");
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
             if let Some(schema) = p.get_mut("schema") {
+                if in_query {
+                    shared_query_parameter(path, &name, schema);
+                }
                 constrain_string(schema, LINE);
             }
         }
@@ -136,6 +141,32 @@ fn complete_operation(op: &mut Value, request_schemas: &mut BTreeSet<String>) {
     if has_body {
         add("413", "The body is larger than the server accepts");
     }
+}
+
+/// A unit code: a province (2 digits), a commune (5) or a residential unit below one.
+pub const UNIT_CODE: &str = r"^[0-9]{2}$|^[0-9]{5}(-[a-z0-9]{1,12})*$";
+/// A month, `YYYY-MM`.
+pub const MONTH: &str = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$";
+
+/// The query parameters that mean the same on every list: their values as the server parses
+/// them, so a client (and schemathesis) knows what is well formed.
+fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
+    use tuquan_domain::feedback::{Status, DEFAULT_CATEGORIES};
+    use tuquan_domain::groups::{GroupKind, GroupStatus};
+    let values = |v: Vec<&str>| json!({"type": "string", "enum": v});
+    let groups = path.ends_with("/groups");
+    *schema = match name {
+        "status" if groups => values(vec![GroupStatus::Pending.as_str(), GroupStatus::Active.as_str(), GroupStatus::Dissolved.as_str()]),
+        "status" => values(Status::ALL.iter().map(|s| s.as_str()).collect()),
+        "kind" if groups => values(GroupKind::ALL.iter().map(|k| k.as_str()).collect()),
+        "limit" => json!({"type": "integer", "minimum": 1,
+            "maximum": tuquan_domain::page::MAX_LIMIT}),
+        "unit" | "parent" => json!({"type": "string", "pattern": UNIT_CODE}),
+        "from" | "to" => json!({"type": "string", "pattern": MONTH}),
+        "category" => values(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect()),
+        "format" => values(vec!["csv", "xlsx"]),
+        _ => return,
+    };
 }
 
 /// A string schema without its own rule gets `pattern`.

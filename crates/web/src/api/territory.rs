@@ -100,6 +100,7 @@ pub struct UnitDetail {
 
 /// A new residential unit below a commune or another residential unit.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUnit {
     pub parent_code: String,
     /// 1–12 letters and digits, unique under the parent, e.g. `kp03`.

@@ -293,6 +293,7 @@ pub async fn public_list(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReopenBody {
     pub reason: String,
     /// For feedback sent without an account: the phone number or e-mail left when sending
@@ -322,6 +323,7 @@ pub async fn reopen(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RatingBody {
     /// 1 (poor) to 5 (very good).
     pub rating: String,

@@ -109,6 +109,7 @@ pub async fn inbox(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// Tracking codes of new items, at most 200.
     pub codes: Vec<String>,
@@ -164,6 +165,7 @@ pub async fn acknowledge(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StepBody {
     /// `acknowledge`, `start`, `resolve`, `reject` (public_note = the reason), `duplicate`
     /// (duplicate_of = the original's tracking code), `refer` (referred_to), `note`, `assign`
@@ -210,6 +212,7 @@ pub async fn step(
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RouteItem {
     /// A category code, or empty for every category.
     pub category: String,
