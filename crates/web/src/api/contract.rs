@@ -93,7 +93,11 @@ fn complete_operation(path: &str, op: &mut Value, request_schemas: &mut BTreeSet
             has_params = true;
             has_path_param |= p.get("in").and_then(Value::as_str) == Some("path");
             let in_query = p.get("in").and_then(Value::as_str) == Some("query");
-            let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             if let Some(schema) = p.get_mut("schema") {
                 if in_query {
                     shared_query_parameter(path, &name, schema);
@@ -146,7 +150,7 @@ fn complete_operation(path: &str, op: &mut Value, request_schemas: &mut BTreeSet
 /// A unit code: a province (2 digits), a commune (5) or a residential unit below one.
 pub const UNIT_CODE: &str = r"^[0-9]{2}$|^[0-9]{5}(-[a-z0-9]{1,12})*$";
 /// A month, `YYYY-MM`.
-pub const MONTH: &str = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$";
+pub const MONTH: &str = r"^20[0-9]{2}-(0[1-9]|1[0-2])$";
 
 /// The query parameters that mean the same on every list: their values as the server parses
 /// them, so a client (and schemathesis) knows what is well formed.
@@ -156,7 +160,11 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
     let values = |v: Vec<&str>| json!({"type": "string", "enum": v});
     let groups = path.ends_with("/groups");
     *schema = match name {
-        "status" if groups => values(vec![GroupStatus::Pending.as_str(), GroupStatus::Active.as_str(), GroupStatus::Dissolved.as_str()]),
+        "status" if groups => values(vec![
+            GroupStatus::Pending.as_str(),
+            GroupStatus::Active.as_str(),
+            GroupStatus::Dissolved.as_str(),
+        ]),
         "status" => values(Status::ALL.iter().map(|s| s.as_str()).collect()),
         "kind" if groups => values(GroupKind::ALL.iter().map(|k| k.as_str()).collect()),
         "limit" => json!({"type": "integer", "minimum": 1,
@@ -227,7 +235,12 @@ fn constrain_body(schema: &mut Value, required: bool, refs: &mut BTreeSet<String
     let req: BTreeSet<String> = o
         .get("required")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let Some(props) = o.get_mut("properties").and_then(Value::as_object_mut) else {
         return;

@@ -112,6 +112,7 @@ pub async fn inbox(
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// Tracking codes of new items, at most 200.
+    #[schema(min_items = 1, max_items = 200)]
     pub codes: Vec<String>,
 }
 

@@ -403,8 +403,10 @@ pub struct DecisionUpload {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppointBody {
+    #[schema(minimum = 1)]
     pub resident_id: i64,
     /// `head`, `deputy`, `secretary` or `member`, as the group's kind allows.
+    #[schema(pattern = "^(head|deputy|secretary|member)$")]
     pub role: String,
     /// `YYYY-MM-DD`; default today.
     pub starts_on: Option<String>,
@@ -422,6 +424,7 @@ pub struct EndBody {
     /// `YYYY-MM-DD`; default today.
     pub ended_on: Option<String>,
     /// `term_ended`, `resigned`, `dismissed`, `moved_away`, `deceased` or `other`.
+    #[schema(pattern = "^(term_ended|resigned|dismissed|moved_away|deceased|other)$")]
     pub reason: String,
 }
 
