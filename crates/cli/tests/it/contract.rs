@@ -32,8 +32,13 @@ fn run(server: &Server, bin: &PathBuf, token: Option<&str>, who: &str) {
         .arg("run")
         .arg(server.url("/api/openapi.json"))
         .args(["--checks", "all", "--max-examples", EXAMPLES, "--seed", "1"])
-        .args(["--phases", "examples,coverage,fuzzing", "--workers", "2"])
+        // One worker: Python 3.11's `compile` is not safe across threads (schemathesis then
+        // fails with "AST constructor recursion depth mismatch").
+        .args(["--phases", "examples,coverage,fuzzing", "--workers", "1"])
         .args(["--no-color", "--generation-database", "none"])
+        // Failures known and accepted for now (docs/api.md); any other fails the test.
+        .arg("--baseline")
+        .arg(config.with_file_name("schemathesis-baseline.json"))
         // A developer's hooks stay out; report files, if any, out of the source tree.
         .env_remove("SCHEMATHESIS_HOOKS")
         .current_dir(std::env::temp_dir());
