@@ -344,11 +344,7 @@ async fn plain_to_json(res: Response, lang: Lang) -> Response {
         error: ErrorDetail {
             code: code.to_owned(),
             message,
-            // axum names a path parameter that does not parse: "Cannot parse `id` …".
-            field: text
-                .split_once("Cannot parse `")
-                .and_then(|(_, rest)| rest.split_once('`'))
-                .map(|(name, _)| name.to_owned()),
+            field: path_param(&text),
         },
     };
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
@@ -358,4 +354,12 @@ async fn plain_to_json(res: Response, lang: Lang) -> Response {
     );
     let json = serde_json::to_vec(&body).unwrap_or_default();
     Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// The parameter axum names when a path parameter does not parse: "Cannot parse `id` with
+/// value `x` to a `i64`" (a lone parameter is named by its value only, and gets no field).
+fn path_param(text: &str) -> Option<String> {
+    let (_, rest) = text.split_once("Cannot parse `")?;
+    let (name, rest) = rest.split_once('`')?;
+    rest.starts_with(" with value `").then(|| name.to_owned())
 }
