@@ -129,6 +129,7 @@ pub struct PassOnBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OnBehalfBody {
+    #[serde(deserialize_with = "super::contract::whole")]
     pub household_id: i64,
     /// `in_person`, `meeting`, `loudspeaker`, `phone` or `zalo`.
     pub channel: String,

@@ -13,6 +13,7 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use utoipa::OpenApi;
 
@@ -24,6 +25,22 @@ pub const LINE: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
 pub const TEXT: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
 /// A required JSON string: as [`TEXT`], with at least one character that is not a space.
 pub const NON_BLANK: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
+
+/// An integer field of a request body: JSON `2.0` is the same integer as `2`, and the
+/// schema's `integer` admits both, so both are read (within `i64`).
+pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    // 2^63 is exactly representable; anything at or past it does not fit.
+    const FITS: std::ops::Range<f64> = -9.223_372_036_854_776e18..9.223_372_036_854_776e18;
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && FITS.contains(&f) => Ok(f as i64),
+        _ => Err(D::Error::custom(format!("{n} is not a 64-bit integer"))),
+    }
+}
 
 /// The document served at `/api/openapi.json`, built once.
 pub fn document() -> &'static Value {
@@ -93,6 +110,9 @@ fn complete_operation(path: &str, op: &mut Value, request_schemas: &mut BTreeSet
             has_params = true;
             has_path_param |= p.get("in").and_then(Value::as_str) == Some("path");
             let in_query = p.get("in").and_then(Value::as_str) == Some("query");
+            if p.get("name").and_then(Value::as_str) == Some("channel") {
+                p["schema"] = json!({"type": "string", "enum": ["email", "sms"]});
+            }
             let name = p
                 .get("name")
                 .and_then(Value::as_str)
@@ -167,8 +187,10 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
         ]),
         "status" => values(Status::ALL.iter().map(|s| s.as_str()).collect()),
         "kind" if groups => values(GroupKind::ALL.iter().map(|k| k.as_str()).collect()),
-        "limit" => json!({"type": "integer", "minimum": 1,
-            "maximum": tuquan_domain::page::MAX_LIMIT}),
+        // Blank counts as absent.
+        "limit" => json!({"anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": tuquan_domain::page::MAX_LIMIT},
+            {"type": "string", "maxLength": 0}]}),
         "unit" | "parent" => json!({"type": "string", "pattern": UNIT_CODE}),
         "from" | "to" => json!({"type": "string", "pattern": MONTH}),
         "category" => values(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect()),

@@ -148,6 +148,14 @@ pub async fn acknowledge(
 ) -> Result<Json<AcknowledgeReport>, ApiError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let b = body(b)?;
+    if b.codes.len() > 200 {
+        return Err(Failure::Invalid(tuquan_domain::FieldError::new(
+            "codes",
+            tuquan_domain::FieldErrorKind::OutOfRange { min: 1, max: 200 },
+            "at most 200 codes",
+        ))
+        .into());
+    }
     let outcomes = app::inbox::acknowledge_many(&ctx, &b.codes).await?;
     let mut report = AcknowledgeReport {
         acknowledged: Vec::new(),

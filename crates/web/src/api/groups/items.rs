@@ -404,6 +404,7 @@ pub struct DecisionUpload {
 #[serde(deny_unknown_fields)]
 pub struct AppointBody {
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "crate::api::contract::whole")]
     pub resident_id: i64,
     /// `head`, `deputy`, `secretary` or `member`, as the group's kind allows.
     #[schema(pattern = "^(head|deputy|secretary|member)$")]

@@ -208,12 +208,22 @@ pub struct MoveBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    #[schema(pattern = "^(active|moved_away|dissolved)$")]
+    pub status: String,
+}
+
+/// A resident's new status.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentStatusBody {
+    #[schema(pattern = "^(active|moved_away|deceased)$")]
     pub status: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepresentativeBody {
+    #[serde(deserialize_with = "crate::api::contract::whole")]
     pub resident_id: i64,
 }
 
@@ -270,6 +280,8 @@ pub struct HouseholdBody {
     /// House number and street, at most 200 characters.
     #[schema(max_length = 200)]
     pub address: String,
+    /// 10 digits starting with 0 (11 for a landline starting with 02).
+    #[schema(pattern = "^(|0[0-9]{9}|02[0-9]{9})$")]
     pub phone: Option<String>,
 }
 
@@ -287,16 +299,21 @@ impl From<HouseholdBody> for tuquan_domain::people::NewHouseholdInput {
 #[serde(deny_unknown_fields)]
 pub struct ResidentBody {
     pub full_name: String,
-    /// `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`, from 1900 on.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub birth_date: String,
     #[schema(value_type = String, pattern = "^(male|female|other)$")]
     pub gender: String,
+    #[schema(pattern = "^(|0[0-9]{9}|02[0-9]{9})$")]
     pub phone: Option<String>,
     #[schema(value_type = String, pattern = "^(permanent|temporary)$")]
     pub residence_type: String,
     /// `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub residence_since: Option<String>,
     /// The 12-digit citizen identity number (CCCD).
     #[schema(pattern = "^[0-9]{12}$")]
@@ -323,20 +340,29 @@ impl From<ResidentBody> for tuquan_domain::people::NewResidentInput {
 #[serde(deny_unknown_fields)]
 pub struct ResidentUpdateBody {
     pub full_name: String,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, from 1900 on.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub birth_date: String,
     /// `male`, `female` or `other`.
+    #[schema(pattern = "^(male|female|other)$")]
     pub gender: String,
     #[serde(default)]
+    #[schema(pattern = "^(|0[0-9]{9}|02[0-9]{9})$")]
     pub phone: Option<String>,
     /// `permanent` or `temporary`.
+    #[schema(pattern = "^(permanent|temporary)$")]
     pub residence_type: String,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub residence_since: Option<String>,
     /// Absent: unchanged. `null`: removed. A string: the new 12-digit number.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, required = false)]
+    #[schema(value_type = Option<String>, nullable, required = false, pattern = "^(|[0-9]{12})$")]
     pub cccd: Option<Option<String>>,
 }
 
