@@ -160,7 +160,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine code: `invalid_parameter`, `invalid_body`, `not_found`, `conflict`,
     /// `unauthorized`, `password_change_required`, `forbidden`, `csrf`, `too_many_attempts`,
-    /// `internal`.
+    /// `rate_limited`, `too_large`, `uri_too_long`, `method_not_allowed`,
+    /// `unsupported_media_type`, `internal`, or a domain rule's code on a 422.
     pub code: String,
     /// Human message in the reader's language (Vietnamese unless `Accept-Language: en`).
     pub message: String,
@@ -256,6 +257,9 @@ pub async fn localize(req: Request, next: Next) -> Response {
     let is_get = parts.method == axum::http::Method::GET;
     let res = next.run(Request::from_parts(parts, body)).await;
     let Some(Pending(f)) = res.extensions().get::<Pending>().cloned() else {
+        if is_api {
+            return plain_to_json(res, lang).await;
+        }
         return res;
     };
     if is_api {
@@ -301,4 +305,68 @@ pub async fn fallback(uri: axum::http::Uri) -> Response {
     } else {
         PageError(Failure::NotFound).into_response()
     }
+}
+
+/// An API error that did not come through [`Failure`] — an extractor's or the router's own
+/// answer (an id that does not parse, an unsupported method, a wrong content type) — in the
+/// one JSON error body, so every error of the API has the documented shape (issue 11 #17).
+async fn plain_to_json(res: Response, lang: Lang) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let (code, message) = match status {
+        StatusCode::BAD_REQUEST => (
+            "invalid_parameter",
+            lang.t("error.invalid_body").replace("{detail}", &text),
+        ),
+        StatusCode::NOT_FOUND => ("not_found", lang.t("error.not_found").to_owned()),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            lang.t("error.method_not_allowed").to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", lang.t("error.too_large").to_owned()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            lang.t("error.unsupported_media_type").to_owned(),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            lang.t("error.invalid_body").replace("{detail}", &text),
+        ),
+        s if s.is_server_error() => ("internal", lang.t("error.internal").to_owned()),
+        _ => ("invalid_request", text.clone()),
+    };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message,
+            field: path_param(&text),
+        },
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// The parameter axum names when a path parameter does not parse: "Cannot parse `id` with
+/// value `x` to a `i64`" (a lone parameter is named by its value only, and gets no field).
+fn path_param(text: &str) -> Option<String> {
+    let (_, rest) = text.split_once("Cannot parse `")?;
+    let (name, rest) = rest.split_once('`')?;
+    rest.starts_with(" with value `").then(|| name.to_owned())
 }

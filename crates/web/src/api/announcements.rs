@@ -67,6 +67,7 @@ pub fn router() -> Router<AppState> {
 
 /// A new announcement.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublishBody {
     pub title: String,
     pub body: String,
@@ -106,30 +107,36 @@ impl From<PublishBody> for NewAnnouncementInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EditBody {
     pub title: String,
     pub body: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawBody {
     pub reason: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PassOnBody {
     #[serde(default)]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OnBehalfBody {
+    #[serde(deserialize_with = "super::contract::whole")]
     pub household_id: i64,
     /// `in_person`, `meeting`, `loudspeaker`, `phone` or `zalo`.
     pub channel: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddressBody {
     /// An e-mail address or a phone number; empty removes it.
     pub address: String,
@@ -383,7 +390,7 @@ pub async fn waiting(
 
 /// One announcement with every version.
 #[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements",
-    security(("bearer" = [])), responses((status = 200, body = AnnouncementDetailBody)))]
+    params(("id" = i64, Path)), security((), ("bearer" = [])), responses((status = 200, body = AnnouncementDetailBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     crate::auth::MaybeUser(who): crate::auth::MaybeUser,

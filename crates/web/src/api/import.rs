@@ -127,6 +127,16 @@ impl ImportReport {
     }
 }
 
+/// The body of the import's 400, in the OpenAPI document: the report of a file with wrong
+/// rows, or the one error of a file that could not be read (`field: "file"`).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Documentation only: the handler answers one or the other directly.
+pub enum ImportRefusal {
+    Report(ImportReport),
+    Unreadable(ErrorBody),
+}
+
 /// The HTTP status of a file that could not be read.
 pub(crate) fn file_status(e: &FileError) -> StatusCode {
     match e {
@@ -185,7 +195,7 @@ pub(crate) fn download(f: files::ExportFile) -> Response {
     responses(
         (status = 200, description = "Dry run: the file is valid; what would be created", body = ImportReport),
         (status = 201, description = "Imported", body = ImportReport),
-        (status = 400, description = "Some rows are wrong (nothing written), or the file is unreadable", body = ImportReport),
+        (status = 400, description = "Some rows are wrong (nothing written): the report; or the file is unreadable: the error", body = ImportRefusal),
         (status = 401, body = ErrorBody),
         (status = 403, description = "No grant allows editing households of this unit", body = ErrorBody),
         (status = 404, body = ErrorBody),

@@ -100,9 +100,12 @@ pub struct UnitDetail {
 
 /// A new residential unit below a commune or another residential unit.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUnit {
+    #[schema(pattern = r"^[0-9]{5}(-[a-z0-9]{1,12})*$")]
     pub parent_code: String,
     /// 1–12 letters and digits, unique under the parent, e.g. `kp03`.
+    #[schema(pattern = "^[A-Za-z0-9]{1,12}$")]
     pub local_code: String,
     pub name: String,
     /// A residential kind allowed at this level by the place's subdivision scheme.

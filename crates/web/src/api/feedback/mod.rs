@@ -143,7 +143,9 @@ pub(crate) fn is_multipart(req: &Request) -> bool {
 /// transaction: a refused photo means nothing is stored).
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback",
     request_body(content((SubmitBody = "application/json"), (SubmitUpload = "multipart/form-data"))),
+    security((), ("bearer" = [])),
     responses((status = 201, body = Submitted),
+              (status = 429, description = "Too many submissions from this client, contact or unit; see `Retry-After`", body = ErrorBody),
               (status = 400, description = "A bad field, named in `field`", body = ErrorBody),
               (status = 422, description = "A refused photo: `photo_size`, `photo_type` or `photo_count` on `photo`", body = ErrorBody),
               (status = 403, description = "on_behalf without the right", body = ErrorBody)))]
@@ -211,7 +213,7 @@ pub struct PhotoRef {
 /// The photos of an item: for staff who handle its unit and for the account that sent it.
 /// Never public (they may show faces and house numbers).
 #[utoipa::path(get, path = "/api/v1/feedback/{code}/photos", tag = "feedback",
-    params(("code" = String, Path)), security(("bearer" = [])),
+    params(("code" = String, Path)), security((), ("bearer" = [])),
     responses((status = 200, body = FeedbackPhotos), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn photos(
@@ -237,7 +239,7 @@ pub async fn photos(
 /// One photo of an item (JPEG or PNG, without its EXIF/GPS metadata), for the same people.
 /// Staff views are recorded in the audit log.
 #[utoipa::path(get, path = "/api/v1/feedback/{code}/photos/{photo_id}", tag = "feedback",
-    params(("code" = String, Path), ("photo_id" = i64, Path)), security(("bearer" = [])),
+    params(("code" = String, Path), ("photo_id" = i64, Path)), security((), ("bearer" = [])),
     responses((status = 200, description = "The image", content_type = "image/jpeg"),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
@@ -291,6 +293,7 @@ pub async fn public_list(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReopenBody {
     pub reason: String,
     /// For feedback sent without an account: the phone number or e-mail left when sending
@@ -303,7 +306,7 @@ pub struct ReopenBody {
 /// the signed-in account that sent it, or for feedback sent without one, whoever gives the
 /// phone or e-mail left when sending (`contact`); anonymous feedback cannot be reopened.
 #[utoipa::path(post, path = "/api/v1/feedback/{code}/reopen", tag = "feedback",
-    params(("code" = String, Path)), request_body = ReopenBody,
+    params(("code" = String, Path)), request_body = ReopenBody, security((), ("bearer" = [])),
     responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, description = "Not resolved (`transition_not_allowed`) or too late (`reopen_window_passed`)", body = ErrorBody)))]
 pub async fn reopen(
@@ -320,6 +323,7 @@ pub async fn reopen(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RatingBody {
     /// 1 (poor) to 5 (very good).
     pub rating: String,
@@ -330,7 +334,7 @@ pub struct RatingBody {
 
 /// The sender (as for reopening) rates the answer, 1 to 5.
 #[utoipa::path(post, path = "/api/v1/feedback/{code}/rating", tag = "feedback",
-    params(("code" = String, Path)), request_body = RatingBody,
+    params(("code" = String, Path)), request_body = RatingBody, security((), ("bearer" = [])),
     responses((status = 200, body = PublicFeedback), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn rate(
     State(state): State<AppState>,

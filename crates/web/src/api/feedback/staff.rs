@@ -109,8 +109,10 @@ pub async fn inbox(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// Tracking codes of new items, at most 200.
+    #[schema(min_items = 1, max_items = 200)]
     pub codes: Vec<String>,
 }
 
@@ -146,6 +148,14 @@ pub async fn acknowledge(
 ) -> Result<Json<AcknowledgeReport>, ApiError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let b = body(b)?;
+    if b.codes.len() > 200 {
+        return Err(Failure::Invalid(tuquan_domain::FieldError::new(
+            "codes",
+            tuquan_domain::FieldErrorKind::OutOfRange { min: 1, max: 200 },
+            "at most 200 codes",
+        ))
+        .into());
+    }
     let outcomes = app::inbox::acknowledge_many(&ctx, &b.codes).await?;
     let mut report = AcknowledgeReport {
         acknowledged: Vec::new(),
@@ -164,6 +174,7 @@ pub async fn acknowledge(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StepBody {
     /// `acknowledge`, `start`, `resolve`, `reject` (public_note = the reason), `duplicate`
     /// (duplicate_of = the original's tracking code), `refer` (referred_to), `note`, `assign`
@@ -210,6 +221,7 @@ pub async fn step(
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RouteItem {
     /// A category code, or empty for every category.
     pub category: String,

@@ -364,6 +364,7 @@ pub struct TermYearsItem {
 
 /// A new group. It starts `pending` until its establishment decision is recorded.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateGroup {
     /// `to_nhan_dan_tu_quan`, `to_bao_ve_antt` (or its former name `to_xung_kich`),
     /// `to_hoa_giai`, `ban_cong_tac_mat_tran` or `other`.
@@ -400,9 +401,13 @@ pub struct DecisionUpload {
 
 /// An appointment.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AppointBody {
+    #[schema(minimum = 1)]
+    #[serde(deserialize_with = "crate::api::contract::whole")]
     pub resident_id: i64,
     /// `head`, `deputy`, `secretary` or `member`, as the group's kind allows.
+    #[schema(pattern = "^(head|deputy|secretary|member)$")]
     pub role: String,
     /// `YYYY-MM-DD`; default today.
     pub starts_on: Option<String>,
@@ -415,15 +420,18 @@ pub struct AppointBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EndBody {
     /// `YYYY-MM-DD`; default today.
     pub ended_on: Option<String>,
     /// `term_ended`, `resigned`, `dismissed`, `moved_away`, `deceased` or `other`.
+    #[schema(pattern = "^(term_ended|resigned|dismissed|moved_away|deceased|other)$")]
     pub reason: String,
 }
 
 /// A (re-)signing: a new version of the unit's regulation.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignBody {
     /// `YYYY-MM-DD`; not in the future.
     pub signed_on: String,
@@ -435,6 +443,7 @@ pub struct SignBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// `YYYY-MM-DD`.
     pub reviewed_on: String,
@@ -442,6 +451,7 @@ pub struct ReviewBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TermYearsBody {
     /// `2.5` or `5`.
     pub years: String,

@@ -19,6 +19,7 @@ use crate::AppState;
 
 /// Filters and paging of a group list. All optional; blank counts as absent.
 #[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GroupsQuery {
     /// Only this kind.
     pub kind: Option<String>,
@@ -171,6 +172,7 @@ pub async fn get_group(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Page size, 1–200 (default 50).
     pub limit: Option<String>,

@@ -6,7 +6,6 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use tuquan_app::people;
-use tuquan_domain::people::{NewHouseholdInput, NewResidentInput};
 use tuquan_domain::{HouseholdId, ResidentId};
 
 use super::*;
@@ -39,7 +38,7 @@ pub async fn list_households(
 
 /// Creates a household in a residential unit; add its members next.
 #[utoipa::path(post, path = "/api/v1/units/{code}/households", tag = "people",
-    params(("code" = String, Path)), request_body = inline(Object), security(("bearer" = [])),
+    params(("code" = String, Path)), request_body = HouseholdBody, security(("bearer" = [])),
     responses((status = 201, body = HouseholdItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody),
               (status = 422, description = "Not a current residential unit (`rule.household_unit`)", body = ErrorBody)))]
@@ -48,9 +47,9 @@ pub async fn create_household(
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(code): Path<String>,
-    b: Result<Json<NewHouseholdInput>, JsonRejection>,
+    b: Result<Json<HouseholdBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let input = body(b)?;
+    let input = body(b)?.into();
     let ctx = state.ctx(Some(can.who), &rc);
     let created = people::create_household(&ctx, &code, &input).await?;
     Ok((
@@ -92,7 +91,7 @@ pub async fn get_household(
 }
 
 #[utoipa::path(put, path = "/api/v1/households/{id}", tag = "people",
-    params(("id" = i64, Path)), request_body = inline(Object), security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = HouseholdBody, security(("bearer" = [])),
     responses((status = 200, body = HouseholdItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn update_household(
@@ -100,9 +99,9 @@ pub async fn update_household(
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(id): Path<HouseholdId>,
-    b: Result<Json<NewHouseholdInput>, JsonRejection>,
+    b: Result<Json<HouseholdBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
-    let input = body(b)?;
+    let input = body(b)?.into();
     let ctx = state.ctx(Some(can.who), &rc);
     let h = people::update_household(&ctx, id, &input).await?;
     Ok(Json(HouseholdItem::from(&h)))
@@ -162,7 +161,7 @@ pub async fn set_representative(
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/residents", tag = "people",
-    params(("id" = i64, Path)), request_body = inline(Object), security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ResidentBody, security(("bearer" = [])),
     responses((status = 201, body = ResidentItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody),
               (status = 422, description = "The CCCD is already recorded (`rule.cccd_exists`), or the household is not active (`rule.household_inactive`)", body = ErrorBody)))]
@@ -171,9 +170,9 @@ pub async fn add_resident(
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(id): Path<HouseholdId>,
-    b: Result<Json<NewResidentInput>, JsonRejection>,
+    b: Result<Json<ResidentBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let input = body(b)?;
+    let input = body(b)?.into();
     let ctx = state.ctx(Some(can.who), &rc);
     let r = people::add_resident(&ctx, id, &input).await?;
     Ok((

@@ -199,6 +199,7 @@ pub struct HouseholdDetail {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MoveBody {
     pub unit_code: String,
     /// `YYYY-MM-DD`; today when absent.
@@ -206,16 +207,29 @@ pub struct MoveBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    #[schema(pattern = "^(active|moved_away|dissolved)$")]
+    pub status: String,
+}
+
+/// A resident's new status.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentStatusBody {
+    #[schema(pattern = "^(active|moved_away|deceased)$")]
     pub status: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RepresentativeBody {
+    #[serde(deserialize_with = "crate::api::contract::whole")]
     pub resident_id: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConsentBody {
     /// What the data may be used for, e.g. `community_contact`, `announcements`.
     pub purpose: String,
@@ -238,11 +252,13 @@ impl From<ConsentBody> for tuquan_app::people::ConsentInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErasureBody {
     pub reason: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     pub approve: bool,
 }
@@ -258,29 +274,96 @@ pub struct Created {
     pub id: i64,
 }
 
+/// A household's fields (`POST /api/v1/units/{code}/households`, `PUT /api/v1/households/{id}`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdBody {
+    /// House number and street, at most 200 characters.
+    #[schema(max_length = 200)]
+    pub address: String,
+    /// 10 digits starting with 0 (11 for a landline starting with 02).
+    #[schema(pattern = "^(|0[0-9]{9}|02[0-9]{9})$")]
+    pub phone: Option<String>,
+}
+
+impl From<HouseholdBody> for tuquan_domain::people::NewHouseholdInput {
+    fn from(b: HouseholdBody) -> Self {
+        Self {
+            address: b.address,
+            phone: b.phone,
+        }
+    }
+}
+
+/// A new resident (`POST /api/v1/households/{id}/residents`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentBody {
+    pub full_name: String,
+    /// `YYYY-MM-DD`, from 1900 on.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
+    pub birth_date: String,
+    #[schema(value_type = String, pattern = "^(male|female|other)$")]
+    pub gender: String,
+    #[schema(pattern = "^(|0[0-9]{9}|02[0-9]{9})$")]
+    pub phone: Option<String>,
+    #[schema(value_type = String, pattern = "^(permanent|temporary)$")]
+    pub residence_type: String,
+    /// `YYYY-MM-DD`.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
+    pub residence_since: Option<String>,
+    /// The 12-digit citizen identity number (CCCD).
+    #[schema(pattern = "^[0-9]{12}$")]
+    pub cccd: Option<String>,
+}
+
+impl From<ResidentBody> for tuquan_domain::people::NewResidentInput {
+    fn from(b: ResidentBody) -> Self {
+        Self {
+            full_name: b.full_name,
+            birth_date: b.birth_date,
+            gender: b.gender,
+            phone: b.phone,
+            residence_type: b.residence_type,
+            residence_since: b.residence_since,
+            cccd: b.cccd,
+        }
+    }
+}
+
 /// A resident's fields for `PUT /api/v1/residents/{id}`. `cccd` absent leaves the stored
 /// identity number unchanged; `"cccd": null` (or `""`) removes it (issue 11 #10).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResidentUpdateBody {
-    #[serde(default)]
     pub full_name: String,
-    /// `YYYY-MM-DD`.
-    #[serde(default)]
+    /// `YYYY-MM-DD`, from 1900 on.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub birth_date: String,
     /// `male`, `female` or `other`.
-    #[serde(default)]
+    #[schema(pattern = "^(male|female|other)$")]
     pub gender: String,
     #[serde(default)]
+    #[schema(pattern = "^(|0[0-9]{9}|02[0-9]{9})$")]
     pub phone: Option<String>,
     /// `permanent` or `temporary`.
-    #[serde(default)]
+    #[schema(pattern = "^(permanent|temporary)$")]
     pub residence_type: String,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub residence_since: Option<String>,
     /// Absent: unchanged. `null`: removed. A string: the new 12-digit number.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable, required = false)]
+    #[schema(value_type = Option<String>, nullable, required = false, pattern = "^(|[0-9]{12})$")]
     pub cccd: Option<Option<String>>,
 }
 

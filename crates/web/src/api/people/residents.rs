@@ -73,7 +73,7 @@ pub async fn update_resident(
 }
 
 #[utoipa::path(post, path = "/api/v1/residents/{id}/status", tag = "people",
-    params(("id" = i64, Path)), request_body = StatusBody, security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ResidentStatusBody, security(("bearer" = [])),
     responses((status = 200, body = ResidentItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn resident_status(
@@ -81,7 +81,7 @@ pub async fn resident_status(
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(id): Path<ResidentId>,
-    b: Result<Json<StatusBody>, JsonRejection>,
+    b: Result<Json<ResidentStatusBody>, JsonRejection>,
 ) -> Result<Json<ResidentItem>, ApiError> {
     let status = people::parse_resident_status(&body(b)?.status).map_err(Failure::Invalid)?;
     let ctx = state.ctx(Some(can.who), &rc);

@@ -1,0 +1,302 @@
+//! The OpenAPI document as served: the handlers' annotations, completed with what holds for
+//! every operation alike, so the contract cannot drift handler by handler (issue 11 #17):
+//!
+//! - the error statuses the shared machinery answers: 400 for a parameter or body that does
+//!   not parse, 401 for a missing or unknown token, 403 when no grant allows the action, 404
+//!   for an unknown path id, 413 for a body over the edge's limit — all with [`ErrorBody`];
+//! - what the edge refuses in text (`crate::edge`): no control character in parameters and
+//!   field names, none but tab and line breaks in JSON strings, as `pattern`s;
+//! - a required string of a request body must hold something besides spaces.
+//!
+//! [`ErrorBody`]: crate::error::ErrorBody
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use utoipa::OpenApi;
+
+use super::ApiDoc;
+
+/// A parameter value or a field name: no control character (C0, DEL, C1).
+pub const LINE: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
+/// A JSON string value: no control character except tab, line feed and carriage return.
+pub const TEXT: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
+/// A required JSON string: as [`TEXT`], with at least one character that is not a space.
+pub const NON_BLANK: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
+
+/// An integer field of a request body: JSON `2.0` is the same integer as `2`, and the
+/// schema's `integer` admits both, so both are read (within `i64`).
+pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    // 2^63 is exactly representable; anything at or past it does not fit.
+    const FITS: std::ops::Range<f64> = -9.223_372_036_854_776e18..9.223_372_036_854_776e18;
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && FITS.contains(&f) => Ok(f as i64),
+        _ => Err(D::Error::custom(format!("{n} is not a 64-bit integer"))),
+    }
+}
+
+/// The document served at `/api/openapi.json`, built once.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        complete(&mut doc);
+        doc
+    })
+}
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    })
+}
+
+/// Adds the shared statuses and text rules to every operation of `doc`.
+pub fn complete(doc: &mut Value) {
+    let mut request_schemas = BTreeSet::new();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for op in item.values_mut() {
+                complete_operation(path, op, &mut request_schemas);
+            }
+        }
+    }
+    // Request bodies refer to component schemas, which may refer to others.
+    let mut done = BTreeSet::new();
+    while let Some(name) = request_schemas.pop_first() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some(schema) = doc
+            .pointer_mut(&format!("/components/schemas/{name}"))
+            .filter(|s| s.is_object())
+        else {
+            continue;
+        };
+        constrain_body(schema, false, &mut request_schemas);
+    }
+}
+
+fn complete_operation(path: &str, op: &mut Value, request_schemas: &mut BTreeSet<String>) {
+    let Some(op) = op.as_object_mut() else {
+        return;
+    };
+    let security = op
+        .get("security")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let any_auth = security
+        .iter()
+        .any(|r| r.as_object().is_some_and(|o| !o.is_empty()));
+    let auth_optional = security
+        .iter()
+        .any(|r| r.as_object().is_some_and(Map::is_empty));
+    let mut has_path_param = false;
+    let mut has_params = false;
+    if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for p in params.iter_mut() {
+            has_params = true;
+            has_path_param |= p.get("in").and_then(Value::as_str) == Some("path");
+            let in_query = p.get("in").and_then(Value::as_str) == Some("query");
+            if p.get("name").and_then(Value::as_str) == Some("channel") {
+                p["schema"] = json!({"type": "string", "enum": ["email", "sms"]});
+            }
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            if let Some(schema) = p.get_mut("schema") {
+                if in_query {
+                    shared_query_parameter(path, &name, schema);
+                }
+                constrain_string(schema, LINE);
+            }
+        }
+    }
+    let has_body = match op.get_mut("requestBody") {
+        Some(body) => {
+            if let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) {
+                for media in content.values_mut() {
+                    if let Some(schema) = media.get_mut("schema") {
+                        constrain_body(schema, false, request_schemas);
+                    }
+                }
+            }
+            true
+        }
+        None => false,
+    };
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| error_response(description));
+    };
+    if has_params || has_body {
+        add(
+            "400",
+            "A parameter or the body is malformed; `field` names it where it can",
+        );
+    }
+    if any_auth {
+        add("401", "No valid token: missing, unknown or revoked");
+        if !auth_optional {
+            add("403", "No grant of the caller allows this here");
+        }
+    }
+    if has_path_param {
+        add("404", "Not found, or not visible to the caller");
+    }
+    if has_body {
+        add("413", "The body is larger than the server accepts");
+    }
+}
+
+/// A unit code: a province (2 digits), a commune (5) or a residential unit below one.
+pub const UNIT_CODE: &str = r"^[0-9]{2}$|^[0-9]{5}(-[a-z0-9]{1,12})*$";
+/// A month, `YYYY-MM`.
+pub const MONTH: &str = r"^20[0-9]{2}-(0[1-9]|1[0-2])$";
+
+/// The query parameters that mean the same on every list: their values as the server parses
+/// them, so a client (and schemathesis) knows what is well formed.
+fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
+    use tuquan_domain::feedback::{Status, DEFAULT_CATEGORIES};
+    use tuquan_domain::groups::{GroupKind, GroupStatus};
+    let values = |v: Vec<&str>| json!({"type": "string", "enum": v});
+    let groups = path.ends_with("/groups");
+    *schema = match name {
+        "status" if groups => values(vec![
+            GroupStatus::Pending.as_str(),
+            GroupStatus::Active.as_str(),
+            GroupStatus::Dissolved.as_str(),
+        ]),
+        "status" => values(Status::ALL.iter().map(|s| s.as_str()).collect()),
+        "kind" if groups => values(GroupKind::ALL.iter().map(|k| k.as_str()).collect()),
+        // Blank counts as absent.
+        "limit" => json!({"anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": tuquan_domain::page::MAX_LIMIT},
+            {"type": "string", "maxLength": 0}]}),
+        "unit" | "parent" => json!({"type": "string", "pattern": UNIT_CODE}),
+        "from" | "to" => json!({"type": "string", "pattern": MONTH}),
+        "category" => values(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect()),
+        "format" => values(vec!["csv", "xlsx"]),
+        _ => return,
+    };
+}
+
+/// A string schema without its own rule gets `pattern`.
+fn constrain_string(schema: &mut Value, pattern: &str) {
+    let Some(o) = schema.as_object_mut() else {
+        return;
+    };
+    let is_string = match o.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    let ruled = ["enum", "pattern", "format", "const"]
+        .iter()
+        .any(|k| o.contains_key(*k));
+    if is_string && !ruled {
+        o.insert("pattern".into(), Value::String(pattern.into()));
+    }
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
+        _ => false,
+    }
+}
+
+/// The text rules on a request body's schema; `required`: a string here must not be blank.
+fn constrain_body(schema: &mut Value, required: bool, refs: &mut BTreeSet<String>) {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+            refs.insert(name.to_owned());
+        }
+        return;
+    }
+    let nullable = is_nullable(schema);
+    constrain_string(
+        schema,
+        if required && !nullable {
+            NON_BLANK
+        } else {
+            TEXT
+        },
+    );
+    let Some(o) = schema.as_object_mut() else {
+        return;
+    };
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = o.get_mut(key).and_then(Value::as_array_mut) {
+            for p in parts {
+                constrain_body(p, required, refs);
+            }
+        }
+    }
+    if let Some(items) = o.get_mut("items") {
+        constrain_body(items, true, refs);
+    }
+    let req: BTreeSet<String> = o
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(props) = o.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (name, p) in props.iter_mut() {
+        constrain_body(p, req.contains(name), refs);
+    }
+    o.entry("propertyNames")
+        .or_insert_with(|| json!({"pattern": LINE}));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secured_operations_document_401_and_403() {
+        let doc = document();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let responses = op["responses"].as_object().unwrap();
+                if op.get("security").is_some_and(|s| {
+                    s.as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|r| !r.as_object().unwrap().is_empty())
+                }) {
+                    assert!(responses.contains_key("401"), "{method} {path}");
+                }
+                if path.contains('{') {
+                    assert!(responses.contains_key("404"), "{method} {path}");
+                    assert!(responses.contains_key("400"), "{method} {path}");
+                }
+            }
+        }
+    }
+}
