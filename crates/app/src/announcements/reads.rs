@@ -128,3 +128,14 @@ pub async fn board(
     let list = app.store().announcements_at(&unit.code, true, 50).await?;
     Ok((unit, list))
 }
+
+/// A public emergency announcement for CAP, published or withdrawn: alerting systems must
+/// receive the `Cancel` too. Needs no sign-in; anything else is not found.
+pub async fn public_alert(app: &crate::App, id: i64) -> AppResult<AnnouncementRecord> {
+    let a = app.store().announcement(id).await?;
+    let emergency = a.category == tuquan_domain::announcements::Category::Emergency.as_str();
+    if !(a.public && emergency) {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
