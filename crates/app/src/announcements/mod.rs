@@ -14,13 +14,16 @@ use tuquan_store::announcements::{Author, NewAck, Reach};
 use crate::{AppError, AppResult, Ctx};
 
 mod demo;
+mod passing;
 mod reads;
 
 pub use demo::seed_demo;
+pub use passing::passing;
 
 pub use reads::*;
 pub use tuquan_store::announcements::{
-    AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,
+    AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, PassingRecord,
+    VersionRecord,
 };
 
 /// The deepest pass-on level given its own deadline (deeper levels share the last).

@@ -9,10 +9,12 @@ use tuquan_domain::territory::Unit;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
+mod passing;
 pub(crate) mod reach;
 mod reads;
 
 pub(crate) use reach::enqueue_reach;
+pub use passing::PassingRecord;
 pub use reach::Reach;
 pub use reads::{
     AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,

@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod announcement_units;
 pub mod announcements;
 pub mod feedback;
 pub mod groups;
@@ -111,6 +112,7 @@ impl Modify for BearerScheme {
         announcements::dashboard,
         announcements::not_reached,
         announcements::set_delivery_address,
+        announcement_units::passing,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -214,6 +216,8 @@ impl Modify for BearerScheme {
         announcements::DashboardBody,
         announcements::NotReachedItem,
         announcements::NotReachedList,
+        announcement_units::PassingItem,
+        announcement_units::PassingList,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -260,4 +264,5 @@ pub fn router() -> Router<AppState> {
         .merge(groups::router())
         .merge(import::router())
         .merge(announcements::router())
+        .merge(announcement_units::router())
 }

@@ -7,6 +7,7 @@ use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 mod pages;
+mod passing;
 mod probes;
 
 pub use probes::{audit_probe, matrix_probe};
