@@ -13,10 +13,12 @@ use tuquan_store::announcements::{Author, NewAck, Reach};
 
 use crate::{AppError, AppResult, Ctx};
 
+mod channels;
 mod demo;
 mod passing;
 mod reads;
 
+pub use channels::{my_channels, set_my_channels, ChannelsInput};
 pub use demo::seed_demo;
 pub use passing::passing;
 
@@ -25,6 +27,7 @@ pub use tuquan_store::announcements::{
     AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, PassingRecord,
     VersionRecord,
 };
+pub use tuquan_store::announcements::{ChannelChoice, CHANNELS};
 
 /// The deepest pass-on level given its own deadline (deeper levels share the last).
 const DEADLINE_LEVELS: u32 = 6;

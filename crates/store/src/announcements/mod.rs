@@ -9,11 +9,14 @@ use tuquan_domain::territory::Unit;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
+mod channels;
 mod passing;
 pub(crate) mod reach;
 mod reads;
 
 pub(crate) use reach::enqueue_reach;
+pub use channels::{ChannelChoice, CHANNELS};
+pub(crate) use channels::channel_on;
 pub use passing::PassingRecord;
 pub use reach::Reach;
 pub use reads::{

@@ -26,8 +26,10 @@ const CONSENTED: &str = "EXISTS (SELECT 1 FROM consents c WHERE c.resident_id = 
 
 /// The statements: each selects (key suffix, channel, recipient, user id, subject) for unit $2.
 /// $1 key prefix, $2 unit code, $3 head subject, $4 resident subject, $5 body, $6 now,
-/// $7 consent purpose, $8 announcement id.
-pub(crate) fn statements() -> [String; 5] {
+/// $7 consent purpose, $8 announcement id. A channel an account turned off gets nothing
+/// (`account_channels`).
+pub(crate) fn statements() -> [String; 6] {
+    use super::channel_on;
     let insert = "INSERT INTO outbox (idempotency_key, channel, recipient, user_id, subject, \
          body, purpose, about_type, about_id, attempts, next_attempt_at, status, created_at) ";
     let tail = "ON CONFLICT (idempotency_key) DO NOTHING";
@@ -44,40 +46,57 @@ pub(crate) fn statements() -> [String; 5] {
              'announcement', 'announcement', $8, 0, $6, 'pending', $6"
         )
     };
+    let with_address = |from: &str, ch: &str| {
+        from.replace(
+            "WHERE",
+            &format!(
+                "JOIN delivery_addresses da ON da.user_id = us.id AND da.channel = '{ch}' WHERE"
+            ),
+        )
+    };
+    let (app_on, mail_on, sms_on) = (
+        channel_on("us.id", "in_app"),
+        channel_on("us.id", "email"),
+        channel_on("us.id", "sms"),
+    );
+    // A resident whose account turned SMS off gets none at the household's phone either.
+    let resident_sms_on = "NOT EXISTS (SELECT 1 FROM users ux JOIN account_channels ac \
+         ON ac.user_id = ux.id WHERE ux.resident_id = r.id AND ac.channel = 'sms' \
+         AND ac.enabled = FALSE)";
     [
         // Heads of the units below: in the app…
         format!(
-            "{insert} SELECT DISTINCT {} {heads} {tail}",
+            "{insert} SELECT DISTINCT {} {heads} AND {app_on} {tail}",
             cols("in_app", "CAST(us.id AS TEXT)", "us.id", "$3")
         ),
-        // …and by e-mail where they gave an address (officials need no consent).
+        // …by e-mail where they gave an address (officials need no consent)…
         format!(
-            "{insert} SELECT DISTINCT {} {heads_mail} {tail}",
+            "{insert} SELECT DISTINCT {} {} AND {mail_on} {tail}",
             cols("email", "da.address", "us.id", "$3"),
-            heads_mail = heads.replace(
-                "WHERE",
-                "JOIN delivery_addresses da ON da.user_id = us.id AND da.channel = 'email' WHERE"
-            )
+            with_address(heads, "email"),
+        ),
+        // …and by SMS where they gave a phone.
+        format!(
+            "{insert} SELECT DISTINCT {} {} AND {sms_on} {tail}",
+            cols("webhook", "da.address", "us.id", "$3"),
+            with_address(heads, "sms"),
         ),
         // Residents with an account: in the app.
         format!(
-            "{insert} SELECT {} {residents} {tail}",
+            "{insert} SELECT {} {residents} AND {app_on} {tail}",
             cols("in_app", "CAST(us.id AS TEXT)", "us.id", "$4")
         ),
         // Residents with an account and an e-mail address, who consented.
         format!(
-            "{insert} SELECT {} {res_mail} AND {CONSENTED} {tail}",
+            "{insert} SELECT {} {} AND {CONSENTED} AND {mail_on} {tail}",
             cols("email", "da.address", "us.id", "$4"),
-            res_mail = residents.replace(
-                "WHERE",
-                "JOIN delivery_addresses da ON da.user_id = us.id AND da.channel = 'email' WHERE"
-            )
+            with_address(residents, "email"),
         ),
         // Every resident of the unit with a phone, who consented: SMS through the webhook.
         format!(
             "{insert} SELECT {} FROM residents r JOIN households h ON h.id = r.household_id \
              WHERE h.unit_code = $2 AND h.status = 'active' AND r.status = 'active' \
-             AND r.phone IS NOT NULL AND r.phone <> '' AND {CONSENTED} {tail}",
+             AND r.phone IS NOT NULL AND r.phone <> '' AND {CONSENTED} AND {resident_sms_on} {tail}",
             cols("webhook", "r.phone", "NULL", "$4")
         ),
     ]

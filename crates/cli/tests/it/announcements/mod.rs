@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
+mod channels;
 mod pages;
 mod passing;
 mod probes;
