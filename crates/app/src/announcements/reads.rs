@@ -84,7 +84,13 @@ pub async fn dashboard(ctx: &Ctx, id: i64, unit_code: &str) -> AppResult<Dashboa
     if !within(&unit.path, &announcement.unit_path) {
         return Err(AppError::NotFound);
     }
-    let units = ctx.store().ack_counts(&announcement, &unit.code).await?;
+    let units = if announcement.targeted() {
+        ctx.store()
+            .targeted_ack_counts(&announcement, &unit.code)
+            .await?
+    } else {
+        ctx.store().ack_counts(&announcement, &unit.code).await?
+    };
     let delivery = ctx.store().delivery_counts(id).await?;
     Ok(Dashboard {
         announcement,

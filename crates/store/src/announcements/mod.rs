@@ -13,6 +13,7 @@ mod channels;
 mod passing;
 pub(crate) mod reach;
 mod reads;
+mod targeting;
 
 pub(crate) use reach::enqueue_reach;
 pub use channels::{ChannelChoice, CHANNELS};

@@ -9,7 +9,9 @@ use crate::on_both_backends;
 mod channels;
 mod pages;
 mod passing;
+mod printing;
 mod probes;
+mod targeting;
 
 pub use probes::{audit_probe, matrix_probe};
 

@@ -53,6 +53,10 @@ pub fn router() -> Router<AppState> {
             "/announcements/{id}/units/{code}/not-reached",
             get(not_reached),
         )
+        .route(
+            "/announcements/{id}/units/{code}/{file}",
+            get(printing::not_reached_file),
+        )
 }
 
 /// One announcement as a list shows it.
@@ -545,4 +549,5 @@ async fn board(
 }
 
 mod feeds;
+mod printing;
 use feeds::{cap, feed};
