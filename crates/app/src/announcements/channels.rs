@@ -29,13 +29,18 @@ pub(crate) fn check_address(channel: &str, address: &str) -> Result<Option<Strin
             "sms_address",
             address.len() <= 20
                 && address.trim_start_matches('+').len() >= 8
-                && address.chars().enumerate().all(|(i, c)| {
-                    c.is_ascii_digit() || (i == 0 && c == '+')
-                }),
+                && address
+                    .chars()
+                    .enumerate()
+                    .all(|(i, c)| c.is_ascii_digit() || (i == 0 && c == '+')),
         ),
     };
     if !valid {
-        return Err(FieldError::new(field, FieldErrorKind::InvalidFormat, "bad address"));
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::InvalidFormat,
+            "bad address",
+        ));
     }
     Ok(Some(address.to_owned()))
 }

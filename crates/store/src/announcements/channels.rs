@@ -47,7 +47,10 @@ impl Store {
             .map(|c| ChannelChoice {
                 channel: (*c).to_owned(),
                 enabled: !off.iter().any(|o| o == c),
-                address: addresses.iter().find(|(ch, _)| ch == c).map(|(_, a)| a.clone()),
+                address: addresses
+                    .iter()
+                    .find(|(ch, _)| ch == c)
+                    .map(|(_, a)| a.clone()),
             })
             .collect())
     }

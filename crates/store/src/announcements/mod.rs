@@ -15,10 +15,10 @@ pub(crate) mod reach;
 mod reads;
 mod targeting;
 
-pub(crate) use reach::enqueue_reach;
-pub use channels::{ChannelChoice, CHANNELS};
 pub(crate) use channels::channel_on;
+pub use channels::{ChannelChoice, CHANNELS};
 pub use passing::PassingRecord;
+pub(crate) use reach::enqueue_reach;
 pub use reach::Reach;
 pub use reads::{
     AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,

@@ -34,19 +34,34 @@ async fn channels_chosen_on_the_account_page_are_honoured(db: &TestDb) {
     let _ = hid;
     db.user_with_token("kenh.kp01", "resident", Some("26743-kp01"), "Kenh-pass-12");
     db.run_ok(
-        &["user", "link-resident", "--username", "kenh.kp01", "--resident", &rid.to_string()],
+        &[
+            "user",
+            "link-resident",
+            "--username",
+            "kenh.kp01",
+            "--resident",
+            &rid.to_string(),
+        ],
         "",
     );
-    let uid = db.count("SELECT id FROM users WHERE username = 'kenh.kp01'").await;
+    let uid = db
+        .count("SELECT id FROM users WHERE username = 'kenh.kp01'")
+        .await;
     consent(&server, rid, "announcements", true).await;
     let (browser, csrf) = server.sign_in("kenh.kp01", "Kenh-pass-12").await;
     let page = browser.get(server.url("/account")).send().await.unwrap();
     let html = page.text().await.unwrap();
-    assert!(html.contains("id=\"channels\"") && html.contains("name=\"sms_address\""), "{html}");
+    assert!(
+        html.contains("id=\"channels\"") && html.contains("name=\"sms_address\""),
+        "{html}"
+    );
     let save = |fields: Vec<(&'static str, &'static str)>| {
         let mut form = vec![("csrf", csrf.clone())];
         form.extend(fields.into_iter().map(|(k, v)| (k, v.to_owned())));
-        browser.post(server.url("/account/channels")).form(&form).send()
+        browser
+            .post(server.url("/account/channels"))
+            .form(&form)
+            .send()
     };
 
     // A bad address is refused naming the field, and nothing is saved.
@@ -55,8 +70,10 @@ async fn channels_chosen_on_the_account_page_are_honoured(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(
-        db.count(&format!("SELECT COUNT(*) FROM account_channels WHERE user_id = {uid}"))
-            .await,
+        db.count(&format!(
+            "SELECT COUNT(*) FROM account_channels WHERE user_id = {uid}"
+        ))
+        .await,
         0
     );
 
@@ -70,7 +87,14 @@ async fn channels_chosen_on_the_account_page_are_honoured(db: &TestDb) {
     .unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/account?done=channels");
-    let html = browser.get(server.url("/account")).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(server.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("value=\"kenh@example.vn\""), "{html}");
     let head = super::demo_token(db, "totruong.kp01");
     let first = publish(&server, &head, "26743-kp01", "Lịch cắt điện").await;

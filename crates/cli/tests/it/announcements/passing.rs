@@ -42,13 +42,25 @@ async fn author_sees_who_passed_it_on_when_with_the_note(db: &TestDb) {
     assert_eq!(items[0]["units"], units, "{b}");
     assert_eq!(items[0]["units_passed_on"], 1, "{b}");
     assert_eq!(items[0]["units_late"], 1, "{b}");
-    let kp1 = items.iter().find(|i| i["unit_code"] == "26743-kp01").unwrap();
+    let kp1 = items
+        .iter()
+        .find(|i| i["unit_code"] == "26743-kp01")
+        .unwrap();
     assert_eq!(kp1["passed_on_by"], head_name.as_str(), "{b}");
     assert_eq!(kp1["note"], "Đã đọc trên loa tối thứ Sáu", "{b}");
     assert!(kp1["passed_on_at"].is_string(), "{b}");
-    assert_eq!((kp1["units"].as_i64(), kp1["units_passed_on"].as_i64()), (Some(1), Some(1)));
-    let kp2 = items.iter().find(|i| i["unit_code"] == "26743-kp02").unwrap();
-    assert!(kp2["passed_on_at"].is_null() && kp2["passed_on_by"].is_null(), "{b}");
+    assert_eq!(
+        (kp1["units"].as_i64(), kp1["units_passed_on"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let kp2 = items
+        .iter()
+        .find(|i| i["unit_code"] == "26743-kp02")
+        .unwrap();
+    assert!(
+        kp2["passed_on_at"].is_null() && kp2["passed_on_by"].is_null(),
+        "{b}"
+    );
     assert_eq!(kp2["units_late"], 1, "{b}");
 
     // A khu phố head sees their own unit, not the ward.
@@ -60,7 +72,11 @@ async fn author_sees_who_passed_it_on_when_with_the_note(db: &TestDb) {
         &format!("/api/v1/announcements/{id}/units/26743-kp01/passing"),
     )
     .await;
-    assert_eq!((s, b["items"][0]["units_passed_on"].as_i64()), (200, Some(1)), "{b}");
+    assert_eq!(
+        (s, b["items"][0]["units_passed_on"].as_i64()),
+        (200, Some(1)),
+        "{b}"
+    );
 
     // The dashboard page shows the same to the author.
     let (browser, _) = server.sign_in("canbo.benthanh", "tuquan-demo").await;

@@ -44,9 +44,20 @@ async fn printed_list_names_exactly_the_households_not_reached(db: &TestDb) {
 
     let (browser, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
     let base = format!("/announcements/{id}/units/26743-kp01/not-reached");
-    let html = browser.get(server.url(&base)).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(server.url(&base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(&format!("{base}.pdf")) && html.contains(&format!("{base}.docx")));
-    let r = browser.get(server.url(&format!("{base}.pdf"))).send().await.unwrap();
+    let r = browser
+        .get(server.url(&format!("{base}.pdf")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -58,13 +69,23 @@ async fn printed_list_names_exactly_the_households_not_reached(db: &TestDb) {
     }
     let same_name_elsewhere = all[1..].iter().any(|(_, n)| n == &told_name);
     if !same_name_elsewhere {
-        assert!(!lines.contains(&told_name.as_str()), "{told_name} printed:\n{text}");
+        assert!(
+            !lines.contains(&told_name.as_str()),
+            "{told_name} printed:\n{text}"
+        );
     }
-    let r = browser.get(server.url(&format!("{base}.docx"))).send().await.unwrap();
+    let r = browser
+        .get(server.url(&format!("{base}.docx")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let xml = docx_xml(&r.bytes().await.unwrap());
     for (_, name) in &all[1..] {
-        assert!(xml.contains(&format!(">{name}<")), "{name} missing from the DOCX");
+        assert!(
+            xml.contains(&format!(">{name}<")),
+            "{name} missing from the DOCX"
+        );
     }
     // Each print is in the audit log as a read of personal data.
     assert!(
@@ -77,10 +98,23 @@ async fn printed_list_names_exactly_the_households_not_reached(db: &TestDb) {
     );
 
     // Another khu phố's head may not print Khu phố 1's list; an unknown format is not found.
-    db.user_with_token("truong.kp02p", "unit_head", Some("26743-kp02"), "Kp2-print-1");
+    db.user_with_token(
+        "truong.kp02p",
+        "unit_head",
+        Some("26743-kp02"),
+        "Kp2-print-1",
+    );
     let (other, _) = server.sign_in("truong.kp02p", "Kp2-print-1").await;
-    let r = other.get(server.url(&format!("{base}.pdf"))).send().await.unwrap();
+    let r = other
+        .get(server.url(&format!("{base}.pdf")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    let r = browser.get(server.url(&format!("{base}.exe"))).send().await.unwrap();
+    let r = browser
+        .get(server.url(&format!("{base}.exe")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }

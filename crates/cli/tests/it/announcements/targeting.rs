@@ -37,12 +37,18 @@ async fn narrowed_announcements_reach_only_their_audience(db: &TestDb) {
          JOIN households h ON h.id = r.household_id \
          WHERE cg.kind = 'to_hoa_giai' AND cg.status = 'active' AND gp.ended_on IS NULL \
          AND h.unit_code = '26743-kp01' AND h.status = 'active' AND r.status = 'active'";
-    let audience = db.count(&format!("SELECT COUNT(*) FROM ({members}) m")).await;
+    let audience = db
+        .count(&format!("SELECT COUNT(*) FROM ({members}) m"))
+        .await;
     let all = db
-        .count("SELECT COUNT(*) FROM households WHERE unit_code = '26743-kp01' AND status = 'active'")
+        .count(
+            "SELECT COUNT(*) FROM households WHERE unit_code = '26743-kp01' AND status = 'active'",
+        )
         .await;
     assert!(audience > 0 && audience < all);
-    let member = db.count(&format!("SELECT MIN(household_id) FROM ({members}) m")).await;
+    let member = db
+        .count(&format!("SELECT MIN(household_id) FROM ({members}) m"))
+        .await;
     let outsider = db
         .count(&format!(
             "SELECT MIN(id) FROM households WHERE unit_code = '26743-kp01' AND status = 'active' \
@@ -88,7 +94,11 @@ async fn narrowed_announcements_reach_only_their_audience(db: &TestDb) {
     .await;
     assert_eq!(
         (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
-        (422, Some("announcement_not_for_household"), Some("household")),
+        (
+            422,
+            Some("announcement_not_for_household"),
+            Some("household")
+        ),
         "{b}"
     );
     let (s, b) = post(
@@ -143,5 +153,9 @@ async fn narrowed_announcements_reach_only_their_audience(db: &TestDb) {
         json!({"title": "x", "body": "y", "category": "other", "group_kinds": ["club"]}),
     )
     .await;
-    assert_eq!((s, b["error"]["field"].as_str()), (400, Some("group_kinds")), "{b}");
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("group_kinds")),
+        "{b}"
+    );
 }
