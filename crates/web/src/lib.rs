@@ -105,6 +105,7 @@ const CORE_MUTATING_ROUTES: &[(&str, &str)] = &[
     ("POST", "/logout"),
     ("POST", "/account/password"),
     ("POST", "/account/tokens"),
+    ("POST", "/account/channels"),
     ("POST", "/account/tokens/{id}/revoke"),
     ("POST", "/account/sessions/end-all"),
     ("POST", "/users"),

@@ -13,15 +13,23 @@ use tuquan_store::announcements::{Author, NewAck, Reach};
 
 use crate::{AppError, AppResult, Ctx};
 
+mod channels;
 mod demo;
+mod passing;
+mod printing;
 mod reads;
 
+pub use channels::{my_channels, set_my_channels, ChannelsInput};
 pub use demo::seed_demo;
+pub use passing::passing;
+pub use printing::not_reached_document;
 
 pub use reads::*;
 pub use tuquan_store::announcements::{
-    AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,
+    AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, PassingRecord,
+    VersionRecord,
 };
+pub use tuquan_store::announcements::{ChannelChoice, CHANNELS};
 
 /// The deepest pass-on level given its own deadline (deeper levels share the last).
 const DEADLINE_LEVELS: u32 = 6;
@@ -44,8 +52,19 @@ fn author(ctx: &Ctx) -> AppResult<Author> {
     })
 }
 
-/// The texts of the messages an announcement sends when it reaches a unit.
-fn reach(id: i64, version: i64, title: &str, body: &str, category: &str, unit: &str) -> Reach {
+/// The narrowing of a stored announcement: (group kinds, roles), comma-separated.
+fn target_of(a: &AnnouncementRecord) -> (String, String) {
+    (a.group_kinds.clone(), a.roles.clone())
+}
+
+/// The texts of the messages an announcement sends when it reaches a unit, and its audience.
+fn reach(
+    (id, version): (i64, i64),
+    (title, body): (&str, &str),
+    category: &str,
+    unit: &str,
+    (group_kinds, roles): (String, String),
+) -> Reach {
     let urgent = if category == Category::Emergency.as_str() {
         "KHẨN: "
     } else {
@@ -57,6 +76,8 @@ fn reach(id: i64, version: i64, title: &str, body: &str, category: &str, unit: &
         head_subject: format!("{urgent}Thông báo chờ chuyển tiếp: {title}"),
         resident_subject: format!("{urgent}Thông báo: {title}"),
         body: format!("{body}\n\n— {unit}"),
+        group_kinds,
+        roles,
     }
 }
 
@@ -76,6 +97,11 @@ pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -
     let by = author(ctx)?;
     let (title, body, category) = (a.title.clone(), a.body.clone(), a.category.as_str());
     let name = unit.name.clone();
+    let join = |v: Vec<&str>| v.join(",");
+    let target = (
+        join(a.group_kinds.iter().map(|k| k.as_str()).collect()),
+        join(a.roles.iter().map(|r| r.as_str()).collect()),
+    );
     let id = ctx
         .store()
         .publish_announcement(
@@ -83,7 +109,7 @@ pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -
             &a,
             &by,
             &deadlines,
-            |id| reach(id, 1, &title, &body, category, &name),
+            |id| reach((id, 1), (&title, &body), category, &name, target.clone()),
             &ctx.audit_ctx(),
         )
         .await?;
@@ -99,7 +125,13 @@ pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResul
     let title = tuquan_domain::announcements::input_title(&input.title)?;
     let body = tuquan_domain::announcements::input_body(&input.body)?;
     let by = author(ctx)?;
-    let r = reach(id, a.version + 1, &title, &body, &a.category, &a.unit_name);
+    let r = reach(
+        (id, a.version + 1),
+        (&title, &body),
+        &a.category,
+        &a.unit_name,
+        target_of(&a),
+    );
     Ok(ctx
         .store()
         .edit_announcement(&a, &title, &body, &by.name, &r, &ctx.audit_ctx())
@@ -157,7 +189,13 @@ pub async fn pass_on(ctx: &Ctx, id: i64, unit_code: &str, note: Option<&str>) ->
         Some(n) => format!("{}\n\n{n}", a.body),
         None => a.body.clone(),
     };
-    let r = reach(id, a.version, &a.title, &body, &a.category, &unit.name);
+    let r = reach(
+        (id, a.version),
+        (&a.title, &body),
+        &a.category,
+        &unit.name,
+        target_of(&a),
+    );
     ctx.store()
         .pass_on_announcement(id, &unit, note.as_deref(), &by.name, &r, &ctx.audit_ctx())
         .await
@@ -189,6 +227,13 @@ async fn record_ack(
     let (household_id, resident_id, unit_code, unit_path) = household;
     let here = reached(ctx, a, &unit_code).await?;
     AckRule::acknowledge(status_of(a), here, on_behalf, channel)?;
+    if !ctx.store().household_targeted(a, household_id).await? {
+        return Err(AppError::rule(
+            "announcement_not_for_household",
+            "household",
+            "outside the audience",
+        ));
+    }
     let ack = NewAck {
         announcement_id: a.id,
         household_id,

@@ -85,7 +85,13 @@ pub async fn dashboard(ctx: &Ctx, id: i64, unit_code: &str) -> AppResult<Dashboa
     if !within(&unit.path, &announcement.unit_path) {
         return Err(AppError::NotFound);
     }
-    let units = ctx.store().ack_counts(&announcement, &unit.code).await?;
+    let units = if announcement.targeted() {
+        ctx.store()
+            .targeted_ack_counts(&announcement, &unit.code)
+            .await?
+    } else {
+        ctx.store().ack_counts(&announcement, &unit.code).await?
+    };
     let delivery = ctx.store().delivery_counts(id).await?;
     Ok(Dashboard {
         announcement,
@@ -128,4 +134,15 @@ pub async fn board(
     let unit = crate::territory::unit(app, unit_code).await?;
     let list = app.store().announcements_at(&unit.code, true, 50).await?;
     Ok((unit, list))
+}
+
+/// A public emergency announcement for CAP, published or withdrawn: alerting systems must
+/// receive the `Cancel` too. Needs no sign-in; anything else is not found.
+pub async fn public_alert(app: &crate::App, id: i64) -> AppResult<AnnouncementRecord> {
+    let a = app.store().announcement(id).await?;
+    let emergency = a.category == tuquan_domain::announcements::Category::Emergency.as_str();
+    if !(a.public && emergency) {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
 }

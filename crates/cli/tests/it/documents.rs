@@ -10,7 +10,7 @@ use crate::on_both_backends;
 const RESIDENT: &str = "Ngô Thị Mai";
 const FULL_CCCD: &str = "079178012345";
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("d.pdf");
     std::fs::write(&p, bytes).unwrap();
@@ -24,7 +24,7 @@ fn pdf_text(bytes: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn docx_xml(bytes: &[u8]) -> String {
+pub(crate) fn docx_xml(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("d.docx");
     std::fs::write(&p, bytes).unwrap();

@@ -9,9 +9,15 @@ use tuquan_domain::territory::Unit;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
+mod channels;
+mod passing;
 pub(crate) mod reach;
 mod reads;
+mod targeting;
 
+pub(crate) use channels::channel_on;
+pub use channels::{ChannelChoice, CHANNELS};
+pub use passing::PassingRecord;
 pub(crate) use reach::enqueue_reach;
 pub use reach::Reach;
 pub use reads::{

@@ -276,20 +276,25 @@ impl Store {
         path: &str,
         limit: i64,
     ) -> Result<Vec<NotReached>, StoreError> {
+        // Only the households in the audience of a narrowed announcement.
+        let sql = format!(
+            "SELECT h.id AS household_id, h.unit_code, u.name AS unit_name, h.address, \
+             h.representative_name, h.phone FROM households h JOIN units u ON u.code = h.unit_code \
+             WHERE h.status = 'active' AND (u.path = $3 OR u.path LIKE $4) \
+             AND NOT EXISTS (SELECT 1 FROM announcement_acks k WHERE k.announcement_id = $1 \
+             AND k.household_id = h.id AND k.version = $2) AND {} \
+             ORDER BY u.sort_key, u.code, h.sort_key, h.id LIMIT $5",
+            super::targeting::household_targeted(6, 7)
+        );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT h.id AS household_id, h.unit_code, u.name AS unit_name, h.address, \
-                 h.representative_name, h.phone FROM households h JOIN units u ON u.code = h.unit_code \
-                 WHERE h.status = 'active' AND (u.path = $3 OR u.path LIKE $4) \
-                 AND NOT EXISTS (SELECT 1 FROM announcement_acks k WHERE k.announcement_id = $1 \
-                 AND k.household_id = h.id AND k.version = $2) \
-                 ORDER BY u.sort_key, u.code, h.sort_key, h.id LIMIT $5",
-            )
+            sqlx::query_as(&sql)
             .bind(a.id)
             .bind(a.version)
             .bind(path)
             .bind(format!("{path}/%"))
             .bind(limit)
+            .bind(&a.group_kinds)
+            .bind(&a.roles)
             .fetch_all(p)
             .await?
         }))

@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod announcement_units;
 pub mod announcements;
 pub mod contract;
 pub mod feedback;
@@ -112,6 +113,7 @@ impl Modify for BearerScheme {
         announcements::dashboard,
         announcements::not_reached,
         announcements::set_delivery_address,
+        announcement_units::passing,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -221,6 +223,8 @@ impl Modify for BearerScheme {
         announcements::DashboardBody,
         announcements::NotReachedItem,
         announcements::NotReachedList,
+        announcement_units::PassingItem,
+        announcement_units::PassingList,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -267,4 +271,5 @@ pub fn router() -> Router<AppState> {
         .merge(groups::router())
         .merge(import::router())
         .merge(announcements::router())
+        .merge(announcement_units::router())
 }

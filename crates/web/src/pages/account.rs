@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
             get(password_form).post(change_password),
         )
         .route("/account/tokens", post(create_token))
+        .route("/account/channels", post(set_channels))
         .route(
             "/account/tokens/{id}/revoke",
             get(revoke_token_confirm).post(revoke_token),
@@ -154,6 +155,35 @@ async fn logout(
     ))
 }
 
+#[derive(Deserialize)]
+struct ChannelsForm {
+    in_app: Option<String>,
+    email: Option<String>,
+    sms: Option<String>,
+    #[serde(default)]
+    email_address: String,
+    #[serde(default)]
+    sms_address: String,
+}
+
+/// The account chooses its channels and addresses (the outbox honours them).
+async fn set_channels(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    CsrfForm(f): CsrfForm<ChannelsForm>,
+) -> Result<Response, PageError> {
+    let input = tuquan_app::announcements::ChannelsInput {
+        in_app: f.in_app.is_some(),
+        email: f.email.is_some(),
+        sms: f.sms.is_some(),
+        email_address: f.email_address,
+        sms_address: f.sms_address,
+    };
+    tuquan_app::announcements::set_my_channels(&state.ctx(Some(who), &rc), &input).await?;
+    Ok(Redirect::to("/account?done=channels").into_response())
+}
+
 struct TokenView {
     id: i64,
     name: String,
@@ -176,6 +206,8 @@ struct AccountPage {
     tokens: Vec<TokenView>,
     /// The account is linked to a resident record: offer "my data".
     has_resident: bool,
+    /// (channel, on, address) in the order of `CHANNELS`.
+    channels: Vec<(String, bool, String)>,
 }
 
 #[derive(Deserialize)]
@@ -191,7 +223,13 @@ async fn account(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Html<String>, PageError> {
     let lang = chrome.lang;
-    let overview = sessions::overview(&state.ctx(Some(who.clone()), &rc)).await?;
+    let ctx = state.ctx(Some(who.clone()), &rc);
+    let overview = sessions::overview(&ctx).await?;
+    let channels = tuquan_app::announcements::my_channels(&ctx)
+        .await?
+        .into_iter()
+        .map(|c| (c.channel, c.enabled, c.address.unwrap_or_default()))
+        .collect();
     let grants = overview
         .grants
         .into_iter()
@@ -235,6 +273,7 @@ async fn account(
         Some("password") => Some("password.changed"),
         Some("token_revoked") => Some("account.token_revoked"),
         Some("erasure") => Some("residents.erasure_requested"),
+        Some("channels") => Some("ann.channels_saved"),
         _ => None,
     };
     render(&AccountPage {
@@ -246,6 +285,7 @@ async fn account(
         sessions,
         tokens,
         has_resident: who.user.resident_id.is_some(),
+        channels,
     })
 }
 

@@ -54,12 +54,12 @@ struct DocumentsPage {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Pdf,
     Docx,
 }
 
-fn format_of(ext: &str) -> Option<Format> {
+pub(crate) fn format_of(ext: &str) -> Option<Format> {
     match ext {
         "pdf" => Some(Format::Pdf),
         "docx" => Some(Format::Docx),
@@ -68,7 +68,7 @@ fn format_of(ext: &str) -> Option<Format> {
 }
 
 /// Renders off the runtime and answers with the file. `personal`: never cached.
-async fn send(
+pub(crate) async fn send(
     doc: Document,
     f: Format,
     name: String,

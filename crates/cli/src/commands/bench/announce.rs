@@ -72,6 +72,8 @@ pub(super) async fn announcements(
                     head_subject: format!("Thông báo chờ chuyển tiếp: {}", a.title),
                     resident_subject: format!("Thông báo: {}", a.title),
                     body: a.body.clone(),
+                    group_kinds: String::new(),
+                    roles: String::new(),
                 },
                 &ctx,
             )

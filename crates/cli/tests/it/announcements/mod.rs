@@ -7,8 +7,12 @@ use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 mod counts;
+mod channels;
 mod pages;
+mod passing;
+mod printing;
 mod probes;
+mod targeting;
 
 pub use probes::{audit_probe, matrix_probe};
 

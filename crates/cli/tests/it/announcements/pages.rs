@@ -137,18 +137,64 @@ async fn pages_feed_and_cap_work_without_javascript(db: &TestDb) {
     assert!(cap.contains("+07:00</sent>"), "{cap}");
     let (s, _) = text(&anon, &server, &format!("/announcements/{private}/cap.xml")).await;
     assert_eq!(s, 404);
-    // Both XML documents are well-formed.
-    for doc in [&atom, &cap] {
-        let path = db.data_dir().join("doc.xml");
-        std::fs::write(&path, doc).unwrap();
-        let ok = std::process::Command::new("python3")
-            .args([
-                "-c",
-                "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])",
-            ])
-            .arg(&path)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "{doc}");
-    }
+    // Both documents validate against their schemas: Atom (RFC 4287's RELAX NG) and CAP 1.2
+    // (the OASIS XSD), and so do the CAP `Update` of a new version and the `Cancel`.
+    valid(db, "atom.rng", &atom);
+    valid(db, "cap-v1.2.xsd", &cap);
+    let (s, b) = super::post(
+        &server,
+        &server.token,
+        &format!("/api/v1/announcements/{id}/versions"),
+        serde_json::json!({"title": "Cảnh báo triều cường (cập nhật)", "body": "Lúc 18 giờ."}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (_, update) = text(&anon, &server, &format!("/announcements/{id}/cap.xml")).await;
+    assert!(update.contains("<msgType>Update</msgType>"), "{update}");
+    valid(db, "cap-v1.2.xsd", &update);
+    let (s, b) = super::post(
+        &server,
+        &server.token,
+        &format!("/api/v1/announcements/{id}/withdraw"),
+        serde_json::json!({"reason": "Đã qua"}),
+    )
+    .await;
+    assert!(matches!(s, 200 | 204), "{b}");
+    let (s, cancel) = text(&anon, &server, &format!("/announcements/{id}/cap.xml")).await;
+    assert_eq!(s, 200, "{cancel}");
+    assert!(cancel.contains("<msgType>Cancel</msgType>"), "{cancel}");
+    valid(db, "cap-v1.2.xsd", &cancel);
+}
+
+/// Validates `doc` with xmllint against `schema` in tests/it/data (`.rng`: RELAX NG, else XSD).
+fn valid(db: &TestDb, schema: &str, doc: &str) {
+    let Ok(out) = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+    else {
+        crate::harness::skipped("xmllint is not installed (Debian libxml2-utils)");
+        return;
+    };
+    assert!(out.status.success());
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/data")
+        .join(schema);
+    let kind = if schema.extension().is_some_and(|e| e == "rng") {
+        "--relaxng"
+    } else {
+        "--schema"
+    };
+    let path = db.data_dir().join("doc.xml");
+    std::fs::write(&path, doc).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", kind])
+        .arg(&schema)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{doc}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tuquan_app::announcements as ann;
-use tuquan_domain::announcements::{Category, Status};
+use tuquan_domain::announcements::Status;
 
 use crate::error::{Failure, PageError};
 use crate::AppState;
@@ -117,21 +117,9 @@ struct Cap {
 /// for later ones, `Cancel` once withdrawn (these two reference the first).
 pub(super) async fn cap(
     State(state): State<AppState>,
-    rc: crate::auth::RequestCtx,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let ctx = state.ctx(None, &rc);
-    let d = match ann::get(&ctx, id).await {
-        Ok(d) => d,
-        Err(tuquan_app::AppError::Unauthorized | tuquan_app::AppError::Forbidden) => {
-            return Err(Failure::NotFound.into())
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let a = &d.announcement;
-    if a.category != Category::Emergency.as_str() || !a.public {
-        return Err(Failure::NotFound.into());
-    }
+    let a = &ann::public_alert(&state.app, id).await?;
     let sender = format!("tuquan@{}", a.unit_code);
     let first = format!("tuquan-announcement-{}", a.id);
     let first_sent = cap_time(&a.published_at);

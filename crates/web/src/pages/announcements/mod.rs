@@ -53,6 +53,10 @@ pub fn router() -> Router<AppState> {
             "/announcements/{id}/units/{code}/not-reached",
             get(not_reached),
         )
+        .route(
+            "/announcements/{id}/units/{code}/{file}",
+            get(printing::not_reached_file),
+        )
 }
 
 /// One announcement as a list shows it.
@@ -388,6 +392,7 @@ struct DashboardPage {
     title: String,
     version: i64,
     rows: Vec<CountRow>,
+    passing: Vec<PassingRow>,
     pending: i64,
     sent: i64,
     failed: i64,
@@ -402,7 +407,9 @@ async fn dashboard(
 ) -> Result<Html<String>, PageError> {
     let ctx = who(&state, u, &rc)?;
     let d = ann::dashboard(&ctx, id, &code).await?;
+    let passing = ann::passing(&ctx, id, &code).await?;
     render(&DashboardPage {
+        passing: passing.into_iter().map(passing_row).collect(),
         id,
         title: d.announcement.title.clone(),
         version: d.announcement.version,
@@ -427,6 +434,29 @@ async fn dashboard(
         failed: d.delivery.failed,
         chrome,
     })
+}
+
+/// A unit's passing on as the author sees it, its subtree rolled up.
+pub struct PassingRow {
+    pub name: String,
+    pub at: Option<String>,
+    pub by: String,
+    pub note: String,
+    pub units: i64,
+    pub passed: i64,
+    pub late: i64,
+}
+
+fn passing_row(r: ann::PassingRecord) -> PassingRow {
+    PassingRow {
+        name: r.unit_name,
+        at: r.passed_on_at.as_deref().map(crate::i18n::local_time),
+        by: r.passed_on_by.unwrap_or_default(),
+        note: r.note.unwrap_or_default(),
+        units: r.units,
+        passed: r.units_passed_on,
+        late: r.units_late,
+    }
 }
 
 pub struct HouseholdRow {
@@ -519,4 +549,5 @@ async fn board(
 }
 
 mod feeds;
+mod printing;
 use feeds::{cap, feed};

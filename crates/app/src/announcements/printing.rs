@@ -1,0 +1,66 @@
+//! The printable list of the households a unit's subtree has not reached yet, for
+//! door-to-door visits: a Decree 30 "Danh sách" through the document engine (PDF and DOCX).
+//! Official documents are in Vietnamese whatever the page language.
+
+use tuquan_domain::territory::Unit;
+
+use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
+use crate::documents::{Align, Block, Document, NationalTitle, Table};
+use crate::{AppResult, Ctx};
+
+/// The households of `unit_code`'s subtree that have not acknowledged the current version,
+/// as a document with a blank column to tick at each visit. Authorized and audited as the
+/// list on screen (`not_reached`).
+pub async fn not_reached_document(
+    ctx: &Ctx,
+    id: i64,
+    unit_code: &str,
+) -> AppResult<(Unit, Document)> {
+    let (a, rows) = super::not_reached(ctx, id, unit_code).await?;
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    let n = rows.len();
+    let rows = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| {
+            vec![
+                (i + 1).to_string(),
+                h.unit_name,
+                h.address,
+                h.representative_name,
+                h.phone.unwrap_or_default(),
+                String::new(),
+            ]
+        })
+        .collect();
+    let doc = Document {
+        issuer: unit_issuer(ctx, &unit).await?,
+        national: NationalTitle::default(),
+        number: None,
+        symbol: "DS".into(),
+        place: place_of(ctx, &unit).await?,
+        date: ctx.today(),
+        kind: "Danh sách".into(),
+        summary: Some(format!("Hộ gia đình chưa nhận thông báo “{}”", a.title)),
+        body: vec![
+            para(format!(
+                "Thông báo “{}” (phiên bản {}) của {}: {} hộ gia đình trên địa bàn {} chưa xác nhận đã nhận. Người đi thông báo ghi ngày và cách báo (trực tiếp, qua điện thoại…) vào cột cuối.",
+                a.title, a.version, a.unit_name, n, unit.name
+            )),
+            Block::Table(Table {
+                columns: vec![
+                    col("STT", 3, Align::Center),
+                    col("Đơn vị", 6, Align::Left),
+                    col("Địa chỉ", 9, Align::Left),
+                    col("Chủ hộ", 9, Align::Left),
+                    col("Điện thoại", 6, Align::Center),
+                    col("Đã báo", 5, Align::Center),
+                ],
+                rows,
+            }),
+        ],
+        signature: unsigned("Người lập danh sách"),
+        recipients: vec!["Lưu".into()],
+    };
+    Ok((unit, doc))
+}
