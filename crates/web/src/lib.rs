@@ -202,7 +202,9 @@ pub fn app(state: AppState) -> Router {
 /// already compressed (images, the OOXML documents, ZIP backups, PDFs) go out as they are.
 fn compression() -> CompressionLayer<impl Predicate> {
     let predicate = DefaultPredicate::new()
-        .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats",
+        ))
         .and(NotForContentType::const_new("application/zip"))
         .and(NotForContentType::const_new("application/pdf"));
     CompressionLayer::new()

@@ -153,7 +153,11 @@ async fn groups(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
     let href = format!("/territory/{}/groups", u.code);
     Ok(vec![
         Line::link("start.groups", href.clone()),
-        Line::waiting("start.groups_without_head", health.without_head, href.clone()),
+        Line::waiting(
+            "start.groups_without_head",
+            health.without_head,
+            href.clone(),
+        ),
         Line::waiting("start.groups_term_ending", health.term_ending, href),
     ])
 }

@@ -176,7 +176,10 @@ async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
     c.close().await.ok();
     let (landed, header, sideways, households, violations) = result.expect("browser steps");
     assert!(landed.ends_with("/start"), "{landed}");
-    assert!(header <= 64.0, "the header is one row on a phone: {header} px");
+    assert!(
+        header <= 64.0,
+        "the header is one row on a phone: {header} px"
+    );
     assert!(sideways <= 0.0, "no sideways scroll: {sideways} px");
     assert!(
         households.ends_with("/territory/26743-kp01/households"),

@@ -64,9 +64,9 @@ fn inbox_counts(html: &str, statuses: &[&str]) -> i64 {
     let list = &list[..list.find("</ul>").unwrap()];
     list.split("<li")
         .filter(|li| {
-            statuses
-                .iter()
-                .any(|s| li.contains(&format!("status={s}\"")) || li.contains(&format!("status={s}&")))
+            statuses.iter().any(|s| {
+                li.contains(&format!("status={s}\"")) || li.contains(&format!("status={s}&"))
+            })
         })
         .map(|li| {
             let from = li.find("<strong>").unwrap() + 8;
@@ -90,7 +90,11 @@ async fn sign_in_plain(server: &Server, username: &str) -> (reqwest::Client, Str
         &b,
         server,
         "/login",
-        &[("csrf", &csrf), ("username", username), ("password", PASSWORD)],
+        &[
+            ("csrf", &csrf),
+            ("username", username),
+            ("password", PASSWORD),
+        ],
     )
     .await;
     assert_eq!(status, 303, "sign-in of {username}");
@@ -150,10 +154,10 @@ async fn start_page_figures_equal_the_unit_pages(db: &TestDb) {
     assert_eq!(location, "/start");
     let (s, html) = page(&b, &server, "/start").await;
     assert_eq!(s, 200, "{html}");
-    let (_, stats) = server
-        .get_json("/api/v1/units/26743/feedback-stats")
-        .await;
-    let table = &html[html.find("id=\"start-26743-children\"").expect("ward table")..];
+    let (_, stats) = server.get_json("/api/v1/units/26743/feedback-stats").await;
+    let table = &html[html
+        .find("id=\"start-26743-children\"")
+        .expect("ward table")..];
     let table = &table[..table.find("</table>").unwrap()];
     let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
     let children = stats["children"].as_array().unwrap();
@@ -176,7 +180,10 @@ async fn start_page_figures_equal_the_unit_pages(db: &TestDb) {
     let erasures = line_count(&html, "start-26743-erasures-waiting");
     let (s, list) = page(&b, &server, "/erasure-requests?unit=26743").await;
     assert_eq!(s, 200);
-    assert_eq!(erasures, list.matches("/erasure-requests/").count() as i64 / 2);
+    assert_eq!(
+        erasures,
+        list.matches("/erasure-requests/").count() as i64 / 2
+    );
     for line in ["groups-without-head", "groups-term-ending"] {
         line_count(&html, &format!("start-26743-{line}"));
     }
@@ -216,7 +223,12 @@ async fn groups_without_a_head_are_counted(db: &TestDb) {
 
 /// `GET path` asking for `encoding`: the status, the `Content-Encoding` and the bytes as
 /// they came over the wire (the test client does not decompress).
-async fn wire(b: &reqwest::Client, server: &Server, path: &str, encoding: &str) -> (u16, String, Vec<u8>) {
+async fn wire(
+    b: &reqwest::Client,
+    server: &Server,
+    path: &str,
+    encoding: &str,
+) -> (u16, String, Vec<u8>) {
     let r = b
         .get(server.url(path))
         .header("accept-encoding", encoding)
@@ -260,7 +272,11 @@ async fn main_pages_are_compressed_and_under_50_kb(db: &TestDb) {
             let (status, enc, body) = wire(b, &server, path, encoding).await;
             assert_eq!(status, 200, "{path}");
             assert_eq!(enc, encoding, "{path} compressed with {encoding}");
-            assert!(body.len() < LIMIT, "{path}: {} bytes with {encoding}", body.len());
+            assert!(
+                body.len() < LIMIT,
+                "{path}: {} bytes with {encoding}",
+                body.len()
+            );
         }
         let (_, enc, body) = wire(b, &server, path, "gzip").await;
         assert_eq!(&body[..2], &[0x1f, 0x8b], "{path}: {enc} is gzip");
@@ -270,14 +286,26 @@ async fn main_pages_are_compressed_and_under_50_kb(db: &TestDb) {
     assert_eq!(enc, "");
     assert!(String::from_utf8(body).unwrap().contains("<html"));
     // The API too.
-    let (status, enc, _) = wire(&anonymous, &server, "/api/v1/units/26743/feedback-stats", "gzip").await;
+    let (status, enc, _) = wire(
+        &anonymous,
+        &server,
+        "/api/v1/units/26743/feedback-stats",
+        "gzip",
+    )
+    .await;
     assert_eq!((status, enc.as_str()), (200, "gzip"));
 
     // The stylesheet has its hash in the name and is cached for a year.
     let (_, html) = page(&anonymous, &server, "/").await;
-    let from = html.find("href=\"/static/app.").expect("versioned stylesheet") + 6;
+    let from = html
+        .find("href=\"/static/app.")
+        .expect("versioned stylesheet")
+        + 6;
     let href = &html[from..from + html[from..].find('"').unwrap()];
-    assert!(href.ends_with(".css") && href.len() > "/static/app.css".len(), "{href}");
+    assert!(
+        href.ends_with(".css") && href.len() > "/static/app.css".len(),
+        "{href}"
+    );
     let r = anonymous
         .get(server.url(href))
         .header("accept-encoding", "gzip")
