@@ -301,5 +301,10 @@ pub(super) async fn outbox(
             "outbox_msgs_per_s",
             json!(round(n as f64 / secs.max(1e-9), 0)),
         ),
+        ("outbox_cpu_s", json!(round(cpu, 2))),
+        (
+            "outbox_msgs_per_cpu_s",
+            json!(round(n as f64 / cpu.max(1e-9), 0)),
+        ),
     ])
 }
