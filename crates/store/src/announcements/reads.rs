@@ -245,7 +245,10 @@ impl Store {
                 cond.replace("{p}", "ku.path")
             )
         };
-        let (own, below) = ("{p} = c.path", "{p} >= c.path || '/' AND {p} < c.path || '0'");
+        let (own, below) = (
+            "{p} = c.path",
+            "{p} >= c.path || '/' AND {p} < c.path || '0'",
+        );
         let sql = format!(
             "SELECT c.code AS unit_code, c.name AS unit_name, c.level, \
              {} + {} AS households, {} + {} AS acknowledged, au.passed_on_at, au.deadline \

@@ -155,6 +155,23 @@ pub(super) async fn announcements(
     ])
 }
 
+/// User and system CPU seconds of this process so far (Linux `/proc/self/stat`; 0 elsewhere).
+fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) ; utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // Clock ticks: 100 a second on Linux.
+    f.iter().sum::<f64>() / 100.0
+}
+
 /// What the sink received: requests, and distinct idempotency keys.
 #[derive(Default)]
 struct Received {
@@ -255,6 +272,7 @@ pub(super) async fn outbox(
     };
     let app = tuquan_app::App::new(store.clone());
     let worker = tuquan_app::outbox::Deliverer::new(app, config).map_err(|e| anyhow::anyhow!(e))?;
+    let cpu = cpu_secs();
     let t = Instant::now();
     let mut sent = 0;
     loop {
@@ -265,6 +283,9 @@ pub(super) async fn outbox(
         }
     }
     let secs = t.elapsed().as_secs_f64();
+    // CPU time of this process (worker and sink): the rate per core-second holds whatever
+    // else runs on the machine.
+    let cpu = cpu_secs() - cpu;
     let received = got.requests.load(Ordering::Relaxed);
     let distinct = got.keys.lock().expect("sink keys").len();
     store.delete_outbox_about("bench").await?;
@@ -281,6 +302,11 @@ pub(super) async fn outbox(
         (
             "outbox_msgs_per_s",
             json!(round(n as f64 / secs.max(1e-9), 0)),
+        ),
+        ("outbox_cpu_s", json!(round(cpu, 2))),
+        (
+            "outbox_msgs_per_cpu_s",
+            json!(round(n as f64 / cpu.max(1e-9), 0)),
         ),
     ])
 }
