@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
-mod counts;
 mod channels;
+mod counts;
 mod pages;
 mod passing;
 mod printing;
