@@ -2,7 +2,7 @@
 //! own `/api/openapi.json` with every check — as a ward official with an API token, and
 //! anonymously — and any failure fails the test with schemathesis' report (docs/api.md).
 //!
-//! The binary is `$TUQUAN_SCHEMATHESIS` (default `/opt/schemathesis/bin/schemathesis`, where
+//! The binary is `$TUQUAN_TEST_SCHEMATHESIS` (default `/opt/schemathesis/bin/schemathesis`, where
 //! `.ci/run` installs the pinned version); without it the test is skipped (a failure in CI).
 
 use std::path::PathBuf;
@@ -16,7 +16,7 @@ use crate::on_both_backends;
 const EXAMPLES: &str = "10";
 
 fn binary() -> PathBuf {
-    std::env::var_os("TUQUAN_SCHEMATHESIS")
+    std::env::var_os("TUQUAN_TEST_SCHEMATHESIS")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/opt/schemathesis/bin/schemathesis"))
