@@ -26,7 +26,8 @@ fn vn(s: &str) -> String {
 /// commune police propose a security team), each a "Căn cứ …;" paragraph, the last ending
 /// in "." (see ../shared/docs/domain.md).
 pub fn legal_basis(kind: Option<GroupKind>, commune: &str) -> Vec<String> {
-    let mut out = vec!["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;".to_owned()];
+    let mut out =
+        vec!["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;".to_owned()];
     match kind {
         Some(GroupKind::ToBaoVeAntt) => {
             out.push("Căn cứ Luật Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở ngày 28 tháng 11 năm 2023;".into());
@@ -174,7 +175,10 @@ pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
         kind: "Quyết định".into(),
         summary: Some(format!("Về việc thành lập {}", g.name)),
         body,
-        signature: signer_block(decision.map_or("", |x| x.signer.as_str()), decision.is_some()),
+        signature: signer_block(
+            decision.map_or("", |x| x.signer.as_str()),
+            decision.is_some(),
+        ),
         recipients: vec!["Như Điều 3".into(), "Lưu: VT".into()],
     })
 }
@@ -186,26 +190,43 @@ mod tests {
     #[test]
     fn signer_blocks_from_what_was_recorded() {
         let s = signer_block("Chủ tịch UBND phường Bến Thành", true);
-        assert_eq!((s.mandate, s.position.as_str(), s.signer.as_str(), s.signed), (None, "Chủ tịch", "", true));
+        assert_eq!(
+            (s.mandate, s.position.as_str(), s.signer.as_str(), s.signed),
+            (None, "Chủ tịch", "", true)
+        );
         let s = signer_block("Phó Chủ tịch Trần Văn Đức", true);
         assert_eq!(s.mandate.as_deref(), Some("KT. Chủ tịch"));
-        assert_eq!((s.position.as_str(), s.signer.as_str()), ("Phó Chủ tịch", "Trần Văn Đức"));
+        assert_eq!(
+            (s.position.as_str(), s.signer.as_str()),
+            ("Phó Chủ tịch", "Trần Văn Đức")
+        );
         let s = signer_block("Nguyễn Thị Đào", true);
-        assert_eq!((s.position.as_str(), s.signer.as_str()), ("Chủ tịch", "Nguyễn Thị Đào"));
+        assert_eq!(
+            (s.position.as_str(), s.signer.as_str()),
+            ("Chủ tịch", "Nguyễn Thị Đào")
+        );
         let s = signer_block("", false);
-        assert_eq!((s.position.as_str(), s.signer.as_str(), s.signed), ("Chủ tịch", "", false));
+        assert_eq!(
+            (s.position.as_str(), s.signer.as_str(), s.signed),
+            ("Chủ tịch", "", false)
+        );
     }
 
     #[test]
     fn every_kind_has_its_legal_basis() {
         for k in GroupKind::ALL {
             let b = legal_basis(Some(k), "Phường Bến Thành");
-            assert!(b.iter().all(|l| l.starts_with("Căn cứ") || l.starts_with("Theo đề nghị")));
+            assert!(b
+                .iter()
+                .all(|l| l.starts_with("Căn cứ") || l.starts_with("Theo đề nghị")));
             assert!(b.last().unwrap().ends_with('.'));
             assert!(b[..b.len() - 1].iter().all(|l| l.ends_with(';')));
         }
         let security = legal_basis(Some(GroupKind::ToBaoVeAntt), "Phường Bến Thành");
         assert!(security.iter().any(|l| l.contains("40/2024/NĐ-CP")));
-        assert!(security.last().unwrap().contains("Công an Phường Bến Thành"));
+        assert!(security
+            .last()
+            .unwrap()
+            .contains("Công an Phường Bến Thành"));
     }
 }

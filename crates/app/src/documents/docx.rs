@@ -7,7 +7,7 @@
 
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Header, LineSpacing, PageMargin, PageNum,
-    Paragraph, Pic, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 

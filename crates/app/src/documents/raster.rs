@@ -8,8 +8,8 @@ use resvg::{tiny_skia, usvg};
 
 use super::RenderError;
 
-/// Pixels per SVG unit: a 360-unit-wide chart becomes 1080 px, sharp when printed at 15 cm.
-const SCALE: f32 = 3.0;
+/// Pixels per SVG unit: a 360-unit-wide chart becomes 720 px, about 120 dpi at 15 cm.
+const SCALE: f32 = 2.0;
 
 /// The fonts a chart may use (`font-family="serif"` resolves to Liberation Serif); no system
 /// fonts, so the PNG is the same on every server.

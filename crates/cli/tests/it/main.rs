@@ -30,4 +30,5 @@ mod pages;
 mod people;
 mod snapshots;
 mod stats;
+mod stats_browser;
 mod synthetic;
