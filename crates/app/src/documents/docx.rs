@@ -2,11 +2,12 @@
 //!
 //! docx-rs was chosen because it writes headers with fields (the page number), first-page
 //! headers, borderless tables and section margins, which is all Decree 30 needs, with no
-//! native dependencies; its image codecs are left out (`default-features = false`).
+//! native dependencies; its image codecs are left out (`default-features = false`): charts
+//! arrive as PNG already (`raster`).
 
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Header, LineSpacing, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 
@@ -67,7 +68,7 @@ pub fn render_docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
             .add_paragraph(rule(TEXT_W as i32, 3_000));
     }
     for (i, block) in v.body.iter().enumerate() {
-        docx = add_block(docx, block, i == 0);
+        docx = add_block(docx, block, i == 0)?;
     }
     docx = docx
         .add_paragraph(Paragraph::new().line_spacing(spacing(120, 0)))
@@ -173,9 +174,9 @@ fn body_paragraph() -> Paragraph {
         .line_spacing(spacing(0, 120))
 }
 
-fn add_block(docx: Docx, block: &Block, first: bool) -> Docx {
+fn add_block(docx: Docx, block: &Block, first: bool) -> Result<Docx, RenderError> {
     let before = if first { 240 } else { 120 };
-    match block {
+    Ok(match block {
         Block::Heading { text, centered } => {
             let align = if *centered {
                 AlignmentType::Center
@@ -206,13 +207,31 @@ fn add_block(docx: Docx, block: &Block, first: bool) -> Docx {
         Block::Table(t) => docx
             .add_table(data_table(t))
             .add_paragraph(Paragraph::new().line_spacing(spacing(0, 0))),
-        Block::Chart { caption, .. } => docx.add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_run(run(caption, TABLE).italic())
-                .line_spacing(spacing(120, 120)),
-        ),
-    }
+        Block::Chart { caption, svg } => docx
+            .add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .keep_next(true)
+                    .add_run(Run::new().add_image(chart_picture(svg)?))
+                    .line_spacing(spacing(120, 0)),
+            )
+            .add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(run(caption, TABLE).italic())
+                    .line_spacing(spacing(60, 120)),
+            ),
+    })
+}
+
+/// The chart as an inline PNG picture, 150 mm wide (inside the 165 mm text width).
+fn chart_picture(svg: &str) -> Result<Pic, RenderError> {
+    const EMU_PER_MM: u64 = 36_000;
+    let png = super::raster::chart_png(svg)?;
+    let w = 150 * EMU_PER_MM;
+    let h = w * u64::from(png.height) / u64::from(png.width.max(1));
+    let emu = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    Ok(Pic::new_with_dimensions(png.bytes, png.width, png.height).size(emu(w), emu(h)))
 }
 
 fn data_table(t: &DocTable) -> Table {

@@ -8,10 +8,12 @@
 //! Security: resident-entered text is data. The PDF template reads it from a virtual JSON file,
 //! the DOCX writer escapes it as XML text; neither pastes it into markup. See docs/documents.md.
 
+mod decision;
 mod docx;
 mod model;
 mod pdf;
 pub mod produce;
+mod raster;
 mod report;
 pub mod samples;
 pub mod stats_xlsx;

@@ -76,8 +76,8 @@ pub enum Block {
     KeyValues {
         items: Vec<(String, String)>,
     },
-    /// A chart as SVG (see `crate::charts`), with its caption. The PDF draws it; the DOCX
-    /// prints the caption only, since Word needs a raster fallback for SVG.
+    /// A chart as SVG (see `crate::charts`), with its caption. The PDF draws the SVG; the
+    /// DOCX embeds it rasterised to PNG (`raster`), since Word needs a raster image.
     Chart {
         caption: String,
         #[serde(skip)]

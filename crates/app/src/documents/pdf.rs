@@ -20,7 +20,7 @@ use super::RenderError;
 const TEMPLATE: &str = include_str!("decree30.typ");
 
 /// Liberation Serif: Times New Roman's metrics under the SIL OFL (see `fonts/README.md`).
-static FONT_FILES: [&[u8]; 4] = [
+pub(super) static FONT_FILES: [&[u8]; 4] = [
     include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
     include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
     include_bytes!("../../fonts/LiberationSerif-Italic.ttf"),

@@ -5,18 +5,16 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
 use tuquan_domain::access::Action;
-use tuquan_domain::groups::DecisionKind;
 use tuquan_domain::territory::Unit;
 use tuquan_store::households::HouseholdQuery;
 use tuquan_store::residents::ResidentQuery;
 
 use super::model::{Align, Block, Column, Document, Issuer, NationalTitle, Signature, Table};
-use crate::i18n::Lang;
 use crate::people::{HouseholdRecord, ResidentRecord};
 use crate::{AppError, AppResult, Ctx};
 
+pub use super::decision::group_decision;
 pub use super::report::{feedback_report, monthly_stats, stat_rows, stats_charts, MonthlyStats};
 
 /// Rows read per query.
@@ -185,110 +183,6 @@ pub async fn household_list(ctx: &Ctx, code: &str) -> AppResult<(Unit, Document)
         recipients: vec!["Lưu".into()],
     };
     Ok((unit, doc))
-}
-
-fn parse_date(s: &str, fallback: Date) -> Date {
-    s.get(..10).and_then(|d| d.parse().ok()).unwrap_or(fallback)
-}
-
-/// "Quyết định thành lập" of a group, from its establishment decision (the latest recorded
-/// one; none leaves the number blank) and its positions. For those who may see the group.
-pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
-    let d = crate::groups::group_detail(ctx, id).await?;
-    let g = &d.group;
-    let decision = d
-        .decisions
-        .iter()
-        .rev()
-        .find(|x| x.kind == DecisionKind::Establishment);
-    let unit = crate::territory::unit(&ctx.app, &g.unit_code).await?;
-    let mut issuer = unit_issuer(ctx, &unit).await?;
-    if let Some(x) = decision.filter(|x| !x.issuer.trim().is_empty()) {
-        issuer = Issuer {
-            parent: None,
-            name: x.issuer.clone(),
-        };
-    }
-    let lang = Lang::Vi;
-    let rows: Vec<Vec<String>> = d
-        .positions
-        .iter()
-        .filter(|p| p.ended_on.is_none())
-        .enumerate()
-        .map(|(i, p)| {
-            let role = lang.t(&format!("groups.role.{}", p.role.as_str()));
-            vec![
-                (i + 1).to_string(),
-                p.full_name.clone(),
-                if p.acting {
-                    lang.t("groups.acting").replace("{role}", role)
-                } else {
-                    role.to_owned()
-                },
-                format!("{} – {}", p.starts_on, p.ends_on),
-            ]
-        })
-        .collect();
-    if !rows.is_empty() {
-        ctx.audit_read(
-            "group.decision_printed",
-            "group",
-            id.to_string(),
-            &g.unit_path,
-        )
-        .await?;
-    }
-    let date = decision.map_or_else(
-        || {
-            g.established_on
-                .as_deref()
-                .map_or(ctx.today(), |s| parse_date(s, ctx.today()))
-        },
-        |x| parse_date(&x.issued_on, ctx.today()),
-    );
-    let effective = decision.map_or_else(|| date.to_string(), |x| x.effective_on.clone());
-    let body = vec![
-        Block::Heading { text: "QUYẾT ĐỊNH:".into(), centered: true },
-        Block::Article {
-            label: "Điều 1.".into(),
-            text: format!("Thành lập {}, {} (sau đây gọi là Tổ), gồm các thành viên có tên sau đây:", g.name, g.unit_name),
-        },
-        Block::Table(Table {
-            columns: vec![
-                col("STT", 3, Align::Center),
-                col("Họ và tên", 12, Align::Left),
-                col("Chức danh", 9, Align::Left),
-                col("Nhiệm kỳ", 10, Align::Center),
-            ],
-            rows,
-        }),
-        Block::Article {
-            label: "Điều 2.".into(),
-            text: format!("Quyết định này có hiệu lực kể từ ngày {effective}."),
-        },
-        Block::Article {
-            label: "Điều 3.".into(),
-            text: "Các cá nhân, đơn vị có liên quan và các thành viên có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.".into(),
-        },
-    ];
-    Ok(Document {
-        issuer,
-        national: NationalTitle::default(),
-        number: decision.map(|x| x.number.clone()),
-        symbol: "QĐ".into(),
-        place: place_of(ctx, &unit).await?,
-        date,
-        kind: "Quyết định".into(),
-        summary: Some(format!("Về việc thành lập {}", g.name)),
-        body,
-        signature: Signature {
-            mandate: None,
-            position: "Người ký".into(),
-            signer: decision.map(|x| x.signer.clone()).unwrap_or_default(),
-            signed: decision.is_some(),
-        },
-        recipients: vec!["Như Điều 3".into(), "Lưu: VT".into()],
-    })
 }
 
 /// The signed-in resident's own data as a document (the same record as the JSON export,

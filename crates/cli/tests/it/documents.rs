@@ -24,6 +24,20 @@ pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The names of the parts of a DOCX package.
+fn docx_parts(bytes: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("d.docx");
+    std::fs::write(&p, bytes).unwrap();
+    let out = Command::new("unzip").arg("-Z1").arg(&p).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 pub(crate) fn docx_xml(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("d.docx");
@@ -118,7 +132,20 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
         "application/pdf",
     )
     .await;
-    assert!(pdf_text(&pdf).contains("QUYẾT ĐỊNH"));
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("QUYẾT ĐỊNH"));
+    // Decree 30: the authority, the legal basis, and a signature block.
+    assert!(
+        text.contains("CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG BẾN THÀNH"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Căn cứ Luật Tổ chức chính quyền địa phương"),
+        "{text}"
+    );
     let (_, docx) = download(
         &b,
         &server,
@@ -126,7 +153,9 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
         "wordprocessingml",
     )
     .await;
-    assert!(docx_xml(&docx).contains("Điều 1."));
+    let xml = docx_xml(&docx);
+    assert!(xml.contains("Điều 1."));
+    assert!(xml.contains("Căn cứ"));
 
     // The feedback report of the ward names it.
     let (_, pdf) = download(
@@ -149,6 +178,14 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
     )
     .await;
     assert!(docx_xml(&docx).contains("Bến Thành"));
+    // Its charts are in the DOCX as pictures, not only captions.
+    let parts = docx_parts(&docx);
+    let images: Vec<_> = parts
+        .iter()
+        .filter(|p| p.starts_with("word/media/"))
+        .collect();
+    assert!(!images.is_empty(), "{parts:?}");
+    assert!(docx_xml(&docx).contains("<pic:pic"));
 
     // A khu phố head may not produce another khu phố's list.
     let (head, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
@@ -167,6 +204,17 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
 
     // The resident's own data as a PDF.
     let (me, _) = server.sign_in("dan.kp01", "tuquan-demo").await;
+    // The account page links the PDF beside the JSON export.
+    let html = me
+        .get(server.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("href=\"/me/data.pdf\""), "{html}");
+    assert!(html.contains("href=\"/account/my-data\""));
     let (h, pdf) = download(&me, &server, "/me/data.pdf", "application/pdf").await;
     assert_eq!(h["cache-control"], "no-store");
     assert!(pdf_text(&pdf).contains(RESIDENT));
@@ -190,7 +238,9 @@ async fn statistics_page_has_charts(db: &TestDb) {
     let vkey = "data-value=\"";
     let v_at = rest.find(vkey).unwrap() + vkey.len();
     let value = &rest[v_at..v_at + rest[v_at..].find('"').unwrap()];
-    let row = format!("<th scope=\"row\">{label}</th><td class=\"num\">{value}</td>");
+    // The chart says `03/26`, the table `03/2026`.
+    let (mm, yy) = label.split_once('/').unwrap();
+    let row = format!("<th scope=\"row\">{mm}/20{yy}</th><td class=\"num\">{value}</td>");
     assert!(html.contains(&row), "{row}");
     assert!(html.contains("/units/26743/feedback-stats.xlsx"));
     let r = server.get("/units/26743/feedback-stats.xlsx").await;

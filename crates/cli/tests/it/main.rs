@@ -36,4 +36,5 @@ mod people;
 mod snapshots;
 mod start;
 mod stats;
+mod stats_browser;
 mod synthetic;

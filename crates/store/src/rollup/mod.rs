@@ -23,6 +23,7 @@
 //! * [`Store::report`]`(unit_code, from, to, category)` → [`StatsReport`]: the roll-up
 //!   report of a unit (or [`COUNTRY`]) for the months `from..=to`, optionally one category:
 //!   a row per category, the total, the population, and the same per direct child unit.
+//! * [`Store::monthly_totals`] with the same arguments: the totals per month, in one query.
 //! * [`Store::report_naive`] with the same arguments computes the same report with plain
 //!   `GROUP BY`s over the base tables (no aggregate is read); the two are equal
 //!   (`PartialEq`) whenever the aggregates are right.
@@ -495,6 +496,7 @@ impl Overdue {
 
 // After the macros above, which these use.
 mod maintain;
+mod monthly;
 mod naive;
 
 #[cfg(test)]

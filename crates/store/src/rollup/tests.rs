@@ -151,6 +151,20 @@ mod checks {
                 );
             }
         }
+        // The month-by-month totals (one query) equal each month's report but "overdue now".
+        let (feb, apr) = (m.plus(-1), m.plus(1));
+        for unit in [COUNTRY, "79", "26743", "26743-kp02"] {
+            for cat in [None, Some("traffic")] {
+                let months = s.monthly_totals(unit, feb, apr, cat).await.unwrap();
+                let mut want = s.report_at(unit, m, m, cat, now).await.unwrap().total;
+                want.overdue_now = 0;
+                assert_eq!(months, vec![(m, want)], "{unit} {cat:?}");
+            }
+        }
+        assert!(matches!(
+            s.monthly_totals("nowhere", m, m, None).await,
+            Err(StoreError::NotFound)
+        ));
         s.pause_rollups().await.unwrap();
         exec(
             &s,

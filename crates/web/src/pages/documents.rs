@@ -67,13 +67,25 @@ pub(crate) fn format_of(ext: &str) -> Option<Format> {
     }
 }
 
-/// Renders off the runtime and answers with the file. `personal`: never cached.
+/// Documents rendered at once: one per core. A render is CPU work of up to about a second;
+/// more at once would only slow each other and the other requests down, so later ones wait
+/// (asynchronously, holding no thread) for a permit.
+static RENDERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Renders on the blocking pool (never on the runtime's threads), at most [`RENDERS`] at a
+/// time, and answers with the file. `personal`: never cached.
 pub(crate) async fn send(
     doc: Document,
     f: Format,
     name: String,
     personal: bool,
 ) -> Result<Response, PageError> {
+    let _permit = RENDERS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let bytes = tokio::task::spawn_blocking(move || match f {
         Format::Pdf => render_pdf(&doc),
         Format::Docx => render_docx(&doc),

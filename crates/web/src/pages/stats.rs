@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tuquan_domain::feedback::stats::{
-    duration_parts, percent_text, tenths_text, DurationUnit, FeedbackCounts, Histogram, Period,
+    duration_parts, percent_text, tenths_text, DurationUnit, FeedbackCounts, Histogram, Month,
+    Period,
 };
 use tuquan_domain::FieldError;
 
@@ -91,8 +92,12 @@ struct StatsPage {
     territory_href: String,
     public_href: Option<String>,
     action: String,
+    /// The form's values (`YYYY-MM`, as `<input type=month>` takes them).
     from: String,
     to: String,
+    /// The period as people read it: `mm/yyyy`.
+    period_from: String,
+    period_to: String,
     categories: Vec<Choice>,
     error: Option<String>,
     /// The heading of the children table.
@@ -111,6 +116,11 @@ pub struct MonthLine {
     pub received: String,
     pub resolved: String,
     pub on_time: String,
+}
+
+/// `03/2026`: months read the Vietnamese way, like dates (dd/mm/yyyy).
+fn month_text(m: Month) -> String {
+    format!("{:02}/{}", m.month(), m.year())
 }
 
 fn dash() -> String {
@@ -337,11 +347,11 @@ async fn show(
             .await?;
             let charts = tuquan_app::documents::produce::stats_charts(lang, &place, &m, l).to_vec();
             let lines = m
-                .labels()
-                .into_iter()
+                .months
+                .iter()
                 .enumerate()
                 .map(|(i, month)| MonthLine {
-                    month,
+                    month: month_text(*month),
                     received: lang.int(i64::from(m.received[i])),
                     resolved: lang.int(i64::from(m.resolved[i])),
                     on_time: lang.int(i64::from(m.on_time[i])),
@@ -372,6 +382,8 @@ async fn show(
             Some(u) => format!("/api/v1/units/{}/feedback-stats{keep}", u.code),
             None => format!("/api/v1/feedback-stats{keep}"),
         },
+        period_from: month_text(period.from),
+        period_to: month_text(period.to),
         from,
         to,
         categories,

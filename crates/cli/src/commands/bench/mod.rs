@@ -13,6 +13,7 @@ use crate::synthetic::{self, Options, Preset};
 
 mod announce;
 mod db;
+mod documents;
 mod figures;
 mod load;
 
@@ -82,6 +83,9 @@ pub struct BenchArgs {
     /// Skip the HTTP part (no load generator needed).
     #[arg(long)]
     pub no_http: bool,
+    /// Repetitions of each document rendering (400-household list, province report).
+    #[arg(long, default_value_t = 3)]
+    pub document_runs: usize,
 }
 
 fn options(args: &SyntheticArgs) -> anyhow::Result<Options> {
@@ -203,7 +207,13 @@ pub async fn bench(mut config: Config, args: BenchArgs) -> anyhow::Result<()> {
         figures.insert(k, v);
     }
 
-    // 5. HTTP under load.
+    // 5. Documents: a 400-household list and the province's feedback report, PDF and DOCX.
+    say("Documents …");
+    for (k, v) in documents::documents(&store, &as_of, args.document_runs).await? {
+        figures.insert(k, v);
+    }
+
+    // 6. HTTP under load.
     if !args.no_http {
         say("HTTP under load …");
         for (k, v) in http(&store, &root, &data_dir, pg_url.as_deref(), &args).await? {
@@ -277,6 +287,10 @@ const TARGETS: &[(&str, &str, f64)] = &[
     ("http_post_rps", "≥", 1000.0),
     ("http_post_p99_ms", "≤", 100.0),
     ("http_errors", "≤", 0.0),
+    ("doc_households400_pdf_p50_ms", "≤", 1000.0),
+    ("doc_households400_docx_p50_ms", "≤", 1000.0),
+    ("doc_province_report_pdf_p50_ms", "≤", 1000.0),
+    ("doc_province_report_docx_p50_ms", "≤", 1000.0),
     ("server_peak_rss_mb", "≤", 200.0),
     ("announce_create_p50_ms", "≤", 1000.0),
     ("announce_dashboard_p50_ms", "≤", 100.0),
