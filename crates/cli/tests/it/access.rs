@@ -469,6 +469,14 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
             ])
         }
         ("POST", "/account/tokens") => post_form(path.into(), vec![("name", "audited".into())]),
+        ("POST", "/account/channels") => post_form(
+            path.into(),
+            vec![
+                ("in_app", "on".into()),
+                ("email", "on".into()),
+                ("email_address", "admin@example.vn".into()),
+            ],
+        ),
         ("POST", "/account/tokens/{id}/revoke") => {
             let before = db.count("SELECT COUNT(*) FROM api_tokens").await;
             b.post(server.url("/account/tokens"))

@@ -267,7 +267,9 @@ async fn an_item_page_steps_and_who_may_see_it(db: &TestDb) {
             .await
             >= 1
     );
-    // The assignable people hold a grant on the unit (or above) and handle feedback.
+    // The assignable people hold a grant on the unit (or above) and handle feedback; the step
+    // form shows them once "assign" is chosen.
+    let (_, html) = page(&head, &server, &format!("{item}?action=assign")).await;
     assert!(html.contains("topho.kp01") && html.contains("canbo.benthanh"));
     assert!(!html.contains("dan.kp01") && !html.contains("mattran.kp01"));
 

@@ -73,7 +73,8 @@ async fn redirects_stay_on_this_site(db: &TestDb) {
             .await
             .unwrap();
         assert_eq!(r.status(), 303, "{next:?}");
-        let want = if next == "/territory" { next } else { "/" };
+        // A refused `next` falls back to the start page.
+        let want = if next == "/territory" { next } else { "/start" };
         assert_eq!(location(&r), want, "/login next={next:?}");
         // Signed in, the form sends straight on.
         let r = b
@@ -81,7 +82,7 @@ async fn redirects_stay_on_this_site(db: &TestDb) {
             .send()
             .await
             .unwrap();
-        assert!(r.status() == 400 || location(&r) == "/");
+        assert!(r.status() == 400 || location(&r) == "/start");
     }
 }
 

@@ -36,5 +36,4 @@ mod people;
 mod snapshots;
 mod start;
 mod stats;
-mod stats_browser;
 mod synthetic;

@@ -138,8 +138,9 @@ pub struct OnBehalfBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressBody {
-    /// An e-mail address or a phone number; empty removes it.
-    pub address: String,
+    /// An e-mail address or a phone number; empty, null or absent removes it.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -557,9 +558,10 @@ pub async fn set_delivery_address(
 ) -> Result<Json<AddressSet>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
-    ann::set_delivery_address(&ctx, &channel, &b.address).await?;
+    let address = b.address.as_deref().unwrap_or("");
+    ann::set_delivery_address(&ctx, &channel, address).await?;
     Ok(Json(AddressSet {
-        set: !b.address.trim().is_empty(),
+        set: !address.trim().is_empty(),
         channel,
     }))
 }
