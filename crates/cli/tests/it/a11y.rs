@@ -2,71 +2,15 @@
 //! the start page in one tap; the header is one compact row; axe-core (vendored under
 //! `vendor/`) finds no violation on the start page, a form, a list and the statistics page.
 
-use std::net::TcpListener;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
+
+use crate::browser::{chromium, CHROMEDRIVER};
 
 use crate::harness::{Backend, Server, TestDb};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
 const AXE: &str = include_str!("vendor/axe.min.js");
-
-struct Driver(std::process::Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A chromedriver and a headless Chromium session with a 360 px wide window.
-async fn phone() -> (Driver, Client) {
-    let port = free_port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=360,800"]
-        }),
-    );
-    let webdriver = format!("http://127.0.0.1:{port}");
-    for _ in 0..50 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        if let Ok(c) = ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&webdriver)
-            .await
-        {
-            return (driver, c);
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("connect to chromedriver");
-}
 
 /// Waits until the address contains `part`.
 async fn wait_for_url(c: &Client, part: &str) -> Result<String, fantoccini::error::CmdError> {
@@ -113,12 +57,11 @@ async fn number(c: &Client, js: &str) -> Result<f64, fantoccini::error::CmdError
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
-    if !std::path::Path::new(CHROMEDRIVER).exists() {
+    let Some((_driver, c)) = chromium().await else {
         crate::skip!("{CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)");
-    }
+    };
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
     let server = Server::start_with(&db, &["--demo"]);
-    let (_driver, c) = phone().await;
     let result = async {
         c.goto(&server.url("/login")).await?;
         c.find(Locator::Css("input#username"))

@@ -9,10 +9,10 @@ use fantoccini::{ClientBuilder, Locator};
 
 use crate::harness::{Backend, Server, TestDb};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct Driver(std::process::Child);
+pub(crate) struct Driver(std::process::Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -30,7 +30,7 @@ fn free_port() -> u16 {
 }
 
 /// A headless Chromium at 360 px driven through chromedriver; `None` when not installed.
-async fn chromium() -> Option<(Driver, fantoccini::Client)> {
+pub(crate) async fn chromium() -> Option<(Driver, fantoccini::Client)> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         return None;
     }
