@@ -143,7 +143,7 @@ pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
     body.extend(
         legal_basis(Some(g.kind), &commune)
             .into_iter()
-            .map(|text| Block::Paragraph { text }),
+            .map(|text| Block::Basis { text }),
     );
     body.extend([
         Block::Heading { text: "QUYẾT ĐỊNH:".into(), centered: true },

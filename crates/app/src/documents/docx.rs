@@ -192,6 +192,9 @@ fn add_block(docx: Docx, block: &Block, first: bool) -> Result<Docx, RenderError
             )
         }
         Block::Paragraph { text } => docx.add_paragraph(body_paragraph().add_run(run(text, BODY))),
+        Block::Basis { text } => {
+            docx.add_paragraph(body_paragraph().add_run(run(text, BODY).italic()))
+        }
         Block::Article { label, text } => docx.add_paragraph(
             body_paragraph()
                 .add_run(run(label, BODY).bold())

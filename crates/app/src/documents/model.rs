@@ -66,6 +66,10 @@ pub enum Block {
     Paragraph {
         text: String,
     },
+    /// A legal basis ("Căn cứ ..."): a paragraph in italics, as Decree 30 sets them.
+    Basis {
+        text: String,
+    },
     /// A numbered article: `label` is "Điều 1." (bold), then the text.
     Article {
         label: String,
@@ -167,10 +171,12 @@ impl Document {
     }
 }
 
-/// "Số: 12/QĐ-UBND", or a blank to fill by hand.
+/// "Số: 12/QĐ-UBND", or a blank to fill by hand. A recorded number that already carries its
+/// symbol ("118/QĐ-UBND", as decisions are usually recorded) is printed as it is.
 pub fn number_line(number: Option<&str>, symbol: &str) -> String {
-    match number {
-        Some(n) if !n.trim().is_empty() => format!("Số: {n}/{symbol}"),
+    match number.map(str::trim) {
+        Some(n) if n.contains('/') => format!("Số: {n}"),
+        Some(n) if !n.is_empty() => format!("Số: {n}/{symbol}"),
         _ => format!("Số:        /{symbol}"),
     }
 }
@@ -216,5 +222,9 @@ mod tests {
     fn number_lines() {
         assert_eq!(number_line(Some("12"), "QĐ-UBND"), "Số: 12/QĐ-UBND");
         assert_eq!(number_line(None, "QĐ-UBND"), "Số:        /QĐ-UBND");
+        assert_eq!(
+            number_line(Some("118/QĐ-UBND"), "QĐ-UBND"),
+            "Số: 118/QĐ-UBND"
+        );
     }
 }

@@ -156,6 +156,11 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
     let xml = docx_xml(&docx);
     assert!(xml.contains("Điều 1."));
     assert!(xml.contains("Căn cứ"));
+    // The legal basis is in italics, as Decree 30 sets it.
+    assert!(
+        xml.contains("<w:i />") || xml.contains("<w:i/>"),
+        "no italic run"
+    );
 
     // The feedback report of the ward names it.
     let (_, pdf) = download(
