@@ -13,6 +13,7 @@ pub mod people;
 pub mod territory;
 pub mod text;
 pub mod time;
+pub mod votes;
 
 pub use code::{FeedbackId, GroupId, HouseholdId, ResidentId, UnknownCode, UserId};
 pub use error::{Checks, FieldError, FieldErrorKind};
