@@ -26,6 +26,7 @@ pub mod people;
 pub mod start;
 pub mod stats;
 pub mod territory;
+pub mod votes;
 
 pub use context::{App, Clock, Ctx, RequestMeta};
 pub use error::AppError;

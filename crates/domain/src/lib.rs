@@ -14,6 +14,7 @@ pub mod people;
 pub mod territory;
 pub mod text;
 pub mod time;
+pub mod votes;
 
 pub use code::{FeedbackId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId};
 pub use error::{Checks, FieldError, FieldErrorKind};

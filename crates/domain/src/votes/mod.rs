@@ -1,0 +1,11 @@
+//! Votes (biểu quyết) at a meeting and household ballots (phiếu lấy ý kiến hộ gia đình):
+//! the thresholds of the law as settings, the rules that judge a count, the kinds of matter.
+//! Pure types and rules; the store keeps them, the application layer applies them.
+
+pub mod rules;
+
+pub use rules::{
+    cluster_results, clusters_allowed, counting_committee, matter_passed, meeting_quorum,
+    more_than, needed, notice_satisfied, online_allowed, procedural_passed, Key, Matter, Measure,
+    Notice, Tally, Thresholds, VoteRule, COUNTING_COMMITTEE, COUNTING_COMMITTEE_CITATION,
+};
