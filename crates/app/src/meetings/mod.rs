@@ -12,7 +12,14 @@ use tuquan_store::meetings::MeetingCursor;
 
 use crate::{AppError, AppResult, Ctx};
 
+mod attendance;
 mod invitation;
+mod minutes;
+mod sheet;
+
+pub use attendance::{attendance, record, unrecord, AttendanceView, Quorum, RollRow};
+pub use minutes::*;
+pub use sheet::{minutes_document, sign_in_sheet};
 mod notice;
 
 pub use tuquan_store::meetings::{AgendaRecord, MeetingRecord};
@@ -89,7 +96,7 @@ pub async fn create(ctx: &Ctx, unit_code: &str, input: &NewMeetingInput) -> AppR
         }
     }
     MeetingRule::schedule(m.date, ctx.today())?;
-    notice::check(ctx, &m).await?;
+    notice::check(ctx, &unit, &m).await?;
     let id = ctx
         .store()
         .create_meeting(&unit, &m, &ctx.audit_ctx())

@@ -13,6 +13,9 @@ use crate::{now, with_pool, Store, StoreError};
 mod minutes;
 mod roll;
 
+pub use minutes::{MinutesRecord, NewMinutesVersion};
+pub use roll::{AttendanceRow, NewAttendanceRow, RollMember, RollRow};
+
 /// A meeting as stored, with its unit's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MeetingRecord {

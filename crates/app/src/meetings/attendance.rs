@@ -1,0 +1,207 @@
+//! The roll, the attendance and the quorum as it fills. The roll is frozen the first time a
+//! manager opens the attendance or prints the sign-in sheet, so its rows and short codes
+//! stay put.
+
+use tuquan_domain::meetings::{row_codes, AttendanceInput, MeetingRule, NewAttendance};
+use tuquan_domain::votes::{meeting_quorum, needed};
+use tuquan_domain::MeetingId;
+use tuquan_store::meetings::{NewAttendanceRow, RollMember};
+
+use super::{load_to_manage, load_to_view, may_manage, MeetingRecord};
+use crate::{AppError, AppResult, Ctx};
+
+pub use tuquan_store::meetings::RollRow;
+
+/// The quorum as it fills: `present` of `total` rows, `needed` for a quorum (households,
+/// more than the threshold of all households; Law 10/2022 Art 18), and per cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quorum {
+    pub present: u32,
+    pub total: u32,
+    pub needed: u32,
+    pub met: bool,
+    /// The threshold in percent ("more than 50%").
+    pub pct: u32,
+    pub by_household: bool,
+    /// (cluster, present) when held in clusters.
+    pub clusters: Vec<(i64, i64)>,
+}
+
+/// The attendance page's data.
+#[derive(Debug, Clone)]
+pub struct AttendanceView {
+    pub meeting: MeetingRecord,
+    pub rows: Vec<RollRow>,
+    pub quorum: Quorum,
+    pub may_manage: bool,
+}
+
+/// Freezes the roll when it is not yet: the unit's active households in Vietnamese order
+/// (or, for a group's meeting, its current members), each with a short code.
+pub(crate) async fn ensure_roll(ctx: &Ctx, m: &MeetingRecord) -> AppResult<()> {
+    if m.roll_frozen_at.is_some() {
+        return Ok(());
+    }
+    let members: Vec<RollMember> = match m.group_id {
+        Some(g) => {
+            let today = ctx.today().to_string();
+            ctx.store().roll_group_members(g.get(), &today).await?
+        }
+        None => ctx.store().roll_households(&m.unit_path).await?,
+    };
+    let ids: Vec<i64> = members
+        .iter()
+        .map(|r| match (r.resident_id, r.household_id) {
+            (Some(p), _) => p.get(),
+            (None, Some(h)) => h.get(),
+            (None, None) => 0,
+        })
+        .collect();
+    let codes = row_codes(m.id.get(), &ids);
+    let rows: Vec<(RollMember, String)> = members.into_iter().zip(codes).collect();
+    ctx.store().freeze_roll(m, &rows, &ctx.audit_ctx()).await?;
+    Ok(())
+}
+
+/// The quorum of a meeting from its present rows.
+pub(crate) async fn quorum(ctx: &Ctx, m: &MeetingRecord, total: u32) -> AppResult<Quorum> {
+    let t = crate::votes::thresholds(ctx, &m.province_code).await?;
+    let counts = ctx.store().attendance_counts(m.id).await?;
+    let present: i64 = counts.iter().map(|c| c.present).sum();
+    let present = u32::try_from(present).unwrap_or(u32::MAX);
+    Ok(Quorum {
+        present,
+        total,
+        needed: needed(total, t.meeting_quorum_pct),
+        met: meeting_quorum(&t, present, total),
+        pct: t.meeting_quorum_pct,
+        by_household: m.kind.by_household(),
+        clusters: if m.clusters > 1 {
+            counts.iter().map(|c| (c.cluster, c.present)).collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// The roll with attendance; `search` finds rows by name without accents or by short code.
+pub async fn attendance(
+    ctx: &Ctx,
+    id: MeetingId,
+    search: Option<&str>,
+) -> AppResult<AttendanceView> {
+    let mut meeting = load_to_view(ctx, id).await?;
+    let manage = may_manage(ctx, &meeting);
+    if manage && meeting.roll_frozen_at.is_none() {
+        ensure_roll(ctx, &meeting).await?;
+        meeting = ctx.store().meeting(id).await?;
+    }
+    let folded = search
+        .map(tuquan_domain::text::fold)
+        .filter(|s| !s.is_empty());
+    let rows = ctx.store().meeting_roll(id, folded.as_deref()).await?;
+    let total = u32::try_from(meeting.roll_size.unwrap_or(0)).unwrap_or(0);
+    let quorum = quorum(ctx, &meeting, total).await?;
+    ctx.audit_read(
+        "meeting.roll_viewed",
+        "meeting",
+        id.to_string(),
+        &meeting.unit_path,
+    )
+    .await?;
+    Ok(AttendanceView {
+        meeting,
+        rows,
+        quorum,
+        may_manage: manage,
+    })
+}
+
+async fn find_row(ctx: &Ctx, m: &MeetingRecord, input: &AttendanceInput) -> AppResult<RollRow> {
+    let not_on_roll = |field| AppError::rule("meeting_not_on_roll", field, "not on the roll");
+    if let Some(code) = input
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let code = code.to_uppercase();
+        return ctx
+            .store()
+            .roll_row(m.id, None, Some(&code))
+            .await?
+            .ok_or_else(|| not_on_roll("code"));
+    }
+    let rows = ctx.store().meeting_roll(m.id, None).await?;
+    let found = match (input.household_id, input.resident_id) {
+        (Some(h), _) if m.group_id.is_none() => {
+            rows.into_iter().find(|r| r.household_id == Some(h))
+        }
+        (_, Some(p)) if m.group_id.is_some() => rows.into_iter().find(|r| r.resident_id == Some(p)),
+        (Some(h), None) => rows.into_iter().find(|r| r.household_id == Some(h)),
+        _ => {
+            return Err(AppError::Invalid(tuquan_domain::FieldError::new(
+                "code",
+                tuquan_domain::FieldErrorKind::Required,
+                "a code or a household",
+            )))
+        }
+    };
+    found.ok_or_else(|| not_on_roll("household_id"))
+}
+
+/// Records who came for a household (or a member at a group meeting), live or from the paper
+/// sheet. Returns the row.
+pub async fn record(ctx: &Ctx, id: MeetingId, input: &AttendanceInput) -> AppResult<RollRow> {
+    record_with_file(ctx, id, input, None).await
+}
+
+/// The same, with the proxy's written authorisation already stored as a file.
+pub(crate) async fn record_with_file(
+    ctx: &Ctx,
+    id: MeetingId,
+    input: &AttendanceInput,
+    proxy_file_id: Option<i64>,
+) -> AppResult<RollRow> {
+    let m = load_to_manage(ctx, id).await?;
+    MeetingRule::attend(m.status)?;
+    let a = NewAttendance::parse(input, m.clusters)?;
+    ensure_roll(ctx, &m).await?;
+    let row = find_row(ctx, &m, input).await?;
+    let new = NewAttendanceRow {
+        row_no: row.row_no,
+        kind: a.kind,
+        name: a.name,
+        resident_id: a.resident_id,
+        cluster: a.cluster,
+        source: a.source,
+        proxy_file_id,
+    };
+    ctx.store()
+        .record_attendance(&m, &row, &new, &ctx.audit_ctx())
+        .await?;
+    Ok(ctx
+        .store()
+        .roll_row(id, Some(row.row_no), None)
+        .await?
+        .unwrap_or(row))
+}
+
+/// Removes a row's attendance (tapped by mistake).
+pub async fn unrecord(ctx: &Ctx, id: MeetingId, code: &str) -> AppResult<()> {
+    let m = load_to_manage(ctx, id).await?;
+    MeetingRule::attend(m.status)?;
+    let row = find_row(
+        ctx,
+        &m,
+        &AttendanceInput {
+            code: Some(code.to_owned()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    ctx.store()
+        .remove_attendance(&m, row.row_no, &ctx.audit_ctx())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The minutes (biên bản) of a held meeting: a draft saved as often as needed, finalised
+//! (locked), corrected by a new version with a reason; every version stays readable.
+
+use tuquan_domain::meetings::{MinutesContent, MinutesInput, MinutesRule, MinutesStatus};
+use tuquan_domain::MeetingId;
+use tuquan_store::meetings::NewMinutesVersion;
+
+use super::{load_to_manage, load_to_view, may_manage, AgendaRecord, MeetingRecord};
+use crate::{AppError, AppResult, Ctx};
+
+pub use tuquan_store::meetings::MinutesRecord;
+
+impl From<MinutesRule> for AppError {
+    fn from(r: MinutesRule) -> Self {
+        AppError::rule(r.code, r.field, r.code)
+    }
+}
+
+/// One version with its content decoded.
+#[derive(Debug, Clone)]
+pub struct MinutesVersion {
+    pub record: MinutesRecord,
+    pub content: MinutesContent,
+}
+
+/// The minutes page's data: the meeting, its agenda, every version (newest first).
+#[derive(Debug, Clone)]
+pub struct MinutesView {
+    pub meeting: MeetingRecord,
+    pub agenda: Vec<AgendaRecord>,
+    pub versions: Vec<MinutesVersion>,
+    pub may_manage: bool,
+}
+
+impl MinutesView {
+    /// The latest version, if any.
+    pub fn latest(&self) -> Option<&MinutesVersion> {
+        self.versions.first()
+    }
+
+    /// One version by number.
+    pub fn version(&self, v: i64) -> Option<&MinutesVersion> {
+        self.versions.iter().find(|x| x.record.version == v)
+    }
+}
+
+fn decode(record: MinutesRecord) -> AppResult<MinutesVersion> {
+    let content = serde_json::from_str(&record.content)
+        .map_err(|e| AppError::Internal(format!("stored minutes: {e}")))?;
+    Ok(MinutesVersion { record, content })
+}
+
+fn encode(c: &MinutesContent) -> AppResult<String> {
+    serde_json::to_string(c).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+async fn view_of(ctx: &Ctx, meeting: MeetingRecord) -> AppResult<MinutesView> {
+    let agenda = ctx.store().meeting_agenda(meeting.id).await?;
+    let versions = ctx
+        .store()
+        .minutes_versions(meeting.id)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect::<AppResult<Vec<_>>>()?;
+    let may_manage = may_manage(ctx, &meeting);
+    Ok(MinutesView {
+        meeting,
+        agenda,
+        versions,
+        may_manage,
+    })
+}
+
+/// The minutes of a meeting, every version.
+pub async fn minutes(ctx: &Ctx, id: MeetingId) -> AppResult<MinutesView> {
+    let meeting = load_to_view(ctx, id).await?;
+    view_of(ctx, meeting).await
+}
+
+/// Saves the minutes: the first draft of a held meeting, or over the current draft. A
+/// finalised version is locked (422 `minutes_locked`). Returns the version saved.
+pub async fn save_minutes(ctx: &Ctx, id: MeetingId, input: &MinutesInput) -> AppResult<i64> {
+    let meeting = load_to_manage(ctx, id).await?;
+    let view = view_of(ctx, meeting).await?;
+    let content = MinutesContent::parse(input, view.agenda.len())?;
+    let json = encode(&content)?;
+    let m = &view.meeting;
+    match view.latest() {
+        None => {
+            MinutesRule::write(m.status == tuquan_domain::meetings::MeetingStatus::Held)?;
+            let v = NewMinutesVersion {
+                version: 1,
+                reason: None,
+                content: &json,
+            };
+            ctx.store().insert_minutes(m, &v, &ctx.audit_ctx()).await?;
+            Ok(1)
+        }
+        Some(latest) => {
+            MinutesRule::edit(latest.record.status)?;
+            let v = latest.record.version;
+            ctx.store()
+                .save_minutes(m, v, &json, &ctx.audit_ctx())
+                .await?;
+            Ok(v)
+        }
+    }
+}
+
+/// Finalises the current draft: from now on it is locked.
+pub async fn finalise_minutes(ctx: &Ctx, id: MeetingId) -> AppResult<i64> {
+    let meeting = load_to_manage(ctx, id).await?;
+    let versions = ctx.store().minutes_versions(id).await?;
+    let Some(latest) = versions.first() else {
+        return Err(AppError::rule(
+            "minutes_missing",
+            "minutes",
+            "nothing to finalise",
+        ));
+    };
+    MinutesRule::edit(latest.status)?;
+    ctx.store()
+        .finalise_minutes(&meeting, latest.version, &ctx.audit_ctx())
+        .await?;
+    Ok(latest.version)
+}
+
+/// Starts a correction of finalised minutes: a new draft version, copied from the last one,
+/// with the reason. Returns its number.
+pub async fn correct_minutes(ctx: &Ctx, id: MeetingId, reason: &str) -> AppResult<i64> {
+    let meeting = load_to_manage(ctx, id).await?;
+    let reason =
+        tuquan_domain::text::required(reason, "reason", tuquan_domain::meetings::REASON_MAX)?;
+    let versions = ctx.store().minutes_versions(id).await?;
+    let Some(latest) = versions.first() else {
+        return Err(AppError::rule(
+            "minutes_missing",
+            "minutes",
+            "nothing to correct",
+        ));
+    };
+    MinutesRule::correct(latest.status)?;
+    let v = NewMinutesVersion {
+        version: latest.version + 1,
+        reason: Some(&reason),
+        content: &latest.content,
+    };
+    ctx.store()
+        .insert_minutes(&meeting, &v, &ctx.audit_ctx())
+        .await?;
+    Ok(v.version)
+}
+
+/// Whether a version is locked.
+pub fn is_final(v: &MinutesRecord) -> bool {
+    v.status == MinutesStatus::Final
+}
