@@ -86,12 +86,14 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::groups::MUTATING,
                 api::import::MUTATING,
                 api::announcements::MUTATING,
+                api::meetings::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
                 pages::groups::MUTATING,
                 pages::import::MUTATING,
                 pages::announcements::MUTATING,
+                pages::meetings::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

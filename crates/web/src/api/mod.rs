@@ -14,6 +14,7 @@ pub mod feedback;
 pub mod groups;
 pub mod health;
 pub mod import;
+pub mod meetings;
 pub mod people;
 pub mod stats;
 pub mod territory;
@@ -113,6 +114,19 @@ impl Modify for BearerScheme {
         announcements::dashboard,
         announcements::not_reached,
         announcements::set_delivery_address,
+        meetings::schedule,
+        meetings::list_at_unit,
+        meetings::get_one,
+        meetings::invite,
+        meetings::hold,
+        meetings::cancel,
+        meetings::attendance,
+        meetings::attend,
+        meetings::unattend,
+        meetings::minutes,
+        meetings::save_minutes,
+        meetings::finalise,
+        meetings::correct,
         announcement_units::passing,
     ),
     components(schemas(
@@ -223,6 +237,22 @@ impl Modify for BearerScheme {
         announcements::DashboardBody,
         announcements::NotReachedItem,
         announcements::NotReachedList,
+        meetings::ScheduleBody,
+        meetings::ReasonBody,
+        meetings::AttendBody,
+        meetings::ResolutionBody,
+        meetings::MinutesBody,
+        meetings::MeetingItem,
+        meetings::MeetingList,
+        meetings::MeetingDetail,
+        meetings::MeetingCreated,
+        meetings::InvitationSent,
+        meetings::QuorumBody,
+        meetings::RollItem,
+        meetings::AttendanceBody,
+        meetings::MinutesVersionItem,
+        meetings::MinutesList,
+        meetings::MinutesSaved,
         announcement_units::PassingItem,
         announcement_units::PassingList,
     )),
@@ -244,6 +274,10 @@ impl Modify for BearerScheme {
         (name = "announcements", description = "Announcements (thông báo) passed on down the \
             unit tree by each unit's head and acknowledged once per household, by a resident or \
             on the household's behalf; delivered in the app, by e-mail and by SMS (docs/announcements.md)."),
+        (name = "meetings", description = "Meetings of a unit or a group (docs/meetings.md): \
+            scheduling with the invitation sent through the announcements, the sign-in roll with \
+            short codes, attendance by household with the quorum as it fills, and the minutes \
+            as versions locked when finalised."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -271,5 +305,6 @@ pub fn router() -> Router<AppState> {
         .merge(groups::router())
         .merge(import::router())
         .merge(announcements::router())
+        .merge(meetings::router())
         .merge(announcement_units::router())
 }

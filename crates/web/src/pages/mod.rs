@@ -28,6 +28,7 @@ pub mod form;
 pub mod groups;
 mod home;
 pub mod import;
+pub mod meetings;
 pub mod people;
 mod start;
 pub mod stats;
@@ -188,6 +189,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(announcements::router())
+        .merge(meetings::router())
         .merge(documents::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))

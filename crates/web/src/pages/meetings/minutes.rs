@@ -1,0 +1,323 @@
+//! The minutes: the editor of the current draft (what was said per agenda item, resolutions
+//! with their counts), finalising, a correction with its reason, every version readable, and
+//! the documents (sign-in sheet, minutes) as PDF or DOCX.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use serde::Deserialize;
+use tuquan_app::documents::produce::file_name;
+use tuquan_app::meetings::{self as meet, MinutesView};
+use tuquan_domain::meetings::{MeetingStatus, MinutesInput, MinutesStatus, ResolutionInput};
+use tuquan_domain::MeetingId;
+
+use super::super::common::{see_other, Empty};
+use super::super::form::{rerender, FormErrors};
+use super::super::{render, Chrome};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{CurrentUser, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::extract::query;
+use crate::pages::documents::{format_of, send};
+use crate::AppState;
+
+/// Blank resolution rows offered under the filled ones.
+const BLANK_RESOLUTIONS: usize = 2;
+
+pub struct ItemLine {
+    pub n: usize,
+    pub title: String,
+    pub said: String,
+}
+
+pub struct ResolutionLine {
+    pub n: usize,
+    pub text: String,
+    pub votes_for: String,
+    pub votes_against: String,
+    pub votes_abstain: String,
+}
+
+pub struct VersionLine {
+    pub version: i64,
+    pub final_: bool,
+    pub reason: String,
+    pub at: String,
+    pub by: String,
+    pub sha256: String,
+}
+
+#[derive(Template)]
+#[template(path = "meetings_minutes.html")]
+struct MinutesPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    held: bool,
+    may_manage: bool,
+    /// The version shown, and whether it is locked.
+    version: i64,
+    locked: bool,
+    opening: String,
+    items: Vec<ItemLine>,
+    resolutions: Vec<ResolutionLine>,
+    closing: String,
+    versions: Vec<VersionLine>,
+    errors: FormErrors,
+}
+
+fn opt(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn page_of(
+    chrome: Chrome,
+    v: &MinutesView,
+    shown: Option<i64>,
+    input: Option<&MinutesInput>,
+    errors: FormErrors,
+) -> MinutesPage {
+    let current = match shown {
+        Some(n) => v.version(n),
+        None => v.latest(),
+    };
+    let empty = MinutesInput::default();
+    let stored;
+    let c: &MinutesInput = match (input, current) {
+        (Some(i), _) => i,
+        (None, Some(cur)) => {
+            stored = MinutesInput {
+                opening: cur.content.opening.clone(),
+                discussion: cur.content.discussion.clone(),
+                resolutions: cur.content.resolutions.clone(),
+                closing: cur.content.closing.clone(),
+            };
+            &stored
+        }
+        (None, None) => &empty,
+    };
+    let mut resolutions: Vec<ResolutionLine> = c
+        .resolutions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ResolutionLine {
+            n: i + 1,
+            text: r.text.clone(),
+            votes_for: opt(r.votes_for),
+            votes_against: opt(r.votes_against),
+            votes_abstain: opt(r.votes_abstain),
+        })
+        .collect();
+    let locked = current.is_some_and(|c| c.record.status == MinutesStatus::Final);
+    if !locked {
+        for _ in 0..BLANK_RESOLUTIONS {
+            let n = resolutions.len() + 1;
+            resolutions.push(ResolutionLine {
+                n,
+                text: String::new(),
+                votes_for: String::new(),
+                votes_against: String::new(),
+                votes_abstain: String::new(),
+            });
+        }
+    }
+    MinutesPage {
+        id: v.meeting.id.get(),
+        title: v.meeting.title.clone(),
+        held: v.meeting.status == MeetingStatus::Held,
+        may_manage: v.may_manage,
+        version: current.map_or(1, |c| c.record.version),
+        locked,
+        opening: c.opening.clone(),
+        items: v
+            .agenda
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ItemLine {
+                n: i + 1,
+                title: a.title.clone(),
+                said: c.discussion.get(i).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        resolutions,
+        closing: c.closing.clone(),
+        versions: v
+            .versions
+            .iter()
+            .map(|x| VersionLine {
+                version: x.record.version,
+                final_: x.record.status == MinutesStatus::Final,
+                reason: x.record.reason.clone().unwrap_or_default(),
+                at: crate::i18n::local_time(
+                    x.record
+                        .finalised_at
+                        .as_deref()
+                        .unwrap_or(&x.record.updated_at),
+                ),
+                by: x
+                    .record
+                    .finalised_by
+                    .clone()
+                    .unwrap_or_else(|| x.record.created_by.clone()),
+                sha256: x.record.scan_sha256.clone().unwrap_or_default(),
+            })
+            .collect(),
+        errors,
+        chrome,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct VersionQuery {
+    version: Option<i64>,
+}
+
+pub(super) async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    q: Result<Query<VersionQuery>, QueryRejection>,
+) -> Result<Html<String>, PageError> {
+    let q = query(q)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let v = meet::minutes(&ctx, MeetingId(id)).await?;
+    render(&page_of(chrome, &v, q.version, None, FormErrors::none()))
+}
+
+/// The editor's fields: `opening`, `closing`, `said_N` per agenda item, `res_N_text`,
+/// `res_N_for`, `res_N_against`, `res_N_abstain` per resolution.
+fn parse_form(pairs: &[(String, String)]) -> MinutesInput {
+    let mut input = MinutesInput::default();
+    let mut said: Vec<(usize, String)> = Vec::new();
+    let mut res: std::collections::BTreeMap<usize, ResolutionInput> = Default::default();
+    let num = |s: &str| -> Option<i64> {
+        let s = s.trim();
+        if s.is_empty() {
+            None
+        } else {
+            Some(s.parse().unwrap_or(-1))
+        }
+    };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "opening" => input.opening = v.clone(),
+            "closing" => input.closing = v.clone(),
+            _ => {
+                if let Some(n) = k.strip_prefix("said_").and_then(|n| n.parse().ok()) {
+                    said.push((n, v.clone()));
+                } else if let Some(rest) = k.strip_prefix("res_") {
+                    if let Some((n, field)) = rest.split_once('_') {
+                        if let Ok(n) = n.parse::<usize>() {
+                            let r = res.entry(n).or_default();
+                            match field {
+                                "text" => r.text = v.clone(),
+                                "for" => r.votes_for = num(v),
+                                "against" => r.votes_against = num(v),
+                                "abstain" => r.votes_abstain = num(v),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    said.sort_by_key(|(n, _)| *n);
+    input.discussion = said.into_iter().map(|(_, s)| s).collect();
+    input.resolutions = res.into_values().collect();
+    input
+}
+
+pub(super) async fn save(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let input = parse_form(&pairs);
+    match meet::save_minutes(&ctx, MeetingId(id), &input).await {
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
+        Err(e) => {
+            let v = meet::minutes(&ctx, MeetingId(id)).await?;
+            rerender(e, chrome.lang, |errors| {
+                page_of(chrome, &v, None, Some(&input), errors)
+            })
+        }
+    }
+}
+
+pub(super) async fn finalise(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    let ctx = state.ctx(Some(who), &rc);
+    meet::finalise_minutes(&ctx, MeetingId(id)).await?;
+    Ok(see_other(&format!("/meetings/{id}/minutes"), None))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn correct(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let ctx = state.ctx(Some(who), &rc);
+    match meet::correct_minutes(&ctx, MeetingId(id), &f.reason).await {
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
+        Err(e) => {
+            let v = meet::minutes(&ctx, MeetingId(id)).await?;
+            rerender(e, chrome.lang, |errors| {
+                page_of(chrome, &v, None, None, errors)
+            })
+        }
+    }
+}
+
+/// `/meetings/{id}/sign-in.{pdf|docx}` and `/meetings/{id}/minutes.{pdf|docx}` (the latest
+/// version; `minutes-vN.pdf` for version N).
+pub(super) async fn file(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, file)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let (stem, ext) = file.rsplit_once('.').ok_or(Failure::NotFound)?;
+    let format = format_of(ext).ok_or(Failure::NotFound)?;
+    let ctx = state.ctx(Some(who), &rc);
+    if stem == "sign-in" {
+        let (m, doc) = meet::sign_in_sheet(&ctx, MeetingId(id)).await?;
+        let name = file_name(&["ky-ten-du-hop", &id.to_string(), &m.unit_name], ext);
+        return send(doc, format, name, true).await;
+    }
+    let version = match stem {
+        "minutes" => None,
+        s => Some(
+            s.strip_prefix("minutes-v")
+                .and_then(|n| n.parse().ok())
+                .ok_or(Failure::NotFound)?,
+        ),
+    };
+    let (m, v, doc) = meet::minutes_document(&ctx, MeetingId(id), version).await?;
+    let name = file_name(
+        &["bien-ban", &id.to_string(), &format!("v{v}"), &m.unit_name],
+        ext,
+    );
+    send(doc, format, name, true).await
+}
