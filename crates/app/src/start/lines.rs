@@ -26,6 +26,8 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(groups(ctx, unit).await?);
     out.extend(announcements_waiting(ctx, unit).await?);
     out.extend(erasures_waiting(ctx, unit).await?);
+    out.extend(meetings_week(ctx, unit).await?);
+    out.extend(minutes_to_finalise(ctx, unit).await?);
     Ok(out)
 }
 
@@ -185,5 +187,44 @@ async fn erasures_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Li
         "start.erasures_waiting",
         n,
         format!("/erasure-requests?unit={}", u.code),
+    )))
+}
+
+/// Planned meetings of the unit in the next 7 days (the unit's meetings page lists them).
+async fn meetings_week(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::MeetingView, Some(u))) else {
+        return Ok(None);
+    };
+    let today = ctx.today();
+    let to = today.saturating_add(7.days());
+    let n = ctx
+        .store()
+        .planned_meetings_between(&u.code, &today.to_string(), &to.to_string())
+        .await?;
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Line::count(
+        "start.meetings_week",
+        n,
+        format!("/territory/{}/meetings", u.code),
+    )))
+}
+
+/// Held meetings of the unit whose minutes are not finalised yet.
+async fn minutes_to_finalise(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| {
+        may(ctx, Action::MeetingManage, Some(u)) || may(ctx, Action::GroupMeetingManage, Some(u))
+    }) else {
+        return Ok(None);
+    };
+    let n = ctx.store().minutes_to_finalise(&u.code).await?;
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Line::waiting(
+        "start.minutes_to_finalise",
+        n,
+        format!("/territory/{}/meetings", u.code),
     )))
 }

@@ -190,20 +190,17 @@ impl Store {
         Ok(())
     }
 
-    /// Held meetings of a subtree whose latest minutes are missing or still a draft: the start
+    /// Held meetings of a unit whose latest minutes are missing or still a draft: the start
     /// page's "minutes to finalise".
-    pub async fn minutes_to_finalise(&self, path: &str) -> Result<i64, StoreError> {
-        let (lo, hi) = crate::subtree(path);
+    pub async fn minutes_to_finalise(&self, unit_code: &str) -> Result<i64, StoreError> {
         let n: i64 = with_pool!(self, p => {
             sqlx::query_scalar(
-                "SELECT COUNT(*) FROM meetings m WHERE (m.unit_path = $1 OR (m.unit_path >= $2 \
-                 AND m.unit_path < $3)) AND m.status = 'held' AND NOT EXISTS (SELECT 1 FROM \
+                "SELECT COUNT(*) FROM meetings m WHERE m.unit_code = $1 \
+                 AND m.status = 'held' AND NOT EXISTS (SELECT 1 FROM \
                  meeting_minutes x WHERE x.meeting_id = m.id AND x.status = 'final' AND \
                  x.version = (SELECT MAX(y.version) FROM meeting_minutes y WHERE y.meeting_id = m.id))",
             )
-            .bind(path)
-            .bind(&lo)
-            .bind(&hi)
+            .bind(unit_code)
             .fetch_one(p)
             .await?
         });

@@ -199,31 +199,26 @@ impl Store {
         Ok(rows)
     }
 
-    /// Planned meetings in a subtree between two dates (inclusive), soonest first: the start
-    /// page's "meetings this week".
+    /// How many planned meetings of a unit fall between two dates (inclusive): the start
+    /// page's "meetings in the next 7 days".
     pub async fn planned_meetings_between(
         &self,
-        path: &str,
+        unit_code: &str,
         from: &str,
         to: &str,
-    ) -> Result<Vec<MeetingRecord>, StoreError> {
-        let (lo, hi) = crate::subtree(path);
-        let sql = format!(
-            "{SELECT} WHERE (m.unit_path = $1 OR (m.unit_path >= $2 AND m.unit_path < $3)) \
-             AND m.status = 'planned' AND m.meeting_date >= $4 AND m.meeting_date <= $5 \
-             ORDER BY m.meeting_date, m.meeting_time, m.id LIMIT 200"
-        );
-        let rows: Vec<MeetingRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql)
-                .bind(path)
-                .bind(&lo)
-                .bind(&hi)
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?
+    ) -> Result<i64, StoreError> {
+        let n: i64 = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM meetings WHERE unit_code = $1 AND status = 'planned' \
+                 AND meeting_date >= $2 AND meeting_date <= $3",
+            )
+            .bind(unit_code)
+            .bind(from)
+            .bind(to)
+            .fetch_one(p)
+            .await?
         });
-        Ok(rows)
+        Ok(n)
     }
 
     /// Links the invitation published for the meeting.
