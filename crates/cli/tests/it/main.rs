@@ -30,6 +30,7 @@ mod hardening_feedback;
 mod hardening_people;
 mod humanity;
 mod import;
+mod meetings;
 mod open311;
 mod pages;
 mod people;

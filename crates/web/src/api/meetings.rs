@@ -230,6 +230,12 @@ pub struct MeetingCreated {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct StatusBody {
+    /// `planned`, `held` or `cancelled`; for attendance, `removed`.
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationSent {
     pub announcement_id: i64,
 }
@@ -443,33 +449,37 @@ pub async fn invite(
 /// Marks a planned meeting held (on or after its day).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/hold", tag = "meetings",
     params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StatusBody), (status = 422, body = ErrorBody)))]
 pub async fn hold(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<StatusBody>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     meet::hold(&ctx, MeetingId(id)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(StatusBody {
+        status: "held".into(),
+    }))
 }
 
 /// Cancels a planned meeting, with a reason.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/cancel", tag = "meetings",
     params(("id" = i64, Path)), request_body = ReasonBody, security(("bearer" = [])),
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StatusBody), (status = 422, body = ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
     b: Result<Json<ReasonBody>, JsonRejection>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<StatusBody>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
     meet::cancel(&ctx, MeetingId(id), &b.reason).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(StatusBody {
+        status: "cancelled".into(),
+    }))
 }
 
 /// The roll with attendance and the quorum as it fills (freezes the roll for a manager).
@@ -522,16 +532,18 @@ pub async fn attend(
 /// Removes a row's attendance (tapped by mistake).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance/{code}/remove", tag = "meetings",
     params(("id" = i64, Path), ("code" = String, Path)), security(("bearer" = [])),
-    responses((status = 204)))]
+    responses((status = 200, body = StatusBody)))]
 pub async fn unattend(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path((id, code)): Path<(i64, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<StatusBody>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     meet::unrecord(&ctx, MeetingId(id), &code).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(StatusBody {
+        status: "removed".into(),
+    }))
 }
 
 /// Every version of the minutes, newest first.

@@ -247,6 +247,7 @@ impl Modify for BearerScheme {
         meetings::MeetingDetail,
         meetings::MeetingCreated,
         meetings::InvitationSent,
+        meetings::StatusBody,
         meetings::QuorumBody,
         meetings::RollItem,
         meetings::AttendanceBody,
