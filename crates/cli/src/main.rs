@@ -13,6 +13,7 @@ mod seed;
 mod seed_announcements;
 mod seed_feedback;
 mod seed_groups;
+mod seed_meetings;
 mod synthetic;
 
 use config::Config;

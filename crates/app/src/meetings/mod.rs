@@ -13,11 +13,13 @@ use tuquan_store::meetings::MeetingCursor;
 use crate::{AppError, AppResult, Ctx};
 
 mod attendance;
+mod demo;
 mod invitation;
 mod minutes;
 mod sheet;
 
 pub use attendance::{attendance, record, unrecord, AttendanceView, Quorum, RollRow};
+pub use demo::seed_demo;
 pub use minutes::*;
 pub use sheet::{minutes_document, sign_in_sheet};
 mod notice;

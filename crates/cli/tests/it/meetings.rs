@@ -98,7 +98,14 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
 
     // The unit's list shows it.
     let (_, list) = get(&server, &head, &format!("/api/v1/units/{KP}/meetings")).await;
-    assert_eq!(list["items"][0]["id"], id);
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == id),
+        "{list}"
+    );
 
     // Attendance: the roll is frozen with every active household, each with a short code.
     let households = db
@@ -391,7 +398,6 @@ async fn notice_rules_and_permissions(db: &TestDb) {
         "{r}"
     );
     let before = db.count("SELECT COUNT(*) FROM meetings").await;
-    assert_eq!(before, 1);
     // A resident, a group leader (for a unit meeting) and another unit's head are refused.
     let resident = demo_token(db, "dan.kp01");
     let (s, _) = get(&server, &resident, &format!("/api/v1/units/{KP}/meetings")).await;
