@@ -45,10 +45,17 @@ pub enum Action {
     AnnouncementAcknowledgeOnBehalf,
     /// See a unit's announcements, who passed them on, the acknowledgement counts and delivery.
     AnnouncementView,
+    // items
+    /// See a unit's action items, who owes what, and print the list.
+    ActionItemView,
+    /// Record action items, edit and cancel them, carry open items into a meeting.
+    ActionItemManage,
+    /// Record progress on an action item: a note, in progress, done.
+    ActionItemProgress,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -67,6 +74,10 @@ impl Action {
         Self::AnnouncementPassOn,
         Self::AnnouncementAcknowledgeOnBehalf,
         Self::AnnouncementView,
+        // items
+        Self::ActionItemView,
+        Self::ActionItemManage,
+        Self::ActionItemProgress,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +100,10 @@ impl Action {
             Self::AnnouncementPassOn => "announcement.pass_on",
             Self::AnnouncementAcknowledgeOnBehalf => "announcement.acknowledge_on_behalf",
             Self::AnnouncementView => "announcement.view",
+            // items
+            Self::ActionItemView => "action_item.view",
+            Self::ActionItemManage => "action_item.manage",
+            Self::ActionItemProgress => "action_item.progress",
         }
     }
 
@@ -114,6 +129,10 @@ impl Action {
                 "record a household's acknowledgement and how it was told"
             }
             Self::AnnouncementView => "see announcements, passing on, counts and delivery",
+            // items
+            Self::ActionItemView => "see action items, who owes what; print the list",
+            Self::ActionItemManage => "record, edit, cancel action items; carry them over",
+            Self::ActionItemProgress => "record progress on action items (note, done)",
         }
     }
 }
@@ -143,6 +162,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::AnnouncementPassOn,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementAcknowledgeOnBehalf,[Y, N, Y, N, N,   Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // items
+    (Action::ActionItemView,[Y,    Y,    Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
+    (Action::ActionItemManage,[Y,  N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
+    (Action::ActionItemProgress,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).
