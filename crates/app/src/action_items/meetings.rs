@@ -1,0 +1,78 @@
+//! Action items and meetings: a new meeting of a unit carries the unit's open items into its
+//! agenda (called from `meetings::create`), and a meeting's page shows the items its
+//! resolutions set and those carried into it.
+
+use tuquan_domain::access::Action;
+
+use super::{allow, ActionItemRecord};
+use crate::{AppResult, Ctx};
+
+/// Records the unit's items still owed as carried into the meeting `meeting_id` and returns
+/// them as agenda entries ("Việc tồn: … — … — hạn …"), by due date. Repeating it adds
+/// nothing. Authorized as managing action items on the unit (a system hook has no actor).
+pub async fn carry_over(ctx: &Ctx, unit_code: &str, meeting_id: i64) -> AppResult<Vec<String>> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    allow(ctx, Action::ActionItemManage, &unit.path)?;
+    let items = ctx.store().pending_action_items_of(&unit.code).await?;
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    ctx.store()
+        .carry_action_items(&unit.path, meeting_id, &ids, &ctx.audit_ctx())
+        .await?;
+    Ok(items.iter().map(agenda_entry).collect())
+}
+
+/// The owner as a line shows it: the person, or the post and its holder ("vacant" if none).
+pub fn owner_label(i: &ActionItemRecord) -> String {
+    use tuquan_domain::action_items::OwnerKind;
+    match i.owner_kind {
+        OwnerKind::Position => {
+            let post = match i.owner_role.as_deref() {
+                Some("head") => "Tổ trưởng",
+                Some("deputy") => "Tổ phó",
+                Some("secretary") => "Thư ký",
+                _ => "Thành viên",
+            };
+            let group = i.owner_group_name.as_deref().unwrap_or("");
+            match &i.holder_name {
+                Some(n) => format!("{post} {group} ({n})"),
+                None => format!("{post} {group} (chưa có người giữ)"),
+            }
+        }
+        _ => i.holder_name.clone().unwrap_or_else(|| "—".into()),
+    }
+}
+
+/// `2026-12-15` as `15/12/2026`.
+pub fn vn_date(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    match p.as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+fn agenda_entry(i: &ActionItemRecord) -> String {
+    format!(
+        "Việc tồn: {} — {} — hạn {}",
+        i.title,
+        owner_label(i),
+        vn_date(&i.due_on)
+    )
+}
+
+/// A meeting's items: set by its resolutions, and carried into it.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingItems {
+    pub set: Vec<ActionItemRecord>,
+    pub carried: Vec<ActionItemRecord>,
+}
+
+/// The items of a meeting held at the unit `unit_path` (the caller loaded the meeting).
+pub async fn of_meeting(ctx: &Ctx, unit_path: &str, meeting_id: i64) -> AppResult<MeetingItems> {
+    allow(ctx, Action::ActionItemView, unit_path)?;
+    let (set, carried) = ctx.store().action_items_of_meeting(meeting_id).await?;
+    Ok(MeetingItems { set, carried })
+}
