@@ -20,6 +20,7 @@ mod printing;
 
 pub use jobs::{flag_overdue, run_once};
 pub use meetings::{carry_over, of_meeting, MeetingItems};
+pub use meetings::{owner_label, vn_date};
 pub use printing::list_document;
 pub use tuquan_store::action_items::{ActionItemRecord, NoteRecord, UnitCounts};
 

@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod action_items;
 pub mod announcement_units;
 pub mod announcements;
 pub mod contract;
@@ -113,6 +114,12 @@ impl Modify for BearerScheme {
         announcements::dashboard,
         announcements::not_reached,
         announcements::set_delivery_address,
+        action_items::list,
+        action_items::create,
+        action_items::get_one,
+        action_items::edit,
+        action_items::progress,
+        action_items::rollup,
         announcement_units::passing,
     ),
     components(schemas(
@@ -225,6 +232,15 @@ impl Modify for BearerScheme {
         announcements::NotReachedList,
         announcement_units::PassingItem,
         announcement_units::PassingList,
+        action_items::ItemBody,
+        action_items::ProgressBody,
+        action_items::ItemView,
+        action_items::ItemList,
+        action_items::NoteView,
+        action_items::ItemDetail,
+        action_items::ItemCreated,
+        action_items::UnitCountsView,
+        action_items::Rollup,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -244,6 +260,9 @@ impl Modify for BearerScheme {
         (name = "announcements", description = "Announcements (thông báo) passed on down the \
             unit tree by each unit's head and acknowledged once per household, by a resident or \
             on the household's behalf; delivered in the app, by e-mail and by SMS (docs/announcements.md)."),
+        (name = "action_items", description = "Action items (rõ người, rõ việc): tasks set \
+            by resolutions, each owned by a person or a group's post, with a due date and a \
+            status; who owes what per unit, overdue first (docs/action-items.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -272,4 +291,5 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(announcements::router())
         .merge(announcement_units::router())
+        .merge(action_items::router())
 }
