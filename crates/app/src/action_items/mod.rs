@@ -22,7 +22,7 @@ pub use jobs::{flag_overdue, run_once};
 pub use meetings::{carry_over, of_meeting, MeetingItems};
 pub use meetings::{owner_label, vn_date};
 pub use printing::list_document;
-pub use tuquan_store::action_items::{ActionItemRecord, NoteRecord, UnitCounts};
+pub use tuquan_store::action_items::{ActionItemRecord, NoteRecord, OwnerChoices, UnitCounts};
 
 /// Items per page of the list.
 pub const PAGE: i64 = 50;
@@ -289,6 +289,58 @@ pub async fn rollup(ctx: &Ctx, unit_code: &str) -> AppResult<(Unit, Vec<UnitCoun
         .action_item_rollup(&unit.path, &ctx.today().to_string())
         .await?;
     Ok((unit, rows))
+}
+
+/// The items the signed-in account owes (as itself, as a resident, or through a post it
+/// holds): its own, so no grant is needed.
+pub async fn mine(
+    ctx: &Ctx,
+    page: Option<i64>,
+) -> AppResult<(Vec<ActionItemRecord>, i64, bool, String)> {
+    let who = ctx.who()?;
+    let page = page.unwrap_or(1).clamp(1, 10_000);
+    let mut items = ctx
+        .store()
+        .action_items_of_holder(who.user.id, PAGE, (page - 1) * PAGE)
+        .await?;
+    let more = items.len() as i64 > PAGE;
+    items.truncate(PAGE as usize);
+    Ok((items, page, more, ctx.today().to_string()))
+}
+
+/// (overdue, due within [`DUE_SOON_DAYS`]) for the start page: the account's own items, or
+/// (with `unit_path`) those of a unit's subtree.
+pub(crate) async fn due_counts(ctx: &Ctx, unit_path: Option<&str>) -> AppResult<(i64, i64)> {
+    let today = ctx.today();
+    let until = today
+        .checked_add(jiff::Span::new().days(tuquan_domain::action_items::DUE_SOON_DAYS - 1))
+        .unwrap_or(today);
+    let (t, u) = (today.to_string(), until.to_string());
+    Ok(match unit_path {
+        Some(p) => ctx.store().action_item_counts_in(p, &t, &u).await?,
+        None => {
+            let who = ctx.who()?;
+            ctx.store()
+                .action_item_counts_of_owner(who.user.id, &t, &u)
+                .await?
+        }
+    })
+}
+
+/// What the form offers as owner and group at a unit; reading the residents' names is
+/// audited.
+pub async fn owner_choices(ctx: &Ctx, unit_code: &str) -> AppResult<(Unit, OwnerChoices)> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    allow(ctx, Action::ActionItemManage, &unit.path)?;
+    let c = ctx.store().action_item_owner_choices(&unit.path).await?;
+    ctx.audit_read(
+        "action_item.owner_choices_viewed",
+        "unit",
+        unit.code.clone(),
+        &unit.path,
+    )
+    .await?;
+    Ok((unit, c))
 }
 
 #[cfg(test)]

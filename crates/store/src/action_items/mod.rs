@@ -24,8 +24,10 @@ macro_rules! insert_note {
     }};
 }
 
+mod choices;
 mod reads;
 
+pub use choices::{OwnerChoices, MAX_RESIDENTS};
 pub use reads::{ItemFilter, UnitCounts};
 
 /// An action item with its owner resolved now.

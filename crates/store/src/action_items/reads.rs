@@ -177,4 +177,23 @@ impl Store {
         });
         Ok(rows)
     }
+
+    /// The items an account owes now (itself, as a resident, or through a post it holds):
+    /// overdue and soonest first; `limit` + 1 from `offset`.
+    pub async fn action_items_of_holder(
+        &self,
+        user_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ActionItemRecord>, StoreError> {
+        let sql = format!(
+            "{SELECT} WHERE holder_user_id = $1 ORDER BY \
+             CASE WHEN status IN ('open', 'in_progress') THEN 0 ELSE 1 END, due_on, id \
+             LIMIT $2 OFFSET $3"
+        );
+        let rows: Vec<ActionItemRecord> = with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(user_id).bind(limit + 1).bind(offset).fetch_all(p).await?
+        });
+        Ok(rows)
+    }
 }
