@@ -238,6 +238,11 @@ pub async fn serve(
                     ),
                     Err(e) => tracing::error!(error = ?e, "feedback jobs failed"),
                 }
+                match tuquan_app::action_items::run_once(&state.app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(flagged = n, "overdue action items flagged"),
+                    Err(e) => tracing::error!(error = ?e, "action item jobs failed"),
+                }
             }
         })
     };

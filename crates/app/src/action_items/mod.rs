@@ -14,10 +14,12 @@ use tuquan_store::action_items::Writer;
 
 use crate::{AppError, AppResult, Ctx};
 
+mod demo;
 mod jobs;
 mod meetings;
 mod printing;
 
+pub use demo::seed_demo;
 pub use jobs::{flag_overdue, run_once};
 pub use meetings::{carry_over, of_meeting, MeetingItems};
 pub use meetings::{owner_label, vn_date};

@@ -17,7 +17,7 @@ pub struct OwnerChoices {
 }
 
 impl Store {
-    /// The groups of the unit and below, its active residents (by name) and the accounts with
+    /// The groups of the unit, below and above it, its active residents (by name) and the accounts with
     /// a grant on the unit or below.
     pub async fn action_item_owner_choices(
         &self,
@@ -27,7 +27,8 @@ impl Store {
         let (groups, residents, accounts) = with_pool!(self, p => {
             let g: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT id, name FROM community_groups WHERE (unit_path = $1 OR (unit_path >= $2 \
-                 AND unit_path < $3)) AND status = 'active' ORDER BY sort_key, id",
+                 AND unit_path < $3) OR $1 LIKE unit_path || '/%') AND status = 'active' \
+                 ORDER BY sort_key, id",
             )
             .bind(unit_path).bind(&lo).bind(&hi).fetch_all(p).await?;
             let r: Vec<(i64, String)> = sqlx::query_as(

@@ -147,7 +147,7 @@ impl Store {
 
     /// Whether the owner and group belong where the item is: the resident lives in the unit
     /// or below it, the account exists and is not disabled, the groups belong to the unit or
-    /// below it. Returns the field that is wrong.
+    /// below it (or, for a group, above it). Returns the field that is wrong.
     pub async fn action_item_refs_ok(
         &self,
         unit: &Unit,
@@ -155,6 +155,8 @@ impl Store {
     ) -> Result<Option<&'static str>, StoreError> {
         let (lo, hi) = crate::subtree(&unit.path);
         let below = "(unit_path = $2 OR (unit_path >= $3 AND unit_path < $4))";
+        // A group of a unit above (a ward's security team covering several khu phố).
+        let above = "$2 LIKE unit_path || '/%'";
         let (kind, r, u, g, _) = owner_cols(&a.owner);
         let checks: Vec<(&'static str, String, i64)> = [
             (a.group_id, "group_id", "community_groups"),
@@ -165,7 +167,7 @@ impl Store {
             id.map(|id| {
                 (
                     f,
-                    format!("SELECT COUNT(*) FROM {t} WHERE id = $1 AND {below}"),
+                    format!("SELECT COUNT(*) FROM {t} WHERE id = $1 AND ({below} OR {above})"),
                     id,
                 )
             })
