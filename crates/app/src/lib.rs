@@ -21,6 +21,7 @@ pub mod groups;
 pub mod i18n;
 pub mod import;
 pub mod limits;
+pub mod meetings;
 pub mod outbox;
 pub mod people;
 pub mod start;

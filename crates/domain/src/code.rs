@@ -41,6 +41,11 @@ decode_code!(
     crate::groups::GroupKind,
     crate::groups::GroupStatus,
     crate::groups::PositionRole,
+    crate::meetings::MeetingKind,
+    crate::meetings::MeetingStatus,
+    crate::meetings::AttendeeKind,
+    crate::meetings::AttendanceSource,
+    crate::meetings::MinutesStatus,
     crate::people::ErasureStatus,
     crate::people::HouseholdStatus,
     crate::people::ResidentStatus,
@@ -100,6 +105,12 @@ id_type!(
     FeedbackId,
     /// An account (`users.id`).
     UserId,
+);
+
+// meetings
+id_type!(
+    /// A meeting (`meetings.id`).
+    MeetingId,
 );
 
 #[cfg(test)]

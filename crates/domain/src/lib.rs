@@ -9,11 +9,12 @@ pub mod code;
 pub mod error;
 pub mod feedback;
 pub mod groups;
+pub mod meetings;
 pub mod page;
 pub mod people;
 pub mod territory;
 pub mod text;
 pub mod time;
 
-pub use code::{FeedbackId, GroupId, HouseholdId, ResidentId, UnknownCode, UserId};
+pub use code::{FeedbackId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId};
 pub use error::{Checks, FieldError, FieldErrorKind};

@@ -24,6 +24,7 @@ pub mod groups;
 pub mod households;
 pub mod identity;
 pub mod import;
+pub mod meetings;
 pub mod outbox;
 pub mod residents;
 pub mod rollup;

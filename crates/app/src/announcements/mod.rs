@@ -90,6 +90,17 @@ pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<AnnouncementRecord> {
 pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -> AppResult<i64> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&unit.path))?;
+    publish_at(ctx, &unit, input).await
+}
+
+/// Publishes at `unit` for a use case that has already authorized its own action on the
+/// unit (a meeting's invitation, sent by whoever may schedule the meeting).
+pub(crate) async fn publish_at(
+    ctx: &Ctx,
+    unit: &Unit,
+    input: &NewAnnouncementInput,
+) -> AppResult<i64> {
+    let unit = unit.clone();
     let a = NewAnnouncement::parse(input, ctx.today())?;
     let deadlines: Vec<String> = (1..=DEADLINE_LEVELS)
         .map(|d| tuquan_store::stamp(pass_on_deadline(ctx.now, d, a.urgency)))

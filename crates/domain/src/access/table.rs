@@ -45,6 +45,14 @@ pub enum Action {
     AnnouncementAcknowledgeOnBehalf,
     /// See a unit's announcements, who passed them on, the acknowledgement counts and delivery.
     AnnouncementView,
+    // meetings
+    /// See a unit's meetings, their attendance, sign-in sheets and minutes.
+    MeetingView,
+    /// Schedule, hold and cancel a unit's meetings; record attendance; write, finalise and
+    /// correct the minutes.
+    MeetingManage,
+    /// The same for the meetings of a group of the unit.
+    GroupMeetingManage,
     // items
     /// See a unit's action items, who owes what, and print the list.
     ActionItemView,
@@ -55,7 +63,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -74,6 +82,10 @@ impl Action {
         Self::AnnouncementPassOn,
         Self::AnnouncementAcknowledgeOnBehalf,
         Self::AnnouncementView,
+        // meetings
+        Self::MeetingView,
+        Self::MeetingManage,
+        Self::GroupMeetingManage,
         // items
         Self::ActionItemView,
         Self::ActionItemManage,
@@ -100,6 +112,10 @@ impl Action {
             Self::AnnouncementPassOn => "announcement.pass_on",
             Self::AnnouncementAcknowledgeOnBehalf => "announcement.acknowledge_on_behalf",
             Self::AnnouncementView => "announcement.view",
+            // meetings
+            Self::MeetingView => "meeting.view",
+            Self::MeetingManage => "meeting.manage",
+            Self::GroupMeetingManage => "meeting.manage_group",
             // items
             Self::ActionItemView => "action_item.view",
             Self::ActionItemManage => "action_item.manage",
@@ -129,6 +145,10 @@ impl Action {
                 "record a household's acknowledgement and how it was told"
             }
             Self::AnnouncementView => "see announcements, passing on, counts and delivery",
+            // meetings
+            Self::MeetingView => "see meetings, attendance, sign-in sheets and minutes",
+            Self::MeetingManage => "schedule, hold, cancel unit meetings; attendance; minutes",
+            Self::GroupMeetingManage => "the same for the meetings of a group",
             // items
             Self::ActionItemView => "see action items, who owes what; print the list",
             Self::ActionItemManage => "record, edit, cancel action items; carry them over",
@@ -162,6 +182,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::AnnouncementPassOn,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementAcknowledgeOnBehalf,[Y, N, Y, N, N,   Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // meetings
+    (Action::MeetingView,   [Y,    Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    (Action::MeetingManage, [Y,    N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
+    (Action::GroupMeetingManage,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
     // items
     (Action::ActionItemView,[Y,    Y,    Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
     (Action::ActionItemManage,[Y,  N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),

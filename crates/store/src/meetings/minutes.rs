@@ -1,0 +1,1 @@
+//! The minutes' versions (filled in next).

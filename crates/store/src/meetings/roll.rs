@@ -1,0 +1,1 @@
+//! The roll and attendance (filled in next).
