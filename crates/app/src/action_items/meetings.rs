@@ -7,21 +7,34 @@ use tuquan_domain::access::Action;
 use super::{allow, ActionItemRecord};
 use crate::{AppResult, Ctx};
 
-/// Records the unit's items still owed as carried into the meeting `meeting_id` and returns
-/// them as agenda entries ("Việc tồn: … — … — hạn …"), by due date. Repeating it adds
-/// nothing. Authorized as managing action items on the unit (a system hook has no actor).
+/// Carries the items still owed at the unit into the new meeting `meeting_id`: each is
+/// recorded as carried and appended to the meeting's agenda ("Việc tồn: … — … — hạn …"), by
+/// due date; a group's meeting carries the group's items only. Repeating it adds nothing.
+/// Returns the agenda entries added. Called by `meetings::create`, which has authorized
+/// managing the meeting; here the actor needs only to see the unit's action items.
 pub async fn carry_over(ctx: &Ctx, unit_code: &str, meeting_id: i64) -> AppResult<Vec<String>> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
-    allow(ctx, Action::ActionItemManage, &unit.path)?;
-    let items = ctx.store().pending_action_items_of(&unit.code).await?;
-    if items.is_empty() {
+    allow(ctx, Action::ActionItemView, &unit.path)?;
+    let meeting = ctx
+        .store()
+        .meeting(tuquan_domain::meetings::MeetingId::from(meeting_id))
+        .await?;
+    if meeting.unit_code != unit.code {
+        return Err(crate::AppError::NotFound);
+    }
+    let group = meeting.group_id.map(|g| g.get());
+    let items = ctx
+        .store()
+        .pending_action_items_of(&unit.code, group)
+        .await?;
+    let entries: Vec<(i64, String)> = items.iter().map(|i| (i.id, agenda_entry(i))).collect();
+    if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     ctx.store()
-        .carry_action_items(&unit.path, meeting_id, &ids, &ctx.audit_ctx())
+        .carry_action_items(&unit.path, meeting_id, &entries, &ctx.audit_ctx())
         .await?;
-    Ok(items.iter().map(agenda_entry).collect())
+    Ok(entries.into_iter().map(|e| e.1).collect())
 }
 
 /// The owner as a line shows it: the person, or the post and its holder ("vacant" if none).

@@ -7,7 +7,7 @@ CREATE TABLE action_items (
     unit_code         TEXT NOT NULL REFERENCES units(code),
     unit_path         TEXT NOT NULL,
     group_id          INTEGER REFERENCES community_groups(id),
-    meeting_id        INTEGER,
+    meeting_id        INTEGER REFERENCES meetings(id),
     resolution        TEXT,
     title             TEXT NOT NULL,
     description       TEXT,
@@ -44,7 +44,7 @@ CREATE INDEX action_item_notes_item ON action_item_notes (item_id, id);
 
 CREATE TABLE action_item_carries (
     item_id    INTEGER NOT NULL REFERENCES action_items(id),
-    meeting_id INTEGER NOT NULL,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
     carried_at TEXT NOT NULL,
     PRIMARY KEY (meeting_id, item_id)
 );

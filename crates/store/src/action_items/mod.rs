@@ -161,6 +161,7 @@ impl Store {
         let checks: Vec<(&'static str, String, i64)> = [
             (a.group_id, "group_id", "community_groups"),
             (g, "owner_group_id", "community_groups"),
+            (a.meeting_id, "meeting_id", "meetings"),
         ]
         .into_iter()
         .filter_map(|(id, f, t)| {
@@ -384,26 +385,36 @@ impl Store {
         Ok(v)
     }
 
-    /// Records that these open items were carried into `meeting_id` (once each). Returns how
-    /// many were new.
+    /// Records that these open items were carried into `meeting_id` and appends each new one
+    /// to the meeting's agenda with its entry, once each. Returns how many were new.
     pub async fn carry_action_items(
         &self,
         unit_path: &str,
         meeting_id: i64,
-        items: &[i64],
+        items: &[(i64, String)],
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
         let ts = now();
         let n = with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let mut n = 0;
-            for id in items {
-                n += sqlx::query(
+            for (id, entry) in items {
+                let new = sqlx::query(
                     "INSERT INTO action_item_carries (item_id, meeting_id, carried_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (meeting_id, item_id) DO NOTHING",
                 )
                 .bind(id).bind(meeting_id).bind(&ts)
                 .execute(&mut *tx).await?.rows_affected();
+                // Each item once on the agenda, after the entries the meeting was given.
+                if new == 1 {
+                    sqlx::query(
+                        "INSERT INTO meeting_agenda (meeting_id, position, title) VALUES ($1, \
+                         (SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1), $2)",
+                    )
+                    .bind(meeting_id).bind(entry)
+                    .execute(&mut *tx).await?;
+                }
+                n += new;
             }
             insert_audit!(&mut *tx, ctx, &AuditEntry {
                 action: "action_item.carry_over",
@@ -411,7 +422,7 @@ impl Store {
                 target_id: meeting_id.to_string(),
                 unit_path: Some(unit_path.to_owned()),
                 before: None,
-                after: Some(json!({"items": items})),
+                after: Some(json!({"items": items.iter().map(|i| i.0).collect::<Vec<_>>()})),
             })?;
             tx.commit().await?;
             n

@@ -90,16 +90,18 @@ impl Store {
     }
 
     /// The unit's own items still owed (not those of units below), by due date: what a new
-    /// meeting of the unit carries over.
+    /// meeting of the unit carries over; for a group's meeting (`group_id`), the group's only.
     pub async fn pending_action_items_of(
         &self,
         unit_code: &str,
+        group_id: Option<i64>,
     ) -> Result<Vec<ActionItemRecord>, StoreError> {
         let sql = format!(
-            "{SELECT} WHERE unit_code = $1 AND status IN ('open', 'in_progress') ORDER BY due_on, id"
+            "{SELECT} WHERE unit_code = $1 AND status IN ('open', 'in_progress') \
+             AND ($2 = 0 OR group_id = $2 OR owner_group_id = $2) ORDER BY due_on, id"
         );
         let rows: Vec<ActionItemRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(unit_code).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(unit_code).bind(group_id.unwrap_or(0)).fetch_all(p).await?
         });
         Ok(rows)
     }
