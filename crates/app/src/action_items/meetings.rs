@@ -83,9 +83,14 @@ pub struct MeetingItems {
     pub carried: Vec<ActionItemRecord>,
 }
 
-/// The items of a meeting held at the unit `unit_path` (the caller loaded the meeting).
-pub async fn of_meeting(ctx: &Ctx, unit_path: &str, meeting_id: i64) -> AppResult<MeetingItems> {
-    allow(ctx, Action::ActionItemView, unit_path)?;
+/// The items of a meeting: the meeting is loaded for its unit, on which the actor must see
+/// action items.
+pub async fn of_meeting(ctx: &Ctx, meeting_id: i64) -> AppResult<(String, MeetingItems)> {
+    let m = ctx
+        .store()
+        .meeting(tuquan_domain::meetings::MeetingId::from(meeting_id))
+        .await?;
+    allow(ctx, Action::ActionItemView, &m.unit_path)?;
     let (set, carried) = ctx.store().action_items_of_meeting(meeting_id).await?;
-    Ok(MeetingItems { set, carried })
+    Ok((m.title, MeetingItems { set, carried }))
 }

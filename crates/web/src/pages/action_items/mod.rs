@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/territory/{code}/action-items/rollup", get(rollup))
         .route("/territory/{code}/action-items/file/{file}", get(print))
         .route("/action-items/mine", get(mine))
+        .route("/meetings/{id}/action-items", get(meeting_page))
         .route("/action-items/{id}", get(show::page))
         .route(
             "/action-items/{id}/edit",
@@ -298,20 +299,46 @@ struct MeetingSection<'a> {
     carried: Vec<Row>,
 }
 
-/// A meeting's section (for the meeting's page): the items its resolutions set and the open
-/// items carried into it, as an HTML fragment to include with `|safe`.
+/// A meeting's section (for the meeting's page, included with `|safe`): the items its
+/// resolutions set and the open items carried into it. Returns the meeting's title too.
 pub async fn meeting_section(
     ctx: &tuquan_app::Ctx,
     chrome: &Chrome,
-    unit_path: &str,
     meeting_id: i64,
-) -> Result<String, PageError> {
-    let m = items::of_meeting(ctx, unit_path, meeting_id).await?;
+) -> Result<(String, String), PageError> {
+    let (title, m) = items::of_meeting(ctx, meeting_id).await?;
     let today = ctx.today().to_string();
     let html = render(&MeetingSection {
         chrome,
         set: rows(&m.set, &today, false),
         carried: rows(&m.carried, &today, false),
     })?;
-    Ok(html.0)
+    Ok((title, html.0))
+}
+
+#[derive(Template)]
+#[template(path = "action_items_meeting.html")]
+struct MeetingPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    section: String,
+}
+
+/// `/meetings/{id}/action-items`: the meeting's section on a page of its own.
+async fn meeting_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let (title, section) = meeting_section(&ctx, &chrome, id).await?;
+    render(&MeetingPage {
+        chrome,
+        id,
+        title,
+        section,
+    })
 }
