@@ -131,8 +131,8 @@ impl Store {
         today: &str,
         until: &str,
     ) -> Result<(i64, i64), StoreError> {
-        let sql = "SELECT COALESCE(SUM(CASE WHEN due_on < $2 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN due_on >= $2 AND due_on <= $3 THEN 1 ELSE 0 END), 0) \
+        let sql = "SELECT CAST(COALESCE(SUM(CASE WHEN due_on < $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN due_on >= $2 AND due_on <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM action_items_resolved WHERE holder_user_id = $1 AND status IN ('open', 'in_progress')";
         let row: (i64, i64) = with_pool!(self, p => {
             sqlx::query_as(sql).bind(user_id).bind(today).bind(until).fetch_one(p).await?
@@ -148,8 +148,8 @@ impl Store {
         until: &str,
     ) -> Result<(i64, i64), StoreError> {
         let (lo, hi) = subtree(unit_path);
-        let sql = "SELECT COALESCE(SUM(CASE WHEN due_on < $4 THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN due_on >= $4 AND due_on <= $5 THEN 1 ELSE 0 END), 0) \
+        let sql = "SELECT CAST(COALESCE(SUM(CASE WHEN due_on < $4 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN due_on >= $4 AND due_on <= $5 THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM action_items WHERE (unit_path = $1 OR (unit_path >= $2 AND unit_path < $3)) \
              AND status IN ('open', 'in_progress') AND due_on <= $5";
         let row: (i64, i64) = with_pool!(self, p => {
@@ -167,13 +167,13 @@ impl Store {
     ) -> Result<Vec<UnitCounts>, StoreError> {
         let (lo, hi) = subtree(unit_path);
         let sql = "SELECT i.unit_code, MIN(u.name) AS unit_name, \
-             SUM(CASE WHEN i.status IN ('open', 'in_progress') THEN 1 ELSE 0 END) AS pending, \
-             SUM(CASE WHEN i.status IN ('open', 'in_progress') AND i.due_on < $4 THEN 1 ELSE 0 END) AS overdue, \
-             SUM(CASE WHEN i.status = 'done' AND i.done_on <= i.due_on THEN 1 ELSE 0 END) AS done_on_time, \
-             SUM(CASE WHEN i.status = 'done' AND i.done_on > i.due_on THEN 1 ELSE 0 END) AS done_late \
+             CAST(SUM(CASE WHEN i.status IN ('open', 'in_progress') THEN 1 ELSE 0 END) AS BIGINT) AS pending, \
+             CAST(SUM(CASE WHEN i.status IN ('open', 'in_progress') AND i.due_on < $4 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+             CAST(SUM(CASE WHEN i.status = 'done' AND i.done_on <= i.due_on THEN 1 ELSE 0 END) AS BIGINT) AS done_on_time, \
+             CAST(SUM(CASE WHEN i.status = 'done' AND i.done_on > i.due_on THEN 1 ELSE 0 END) AS BIGINT) AS done_late \
              FROM action_items i JOIN units u ON u.code = i.unit_code \
              WHERE (i.unit_path = $1 OR (i.unit_path >= $2 AND i.unit_path < $3)) \
-             GROUP BY i.unit_code ORDER BY MIN(u.sort_key), i.unit_code";
+             GROUP BY i.unit_code, u.sort_key ORDER BY u.sort_key, i.unit_code";
         let rows: Vec<UnitCounts> = with_pool!(self, p => {
             sqlx::query_as(sql).bind(unit_path).bind(&lo).bind(&hi).bind(today).fetch_all(p).await?
         });
