@@ -10,6 +10,7 @@
 //! One module per business area, named as in the domain and the store.
 
 pub mod access;
+pub mod action_items;
 pub mod announcements;
 pub mod charts;
 pub mod context;

@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod delivery;
 mod seed;
+mod seed_action_items;
 mod seed_announcements;
 mod seed_feedback;
 mod seed_groups;
@@ -93,6 +94,16 @@ enum Command {
     /// The outbox of messages (e-mail, SMS, in-app).
     #[command(subcommand)]
     Outbox(delivery::OutboxCommand),
+    /// Action items (docs/action-items.md).
+    #[command(subcommand)]
+    ActionItems(ActionItemsCommand),
+}
+
+#[derive(Subcommand)]
+enum ActionItemsCommand {
+    /// Flag overdue action items to their owners and the unit heads once, as `serve` does
+    /// every minute (each item at most once a day).
+    RunJobs,
 }
 
 #[derive(Subcommand)]
@@ -323,6 +334,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             commands::feedback_run_jobs(store.clone()).await
         }
         Command::Outbox(c) => delivery::command(&config, store.clone(), c).await,
+        Command::ActionItems(ActionItemsCommand::RunJobs) => {
+            commands::action_items_run_jobs(store.clone()).await
+        }
     };
     store.close().await;
     result

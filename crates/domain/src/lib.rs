@@ -3,6 +3,7 @@
 //! One module per business area; the web, store and cli crates use the same names.
 
 pub mod access;
+pub mod action_items;
 pub mod announcements;
 pub mod code;
 pub mod error;

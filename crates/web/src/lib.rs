@@ -87,6 +87,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::import::MUTATING,
                 api::announcements::MUTATING,
                 api::meetings::MUTATING,
+                api::action_items::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
@@ -94,6 +95,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::import::MUTATING,
                 pages::announcements::MUTATING,
                 pages::meetings::MUTATING,
+                pages::action_items::MUTATING,
                 open311::MUTATING,
             ]
             .concat()
@@ -237,6 +239,11 @@ pub async fn serve(
                         "feedback deadlines checked"
                     ),
                     Err(e) => tracing::error!(error = ?e, "feedback jobs failed"),
+                }
+                match tuquan_app::action_items::run_once(&state.app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(flagged = n, "overdue action items flagged"),
+                    Err(e) => tracing::error!(error = ?e, "action item jobs failed"),
                 }
             }
         })

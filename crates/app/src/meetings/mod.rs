@@ -103,8 +103,7 @@ pub async fn create(ctx: &Ctx, unit_code: &str, input: &NewMeetingInput) -> AppR
         .store()
         .create_meeting(&unit, &m, &ctx.audit_ctx())
         .await?;
-    // action items carried over: items helper (copies the unit's open action items into the
-    // new meeting's agenda here).
+    crate::action_items::carry_over(ctx, &unit.code, id.get()).await?;
     let record = ctx.store().meeting(id).await?;
     if let Err(e) = invitation::send(ctx, &unit, &record).await {
         // The meeting stands; its page offers to send the invitation again.

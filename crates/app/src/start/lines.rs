@@ -28,6 +28,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(erasures_waiting(ctx, unit).await?);
     out.extend(meetings_week(ctx, unit).await?);
     out.extend(minutes_to_finalise(ctx, unit).await?);
+    out.extend(action_items_due(ctx, unit).await?);
     Ok(out)
 }
 
@@ -227,4 +228,40 @@ async fn minutes_to_finalise(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option
         n,
         format!("/territory/{}/meetings", u.code),
     )))
+/// Action items of the subtree overdue, and due within a week (the head's view).
+async fn action_items_due(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::ActionItemManage, Some(u))) else {
+        return Ok(Vec::new());
+    };
+    let (overdue, soon) = crate::action_items::due_counts(ctx, Some(&u.path)).await?;
+    let href = |s: &str| format!("/territory/{}/action-items?status={s}", u.code);
+    Ok(vec![
+        Line::waiting("start.action_items_overdue", overdue, href("overdue")),
+        Line::count("start.action_items_due_week", soon, href("pending")),
+    ])
+}
+
+/// The signed-in person's own action items overdue and due within a week; shown only when
+/// there are some (most people owe none).
+pub async fn my_action_items(ctx: &Ctx) -> AppResult<Vec<Line>> {
+    if ctx.actor.is_none() {
+        return Ok(Vec::new());
+    }
+    let (overdue, soon) = crate::action_items::due_counts(ctx, None).await?;
+    let mut out = Vec::new();
+    if overdue > 0 {
+        out.push(Line::waiting(
+            "start.my_action_items_overdue",
+            overdue,
+            "/action-items/mine".into(),
+        ));
+    }
+    if soon > 0 {
+        out.push(Line::count(
+            "start.my_action_items_due_week",
+            soon,
+            "/action-items/mine".into(),
+        ));
+    }
+    Ok(out)
 }

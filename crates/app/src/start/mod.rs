@@ -116,10 +116,9 @@ pub async fn start_page(ctx: &Ctx) -> AppResult<StartPage> {
     for code in scopes {
         cards.push(card(ctx, code.as_deref()).await?);
     }
-    Ok(StartPage {
-        cards,
-        own: lines::own_lines(ctx),
-    })
+    let mut own = lines::my_action_items(ctx).await?;
+    own.extend(lines::own_lines(ctx));
+    Ok(StartPage { cards, own })
 }
 
 /// The card of one unit (`None`: the country).

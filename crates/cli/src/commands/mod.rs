@@ -17,7 +17,7 @@ pub mod bench;
 pub mod groups;
 mod serve;
 mod users;
-pub use serve::{feedback_run_jobs, serve};
+pub use serve::{action_items_run_jobs, feedback_run_jobs, serve};
 pub use users::{token_create, user_add, user_link_resident};
 
 /// Opens the configured store and applies migrations: every command acts on the same

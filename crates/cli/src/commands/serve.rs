@@ -56,6 +56,15 @@ pub async fn feedback_run_jobs(store: Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One pass of the action item job (overdue flags), for cron or by hand.
+pub async fn action_items_run_jobs(store: Store) -> anyhow::Result<()> {
+    let n = tuquan_app::action_items::run_once(&tuquan_app::App::new(store))
+        .await
+        .map_err(|e| anyhow::anyhow!("action item jobs failed: {e:?}"))?;
+    println!("flagged {n}");
+    Ok(())
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -73,6 +73,9 @@ async fn probe(
         Action::MeetingView | Action::MeetingManage | Action::GroupMeetingManage => {
             crate::meetings::matrix_probe(server, action, target, token, n).await
         }
+        Action::ActionItemView | Action::ActionItemManage | Action::ActionItemProgress => {
+            crate::action_items::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -532,6 +535,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::feedback_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::announcements::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::meetings::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::action_items::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

@@ -8,6 +8,7 @@ mod harness;
 
 mod a11y;
 mod access;
+mod action_items;
 mod announcements;
 mod api;
 mod audit_log;

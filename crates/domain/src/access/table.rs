@@ -53,10 +53,17 @@ pub enum Action {
     MeetingManage,
     /// The same for the meetings of a group of the unit.
     GroupMeetingManage,
+    // items
+    /// See a unit's action items, who owes what, and print the list.
+    ActionItemView,
+    /// Record action items, edit and cancel them, carry open items into a meeting.
+    ActionItemManage,
+    /// Record progress on an action item: a note, in progress, done.
+    ActionItemProgress,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -79,6 +86,10 @@ impl Action {
         Self::MeetingView,
         Self::MeetingManage,
         Self::GroupMeetingManage,
+        // items
+        Self::ActionItemView,
+        Self::ActionItemManage,
+        Self::ActionItemProgress,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +116,10 @@ impl Action {
             Self::MeetingView => "meeting.view",
             Self::MeetingManage => "meeting.manage",
             Self::GroupMeetingManage => "meeting.manage_group",
+            // items
+            Self::ActionItemView => "action_item.view",
+            Self::ActionItemManage => "action_item.manage",
+            Self::ActionItemProgress => "action_item.progress",
         }
     }
 
@@ -134,6 +149,10 @@ impl Action {
             Self::MeetingView => "see meetings, attendance, sign-in sheets and minutes",
             Self::MeetingManage => "schedule, hold, cancel unit meetings; attendance; minutes",
             Self::GroupMeetingManage => "the same for the meetings of a group",
+            // items
+            Self::ActionItemView => "see action items, who owes what; print the list",
+            Self::ActionItemManage => "record, edit, cancel action items; carry them over",
+            Self::ActionItemProgress => "record progress on action items (note, done)",
         }
     }
 }
@@ -167,6 +186,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::MeetingView,   [Y,    Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
     (Action::MeetingManage, [Y,    N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
     (Action::GroupMeetingManage,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
+    // items
+    (Action::ActionItemView,[Y,    Y,    Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
+    (Action::ActionItemManage,[Y,  N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
+    (Action::ActionItemProgress,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod action_items;
 pub mod announcement_units;
 pub mod announcements;
 pub mod contract;
@@ -127,6 +128,12 @@ impl Modify for BearerScheme {
         meetings::save_minutes,
         meetings::finalise,
         meetings::correct,
+        action_items::list,
+        action_items::create,
+        action_items::get_one,
+        action_items::edit,
+        action_items::progress,
+        action_items::rollup,
         announcement_units::passing,
     ),
     components(schemas(
@@ -256,6 +263,15 @@ impl Modify for BearerScheme {
         meetings::MinutesSaved,
         announcement_units::PassingItem,
         announcement_units::PassingList,
+        action_items::ItemBody,
+        action_items::ProgressBody,
+        action_items::ItemView,
+        action_items::ItemList,
+        action_items::NoteView,
+        action_items::ItemDetail,
+        action_items::ItemCreated,
+        action_items::UnitCountsView,
+        action_items::Rollup,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -279,6 +295,9 @@ impl Modify for BearerScheme {
             scheduling with the invitation sent through the announcements, the sign-in roll with \
             short codes, attendance by household with the quorum as it fills, and the minutes \
             as versions locked when finalised."),
+        (name = "action_items", description = "Action items (rõ người, rõ việc): tasks set \
+            by resolutions, each owned by a person or a group's post, with a due date and a \
+            status; who owes what per unit, overdue first (docs/action-items.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -308,4 +327,5 @@ pub fn router() -> Router<AppState> {
         .merge(announcements::router())
         .merge(meetings::router())
         .merge(announcement_units::router())
+        .merge(action_items::router())
 }

@@ -18,6 +18,7 @@ use crate::i18n::Lang;
 use crate::AppState;
 
 mod account;
+pub mod action_items;
 pub mod announcements;
 mod audit;
 pub mod common;
@@ -191,6 +192,7 @@ pub fn router() -> Router<AppState> {
         .merge(announcements::router())
         .merge(meetings::router())
         .merge(documents::router())
+        .merge(action_items::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }

@@ -1,0 +1,193 @@
+//! Who owes an action item: a person (a resident of the unit, or an account) or a position in
+//! a group, resolved to whoever holds it when asked — so a task of "the head of the security
+//! team" follows the post when the head changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::code::UnknownCode;
+use crate::groups::PositionRole;
+use crate::{FieldError, FieldErrorKind};
+
+/// The kind of owner, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerKind {
+    Resident,
+    Account,
+    Position,
+}
+
+impl OwnerKind {
+    pub const ALL: [OwnerKind; 3] = [Self::Resident, Self::Account, Self::Position];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resident => "resident",
+            Self::Account => "account",
+            Self::Position => "position",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
+    }
+}
+
+impl TryFrom<String> for OwnerKind {
+    type Error = UnknownCode;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == value)
+            .ok_or(UnknownCode {
+                what: "OwnerKind",
+                value,
+            })
+    }
+}
+
+/// A parsed owner. The store checks that the resident lives in the unit, that the account
+/// exists and that the group belongs to the unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Resident(i64),
+    Account(i64),
+    /// A single post of a group: head, deputy or secretary (a "member" is not one person).
+    Position {
+        group_id: i64,
+        role: PositionRole,
+    },
+}
+
+impl Owner {
+    pub fn kind(&self) -> OwnerKind {
+        match self {
+            Self::Resident(_) => OwnerKind::Resident,
+            Self::Account(_) => OwnerKind::Account,
+            Self::Position { .. } => OwnerKind::Position,
+        }
+    }
+
+    /// Parses the owner fields of a form: `owner_kind` and the id its kind needs.
+    pub fn parse(
+        kind: &str,
+        resident_id: Option<i64>,
+        user_id: Option<i64>,
+        group_id: Option<i64>,
+        role: Option<&str>,
+    ) -> Result<Self, FieldError> {
+        let id = |v: Option<i64>, field: &'static str| match v {
+            None => Err(FieldError::new(field, FieldErrorKind::Required, "empty")),
+            Some(v) if v <= 0 => Err(FieldError::new(
+                field,
+                FieldErrorKind::InvalidFormat,
+                "not an id",
+            )),
+            Some(v) => Ok(v),
+        };
+        match kind.trim() {
+            "" => Err(FieldError::new(
+                "owner_kind",
+                FieldErrorKind::Required,
+                "empty",
+            )),
+            "resident" => Ok(Self::Resident(id(resident_id, "owner_resident_id")?)),
+            "account" => Ok(Self::Account(id(user_id, "owner_user_id")?)),
+            "position" => {
+                let group_id = id(group_id, "owner_group_id")?;
+                let role = match role.map(str::trim).unwrap_or("") {
+                    "" => {
+                        return Err(FieldError::new(
+                            "owner_role",
+                            FieldErrorKind::Required,
+                            "empty",
+                        ))
+                    }
+                    r => PositionRole::parse(r)
+                        .filter(|r| *r != PositionRole::Member)
+                        .ok_or_else(|| {
+                            FieldError::new(
+                                "owner_role",
+                                FieldErrorKind::UnknownValue,
+                                "not a single post",
+                            )
+                        })?,
+                };
+                Ok(Self::Position { group_id, role })
+            }
+            _ => Err(FieldError::new(
+                "owner_kind",
+                FieldErrorKind::UnknownValue,
+                "unknown kind",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_needs_its_id() {
+        assert_eq!(
+            Owner::parse("resident", Some(4), None, None, None),
+            Ok(Owner::Resident(4))
+        );
+        assert_eq!(
+            Owner::parse("account", None, Some(9), None, None),
+            Ok(Owner::Account(9))
+        );
+        assert_eq!(
+            Owner::parse("position", None, None, Some(2), Some("head")),
+            Ok(Owner::Position {
+                group_id: 2,
+                role: PositionRole::Head
+            })
+        );
+        assert_eq!(
+            Owner::parse("resident", None, Some(9), None, None)
+                .unwrap_err()
+                .field,
+            "owner_resident_id"
+        );
+        assert_eq!(
+            Owner::parse("account", None, Some(0), None, None)
+                .unwrap_err()
+                .kind,
+            FieldErrorKind::InvalidFormat
+        );
+        assert_eq!(
+            Owner::parse("", None, None, None, None).unwrap_err().field,
+            "owner_kind"
+        );
+        assert_eq!(
+            Owner::parse("boss", None, None, None, None)
+                .unwrap_err()
+                .kind,
+            FieldErrorKind::UnknownValue
+        );
+    }
+
+    #[test]
+    fn a_position_is_a_single_post() {
+        let e = Owner::parse("position", None, None, Some(2), Some("member")).unwrap_err();
+        assert_eq!(
+            (e.field, e.kind),
+            ("owner_role", FieldErrorKind::UnknownValue)
+        );
+        assert_eq!(
+            Owner::parse("position", None, None, Some(2), None)
+                .unwrap_err()
+                .kind,
+            FieldErrorKind::Required
+        );
+        assert_eq!(
+            Owner::parse("position", None, None, None, Some("head"))
+                .unwrap_err()
+                .field,
+            "owner_group_id"
+        );
+    }
+}
