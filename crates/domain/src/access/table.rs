@@ -45,10 +45,18 @@ pub enum Action {
     AnnouncementAcknowledgeOnBehalf,
     /// See a unit's announcements, who passed them on, the acknowledgement counts and delivery.
     AnnouncementView,
+    // votes
+    /// Set a province's thresholds of meetings and votes (quorum, pass, notice periods).
+    VoteSettingsManage,
+    /// Record votes at a unit's meetings, open, close and publish household ballots.
+    VoteManage,
+    /// Count a ballot: enter paper ballots and door-to-door votes, reconcile the two paper
+    /// entries, see how each household voted.
+    VoteCount,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -67,6 +75,10 @@ impl Action {
         Self::AnnouncementPassOn,
         Self::AnnouncementAcknowledgeOnBehalf,
         Self::AnnouncementView,
+        // votes
+        Self::VoteSettingsManage,
+        Self::VoteManage,
+        Self::VoteCount,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +101,10 @@ impl Action {
             Self::AnnouncementPassOn => "announcement.pass_on",
             Self::AnnouncementAcknowledgeOnBehalf => "announcement.acknowledge_on_behalf",
             Self::AnnouncementView => "announcement.view",
+            // votes
+            Self::VoteSettingsManage => "vote.settings",
+            Self::VoteManage => "vote.manage",
+            Self::VoteCount => "vote.count",
         }
     }
 
@@ -114,6 +130,10 @@ impl Action {
                 "record a household's acknowledgement and how it was told"
             }
             Self::AnnouncementView => "see announcements, passing on, counts and delivery",
+            // votes
+            Self::VoteSettingsManage => "set a province's thresholds of meetings and votes",
+            Self::VoteManage => "record meeting votes; open, close, publish household ballots",
+            Self::VoteCount => "enter paper and door-to-door ballots, reconcile, see each vote",
         }
     }
 }
@@ -143,6 +163,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::AnnouncementPassOn,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementAcknowledgeOnBehalf,[Y, N, Y, N, N,   Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // votes
+    (Action::VoteSettingsManage,[Y, Y,   N,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::VoteManage,    [Y,    N,    Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
+    (Action::VoteCount,     [Y,    N,    Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).
