@@ -2,9 +2,14 @@
 //! the thresholds of the law as settings, the rules that judge a count, the kinds of matter.
 //! Pure types and rules; the store keeps them, the application layer applies them.
 
+mod input;
 mod kinds;
 pub mod rules;
 
+pub use input::{
+    choice as input_choice, count as input_count, Ballot, BallotInput, MeetingVote,
+    MeetingVoteInput, Setting, SettingInput,
+};
 pub use kinds::{
     ballot_outcome, may_cast, meeting_outcome, reconcile, second_entry_by_other, Channel, Choice,
     Mode, Outcome, Status,
