@@ -209,3 +209,34 @@ pub fn second_entry_by_other(first_by: Option<i64>, by: i64) -> Result<(), VoteR
 
 #[cfg(test)]
 mod tests;
+
+/// Checks on a vote's life.
+pub struct NewVoteCheck;
+
+impl NewVoteCheck {
+    /// Only a meeting vote that missed its quorum goes to household ballots (Law Art 19).
+    pub fn from_no_quorum(outcome: Option<Outcome>) -> Result<(), VoteRule> {
+        if outcome != Some(Outcome::NoQuorum) {
+            return Err(VoteRule {
+                code: "vote_had_quorum",
+                field: "vote",
+            });
+        }
+        Ok(())
+    }
+
+    /// Only a counted vote (a meeting's, or a closed ballot) is published, once.
+    pub fn publishable(status: Status) -> Result<(), VoteRule> {
+        match status {
+            Status::Recorded | Status::Closed => Ok(()),
+            Status::Open => Err(VoteRule {
+                code: "vote_still_open",
+                field: "vote",
+            }),
+            Status::Published => Err(VoteRule {
+                code: "vote_already_published",
+                field: "vote",
+            }),
+        }
+    }
+}

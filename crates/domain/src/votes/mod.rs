@@ -12,7 +12,7 @@ pub use input::{
 };
 pub use kinds::{
     ballot_outcome, may_cast, meeting_outcome, reconcile, second_entry_by_other, Channel, Choice,
-    Mode, Outcome, Status,
+    Mode, NewVoteCheck, Outcome, Status,
 };
 pub use rules::{
     cluster_results, clusters_allowed, counting_committee, matter_passed, meeting_quorum,

@@ -266,3 +266,16 @@ impl Store {
         Ok(row)
     }
 }
+
+impl Store {
+    /// A unit's code and name by its path.
+    pub async fn unit_by_path(&self, path: &str) -> Result<(String, String), StoreError> {
+        let row: Option<(String, String)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT code, name FROM units WHERE path = $1")
+                .bind(path)
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+}
