@@ -17,6 +17,7 @@ pub mod import;
 pub mod people;
 pub mod stats;
 pub mod territory;
+pub mod votes;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
@@ -114,6 +115,21 @@ impl Modify for BearerScheme {
         announcements::not_reached,
         announcements::set_delivery_address,
         announcement_units::passing,
+        votes::get_thresholds,
+        votes::set_threshold,
+        votes::list_votes,
+        votes::record_vote,
+        votes::open_ballot,
+        votes::get_vote,
+        votes::ballot_from_vote,
+        votes::cast_own,
+        votes::cast_for,
+        votes::paper,
+        votes::enter_paper,
+        votes::close,
+        votes::publish,
+        votes::roll,
+        votes::mine,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -225,6 +241,27 @@ impl Modify for BearerScheme {
         announcements::NotReachedList,
         announcement_units::PassingItem,
         announcement_units::PassingList,
+        votes::ThresholdItem,
+        votes::ThresholdList,
+        votes::ThresholdBody,
+        votes::Done,
+        votes::Created,
+        votes::VoteItem,
+        votes::VoteList,
+        votes::MeetingVoteBody,
+        votes::BallotBody,
+        votes::UnitResultItem,
+        votes::VoteResult,
+        votes::CastBody,
+        votes::DoorBody,
+        votes::PaperRow,
+        votes::PaperBody,
+        votes::MismatchItem,
+        votes::PaperState,
+        votes::PaperEntryItem,
+        votes::RollItem,
+        votes::RollList,
+        votes::MyVote,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -244,6 +281,10 @@ impl Modify for BearerScheme {
         (name = "announcements", description = "Announcements (thông báo) passed on down the \
             unit tree by each unit's head and acknowledged once per household, by a resident or \
             on the household's behalf; delivered in the app, by e-mail and by SMS (docs/announcements.md)."),
+        (name = "votes", description = "Votes at meetings and household ballots (Law \
+            10/2022/QH15): the thresholds per province with their citations, meeting votes \
+            judged by the rules, ballots to every household (online, paper entered twice, door \
+            to door; once per household), public results per unit (docs/votes.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -272,4 +313,5 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(announcements::router())
         .merge(announcement_units::router())
+        .merge(votes::router())
 }
