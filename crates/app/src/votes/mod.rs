@@ -40,13 +40,12 @@ pub async fn thresholds(ctx: &Ctx, province_code: &str) -> AppResult<Thresholds>
     Ok(t)
 }
 
-/// A province official sets a threshold from a date.
-pub async fn set_threshold(ctx: &Ctx, province_code: &str, input: &SettingInput) -> AppResult<()> {
-    let province = crate::territory::unit(&ctx.app, province_code).await?;
-    if province.level != 1 {
-        return Err(AppError::NotFound);
-    }
-    ctx.authorize(Action::VoteSettingsManage, Some(&province.path))?;
+/// A province official sets a threshold from a date, for the province of the unit named (a
+/// province, or any unit in it). Only province officials (and administrators) hold the action.
+pub async fn set_threshold(ctx: &Ctx, unit_code: &str, input: &SettingInput) -> AppResult<()> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::VoteSettingsManage, Some(&unit.path))?;
+    let province = crate::territory::unit(&ctx.app, &unit.province_code).await?;
     let s = Setting::parse(input)?;
     ctx.store()
         .set_vote_setting(

@@ -18,11 +18,14 @@ pub struct SettingRow {
     pub citation: &'static str,
 }
 
-/// A province's thresholds in force today and every value set, newest date first.
+/// The thresholds in force today in the province of a unit, and every value set there,
+/// newest date first.
 pub async fn settings(
     ctx: &Ctx,
-    province_code: &str,
+    unit_code: &str,
 ) -> AppResult<(Vec<SettingRow>, Vec<SettingRecord>)> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    let province_code = unit.province_code.as_str();
     let t = super::thresholds(ctx, province_code).await?;
     let rows = Key::ALL
         .iter()

@@ -37,3 +37,4 @@ mod snapshots;
 mod start;
 mod stats;
 mod synthetic;
+mod votes;

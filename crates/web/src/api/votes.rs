@@ -21,7 +21,7 @@ use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
-    ("POST", "/api/v1/provinces/{code}/vote-thresholds"),
+    ("POST", "/api/v1/units/{code}/vote-thresholds"),
     ("POST", "/api/v1/units/{code}/votes"),
     ("POST", "/api/v1/units/{code}/ballots"),
     ("POST", "/api/v1/votes/{id}/ballot"),
@@ -35,7 +35,7 @@ pub const MUTATING: &[(&str, &str)] = &[
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
-            "/api/v1/provinces/{code}/vote-thresholds",
+            "/api/v1/units/{code}/vote-thresholds",
             get(get_thresholds).post(set_threshold),
         )
         .route(
@@ -83,8 +83,8 @@ pub struct ThresholdBody {
     pub effective_from: String,
 }
 
-/// The thresholds of meetings and votes in force today in a province (public).
-#[utoipa::path(get, path = "/api/v1/provinces/{code}/vote-thresholds", tag = "votes",
+/// The thresholds of meetings and votes in force today in the unit's province (public).
+#[utoipa::path(get, path = "/api/v1/units/{code}/vote-thresholds", tag = "votes",
     security((), ("bearer" = [])), responses((status = 200, body = ThresholdList)))]
 pub async fn get_thresholds(
     State(state): State<AppState>,
@@ -111,8 +111,8 @@ pub async fn get_thresholds(
     }))
 }
 
-/// Sets a province's threshold from a date (province officials).
-#[utoipa::path(post, path = "/api/v1/provinces/{code}/vote-thresholds", tag = "votes",
+/// Sets a threshold from a date for the unit's province (province officials).
+#[utoipa::path(post, path = "/api/v1/units/{code}/vote-thresholds", tag = "votes",
     request_body = ThresholdBody, security(("bearer" = [])),
     responses((status = 200, body = Done), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
