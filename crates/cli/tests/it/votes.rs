@@ -245,7 +245,7 @@ async fn ballot_with_paper_and_online_equals_a_naive_count(db: &TestDb) {
     .await;
     assert_eq!((s, code(&b)), (422, "vote_paper_mismatch"), "{b}");
     // Before closing, the public sees no counts.
-    let (_, public) = get(&server, "", &format!("/api/v1/votes/{id}")).await;
+    let (_, public) = server.get_json(&format!("/api/v1/votes/{id}")).await;
     assert_eq!(public["shown"], false, "{public}");
     assert_eq!(public["yes"], 0);
     // Corrected, the entries agree and the ballot closes.
@@ -276,7 +276,7 @@ async fn ballot_with_paper_and_online_equals_a_naive_count(db: &TestDb) {
 
     // The published result equals the naive count, judged against the whole roll.
     let n = |c: &str| naive.iter().filter(|(_, x)| *x == c).count() as i64;
-    let (s, r) = get(&server, "", &format!("/api/v1/votes/{id}")).await;
+    let (s, r) = server.get_json(&format!("/api/v1/votes/{id}")).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["shown"], true);
     assert_eq!(r["yes"].as_i64().unwrap(), n("yes"), "{r}");
@@ -369,7 +369,7 @@ on_both_backends!(meeting_votes_secret_ballots_and_thresholds);
 async fn meeting_votes_secret_ballots_and_thresholds(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let head = demo_token(db, "totruong.kp01");
-    let (_, v) = get(&server, "", &format!("/api/v1/units/{KP}/votes")).await;
+    let (_, v) = server.get_json(&format!("/api/v1/units/{KP}/votes")).await;
     let before = v["items"].as_array().map_or(0, |a| a.len());
     // A secret ballot needs a committee of 3 to 5; its counts are stored as totals only.
     let secret = |committee: Vec<&str>| {
@@ -421,11 +421,11 @@ async fn meeting_votes_secret_ballots_and_thresholds(db: &TestDb) {
     assert_eq!(s, 201, "{b}");
     let (_, v) = get(&server, &head, &format!("/api/v1/votes/{}", b["id"])).await;
     assert_eq!(v["vote"]["outcome"], "passed");
-    let (_, v) = get(&server, "", &format!("/api/v1/units/{KP}/votes")).await;
+    let (_, v) = server.get_json(&format!("/api/v1/units/{KP}/votes")).await;
     assert_eq!(v["items"].as_array().unwrap().len(), before + 2);
 
     // Thresholds: the law's by default; a province official sets one from a date.
-    let (s, t) = get(&server, "", "/api/v1/units/79/vote-thresholds").await;
+    let (s, t) = server.get_json("/api/v1/units/79/vote-thresholds").await;
     assert_eq!(s, 200, "{t}");
     let pass = |t: &Value| {
         t["items"]
@@ -481,7 +481,7 @@ async fn meeting_votes_secret_ballots_and_thresholds(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 200);
-    let (_, t) = get(&server, "", "/api/v1/units/79/vote-thresholds").await;
+    let (_, t) = server.get_json("/api/v1/units/79/vote-thresholds").await;
     assert_eq!(pass(&t)["value"], 60);
     assert_eq!(
         db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'vote.setting'")
