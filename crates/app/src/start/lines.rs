@@ -26,6 +26,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(groups(ctx, unit).await?);
     out.extend(announcements_waiting(ctx, unit).await?);
     out.extend(erasures_waiting(ctx, unit).await?);
+    out.extend(votes_waiting(ctx, unit).await?);
     Ok(out)
 }
 
@@ -186,4 +187,18 @@ async fn erasures_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Li
         n,
         format!("/erasure-requests?unit={}", u.code),
     )))
+}
+
+/// Household ballots of the subtree still open (votes to enter), and those whose two paper
+/// entries disagree (a mismatch to resolve); both link to the unit's votes.
+async fn votes_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::VoteCount, Some(u))) else {
+        return Ok(Vec::new());
+    };
+    let (open, mismatched) = ctx.store().ballots_waiting(&u.path).await?;
+    let href = format!("/territory/{}/votes", u.code);
+    Ok(vec![
+        Line::waiting("start.votes_open", open, href.clone()),
+        Line::waiting("start.votes_mismatch", mismatched, href),
+    ])
 }

@@ -252,3 +252,10 @@ pub async fn close_ballot(ctx: &Ctx, id: i64) -> AppResult<()> {
         .map_err(counted_once)?;
     Ok(())
 }
+
+/// One paper entry's rows, for the counting officials.
+pub async fn paper_rows(ctx: &Ctx, id: i64, entry_no: i64) -> AppResult<Vec<(i64, Choice)>> {
+    let v = open_ballot(ctx, id).await?;
+    ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
+    Ok(ctx.store().paper_rows(v.id, entry_no).await?)
+}

@@ -33,6 +33,7 @@ mod start;
 pub mod stats;
 mod territory;
 mod users;
+pub mod votes;
 
 /// What every page's frame needs: the language, the current address (for the language
 /// switch), who is signed in, and the CSRF token the page's forms carry.
@@ -189,6 +190,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(announcements::router())
         .merge(documents::router())
+        .merge(votes::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }
