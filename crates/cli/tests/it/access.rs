@@ -530,7 +530,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::feedback_staff_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::feedback_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::announcements::audit_probe(server, db, method, path, rid, &admin).await,
-                crate::votes::audit_probe(server, db, method, path, rid).await,
+                crate::votes::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

@@ -524,7 +524,11 @@ pub async fn audit_probe(
     method: &str,
     path: &str,
     rid: &str,
+    admin: &(reqwest::Client, String),
 ) -> Option<reqwest::RequestBuilder> {
+    if tuquan_web::pages::votes::MUTATING.contains(&(method, path)) {
+        return Some(page_audit_probe(server, db, path, rid, admin).await);
+    }
     if !tuquan_web::api::votes::MUTATING.contains(&(method, path)) {
         return None;
     }
@@ -631,4 +635,207 @@ pub async fn audit_probe(
         }
         other => panic!("no audit probe for {other}"),
     })
+}
+
+/// Opens a ballot at the demo's khu phố with the admin's token; returns its id.
+async fn a_ballot(server: &Server, online: bool) -> i64 {
+    let (s, b) = post(
+        server,
+        &server.token,
+        &format!("/api/v1/units/{KP}/ballots"),
+        json!({"title": "Trang", "matter": "other", "online": online}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    b["id"].as_i64().unwrap()
+}
+
+/// A meeting vote at the demo's khu phố without a quorum; returns its id.
+async fn a_meeting_vote(server: &Server) -> i64 {
+    let (s, b) = post(
+        server,
+        &server.token,
+        &format!("/api/v1/units/{KP}/votes"),
+        json!({"title": "Trang", "matter": "other", "mode": "show_of_hands", "present": 1, "yes": 1, "no": 0}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    b["id"].as_i64().unwrap()
+}
+
+/// The pages' forms, posted with the admin's session (the demo resident's, to vote).
+async fn page_audit_probe(
+    server: &Server,
+    db: &TestDb,
+    path: &str,
+    rid: &str,
+    admin: &(reqwest::Client, String),
+) -> reqwest::RequestBuilder {
+    let form = |p: String, mut fields: Vec<(String, String)>| {
+        fields.push(("csrf".into(), admin.1.clone()));
+        admin
+            .0
+            .post(server.url(&p))
+            .header("x-request-id", rid)
+            .form(&fields)
+    };
+    let f = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    match path {
+        "/territory/{code}/votes" => form(
+            format!("/territory/{KP}/votes"),
+            vec![
+                f("title", "Trang"),
+                f("matter", "other"),
+                f("mode", "procedural"),
+                f("present", "3"),
+                f("yes", "2"),
+                f("no", "1"),
+            ],
+        ),
+        "/territory/{code}/ballots" => form(
+            format!("/territory/{KP}/ballots"),
+            vec![f("title", "Trang"), f("matter", "convention")],
+        ),
+        "/territory/{code}/vote-thresholds" => form(
+            "/territory/79/vote-thresholds".into(),
+            vec![
+                f("key", "cluster_households"),
+                f("value", "150"),
+                f("effective_from", "2020-01-01"),
+            ],
+        ),
+        "/votes/{id}/ballot" => {
+            let id = a_meeting_vote(server).await;
+            form(format!("/votes/{id}/ballot"), vec![])
+        }
+        "/votes/{id}/cast" => {
+            let id = a_ballot(server, true).await;
+            let (b, csrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
+            b.post(server.url(&format!("/votes/{id}/cast")))
+                .header("x-request-id", rid)
+                .form(&[("csrf", csrf.as_str()), ("choice", "abstain")])
+        }
+        "/votes/{id}/paper/{entry}" => {
+            let id = a_ballot(server, false).await;
+            let h = db
+                .count(&format!(
+                    "SELECT MIN(household_id) FROM vote_roll WHERE vote_id = {id}"
+                ))
+                .await;
+            form(
+                format!("/votes/{id}/paper/1"),
+                vec![f(&format!("h{h}"), "yes")],
+            )
+        }
+        "/votes/{id}/close" => {
+            let id = a_ballot(server, false).await;
+            form(format!("/votes/{id}/close"), vec![])
+        }
+        "/votes/{id}/publish" => {
+            let id = a_meeting_vote(server).await;
+            form(format!("/votes/{id}/publish"), vec![])
+        }
+        other => panic!("no page audit probe for {other}"),
+    }
+}
+
+on_both_backends!(vote_pages_work_without_javascript);
+async fn vote_pages_work_without_javascript(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let (head, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
+    // Every error at once, beside its field, values kept.
+    let r = head
+        .post(server.url(&format!("/territory/{KP}/votes")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", ""),
+            ("matter", "other"),
+            ("mode", "show_of_hands"),
+            ("present", "abc"),
+            ("yes", "-2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    for id in ["title-error", "present-error", "yes-error"] {
+        assert!(html.contains(id), "{id} missing");
+    }
+    assert!(html.contains("value=\"abc\""), "the typed value is kept");
+    // A rule refusal on the ballot form names the field in plain words.
+    let r = head
+        .post(server.url(&format!("/territory/{KP}/ballots")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Bầu trưởng"),
+            ("matter", "head_election"),
+            ("online", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Không được biểu quyết trực tuyến"));
+    // A ballot from the page, then the paper entry form and the printable sheet.
+    let r = head
+        .post(server.url(&format!("/territory/{KP}/ballots")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Giờ đóng cổng"),
+            ("matter", "other"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = to.trim_start_matches("/votes/").parse().unwrap();
+    let html = head
+        .get(server.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Giờ đóng cổng") && html.contains(&format!("/votes/{id}/paper/1")));
+    let html = head
+        .get(server.url(&format!("/votes/{id}/paper/1")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<select id=\"h"), "one select per household");
+    let pdf = head
+        .get(server.url(&format!("/votes/{id}/sheet.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let path = db.data_dir().join("sheet.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("PHIẾU LẤY Ý KIẾN") || text.contains("Phiếu lấy ý kiến"),
+        "{text}"
+    );
+    assert!(text.contains("Giờ đóng cổng"), "{text}");
+    // The thresholds page is public and cites the law.
+    let (s, html) = server.get_text("/territory/79/vote-thresholds").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("10/2022/QH15"));
 }
