@@ -13,12 +13,14 @@ use tuquan_store::votes::NewVote;
 use crate::{AppError, AppResult, Ctx};
 
 mod ballots;
+mod demo;
 mod printing;
 mod reads;
 
 pub use ballots::{
     cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation, Reconciliation,
 };
+pub use demo::seed_demo;
 pub use printing::ballot_sheet;
 pub use reads::{my_vote, roll, settings, vote_view, votes_of_unit, SettingRow, VoteView};
 pub use tuquan_store::votes::{
