@@ -31,6 +31,7 @@ pub mod rollup;
 pub mod sessions;
 pub mod territory;
 pub mod users;
+pub mod votes;
 
 pub use error::StoreError;
 

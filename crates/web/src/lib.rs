@@ -88,6 +88,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::announcements::MUTATING,
                 api::meetings::MUTATING,
                 api::action_items::MUTATING,
+                api::votes::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
@@ -96,6 +97,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::announcements::MUTATING,
                 pages::meetings::MUTATING,
                 pages::action_items::MUTATING,
+                pages::votes::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

@@ -29,6 +29,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(meetings_week(ctx, unit).await?);
     out.extend(minutes_to_finalise(ctx, unit).await?);
     out.extend(action_items_due(ctx, unit).await?);
+    out.extend(votes_waiting(ctx, unit).await?);
     Ok(out)
 }
 
@@ -264,4 +265,17 @@ pub async fn my_action_items(ctx: &Ctx) -> AppResult<Vec<Line>> {
         ));
     }
     Ok(out)
+}
+/// Household ballots of the subtree still open (votes to enter), and those whose two paper
+/// entries disagree (a mismatch to resolve); both link to the unit's votes.
+async fn votes_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::VoteCount, Some(u))) else {
+        return Ok(Vec::new());
+    };
+    let (open, mismatched) = ctx.store().ballots_waiting(&u.path).await?;
+    let href = format!("/territory/{}/votes", u.code);
+    Ok(vec![
+        Line::waiting("start.votes_open", open, href.clone()),
+        Line::waiting("start.votes_mismatch", mismatched, href),
+    ])
 }

@@ -3,9 +3,29 @@
 //! unit it acts on, applies the domain's rules (`tuquan_domain::votes`), and writes through
 //! the store with its audit row in the same transaction.
 
-use tuquan_domain::votes::{Thresholds, VoteRule};
+use tuquan_domain::access::Action;
+use tuquan_domain::votes::{
+    counting_committee, meeting_outcome, online_allowed, Ballot, BallotInput, Key, MeetingVote,
+    MeetingVoteInput, Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
+};
+use tuquan_store::votes::NewVote;
 
 use crate::{AppError, AppResult, Ctx};
+
+mod ballots;
+mod demo;
+mod printing;
+mod reads;
+
+pub use ballots::{
+    cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation, Reconciliation,
+};
+pub use demo::seed_demo;
+pub use printing::ballot_sheet;
+pub use reads::{my_vote, roll, settings, vote_view, votes_of_unit, SettingRow, VoteView};
+pub use tuquan_store::votes::{
+    CastRecord, PaperEntryRecord, SettingRecord, TallyLogRecord, UnitResult, VoteRecord,
+};
 
 impl From<VoteRule> for AppError {
     fn from(r: VoteRule) -> Self {
@@ -14,8 +34,147 @@ impl From<VoteRule> for AppError {
 }
 
 /// The thresholds in force today in a province: the law's defaults, overridden by the
-/// province's settings where it has any. Not personal data, so any caller may read them.
+/// province's settings in force today. Not personal data, so any caller may read them.
 pub async fn thresholds(ctx: &Ctx, province_code: &str) -> AppResult<Thresholds> {
-    let _ = (ctx, province_code);
-    Ok(Thresholds::default())
+    let day = ctx.today().to_string();
+    let mut t = Thresholds::default();
+    for (key, value) in ctx.store().vote_settings_on(province_code, &day).await? {
+        if let (Some(k), Ok(v)) = (Key::parse(&key), u32::try_from(value)) {
+            t.set(k, v);
+        }
+    }
+    Ok(t)
+}
+
+/// A province official sets a threshold from a date, for the province of the unit named (a
+/// province, or any unit in it). Only province officials (and administrators) hold the action.
+pub async fn set_threshold(ctx: &Ctx, unit_code: &str, input: &SettingInput) -> AppResult<()> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::VoteSettingsManage, Some(&unit.path))?;
+    let province = crate::territory::unit(&ctx.app, &unit.province_code).await?;
+    let s = Setting::parse(input)?;
+    ctx.store()
+        .set_vote_setting(
+            &province,
+            s.key.as_str(),
+            i64::from(s.value),
+            &s.effective_from.to_string(),
+            &ctx.audit_ctx(),
+        )
+        .await?;
+    Ok(())
+}
+
+fn to_i64(n: u32) -> i64 {
+    i64::from(n)
+}
+
+/// Records a vote taken at a meeting of a unit: the count by household (show of hands), the
+/// totals of a secret ballot counted by a committee of 3–5, or a procedural vote. The
+/// outcome follows the rules; without a quorum it is `no_quorum` and the matter may go to
+/// household ballots ([`ballot_from_vote`]). `present` comes from the meeting's attendance
+/// when the caller has it.
+pub async fn record_meeting_vote(
+    ctx: &Ctx,
+    unit_code: &str,
+    input: &MeetingVoteInput,
+) -> AppResult<i64> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::VoteManage, Some(&unit.path))?;
+    let v = MeetingVote::parse(input)?;
+    if v.mode == Mode::Secret {
+        counting_committee(&v.committee)?;
+    }
+    let t = thresholds(ctx, &unit.province_code).await?;
+    let all = ctx.store().active_households_below(&unit.path).await?;
+    let all_u = u32::try_from(all).unwrap_or(u32::MAX);
+    let outcome = meeting_outcome(&t, v.mode, all_u, v.present, v.tally)?;
+    let new = NewVote {
+        title: v.title,
+        matter: v.matter,
+        mode: v.mode,
+        meeting_id: v.meeting_id,
+        from_vote_id: None,
+        online: false,
+        all_households: all,
+        present: to_i64(v.present),
+        tally: v.tally,
+        committee: v.committee.join("\n"),
+        candidate_id: None,
+        outcome: Some(outcome),
+        thresholds: serde_json::to_string(&t).unwrap_or_default(),
+    };
+    Ok(ctx
+        .store()
+        .insert_vote(&unit, &new, &ctx.audit_ctx())
+        .await?)
+}
+
+/// Opens household ballots at a unit (Law Art 19): the roll of its households is frozen now.
+/// Online voting only where the rules allow it.
+pub async fn open_ballot(ctx: &Ctx, unit_code: &str, input: &BallotInput) -> AppResult<i64> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::VoteManage, Some(&unit.path))?;
+    let b = Ballot::parse(input)?;
+    open(ctx, &unit, b, None).await
+}
+
+async fn open(
+    ctx: &Ctx,
+    unit: &tuquan_domain::territory::Unit,
+    b: Ballot,
+    from_vote_id: Option<i64>,
+) -> AppResult<i64> {
+    if b.online {
+        online_allowed(b.matter, true)?;
+    }
+    let t = thresholds(ctx, &unit.province_code).await?;
+    let new = NewVote {
+        title: b.title,
+        matter: b.matter,
+        mode: Mode::Ballot,
+        meeting_id: None,
+        from_vote_id,
+        online: b.online,
+        all_households: 0,
+        present: 0,
+        tally: Default::default(),
+        committee: String::new(),
+        candidate_id: None,
+        outcome: None,
+        thresholds: serde_json::to_string(&t).unwrap_or_default(),
+    };
+    Ok(ctx
+        .store()
+        .insert_vote(unit, &new, &ctx.audit_ctx())
+        .await?)
+}
+
+/// The matter of a meeting vote that missed its quorum goes to household ballots: one action
+/// opens them with the same title and matter, linked to the vote.
+pub async fn ballot_from_vote(ctx: &Ctx, vote_id: i64) -> AppResult<i64> {
+    let v = ctx.store().vote(vote_id).await?;
+    ctx.authorize(Action::VoteManage, Some(&v.unit_path))?;
+    NewVoteCheck::from_no_quorum(v.outcome())?;
+    let unit = crate::territory::unit(&ctx.app, &v.unit_code).await?;
+    let b = Ballot {
+        title: v.title.clone(),
+        matter: v.matter,
+        online: false,
+    };
+    open(ctx, &unit, b, Some(v.id)).await
+}
+
+/// Publishes a counted vote's result to the unit (Law Art 23).
+pub async fn publish(ctx: &Ctx, vote_id: i64) -> AppResult<()> {
+    let v = ctx.store().vote(vote_id).await?;
+    ctx.authorize(Action::VoteManage, Some(&v.unit_path))?;
+    NewVoteCheck::publishable(v.status)?;
+    ctx.store().publish_vote(&v, &ctx.audit_ctx()).await?;
+    Ok(())
+}
+
+/// Whether a vote's outcome is the one named.
+pub fn is(v: &VoteRecord, o: Outcome) -> bool {
+    v.outcome() == Some(o)
 }

@@ -76,6 +76,9 @@ async fn probe(
         Action::ActionItemView | Action::ActionItemManage | Action::ActionItemProgress => {
             crate::action_items::matrix_probe(server, action, target, token, n).await
         }
+        Action::VoteSettingsManage | Action::VoteManage | Action::VoteCount => {
+            crate::votes::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -536,6 +539,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::announcements::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::meetings::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::action_items::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::votes::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

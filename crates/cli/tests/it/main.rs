@@ -39,3 +39,4 @@ mod snapshots;
 mod start;
 mod stats;
 mod synthetic;
+mod votes;

@@ -60,10 +60,18 @@ pub enum Action {
     ActionItemManage,
     /// Record progress on an action item: a note, in progress, done.
     ActionItemProgress,
+    // votes
+    /// Set a province's thresholds of meetings and votes (quorum, pass, notice periods).
+    VoteSettingsManage,
+    /// Record votes at a unit's meetings, open, close and publish household ballots.
+    VoteManage,
+    /// Count a ballot: enter paper ballots and door-to-door votes, reconcile the two paper
+    /// entries, see how each household voted.
+    VoteCount,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -90,6 +98,10 @@ impl Action {
         Self::ActionItemView,
         Self::ActionItemManage,
         Self::ActionItemProgress,
+        // votes
+        Self::VoteSettingsManage,
+        Self::VoteManage,
+        Self::VoteCount,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +132,10 @@ impl Action {
             Self::ActionItemView => "action_item.view",
             Self::ActionItemManage => "action_item.manage",
             Self::ActionItemProgress => "action_item.progress",
+            // votes
+            Self::VoteSettingsManage => "vote.settings",
+            Self::VoteManage => "vote.manage",
+            Self::VoteCount => "vote.count",
         }
     }
 
@@ -153,6 +169,10 @@ impl Action {
             Self::ActionItemView => "see action items, who owes what; print the list",
             Self::ActionItemManage => "record, edit, cancel action items; carry them over",
             Self::ActionItemProgress => "record progress on action items (note, done)",
+            // votes
+            Self::VoteSettingsManage => "set a province's thresholds of meetings and votes",
+            Self::VoteManage => "record meeting votes; open, close, publish household ballots",
+            Self::VoteCount => "enter paper and door-to-door ballots, reconcile, see each vote",
         }
     }
 }
@@ -190,6 +210,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::ActionItemView,[Y,    Y,    Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
     (Action::ActionItemManage,[Y,  N,    Y,    N,    N,    Y,    Y,    N,    N,    N,    N]),
     (Action::ActionItemProgress,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    Y,    N,    N]),
+    // votes
+    (Action::VoteSettingsManage,[Y, Y,   N,    N,    N,    N,    N,    N,    N,    N,    N]),
+    (Action::VoteManage,    [Y,    N,    Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
+    (Action::VoteCount,     [Y,    N,    Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -2,8 +2,18 @@
 //! the thresholds of the law as settings, the rules that judge a count, the kinds of matter.
 //! Pure types and rules; the store keeps them, the application layer applies them.
 
+mod input;
+mod kinds;
 pub mod rules;
 
+pub use input::{
+    choice as input_choice, count as input_count, Ballot, BallotInput, MeetingVote,
+    MeetingVoteInput, Setting, SettingInput,
+};
+pub use kinds::{
+    ballot_outcome, may_cast, meeting_outcome, reconcile, second_entry_by_other, Channel, Choice,
+    Mode, NewVoteCheck, Outcome, Status,
+};
 pub use rules::{
     cluster_results, clusters_allowed, counting_committee, matter_passed, meeting_quorum,
     more_than, needed, notice_satisfied, online_allowed, procedural_passed, Key, Matter, Measure,

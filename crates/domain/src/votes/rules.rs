@@ -245,8 +245,16 @@ impl Matter {
         Matter::ALL.iter().copied().find(|m| m.as_str() == s.trim())
     }
 
+    /// The matters whose result appoints a position.
     pub fn is_election(self) -> bool {
         matches!(self, Matter::HeadElection | Matter::DeputyElection)
+    }
+}
+
+impl TryFrom<String> for Matter {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Matter::parse(&s).ok_or(s)
     }
 }
 

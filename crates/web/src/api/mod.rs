@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod people;
 pub mod stats;
 pub mod territory;
+pub mod votes;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
@@ -135,6 +136,21 @@ impl Modify for BearerScheme {
         action_items::progress,
         action_items::rollup,
         announcement_units::passing,
+        votes::get_thresholds,
+        votes::set_threshold,
+        votes::list_votes,
+        votes::record_vote,
+        votes::open_ballot,
+        votes::get_vote,
+        votes::ballot_from_vote,
+        votes::cast_own,
+        votes::cast_for,
+        votes::paper,
+        votes::enter_paper,
+        votes::close,
+        votes::publish,
+        votes::roll,
+        votes::mine,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -272,6 +288,27 @@ impl Modify for BearerScheme {
         action_items::ItemCreated,
         action_items::UnitCountsView,
         action_items::Rollup,
+        votes::ThresholdItem,
+        votes::ThresholdList,
+        votes::ThresholdBody,
+        votes::Done,
+        votes::Created,
+        votes::VoteItem,
+        votes::VoteList,
+        votes::MeetingVoteBody,
+        votes::BallotBody,
+        votes::UnitResultItem,
+        votes::VoteResult,
+        votes::CastBody,
+        votes::DoorBody,
+        votes::PaperRow,
+        votes::PaperBody,
+        votes::MismatchItem,
+        votes::PaperState,
+        votes::PaperEntryItem,
+        votes::RollItem,
+        votes::RollList,
+        votes::MyVote,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -298,6 +335,10 @@ impl Modify for BearerScheme {
         (name = "action_items", description = "Action items (rõ người, rõ việc): tasks set \
             by resolutions, each owned by a person or a group's post, with a due date and a \
             status; who owes what per unit, overdue first (docs/action-items.md)."),
+        (name = "votes", description = "Votes at meetings and household ballots (Law \
+            10/2022/QH15): the thresholds per province with their citations, meeting votes \
+            judged by the rules, ballots to every household (online, paper entered twice, door \
+            to door; once per household), public results per unit (docs/votes.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -328,4 +369,5 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(announcement_units::router())
         .merge(action_items::router())
+        .merge(votes::router())
 }

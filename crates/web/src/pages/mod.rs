@@ -35,6 +35,7 @@ mod start;
 pub mod stats;
 mod territory;
 mod users;
+pub mod votes;
 
 /// What every page's frame needs: the language, the current address (for the language
 /// switch), who is signed in, and the CSRF token the page's forms carry.
@@ -193,6 +194,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(documents::router())
         .merge(action_items::router())
+        .merge(votes::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }

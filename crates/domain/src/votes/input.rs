@@ -1,0 +1,268 @@
+//! Inputs of votes, parsed into values that can only be valid; every wrong field at once.
+
+use serde::Deserialize;
+
+use super::kinds::{Choice, Mode};
+use super::rules::{Key, Matter, Tally};
+use crate::{Checks, FieldError, FieldErrorKind};
+
+fn title(raw: &str) -> Result<String, FieldError> {
+    crate::text::required(raw, "title", 300)
+}
+
+fn matter(raw: &str) -> Result<Matter, FieldError> {
+    Matter::parse(raw).ok_or_else(|| FieldError::new("matter", FieldErrorKind::UnknownValue, raw))
+}
+
+/// A count of households or people: a whole number 0–100 000; blank is 0.
+pub fn count(raw: &str, field: &'static str) -> Result<u32, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(0);
+    }
+    let out = || {
+        FieldError::new(
+            field,
+            FieldErrorKind::OutOfRange {
+                min: 0,
+                max: 100_000,
+            },
+            s,
+        )
+    };
+    let n: i64 = s
+        .parse()
+        .map_err(|_| FieldError::new(field, FieldErrorKind::InvalidFormat, s))?;
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n <= 100_000)
+        .ok_or_else(out)
+}
+
+/// A vote taken at a meeting, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MeetingVoteInput {
+    pub title: String,
+    pub matter: String,
+    pub mode: String,
+    pub present: String,
+    pub yes: String,
+    pub no: String,
+    pub abstain: String,
+    /// The counting committee of a secret ballot, one name per line.
+    pub committee: String,
+    pub meeting_id: Option<i64>,
+}
+
+/// A vote taken at a meeting, parsed.
+#[derive(Debug, Clone)]
+pub struct MeetingVote {
+    pub title: String,
+    pub matter: Matter,
+    pub mode: Mode,
+    pub present: u32,
+    pub tally: Tally,
+    pub committee: Vec<String>,
+    pub meeting_id: Option<i64>,
+}
+
+impl MeetingVote {
+    pub fn parse(i: &MeetingVoteInput) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let title = c.check(title(&i.title));
+        let matter = c.check(matter(&i.matter));
+        let mode = c.check(
+            Mode::parse(&i.mode)
+                .filter(|m| *m != Mode::Ballot)
+                .ok_or_else(|| FieldError::new("mode", FieldErrorKind::UnknownValue, &i.mode)),
+        );
+        let present = c.check(count(&i.present, "present"));
+        let yes = c.check(count(&i.yes, "yes"));
+        let no = c.check(count(&i.no, "no"));
+        let abstain = c.check(count(&i.abstain, "abstain"));
+        let committee: Vec<String> = i
+            .committee
+            .lines()
+            .map(crate::text::clean)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let errors = c.into_errors();
+        match (title, matter, mode, present, yes, no, abstain) {
+            (
+                Some(title),
+                Some(matter),
+                Some(mode),
+                Some(present),
+                Some(yes),
+                Some(no),
+                Some(abstain),
+            ) if errors.is_empty() => Ok(MeetingVote {
+                title,
+                matter,
+                mode,
+                present,
+                tally: Tally { yes, no, abstain },
+                committee,
+                meeting_id: i.meeting_id,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Household ballots to open, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BallotInput {
+    pub title: String,
+    pub matter: String,
+    /// The community chose online voting unanimously (only for other matters).
+    pub online: bool,
+}
+
+/// Household ballots to open, parsed.
+#[derive(Debug, Clone)]
+pub struct Ballot {
+    pub title: String,
+    pub matter: Matter,
+    pub online: bool,
+}
+
+impl Ballot {
+    pub fn parse(i: &BallotInput) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let title = c.check(title(&i.title));
+        let matter = c.check(matter(&i.matter));
+        let errors = c.into_errors();
+        match (title, matter) {
+            (Some(title), Some(matter)) if errors.is_empty() => Ok(Ballot {
+                title,
+                matter,
+                online: i.online,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A choice as typed; blank is "no ballot from this household" (`None`).
+pub fn choice(raw: &str, field: &'static str) -> Result<Option<Choice>, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Choice::parse(s)
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, FieldErrorKind::UnknownValue, s))
+}
+
+/// A threshold setting as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingInput {
+    pub key: String,
+    pub value: String,
+    pub effective_from: String,
+}
+
+/// A threshold setting, parsed: a known key, a value its measure accepts, a date.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub key: Key,
+    pub value: u32,
+    pub effective_from: jiff::civil::Date,
+}
+
+impl Setting {
+    pub fn parse(i: &SettingInput) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let key = c.check(
+            Key::parse(&i.key)
+                .ok_or_else(|| FieldError::new("key", FieldErrorKind::UnknownValue, &i.key)),
+        );
+        let value = c.check(match i.value.trim() {
+            "" => Err(FieldError::new("value", FieldErrorKind::Required, "")),
+            v => v
+                .parse::<u32>()
+                .map_err(|_| FieldError::new("value", FieldErrorKind::InvalidFormat, v)),
+        });
+        let value = match (key, value) {
+            (Some(k), Some(v)) if !k.valid(v) => {
+                let (min, max) = match k.measure() {
+                    super::Measure::PercentAbove => (1, 99),
+                    super::Measure::Households => (1, 100_000),
+                    super::Measure::Days => (0, 365),
+                };
+                c.check::<u32>(Err(FieldError::new(
+                    "value",
+                    FieldErrorKind::OutOfRange { min, max },
+                    v.to_string(),
+                )))
+            }
+            (_, v) => v,
+        };
+        let from = c.check(
+            i.effective_from
+                .trim()
+                .parse::<jiff::civil::Date>()
+                .map_err(|_| {
+                    let kind = if i.effective_from.trim().is_empty() {
+                        FieldErrorKind::Required
+                    } else {
+                        FieldErrorKind::InvalidFormat
+                    };
+                    FieldError::new("effective_from", kind, &i.effective_from)
+                }),
+        );
+        let errors = c.into_errors();
+        match (key, value, from) {
+            (Some(key), Some(value), Some(effective_from)) if errors.is_empty() => Ok(Setting {
+                key,
+                value,
+                effective_from,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wrong_field_at_once() {
+        let e = MeetingVote::parse(&MeetingVoteInput {
+            title: " ".into(),
+            matter: "x".into(),
+            mode: "ballot".into(),
+            present: "-1".into(),
+            yes: "abc".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "matter", "mode", "present", "yes"]);
+    }
+
+    #[test]
+    fn a_setting_out_of_its_range_names_the_value() {
+        let e = Setting::parse(&SettingInput {
+            key: "meeting_quorum".into(),
+            value: "100".into(),
+            effective_from: "".into(),
+        })
+        .unwrap_err();
+        assert_eq!(e[0].field, "value");
+        assert_eq!(e[0].kind, FieldErrorKind::OutOfRange { min: 1, max: 99 });
+        assert_eq!(e[1].field, "effective_from");
+        let ok = Setting::parse(&SettingInput {
+            key: "matter_pass".into(),
+            value: "66".into(),
+            effective_from: "2027-01-01".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.value, 66);
+    }
+}

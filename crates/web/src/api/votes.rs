@@ -1,0 +1,623 @@
+//! `/api/v1` for votes and household ballots: the thresholds of a province, votes taken at
+//! meetings, ballots (open, cast online or door to door, two paper entries, reconcile, close,
+//! publish), public results per unit, a household's own vote, the roll for the counters.
+//! Each handler parses, calls one use case of `tuquan_app::votes`, renders.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tuquan_app::votes::{self as app, UnitResult, VoteRecord};
+use tuquan_domain::votes::{BallotInput, MeetingVoteInput, SettingInput};
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::body;
+use crate::AppState;
+
+/// State-changing routes of this module (see `crate::mutating_routes`).
+pub const MUTATING: &[(&str, &str)] = &[
+    ("POST", "/api/v1/units/{code}/vote-thresholds"),
+    ("POST", "/api/v1/units/{code}/votes"),
+    ("POST", "/api/v1/units/{code}/ballots"),
+    ("POST", "/api/v1/votes/{id}/ballot"),
+    ("POST", "/api/v1/votes/{id}/cast"),
+    ("POST", "/api/v1/votes/{id}/casts"),
+    ("PUT", "/api/v1/votes/{id}/paper/{entry}"),
+    ("POST", "/api/v1/votes/{id}/close"),
+    ("POST", "/api/v1/votes/{id}/publish"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/units/{code}/vote-thresholds",
+            get(get_thresholds).post(set_threshold),
+        )
+        .route(
+            "/api/v1/units/{code}/votes",
+            get(list_votes).post(record_vote),
+        )
+        .route("/api/v1/units/{code}/ballots", post(open_ballot))
+        .route("/api/v1/votes/{id}", get(get_vote))
+        .route("/api/v1/votes/{id}/ballot", post(ballot_from_vote))
+        .route("/api/v1/votes/{id}/cast", post(cast_own))
+        .route("/api/v1/votes/{id}/casts", post(cast_for))
+        .route("/api/v1/votes/{id}/paper", get(paper))
+        .route("/api/v1/votes/{id}/paper/{entry}", put(enter_paper))
+        .route("/api/v1/votes/{id}/close", post(close))
+        .route("/api/v1/votes/{id}/publish", post(publish))
+        .route("/api/v1/votes/{id}/roll", get(roll))
+        .route("/api/v1/votes/{id}/mine", get(mine))
+}
+
+/// One threshold in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThresholdItem {
+    /// `meeting_quorum`, `matter_pass`, `procedural_pass`, `cluster_households`,
+    /// `year_end_notice_days`, `election_list_days`, `election_plan_days`,
+    /// `convention_draft_days`.
+    pub key: String,
+    pub value: u32,
+    /// The law's value.
+    pub default: u32,
+    /// `percent_above` (strictly more than), `households`, `days` (at least).
+    pub measure: String,
+    pub citation: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThresholdList {
+    pub items: Vec<ThresholdItem>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ThresholdBody {
+    pub key: String,
+    pub value: u32,
+    /// `YYYY-MM-DD`: the value applies from this day.
+    pub effective_from: String,
+}
+
+/// The thresholds of meetings and votes in force today in the unit's province (public).
+#[utoipa::path(get, path = "/api/v1/units/{code}/vote-thresholds", tag = "votes",
+    security((), ("bearer" = [])), responses((status = 200, body = ThresholdList)))]
+pub async fn get_thresholds(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+) -> Result<Json<ThresholdList>, ApiError> {
+    let ctx = state.ctx(who, &rc);
+    let (rows, _) = app::settings(&ctx, &code).await?;
+    Ok(Json(ThresholdList {
+        items: rows
+            .into_iter()
+            .map(|r| ThresholdItem {
+                key: r.key.as_str().into(),
+                value: r.value,
+                default: r.default,
+                measure: serde_json::to_value(r.measure)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                citation: r.citation.into(),
+            })
+            .collect(),
+    }))
+}
+
+/// Sets a threshold from a date for the unit's province (province officials).
+#[utoipa::path(post, path = "/api/v1/units/{code}/vote-thresholds", tag = "votes",
+    request_body = ThresholdBody, security(("bearer" = [])),
+    responses((status = 200, body = Done), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn set_threshold(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<ThresholdBody>, JsonRejection>,
+) -> Result<Json<Done>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let input = SettingInput {
+        key: b.key,
+        value: b.value.to_string(),
+        effective_from: b.effective_from,
+    };
+    app::set_threshold(&ctx, &code, &input).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Done {
+    pub ok: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// A vote or ballot: public fields; counts only once counted (or to the counters).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteItem {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub title: String,
+    /// `contribution`, `community_funds`, `convention`, `head_election`, `deputy_election`,
+    /// `other`, `consultation`.
+    pub matter: String,
+    /// `show_of_hands`, `secret`, `procedural`, `ballot`.
+    pub mode: String,
+    /// `recorded`, `open`, `closed`, `published`.
+    pub status: String,
+    /// `passed`, `not_passed`, `no_quorum`; none while a ballot is open.
+    pub outcome: Option<String>,
+    pub online: bool,
+    pub meeting_id: Option<i64>,
+    pub from_vote_id: Option<i64>,
+    /// Households of the unit (meetings) or on the frozen roll (ballots).
+    pub all_households: i64,
+    pub created_at: String,
+    pub published_at: Option<String>,
+}
+
+impl From<&VoteRecord> for VoteItem {
+    fn from(v: &VoteRecord) -> Self {
+        Self {
+            id: v.id,
+            unit_code: v.unit_code.clone(),
+            unit_name: v.unit_name.clone(),
+            title: v.title.clone(),
+            matter: v.matter.as_str().into(),
+            mode: v.mode.as_str().into(),
+            status: v.status.as_str().into(),
+            outcome: v.outcome.clone(),
+            online: v.online,
+            meeting_id: v.meeting_id,
+            from_vote_id: v.from_vote_id,
+            all_households: v.all_households,
+            created_at: v.created_at.clone(),
+            published_at: v.published_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteList {
+    pub items: Vec<VoteItem>,
+    /// Pass as `before` for the next page.
+    pub next_before: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub before: Option<i64>,
+}
+
+/// The votes and ballots of a unit and its subtree, newest first (public).
+#[utoipa::path(get, path = "/api/v1/units/{code}/votes", tag = "votes",
+    params(("before" = Option<i64>, Query)),
+    security((), ("bearer" = [])), responses((status = 200, body = VoteList)))]
+pub async fn list_votes(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<VoteList>, ApiError> {
+    let ctx = state.ctx(who, &rc);
+    let (_, list) = app::votes_of_unit(&ctx, &code, q.before).await?;
+    let next_before = (list.len() >= 30)
+        .then(|| list.last().map(|v| v.id))
+        .flatten();
+    Ok(Json(VoteList {
+        items: list.iter().map(Into::into).collect(),
+        next_before,
+    }))
+}
+
+/// A vote taken at a meeting.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeetingVoteBody {
+    pub title: String,
+    pub matter: String,
+    /// `show_of_hands`, `secret` or `procedural`.
+    pub mode: String,
+    /// Households represented (people present, for a procedural vote).
+    pub present: u32,
+    pub yes: u32,
+    pub no: u32,
+    #[serde(default)]
+    pub abstain: u32,
+    /// The counting committee of a secret ballot: 3 to 5 names.
+    #[serde(default)]
+    pub committee: Vec<String>,
+    #[serde(default)]
+    pub meeting_id: Option<i64>,
+}
+
+/// Records a vote taken at a meeting; the outcome follows the rules (`no_quorum` when
+/// attendance missed the quorum).
+#[utoipa::path(post, path = "/api/v1/units/{code}/votes", tag = "votes",
+    request_body = MeetingVoteBody, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_vote(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<MeetingVoteBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(b)?;
+    let input = MeetingVoteInput {
+        title: b.title,
+        matter: b.matter,
+        mode: b.mode,
+        present: b.present.to_string(),
+        yes: b.yes.to_string(),
+        no: b.no.to_string(),
+        abstain: b.abstain.to_string(),
+        committee: b.committee.join("\n"),
+        meeting_id: b.meeting_id,
+    };
+    let ctx = state.ctx(Some(who), &rc);
+    let id = app::record_meeting_vote(&ctx, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BallotBody {
+    pub title: String,
+    pub matter: String,
+    /// The community chose online voting unanimously (only for `other` matters).
+    #[serde(default)]
+    pub online: bool,
+}
+
+/// Opens household ballots at a unit; the roll of households is frozen now.
+#[utoipa::path(post, path = "/api/v1/units/{code}/ballots", tag = "votes",
+    request_body = BallotBody, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn open_ballot(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    b: Result<Json<BallotBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(b)?;
+    let input = BallotInput {
+        title: b.title,
+        matter: b.matter,
+        online: b.online,
+    };
+    let ctx = state.ctx(Some(who), &rc);
+    let id = app::open_ballot(&ctx, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// A unit's counts in a ballot's result (rolled up to the units directly below the vote's).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitResultItem {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub households: i64,
+    pub voted: i64,
+    pub yes: i64,
+    pub no: i64,
+    pub abstain: i64,
+}
+
+impl From<&UnitResult> for UnitResultItem {
+    fn from(r: &UnitResult) -> Self {
+        Self {
+            unit_code: r.unit_code.clone(),
+            unit_name: r.unit_name.clone(),
+            households: r.households,
+            voted: r.voted,
+            yes: r.yes_count,
+            no: r.no_count,
+            abstain: r.abstain_count,
+        }
+    }
+}
+
+/// A vote's result without personal data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteResult {
+    pub vote: VoteItem,
+    /// Whether the counts are shown (counted, or the caller counts the vote).
+    pub shown: bool,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    /// Households that voted (ballots) or were represented (meetings).
+    pub turnout: i64,
+    /// The fewest "yes" that passes: more than the threshold of all households.
+    pub needed: u32,
+    pub pass_pct: u32,
+    pub units: Vec<UnitResultItem>,
+}
+
+/// A vote's public result, per unit.
+#[utoipa::path(get, path = "/api/v1/votes/{id}", tag = "votes",
+    security((), ("bearer" = [])), responses((status = 200, body = VoteResult)))]
+pub async fn get_vote(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<VoteResult>, ApiError> {
+    let ctx = state.ctx(who, &rc);
+    let v = app::vote_view(&ctx, id).await?;
+    Ok(Json(VoteResult {
+        vote: (&v.vote).into(),
+        shown: v.shown,
+        yes: v.tally.yes,
+        no: v.tally.no,
+        abstain: v.tally.abstain,
+        turnout: v.turnout,
+        needed: v.needed,
+        pass_pct: v.thresholds.pass_pct,
+        units: v.units.iter().map(Into::into).collect(),
+    }))
+}
+
+/// Sends the matter of a meeting vote that missed its quorum to household ballots.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/ballot", tag = "votes",
+    security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn ballot_from_vote(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let id = app::ballot_from_vote(&ctx, id).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CastBody {
+    /// `yes`, `no` or `abstain`.
+    pub choice: String,
+}
+
+/// The caller's household votes online (where the ballot allows it).
+#[utoipa::path(post, path = "/api/v1/votes/{id}/cast", tag = "votes",
+    request_body = CastBody, security(("bearer" = [])),
+    responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
+pub async fn cast_own(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    b: Result<Json<CastBody>, JsonRejection>,
+) -> Result<Json<Done>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    app::cast_own(&ctx, id, &b.choice).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DoorBody {
+    pub household_id: i64,
+    /// `yes`, `no` or `abstain`.
+    pub choice: String,
+}
+
+/// A counting official enters a ballot collected door to door.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/casts", tag = "votes",
+    request_body = DoorBody, security(("bearer" = [])),
+    responses((status = 200, body = Done), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn cast_for(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    b: Result<Json<DoorBody>, JsonRejection>,
+) -> Result<Json<Done>, ApiError> {
+    let b = body(b)?;
+    let ctx = state.ctx(Some(who), &rc);
+    app::cast_for(&ctx, id, b.household_id, &b.choice).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct PaperRow {
+    pub household_id: i64,
+    /// `yes`, `no`, `abstain`; blank: no paper ballot from this household.
+    pub choice: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PaperBody {
+    pub rows: Vec<PaperRow>,
+}
+
+/// Enters (or corrects) paper entry 1 or 2; the two are made by different people.
+#[utoipa::path(put, path = "/api/v1/votes/{id}/paper/{entry}", tag = "votes",
+    request_body = PaperBody, security(("bearer" = [])),
+    responses((status = 200, body = Done), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn enter_paper(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, entry)): Path<(i64, i64)>,
+    b: Result<Json<PaperBody>, JsonRejection>,
+) -> Result<Json<Done>, ApiError> {
+    let b = body(b)?;
+    let rows: Vec<(i64, String)> = b
+        .rows
+        .into_iter()
+        .map(|r| (r.household_id, r.choice))
+        .collect();
+    let ctx = state.ctx(Some(who), &rc);
+    app::enter_paper(&ctx, id, entry, &rows).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MismatchItem {
+    pub household_id: i64,
+    pub first: Option<String>,
+    pub second: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaperState {
+    /// Who made each entry.
+    pub entries: Vec<PaperEntryItem>,
+    pub mismatches: Vec<MismatchItem>,
+    /// The paper blocks the result (one entry only, or the two differ).
+    pub blocks: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaperEntryItem {
+    pub entry: i64,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+/// The two paper entries compared (counting officials).
+#[utoipa::path(get, path = "/api/v1/votes/{id}/paper", tag = "votes",
+    security(("bearer" = [])), responses((status = 200, body = PaperState)))]
+pub async fn paper(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<PaperState>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let r = app::reconciliation(&ctx, id).await?;
+    Ok(Json(PaperState {
+        blocks: r.blocks(),
+        entries: r
+            .entries
+            .iter()
+            .map(|e| PaperEntryItem {
+                entry: e.entry_no,
+                entered_by: e.entered_by.clone(),
+                entered_at: e.entered_at.clone(),
+            })
+            .collect(),
+        mismatches: r
+            .mismatches
+            .iter()
+            .map(|(h, a, b)| MismatchItem {
+                household_id: *h,
+                first: a.map(|c| c.as_str().into()),
+                second: b.map(|c| c.as_str().into()),
+            })
+            .collect(),
+    }))
+}
+
+/// Closes a ballot and computes its result (refused while the paper entries disagree).
+#[utoipa::path(post, path = "/api/v1/votes/{id}/close", tag = "votes",
+    security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
+pub async fn close(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<Done>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    app::close_ballot(&ctx, id).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+/// Publishes a counted vote's result to the unit.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/publish", tag = "votes",
+    security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<Done>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    app::publish(&ctx, id).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollItem {
+    pub household_id: i64,
+    pub unit_code: String,
+    pub address: String,
+    pub representative_name: String,
+    pub channel: Option<String>,
+    pub choice: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollList {
+    pub items: Vec<RollItem>,
+}
+
+/// The roll with each household's vote (counting officials; the read is audited).
+#[utoipa::path(get, path = "/api/v1/votes/{id}/roll", tag = "votes",
+    security(("bearer" = [])), responses((status = 200, body = RollList)))]
+pub async fn roll(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<RollList>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let (_, rows) = app::roll(&ctx, id).await?;
+    Ok(Json(RollList {
+        items: rows
+            .into_iter()
+            .map(|r| RollItem {
+                household_id: r.household_id,
+                unit_code: r.unit_code,
+                address: r.address,
+                representative_name: r.representative_name,
+                channel: r.channel,
+                choice: r.choice,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyVote {
+    pub voted: bool,
+    pub channel: Option<String>,
+    pub choice: Option<String>,
+}
+
+/// How the caller's household voted (visible to that household only).
+#[utoipa::path(get, path = "/api/v1/votes/{id}/mine", tag = "votes",
+    security(("bearer" = [])), responses((status = 200, body = MyVote)))]
+pub async fn mine(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<MyVote>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let m = app::my_vote(&ctx, id).await?;
+    Ok(Json(MyVote {
+        voted: m.is_some(),
+        channel: m.as_ref().map(|x| x.0.clone()),
+        choice: m.map(|x| x.1),
+    }))
+}

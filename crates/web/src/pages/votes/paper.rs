@@ -1,0 +1,168 @@
+//! The paper entry form (entry 1 or 2, by two different people): one line per household of
+//! the roll with its choice; the differences between the two entries shown beside the lines;
+//! and the printable paper ballot sheet.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use tuquan_app::documents::produce::file_name;
+use tuquan_app::votes as app;
+
+use super::signed_in;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::pages::common::see_other;
+use crate::pages::documents::{format_of, send};
+use crate::pages::form::{rerender, FormErrors};
+use crate::pages::{render, Chrome};
+use crate::AppState;
+
+/// One household's line of the entry form.
+pub struct Line {
+    pub household_id: i64,
+    pub address: String,
+    pub representative: String,
+    /// The choice in this entry ("" for none).
+    pub choice: String,
+    /// Counted through another channel already (online, door to door): not on paper.
+    pub counted: bool,
+    /// The two entries differ here.
+    pub mismatch: bool,
+}
+
+#[derive(Template)]
+#[template(path = "votes_paper.html")]
+struct PaperPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    entry: i64,
+    lines: Vec<Line>,
+    entries: Vec<(i64, String, String)>,
+    mismatches: usize,
+    blocks: bool,
+    errors: FormErrors,
+}
+
+async fn data(
+    chrome: Chrome,
+    ctx: &tuquan_app::Ctx,
+    id: i64,
+    entry: i64,
+    typed: Option<&[(i64, String)]>,
+) -> Result<PaperPage, PageError> {
+    if !(1..=2).contains(&entry) {
+        return Err(Failure::NotFound.into());
+    }
+    let (v, roll) = app::roll(ctx, id).await?;
+    let r = app::reconciliation(ctx, id).await?;
+    let stored = ctx_rows(ctx, id, entry).await?;
+    let lines = roll
+        .into_iter()
+        .map(|h| {
+            let choice = match typed {
+                Some(t) => t
+                    .iter()
+                    .find(|(x, _)| *x == h.household_id)
+                    .map(|(_, c)| c.clone())
+                    .unwrap_or_default(),
+                None => stored
+                    .iter()
+                    .find(|(x, _)| *x == h.household_id)
+                    .map(|(_, c)| c.as_str().to_owned())
+                    .unwrap_or_default(),
+            };
+            Line {
+                mismatch: r.mismatches.iter().any(|m| m.0 == h.household_id),
+                counted: h.channel.as_deref().is_some_and(|c| c != "paper"),
+                household_id: h.household_id,
+                address: h.address,
+                representative: h.representative_name,
+                choice,
+            }
+        })
+        .collect();
+    Ok(PaperPage {
+        id,
+        title: v.title,
+        entry,
+        lines,
+        entries: r
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.entry_no,
+                    e.entered_by.clone(),
+                    crate::i18n::local_time(&e.entered_at),
+                )
+            })
+            .collect(),
+        mismatches: r.mismatches.len(),
+        blocks: r.blocks(),
+        errors: FormErrors::none(),
+        chrome,
+    })
+}
+
+async fn ctx_rows(
+    ctx: &tuquan_app::Ctx,
+    id: i64,
+    entry: i64,
+) -> Result<Vec<(i64, tuquan_domain::votes::Choice)>, PageError> {
+    Ok(app::paper_rows(ctx, id, entry).await?)
+}
+
+pub(super) async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path((id, entry)): Path<(i64, i64)>,
+) -> Result<Html<String>, PageError> {
+    let ctx = signed_in(&state, u, &rc)?;
+    render(&data(chrome, &ctx, id, entry, None).await?)
+}
+
+/// The form posts `h{household_id}` = choice for each line.
+pub(super) async fn save(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path((id, entry)): Path<(i64, i64)>,
+    CsrfForm(f): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let ctx = signed_in(&state, u, &rc)?;
+    let rows: Vec<(i64, String)> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix('h')
+                .and_then(|h| h.parse().ok())
+                .map(|h| (h, v.clone()))
+        })
+        .collect();
+    match app::enter_paper(&ctx, id, entry, &rows).await {
+        Ok(()) => Ok(see_other(&format!("/votes/{id}/paper/{entry}"), None)),
+        Err(e) => {
+            let lang = chrome.lang;
+            let page = data(chrome, &ctx, id, entry, Some(&rows)).await?;
+            rerender(e, lang, move |errors| PaperPage { errors, ..page })
+        }
+    }
+}
+
+/// `/votes/{id}/sheet.pdf`: the paper ballot sheet to print.
+pub(super) async fn sheet(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let format = format_of("pdf").ok_or(Failure::NotFound)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let (unit, doc) = app::ballot_sheet(&ctx, id).await?;
+    let name = file_name(&["phieu-lay-y-kien", &id.to_string(), &unit.name], "pdf");
+    send(doc, format, name, true).await
+}
