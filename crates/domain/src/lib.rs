@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod announcements;
+pub mod consultations;
 pub mod code;
 pub mod error;
 pub mod feedback;

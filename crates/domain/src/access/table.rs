@@ -45,10 +45,18 @@ pub enum Action {
     AnnouncementAcknowledgeOnBehalf,
     /// See a unit's announcements, who passed them on, the acknowledgement counts and delivery.
     AnnouncementView,
+    // consult
+    /// Write a consultation on a draft document, edit it while a draft, open and close it.
+    ConsultationManage,
+    /// Enter a household's comments from the paper form.
+    ConsultationRecord,
+    /// See a unit's consultations (drafts too), the comments with their households, and the
+    /// summary.
+    ConsultationView,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -67,6 +75,10 @@ impl Action {
         Self::AnnouncementPassOn,
         Self::AnnouncementAcknowledgeOnBehalf,
         Self::AnnouncementView,
+        // consult
+        Self::ConsultationManage,
+        Self::ConsultationRecord,
+        Self::ConsultationView,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +101,10 @@ impl Action {
             Self::AnnouncementPassOn => "announcement.pass_on",
             Self::AnnouncementAcknowledgeOnBehalf => "announcement.acknowledge_on_behalf",
             Self::AnnouncementView => "announcement.view",
+            // consult
+            Self::ConsultationManage => "consultation.manage",
+            Self::ConsultationRecord => "consultation.record",
+            Self::ConsultationView => "consultation.view",
         }
     }
 
@@ -114,6 +130,12 @@ impl Action {
                 "record a household's acknowledgement and how it was told"
             }
             Self::AnnouncementView => "see announcements, passing on, counts and delivery",
+            // consult
+            Self::ConsultationManage => {
+                "write consultations on draft documents, edit drafts, open and close them"
+            }
+            Self::ConsultationRecord => "enter households' comments from the paper form",
+            Self::ConsultationView => "see consultations, drafts, comments and the summary",
         }
     }
 }
@@ -143,6 +165,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::AnnouncementPassOn,[Y, N,   Y,    N,    N,    Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementAcknowledgeOnBehalf,[Y, N, Y, N, N,   Y,    Y,    Y,    N,    N,    N]),
     (Action::AnnouncementView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // consult
+    (Action::ConsultationManage,[Y, N,   Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
+    (Action::ConsultationRecord,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    (Action::ConsultationView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).
