@@ -11,6 +11,7 @@
 
 pub mod access;
 pub mod announcements;
+pub mod consultations;
 pub mod charts;
 pub mod context;
 pub mod documents;

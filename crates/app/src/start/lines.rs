@@ -26,6 +26,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(groups(ctx, unit).await?);
     out.extend(announcements_waiting(ctx, unit).await?);
     out.extend(erasures_waiting(ctx, unit).await?);
+    out.extend(consultations_open(ctx, unit).await?);
     Ok(out)
 }
 
@@ -186,4 +187,22 @@ async fn erasures_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Li
         n,
         format!("/erasure-requests?unit={}", u.code),
     )))
+}
+
+/// Consultations open in the subtree: how many households have commented so far (shown
+/// only while one is open).
+async fn consultations_open(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::ConsultationView, Some(u))) else {
+        return Ok(None);
+    };
+    let open = ctx.store().open_consultations_below(&u.path).await?;
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let households = open.iter().map(|(_, _, n)| n).sum();
+    let href = match open.as_slice() {
+        [(id, _, _)] => format!("/consultations/{id}"),
+        _ => format!("/territory/{}/consultations", u.code),
+    };
+    Ok(Some(Line::count("start.consultations_open", households, href)))
 }
