@@ -86,6 +86,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::groups::MUTATING,
                 api::import::MUTATING,
                 api::announcements::MUTATING,
+                api::consultations::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,

@@ -9,6 +9,7 @@ use crate::AppState;
 pub mod account;
 pub mod announcement_units;
 pub mod announcements;
+pub mod consultations;
 pub mod contract;
 pub mod feedback;
 pub mod groups;
@@ -113,6 +114,16 @@ impl Modify for BearerScheme {
         announcements::dashboard,
         announcements::not_reached,
         announcements::set_delivery_address,
+        consultations::create,
+        consultations::list_at_unit,
+        consultations::get_one,
+        consultations::edit,
+        consultations::open,
+        consultations::close,
+        consultations::comment,
+        consultations::paper_comment,
+        consultations::comments,
+        consultations::summary,
         announcement_units::passing,
     ),
     components(schemas(
@@ -223,6 +234,20 @@ impl Modify for BearerScheme {
         announcements::DashboardBody,
         announcements::NotReachedItem,
         announcements::NotReachedList,
+        consultations::ConsultationBody,
+        consultations::CommentItem,
+        consultations::CommentsBody,
+        consultations::PaperBody,
+        consultations::ArticleItem,
+        consultations::ConsultationItem,
+        consultations::ConsultationList,
+        consultations::ConsultationDetailBody,
+        consultations::ConsultationCreated,
+        consultations::CommentsCreated,
+        consultations::CommentOut,
+        consultations::CommentList,
+        consultations::SummaryRow,
+        consultations::SummaryBody,
         announcement_units::PassingItem,
         announcement_units::PassingList,
     )),
@@ -244,6 +269,10 @@ impl Modify for BearerScheme {
         (name = "announcements", description = "Announcements (thông báo) passed on down the \
             unit tree by each unit's head and acknowledged once per household, by a resident or \
             on the household's behalf; delivered in the app, by e-mail and by SMS (docs/announcements.md)."),
+        (name = "consultations", description = "Consultations on a draft document of a unit \
+            (hương ước, quy ước, a plan): the text split into articles, public once opened; \
+            households comment per article online or on the paper form the head enters; the \
+            summary per article (docs/consultations.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -271,5 +300,6 @@ pub fn router() -> Router<AppState> {
         .merge(groups::router())
         .merge(import::router())
         .merge(announcements::router())
+        .merge(consultations::router())
         .merge(announcement_units::router())
 }
