@@ -93,6 +93,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::groups::MUTATING,
                 pages::import::MUTATING,
                 pages::announcements::MUTATING,
+                pages::consultations::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

@@ -137,3 +137,13 @@ pub async fn summary(ctx: &Ctx, id: i64) -> AppResult<Summary> {
         consultation: c,
     })
 }
+
+/// The consultations open at a unit, for its public notice board (no sign-in needed).
+pub async fn on_board(app: &crate::App, unit_code: &str) -> AppResult<Vec<ConsultationRecord>> {
+    let unit = crate::territory::unit(app, unit_code).await?;
+    let list = app.store().consultations_at(&unit, true, LIST_LIMIT).await?;
+    Ok(list
+        .into_iter()
+        .filter(|c| c.status == Status::Open)
+        .collect())
+}

@@ -21,6 +21,7 @@ mod account;
 pub mod announcements;
 mod audit;
 pub mod common;
+pub mod consultations;
 mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
@@ -188,6 +189,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(announcements::router())
+        .merge(consultations::router())
         .merge(documents::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
