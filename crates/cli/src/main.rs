@@ -11,6 +11,7 @@ mod config;
 mod delivery;
 mod seed;
 mod seed_announcements;
+mod seed_consultations;
 mod seed_feedback;
 mod seed_groups;
 mod synthetic;

@@ -330,6 +330,7 @@ pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoRepo
     crate::seed_groups::demo_groups(store, &ctx).await?;
     if with_feedback {
         crate::seed_announcements::demo_announcements(store).await?;
+        crate::seed_consultations::demo_consultations(store).await?;
         crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
     }
     Ok(DemoReport {

@@ -13,9 +13,11 @@ use tuquan_store::StoreError;
 
 use crate::{AppError, AppResult, Ctx};
 
+mod demo;
 mod printing;
 mod reads;
 
+pub use demo::seed_demo;
 pub use printing::{paper_form_document, summary_document};
 pub use reads::*;
 pub use tuquan_store::consultations::{ArticleRecord, CommentRecord, ConsultationRecord};

@@ -69,6 +69,9 @@ async fn probe(
         | Action::AnnouncementView => {
             crate::announcements::matrix_probe(server, action, target, token, n).await
         }
+        Action::ConsultationManage | Action::ConsultationRecord | Action::ConsultationView => {
+            crate::consultations::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -527,6 +530,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::feedback_staff_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::feedback_pages::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::announcements::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::consultations::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }
