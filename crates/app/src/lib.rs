@@ -12,6 +12,7 @@
 pub mod access;
 pub mod action_items;
 pub mod announcements;
+pub mod consultations;
 pub mod charts;
 pub mod context;
 pub mod documents;

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod action_items;
 pub mod announcements;
+pub mod consultations;
 pub mod code;
 pub mod error;
 pub mod feedback;

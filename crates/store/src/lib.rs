@@ -17,6 +17,7 @@ pub mod announcements;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod consultations;
 pub mod erased;
 mod error;
 pub mod feedback;

@@ -89,6 +89,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::meetings::MUTATING,
                 api::action_items::MUTATING,
                 api::votes::MUTATING,
+                api::consultations::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
@@ -98,6 +99,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::meetings::MUTATING,
                 pages::action_items::MUTATING,
                 pages::votes::MUTATING,
+                pages::consultations::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

@@ -30,6 +30,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(minutes_to_finalise(ctx, unit).await?);
     out.extend(action_items_due(ctx, unit).await?);
     out.extend(votes_waiting(ctx, unit).await?);
+    out.extend(consultations_open(ctx, unit).await?);
     Ok(out)
 }
 
@@ -278,4 +279,20 @@ async fn votes_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
         Line::waiting("start.votes_open", open, href.clone()),
         Line::waiting("start.votes_mismatch", mismatched, href),
     ])
+/// Consultations open in the subtree: how many households have commented so far (shown
+/// only while one is open).
+async fn consultations_open(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::ConsultationView, Some(u))) else {
+        return Ok(None);
+    };
+    let open = ctx.store().open_consultations_below(&u.path).await?;
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let households = open.iter().map(|(_, _, n)| n).sum();
+    let href = match open.as_slice() {
+        [(id, _, _)] => format!("/consultations/{id}"),
+        _ => format!("/territory/{}/consultations", u.code),
+    };
+    Ok(Some(Line::count("start.consultations_open", households, href)))
 }

@@ -79,6 +79,9 @@ async fn probe(
         Action::VoteSettingsManage | Action::VoteManage | Action::VoteCount => {
             crate::votes::matrix_probe(server, action, target, token, n).await
         }
+        Action::ConsultationManage | Action::ConsultationRecord | Action::ConsultationView => {
+            crate::consultations::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -540,6 +543,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::meetings::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::action_items::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::votes::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::consultations::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

@@ -68,10 +68,18 @@ pub enum Action {
     /// Count a ballot: enter paper ballots and door-to-door votes, reconcile the two paper
     /// entries, see how each household voted.
     VoteCount,
+    // consult
+    /// Write a consultation on a draft document, edit it while a draft, open and close it.
+    ConsultationManage,
+    /// Enter a household's comments from the paper form.
+    ConsultationRecord,
+    /// See a unit's consultations (drafts too), the comments with their households, and the
+    /// summary.
+    ConsultationView,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -102,6 +110,10 @@ impl Action {
         Self::VoteSettingsManage,
         Self::VoteManage,
         Self::VoteCount,
+        // consult
+        Self::ConsultationManage,
+        Self::ConsultationRecord,
+        Self::ConsultationView,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -136,6 +148,10 @@ impl Action {
             Self::VoteSettingsManage => "vote.settings",
             Self::VoteManage => "vote.manage",
             Self::VoteCount => "vote.count",
+            // consult
+            Self::ConsultationManage => "consultation.manage",
+            Self::ConsultationRecord => "consultation.record",
+            Self::ConsultationView => "consultation.view",
         }
     }
 
@@ -173,6 +189,12 @@ impl Action {
             Self::VoteSettingsManage => "set a province's thresholds of meetings and votes",
             Self::VoteManage => "record meeting votes; open, close, publish household ballots",
             Self::VoteCount => "enter paper and door-to-door ballots, reconcile, see each vote",
+            // consult
+            Self::ConsultationManage => {
+                "write consultations on draft documents, edit drafts, open and close them"
+            }
+            Self::ConsultationRecord => "enter households' comments from the paper form",
+            Self::ConsultationView => "see consultations, drafts, comments and the summary",
         }
     }
 }
@@ -214,6 +236,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::VoteSettingsManage,[Y, Y,   N,    N,    N,    N,    N,    N,    N,    N,    N]),
     (Action::VoteManage,    [Y,    N,    Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
     (Action::VoteCount,     [Y,    N,    Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
+    // consult
+    (Action::ConsultationManage,[Y, N,   Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
+    (Action::ConsultationRecord,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    (Action::ConsultationView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -10,6 +10,7 @@ pub mod account;
 pub mod action_items;
 pub mod announcement_units;
 pub mod announcements;
+pub mod consultations;
 pub mod contract;
 pub mod feedback;
 pub mod groups;
@@ -135,6 +136,16 @@ impl Modify for BearerScheme {
         action_items::edit,
         action_items::progress,
         action_items::rollup,
+        consultations::create,
+        consultations::list_at_unit,
+        consultations::get_one,
+        consultations::edit,
+        consultations::open,
+        consultations::close,
+        consultations::comment,
+        consultations::paper_comment,
+        consultations::comments,
+        consultations::summary,
         announcement_units::passing,
         votes::get_thresholds,
         votes::set_threshold,
@@ -277,6 +288,20 @@ impl Modify for BearerScheme {
         meetings::MinutesVersionItem,
         meetings::MinutesList,
         meetings::MinutesSaved,
+        consultations::ConsultationBody,
+        consultations::CommentItem,
+        consultations::CommentsBody,
+        consultations::PaperBody,
+        consultations::ArticleItem,
+        consultations::ConsultationItem,
+        consultations::ConsultationList,
+        consultations::ConsultationDetailBody,
+        consultations::ConsultationCreated,
+        consultations::CommentsCreated,
+        consultations::CommentOut,
+        consultations::CommentList,
+        consultations::SummaryRow,
+        consultations::SummaryBody,
         announcement_units::PassingItem,
         announcement_units::PassingList,
         action_items::ItemBody,
@@ -339,6 +364,10 @@ impl Modify for BearerScheme {
             10/2022/QH15): the thresholds per province with their citations, meeting votes \
             judged by the rules, ballots to every household (online, paper entered twice, door \
             to door; once per household), public results per unit (docs/votes.md)."),
+        (name = "consultations", description = "Consultations on a draft document of a unit \
+            (hương ước, quy ước, a plan): the text split into articles, public once opened; \
+            households comment per article online or on the paper form the head enters; the \
+            summary per article (docs/consultations.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -367,6 +396,7 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(announcements::router())
         .merge(meetings::router())
+        .merge(consultations::router())
         .merge(announcement_units::router())
         .merge(action_items::router())
         .merge(votes::router())

@@ -22,6 +22,7 @@ pub mod action_items;
 pub mod announcements;
 mod audit;
 pub mod common;
+pub mod consultations;
 mod documents;
 pub mod feedback_public;
 pub mod feedback_staff;
@@ -192,6 +193,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(announcements::router())
         .merge(meetings::router())
+        .merge(consultations::router())
         .merge(documents::router())
         .merge(action_items::router())
         .merge(votes::router())

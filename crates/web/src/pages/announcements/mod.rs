@@ -523,6 +523,8 @@ struct BoardPage {
     code: String,
     name: String,
     list: Vec<BoardRow>,
+    /// Drafts open for comments at the unit (consultations).
+    consultations: Vec<crate::pages::consultations::Row>,
 }
 
 /// The public notice board: no sign-in, public announcements only.
@@ -533,7 +535,13 @@ async fn board(
 ) -> Result<Html<String>, PageError> {
     let (unit, list) = ann::board(&state.app, &code).await?;
     let lang = chrome.lang;
+    let consultations = tuquan_app::consultations::on_board(&state.app, &code)
+        .await?
+        .iter()
+        .map(|c| crate::pages::consultations::row(lang, c))
+        .collect();
     render(&BoardPage {
+        consultations,
         code: unit.code.clone(),
         name: unit.name.clone(),
         list: list
