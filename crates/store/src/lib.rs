@@ -22,6 +22,7 @@ pub mod feedback;
 pub mod groups;
 pub mod households;
 pub mod identity;
+mod ids;
 pub mod import;
 pub mod outbox;
 pub mod residents;

@@ -13,6 +13,7 @@ use crate::{now, with_pool, Store, StoreError};
 pub struct PositionRecord {
     pub id: i64,
     pub group_id: i64,
+    #[sqlx(try_from = "i64")]
     pub resident_id: ResidentId,
     pub full_name: String,
     pub gender: String,
@@ -128,7 +129,7 @@ impl Store {
             )
             .bind(&group.province_code)
             .bind(group.id)
-            .bind(pos.resident_id)
+            .bind(pos.resident_id.get())
             .bind(pos.role.as_str())
             .bind(pos.acting)
             .bind(pos.starts_on.to_string())
@@ -228,7 +229,7 @@ impl Store {
                  JOIN units u ON u.code = g.unit_code \
                  WHERE p.resident_id = $1 ORDER BY p.starts_on DESC, p.id DESC",
             )
-            .bind(resident_id)
+            .bind(resident_id.get())
             .fetch_all(p)
             .await?
         });
