@@ -35,7 +35,7 @@ pub async fn record_decision(
             "a unit's leadership takes no establishment decision",
         ));
     }
-    let d = NewDecision::parse(input, ctx.today())?;
+    let d = NewDecision::parse_all(input, ctx.today())?;
     if group.status() != d.kind.transition().0 {
         return Err(AppError::rule(
             "decision_transition",

@@ -145,7 +145,7 @@ fn check_group_unit(unit: &Unit) -> AppResult<()> {
 pub async fn create_group(ctx: &Ctx, code: &str, input: &NewGroupInput) -> AppResult<GroupRecord> {
     let unit = load_unit(ctx, Action::GroupManage, code).await?;
     check_group_unit(&unit)?;
-    let g = NewGroup::parse(input)?;
+    let g = NewGroup::parse_all(input)?;
     let mut covered = Vec::with_capacity(g.unit_codes.len());
     for c in &g.unit_codes {
         let u = match ctx.store().unit(c.as_str()).await {

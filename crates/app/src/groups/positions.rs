@@ -87,7 +87,7 @@ pub async fn appoint(
 ) -> AppResult<PositionRecord> {
     let (group, units) = load_group(ctx, Action::GroupManage, id, false).await?;
     let today = ctx.today();
-    let pos = NewPosition::parse(input, today)?;
+    let pos = NewPosition::parse_all(input, today)?;
     let unknown = || {
         invalid(
             "resident_id",
