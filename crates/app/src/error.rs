@@ -66,6 +66,25 @@ impl From<FieldError> for AppError {
     }
 }
 
+/// Keeps a field error of `r` in `checks` (giving `None`) so a form can report every bad
+/// field at once; any other error, such as a database failure, is passed on untouched.
+pub(crate) fn keep_field_error<T>(
+    checks: &mut tuquan_domain::Checks,
+    r: Result<T, AppError>,
+) -> Result<Option<T>, AppError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(AppError::Invalid(e)) => Ok(checks.check::<T>(Err(e))),
+        Err(AppError::InvalidFields(es)) => {
+            for e in es {
+                checks.check::<()>(Err(e));
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// One error stays [`AppError::Invalid`]; several become [`AppError::InvalidFields`].
 impl From<Vec<FieldError>> for AppError {
     fn from(mut e: Vec<FieldError>) -> Self {

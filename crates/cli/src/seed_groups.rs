@@ -132,7 +132,7 @@ async fn staff(
 
 async fn establish(
     store: &Store,
-    id: i64,
+    id: tuquan_domain::GroupId,
     number: &str,
     ctx: &AuditCtx,
 ) -> anyhow::Result<GroupRecord> {

@@ -3,8 +3,8 @@
 //! The store keeps enums as their `as_str` codes; records decode them with `TryFrom<String>`
 //! (sqlx `#[sqlx(try_from = "String")]`), so a value the domain does not know is a decoding
 //! error, never a default. Ids are newtypes so a household id cannot be passed where a
-//! resident's belongs; they are `serde(transparent)`, so JSON and URLs keep plain numbers,
-//! and with the `sqlx` feature (the store's) they bind and decode as plain integers.
+//! resident's belongs; they are `serde(transparent)`, so JSON and URLs keep plain numbers.
+//! The domain has no sqlx: the store converts them at its boundary (`store::ids`).
 
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,6 @@ macro_rules! id_type {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub i64);
 
         impl $name {

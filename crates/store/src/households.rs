@@ -16,12 +16,14 @@ use crate::{now, subtree, with_pool, Store, StoreError};
 /// A household as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HouseholdRecord {
+    #[sqlx(try_from = "i64")]
     pub id: HouseholdId,
     pub province_code: String,
     pub unit_code: String,
     pub unit_path: String,
     pub address: String,
     pub phone: Option<String>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub representative_id: Option<ResidentId>,
     pub representative_name: String,
     pub member_count: i64,
@@ -85,7 +87,7 @@ impl Store {
             for ((h, members), seals) in batch.iter().zip(&sealed) {
                 let first = members.first();
                 let rep_name = first.map_or("", |m| m.full_name.as_str());
-                let id: HouseholdId = sqlx::query_scalar(
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
                      representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
@@ -102,13 +104,14 @@ impl Store {
                 .bind(&ts)
                 .fetch_one(&mut *tx)
                 .await?;
+                let id = tuquan_domain::HouseholdId(id);
                 let mut member_json = Vec::with_capacity(members.len());
                 for (i, (m, seal)) in members.iter().zip(seals).enumerate() {
-                    let rid = insert_resident_row!(&mut *tx, &unit.province_code, id, &unit.code, m, seal, &ts);
+                    let rid = insert_resident_row!(&mut *tx, &unit.province_code, id.get(), &unit.code, m, seal, &ts);
                     if i == 0 {
                         sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
-                            .bind(id)
-                            .bind(rid)
+                            .bind(id.get())
+                            .bind(rid.get())
                             .execute(&mut *tx)
                             .await?;
                     }
@@ -178,7 +181,7 @@ impl Store {
     pub async fn household(&self, id: HouseholdId) -> Result<HouseholdRecord, StoreError> {
         let sql = format!("{HOUSEHOLD_SELECT} WHERE h.id = $1");
         let row: Option<HouseholdRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -294,7 +297,7 @@ impl Store {
                 "INSERT INTO household_moves (household_id, from_unit, to_unit, moved_on, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(&before.unit_code)
             .bind(&to.code)
             .bind(moved_on)
@@ -302,14 +305,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             sqlx::query("UPDATE households SET unit_code = $2, province_code = $3, updated_at = $4 WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .bind(&to.code)
                 .bind(&to.province_code)
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("UPDATE residents SET unit_code = $2, province_code = $3, updated_at = $4 WHERE household_id = $1")
-                .bind(id)
+                .bind(id.get())
                 .bind(&to.code)
                 .bind(&to.province_code)
                 .bind(&ts)
@@ -330,7 +333,7 @@ impl Store {
             sqlx::query_as(
                 "SELECT from_unit, to_unit, moved_on FROM household_moves WHERE household_id = $1 ORDER BY id",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         });

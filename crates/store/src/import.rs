@@ -83,7 +83,7 @@ impl Store {
                     continue;
                 };
                 let rep = &first.resident;
-                let id: tuquan_domain::HouseholdId = sqlx::query_scalar(
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO households (province_code, unit_code, address, address_folded, \
                      phone, representative_name, name_folded, sort_key, member_count, created_at, \
                      updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
@@ -100,15 +100,16 @@ impl Store {
                 .bind(&ts)
                 .fetch_one(&mut *tx)
                 .await?;
+                let id = tuquan_domain::HouseholdId(id);
                 let mut members = Vec::with_capacity(h.members.len());
                 for (i, (m, seal)) in h.members.iter().zip(seals).enumerate() {
                     let rid = insert_resident_row!(
-                        &mut *tx, &unit.province_code, id, &unit.code, &m.resident, seal, &ts
+                        &mut *tx, &unit.province_code, id.get(), &unit.code, &m.resident, seal, &ts
                     );
                     if i == 0 {
                         sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
-                            .bind(id)
-                            .bind(rid)
+                            .bind(id.get())
+                            .bind(rid.get())
                             .execute(&mut *tx)
                             .await?;
                     }

@@ -24,6 +24,7 @@ pub mod feedback;
 pub mod groups;
 pub mod households;
 pub mod identity;
+mod ids;
 pub mod import;
 pub mod meetings;
 pub mod outbox;

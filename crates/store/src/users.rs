@@ -17,6 +17,7 @@ pub struct UserRecord {
     pub disabled: bool,
     pub created_at: String,
     /// The resident record this account belongs to, for self-service.
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub resident_id: Option<ResidentId>,
 }
 

@@ -1,8 +1,8 @@
 //! Shared input helpers of the adapters: extractor rejections turned into the one error
 //! funnel, so every handler refuses a bad body or query the same way.
 
-use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
-use axum::extract::{Form, Query};
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Form, Path, Query};
 use axum::Json;
 
 use crate::error::Failure;
@@ -23,4 +23,10 @@ pub fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Failure> {
 pub fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, Failure> {
     f.map(|Form(t)| t)
         .map_err(|e| Failure::InvalidBody(e.body_text()))
+}
+
+/// A path parameter (an id, a pair of ids), or "not found": a path that does not parse
+/// names no record, for pages and the API alike.
+pub fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, Failure> {
+    p.map(|Path(v)| v).map_err(|_| Failure::NotFound)
 }

@@ -11,11 +11,12 @@ use tuquan_domain::access::{
 };
 use tuquan_domain::territory::Unit;
 use tuquan_domain::ResidentId;
-use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{Checks, FieldError, FieldErrorKind};
 use tuquan_store::users::NewUser;
 use tuquan_store::StoreError;
 
 use super::{secret, GrantRecord, UserRecord};
+use crate::error::keep_field_error;
 use crate::{AppError, AppResult, Ctx};
 
 /// The longest display name accepted.
@@ -262,11 +263,27 @@ fn display_name(raw: &str) -> AppResult<String> {
 }
 
 /// Creates an account with one grant and a temporary password.
+///
+/// Every bad field is reported at once (`AppError::InvalidFields`); the unit is checked
+/// against the role when the role is known, and for existence otherwise.
 pub async fn invite(ctx: &Ctx, inv: &Invitation) -> AppResult<Invited> {
-    let username = Username::parse(&inv.username)?;
-    let display_name = display_name(&inv.display_name)?;
-    let role = parse_role(&inv.role)?;
-    let unit = grant_unit(ctx, role, &inv.unit).await?;
+    let mut c = Checks::default();
+    let username = c.check(Username::parse(&inv.username));
+    let display_name = keep_field_error(&mut c, display_name(&inv.display_name))?;
+    let role = keep_field_error(&mut c, parse_role(&inv.role))?;
+    let unit = match role {
+        Some(role) => keep_field_error(&mut c, grant_unit(ctx, role, &inv.unit).await)?,
+        None if !inv.unit.trim().is_empty() => {
+            keep_field_error(&mut c, unit_by_code(ctx, "unit", inv.unit.trim()).await)?;
+            None
+        }
+        None => None,
+    };
+    let (Some(username), Some(display_name), Some(role), Some(unit)) =
+        (username, display_name, role, unit)
+    else {
+        return Err(c.into_errors().into());
+    };
     let path = unit.as_ref().map(|u| u.path.as_str());
     ctx.authorize(Action::UserManage, path)?;
     check_assign(actor(ctx)?, role, path).map_err(|r| refused(ctx, r))?;

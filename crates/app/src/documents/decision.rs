@@ -78,7 +78,7 @@ pub fn signer_block(signer: &str, signed: bool) -> Signature {
 
 /// "Quyết định thành lập" of a group, from its establishment decision (the latest recorded
 /// one; none leaves the number blank) and its positions. For those who may see the group.
-pub async fn group_decision(ctx: &Ctx, id: i64) -> AppResult<Document> {
+pub async fn group_decision(ctx: &Ctx, id: tuquan_domain::GroupId) -> AppResult<Document> {
     let d = crate::groups::group_detail(ctx, id).await?;
     let g = &d.group;
     let decision = d

@@ -4,7 +4,7 @@ use tuquan_domain::access::Action;
 use tuquan_domain::groups::{
     clean_file_name, NewDecision, NewDecisionInput, ScanType, SCAN_MAX_BYTES,
 };
-use tuquan_domain::FieldErrorKind;
+use tuquan_domain::{FieldErrorKind, GroupId};
 use tuquan_store::groups::NewDocument;
 
 use super::{invalid, load_group, DecisionRecord, DocumentRecord};
@@ -23,7 +23,7 @@ pub struct Scan {
 /// Records an establishment or dissolution decision with its scan.
 pub async fn record_decision(
     ctx: &Ctx,
-    id: i64,
+    id: GroupId,
     input: &NewDecisionInput,
     scan: Option<Scan>,
 ) -> AppResult<DecisionRecord> {
@@ -35,7 +35,7 @@ pub async fn record_decision(
             "a unit's leadership takes no establishment decision",
         ));
     }
-    let d = NewDecision::parse(input, ctx.today())?;
+    let d = NewDecision::parse_all(input, ctx.today())?;
     if group.status() != d.kind.transition().0 {
         return Err(AppError::rule(
             "decision_transition",
@@ -73,7 +73,7 @@ pub async fn record_decision(
 }
 
 /// The scan of decision `decision_id` of group `id`, for those who may see the group.
-pub async fn decision_scan(ctx: &Ctx, id: i64, decision_id: i64) -> AppResult<DocumentRecord> {
+pub async fn decision_scan(ctx: &Ctx, id: GroupId, decision_id: i64) -> AppResult<DocumentRecord> {
     load_group(ctx, Action::GroupView, id, true).await?;
     let doc_id = ctx
         .store()

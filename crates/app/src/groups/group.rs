@@ -5,7 +5,7 @@ use tuquan_domain::access::Action;
 use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroup, NewGroupInput, TermYears};
 use tuquan_domain::page::Limit;
 use tuquan_domain::territory::{Tier, Unit};
-use tuquan_domain::FieldErrorKind;
+use tuquan_domain::{FieldErrorKind, GroupId};
 use tuquan_store::groups::GroupQuery;
 use tuquan_store::territory::{UnitFilter, UnitListItem};
 use tuquan_store::StoreError;
@@ -83,7 +83,7 @@ pub struct UnitGroups {
     /// Regulations in the subtree due for their yearly review.
     pub due: Vec<RegulationStatus>,
     /// A residential unit's leadership group, once created.
-    pub leadership: Option<i64>,
+    pub leadership: Option<GroupId>,
     pub term_years: TermYears,
     /// The actor may create groups here.
     pub may_manage: bool,
@@ -145,7 +145,7 @@ fn check_group_unit(unit: &Unit) -> AppResult<()> {
 pub async fn create_group(ctx: &Ctx, code: &str, input: &NewGroupInput) -> AppResult<GroupRecord> {
     let unit = load_unit(ctx, Action::GroupManage, code).await?;
     check_group_unit(&unit)?;
-    let g = NewGroup::parse(input)?;
+    let g = NewGroup::parse_all(input)?;
     let mut covered = Vec::with_capacity(g.unit_codes.len());
     for c in &g.unit_codes {
         let u = match ctx.store().unit(c.as_str()).await {
@@ -210,7 +210,7 @@ pub struct GroupDetail {
 }
 
 /// One group, for those who may see it (on its unit or a unit it covers).
-pub async fn group_detail(ctx: &Ctx, id: i64) -> AppResult<GroupDetail> {
+pub async fn group_detail(ctx: &Ctx, id: GroupId) -> AppResult<GroupDetail> {
     let (group, units) = load_group(ctx, Action::GroupView, id, true).await?;
     let today = ctx.today().to_string();
     let decisions = ctx.store().decisions_of(id).await?;
@@ -245,7 +245,7 @@ pub struct HistoryPage {
 /// A group's history (creation, decisions, appointments, ends), newest first.
 pub async fn group_history(
     ctx: &Ctx,
-    id: i64,
+    id: GroupId,
     limit: Option<&str>,
     cursor: Option<&str>,
 ) -> AppResult<HistoryPage> {
@@ -273,6 +273,6 @@ pub async fn group_history(
 }
 
 /// A group its managers act on (the forms for decisions and appointments).
-pub async fn group_to_manage(ctx: &Ctx, id: i64) -> AppResult<GroupRecord> {
+pub async fn group_to_manage(ctx: &Ctx, id: GroupId) -> AppResult<GroupRecord> {
     Ok(load_group(ctx, Action::GroupManage, id, false).await?.0)
 }

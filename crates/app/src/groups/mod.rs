@@ -7,7 +7,7 @@
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::page::Cursor;
 use tuquan_domain::territory::Unit;
-use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{FieldError, FieldErrorKind, GroupId};
 
 use crate::{AppError, AppResult, Ctx};
 
@@ -32,7 +32,7 @@ pub use tuquan_store::groups::{
 pub(crate) async fn load_group(
     ctx: &Ctx,
     action: Action,
-    id: i64,
+    id: GroupId,
     any_unit: bool,
 ) -> AppResult<(GroupRecord, Vec<GroupUnit>)> {
     let group = ctx.store().group(id, &ctx.today().to_string()).await?;

@@ -8,7 +8,7 @@ use tuquan_domain::groups::{
 };
 use tuquan_domain::territory::SearchQuery;
 use tuquan_domain::FieldErrorKind;
-use tuquan_domain::ResidentId;
+use tuquan_domain::{GroupId, ResidentId};
 use tuquan_store::audit::AuditEntry;
 use tuquan_store::residents::ResidentQuery;
 use tuquan_store::StoreError;
@@ -80,10 +80,14 @@ fn ineligible(e: Ineligible) -> AppError {
 }
 
 /// Appoints a person after the domain's checks of the seat and of the person.
-pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<PositionRecord> {
+pub async fn appoint(
+    ctx: &Ctx,
+    id: GroupId,
+    input: &NewPositionInput,
+) -> AppResult<PositionRecord> {
     let (group, units) = load_group(ctx, Action::GroupManage, id, false).await?;
     let today = ctx.today();
-    let pos = NewPosition::parse(input, today)?;
+    let pos = NewPosition::parse_all(input, today)?;
     let unknown = || {
         invalid(
             "resident_id",
@@ -160,7 +164,7 @@ pub async fn appoint(ctx: &Ctx, id: i64, input: &NewPositionInput) -> AppResult<
 /// A position of group `id`, for the confirmation step before ending it.
 pub async fn position_to_end(
     ctx: &Ctx,
-    id: i64,
+    id: GroupId,
     position_id: i64,
 ) -> AppResult<(GroupRecord, PositionRecord)> {
     let (group, _) = load_group(ctx, Action::GroupManage, id, false).await?;
@@ -174,7 +178,7 @@ pub async fn position_to_end(
 /// Ends a position of group `id`.
 pub async fn end_position(
     ctx: &Ctx,
-    id: i64,
+    id: GroupId,
     position_id: i64,
     input: &EndPositionInput,
 ) -> AppResult<PositionRecord> {

@@ -14,6 +14,7 @@ use tuquan_store::bulk::{Rows, Value};
 
 use super::names::{self, Weighted};
 use super::people::rng_for;
+use super::walk::walk;
 
 pub const FEEDBACK_COLUMNS: &[&str] = &[
     "id",
@@ -76,7 +77,7 @@ static CATEGORIES: Weighted<&str> = Weighted::new(&[
     ("other", 7),
 ]);
 
-const REFERRED_TO: &[&str] = &[
+pub(super) const REFERRED_TO: &[&str] = &[
     "Công ty Điện lực",
     "Công ty Cấp nước",
     "Đội Cảnh sát giao thông",
@@ -86,13 +87,13 @@ const REFERRED_TO: &[&str] = &[
 
 /// One event of an item's history.
 pub struct Event {
-    at: Timestamp,
-    actor: Option<String>,
-    kind: &'static str,
-    from: Option<&'static str>,
-    to: Option<&'static str>,
-    public_note: Option<String>,
-    internal_note: Option<String>,
+    pub(super) at: Timestamp,
+    pub(super) actor: Option<String>,
+    pub(super) kind: &'static str,
+    pub(super) from: Option<&'static str>,
+    pub(super) to: Option<&'static str>,
+    pub(super) public_note: Option<String>,
+    pub(super) internal_note: Option<String>,
 }
 
 /// An item before it has its global id.
@@ -101,32 +102,32 @@ pub struct Item {
     /// (commune ordinal, index in the commune): for duplicates.
     pub commune: usize,
     pub local: usize,
-    duplicate_of_local: Option<usize>,
-    province: String,
-    commune_code: String,
-    unit_code: String,
-    unit_path: String,
-    category: &'static str,
-    description: String,
-    address: Option<String>,
-    lat: Option<f64>,
-    lng: Option<f64>,
-    contact_name: Option<String>,
-    contact_phone: Option<String>,
-    contact_email: Option<String>,
-    status: &'static str,
-    responsible: Responsible,
-    ack_due: Timestamp,
-    resolve_due: Timestamp,
-    acknowledged: Option<Timestamp>,
-    resolved: Option<Timestamp>,
-    closed: Option<Timestamp>,
-    escalations: i64,
-    referred_to: Option<String>,
-    public_answer: Option<String>,
-    rating: Option<i64>,
-    reopen_count: i64,
-    events: Vec<Event>,
+    pub(super) duplicate_of_local: Option<usize>,
+    pub(super) province: String,
+    pub(super) commune_code: String,
+    pub(super) unit_code: String,
+    pub(super) unit_path: String,
+    pub(super) category: &'static str,
+    pub(super) description: String,
+    pub(super) address: Option<String>,
+    pub(super) lat: Option<f64>,
+    pub(super) lng: Option<f64>,
+    pub(super) contact_name: Option<String>,
+    pub(super) contact_phone: Option<String>,
+    pub(super) contact_email: Option<String>,
+    pub(super) status: &'static str,
+    pub(super) responsible: Responsible,
+    pub(super) ack_due: Timestamp,
+    pub(super) resolve_due: Timestamp,
+    pub(super) acknowledged: Option<Timestamp>,
+    pub(super) resolved: Option<Timestamp>,
+    pub(super) closed: Option<Timestamp>,
+    pub(super) escalations: i64,
+    pub(super) referred_to: Option<String>,
+    pub(super) public_answer: Option<String>,
+    pub(super) rating: Option<i64>,
+    pub(super) reopen_count: i64,
+    pub(super) events: Vec<Event>,
 }
 
 /// What the generator needs of a commune.
@@ -260,228 +261,6 @@ pub fn commune(
         items.push(item);
     }
     items
-}
-
-/// Moves an item through the workflow until `now`.
-fn walk(
-    item: &mut Item,
-    rng: &mut ChaCha8Rng,
-    now: Timestamp,
-    cal: &WorkCalendar,
-    cat: &Category,
-    staff: &str,
-) {
-    let created = item.created;
-    // How the story ends (if there is time for it): resolved most of the time.
-    let outcome = match rng.random_range(0..100) {
-        0..=81 => "resolved",
-        82..=88 => "rejected",
-        89..=94 => "duplicate",
-        _ => "referred",
-    };
-    let ack_late = rng.random_bool(0.12);
-    let ack_after = if ack_late {
-        cat.ack_minutes + rng.random_range(30..1500)
-    } else {
-        rng.random_range(5..cat.ack_minutes.max(6))
-    };
-    // Some offices are slow: the few items that are still open after weeks.
-    let stalled = rng.random_bool(0.05);
-    let ack_at = add_working_minutes(created, ack_after, cal);
-    let step = |item: &mut Item,
-                at: Timestamp,
-                kind: &'static str,
-                from: &'static str,
-                to: &'static str,
-                note: Option<String>| {
-        item.events.push(Event {
-            at,
-            actor: Some(staff.to_owned()),
-            kind,
-            from: Some(from),
-            to: Some(to),
-            public_note: note.clone(),
-            internal_note: None,
-        });
-        item.status = to;
-        if item.acknowledged.is_none() && to != "new" {
-            item.acknowledged = Some(at);
-        }
-        if let Some(n) = note {
-            item.public_answer = Some(n);
-        }
-    };
-    let escalate = |item: &mut Item, at: Timestamp| {
-        let up = item.responsible.escalate();
-        item.events.push(Event {
-            at,
-            actor: None,
-            kind: "escalated",
-            from: None,
-            to: None,
-            public_note: None,
-            internal_note: Some(format!(
-                "{}:{} → {}:{}",
-                item.responsible.level.as_str(),
-                item.responsible.role.as_str(),
-                up.level.as_str(),
-                up.role.as_str()
-            )),
-        });
-        item.responsible = up;
-        item.escalations += 1;
-    };
-    // Missing the acknowledgement deadline escalates one level (the job runs each minute).
-    let ack_missed = ack_at > item.ack_due && item.ack_due < now;
-    if ack_missed {
-        escalate(item, item.ack_due + SignedDuration::from_mins(1));
-    }
-    if ack_at >= now || (stalled && rng.random_bool(0.4)) {
-        finish_open(item, now, escalate);
-        return;
-    }
-    match outcome {
-        "rejected" | "duplicate" | "referred" => {
-            let note = match outcome {
-                "rejected" => {
-                    Some("Nội dung không thuộc thẩm quyền giải quyết của địa phương.".to_owned())
-                }
-                "referred" => {
-                    let to = REFERRED_TO[rng.random_range(0..REFERRED_TO.len())];
-                    item.referred_to = Some(to.to_owned());
-                    Some(format!("Đã chuyển {to} giải quyết."))
-                }
-                _ => None,
-            };
-            if outcome == "duplicate" {
-                if item.local == 0 {
-                    item.referred_to = None;
-                    step(
-                        item,
-                        ack_at,
-                        "reject",
-                        "new",
-                        "rejected",
-                        Some("Phản ánh chưa đủ thông tin để xác minh.".to_owned()),
-                    );
-                } else {
-                    let of = rng.random_range(item.local.saturating_sub(50)..item.local);
-                    item.duplicate_of_local = Some(of);
-                    step(item, ack_at, "duplicate", "new", "duplicate", None);
-                }
-            } else {
-                step(item, ack_at, outcome_step(outcome), "new", outcome, note);
-            }
-            item.closed = Some(ack_at);
-            return;
-        }
-        _ => {}
-    }
-    step(item, ack_at, "acknowledge", "new", "acknowledged", None);
-    let late = rng.random_bool(0.15) || stalled;
-    let resolve_after = if late {
-        // Stalled items drag on for weeks or months.
-        cat.resolve_minutes + rng.random_range(60..6000) * if stalled { 20 } else { 1 }
-    } else {
-        rng.random_range(ack_after + 10..cat.resolve_minutes.max(ack_after + 11))
-    };
-    let resolve_at = add_working_minutes(created, resolve_after, cal);
-    let start_at = add_working_minutes(
-        ack_at,
-        rng.random_range(1..((resolve_after - ack_after) / 3).max(2)),
-        cal,
-    );
-    if start_at < now && rng.random_bool(0.7) {
-        step(item, start_at, "start", "acknowledged", "in_progress", None);
-    }
-    let resolve_missed = resolve_at > item.resolve_due && item.resolve_due < now;
-    if resolve_missed {
-        escalate(item, item.resolve_due + SignedDuration::from_mins(1));
-    }
-    if resolve_at >= now {
-        finish_open(item, now, |_, _| {});
-        return;
-    }
-    let from = item.status;
-    let answer = names::answer(item.category).to_owned();
-    step(
-        item,
-        resolve_at,
-        "resolve",
-        from,
-        "resolved",
-        Some(answer.clone()),
-    );
-    item.resolved = Some(resolve_at);
-    item.closed = Some(resolve_at);
-    // A few senders reopen within the window, and get a second answer.
-    if rng.random_bool(0.03) {
-        let reopen_at = resolve_at + SignedDuration::from_hours(rng.random_range(2..200));
-        let again = add_working_minutes(reopen_at, rng.random_range(60..1200), cal);
-        if again < now {
-            item.events.push(Event {
-                at: reopen_at,
-                actor: Some("submitter".into()),
-                kind: "reopen",
-                from: Some("resolved"),
-                to: Some("in_progress"),
-                public_note: Some("Vấn đề vẫn chưa được khắc phục.".into()),
-                internal_note: None,
-            });
-            item.reopen_count = 1;
-            step(
-                item,
-                again,
-                "resolve",
-                "in_progress",
-                "resolved",
-                Some(answer),
-            );
-            item.resolved = Some(again);
-            item.closed = Some(again);
-        }
-    }
-    if rng.random_bool(0.55) {
-        let at =
-            item.closed.expect("resolved") + SignedDuration::from_hours(rng.random_range(1..72));
-        if at < now {
-            let r = *[5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1]
-                .get(rng.random_range(0..11))
-                .expect("in range");
-            item.rating = Some(r);
-            item.events.push(Event {
-                at,
-                actor: Some("submitter".into()),
-                kind: "rated",
-                from: None,
-                to: None,
-                public_note: None,
-                internal_note: None,
-            });
-        }
-    }
-}
-
-fn outcome_step(outcome: &str) -> &'static str {
-    match outcome {
-        "rejected" => "reject",
-        "referred" => "refer",
-        _ => "duplicate",
-    }
-}
-
-/// An item still open at `now`: past its resolution deadline it has been escalated.
-fn finish_open(item: &mut Item, now: Timestamp, escalate: impl Fn(&mut Item, Timestamp)) {
-    let missed = i64::from(item.ack_due < now && item.acknowledged.is_none())
-        + i64::from(item.resolve_due < now);
-    while item.escalations < missed {
-        let at = if item.escalations == 0 {
-            item.ack_due
-        } else {
-            item.resolve_due
-        };
-        escalate(item, at + SignedDuration::from_mins(1));
-    }
 }
 
 /// Numbers items in order of creation across communes (so "newest first" by id is true),

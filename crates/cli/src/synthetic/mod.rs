@@ -29,6 +29,7 @@ pub mod names;
 pub mod people;
 mod persons;
 mod rows;
+mod walk;
 
 use people::{Bases, CommunePlan, CommuneRows, RunSettings};
 

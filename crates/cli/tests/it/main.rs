@@ -20,6 +20,7 @@ mod contract;
 mod crash;
 mod delivery;
 mod documents;
+mod every_error;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;

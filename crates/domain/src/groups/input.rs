@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::{DecisionKind, GroupKind};
-use crate::error::{FieldError, FieldErrorKind};
+use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::territory::UnitCode;
 use crate::text;
 
@@ -134,50 +134,33 @@ pub struct NewGroup {
 }
 
 impl NewGroup {
+    /// The group, or the first rule it breaks.
     pub fn parse(input: &NewGroupInput) -> Result<Self, FieldError> {
-        let kind = match input.kind.trim() {
-            "" => return Err(FieldError::new("kind", FieldErrorKind::Required, "empty")),
-            k => GroupKind::parse(k)
-                .filter(|k| k.creatable())
-                .ok_or_else(|| {
-                    FieldError::new("kind", FieldErrorKind::UnknownValue, "not a group kind")
-                })?,
+        Self::parse_all(input).map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// The group, or every rule it breaks (never an empty list), in the form's order.
+    pub fn parse_all(input: &NewGroupInput) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let kind = c.check(parse_group_kind(&input.kind));
+        // What kind of group "other" is; no label is asked of any other (or unknown) kind.
+        let kind_label = match kind {
+            Some(GroupKind::Other) => c
+                .check(required_text(
+                    input.kind_label.as_deref().unwrap_or(""),
+                    "kind_label",
+                    KIND_LABEL_MAX,
+                ))
+                .map(Some),
+            _ => Some(None),
         };
-        let kind_label = if kind == GroupKind::Other {
-            Some(required_text(
-                input.kind_label.as_deref().unwrap_or(""),
-                "kind_label",
-                KIND_LABEL_MAX,
-            )?)
-        } else {
-            None
+        let name = c.check(required_text(&input.name, "name", GROUP_NAME_MAX));
+        let unit_codes = c.check(parse_unit_codes(&input.unit_codes));
+        let (Some(kind), Some(kind_label), Some(name), Some(unit_codes)) =
+            (kind, kind_label, name, unit_codes)
+        else {
+            return Err(c.into_errors());
         };
-        let name = required_text(&input.name, "name", GROUP_NAME_MAX)?;
-        let mut unit_codes: Vec<UnitCode> = Vec::new();
-        for raw in input
-            .unit_codes
-            .iter()
-            .flat_map(|s| s.split([',', ' ', '\n']))
-            .filter(|s| !s.trim().is_empty())
-        {
-            let code = UnitCode::parse(raw).map_err(|e| FieldError {
-                field: "unit_codes",
-                ..e
-            })?;
-            if !unit_codes.contains(&code) {
-                unit_codes.push(code);
-            }
-        }
-        if unit_codes.len() > MAX_UNITS {
-            return Err(FieldError::new(
-                "unit_codes",
-                FieldErrorKind::OutOfRange {
-                    min: 1,
-                    max: MAX_UNITS as i64,
-                },
-                "too many units",
-            ));
-        }
         Ok(Self {
             name_folded: text::fold(&name),
             sort_key: text::sort_key(&name),
@@ -187,6 +170,46 @@ impl NewGroup {
             unit_codes,
         })
     }
+}
+
+fn parse_group_kind(raw: &str) -> Result<GroupKind, FieldError> {
+    match raw.trim() {
+        "" => Err(FieldError::new("kind", FieldErrorKind::Required, "empty")),
+        k => GroupKind::parse(k)
+            .filter(|k| k.creatable())
+            .ok_or_else(|| {
+                FieldError::new("kind", FieldErrorKind::UnknownValue, "not a group kind")
+            }),
+    }
+}
+
+/// Distinct unit codes, separated by commas, spaces or lines, at most [`MAX_UNITS`].
+fn parse_unit_codes(raw: &[String]) -> Result<Vec<UnitCode>, FieldError> {
+    let mut unit_codes: Vec<UnitCode> = Vec::new();
+    for raw in raw
+        .iter()
+        .flat_map(|s| s.split([',', ' ', '\n']))
+        .filter(|s| !s.trim().is_empty())
+    {
+        let code = UnitCode::parse(raw).map_err(|e| FieldError {
+            field: "unit_codes",
+            ..e
+        })?;
+        if !unit_codes.contains(&code) {
+            unit_codes.push(code);
+        }
+    }
+    if unit_codes.len() > MAX_UNITS {
+        return Err(FieldError::new(
+            "unit_codes",
+            FieldErrorKind::OutOfRange {
+                min: 1,
+                max: MAX_UNITS as i64,
+            },
+            "too many units",
+        ));
+    }
+    Ok(unit_codes)
 }
 
 /// Raw input for an establishment or dissolution decision.
@@ -222,33 +245,58 @@ pub struct NewDecision {
 }
 
 impl NewDecision {
+    /// The decision, or the first rule it breaks.
     pub fn parse(input: &NewDecisionInput, today: Date) -> Result<Self, FieldError> {
-        let kind = match input.kind.trim() {
-            "" => return Err(FieldError::new("kind", FieldErrorKind::Required, "empty")),
+        Self::parse_all(input, today).map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// The decision, or every rule it breaks (never an empty list), in the form's order.
+    pub fn parse_all(input: &NewDecisionInput, today: Date) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let kind = c.check(match input.kind.trim() {
+            "" => Err(FieldError::new("kind", FieldErrorKind::Required, "empty")),
             k => DecisionKind::parse(k).ok_or_else(|| {
                 FieldError::new(
                     "kind",
                     FieldErrorKind::UnknownValue,
                     "establishment or dissolution",
                 )
-            })?,
-        };
-        let number = required_text(&input.number, "number", DECISION_NUMBER_MAX)?;
-        let issued_on = not_after(
-            parse_date(&input.issued_on, "issued_on")?,
-            today,
-            "issued_on",
-        )?;
-        let issuer = required_text(&input.issuer, "issuer", ISSUER_MAX)?;
-        let signer = required_text(&input.signer, "signer", PERSON_NAME_MAX)?;
-        let effective_on = date_or(input.effective_on.as_deref(), "effective_on", issued_on)?;
-        if effective_on < issued_on {
-            return Err(FieldError::new(
+            }),
+        });
+        let number = c.check(required_text(&input.number, "number", DECISION_NUMBER_MAX));
+        let issued_on = c.check(
+            parse_date(&input.issued_on, "issued_on")
+                .and_then(|d| not_after(d, today, "issued_on")),
+        );
+        let issuer = c.check(required_text(&input.issuer, "issuer", ISSUER_MAX));
+        let signer = c.check(required_text(&input.signer, "signer", PERSON_NAME_MAX));
+        // Without a valid day of issue, a typed effective date is still checked as a date.
+        let effective_on = c.check(
+            date_or(
+                input.effective_on.as_deref(),
                 "effective_on",
-                FieldErrorKind::NotAllowedHere,
-                "before the day of issue",
-            ));
-        }
+                issued_on.unwrap_or(today),
+            )
+            .and_then(|e| match issued_on {
+                Some(i) if e < i => Err(FieldError::new(
+                    "effective_on",
+                    FieldErrorKind::NotAllowedHere,
+                    "before the day of issue",
+                )),
+                _ => Ok(e),
+            }),
+        );
+        let (
+            Some(kind),
+            Some(number),
+            Some(issued_on),
+            Some(issuer),
+            Some(signer),
+            Some(effective_on),
+        ) = (kind, number, issued_on, issuer, signer, effective_on)
+        else {
+            return Err(c.into_errors());
+        };
         Ok(Self {
             kind,
             number,
@@ -334,5 +382,43 @@ mod tests {
             patch(&mut i);
             assert_eq!(NewDecision::parse(&i, TODAY).unwrap_err().field, field);
         }
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let g = NewGroupInput {
+            kind: "other".into(),
+            name: " ".into(),
+            unit_codes: vec!["kp01".into()],
+            ..Default::default()
+        };
+        let fields: Vec<_> = NewGroup::parse_all(&g)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["kind_label", "name", "unit_codes"]);
+        let d = NewDecisionInput {
+            kind: "merger".into(),
+            issued_on: "2027-01-01".into(),
+            effective_on: Some("31/02/2025".into()),
+            ..Default::default()
+        };
+        let fields: Vec<_> = NewDecision::parse_all(&d, TODAY)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "kind",
+                "number",
+                "issued_on",
+                "issuer",
+                "signer",
+                "effective_on"
+            ]
+        );
     }
 }

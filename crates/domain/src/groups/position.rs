@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::input::{date_or, not_after, optional_text, DECISION_NUMBER_MAX, NOTE_MAX};
 use super::PositionRole;
-use crate::error::{FieldError, FieldErrorKind};
+use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::ResidentId;
 
 /// Raw input for an appointment.
@@ -39,42 +39,64 @@ pub struct NewPosition {
 }
 
 impl NewPosition {
+    /// The appointment, or the first rule it breaks.
     pub fn parse(input: &NewPositionInput, today: Date) -> Result<Self, FieldError> {
-        let resident_id = input
-            .resident_id
-            .ok_or_else(|| FieldError::new("resident_id", FieldErrorKind::Required, "empty"))?;
-        if resident_id <= 0 {
-            return Err(FieldError::new(
+        Self::parse_all(input, today).map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// The appointment, or every rule it breaks (never an empty list), in the form's order.
+    pub fn parse_all(input: &NewPositionInput, today: Date) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
+        let resident_id = c.check(match input.resident_id {
+            None => Err(FieldError::new(
+                "resident_id",
+                FieldErrorKind::Required,
+                "empty",
+            )),
+            Some(id) if id <= 0 => Err(FieldError::new(
                 "resident_id",
                 FieldErrorKind::InvalidFormat,
                 "not an id",
-            ));
-        }
-        let role = match input.role.trim() {
-            "" => return Err(FieldError::new("role", FieldErrorKind::Required, "empty")),
+            )),
+            Some(id) => Ok(ResidentId(id)),
+        });
+        let role = c.check(match input.role.trim() {
+            "" => Err(FieldError::new("role", FieldErrorKind::Required, "empty")),
             r => PositionRole::parse(r).ok_or_else(|| {
                 FieldError::new("role", FieldErrorKind::UnknownValue, "not a position")
-            })?,
+            }),
+        });
+        let starts_on = c.check(
+            date_or(input.starts_on.as_deref(), "starts_on", today).and_then(|d| {
+                if d.year() < 1945 {
+                    Err(FieldError::new(
+                        "starts_on",
+                        FieldErrorKind::NotAllowedHere,
+                        "implausibly old",
+                    ))
+                } else {
+                    Ok(d)
+                }
+            }),
+        );
+        let decision_ref = c.check(optional_text(
+            input.decision_ref.as_deref(),
+            "decision_ref",
+            DECISION_NUMBER_MAX,
+        ));
+        let note = c.check(optional_text(input.note.as_deref(), "note", NOTE_MAX));
+        let (Some(resident_id), Some(role), Some(starts_on), Some(decision_ref), Some(note)) =
+            (resident_id, role, starts_on, decision_ref, note)
+        else {
+            return Err(c.into_errors());
         };
-        let starts_on = date_or(input.starts_on.as_deref(), "starts_on", today)?;
-        if starts_on.year() < 1945 {
-            return Err(FieldError::new(
-                "starts_on",
-                FieldErrorKind::NotAllowedHere,
-                "implausibly old",
-            ));
-        }
         Ok(Self {
-            resident_id: ResidentId(resident_id),
+            resident_id,
             role,
             starts_on,
             acting: input.acting,
-            decision_ref: optional_text(
-                input.decision_ref.as_deref(),
-                "decision_ref",
-                DECISION_NUMBER_MAX,
-            )?,
-            note: optional_text(input.note.as_deref(), "note", NOTE_MAX)?,
+            decision_ref,
+            note,
         })
     }
 }

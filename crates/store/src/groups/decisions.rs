@@ -3,6 +3,7 @@
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tuquan_domain::groups::{DecisionKind, EndReason, NewDecision};
+use tuquan_domain::GroupId;
 
 use super::{insert_event, Event, GroupRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -11,7 +12,8 @@ use crate::{now, with_pool, Store, StoreError};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DecisionRecord {
     pub id: i64,
-    pub group_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub group_id: GroupId,
     #[sqlx(try_from = "String")]
     pub kind: DecisionKind,
     pub number: String,
@@ -75,7 +77,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Store {
-    pub async fn decisions_of(&self, group_id: i64) -> Result<Vec<DecisionRecord>, StoreError> {
+    pub async fn decisions_of(&self, group_id: GroupId) -> Result<Vec<DecisionRecord>, StoreError> {
         let rows: Vec<DecisionRecord> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT d.id, d.group_id, d.kind, d.number, d.issued_on, d.issuer, d.signer, \
@@ -83,7 +85,7 @@ impl Store {
                  FROM group_decisions d LEFT JOIN documents doc ON doc.id = d.document_id \
                  WHERE d.group_id = $1 ORDER BY d.id",
             )
-            .bind(group_id)
+            .bind(group_id.get())
             .fetch_all(p)
             .await?
         });
@@ -123,7 +125,7 @@ impl Store {
                  dissolved_on = COALESCE($5, dissolved_on), updated_at = $6 \
                  WHERE id = $1 AND status = $2",
             )
-            .bind(group.id)
+            .bind(group.id.get())
             .bind(from.as_str())
             .bind(to.as_str())
             .bind(&established)
@@ -145,7 +147,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(&province)
-            .bind(group.id)
+            .bind(group.id.get())
             .bind(d.kind.as_str())
             .bind(&d.number)
             .bind(d.issued_on.to_string())
@@ -165,7 +167,7 @@ impl Store {
                      end_reason = CASE WHEN ends_on < $2 THEN $3 ELSE $4 END, updated_at = $5 \
                      WHERE group_id = $1 AND ended_on IS NULL",
                 )
-                .bind(group.id)
+                .bind(group.id.get())
                 .bind(&effective)
                 .bind(EndReason::TermEnded.as_str())
                 .bind(EndReason::Dissolved.as_str())
@@ -179,7 +181,7 @@ impl Store {
             };
             let mut detail = detail.clone();
             detail["decision_id"] = json!(id);
-            insert_event!(&mut *tx, ctx, &province, group.id,
+            insert_event!(&mut *tx, ctx, &province, group.id.get(),
                 &Event { event, detail: &detail })?;
             let entry = AuditEntry {
                 action: "group.decision",

@@ -8,6 +8,7 @@
 use serde_json::{json, Value};
 use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroup, TermYears};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::GroupId;
 
 use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::{now, subtree, with_pool, Store, StoreError};
@@ -26,7 +27,8 @@ pub use regulations::{RegulationRecord, RegulationStatus, ReviewRecord};
 /// position on the day asked about.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GroupRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: GroupId,
     pub province_code: String,
     pub unit_code: String,
     pub unit_path: String,
@@ -56,7 +58,7 @@ impl GroupRecord {
 
     /// The keyset position of this row in a name-ordered list.
     pub fn cursor(&self) -> (Vec<u8>, i64) {
-        (self.sort_key.clone(), self.id)
+        (self.sort_key.clone(), self.id.get())
     }
 
     fn audit_json(&self) -> Value {
@@ -87,7 +89,8 @@ pub struct GroupUnit {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
     pub id: i64,
-    pub group_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub group_id: GroupId,
     pub at: String,
     pub actor_username: Option<String>,
     pub event: String,
@@ -186,7 +189,7 @@ impl Store {
         g: &NewGroup,
         covered: &[Unit],
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<GroupId, StoreError> {
         let covered: Vec<&Unit> = if covered.is_empty() {
             vec![unit]
         } else {
@@ -207,7 +210,7 @@ impl Store {
         status: GroupStatus,
         covered: &[&Unit],
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<GroupId, StoreError> {
         let ts = now();
         let codes: Vec<&str> = covered.iter().map(|u| u.code.as_str()).collect();
         let detail = json!({
@@ -258,7 +261,7 @@ impl Store {
             tx.commit().await?;
             id
         });
-        Ok(id)
+        Ok(GroupId(id))
     }
 
     /// The leadership group of a residential unit, if it has one.
@@ -281,7 +284,7 @@ impl Store {
         unit: &Unit,
         name: &str,
         ctx: &AuditCtx,
-    ) -> Result<(i64, bool), StoreError> {
+    ) -> Result<(GroupId, bool), StoreError> {
         if let Some(g) = self.unit_leadership(&unit.code, "").await? {
             return Ok((g.id, false));
         }
@@ -311,22 +314,22 @@ impl Store {
     }
 
     /// One group; `today` is the day its current members are counted on.
-    pub async fn group(&self, id: i64, today: &str) -> Result<GroupRecord, StoreError> {
+    pub async fn group(&self, id: GroupId, today: &str) -> Result<GroupRecord, StoreError> {
         let sql = format!("{GROUP_SELECT} WHERE g.id = $2");
         let row: Option<GroupRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(today).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(today).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn group_units(&self, group_id: i64) -> Result<Vec<GroupUnit>, StoreError> {
+    pub async fn group_units(&self, group_id: GroupId) -> Result<Vec<GroupUnit>, StoreError> {
         let rows: Vec<GroupUnit> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT gu.unit_code, gu.unit_path, u.name AS unit_name FROM group_units gu \
                  JOIN units u ON u.code = gu.unit_code WHERE gu.group_id = $1 \
                  ORDER BY u.sort_key, u.code",
             )
-            .bind(group_id)
+            .bind(group_id.get())
             .fetch_all(p)
             .await?
         });
@@ -376,7 +379,7 @@ impl Store {
     /// A group's history, newest first, before the event `before_id` when given.
     pub async fn group_events(
         &self,
-        group_id: i64,
+        group_id: GroupId,
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError> {
@@ -385,7 +388,7 @@ impl Store {
                 "SELECT id, group_id, at, actor_username, event, detail_json FROM group_events \
                  WHERE group_id = $1 AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
             )
-            .bind(group_id)
+            .bind(group_id.get())
             .bind(before_id)
             .bind(limit)
             .fetch_all(p)

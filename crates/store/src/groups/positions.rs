@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use tuquan_domain::groups::{EndPosition, EndReason, GroupKind, NewPosition, PositionRole};
-use tuquan_domain::ResidentId;
+use tuquan_domain::{GroupId, ResidentId};
 
 use super::{insert_event, Event, GroupRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -12,7 +12,9 @@ use crate::{now, with_pool, Store, StoreError};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PositionRecord {
     pub id: i64,
-    pub group_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub group_id: GroupId,
+    #[sqlx(try_from = "i64")]
     pub resident_id: ResidentId,
     pub full_name: String,
     pub gender: String,
@@ -52,7 +54,8 @@ const POSITION_SELECT: &str = "SELECT p.id, p.group_id, p.resident_id, r.full_na
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServiceRecord {
     pub position_id: i64,
-    pub group_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub group_id: GroupId,
     pub group_name: String,
     #[sqlx(try_from = "String")]
     pub group_kind: GroupKind,
@@ -70,14 +73,14 @@ pub struct ServiceRecord {
 impl Store {
     /// Every position of a group, current and past: the current ones first by rank of role,
     /// then by start.
-    pub async fn positions_of(&self, group_id: i64) -> Result<Vec<PositionRecord>, StoreError> {
+    pub async fn positions_of(&self, group_id: GroupId) -> Result<Vec<PositionRecord>, StoreError> {
         let sql = format!(
             "{POSITION_SELECT} WHERE p.group_id = $1 ORDER BY \
              CASE p.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 WHEN 'secretary' THEN 2 ELSE 3 END, \
              p.starts_on, p.id"
         );
         let rows: Vec<PositionRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(group_id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(group_id.get()).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -115,7 +118,7 @@ impl Store {
                 "UPDATE group_positions SET ended_on = ends_on, end_reason = $3, updated_at = $4 \
                  WHERE group_id = $1 AND ended_on IS NULL AND ends_on < $2",
             )
-            .bind(group.id)
+            .bind(group.id.get())
             .bind(today)
             .bind(EndReason::TermEnded.as_str())
             .bind(&ts)
@@ -127,8 +130,8 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
             )
             .bind(&group.province_code)
-            .bind(group.id)
-            .bind(pos.resident_id)
+            .bind(group.id.get())
+            .bind(pos.resident_id.get())
             .bind(pos.role.as_str())
             .bind(pos.acting)
             .bind(pos.starts_on.to_string())
@@ -150,7 +153,7 @@ impl Store {
             })?;
             let mut detail = detail.clone();
             detail["position_id"] = json!(id);
-            insert_event!(&mut *tx, ctx, &group.province_code, group.id,
+            insert_event!(&mut *tx, ctx, &group.province_code, group.id.get(),
                 &Event { event: "appointed", detail: &detail })?;
             let entry = AuditEntry {
                 action: "group.appoint",
@@ -198,7 +201,7 @@ impl Store {
             if changed != 1 {
                 return Err(StoreError::Conflict { field: "ended_on" });
             }
-            insert_event!(&mut *tx, ctx, &group.province_code, group.id,
+            insert_event!(&mut *tx, ctx, &group.province_code, group.id.get(),
                 &Event { event: "ended", detail: &detail })?;
             let entry = AuditEntry {
                 action: "group.position_end",
@@ -228,7 +231,7 @@ impl Store {
                  JOIN units u ON u.code = g.unit_code \
                  WHERE p.resident_id = $1 ORDER BY p.starts_on DESC, p.id DESC",
             )
-            .bind(resident_id)
+            .bind(resident_id.get())
             .fetch_all(p)
             .await?
         });

@@ -16,7 +16,9 @@ pub use rights::{ConsentRecord, ErasureRequest};
 /// A resident as read back; the identity number only masked.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResidentRecord {
+    #[sqlx(try_from = "i64")]
     pub id: ResidentId,
+    #[sqlx(try_from = "i64")]
     pub household_id: HouseholdId,
     pub unit_code: String,
     pub unit_path: String,
@@ -66,7 +68,7 @@ macro_rules! insert_resident_row {
     ($exec:expr, $province:expr, $household_id:expr, $unit_code:expr, $r:expr, $sealed:expr, $ts:expr) => {{
         let r: &tuquan_domain::people::NewResident = $r;
         let sealed: &$crate::residents::SealedCccd = $sealed;
-        let id: tuquan_domain::ResidentId = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO residents (province_code, household_id, unit_code, full_name, \
              name_folded, sort_key, birth_date, gender, phone, residence_type, \
              residence_since, cccd_cipher, cccd_masked, cccd_index, created_at, updated_at) \
@@ -91,7 +93,7 @@ macro_rules! insert_resident_row {
         .fetch_one($exec)
         .await
         .map_err($crate::StoreError::conflict_on("cccd"))?;
-        id
+        tuquan_domain::ResidentId(id)
     }};
 }
 pub(crate) use insert_resident_row;
@@ -173,7 +175,7 @@ impl Store {
         let id = with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let id = insert_resident_row!(
-                &mut *tx, &household.province_code, household.id, &household.unit_code,
+                &mut *tx, &household.province_code, household.id.get(), &household.unit_code,
                 r, &sealed, &ts
             );
             sqlx::query(
@@ -184,9 +186,9 @@ impl Store {
                  sort_key = CASE WHEN representative_id IS NULL THEN $6 ELSE sort_key END \
                  WHERE id = $1",
             )
-            .bind(household.id)
+            .bind(household.id.get())
             .bind(&ts)
-            .bind(id)
+            .bind(id.get())
             .bind(&r.full_name)
             .bind(&r.name_folded)
             .bind(&r.sort_key)
@@ -210,7 +212,7 @@ impl Store {
     pub async fn resident(&self, id: ResidentId) -> Result<ResidentRecord, StoreError> {
         let sql = format!("{RESIDENT_SELECT} WHERE r.id = $1");
         let row: Option<ResidentRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -219,7 +221,7 @@ impl Store {
     pub async fn resident_identity(&self, id: ResidentId) -> Result<Option<String>, StoreError> {
         let cipher: Option<Option<String>> = with_pool!(self, p => {
             sqlx::query_scalar("SELECT cccd_cipher FROM residents WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(p)
                 .await?
         });
@@ -275,7 +277,7 @@ impl Store {
                  residence_since = $9, cccd_cipher = $10, cccd_masked = $11, cccd_index = $12, \
                  updated_at = $13 WHERE id = $1",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(&r.full_name)
             .bind(&r.name_folded)
             .bind(&r.sort_key)
@@ -296,7 +298,7 @@ impl Store {
                 "UPDATE households SET representative_name = $2, name_folded = $3, sort_key = $4 \
                  WHERE representative_id = $1",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(&r.full_name)
             .bind(&r.name_folded)
             .bind(&r.sort_key)
@@ -338,13 +340,13 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE residents SET status = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .bind(status.as_str())
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("UPDATE households SET member_count = member_count + $2 WHERE id = $1")
-                .bind(before.household_id)
+                .bind(before.household_id.get())
                 .bind(delta)
                 .execute(&mut *tx)
                 .await?;
@@ -360,7 +362,7 @@ impl Store {
     ) -> Result<Vec<ResidentRecord>, StoreError> {
         let sql = format!("{RESIDENT_SELECT} WHERE r.household_id = $1 ORDER BY r.sort_key, r.id");
         let rows: Vec<ResidentRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(household_id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(household_id.get()).fetch_all(p).await?
         });
         Ok(rows)
     }

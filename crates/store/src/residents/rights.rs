@@ -13,6 +13,7 @@ use crate::{now, with_pool, Store, StoreError};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentRecord {
     pub id: i64,
+    #[sqlx(try_from = "i64")]
     pub resident_id: ResidentId,
     pub purpose: String,
     pub granted: bool,
@@ -24,6 +25,7 @@ pub struct ConsentRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ErasureRequest {
     pub id: i64,
+    #[sqlx(try_from = "i64")]
     pub resident_id: ResidentId,
     pub reason: String,
     #[sqlx(try_from = "String")]
@@ -43,7 +45,7 @@ macro_rules! erase_elsewhere {
         let r: &ResidentRecord = $r;
         let anonymous: &str = $anonymous;
         sqlx::query("UPDATE users SET display_name = $2 WHERE resident_id = $1")
-            .bind(r.id)
+            .bind(r.id.get())
             .bind(anonymous)
             .execute($tx)
             .await?;
@@ -52,7 +54,7 @@ macro_rules! erase_elsewhere {
              WHERE submitter_id IN (SELECT id FROM users WHERE resident_id = $1) \
              OR (contact_phone <> '' AND contact_phone = $2)",
         )
-        .bind(r.id)
+        .bind(r.id.get())
         .bind(r.phone.as_deref().unwrap_or(""))
         .execute($tx)
         .await?;
@@ -75,7 +77,7 @@ macro_rules! erase_elsewhere {
                 "UPDATE regulations SET {col}_name = $2 WHERE {col}_position_id IN \
                  (SELECT id FROM group_positions WHERE resident_id = $1)"
             ))
-            .bind(r.id)
+            .bind(r.id.get())
             .bind(anonymous)
             .execute($tx)
             .await?;
@@ -129,7 +131,7 @@ impl Store {
                 "SELECT id, resident_id, purpose, granted, given_on, source, created_at \
                  FROM consents WHERE resident_id = $1 ORDER BY id",
             )
-            .bind(resident_id)
+            .bind(resident_id.get())
             .fetch_all(p)
             .await?
         });
@@ -180,7 +182,7 @@ impl Store {
                 "INSERT INTO erasure_requests (resident_id, reason, requested_by, requested_at) \
                  VALUES ($1, $2, $3, $4) RETURNING id",
             )
-            .bind(resident.id)
+            .bind(resident.id.get())
             .bind(reason)
             .bind(&ctx.actor_username)
             .bind(&ts)
@@ -210,7 +212,7 @@ impl Store {
                 "SELECT id, resident_id, reason, status, requested_by, requested_at, decided_by, \
                  decided_at FROM erasure_requests WHERE resident_id = $1 ORDER BY id",
             )
-            .bind(resident_id)
+            .bind(resident_id.get())
             .fetch_all(p)
             .await?
         });
@@ -303,7 +305,7 @@ impl Store {
                      cccd_masked = NULL, cccd_index = NULL, status = 'erased', updated_at = $6 \
                      WHERE id = $1",
                 )
-                .bind(r.id)
+                .bind(r.id.get())
                 .bind(&anonymous)
                 .bind(tuquan_domain::text::fold(&anonymous))
                 .bind(tuquan_domain::text::sort_key(&anonymous))
@@ -315,15 +317,15 @@ impl Store {
                     "UPDATE households SET representative_name = $2, name_folded = $3 \
                      WHERE representative_id = $1",
                 )
-                .bind(r.id)
+                .bind(r.id.get())
                 .bind(&anonymous)
                 .bind(tuquan_domain::text::fold(&anonymous))
                 .execute(&mut *tx)
                 .await?;
                 erase_elsewhere!(&mut *tx, &r, &anonymous);
-                record_erased!(&mut *tx, r.id, &digests, &ts);
+                record_erased!(&mut *tx, r.id.get(), &digests, &ts);
                 sqlx::query("UPDATE users SET resident_id = NULL WHERE resident_id = $1")
-                    .bind(r.id)
+                    .bind(r.id.get())
                     .execute(&mut *tx)
                     .await?;
             }

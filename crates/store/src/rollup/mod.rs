@@ -181,10 +181,39 @@ impl Store {
         let children = self.child_units(&scope).await?;
         let (from_m, to_m) = (from.to_string(), to.to_string());
         let cat = category.unwrap_or("");
-        let cols = sql::stored_sums("r");
+        let (own_rows, child_rows) = self.sums(&scope, &from_m, &to_m, cat).await?;
+        let overdue = self
+            .overdue_now(&scope, &children, from, to, cat, now)
+            .await?;
+        let population = self.population_of(&scope).await?;
+        let child_population = self.child_population(&scope).await?;
 
+        let (categories, total) = own_lines(own_rows, &overdue, category.is_some());
+        let children = child_lines(children, &child_rows, &child_population, &overdue);
+        Ok(StatsReport {
+            unit_code: unit_code.to_owned(),
+            from,
+            to,
+            category: category.map(str::to_owned),
+            categories,
+            total,
+            population,
+            children,
+        })
+    }
+
+    /// The summed roll-up rows of a scope over the months: its own, keyed by category (''
+    /// for all), and each child's, keyed by unit code, for `cat` ('' for all).
+    async fn sums(
+        &self,
+        scope: &Scope,
+        from_m: &str,
+        to_m: &str,
+        cat: &str,
+    ) -> Result<(Vec<(String, FeedbackCounts)>, Vec<(String, FeedbackCounts)>), StoreError> {
+        let cols = sql::stored_sums("r");
         // The unit's own rows: each category and '' (all), or just the one asked for.
-        let own = match &scope {
+        let own = match scope {
             Scope::Country => format!(
                 "SELECT r.category, {cols} FROM feedback_rollup r \
                  WHERE r.unit_code IN (SELECT code FROM units WHERE level = 1) \
@@ -197,7 +226,7 @@ impl Store {
                  AND ($4 = '' OR r.category = $4) GROUP BY r.category"
             ),
         };
-        let parent_clause = match &scope {
+        let parent_clause = match scope {
             Scope::Country => "level = 1 AND $1 = $1",
             Scope::Unit { .. } => "parent_code = $1",
         };
@@ -206,89 +235,29 @@ impl Store {
              WHERE r.unit_code IN (SELECT code FROM units WHERE {parent_clause}) \
              AND r.month >= $2 AND r.month <= $3 AND r.category = $4 GROUP BY r.unit_code"
         );
-        let code = match &scope {
+        let code = match scope {
             Scope::Country => String::new(),
             Scope::Unit { code, .. } => code.clone(),
         };
-        let (own_rows, child_rows) = with_pool!(self, p => {
+        Ok(with_pool!(self, p => {
             let rows = sqlx::query(&own)
                 .bind(&code)
-                .bind(&from_m)
-                .bind(&to_m)
+                .bind(from_m)
+                .bind(to_m)
                 .bind(cat)
                 .fetch_all(p)
                 .await?;
             let own_rows = keyed_counts!(rows, false);
             let rows = sqlx::query(&per_child)
                 .bind(&code)
-                .bind(&from_m)
-                .bind(&to_m)
+                .bind(from_m)
+                .bind(to_m)
                 .bind(cat)
                 .fetch_all(p)
                 .await?;
             let child_rows = keyed_counts!(rows, false);
             (own_rows, child_rows)
-        });
-        let overdue = self
-            .overdue_now(&scope, &children, from, to, cat, now)
-            .await?;
-        let population = self.population_of(&scope).await?;
-        let child_population = self.child_population(&scope).await?;
-
-        let mut categories = Vec::new();
-        let mut total = FeedbackCounts::default();
-        for (key, mut c) in own_rows {
-            if c.received == 0 {
-                continue;
-            }
-            if key.is_empty() {
-                c.overdue_now = overdue.total();
-                total = c;
-            } else {
-                c.overdue_now = overdue.by_category(&key);
-                if category.is_some() {
-                    total = c;
-                }
-                categories.push(CategoryRow {
-                    category: key,
-                    counts: c,
-                });
-            }
-        }
-        categories.sort_by(|a, b| a.category.cmp(&b.category));
-        let children = children
-            .into_iter()
-            .map(|u| {
-                let mut counts = child_rows
-                    .iter()
-                    .find(|(k, _)| *k == u.code)
-                    .map(|(_, c)| *c)
-                    .filter(|c| c.received != 0)
-                    .unwrap_or_default();
-                counts.overdue_now = overdue.by_child(&u.code);
-                ChildRow {
-                    population: child_population
-                        .iter()
-                        .find(|(k, _)| *k == u.code)
-                        .map(|(_, p)| *p)
-                        .unwrap_or_default(),
-                    code: u.code,
-                    name: u.name,
-                    kind: u.kind,
-                    counts,
-                }
-            })
-            .collect();
-        Ok(StatsReport {
-            unit_code: unit_code.to_owned(),
-            from,
-            to,
-            category: category.map(str::to_owned),
-            categories,
-            total,
-            population,
-            children,
-        })
+        }))
     }
 
     /// Active households and residents of a unit and everything below it, from the
@@ -498,6 +467,69 @@ impl Overdue {
 mod maintain;
 mod monthly;
 mod naive;
+
+/// The unit's lines by category (sorted by code) and its total, with "overdue now" filled
+/// in. With one category asked for, the total is that category's line.
+fn own_lines(
+    own_rows: Vec<(String, FeedbackCounts)>,
+    overdue: &Overdue,
+    one_category: bool,
+) -> (Vec<CategoryRow>, FeedbackCounts) {
+    let mut categories = Vec::new();
+    let mut total = FeedbackCounts::default();
+    for (key, mut c) in own_rows {
+        if c.received == 0 {
+            continue;
+        }
+        if key.is_empty() {
+            c.overdue_now = overdue.total();
+            total = c;
+        } else {
+            c.overdue_now = overdue.by_category(&key);
+            if one_category {
+                total = c;
+            }
+            categories.push(CategoryRow {
+                category: key,
+                counts: c,
+            });
+        }
+    }
+    categories.sort_by(|a, b| a.category.cmp(&b.category));
+    (categories, total)
+}
+
+/// One line per child unit, with zeros for a child that received nothing.
+fn child_lines(
+    children: Vec<ChildUnit>,
+    child_rows: &[(String, FeedbackCounts)],
+    child_population: &[(String, Population)],
+    overdue: &Overdue,
+) -> Vec<ChildRow> {
+    children
+        .into_iter()
+        .map(|u| {
+            let mut counts = child_rows
+                .iter()
+                .find(|(k, _)| *k == u.code)
+                .map(|(_, c)| *c)
+                .filter(|c| c.received != 0)
+                .unwrap_or_default();
+            counts.overdue_now = overdue.by_child(&u.code);
+            ChildRow {
+                population: child_population
+                    .iter()
+                    .find(|(k, _)| *k == u.code)
+                    .map(|(_, p)| *p)
+                    .unwrap_or_default(),
+                code: u.code,
+                name: u.name,
+                kind: u.kind,
+                counts,
+            }
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests;

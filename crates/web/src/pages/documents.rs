@@ -198,7 +198,7 @@ async fn decision(
     state: AppState,
     who: CurrentUser,
     rc: RequestCtx,
-    id: i64,
+    id: tuquan_domain::GroupId,
     f: Format,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who.0), &rc);
@@ -211,7 +211,7 @@ async fn decision_pdf(
     State(state): State<AppState>,
     who: CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<tuquan_domain::GroupId>,
 ) -> Result<Response, PageError> {
     decision(state, who, rc, id, Format::Pdf).await
 }
@@ -220,7 +220,7 @@ async fn decision_docx(
     State(state): State<AppState>,
     who: CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<tuquan_domain::GroupId>,
 ) -> Result<Response, PageError> {
     decision(state, who, rc, id, Format::Docx).await
 }

@@ -16,8 +16,9 @@ use tuquan_domain::feedback::stats::{
 use tuquan_domain::FieldError;
 
 use super::{render, Chrome};
-use tuquan_app::stats::{self as app, category_name, Loaded, StatsQuery};
+use tuquan_app::stats::{self as app, category_name, CategoryName, Loaded, StatsQuery};
 use tuquan_app::{AppError, Ctx};
+use tuquan_domain::territory::Unit;
 
 use crate::auth::RequestCtx;
 use crate::error::PageError;
@@ -287,32 +288,12 @@ async fn show(
         (None, None) => None,
     };
     let keep = keep(&q);
-    let mut crumbs = vec![Crumb {
-        href: format!("/feedback-stats{keep}"),
-        name: lang.t("stats_country").to_owned(),
-    }];
-    if let Some(u) = &unit {
-        for a in app::ancestors(ctx, u).await? {
-            crumbs.push(Crumb {
-                href: format!("/units/{}/feedback-stats{keep}", a.code),
-                name: a.name,
-            });
-        }
-    }
+    let crumbs = crumbs(ctx, lang, unit.as_ref(), &keep).await?;
     let names = match &loaded {
         Some(l) => l.names.clone(),
         None => app::categories(ctx).await?,
     };
-    let selected = q.category.as_deref().map(str::trim).unwrap_or("");
-    let mut categories: Vec<Choice> = names
-        .iter()
-        .map(|n| Choice {
-            value: n.code.clone(),
-            label: category_name(&names, lang, &n.code),
-            selected: n.code == selected,
-        })
-        .collect();
-    categories.sort_by_cached_key(|c| tuquan_domain::text::sort_key(&c.label));
+    let categories = category_choices(lang, &names, &q);
     let period = match &loaded {
         Some(l) => l.period,
         None => Period::default_at(ctx.now),
@@ -334,31 +315,7 @@ async fn show(
         Some(_) => "stats_children_units",
     };
     let (charts, monthly) = match &loaded {
-        Some(l) => {
-            let m = tuquan_app::documents::produce::monthly_stats(
-                ctx,
-                l.unit.as_ref(),
-                l.period,
-                q.category
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty()),
-            )
-            .await?;
-            let charts = tuquan_app::documents::produce::stats_charts(lang, &place, &m, l).to_vec();
-            let lines = m
-                .months
-                .iter()
-                .enumerate()
-                .map(|(i, month)| MonthLine {
-                    month: month_text(*month),
-                    received: lang.int(i64::from(m.received[i])),
-                    resolved: lang.int(i64::from(m.resolved[i])),
-                    on_time: lang.int(i64::from(m.on_time[i])),
-                })
-                .collect();
-            (charts, lines)
-        }
+        Some(l) => charts_and_months(ctx, lang, &place, l, &q).await?,
         None => (Vec::new(), Vec::new()),
     };
     let page = StatsPage {
@@ -398,6 +355,73 @@ async fn show(
         StatusCode::OK
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The way down from the country to `unit`, each step a link to its statistics.
+async fn crumbs(
+    ctx: &Ctx,
+    lang: Lang,
+    unit: Option<&Unit>,
+    keep: &str,
+) -> Result<Vec<Crumb>, PageError> {
+    let mut crumbs = vec![Crumb {
+        href: format!("/feedback-stats{keep}"),
+        name: lang.t("stats_country").to_owned(),
+    }];
+    if let Some(u) = unit {
+        for a in app::ancestors(ctx, u).await? {
+            crumbs.push(Crumb {
+                href: format!("/units/{}/feedback-stats{keep}", a.code),
+                name: a.name,
+            });
+        }
+    }
+    Ok(crumbs)
+}
+
+/// The category filter's choices in Vietnamese order, the query's one selected.
+fn category_choices(lang: Lang, names: &[CategoryName], q: &StatsQuery) -> Vec<Choice> {
+    let selected = q.category.as_deref().map(str::trim).unwrap_or("");
+    let mut categories: Vec<Choice> = names
+        .iter()
+        .map(|n| Choice {
+            value: n.code.clone(),
+            label: category_name(names, lang, &n.code),
+            selected: n.code == selected,
+        })
+        .collect();
+    categories.sort_by_cached_key(|c| tuquan_domain::text::sort_key(&c.label));
+    categories
+}
+
+/// The charts (SVG) and the month-by-month table of a loaded report.
+async fn charts_and_months(
+    ctx: &Ctx,
+    lang: Lang,
+    place: &str,
+    l: &Loaded,
+    q: &StatsQuery,
+) -> Result<(Vec<String>, Vec<MonthLine>), PageError> {
+    let category = q
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let m = tuquan_app::documents::produce::monthly_stats(ctx, l.unit.as_ref(), l.period, category)
+        .await?;
+    let charts = tuquan_app::documents::produce::stats_charts(lang, place, &m, l).to_vec();
+    let lines = m
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, month)| MonthLine {
+            month: month_text(*month),
+            received: lang.int(i64::from(m.received[i])),
+            resolved: lang.int(i64::from(m.resolved[i])),
+            on_time: lang.int(i64::from(m.on_time[i])),
+        })
+        .collect();
+    Ok((charts, lines))
 }
 
 async fn unit(

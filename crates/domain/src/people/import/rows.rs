@@ -69,6 +69,50 @@ fn recognised_columns(row: &Row) -> usize {
 /// columns (titles above it are skipped); every row below it is one resident.
 pub fn parse_rows(rows: &[Row], today: Date) -> ImportPlan {
     let mut plan = ImportPlan::default();
+    let Some(data) = header_and_data(rows, &mut plan) else {
+        return plan;
+    };
+    let header = plan.header.clone();
+    let mut groups = Groups::default();
+    let mut seen_cccd: HashMap<String, usize> = HashMap::new();
+    for row in data {
+        let cells = Cells {
+            header: &header,
+            row,
+        };
+        let errors_before = plan.error_count;
+        let group = groups.household_of(&cells, &mut plan);
+        let resident = resident_of(&cells, today, &mut plan);
+        // A patched row parses in the end, but its resident is not to be kept.
+        let Some(resident) = resident.filter(|_| plan.error_count == errors_before) else {
+            continue;
+        };
+        if let Some(c) = &resident.cccd {
+            if let Some(&first_line) = seen_cccd.get(c.as_str()) {
+                plan.push_error(cells.err(
+                    Column::Cccd,
+                    RowErrorKind::DuplicateCccd { first_line },
+                    format!("same identity number as line {first_line}"),
+                ));
+                continue;
+            }
+            seen_cccd.insert(c.as_str().to_owned(), row.line);
+        }
+        if let Some(i) = group {
+            groups.list[i].members.push(ImportResident {
+                line: row.line,
+                resident,
+            });
+        }
+    }
+    plan.households = groups.into_households();
+    plan.sort_errors();
+    plan
+}
+
+/// Finds and maps the header, and returns the data rows below it; or records why the file
+/// has none to offer (empty, no header, no rows, too many rows) and returns `None`.
+fn header_and_data<'r>(rows: &'r [Row], plan: &mut ImportPlan) -> Option<Vec<&'r Row>> {
     let non_blank: Vec<&Row> = rows.iter().filter(|r| !r.is_blank()).collect();
     // The header is the first row naming at least three columns among the first few, so a
     // title above it ("DANH SÁCH HỘ DÂN …") is skipped; failing that, the first row.
@@ -86,7 +130,7 @@ pub fn parse_rows(rows: &[Row], today: Date) -> ImportPlan {
             RowErrorKind::NoRows,
             "the file is empty",
         ));
-        return plan;
+        return None;
     };
     match map_header(header_row) {
         Ok(h) => plan.header = h,
@@ -94,7 +138,7 @@ pub fn parse_rows(rows: &[Row], today: Date) -> ImportPlan {
             for e in errors {
                 plan.push_error(e);
             }
-            return plan;
+            return None;
         }
     }
     let data: Vec<&Row> = data.collect();
@@ -107,7 +151,7 @@ pub fn parse_rows(rows: &[Row], today: Date) -> ImportPlan {
             RowErrorKind::NoRows,
             "no rows below the header",
         ));
-        return plan;
+        return None;
     }
     if data.len() > MAX_ROWS {
         plan.push_error(RowError::new(
@@ -117,188 +161,208 @@ pub fn parse_rows(rows: &[Row], today: Date) -> ImportPlan {
             RowErrorKind::TooManyRows { max: MAX_ROWS },
             format!("{} rows", data.len()),
         ));
-        return plan;
+        return None;
     }
-    let header = plan.header.clone();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut seen_cccd: HashMap<String, usize> = HashMap::new();
-    for row in data {
-        let line = row.line;
-        let errors_before = plan.error_count;
-        let get = |c: Column| -> String {
-            header
-                .position(c)
-                .and_then(|i| row.cells.get(i))
-                .map(|cell| cell_text(cell, c))
-                .unwrap_or_default()
-        };
-        let err = |c: Column, kind: RowErrorKind, detail: String| {
-            RowError::new(line, header.position(c), Some(c), kind, detail)
-        };
-        let field_err = |c: Column, e: FieldError| err(c, RowErrorKind::Field(e.kind), e.detail);
+    Some(data)
+}
 
-        // The household this row belongs to.
-        let raw_key = text::clean(&get(Column::HouseholdKey));
-        let group = if raw_key.is_empty() {
-            plan.push_error(field_err(
-                Column::HouseholdKey,
-                FieldError::new("ma_ho", FieldErrorKind::Required, "empty household key"),
-            ));
-            None
+/// One data row read through the header.
+struct Cells<'a> {
+    header: &'a Header,
+    row: &'a Row,
+}
+
+impl Cells<'_> {
+    fn get(&self, c: Column) -> String {
+        self.header
+            .position(c)
+            .and_then(|i| self.row.cells.get(i))
+            .map(|cell| cell_text(cell, c))
+            .unwrap_or_default()
+    }
+
+    fn err(&self, c: Column, kind: RowErrorKind, detail: String) -> RowError {
+        RowError::new(
+            self.row.line,
+            self.header.position(c),
+            Some(c),
+            kind,
+            detail,
+        )
+    }
+
+    fn field_err(&self, c: Column, e: FieldError) -> RowError {
+        self.err(c, RowErrorKind::Field(e.kind), e.detail)
+    }
+}
+
+/// The households met so far, in file order, by folded key.
+#[derive(Default)]
+struct Groups {
+    list: Vec<Group>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Groups {
+    /// The household a row belongs to (its index), or `None` when its key is refused.
+    fn household_of(&mut self, cells: &Cells, plan: &mut ImportPlan) -> Option<usize> {
+        let raw_key = text::clean(&cells.get(Column::HouseholdKey));
+        let kind = if raw_key.is_empty() {
+            FieldErrorKind::Required
         } else if raw_key.chars().count() > 50 {
-            plan.push_error(field_err(
-                Column::HouseholdKey,
-                FieldError::new("ma_ho", FieldErrorKind::TooLong { max: 50 }, "long"),
-            ));
-            None
+            FieldErrorKind::TooLong { max: 50 }
         } else {
             let key = text::fold(&raw_key);
-            let address = get(Column::Address);
-            let phone = get(Column::HouseholdPhone);
-            let unit = get(Column::UnitCode);
-            match by_key.get(&key) {
+            return Some(match self.by_key.get(&key) {
                 Some(&i) => {
-                    // A later row: household values may be repeated, not contradicted.
-                    let g = &groups[i];
-                    let first_line = g.line;
-                    let checks = [
-                        (Column::Address, &address, text::fold(&address) != g.address),
-                        (
-                            Column::HouseholdPhone,
-                            &phone,
-                            digits_and_letters(&phone) != g.phone,
-                        ),
-                        (
-                            Column::UnitCode,
-                            &unit,
-                            unit.trim().to_ascii_lowercase() != g.unit,
-                        ),
-                    ];
-                    for (c, value, differs) in checks {
-                        if !value.trim().is_empty() && differs {
-                            plan.push_error(err(
-                                c,
-                                RowErrorKind::HouseholdMismatch { first_line },
-                                format!("differs from line {first_line} of the same household"),
-                            ));
-                        }
-                    }
-                    Some(i)
+                    self.list[i].check_repeat(cells, plan);
+                    i
                 }
                 None => {
-                    let mut ok = true;
-                    let household = match NewHousehold::parse(&NewHouseholdInput {
-                        address: address.clone(),
-                        phone: Some(phone.clone()),
-                    }) {
-                        Ok(h) => Some(h),
-                        Err(e) => {
-                            ok = false;
-                            let c = Column::of_household_field(e.field).unwrap_or(Column::Address);
-                            plan.push_error(field_err(c, e));
-                            // The address is checked before the phone: check the phone too.
-                            if c == Column::Address && !phone.trim().is_empty() {
-                                if let Err(e) = super::super::Phone::parse(&phone) {
-                                    plan.push_error(field_err(Column::HouseholdPhone, e));
-                                }
-                            }
-                            None
-                        }
-                    };
-                    let unit_code = match unit.trim() {
-                        "" => None,
-                        u => match UnitCode::parse(u) {
-                            Ok(code) => Some(code.into_string()),
-                            Err(e) => {
-                                ok = false;
-                                plan.push_error(field_err(Column::UnitCode, e));
-                                None
-                            }
-                        },
-                    };
-                    by_key.insert(key.clone(), groups.len());
-                    groups.push(Group {
-                        key: raw_key.clone(),
-                        line,
-                        address: text::fold(&address),
-                        phone: digits_and_letters(&phone),
-                        unit: unit.trim().to_ascii_lowercase(),
-                        household: household.filter(|_| ok),
-                        unit_code,
-                        members: Vec::new(),
-                    });
-                    Some(groups.len() - 1)
+                    self.by_key.insert(key, self.list.len());
+                    self.list.push(Group::first_row(raw_key, cells, plan));
+                    self.list.len() - 1
                 }
-            }
+            });
         };
+        let detail = if kind == FieldErrorKind::Required {
+            "empty household key"
+        } else {
+            "long"
+        };
+        let e = FieldError::new("ma_ho", kind, detail);
+        plan.push_error(cells.field_err(Column::HouseholdKey, e));
+        None
+    }
 
-        // The resident: every refused field is reported, not just the first.
-        let mut input = NewResidentInput {
-            full_name: get(Column::FullName),
-            birth_date: get(Column::BirthDate),
-            gender: get(Column::Gender),
-            phone: Some(get(Column::Phone)),
-            residence_type: get(Column::ResidenceType),
-            residence_since: Some(get(Column::ResidenceSince)),
-            cccd: Some(get(Column::Cccd)),
-        };
-        let mut resident = None;
-        for _ in 0..8 {
-            match NewResident::parse(&input, today) {
-                Ok(r) => {
-                    resident = Some(r);
-                    break;
+    /// The households that have a valid first row and at least one kept resident.
+    fn into_households(self) -> Vec<ImportHousehold> {
+        self.list
+            .into_iter()
+            .filter_map(|g| {
+                let household = g.household?;
+                if g.members.is_empty() {
+                    return None;
                 }
-                Err(e) => {
-                    let c = Column::of_resident_field(e.field).unwrap_or(Column::FullName);
-                    let field = e.field;
-                    plan.push_error(field_err(c, e));
-                    if !patch(&mut input, field) {
-                        break;
+                Some(ImportHousehold {
+                    key: g.key,
+                    line: g.line,
+                    unit_code: g.unit_code,
+                    household,
+                    members: g.members,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Group {
+    /// A household's first row: its values are parsed, every refused one reported.
+    fn first_row(key: String, cells: &Cells, plan: &mut ImportPlan) -> Group {
+        let address = cells.get(Column::Address);
+        let phone = cells.get(Column::HouseholdPhone);
+        let unit = cells.get(Column::UnitCode);
+        let mut ok = true;
+        let household = match NewHousehold::parse(&NewHouseholdInput {
+            address: address.clone(),
+            phone: Some(phone.clone()),
+        }) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                ok = false;
+                let c = Column::of_household_field(e.field).unwrap_or(Column::Address);
+                plan.push_error(cells.field_err(c, e));
+                // The address is checked before the phone: check the phone too.
+                if c == Column::Address && !phone.trim().is_empty() {
+                    if let Err(e) = super::super::Phone::parse(&phone) {
+                        plan.push_error(cells.field_err(Column::HouseholdPhone, e));
                     }
                 }
+                None
             }
-        }
-        // A patched row parses in the end, but its resident is not to be kept.
-        let Some(resident) = resident.filter(|_| plan.error_count == errors_before) else {
-            continue;
         };
-        if let Some(c) = &resident.cccd {
-            match seen_cccd.get(c.as_str()) {
-                Some(&first_line) => {
-                    plan.push_error(err(
-                        Column::Cccd,
-                        RowErrorKind::DuplicateCccd { first_line },
-                        format!("same identity number as line {first_line}"),
-                    ));
-                    continue;
+        let unit_code = match unit.trim() {
+            "" => None,
+            u => match UnitCode::parse(u) {
+                Ok(code) => Some(code.into_string()),
+                Err(e) => {
+                    ok = false;
+                    plan.push_error(cells.field_err(Column::UnitCode, e));
+                    None
                 }
-                None => {
-                    seen_cccd.insert(c.as_str().to_owned(), line);
-                }
-            }
-        }
-        if let Some(i) = group {
-            groups[i].members.push(ImportResident { line, resident });
+            },
+        };
+        Group {
+            key,
+            line: cells.row.line,
+            address: text::fold(&address),
+            phone: digits_and_letters(&phone),
+            unit: unit.trim().to_ascii_lowercase(),
+            household: household.filter(|_| ok),
+            unit_code,
+            members: Vec::new(),
         }
     }
-    plan.households = groups
-        .into_iter()
-        .filter_map(|g| {
-            let household = g.household?;
-            if g.members.is_empty() {
-                return None;
+
+    /// A later row of the household: its values may be repeated, not contradicted.
+    fn check_repeat(&self, cells: &Cells, plan: &mut ImportPlan) {
+        let first_line = self.line;
+        let address = cells.get(Column::Address);
+        let phone = cells.get(Column::HouseholdPhone);
+        let unit = cells.get(Column::UnitCode);
+        let checks = [
+            (
+                Column::Address,
+                &address,
+                text::fold(&address) != self.address,
+            ),
+            (
+                Column::HouseholdPhone,
+                &phone,
+                digits_and_letters(&phone) != self.phone,
+            ),
+            (
+                Column::UnitCode,
+                &unit,
+                unit.trim().to_ascii_lowercase() != self.unit,
+            ),
+        ];
+        for (c, value, differs) in checks {
+            if !value.trim().is_empty() && differs {
+                plan.push_error(cells.err(
+                    c,
+                    RowErrorKind::HouseholdMismatch { first_line },
+                    format!("differs from line {first_line} of the same household"),
+                ));
             }
-            Some(ImportHousehold {
-                key: g.key,
-                line: g.line,
-                unit_code: g.unit_code,
-                household,
-                members: g.members,
-            })
-        })
-        .collect();
-    plan.sort_errors();
-    plan
+        }
+    }
+}
+
+/// The row's resident. Every refused field is reported, not just the first: a refused
+/// field is patched with a valid stand-in and the row parsed again.
+fn resident_of(cells: &Cells, today: Date, plan: &mut ImportPlan) -> Option<NewResident> {
+    let mut input = NewResidentInput {
+        full_name: cells.get(Column::FullName),
+        birth_date: cells.get(Column::BirthDate),
+        gender: cells.get(Column::Gender),
+        phone: Some(cells.get(Column::Phone)),
+        residence_type: cells.get(Column::ResidenceType),
+        residence_since: Some(cells.get(Column::ResidenceSince)),
+        cccd: Some(cells.get(Column::Cccd)),
+    };
+    for _ in 0..8 {
+        match NewResident::parse(&input, today) {
+            Ok(r) => return Some(r),
+            Err(e) => {
+                let c = Column::of_resident_field(e.field).unwrap_or(Column::FullName);
+                let field = e.field;
+                plan.push_error(cells.field_err(c, e));
+                if !patch(&mut input, field) {
+                    return None;
+                }
+            }
+        }
+    }
+    None
 }

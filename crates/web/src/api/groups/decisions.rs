@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tuquan_app::groups::{self as app, DocumentRecord};
 use tuquan_domain::groups::{NewDecisionInput, ScanType};
+use tuquan_domain::GroupId;
 
 use super::items::*;
 use super::{path, upload};
@@ -41,7 +42,7 @@ pub async fn record_decision(
     State(state): State<AppState>,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = path(id)?;
@@ -101,7 +102,7 @@ pub async fn decision_scan(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, i64)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let (id, decision_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);

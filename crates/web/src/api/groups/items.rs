@@ -38,7 +38,7 @@ impl From<&GroupRecord> for GroupItem {
     fn from(g: &GroupRecord) -> Self {
         let members = usize::try_from(g.current_members).unwrap_or(0);
         Self {
-            id: g.id,
+            id: g.id.get(),
             kind: g.kind.as_str().to_owned(),
             kind_label: g.kind_label.clone(),
             name: g.name.clone(),
@@ -241,7 +241,7 @@ impl From<&ServiceRecord> for ServiceItem {
     fn from(s: &ServiceRecord) -> Self {
         Self {
             position_id: s.position_id,
-            group_id: s.group_id,
+            group_id: s.group_id.get(),
             group_name: s.group_name.clone(),
             group_kind: s.group_kind.as_str().to_owned(),
             unit_code: s.unit_code.clone(),

@@ -8,6 +8,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tuquan_app::groups::{self as app, GroupFilter};
 use tuquan_domain::groups::NewGroupInput;
+use tuquan_domain::GroupId;
 use utoipa::IntoParams;
 
 use super::items::*;
@@ -163,7 +164,7 @@ pub async fn get_group(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
 ) -> Result<Json<GroupDetail>, ApiError> {
     let id = path(id)?;
     let ctx = state.ctx(Some(can.who), &rc);
@@ -189,7 +190,7 @@ pub async fn group_history(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Json<EventList>, ApiError> {
     let id = path(id)?;

@@ -3,9 +3,7 @@
 //! input, calls one use case of `tuquan_app::groups` (which authorizes, acts and audits) and
 //! renders the JSON.
 
-use axum::extract::rejection::PathRejection;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +13,7 @@ use tuquan_app::groups::INELIGIBLE;
 use tuquan_app::AppError;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, Failure};
+use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -86,10 +84,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// A path parameter, or "not found".
-pub(crate) fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, Failure> {
-    p.map(|Path(v)| v).map_err(|_| Failure::NotFound)
-}
+pub(crate) use crate::extract::path;
 
 /// The message for a refused appointment (`reason`: its code), in the reader's language.
 pub(crate) fn reason_message(lang: Lang, reason: &str) -> String {

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tuquan_app::groups as app;
 use tuquan_domain::groups::{EndPositionInput, NewPositionInput};
+use tuquan_domain::GroupId;
 use tuquan_domain::ResidentId;
 
 use super::items::*;
@@ -30,7 +31,7 @@ pub async fn appoint(
     can: Can<GroupManage>,
     rc: RequestCtx,
     lang: Lang,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     b: Result<Json<AppointBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let id = path(id)?;
@@ -68,7 +69,7 @@ pub async fn end_position(
     State(state): State<AppState>,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, i64)>, PathRejection>,
     b: Result<Json<EndBody>, JsonRejection>,
 ) -> Result<Json<PositionItem>, ApiError> {
     let (id, position_id) = path(ids)?;

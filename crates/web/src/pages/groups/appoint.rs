@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tuquan_app::groups::{self as app, GroupRecord};
 use tuquan_app::{AppError, Ctx};
 use tuquan_domain::groups::{EndPositionInput, EndReason, NewPositionInput};
+use tuquan_domain::GroupId;
 use tuquan_domain::{FieldError, FieldErrorKind, ResidentId};
 
 use super::{choices, form_outcome, period, role_name, Choice};
@@ -33,7 +34,7 @@ pub struct Candidate {
 #[template(path = "group_appoint.html")]
 pub(super) struct AppointPage {
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     name: String,
     unit_name: String,
     q: String,
@@ -71,7 +72,7 @@ pub(super) struct AppointForm {
 async fn appoint_page(
     ctx: &Ctx,
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     f: &AppointForm,
     errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
@@ -126,7 +127,7 @@ pub(super) async fn form(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     q: Result<Query<AppointForm>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
@@ -140,7 +141,7 @@ pub(super) async fn appoint(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     CsrfForm(f): CsrfForm<AppointForm>,
 ) -> Result<Response, PageError> {
     let id = path(id)?;
@@ -180,7 +181,7 @@ pub(super) async fn appoint(
 #[template(path = "group_end.html")]
 pub(super) struct EndPage {
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     position_id: i64,
     group_name: String,
     holder: String,
@@ -201,7 +202,7 @@ pub(super) struct EndForm {
 async fn end_page(
     ctx: &Ctx,
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     position_id: i64,
     f: &EndForm,
     errors: FormErrors,
@@ -234,7 +235,7 @@ pub(super) async fn end_form(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, i64)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let (id, position_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
@@ -254,7 +255,7 @@ pub(super) async fn end(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, i64)>, PathRejection>,
     CsrfForm(f): CsrfForm<EndForm>,
 ) -> Result<Response, PageError> {
     let (id, position_id) = path(ids)?;

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use tuquan_app::groups as app;
 use tuquan_domain::groups::DecisionKind;
+use tuquan_domain::GroupId;
 
 use super::{form_outcome, CsrfUpload};
 use crate::api::groups::upload::Upload;
@@ -21,7 +22,7 @@ use crate::AppState;
 #[template(path = "group_decision.html")]
 pub(super) struct DecisionPage {
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     name: String,
     /// `establishment` or `dissolution`.
     kind: &'static str,
@@ -43,7 +44,7 @@ impl DecisionPage {
 async fn page(
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     kind: DecisionKind,
     up: Option<&Upload>,
     errors: FormErrors,
@@ -71,7 +72,7 @@ async fn form(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: i64,
+    id: GroupId,
     kind: DecisionKind,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
@@ -83,7 +84,7 @@ pub(super) async fn establish_form(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     form(
         state,
@@ -102,7 +103,7 @@ pub(super) async fn dissolve_form(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     form(state, chrome, can, rc, path(id)?, DecisionKind::Dissolution).await
 }
@@ -112,7 +113,7 @@ pub(super) async fn record(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     CsrfUpload(mut up): CsrfUpload,
 ) -> Result<Response, PageError> {
     let id = path(id)?;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tuquan_app::groups::{self as app, EventRecord};
 use tuquan_domain::groups::{GroupKind, GroupStatus};
+use tuquan_domain::GroupId;
 
 use super::{group_kind_label, period, role_name, vn_date};
 use crate::api::groups::{attachment, path, GroupDetail, HistoryQuery, PositionItem};
@@ -73,7 +74,7 @@ pub(super) struct GroupPage {
     notice: Option<&'static str>,
 }
 
-fn position_view(lang: Lang, group_id: i64, p: &PositionItem, manage: bool) -> PositionView {
+fn position_view(lang: Lang, group_id: GroupId, p: &PositionItem, manage: bool) -> PositionView {
     PositionView {
         name: p.full_name.clone(),
         role: role_name(lang, &p.tenure.role, p.tenure.acting),
@@ -132,7 +133,7 @@ pub(super) async fn group(
     chrome: Chrome,
     can: Can<GroupView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
@@ -226,7 +227,7 @@ pub(super) async fn group(
 #[template(path = "group_history.html")]
 pub(super) struct HistoryPage {
     chrome: Chrome,
-    id: i64,
+    id: GroupId,
     name: String,
     events: Vec<EventView>,
     next_href: Option<String>,
@@ -237,7 +238,7 @@ pub(super) async fn history(
     chrome: Chrome,
     can: Can<GroupView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<GroupId>, PathRejection>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
@@ -261,7 +262,7 @@ pub(super) async fn scan(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, i64)>, PathRejection>,
 ) -> Result<Response, PageError> {
     let (id, decision_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);

@@ -11,7 +11,9 @@ use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus}
 use tuquan_domain::territory::Tier;
 use tuquan_domain::{HouseholdId, ResidentId};
 
-use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
+use super::{
+    form_error, form_message, label, may, saved_or_form, DoneQuery, ListPage, Row, UnitQuery,
+};
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
@@ -287,19 +289,15 @@ pub(super) async fn edit(
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let h = people::household_to_edit(&ctx, id).await?;
-    match people::update_household(&ctx, id, &f).await {
-        Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
-        Err(e) => {
-            let lang = chrome.lang;
-            form_error(e, lang, |errors| EditPage {
-                chrome,
-                h,
-                address: f.address.clone(),
-                phone: f.phone.clone().unwrap_or_default(),
-                errors,
-            })
-        }
-    }
+    let result = people::update_household(&ctx, id, &f).await;
+    let back = format!("/households/{id}");
+    saved_or_form(result, &back, chrome.lang, |errors| EditPage {
+        chrome,
+        h,
+        address: f.address.clone(),
+        phone: f.phone.clone().unwrap_or_default(),
+        errors,
+    })
 }
 
 #[derive(Template)]

@@ -15,6 +15,7 @@ use super::Chrome;
 use crate::api::people::PeopleQuery;
 use crate::auth::Authenticated;
 use crate::error::{Failure, PageError};
+use crate::pages::common::see_other;
 use crate::AppState;
 
 mod households;
@@ -104,6 +105,20 @@ fn form_error<T: Template>(
     page: impl FnOnce(FormErrors) -> T,
 ) -> Result<Response, PageError> {
     super::form::rerender(f, lang, page)
+}
+
+/// After an edit form: "Saved" on the record's page `back`, or the form again with every
+/// error (values kept), or the failure itself. One shape for households and residents.
+fn saved_or_form<T, P: Template>(
+    result: tuquan_app::AppResult<T>,
+    back: &str,
+    lang: crate::i18n::Lang,
+    page: impl FnOnce(FormErrors) -> P,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("{back}?done=saved"), None)),
+        Err(e) => form_error(e, lang, page),
+    }
 }
 
 /// `?done=…` after a form, for the notice on the page it returns to.

@@ -10,7 +10,7 @@ use tuquan_domain::access::Action;
 use tuquan_domain::people::{NewResidentInput, ResidentStatus};
 use tuquan_domain::ResidentId;
 
-use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
+use super::{form_message, label, may, saved_or_form, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
@@ -217,18 +217,14 @@ pub(super) async fn edit(
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     let r = people::resident_to_edit(&ctx, id).await?;
-    match people::update_resident(&ctx, id, &form.f, form.keep_cccd.is_some()).await {
-        Ok(_) => Ok(see_other(&format!("/residents/{id}?done=saved"), None)),
-        Err(e) => {
-            let lang = chrome.lang;
-            form_error(e, lang, |errors| EditPage {
-                chrome,
-                r,
-                f: &form.f,
-                errors,
-            })
-        }
-    }
+    let result = people::update_resident(&ctx, id, &form.f, form.keep_cccd.is_some()).await;
+    let back = format!("/residents/{id}");
+    saved_or_form(result, &back, chrome.lang, |errors| EditPage {
+        chrome,
+        r,
+        f: &form.f,
+        errors,
+    })
 }
 
 #[derive(Template)]

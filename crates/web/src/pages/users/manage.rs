@@ -89,7 +89,7 @@ pub(super) async fn show(
     id: Result<Path<i64>, PathRejection>,
     query: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
-    let id = path_id(id)?;
+    let id = path(id)?;
     let notice = match query.ok().and_then(|Query(q)| q.done).as_deref() {
         Some("grant_added") => Some("users.done_grant_added"),
         Some("grant_revoked") => Some("users.done_grant_revoked"),
@@ -120,7 +120,7 @@ pub(super) async fn add_grant(
     id: Result<Path<i64>, PathRejection>,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<Response, PageError> {
-    let id = path_id(id)?;
+    let id = path(id)?;
     let ctx = state.ctx(Some(can.who), &rc);
     let Err(e) = app::add_grant(&ctx, id, &form.role, &form.unit).await else {
         return Ok(see_other(&format!("/users/{id}?done=grant_added"), None));
@@ -145,7 +145,7 @@ pub(super) async fn revoke_confirm(
     rc: RequestCtx,
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let (id, grant_id) = path_id(ids)?;
+    let (id, grant_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
     let (user, grant) = app::revocable_grant(&ctx, id, grant_id).await?;
     let lang = chrome.lang;
@@ -175,7 +175,7 @@ pub(super) async fn revoke(
     ids: Result<Path<(i64, i64)>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let (id, grant_id) = path_id(ids)?;
+    let (id, grant_id) = path(ids)?;
     let still_visible = app::revoke_grant(&state.ctx(Some(can.who), &rc), id, grant_id).await?;
     let to = if still_visible {
         format!("/users/{id}?done=grant_revoked")
@@ -192,9 +192,9 @@ async fn administer_confirm(
     can: Can<UserManage>,
     rc: RequestCtx,
     id: Result<Path<i64>, PathRejection>,
-    (verb, question, path): (&'static str, &'static str, &str),
+    (verb, question, step): (&'static str, &'static str, &str),
 ) -> Result<Html<String>, PageError> {
-    let id = path_id(id)?;
+    let id = path(id)?;
     let user = app::administrable(&state.ctx(Some(can.who), &rc), id).await?;
     confirm(
         chrome,
@@ -203,7 +203,7 @@ async fn administer_confirm(
             button: verb,
             question,
             vars: &[("name", &user.display_name), ("username", &user.username)],
-            action: format!("/users/{id}/{path}"),
+            action: format!("/users/{id}/{step}"),
             back: format!("/users/{id}"),
         },
     )
@@ -243,7 +243,7 @@ async fn set_disabled(
     id: Result<Path<i64>, PathRejection>,
     disabled: bool,
 ) -> Result<Response, PageError> {
-    let id = path_id(id)?;
+    let id = path(id)?;
     app::set_disabled(&state.ctx(Some(can.who), &rc), id, disabled).await?;
     let done = if disabled { "disabled" } else { "enabled" };
     Ok(see_other(&format!("/users/{id}?done={done}"), None))
@@ -277,7 +277,7 @@ pub(super) async fn reset_password(
     id: Result<Path<i64>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Html<String>, PageError> {
-    let id = path_id(id)?;
+    let id = path(id)?;
     let (user, temp) = app::reset_password(&state.ctx(Some(can.who), &rc), id).await?;
     let lang = chrome.lang;
     let vars = [

@@ -52,10 +52,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// An id in the path; anything else is a page that does not exist.
-fn path_id<T>(p: Result<Path<T>, PathRejection>) -> Result<T, Failure> {
-    p.map(|Path(v)| v).map_err(|_| Failure::NotFound)
-}
+use crate::extract::path;
 
 fn role_label(lang: Lang, role: Role) -> &'static str {
     lang.t(&format!("role.{}", role.as_str()))
