@@ -192,6 +192,10 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
             {"type": "integer", "minimum": 1, "maximum": tuquan_domain::page::MAX_LIMIT},
             {"type": "string", "maxLength": 0}]}),
         "unit" | "parent" => json!({"type": "string", "pattern": UNIT_CODE}),
+        // The audit log's bounds are days; blank counts as absent.
+        "from" | "to" if path == "/api/v1/audit" => json!({"anyOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "maxLength": 0}]}),
         "from" | "to" => json!({"type": "string", "pattern": MONTH}),
         "category" => values(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect()),
         "format" => values(vec!["csv", "xlsx"]),
