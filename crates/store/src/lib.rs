@@ -17,6 +17,7 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod erased;
+mod erased_text;
 mod error;
 pub mod feedback;
 pub mod groups;

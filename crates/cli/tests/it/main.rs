@@ -18,6 +18,7 @@ mod contract;
 mod crash;
 mod delivery;
 mod documents;
+mod erasure_text;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;

@@ -10,6 +10,7 @@ pub mod account;
 pub mod announcement_units;
 pub mod announcements;
 pub mod contract;
+mod contract_fields;
 pub mod feedback;
 pub mod groups;
 pub mod health;
