@@ -191,6 +191,29 @@ impl From<AppError> for Failure {
     }
 }
 
+/// For fields a body may leave out in general but not in this case (a note for a note step,
+/// both coordinates or neither, a label for an "other" group): a missing one is well formed
+/// input refused by a rule between fields, a 422 `required_here` naming the field.
+pub fn required_here(e: AppError, fields: &[&str]) -> ApiError {
+    let conditional = |fe: &FieldError| {
+        fe.kind == tuquan_domain::FieldErrorKind::Required && fields.contains(&fe.field)
+    };
+    let field = match &e {
+        AppError::Invalid(fe) if conditional(fe) => Some(fe.field),
+        AppError::InvalidFields(es) if es.first().is_some_and(conditional) => {
+            es.first().map(|fe| fe.field)
+        }
+        _ => None,
+    };
+    match field {
+        Some(field) => ApiError(Failure::Rule {
+            code: "required_here",
+            field: Some(field),
+        }),
+        None => e.into(),
+    }
+}
+
 /// The JSON body of every API error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {

@@ -173,7 +173,14 @@ impl Ids {
                 r#""path.service_code" = "traffic""#.to_owned(),
             ),
         ];
-        let mut out = String::new();
+        // GeoReport v2 answers every refusal that is not a 403 or 404 with a 400, also a
+        // rule between well-formed parameters (an end date before the start, more than 90
+        // days, a unit outside the jurisdiction): clients of the specification expect it.
+        let mut out = String::from(
+            "\n[[operations]]\ninclude-path-regex = '^/open311/v2/requests\\.json$'\n\
+             checks = { positive_data_acceptance = { expected-statuses = \
+             [\"2xx\", \"400\", \"403\", \"404\", \"429\"] } }\n",
+        );
         for (regex, params) in blocks {
             let _ = write!(
                 out,

@@ -11,7 +11,7 @@ const NAME: &str = "Lương Thị Mờ";
 
 on_both_backends!(an_approved_erasure_redacts_the_name_in_free_text);
 async fn an_approved_erasure_redacts_the_name_in_free_text(db: &TestDb) {
-    let server = Server::start(db);
+    let server = Server::start_with(db, &["--demo"]);
     let token = server.token.clone();
     let (s, h) = post_json(
         &server,

@@ -209,7 +209,12 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
         "from" | "to" if path == "/api/v1/audit" => json!({"anyOf": [
             {"type": "string", "format": "date"},
             {"type": "string", "maxLength": 0}]}),
-        "from" | "to" => json!({"type": "string", "pattern": MONTH}),
+        "from" | "to" => json!({"anyOf": [
+            {"type": "string", "pattern": MONTH},
+            {"type": "string", "pattern": "^ *$"}]}),
+        "kind" if path == "/api/v1/audit" => json!({"anyOf": [
+            {"type": "string", "enum": ["changes", "reads", "all"]},
+            {"type": "string", "pattern": "^ *$"}]}),
         "category" => values(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect()),
         "format" => values(vec!["csv", "xlsx"]),
         _ => return,

@@ -21,6 +21,17 @@ fn optional(schema: Value) -> Value {
     json!({"anyOf": [schema, {"type": "string", "pattern": "^ *$"}, {"type": "null"}]})
 }
 
+/// An optional multipart field: as `schema`, or blank (a form has no `null`).
+fn optional_field(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "string", "pattern": "^ *$"}]})
+}
+
+/// Decimal degrees within ±`max_int` (±90 or ±180), as `str::parse::<f64>` reads them.
+fn degrees(max_int: &str) -> Value {
+    json!({"type": "string",
+           "pattern": format!("^ *(-?{max_int}(\\.[0-9]{{1,8}})?)? *$")})
+}
+
 fn date() -> Value {
     json!({"type": "string", "format": "date"})
 }
@@ -42,6 +53,14 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         ("NewFeedbackInputDoc", "unit_code", unit_code()),
         ("SubmitUpload", "category", categories()),
         ("SubmitUpload", "unit_code", unit_code()),
+        ("NewFeedbackInputDoc", "lat", degrees("[0-8]?[0-9]")),
+        (
+            "NewFeedbackInputDoc",
+            "lng",
+            degrees("(1[0-7][0-9]|[0-9]{1,2})"),
+        ),
+        ("SubmitUpload", "lat", degrees("[0-8]?[0-9]")),
+        ("SubmitUpload", "lng", degrees("(1[0-7][0-9]|[0-9]{1,2})")),
         (
             "StepBody",
             "action",
@@ -66,7 +85,7 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             ]),
         ),
         ("DecisionUpload", "issued_on", date()),
-        ("DecisionUpload", "effective_on", optional(date())),
+        ("DecisionUpload", "effective_on", optional_field(date())),
         ("AppointBody", "starts_on", optional(date())),
         ("EndBody", "ended_on", optional(date())),
         ("ConsentBody", "given_on", optional(date())),
@@ -110,7 +129,17 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "level",
             optional(one_of(vec!["unit", "commune", "province"])),
         ),
-        ("RouteItem", "role", optional(roles())),
+        (
+            "RouteItem",
+            "role",
+            optional(one_of(
+                Role::ALL
+                    .iter()
+                    .filter(|r| tuquan_domain::feedback::policy::role_handles_feedback(**r))
+                    .map(|r| r.as_str())
+                    .collect(),
+            )),
+        ),
         (
             "CreateUnit",
             "kind",
@@ -161,6 +190,10 @@ pub fn refine(doc: &mut Value) {
                 o.insert("description".into(), d);
             }
         }
+    }
+    // An empty file is not a file.
+    if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
+        f["minLength"] = json!(1);
     }
     for (schema, fields) in REQUIRED {
         if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {
