@@ -118,6 +118,26 @@ async fn an_approved_erasure_redacts_the_name_in_free_text(db: &TestDb) {
     ] {
         assert_eq!(db.count(sql).await, 0, "{sql}");
     }
+    // The audit log is never rewritten: its free text is redacted when read (by the keyed
+    // hashes of the name's word runs), while the stored row keeps it.
+    let (s, log) = get_json_opt(
+        &server,
+        Some(&token),
+        "/api/v1/audit?unit=26743&action=feedback.summary",
+    )
+    .await;
+    assert_eq!(s, 200, "{log}");
+    let after = &log["items"][0]["after"];
+    assert_eq!(
+        after["public_summary"].as_str(),
+        Some(format!("Nhà bà {pseudonym} để xe chắn lối.").as_str()),
+        "{log}"
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%thị mờ để%'")
+            .await,
+        1
+    );
     // The approval's audit row says how many texts changed, never which.
     let changed = db
         .count(
