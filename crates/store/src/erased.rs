@@ -85,6 +85,15 @@ impl Store {
 
     /// Replaces an erased person's values in `rows` (see the module's documentation).
     pub async fn redact_erased(&self, rows: &mut [AuditRow]) -> Result<(), StoreError> {
+        // Most logs have nobody erased: no hashing of every word then.
+        let any: Option<i64> = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT resident_id FROM erased_subjects LIMIT 1")
+                .fetch_optional(p)
+                .await?
+        });
+        if any.is_none() {
+            return Ok(());
+        }
         let mut parsed: Vec<[Option<Value>; 2]> = rows
             .iter()
             .map(|r| {
@@ -96,7 +105,7 @@ impl Store {
         let mut digests: HashMap<String, String> = HashMap::new();
         for v in parsed.iter().flatten().flatten() {
             strings(v, &mut |s| {
-                if let Some(n) = normalize(s) {
+                for n in normalize(s).into_iter().chain(windows(s)) {
                     digests
                         .entry(n.clone())
                         .or_insert_with(|| self.erased_digest(&n));
@@ -127,10 +136,13 @@ impl Store {
                 .flatten()
                 .filter(|id| erased_targets.contains(id));
             let mut changed = false;
+            let erased_of = |n: &str| by_digest.get(digests.get(n)?).copied();
             for v in values.iter_mut().flatten() {
-                changed |= redact(v, target, &|s| {
-                    let n = normalize(s)?;
-                    by_digest.get(digests.get(&n)?).copied()
+                changed |= redact(v, target, &|s| erased_of(&normalize(s)?), &|s| {
+                    windows(s)
+                        .into_iter()
+                        .filter_map(|w| Some((erased_of(&w)?, w)))
+                        .collect()
                 });
             }
             if changed {
@@ -194,6 +206,29 @@ fn placeholders(n: usize) -> String {
         .join(", ")
 }
 
+/// The runs of two to five words of a free text of three words or more, normalized as
+/// [`normalize`] does (punctuation at the words' edges dropped): the candidates for an erased
+/// full name inside a note or a reason. Texts past 300 words are searched in their first 300.
+fn windows(s: &str) -> Vec<String> {
+    let text = tuquan_domain::text::clean(s).to_lowercase();
+    let words: Vec<&str> = text
+        .split(' ')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .take(300)
+        .collect();
+    if words.len() < 3 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for len in 2..=5.min(words.len()) {
+        for w in words.windows(len) {
+            out.push(w.join(" "));
+        }
+    }
+    out
+}
+
 /// Calls `f` on every string in `v`.
 fn strings(v: &Value, f: &mut impl FnMut(&str)) {
     match v {
@@ -206,18 +241,35 @@ fn strings(v: &Value, f: &mut impl FnMut(&str)) {
 
 /// Redacts `v` in place: personal keys when the row is about the erased `target`, and every
 /// string `erased_of` attributes to an erased resident. Whether anything changed.
-fn redact(v: &mut Value, target: Option<i64>, erased_of: &dyn Fn(&str) -> Option<i64>) -> bool {
+/// `names_in` gives the erased names found inside a longer text, with their resident.
+fn redact(
+    v: &mut Value,
+    target: Option<i64>,
+    erased_of: &dyn Fn(&str) -> Option<i64>,
+    names_in: &dyn Fn(&str) -> Vec<(i64, String)>,
+) -> bool {
     match v {
         Value::String(s) => match erased_of(s) {
             Some(id) => {
                 *s = pseudonym(id);
                 true
             }
-            None => false,
+            None => {
+                let mut changed = false;
+                for (id, name) in names_in(s) {
+                    if let Some(r) =
+                        tuquan_domain::people::redact::redact_name(s, &name, &pseudonym(id))
+                    {
+                        *s = r;
+                        changed = true;
+                    }
+                }
+                changed
+            }
         },
         Value::Array(a) => a
             .iter_mut()
-            .fold(false, |c, x| redact(x, target, erased_of) | c),
+            .fold(false, |c, x| redact(x, target, erased_of, names_in) | c),
         Value::Object(o) => {
             let mut changed = false;
             for (k, x) in o.iter_mut() {
@@ -226,7 +278,7 @@ fn redact(v: &mut Value, target: Option<i64>, erased_of: &dyn Fn(&str) -> Option
                         *x = Value::String(pseudonym(id));
                         changed = true;
                     }
-                    _ => changed |= redact(x, target, erased_of),
+                    _ => changed |= redact(x, target, erased_of, names_in),
                 }
             }
             changed

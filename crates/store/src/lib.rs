@@ -19,6 +19,7 @@ pub mod backup;
 pub mod bulk;
 pub mod consultations;
 pub mod erased;
+mod erased_text;
 mod error;
 pub mod feedback;
 pub mod groups;

@@ -47,12 +47,47 @@ pub enum Failure {
     Internal,
 }
 
+/// Fields that name another record (a unit by code, a resident, a household): a well-formed
+/// value that names nothing is "not found" (404), not a malformed request (issue 11 #17).
+const REFERENCE_FIELDS: &[&str] = &[
+    "unit",
+    "unit_code",
+    "parent",
+    "parent_code",
+    "resident_id",
+    "representative_id",
+    "household_id",
+    "duplicate_of",
+];
+
+/// How a field error is answered: a well-formed value that a rule between fields or records
+/// refuses is a 422 (a relation not allowed, a date in the future), one that names no record
+/// a 404, anything else a malformed request (400).
+fn field_status(e: &FieldError) -> StatusCode {
+    use tuquan_domain::FieldErrorKind as K;
+    match e.kind {
+        K::NotAllowedHere | K::InFuture => StatusCode::UNPROCESSABLE_ENTITY,
+        K::UnknownValue if REFERENCE_FIELDS.contains(&e.field) => StatusCode::NOT_FOUND,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
 impl Failure {
+    /// The field error that decides the status: the first one, as the API names it.
+    fn first_field_error(&self) -> Option<&FieldError> {
+        match self {
+            Self::Invalid(e) => Some(e),
+            Self::InvalidFields(es) => es.first(),
+            _ => None,
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
-            Self::Invalid(_) | Self::InvalidFields(_) | Self::InvalidBody(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::Invalid(_) | Self::InvalidFields(_) => self
+                .first_field_error()
+                .map_or(StatusCode::BAD_REQUEST, field_status),
+            Self::InvalidBody(_) => StatusCode::BAD_REQUEST,
             Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -70,7 +105,13 @@ impl Failure {
     /// The stable machine code of the error.
     fn code(&self) -> &'static str {
         match self {
-            Self::Invalid(_) | Self::InvalidFields(_) => "invalid_parameter",
+            Self::Invalid(_) | Self::InvalidFields(_) => {
+                match self.first_field_error().map(field_status) {
+                    Some(StatusCode::NOT_FOUND) => "not_found",
+                    Some(StatusCode::UNPROCESSABLE_ENTITY) => "rule_refused",
+                    _ => "invalid_parameter",
+                }
+            }
             Self::InvalidBody(_) => "invalid_body",
             Self::Rule { code, .. } => code,
             Self::NotFound => "not_found",
@@ -150,6 +191,29 @@ impl From<AppError> for Failure {
     }
 }
 
+/// For fields a body may leave out in general but not in this case (a note for a note step,
+/// both coordinates or neither, a label for an "other" group): a missing one is well formed
+/// input refused by a rule between fields, a 422 `required_here` naming the field.
+pub fn required_here(e: AppError, fields: &[&str]) -> ApiError {
+    let conditional = |fe: &FieldError| {
+        fe.kind == tuquan_domain::FieldErrorKind::Required && fields.contains(&fe.field)
+    };
+    let field = match &e {
+        AppError::Invalid(fe) if conditional(fe) => Some(fe.field),
+        AppError::InvalidFields(es) if es.first().is_some_and(conditional) => {
+            es.first().map(|fe| fe.field)
+        }
+        _ => None,
+    };
+    match field {
+        Some(field) => ApiError(Failure::Rule {
+            code: "required_here",
+            field: Some(field),
+        }),
+        None => e.into(),
+    }
+}
+
 /// The JSON body of every API error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -161,7 +225,8 @@ pub struct ErrorDetail {
     /// Stable machine code: `invalid_parameter`, `invalid_body`, `not_found`, `conflict`,
     /// `unauthorized`, `password_change_required`, `forbidden`, `csrf`, `too_many_attempts`,
     /// `rate_limited`, `too_large`, `uri_too_long`, `method_not_allowed`,
-    /// `unsupported_media_type`, `internal`, or a domain rule's code on a 422.
+    /// `unsupported_media_type`, `internal`, or a domain rule's code on a 422 (`rule_refused`
+    /// when the rule is about one field: `field` names it).
     pub code: String,
     /// Human message in the reader's language (Vietnamese unless `Accept-Language: en`).
     pub message: String,

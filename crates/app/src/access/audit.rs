@@ -61,15 +61,15 @@ fn date_bounds(q: &AuditQuery) -> AppResult<(String, String)> {
     let to = tuquan_domain::time::parse_date(q.to.as_deref(), "to")?;
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            return Err(FieldError::new("to", FieldErrorKind::InvalidFormat, "before from").into());
+            return Err(
+                FieldError::new("to", FieldErrorKind::NotAllowedHere, "before from").into(),
+            );
         }
     }
     let from = from.map(day_start_utc).transpose()?.unwrap_or_default();
-    let to = match to {
-        Some(t) => day_start_utc(
-            t.tomorrow()
-                .map_err(|_| FieldError::new("to", FieldErrorKind::InvalidFormat, "date"))?,
-        )?,
+    // The last day of the calendar has no tomorrow: no upper bound then.
+    let to = match to.and_then(|t| t.tomorrow().ok()) {
+        Some(t) => day_start_utc(t)?,
         None => String::new(),
     };
     Ok((from, to))

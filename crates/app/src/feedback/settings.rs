@@ -67,6 +67,14 @@ pub async fn set_route(
         category(ctx, &commune.code, category_code).await?;
     }
     let rule = match (level.map(str::trim), role.map(str::trim)) {
+        // A role only says who answers at a level: without one it is out of place.
+        (None | Some(""), Some(r)) if !r.is_empty() => {
+            return Err(invalid(
+                "role",
+                FieldErrorKind::NotAllowedHere,
+                "a role needs a level",
+            ))
+        }
         (None | Some(""), _) => None,
         (Some(level), role) => {
             let level = Level::parse(level).ok_or_else(|| {

@@ -21,6 +21,7 @@ mod crash;
 mod delivery;
 mod documents;
 mod every_error;
+mod erasure_text;
 mod feedback;
 mod feedback_jobs;
 mod feedback_pages;

@@ -848,3 +848,8 @@ pub async fn audit_probe(
             ]),
     )
 }
+
+/// A request filed with the server's administrator key, for the contract test's path ids.
+pub async fn submit_for_contract(server: &Server) -> String {
+    file(server, "traffic", "Ổ gà trước số 12, xe máy dễ ngã").await
+}

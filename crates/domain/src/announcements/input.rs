@@ -93,7 +93,7 @@ impl NewAnnouncement {
         if valid_until.is_some_and(|u| u < valid_from) {
             return Err(FieldError::new(
                 "valid_until",
-                FieldErrorKind::OutOfRange { min: 0, max: 0 },
+                FieldErrorKind::NotAllowedHere,
                 "before valid_from",
             ));
         }

@@ -22,6 +22,12 @@ fn bad(detail: &str) -> FieldError {
     FieldError::new("cccd", FieldErrorKind::InvalidFormat, detail)
 }
 
+/// A well-formed number that does not match the birth date or the gender: a rule between
+/// fields, not a malformed value.
+fn mismatch(detail: &str) -> FieldError {
+    FieldError::new("cccd", FieldErrorKind::NotAllowedHere, detail)
+}
+
 impl Cccd {
     /// Spaces and dots people type between groups of digits are ignored.
     pub fn parse(raw: &str, birth_date: Date, gender: Gender) -> Result<Self, FieldError> {
@@ -45,10 +51,10 @@ impl Cccd {
         let yy = i16::from(b[4] - b'0') * 10 + i16::from(b[5] - b'0');
         let year = century_start + yy;
         if year != birth_date.year() {
-            return Err(bad("digits 4–6 do not match the year of birth"));
+            return Err(mismatch("digits 4–6 do not match the year of birth"));
         }
         if female != (gender == Gender::Female) {
-            return Err(bad("the 4th digit does not match the gender"));
+            return Err(mismatch("the 4th digit does not match the gender"));
         }
         Ok(Self(digits))
     }

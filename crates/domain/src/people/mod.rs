@@ -3,6 +3,7 @@
 pub mod cccd;
 mod household;
 pub mod import;
+pub mod redact;
 mod resident;
 
 pub use cccd::Cccd;

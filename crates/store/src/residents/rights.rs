@@ -8,6 +8,7 @@ use tuquan_domain::ResidentId;
 use super::ResidentRecord;
 use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::erased::record_erased;
+use crate::erased_text::redact_free_text;
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -270,7 +271,7 @@ impl Store {
         }
         let r = self.resident(req.resident_id).await?;
         let ts = now();
-        let entry = AuditEntry {
+        let mut entry = AuditEntry {
             action: if approve {
                 "resident.erased"
             } else {
@@ -323,6 +324,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 erase_elsewhere!(&mut *tx, &r, &anonymous);
+                let texts = redact_free_text!(&mut *tx, &r.full_name, &anonymous);
+                entry.after = Some(json!({ "request_id": request_id, "texts_redacted": texts }));
                 record_erased!(&mut *tx, r.id.get(), &digests, &ts);
                 sqlx::query("UPDATE users SET resident_id = NULL WHERE resident_id = $1")
                     .bind(r.id.get())

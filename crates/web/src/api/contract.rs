@@ -48,6 +48,8 @@ pub fn document() -> &'static Value {
     DOC.get_or_init(|| {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
         complete(&mut doc);
+        super::contract_fields::refine(&mut doc);
+        split_delivery_addresses(&mut doc);
         doc
     })
 }
@@ -159,8 +161,19 @@ fn complete_operation(path: &str, op: &mut Value, request_schemas: &mut BTreeSet
             add("403", "No grant of the caller allows this here");
         }
     }
-    if has_path_param {
-        add("404", "Not found, or not visible to the caller");
+    if has_path_param || has_params || has_body {
+        add(
+            "404",
+            "Not found, or not visible to the caller: a path id, or a unit or record that a \
+             parameter or the body names",
+        );
+    }
+    if has_params || has_body {
+        add(
+            "422",
+            "Well formed, but refused by a rule between fields or records (a period too long, \
+             an end before its start, a move to the same unit); `field` names the field",
+        );
     }
     if has_body {
         add("413", "The body is larger than the server accepts");
@@ -192,7 +205,16 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
             {"type": "integer", "minimum": 1, "maximum": tuquan_domain::page::MAX_LIMIT},
             {"type": "string", "maxLength": 0}]}),
         "unit" | "parent" => json!({"type": "string", "pattern": UNIT_CODE}),
-        "from" | "to" => json!({"type": "string", "pattern": MONTH}),
+        // The audit log's bounds are days; blank counts as absent.
+        "from" | "to" if path == "/api/v1/audit" => json!({"anyOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "maxLength": 0}]}),
+        "from" | "to" => json!({"anyOf": [
+            {"type": "string", "pattern": MONTH},
+            {"type": "string", "pattern": "^ *$"}]}),
+        "kind" if path == "/api/v1/audit" => json!({"anyOf": [
+            {"type": "string", "enum": ["changes", "reads", "all"]},
+            {"type": "string", "pattern": "^ *$"}]}),
         "category" => values(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect()),
         "format" => values(vec!["csv", "xlsx"]),
         _ => return,
@@ -298,5 +320,44 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// What a delivery address looks like depends on the channel in the path: the document
+/// describes `PUT /api/v1/me/delivery-addresses/email` and `/sms` as two operations, each
+/// with its own address (blank removes it).
+fn split_delivery_addresses(doc: &mut Value) {
+    const PATH: &str = "/api/v1/me/delivery-addresses/{channel}";
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let Some(item) = paths.remove(PATH) else {
+        return;
+    };
+    for (channel, address) in [
+        (
+            "email",
+            r"^ *([A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)? *$",
+        ),
+        ("sms", r"^ *[0-9+]* *$"),
+    ] {
+        let mut item = item.clone();
+        if let Some(op) = item.get_mut("put").and_then(Value::as_object_mut) {
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                params.retain(|p| p.get("name").and_then(Value::as_str) != Some("channel"));
+            }
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                let id = format!("{id}_{channel}");
+                op.insert("operationId".into(), Value::String(id));
+            }
+        }
+        let schema = json!({"type": "object", "additionalProperties": false,
+            "propertyNames": {"pattern": LINE},
+            "properties": {"address": {"anyOf": [
+                {"type": "string", "pattern": address}, {"type": "null"}]}}});
+        if let Some(media) = item.pointer_mut("/put/requestBody/content/application~1json") {
+            media["schema"] = schema;
+        }
+        paths.insert(format!("/api/v1/me/delivery-addresses/{channel}"), item);
     }
 }

@@ -12,6 +12,7 @@ pub mod announcement_units;
 pub mod announcements;
 pub mod consultations;
 pub mod contract;
+mod contract_fields;
 pub mod feedback;
 pub mod groups;
 pub mod health;

@@ -214,6 +214,23 @@ fn body(l: Loaded, lang: Lang) -> StatsBody {
     }
 }
 
+/// A period longer than the statistics keep is well formed but refused by a rule between
+/// `from` and `to`: a 422 naming `from`, like the end before the start (issue 11 #17).
+fn window(e: tuquan_app::AppError) -> ApiError {
+    match e {
+        tuquan_app::AppError::Invalid(fe)
+            if fe.field == "from"
+                && matches!(fe.kind, tuquan_domain::FieldErrorKind::OutOfRange { .. }) =>
+        {
+            ApiError(crate::error::Failure::Rule {
+                code: "month_window",
+                field: Some("from"),
+            })
+        }
+        e => e.into(),
+    }
+}
+
 /// Feedback statistics of a unit and everything below it: per category and in total,
 /// received, acknowledged and resolved (on time), median times, overdue now, satisfaction;
 /// the population; and the same per direct child unit. Public, no personal data.
@@ -228,7 +245,9 @@ pub async fn unit(
     q: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Json<StatsBody>, ApiError> {
     let q = query(q)?;
-    let loaded = app::report(&state.ctx(None, &rc), Some(&code), &q).await?;
+    let loaded = app::report(&state.ctx(None, &rc), Some(&code), &q)
+        .await
+        .map_err(window)?;
     Ok(Json(body(loaded, lang)))
 }
 
@@ -243,6 +262,8 @@ pub async fn country(
     q: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Json<StatsBody>, ApiError> {
     let q = query(q)?;
-    let loaded = app::report(&state.ctx(None, &rc), None, &q).await?;
+    let loaded = app::report(&state.ctx(None, &rc), None, &q)
+        .await
+        .map_err(window)?;
     Ok(Json(body(loaded, lang)))
 }

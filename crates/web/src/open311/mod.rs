@@ -22,6 +22,7 @@ use crate::error::Failure;
 use crate::i18n::Lang;
 use crate::AppState;
 
+pub mod openapi;
 mod render;
 mod requests;
 
@@ -43,6 +44,10 @@ pub const MAX_DAYS: i64 = 90;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/open311/v2/openapi.json",
+            get(|| async { axum::Json(openapi::document().clone()) }),
+        )
         .route(
             "/open311/v2/{resource}",
             get(top).post(requests::post_requests),

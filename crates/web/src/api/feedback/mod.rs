@@ -171,7 +171,9 @@ pub async fn submit(
     if on_behalf && who.is_none() {
         return Err(Failure::Unauthorized.into());
     }
-    let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos).await?;
+    let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos)
+        .await
+        .map_err(|e| crate::error::required_here(e, &["lat", "lng"]))?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {

@@ -216,7 +216,21 @@ pub async fn step(
         assignee_id: b.assignee_id,
         public_summary: b.public_summary,
     };
-    let item = app::workflow::step(&ctx, &code, &input).await?;
+    let item = app::workflow::step(&ctx, &code, &input)
+        .await
+        .map_err(|e| {
+            crate::error::required_here(
+                e,
+                &[
+                    "public_note",
+                    "internal_note",
+                    "public_summary",
+                    "duplicate_of",
+                    "referred_to",
+                    "assignee_id",
+                ],
+            )
+        })?;
     Ok(Json(StaffItem::new(&item, &app::stamp(ctx.now))))
 }
 

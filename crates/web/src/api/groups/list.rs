@@ -103,7 +103,9 @@ pub async fn create_group(
         unit_codes: b.unit_codes,
     };
     let ctx = state.ctx(Some(can.who), &rc);
-    let g = app::create_group(&ctx, &code, &input).await?;
+    let g = app::create_group(&ctx, &code, &input)
+        .await
+        .map_err(|e| crate::error::required_here(e, &["kind_label"]))?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/groups/{}", g.id))],

@@ -71,7 +71,9 @@ pub async fn sign_regulation(
         note: b.note,
     };
     let ctx = state.ctx(Some(can.who), &rc);
-    let (id, version) = app::sign_regulation(&ctx, &code, &input).await?;
+    let (id, version) = app::sign_regulation(&ctx, &code, &input)
+        .await
+        .map_err(|e| crate::error::required_here(e, &["front_head_name", "unit_head_name"]))?;
     Ok((StatusCode::CREATED, Json(CreatedVersion { id, version })))
 }
 

@@ -1,0 +1,203 @@
+//! The values request body fields take, as the server parses them (issue 11 #17): codes as
+//! enums from the domain, dates, unit codes. Written down here, in one table, so that the
+//! schema neither refuses what the server accepts nor allows what it refuses; schemathesis
+//! checks both directions.
+
+use serde_json::{json, Value};
+use tuquan_domain::access::Role;
+use tuquan_domain::announcements::{AckChannel, Category, Urgency};
+use tuquan_domain::feedback::DEFAULT_CATEGORIES;
+use tuquan_domain::groups::{DecisionKind, GroupKind};
+use tuquan_domain::territory::UnitKind;
+
+use super::contract::UNIT_CODE;
+
+fn one_of(values: Vec<&str>) -> Value {
+    json!({"type": "string", "enum": values})
+}
+
+/// An optional value: as `schema`, blank (spaces only) or `null`, both meaning absent.
+fn optional(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "string", "pattern": "^ *$"}, {"type": "null"}]})
+}
+
+/// An optional multipart field: as `schema`, or blank (a form has no `null`).
+fn optional_field(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "string", "pattern": "^ *$"}]})
+}
+
+/// Decimal degrees within ±`max_int` (±90 or ±180), as `str::parse::<f64>` reads them.
+fn degrees(max_int: &str) -> Value {
+    json!({"type": "string",
+           "pattern": format!("^ *(-?{max_int}(\\.[0-9]{{1,8}})?)? *$")})
+}
+
+fn date() -> Value {
+    json!({"type": "string", "format": "date"})
+}
+
+fn unit_code() -> Value {
+    json!({"type": "string", "pattern": UNIT_CODE})
+}
+
+fn categories() -> Value {
+    one_of(DEFAULT_CATEGORIES.iter().map(|c| c.0).collect())
+}
+
+/// (component schema, property, its schema).
+fn table() -> Vec<(&'static str, &'static str, Value)> {
+    let group_kinds = || one_of(GroupKind::ALL.iter().map(|k| k.as_str()).collect());
+    let roles = || one_of(Role::ALL.iter().map(|r| r.as_str()).collect());
+    let mut t = vec![
+        ("NewFeedbackInputDoc", "category", categories()),
+        ("NewFeedbackInputDoc", "unit_code", unit_code()),
+        ("SubmitUpload", "category", categories()),
+        ("SubmitUpload", "unit_code", unit_code()),
+        ("NewFeedbackInputDoc", "lat", degrees("[0-8]?[0-9]")),
+        (
+            "NewFeedbackInputDoc",
+            "lng",
+            degrees("(1[0-7][0-9]|[0-9]{1,2})"),
+        ),
+        ("SubmitUpload", "lat", degrees("[0-8]?[0-9]")),
+        ("SubmitUpload", "lng", degrees("(1[0-7][0-9]|[0-9]{1,2})")),
+        (
+            "StepBody",
+            "action",
+            one_of(vec![
+                "acknowledge",
+                "start",
+                "resolve",
+                "reject",
+                "duplicate",
+                "refer",
+                "note",
+                "assign",
+                "summary",
+            ]),
+        ),
+        (
+            "DecisionUpload",
+            "kind",
+            one_of(vec![
+                DecisionKind::Establishment.as_str(),
+                DecisionKind::Dissolution.as_str(),
+            ]),
+        ),
+        ("DecisionUpload", "issued_on", date()),
+        ("DecisionUpload", "effective_on", optional_field(date())),
+        ("AppointBody", "starts_on", optional(date())),
+        ("EndBody", "ended_on", optional(date())),
+        ("ConsentBody", "given_on", optional(date())),
+        (
+            "PublishBody",
+            "category",
+            one_of(Category::ALL.iter().map(|c| c.as_str()).collect()),
+        ),
+        (
+            "PublishBody",
+            "urgency",
+            optional(one_of(Urgency::ALL.iter().map(|u| u.as_str()).collect())),
+        ),
+        ("PublishBody", "valid_from", optional(date())),
+        ("PublishBody", "valid_until", optional(date())),
+        (
+            "PublishBody",
+            "group_kinds",
+            json!({"type": "array", "items": group_kinds()}),
+        ),
+        (
+            "PublishBody",
+            "roles",
+            json!({"type": "array", "items": roles()}),
+        ),
+        ("CreateGroup", "kind", group_kinds()),
+        (
+            "CreateGroup",
+            "unit_codes",
+            json!({"type": "array", "items": unit_code()}),
+        ),
+        ("SignBody", "signed_on", date()),
+        ("ReviewBody", "reviewed_on", date()),
+        (
+            "RouteItem",
+            "category",
+            json!({"anyOf": [categories(), {"type": "string", "maxLength": 0}]}),
+        ),
+        (
+            "RouteItem",
+            "level",
+            optional(one_of(vec!["unit", "commune", "province"])),
+        ),
+        (
+            "RouteItem",
+            "role",
+            optional(one_of(
+                Role::ALL
+                    .iter()
+                    .filter(|r| tuquan_domain::feedback::policy::role_handles_feedback(**r))
+                    .map(|r| r.as_str())
+                    .collect(),
+            )),
+        ),
+        (
+            "CreateUnit",
+            "kind",
+            one_of(UnitKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        ("CreateUnit", "valid_from", optional(date())),
+        (
+            "OnBehalfBody",
+            "channel",
+            one_of(AckChannel::ALL.iter().map(|c| c.as_str()).collect()),
+        ),
+        (
+            "TermYearsBody",
+            "years",
+            one_of(vec!["2.5", "2,5", "5", "5.0", "5,0"]),
+        ),
+        ("MoveBody", "unit_code", unit_code()),
+        ("MoveBody", "moved_on", optional(date())),
+    ];
+    for body in ["ResidentBody", "ResidentUpdateBody"] {
+        t.push((body, "gender", one_of(vec!["male", "female"])));
+        // The 4th digit gives the century and the gender; that it matches the birth date
+        // and the gender is a rule between fields (422).
+        t.push((
+            body,
+            "cccd",
+            optional(json!({"type": "string", "pattern": "^[0-9]{3}[0-589][0-9]{8}$"})),
+        ));
+        t.push((body, "residence_since", optional(date())));
+    }
+    t
+}
+
+/// Fields a body requires although its Rust type lets them default.
+const REQUIRED: &[(&str, &[&str])] = &[(
+    "NewFeedbackInputDoc",
+    &["category", "description", "unit_code"],
+)];
+
+/// Applies the table to `doc`'s component schemas.
+pub fn refine(doc: &mut Value) {
+    for (schema, prop, value) in table() {
+        if let Some(p) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/{prop}"))
+        {
+            let description = p.get("description").cloned();
+            *p = value;
+            if let (Some(d), Some(o)) = (description, p.as_object_mut()) {
+                o.insert("description".into(), d);
+            }
+        }
+    }
+    // An empty file is not a file.
+    if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
+        f["minLength"] = json!(1);
+    }
+    for (schema, fields) in REQUIRED {
+        if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {
+            s["required"] = json!(fields);
+        }
+    }
+}
