@@ -19,6 +19,7 @@ mod crash;
 mod delivery;
 mod documents;
 mod feedback;
+mod feedback_forms;
 mod feedback_jobs;
 mod feedback_pages;
 mod feedback_staff_pages;
