@@ -6,15 +6,14 @@ use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
 use tuquan_app::feedback as app;
 use tuquan_app::{AppError, Ctx};
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::feedback::photo::{clean_photo, MAX_PHOTOS};
-use tuquan_domain::territory::{Tier, Unit};
+use tuquan_domain::territory::Unit;
 
+use super::pick::{kind_label, pick_page, NewQuery};
 use super::{field_message, form_refusal, non_blank, page, see_other};
-use crate::api::territory::{run_list_query, UnitsQuery};
 use crate::auth::csrf::expected_token;
 use crate::auth::{secret, MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
@@ -23,145 +22,6 @@ use crate::i18n::Lang;
 use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-pub(super) struct NewQuery {
-    unit: Option<String>,
-    commune: Option<String>,
-    q: Option<String>,
-}
-
-pub struct PickItem {
-    pub href: String,
-    pub name: String,
-    pub meta: String,
-}
-
-#[derive(Template)]
-#[template(path = "feedback_pick.html")]
-struct PickPage {
-    chrome: Chrome,
-    error: Option<String>,
-    /// The code typed in the code box.
-    unit_value: String,
-    q: String,
-    /// The commune whose residential units are listed.
-    commune_name: Option<String>,
-    /// The units of the signed-in user's grants.
-    mine: Vec<PickItem>,
-    results: Vec<PickItem>,
-    searched: bool,
-}
-
-fn kind_label(lang: Lang, u: &Unit) -> &'static str {
-    lang.t(&format!("kind.{}", u.kind.as_str()))
-}
-
-fn pick_item(lang: Lang, u: &Unit) -> Option<PickItem> {
-    let href = match u.kind.tier() {
-        Tier::Province => return None,
-        Tier::Commune => format!("/feedback/new?commune={}", u.code),
-        _ => format!("/feedback/new?unit={}", u.code),
-    };
-    Some(PickItem {
-        href,
-        name: u.name.clone(),
-        meta: format!("{} · {}", kind_label(lang, u), u.code),
-    })
-}
-
-async fn pick_page(
-    state: &AppState,
-    ctx: &Ctx,
-    chrome: Chrome,
-    q: &NewQuery,
-    error: Option<String>,
-) -> Result<Response, PageError> {
-    let lang = chrome.lang;
-    let mut error = error;
-    let mut mine = Vec::new();
-    if let Some(w) = &ctx.actor {
-        for code in w.actor.grants.iter().filter_map(|g| g.unit_code.as_deref()) {
-            if mine.len() >= 5 {
-                break;
-            }
-            if let Ok(u) = app::feedback_unit(ctx, code).await {
-                mine.push(PickItem {
-                    href: format!("/feedback/new?unit={}", u.code),
-                    name: u.name.clone(),
-                    meta: format!("{} · {}", kind_label(lang, &u), u.code),
-                });
-            }
-        }
-    }
-    let mut results = Vec::new();
-    let mut commune_name = None;
-    let mut searched = false;
-    if let Some(code) = non_blank(&q.commune) {
-        match app::feedback_unit(ctx, code).await {
-            Ok(c) if c.kind.tier() == Tier::Commune => {
-                results.push(PickItem {
-                    href: format!("/feedback/new?unit={}", c.code),
-                    name: lang.t("fbp_pick_whole").replace("{name}", &c.name),
-                    meta: format!("{} · {}", kind_label(lang, &c), c.code),
-                });
-                let query = UnitsQuery {
-                    parent: Some(c.code.clone()),
-                    limit: Some("200".into()),
-                    ..Default::default()
-                };
-                let (_, units) = run_list_query(state, &query).await?;
-                results.extend(
-                    units
-                        .items
-                        .iter()
-                        .filter(|i| i.unit.valid_to.is_none())
-                        .filter_map(|i| pick_item(lang, &i.unit)),
-                );
-                commune_name = Some(c.name);
-            }
-            Ok(u) => return Ok(see_other(&format!("/feedback/new?unit={}", u.code))),
-            Err(AppError::Invalid(_)) => error = Some(lang.t("fbp_err_unit_unknown").to_owned()),
-            Err(e) => return Err(e.into()),
-        }
-    } else if let Some(text) = non_blank(&q.q) {
-        searched = true;
-        let query = UnitsQuery {
-            q: Some(text.to_owned()),
-            limit: Some("30".into()),
-            ..Default::default()
-        };
-        match run_list_query(state, &query).await {
-            Ok((_, units)) => results.extend(
-                units
-                    .items
-                    .iter()
-                    .filter(|i| i.unit.valid_to.is_none())
-                    .filter_map(|i| pick_item(lang, &i.unit)),
-            ),
-            Err(Failure::Invalid(e)) => error = Some(lang.field_message(&e)),
-            Err(e) => return Err(PageError(e)),
-        }
-    }
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok(page(
-        status,
-        render(&PickPage {
-            chrome,
-            error,
-            unit_value: q.unit.clone().unwrap_or_default(),
-            q: q.q.clone().unwrap_or_default(),
-            commune_name,
-            mine,
-            results,
-            searched,
-        })?,
-    ))
-}
 
 /// One category offered in the form.
 pub struct CategoryChoice {
