@@ -172,3 +172,106 @@ async fn the_sender_sees_their_own_text_and_photos_others_do_not(db: &TestDb) {
         "the proof is bound to its own code"
     );
 }
+
+on_both_backends!(the_place_comes_from_the_unit_tree_and_period_from_selects);
+async fn the_place_comes_from_the_unit_tree_and_period_from_selects(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    // Provinces, then a province's communes (paged), then a commune's units.
+    let (s, top) = server.get_text("/feedback/new").await;
+    assert_eq!(s, 200);
+    assert!(top.contains("href=\"/feedback/new?province=79\""), "{top}");
+    assert!(!top.contains("error-summary"));
+    let (s, hcm) = server.get_text("/feedback/new?province=79").await;
+    assert_eq!(s, 200);
+    assert!(hcm.contains("Chọn xã, phường ở Thành phố Hồ Chí Minh"));
+    assert!(
+        hcm.contains("name=\"province\" value=\"79\""),
+        "search keeps the level"
+    );
+    assert!(hcm.contains("rel=\"next\""), "168 communes are paged");
+    // A search without accents inside the province finds the ward.
+    let (s, found) = server
+        .get_text("/feedback/new?province=79&q=ben+thanh")
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        found.contains("href=\"/feedback/new?commune=26743\""),
+        "{found}"
+    );
+    assert!(!found.contains("href=\"/feedback/new?province=01\""));
+    let (s, ward) = server.get_text("/feedback/new?commune=26743").await;
+    assert_eq!(s, 200);
+    assert!(ward.contains("href=\"/feedback/new?unit=26743-kp01\""));
+    assert!(
+        ward.contains("id=\"pick-whole\"") && ward.contains("href=\"/feedback/new?unit=26743\"")
+    );
+    assert!(
+        ward.contains("href=\"/feedback/new?province=79\""),
+        "the way back up"
+    );
+    let (s, kp) = server
+        .get_text("/feedback/new?commune=26743&q=khu+pho+1")
+        .await;
+    assert_eq!(s, 200);
+    assert!(kp.contains("href=\"/feedback/new?unit=26743-kp01\""));
+    // An unknown code: the reason beside the code box, linked from the summary.
+    let (s, bad) = server.get_text("/feedback/new?unit=99999-zz").await;
+    assert_eq!(s, 400);
+    assert!(bad.contains("href=\"#unit\"") && bad.contains("id=\"unit-error\""));
+    assert!(bad.contains("value=\"99999-zz\""), "the code typed is kept");
+
+    // Tracking lookup: an empty box and an unknown code are said beside the box.
+    let (s, empty) = server.get_text("/feedback?code=").await;
+    assert_eq!(s, 400);
+    assert!(empty.contains("Hãy nhập mã theo dõi") && empty.contains("id=\"code-error\""));
+    let (s, first) = server.get_text("/feedback").await;
+    assert_eq!(s, 200);
+    assert!(!first.contains("error-summary"));
+    let (s, none) = server.get_text("/feedback?code=PA-2222AAAA").await;
+    assert_eq!(s, 404);
+    assert!(none.contains("href=\"#code\"") && none.contains("PA-2222AAAA"));
+
+    // Statistics: month and year selects in the page's language, the same figures as the
+    // `from`/`to` parameters, and errors beside the month.
+    let by_params = server
+        .get_text("/units/26743/feedback-stats?from=2025-03&to=2025-04")
+        .await;
+    let by_selects = server
+        .get_text(
+            "/units/26743/feedback-stats?from_month=03&from_year=2025&to_month=04&to_year=2025",
+        )
+        .await;
+    assert_eq!(by_selects.0, 200);
+    assert!(!by_selects.1.contains("type=\"month\""));
+    assert!(by_selects
+        .1
+        .contains("<option value=\"03\" selected>Tháng 3</option>"));
+    assert!(by_selects
+        .1
+        .contains("<option value=\"2025\" selected>2025</option>"));
+    let figures = |html: &str| {
+        html.split("id=\"stats-summary\"")
+            .nth(1)
+            .and_then(|s| s.split("</dl>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(figures(&by_params.1), figures(&by_selects.1));
+    assert!(!figures(&by_params.1).is_empty());
+    let en = browser();
+    let r = en
+        .get(server.url("/units/26743/feedback-stats?from=2025-03&to=2025-04"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains(">March</option>"));
+    let (s, wrong) = server
+        .get_text(
+            "/units/26743/feedback-stats?from_month=05&from_year=2026&to_month=01&to_year=2026",
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(wrong.contains("id=\"to_month-error\"") && wrong.contains("href=\"#to_month\""));
+    assert!(wrong.contains("aria-invalid=\"true\""));
+}

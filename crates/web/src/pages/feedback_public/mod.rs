@@ -94,6 +94,7 @@ pub(super) fn field_message(lang: Lang, e: &FieldError) -> String {
         ("photo", _) => Some("fbp_err_photo_type"),
         ("contact_phone", K::Required) => Some("fbp_err_contact_required"),
         ("category", K::UnknownValue | K::NotAllowedHere) => Some("fbp_err_category_unknown"),
+        ("category", K::Required) => Some("fbp_err_category_required"),
         ("lat" | "lng", K::Required) => Some("fbp_err_coords_pair"),
         ("unit_code", _) => Some("fbp_err_unit_unknown"),
         ("reason", K::Required) => Some("fbp_err_reason_required"),
