@@ -188,6 +188,14 @@ impl Store {
             .ok_or_else(|| StoreError::Config("no identity_key is configured".into()))
     }
 
+    /// A keyed hash of `text` for `purpose` under the configured identity key (stable across
+    /// restarts and nodes), or `None` when no key is configured.
+    pub fn keyed_hash(&self, purpose: &str, text: &str) -> Option<String> {
+        self.identity
+            .as_ref()
+            .map(|k| k.blind_index(&format!("{purpose}\0{text}")))
+    }
+
     pub fn backend(&self) -> Backend {
         match self.db {
             Db::Sqlite(_) => Backend::Sqlite,

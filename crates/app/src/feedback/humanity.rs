@@ -64,6 +64,17 @@ impl ProofKeys {
             .collect()
     }
 
+    /// A MAC of `text` under the process's key (for proofs that need not outlive it).
+    pub(crate) fn sign(&self, text: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
+        mac.update(text.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// Marks a token used; false when it was used already.
     fn spend(&self, token: &str, exp: i64, now: i64) -> bool {
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,5 +1,6 @@
 //! Who may see an item's private parts (description, photos): the signed-in account that
-//! sent it and the staff who handle its unit. Photos may show faces and house numbers: never
+//! sent it, the browser that sent it (holding the [`token`] it was given at submission)
+//! and the staff who handle its unit. Photos may show faces and house numbers: never
 //! public. Who counts as the sender is the domain's rule (`tuquan_domain::feedback::policy`).
 
 use tuquan_domain::access::{authorize, Action};
@@ -26,18 +27,53 @@ pub fn proof(ctx: &Ctx, item: &FeedbackRecord) -> SenderProof {
     sender_of(item).proof(ctx.actor.as_ref().map(|w| w.user.id))
 }
 
+/// The proof given to the browser that sent an item, whoever sent it (signed in or not):
+/// a MAC of its tracking code under the configured identity key (so it survives restarts),
+/// or under the process's key when none is configured. The pages keep it in an HttpOnly
+/// cookie scoped to the item's address; it shows the sender their own text and photos.
+pub fn token(ctx: &Ctx, code: &str) -> String {
+    const PURPOSE: &str = "feedback-sender";
+    ctx.store()
+        .keyed_hash(PURPOSE, code)
+        .unwrap_or_else(|| ctx.app.limits().proofs.sign(&format!("{PURPOSE}\0{code}")))
+}
+
+/// Whether `given` is the proof of having sent the item.
+pub fn holds_token(ctx: &Ctx, item: &FeedbackRecord, given: Option<&str>) -> bool {
+    given.is_some_and(|g| {
+        let want = token(ctx, &item.tracking_code);
+        crate::access::secret::same(&want, g)
+    })
+}
+
 /// Whether the visitor may see the item's description and photos.
 pub fn may_see_private(ctx: &Ctx, item: &FeedbackRecord) -> bool {
-    is_submitter(ctx, item) || may_handle(ctx, item)
+    may_see_private_as(ctx, item, None)
+}
+
+/// [`may_see_private`] for a visitor who may hold the sender's proof ([`token`]).
+pub fn may_see_private_as(ctx: &Ctx, item: &FeedbackRecord, proof: Option<&str>) -> bool {
+    is_submitter(ctx, item) || may_handle(ctx, item) || holds_token(ctx, item, proof)
 }
 
 /// The ids of an item's photos, for those who may see them: 401 for a visitor not signed
 /// in, 403 for others.
 pub async fn photo_ids(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<i64>> {
-    let who = ctx.who()?;
-    if !may_see_private(ctx, item) {
-        tracing::warn!(user = %who.user.username, item = item.id, "denied feedback photos");
-        return Err(AppError::Forbidden);
+    photo_ids_as(ctx, item, None).await
+}
+
+/// [`photo_ids`] for a visitor who may hold the sender's proof.
+pub async fn photo_ids_as(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    proof: Option<&str>,
+) -> AppResult<Vec<i64>> {
+    if !holds_token(ctx, item, proof) {
+        let who = ctx.who()?;
+        if !may_see_private(ctx, item) {
+            tracing::warn!(user = %who.user.username, item = item.id, "denied feedback photos");
+            return Err(AppError::Forbidden);
+        }
     }
     Ok(ctx.store().feedback_photo_ids(item.id).await?)
 }
@@ -45,12 +81,25 @@ pub async fn photo_ids(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<i64>> 
 /// One photo of the item with this tracking code for someone allowed to see it: (content
 /// type, bytes). Staff views are audited.
 pub async fn photo(ctx: &Ctx, code: &str, photo_id: &str) -> AppResult<(String, Vec<u8>)> {
+    photo_as(ctx, code, photo_id, None).await
+}
+
+/// [`photo`] for a visitor who may hold the sender's proof.
+pub async fn photo_as(
+    ctx: &Ctx,
+    code: &str,
+    photo_id: &str,
+    proof: Option<&str>,
+) -> AppResult<(String, Vec<u8>)> {
     let item = by_code(ctx, code).await?;
     let photo_id: i64 = photo_id.parse().map_err(|_| AppError::NotFound)?;
-    let who = ctx.who()?;
-    if !may_see_private(ctx, &item) {
-        tracing::warn!(user = %who.user.username, item = item.id, "denied a feedback photo");
-        return Err(AppError::Forbidden);
+    let by_proof = holds_token(ctx, &item, proof);
+    if !by_proof {
+        let who = ctx.who()?;
+        if !may_see_private(ctx, &item) {
+            tracing::warn!(user = %who.user.username, item = item.id, "denied a feedback photo");
+            return Err(AppError::Forbidden);
+        }
     }
     let (feedback_id, content_type, bytes) = match ctx.store().feedback_photo(photo_id).await {
         Ok(p) => p,
@@ -60,7 +109,7 @@ pub async fn photo(ctx: &Ctx, code: &str, photo_id: &str) -> AppResult<(String, 
     if feedback_id != item.id {
         return Err(AppError::NotFound);
     }
-    if !is_submitter(ctx, &item) {
+    if !is_submitter(ctx, &item) && !by_proof {
         ctx.audit_read(
             "feedback.photo_viewed",
             "feedback_photo",

@@ -4,7 +4,7 @@
 use rand::RngCore;
 use tuquan_domain::access::Action;
 use tuquan_domain::feedback::{
-    add_working_minutes, photo, NewFeedback, NewFeedbackInput, Responsible, TrackingCode,
+    add_working_minutes, photo, Category, NewFeedback, NewFeedbackInput, Responsible, TrackingCode,
 };
 use tuquan_domain::territory::Tier;
 use tuquan_domain::{FieldError, FieldErrorKind};
@@ -37,15 +37,12 @@ pub async fn submit_with_proof(
 ) -> AppResult<FeedbackRecord> {
     let unit = feedback_unit(ctx, &input.unit_code).await?;
     let commune = commune_code(&unit);
-    let cat = category(ctx, &commune, &input.category).await?;
     let who = if on_behalf {
         Some(ctx.authorize(Action::FeedbackHandle, Some(&unit.path))?)
     } else {
         ctx.actor.as_ref()
     };
-    // Signed in, or filed by an official for someone who came in person: the sender is
-    // known even without a contact.
-    let feedback = NewFeedback::parse(input, cat.allow_anonymous, who.is_some())?;
+    let (feedback, cat) = parse_all(ctx, &commune, input, who.is_some(), photos).await?;
     super::humanity::check(ctx, on_behalf, proof)?;
     crate::limits::feedback(ctx, on_behalf, input)?;
     let clean = clean_photos(photos)?;
@@ -85,6 +82,61 @@ pub async fn submit_with_proof(
     let item = ctx.store().feedback(id).await?;
     notify::arrived(ctx, &item).await?;
     Ok(item)
+}
+
+/// The feedback with every wrong field at once (a form shows them together): the category
+/// against the commune's, the fields by the domain's rules and, only when some field is
+/// wrong already, the photos as one more field error (alone, a refused photo stays the
+/// 422 rule the API documents). Signed in, or filed by an official for someone who came
+/// in person: the sender is known even without a contact.
+async fn parse_all(
+    ctx: &Ctx,
+    commune: &str,
+    input: &NewFeedbackInput,
+    known_sender: bool,
+    photos: &[Vec<u8>],
+) -> AppResult<(NewFeedback, Category)> {
+    // An empty category is the domain's to report; an unknown one is checked here.
+    let (cat, cat_error) = if input.category.trim().is_empty() {
+        (None, None)
+    } else {
+        match category(ctx, commune, &input.category).await {
+            Ok(cat) => (Some(cat), None),
+            Err(AppError::Invalid(e)) => (None, Some(e)),
+            Err(e) => return Err(e),
+        }
+    };
+    // Without a known category, whether a contact is needed cannot be said: do not ask.
+    let allow_anonymous = cat.as_ref().is_none_or(|c| c.allow_anonymous);
+    let mut errors = match (
+        NewFeedback::parse(input, allow_anonymous, known_sender),
+        cat,
+    ) {
+        (Ok(f), Some(cat)) => return Ok((f, cat)),
+        (Ok(_), None) => Vec::new(),
+        (Err(es), _) => es,
+    };
+    if let Some(e) = cat_error {
+        errors.insert(0, e);
+    }
+    if let Err(AppError::Rule { code, .. }) = clean_photos(photos) {
+        let kind = match code {
+            "photo_count" => FieldErrorKind::OutOfRange {
+                min: 0,
+                max: photo::MAX_PHOTOS as i64,
+            },
+            "photo_size" => FieldErrorKind::TooLong {
+                max: photo::MAX_PHOTO_BYTES,
+            },
+            _ => FieldErrorKind::InvalidFormat,
+        };
+        let at = errors
+            .iter()
+            .position(|e| e.field.starts_with("contact"))
+            .unwrap_or(errors.len());
+        errors.insert(at, FieldError::new("photo", kind, "refused photo"));
+    }
+    Err(errors.into())
 }
 
 /// The photos checked and stripped of their metadata: (content type, bytes). An empty part

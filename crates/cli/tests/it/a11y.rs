@@ -63,6 +63,38 @@ async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
     let server = Server::start_with(&db, &["--demo"]);
     let result = async {
+        // Signed out (issue 12, point 5): the header is one row with the brand on one line;
+        // the public feedback pages (lookup with its error, the place pick from the unit
+        // tree) have no violations.
+        let mut violations = Vec::new();
+        c.goto(&server.url("/feedback")).await?;
+        let signed_out = (
+            number(
+                &c,
+                "return document.querySelector('header.site').getBoundingClientRect().height;",
+            )
+            .await?,
+            // The lines the brand's text takes: one rectangle per line.
+            number(
+                &c,
+                "const r = document.createRange();
+                 r.selectNodeContents(document.querySelector('header.site .brand'));
+                 return r.getClientRects().length;",
+            )
+            .await?,
+        );
+        for path in [
+            "/feedback?code=",
+            "/feedback/new",
+            "/feedback/new?province=79",
+            "/feedback/new?commune=26743",
+            "/feedback/new?unit=26743-kp01",
+        ] {
+            c.goto(&server.url(path)).await?;
+            for v in axe_violations(&c).await? {
+                violations.push(format!("{path} (signed out): {v}"));
+            }
+        }
         c.goto(&server.url("/login")).await?;
         c.find(Locator::Css("input#username"))
             .await?
@@ -87,7 +119,6 @@ async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
             "return document.documentElement.scrollWidth - window.innerWidth;",
         )
         .await?;
-        let mut violations = Vec::new();
         for v in axe_violations(&c).await? {
             violations.push(format!("/start: {v}"));
         }
@@ -106,6 +137,7 @@ async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
             "/territory/26743-kp01/households",
             "/households/new?unit=26743-kp01",
             "/units/26743/feedback-stats",
+            "/units/26743/feedback-stats?from=2026-05&to=2026-01",
             "/feedback/new",
         ] {
             c.goto(&server.url(path)).await?;
@@ -113,11 +145,20 @@ async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
                 violations.push(format!("{path}: {v}"));
             }
         }
-        Ok::<_, fantoccini::error::CmdError>((landed, header, sideways, households, violations))
+        Ok::<_, fantoccini::error::CmdError>((
+            landed, header, sideways, households, violations, signed_out,
+        ))
     }
     .await;
     c.close().await.ok();
-    let (landed, header, sideways, households, violations) = result.expect("browser steps");
+    let (landed, header, sideways, households, violations, signed_out) =
+        result.expect("browser steps");
+    assert!(
+        signed_out.0 <= 60.0 && signed_out.1 == 1.0,
+        "signed out, one row and the brand on one line: header {} px, brand {} lines",
+        signed_out.0,
+        signed_out.1
+    );
     assert!(landed.ends_with("/start"), "{landed}");
     assert!(
         header <= 64.0,

@@ -13,7 +13,7 @@ const NAME: &str = "Trần Thị Riêng Tư";
 const PHONE: &str = "0912345678";
 const EMAIL: &str = "rieng.tu@example.vn";
 const ADDRESS: &str = "Số 47 hẻm 9 Nguyễn Huệ";
-const DESCRIPTION: &str = "Cột điện nghiêng sắp đổ trước cổng trường";
+pub(crate) const DESCRIPTION: &str = "Cột điện nghiêng sắp đổ trước cổng trường";
 
 fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
     let len = (payload.len() + 2) as u16;
@@ -24,7 +24,7 @@ fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
 }
 
 /// A small JPEG as phones make it: JFIF, then EXIF with a GPS position, then the image.
-fn jpeg_with_gps() -> Vec<u8> {
+pub(crate) fn jpeg_with_gps() -> Vec<u8> {
     let mut jpeg = vec![0xFF, 0xD8];
     jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
     jpeg.extend(segment(
@@ -54,7 +54,7 @@ async fn form_page(server: &Server, b: &reqwest::Client, unit: &str) -> (u16, St
 }
 
 /// Sends the feedback form from this browser (after loading it for its CSRF token).
-async fn send_form(
+pub(crate) async fn send_form(
     server: &Server,
     b: &reqwest::Client,
     fields: &[(&str, &str)],
@@ -90,7 +90,7 @@ async fn send_form(
 }
 
 /// The tracking code of a successful form: the page it redirects to.
-fn code_of(r: &reqwest::Response) -> String {
+pub(crate) fn code_of(r: &reqwest::Response) -> String {
     assert_eq!(r.status(), 303, "the form was not accepted");
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let code = to
@@ -101,7 +101,7 @@ fn code_of(r: &reqwest::Response) -> String {
 }
 
 /// A complete anonymous submission with every personal field and one photo.
-fn full_fields() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn full_fields() -> Vec<(&'static str, &'static str)> {
     vec![
         ("category", "infrastructure"),
         ("description", DESCRIPTION),

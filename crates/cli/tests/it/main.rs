@@ -23,6 +23,7 @@ mod documents;
 mod every_error;
 mod erasure_text;
 mod feedback;
+mod feedback_forms;
 mod feedback_jobs;
 mod feedback_pages;
 mod feedback_staff_pages;

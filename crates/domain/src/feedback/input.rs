@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use crate::error::{FieldError, FieldErrorKind};
+use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::people::Phone;
 use crate::text;
 
@@ -137,85 +137,118 @@ fn coordinate(
 
 impl NewFeedback {
     /// `anonymous_allowed`: whether the category accepts feedback without a contact from
-    /// someone not signed in (`signed_in` supplies the contact otherwise).
+    /// someone not signed in (`signed_in` supplies the contact otherwise). Every wrong field
+    /// is reported, in the order of the form.
     pub fn parse(
         input: &NewFeedbackInput,
         anonymous_allowed: bool,
         signed_in: bool,
-    ) -> Result<Self, FieldError> {
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checks::default();
         let category = input.category.trim().to_owned();
         if category.is_empty() {
-            return Err(FieldError::new(
+            c.check::<()>(Err(FieldError::new(
                 "category",
                 FieldErrorKind::Required,
                 "empty",
-            ));
+            )));
         }
-        let description = text::clean(&input.description);
-        if description.is_empty() {
-            return Err(FieldError::new(
-                "description",
-                FieldErrorKind::Required,
-                "empty",
-            ));
-        }
-        if description.chars().count() > DESCRIPTION_MAX {
-            return Err(FieldError::new(
-                "description",
-                FieldErrorKind::TooLong {
-                    max: DESCRIPTION_MAX,
-                },
-                "long",
-            ));
-        }
-        let lat = coordinate(&input.lat, "lat", 90.0)?;
-        let lng = coordinate(&input.lng, "lng", 180.0)?;
-        if lat.is_some() != lng.is_some() {
-            let field = if lat.is_none() { "lat" } else { "lng" };
-            return Err(FieldError::new(
-                field,
-                FieldErrorKind::Required,
-                "both coordinates or neither",
-            ));
-        }
-        let contact_phone = match input.contact_phone.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => Some(Phone::parse(p).map_err(|e| FieldError {
-                field: "contact_phone",
-                ..e
-            })?),
-        };
-        let contact_email = optional(&input.contact_email, "contact_email", 200)?;
-        if let Some(e) = &contact_email {
-            let ok = e
-                .split_once('@')
-                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
-            if !ok {
-                return Err(FieldError::new(
-                    "contact_email",
-                    FieldErrorKind::InvalidFormat,
-                    "an e-mail address",
-                ));
+        let description = c.check(description(&input.description));
+        let address = c.check(optional(&input.address, "address", 200));
+        let lat = c.check(coordinate(&input.lat, "lat", 90.0));
+        let lng = c.check(coordinate(&input.lng, "lng", 180.0));
+        if let (Some(lat), Some(lng)) = (lat, lng) {
+            if lat.is_some() != lng.is_some() {
+                let field = if lat.is_none() { "lat" } else { "lng" };
+                c.check::<()>(Err(FieldError::new(
+                    field,
+                    FieldErrorKind::Required,
+                    "both coordinates or neither",
+                )));
             }
         }
-        if !anonymous_allowed && !signed_in && contact_phone.is_none() && contact_email.is_none() {
-            return Err(FieldError::new(
+        let contact_name = c.check(optional(&input.contact_name, "contact_name", 100));
+        let contact_phone = c.check(match input.contact_phone.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(p) => Phone::parse(p).map(Some).map_err(|e| FieldError {
+                field: "contact_phone",
+                ..e
+            }),
+        });
+        let contact_email = c.check(email(&input.contact_email));
+        let no_contact = matches!(contact_phone, Some(None)) && matches!(contact_email, Some(None));
+        if !anonymous_allowed && !signed_in && no_contact {
+            c.check::<()>(Err(FieldError::new(
                 "contact_phone",
                 FieldErrorKind::Required,
                 "this category needs a way to reach the sender",
-            ));
+            )));
         }
-        Ok(Self {
-            category,
+        let errors = c.into_errors();
+        match (
             description,
-            address: optional(&input.address, "address", 200)?,
+            address,
             lat,
             lng,
-            contact_name: optional(&input.contact_name, "contact_name", 100)?,
+            contact_name,
             contact_phone,
             contact_email,
-        })
+        ) {
+            (Some(d), Some(a), Some(la), Some(ln), Some(n), Some(p), Some(e))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    category,
+                    description: d,
+                    address: a,
+                    lat: la,
+                    lng: ln,
+                    contact_name: n,
+                    contact_phone: p,
+                    contact_email: e,
+                })
+            }
+            _ => Err(errors),
+        }
     }
+}
+
+fn description(raw: &str) -> Result<String, FieldError> {
+    let d = text::clean(raw);
+    if d.is_empty() {
+        return Err(FieldError::new(
+            "description",
+            FieldErrorKind::Required,
+            "empty",
+        ));
+    }
+    if d.chars().count() > DESCRIPTION_MAX {
+        return Err(FieldError::new(
+            "description",
+            FieldErrorKind::TooLong {
+                max: DESCRIPTION_MAX,
+            },
+            "long",
+        ));
+    }
+    Ok(d)
+}
+
+fn email(raw: &Option<String>) -> Result<Option<String>, FieldError> {
+    let e = optional(raw, "contact_email", 200)?;
+    if let Some(e) = &e {
+        let ok = e
+            .split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
+        if !ok {
+            return Err(FieldError::new(
+                "contact_email",
+                FieldErrorKind::InvalidFormat,
+                "an e-mail address",
+            ));
+        }
+    }
+    Ok(e)
 }
 
 #[cfg(test)]
@@ -238,7 +271,7 @@ mod tests {
         let f = NewFeedback::parse(&input(), true, false).unwrap();
         assert_eq!(f.lat, Some(10.772));
         let e = NewFeedback::parse(&input(), false, false).unwrap_err();
-        assert_eq!(e.field, "contact_phone");
+        assert_eq!(e[0].field, "contact_phone");
         assert!(NewFeedback::parse(&input(), false, true).is_ok());
     }
 
@@ -257,11 +290,37 @@ mod tests {
         for (patch, field) in cases {
             let mut i = input();
             patch(&mut i);
-            assert_eq!(
-                NewFeedback::parse(&i, true, false).unwrap_err().field,
-                field
-            );
+            let errors = NewFeedback::parse(&i, true, false).unwrap_err();
+            assert_eq!(errors.len(), 1, "{field}");
+            assert_eq!(errors[0].field, field);
         }
+    }
+
+    #[test]
+    fn every_wrong_field_at_once() {
+        let i = NewFeedbackInput {
+            category: " ".into(),
+            description: "".into(),
+            lat: Some("x".into()),
+            contact_phone: Some("12".into()),
+            contact_email: Some("nope".into()),
+            ..input()
+        };
+        let fields: Vec<_> = NewFeedback::parse(&i, false, false)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "category",
+                "description",
+                "lat",
+                "contact_phone",
+                "contact_email"
+            ]
+        );
     }
 
     #[test]

@@ -1,3 +1,4 @@
 //! Adapter helpers for resident feedback; the use cases are in `tuquan_app::feedback`.
 
+pub mod pending;
 pub mod upload;

@@ -20,10 +20,13 @@ use tuquan_app::stats::{self as app, category_name, CategoryName, Loaded, StatsQ
 use tuquan_app::{AppError, Ctx};
 use tuquan_domain::territory::Unit;
 
+use super::form::FormErrors;
 use crate::auth::RequestCtx;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::AppState;
+
+mod period;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -93,14 +96,13 @@ struct StatsPage {
     territory_href: String,
     public_href: Option<String>,
     action: String,
-    /// The form's values (`YYYY-MM`, as `<input type=month>` takes them).
-    from: String,
-    to: String,
+    /// The form's month and year selects, in the page's language.
+    ends: [period::MonthPick; 2],
     /// The period as people read it: `mm/yyyy`.
     period_from: String,
     period_to: String,
     categories: Vec<Choice>,
-    error: Option<String>,
+    errors: FormErrors,
     /// The heading of the children table.
     children_title: &'static str,
     report: Option<ReportView>,
@@ -276,9 +278,17 @@ async fn show(
     q: StatsQuery,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
-    let (loaded, error) = match app::report(ctx, code, &q).await {
-        Ok(l) => (Some(l), None),
-        Err(AppError::Invalid(e)) => (None, Some(field_message(lang, &e))),
+    let (loaded, errors) = match app::report(ctx, code, &q).await {
+        Ok(l) => (Some(l), FormErrors::none()),
+        Err(AppError::Invalid(e)) => {
+            // Beside the control: the month select of each end of the period.
+            let id = match e.field {
+                "from" => "from_month",
+                "to" => "to_month",
+                f => f,
+            };
+            (None, FormErrors::field(id, field_message(lang, &e)))
+        }
         Err(e) => return Err(e.into()),
     };
     // With a bad query, still name the unit (or refuse an unknown one).
@@ -300,12 +310,29 @@ async fn show(
     };
     let (from, to) = match &loaded {
         Some(_) => (period.from.to_string(), period.to.to_string()),
-        // Show what was typed, so it can be corrected.
+        // Show what was chosen, so it can be corrected.
         None => (
             q.from.clone().unwrap_or_default(),
             q.to.clone().unwrap_or_default(),
         ),
     };
+    let this_year = period::this_year(ctx.now);
+    let ends = [
+        period::pick(
+            lang,
+            "from",
+            &from,
+            (period.from.year(), period.from.month()),
+            this_year,
+        ),
+        period::pick(
+            lang,
+            "to",
+            &to,
+            (period.to.year(), period.to.month()),
+            this_year,
+        ),
+    ];
     let place = unit
         .as_ref()
         .map_or_else(|| lang.t("stats_country").to_owned(), |u| u.name.clone());
@@ -341,15 +368,14 @@ async fn show(
         },
         period_from: month_text(period.from),
         period_to: month_text(period.to),
-        from,
-        to,
+        ends,
         categories,
         children_title,
         report: loaded.as_ref().map(|l| view(lang, l, &q)),
-        error,
+        errors,
         chrome,
     };
-    let status = if page.error.is_some() {
+    let status = if !page.errors.is_empty() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -429,16 +455,16 @@ async fn unit(
     chrome: Chrome,
     rc: RequestCtx,
     Path(code): Path<String>,
-    Query(q): Query<StatsQuery>,
+    Query(q): Query<period::PeriodQuery>,
 ) -> Result<Response, PageError> {
-    show(&state.ctx(None, &rc), chrome, Some(&code), q).await
+    show(&state.ctx(None, &rc), chrome, Some(&code), q.into_query()).await
 }
 
 async fn country(
     State(state): State<AppState>,
     chrome: Chrome,
     rc: RequestCtx,
-    Query(q): Query<StatsQuery>,
+    Query(q): Query<period::PeriodQuery>,
 ) -> Result<Response, PageError> {
-    show(&state.ctx(None, &rc), chrome, None, q).await
+    show(&state.ctx(None, &rc), chrome, None, q.into_query()).await
 }

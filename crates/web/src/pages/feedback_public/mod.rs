@@ -24,8 +24,10 @@ use crate::auth::RequestCtx;
 use crate::error::PageError;
 use crate::feedback::upload;
 use crate::i18n::Lang;
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
+mod pick;
 mod send;
 mod track;
 
@@ -92,6 +94,7 @@ pub(super) fn field_message(lang: Lang, e: &FieldError) -> String {
         ("photo", _) => Some("fbp_err_photo_type"),
         ("contact_phone", K::Required) => Some("fbp_err_contact_required"),
         ("category", K::UnknownValue | K::NotAllowedHere) => Some("fbp_err_category_unknown"),
+        ("category", K::Required) => Some("fbp_err_category_required"),
         ("lat" | "lng", K::Required) => Some("fbp_err_coords_pair"),
         ("unit_code", _) => Some("fbp_err_unit_unknown"),
         ("reason", K::Required) => Some("fbp_err_reason_required"),
@@ -152,35 +155,43 @@ struct LookupQuery {
 struct LookupPage {
     chrome: Chrome,
     code: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
+/// The landing page; with a code, the item it names (typed with or without `PA-`), or
+/// the form again with the reason beside the box: none typed (400), none found (404).
 async fn lookup(
     State(state): State<AppState>,
     chrome: Chrome,
     rc: RequestCtx,
     Query(q): Query<LookupQuery>,
 ) -> Result<Response, PageError> {
+    let shown = |chrome: Chrome, status, code: &str, message: Option<&str>| {
+        let errors = message.map_or_else(FormErrors::none, |m| FormErrors::field("code", m));
+        Ok::<_, PageError>(page(
+            status,
+            render(&LookupPage {
+                chrome,
+                code: code.to_owned(),
+                errors,
+            })?,
+        ))
+    };
     let Some(raw) = non_blank(&q.code) else {
-        return Ok(render(&LookupPage {
-            chrome,
-            code: String::new(),
-            error: None,
-        })?
-        .into_response());
+        // Sent without a code: say so; first shown: no error.
+        let message = q.code.is_some().then(|| chrome.t("fbp_lookup_required"));
+        let status = if message.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        return shown(chrome, status, "", message);
     };
     match app::find(&state.ctx(None, &rc), raw).await? {
         Some(item) => Ok(see_other(&format!("/feedback/{}", item.tracking_code))),
         None => {
-            let error = Some(chrome.t("fbp_lookup_none").to_owned());
-            Ok(page(
-                StatusCode::NOT_FOUND,
-                render(&LookupPage {
-                    chrome,
-                    code: raw.to_owned(),
-                    error,
-                })?,
-            ))
+            let message = chrome.t("fbp_lookup_none");
+            shown(chrome, StatusCode::NOT_FOUND, raw, Some(message))
         }
     }
 }

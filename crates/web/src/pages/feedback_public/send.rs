@@ -3,163 +3,25 @@
 
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
 use tuquan_app::feedback as app;
 use tuquan_app::{AppError, Ctx};
 use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::feedback::photo::MAX_PHOTOS;
-use tuquan_domain::territory::{Tier, Unit};
+use tuquan_domain::feedback::photo::{clean_photo, MAX_PHOTOS};
+use tuquan_domain::territory::Unit;
 
-use super::{form_refusal, non_blank, page, see_other};
-use crate::api::territory::{run_list_query, UnitsQuery};
+use super::pick::{kind_label, pick_page, NewQuery};
+use super::{field_message, form_refusal, non_blank, page, see_other};
 use crate::auth::csrf::expected_token;
 use crate::auth::{secret, MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::feedback::upload::{self, FeedbackUpload};
 use crate::i18n::Lang;
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-pub(super) struct NewQuery {
-    unit: Option<String>,
-    commune: Option<String>,
-    q: Option<String>,
-}
-
-pub struct PickItem {
-    pub href: String,
-    pub name: String,
-    pub meta: String,
-}
-
-#[derive(Template)]
-#[template(path = "feedback_pick.html")]
-struct PickPage {
-    chrome: Chrome,
-    error: Option<String>,
-    /// The code typed in the code box.
-    unit_value: String,
-    q: String,
-    /// The commune whose residential units are listed.
-    commune_name: Option<String>,
-    /// The units of the signed-in user's grants.
-    mine: Vec<PickItem>,
-    results: Vec<PickItem>,
-    searched: bool,
-}
-
-fn kind_label(lang: Lang, u: &Unit) -> &'static str {
-    lang.t(&format!("kind.{}", u.kind.as_str()))
-}
-
-fn pick_item(lang: Lang, u: &Unit) -> Option<PickItem> {
-    let href = match u.kind.tier() {
-        Tier::Province => return None,
-        Tier::Commune => format!("/feedback/new?commune={}", u.code),
-        _ => format!("/feedback/new?unit={}", u.code),
-    };
-    Some(PickItem {
-        href,
-        name: u.name.clone(),
-        meta: format!("{} · {}", kind_label(lang, u), u.code),
-    })
-}
-
-async fn pick_page(
-    state: &AppState,
-    ctx: &Ctx,
-    chrome: Chrome,
-    q: &NewQuery,
-    error: Option<String>,
-) -> Result<Response, PageError> {
-    let lang = chrome.lang;
-    let mut error = error;
-    let mut mine = Vec::new();
-    if let Some(w) = &ctx.actor {
-        for code in w.actor.grants.iter().filter_map(|g| g.unit_code.as_deref()) {
-            if mine.len() >= 5 {
-                break;
-            }
-            if let Ok(u) = app::feedback_unit(ctx, code).await {
-                mine.push(PickItem {
-                    href: format!("/feedback/new?unit={}", u.code),
-                    name: u.name.clone(),
-                    meta: format!("{} · {}", kind_label(lang, &u), u.code),
-                });
-            }
-        }
-    }
-    let mut results = Vec::new();
-    let mut commune_name = None;
-    let mut searched = false;
-    if let Some(code) = non_blank(&q.commune) {
-        match app::feedback_unit(ctx, code).await {
-            Ok(c) if c.kind.tier() == Tier::Commune => {
-                results.push(PickItem {
-                    href: format!("/feedback/new?unit={}", c.code),
-                    name: lang.t("fbp_pick_whole").replace("{name}", &c.name),
-                    meta: format!("{} · {}", kind_label(lang, &c), c.code),
-                });
-                let query = UnitsQuery {
-                    parent: Some(c.code.clone()),
-                    limit: Some("200".into()),
-                    ..Default::default()
-                };
-                let (_, units) = run_list_query(state, &query).await?;
-                results.extend(
-                    units
-                        .items
-                        .iter()
-                        .filter(|i| i.unit.valid_to.is_none())
-                        .filter_map(|i| pick_item(lang, &i.unit)),
-                );
-                commune_name = Some(c.name);
-            }
-            Ok(u) => return Ok(see_other(&format!("/feedback/new?unit={}", u.code))),
-            Err(AppError::Invalid(_)) => error = Some(lang.t("fbp_err_unit_unknown").to_owned()),
-            Err(e) => return Err(e.into()),
-        }
-    } else if let Some(text) = non_blank(&q.q) {
-        searched = true;
-        let query = UnitsQuery {
-            q: Some(text.to_owned()),
-            limit: Some("30".into()),
-            ..Default::default()
-        };
-        match run_list_query(state, &query).await {
-            Ok((_, units)) => results.extend(
-                units
-                    .items
-                    .iter()
-                    .filter(|i| i.unit.valid_to.is_none())
-                    .filter_map(|i| pick_item(lang, &i.unit)),
-            ),
-            Err(Failure::Invalid(e)) => error = Some(lang.field_message(&e)),
-            Err(e) => return Err(PageError(e)),
-        }
-    }
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok(page(
-        status,
-        render(&PickPage {
-            chrome,
-            error,
-            unit_value: q.unit.clone().unwrap_or_default(),
-            q: q.q.clone().unwrap_or_default(),
-            commune_name,
-            mine,
-            results,
-            searched,
-        })?,
-    ))
-}
 
 /// One category offered in the form.
 pub struct CategoryChoice {
@@ -182,6 +44,9 @@ struct FormValues {
     contact_phone: String,
     contact_email: String,
     on_behalf: bool,
+    /// Photos held from the form as sent before (`feedback::pending`): their token and count.
+    kept_token: String,
+    kept: usize,
 }
 
 impl FormValues {
@@ -196,6 +61,8 @@ impl FormValues {
             contact_phone: up.text("contact_phone"),
             contact_email: up.text("contact_email"),
             on_behalf: up.flag("on_behalf"),
+            kept_token: String::new(),
+            kept: 0,
         }
     }
 }
@@ -209,16 +76,12 @@ struct NewPage {
     unit_kind: &'static str,
     categories: Vec<CategoryChoice>,
     f: FormValues,
-    error: Option<String>,
-    /// The field the error is about.
-    error_field: &'static str,
+    errors: FormErrors,
     /// The signed-in user's name.
     signed_in_as: Option<String>,
     /// The user may file for a resident who came in person.
     may_file_for: bool,
     max_photos: usize,
-    /// The form is shown again: photos must be chosen again.
-    again: bool,
     /// The proof of humanity asked of this visitor, if any (`_humanity.html`).
     humanity: Option<HumanityView>,
 }
@@ -249,10 +112,37 @@ fn humanity_view(ctx: &Ctx, lang: Lang) -> HumanityView {
 }
 
 impl NewPage {
-    /// The error message when it is about `field`.
+    /// The error message beside the control of `field` (`_humanity.html` asks by field).
     fn err(&self, field: &str) -> Option<&str> {
-        self.error.as_deref().filter(|_| self.error_field == field)
+        match field {
+            "humanity" => self.errors.get("humanity_answer"),
+            _ => self.errors.get(field),
+        }
     }
+}
+
+/// The errors of a refused submission, beside the controls of this form: 400 for bad
+/// fields (every one), 422 for a rule; `None` for failures that get the error page.
+fn form_errors(lang: Lang, e: &AppError) -> Option<(StatusCode, FormErrors)> {
+    let fields: &[tuquan_domain::FieldError] = match e {
+        AppError::Invalid(fe) => std::slice::from_ref(fe),
+        AppError::InvalidFields(es) => es,
+        AppError::Rule { .. } => {
+            let (status, field, message) = form_refusal(lang, e)?;
+            let id = match field {
+                "humanity" => "humanity_answer",
+                "" => return Some((status, FormErrors::general(message))),
+                f => f,
+            };
+            return Some((status, FormErrors::field(id, message)));
+        }
+        _ => return None,
+    };
+    let mut errors = FormErrors::none();
+    for fe in fields {
+        errors = errors.with(fe.field, field_message(lang, fe));
+    }
+    Some((StatusCode::BAD_REQUEST, errors))
 }
 
 async fn form_page(
@@ -260,7 +150,7 @@ async fn form_page(
     chrome: Chrome,
     unit: &Unit,
     f: FormValues,
-    error: Option<(StatusCode, &'static str, String)>,
+    refused: Option<(StatusCode, FormErrors)>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let who = ctx.actor.as_ref();
@@ -276,10 +166,7 @@ async fn form_page(
         .collect();
     let may_file_for =
         who.is_some_and(|w| authorize(&w.actor, Action::FeedbackHandle, Some(&unit.path)).is_ok());
-    let (status, error_field, error) = match error {
-        Some((status, field, message)) => (status, field, Some(message)),
-        None => (StatusCode::OK, "", None),
-    };
+    let (status, errors) = refused.unwrap_or((StatusCode::OK, FormErrors::none()));
     let on_behalf = f.on_behalf;
     let humanity = app::humanity::needed(ctx, on_behalf).then(|| humanity_view(ctx, lang));
     let html = render(&NewPage {
@@ -288,9 +175,7 @@ async fn form_page(
         unit_name: unit.name.clone(),
         unit_kind: kind_label(lang, unit),
         categories,
-        again: error.is_some(),
-        error,
-        error_field,
+        errors,
         signed_in_as: who.map(|w| w.user.display_name.clone()),
         may_file_for,
         max_photos: MAX_PHOTOS,
@@ -354,7 +239,7 @@ pub(super) async fn submit(
     CsrfFeedback(up): CsrfFeedback,
 ) -> Result<Response, PageError> {
     let input = up.input();
-    let values = FormValues::from_upload(&up);
+    let mut values = FormValues::from_upload(&up);
     if values.on_behalf && who.is_none() {
         return Err(PageError(Failure::Unauthorized));
     }
@@ -367,6 +252,13 @@ pub(super) async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
+    // The photos held from the form as sent before come first, unless the visitor let
+    // them go.
+    let mut photos = state.pending_photos.take(&up.text("kept_photos"));
+    if up.flag("drop_kept") {
+        photos.clear();
+    }
+    photos.extend(up.photos.iter().filter(|p| !p.is_empty()).cloned());
     let result = if up.too_large {
         Err(FeedbackUpload::too_large_error())
     } else {
@@ -374,16 +266,51 @@ pub(super) async fn submit(
             token: up.text("humanity_token"),
             answer: up.text("humanity_answer"),
         };
-        app::submit_with_proof(&ctx, values.on_behalf, &input, &up.photos, Some(&proof)).await
+        app::submit_with_proof(&ctx, values.on_behalf, &input, &photos, Some(&proof)).await
     };
     match result {
-        Ok(item) => Ok(see_other(&format!(
-            "/feedback/{}?sent=1",
-            item.tracking_code
-        ))),
-        Err(e) => match form_refusal(chrome.lang, &e) {
-            Some(refusal) => form_page(&ctx, chrome, &unit, values, Some(refusal)).await,
+        Ok(item) => {
+            let mut res = see_other(&format!("/feedback/{}?sent=1", item.tracking_code));
+            let cookie = sender_cookie(
+                &state,
+                &item.tracking_code,
+                &app::sender::token(&ctx, &item.tracking_code),
+            );
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(SET_COOKIE, v);
+            }
+            Ok(res)
+        }
+        Err(e) => match form_errors(chrome.lang, &e) {
+            Some(refused) => {
+                // Keep the photos that are acceptable on their own for the form sent again.
+                let ok: Vec<Vec<u8>> = photos
+                    .into_iter()
+                    .filter(|p| clean_photo(p).is_ok())
+                    .take(MAX_PHOTOS)
+                    .collect();
+                values.kept = ok.len();
+                values.kept_token = state.pending_photos.keep(ok).unwrap_or_default();
+                form_page(&ctx, chrome, &unit, values, Some(refused)).await
+            }
             None => Err(e.into()),
         },
     }
+}
+
+/// The name of the cookie that proves to an item's page that this browser sent it.
+pub(super) const SENDER_COOKIE: &str = "tq_sender";
+
+/// The sender's proof for the item `code` (`app::sender::token`), sent back only to the
+/// item's own pages (its path), HttpOnly, for a year.
+fn sender_cookie(state: &AppState, code: &str, token: &str) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SENDER_COOKIE}={token}; Path=/feedback/{code}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        365 * 24 * 3600
+    )
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::feedback::workflow::SenderRequest;
@@ -91,6 +91,7 @@ async fn track_page(
     q: &TrackQuery,
     forms: TrackForms,
     status: StatusCode,
+    sender_proof: Option<&str>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let pv = app::public::view(ctx, lang, item).await?;
@@ -111,8 +112,8 @@ async fn track_page(
             item.resolve_due_at < now,
         ));
     }
-    let private = if app::sender::may_see_private(ctx, item) {
-        let ids = app::sender::photo_ids(ctx, item).await?;
+    let private = if app::sender::may_see_private_as(ctx, item, sender_proof) {
+        let ids = app::sender::photo_ids_as(ctx, item, sender_proof).await?;
         Some(PrivateView {
             description: item.description.clone(),
             photos: ids
@@ -179,13 +180,30 @@ pub(super) async fn track(
     chrome: Chrome,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
+    headers: HeaderMap,
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(who, &rc);
     let item = app::by_code(&ctx, &code).await?;
     let forms = TrackForms::default();
-    track_page(&ctx, chrome, &item, &q, forms, StatusCode::OK).await
+    let proof = sender_proof(&headers);
+    track_page(
+        &ctx,
+        chrome,
+        &item,
+        &q,
+        forms,
+        StatusCode::OK,
+        proof.as_deref(),
+    )
+    .await
+}
+
+/// The proof of having sent the item this page is about, kept by the browser since
+/// sending it (`send::sender_cookie`: the cookie is scoped to the item's address).
+fn sender_proof(headers: &HeaderMap) -> Option<String> {
+    crate::auth::cookie_in(headers, super::send::SENDER_COOKIE)
 }
 
 /// Why this visitor may not act as the sender, in the page's words.
@@ -216,6 +234,7 @@ pub(super) async fn sender_form<const RATE: bool>(
     chrome: Chrome,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
+    headers: HeaderMap,
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<SenderForm>,
 ) -> Result<Response, PageError> {
@@ -229,7 +248,16 @@ pub(super) async fn sender_form<const RATE: bool>(
         }
     };
     let ctx = state.ctx(who, &rc);
-    as_sender(&ctx, chrome, &code, &form.contact, request).await
+    let proof = sender_proof(&headers);
+    as_sender(
+        &ctx,
+        chrome,
+        &code,
+        &form.contact,
+        request,
+        proof.as_deref(),
+    )
+    .await
 }
 
 /// Reopening and rating: done, back to the item with a message; refused, the item again
@@ -240,6 +268,7 @@ async fn as_sender(
     code: &str,
     contact: &str,
     request: SenderRequest,
+    proof: Option<&str>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let item = app::by_code(ctx, code).await?;
@@ -269,17 +298,28 @@ async fn as_sender(
             ..Default::default()
         },
     };
-    track_page(ctx, chrome, &item, &TrackQuery::default(), forms, status).await
+    track_page(
+        ctx,
+        chrome,
+        &item,
+        &TrackQuery::default(),
+        forms,
+        status,
+        proof,
+    )
+    .await
 }
 
-/// A photo, for the signed-in sender and the staff who handle the item (never public).
+/// A photo, for the sender (signed in, or holding the proof) and the staff who handle the item (never public).
 pub(super) async fn photo(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
+    headers: HeaderMap,
     Path((code, photo_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(who, &rc);
-    let (ct, bytes) = app::sender::photo(&ctx, &code, &photo_id).await?;
+    let proof = sender_proof(&headers);
+    let (ct, bytes) = app::sender::photo_as(&ctx, &code, &photo_id, proof.as_deref()).await?;
     Ok(photo_response(ct, bytes))
 }

@@ -1,0 +1,259 @@
+//! Choosing the place of new feedback from the unit tree, without JavaScript: the
+//! provinces, then a province's communes, then a commune's residential units (or the whole
+//! commune), each level filtered by a search that ignores accents and paged when long.
+//! A signed-in user sees their own units first; a unit code can be typed too.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use tuquan_app::feedback as app;
+use tuquan_app::{AppError, Ctx};
+use tuquan_domain::territory::{Tier, Unit};
+
+use super::{non_blank, page, see_other};
+use crate::api::territory::{run_list_query, UnitsQuery};
+use crate::error::{Failure, PageError};
+use crate::i18n::Lang;
+use crate::pages::form::FormErrors;
+use crate::pages::{render, Chrome};
+use crate::AppState;
+
+/// Units per page of a level.
+const PAGE_SIZE: &str = "50";
+
+#[derive(Deserialize, Default)]
+pub(super) struct NewQuery {
+    pub(super) unit: Option<String>,
+    commune: Option<String>,
+    province: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+pub struct PickItem {
+    pub href: String,
+    pub name: String,
+    pub meta: String,
+}
+
+#[derive(Template)]
+#[template(path = "feedback_pick.html")]
+struct PickPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    /// The code typed in the code box.
+    unit_value: String,
+    q: String,
+    /// The way up: the whole country, then the province (links), the level shown last.
+    crumbs: Vec<PickItem>,
+    /// The heading of the level shown.
+    level_title: String,
+    /// The search's label and the scope it keeps (`province` or `commune`, and the code).
+    search_label: String,
+    scope: Option<(&'static str, String)>,
+    /// The units of the signed-in user's grants (on the first level only).
+    mine: Vec<PickItem>,
+    /// A commune chosen: send about the whole commune.
+    whole: Option<PickItem>,
+    results: Vec<PickItem>,
+    next_href: Option<String>,
+    first_href: Option<String>,
+}
+
+pub(super) fn kind_label(lang: Lang, u: &Unit) -> &'static str {
+    lang.t(&format!("kind.{}", u.kind.as_str()))
+}
+
+/// A unit as a step down the tree: a province opens its communes, a commune its units,
+/// a residential unit opens the form.
+fn pick_item(lang: Lang, u: &Unit) -> PickItem {
+    let href = match u.kind.tier() {
+        Tier::Province => format!("/feedback/new?province={}", u.code),
+        Tier::Commune => format!("/feedback/new?commune={}", u.code),
+        _ => format!("/feedback/new?unit={}", u.code),
+    };
+    PickItem {
+        href,
+        name: u.name.clone(),
+        meta: kind_label(lang, u).to_owned(),
+    }
+}
+
+/// The level a query shows: the province or commune whose children are listed.
+enum Level {
+    Country,
+    Province(Unit),
+    Commune(Unit),
+}
+
+pub(super) async fn pick_page(
+    state: &AppState,
+    ctx: &Ctx,
+    chrome: Chrome,
+    q: &NewQuery,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let lang = chrome.lang;
+    let mut errors = match error {
+        Some(m) => FormErrors::field("unit", m),
+        None => FormErrors::none(),
+    };
+    let level = if let Some(code) = non_blank(&q.commune) {
+        match app::feedback_unit(ctx, code).await {
+            Ok(c) if c.kind.tier() == Tier::Commune => Level::Commune(c),
+            Ok(u) => return Ok(see_other(&format!("/feedback/new?unit={}", u.code))),
+            Err(AppError::Invalid(_) | AppError::NotFound) => {
+                errors = errors.with("unit", lang.t("fbp_err_unit_unknown"));
+                Level::Country
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else if let Some(code) = non_blank(&q.province) {
+        match tuquan_app::territory::unit(&ctx.app, code).await {
+            Ok(p) if p.kind.tier() == Tier::Province => Level::Province(p),
+            Ok(_) | Err(AppError::NotFound) => {
+                errors = errors.with("unit", lang.t("fbp_err_unit_unknown"));
+                Level::Country
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        Level::Country
+    };
+    let mut crumbs = Vec::new();
+    let (parent, scope, level_title, search_label) = match &level {
+        Level::Country => (
+            None,
+            None,
+            lang.t("fbp_pick_provinces"),
+            lang.t("fbp_pick_search"),
+        ),
+        Level::Province(p) => {
+            crumbs.push(country_crumb(lang));
+            (
+                Some(p.code.clone()),
+                Some(("province", p.code.clone())),
+                lang.t("fbp_pick_communes_in"),
+                lang.t("fbp_pick_search_commune"),
+            )
+        }
+        Level::Commune(c) => {
+            crumbs.push(country_crumb(lang));
+            if let Ok(p) = tuquan_app::territory::unit(&ctx.app, &c.province_code).await {
+                crumbs.push(pick_item(lang, &p));
+            }
+            (
+                Some(c.code.clone()),
+                Some(("commune", c.code.clone())),
+                lang.t("fbp_pick_in"),
+                lang.t("fbp_pick_search_unit"),
+            )
+        }
+    };
+    let here = match &level {
+        Level::Country => String::new(),
+        Level::Province(u) | Level::Commune(u) => u.name.clone(),
+    };
+    let text = non_blank(&q.q).map(str::to_owned);
+    let query = UnitsQuery {
+        parent: parent.clone(),
+        q: text.clone(),
+        limit: Some(PAGE_SIZE.into()),
+        cursor: non_blank(&q.cursor).map(str::to_owned),
+    };
+    let (mut results, mut next_href) = (Vec::new(), None);
+    match run_list_query(state, &query).await {
+        Ok((_, units)) => {
+            results = units
+                .items
+                .iter()
+                .filter(|i| i.unit.valid_to.is_none())
+                .map(|i| pick_item(lang, &i.unit))
+                .collect();
+            next_href = units.next.map(|n| {
+                let mut pairs: Vec<(&str, String)> = Vec::new();
+                if let Some((k, v)) = &scope {
+                    pairs.push((k, v.clone()));
+                }
+                if let Some(t) = &text {
+                    pairs.push(("q", t.clone()));
+                }
+                pairs.push(("cursor", n.encode()));
+                format!(
+                    "/feedback/new?{}",
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                )
+            });
+        }
+        Err(Failure::Invalid(e)) => errors = errors.with("q", lang.field_message(&e)),
+        Err(e) => return Err(PageError(e)),
+    }
+    let first_href = non_blank(&q.cursor).map(|_| match &scope {
+        Some((k, v)) => format!("/feedback/new?{k}={v}"),
+        None => "/feedback/new".to_owned(),
+    });
+    let whole = match &level {
+        Level::Commune(c) => Some(PickItem {
+            href: format!("/feedback/new?unit={}", c.code),
+            name: lang.t("fbp_pick_whole").replace("{name}", &c.name),
+            meta: kind_label(lang, c).to_owned(),
+        }),
+        _ => None,
+    };
+    let mine = match level {
+        Level::Country => mine(ctx, lang).await,
+        _ => Vec::new(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(page(
+        status,
+        render(&PickPage {
+            errors,
+            unit_value: q.unit.clone().unwrap_or_default(),
+            q: text.unwrap_or_default(),
+            crumbs,
+            level_title: level_title.replace("{name}", &here),
+            search_label: search_label.replace("{name}", &here),
+            scope,
+            mine,
+            whole,
+            results,
+            next_href,
+            first_href,
+            chrome,
+        })?,
+    ))
+}
+
+fn country_crumb(lang: Lang) -> PickItem {
+    PickItem {
+        href: "/feedback/new".into(),
+        name: lang.t("fbp_pick_country").to_owned(),
+        meta: String::new(),
+    }
+}
+
+/// The units of the signed-in user's grants (five at most).
+async fn mine(ctx: &Ctx, lang: Lang) -> Vec<PickItem> {
+    let mut mine = Vec::new();
+    if let Some(w) = &ctx.actor {
+        for code in w.actor.grants.iter().filter_map(|g| g.unit_code.as_deref()) {
+            if mine.len() >= 5 {
+                break;
+            }
+            if let Ok(u) = app::feedback_unit(ctx, code).await {
+                mine.push(PickItem {
+                    href: format!("/feedback/new?unit={}", u.code),
+                    name: u.name.clone(),
+                    meta: kind_label(lang, &u).to_owned(),
+                });
+            }
+        }
+    }
+    mine
+}
