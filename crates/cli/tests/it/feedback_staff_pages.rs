@@ -676,7 +676,7 @@ async fn settings_pages_change_categories_routes_and_holidays(db: &TestDb) {
         "/feedback/calendar",
         &[
             ("csrf", &acsrf),
-            ("day", "24/12/2026"),
+            ("day", "31/02/2026"),
             ("kind", "holiday"),
             ("name", "x"),
         ],
@@ -684,13 +684,30 @@ async fn settings_pages_change_categories_routes_and_holidays(db: &TestDb) {
     .await;
     assert_eq!(s, 400);
     assert!(html.contains("“Ngày”"));
+    assert!(
+        html.contains("value=\"31/02/2026\""),
+        "the day typed is kept"
+    );
+    // Every wrong field at once, each beside its control and in the summary.
+    let (s, _, html) = form(
+        &admin,
+        &server,
+        "/feedback/calendar",
+        &[("csrf", &acsrf), ("day", ""), ("kind", ""), ("name", " ")],
+    )
+    .await;
+    assert_eq!(s, 400);
+    for id in ["day", "kind", "name"] {
+        assert!(html.contains(&format!("href=\"#{id}\"")), "{id}: {html}");
+        assert!(html.contains(&format!("id=\"{id}-error\"")), "{id}");
+    }
     let (s, location, _) = form(
         &admin,
         &server,
         "/feedback/calendar",
         &[
             ("csrf", &acsrf),
-            ("day", "2026-12-24"),
+            ("day", "24/12/2026"),
             ("kind", "holiday"),
             ("name", "Nghỉ bù"),
         ],
