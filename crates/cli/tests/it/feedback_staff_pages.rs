@@ -116,6 +116,10 @@ async fn inbox_filters_counts_and_bulk_acknowledgement(db: &TestDb) {
         html.contains("“Trạng thái”"),
         "the error names the field: {html}"
     );
+    assert!(
+        html.contains("href=\"#status\"") && html.contains("id=\"status-error\""),
+        "beside the filter, linked from the summary"
+    );
     // An item whose acknowledgement deadline has passed.
     db.count(&format!(
         "UPDATE feedback SET ack_due_at = '2020-01-01T00:00:00.000000Z' \
