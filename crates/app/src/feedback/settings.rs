@@ -5,7 +5,7 @@ use jiff::civil::{Date, Weekday};
 use tuquan_domain::access::{Action, Role};
 use tuquan_domain::feedback::{role_handles_feedback, Category, CategoryInput, Level, RouteRule};
 use tuquan_domain::territory::{Tier, Unit};
-use tuquan_domain::FieldErrorKind;
+use tuquan_domain::{FieldError, FieldErrorKind};
 
 use super::{category, invalid, CategorySetting};
 use crate::{AppError, AppResult, Ctx};
@@ -158,8 +158,21 @@ pub fn parse_day(raw: &str) -> AppResult<Date> {
     if raw.is_empty() {
         return Err(invalid("day", FieldErrorKind::Required, "empty"));
     }
-    raw.parse::<Date>()
+    // `YYYY-MM-DD`, or as people write dates: `dd/mm/yyyy`.
+    let iso = match raw.split('/').collect::<Vec<_>>()[..] {
+        [d, m, y] => format!("{y:0>4}-{m:0>2}-{d:0>2}"),
+        _ => raw.to_owned(),
+    };
+    iso.parse::<Date>()
         .map_err(|_| invalid("day", FieldErrorKind::InvalidFormat, "YYYY-MM-DD"))
+}
+
+/// The field error inside an [`AppError::Invalid`].
+fn field_of(e: AppError) -> FieldError {
+    match e {
+        AppError::Invalid(f) => f,
+        _ => FieldError::new("day", FieldErrorKind::InvalidFormat, "YYYY-MM-DD"),
+    }
 }
 
 /// The days of the national calendar: (day, `holiday` or `workday`, name), for anyone who
@@ -175,44 +188,51 @@ pub async fn calendar_days(ctx: &Ctx) -> AppResult<Vec<(String, String, String)>
 /// Adds (or renames) a holiday on a weekday or a make-up working day on a weekend.
 pub async fn set_calendar_day(ctx: &Ctx, day: &str, kind: &str, name: &str) -> AppResult<Date> {
     ctx.authorize(Action::FeedbackConfigure, None)?;
-    let day = parse_day(day)?;
-    let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
-    let kind = match kind.trim() {
-        "holiday" if weekend => {
-            return Err(invalid(
-                "day",
-                FieldErrorKind::NotAllowedHere,
-                "a holiday on a weekday",
-            ));
-        }
-        "workday" if !weekend => {
-            return Err(invalid(
-                "day",
-                FieldErrorKind::NotAllowedHere,
-                "a make-up working day on a weekend",
-            ));
-        }
-        k @ ("holiday" | "workday") => k,
-        "" => return Err(invalid("kind", FieldErrorKind::Required, "empty")),
-        _ => {
-            return Err(invalid(
-                "kind",
-                FieldErrorKind::UnknownValue,
-                "holiday or workday",
-            ));
-        }
-    };
+    // Every wrong field at once (a form shows them together).
+    let mut c = tuquan_domain::Checks::default();
+    let day = c.check(parse_day(day).map_err(field_of));
+    let kind = c.check(match kind.trim() {
+        k @ ("holiday" | "workday") => Ok(k),
+        "" => Err(FieldError::new("kind", FieldErrorKind::Required, "empty")),
+        _ => Err(FieldError::new(
+            "kind",
+            FieldErrorKind::UnknownValue,
+            "holiday or workday",
+        )),
+    });
     let name = tuquan_domain::text::clean(name);
     if name.is_empty() {
-        return Err(invalid("name", FieldErrorKind::Required, "empty"));
-    }
-    if name.chars().count() > 120 {
-        return Err(invalid(
+        c.check::<()>(Err(FieldError::new(
+            "name",
+            FieldErrorKind::Required,
+            "empty",
+        )));
+    } else if name.chars().count() > 120 {
+        c.check::<()>(Err(FieldError::new(
             "name",
             FieldErrorKind::TooLong { max: 120 },
             "long",
-        ));
+        )));
     }
+    if let (Some(day), Some(kind)) = (day, kind) {
+        let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
+        let wrong = match kind {
+            "holiday" if weekend => Some("a holiday on a weekday"),
+            "workday" if !weekend => Some("a make-up working day on a weekend"),
+            _ => None,
+        };
+        if let Some(detail) = wrong {
+            c.check::<()>(Err(FieldError::new(
+                "day",
+                FieldErrorKind::NotAllowedHere,
+                detail,
+            )));
+        }
+    }
+    let errors = c.into_errors();
+    let (Some(day), Some(kind), true) = (day, kind, errors.is_empty()) else {
+        return Err(errors.into());
+    };
     ctx.store()
         .set_calendar_day(day, Some((kind, &name)), &ctx.audit_ctx())
         .await?;

@@ -116,6 +116,10 @@ async fn inbox_filters_counts_and_bulk_acknowledgement(db: &TestDb) {
         html.contains("“Trạng thái”"),
         "the error names the field: {html}"
     );
+    assert!(
+        html.contains("href=\"#status\"") && html.contains("id=\"status-error\""),
+        "beside the filter, linked from the summary"
+    );
     // An item whose acknowledgement deadline has passed.
     db.count(&format!(
         "UPDATE feedback SET ack_due_at = '2020-01-01T00:00:00.000000Z' \
@@ -676,7 +680,7 @@ async fn settings_pages_change_categories_routes_and_holidays(db: &TestDb) {
         "/feedback/calendar",
         &[
             ("csrf", &acsrf),
-            ("day", "24/12/2026"),
+            ("day", "31/02/2026"),
             ("kind", "holiday"),
             ("name", "x"),
         ],
@@ -684,13 +688,30 @@ async fn settings_pages_change_categories_routes_and_holidays(db: &TestDb) {
     .await;
     assert_eq!(s, 400);
     assert!(html.contains("“Ngày”"));
+    assert!(
+        html.contains("value=\"31/02/2026\""),
+        "the day typed is kept"
+    );
+    // Every wrong field at once, each beside its control and in the summary.
+    let (s, _, html) = form(
+        &admin,
+        &server,
+        "/feedback/calendar",
+        &[("csrf", &acsrf), ("day", ""), ("kind", ""), ("name", " ")],
+    )
+    .await;
+    assert_eq!(s, 400);
+    for id in ["day", "kind", "name"] {
+        assert!(html.contains(&format!("href=\"#{id}\"")), "{id}: {html}");
+        assert!(html.contains(&format!("id=\"{id}-error\"")), "{id}");
+    }
     let (s, location, _) = form(
         &admin,
         &server,
         "/feedback/calendar",
         &[
             ("csrf", &acsrf),
-            ("day", "2026-12-24"),
+            ("day", "24/12/2026"),
             ("kind", "holiday"),
             ("name", "Nghỉ bù"),
         ],

@@ -483,6 +483,27 @@ async fn pages_check_confirm_import_and_export(db: &TestDb) {
     assert!(bad.contains("<td>3</td><td>H</td>"), "{bad}");
     assert!(bad.contains("Ghi Thường trú hoặc Tạm trú."), "{bad}");
     assert_eq!(counts(db).await, before);
+    // A file that cannot be read: the reason beside the file control, linked from the
+    // summary (pages::form).
+    let r = b
+        .post(server.url(&page))
+        .multipart(multipart(
+            &csrf,
+            "dry_run",
+            Some(("ds.csv", Vec::new())),
+            None,
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let unreadable = r.text().await.unwrap();
+    assert!(
+        unreadable.contains("href=\"#file\"") && unreadable.contains("id=\"file-error\""),
+        "{unreadable}"
+    );
+    assert!(unreadable.contains("aria-invalid=\"true\""));
+    assert_eq!(counts(db).await, before);
 
     // Confirming re-posts the checked file; the summary follows a redirect.
     let b64 = html

@@ -28,6 +28,7 @@ use crate::api::import::{download, file_status, ImportReport};
 use crate::auth::{csrf, secret, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
+use crate::pages::form::FormErrors;
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -68,7 +69,8 @@ struct ImportPage {
     unit_code: String,
     action: String,
     done: Option<String>,
-    error: Option<String>,
+    /// The file's problem, beside the file control (`pages::form`).
+    errors: FormErrors,
     limits: String,
     columns: Vec<ColumnView>,
     can_export: bool,
@@ -123,7 +125,7 @@ fn form_page(chrome: Chrome, unit: &Unit, can_export: bool) -> ImportPage {
         unit_code: unit.code.clone(),
         action: action(unit),
         done: None,
-        error: None,
+        errors: FormErrors::none(),
         limits: lang
             .t("import.limits")
             .replace("{max}", &(MAX_FILE_BYTES / (1024 * 1024)).to_string())
@@ -411,7 +413,7 @@ fn file_error_page(
 ) -> Response {
     let lang = chrome.lang;
     let mut page = form_page(chrome, unit, may_export(can, unit));
-    page.error = Some(e.message(lang));
+    page.errors = FormErrors::field("file", e.message(lang));
     match render(&page) {
         Ok(html) => (file_status(e), html).into_response(),
         Err(e) => e.into_response(),

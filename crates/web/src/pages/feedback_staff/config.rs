@@ -12,12 +12,13 @@ use tuquan_app::{AppError, Ctx};
 use tuquan_domain::access::{Action, Role};
 use tuquan_domain::feedback::{role_handles_feedback, CategoryInput, Level};
 
-use super::form_error;
+use super::{form_error, form_errors};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackConfigure, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
 use crate::pages::account::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::groups::{choices, vn_date, Choice, Empty};
 use crate::pages::{render, Chrome, ConfirmPage};
 use crate::AppState;
@@ -432,18 +433,8 @@ struct CalendarPage {
     day: String,
     kind: String,
     name: String,
-    error: Option<String>,
-    error_field: &'static str,
+    errors: FormErrors,
     done: Option<&'static str>,
-}
-
-impl CalendarPage {
-    fn err(&self, field: &str) -> Option<&str> {
-        match &self.error {
-            Some(e) if self.error_field == field => Some(e.as_str()),
-            _ => None,
-        }
-    }
 }
 
 fn weekday(lang: Lang, day: &str) -> &'static str {
@@ -460,7 +451,7 @@ async fn calendar_page(
     ctx: &Ctx,
     chrome: Chrome,
     form: Option<&DayForm>,
-    error: Option<(&'static str, String)>,
+    errors: FormErrors,
     done: Option<&'static str>,
 ) -> Result<CalendarPage, Failure> {
     let lang = chrome.lang;
@@ -479,10 +470,6 @@ async fn calendar_page(
             name,
         })
         .collect();
-    let (error_field, error) = match error {
-        Some((f, m)) => (f, Some(m)),
-        None => ("", None),
-    };
     Ok(CalendarPage {
         days,
         may_edit: app::settings::may_edit_calendar(ctx),
@@ -491,8 +478,7 @@ async fn calendar_page(
             .map(|f| f.kind.clone())
             .unwrap_or_else(|| "holiday".into()),
         name: form.map(|f| f.name.clone()).unwrap_or_default(),
-        error,
-        error_field,
+        errors,
         done,
         chrome,
     })
@@ -506,7 +492,8 @@ pub(super) async fn calendar(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
-    let page = calendar_page(&ctx, chrome, None, None, done_key(q.done.as_deref())).await?;
+    let done = done_key(q.done.as_deref());
+    let page = calendar_page(&ctx, chrome, None, FormErrors::none(), done).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -534,11 +521,10 @@ pub(super) async fn add_day(
         Ok(_) => Ok(see_other("/feedback/calendar?done=added", None)),
         Err(e) => {
             let f = Failure::from(e);
-            let Some((status, field, message)) = form_error(lang, &f) else {
+            let Some((status, errors)) = form_errors(lang, &f) else {
                 return Err(f.into());
             };
-            let error = Some((field, message));
-            let page = calendar_page(&ctx, chrome, Some(&form), error, None).await?;
+            let page = calendar_page(&ctx, chrome, Some(&form), errors, None).await?;
             Ok((status, render(&page)?).into_response())
         }
     }

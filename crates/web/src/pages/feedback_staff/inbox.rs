@@ -10,12 +10,13 @@ use tuquan_app::feedback::{self as app, Names};
 use tuquan_domain::access::Action;
 use tuquan_domain::feedback::Status;
 
-use super::{badge, form_error, status_label, Badge};
+use super::{badge, form_error, form_errors, status_label, Badge};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackHandle, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::extract::query as query_of;
 use crate::i18n::{local_time, Lang};
+use crate::pages::form::FormErrors;
 use crate::pages::groups::{choices, Choice};
 use crate::pages::{render, Chrome};
 use crate::AppState;
@@ -61,7 +62,7 @@ struct InboxPage {
     overdue: bool,
     mine: bool,
     filtered: bool,
-    error: Option<String>,
+    errors: FormErrors,
     cards: Vec<Card>,
     any_selectable: bool,
     next_href: Option<String>,
@@ -206,7 +207,7 @@ pub(super) async fn index(
             .any(|v| !value(v).is_empty())
             || flag(&q.overdue)
             || flag(&q.mine),
-        error: None,
+        errors: FormErrors::none(),
         cards: Vec::new(),
         any_selectable: false,
         next_href: None,
@@ -219,7 +220,7 @@ pub(super) async fn index(
         Ok(i) => i,
         Err(e) => {
             let f = Failure::from(e);
-            let Some((status, _, message)) = form_error(lang, &f) else {
+            let Some((status, errors)) = form_errors(lang, &f) else {
                 return Err(f.into());
             };
             let cats = app::settings::category_settings(&ctx, "").await?;
@@ -232,7 +233,7 @@ pub(super) async fn index(
                 }),
                 &value(&q.category),
             );
-            page.error = Some(message);
+            page.errors = errors;
             return Ok((status, render(&page)?).into_response());
         }
     };

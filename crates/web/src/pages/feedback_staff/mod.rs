@@ -12,6 +12,7 @@ use tuquan_domain::FieldError;
 
 use crate::error::Failure;
 use crate::i18n::{local_time, Lang};
+use crate::pages::form::FormErrors;
 use crate::AppState;
 use tuquan_app::feedback::inbox::{Deadline, DeadlineKind, DeadlineState};
 
@@ -140,45 +141,13 @@ pub(crate) fn field_label(lang: Lang, field: &str) -> &'static str {
 pub(crate) fn form_error(lang: Lang, f: &Failure) -> Option<(StatusCode, &'static str, String)> {
     match f {
         Failure::Invalid(e) => {
-            let special = |key: &str| lang.t(key).to_owned();
-            let (field, message) = match (e.field, e.detail.as_str()) {
-                // The transition rules name their own fields.
-                ("reason", _) => ("public_note", special("fbs_err_reason_required")),
-                ("referred_to", "referral_required") => {
-                    ("referred_to", special("fbs_err_referral_required"))
-                }
-                ("duplicate_of", "original_required") => {
-                    ("duplicate_of", special("fbs_err_original_required"))
-                }
-                ("duplicate_of", "no such item") => {
-                    ("duplicate_of", special("fbs_err_original_unknown"))
-                }
-                ("duplicate_of", "another item of the same commune") => {
-                    ("duplicate_of", special("fbs_err_original_elsewhere"))
-                }
-                ("status", "transition_not_allowed" | "reopen_window_passed") => {
-                    ("action", special("fbs_err_not_from_here"))
-                }
-                ("code", "a category with this code exists") => {
-                    ("code", special("fbs_err_code_exists"))
-                }
-                ("day", "a holiday on a weekday") => ("day", special("fbs_err_holiday_weekend")),
-                ("day", "a make-up working day on a weekend") => {
-                    ("day", special("fbs_err_workday_weekday"))
-                }
-                ("resolve_hours", "not before the acknowledgement") => {
-                    ("resolve_hours", special("fbs_err_resolve_before_ack"))
-                }
-                (field, _) => (
-                    field,
-                    lang.field_error(&FieldError {
-                        field: field_label(lang, field),
-                        ..e.clone()
-                    }),
-                ),
-            };
+            let (field, message) = field_error(lang, e);
             Some((StatusCode::BAD_REQUEST, field, message))
         }
+        Failure::InvalidFields(es) => es.first().map(|e| {
+            let (field, message) = field_error(lang, e);
+            (StatusCode::BAD_REQUEST, field, message)
+        }),
         // The workflow's rules: a step the item's state does not allow.
         Failure::Rule { .. } => Some((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -192,4 +161,61 @@ pub(crate) fn form_error(lang: Lang, f: &Failure) -> Option<(StatusCode, &'stati
         )),
         _ => None,
     }
+}
+
+/// One refused field of a staff form: the control it is about and the message, in the
+/// field's label and plain words.
+fn field_error(lang: Lang, e: &FieldError) -> (&'static str, String) {
+    let special = |key: &str| lang.t(key).to_owned();
+    match (e.field, e.detail.as_str()) {
+        // The transition rules name their own fields.
+        ("reason", _) => ("public_note", special("fbs_err_reason_required")),
+        ("referred_to", "referral_required") => {
+            ("referred_to", special("fbs_err_referral_required"))
+        }
+        ("duplicate_of", "original_required") => {
+            ("duplicate_of", special("fbs_err_original_required"))
+        }
+        ("duplicate_of", "no such item") => ("duplicate_of", special("fbs_err_original_unknown")),
+        ("duplicate_of", "another item of the same commune") => {
+            ("duplicate_of", special("fbs_err_original_elsewhere"))
+        }
+        ("status", "transition_not_allowed" | "reopen_window_passed") => {
+            ("action", special("fbs_err_not_from_here"))
+        }
+        ("code", "a category with this code exists") => ("code", special("fbs_err_code_exists")),
+        ("day", "a holiday on a weekday") => ("day", special("fbs_err_holiday_weekend")),
+        ("day", "a make-up working day on a weekend") => {
+            ("day", special("fbs_err_workday_weekday"))
+        }
+        ("resolve_hours", "not before the acknowledgement") => {
+            ("resolve_hours", special("fbs_err_resolve_before_ack"))
+        }
+        (field, _) => (
+            field,
+            lang.field_error(&FieldError {
+                field: field_label(lang, field),
+                ..e.clone()
+            }),
+        ),
+    }
+}
+
+/// Every refused field of a staff form, beside its control (see `pages::form`); the
+/// statuses of [`form_error`].
+pub(crate) fn form_errors(lang: Lang, f: &Failure) -> Option<(StatusCode, FormErrors)> {
+    let fields: &[FieldError] = match f {
+        Failure::Invalid(e) => std::slice::from_ref(e),
+        Failure::InvalidFields(es) => es,
+        other => {
+            let (status, field, message) = form_error(lang, other)?;
+            return Some((status, FormErrors::field(field, message)));
+        }
+    };
+    let mut errors = FormErrors::none();
+    for e in fields {
+        let (field, message) = field_error(lang, e);
+        errors = errors.with(field, message);
+    }
+    Some((StatusCode::BAD_REQUEST, errors))
 }
