@@ -4,8 +4,8 @@
 
 use tuquan_domain::territory::Unit;
 
-use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
-use crate::documents::{Align, Block, Document, NationalTitle, Table};
+use crate::documents::produce::{col, unit_list};
+use crate::documents::{Align, Document};
 use crate::{AppResult, Ctx};
 
 /// The households of `unit_code`'s subtree that have not acknowledged the current version,
@@ -33,34 +33,19 @@ pub async fn not_reached_document(
             ]
         })
         .collect();
-    let doc = Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "DS".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Danh sách".into(),
-        summary: Some(format!("Hộ gia đình chưa nhận thông báo “{}”", a.title)),
-        body: vec![
-            para(format!(
-                "Thông báo “{}” (phiên bản {}) của {}: {} hộ gia đình trên địa bàn {} chưa xác nhận đã nhận. Người đi thông báo ghi ngày và cách báo (trực tiếp, qua điện thoại…) vào cột cuối.",
-                a.title, a.version, a.unit_name, n, unit.name
-            )),
-            Block::Table(Table {
-                columns: vec![
-                    col("STT", 3, Align::Center),
-                    col("Đơn vị", 6, Align::Left),
-                    col("Địa chỉ", 9, Align::Left),
-                    col("Chủ hộ", 9, Align::Left),
-                    col("Điện thoại", 6, Align::Center),
-                    col("Đã báo", 5, Align::Center),
-                ],
-                rows,
-            }),
-        ],
-        signature: unsigned("Người lập danh sách"),
-        recipients: vec!["Lưu".into()],
-    };
+    let intro = format!(
+        "Thông báo “{}” (phiên bản {}) của {}: {} hộ gia đình trên địa bàn {} chưa xác nhận đã nhận. Người đi thông báo ghi ngày và cách báo (trực tiếp, qua điện thoại…) vào cột cuối.",
+        a.title, a.version, a.unit_name, n, unit.name
+    );
+    let columns = vec![
+        col("STT", 3, Align::Center),
+        col("Đơn vị", 6, Align::Left),
+        col("Địa chỉ", 9, Align::Left),
+        col("Chủ hộ", 9, Align::Left),
+        col("Điện thoại", 6, Align::Center),
+        col("Đã báo", 5, Align::Center),
+    ];
+    let summary = format!("Hộ gia đình chưa nhận thông báo “{}”", a.title);
+    let doc = unit_list(ctx, &unit, summary, intro, columns, rows).await?;
     Ok((unit, doc))
 }

@@ -153,35 +153,20 @@ pub async fn household_list(ctx: &Ctx, code: &str) -> AppResult<(Unit, Document)
             ]
         })
         .collect();
-    let doc = Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "DS".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Danh sách".into(),
-        summary: Some(format!("Hộ gia đình {}", unit.name)),
-        body: vec![
-            para(format!(
-                "Danh sách gồm {} hộ gia đình đang cư trú trên địa bàn {}; số định danh cá nhân của chủ hộ được che một phần theo quy định về bảo vệ dữ liệu cá nhân.",
-                households.len(),
-                unit.name
-            )),
-            Block::Table(Table {
-                columns: vec![
-                    col("STT", 3, Align::Center),
-                    col("Địa chỉ", 11, Align::Left),
-                    col("Chủ hộ", 10, Align::Left),
-                    col("Số định danh", 7, Align::Center),
-                    col("Số thành viên", 5, Align::Center),
-                ],
-                rows,
-            }),
-        ],
-        signature: unsigned("Người lập danh sách"),
-        recipients: vec!["Lưu".into()],
-    };
+    let intro = format!(
+        "Danh sách gồm {} hộ gia đình đang cư trú trên địa bàn {}; số định danh cá nhân của chủ hộ được che một phần theo quy định về bảo vệ dữ liệu cá nhân.",
+        households.len(),
+        unit.name
+    );
+    let columns = vec![
+        col("STT", 3, Align::Center),
+        col("Địa chỉ", 11, Align::Left),
+        col("Chủ hộ", 10, Align::Left),
+        col("Số định danh", 7, Align::Center),
+        col("Số thành viên", 5, Align::Center),
+    ];
+    let summary = format!("Hộ gia đình {}", unit.name);
+    let doc = unit_list(ctx, &unit, summary, intro, columns, rows).await?;
     Ok((unit, doc))
 }
 
@@ -227,5 +212,31 @@ pub async fn my_data(ctx: &Ctx) -> AppResult<Document> {
         ],
         signature: unsigned("Người yêu cầu"),
         recipients: vec!["Người yêu cầu".into()],
+    })
+}
+
+/// A unit's Decree 30 "Danh sách": the unit as issuer, today's date, an opening paragraph,
+/// one table with the given columns, and the unsigned "Người lập danh sách" to sign. The
+/// one layout behind every printed list (households, announcements not yet received).
+pub(crate) async fn unit_list(
+    ctx: &Ctx,
+    unit: &Unit,
+    summary: String,
+    intro: String,
+    columns: Vec<Column>,
+    rows: Vec<Vec<String>>,
+) -> AppResult<Document> {
+    Ok(Document {
+        issuer: unit_issuer(ctx, unit).await?,
+        national: NationalTitle::default(),
+        number: None,
+        symbol: "DS".into(),
+        place: place_of(ctx, unit).await?,
+        date: ctx.today(),
+        kind: "Danh sách".into(),
+        summary: Some(summary),
+        body: vec![para(intro), Block::Table(Table { columns, rows })],
+        signature: unsigned("Người lập danh sách"),
+        recipients: vec!["Lưu".into()],
     })
 }

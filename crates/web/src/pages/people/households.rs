@@ -11,9 +11,7 @@ use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus}
 use tuquan_domain::territory::Tier;
 use tuquan_domain::{HouseholdId, ResidentId};
 
-use super::{
-    form_error, form_message, label, may, saved_or_form, DoneQuery, ListPage, Row, UnitQuery,
-};
+use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
@@ -249,55 +247,6 @@ pub(super) async fn add_member(
             None => Err(e.into()),
         },
     }
-}
-
-#[derive(Template)]
-#[template(path = "people_household_edit.html")]
-struct EditPage {
-    chrome: Chrome,
-    h: HouseholdRecord,
-    address: String,
-    phone: String,
-    errors: FormErrors,
-}
-
-pub(super) async fn edit_form(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<HouseholdId>,
-) -> Result<Html<String>, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let h = people::household_to_edit(&ctx, id).await?;
-    render(&EditPage {
-        chrome,
-        address: h.address.clone(),
-        phone: h.phone.clone().unwrap_or_default(),
-        h,
-        errors: FormErrors::none(),
-    })
-}
-
-pub(super) async fn edit(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<HouseholdId>,
-    CsrfForm(f): CsrfForm<NewHouseholdInput>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let h = people::household_to_edit(&ctx, id).await?;
-    let result = people::update_household(&ctx, id, &f).await;
-    let back = format!("/households/{id}");
-    saved_or_form(result, &back, chrome.lang, |errors| EditPage {
-        chrome,
-        h,
-        address: f.address.clone(),
-        phone: f.phone.clone().unwrap_or_default(),
-        errors,
-    })
 }
 
 #[derive(Template)]

@@ -18,6 +18,7 @@ use crate::error::{Failure, PageError};
 use crate::pages::common::see_other;
 use crate::AppState;
 
+mod edit;
 mod households;
 mod residents;
 mod status;
@@ -47,7 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/households/{id}", get(households::show))
         .route(
             "/households/{id}/edit",
-            get(households::edit_form).post(households::edit),
+            get(edit::edit_form::<edit::Household>).post(edit::edit::<edit::Household>),
         )
         .route("/households/{id}/members", post(households::add_member))
         .route(
@@ -66,7 +67,7 @@ pub fn router() -> Router<AppState> {
         .route("/residents/{id}", get(residents::show))
         .route(
             "/residents/{id}/edit",
-            get(residents::edit_form).post(residents::edit),
+            get(edit::edit_form::<edit::Resident>).post(edit::edit::<edit::Resident>),
         )
         .route("/residents/{id}/identity", get(residents::identity))
         .route(

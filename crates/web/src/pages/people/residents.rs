@@ -7,10 +7,10 @@ use serde::Deserialize;
 use tuquan_app::people::{self, ConsentInput, ResidentDetail, ResidentRecord};
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::{NewResidentInput, ResidentStatus};
+use tuquan_domain::people::ResidentStatus;
 use tuquan_domain::ResidentId;
 
-use super::{form_message, label, may, saved_or_form, DoneQuery, ListPage, Row, UnitQuery};
+use super::{form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
@@ -160,71 +160,6 @@ pub(super) async fn show(
         _ => None,
     };
     show_page(&ctx, chrome, &can.who, id, notice, FormErrors::none()).await
-}
-
-#[derive(Template)]
-#[template(path = "people_resident_edit.html")]
-struct EditPage<'a> {
-    chrome: Chrome,
-    r: ResidentRecord,
-    f: &'a NewResidentInput,
-    errors: FormErrors,
-}
-
-pub(super) async fn edit_form(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<ResidentId>,
-) -> Result<Html<String>, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let r = people::resident_to_edit(&ctx, id).await?;
-    // The full identity number is not put back into the form: it is re-entered to change it.
-    let f = NewResidentInput {
-        full_name: r.full_name.clone(),
-        birth_date: r.birth_date.clone(),
-        gender: r.gender.clone(),
-        phone: r.phone.clone(),
-        residence_type: r.residence_type.clone(),
-        residence_since: r.residence_since.clone(),
-        cccd: None,
-    };
-    render(&EditPage {
-        chrome,
-        r,
-        f: &f,
-        errors: FormErrors::none(),
-    })
-}
-
-#[derive(Deserialize)]
-pub(super) struct EditForm {
-    #[serde(flatten)]
-    f: NewResidentInput,
-    /// Keep the stored identity number when the field is left empty.
-    #[serde(default)]
-    keep_cccd: Option<String>,
-}
-
-pub(super) async fn edit(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    can: Can<HouseholdEdit>,
-    rc: RequestCtx,
-    Path(id): Path<ResidentId>,
-    CsrfForm(form): CsrfForm<EditForm>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let r = people::resident_to_edit(&ctx, id).await?;
-    let result = people::update_resident(&ctx, id, &form.f, form.keep_cccd.is_some()).await;
-    let back = format!("/residents/{id}");
-    saved_or_form(result, &back, chrome.lang, |errors| EditPage {
-        chrome,
-        r,
-        f: &form.f,
-        errors,
-    })
 }
 
 #[derive(Template)]
