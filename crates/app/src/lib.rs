@@ -12,8 +12,8 @@
 pub mod access;
 pub mod action_items;
 pub mod announcements;
-pub mod consultations;
 pub mod charts;
+pub mod consultations;
 pub mod context;
 pub mod documents;
 pub mod error;

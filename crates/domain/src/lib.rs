@@ -5,8 +5,8 @@
 pub mod access;
 pub mod action_items;
 pub mod announcements;
-pub mod consultations;
 pub mod code;
+pub mod consultations;
 pub mod error;
 pub mod feedback;
 pub mod groups;

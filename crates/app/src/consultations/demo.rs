@@ -66,12 +66,20 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         id,
         &[
             c(1, "agree", None),
-            c(2, "propose", Some("Đề nghị quy định karaoke không quá 21 giờ 30.")),
+            c(
+                2,
+                "propose",
+                Some("Đề nghị quy định karaoke không quá 21 giờ 30."),
+            ),
             c(3, "agree", None),
         ],
     )
     .await?;
-    let own = match head.store().household_of_user(resident.who()?.user.id).await? {
+    let own = match head
+        .store()
+        .household_of_user(resident.who()?.user.id)
+        .await?
+    {
         Some((hid, ..)) => hid,
         None => 0,
     };
@@ -81,11 +89,37 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         .households_in(&unit, &Default::default(), None, 8)
         .await?;
     let forms: [&[CommentInput]; 5] = [
-        &[c(1, "agree", None), c(2, "agree", None), c(3, "agree", None)],
-        &[c(2, "disagree", Some("Nhiều hộ đi làm về muộn, 22 giờ là hợp lý.")), c(4, "agree", None)],
-        &[c(3, "propose", Some("Tổng vệ sinh hai lần mỗi tháng vào mùa mưa."))],
-        &[c(4, "propose", Some("Cho phép dựng rạp hai ngày với đám tang.")), c(5, "agree", None)],
-        &[c(5, "disagree", Some("Không nên nêu tên hộ vi phạm trước cuộc họp."))],
+        &[
+            c(1, "agree", None),
+            c(2, "agree", None),
+            c(3, "agree", None),
+        ],
+        &[
+            c(
+                2,
+                "disagree",
+                Some("Nhiều hộ đi làm về muộn, 22 giờ là hợp lý."),
+            ),
+            c(4, "agree", None),
+        ],
+        &[c(
+            3,
+            "propose",
+            Some("Tổng vệ sinh hai lần mỗi tháng vào mùa mưa."),
+        )],
+        &[
+            c(
+                4,
+                "propose",
+                Some("Cho phép dựng rạp hai ngày với đám tang."),
+            ),
+            c(5, "agree", None),
+        ],
+        &[c(
+            5,
+            "disagree",
+            Some("Không nên nêu tên hộ vi phạm trước cuộc họp."),
+        )],
     ];
     for (h, form) in households.iter().filter(|h| h.id.get() != own).zip(forms) {
         super::comment_on_paper(&head, id, h.id.get(), form).await?;

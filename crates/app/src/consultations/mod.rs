@@ -119,7 +119,11 @@ async fn comments_of(
     for i in inputs {
         let c = NewComment::parse(i)?;
         if !articles.iter().any(|a| a.number == c.article) {
-            return Err(AppError::rule("consultation_no_article", "article", "unknown"));
+            return Err(AppError::rule(
+                "consultation_no_article",
+                "article",
+                "unknown",
+            ));
         }
         out.push(c);
     }

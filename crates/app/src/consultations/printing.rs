@@ -139,7 +139,11 @@ pub async fn summary_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
     ];
     let mut any = false;
     for r in &s.rows {
-        let mut lines: Vec<String> = r.proposals.iter().map(|p| format!("Đề nghị: {p}")).collect();
+        let mut lines: Vec<String> = r
+            .proposals
+            .iter()
+            .map(|p| format!("Đề nghị: {p}"))
+            .collect();
         lines.extend(r.objections.iter().map(|o| format!("Không đồng ý: {o}")));
         if lines.is_empty() {
             continue;

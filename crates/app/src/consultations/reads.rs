@@ -141,7 +141,10 @@ pub async fn summary(ctx: &Ctx, id: i64) -> AppResult<Summary> {
 /// The consultations open at a unit, for its public notice board (no sign-in needed).
 pub async fn on_board(app: &crate::App, unit_code: &str) -> AppResult<Vec<ConsultationRecord>> {
     let unit = crate::territory::unit(app, unit_code).await?;
-    let list = app.store().consultations_at(&unit, true, LIST_LIMIT).await?;
+    let list = app
+        .store()
+        .consultations_at(&unit, true, LIST_LIMIT)
+        .await?;
     Ok(list
         .into_iter()
         .filter(|c| c.status == Status::Open)

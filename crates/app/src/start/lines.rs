@@ -294,5 +294,9 @@ async fn consultations_open(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<
         [(id, _, _)] => format!("/consultations/{id}"),
         _ => format!("/territory/{}/consultations", u.code),
     };
-    Ok(Some(Line::count("start.consultations_open", households, href)))
+    Ok(Some(Line::count(
+        "start.consultations_open",
+        households,
+        href,
+    )))
 }

@@ -63,7 +63,11 @@ fn paragraphs(raw: &str, field: &'static str, max: usize) -> Result<String, Fiel
         return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
     }
     if text.chars().count() > max {
-        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }, "long"));
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max },
+            "long",
+        ));
     }
     Ok(text)
 }
@@ -104,9 +108,10 @@ impl NewConsultation {
     pub fn parse(input: &ConsultationInput, today: Date) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
         let title = c.check(title(&input.title));
-        let kind = c.check(Kind::parse(&input.kind).ok_or_else(|| {
-            FieldError::new("kind", FieldErrorKind::UnknownValue, "unknown kind")
-        }));
+        let kind =
+            c.check(Kind::parse(&input.kind).ok_or_else(|| {
+                FieldError::new("kind", FieldErrorKind::UnknownValue, "unknown kind")
+            }));
         let draft = c.check(draft(&input.text));
         let opens_on = c.check(parse_date(input.opens_on.as_deref(), "opens_on"));
         let closes_on = c.check(
@@ -116,9 +121,13 @@ impl NewConsultation {
         );
         let errors = c.into_errors();
         match (title, kind, draft, opens_on, closes_on) {
-            (Some(title), Some(kind), Some((text, preamble, articles)), Some(o), Some(closes_on))
-                if errors.is_empty() =>
-            {
+            (
+                Some(title),
+                Some(kind),
+                Some((text, preamble, articles)),
+                Some(o),
+                Some(closes_on),
+            ) if errors.is_empty() => {
                 let opens_on = o.unwrap_or(today);
                 if closes_on <= opens_on {
                     return Err(vec![FieldError::new(
@@ -238,17 +247,26 @@ mod tests {
             .iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, vec!["title", "kind", "text", "opens_on", "closes_on"]);
+        assert_eq!(
+            fields,
+            vec!["title", "kind", "text", "opens_on", "closes_on"]
+        );
     }
 
     #[test]
     fn closing_must_follow_opening_and_controls_are_refused() {
         let mut i = input();
         i.closes_on = Some("2026-11-29".into());
-        assert_eq!(NewConsultation::parse(&i, today()).unwrap_err()[0].field, "closes_on");
+        assert_eq!(
+            NewConsultation::parse(&i, today()).unwrap_err()[0].field,
+            "closes_on"
+        );
         let mut i = input();
         i.title = "Hương\u{7}ước".into();
-        assert_eq!(NewConsultation::parse(&i, today()).unwrap_err()[0].field, "title");
+        assert_eq!(
+            NewConsultation::parse(&i, today()).unwrap_err()[0].field,
+            "title"
+        );
     }
 
     #[test]
@@ -264,12 +282,18 @@ mod tests {
         assert_eq!(ok("agree", Some("  ")).unwrap().text, None);
         assert_eq!(ok("propose", None).unwrap_err()[0].field, "text");
         assert_eq!(
-            ok("propose", Some("Sửa  thành 22 giờ")).unwrap().text.as_deref(),
+            ok("propose", Some("Sửa  thành 22 giờ"))
+                .unwrap()
+                .text
+                .as_deref(),
             Some("Sửa thành 22 giờ")
         );
         assert_eq!(ok("", None).unwrap_err()[0].kind, FieldErrorKind::Required);
         let e = ok("maybe", Some("a\u{0}b")).unwrap_err();
-        assert_eq!(e.iter().map(|e| e.field).collect::<Vec<_>>(), vec!["stance", "text"]);
+        assert_eq!(
+            e.iter().map(|e| e.field).collect::<Vec<_>>(),
+            vec!["stance", "text"]
+        );
         assert!(ok("disagree", Some(&"x".repeat(COMMENT_MAX + 1))).is_err());
     }
 }

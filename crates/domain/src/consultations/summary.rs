@@ -47,7 +47,11 @@ pub fn summarize(articles: &[i64], facts: &[CommentFact]) -> Vec<ArticleSummary>
             continue;
         };
         let s = &mut out[i];
-        if seen.entry((f.article, f.stance)).or_default().insert(f.household_id) {
+        if seen
+            .entry((f.article, f.stance))
+            .or_default()
+            .insert(f.household_id)
+        {
             match f.stance {
                 Stance::Agree => s.agree += 1,
                 Stance::Disagree => s.disagree += 1,
@@ -93,7 +97,13 @@ mod tests {
         assert_eq!(s[0].proposals, vec!["Sửa thành 22 giờ"]);
         assert_eq!(s[0].objections, vec!["Quá chặt"]);
         assert_eq!((s[1].agree, s[1].propose), (0, 1));
-        assert_eq!(s[2], ArticleSummary { number: 3, ..Default::default() });
+        assert_eq!(
+            s[2],
+            ArticleSummary {
+                number: 3,
+                ..Default::default()
+            }
+        );
         assert_eq!(s.len(), 3);
     }
 }

@@ -28,7 +28,11 @@ pub async fn matrix_probe(
             .await
         }
         Action::ConsultationRecord => {
-            let kind = if target == "26743" { "khu_pho" } else { "to_dan_pho" };
+            let kind = if target == "26743" {
+                "khu_pho"
+            } else {
+                "to_dan_pho"
+            };
             let unit = sub_unit(server, target, "cons", kind).await;
             let (hid, _) = household(server, &unit, &format!("Hộ Góp Ý {n}")).await;
             let id = open_one(server, &admin, target, &format!("Góp ý {n}")).await;
@@ -42,7 +46,12 @@ pub async fn matrix_probe(
         }
         Action::ConsultationView => {
             let id = open_one(server, &admin, target, &format!("Tổng hợp {n}")).await;
-            get(server, token, &format!("/api/v1/consultations/{id}/summary")).await
+            get(
+                server,
+                token,
+                &format!("/api/v1/consultations/{id}/summary"),
+            )
+            .await
         }
         other => panic!("not a consultation action: {other:?}"),
     };
@@ -143,8 +152,12 @@ pub async fn audit_probe(
                 ("closes_on", "2099-01-01".into()),
             ],
         ),
-        ("POST", "/consultations/{id}/open") => form(format!("/consultations/{draft}/open"), vec![]),
-        ("POST", "/consultations/{id}/close") => form(format!("/consultations/{open}/close"), vec![]),
+        ("POST", "/consultations/{id}/open") => {
+            form(format!("/consultations/{draft}/open"), vec![])
+        }
+        ("POST", "/consultations/{id}/close") => {
+            form(format!("/consultations/{open}/close"), vec![])
+        }
         ("POST", "/consultations/{id}/comments") => {
             let (b, csrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
             b.post(server.url(&format!("/consultations/{open}/comments")))
@@ -153,7 +166,10 @@ pub async fn audit_probe(
         }
         ("POST", "/consultations/{id}/paper") => form(
             format!("/consultations/{open}/paper"),
-            vec![("household_id", hid.to_string()), ("stance-3", "agree".into())],
+            vec![
+                ("household_id", hid.to_string()),
+                ("stance-3", "agree".into()),
+            ],
         ),
         other => panic!("no consultation audit probe for {other:?}"),
     })

@@ -70,8 +70,16 @@ fn read(
     let mut out = Vec::new();
     let mut errors = FormErrors::none();
     for a in articles {
-        let get = |k: String| typed.get(&k).map(|s| s.trim().to_owned()).unwrap_or_default();
-        let (stance, text) = (get(format!("stance-{}", a.number)), get(format!("text-{}", a.number)));
+        let get = |k: String| {
+            typed
+                .get(&k)
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let (stance, text) = (
+            get(format!("stance-{}", a.number)),
+            get(format!("text-{}", a.number)),
+        );
         if stance.is_empty() && text.is_empty() {
             continue;
         }
@@ -127,7 +135,12 @@ struct ShowPage {
 fn stances(lang: Lang) -> Vec<(&'static str, &'static str)> {
     Stance::ALL
         .iter()
-        .map(|s| (s.as_str(), lang.t(&format!("consult.stance.{}", s.as_str()))))
+        .map(|s| {
+            (
+                s.as_str(),
+                lang.t(&format!("consult.stance.{}", s.as_str())),
+            )
+        })
         .collect()
 }
 
@@ -257,7 +270,12 @@ pub(super) async fn paper_page(
     if !d.may_record {
         return Err(Failure::Forbidden.into());
     }
-    render(&paper_page_of(chrome, &d, &HashMap::new(), FormErrors::none()))
+    render(&paper_page_of(
+        chrome,
+        &d,
+        &HashMap::new(),
+        FormErrors::none(),
+    ))
 }
 
 pub(super) async fn paper(
@@ -393,5 +411,11 @@ pub(super) async fn file(
         ),
         _ => return Err(Failure::NotFound.into()),
     };
-    send(doc, format, file_name(&[name, &id.to_string()], ext), personal).await
+    send(
+        doc,
+        format,
+        file_name(&[name, &id.to_string()], ext),
+        personal,
+    )
+    .await
 }

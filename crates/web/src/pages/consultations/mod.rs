@@ -36,7 +36,10 @@ pub const MUTATING: &[(&str, &str)] = &[
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/territory/{code}/consultations", get(unit_page).post(create))
+        .route(
+            "/territory/{code}/consultations",
+            get(unit_page).post(create),
+        )
         .route("/territory/{code}/consultations/new", get(new_page))
         .route("/consultations/{id}", get(comments::show))
         .route("/consultations/{id}/edit", get(edit_page).post(edit))
@@ -196,9 +199,9 @@ async fn new_page(
     let form = DraftForm {
         opens_on: today.to_string(),
         closes_on: today
-            .checked_add(jiff::Span::new().days(
-                tuquan_domain::consultations::CONVENTION_POSTING_DAYS,
-            ))
+            .checked_add(
+                jiff::Span::new().days(tuquan_domain::consultations::CONVENTION_POSTING_DAYS),
+            )
             .map(|d| d.to_string())
             .unwrap_or_default(),
         ..DraftForm::default()
