@@ -8,7 +8,7 @@ use tuquan_domain::access::Role;
 use tuquan_domain::announcements::{AckChannel, Category, Urgency};
 use tuquan_domain::feedback::DEFAULT_CATEGORIES;
 use tuquan_domain::groups::{DecisionKind, GroupKind};
-use tuquan_domain::territory::UnitKind;
+use tuquan_domain::territory::{Tier, UnitKind};
 
 use super::contract::UNIT_CODE;
 
@@ -143,7 +143,13 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         (
             "CreateUnit",
             "kind",
-            one_of(UnitKind::ALL.iter().map(|k| k.as_str()).collect()),
+            one_of(
+                UnitKind::ALL
+                    .iter()
+                    .filter(|k| k.tier() == Tier::Residential)
+                    .map(|k| k.as_str())
+                    .collect(),
+            ),
         ),
         ("CreateUnit", "valid_from", optional(date())),
         (
