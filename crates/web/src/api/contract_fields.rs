@@ -32,6 +32,16 @@ fn degrees(max_int: &str) -> Value {
            "pattern": format!("^ *(-?{max_int}(\\.[0-9]{{1,8}})?)? *$")})
 }
 
+/// A Vietnamese phone number: 10 digits from 0, or 11 for a landline from 02.
+fn phone() -> Value {
+    json!({"type": "string", "pattern": "^ *(0[0-9]{9}|02[0-9]{9}) *$"})
+}
+
+fn email() -> Value {
+    // As the server checks it: something, `@`, then a domain with a dot.
+    json!({"type": "string", "pattern": r"^[^@]+@.*\..*$", "maxLength": 200})
+}
+
 fn date() -> Value {
     json!({"type": "string", "format": "date"})
 }
@@ -47,6 +57,16 @@ fn categories() -> Value {
 /// (component schema, property, its schema).
 fn table() -> Vec<(&'static str, &'static str, Value)> {
     let group_kinds = || one_of(GroupKind::ALL.iter().map(|k| k.as_str()).collect());
+    // A unit's head and deputy come with the unit (`POST .../leadership`), not created.
+    let creatable = || {
+        one_of(
+            GroupKind::ALL
+                .iter()
+                .filter(|k| **k != GroupKind::UnitLeadership)
+                .map(|k| k.as_str())
+                .collect(),
+        )
+    };
     let roles = || one_of(Role::ALL.iter().map(|r| r.as_str()).collect());
     let mut t = vec![
         ("NewFeedbackInputDoc", "category", categories()),
@@ -60,6 +80,10 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             degrees("(1[0-7][0-9]|[0-9]{1,2})"),
         ),
         ("SubmitUpload", "lat", degrees("[0-8]?[0-9]")),
+        ("NewFeedbackInputDoc", "contact_phone", optional(phone())),
+        ("NewFeedbackInputDoc", "contact_email", optional(email())),
+        ("SubmitUpload", "contact_phone", optional_field(phone())),
+        ("SubmitUpload", "contact_email", optional_field(email())),
         ("SubmitUpload", "lng", degrees("(1[0-7][0-9]|[0-9]{1,2})")),
         (
             "StepBody",
@@ -111,7 +135,7 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "roles",
             json!({"type": "array", "items": roles()}),
         ),
-        ("CreateGroup", "kind", group_kinds()),
+        ("CreateGroup", "kind", creatable()),
         (
             "CreateGroup",
             "unit_codes",
@@ -180,10 +204,15 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
 }
 
 /// Fields a body requires although its Rust type lets them default.
-const REQUIRED: &[(&str, &[&str])] = &[(
-    "NewFeedbackInputDoc",
-    &["category", "description", "unit_code"],
-)];
+const REQUIRED: &[(&str, &[&str])] = &[
+    (
+        "NewFeedbackInputDoc",
+        &["category", "description", "unit_code"],
+    ),
+    // A 422 of an appointment is either the ineligibility, with its `reason`, or another
+    // rule (a start date out of place), without.
+    ("IneligibleDetail", &["code", "message"]),
+];
 
 /// Applies the table to `doc`'s component schemas.
 pub fn refine(doc: &mut Value) {

@@ -173,7 +173,7 @@ pub async fn submit(
     }
     let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos)
         .await
-        .map_err(|e| crate::error::required_here(e, &["lat", "lng"]))?;
+        .map_err(|e| crate::error::required_here(e, &["lat", "lng", "contact_phone"]))?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {
