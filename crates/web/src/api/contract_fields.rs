@@ -230,6 +230,23 @@ pub fn refine(doc: &mut Value) {
     if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
         f["minLength"] = json!(1);
     }
+    // The JSON body of new feedback is the input's fields and `on_behalf`, one flat object
+    // (serde's `flatten`): written as such, so that it can refuse other fields.
+    let input = doc
+        .pointer("/components/schemas/NewFeedbackInputDoc")
+        .cloned();
+    if let (Some(mut flat), Some(body)) = (input, doc.pointer_mut("/components/schemas/SubmitBody"))
+    {
+        if let Some(props) = flat.get_mut("properties").and_then(Value::as_object_mut) {
+            props.insert(
+                "on_behalf".into(),
+                json!({"type": "boolean",
+                       "description": "Filed by a unit head or official for a resident who came in person."}),
+            );
+        }
+        flat["additionalProperties"] = json!(false);
+        *body = flat;
+    }
     for (schema, fields) in REQUIRED {
         if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {
             s["required"] = json!(fields);
