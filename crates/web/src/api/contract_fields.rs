@@ -230,6 +230,11 @@ pub fn refine(doc: &mut Value) {
     if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
         f["minLength"] = json!(1);
     }
+    for (schema, fields) in REQUIRED {
+        if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {
+            s["required"] = json!(fields);
+        }
+    }
     // The JSON body of new feedback is the input's fields and `on_behalf`, one flat object
     // (serde's `flatten`): written as such, so that it can refuse other fields.
     let input = doc
@@ -246,10 +251,5 @@ pub fn refine(doc: &mut Value) {
         }
         flat["additionalProperties"] = json!(false);
         *body = flat;
-    }
-    for (schema, fields) in REQUIRED {
-        if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {
-            s["required"] = json!(fields);
-        }
     }
 }
