@@ -228,6 +228,11 @@ pub fn refine(doc: &mut Value) {
             }
         }
     }
+    // The feedback form's other fields are ignored, but their text passes the edge's
+    // rules like any other (no control character but tab and line breaks).
+    if let Some(u) = doc.pointer_mut("/components/schemas/SubmitUpload") {
+        u["additionalProperties"] = json!({"type": "string", "pattern": super::contract::TEXT});
+    }
     // An empty file is not a file.
     if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
         f["minLength"] = json!(1);
