@@ -54,6 +54,7 @@ const REFERENCE_FIELDS: &[&str] = &[
     "unit_code",
     "parent",
     "parent_code",
+    "unit_codes",
     "resident_id",
     "representative_id",
     "household_id",

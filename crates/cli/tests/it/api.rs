@@ -236,22 +236,23 @@ async fn creating_residential_units(db: &TestDb) {
     let (status, _) = post_unit(&server, Some(&official), elsewhere).await;
     assert_eq!(status, 403);
 
-    // Bad input names the field and changes nothing.
-    for (patch, field) in [
-        (json!({"kind": "village"}), "kind"),
-        (json!({"kind": "thon"}), "kind"),
-        (json!({"name": "  "}), "name"),
-        (json!({"local_code": "k p"}), "local_code"),
-        (json!({"parent_code": "99999"}), "parent_code"),
-        (json!({"parent_code": "79"}), "parent_code"),
-        (json!({"valid_from": "2026-13-01"}), "valid_from"),
+    // Bad input names the field and changes nothing: malformed is a 400, a well-formed
+    // parent that does not exist a 404, a kind or parent not allowed here a 422.
+    for (patch, status, field) in [
+        (json!({"kind": "village"}), 400, "kind"),
+        (json!({"kind": "thon"}), 422, "kind"),
+        (json!({"name": "  "}), 400, "name"),
+        (json!({"local_code": "k p"}), 400, "local_code"),
+        (json!({"parent_code": "99999"}), 404, "parent_code"),
+        (json!({"parent_code": "79"}), 422, "parent_code"),
+        (json!({"valid_from": "2026-13-01"}), 400, "valid_from"),
     ] {
         let mut bad = unit.clone();
         for (k, v) in patch.as_object().unwrap() {
             bad[k] = v.clone();
         }
-        let (status, body) = post_unit(&server, Some(server.token.as_str()), bad).await;
-        assert_eq!(status, 400, "{patch}: {body}");
+        let (got, body) = post_unit(&server, Some(server.token.as_str()), bad).await;
+        assert_eq!(got, status, "{patch}: {body}");
         assert_eq!(body["error"]["field"], field, "{patch}");
     }
     let (status, body) = post_unit(&server, Some(server.token.as_str()), json!({"name": 3})).await;

@@ -309,17 +309,18 @@ async fn statistics_count_exactly_what_happened(db: &TestDb) {
     .await;
     assert_eq!(two["total"]["received"], 4);
 
-    // Bad input names the field and changes nothing; unknown units are not found.
-    for (q, field) in [
-        ("from=2025-3", "from"),
-        ("from=2025-04&to=2025-03", "to"),
-        ("from=2000-01&to=2025-03", "from"),
-        ("category=khong-co", "category"),
+    // Bad input names the field and changes nothing; unknown units are not found. A
+    // well-formed period that a rule between `from` and `to` refuses is a 422.
+    for (q, status, field) in [
+        ("from=2025-3", 400, "from"),
+        ("from=2025-04&to=2025-03", 422, "to"),
+        ("from=2000-01&to=2025-03", 422, "from"),
+        ("category=khong-co", 400, "category"),
     ] {
         let (s, b) = server
             .get_json(&format!("/api/v1/units/26743/feedback-stats?{q}"))
             .await;
-        assert_eq!(s, 400, "{q}: {b}");
+        assert_eq!(s, status, "{q}: {b}");
         assert_eq!(b["error"]["field"], field, "{q}: {b}");
     }
     let (s, _) = server.get_json("/api/v1/units/99999/feedback-stats").await;
@@ -351,7 +352,7 @@ async fn statistics_count_exactly_what_happened(db: &TestDb) {
     let (s, html) = server
         .get_text("/units/26743/feedback-stats?from=2025-04&to=2025-03")
         .await;
-    assert_eq!(s, 400);
+    assert_eq!(s, 422);
     assert!(html.contains("“Đến tháng” không được trước “Từ tháng”."));
     let (s, html) = server
         .get_text("/units/26743/feedback-stats?from=2025-3")

@@ -8,7 +8,7 @@ use tuquan_domain::access::Role;
 use tuquan_domain::announcements::{AckChannel, Category, Urgency};
 use tuquan_domain::feedback::DEFAULT_CATEGORIES;
 use tuquan_domain::groups::{DecisionKind, GroupKind};
-use tuquan_domain::territory::UnitKind;
+use tuquan_domain::territory::{Tier, UnitKind};
 
 use super::contract::UNIT_CODE;
 
@@ -32,6 +32,18 @@ fn degrees(max_int: &str) -> Value {
            "pattern": format!("^ *(-?{max_int}(\\.[0-9]{{1,8}})?)? *$")})
 }
 
+/// A Vietnamese phone number: 10 digits from 0, or 11 for a landline from 02.
+fn phone() -> Value {
+    json!({"type": "string", "pattern": "^ *(0[0-9]{9}|02[0-9]{9}) *$"})
+}
+
+fn email() -> Value {
+    // As the server checks it: something, `@`, then a domain with a dot.
+    // (No control character but tab and line breaks: the edge refuses the others.)
+    json!({"type": "string", "maxLength": 200, "pattern":
+        r"^[^@\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+@[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*\.[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"})
+}
+
 fn date() -> Value {
     json!({"type": "string", "format": "date"})
 }
@@ -47,6 +59,16 @@ fn categories() -> Value {
 /// (component schema, property, its schema).
 fn table() -> Vec<(&'static str, &'static str, Value)> {
     let group_kinds = || one_of(GroupKind::ALL.iter().map(|k| k.as_str()).collect());
+    // A unit's head and deputy come with the unit (`POST .../leadership`), not created.
+    let creatable = || {
+        one_of(
+            GroupKind::ALL
+                .iter()
+                .filter(|k| **k != GroupKind::UnitLeadership)
+                .map(|k| k.as_str())
+                .collect(),
+        )
+    };
     let roles = || one_of(Role::ALL.iter().map(|r| r.as_str()).collect());
     let mut t = vec![
         ("NewFeedbackInputDoc", "category", categories()),
@@ -60,6 +82,10 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             degrees("(1[0-7][0-9]|[0-9]{1,2})"),
         ),
         ("SubmitUpload", "lat", degrees("[0-8]?[0-9]")),
+        ("NewFeedbackInputDoc", "contact_phone", optional(phone())),
+        ("NewFeedbackInputDoc", "contact_email", optional(email())),
+        ("SubmitUpload", "contact_phone", optional_field(phone())),
+        ("SubmitUpload", "contact_email", optional_field(email())),
         ("SubmitUpload", "lng", degrees("(1[0-7][0-9]|[0-9]{1,2})")),
         (
             "StepBody",
@@ -111,7 +137,7 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "roles",
             json!({"type": "array", "items": roles()}),
         ),
-        ("CreateGroup", "kind", group_kinds()),
+        ("CreateGroup", "kind", creatable()),
         (
             "CreateGroup",
             "unit_codes",
@@ -143,7 +169,13 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         (
             "CreateUnit",
             "kind",
-            one_of(UnitKind::ALL.iter().map(|k| k.as_str()).collect()),
+            one_of(
+                UnitKind::ALL
+                    .iter()
+                    .filter(|k| k.tier() == Tier::Residential)
+                    .map(|k| k.as_str())
+                    .collect(),
+            ),
         ),
         ("CreateUnit", "valid_from", optional(date())),
         (
@@ -174,10 +206,15 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
 }
 
 /// Fields a body requires although its Rust type lets them default.
-const REQUIRED: &[(&str, &[&str])] = &[(
-    "NewFeedbackInputDoc",
-    &["category", "description", "unit_code"],
-)];
+const REQUIRED: &[(&str, &[&str])] = &[
+    (
+        "NewFeedbackInputDoc",
+        &["category", "description", "unit_code"],
+    ),
+    // A 422 of an appointment is either the ineligibility, with its `reason`, or another
+    // rule (a start date out of place), without.
+    ("IneligibleDetail", &["code", "message"]),
+];
 
 /// Applies the table to `doc`'s component schemas.
 pub fn refine(doc: &mut Value) {
@@ -191,6 +228,11 @@ pub fn refine(doc: &mut Value) {
             }
         }
     }
+    // The feedback form's other fields are ignored, but their text passes the edge's
+    // rules like any other (no control character but tab and line breaks).
+    if let Some(u) = doc.pointer_mut("/components/schemas/SubmitUpload") {
+        u["additionalProperties"] = json!({"type": "string", "pattern": super::contract::TEXT});
+    }
     // An empty file is not a file.
     if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
         f["minLength"] = json!(1);
@@ -199,5 +241,22 @@ pub fn refine(doc: &mut Value) {
         if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {
             s["required"] = json!(fields);
         }
+    }
+    // The JSON body of new feedback is the input's fields and `on_behalf`, one flat object
+    // (serde's `flatten`): written as such, so that it can refuse other fields.
+    let input = doc
+        .pointer("/components/schemas/NewFeedbackInputDoc")
+        .cloned();
+    if let (Some(mut flat), Some(body)) = (input, doc.pointer_mut("/components/schemas/SubmitBody"))
+    {
+        if let Some(props) = flat.get_mut("properties").and_then(Value::as_object_mut) {
+            props.insert(
+                "on_behalf".into(),
+                json!({"type": "boolean",
+                       "description": "Filed by a unit head or official for a resident who came in person."}),
+            );
+        }
+        flat["additionalProperties"] = json!(false);
+        *body = flat;
     }
 }

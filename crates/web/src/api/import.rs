@@ -142,6 +142,8 @@ pub(crate) fn file_status(e: &FileError) -> StatusCode {
     match e {
         FileError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         FileError::WrongType | FileError::LegacyXls => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        // A well-formed request whose file holds nothing to import.
+        FileError::Empty => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::BAD_REQUEST,
     }
 }

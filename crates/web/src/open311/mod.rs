@@ -30,7 +30,7 @@ use render::{s, Fmt, Obj, V};
 
 /// State-changing routes of this module (see `crate::mutating_routes`). Only
 /// `POST /open311/v2/requests.{xml,json}` changes anything; a POST to another resource of
-/// this pattern is a 404.
+/// this pattern is a 405.
 pub const MUTATING: &[(&str, &str)] = &[("POST", "/open311/v2/{resource}")];
 
 /// When this interface last changed (the discovery `changeset`).

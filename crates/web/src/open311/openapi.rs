@@ -44,6 +44,14 @@ fn path(name: &str, description: &str) -> Value {
            "schema": {"type": "string", "pattern": r"^[^\u0000-\u001f\u007f-\u009f/.]+$"}})
 }
 
+/// `start_date`, `end_date`: a W3C datetime, a bare date, or blank (absent).
+fn moment() -> Value {
+    json!({"anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": "^ *$"}]})
+}
+
 fn jurisdiction() -> Value {
     query(
         "jurisdiction_id",
@@ -197,13 +205,13 @@ fn build() -> Value {
         ),
         query(
             "start_date",
-            json!({"type": "string", "format": "date-time"}),
+            moment(),
             "W3C datetime (a bare date is the start of that day in Vietnam).",
         ),
         query(
             "end_date",
-            json!({"type": "string", "format": "date-time"}),
-            &format!("W3C datetime; at most {MAX_DAYS} days after `start_date`."),
+            moment(),
+            &format!("W3C datetime (a bare date: the end of that day); at most {MAX_DAYS} days after `start_date`."),
         ),
         query(
             "status",

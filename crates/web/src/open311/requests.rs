@@ -369,7 +369,11 @@ pub(super) async fn post_requests(
     let mut retry = None;
     let r = async {
         if name != "requests" {
-            return Err(not_found(format!("{name}: nothing to POST here")));
+            // The resource exists (or not) for GET; POST is not its method.
+            return Err(Err311(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{name}: only GET here"),
+            ));
         }
         // The body first; the query string too, for clients that put `api_key` there.
         let mut p = Params::parse(&body)?;
@@ -455,6 +459,12 @@ pub(super) async fn post_requests(
     }
     .await;
     let mut res = finish(fmt, r);
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+        res.headers_mut().insert(
+            axum::http::header::ALLOW,
+            axum::http::HeaderValue::from_static("GET"),
+        );
+    }
     if let Some(secs) = retry {
         res.headers_mut()
             .insert(axum::http::header::RETRY_AFTER, secs.into());

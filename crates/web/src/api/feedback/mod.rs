@@ -58,6 +58,11 @@ pub struct SubmitBody {
     /// Filed by a unit head or official for a resident who came in person.
     #[serde(default)]
     pub on_behalf: bool,
+    /// Whatever else was sent: refused, as every body refuses unknown fields (serde cannot
+    /// `deny_unknown_fields` with `flatten`).
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub unknown: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The fields of new feedback (documented copy of the domain input).
@@ -166,6 +171,9 @@ pub async fn submit(
         (up.input(), up.flag("on_behalf"), up.photos)
     } else {
         let b = body(Json::<SubmitBody>::from_request(req, &state).await)?;
+        if let Some(field) = b.unknown.keys().next() {
+            return Err(Failure::InvalidBody(format!("unknown field `{field}`")).into());
+        }
         (NewFeedbackInput::from(b.input), b.on_behalf, Vec::new())
     };
     if on_behalf && who.is_none() {
@@ -173,7 +181,7 @@ pub async fn submit(
     }
     let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos)
         .await
-        .map_err(|e| crate::error::required_here(e, &["lat", "lng"]))?;
+        .map_err(|e| crate::error::required_here(e, &["lat", "lng", "contact_phone"]))?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {
