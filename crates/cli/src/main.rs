@@ -11,9 +11,9 @@ mod config;
 mod delivery;
 mod seed;
 mod seed_announcements;
-mod seed_votes;
 mod seed_feedback;
 mod seed_groups;
+mod seed_votes;
 mod synthetic;
 
 use config::Config;
