@@ -319,8 +319,6 @@ pub struct MeetingVoteBody {
     /// The counting committee of a secret ballot: 3 to 5 names.
     #[serde(default)]
     pub committee: Vec<String>,
-    #[serde(default)]
-    pub meeting_id: Option<i64>,
 }
 
 /// Records a vote taken at a meeting; the outcome follows the rules (`no_quorum` when
@@ -346,7 +344,7 @@ pub async fn record_vote(
         no: b.no.to_string(),
         abstain: b.abstain.to_string(),
         committee: b.committee.join("\n"),
-        meeting_id: b.meeting_id,
+        meeting_id: None,
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::record_meeting_vote(&ctx, &code, &input).await?;
