@@ -53,6 +53,7 @@ pub async fn set_threshold(ctx: &Ctx, unit_code: &str, input: &SettingInput) -> 
     ctx.authorize(Action::VoteSettingsManage, Some(&unit.path))?;
     let province = crate::territory::unit(&ctx.app, &unit.province_code).await?;
     let s = Setting::parse(input)?;
+    s.in_range()?;
     ctx.store()
         .set_vote_setting(
             &province,

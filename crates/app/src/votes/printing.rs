@@ -22,9 +22,9 @@ pub async fn ballot_sheet(ctx: &Ctx, id: i64) -> AppResult<(Unit, Document)> {
                 (i + 1).to_string(),
                 h.address,
                 h.representative_name,
-                "☐".into(),
-                "☐".into(),
-                "☐".into(),
+                String::new(),
+                String::new(),
+                String::new(),
                 String::new(),
             ]
         })

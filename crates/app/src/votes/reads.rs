@@ -122,11 +122,11 @@ pub async fn vote_view(ctx: &Ctx, id: i64) -> AppResult<VoteView> {
         let sum = rows.iter().fold((Tally::default(), 0i64), |(t, n), r| {
             let c = |x: i64| u32::try_from(x).unwrap_or(0);
             (
-                t.add(Tally {
+                t + Tally {
                     yes: c(r.yes_count),
                     no: c(r.no_count),
                     abstain: c(r.abstain_count),
-                }),
+                },
                 n + r.voted,
             )
         });

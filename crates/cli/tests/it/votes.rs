@@ -460,8 +460,8 @@ async fn meeting_votes_secret_ballots_and_thresholds(db: &TestDb) {
     )
     .await;
     assert_eq!(
-        (s, b["error"]["field"].as_str()),
-        (400, Some("value")),
+        (s, code(&b), b["error"]["field"].as_str()),
+        (422, "vote_setting_percent", Some("value")),
         "{b}"
     );
     let (s, b) = post(

@@ -175,6 +175,24 @@ pub struct Setting {
 }
 
 impl Setting {
+    /// The value is one its threshold accepts (a rule, not a format: any whole number is
+    /// well-formed, the threshold decides): a percentage 1–99, households 1–100 000, days
+    /// 0–365.
+    pub fn in_range(&self) -> Result<(), super::VoteRule> {
+        if self.key.valid(self.value) {
+            Ok(())
+        } else {
+            Err(super::VoteRule {
+                code: match self.key.measure() {
+                    super::Measure::PercentAbove => "vote_setting_percent",
+                    super::Measure::Households => "vote_setting_households",
+                    super::Measure::Days => "vote_setting_days",
+                },
+                field: "value",
+            })
+        }
+    }
+
     pub fn parse(i: &SettingInput) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
         let key = c.check(
@@ -187,21 +205,6 @@ impl Setting {
                 .parse::<u32>()
                 .map_err(|_| FieldError::new("value", FieldErrorKind::InvalidFormat, v)),
         });
-        let value = match (key, value) {
-            (Some(k), Some(v)) if !k.valid(v) => {
-                let (min, max) = match k.measure() {
-                    super::Measure::PercentAbove => (1, 99),
-                    super::Measure::Households => (1, 100_000),
-                    super::Measure::Days => (0, 365),
-                };
-                c.check::<u32>(Err(FieldError::new(
-                    "value",
-                    FieldErrorKind::OutOfRange { min, max },
-                    v.to_string(),
-                )))
-            }
-            (_, v) => v,
-        };
         let from = c.check(
             i.effective_from
                 .trim()
@@ -250,13 +253,20 @@ mod tests {
     fn a_setting_out_of_its_range_names_the_value() {
         let e = Setting::parse(&SettingInput {
             key: "meeting_quorum".into(),
-            value: "100".into(),
+            value: "x".into(),
             effective_from: "".into(),
         })
         .unwrap_err();
         assert_eq!(e[0].field, "value");
-        assert_eq!(e[0].kind, FieldErrorKind::OutOfRange { min: 1, max: 99 });
+        assert_eq!(e[0].kind, FieldErrorKind::InvalidFormat);
         assert_eq!(e[1].field, "effective_from");
+        let hundred = Setting::parse(&SettingInput {
+            key: "meeting_quorum".into(),
+            value: "100".into(),
+            effective_from: "2027-01-01".into(),
+        })
+        .unwrap();
+        assert_eq!(hundred.in_range().unwrap_err().code, "vote_setting_percent");
         let ok = Setting::parse(&SettingInput {
             key: "matter_pass".into(),
             value: "66".into(),

@@ -55,6 +55,69 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/votes/{id}/mine", get(mine))
 }
 
+/// The kinds of matter (documentation of the accepted values).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum MatterCode {
+    Contribution,
+    CommunityFunds,
+    Convention,
+    HeadElection,
+    DeputyElection,
+    Other,
+    Consultation,
+}
+
+/// The methods of a vote at a meeting.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ModeCode {
+    ShowOfHands,
+    Secret,
+    Procedural,
+}
+
+/// A household's answer.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ChoiceCode {
+    Yes,
+    No,
+    Abstain,
+}
+
+/// A household's answer on paper; blank for no paper ballot.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum PaperChoiceCode {
+    #[schema(rename = "yes")]
+    Yes,
+    #[schema(rename = "no")]
+    No,
+    #[schema(rename = "abstain")]
+    Abstain,
+    #[schema(rename = "")]
+    Blank,
+}
+
+/// The thresholds.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum KeyCode {
+    MeetingQuorum,
+    MatterPass,
+    ProceduralPass,
+    ClusterHouseholds,
+    YearEndNoticeDays,
+    ElectionListDays,
+    ElectionPlanDays,
+    ConventionDraftDays,
+}
+
 /// One threshold in force.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ThresholdItem {
@@ -76,10 +139,15 @@ pub struct ThresholdList {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ThresholdBody {
+    #[schema(value_type = KeyCode)]
     pub key: String,
-    pub value: u32,
+    #[serde(deserialize_with = "super::contract::whole")]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub value: i64,
     /// `YYYY-MM-DD`: the value applies from this day.
+    #[schema(format = Date)]
     pub effective_from: String,
 }
 
@@ -226,22 +294,31 @@ pub async fn list_votes(
 
 /// A vote taken at a meeting.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MeetingVoteBody {
+    #[schema(max_length = 300)]
     pub title: String,
+    #[schema(value_type = MatterCode)]
     pub matter: String,
     /// `show_of_hands`, `secret` or `procedural`.
+    #[schema(value_type = ModeCode)]
     pub mode: String,
     /// Households represented (people present, for a procedural vote).
-    pub present: u32,
-    pub yes: u32,
-    pub no: u32,
-    #[serde(default)]
-    pub abstain: u32,
+    #[serde(deserialize_with = "super::contract::whole")]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub present: i64,
+    #[serde(deserialize_with = "super::contract::whole")]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub yes: i64,
+    #[serde(deserialize_with = "super::contract::whole")]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub no: i64,
+    #[serde(default, deserialize_with = "super::contract::whole")]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub abstain: i64,
     /// The counting committee of a secret ballot: 3 to 5 names.
     #[serde(default)]
     pub committee: Vec<String>,
-    #[serde(default)]
-    pub meeting_id: Option<i64>,
 }
 
 /// Records a vote taken at a meeting; the outcome follows the rules (`no_quorum` when
@@ -267,7 +344,7 @@ pub async fn record_vote(
         no: b.no.to_string(),
         abstain: b.abstain.to_string(),
         committee: b.committee.join("\n"),
-        meeting_id: b.meeting_id,
+        meeting_id: None,
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::record_meeting_vote(&ctx, &code, &input).await?;
@@ -275,8 +352,11 @@ pub async fn record_vote(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BallotBody {
+    #[schema(max_length = 300)]
     pub title: String,
+    #[schema(value_type = MatterCode)]
     pub matter: String,
     /// The community chose online voting unanimously (only for `other` matters).
     #[serde(default)]
@@ -389,8 +469,10 @@ pub async fn ballot_from_vote(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CastBody {
     /// `yes`, `no` or `abstain`.
+    #[schema(value_type = ChoiceCode)]
     pub choice: String,
 }
 
@@ -412,9 +494,12 @@ pub async fn cast_own(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DoorBody {
+    #[serde(deserialize_with = "super::contract::whole")]
     pub household_id: i64,
     /// `yes`, `no` or `abstain`.
+    #[schema(value_type = ChoiceCode)]
     pub choice: String,
 }
 
@@ -437,13 +522,17 @@ pub async fn cast_for(
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PaperRow {
+    #[serde(deserialize_with = "super::contract::whole")]
     pub household_id: i64,
     /// `yes`, `no`, `abstain`; blank: no paper ballot from this household.
+    #[schema(value_type = PaperChoiceCode)]
     pub choice: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PaperBody {
     pub rows: Vec<PaperRow>,
 }

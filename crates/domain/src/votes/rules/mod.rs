@@ -176,8 +176,12 @@ impl Tally {
     pub fn total(&self) -> u32 {
         self.yes + self.no + self.abstain
     }
+}
 
-    pub fn add(self, other: Tally) -> Tally {
+impl std::ops::Add for Tally {
+    type Output = Tally;
+
+    fn add(self, other: Tally) -> Tally {
         Tally {
             yes: self.yes + other.yes,
             no: self.no + other.no,
@@ -195,7 +199,7 @@ pub fn clusters_allowed(t: &Thresholds, all_households: u32) -> bool {
 /// The results of the clusters of one meeting, added up (Law 10/2022/QH15 Art 18): the sum
 /// is then judged against ALL households of the unit like a single meeting.
 pub fn cluster_results(clusters: &[Tally]) -> Tally {
-    clusters.iter().fold(Tally::default(), |a, c| a.add(*c))
+    clusters.iter().fold(Tally::default(), |a, c| a + *c)
 }
 
 /// What residents decide or are consulted on (Law 10/2022/QH15 Arts 15, 25).
