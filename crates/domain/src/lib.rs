@@ -7,6 +7,7 @@ pub mod announcements;
 pub mod code;
 pub mod error;
 pub mod feedback;
+pub mod files;
 pub mod groups;
 pub mod page;
 pub mod people;
@@ -14,5 +15,5 @@ pub mod territory;
 pub mod text;
 pub mod time;
 
-pub use code::{FeedbackId, GroupId, HouseholdId, ResidentId, UnknownCode, UserId};
+pub use code::{FeedbackId, FileId, GroupId, HouseholdId, ResidentId, UnknownCode, UserId};
 pub use error::{Checks, FieldError, FieldErrorKind};
