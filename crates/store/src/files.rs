@@ -80,7 +80,6 @@ pub(crate) use insert_files;
 
 /// Marks the files of an owner removed except those in `$keep` (on the caller's transaction)
 /// and evaluates to the number marked (a `Result`).
-#[allow(unused_macros)]
 macro_rules! remove_files_except {
     ($tx:ident, $kind:expr, $owner_id:expr, $keep:expr, $ts:expr) => {
         async {
@@ -111,7 +110,6 @@ macro_rules! remove_files_except {
         .await
     };
 }
-#[allow(unused_imports)]
 pub(crate) use remove_files_except;
 
 fn file_audit(action: &'static str, owner: &FileOwner, after: serde_json::Value) -> AuditEntry {

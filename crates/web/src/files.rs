@@ -172,20 +172,35 @@ pub async fn read_multipart(
     Ok(form)
 }
 
-/// Reads a page's multipart form and checks its CSRF token (field `csrf`), like `CsrfForm`
-/// does for URL-encoded forms.
+/// Reads a page's form and checks its CSRF token (field `csrf`), like `CsrfForm` does: as
+/// `multipart/form-data` with files, or URL-encoded (a form without files; scripts and older
+/// pages send those).
 pub async fn read_page_form(
     req: Request,
     state: &AppState,
     file_fields: &[&str],
 ) -> Result<MultipartForm, Failure> {
+    let multipart = crate::api::feedback::is_multipart(&req);
     let (mut parts, body) = req.into_parts();
     let expected = expected_token(&mut parts, state).await?;
     let path = parts.uri.path().to_owned();
-    let mp = Multipart::from_request(Request::from_parts(parts, body), state)
-        .await
-        .map_err(|e| Failure::InvalidBody(e.body_text()))?;
-    let form = read_multipart(mp, file_fields).await?;
+    let form = if multipart {
+        let mp = Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        read_multipart(mp, file_fields).await?
+    } else {
+        let bytes = axum::body::to_bytes(body, TEXT_MAX_BYTES * 4)
+            .await
+            .map_err(|_| Failure::InvalidBody("the form is too large".into()))?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| Failure::InvalidBody(e.to_string()))?;
+        let mut form = MultipartForm::default();
+        for (k, v) in pairs {
+            form.fields.entry(k).or_default().push(v);
+        }
+        form
+    };
     let given = form.text("csrf");
     match expected {
         Some(t) if !given.is_empty() && secret::same(&t, &given) => Ok(form),

@@ -8,6 +8,7 @@ use tuquan_domain::announcements::{
     pass_on_deadline, AckChannel, AckRule, Category, EditAnnouncementInput, NewAnnouncement,
     NewAnnouncementInput, Status,
 };
+use tuquan_domain::files::{FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
 use tuquan_store::announcements::{Author, NewAck, Reach};
 
@@ -106,8 +107,22 @@ pub async fn publish_with_files(
 ) -> AppResult<i64> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&unit.path))?;
-    let a = NewAnnouncement::parse(input, ctx.today())?;
-    let files = check_uploads(ATTACHMENT_FIELD, files)?;
+    // Every refused field at once, the files' with the others.
+    let parsed = NewAnnouncement::parse_all(input, ctx.today());
+    let checked = check_uploads(ATTACHMENT_FIELD, files);
+    let (a, files) = match (parsed, checked) {
+        (Ok(a), Ok(f)) => (a, f),
+        (Err(mut e), Err(AppError::Invalid(f))) => {
+            e.push(f);
+            return Err(e.into());
+        }
+        (Err(mut e), Err(AppError::InvalidFields(f))) => {
+            e.extend(f);
+            return Err(e.into());
+        }
+        (Err(e), _) => return Err(e.into()),
+        (Ok(_), Err(e)) => return Err(e),
+    };
     let deadlines: Vec<String> = (1..=DEADLINE_LEVELS)
         .map(|d| tuquan_store::stamp(pass_on_deadline(ctx.now, d, a.urgency)))
         .collect();
@@ -137,11 +152,52 @@ pub async fn publish_with_files(
 /// Edits the title and body: a new version, which households acknowledge afresh. Returns the
 /// new version.
 pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResult<i64> {
+    edit_with_files(ctx, id, input, &[]).await
+}
+
+/// A new version that may also add attachments and drop some (`input.remove_files`); the
+/// others stay. Every refused field at once.
+pub async fn edit_with_files(
+    ctx: &Ctx,
+    id: i64,
+    input: &EditAnnouncementInput,
+    files: &[UploadedFile],
+) -> AppResult<i64> {
     let a = load(ctx, id).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&a.unit_path))?;
     AckRule::change(status_of(&a))?;
-    let title = tuquan_domain::announcements::input_title(&input.title)?;
-    let body = tuquan_domain::announcements::input_body(&input.body)?;
+    let mut c = tuquan_domain::Checks::default();
+    let title = c.check(tuquan_domain::announcements::input_title(&input.title));
+    let body = c.check(tuquan_domain::announcements::input_body(&input.body));
+    let mut errors = c.into_errors();
+    let files = match check_uploads(ATTACHMENT_FIELD, files) {
+        Ok(f) => f,
+        Err(AppError::Invalid(e)) => {
+            errors.push(e);
+            Vec::new()
+        }
+        Err(AppError::InvalidFields(e)) => {
+            errors.extend(e);
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(title), Some(body), true) = (title, body, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let current = ctx.store().files_of(OwnerKind::Announcement, id).await?;
+    let keep: Vec<FileId> = current
+        .iter()
+        .map(|f| f.id)
+        .filter(|f| !input.remove_files.contains(&f.get()))
+        .collect();
+    let unit = crate::territory::unit(&ctx.app, &a.unit_code).await?;
+    let owner = crate::files::owner(
+        OwnerKind::Announcement,
+        id,
+        &unit.province_code,
+        &a.unit_path,
+    );
     let by = author(ctx)?;
     let r = reach(
         (id, a.version + 1),
@@ -152,7 +208,15 @@ pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResul
     );
     Ok(ctx
         .store()
-        .edit_announcement(&a, &title, &body, &by.name, &r, &ctx.audit_ctx())
+        .edit_announcement(
+            &a,
+            &title,
+            &body,
+            (&owner, &files, &keep),
+            &by.name,
+            &r,
+            &ctx.audit_ctx(),
+        )
         .await?)
 }
 

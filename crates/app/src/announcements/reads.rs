@@ -151,3 +151,29 @@ pub async fn public_alert(app: &crate::App, id: i64) -> AppResult<AnnouncementRe
     }
     Ok(a)
 }
+
+/// The attachments of announcements shown without sign-in (the notice board, the Atom feed):
+/// only a public, published announcement's files, else none.
+pub async fn public_files(
+    app: &crate::App,
+    a: &AnnouncementRecord,
+) -> AppResult<Vec<crate::files::FileRecord>> {
+    if !(a.public && a.status == Status::Published) {
+        return Ok(Vec::new());
+    }
+    Ok(app.store().files_of(OwnerKind::Announcement, a.id).await?)
+}
+
+/// The attachments of a public emergency announcement for its CAP alert, each with the SHA-1
+/// digest CAP 1.2 asks for (hex).
+pub async fn alert_resources(
+    app: &crate::App,
+    a: &AnnouncementRecord,
+) -> AppResult<Vec<(crate::files::FileRecord, String)>> {
+    let mut out = Vec::new();
+    for f in app.store().files_of(OwnerKind::Announcement, a.id).await? {
+        let (_, bytes) = app.store().file_content(f.id).await?;
+        out.push((f, tuquan_domain::files::sha1_hex(&bytes)));
+    }
+    Ok(out)
+}

@@ -4,11 +4,11 @@
 
 use serde_json::json;
 use tuquan_domain::announcements::{AckChannel, NewAnnouncement};
-use tuquan_domain::files::{CheckedFile, OwnerKind};
+use tuquan_domain::files::{CheckedFile, FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::files::{insert_files, FileOwner};
+use crate::files::{insert_files, remove_files_except, FileOwner};
 use crate::{now, with_pool, Store, StoreError};
 
 mod channels;
@@ -234,13 +234,17 @@ impl Store {
         Ok(counted)
     }
 
-    /// Replaces the title and body with a new version (which needs fresh acknowledgement)
-    /// and writes the messages again for every unit it has reached. Returns the new version.
+    /// Replaces the title and body with a new version (which needs fresh acknowledgement),
+    /// adds `files` and keeps of the current attachments only `keep` (the others are marked
+    /// removed, not deleted), and writes the messages again for every unit it has reached.
+    /// Returns the new version.
+    #[allow(clippy::too_many_arguments)]
     pub async fn edit_announcement(
         &self,
         a: &AnnouncementRecord,
         title: &str,
         body: &str,
+        (owner, files, keep): (&FileOwner, &[CheckedFile], &[FileId]),
         by: &str,
         reach: &Reach,
         ctx: &AuditCtx,
@@ -278,10 +282,15 @@ impl Store {
             .bind(by)
             .execute(&mut *tx)
             .await?;
+            let removed = remove_files_except!(tx, OwnerKind::Announcement, a.id, keep, &ts)?;
+            insert_files!(tx, owner, files, by, &ts)?;
             for unit in std::iter::once(&a.unit_code).chain(reached.iter()) {
                 enqueue_reach!(tx, reach, unit, &ts);
             }
-            let after = json!({ "title": title, "version": version });
+            let added: Vec<_> = files.iter().map(|f| json!({ "name": f.name, "sha256": f.sha256 })).collect();
+            let after = json!({
+                "title": title, "version": version, "files_added": added, "files_removed": removed,
+            });
             insert_audit!(&mut *tx, ctx, &audit("announcement.edit", a.id, &a.unit_path, after))?;
             tx.commit().await?;
         });

@@ -42,7 +42,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/units/{code}/announcements/waiting", get(waiting))
         .route("/api/v1/announcements/{id}", get(get_one))
-        .route("/api/v1/announcements/{id}/versions", post(new_version))
+        .route(
+            "/api/v1/announcements/{id}/versions",
+            post(new_version).layer(DefaultBodyLimit::max(crate::files::BODY_LIMIT)),
+        )
         .route("/api/v1/announcements/{id}/withdraw", post(withdraw))
         .route(
             "/api/v1/announcements/{id}/units/{code}/pass-on",
@@ -152,6 +155,44 @@ impl From<PublishBody> for NewAnnouncementInput {
 pub struct EditBody {
     pub title: String,
     pub body: String,
+    /// Ids of attachments the new version no longer carries; the others stay.
+    #[serde(default)]
+    pub remove_files: Vec<i64>,
+}
+
+/// A new version with attachments, as `multipart/form-data`: `title`, `body`, `remove_files`
+/// (repeated), and up to five new `attachment` file parts.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct EditUpload {
+    pub title: String,
+    pub body: String,
+    pub remove_files: Vec<i64>,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub attachment: Vec<Vec<u8>>,
+}
+
+/// The fields of an edit sent as a multipart form.
+pub(crate) fn edit_input_of(f: &MultipartForm) -> Result<EditAnnouncementInput, Failure> {
+    let remove_files = f
+        .all("remove_files")
+        .iter()
+        .map(|v| {
+            v.trim().parse().map_err(|_| {
+                Failure::Invalid(tuquan_domain::FieldError::new(
+                    "remove_files",
+                    tuquan_domain::FieldErrorKind::InvalidFormat,
+                    "file ids",
+                ))
+            })
+        })
+        .collect::<Result<Vec<i64>, Failure>>()?;
+    Ok(EditAnnouncementInput {
+        title: f.text("title"),
+        body: f.text("body"),
+        remove_files,
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -503,22 +544,38 @@ pub async fn get_one(
 
 /// A new version of the title and body; households acknowledge it afresh.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/versions", tag = "announcements",
-    request_body = EditBody, security(("bearer" = [])),
-    responses((status = 201, body = NewVersion), (status = 422, body = ErrorBody)))]
+    request_body(content((EditBody = "application/json"), (EditUpload = "multipart/form-data"))),
+    security(("bearer" = [])),
+    responses((status = 201, body = NewVersion), (status = 400, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn new_version(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
-    b: Result<Json<EditBody>, JsonRejection>,
+    req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let b = body(b)?;
-    let ctx = state.ctx(Some(who), &rc);
-    let input = EditAnnouncementInput {
-        title: b.title,
-        body: b.body,
+    let (input, files) = if crate::api::feedback::is_multipart(&req) {
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let mut f = read_multipart(mp, &[ann::ATTACHMENT_FIELD]).await?;
+        if f.too_large {
+            return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
+        }
+        (edit_input_of(&f)?, f.take_files(ann::ATTACHMENT_FIELD))
+    } else {
+        let b: Result<Json<EditBody>, JsonRejection> = Json::from_request(req, &state).await;
+        let b = body(b)?;
+        let input = EditAnnouncementInput {
+            title: b.title,
+            body: b.body,
+            remove_files: b.remove_files,
+        };
+        (input, Vec::new())
     };
-    let version = ann::edit(&ctx, id, &input).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    let version = ann::edit_with_files(&ctx, id, &input, &files).await?;
     Ok((StatusCode::CREATED, Json(NewVersion { version })))
 }
 

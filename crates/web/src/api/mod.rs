@@ -205,6 +205,7 @@ impl Modify for BearerScheme {
         groups::IneligibleDetail,
         announcements::PublishBody,
         announcements::PublishUpload,
+        announcements::EditUpload,
         announcements::FileItem,
         announcements::EditBody,
         announcements::WithdrawBody,

@@ -191,3 +191,124 @@ async fn a_refused_attachment_stores_nothing(db: &TestDb) {
     assert_eq!(b["error"]["field"], "attachment", "{b}");
     assert_eq!(db.count(count).await, before, "nothing stored");
 }
+
+on_both_backends!(the_publish_page_shows_every_error_and_keeps_values);
+async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let (official, csrf) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
+    let before = db.count("SELECT COUNT(*) FROM announcements").await;
+    let form = Form::new()
+        .text("csrf", csrf.clone())
+        .text("title", " ")
+        .text("body", "Nội dung giữ lại")
+        .text("category", "policy")
+        .text("group_kinds", "to_hoa_giai")
+        .part("attachment", file("virus.exe", b"MZ\x90\x00".to_vec()));
+    let r = official
+        .post(server.url("/territory/26743/announcements"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"title-error\""), "{html}");
+    assert!(html.contains("id=\"attachment-error\""), "{html}");
+    assert!(html.contains("PDF, JPEG, PNG"), "{html}");
+    assert!(html.contains("Nội dung giữ lại"), "the body is kept");
+    assert!(
+        html.contains("value=\"to_hoa_giai\" checked"),
+        "the ticked group kind is kept"
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM announcements").await, before);
+
+    // A good form with an attachment and a group kind: saved, shown with its fingerprint.
+    let form = announcement_form("Họp tổ hòa giải", false)
+        .text("csrf", csrf.clone())
+        .text("group_kinds", "to_hoa_giai")
+        .part("attachment", file("Biên bản.pdf", PDF.to_vec()));
+    let r = official
+        .post(server.url("/territory/26743/announcements"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM announcements WHERE id = {id} AND group_kinds = 'to_hoa_giai'"
+        ))
+        .await,
+        1
+    );
+    let html = official
+        .get(server.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Biên bản.pdf") && html.contains(PDF_SHA256),
+        "{html}"
+    );
+
+    // A new version drops the PDF and adds a photo; the old file stays stored, marked removed.
+    let pdf_id = db
+        .count(&format!(
+            "SELECT MIN(id) FROM files WHERE owner_id = {id} AND owner_kind = 'announcement'"
+        ))
+        .await;
+    let form = Form::new()
+        .text("csrf", csrf.clone())
+        .text("title", "Họp tổ hòa giải (đổi giờ)")
+        .text("body", "Chuyển sang 19 giờ.")
+        .text("remove_files", pdf_id.to_string())
+        .part("attachment", file("so-do.jpg", jpeg_with_gps()));
+    let r = official
+        .post(server.url(&format!("/announcements/{id}/versions")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let current = format!(
+        "SELECT COUNT(*) FROM files WHERE owner_id = {id} AND owner_kind = 'announcement' \
+         AND removed_at IS NULL"
+    );
+    assert_eq!(db.count(&current).await, 1);
+    assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM files WHERE id = {pdf_id} AND removed_at IS NOT NULL"
+        ))
+        .await,
+        1
+    );
+    // A refused edit keeps what was typed and changes nothing.
+    let form = Form::new()
+        .text("csrf", csrf)
+        .text("title", "")
+        .text("body", "Bản nháp chưa lưu");
+    let r = official
+        .post(server.url(&format!("/announcements/{id}/versions")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Bản nháp chưa lưu") && html.contains("id=\"title-error\""),
+        "{html}"
+    );
+    assert_eq!(
+        db.count(&format!(
+            "SELECT version FROM announcements WHERE id = {id}"
+        ))
+        .await,
+        2
+    );
+}
