@@ -7,6 +7,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod account;
+pub mod announcement_files;
 pub mod announcement_units;
 pub mod announcements;
 pub mod contract;
