@@ -447,8 +447,7 @@ pub async fn get_one(
 
 /// A new version of the title and body; households acknowledge it afresh.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/versions", tag = "announcements",
-    request_body(content((EditBody = "application/json"), (EditUpload = "multipart/form-data"))),
-    security(("bearer" = [])),
+    request_body = EditBody, security(("bearer" = [])),
     responses((status = 201, body = NewVersion), (status = 400, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn new_version(
