@@ -9,6 +9,7 @@ pub mod code;
 pub mod consultations;
 pub mod error;
 pub mod feedback;
+pub mod files;
 pub mod groups;
 pub mod meetings;
 pub mod page;
@@ -18,5 +19,5 @@ pub mod text;
 pub mod time;
 pub mod votes;
 
-pub use code::{FeedbackId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId};
+pub use code::{FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId};
 pub use error::{Checks, FieldError, FieldErrorKind};

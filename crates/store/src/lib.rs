@@ -22,6 +22,7 @@ pub mod erased;
 mod erased_text;
 mod error;
 pub mod feedback;
+pub mod files;
 pub mod groups;
 pub mod households;
 pub mod identity;

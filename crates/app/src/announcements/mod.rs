@@ -8,10 +8,15 @@ use tuquan_domain::announcements::{
     pass_on_deadline, AckChannel, AckRule, Category, EditAnnouncementInput, NewAnnouncement,
     NewAnnouncementInput, Status,
 };
+use tuquan_domain::files::{FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
 use tuquan_store::announcements::{Author, NewAck, Reach};
 
+use crate::files::{check_uploads, UploadedFile};
 use crate::{AppError, AppResult, Ctx};
+
+/// The form field (and API part) of an announcement's attachments.
+pub const ATTACHMENT_FIELD: &str = "attachment";
 
 mod channels;
 mod demo;
@@ -24,6 +29,7 @@ pub use demo::seed_demo;
 pub use passing::passing;
 pub use printing::not_reached_document;
 
+pub(crate) use reads::may_read;
 pub use reads::*;
 pub use tuquan_store::announcements::{
     AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, PassingRecord,
@@ -88,9 +94,20 @@ pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<AnnouncementRecord> {
 
 /// Publishes an announcement at the unit `unit_code`. Returns its id.
 pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -> AppResult<i64> {
+    publish_with_files(ctx, unit_code, input, &[]).await
+}
+
+/// Publishes an announcement with attached files (PDF or images, field `attachment`), all in
+/// one transaction. Returns its id.
+pub async fn publish_with_files(
+    ctx: &Ctx,
+    unit_code: &str,
+    input: &NewAnnouncementInput,
+    files: &[UploadedFile],
+) -> AppResult<i64> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&unit.path))?;
-    publish_at(ctx, &unit, input).await
+    publish_at(ctx, &unit, input, files).await
 }
 
 /// Publishes at `unit` for a use case that has already authorized its own action on the
@@ -99,9 +116,25 @@ pub(crate) async fn publish_at(
     ctx: &Ctx,
     unit: &Unit,
     input: &NewAnnouncementInput,
+    files: &[UploadedFile],
 ) -> AppResult<i64> {
     let unit = unit.clone();
-    let a = NewAnnouncement::parse(input, ctx.today())?;
+    // Every refused field at once, the files' with the others.
+    let parsed = NewAnnouncement::parse_all(input, ctx.today());
+    let checked = check_uploads(ATTACHMENT_FIELD, files);
+    let (a, files) = match (parsed, checked) {
+        (Ok(a), Ok(f)) => (a, f),
+        (Err(mut e), Err(AppError::Invalid(f))) => {
+            e.push(f);
+            return Err(e.into());
+        }
+        (Err(mut e), Err(AppError::InvalidFields(f))) => {
+            e.extend(f);
+            return Err(e.into());
+        }
+        (Err(e), _) => return Err(e.into()),
+        (Ok(_), Err(e)) => return Err(e),
+    };
     let deadlines: Vec<String> = (1..=DEADLINE_LEVELS)
         .map(|d| tuquan_store::stamp(pass_on_deadline(ctx.now, d, a.urgency)))
         .collect();
@@ -118,6 +151,7 @@ pub(crate) async fn publish_at(
         .publish_announcement(
             &unit,
             &a,
+            &files,
             &by,
             &deadlines,
             |id| reach((id, 1), (&title, &body), category, &name, target.clone()),
@@ -130,11 +164,52 @@ pub(crate) async fn publish_at(
 /// Edits the title and body: a new version, which households acknowledge afresh. Returns the
 /// new version.
 pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResult<i64> {
+    edit_with_files(ctx, id, input, &[]).await
+}
+
+/// A new version that may also add attachments and drop some (`input.remove_files`); the
+/// others stay. Every refused field at once.
+pub async fn edit_with_files(
+    ctx: &Ctx,
+    id: i64,
+    input: &EditAnnouncementInput,
+    files: &[UploadedFile],
+) -> AppResult<i64> {
     let a = load(ctx, id).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&a.unit_path))?;
     AckRule::change(status_of(&a))?;
-    let title = tuquan_domain::announcements::input_title(&input.title)?;
-    let body = tuquan_domain::announcements::input_body(&input.body)?;
+    let mut c = tuquan_domain::Checks::default();
+    let title = c.check(tuquan_domain::announcements::input_title(&input.title));
+    let body = c.check(tuquan_domain::announcements::input_body(&input.body));
+    let mut errors = c.into_errors();
+    let files = match check_uploads(ATTACHMENT_FIELD, files) {
+        Ok(f) => f,
+        Err(AppError::Invalid(e)) => {
+            errors.push(e);
+            Vec::new()
+        }
+        Err(AppError::InvalidFields(e)) => {
+            errors.extend(e);
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(title), Some(body), true) = (title, body, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let current = ctx.store().files_of(OwnerKind::Announcement, id).await?;
+    let keep: Vec<FileId> = current
+        .iter()
+        .map(|f| f.id)
+        .filter(|f| !input.remove_files.contains(&f.get()))
+        .collect();
+    let unit = crate::territory::unit(&ctx.app, &a.unit_code).await?;
+    let owner = crate::files::owner(
+        OwnerKind::Announcement,
+        id,
+        &unit.province_code,
+        &a.unit_path,
+    );
     let by = author(ctx)?;
     let r = reach(
         (id, a.version + 1),
@@ -145,7 +220,15 @@ pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResul
     );
     Ok(ctx
         .store()
-        .edit_announcement(&a, &title, &body, &by.name, &r, &ctx.audit_ctx())
+        .edit_announcement(
+            &a,
+            &title,
+            &body,
+            (&owner, &files, &keep),
+            &by.name,
+            &r,
+            &ctx.audit_ctx(),
+        )
         .await?)
 }
 

@@ -3,6 +3,7 @@
 
 use tuquan_domain::access::{allowed, Action};
 use tuquan_domain::announcements::Status;
+use tuquan_domain::files::OwnerKind;
 
 use super::{
     load, AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,
@@ -14,6 +15,8 @@ use crate::{AppError, AppResult, Ctx};
 pub struct AnnouncementDetail {
     pub announcement: AnnouncementRecord,
     pub versions: Vec<VersionRecord>,
+    /// The current attachments, oldest first.
+    pub files: Vec<crate::files::FileRecord>,
 }
 
 /// The dashboard of one unit: the unit's own row first, then each unit directly below.
@@ -30,7 +33,7 @@ fn within(path: &str, root: &str) -> bool {
 
 /// Who may read an announcement: anybody when it is public; otherwise whoever may view
 /// announcements on a unit of its subtree, and the residents of households in it.
-async fn may_read(ctx: &Ctx, a: &AnnouncementRecord) -> AppResult<()> {
+pub(crate) async fn may_read(ctx: &Ctx, a: &AnnouncementRecord) -> AppResult<()> {
     if a.public && a.status == Status::Published {
         return Ok(());
     }
@@ -56,9 +59,11 @@ pub async fn get(ctx: &Ctx, id: i64) -> AppResult<AnnouncementDetail> {
     let announcement = load(ctx, id).await?;
     may_read(ctx, &announcement).await?;
     let versions = ctx.store().announcement_versions(id).await?;
+    let files = crate::files::list(ctx, OwnerKind::Announcement, id).await?;
     Ok(AnnouncementDetail {
         announcement,
         versions,
+        files,
     })
 }
 
@@ -145,4 +150,30 @@ pub async fn public_alert(app: &crate::App, id: i64) -> AppResult<AnnouncementRe
         return Err(AppError::NotFound);
     }
     Ok(a)
+}
+
+/// The attachments of announcements shown without sign-in (the notice board, the Atom feed):
+/// only a public, published announcement's files, else none.
+pub async fn public_files(
+    app: &crate::App,
+    a: &AnnouncementRecord,
+) -> AppResult<Vec<crate::files::FileRecord>> {
+    if !(a.public && a.status == Status::Published) {
+        return Ok(Vec::new());
+    }
+    Ok(app.store().files_of(OwnerKind::Announcement, a.id).await?)
+}
+
+/// The attachments of a public emergency announcement for its CAP alert, each with the SHA-1
+/// digest CAP 1.2 asks for (hex).
+pub async fn alert_resources(
+    app: &crate::App,
+    a: &AnnouncementRecord,
+) -> AppResult<Vec<(crate::files::FileRecord, String)>> {
+    let mut out = Vec::new();
+    for f in app.store().files_of(OwnerKind::Announcement, a.id).await? {
+        let (_, bytes) = app.store().file_content(f.id).await?;
+        out.push((f, tuquan_domain::files::sha1_hex(&bytes)));
+    }
+    Ok(out)
 }

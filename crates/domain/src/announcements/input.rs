@@ -8,7 +8,7 @@ use crate::access::Role;
 use crate::groups::GroupKind;
 use crate::text::{clean, required};
 use crate::time::parse_date;
-use crate::{FieldError, FieldErrorKind};
+use crate::{Checks, FieldError, FieldErrorKind};
 
 /// The form or JSON body of a new announcement, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -38,6 +38,9 @@ pub struct NewAnnouncementInput {
 pub struct EditAnnouncementInput {
     pub title: String,
     pub body: String,
+    /// Attachments the new version no longer carries (ids of `files`); the others stay.
+    #[serde(default)]
+    pub remove_files: Vec<i64>,
 }
 
 /// A valid new announcement.
@@ -80,46 +83,83 @@ pub fn body(raw: &str) -> Result<String, FieldError> {
 }
 
 impl NewAnnouncement {
+    /// The first refused field (see [`Self::parse_all`]).
     pub fn parse(input: &NewAnnouncementInput, today: Date) -> Result<Self, FieldError> {
+        Self::parse_all(input, today).map_err(|mut e| e.swap_remove(0))
+    }
+
+    /// Every refused field at once, in the form's order (title, body, category, urgency,
+    /// dates, group kinds, roles), so that a form can show each beside its field.
+    pub fn parse_all(input: &NewAnnouncementInput, today: Date) -> Result<Self, Vec<FieldError>> {
         let unknown = |field| FieldError::new(field, FieldErrorKind::UnknownValue, "unknown");
-        let category = Category::parse(&input.category).ok_or_else(|| unknown("category"))?;
-        let urgency = match input.urgency.as_deref().map(str::trim) {
-            None | Some("") if category == Category::Emergency => Urgency::Immediate,
-            None | Some("") => Urgency::Normal,
-            Some(u) => Urgency::parse(u).ok_or_else(|| unknown("urgency"))?,
-        };
-        let valid_from = parse_date(input.valid_from.as_deref(), "valid_from")?.unwrap_or(today);
-        let valid_until = parse_date(input.valid_until.as_deref(), "valid_until")?;
-        if valid_until.is_some_and(|u| u < valid_from) {
-            return Err(FieldError::new(
-                "valid_until",
-                FieldErrorKind::NotAllowedHere,
-                "before valid_from",
-            ));
+        let mut c = Checks::default();
+        let title = c.check(title(&input.title));
+        let body = c.check(body(&input.body));
+        let category = c.check(Category::parse(&input.category).ok_or_else(|| unknown("category")));
+        let urgency = c.check(match input.urgency.as_deref().map(str::trim) {
+            None | Some("") if category == Some(Category::Emergency) => Ok(Urgency::Immediate),
+            None | Some("") => Ok(Urgency::Normal),
+            Some(u) => Urgency::parse(u).ok_or_else(|| unknown("urgency")),
+        });
+        let valid_from = c.check(parse_date(input.valid_from.as_deref(), "valid_from"));
+        let valid_until = c.check(parse_date(input.valid_until.as_deref(), "valid_until"));
+        if let (Some(from), Some(Some(until))) = (valid_from, valid_until) {
+            if until < from.unwrap_or(today) {
+                c.check::<()>(Err(FieldError::new(
+                    "valid_until",
+                    FieldErrorKind::NotAllowedHere,
+                    "before valid_from",
+                )));
+            }
         }
-        let group_kinds = input
-            .group_kinds
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| GroupKind::parse(s).ok_or_else(|| unknown("group_kinds")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let roles = input
-            .roles
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| Role::parse(s).ok_or_else(|| unknown("roles")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self {
-            title: title(&input.title)?,
-            body: body(&input.body)?,
+        let group_kinds = c.check(
+            input
+                .group_kinds
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| GroupKind::parse(s).ok_or_else(|| unknown("group_kinds")))
+                .collect::<Result<Vec<_>, _>>(),
+        );
+        let roles = c.check(
+            input
+                .roles
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| Role::parse(s).ok_or_else(|| unknown("roles")))
+                .collect::<Result<Vec<_>, _>>(),
+        );
+        match (
+            title,
+            body,
             category,
             urgency,
             valid_from,
             valid_until,
-            public: input.public,
             group_kinds,
             roles,
-        })
+        ) {
+            (
+                Some(title),
+                Some(body),
+                Some(category),
+                Some(urgency),
+                Some(valid_from),
+                Some(valid_until),
+                Some(group_kinds),
+                Some(roles),
+            ) => Ok(Self {
+                title,
+                body,
+                category,
+                urgency,
+                valid_from: valid_from.unwrap_or(today),
+                valid_until,
+                public: input.public,
+                group_kinds,
+                roles,
+            }),
+            _ => Err(c.into_errors()),
+        }
     }
 }
 
@@ -184,6 +224,23 @@ mod tests {
         i.roles = vec!["unit_head".into()];
         let a = NewAnnouncement::parse(&i, today).unwrap();
         assert_eq!(a.group_kinds, vec![GroupKind::ToHoaGiai]);
+        let bad = NewAnnouncementInput {
+            title: " ".into(),
+            body: "".into(),
+            category: "rumour".into(),
+            valid_until: Some("31/02/2026".into()),
+            roles: vec!["king".into()],
+            ..Default::default()
+        };
+        let fields: Vec<_> = NewAnnouncement::parse_all(&bad, today)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["title", "body", "category", "valid_until", "roles"]
+        );
         assert_eq!(a.roles, vec![Role::UnitHead]);
     }
 }

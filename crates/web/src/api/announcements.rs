@@ -4,7 +4,7 @@
 //! Each handler parses, calls one use case of `tuquan_app::announcements`, renders.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
@@ -17,8 +17,11 @@ use tuquan_domain::announcements::{EditAnnouncementInput, NewAnnouncementInput};
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, Failure};
 use crate::extract::body;
+use crate::files::{read_multipart, MultipartForm};
+
+pub use super::announcement_files::{edit_input_of, input_of, EditUpload, FileItem, PublishUpload};
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -36,11 +39,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/units/{code}/announcements",
-            get(list_at_unit).post(publish),
+            get(list_at_unit)
+                .merge(post(publish).layer(DefaultBodyLimit::max(crate::files::BODY_LIMIT))),
         )
         .route("/api/v1/units/{code}/announcements/waiting", get(waiting))
         .route("/api/v1/announcements/{id}", get(get_one))
-        .route("/api/v1/announcements/{id}/versions", post(new_version))
+        .route(
+            "/api/v1/announcements/{id}/versions",
+            post(new_version).layer(DefaultBodyLimit::max(crate::files::BODY_LIMIT)),
+        )
         .route("/api/v1/announcements/{id}/withdraw", post(withdraw))
         .route(
             "/api/v1/announcements/{id}/units/{code}/pass-on",
@@ -111,6 +118,9 @@ impl From<PublishBody> for NewAnnouncementInput {
 pub struct EditBody {
     pub title: String,
     pub body: String,
+    /// Ids of attachments the new version no longer carries; the others stay.
+    #[serde(default)]
+    pub remove_files: Vec<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -210,6 +220,8 @@ pub struct AnnouncementDetailBody {
     pub announcement: AnnouncementItem,
     /// Newest first.
     pub versions: Vec<VersionItem>,
+    /// The current attachments.
+    pub files: Vec<FileItem>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -339,21 +351,37 @@ pub struct NotReachedList {
     pub items: Vec<NotReachedItem>,
 }
 
-/// Publishes an announcement at a unit; it waits at each unit below for its head.
+/// Publishes an announcement at a unit; it waits at each unit below for its head. As JSON,
+/// or as `multipart/form-data` with attachments (stored in the same transaction: a refused
+/// file means nothing is stored).
 #[utoipa::path(post, path = "/api/v1/units/{code}/announcements", tag = "announcements",
-    request_body = PublishBody, security(("bearer" = [])),
-    responses((status = 201, body = AnnouncementCreated), (status = 400, body = ErrorBody),
+    request_body(content((PublishBody = "application/json"), (PublishUpload = "multipart/form-data"))),
+    security(("bearer" = [])),
+    responses((status = 201, body = AnnouncementCreated),
+              (status = 400, description = "A bad field, named in `field` (`attachment` for a refused file)", body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(code): Path<String>,
-    b: Result<Json<PublishBody>, JsonRejection>,
+    req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let input: NewAnnouncementInput = body(b)?.into();
+    let (input, files) = if crate::api::feedback::is_multipart(&req) {
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let mut f = read_multipart(mp, &[ann::ATTACHMENT_FIELD]).await?;
+        if f.too_large {
+            return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
+        }
+        (input_of(&f), f.take_files(ann::ATTACHMENT_FIELD))
+    } else {
+        let b: Result<Json<PublishBody>, JsonRejection> = Json::from_request(req, &state).await;
+        (body(b)?.into(), Vec::new())
+    };
     let ctx = state.ctx(Some(who), &rc);
-    let id = ann::publish(&ctx, &code, &input).await?;
+    let id = ann::publish_with_files(&ctx, &code, &input, &files).await?;
     Ok((StatusCode::CREATED, Json(AnnouncementCreated { id })))
 }
 
@@ -402,6 +430,7 @@ pub async fn get_one(
     let d = ann::get(&ctx, id).await?;
     Ok(Json(AnnouncementDetailBody {
         announcement: (&d.announcement).into(),
+        files: d.files.iter().map(Into::into).collect(),
         versions: d
             .versions
             .into_iter()
@@ -419,21 +448,36 @@ pub async fn get_one(
 /// A new version of the title and body; households acknowledge it afresh.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/versions", tag = "announcements",
     request_body = EditBody, security(("bearer" = [])),
-    responses((status = 201, body = NewVersion), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = NewVersion), (status = 400, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn new_version(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
-    b: Result<Json<EditBody>, JsonRejection>,
+    req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let b = body(b)?;
-    let ctx = state.ctx(Some(who), &rc);
-    let input = EditAnnouncementInput {
-        title: b.title,
-        body: b.body,
+    let (input, files) = if crate::api::feedback::is_multipart(&req) {
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let mut f = read_multipart(mp, &[ann::ATTACHMENT_FIELD]).await?;
+        if f.too_large {
+            return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
+        }
+        (edit_input_of(&f)?, f.take_files(ann::ATTACHMENT_FIELD))
+    } else {
+        let b: Result<Json<EditBody>, JsonRejection> = Json::from_request(req, &state).await;
+        let b = body(b)?;
+        let input = EditAnnouncementInput {
+            title: b.title,
+            body: b.body,
+            remove_files: b.remove_files,
+        };
+        (input, Vec::new())
     };
-    let version = ann::edit(&ctx, id, &input).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    let version = ann::edit_with_files(&ctx, id, &input, &files).await?;
     Ok((StatusCode::CREATED, Json(NewVersion { version })))
 }
 

@@ -8,6 +8,7 @@ use crate::AppState;
 
 pub mod account;
 pub mod action_items;
+pub mod announcement_files;
 pub mod announcement_units;
 pub mod announcements;
 pub mod consultations;
@@ -59,6 +60,7 @@ impl Modify for BearerScheme {
         feedback::track,
         feedback::photos,
         feedback::photo,
+        crate::files::download_api,
         feedback::public_list,
         feedback::staff::inbox,
         feedback::staff::acknowledge,
@@ -252,6 +254,9 @@ impl Modify for BearerScheme {
         groups::IneligibleBody,
         groups::IneligibleDetail,
         announcements::PublishBody,
+        announcements::PublishUpload,
+        announcements::EditUpload,
+        announcements::FileItem,
         announcements::EditBody,
         announcements::WithdrawBody,
         announcements::PassOnBody,

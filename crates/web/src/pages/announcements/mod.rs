@@ -13,7 +13,7 @@ use axum::Router;
 use serde::Deserialize;
 use tuquan_app::announcements::{self as ann, AnnouncementRecord};
 use tuquan_domain::access::Action;
-use tuquan_domain::announcements::{AckChannel, Category, NewAnnouncementInput, Status};
+use tuquan_domain::announcements::{AckChannel, Category, Status};
 
 use super::common::{choices, see_other, vn_date, Choice, Empty};
 use super::{render, Chrome};
@@ -37,7 +37,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/territory/{code}/announcements",
-            get(unit_page).post(publish),
+            get(publish::unit_page).merge(post(publish::publish).layer(
+                axum::extract::DefaultBodyLimit::max(crate::files::BODY_LIMIT),
+            )),
         )
         .route("/territory/{code}/notices", get(board))
         .route("/territory/{code}/notices.atom", get(feed))
@@ -46,7 +48,12 @@ pub fn router() -> Router<AppState> {
         .route("/announcements/{id}/pass-on/{code}", post(pass_on))
         .route("/announcements/{id}/acknowledge", post(acknowledge))
         .route("/announcements/{id}/acknowledgements", post(on_behalf))
-        .route("/announcements/{id}/versions", post(edit))
+        .route(
+            "/announcements/{id}/versions",
+            post(publish::edit).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
+        )
         .route("/announcements/{id}/withdraw", post(withdraw))
         .route("/announcements/{id}/units/{code}", get(dashboard))
         .route(
@@ -95,100 +102,6 @@ pub struct WaitingRow {
     pub deadline: String,
 }
 
-#[derive(Template)]
-#[template(path = "announcements_unit.html")]
-struct UnitPage {
-    chrome: Chrome,
-    code: String,
-    name: String,
-    list: Vec<Row>,
-    waiting: Vec<WaitingRow>,
-    may_publish: bool,
-    categories: Vec<Choice>,
-}
-
-async fn unit_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-) -> Result<Html<String>, PageError> {
-    let ctx = who(&state, u, &rc)?;
-    let unit = tuquan_app::territory::unit(&state.app, &code).await?;
-    let list = ann::at_unit(&ctx, &code).await?;
-    let waiting = if ctx.may_somewhere(Action::AnnouncementPassOn) {
-        match ann::waiting(&ctx, &code).await {
-            Ok(w) => w,
-            Err(tuquan_app::AppError::Forbidden) => vec![],
-            Err(e) => return Err(e.into()),
-        }
-    } else {
-        vec![]
-    };
-    let lang = chrome.lang;
-    let may_publish = ctx
-        .authorize(Action::AnnouncementPublish, Some(&unit.path))
-        .is_ok();
-    render(&UnitPage {
-        code: unit.code.clone(),
-        name: unit.name.clone(),
-        list: list.iter().map(|a| row(lang, a)).collect(),
-        waiting: waiting
-            .iter()
-            .map(|w| WaitingRow {
-                id: w.announcement_id,
-                title: w.title.clone(),
-                unit_code: w.unit_code.clone(),
-                unit_name: w.unit_name.clone(),
-                deadline: crate::i18n::local_time(&w.deadline),
-            })
-            .collect(),
-        may_publish,
-        categories: choices(
-            Category::ALL.iter().map(|c| {
-                (
-                    c.as_str(),
-                    lang.t(&format!("ann.category.{}", c.as_str())).to_owned(),
-                )
-            }),
-            "policy",
-        ),
-        chrome,
-    })
-}
-
-#[derive(Deserialize)]
-struct PublishForm {
-    title: String,
-    body: String,
-    category: String,
-    #[serde(default)]
-    valid_until: String,
-    #[serde(default)]
-    public: Option<String>,
-}
-
-async fn publish(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    CsrfForm(f): CsrfForm<PublishForm>,
-) -> Result<Response, PageError> {
-    let ctx = who(&state, u, &rc)?;
-    let input = NewAnnouncementInput {
-        title: f.title,
-        body: f.body,
-        category: f.category,
-        valid_until: Some(f.valid_until).filter(|s| !s.trim().is_empty()),
-        public: f.public.is_some(),
-        ..NewAnnouncementInput::default()
-    };
-    let id = ann::publish(&ctx, &code, &input).await?;
-    Ok(see_other(&format!("/announcements/{id}"), None))
-}
-
 pub struct VersionRow {
     pub version: i64,
     pub title: String,
@@ -212,6 +125,37 @@ struct ShowPage {
     may_behalf: bool,
     channels: Vec<Choice>,
     public: bool,
+    files: Vec<FileRow>,
+    /// The edit form's values (as typed after a refusal) and errors.
+    edit_title: String,
+    edit_body: String,
+    errors: crate::pages::form::FormErrors,
+}
+
+/// An attachment as the pages list it.
+pub struct FileRow {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub sha256: String,
+    pub image: bool,
+}
+
+pub(crate) fn file_rows(files: &[tuquan_app::files::FileRecord]) -> Vec<FileRow> {
+    files
+        .iter()
+        .map(|f| FileRow {
+            id: f.id.get(),
+            name: f.name.clone(),
+            size: if f.size >= 1024 * 1024 {
+                format!("{:.1} MB", f.size as f64 / 1024.0 / 1024.0)
+            } else {
+                format!("{} KB", (f.size + 1023) / 1024)
+            },
+            sha256: f.sha256.clone(),
+            image: f.content_type.starts_with("image/"),
+        })
+        .collect()
 }
 
 async fn show(
@@ -222,11 +166,35 @@ async fn show(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(u.0, &rc);
-    let d = ann::get(&ctx, id).await?;
+    let page = show_view(
+        &ctx,
+        chrome,
+        id,
+        crate::pages::form::FormErrors::none(),
+        None,
+    )
+    .await?;
+    render(&page)
+}
+
+/// The announcement page; `typed` are the edit form's values after a refusal.
+async fn show_view(
+    ctx: &tuquan_app::Ctx,
+    chrome: Chrome,
+    id: i64,
+    errors: crate::pages::form::FormErrors,
+    typed: Option<(String, String)>,
+) -> Result<ShowPage, PageError> {
+    let d = ann::get(ctx, id).await?;
     let a = &d.announcement;
     let lang = chrome.lang;
     let open = a.status == Status::Published;
-    render(&ShowPage {
+    let (edit_title, edit_body) = typed.unwrap_or_else(|| (a.title.clone(), a.body.clone()));
+    Ok(ShowPage {
+        files: file_rows(&d.files),
+        edit_title,
+        edit_body,
+        errors,
         a: row(lang, a),
         body: a.body.clone(),
         version: a.version,
@@ -332,28 +300,6 @@ async fn on_behalf(
         back
     };
     Ok(see_other(&back, None))
-}
-
-#[derive(Deserialize)]
-struct EditForm {
-    title: String,
-    body: String,
-}
-
-async fn edit(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<EditForm>,
-) -> Result<Response, PageError> {
-    let ctx = who(&state, u, &rc)?;
-    let input = tuquan_domain::announcements::EditAnnouncementInput {
-        title: f.title,
-        body: f.body,
-    };
-    ann::edit(&ctx, id, &input).await?;
-    Ok(see_other(&format!("/announcements/{id}"), None))
 }
 
 #[derive(Deserialize)]
@@ -558,4 +504,5 @@ async fn board(
 
 mod feeds;
 mod printing;
+mod publish;
 use feeds::{cap, feed};
