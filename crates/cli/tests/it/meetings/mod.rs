@@ -12,6 +12,8 @@ use crate::announcements::{demo_token, get, post};
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
+mod browser;
+
 const KP: &str = "26743-kp01";
 
 fn today() -> jiff::civil::Date {
