@@ -201,7 +201,11 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(pdf.status(), 200);
-    let text = pdf_text(&pdf.bytes().await.unwrap());
+    let bytes = pdf.bytes().await.unwrap();
+    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
+        std::fs::write(format!("{dir}/sign-in.pdf"), &bytes).unwrap();
+    }
+    let text = pdf_text(&bytes);
     assert!(text.contains("DANH SÁCH"), "{text}");
     assert!(text.contains("Ký tên"), "{text}");
     assert!(text.contains(code0), "{text}");
@@ -276,7 +280,11 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(pdf.status(), 200);
-    let text = pdf_text(&pdf.bytes().await.unwrap());
+    let bytes = pdf.bytes().await.unwrap();
+    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
+        std::fs::write(format!("{dir}/minutes.pdf"), &bytes).unwrap();
+    }
+    let text = pdf_text(&bytes);
     assert!(text.contains("BIÊN BẢN"), "{text}");
     assert!(text.contains("Thu quỹ 50.000 đ/hộ"), "{text}");
     assert!(text.contains("Vệ sinh môi trường"), "{text}");
