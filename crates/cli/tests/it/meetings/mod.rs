@@ -641,3 +641,108 @@ pub async fn audit_probe(
             .form(&form),
     )
 }
+
+on_both_backends!(group_meetings_by_person_and_clusters);
+async fn group_meetings_by_person_and_clusters(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let t = server.token.clone();
+    // A group with two members: its meeting's roll is its members, by person.
+    let gid =
+        crate::groups::active_group(&server, KP, "to_nhan_dan_tu_quan", "Tổ nhân dân số 7").await;
+    let first = db.count(&format!(
+        "SELECT MIN(r.id) FROM residents r WHERE r.unit_code = '{KP}' AND r.birth_date < '1990-01-01'")).await;
+    let second = db.count(&format!(
+        "SELECT MIN(r.id) FROM residents r WHERE r.unit_code = '{KP}' AND r.birth_date < '1990-01-01' AND r.id > {first}")).await;
+    for (rid, role) in [(first, "head"), (second, "member")] {
+        let (s, p) = post(
+            &server,
+            &t,
+            &format!("/api/v1/groups/{gid}/positions"),
+            json!({"resident_id": rid, "role": role}),
+        )
+        .await;
+        assert_eq!(s, 201, "{p}");
+    }
+    let leader = demo_token(db, "tonhandan.kp01");
+    let (s, m) = post(
+        &server,
+        &leader,
+        &format!("/api/v1/units/{KP}/meetings"),
+        json!({"kind": "group_periodic", "title": "Họp tổ tháng 12", "date": today().to_string(),
+               "time": "08:00", "place": "Nhà tổ trưởng", "group_id": gid}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let (_, att) = get(
+        &server,
+        &leader,
+        &format!("/api/v1/meetings/{id}/attendance"),
+    )
+    .await;
+    assert_eq!(att["quorum"]["by_household"], false);
+    assert_eq!(att["quorum"]["total"], 2, "{att}");
+    let ids: Vec<i64> = att["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resident_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&first) && ids.contains(&second), "{att}");
+    let (s, r) = post(
+        &server,
+        &leader,
+        &format!("/api/v1/meetings/{id}/attendance"),
+        json!({"resident_id": second}),
+    )
+    .await;
+    assert_eq!((s, r["present"].as_bool()), (200, Some(true)), "{r}");
+    // The group leader manages the group's meeting, not the unit's.
+    let (s, _) = post(
+        &server,
+        &leader,
+        &format!("/api/v1/meetings/{id}/hold"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200);
+
+    // A meeting in two clusters: the households of both add up to the quorum.
+    let (s, m) = post(
+        &server,
+        &t,
+        &format!("/api/v1/units/{KP}/meetings"),
+        json!({"kind": "community", "title": "Họp theo cụm", "date": in_days(1), "time": "19:00",
+               "place": "Hai điểm họp", "clusters": 2}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let (_, att) = get(&server, &t, &format!("/api/v1/meetings/{id}/attendance")).await;
+    let rows = att["rows"].as_array().unwrap();
+    for (i, r) in rows.iter().take(3).enumerate() {
+        let (s, b) = post(
+            &server,
+            &t,
+            &format!("/api/v1/meetings/{id}/attendance"),
+            json!({"code": r["code"], "cluster": 1 + i % 2}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+    }
+    let (s, b) = post(
+        &server,
+        &t,
+        &format!("/api/v1/meetings/{id}/attendance"),
+        json!({"code": rows[4]["code"], "cluster": 3}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("cluster")),
+        "{b}"
+    );
+    let (_, att) = get(&server, &t, &format!("/api/v1/meetings/{id}/attendance")).await;
+    assert_eq!(att["quorum"]["present"], 3);
+    assert_eq!(att["quorum"]["clusters"], json!([[1, 2], [2, 1]]));
+}
