@@ -16,6 +16,7 @@ pub mod context;
 pub mod documents;
 pub mod error;
 pub mod feedback;
+pub mod files;
 pub mod groups;
 pub mod i18n;
 pub mod import;

@@ -37,6 +37,7 @@ decode_code!(
     crate::announcements::Status,
     crate::feedback::Level,
     crate::feedback::Status,
+    crate::files::OwnerKind,
     crate::groups::DecisionKind,
     crate::groups::GroupKind,
     crate::groups::GroupStatus,
@@ -105,6 +106,8 @@ id_type!(
     FeedbackId,
     /// An account (`users.id`).
     UserId,
+    /// A stored file (`files.id`).
+    FileId,
 );
 
 // meetings

@@ -7,6 +7,7 @@ pub mod announcements;
 pub mod code;
 pub mod error;
 pub mod feedback;
+pub mod files;
 pub mod groups;
 pub mod meetings;
 pub mod page;
@@ -16,5 +17,7 @@ pub mod text;
 pub mod time;
 pub mod votes;
 
-pub use code::{FeedbackId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId};
+pub use code::{
+    FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId,
+};
 pub use error::{Checks, FieldError, FieldErrorKind};

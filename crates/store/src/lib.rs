@@ -19,6 +19,7 @@ pub mod bulk;
 pub mod erased;
 mod error;
 pub mod feedback;
+pub mod files;
 pub mod groups;
 pub mod households;
 pub mod identity;

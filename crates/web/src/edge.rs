@@ -26,8 +26,11 @@ pub const MAX_URI: usize = 8 * 1024;
 /// their own, smaller limits).
 pub const MAX_BODY: usize = max(
     max(
-        crate::feedback::upload::BODY_LIMIT,
-        crate::api::groups::UPLOAD_BODY_LIMIT,
+        max(
+            crate::feedback::upload::BODY_LIMIT,
+            crate::api::groups::UPLOAD_BODY_LIMIT,
+        ),
+        crate::files::BODY_LIMIT,
     ),
     // The import page's form carries the file in base64.
     tuquan_app::import::MAX_FILE_BYTES / 3 * 4 + 64 * 1024,

@@ -24,6 +24,7 @@ pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod feedback;
+pub mod files;
 pub mod i18n;
 pub mod open311;
 pub mod pages;
@@ -151,6 +152,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router())
         .merge(pages::router())
         .merge(open311::router())
+        .merge(files::router())
         .route_layer(middleware::from_fn(mutating_route_guard))
         .fallback(error::fallback)
         .layer(middleware::from_fn_with_state(

@@ -11,7 +11,11 @@ use tuquan_domain::announcements::{
 use tuquan_domain::territory::Unit;
 use tuquan_store::announcements::{Author, NewAck, Reach};
 
+use crate::files::{check_uploads, UploadedFile};
 use crate::{AppError, AppResult, Ctx};
+
+/// The form field (and API part) of an announcement's attachments.
+pub const ATTACHMENT_FIELD: &str = "attachment";
 
 mod channels;
 mod demo;
@@ -24,6 +28,7 @@ pub use demo::seed_demo;
 pub use passing::passing;
 pub use printing::not_reached_document;
 
+pub(crate) use reads::may_read;
 pub use reads::*;
 pub use tuquan_store::announcements::{
     AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, PassingRecord,
@@ -88,9 +93,20 @@ pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<AnnouncementRecord> {
 
 /// Publishes an announcement at the unit `unit_code`. Returns its id.
 pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -> AppResult<i64> {
+    publish_with_files(ctx, unit_code, input, &[]).await
+}
+
+/// Publishes an announcement with attached files (PDF or images, field `attachment`), all in
+/// one transaction. Returns its id.
+pub async fn publish_with_files(
+    ctx: &Ctx,
+    unit_code: &str,
+    input: &NewAnnouncementInput,
+    files: &[UploadedFile],
+) -> AppResult<i64> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&unit.path))?;
-    publish_at(ctx, &unit, input).await
+    publish_at(ctx, &unit, input, files).await
 }
 
 /// Publishes at `unit` for a use case that has already authorized its own action on the
@@ -99,9 +115,11 @@ pub(crate) async fn publish_at(
     ctx: &Ctx,
     unit: &Unit,
     input: &NewAnnouncementInput,
+    files: &[UploadedFile],
 ) -> AppResult<i64> {
     let unit = unit.clone();
     let a = NewAnnouncement::parse(input, ctx.today())?;
+    let files = check_uploads(ATTACHMENT_FIELD, files)?;
     let deadlines: Vec<String> = (1..=DEADLINE_LEVELS)
         .map(|d| tuquan_store::stamp(pass_on_deadline(ctx.now, d, a.urgency)))
         .collect();
@@ -118,6 +136,7 @@ pub(crate) async fn publish_at(
         .publish_announcement(
             &unit,
             &a,
+            &files,
             &by,
             &deadlines,
             |id| reach((id, 1), (&title, &body), category, &name, target.clone()),

@@ -3,6 +3,7 @@
 
 use tuquan_domain::access::{allowed, Action};
 use tuquan_domain::announcements::Status;
+use tuquan_domain::files::OwnerKind;
 
 use super::{
     load, AckCount, AnnouncementRecord, DeliveryCounts, NotReached, PassOnRecord, VersionRecord,
@@ -14,6 +15,8 @@ use crate::{AppError, AppResult, Ctx};
 pub struct AnnouncementDetail {
     pub announcement: AnnouncementRecord,
     pub versions: Vec<VersionRecord>,
+    /// The current attachments, oldest first.
+    pub files: Vec<crate::files::FileRecord>,
 }
 
 /// The dashboard of one unit: the unit's own row first, then each unit directly below.
@@ -30,7 +33,7 @@ fn within(path: &str, root: &str) -> bool {
 
 /// Who may read an announcement: anybody when it is public; otherwise whoever may view
 /// announcements on a unit of its subtree, and the residents of households in it.
-async fn may_read(ctx: &Ctx, a: &AnnouncementRecord) -> AppResult<()> {
+pub(crate) async fn may_read(ctx: &Ctx, a: &AnnouncementRecord) -> AppResult<()> {
     if a.public && a.status == Status::Published {
         return Ok(());
     }
@@ -56,9 +59,11 @@ pub async fn get(ctx: &Ctx, id: i64) -> AppResult<AnnouncementDetail> {
     let announcement = load(ctx, id).await?;
     may_read(ctx, &announcement).await?;
     let versions = ctx.store().announcement_versions(id).await?;
+    let files = crate::files::list(ctx, OwnerKind::Announcement, id).await?;
     Ok(AnnouncementDetail {
         announcement,
         versions,
+        files,
     })
 }
 

@@ -53,7 +53,7 @@ pub(super) async fn send(ctx: &Ctx, unit: &Unit, m: &MeetingRecord) -> AppResult
         group_kinds: Vec::new(),
         roles: Vec::new(),
     };
-    let id = crate::announcements::publish_at(ctx, unit, &input).await?;
+    let id = crate::announcements::publish_at(ctx, unit, &input, &[]).await?;
     ctx.store()
         .link_meeting_invitation(m, id, &ctx.audit_ctx())
         .await?;

@@ -1,5 +1,6 @@
 //! Photos attached to feedback: only JPEG and PNG, size-limited, with embedded metadata
-//! (EXIF, where phones put the GPS location) removed before storage.
+//! (EXIF, where phones put the GPS location) removed before storage (by `files::strip`, shared
+//! with every attached file).
 
 use crate::error::{FieldError, FieldErrorKind};
 
@@ -34,62 +35,12 @@ fn broken() -> FieldError {
     FieldError::new("photo", FieldErrorKind::InvalidFormat, "a damaged image")
 }
 
-/// Drops APP1..APP15 and COM segments (EXIF, XMP, comments); keeps APP0 (JFIF) and the image.
 fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, FieldError> {
-    let mut out = Vec::with_capacity(b.len());
-    out.extend_from_slice(&b[..2]);
-    let mut i = 2;
-    while i + 4 <= b.len() {
-        if b[i] != 0xFF {
-            return Err(broken());
-        }
-        let marker = b[i + 1];
-        if marker == 0xD8 || (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            out.extend_from_slice(&b[i..i + 2]);
-            i += 2;
-            continue;
-        }
-        let len = usize::from(b[i + 2]) << 8 | usize::from(b[i + 3]);
-        if len < 2 || i + 2 + len > b.len() {
-            return Err(broken());
-        }
-        let segment = &b[i..i + 2 + len];
-        let metadata = (0xE1..=0xEF).contains(&marker) || marker == 0xFE;
-        if !metadata {
-            out.extend_from_slice(segment);
-        }
-        i += 2 + len;
-        if marker == 0xDA {
-            // Start of scan: the compressed image follows to the end.
-            out.extend_from_slice(&b[i..]);
-            return Ok(out);
-        }
-    }
-    Err(broken())
+    crate::files::strip::jpeg(b).ok_or_else(broken)
 }
 
-/// Drops the eXIf, tEXt, zTXt, iTXt and tIME chunks.
 fn strip_png(b: &[u8]) -> Result<Vec<u8>, FieldError> {
-    let mut out = Vec::with_capacity(b.len());
-    out.extend_from_slice(&b[..8]);
-    let mut i = 8;
-    while i + 12 <= b.len() {
-        let len = u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as usize;
-        let end = i
-            .checked_add(12 + len)
-            .filter(|e| *e <= b.len())
-            .ok_or_else(broken)?;
-        let kind = &b[i + 4..i + 8];
-        let drop = matches!(kind, b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME");
-        if !drop {
-            out.extend_from_slice(&b[i..end]);
-        }
-        i = end;
-        if kind == b"IEND" {
-            return Ok(out);
-        }
-    }
-    Err(broken())
+    crate::files::strip::png(b).ok_or_else(broken)
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 
 use serde_json::json;
 use tuquan_domain::announcements::{AckChannel, NewAnnouncement};
+use tuquan_domain::files::{CheckedFile, OwnerKind};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::files::{insert_files, FileOwner};
 use crate::{now, with_pool, Store, StoreError};
 
 mod channels;
@@ -58,11 +60,13 @@ fn audit(action: &'static str, id: i64, path: &str, after: serde_json::Value) ->
 impl Store {
     /// Publishes `a` at `unit`: the announcement, its first version, a pass-on row for every
     /// current unit below with the deadline of its depth (`deadlines[d - 1]`, the last one for
-    /// deeper units), and the messages for the unit itself. Returns the id.
+    /// deeper units), its attached files, and the messages for the unit itself. Returns the id.
+    #[allow(clippy::too_many_arguments)]
     pub async fn publish_announcement(
         &self,
         unit: &Unit,
         a: &NewAnnouncement,
+        files: &[CheckedFile],
         author: &Author,
         deadlines: &[String],
         reach: impl Fn(i64) -> Reach,
@@ -86,6 +90,7 @@ impl Store {
             "title": a.title, "category": a.category.as_str(), "urgency": a.urgency.as_str(),
             "public": a.public, "valid_from": a.valid_from.to_string(),
             "valid_until": a.valid_until.map(|d| d.to_string()), "version": 1,
+            "files": files.iter().map(|f| json!({ "name": f.name, "sha256": f.sha256 })).collect::<Vec<_>>(),
         });
         let id = with_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -131,6 +136,13 @@ impl Store {
                 q = q.bind(d);
             }
             q.execute(&mut *tx).await?;
+            let owner = FileOwner {
+                kind: OwnerKind::Announcement,
+                id,
+                province_code: unit.province_code.clone(),
+                path: unit.path.clone(),
+            };
+            insert_files!(tx, &owner, files, &author.name, &ts)?;
             let r = reach(id);
             enqueue_reach!(tx, &r, &unit.code, &ts);
             insert_audit!(&mut *tx, ctx, &audit("announcement.publish", id, &unit.path, after))?;

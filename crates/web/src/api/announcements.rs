@@ -4,7 +4,7 @@
 //! Each handler parses, calls one use case of `tuquan_app::announcements`, renders.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
@@ -17,8 +17,9 @@ use tuquan_domain::announcements::{EditAnnouncementInput, NewAnnouncementInput};
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, Failure};
 use crate::extract::body;
+use crate::files::{read_multipart, MultipartForm};
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -36,7 +37,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/units/{code}/announcements",
-            get(list_at_unit).post(publish),
+            get(list_at_unit)
+                .merge(post(publish).layer(DefaultBodyLimit::max(crate::files::BODY_LIMIT))),
         )
         .route("/api/v1/units/{code}/announcements/waiting", get(waiting))
         .route("/api/v1/announcements/{id}", get(get_one))
@@ -88,6 +90,45 @@ pub struct PublishBody {
     pub group_kinds: Vec<String>,
     #[serde(default)]
     pub roles: Vec<String>,
+}
+
+/// A new announcement with attachments, as `multipart/form-data`: the fields of the JSON body
+/// as text parts (`group_kinds` and `roles` repeated), and up to five `attachment` file parts.
+// `deny_unknown_fields` only for the schema: no other parts are documented, so the contract
+// test does not send parts with random names (which the edge refuses with a 400).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct PublishUpload {
+    pub title: String,
+    pub body: String,
+    pub category: String,
+    pub urgency: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    /// `true` to show it on the public notice board.
+    pub public: Option<String>,
+    pub group_kinds: Vec<String>,
+    pub roles: Vec<String>,
+    /// PDF, JPEG, PNG or WebP (told by content), at most 10 MB each; images lose their
+    /// embedded metadata.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub attachment: Vec<Vec<u8>>,
+}
+
+/// The announcement fields of a multipart form, named as in the JSON body.
+pub(crate) fn input_of(f: &MultipartForm) -> NewAnnouncementInput {
+    NewAnnouncementInput {
+        title: f.text("title"),
+        body: f.text("body"),
+        category: f.text("category"),
+        urgency: f.opt("urgency"),
+        valid_from: f.opt("valid_from"),
+        valid_until: f.opt("valid_until"),
+        public: f.flag("public"),
+        group_kinds: f.all("group_kinds"),
+        roles: f.all("roles"),
+    }
 }
 
 impl From<PublishBody> for NewAnnouncementInput {
@@ -205,11 +246,38 @@ pub struct VersionItem {
     pub created_by: String,
 }
 
+/// An attached file; `url` downloads it (`/files/{id}` on the pages).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileItem {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the file, lower-case hex.
+    pub sha256: String,
+    pub url: String,
+}
+
+impl From<&tuquan_app::files::FileRecord> for FileItem {
+    fn from(f: &tuquan_app::files::FileRecord) -> Self {
+        Self {
+            id: f.id.get(),
+            name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            sha256: f.sha256.clone(),
+            url: format!("/api/v1/files/{}", f.id),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnouncementDetailBody {
     pub announcement: AnnouncementItem,
     /// Newest first.
     pub versions: Vec<VersionItem>,
+    /// The current attachments.
+    pub files: Vec<FileItem>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -339,21 +407,37 @@ pub struct NotReachedList {
     pub items: Vec<NotReachedItem>,
 }
 
-/// Publishes an announcement at a unit; it waits at each unit below for its head.
+/// Publishes an announcement at a unit; it waits at each unit below for its head. As JSON,
+/// or as `multipart/form-data` with attachments (stored in the same transaction: a refused
+/// file means nothing is stored).
 #[utoipa::path(post, path = "/api/v1/units/{code}/announcements", tag = "announcements",
-    request_body = PublishBody, security(("bearer" = [])),
-    responses((status = 201, body = AnnouncementCreated), (status = 400, body = ErrorBody),
+    request_body(content((PublishBody = "application/json"), (PublishUpload = "multipart/form-data"))),
+    security(("bearer" = [])),
+    responses((status = 201, body = AnnouncementCreated),
+              (status = 400, description = "A bad field, named in `field` (`attachment` for a refused file)", body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(code): Path<String>,
-    b: Result<Json<PublishBody>, JsonRejection>,
+    req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let input: NewAnnouncementInput = body(b)?.into();
+    let (input, files) = if crate::api::feedback::is_multipart(&req) {
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+        let mut f = read_multipart(mp, &[ann::ATTACHMENT_FIELD]).await?;
+        if f.too_large {
+            return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
+        }
+        (input_of(&f), f.take_files(ann::ATTACHMENT_FIELD))
+    } else {
+        let b: Result<Json<PublishBody>, JsonRejection> = Json::from_request(req, &state).await;
+        (body(b)?.into(), Vec::new())
+    };
     let ctx = state.ctx(Some(who), &rc);
-    let id = ann::publish(&ctx, &code, &input).await?;
+    let id = ann::publish_with_files(&ctx, &code, &input, &files).await?;
     Ok((StatusCode::CREATED, Json(AnnouncementCreated { id })))
 }
 
@@ -402,6 +486,7 @@ pub async fn get_one(
     let d = ann::get(&ctx, id).await?;
     Ok(Json(AnnouncementDetailBody {
         announcement: (&d.announcement).into(),
+        files: d.files.iter().map(Into::into).collect(),
         versions: d
             .versions
             .into_iter()

@@ -64,6 +64,7 @@ pub(super) async fn announcements(
             .publish_announcement(
                 &province,
                 &a,
+                &[],
                 &author,
                 std::slice::from_ref(&deadline),
                 |id| Reach {

@@ -8,6 +8,7 @@ use crate::on_both_backends;
 
 mod channels;
 mod counts;
+pub mod files;
 mod pages;
 mod passing;
 mod printing;

@@ -1,0 +1,193 @@
+//! Attachments (the files facility, through announcements): checked by content, stored in
+//! the announcement's transaction, fingerprinted, downloaded with their name and type by
+//! those who may read the announcement, and nothing stored when one file is refused.
+
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+use super::{demo_token, get};
+use crate::harness::{Server, TestDb};
+use crate::on_both_backends;
+
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+pub const PDF_SHA256: &str = "a8ea9f63d81e0927b1935af65c5c4ae12be654d6d1d57907772491a65a562aa5";
+
+/// A JPEG whose EXIF segment carries a GPS position.
+pub fn jpeg_with_gps() -> Vec<u8> {
+    fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(payload);
+        s
+    }
+    let mut j = vec![0xFF, 0xD8];
+    j.extend(segment(0xE0, b"JFIF\0\x01\x01"));
+    j.extend(segment(0xE1, b"Exif\0\0GPSLatitude 10.77"));
+    j.extend(segment(0xDA, &[1, 2, 3]));
+    j.extend([0x12, 0x34, 0xFF, 0xD9]);
+    j
+}
+
+pub fn file(name: &str, bytes: Vec<u8>) -> Part {
+    Part::bytes(bytes).file_name(name.to_owned())
+}
+
+pub fn announcement_form(title: &str, public: bool) -> Form {
+    Form::new()
+        .text("title", title.to_owned())
+        .text("body", "Lịch tiêm chủng kèm theo.")
+        .text("category", "policy")
+        .text("public", public.to_string())
+}
+
+async fn publish_multipart(server: &Server, token: &str, unit: &str, form: Form) -> (u16, Value) {
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/units/{unit}/announcements")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn fetch(server: &Server, token: Option<&str>, url: &str) -> reqwest::Response {
+    let mut r = server.http.get(server.url(url));
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap()
+}
+
+on_both_backends!(attachments_are_checked_stored_and_served_to_readers);
+async fn attachments_are_checked_stored_and_served_to_readers(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let official = demo_token(db, "canbo.benthanh");
+    let outsider = demo_token(db, "dan.kp01");
+    let files_before = db.count("SELECT COUNT(*) FROM files").await;
+
+    // Published at Khu phố 2, not public: a resident of Khu phố 1 may not read it.
+    let form = announcement_form("Lịch tiêm chủng", false)
+        .part("attachment", file("Lịch tiêm.pdf", PDF.to_vec()))
+        .part("attachment", file("ảnh/hiện trường.jpg", jpeg_with_gps()));
+    let (s, b) = publish_multipart(&server, &official, "26743-kp02", form).await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (s, d) = get(&server, &official, &format!("/api/v1/announcements/{id}")).await;
+    assert_eq!(s, 200, "{d}");
+    let files = d["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{d}");
+    assert_eq!(files[0]["name"], "Lịch tiêm.pdf");
+    assert_eq!(files[0]["content_type"], "application/pdf");
+    assert_eq!(files[0]["sha256"], PDF_SHA256);
+    assert_eq!(files[0]["size"], PDF.len() as i64);
+    assert_eq!(files[1]["name"], "hiện trường.jpg", "the path is dropped");
+    // The record carries the owner's unit and province.
+    assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM files WHERE owner_kind = 'announcement' AND owner_id = {id} \
+             AND path = (SELECT path FROM units WHERE code = '26743-kp02') \
+             AND province_code = (SELECT province_code FROM units WHERE code = '26743-kp02')"
+        ))
+        .await,
+        2
+    );
+    // The publication's audit row names the files and their fingerprints.
+    assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'announcement.publish' \
+             AND target_id = '{id}' AND after_json LIKE '%{PDF_SHA256}%'"
+        ))
+        .await,
+        1
+    );
+
+    let pdf_url = files[0]["url"].as_str().unwrap().to_owned();
+    let r = fetch(&server, Some(&official), &pdf_url).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let cd = h["content-disposition"].to_str().unwrap();
+    assert!(
+        cd.starts_with("attachment; filename=\"Lich tiem.pdf\""),
+        "{cd}"
+    );
+    assert!(
+        cd.contains("filename*=UTF-8''L%E1%BB%8Bch%20ti%C3%AAm.pdf"),
+        "{cd}"
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    let jpg = fetch(&server, Some(&official), files[1]["url"].as_str().unwrap()).await;
+    assert_eq!(jpg.headers()["content-type"], "image/jpeg");
+    let jpg = jpg.bytes().await.unwrap();
+    assert!(
+        !jpg.windows(3).any(|w| w == b"GPS"),
+        "the GPS position is removed"
+    );
+
+    // Not for a resident elsewhere, nor for nobody; unknown ids are not found.
+    let r = fetch(&server, Some(&outsider), &pdf_url).await;
+    assert_eq!(r.status().as_u16(), 403);
+    let r = fetch(&server, None, &pdf_url).await;
+    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(
+        fetch(&server, Some(&official), "/api/v1/files/999999")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        fetch(&server, Some(&official), "/api/v1/files/abc")
+            .await
+            .status(),
+        404
+    );
+
+    // A public announcement's files are public.
+    let form = announcement_form("Thông báo công khai", true)
+        .part("attachment", file("cong-khai.pdf", PDF.to_vec()));
+    let (s, b) = publish_multipart(&server, &official, "26743", form).await;
+    assert_eq!(s, 201, "{b}");
+    let pid = b["id"].as_i64().unwrap();
+    let (_, d) = get(&server, &official, &format!("/api/v1/announcements/{pid}")).await;
+    let r = fetch(&server, None, d["files"][0]["url"].as_str().unwrap()).await;
+    assert_eq!(r.status().as_u16(), 200);
+    // The pages' address serves it too, without an account.
+    let page_url = format!("/files/{}", d["files"][0]["id"]);
+    let r = fetch(&server, None, &page_url).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM files").await,
+        files_before + 3
+    );
+}
+
+on_both_backends!(a_refused_attachment_stores_nothing);
+async fn a_refused_attachment_stores_nothing(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let official = demo_token(db, "canbo.benthanh");
+    let count = "SELECT (SELECT COUNT(*) FROM announcements) + (SELECT COUNT(*) FROM files) \
+                 + (SELECT COUNT(*) FROM outbox)";
+    let before = db.count(count).await;
+    let form = announcement_form("Có tệp lạ", false)
+        .part("attachment", file("ok.pdf", PDF.to_vec()))
+        .part(
+            "attachment",
+            file("trick.pdf", b"GIF89a not a pdf".to_vec()),
+        );
+    let (s, b) = publish_multipart(&server, &official, "26743", form).await;
+    assert_eq!(s, 400, "{b}");
+    assert_eq!(b["error"]["field"], "attachment", "{b}");
+    // Too large: refused by name too.
+    let mut big = PDF.to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let form = announcement_form("Tệp quá lớn", false).part("attachment", file("big.pdf", big));
+    let (s, b) = publish_multipart(&server, &official, "26743", form).await;
+    assert_eq!(s, 400, "{b}");
+    assert_eq!(b["error"]["field"], "attachment", "{b}");
+    assert_eq!(db.count(count).await, before, "nothing stored");
+}

@@ -1,0 +1,251 @@
+//! Files attached to records (see `tuquan_app::files`): reading a `multipart/form-data` form
+//! with file fields (pages with CSRF, and the JSON API's multipart variants), and the download
+//! route `/files/{id}`, which answers with the stored content type, a `Content-Disposition`
+//! with the file's name, `X-Content-Type-Options: nosniff` and a sandbox policy.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tuquan_app::files::{self as app, UploadedFile, MAX_FILES};
+use tuquan_domain::files::{content_disposition, MAX_FILE_BYTES};
+use tuquan_domain::{FieldError, FieldErrorKind};
+
+use crate::auth::csrf::expected_token;
+use crate::auth::{secret, MaybeUser, RequestCtx};
+use crate::error::{Failure, PageError};
+use crate::AppState;
+
+/// The largest body of a form with files: every file at its largest, one byte more each (so
+/// that an oversized file still gets its field error), and the text fields.
+pub const BODY_LIMIT: usize = MAX_FILES * (MAX_FILE_BYTES + 1) + 1024 * 1024;
+/// The longest text field accepted (an announcement body of 20,000 characters fits).
+const TEXT_MAX_BYTES: usize = 100 * 1024;
+/// The most parts accepted.
+const MAX_PARTS: usize = 80;
+
+/// The page route (signed in by the session cookie) and the API route (by a bearer token).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/files/{id}", get(download))
+        .route("/api/v1/files/{id}", get(download_api))
+}
+
+/// The text fields (every value of a repeated field, in order) and the files of a form.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    pub fields: HashMap<String, Vec<String>>,
+    /// The files per field name; a file input left empty sends nothing here.
+    pub files: HashMap<String, Vec<UploadedFile>>,
+    /// The request was larger than the route's limit: reading stopped there.
+    pub too_large: bool,
+}
+
+impl MultipartForm {
+    /// A text field's first value, or the empty string.
+    pub fn text(&self, name: &str) -> String {
+        self.fields
+            .get(name)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// A text field's first value, or `None` when absent or blank.
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.text(name)).filter(|s| !s.trim().is_empty())
+    }
+
+    /// Every value of a repeated field (checkboxes), blanks dropped.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.fields
+            .get(name)
+            .map(|v| v.iter().filter(|s| !s.trim().is_empty()).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether a checkbox-like field is set (`true`, `1`, `on`, `yes`).
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(
+            self.fields
+                .get(name)
+                .and_then(|v| v.first())
+                .map(|s| s.trim()),
+            Some("true" | "1" | "on" | "yes")
+        )
+    }
+
+    /// The files of a field, taken out of the form.
+    pub fn take_files(&mut self, name: &str) -> Vec<UploadedFile> {
+        self.files.remove(name).unwrap_or_default()
+    }
+
+    /// The refusal of a request cut at the body limit: it can only be the files of `field`.
+    pub fn too_large_error(field: &'static str) -> Failure {
+        Failure::Invalid(FieldError::new(
+            field,
+            FieldErrorKind::TooLong {
+                max: MAX_FILE_BYTES,
+            },
+            "the files are too large",
+        ))
+    }
+}
+
+/// Reads every part of a multipart body. Parts named in `file_fields` are files (at most
+/// [`MAX_FILES`] + 1 kept per field, each cut at [`MAX_FILE_BYTES`] + 1 so the checks refuse
+/// them by name); a file input sent empty is skipped.
+pub async fn read_multipart(
+    mut mp: Multipart,
+    file_fields: &[&str],
+) -> Result<MultipartForm, Failure> {
+    let mut form = MultipartForm::default();
+    let mut parts = 0;
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                form.too_large = true;
+                break;
+            }
+            Err(e) => return Err(Failure::InvalidBody(e.body_text())),
+        };
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(Failure::InvalidBody("too many fields".into()));
+        }
+        let name = field.name().unwrap_or("").to_owned();
+        let is_file = file_fields.contains(&name.as_str());
+        let keep = if is_file {
+            MAX_FILE_BYTES + 1
+        } else {
+            TEXT_MAX_BYTES
+        };
+        let mut buf = Vec::new();
+        let mut cut = false;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = keep.saturating_sub(buf.len());
+                    cut |= chunk.len() > room;
+                    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    form.too_large = true;
+                    return Ok(form);
+                }
+                Err(e) => return Err(Failure::InvalidBody(e.body_text())),
+            }
+        }
+        if is_file {
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            if buf.is_empty() && file_name.is_empty() {
+                continue;
+            }
+            let list = form.files.entry(name).or_default();
+            if list.len() <= MAX_FILES {
+                list.push(UploadedFile {
+                    name: file_name,
+                    bytes: buf,
+                });
+            }
+        } else {
+            // A field cut at the limit is longer than any field may be: the domain refuses
+            // it naming the field.
+            let text = if cut {
+                String::from_utf8_lossy(&buf).into_owned()
+            } else {
+                String::from_utf8(buf)
+                    .map_err(|_| Failure::InvalidBody(format!("the field {name} is not UTF-8")))?
+            };
+            form.fields.entry(name).or_default().push(text);
+        }
+    }
+    Ok(form)
+}
+
+/// Reads a page's multipart form and checks its CSRF token (field `csrf`), like `CsrfForm`
+/// does for URL-encoded forms.
+pub async fn read_page_form(
+    req: Request,
+    state: &AppState,
+    file_fields: &[&str],
+) -> Result<MultipartForm, Failure> {
+    let (mut parts, body) = req.into_parts();
+    let expected = expected_token(&mut parts, state).await?;
+    let path = parts.uri.path().to_owned();
+    let mp = Multipart::from_request(Request::from_parts(parts, body), state)
+        .await
+        .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let form = read_multipart(mp, file_fields).await?;
+    let given = form.text("csrf");
+    match expected {
+        Some(t) if !given.is_empty() && secret::same(&t, &given) => Ok(form),
+        _ => {
+            tracing::warn!(%path, "CSRF token missing or wrong");
+            Err(Failure::CsrfRejected)
+        }
+    }
+}
+
+/// One file, for whoever may read its owning record. Images are shown in place; other files
+/// are downloaded under their name. Nothing keeps a copy.
+pub async fn download(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let ctx = state.ctx(who, &rc);
+    let (record, bytes) = app::fetch(&ctx, &id).await?;
+    Ok(file_response(&record, bytes))
+}
+
+/// One file, for whoever may read its owning record (an announcement's: whoever may read
+/// the announcement, anybody for a public one). Images come `inline`, other files as an
+/// `attachment` under their name, always with the stored content type and `nosniff`.
+#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files",
+    params(("id" = i64, Path)), security((), ("bearer" = [])),
+    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn download_api(
+    State(state): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    rc: RequestCtx,
+    Path(id): Path<String>,
+) -> Result<Response, crate::error::ApiError> {
+    let ctx = state.ctx(who, &rc);
+    let (record, bytes) = app::fetch(&ctx, &id).await?;
+    Ok(file_response(&record, bytes))
+}
+
+/// The answer carrying a stored file.
+pub fn file_response(record: &app::FileRecord, bytes: Vec<u8>) -> Response {
+    let inline = record.content_type.starts_with("image/");
+    let disposition = HeaderValue::from_str(&content_disposition(&record.name, inline))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let content_type = HeaderValue::from_str(&record.content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CONTENT_DISPOSITION, disposition),
+            (CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            (
+                axum::http::HeaderName::from_static("x-content-type-options"),
+                HeaderValue::from_static("nosniff"),
+            ),
+            (CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
