@@ -128,6 +128,7 @@ impl Modify for BearerScheme {
         meetings::save_minutes,
         meetings::finalise,
         meetings::correct,
+        meetings::scan,
         announcement_units::passing,
     ),
     components(schemas(
@@ -251,6 +252,7 @@ impl Modify for BearerScheme {
         meetings::MeetingCreated,
         meetings::InvitationSent,
         meetings::StatusBody,
+        meetings::ScanStored,
         meetings::QuorumBody,
         meetings::RollItem,
         meetings::AttendanceBody,

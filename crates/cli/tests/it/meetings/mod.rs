@@ -15,6 +15,14 @@ use crate::on_both_backends;
 mod browser;
 
 const KP: &str = "26743-kp01";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+fn scan_form() -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "scan",
+        reqwest::multipart::Part::bytes(PDF).file_name("bien-ban-da-ky.pdf"),
+    )
+}
 
 fn today() -> jiff::civil::Date {
     tuquan_domain::time::vietnam_date(jiff::Timestamp::now())
@@ -326,6 +334,43 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
     assert_eq!(v["versions"][0]["opening"], "Có mặt 3 hộ.");
     assert_eq!(v["versions"][1]["opening"], "Có mặt 2 hộ.");
     assert_eq!(v["versions"][1]["status"], "final");
+    // The signed paper of version 2, fingerprinted: a text file is refused naming the field.
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))
+        .bearer_auth(&head)
+        .multipart(reqwest::multipart::Form::new().part(
+            "scan",
+            reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("x.txt"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))
+        .bearer_auth(&head)
+        .multipart(scan_form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let stored: Value = r.json().await.unwrap();
+    let sha = tuquan_domain::files::sha256_hex(PDF);
+    assert_eq!(
+        (stored["version"].as_i64(), stored["sha256"].as_str()),
+        (Some(2), Some(sha.as_str()))
+    );
+    let (_, v) = get(&server, &head, &format!("/api/v1/meetings/{id}/minutes")).await;
+    assert_eq!(v["versions"][0]["scan_sha256"], sha.as_str());
+    let page = b
+        .get(server.url(&format!("/meetings/{id}/minutes")))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains(&sha));
+    assert_eq!(audit_rows(db, "minutes.scan", id).await, 1);
     let old = b
         .get(server.url(&format!("/meetings/{id}/minutes-v1.pdf")))
         .send()
@@ -593,6 +638,29 @@ pub async fn audit_probe(
             &code
         },
     );
+    if path.ends_with("/scan") {
+        put(
+            server,
+            &t,
+            &format!("/api/v1/meetings/{id}/minutes"),
+            json!({"opening": "x"}),
+        )
+        .await;
+        return Some(if api {
+            server
+                .http
+                .post(server.url(&concrete))
+                .header("x-request-id", rid)
+                .bearer_auth(&t)
+                .multipart(scan_form())
+        } else {
+            admin
+                .0
+                .post(server.url(&concrete))
+                .header("x-request-id", rid)
+                .multipart(scan_form().text("csrf", admin.1.clone()))
+        });
+    }
     if api {
         let m = if method == "PUT" {
             reqwest::Method::PUT
