@@ -19,5 +19,7 @@ pub mod text;
 pub mod time;
 pub mod votes;
 
-pub use code::{FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId};
+pub use code::{
+    FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId,
+};
 pub use error::{Checks, FieldError, FieldErrorKind};

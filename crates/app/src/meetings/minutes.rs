@@ -156,3 +156,43 @@ pub async fn correct_minutes(ctx: &Ctx, id: MeetingId, reason: &str) -> AppResul
 pub fn is_final(v: &MinutesRecord) -> bool {
     v.status == MinutesStatus::Final
 }
+
+/// The form field of the signed scan.
+pub const SCAN_FIELD: &str = "scan";
+
+/// Stores the signed paper minutes (PDF or a photo) on the latest version, fingerprinted with
+/// SHA-256 (shown with the version). Returns the version and the fingerprint.
+pub async fn attach_minutes_scan(
+    ctx: &Ctx,
+    id: MeetingId,
+    file: &crate::files::UploadedFile,
+) -> AppResult<(i64, String)> {
+    let meeting = load_to_manage(ctx, id).await?;
+    let versions = ctx.store().minutes_versions(id).await?;
+    let Some(latest) = versions.first() else {
+        return Err(AppError::rule(
+            "minutes_missing",
+            "minutes",
+            "no minutes to attach to",
+        ));
+    };
+    let checked = crate::files::check_uploads(SCAN_FIELD, std::slice::from_ref(file))?;
+    let Some(checked) = checked.into_iter().next() else {
+        return Err(AppError::Invalid(tuquan_domain::FieldError::new(
+            SCAN_FIELD,
+            tuquan_domain::FieldErrorKind::Required,
+            "no file",
+        )));
+    };
+    let owner = crate::files::owner(
+        tuquan_domain::files::OwnerKind::MinutesScan,
+        id.get(),
+        &meeting.province_code,
+        &meeting.unit_path,
+    );
+    let sha = checked.sha256.clone();
+    ctx.store()
+        .attach_minutes_scan(&meeting, latest.version, &owner, &checked, &ctx.audit_ctx())
+        .await?;
+    Ok((latest.version, sha))
+}

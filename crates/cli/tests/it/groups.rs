@@ -67,7 +67,7 @@ async fn create_group(
 }
 
 /// A group created and established by the admin; returns its id.
-async fn active_group(server: &Server, unit: &str, kind: &str, name: &str) -> i64 {
+pub(crate) async fn active_group(server: &Server, unit: &str, kind: &str, name: &str) -> i64 {
     let (s, g) = create_group(server, &server.token, unit, kind, name).await;
     assert_eq!(s, 201, "{g}");
     let id = g["id"].as_i64().unwrap();

@@ -2,11 +2,13 @@
 //! draft version with a reason, copied from the last one.
 
 use serde_json::json;
+use tuquan_domain::files::CheckedFile;
 use tuquan_domain::meetings::MinutesStatus;
 use tuquan_domain::MeetingId;
 
 use super::{audit, MeetingRecord};
 use crate::audit::{insert_audit, AuditCtx};
+use crate::files::{insert_files, FileOwner};
 use crate::{now, with_pool, Store, StoreError};
 
 /// One version of a meeting's minutes.
@@ -122,20 +124,22 @@ impl Store {
         Ok(())
     }
 
-    /// Attaches the signed paper scan (a file of the files facility) and its SHA-256 to a
-    /// version.
+    /// Stores the signed paper scan (owner kind `minutes_scan`, owner the meeting) and records
+    /// it and its SHA-256 on a version, in one transaction. Returns the file's id.
     pub async fn attach_minutes_scan(
         &self,
         m: &MeetingRecord,
         version: i64,
-        file_id: Option<i64>,
-        sha256: &str,
+        owner: &FileOwner,
+        file: &CheckedFile,
         ctx: &AuditCtx,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let ts = now();
-        let after = json!({ "version": version, "file_id": file_id, "sha256": sha256 });
-        with_pool!(self, p => {
+        let by = ctx.actor_username.clone().unwrap_or_default();
+        let id = with_pool!(self, p => {
             let mut tx = p.begin().await?;
+            let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
+            let file_id = ids.first().map(|f| f.0).unwrap_or_default();
             let n = sqlx::query(
                 "UPDATE meeting_minutes SET scan_file_id = $3, scan_sha256 = $4, updated_at = $5 \
                  WHERE meeting_id = $1 AND version = $2",
@@ -143,7 +147,7 @@ impl Store {
             .bind(m.id)
             .bind(version)
             .bind(file_id)
-            .bind(sha256)
+            .bind(&file.sha256)
             .bind(&ts)
             .execute(&mut *tx)
             .await?
@@ -151,10 +155,12 @@ impl Store {
             if n != 1 {
                 return Err(StoreError::NotFound);
             }
+            let after = json!({ "version": version, "file_id": file_id, "sha256": file.sha256 });
             insert_audit!(&mut *tx, ctx, &audit("minutes.scan", m.id, &m.unit_path, after))?;
             tx.commit().await?;
+            file_id
         });
-        Ok(())
+        Ok(id)
     }
 
     /// Finalises (locks) a draft version. `Conflict` when it is not a draft any more.

@@ -33,6 +33,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("PUT", "/api/v1/meetings/{id}/minutes"),
     ("POST", "/api/v1/meetings/{id}/minutes/finalise"),
     ("POST", "/api/v1/meetings/{id}/minutes/corrections"),
+    ("POST", "/api/v1/meetings/{id}/minutes/scan"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -59,6 +60,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/meetings/{id}/minutes/finalise", post(finalise))
         .route("/api/v1/meetings/{id}/minutes/corrections", post(correct))
+        .route(
+            "/api/v1/meetings/{id}/minutes/scan",
+            post(scan).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
+        )
 }
 
 /// A new meeting.
@@ -625,4 +632,38 @@ pub async fn correct(
     let ctx = state.ctx(Some(who), &rc);
     let version = meet::correct_minutes(&ctx, MeetingId(id), &b.reason).await?;
     Ok((StatusCode::CREATED, Json(MinutesSaved { version })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanStored {
+    pub version: i64,
+    /// SHA-256 of the stored file, lower-case hex.
+    pub sha256: String,
+}
+
+/// The signed paper minutes (`multipart/form-data`, one PDF, JPEG, PNG or WebP in the field
+/// `scan`), stored on the latest version with its SHA-256.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes/scan", tag = "meetings",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = ScanStored), (status = 400, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn scan(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut f = crate::files::read_multipart(mp, &[meet::SCAN_FIELD]).await?;
+    if f.too_large {
+        return Err(crate::files::MultipartForm::too_large_error(meet::SCAN_FIELD).into());
+    }
+    let file = f
+        .take_files(meet::SCAN_FIELD)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let ctx = state.ctx(Some(who), &rc);
+    let (version, sha256) = meet::attach_minutes_scan(&ctx, MeetingId(id), &file).await?;
+    Ok((StatusCode::CREATED, Json(ScanStored { version, sha256 })))
 }

@@ -46,6 +46,7 @@ pub struct VersionLine {
     pub at: String,
     pub by: String,
     pub sha256: String,
+    pub scan_href: String,
 }
 
 #[derive(Template)]
@@ -161,6 +162,11 @@ fn page_of(
                     .clone()
                     .unwrap_or_else(|| x.record.created_by.clone()),
                 sha256: x.record.scan_sha256.clone().unwrap_or_default(),
+                scan_href: x
+                    .record
+                    .scan_file_id
+                    .map(|f| format!("/files/{f}"))
+                    .unwrap_or_default(),
             })
             .collect(),
         errors,
@@ -320,4 +326,40 @@ pub(super) async fn file(
         ext,
     );
     send(doc, format, name, true).await
+}
+
+/// The signed paper minutes, uploaded from the page (multipart, with the CSRF token).
+pub(super) async fn scan(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
+    let mut f = crate::files::read_page_form(req, &state, &[meet::SCAN_FIELD]).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    let result = if f.too_large {
+        Err(crate::files::MultipartForm::too_large_error(
+            meet::SCAN_FIELD,
+        ))
+    } else {
+        let file = f
+            .take_files(meet::SCAN_FIELD)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        meet::attach_minutes_scan(&ctx, MeetingId(id), &file)
+            .await
+            .map_err(Failure::from)
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
+        Err(e) => {
+            let v = meet::minutes(&ctx, MeetingId(id)).await?;
+            rerender(e, chrome.lang, |errors| {
+                page_of(chrome, &v, None, None, errors)
+            })
+        }
+    }
 }

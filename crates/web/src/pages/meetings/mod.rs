@@ -40,6 +40,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/meetings/{id}/minutes"),
     ("POST", "/meetings/{id}/minutes/finalise"),
     ("POST", "/meetings/{id}/minutes/corrections"),
+    ("POST", "/meetings/{id}/minutes/scan"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -65,6 +66,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/meetings/{id}/minutes/finalise", post(minutes::finalise))
         .route("/meetings/{id}/minutes/corrections", post(minutes::correct))
+        .route(
+            "/meetings/{id}/minutes/scan",
+            post(minutes::scan).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
+        )
 }
 
 /// One meeting as a list shows it.

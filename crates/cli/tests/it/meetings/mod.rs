@@ -12,7 +12,17 @@ use crate::announcements::{demo_token, get, post};
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
+mod browser;
+
 const KP: &str = "26743-kp01";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+fn scan_form() -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "scan",
+        reqwest::multipart::Part::bytes(PDF).file_name("bien-ban-da-ky.pdf"),
+    )
+}
 
 fn today() -> jiff::civil::Date {
     tuquan_domain::time::vietnam_date(jiff::Timestamp::now())
@@ -199,7 +209,11 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(pdf.status(), 200);
-    let text = pdf_text(&pdf.bytes().await.unwrap());
+    let bytes = pdf.bytes().await.unwrap();
+    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
+        std::fs::write(format!("{dir}/sign-in.pdf"), &bytes).unwrap();
+    }
+    let text = pdf_text(&bytes);
     assert!(text.contains("DANH SÁCH"), "{text}");
     assert!(text.contains("Ký tên"), "{text}");
     assert!(text.contains(code0), "{text}");
@@ -274,7 +288,11 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(pdf.status(), 200);
-    let text = pdf_text(&pdf.bytes().await.unwrap());
+    let bytes = pdf.bytes().await.unwrap();
+    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
+        std::fs::write(format!("{dir}/minutes.pdf"), &bytes).unwrap();
+    }
+    let text = pdf_text(&bytes);
     assert!(text.contains("BIÊN BẢN"), "{text}");
     assert!(text.contains("Thu quỹ 50.000 đ/hộ"), "{text}");
     assert!(text.contains("Vệ sinh môi trường"), "{text}");
@@ -316,6 +334,43 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
     assert_eq!(v["versions"][0]["opening"], "Có mặt 3 hộ.");
     assert_eq!(v["versions"][1]["opening"], "Có mặt 2 hộ.");
     assert_eq!(v["versions"][1]["status"], "final");
+    // The signed paper of version 2, fingerprinted: a text file is refused naming the field.
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))
+        .bearer_auth(&head)
+        .multipart(reqwest::multipart::Form::new().part(
+            "scan",
+            reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("x.txt"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))
+        .bearer_auth(&head)
+        .multipart(scan_form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let stored: Value = r.json().await.unwrap();
+    let sha = tuquan_domain::files::sha256_hex(PDF);
+    assert_eq!(
+        (stored["version"].as_i64(), stored["sha256"].as_str()),
+        (Some(2), Some(sha.as_str()))
+    );
+    let (_, v) = get(&server, &head, &format!("/api/v1/meetings/{id}/minutes")).await;
+    assert_eq!(v["versions"][0]["scan_sha256"], sha.as_str());
+    let page = b
+        .get(server.url(&format!("/meetings/{id}/minutes")))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains(&sha));
+    assert_eq!(audit_rows(db, "minutes.scan", id).await, 1);
     let old = b
         .get(server.url(&format!("/meetings/{id}/minutes-v1.pdf")))
         .send()
@@ -583,6 +638,29 @@ pub async fn audit_probe(
             &code
         },
     );
+    if path.ends_with("/scan") {
+        put(
+            server,
+            &t,
+            &format!("/api/v1/meetings/{id}/minutes"),
+            json!({"opening": "x"}),
+        )
+        .await;
+        return Some(if api {
+            server
+                .http
+                .post(server.url(&concrete))
+                .header("x-request-id", rid)
+                .bearer_auth(&t)
+                .multipart(scan_form())
+        } else {
+            admin
+                .0
+                .post(server.url(&concrete))
+                .header("x-request-id", rid)
+                .multipart(scan_form().text("csrf", admin.1.clone()))
+        });
+    }
     if api {
         let m = if method == "PUT" {
             reqwest::Method::PUT
@@ -630,4 +708,109 @@ pub async fn audit_probe(
             .header("x-request-id", rid)
             .form(&form),
     )
+}
+
+on_both_backends!(group_meetings_by_person_and_clusters);
+async fn group_meetings_by_person_and_clusters(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let t = server.token.clone();
+    // A group with two members: its meeting's roll is its members, by person.
+    let gid =
+        crate::groups::active_group(&server, KP, "to_nhan_dan_tu_quan", "Tổ nhân dân số 7").await;
+    let first = db.count(&format!(
+        "SELECT MIN(r.id) FROM residents r WHERE r.unit_code = '{KP}' AND r.birth_date < '1990-01-01'")).await;
+    let second = db.count(&format!(
+        "SELECT MIN(r.id) FROM residents r WHERE r.unit_code = '{KP}' AND r.birth_date < '1990-01-01' AND r.id > {first}")).await;
+    for (rid, role) in [(first, "head"), (second, "member")] {
+        let (s, p) = post(
+            &server,
+            &t,
+            &format!("/api/v1/groups/{gid}/positions"),
+            json!({"resident_id": rid, "role": role}),
+        )
+        .await;
+        assert_eq!(s, 201, "{p}");
+    }
+    let leader = demo_token(db, "tonhandan.kp01");
+    let (s, m) = post(
+        &server,
+        &leader,
+        &format!("/api/v1/units/{KP}/meetings"),
+        json!({"kind": "group_periodic", "title": "Họp tổ tháng 12", "date": today().to_string(),
+               "time": "08:00", "place": "Nhà tổ trưởng", "group_id": gid}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let (_, att) = get(
+        &server,
+        &leader,
+        &format!("/api/v1/meetings/{id}/attendance"),
+    )
+    .await;
+    assert_eq!(att["quorum"]["by_household"], false);
+    assert_eq!(att["quorum"]["total"], 2, "{att}");
+    let ids: Vec<i64> = att["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resident_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&first) && ids.contains(&second), "{att}");
+    let (s, r) = post(
+        &server,
+        &leader,
+        &format!("/api/v1/meetings/{id}/attendance"),
+        json!({"resident_id": second}),
+    )
+    .await;
+    assert_eq!((s, r["present"].as_bool()), (200, Some(true)), "{r}");
+    // The group leader manages the group's meeting, not the unit's.
+    let (s, _) = post(
+        &server,
+        &leader,
+        &format!("/api/v1/meetings/{id}/hold"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200);
+
+    // A meeting in two clusters: the households of both add up to the quorum.
+    let (s, m) = post(
+        &server,
+        &t,
+        &format!("/api/v1/units/{KP}/meetings"),
+        json!({"kind": "community", "title": "Họp theo cụm", "date": in_days(1), "time": "19:00",
+               "place": "Hai điểm họp", "clusters": 2}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let (_, att) = get(&server, &t, &format!("/api/v1/meetings/{id}/attendance")).await;
+    let rows = att["rows"].as_array().unwrap();
+    for (i, r) in rows.iter().take(3).enumerate() {
+        let (s, b) = post(
+            &server,
+            &t,
+            &format!("/api/v1/meetings/{id}/attendance"),
+            json!({"code": r["code"], "cluster": 1 + i % 2}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+    }
+    let (s, b) = post(
+        &server,
+        &t,
+        &format!("/api/v1/meetings/{id}/attendance"),
+        json!({"code": rows[4]["code"], "cluster": 3}),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("cluster")),
+        "{b}"
+    );
+    let (_, att) = get(&server, &t, &format!("/api/v1/meetings/{id}/attendance")).await;
+    assert_eq!(att["quorum"]["present"], 3);
+    assert_eq!(att["quorum"]["clusters"], json!([[1, 2], [2, 1]]));
 }
