@@ -99,7 +99,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
             item(
                 "Dọn vệ sinh, khơi thông cống thoát nước đầu hẻm",
                 &format!("{q3}, mục 1"),
-                day(-10),
+                day(1),
             ),
         ),
         ActionItemInput {

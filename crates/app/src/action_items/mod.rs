@@ -65,7 +65,23 @@ pub(crate) fn allow(ctx: &Ctx, action: Action, path: &str) -> AppResult<()> {
 
 /// Parses the input and checks that its people and groups belong to the unit.
 async fn parse(ctx: &Ctx, unit: &Unit, input: &ActionItemInput) -> AppResult<NewActionItem> {
-    let a = NewActionItem::parse(input).map_err(AppError::from)?;
+    let a = NewActionItem::parse(input).map_err(|errors| {
+        // The id an owner's kind needs, missing on its own, is a rule of the combination
+        // (well-formed input that lacks the field its kind calls for), not a malformed field.
+        match errors.as_slice() {
+            [e] if e.kind == tuquan_domain::FieldErrorKind::Required
+                && e.field.starts_with("owner_")
+                && e.field != "owner_kind" =>
+            {
+                AppError::rule(
+                    "action_item_owner_needed",
+                    e.field,
+                    "the owner's kind needs it",
+                )
+            }
+            _ => AppError::from(errors),
+        }
+    })?;
     if let Some(field) = ctx.store().action_item_refs_ok(unit, &a).await? {
         return Err(AppError::rule(
             "action_item_owner_elsewhere",
@@ -152,11 +168,12 @@ pub async fn progress(ctx: &Ctx, id: i64, input: &ProgressInput) -> AppResult<()
     if to == item.status {
         check_note_only(item.status)?;
         if note.is_none() {
-            return Err(AppError::Invalid(tuquan_domain::FieldError::new(
+            // Well-formed, but nothing to record: a note or a new status is needed.
+            return Err(AppError::rule(
+                "action_item_nothing_to_record",
                 "note",
-                tuquan_domain::FieldErrorKind::Required,
-                "a note or a new status",
-            )));
+                "empty step",
+            ));
         }
     } else {
         check_transition(item.status, to, note.as_deref())?;

@@ -43,31 +43,42 @@ fn opt_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::E
 /// An action item as recorded or edited.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ItemBody {
+    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub description: Option<String>,
     /// A group of the unit the task belongs to.
     #[serde(default, deserialize_with = "opt_whole")]
+    #[schema(minimum = 1)]
     pub group_id: Option<i64>,
     /// The meeting whose resolution set the task.
     #[serde(default, deserialize_with = "opt_whole")]
+    #[schema(minimum = 1)]
     pub meeting_id: Option<i64>,
     /// The resolution's number or text.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub resolution: Option<String>,
-    /// `resident`, `account` or `position`.
+    /// `resident`, `account` or `position`; the id its kind needs is then required.
+    #[schema(pattern = "^(resident|account|position)$")]
     pub owner_kind: String,
     #[serde(default, deserialize_with = "opt_whole")]
+    #[schema(minimum = 1)]
     pub owner_resident_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_whole")]
+    #[schema(minimum = 1)]
     pub owner_user_id: Option<i64>,
     /// With `position`: the group whose post owes the task.
     #[serde(default, deserialize_with = "opt_whole")]
+    #[schema(minimum = 1)]
     pub owner_group_id: Option<i64>,
     /// With `position`: `head`, `deputy` or `secretary`.
     #[serde(default)]
+    #[schema(pattern = "^(head|deputy|secretary)$")]
     pub owner_role: Option<String>,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub due_on: String,
 }
 
@@ -95,8 +106,10 @@ impl From<ItemBody> for ActionItemInput {
 pub struct ProgressBody {
     /// `open`, `in_progress`, `done` or `cancelled`.
     #[serde(default)]
+    #[schema(pattern = "^(open|in_progress|done|cancelled)$")]
     pub status: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -105,10 +118,13 @@ pub struct ProgressBody {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `pending` (default), `overdue`, `all`, or a status code.
+    #[param(pattern = "^(pending|overdue|all|open|in_progress|done|cancelled)?$")]
     pub status: Option<String>,
     /// An owner key from a list (`r12`, `a3`, `p5-head`).
+    #[param(pattern = "^([ra][1-9][0-9]{0,17}|p[1-9][0-9]{0,17}-(head|deputy|secretary))?$")]
     pub owner: Option<String>,
     /// From 1.
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<i64>,
 }
 
