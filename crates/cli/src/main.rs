@@ -12,11 +12,11 @@ mod delivery;
 mod seed;
 mod seed_action_items;
 mod seed_announcements;
-mod seed_votes;
 mod seed_consultations;
 mod seed_feedback;
 mod seed_groups;
 mod seed_meetings;
+mod seed_votes;
 mod synthetic;
 
 use config::Config;

@@ -326,11 +326,16 @@ mod tests {
             "full_name": "Lê Thị B", "status": "active",
             "members": [{"full_name": "Trần Văn C"}], "birth_date": "1990-02-03"
         });
-        let changed = redact(&mut v, None, &|s| (s == "Trần Văn C").then_some(7));
+        let changed = redact(
+            &mut v,
+            None,
+            &|s| (s == "Trần Văn C").then_some(7),
+            &|_| Vec::new(),
+        );
         assert!(changed);
         assert_eq!(v["members"][0]["full_name"], pseudonym(7));
         assert_eq!(v["full_name"], "Lê Thị B");
-        let changed = redact(&mut v, Some(9), &|_| None);
+        let changed = redact(&mut v, Some(9), &|_| None, &|_| Vec::new());
         assert!(changed);
         assert_eq!(v["full_name"], pseudonym(9));
         assert_eq!(v["birth_date"], pseudonym(9));

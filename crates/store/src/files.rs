@@ -25,6 +25,7 @@ const COLUMNS: &str = "id, owner_kind, owner_id, province_code, path, name, cont
 /// A stored file without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FileRecord {
+    #[sqlx(try_from = "i64")]
     pub id: FileId,
     #[sqlx(try_from = "String")]
     pub owner_kind: OwnerKind,

@@ -78,17 +78,13 @@ pub async fn create(ctx: &Ctx, unit_code: &str, input: &NewMeetingInput) -> AppR
     let m = NewMeeting::parse(input)?;
     if let Some(g) = m.group_id {
         let today = ctx.today().to_string();
-        let group = ctx
-            .store()
-            .group(g.get(), &today)
-            .await
-            .map_err(|e| match e {
-                tuquan_store::StoreError::NotFound => {
-                    AppError::rule("meeting_group_elsewhere", "group_id", "no such group")
-                }
-                e => e.into(),
-            })?;
-        let units = ctx.store().group_units(g.get()).await?;
+        let group = ctx.store().group(g, &today).await.map_err(|e| match e {
+            tuquan_store::StoreError::NotFound => {
+                AppError::rule("meeting_group_elsewhere", "group_id", "no such group")
+            }
+            e => e.into(),
+        })?;
+        let units = ctx.store().group_units(g).await?;
         if group.unit_code != unit.code && !units.iter().any(|u| u.unit_code == unit.code) {
             return Err(AppError::rule(
                 "meeting_group_elsewhere",

@@ -230,6 +230,8 @@ async fn minutes_to_finalise(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option
         n,
         format!("/territory/{}/meetings", u.code),
     )))
+}
+
 /// Action items of the subtree overdue, and due within a week (the head's view).
 async fn action_items_due(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
     let Some(u) = unit.filter(|u| may(ctx, Action::ActionItemManage, Some(u))) else {
@@ -267,6 +269,7 @@ pub async fn my_action_items(ctx: &Ctx) -> AppResult<Vec<Line>> {
     }
     Ok(out)
 }
+
 /// Household ballots of the subtree still open (votes to enter), and those whose two paper
 /// entries disagree (a mismatch to resolve); both link to the unit's votes.
 async fn votes_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
@@ -279,6 +282,8 @@ async fn votes_waiting(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
         Line::waiting("start.votes_open", open, href.clone()),
         Line::waiting("start.votes_mismatch", mismatched, href),
     ])
+}
+
 /// Consultations open in the subtree: how many households have commented so far (shown
 /// only while one is open).
 async fn consultations_open(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {

@@ -17,7 +17,6 @@ pub use owner::{Owner, OwnerKind};
 /// An action item's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
 pub struct ActionItemId(pub i64);
 
 impl ActionItemId {

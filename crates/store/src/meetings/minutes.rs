@@ -15,6 +15,7 @@ use crate::{now, with_pool, Store, StoreError};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MinutesRecord {
     pub id: i64,
+    #[sqlx(try_from = "i64")]
     pub meeting_id: MeetingId,
     pub version: i64,
     #[sqlx(try_from = "String")]
@@ -48,7 +49,7 @@ impl Store {
     pub async fn minutes_versions(&self, id: MeetingId) -> Result<Vec<MinutesRecord>, StoreError> {
         let sql = format!("{SELECT} WHERE meeting_id = $1 ORDER BY version DESC");
         let rows: Vec<MinutesRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -76,7 +77,7 @@ impl Store {
                  created_at, created_by, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $5) \
                  RETURNING id",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(v.version)
             .bind(v.reason)
             .bind(v.content)
@@ -108,7 +109,7 @@ impl Store {
                 "UPDATE meeting_minutes SET content = $3, updated_at = $4 \
                  WHERE meeting_id = $1 AND version = $2 AND status = 'draft'",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(version)
             .bind(content)
             .bind(&ts)
@@ -144,7 +145,7 @@ impl Store {
                 "UPDATE meeting_minutes SET scan_file_id = $3, scan_sha256 = $4, updated_at = $5 \
                  WHERE meeting_id = $1 AND version = $2",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(version)
             .bind(file_id)
             .bind(&file.sha256)
@@ -180,7 +181,7 @@ impl Store {
                  finalised_by = $4, updated_at = $3 \
                  WHERE meeting_id = $1 AND version = $2 AND status = 'draft'",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(version)
             .bind(&ts)
             .bind(&by)

@@ -19,11 +19,13 @@ pub use roll::{AttendanceRow, NewAttendanceRow, RollMember, RollRow};
 /// A meeting as stored, with its unit's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MeetingRecord {
+    #[sqlx(try_from = "i64")]
     pub id: MeetingId,
     pub province_code: String,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub group_id: Option<GroupId>,
     pub group_name: Option<String>,
     #[sqlx(try_from = "String")]
@@ -107,7 +109,7 @@ impl Store {
         });
         let id = with_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let id: MeetingId = sqlx::query_scalar(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meetings (province_code, unit_code, unit_path, group_id, kind, title, \
                  meeting_date, meeting_time, place, chair_name, secretary_name, elects_head, \
                  clusters, status, created_at, created_by, updated_at) \
@@ -117,7 +119,7 @@ impl Store {
             .bind(&unit.province_code)
             .bind(&unit.code)
             .bind(&unit.path)
-            .bind(m.group_id)
+            .bind(m.group_id.map(|g| g.get()))
             .bind(m.kind.as_str())
             .bind(&m.title)
             .bind(&date)
@@ -141,18 +143,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            insert_audit!(&mut *tx, ctx, &audit("meeting.create", id, &unit.path, after))?;
+            insert_audit!(&mut *tx, ctx, &audit("meeting.create", MeetingId::from(id), &unit.path, after))?;
             tx.commit().await?;
             id
         });
-        Ok(id)
+        Ok(MeetingId::from(id))
     }
 
     /// One meeting; `NotFound` when there is none.
     pub async fn meeting(&self, id: MeetingId) -> Result<MeetingRecord, StoreError> {
         let sql = format!("{SELECT} WHERE m.id = $1");
         let row: Option<MeetingRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -163,7 +165,7 @@ impl Store {
             sqlx::query_as(
                 "SELECT position, title FROM meeting_agenda WHERE meeting_id = $1 ORDER BY position",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         });
@@ -233,7 +235,7 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE meetings SET announcement_id = $2, updated_at = $3 WHERE id = $1")
-                .bind(m.id)
+                .bind(m.id.get())
                 .bind(announcement_id)
                 .bind(&ts)
                 .execute(&mut *tx)
@@ -267,7 +269,7 @@ impl Store {
                 "UPDATE meetings SET status = $2, cancelled_reason = $3, held_at = $4, \
                  updated_at = $5 WHERE id = $1 AND status = 'planned'",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(to.as_str())
             .bind(reason)
             .bind(held_at)

@@ -12,7 +12,9 @@ use crate::{now, with_pool, Store, StoreError};
 /// Who is on the roll before it is frozen: a household (its head's name) or a group member.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RollMember {
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub household_id: Option<HouseholdId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub resident_id: Option<ResidentId>,
     pub name: String,
     pub address: String,
@@ -23,7 +25,9 @@ pub struct RollMember {
 pub struct RollRow {
     pub row_no: i64,
     pub code: String,
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub household_id: Option<HouseholdId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
     pub resident_id: Option<ResidentId>,
     pub name: String,
     pub address: String,
@@ -122,7 +126,7 @@ impl Store {
                 "UPDATE meetings SET roll_frozen_at = $2, roll_size = $3, updated_at = $2 \
                  WHERE id = $1 AND roll_frozen_at IS NULL",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(&ts)
             .bind(rows.len() as i64)
             .execute(&mut *tx)
@@ -135,11 +139,11 @@ impl Store {
                          resident_id, name, name_folded, address) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
-                    .bind(m.id)
+                    .bind(m.id.get())
                     .bind(i as i64 + 1)
                     .bind(code)
-                    .bind(r.household_id)
-                    .bind(r.resident_id)
+                    .bind(r.household_id.map(|h| h.get()))
+                    .bind(r.resident_id.map(|r| r.get()))
                     .bind(&r.name)
                     .bind(tuquan_domain::text::fold(&r.name))
                     .bind(&r.address)
@@ -170,7 +174,7 @@ impl Store {
              LOWER(r.code) LIKE $2) ORDER BY r.row_no"
         );
         let rows: Vec<RollRow> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).bind(&like).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(id.get()).bind(&like).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -186,7 +190,7 @@ impl Store {
             format!("{ROLL_SELECT} WHERE r.meeting_id = $1 AND (r.row_no = $2 OR r.code = $3)");
         let row: Option<RollRow> = with_pool!(self, p => {
             sqlx::query_as(&sql)
-                .bind(id)
+                .bind(id.get())
                 .bind(row_no.unwrap_or(-1))
                 .bind(code.unwrap_or(""))
                 .fetch_optional(p)
@@ -202,7 +206,7 @@ impl Store {
                 "SELECT cluster, COUNT(*) AS present FROM meeting_attendance WHERE meeting_id = $1 \
                  GROUP BY cluster ORDER BY cluster",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         });
@@ -236,10 +240,10 @@ impl Store {
                  cluster = excluded.cluster, source = excluded.source, \
                  recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(a.row_no)
-            .bind(row.household_id)
-            .bind(a.resident_id.or(row.resident_id))
+            .bind(row.household_id.map(|h| h.get()))
+            .bind(a.resident_id.or(row.resident_id).map(|r| r.get()))
             .bind(a.kind.as_str())
             .bind(&a.name)
             .bind(a.proxy_file_id)
@@ -266,7 +270,7 @@ impl Store {
         let removed = with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1 AND row_no = $2")
-                .bind(m.id)
+                .bind(m.id.get())
                 .bind(row_no)
                 .execute(&mut *tx)
                 .await?

@@ -296,33 +296,6 @@ fn constrain_body(schema: &mut Value, required: bool, refs: &mut BTreeSet<String
         .or_insert_with(|| json!({"pattern": LINE}));
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secured_operations_document_401_and_403() {
-        let doc = document();
-        for (path, item) in doc["paths"].as_object().unwrap() {
-            for (method, op) in item.as_object().unwrap() {
-                let responses = op["responses"].as_object().unwrap();
-                if op.get("security").is_some_and(|s| {
-                    s.as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|r| !r.as_object().unwrap().is_empty())
-                }) {
-                    assert!(responses.contains_key("401"), "{method} {path}");
-                }
-                if path.contains('{') {
-                    assert!(responses.contains_key("404"), "{method} {path}");
-                    assert!(responses.contains_key("400"), "{method} {path}");
-                }
-            }
-        }
-    }
-}
-
 /// What a delivery address looks like depends on the channel in the path: the document
 /// describes `PUT /api/v1/me/delivery-addresses/email` and `/sms` as two operations, each
 /// with its own address (blank removes it).
@@ -359,5 +332,32 @@ fn split_delivery_addresses(doc: &mut Value) {
             media["schema"] = schema;
         }
         paths.insert(format!("/api/v1/me/delivery-addresses/{channel}"), item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secured_operations_document_401_and_403() {
+        let doc = document();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let responses = op["responses"].as_object().unwrap();
+                if op.get("security").is_some_and(|s| {
+                    s.as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|r| !r.as_object().unwrap().is_empty())
+                }) {
+                    assert!(responses.contains_key("401"), "{method} {path}");
+                }
+                if path.contains('{') {
+                    assert!(responses.contains_key("404"), "{method} {path}");
+                    assert!(responses.contains_key("400"), "{method} {path}");
+                }
+            }
+        }
     }
 }
