@@ -59,6 +59,17 @@ async fn an_approved_erasure_redacts_the_name_in_free_text(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 201, "{a}");
+    // A meeting she chairs, with an agenda item naming her (issue 15's areas keep names too).
+    let (s, m) = post_json(
+        &server,
+        &token,
+        "/api/v1/units/26743-kp01/meetings",
+        json!({"kind": "other", "title": "Họp tổ", "date": "2031-03-02", "time": "19:30",
+               "place": "Nhà văn hóa", "chair": NAME,
+               "agenda": [format!("Ý kiến của bà {NAME}")]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
     let (s, req) = post_json(
         &server,
         &token,
@@ -115,6 +126,8 @@ async fn an_approved_erasure_redacts_the_name_in_free_text(db: &TestDb) {
         "SELECT COUNT(*) FROM feedback_events WHERE internal_note LIKE '%Mờ %'",
         "SELECT COUNT(*) FROM feedback WHERE public_summary LIKE '%mờ%'",
         "SELECT COUNT(*) FROM announcement_versions WHERE body LIKE '%Lương Thị Mờ %'",
+        "SELECT COUNT(*) FROM meetings WHERE chair_name LIKE '%Lương Thị Mờ%'",
+        "SELECT COUNT(*) FROM meeting_agenda WHERE title LIKE '%Lương Thị Mờ%'",
     ] {
         assert_eq!(db.count(sql).await, 0, "{sql}");
     }

@@ -325,6 +325,12 @@ impl Store {
                 .await?;
                 erase_elsewhere!(&mut *tx, &r, &anonymous);
                 let texts = redact_free_text!(&mut *tx, &r.full_name, &anonymous);
+                // A meeting roll keeps a folded copy of each name for search.
+                sqlx::query("UPDATE meeting_roll SET name_folded = $2 WHERE name = $1")
+                    .bind(&anonymous)
+                    .bind(tuquan_domain::text::fold(&anonymous))
+                    .execute(&mut *tx)
+                    .await?;
                 entry.after = Some(json!({ "request_id": request_id, "texts_redacted": texts }));
                 record_erased!(&mut *tx, r.id.get(), &digests, &ts);
                 sqlx::query("UPDATE users SET resident_id = NULL WHERE resident_id = $1")
