@@ -119,7 +119,11 @@ async fn parse_all(
     if let Some(e) = cat_error {
         errors.insert(0, e);
     }
-    if let Err(AppError::Rule { code, .. }) = clean_photos(photos) {
+    if let Err(refused @ AppError::Rule { code, .. }) = clean_photos(photos) {
+        // Alone, a refused photo stays the rule it is (422), as the API documents.
+        if errors.is_empty() {
+            return Err(refused);
+        }
         let kind = match code {
             "photo_count" => FieldErrorKind::OutOfRange {
                 min: 0,

@@ -198,7 +198,7 @@ async fn feedback_is_routed_tracked_and_answered(db: &TestDb) {
         "resolve before acknowledging (a rule of the workflow)"
     );
     let (s, e) = post(&server, Some(&head), &steps, json!({"action": "reject"})).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (400, Some("reason")));
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("reason")));
     let (s, e) = post(&server, Some(&head), &steps, json!({"action": "fly"})).await;
     assert_eq!((s, e["error"]["field"].as_str()), (400, Some("action")));
     for action in ["acknowledge", "start"] {
@@ -312,7 +312,7 @@ async fn feedback_is_routed_tracked_and_answered(db: &TestDb) {
     .await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),
-        (400, Some("duplicate_of"))
+        (422, Some("duplicate_of"))
     );
     let (s, _) = post(
         &server,
@@ -374,7 +374,7 @@ async fn public_views_never_show_personal_data(db: &TestDb) {
     .await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),
-        (400, Some("contact_phone"))
+        (422, Some("contact_phone"))
     );
     let (s, e) = post(
         &server,
@@ -384,7 +384,7 @@ async fn public_views_never_show_personal_data(db: &TestDb) {
         "category": "traffic", "description": "x", "unit_code": "79"}),
     )
     .await;
-    assert_eq!((s, e["error"]["field"].as_str()), (400, Some("unit_code")));
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("unit_code")));
     let before = db.count("SELECT COUNT(*) FROM feedback").await;
     let (s, e) = post(
         &server,

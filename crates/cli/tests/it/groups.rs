@@ -1219,7 +1219,7 @@ async fn regulations_and_mediation_flags(db: &TestDb) {
     .await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),
-        (400, Some("unit_head_name")),
+        (422, Some("unit_head_name")),
         "{e}"
     );
     let (_, kp01) = get_json(&server, &t, "/api/v1/units/26743-kp01/regulations").await;

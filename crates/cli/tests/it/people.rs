@@ -445,7 +445,7 @@ async fn identity_numbers_are_encrypted_masked_and_audited(db: &TestDb) {
     for (cccd, status) in [
         // An identity number already recorded is a rule violation (422, issue 10; was 409).
         ("079185001234", 422),
-        ("079085001234", 400),
+        ("079085001234", 422),
         ("07918500123", 400),
     ] {
         let (s, e) = post_json(&server, &server.token, &format!("/api/v1/households/{hid}/residents"),

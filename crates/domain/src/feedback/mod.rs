@@ -14,7 +14,7 @@ pub use category::{Category, CategoryInput, DEFAULT_CATEGORIES, MAX_DEADLINE_HOU
 pub use deadline::{
     add_working_minutes, reminder_due, reminder_lead_minutes, working_minutes_between, WorkCalendar,
 };
-pub use input::{NewFeedback, NewFeedbackInput, TrackingCode};
+pub use input::{NewFeedback, NewFeedbackInput, TrackingCode, DESCRIPTION_MAX};
 pub use policy::{may_be_assigned, role_handles_feedback, NotSender, SenderOf, SenderProof};
 pub use routing::{Level, Responsible, RouteRule};
 pub use status::{Status, Transition, TransitionError};

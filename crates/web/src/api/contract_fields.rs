@@ -73,6 +73,12 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
     let mut t = vec![
         ("NewFeedbackInputDoc", "category", categories()),
         ("NewFeedbackInputDoc", "unit_code", unit_code()),
+        (
+            "NewFeedbackInputDoc",
+            "description",
+            json!({"type": "string", "pattern": super::contract::NON_BLANK,
+                   "maxLength": tuquan_domain::feedback::DESCRIPTION_MAX}),
+        ),
         ("SubmitUpload", "category", categories()),
         ("SubmitUpload", "unit_code", unit_code()),
         ("NewFeedbackInputDoc", "lat", degrees("[0-8]?[0-9]")),
