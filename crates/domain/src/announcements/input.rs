@@ -102,10 +102,11 @@ impl NewAnnouncement {
             Some(u) => Urgency::parse(u).ok_or_else(|| unknown("urgency")),
         });
         let valid_from = c.check(parse_date(input.valid_from.as_deref(), "valid_from"));
-        let valid_until = c.check(parse_date(input.valid_until.as_deref(), "valid_until"));
+        let mut valid_until = c.check(parse_date(input.valid_until.as_deref(), "valid_until"));
         if let (Some(from), Some(Some(until))) = (valid_from, valid_until) {
             if until < from.unwrap_or(today) {
-                c.check::<()>(Err(FieldError::new(
+                // Refused: recorded with the others, and no announcement is made.
+                valid_until = c.check(Err(FieldError::new(
                     "valid_until",
                     FieldErrorKind::NotAllowedHere,
                     "before valid_from",

@@ -214,7 +214,7 @@ fn each_error_kind_names_line_and_column() {
             Column::ResidenceSince,
             "not_allowed_here",
         ),
-        (9, "079085001111", "J", Column::Cccd, "invalid_format"),
+        (9, "079085001111", "J", Column::Cccd, "not_allowed_here"),
         (10, "26743/kp01", "K", Column::UnitCode, "invalid_format"),
     ];
     for (i, value, letter, column, code) in cases {
