@@ -18,10 +18,13 @@ pub mod feedback;
 pub mod groups;
 pub mod health;
 pub mod import;
+pub mod meeting_minutes;
 pub mod meetings;
 pub mod people;
 pub mod stats;
 pub mod territory;
+pub mod vote_paper;
+pub mod vote_thresholds;
 pub mod votes;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};

@@ -11,9 +11,11 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::votes::{self as app, UnitResult, VoteRecord};
-use tuquan_domain::votes::{BallotInput, MeetingVoteInput, SettingInput};
+use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
 use utoipa::ToSchema;
 
+pub use super::vote_paper::*;
+pub use super::vote_thresholds::*;
 use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::body;
@@ -101,105 +103,6 @@ pub enum PaperChoiceCode {
     Abstain,
     #[schema(rename = "")]
     Blank,
-}
-
-/// The thresholds.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum KeyCode {
-    MeetingQuorum,
-    MatterPass,
-    ProceduralPass,
-    ClusterHouseholds,
-    YearEndNoticeDays,
-    ElectionListDays,
-    ElectionPlanDays,
-    ConventionDraftDays,
-}
-
-/// One threshold in force.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ThresholdItem {
-    /// `meeting_quorum`, `matter_pass`, `procedural_pass`, `cluster_households`,
-    /// `year_end_notice_days`, `election_list_days`, `election_plan_days`,
-    /// `convention_draft_days`.
-    pub key: String,
-    pub value: u32,
-    /// The law's value.
-    pub default: u32,
-    /// `percent_above` (strictly more than), `households`, `days` (at least).
-    pub measure: String,
-    pub citation: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ThresholdList {
-    pub items: Vec<ThresholdItem>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdBody {
-    #[schema(value_type = KeyCode)]
-    pub key: String,
-    #[serde(deserialize_with = "super::contract::whole")]
-    #[schema(minimum = 0, maximum = 100000)]
-    pub value: i64,
-    /// `YYYY-MM-DD`: the value applies from this day.
-    #[schema(format = Date)]
-    pub effective_from: String,
-}
-
-/// The thresholds of meetings and votes in force today in the unit's province (public).
-#[utoipa::path(get, path = "/api/v1/units/{code}/vote-thresholds", tag = "votes",
-    security((), ("bearer" = [])), responses((status = 200, body = ThresholdList)))]
-pub async fn get_thresholds(
-    State(state): State<AppState>,
-    MaybeUser(who): MaybeUser,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-) -> Result<Json<ThresholdList>, ApiError> {
-    let ctx = state.ctx(who, &rc);
-    let (rows, _) = app::settings(&ctx, &code).await?;
-    Ok(Json(ThresholdList {
-        items: rows
-            .into_iter()
-            .map(|r| ThresholdItem {
-                key: r.key.as_str().into(),
-                value: r.value,
-                default: r.default,
-                measure: serde_json::to_value(r.measure)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                citation: r.citation.into(),
-            })
-            .collect(),
-    }))
-}
-
-/// Sets a threshold from a date for the unit's province (province officials).
-#[utoipa::path(post, path = "/api/v1/units/{code}/vote-thresholds", tag = "votes",
-    request_body = ThresholdBody, security(("bearer" = [])),
-    responses((status = 200, body = Done), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
-pub async fn set_threshold(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-    b: Result<Json<ThresholdBody>, JsonRejection>,
-) -> Result<Json<Done>, ApiError> {
-    let b = body(b)?;
-    let ctx = state.ctx(Some(who), &rc);
-    let input = SettingInput {
-        key: b.key,
-        value: b.value.to_string(),
-        effective_from: b.effective_from,
-    };
-    app::set_threshold(&ctx, &code, &input).await?;
-    Ok(Json(Done { ok: true }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -519,102 +422,6 @@ pub async fn cast_for(
     let ctx = state.ctx(Some(who), &rc);
     app::cast_for(&ctx, id, b.household_id, &b.choice).await?;
     Ok(Json(Done { ok: true }))
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PaperRow {
-    #[serde(deserialize_with = "super::contract::whole")]
-    pub household_id: i64,
-    /// `yes`, `no`, `abstain`; blank: no paper ballot from this household.
-    #[schema(value_type = PaperChoiceCode)]
-    pub choice: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PaperBody {
-    pub rows: Vec<PaperRow>,
-}
-
-/// Enters (or corrects) paper entry 1 or 2; the two are made by different people.
-#[utoipa::path(put, path = "/api/v1/votes/{id}/paper/{entry}", tag = "votes",
-    request_body = PaperBody, security(("bearer" = [])),
-    responses((status = 200, body = Done), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn enter_paper(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path((id, entry)): Path<(i64, i64)>,
-    b: Result<Json<PaperBody>, JsonRejection>,
-) -> Result<Json<Done>, ApiError> {
-    let b = body(b)?;
-    let rows: Vec<(i64, String)> = b
-        .rows
-        .into_iter()
-        .map(|r| (r.household_id, r.choice))
-        .collect();
-    let ctx = state.ctx(Some(who), &rc);
-    app::enter_paper(&ctx, id, entry, &rows).await?;
-    Ok(Json(Done { ok: true }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MismatchItem {
-    pub household_id: i64,
-    pub first: Option<String>,
-    pub second: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PaperState {
-    /// Who made each entry.
-    pub entries: Vec<PaperEntryItem>,
-    pub mismatches: Vec<MismatchItem>,
-    /// The paper blocks the result (one entry only, or the two differ).
-    pub blocks: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PaperEntryItem {
-    pub entry: i64,
-    pub entered_by: String,
-    pub entered_at: String,
-}
-
-/// The two paper entries compared (counting officials).
-#[utoipa::path(get, path = "/api/v1/votes/{id}/paper", tag = "votes",
-    security(("bearer" = [])), responses((status = 200, body = PaperState)))]
-pub async fn paper(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-) -> Result<Json<PaperState>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    let r = app::reconciliation(&ctx, id).await?;
-    Ok(Json(PaperState {
-        blocks: r.blocks(),
-        entries: r
-            .entries
-            .iter()
-            .map(|e| PaperEntryItem {
-                entry: e.entry_no,
-                entered_by: e.entered_by.clone(),
-                entered_at: e.entered_at.clone(),
-            })
-            .collect(),
-        mismatches: r
-            .mismatches
-            .iter()
-            .map(|(h, a, b)| MismatchItem {
-                household_id: *h,
-                first: a.map(|c| c.as_str().into()),
-                second: b.map(|c| c.as_str().into()),
-            })
-            .collect(),
-    }))
 }
 
 /// Closes a ballot and computes its result (refused while the paper entries disagree).

@@ -1,0 +1,110 @@
+//! Paper ballots entered twice and their reconciliation (`/api/v1/votes/{id}/paper`).
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tuquan_app::votes::{self as app};
+use utoipa::ToSchema;
+
+use super::votes::{Done, PaperChoiceCode};
+use crate::auth::{CurrentUser, RequestCtx};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::body;
+use crate::AppState;
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperRow {
+    #[serde(deserialize_with = "super::contract::whole")]
+    pub household_id: i64,
+    /// `yes`, `no`, `abstain`; blank: no paper ballot from this household.
+    #[schema(value_type = PaperChoiceCode)]
+    pub choice: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperBody {
+    pub rows: Vec<PaperRow>,
+}
+
+/// Enters (or corrects) paper entry 1 or 2; the two are made by different people.
+#[utoipa::path(put, path = "/api/v1/votes/{id}/paper/{entry}", tag = "votes",
+    request_body = PaperBody, security(("bearer" = [])),
+    responses((status = 200, body = Done), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn enter_paper(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, entry)): Path<(i64, i64)>,
+    b: Result<Json<PaperBody>, JsonRejection>,
+) -> Result<Json<Done>, ApiError> {
+    let b = body(b)?;
+    let rows: Vec<(i64, String)> = b
+        .rows
+        .into_iter()
+        .map(|r| (r.household_id, r.choice))
+        .collect();
+    let ctx = state.ctx(Some(who), &rc);
+    app::enter_paper(&ctx, id, entry, &rows).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MismatchItem {
+    pub household_id: i64,
+    pub first: Option<String>,
+    pub second: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaperState {
+    /// Who made each entry.
+    pub entries: Vec<PaperEntryItem>,
+    pub mismatches: Vec<MismatchItem>,
+    /// The paper blocks the result (one entry only, or the two differ).
+    pub blocks: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaperEntryItem {
+    pub entry: i64,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+/// The two paper entries compared (counting officials).
+#[utoipa::path(get, path = "/api/v1/votes/{id}/paper", tag = "votes",
+    security(("bearer" = [])), responses((status = 200, body = PaperState)))]
+pub async fn paper(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<PaperState>, ApiError> {
+    let ctx = state.ctx(Some(who), &rc);
+    let r = app::reconciliation(&ctx, id).await?;
+    Ok(Json(PaperState {
+        blocks: r.blocks(),
+        entries: r
+            .entries
+            .iter()
+            .map(|e| PaperEntryItem {
+                entry: e.entry_no,
+                entered_by: e.entered_by.clone(),
+                entered_at: e.entered_at.clone(),
+            })
+            .collect(),
+        mismatches: r
+            .mismatches
+            .iter()
+            .map(|(h, a, b)| MismatchItem {
+                household_id: *h,
+                first: a.map(|c| c.as_str().into()),
+                second: b.map(|c| c.as_str().into()),
+            })
+            .collect(),
+    }))
+}
