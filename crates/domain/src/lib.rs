@@ -14,6 +14,7 @@ pub mod groups;
 pub mod meetings;
 pub mod page;
 pub mod people;
+pub mod restructuring;
 pub mod territory;
 pub mod text;
 pub mod time;

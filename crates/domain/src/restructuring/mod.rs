@@ -1,0 +1,11 @@
+//! Restructuring residential units (sắp xếp, sáp nhập, chia tách): the typed history events,
+//! and the plan a scheme turns into when it is applied (docs/restructuring.md).
+//!
+//! A unit's code and path never change and are never reused: renaming or changing the kind
+//! adds a version; changing the parent or the code closes the unit and creates a successor.
+
+mod event;
+mod plan;
+
+pub use event::{EventKind, LegalBasis, ParticipantRole};
+pub use plan::{GroupDisposition, NewUnit, Plan, Step};
