@@ -26,6 +26,7 @@ pub mod limits;
 pub mod meetings;
 pub mod outbox;
 pub mod people;
+pub mod restructuring;
 pub mod start;
 pub mod stats;
 pub mod territory;
