@@ -10,7 +10,9 @@ use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_store::territory::UnitFilter;
 use tuquan_store::StoreError;
 
+use crate::restructuring::history;
 use crate::{App, AppError, AppResult, Ctx};
+use jiff::civil::Date;
 
 /// The store records the adapters render.
 pub use tuquan_store::territory::{UnitListItem, UnitPage};
@@ -38,6 +40,9 @@ pub struct UnitsInput<'a> {
     pub q: Option<&'a str>,
     pub limit: Option<&'a str>,
     pub cursor: Option<&'a str>,
+    /// `YYYY-MM-DD`: the tree as it was that day (the units open then, with that day's
+    /// names); absent or blank is today's tree.
+    pub as_of: Option<&'a str>,
 }
 
 /// The provinces, the children of a unit, or the units whose names match: the parent (if
@@ -48,12 +53,17 @@ pub async fn list_units(
 ) -> AppResult<(Option<UnitListItem>, UnitPage)> {
     let limit = Limit::parse(input.limit)?;
     let cursor = non_blank(input.cursor).map(Cursor::parse).transpose()?;
-    let parent = match non_blank(input.parent) {
-        Some(raw) => {
+    let as_of = history::parse_as_of(input.as_of)?;
+    let parent = match (non_blank(input.parent), as_of) {
+        (Some(raw), None) => {
             let code = parse_code(raw, "parent")?;
             Some(app.store().unit(code.as_str()).await?)
         }
-        None => None,
+        (Some(raw), Some(day)) => {
+            let code = parse_code(raw, "parent")?;
+            Some(history::unit_as_of(app, &code, day).await?)
+        }
+        (None, _) => None,
     };
     let search = SearchQuery::parse(input.q.unwrap_or(""))?;
     let filter = match (&search, &parent) {
@@ -64,10 +74,18 @@ pub async fn list_units(
         (None, Some(p)) => UnitFilter::ChildrenOf(&p.unit.code),
         (None, None) => UnitFilter::Provinces,
     };
-    let page = app
-        .store()
-        .list_units(&filter, cursor.as_ref(), limit)
-        .await?;
+    let page = match as_of {
+        None => {
+            app.store()
+                .list_units(&filter, cursor.as_ref(), limit)
+                .await?
+        }
+        Some(day) => {
+            app.store()
+                .list_units_as_of(&filter, &day.to_string(), cursor.as_ref(), limit)
+                .await?
+        }
+    };
     Ok((parent, page))
 }
 
@@ -77,20 +95,42 @@ pub struct UnitDetail {
     pub item: UnitListItem,
     /// From the province down to the parent.
     pub ancestors: Vec<UnitListItem>,
+    /// Units this one directly came from and became (from the history events).
     pub predecessors: Vec<String>,
     pub successors: Vec<String>,
-    /// Active households in this unit and below.
-    pub households: i64,
+    /// Active households in this unit and below (today's; absent for a past date).
+    pub households: Option<i64>,
     /// People in those households.
-    pub people: i64,
+    pub people: Option<i64>,
+    /// The date the unit is shown as of, if not today.
+    pub as_of: Option<Date>,
 }
 
 /// A unit by code with its ancestors, links and totals; malformed or unknown is not found.
-pub async fn unit_detail(app: &App, code: &str) -> AppResult<UnitDetail> {
+/// With `as_of` (`YYYY-MM-DD`, 400 naming `as_of` if it is not a date): the unit and its
+/// ancestors with that day's names, not found if it was not open that day.
+pub async fn unit_detail(app: &App, code: &str, as_of: Option<&str>) -> AppResult<UnitDetail> {
+    let day = history::parse_as_of(as_of)?;
     let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let (predecessors, successors) = history::direct_lineage(app, code.as_str()).await?;
+    if let Some(day) = day {
+        let item = history::unit_as_of(app, &code, day).await?;
+        let ancestors = app
+            .store()
+            .ancestors_as_of(&item.unit, &day.to_string())
+            .await?;
+        return Ok(UnitDetail {
+            item,
+            ancestors,
+            predecessors,
+            successors,
+            households: None,
+            people: None,
+            as_of: Some(day),
+        });
+    }
     let item = app.store().unit(code.as_str()).await?;
     let ancestors = app.store().ancestors(&item.unit).await?;
-    let (predecessors, successors) = app.store().unit_links(code.as_str()).await?;
     // From the maintained roll-up: counting a province's households live takes seconds.
     let population = app.store().population(code.as_str()).await?;
     Ok(UnitDetail {
@@ -98,8 +138,9 @@ pub async fn unit_detail(app: &App, code: &str) -> AppResult<UnitDetail> {
         ancestors,
         predecessors,
         successors,
-        households: population.households,
-        people: population.residents,
+        households: Some(population.households),
+        people: Some(population.residents),
+        as_of: None,
     })
 }
 

@@ -1,11 +1,8 @@
 //! Storage of the unit tree.
 
-use std::collections::HashMap;
-
 use tuquan_domain::page::{Cursor, Limit};
 use tuquan_domain::territory::{
-    DivisionRecord, NewResidentialUnit, SearchQuery, SubdivisionScheme, Tier, Unit, UnitKind,
-    TERRITORY_VALID_FROM,
+    NewResidentialUnit, SearchQuery, SubdivisionScheme, Tier, Unit, UnitKind,
 };
 
 use serde_json::json;
@@ -44,6 +41,15 @@ pub struct UnitListItem {
 }
 
 impl UnitListItem {
+    /// An item read elsewhere (the tree as of a date), sorted by `sort_key`.
+    pub(crate) fn new(unit: Unit, child_count: i64, sort_key: Vec<u8>) -> Self {
+        Self {
+            unit,
+            child_count,
+            sort_key,
+        }
+    }
+
     pub fn cursor(&self) -> Cursor {
         Cursor {
             sort_key: self.sort_key.clone(),
@@ -94,19 +100,7 @@ pub enum UnitFilter<'a> {
     },
 }
 
-/// What `import_divisions` did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub inserted: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-}
-
-impl ImportReport {
-    pub fn changed_nothing(&self) -> bool {
-        self.inserted == 0 && self.updated == 0
-    }
-}
+pub use crate::restructuring::import::ImportReport;
 
 fn into_page(rows: Vec<UnitRow>, limit: Limit) -> Result<UnitPage, StoreError> {
     let limit = limit.get() as usize;
@@ -229,30 +223,6 @@ impl Store {
         Ok(rows.into_iter().map(UnitListItem::from).collect())
     }
 
-    /// Units this one replaced (`predecessors`) and units that replaced it (`successors`).
-    pub async fn unit_links(&self, code: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
-        let rows: Vec<(String, String)> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT predecessor_code, successor_code FROM unit_links \
-                 WHERE predecessor_code = $1 OR successor_code = $1 \
-                 ORDER BY predecessor_code, successor_code",
-            )
-            .bind(code)
-            .fetch_all(p)
-            .await?
-        });
-        let mut pred = Vec::new();
-        let mut succ = Vec::new();
-        for (p, s) in rows {
-            if s == code {
-                pred.push(p);
-            } else {
-                succ.push(s);
-            }
-        }
-        Ok((pred, succ))
-    }
-
     /// How many provinces are stored; zero means the territory has never been loaded.
     pub async fn province_count(&self) -> Result<i64, StoreError> {
         let n: i64 = with_pool!(self, p => {
@@ -291,101 +261,6 @@ impl Store {
             Some(c) => Ok(Some(self.unit(&c).await?.unit)),
             None => Ok(None),
         }
-    }
-
-    /// Loads provinces and communes, inserting what is new and updating what changed, in one
-    /// transaction: a failure leaves the store as it was.
-    pub async fn import_divisions(
-        &self,
-        records: &[DivisionRecord],
-        ctx: &AuditCtx,
-    ) -> Result<ImportReport, StoreError> {
-        type Existing = (String, Option<String>, String, String, Option<String>);
-        let existing: Vec<Existing> = with_pool!(self, p => {
-            sqlx::query_as("SELECT code, parent_code, kind, name, codename FROM units WHERE level <= 2")
-                .fetch_all(p)
-                .await?
-        });
-        let existing: HashMap<String, Existing> =
-            existing.into_iter().map(|e| (e.0.clone(), e)).collect();
-        let mut report = ImportReport::default();
-        let mut inserts = Vec::new();
-        let mut updates = Vec::new();
-        for r in records {
-            match existing.get(&r.code) {
-                None => inserts.push(r),
-                Some((_, parent, kind, name, codename))
-                    if parent != &r.parent_code
-                        || kind != r.kind.as_str()
-                        || name != &r.name
-                        || codename.as_deref() != Some(r.codename.as_str()) =>
-                {
-                    updates.push(r)
-                }
-                Some(_) => report.unchanged += 1,
-            }
-        }
-        report.inserted = inserts.len();
-        report.updated = updates.len();
-        if report.changed_nothing() {
-            return Ok(report);
-        }
-        let ts = now();
-        // One summary row: the file is the record of what each unit became.
-        let entry = AuditEntry {
-            action: "territory.import",
-            target_type: "divisions",
-            target_id: format!("{} records", records.len()),
-            unit_path: None,
-            before: None,
-            after: Some(json!({
-                "inserted": inserts.iter().map(|r| &r.code).collect::<Vec<_>>(),
-                "updated": updates.iter().map(|r| &r.code).collect::<Vec<_>>(),
-            })),
-        };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            for r in &inserts {
-                sqlx::query(
-                    "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
-                     name_folded, sort_key, codename, valid_from, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-                )
-                .bind(&r.code)
-                .bind(&r.parent_code)
-                .bind(&r.province_code)
-                .bind(&r.path)
-                .bind(r.level)
-                .bind(r.kind.as_str())
-                .bind(&r.name)
-                .bind(&r.name_folded)
-                .bind(&r.sort_key)
-                .bind(&r.codename)
-                .bind(TERRITORY_VALID_FROM)
-                .bind(&ts)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for r in &updates {
-                sqlx::query(
-                    "UPDATE units SET parent_code = $2, kind = $3, name = $4, name_folded = $5, \
-                     sort_key = $6, codename = $7, updated_at = $8 WHERE code = $1",
-                )
-                .bind(&r.code)
-                .bind(&r.parent_code)
-                .bind(r.kind.as_str())
-                .bind(&r.name)
-                .bind(&r.name_folded)
-                .bind(&r.sort_key)
-                .bind(&r.codename)
-                .bind(&ts)
-                .execute(&mut *tx)
-                .await?;
-            }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-        });
-        Ok(report)
     }
 
     /// The subdivision scheme that applies below `unit`'s commune: the commune's own, else its

@@ -4,3 +4,5 @@
 pub mod apply;
 
 pub use apply::{apply_plan, ApplyReport};
+
+pub mod history;

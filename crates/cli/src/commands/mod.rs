@@ -7,6 +7,7 @@ use secrecy::ExposeSecret;
 use tuquan_domain::territory::{parse_divisions, NewResidentialUnitInput, SubdivisionScheme};
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::identity::IdentityKey;
+use tuquan_store::restructuring::import::{ImportReport, ImportSource};
 use tuquan_store::{ConnectOptions, Store, SHIPPED_DIVISIONS};
 
 use crate::config::{redact_url, Config};
@@ -86,17 +87,43 @@ pub(crate) fn identity_key(config: &Config) -> anyhow::Result<IdentityKey> {
 pub async fn ensure_territory(store: &Store) -> anyhow::Result<()> {
     if store.province_count().await? == 0 {
         let records = parse_divisions(SHIPPED_DIVISIONS).context("the shipped territory file")?;
-        let report = store.import_divisions(&records, &AuditCtx::cli()).await?;
+        let source = ImportSource {
+            file: "vn-divisions-2025.json",
+            day: &today(),
+        };
+        let report = store
+            .import_divisions(&records, source, &AuditCtx::cli())
+            .await?;
         tracing::info!(inserted = report.inserted, "territory loaded");
     }
     Ok(())
 }
 
+fn today() -> String {
+    tuquan_domain::time::vietnam_date(jiff::Timestamp::now()).to_string()
+}
+
+/// Imports a divisions file: new codes inserted, renames recorded as history events (the old
+/// name kept), moves and missing codes reported but not applied.
 pub async fn import_divisions(store: &Store, file: &Path) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let records = parse_divisions(&bytes)
         .with_context(|| format!("{} was rejected; nothing was imported", file.display()))?;
-    let report = store.import_divisions(&records, &AuditCtx::cli()).await?;
+    let name = file
+        .file_name()
+        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let source = ImportSource {
+        file: &name,
+        day: &today(),
+    };
+    let report = store
+        .import_divisions(&records, source, &AuditCtx::cli())
+        .await?;
+    print_import_report(&report);
+    Ok(())
+}
+
+fn print_import_report(report: &ImportReport) {
     if report.changed_nothing() {
         println!(
             "Nothing to do: all {} provinces and communes are already up to date.",
@@ -104,11 +131,43 @@ pub async fn import_divisions(store: &Store, file: &Path) -> anyhow::Result<()> 
         );
     } else {
         println!(
-            "Imported: {} new, {} updated, {} unchanged.",
-            report.inserted, report.updated, report.unchanged
+            "Imported: {} new, {} renamed, {} updated, {} unchanged.",
+            report.inserted,
+            report.renamed.len(),
+            report.updated,
+            report.unchanged
         );
     }
-    Ok(())
+    if !report.renamed.is_empty() {
+        println!(
+            "Renamed (the old names are kept in the history): {}",
+            report.renamed.join(", ")
+        );
+    }
+    let few = |codes: &[String]| {
+        let shown: Vec<&str> = codes.iter().take(20).map(String::as_str).collect();
+        let more = codes.len().saturating_sub(shown.len());
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    if !report.moved.is_empty() {
+        println!(
+            "Not applied: {} under another parent in the file ({}); a change of parent is a \
+             restructuring (codes and paths never change).",
+            report.moved.len(),
+            few(&report.moved)
+        );
+    }
+    if !report.vanished.is_empty() {
+        println!(
+            "Not in the file, kept: {} ({}); units are closed by a restructuring, never deleted.",
+            report.vanished.len(),
+            few(&report.vanished)
+        );
+    }
 }
 
 pub async fn territory(store: &Store, cmd: TerritoryCommand) -> anyhow::Result<()> {

@@ -61,7 +61,7 @@ async fn import_divisions_is_idempotent_and_all_or_nothing(db: &TestDb) {
     std::fs::write(&renamed_path, renamed).unwrap();
     let o = run(db, &["import", "divisions", renamed_path.to_str().unwrap()]);
     assert!(
-        stdout(&o).contains("0 new, 1 updated, 3354 unchanged"),
+        stdout(&o).contains("0 new, 1 renamed, 0 updated, 3354 unchanged"),
         "{}",
         stdout(&o)
     );

@@ -38,6 +38,7 @@ mod import;
 mod meetings;
 mod open311;
 mod pages;
+mod restructuring_history;
 mod people;
 mod snapshots;
 mod start;

@@ -9,3 +9,6 @@ mod plan;
 
 pub use event::{EventKind, LegalBasis, ParticipantRole};
 pub use plan::{GroupDisposition, NewUnit, Plan, Step};
+
+pub mod history;
+pub use history::{Lineage, LineageEdge, LineageStep, Validity};

@@ -21,6 +21,7 @@ pub mod import;
 pub mod meeting_minutes;
 pub mod meetings;
 pub mod people;
+pub mod restructuring_history;
 pub mod stats;
 pub mod territory;
 pub mod vote_paper;
@@ -57,6 +58,7 @@ impl Modify for BearerScheme {
         territory::list_units,
         territory::get_unit,
         territory::create_unit,
+        restructuring_history::unit_history,
         account::me,
         account::audit,
         feedback::submit,
@@ -178,6 +180,12 @@ impl Modify for BearerScheme {
         territory::UnitList,
         territory::UnitDetail,
         territory::CreateUnit,
+        restructuring_history::UnitHistoryBody,
+        restructuring_history::VersionItem,
+        restructuring_history::EventItem,
+        restructuring_history::BasisItem,
+        restructuring_history::ParticipantItem,
+        restructuring_history::LineageItem,
         account::Me,
         account::GrantItem,
         account::AuditItem,
@@ -403,6 +411,10 @@ pub fn router() -> Router<AppState> {
             get(territory::list_units).post(territory::create_unit),
         )
         .route("/api/v1/units/{code}", get(territory::get_unit))
+        .route(
+            "/api/v1/units/{code}/history",
+            get(restructuring_history::unit_history),
+        )
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/audit", get(account::audit))
         .merge(people::router())

@@ -29,6 +29,18 @@ pub struct UnitsQuery {
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `YYYY-MM-DD`: the tree as it was that day (units open then, with that day's names and
+    /// kinds); absent or blank is today's tree.
+    pub as_of: Option<String>,
+}
+
+/// The date to show a unit as of.
+#[derive(Debug, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfQuery {
+    /// `YYYY-MM-DD`: the unit and its ancestors as they were that day (404 if the unit was not
+    /// open then); absent or blank is today.
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,10 +104,15 @@ pub struct UnitDetail {
     pub predecessors: Vec<String>,
     /// Codes of the units that replaced this one.
     pub successors: Vec<String>,
-    /// Active households in this unit and below.
-    pub households: i64,
-    /// People in those households.
-    pub people: i64,
+    /// Active households in this unit and below, today (absent with `as_of`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub households: Option<i64>,
+    /// People in those households (absent with `as_of`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<i64>,
+    /// The date asked for, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
 }
 
 /// A new residential unit below a commune or another residential unit.
@@ -125,6 +142,7 @@ impl UnitsQuery {
             q: self.q.as_deref(),
             limit: self.limit.as_deref(),
             cursor: self.cursor.as_deref(),
+            as_of: self.as_of.as_deref(),
         }
     }
 }
@@ -144,6 +162,7 @@ pub(crate) fn next_query(query: &UnitsQuery, next: &Cursor) -> String {
         q: non_blank(&query.q).map(str::to_owned),
         limit: non_blank(&query.limit).map(str::to_owned),
         cursor: Some(next.encode()),
+        as_of: non_blank(&query.as_of).map(str::to_owned),
     };
     serde_urlencoded::to_string(&q).unwrap_or_default()
 }
@@ -175,8 +194,12 @@ pub async fn list_units(
     }))
 }
 
-pub(crate) async fn load_detail(state: &AppState, code: &str) -> Result<UnitDetail, Failure> {
-    let d = app::unit_detail(&state.app, code).await?;
+pub(crate) async fn load_detail(
+    state: &AppState,
+    code: &str,
+    as_of: Option<&str>,
+) -> Result<UnitDetail, Failure> {
+    let d = app::unit_detail(&state.app, code, as_of).await?;
     Ok(UnitDetail {
         unit: UnitItem::from(&d.item),
         ancestors: d.ancestors.iter().map(UnitItem::from).collect(),
@@ -184,20 +207,30 @@ pub(crate) async fn load_detail(state: &AppState, code: &str) -> Result<UnitDeta
         successors: d.successors,
         households: d.households,
         people: d.people,
+        as_of: d.as_of.map(|d| d.to_string()),
     })
 }
 
-/// One unit with its ancestors and history links.
+/// One unit with its ancestors and history links, today or as of a date.
 #[utoipa::path(
     get, path = "/api/v1/units/{code}", tag = "territory",
-    params(("code" = String, Path, description = "Unit code, e.g. `79`, `26743`, `26743-kp01`")),
-    responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody))
+    params(
+        ("code" = String, Path, description = "Unit code, e.g. `79`, `26743`, `26743-kp01`"),
+        AsOfQuery,
+    ),
+    responses(
+        (status = 200, body = UnitDetail),
+        (status = 400, description = "`as_of` is not a date", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
 )]
 pub async fn get_unit(
     State(state): State<AppState>,
     Path(code): Path<String>,
+    q: Result<Query<AsOfQuery>, QueryRejection>,
 ) -> Result<Json<UnitDetail>, ApiError> {
-    Ok(Json(load_detail(&state, &code).await?))
+    let q = query(q)?;
+    Ok(Json(load_detail(&state, &code, q.as_of.as_deref()).await?))
 }
 
 /// Create a residential unit (thôn, tổ dân phố, khu phố, ấp, tổ nhân dân tự quản, tổ dân cư).

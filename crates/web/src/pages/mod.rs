@@ -32,9 +32,10 @@ mod home;
 pub mod import;
 pub mod meetings;
 pub mod people;
+pub mod restructuring;
 mod start;
 pub mod stats;
-mod territory;
+pub(crate) mod territory;
 mod users;
 pub mod votes;
 
@@ -182,6 +183,7 @@ pub fn router() -> Router<AppState> {
         .route("/start", get(start::start))
         .route("/territory", get(territory::index))
         .route("/territory/{code}", get(territory::unit))
+        .route("/units/{code}/history", get(restructuring::history::page))
         .merge(account::router())
         .merge(feedback_public::router())
         .merge(feedback_staff::router())

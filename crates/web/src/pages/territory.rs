@@ -33,6 +33,7 @@ pub struct UnitView {
     pub valid_to: Option<String>,
     pub households: i64,
     pub people: i64,
+    pub history_href: String,
     pub predecessors: Vec<String>,
     pub successors: Vec<String>,
 }
@@ -54,15 +55,28 @@ struct TerritoryPage {
     first_href: Option<String>,
     /// The household list, for those allowed to see it here.
     households_href: Option<String>,
+    /// The date the tree is shown as of (`YYYY-MM-DD`), empty for today.
+    as_of: String,
+    /// The same page today, when shown as of a date.
+    today_href: Option<String>,
+}
+
+/// `?as_of=…` to append to a link, or nothing.
+fn as_of_suffix(as_of: &str) -> String {
+    if as_of.is_empty() {
+        String::new()
+    } else {
+        format!("?as_of={as_of}")
+    }
 }
 
 fn kind_label(lang: Lang, u: &Unit) -> &'static str {
     lang.t(&format!("kind.{}", u.kind.as_str()))
 }
 
-fn item_view(lang: Lang, i: &UnitListItem) -> ItemView {
+fn item_view(lang: Lang, i: &UnitListItem, as_of: &str) -> ItemView {
     ItemView {
-        href: format!("/territory/{}", i.unit.code),
+        href: format!("/territory/{}{}", i.unit.code, as_of_suffix(as_of)),
         name: i.unit.name.clone(),
         kind: kind_label(lang, &i.unit),
         code: i.unit.code.clone(),
@@ -76,6 +90,7 @@ fn listing_query(q: &UnitsQuery, parent: Option<&str>) -> UnitsQuery {
         q: q.q.clone(),
         limit: q.limit.clone(),
         cursor: q.cursor.clone(),
+        as_of: q.as_of.clone(),
     }
 }
 
@@ -89,21 +104,29 @@ async fn page(
     let lang = chrome.lang;
     let query = listing_query(&query, code);
     let detail = match code {
-        Some(c) => Some(load_detail(state, c).await?),
+        Some(c) => Some(load_detail(state, c, query.as_of.as_deref()).await?),
         None => None,
     };
     let (_, page) = run_list_query(state, &query).await?;
+    // Checked by the list above (a bad date is a 400 naming `as_of`): a date, or blank.
+    let as_of = tuquan_domain::time::parse_date(query.as_of.as_deref(), "as_of")
+        .ok()
+        .flatten()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let searching = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
     let base = match code {
         Some(c) => format!("/territory/{c}"),
         None => "/territory".to_owned(),
     };
+    let base_today = base.clone();
     // Page links keep the search and size but not the parent, which is in the path.
     let page_query = || UnitsQuery {
         parent: None,
         q: query.q.clone(),
         limit: query.limit.clone(),
         cursor: None,
+        as_of: (!as_of.is_empty()).then(|| as_of.clone()),
     };
     let next_href = page
         .next
@@ -118,13 +141,13 @@ async fn page(
         }
     });
     let mut crumbs = vec![Crumb {
-        href: "/territory".into(),
+        href: format!("/territory{}", as_of_suffix(&as_of)),
         name: lang.t("territory.title").into(),
     }];
     let (title, unit) = match &detail {
         Some(d) => {
             crumbs.extend(d.ancestors.iter().map(|a| Crumb {
-                href: format!("/territory/{}", a.code),
+                href: format!("/territory/{}{}", a.code, as_of_suffix(&as_of)),
                 name: a.name.clone(),
             }));
             (
@@ -134,8 +157,9 @@ async fn page(
                     kind: lang.t(&format!("kind.{}", d.unit.kind)),
                     valid_from: d.unit.valid_from.clone(),
                     valid_to: d.unit.valid_to.clone(),
-                    households: d.households,
-                    people: d.people,
+                    households: d.households.unwrap_or(0),
+                    people: d.people.unwrap_or(0),
+                    history_href: format!("/units/{}/history", d.unit.code),
                     predecessors: d.predecessors.clone(),
                     successors: d.successors.clone(),
                 }),
@@ -172,10 +196,16 @@ async fn page(
         q: query.q.clone().unwrap_or_default(),
         searching,
         list_title,
-        items: page.items.iter().map(|i| item_view(lang, i)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|i| item_view(lang, i, &as_of))
+            .collect(),
         next_href,
         first_href,
         households_href,
+        today_href: (!as_of.is_empty()).then(|| base_today.clone()),
+        as_of,
     })
 }
 

@@ -161,6 +161,7 @@ pub(super) async fn pick_page(
         q: text.clone(),
         limit: Some(PAGE_SIZE.into()),
         cursor: non_blank(&q.cursor).map(str::to_owned),
+        as_of: None,
     };
     let (mut results, mut next_href) = (Vec::new(), None);
     match run_list_query(state, &query).await {

@@ -1,0 +1,5 @@
+//! Restructuring (docs/restructuring.md): history reads, schemes, applying a plan, beats.
+
+pub mod as_of;
+pub mod history;
+pub mod import;

@@ -1,0 +1,3 @@
+//! Restructuring pages (docs/restructuring.md): a unit's history, schemes, beats.
+
+pub mod history;
