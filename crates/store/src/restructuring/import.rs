@@ -117,6 +117,12 @@ impl Store {
             return Ok(report);
         }
         let ts = now();
+        // The first load is the list of 1 July 2025; a code added later starts on its day.
+        let new_from = if existing.is_empty() {
+            TERRITORY_VALID_FROM
+        } else {
+            source.day
+        };
         let by = ctx.actor_username.clone().unwrap_or_else(|| "system".into());
         let basis = format!("import {} {}", source.file, source.day);
         // One summary row: the file is the record of what each unit became; the renames are
@@ -154,7 +160,7 @@ impl Store {
                 .bind(&r.name_folded)
                 .bind(&r.sort_key)
                 .bind(&r.codename)
-                .bind(TERRITORY_VALID_FROM)
+                .bind(new_from)
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
