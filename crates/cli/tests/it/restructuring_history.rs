@@ -90,8 +90,10 @@ async fn tree_as_of_the_day_before_and_the_day_after(db: &TestDb) {
     assert_eq!(names(&renamed), ["Khu phố Bến Thành"]);
     let (_, today) = server.get_json("/api/v1/units?parent=26743").await;
     assert_eq!(names(&today), ["Khu phố Bến Thành"]);
-    // Before the two-tier government existed there is no tree.
-    let (_, none) = server.get_json(&children("2025-06-30")).await;
+    // Before the two-tier government existed there is no such ward, nor any province.
+    let (status, _) = server.get_json(&children("2025-06-30")).await;
+    assert_eq!(status, 404);
+    let (_, none) = server.get_json("/api/v1/units?as_of=2025-06-30").await;
     assert_eq!(names(&none), Vec::<String>::new());
 
     // A unit as of a date: its name that day, its parent's count of children that day.

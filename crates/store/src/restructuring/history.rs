@@ -220,7 +220,8 @@ impl Store {
                     .collect();
                 frontier.extend(list.iter().map(|(c, _)| c.clone()));
                 let kind = decode(EventKind::parse(&kind), "event kind", &kind)?;
-                let day = decode(effective_on.parse().ok(), "date", &effective_on)?;
+                let day: jiff::civil::Date =
+                    decode(effective_on.parse().ok(), "date", &effective_on)?;
                 edges.extend(event_edges(id, kind, day, &list));
             }
         }

@@ -34,7 +34,8 @@ pub struct ParticipantView {
     pub unit: LinkView,
     pub history_href: String,
     pub role: &'static str,
-    pub households: Option<i64>,
+    /// "120 hộ", where the event counts them.
+    pub households: Option<String>,
 }
 
 pub struct EventView {
@@ -117,7 +118,9 @@ fn event_view(lang: Lang, e: &UnitEvent) -> EventView {
                 unit: unit_link(&p.unit_code, &p.name),
                 history_href: format!("/units/{}/history", p.unit_code),
                 role: lang.t(&format!("hist.role.{}", p.role.as_str())),
-                households: p.households,
+                households: p
+                    .households
+                    .map(|n| format!("{} {}", lang.int(n), lang.t("hist.households"))),
             })
             .collect(),
         before_href: day.and_then(|d| d.yesterday().ok()).map(tree),
