@@ -212,6 +212,10 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
         "from" | "to" => json!({"anyOf": [
             {"type": "string", "pattern": MONTH},
             {"type": "string", "pattern": "^ *$"}]}),
+        // The tree as of a day (issue 16); blank counts as absent.
+        "as_of" => json!({"anyOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "pattern": "^ *$"}]}),
         "kind" if path == "/api/v1/audit" => json!({"anyOf": [
             {"type": "string", "enum": ["changes", "reads", "all"]},
             {"type": "string", "pattern": "^ *$"}]}),

@@ -14,7 +14,7 @@ use crate::AppState;
 /// One version of a unit: name, kind and parent from `valid_from` (included) to `valid_to`
 /// (excluded; absent for the current version).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VersionItem {
+pub struct UnitVersionItem {
     pub name: String,
     pub kind: String,
     pub parent_code: Option<String>,
@@ -28,7 +28,7 @@ pub struct VersionItem {
 
 /// The decision an event rests on.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BasisItem {
+pub struct EventBasisItem {
     /// e.g. `125/QĐ-UBND`
     pub number: String,
     pub date: String,
@@ -39,7 +39,7 @@ pub struct BasisItem {
 
 /// A unit taking part in an event.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ParticipantItem {
+pub struct EventParticipantItem {
     pub unit_code: String,
     pub name: String,
     /// `predecessor`, `successor`, `contributor` or `receiver`.
@@ -49,22 +49,22 @@ pub struct ParticipantItem {
 
 /// One history event.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EventItem {
+pub struct UnitEventItem {
     pub id: i64,
     /// `rename`, `merge_into`, `split`, `create_from_parts`, `transfer_part`, `dissolve`,
     /// `change_parent` or `change_code`.
     pub kind: String,
     pub effective_on: String,
     pub commune_code: String,
-    pub basis: BasisItem,
+    pub basis: EventBasisItem,
     pub scheme_id: Option<i64>,
     pub note: String,
-    pub participants: Vec<ParticipantItem>,
+    pub participants: Vec<EventParticipantItem>,
 }
 
 /// A unit reached through the lineage.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct LineageItem {
+pub struct UnitLineageItem {
     pub code: String,
     pub name: String,
     /// Events away: 1 directly.
@@ -82,22 +82,22 @@ pub struct UnitHistoryBody {
     /// From the province down to the parent.
     pub ancestors: Vec<UnitItem>,
     /// Oldest first.
-    pub versions: Vec<VersionItem>,
+    pub versions: Vec<UnitVersionItem>,
     /// Oldest first.
-    pub events: Vec<EventItem>,
+    pub events: Vec<UnitEventItem>,
     /// Units this one came from, nearest first.
-    pub predecessors: Vec<LineageItem>,
+    pub predecessors: Vec<UnitLineageItem>,
     /// Units this one became, nearest first.
-    pub successors: Vec<LineageItem>,
+    pub successors: Vec<UnitLineageItem>,
 }
 
-fn event_item(e: &UnitEvent) -> EventItem {
-    EventItem {
+fn event_item(e: &UnitEvent) -> UnitEventItem {
+    UnitEventItem {
         id: e.id,
         kind: e.kind.as_str().to_owned(),
         effective_on: e.effective_on.clone(),
         commune_code: e.commune_code.clone(),
-        basis: BasisItem {
+        basis: EventBasisItem {
             number: e.basis_number.clone(),
             date: e.basis_date.clone(),
             signer: e.basis_signer.clone(),
@@ -108,7 +108,7 @@ fn event_item(e: &UnitEvent) -> EventItem {
         participants: e
             .participants
             .iter()
-            .map(|p| ParticipantItem {
+            .map(|p| EventParticipantItem {
                 unit_code: p.unit_code.clone(),
                 name: p.name.clone(),
                 role: p.role.as_str().to_owned(),
@@ -118,10 +118,10 @@ fn event_item(e: &UnitEvent) -> EventItem {
     }
 }
 
-fn lineage_items(h: &UnitHistory, steps: &[LineageStep]) -> Vec<LineageItem> {
+fn lineage_items(h: &UnitHistory, steps: &[LineageStep]) -> Vec<UnitLineageItem> {
     steps
         .iter()
-        .map(|s| LineageItem {
+        .map(|s| UnitLineageItem {
             name: h.name_of(&s.code).to_owned(),
             code: s.code.clone(),
             depth: s.depth,
@@ -153,7 +153,7 @@ pub async fn unit_history(
         versions: h
             .versions
             .iter()
-            .map(|v| VersionItem {
+            .map(|v| UnitVersionItem {
                 name: v.name.clone(),
                 kind: v.kind.as_str().to_owned(),
                 parent_code: v.parent_code.clone(),
