@@ -18,7 +18,9 @@ mod invitation;
 mod minutes;
 mod sheet;
 
-pub use attendance::{attendance, record, unrecord, AttendanceView, Quorum, RollRow};
+pub use attendance::{
+    attendance, record, record_with_proxy, unrecord, AttendanceView, Quorum, RollRow, PROXY_FIELD,
+};
 pub use demo::seed_demo;
 pub use minutes::*;
 pub use sheet::{minutes_document, sign_in_sheet};

@@ -259,3 +259,46 @@ pub async fn paper_rows(ctx: &Ctx, id: i64, entry_no: i64) -> AppResult<Vec<(i64
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     Ok(ctx.store().paper_rows(v.id, entry_no).await?)
 }
+
+/// The form field of a paper tally sheet's photo.
+pub const SHEET_FIELD: &str = "sheet";
+
+/// Attaches the photo of the paper tally sheet (PDF, JPEG, PNG or WebP) to paper entry 1 or
+/// 2 of an open ballot, fingerprinted with SHA-256 (shown beside the entry) and logged in
+/// the tally log. The entry must have been made. Returns the SHA-256.
+pub async fn attach_sheet(
+    ctx: &Ctx,
+    id: i64,
+    entry_no: i64,
+    file: &crate::files::UploadedFile,
+) -> AppResult<String> {
+    let v = open_ballot(ctx, id).await?;
+    ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
+    if !(1..=2).contains(&entry_no) {
+        return Err(AppError::NotFound);
+    }
+    still_open(&v)?;
+    let checked = crate::files::check_uploads(SHEET_FIELD, std::slice::from_ref(file))?;
+    let Some(checked) = checked.into_iter().next() else {
+        return Err(FieldError::new(SHEET_FIELD, tuquan_domain::FieldErrorKind::Required, "").into());
+    };
+    let entries = ctx.store().paper_entries(v.id).await?;
+    if !entries.iter().any(|e| e.entry_no == entry_no) {
+        return Err(AppError::rule(
+            "vote_sheet_before_entry",
+            SHEET_FIELD,
+            "enter the paper ballots first",
+        ));
+    }
+    let owner = crate::files::owner(
+        tuquan_domain::files::OwnerKind::BallotSheet,
+        v.id,
+        &v.province_code,
+        &v.unit_path,
+    );
+    let sha = checked.sha256.clone();
+    ctx.store()
+        .attach_paper_sheet(&v, entry_no, &owner, &checked, &ctx.audit_ctx())
+        .await?;
+    Ok(sha)
+}

@@ -18,7 +18,8 @@ mod printing;
 mod reads;
 
 pub use ballots::{
-    cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation, Reconciliation,
+    attach_sheet, cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation,
+    Reconciliation, SHEET_FIELD,
 };
 pub use demo::seed_demo;
 pub use printing::ballot_sheet;

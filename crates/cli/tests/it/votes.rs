@@ -526,6 +526,9 @@ pub async fn audit_probe(
     rid: &str,
     admin: &(reqwest::Client, String),
 ) -> Option<reqwest::RequestBuilder> {
+    if path.ends_with("/paper/{entry}/sheet") && method == "POST" {
+        return Some(crate::vote_extras::sheet_probe(server, path, rid, admin).await);
+    }
     if tuquan_web::pages::votes::MUTATING.contains(&(method, path)) {
         return Some(page_audit_probe(server, db, path, rid, admin).await);
     }

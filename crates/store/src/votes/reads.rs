@@ -25,6 +25,8 @@ pub struct PaperEntryRecord {
     pub entered_by_id: i64,
     pub entered_by: String,
     pub sheet_file_id: Option<i64>,
+    /// SHA-256 of the tally sheet's photo, when attached.
+    pub sheet_sha256: Option<String>,
     pub entered_at: String,
 }
 
@@ -166,8 +168,10 @@ impl Store {
     pub async fn paper_entries(&self, vote_id: i64) -> Result<Vec<PaperEntryRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
-                "SELECT entry_no, entered_by_id, entered_by, sheet_file_id, entered_at \
-                 FROM vote_paper_entries WHERE vote_id = $1 ORDER BY entry_no",
+                "SELECT e.entry_no, e.entered_by_id, e.entered_by, e.sheet_file_id, \
+                 f.sha256 AS sheet_sha256, e.entered_at FROM vote_paper_entries e \
+                 LEFT JOIN files f ON f.id = e.sheet_file_id WHERE e.vote_id = $1 \
+                 ORDER BY e.entry_no",
             )
             .bind(vote_id)
             .fetch_all(p)

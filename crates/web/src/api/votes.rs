@@ -30,6 +30,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/votes/{id}/cast"),
     ("POST", "/api/v1/votes/{id}/casts"),
     ("PUT", "/api/v1/votes/{id}/paper/{entry}"),
+    ("POST", "/api/v1/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/api/v1/votes/{id}/close"),
     ("POST", "/api/v1/votes/{id}/publish"),
 ];
@@ -51,6 +52,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/votes/{id}/casts", post(cast_for))
         .route("/api/v1/votes/{id}/paper", get(paper))
         .route("/api/v1/votes/{id}/paper/{entry}", put(enter_paper))
+        .route(
+            "/api/v1/votes/{id}/paper/{entry}/sheet",
+            post(attach_sheet).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
+        )
         .route("/api/v1/votes/{id}/close", post(close))
         .route("/api/v1/votes/{id}/publish", post(publish))
         .route("/api/v1/votes/{id}/roll", get(roll))

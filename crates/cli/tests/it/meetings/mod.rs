@@ -13,6 +13,7 @@ use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 mod browser;
+mod proxy;
 
 const KP: &str = "26743-kp01";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
@@ -638,6 +639,16 @@ pub async fn audit_probe(
             &code
         },
     );
+    if path.ends_with("/attendance/proxy") {
+        return Some(
+            server
+                .http
+                .post(server.url(&concrete))
+                .header("x-request-id", rid)
+                .bearer_auth(&t)
+                .multipart(proxy::form(&code)),
+        );
+    }
     if path.ends_with("/scan") {
         put(
             server,

@@ -53,7 +53,9 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}/invite", post(invite))
         .route(
             "/meetings/{id}/attendance",
-            get(attendance::page).post(attendance::record),
+            get(attendance::page).post(attendance::record).layer(
+                axum::extract::DefaultBodyLimit::max(crate::files::BODY_LIMIT),
+            ),
         )
         .route(
             "/meetings/{id}/attendance/{code}/remove",

@@ -33,6 +33,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/votes/{id}/ballot"),
     ("POST", "/votes/{id}/cast"),
     ("POST", "/votes/{id}/paper/{entry}"),
+    ("POST", "/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/votes/{id}/close"),
     ("POST", "/votes/{id}/publish"),
 ];
@@ -51,6 +52,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/votes/{id}/paper/{entry}",
             get(paper::page).post(paper::save),
+        )
+        .route(
+            "/votes/{id}/paper/{entry}/sheet",
+            post(paper::attach_sheet).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
         )
         .route("/votes/{id}/sheet.pdf", get(paper::sheet))
         .route("/votes/{id}/close", post(close))

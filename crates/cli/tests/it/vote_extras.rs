@@ -1,0 +1,209 @@
+//! Household ballots, continued (issue 15's last items): the paper tally sheet's photo
+//! attached to an entry, fingerprinted, shown and logged; the audit probes of those routes.
+
+use serde_json::{json, Value};
+
+use crate::announcements::{demo_token, get, post};
+use crate::harness::{Server, TestDb};
+use crate::on_both_backends;
+
+const KP: &str = "26743-kp01";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// The multipart form of a tally sheet's photo.
+fn sheet_form() -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "sheet",
+        reqwest::multipart::Part::bytes(PDF).file_name("to-kiem-phieu.pdf"),
+    )
+}
+
+/// Opens a ballot at the demo's khu phố with `token`; returns its id and its roll.
+async fn ballot(server: &Server, token: &str) -> (i64, Vec<i64>) {
+    let (s, b) = post(
+        server,
+        token,
+        &format!("/api/v1/units/{KP}/ballots"),
+        json!({"title": "Lắp đèn hẻm 5", "matter": "other"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (_, roll) = get(server, token, &format!("/api/v1/votes/{id}/roll")).await;
+    let ids = roll["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["household_id"].as_i64().unwrap())
+        .collect();
+    (id, ids)
+}
+
+async fn put_paper(server: &Server, token: &str, id: i64, entry: i64, hid: i64) -> u16 {
+    server
+        .http
+        .put(server.url(&format!("/api/v1/votes/{id}/paper/{entry}")))
+        .bearer_auth(token)
+        .json(&json!({"rows": [{"household_id": hid, "choice": "yes"}]}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn send_sheet(
+    server: &Server,
+    token: &str,
+    id: i64,
+    entry: i64,
+    f: reqwest::multipart::Form,
+) -> (u16, Value) {
+    let r = server
+        .http
+        .post(server.url(&format!("/api/v1/votes/{id}/paper/{entry}/sheet")))
+        .bearer_auth(token)
+        .multipart(f)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+on_both_backends!(ballot_sheet_photo_on_paper_entries);
+async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let head = demo_token(db, "totruong.kp01");
+    let deputy = demo_token(db, "topho.kp01");
+    let resident = demo_token(db, "dan.kp01");
+    let (id, roll) = ballot(&server, &head).await;
+
+    // Before the entry is made there is nothing to attach to.
+    let (s, b) = send_sheet(&server, &head, id, 1, sheet_form()).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (422, Some("vote_sheet_before_entry")),
+        "{b}"
+    );
+    assert_eq!(put_paper(&server, &head, id, 1, roll[0]).await, 200);
+    // A resident is not a counting official; a text file is not a photo.
+    let (s, _) = send_sheet(&server, &resident, id, 1, sheet_form()).await;
+    assert_eq!(s, 403);
+    let bad = reqwest::multipart::Form::new().part(
+        "sheet",
+        reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("x.txt"),
+    );
+    let (s, b) = send_sheet(&server, &head, id, 1, bad).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (400, Some("sheet")), "{b}");
+
+    // Attached: the SHA-256 comes back, shows with the entry, the bytes download.
+    let sha = tuquan_domain::files::check_file("f", "a.pdf", PDF, 1 << 20)
+        .unwrap()
+        .sha256;
+    let (s, b) = send_sheet(&server, &head, id, 1, sheet_form()).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["sha256"], sha.as_str());
+    let (_, st) = get(&server, &head, &format!("/api/v1/votes/{id}/paper")).await;
+    assert_eq!(st["entries"][0]["sheet_sha256"], sha.as_str(), "{st}");
+    let file_id = st["entries"][0]["sheet_file_id"].as_i64().unwrap();
+    let got = server
+        .http
+        .get(server.url(&format!("/api/v1/files/{file_id}")))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.bytes().await.unwrap().as_ref(), PDF);
+    // A correction of the entry keeps the photo.
+    assert_eq!(put_paper(&server, &head, id, 1, roll[0]).await, 200);
+    let (_, st) = get(&server, &head, &format!("/api/v1/votes/{id}/paper")).await;
+    assert_eq!(st["entries"][0]["sheet_file_id"], file_id);
+    // Logged in the tally log and the audit log.
+    let logged = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM vote_tally_log WHERE vote_id = {id} \
+             AND change = 'sheet_attached' AND detail LIKE '%{sha}%'"
+        ))
+        .await;
+    assert_eq!(logged, 1);
+    let audited = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'vote.sheet_attached' \
+             AND target_id = '{id}'"
+        ))
+        .await;
+    assert_eq!(audited, 1);
+
+    // From the page: the second entry by the deputy, its photo by the page's form.
+    assert_eq!(put_paper(&server, &deputy, id, 2, roll[0]).await, 200);
+    let (b, csrf) = server.sign_in("topho.kp01", "tuquan-demo").await;
+    let html = b
+        .get(server.url(&format!("/votes/{id}/paper/2")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("enctype=\"multipart/form-data\""), "{html}");
+    let bad = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "sheet",
+            reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("x.txt"),
+        );
+    let r = b
+        .post(server.url(&format!("/votes/{id}/paper/2/sheet")))
+        .multipart(bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("aria-invalid"), "{html}");
+    let r = b
+        .post(server.url(&format!("/votes/{id}/paper/2/sheet")))
+        .multipart(sheet_form().text("csrf", csrf))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success());
+    let html = b
+        .get(server.url(&format!("/votes/{id}/paper/2")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html.matches(sha.as_str()).count(), 2, "{html}");
+}
+
+/// A successful request attaching a tally sheet's photo, over the API or the page (see
+/// `access::every_mutating_route_writes_an_audit_row`).
+pub async fn sheet_probe(
+    server: &Server,
+    path: &str,
+    rid: &str,
+    admin: &(reqwest::Client, String),
+) -> reqwest::RequestBuilder {
+    let t = server.token.clone();
+    let (id, roll) = ballot(server, &t).await;
+    assert_eq!(put_paper(server, &t, id, 1, roll[0]).await, 200);
+    if path.starts_with("/api/") {
+        server
+            .http
+            .post(server.url(&format!("/api/v1/votes/{id}/paper/1/sheet")))
+            .header("x-request-id", rid)
+            .bearer_auth(&t)
+            .multipart(sheet_form())
+    } else {
+        admin
+            .0
+            .post(server.url(&format!("/votes/{id}/paper/1/sheet")))
+            .header("x-request-id", rid)
+            .multipart(sheet_form().text("csrf", admin.1.clone()))
+    }
+}
