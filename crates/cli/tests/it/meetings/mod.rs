@@ -13,6 +13,7 @@ use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 mod browser;
+mod invitation;
 mod proxy;
 
 const KP: &str = "26743-kp01";
@@ -753,6 +754,7 @@ async fn group_meetings_by_person_and_clusters(db: &TestDb) {
     .await;
     assert_eq!(s, 201, "{m}");
     let id = m["id"].as_i64().unwrap();
+    invitation::group_members_only(db, &server, &leader, id).await;
     let (_, att) = get(
         &server,
         &leader,
