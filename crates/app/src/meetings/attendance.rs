@@ -237,3 +237,47 @@ pub async fn unrecord(ctx: &Ctx, id: MeetingId, code: &str) -> AppResult<()> {
         .await?;
     Ok(())
 }
+
+/// The attendance of a community meeting as a vote taken at it sees it.
+#[derive(Debug, Clone)]
+pub struct Presence {
+    pub meeting: MeetingRecord,
+    /// Households on the (frozen) roll: "all households" for the rules.
+    pub total: i64,
+    /// Households represented.
+    pub present: u32,
+    pub quorum: Quorum,
+}
+
+/// The presence at community meeting `id` of unit `unit_code`, for a vote taken there (the
+/// caller has authorized its vote action on the unit). The roll is frozen if it was not.
+/// A meeting of another unit, a group's meeting or a cancelled one is refused on
+/// `meeting_id`.
+pub async fn presence_for_vote(ctx: &Ctx, unit_code: &str, id: MeetingId) -> AppResult<Presence> {
+    let elsewhere = || AppError::rule("vote_meeting_elsewhere", "meeting_id", "not this unit's");
+    let m = match ctx.store().meeting(id).await {
+        Ok(m) => m,
+        Err(tuquan_store::StoreError::NotFound) => return Err(elsewhere()),
+        Err(e) => return Err(e.into()),
+    };
+    if m.unit_code != unit_code || m.group_id.is_some() {
+        return Err(elsewhere());
+    }
+    if m.status == tuquan_domain::meetings::MeetingStatus::Cancelled {
+        return Err(AppError::rule(
+            "meeting_cancelled",
+            "meeting_id",
+            "cancelled",
+        ));
+    }
+    ensure_roll(ctx, &m).await?;
+    let m = ctx.store().meeting(id).await?;
+    let total = m.roll_size.unwrap_or(0);
+    let q = quorum(ctx, &m, u32::try_from(total).unwrap_or(0)).await?;
+    Ok(Presence {
+        present: q.present,
+        total,
+        quorum: q,
+        meeting: m,
+    })
+}

@@ -19,7 +19,8 @@ mod minutes;
 mod sheet;
 
 pub use attendance::{
-    attendance, record, record_with_proxy, unrecord, AttendanceView, Quorum, RollRow, PROXY_FIELD,
+    attendance, presence_for_vote, record, record_with_proxy, unrecord, AttendanceView, Presence,
+    Quorum, RollRow, PROXY_FIELD,
 };
 pub use demo::seed_demo;
 pub use minutes::*;

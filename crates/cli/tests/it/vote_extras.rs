@@ -207,3 +207,159 @@ pub async fn sheet_probe(
             .multipart(sheet_form().text("csrf", admin.1.clone()))
     }
 }
+
+/// Schedules a community meeting at the demo's khu phố today; returns its id and roll codes.
+async fn meeting_with_roll(server: &Server, token: &str) -> (i64, Vec<String>) {
+    let today = tuquan_domain::time::vietnam_date(jiff::Timestamp::now()).to_string();
+    let id = crate::meetings::schedule(server, token, KP, &today).await;
+    let (_, att) = get(server, token, &format!("/api/v1/meetings/{id}/attendance")).await;
+    let codes = att["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect();
+    (id, codes)
+}
+
+async fn attend(server: &Server, token: &str, id: i64, code: &str) {
+    let (s, b) = post(
+        server,
+        token,
+        &format!("/api/v1/meetings/{id}/attendance"),
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+}
+
+on_both_backends!(votes_at_a_meeting_count_its_attendance);
+async fn votes_at_a_meeting_count_its_attendance(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let head = demo_token(db, "totruong.kp01");
+    let (mid, codes) = meeting_with_roll(&server, &head).await;
+    let total = codes.len();
+    assert!(total >= 4, "{total} households on the roll");
+    // Exactly half present: no quorum, whatever "present" is typed.
+    for c in &codes[..total / 2] {
+        attend(&server, &head, mid, c).await;
+    }
+    let vote = |present: usize, yes: usize, mode: &'static str| {
+        json!({"title": "Sửa mương thoát nước", "matter": "contribution", "mode": mode,
+               "present": present, "yes": yes, "no": 0, "meeting_id": mid})
+    };
+    let (s, b) = post(
+        &server,
+        &head,
+        &format!("/api/v1/units/{KP}/votes"),
+        vote(total, total / 2, "show_of_hands"),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (_, v) = get(&server, &head, &format!("/api/v1/votes/{id}")).await;
+    assert_eq!(v["vote"]["outcome"], "no_quorum", "{v}");
+    assert_eq!(v["vote"]["meeting_id"], mid);
+    assert_eq!(v["vote"]["all_households"].as_u64(), Some(total as u64));
+    let stored = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM votes WHERE id = {id} AND present = {} AND meeting_id = {mid}",
+            total / 2
+        ))
+        .await;
+    assert_eq!(stored, 1, "present comes from the attendance");
+    // More votes than households present is refused against the attendance.
+    let (s, b) = post(
+        &server,
+        &head,
+        &format!("/api/v1/units/{KP}/votes"),
+        vote(total, total / 2 + 1, "show_of_hands"),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (422, Some("vote_count_over_present")),
+        "{b}"
+    );
+    // A procedural vote passes with more than half of those present, not of all.
+    let present = total / 2;
+    let (s, b) = post(
+        &server,
+        &head,
+        &format!("/api/v1/units/{KP}/votes"),
+        vote(0, present / 2 + 1, "procedural"),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (_, v) = get(&server, &head, &format!("/api/v1/votes/{}", b["id"])).await;
+    assert_eq!(v["vote"]["outcome"], "passed", "{v}");
+    // One more household: the quorum is met and the matter is judged on all households.
+    attend(&server, &head, mid, &codes[total / 2]).await;
+    let (s, b) = post(
+        &server,
+        &head,
+        &format!("/api/v1/units/{KP}/votes"),
+        vote(0, total / 2 + 1, "show_of_hands"),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (_, v) = get(&server, &head, &format!("/api/v1/votes/{}", b["id"])).await;
+    assert_eq!(v["vote"]["outcome"], "passed", "{v}");
+    // A meeting of another unit is refused by name.
+    let (s, b) = post(
+        &server,
+        &server.token,
+        "/api/v1/units/26743-kp02/votes",
+        vote(0, 1, "show_of_hands"),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
+        (422, Some("vote_meeting_elsewhere"), Some("meeting_id")),
+        "{b}"
+    );
+
+    // The pages: the attendance page offers the vote (and ballots while short of the
+    // quorum); the vote form shows the meeting's attendance instead of a typed count.
+    let (mid2, codes2) = meeting_with_roll(&server, &head).await;
+    attend(&server, &head, mid2, &codes2[0]).await;
+    let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
+    let srv = &server;
+    let page = |p: String| {
+        let b = b.clone();
+        async move {
+            let r = b.get(srv.url(&p)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{p}");
+            r.text().await.unwrap()
+        }
+    };
+    let html = page(format!("/meetings/{mid2}/attendance")).await;
+    assert!(html.contains(&format!("/territory/{KP}/votes?meeting={mid2}")), "{html}");
+    assert!(html.contains("id=\"to-ballots\""), "{html}");
+    let html = page(format!("/territory/{KP}/votes?meeting={mid2}")).await;
+    assert!(html.contains("id=\"presence\""), "{html}");
+    assert!(html.contains(&format!("1 / {}", codes2.len())), "{html}");
+    assert!(!html.contains("id=\"present\""), "{html}");
+    let r = b
+        .post(server.url(&format!("/territory/{KP}/votes")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Chọn thư ký"),
+            ("matter", "other"),
+            ("mode", "show_of_hands"),
+            ("yes", "1"),
+            ("no", "0"),
+            ("meeting_id", &mid2.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success());
+    let recorded = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM votes WHERE meeting_id = {mid2} AND present = 1 \
+             AND outcome = 'no_quorum'"
+        ))
+        .await;
+    assert_eq!(recorded, 1);
+}

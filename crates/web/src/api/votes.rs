@@ -213,10 +213,16 @@ pub struct MeetingVoteBody {
     /// `show_of_hands`, `secret` or `procedural`.
     #[schema(value_type = ModeCode)]
     pub mode: String,
-    /// Households represented (people present, for a procedural vote).
-    #[serde(deserialize_with = "super::contract::whole")]
+    /// Households represented (people present, for a procedural vote). Ignored with
+    /// `meeting_id`: the meeting's attendance counts.
+    #[serde(default, deserialize_with = "super::contract::whole")]
     #[schema(minimum = 0, maximum = 100000)]
     pub present: i64,
+    /// The community meeting of this unit the vote was taken at: its roll is "all
+    /// households" and its attendance "present".
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub meeting_id: Option<i64>,
     #[serde(deserialize_with = "super::contract::whole")]
     #[schema(minimum = 0, maximum = 100000)]
     pub yes: i64,
@@ -254,7 +260,7 @@ pub async fn record_vote(
         no: b.no.to_string(),
         abstain: b.abstain.to_string(),
         committee: b.committee.join("\n"),
-        meeting_id: None,
+        meeting_id: b.meeting_id,
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::record_meeting_vote(&ctx, &code, &input).await?;

@@ -68,6 +68,7 @@ struct AttendancePage {
     may_record: bool,
     kinds: Vec<Choice>,
     error: Option<String>,
+    unit_code: String,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +114,7 @@ pub(super) async fn page(
             "representative",
         ),
         error: q.error.map(|e| lang.t(&format!("rule.{e}")).to_owned()),
+        unit_code: m.unit_code.clone(),
         chrome,
     })
 }

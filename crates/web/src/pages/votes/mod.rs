@@ -133,6 +133,37 @@ struct UnitPage {
     errors: FormErrors,
     /// Which form the errors belong to: "vote" or "ballot".
     errors_of: &'static str,
+    /// The vote is taken at this community meeting: its attendance counts.
+    presence: Option<PresenceLine>,
+}
+
+/// The attendance of the meeting a vote is taken at, as the form shows it.
+pub struct PresenceLine {
+    pub meeting_id: i64,
+    pub title: String,
+    pub present: u32,
+    pub total: i64,
+    pub needed: u32,
+    pub met: bool,
+}
+
+async fn presence_line(
+    ctx: &tuquan_app::Ctx,
+    code: &str,
+    meeting_id: Option<i64>,
+) -> Result<Option<PresenceLine>, PageError> {
+    let Some(id) = meeting_id else {
+        return Ok(None);
+    };
+    let p = app::meeting_presence(ctx, code, id).await?;
+    Ok(Some(PresenceLine {
+        meeting_id: id,
+        title: p.meeting.title.clone(),
+        present: p.present,
+        total: p.total,
+        needed: p.quorum.needed,
+        met: p.quorum.met,
+    }))
 }
 
 async fn unit_data(
@@ -144,6 +175,7 @@ async fn unit_data(
     errors_of: &'static str,
 ) -> Result<UnitPage, PageError> {
     let (unit, list) = app::votes_of_unit(ctx, code, None).await?;
+    let presence = presence_line(ctx, code, v.meeting_id).await?;
     let lang = chrome.lang;
     let may_manage =
         tuquan_app::groups::may(ctx, tuquan_domain::access::Action::VoteManage, &unit.path);
@@ -163,8 +195,15 @@ async fn unit_data(
         b,
         errors: FormErrors::none(),
         errors_of,
+        presence,
         chrome,
     })
+}
+
+#[derive(Deserialize)]
+struct UnitQuery {
+    /// A vote taken at this community meeting (from the meeting's attendance page).
+    meeting: Option<String>,
 }
 
 async fn unit_page(
@@ -173,11 +212,14 @@ async fn unit_page(
     u: MaybeUser,
     rc: RequestCtx,
     Path(code): Path<String>,
+    q: Result<axum::extract::Query<UnitQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Html<String>, PageError> {
+    let q = crate::extract::query(q)?;
     let ctx = state.ctx(u.0, &rc);
     let v = MeetingVoteInput {
         mode: "show_of_hands".into(),
         matter: "other".into(),
+        meeting_id: meeting_param(q.meeting.as_deref())?,
         ..Default::default()
     };
     let b = BallotInput {
@@ -190,6 +232,20 @@ async fn unit_page(
 fn signed_in(state: &AppState, u: MaybeUser, rc: &RequestCtx) -> Result<tuquan_app::Ctx, Failure> {
     let who = u.0.ok_or(Failure::Unauthorized)?;
     Ok(state.ctx(Some(who), rc))
+}
+
+/// A meeting id from a query or a form: blank is none, anything else must be a number.
+fn meeting_param(raw: Option<&str>) -> Result<Option<i64>, Failure> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            Failure::Invalid(tuquan_domain::FieldError::new(
+                "meeting_id",
+                tuquan_domain::FieldErrorKind::InvalidFormat,
+                "not a meeting id",
+            ))
+        }),
+    }
 }
 
 #[derive(Deserialize)]
@@ -210,6 +266,8 @@ struct MeetingVoteForm {
     abstain: String,
     #[serde(default)]
     committee: String,
+    #[serde(default)]
+    meeting_id: String,
 }
 
 async fn record(
@@ -230,7 +288,7 @@ async fn record(
         no: f.no,
         abstain: f.abstain,
         committee: f.committee,
-        meeting_id: None,
+        meeting_id: meeting_param(Some(&f.meeting_id))?,
     };
     match app::record_meeting_vote(&ctx, &code, &v).await {
         Ok(id) => Ok(see_other(&format!("/votes/{id}"), None)),
