@@ -362,4 +362,51 @@ async fn votes_at_a_meeting_count_its_attendance(db: &TestDb) {
         ))
         .await;
     assert_eq!(recorded, 1);
+
+    // The minutes' resolution carries the vote's computed counts, not the typed ones.
+    let (s, b) = post(
+        &server,
+        &head,
+        &format!("/api/v1/meetings/{mid}/hold"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let minutes = |vote: i64| {
+        json!({"opening": "Có mặt.", "resolutions": [{"text": "Sửa mương thoát nước",
+               "votes_for": 999, "votes_against": 7, "vote_id": vote}]})
+    };
+    let r = server
+        .http
+        .put(server.url(&format!("/api/v1/meetings/{mid}/minutes")))
+        .bearer_auth(&head)
+        .json(&minutes(id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, m) = get(&server, &head, &format!("/api/v1/meetings/{mid}/minutes")).await;
+    let res = &m["versions"][0]["resolutions"][0];
+    assert_eq!(res["vote_id"], id, "{m}");
+    assert_eq!(res["votes_for"].as_u64(), Some((total / 2) as u64), "{m}");
+    assert_eq!(res["votes_against"], 0, "{m}");
+    // Another meeting's vote is refused by name.
+    let other = db
+        .count(&format!("SELECT MIN(id) FROM votes WHERE meeting_id = {mid2}"))
+        .await;
+    let r = server
+        .http
+        .put(server.url(&format!("/api/v1/meetings/{mid}/minutes")))
+        .bearer_auth(&head)
+        .json(&minutes(other))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["error"]["code"], "minutes_vote_elsewhere", "{b}");
+    // The editor offers the meeting's votes beside each resolution.
+    let html = page(format!("/meetings/{mid}/minutes")).await;
+    assert!(html.contains("name=\"res_1_vote\""), "{html}");
+    assert!(html.contains(&format!("value=\"{id}\" selected")), "{html}");
 }

@@ -64,6 +64,18 @@ pub struct TallyLogRecord {
 }
 
 impl Store {
+    /// The votes taken at a meeting and the household ballots its votes were sent to, in
+    /// the order they were recorded.
+    pub async fn votes_of_meeting(&self, meeting_id: i64) -> Result<Vec<VoteRecord>, StoreError> {
+        let sql = format!(
+            "{VOTE_SELECT} WHERE v.meeting_id = $1 OR v.from_vote_id IN \
+             (SELECT f.id FROM votes f WHERE f.meeting_id = $1) ORDER BY v.id"
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(meeting_id).fetch_all(p).await?
+        }))
+    }
+
     pub async fn vote(&self, id: i64) -> Result<VoteRecord, StoreError> {
         let sql = format!("{VOTE_SELECT} WHERE v.id = $1");
         let row: Option<VoteRecord> = with_pool!(self, p => {

@@ -147,6 +147,10 @@ pub struct ResolutionBody {
     pub votes_against: Option<i64>,
     #[serde(default)]
     pub votes_abstain: Option<i64>,
+    /// A vote of this meeting (or the household ballots one of its votes went to): the
+    /// resolution carries its computed counts, and the typed ones are ignored.
+    #[serde(default)]
+    pub vote_id: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
