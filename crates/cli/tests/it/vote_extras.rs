@@ -410,3 +410,86 @@ async fn votes_at_a_meeting_count_its_attendance(db: &TestDb) {
     assert!(html.contains("name=\"res_1_vote\""), "{html}");
     assert!(html.contains(&format!("value=\"{id}\" selected")), "{html}");
 }
+
+on_both_backends!(door_to_door_from_the_ballot_page);
+async fn door_to_door_from_the_ballot_page(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let head = demo_token(db, "totruong.kp01");
+    let (id, roll) = ballot(&server, &head).await;
+    let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
+    let html = b
+        .get(server.url(&format!("/votes/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"door-form\""), "{html}");
+    assert!(html.contains(&format!("<option value=\"{}\"", roll[0])), "{html}");
+    // No answer chosen: the error beside the field, the household kept.
+    let hid = roll[0].to_string();
+    let r = b
+        .post(server.url(&format!("/votes/{id}/door")))
+        .form(&[("csrf", csrf.as_str()), ("household", hid.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(html.contains(&format!("<option value=\"{hid}\" selected")), "{html}");
+    // Recorded; the household leaves the picker and counts once.
+    let r = b
+        .post(server.url(&format!("/votes/{id}/door")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("household", hid.as_str()),
+            ("choice", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success());
+    let door = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM vote_casts WHERE vote_id = {id} AND household_id = {hid} \
+             AND channel = 'door'"
+        ))
+        .await;
+    assert_eq!(door, 1);
+    let html = b
+        .get(server.url(&format!("/votes/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(&format!("<option value=\"{hid}\"")), "{html}");
+    // The same household again (a stale page) is refused beside the picker.
+    let r = b
+        .post(server.url(&format!("/votes/{id}/door")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("household", hid.as_str()),
+            ("choice", "no"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    // A resident cannot use the channel.
+    let (rb, rcsrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
+    let r = rb
+        .post(server.url(&format!("/votes/{id}/door")))
+        .form(&[
+            ("csrf", rcsrf.as_str()),
+            ("household", roll[1].to_string().as_str()),
+            ("choice", "no"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

@@ -734,6 +734,18 @@ async fn page_audit_probe(
             let id = a_ballot(server, false).await;
             form(format!("/votes/{id}/close"), vec![])
         }
+        "/votes/{id}/door" => {
+            let id = a_ballot(server, false).await;
+            let h = db
+                .count(&format!(
+                    "SELECT MIN(household_id) FROM vote_roll WHERE vote_id = {id}"
+                ))
+                .await;
+            form(
+                format!("/votes/{id}/door"),
+                vec![f("household", &h.to_string()), f("choice", "no")],
+            )
+        }
         "/votes/{id}/publish" => {
             let id = a_meeting_vote(server).await;
             form(format!("/votes/{id}/publish"), vec![])

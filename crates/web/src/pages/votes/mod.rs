@@ -22,6 +22,7 @@ use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
 use crate::AppState;
 
+mod door;
 mod paper;
 mod settings;
 
@@ -32,6 +33,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/territory/{code}/vote-thresholds"),
     ("POST", "/votes/{id}/ballot"),
     ("POST", "/votes/{id}/cast"),
+    ("POST", "/votes/{id}/door"),
     ("POST", "/votes/{id}/paper/{entry}"),
     ("POST", "/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/votes/{id}/close"),
@@ -49,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/votes/{id}", get(show))
         .route("/votes/{id}/ballot", post(to_ballot))
         .route("/votes/{id}/cast", post(cast))
+        .route("/votes/{id}/door", post(door::cast))
         .route(
             "/votes/{id}/paper/{entry}",
             get(paper::page).post(paper::save),
@@ -381,6 +384,10 @@ struct ShowPage {
     from_vote_id: Option<i64>,
     /// The signed-in resident's household vote: Some(None) not yet, Some(Some(choice)).
     mine: Option<Option<String>>,
+    /// Households not yet counted, for the door-to-door form (counting officials, while open).
+    door: Vec<door::Household>,
+    /// The door-to-door form as typed: household id, choice.
+    door_typed: (String, String),
     errors: FormErrors,
 }
 
@@ -399,6 +406,11 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         None
     };
     let all = u32::try_from(v.all_households).unwrap_or(0);
+    let door = if ballot && open && view.may_count {
+        door::households(ctx, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(ShowPage {
         v: row(lang, v),
         unit_code: v.unit_code.clone(),
@@ -436,6 +448,8 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         publishable: view.may_manage && matches!(v.status, Status::Recorded | Status::Closed),
         from_vote_id: v.from_vote_id,
         mine,
+        door,
+        door_typed: Default::default(),
         errors: FormErrors::none(),
         chrome,
     })
