@@ -26,6 +26,7 @@ pub use demo::seed_demo;
 pub use minutes::*;
 pub use sheet::{minutes_document, sign_in_sheet};
 mod notice;
+pub use notice::{scheduling_rules, SchedulingRules};
 
 pub use tuquan_store::meetings::{AgendaRecord, MeetingRecord};
 

@@ -48,9 +48,9 @@ fn parse_choice(raw: &str) -> AppResult<Choice> {
     })
 }
 
-/// A resident votes for their household online (where the ballot allows it). The
-/// household's own matter: no grant is needed, only the account's link to a household on the
-/// roll.
+/// A resident votes for their household online (where the ballot allows it): its
+/// representative or a member the household authorised. The household's own matter: no grant
+/// is needed, only the account's link to a household on the roll.
 pub async fn cast_own(ctx: &Ctx, id: i64, choice: &str) -> AppResult<()> {
     let who = ctx.who()?;
     let v = open_ballot(ctx, id).await?;
@@ -70,6 +70,7 @@ pub async fn cast_own(ctx: &Ctx, id: i64, choice: &str) -> AppResult<()> {
         ));
     }
     still_open(&v)?;
+    super::voters::check_may_vote(ctx, hid, rid).await?;
     let already = ctx.store().household_cast(v.id, hid).await?;
     may_cast(
         v.matter,

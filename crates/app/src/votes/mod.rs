@@ -17,6 +17,7 @@ mod ballots;
 mod demo;
 mod printing;
 mod reads;
+mod voters;
 
 pub use ballots::{
     attach_sheet, cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation,
@@ -24,6 +25,7 @@ pub use ballots::{
 };
 pub use demo::seed_demo;
 pub use printing::ballot_sheet;
+pub use voters::{authorise_voter, household_voter, HouseholdVoter, Member};
 pub use reads::{my_vote, roll, settings, vote_view, votes_of_unit, SettingRow, VoteView};
 pub use tuquan_store::votes::{
     CastRecord, PaperEntryRecord, SettingRecord, TallyLogRecord, UnitResult, VoteRecord,

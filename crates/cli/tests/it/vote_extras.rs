@@ -493,3 +493,136 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+on_both_backends!(online_votes_by_an_authorised_member);
+async fn online_votes_by_an_authorised_member(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let head = demo_token(db, "totruong.kp01");
+    let rep = demo_token(db, "dan.kp01");
+    let hid = db
+        .count(
+            "SELECT r.household_id FROM users u JOIN residents r ON r.id = u.resident_id \
+             WHERE u.username = 'dan.kp01'",
+        )
+        .await;
+    // A second member of the representative's household, with an account of their own.
+    let (s, m) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/households/{hid}/residents"),
+        json!({"full_name": "Ngô Văn Con", "birth_date": "1995-04-05", "gender": "male",
+               "residence_type": "permanent"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    let member = m["id"].as_i64().unwrap();
+    let member_token =
+        db.user_with_token("con.kp01", "resident", Some(KP), "Con-password-1");
+    db.run_ok(
+        &[
+            "user",
+            "link-resident",
+            "--username",
+            "con.kp01",
+            "--resident",
+            &member.to_string(),
+        ],
+        "",
+    );
+    let (s, b) = post(
+        &server,
+        &head,
+        &format!("/api/v1/units/{KP}/ballots"),
+        json!({"title": "Giờ đóng cổng hẻm", "matter": "other", "online": true}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let cast = |token: String| {
+        let srv = &server;
+        async move {
+            post(
+                srv,
+                &token,
+                &format!("/api/v1/votes/{id}/cast"),
+                json!({"choice": "yes"}),
+            )
+            .await
+        }
+    };
+    let code = |b: &Value| b["error"]["code"].as_str().unwrap_or("").to_owned();
+
+    // Not authorised yet: refused, and the member cannot authorise anyone.
+    let (s, b) = cast(member_token.clone()).await;
+    assert_eq!((s, code(&b).as_str()), (422, "vote_not_authorised"), "{b}");
+    let (s, b) = post(
+        &server,
+        &member_token,
+        "/api/v1/me/household-voters",
+        json!({"resident_id": member, "granted": true}),
+    )
+    .await;
+    assert_eq!(
+        (s, code(&b).as_str()),
+        (422, "vote_authorise_representative_only"),
+        "{b}"
+    );
+    // The representative sees the member and authorises them (audited as a consent).
+    let (s, v) = get(&server, &rep, "/api/v1/me/household-voters").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["is_representative"], true);
+    assert_eq!(v["members"][0]["resident_id"], member, "{v}");
+    assert_eq!(v["members"][0]["authorised"], false);
+    let (s, b) = post(
+        &server,
+        &rep,
+        "/api/v1/me/household-voters",
+        json!({"resident_id": member, "granted": true}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let audited = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'resident.consent' \
+             AND target_id = '{member}' AND after_json LIKE '%household_vote%'"
+        ))
+        .await;
+    assert_eq!(audited, 1);
+    let (_, v) = get(&server, &member_token, "/api/v1/me/household-voters").await;
+    assert_eq!((v["authorised"].clone(), v["may_vote"].clone()), (json!(true), json!(true)));
+    // The member votes; the household counts once, so the representative is refused.
+    let (s, b) = cast(member_token.clone()).await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = cast(rep.clone()).await;
+    assert_eq!((s, code(&b).as_str()), (422, "vote_household_counted"), "{b}");
+    let by_member = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM vote_casts WHERE vote_id = {id} AND household_id = {hid} \
+             AND resident_id = {member} AND channel = 'online'"
+        ))
+        .await;
+    assert_eq!(by_member, 1);
+    // Withdrawn: the member may not vote in the next ballot.
+    let (s, _) = post(
+        &server,
+        &rep,
+        "/api/v1/me/household-voters",
+        json!({"resident_id": member, "granted": false}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, v) = get(&server, &member_token, "/api/v1/me/household-voters").await;
+    assert_eq!(v["may_vote"], false, "{v}");
+    // The ballot page: the representative manages the authorisation there.
+    let (b, _) = server.sign_in("dan.kp01", "tuquan-demo").await;
+    let html = b
+        .get(server.url(&format!("/votes/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"voters\""), "{html}");
+    assert!(html.contains("Ngô Văn Con"), "{html}");
+}

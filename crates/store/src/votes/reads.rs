@@ -76,6 +76,26 @@ impl Store {
         }))
     }
 
+    /// Whether the latest consent record of `purpose` for a resident is a yes (a household's
+    /// authorisation of a member to vote for it).
+    pub async fn latest_consent_granted(
+        &self,
+        resident_id: i64,
+        purpose: &str,
+    ) -> Result<bool, StoreError> {
+        let granted: Option<bool> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT granted FROM consents WHERE resident_id = $1 AND purpose = $2 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(resident_id)
+            .bind(purpose)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(granted.unwrap_or(false))
+    }
+
     pub async fn vote(&self, id: i64) -> Result<VoteRecord, StoreError> {
         let sql = format!("{VOTE_SELECT} WHERE v.id = $1");
         let row: Option<VoteRecord> = with_pool!(self, p => {

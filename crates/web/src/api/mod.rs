@@ -25,6 +25,7 @@ pub mod stats;
 pub mod territory;
 pub mod vote_paper;
 pub mod vote_thresholds;
+pub mod vote_voters;
 pub mod votes;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -167,6 +168,8 @@ impl Modify for BearerScheme {
         votes::paper,
         votes::enter_paper,
         votes::attach_sheet,
+        votes::household_voters,
+        votes::authorise_voter,
         votes::close,
         votes::publish,
         votes::roll,
@@ -352,6 +355,10 @@ impl Modify for BearerScheme {
         votes::RollItem,
         votes::RollList,
         votes::MyVote,
+        votes::SheetStored,
+        votes::VoterMember,
+        votes::HouseholdVoters,
+        votes::AuthoriseBody,
     )),
     modifiers(&BearerScheme),
     tags(

@@ -15,6 +15,7 @@ use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
 use utoipa::ToSchema;
 
 pub use super::vote_paper::*;
+pub use super::vote_voters::*;
 pub use super::vote_thresholds::*;
 use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
@@ -33,6 +34,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/api/v1/votes/{id}/close"),
     ("POST", "/api/v1/votes/{id}/publish"),
+    ("POST", "/api/v1/me/household-voters"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -62,6 +64,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/votes/{id}/publish", post(publish))
         .route("/api/v1/votes/{id}/roll", get(roll))
         .route("/api/v1/votes/{id}/mine", get(mine))
+        .route(
+            "/api/v1/me/household-voters",
+            get(household_voters).post(authorise_voter),
+        )
 }
 
 /// The kinds of matter (documentation of the accepted values).

@@ -25,6 +25,7 @@ use crate::AppState;
 mod door;
 mod paper;
 mod settings;
+mod voters;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
@@ -34,6 +35,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/votes/{id}/ballot"),
     ("POST", "/votes/{id}/cast"),
     ("POST", "/votes/{id}/door"),
+    ("POST", "/votes/{id}/voters"),
     ("POST", "/votes/{id}/paper/{entry}"),
     ("POST", "/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/votes/{id}/close"),
@@ -52,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/votes/{id}/ballot", post(to_ballot))
         .route("/votes/{id}/cast", post(cast))
         .route("/votes/{id}/door", post(door::cast))
+        .route("/votes/{id}/voters", post(voters::authorise))
         .route(
             "/votes/{id}/paper/{entry}",
             get(paper::page).post(paper::save),
@@ -388,6 +391,10 @@ struct ShowPage {
     door: Vec<door::Household>,
     /// The door-to-door form as typed: household id, choice.
     door_typed: (String, String),
+    /// The signed-in resident's standing in their household's vote.
+    voter: Option<voters::VoterLine>,
+    /// Linked to a household on the roll but neither its representative nor authorised.
+    not_authorised: bool,
     errors: FormErrors,
 }
 
@@ -406,6 +413,11 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         None
     };
     let all = u32::try_from(v.all_households).unwrap_or(0);
+    let voter = if mine.is_some() {
+        voters::line(ctx).await?
+    } else {
+        None
+    };
     let door = if ballot && open && view.may_count {
         door::households(ctx, id).await?
     } else {
@@ -450,6 +462,8 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         mine,
         door,
         door_typed: Default::default(),
+        not_authorised: voter.as_ref().is_some_and(|x| !x.may_vote),
+        voter,
         errors: FormErrors::none(),
         chrome,
     })
