@@ -153,19 +153,39 @@ async fn find_row(ctx: &Ctx, m: &MeetingRecord, input: &AttendanceInput) -> AppR
 /// Records who came for a household (or a member at a group meeting), live or from the paper
 /// sheet. Returns the row.
 pub async fn record(ctx: &Ctx, id: MeetingId, input: &AttendanceInput) -> AppResult<RollRow> {
-    record_with_file(ctx, id, input, None).await
+    record_with_proxy(ctx, id, input, None).await
 }
 
-/// The same, with the proxy's written authorisation already stored as a file.
-pub(crate) async fn record_with_file(
+/// The form field of a proxy's photographed written authorisation.
+pub const PROXY_FIELD: &str = "authorisation";
+
+/// The same, with the proxy's written authorisation photographed (PDF, JPEG, PNG or WebP,
+/// in the field [`PROXY_FIELD`]), stored with its SHA-256 in the same transaction. A file is
+/// accepted only for a proxy; a proxy recorded without one may get it later.
+pub async fn record_with_proxy(
     ctx: &Ctx,
     id: MeetingId,
     input: &AttendanceInput,
-    proxy_file_id: Option<i64>,
+    file: Option<&crate::files::UploadedFile>,
 ) -> AppResult<RollRow> {
     let m = load_to_manage(ctx, id).await?;
     MeetingRule::attend(m.status)?;
     let a = NewAttendance::parse(input, m.clusters)?;
+    let checked = match file {
+        Some(f) => {
+            if a.kind != tuquan_domain::meetings::AttendeeKind::Proxy {
+                return Err(AppError::rule(
+                    "meeting_authorisation_not_proxy",
+                    PROXY_FIELD,
+                    "only a proxy brings a written authorisation",
+                ));
+            }
+            crate::files::check_uploads(PROXY_FIELD, std::slice::from_ref(f))?
+                .into_iter()
+                .next()
+        }
+        None => None,
+    };
     ensure_roll(ctx, &m).await?;
     let row = find_row(ctx, &m, input).await?;
     let new = NewAttendanceRow {
@@ -175,10 +195,22 @@ pub(crate) async fn record_with_file(
         resident_id: a.resident_id,
         cluster: a.cluster,
         source: a.source,
-        proxy_file_id,
+        proxy_file_id: None,
     };
+    let owner = crate::files::owner(
+        tuquan_domain::files::OwnerKind::Proxy,
+        id.get(),
+        &m.province_code,
+        &m.unit_path,
+    );
     ctx.store()
-        .record_attendance(&m, &row, &new, &ctx.audit_ctx())
+        .record_attendance(
+            &m,
+            &row,
+            &new,
+            checked.as_ref().map(|c| (&owner, c)),
+            &ctx.audit_ctx(),
+        )
         .await?;
     Ok(ctx
         .store()
@@ -204,4 +236,48 @@ pub async fn unrecord(ctx: &Ctx, id: MeetingId, code: &str) -> AppResult<()> {
         .remove_attendance(&m, row.row_no, &ctx.audit_ctx())
         .await?;
     Ok(())
+}
+
+/// The attendance of a community meeting as a vote taken at it sees it.
+#[derive(Debug, Clone)]
+pub struct Presence {
+    pub meeting: MeetingRecord,
+    /// Households on the (frozen) roll: "all households" for the rules.
+    pub total: i64,
+    /// Households represented.
+    pub present: u32,
+    pub quorum: Quorum,
+}
+
+/// The presence at community meeting `id` of unit `unit_code`, for a vote taken there (the
+/// caller has authorized its vote action on the unit). The roll is frozen if it was not.
+/// A meeting of another unit, a group's meeting or a cancelled one is refused on
+/// `meeting_id`.
+pub async fn presence_for_vote(ctx: &Ctx, unit_code: &str, id: MeetingId) -> AppResult<Presence> {
+    let elsewhere = || AppError::rule("vote_meeting_elsewhere", "meeting_id", "not this unit's");
+    let m = match ctx.store().meeting(id).await {
+        Ok(m) => m,
+        Err(tuquan_store::StoreError::NotFound) => return Err(elsewhere()),
+        Err(e) => return Err(e.into()),
+    };
+    if m.unit_code != unit_code || m.group_id.is_some() {
+        return Err(elsewhere());
+    }
+    if m.status == tuquan_domain::meetings::MeetingStatus::Cancelled {
+        return Err(AppError::rule(
+            "meeting_cancelled",
+            "meeting_id",
+            "cancelled",
+        ));
+    }
+    ensure_roll(ctx, &m).await?;
+    let m = ctx.store().meeting(id).await?;
+    let total = m.roll_size.unwrap_or(0);
+    let q = quorum(ctx, &m, u32::try_from(total).unwrap_or(0)).await?;
+    Ok(Presence {
+        present: q.present,
+        total,
+        quorum: q,
+        meeting: m,
+    })
 }

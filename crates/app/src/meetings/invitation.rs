@@ -1,5 +1,8 @@
 //! The invitation (giấy mời họp): an announcement of category `meeting_invitation` at the
-//! meeting's unit, to its households, linking back to the meeting.
+//! meeting's unit, to its households, linking back to the meeting. A group's meeting invites
+//! the group's members only: the announcement is narrowed to the group's kind at the group's
+//! unit (the announcements' audience: residents holding a current position in an active
+//! group of that kind), so the other households of the unit are not invited.
 
 use tuquan_domain::announcements::NewAnnouncementInput;
 use tuquan_domain::territory::Unit;
@@ -8,10 +11,18 @@ use super::MeetingRecord;
 use crate::{AppResult, Ctx};
 
 /// The invitation's text, in Vietnamese (announcements carry one text).
-pub(crate) fn text(m: &MeetingRecord, agenda: &[super::AgendaRecord]) -> (String, String) {
+pub(crate) fn text(
+    m: &MeetingRecord,
+    agenda: &[super::AgendaRecord],
+    group: Option<&str>,
+) -> (String, String) {
     let title = format!("Giấy mời họp: {}", m.title);
+    let invited = match group {
+        Some(g) => format!("các thành viên {g}"),
+        None => "đại diện hộ gia đình".to_owned(),
+    };
     let mut body = format!(
-        "Kính mời đại diện hộ gia đình dự {}.\nThời gian: {} ngày {}.\nĐịa điểm: {}.",
+        "Kính mời {invited} dự {}.\nThời gian: {} ngày {}.\nĐịa điểm: {}.",
         m.title,
         m.meeting_time,
         vn_date(&m.meeting_date),
@@ -41,7 +52,11 @@ pub(crate) fn vn_date(iso: &str) -> String {
 /// Publishes the invitation and links it to the meeting. Returns the announcement's id.
 pub(super) async fn send(ctx: &Ctx, unit: &Unit, m: &MeetingRecord) -> AppResult<i64> {
     let agenda = ctx.store().meeting_agenda(m.id).await?;
-    let (title, body) = text(m, &agenda);
+    let group = match m.group_id {
+        Some(g) => Some(ctx.store().group(g, &ctx.today().to_string()).await?),
+        None => None,
+    };
+    let (title, body) = text(m, &agenda, group.as_ref().map(|g| g.name.as_str()));
     let input = NewAnnouncementInput {
         title,
         body,
@@ -50,7 +65,10 @@ pub(super) async fn send(ctx: &Ctx, unit: &Unit, m: &MeetingRecord) -> AppResult
         valid_from: None,
         valid_until: Some(m.meeting_date.clone()),
         public: false,
-        group_kinds: Vec::new(),
+        group_kinds: group
+            .iter()
+            .map(|g| g.kind.as_str().to_owned())
+            .collect(),
         roles: Vec::new(),
     };
     let id = crate::announcements::publish_at(ctx, unit, &input, &[]).await?;

@@ -30,6 +30,9 @@ pub struct MinutesView {
     pub agenda: Vec<AgendaRecord>,
     pub versions: Vec<MinutesVersion>,
     pub may_manage: bool,
+    /// The meeting's votes (and the ballots they went to), for resolutions to take counts
+    /// from.
+    pub votes: Vec<crate::votes::VoteRecord>,
 }
 
 impl MinutesView {
@@ -64,11 +67,13 @@ async fn view_of(ctx: &Ctx, meeting: MeetingRecord) -> AppResult<MinutesView> {
         .map(decode)
         .collect::<AppResult<Vec<_>>>()?;
     let may_manage = may_manage(ctx, &meeting);
+    let votes = ctx.store().votes_of_meeting(meeting.id.get()).await?;
     Ok(MinutesView {
         meeting,
         agenda,
         versions,
         may_manage,
+        votes,
     })
 }
 
@@ -83,7 +88,8 @@ pub async fn minutes(ctx: &Ctx, id: MeetingId) -> AppResult<MinutesView> {
 pub async fn save_minutes(ctx: &Ctx, id: MeetingId, input: &MinutesInput) -> AppResult<i64> {
     let meeting = load_to_manage(ctx, id).await?;
     let view = view_of(ctx, meeting).await?;
-    let content = MinutesContent::parse(input, view.agenda.len())?;
+    let mut content = MinutesContent::parse(input, view.agenda.len())?;
+    counts_from_votes(ctx, &view.meeting, &mut content).await?;
     let json = encode(&content)?;
     let m = &view.meeting;
     match view.latest() {
@@ -106,6 +112,42 @@ pub async fn save_minutes(ctx: &Ctx, id: MeetingId, input: &MinutesInput) -> App
             Ok(v)
         }
     }
+}
+
+/// A resolution that names a vote carries that vote's computed counts, not typed ones (the
+/// vote must be this meeting's, or the household ballots one of its votes went to, and
+/// counted).
+async fn counts_from_votes(
+    ctx: &Ctx,
+    m: &MeetingRecord,
+    content: &mut MinutesContent,
+) -> AppResult<()> {
+    if content.resolutions.iter().all(|r| r.vote_id.is_none()) {
+        return Ok(());
+    }
+    let votes = ctx.store().votes_of_meeting(m.id.get()).await?;
+    for r in content.resolutions.iter_mut() {
+        let Some(id) = r.vote_id else { continue };
+        let Some(v) = votes.iter().find(|v| v.id == id) else {
+            return Err(AppError::rule(
+                "minutes_vote_elsewhere",
+                "vote_id",
+                "not a vote of this meeting",
+            ));
+        };
+        if v.status == tuquan_domain::votes::Status::Open {
+            return Err(AppError::rule(
+                "minutes_vote_open",
+                "vote_id",
+                "the ballot is still open",
+            ));
+        }
+        let t = v.tally();
+        r.votes_for = Some(i64::from(t.yes));
+        r.votes_against = Some(i64::from(t.no));
+        r.votes_abstain = Some(i64::from(t.abstain));
+    }
+    Ok(())
 }
 
 /// Finalises the current draft: from now on it is locked.

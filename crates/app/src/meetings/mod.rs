@@ -18,11 +18,15 @@ mod invitation;
 mod minutes;
 mod sheet;
 
-pub use attendance::{attendance, record, unrecord, AttendanceView, Quorum, RollRow};
+pub use attendance::{
+    attendance, presence_for_vote, record, record_with_proxy, unrecord, AttendanceView, Presence,
+    Quorum, RollRow, PROXY_FIELD,
+};
 pub use demo::seed_demo;
 pub use minutes::*;
 pub use sheet::{minutes_document, sign_in_sheet};
 mod notice;
+pub use notice::{scheduling_rules, SchedulingRules};
 
 pub use tuquan_store::meetings::{AgendaRecord, MeetingRecord};
 

@@ -48,9 +48,9 @@ fn parse_choice(raw: &str) -> AppResult<Choice> {
     })
 }
 
-/// A resident votes for their household online (where the ballot allows it). The
-/// household's own matter: no grant is needed, only the account's link to a household on the
-/// roll.
+/// A resident votes for their household online (where the ballot allows it): its
+/// representative or a member the household authorised. The household's own matter: no grant
+/// is needed, only the account's link to a household on the roll.
 pub async fn cast_own(ctx: &Ctx, id: i64, choice: &str) -> AppResult<()> {
     let who = ctx.who()?;
     let v = open_ballot(ctx, id).await?;
@@ -70,6 +70,7 @@ pub async fn cast_own(ctx: &Ctx, id: i64, choice: &str) -> AppResult<()> {
         ));
     }
     still_open(&v)?;
+    super::voters::check_may_vote(ctx, hid, rid).await?;
     let already = ctx.store().household_cast(v.id, hid).await?;
     may_cast(
         v.matter,
@@ -258,4 +259,47 @@ pub async fn paper_rows(ctx: &Ctx, id: i64, entry_no: i64) -> AppResult<Vec<(i64
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     Ok(ctx.store().paper_rows(v.id, entry_no).await?)
+}
+
+/// The form field of a paper tally sheet's photo.
+pub const SHEET_FIELD: &str = "sheet";
+
+/// Attaches the photo of the paper tally sheet (PDF, JPEG, PNG or WebP) to paper entry 1 or
+/// 2 of an open ballot, fingerprinted with SHA-256 (shown beside the entry) and logged in
+/// the tally log. The entry must have been made. Returns the SHA-256.
+pub async fn attach_sheet(
+    ctx: &Ctx,
+    id: i64,
+    entry_no: i64,
+    file: &crate::files::UploadedFile,
+) -> AppResult<String> {
+    let v = open_ballot(ctx, id).await?;
+    ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
+    if !(1..=2).contains(&entry_no) {
+        return Err(AppError::NotFound);
+    }
+    still_open(&v)?;
+    let checked = crate::files::check_uploads(SHEET_FIELD, std::slice::from_ref(file))?;
+    let Some(checked) = checked.into_iter().next() else {
+        return Err(FieldError::new(SHEET_FIELD, tuquan_domain::FieldErrorKind::Required, "").into());
+    };
+    let entries = ctx.store().paper_entries(v.id).await?;
+    if !entries.iter().any(|e| e.entry_no == entry_no) {
+        return Err(AppError::rule(
+            "vote_sheet_before_entry",
+            SHEET_FIELD,
+            "enter the paper ballots first",
+        ));
+    }
+    let owner = crate::files::owner(
+        tuquan_domain::files::OwnerKind::BallotSheet,
+        v.id,
+        &v.province_code,
+        &v.unit_path,
+    );
+    let sha = checked.sha256.clone();
+    ctx.store()
+        .attach_paper_sheet(&v, entry_no, &owner, &checked, &ctx.audit_ctx())
+        .await?;
+    Ok(sha)
 }

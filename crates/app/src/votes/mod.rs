@@ -4,6 +4,7 @@
 //! the store with its audit row in the same transaction.
 
 use tuquan_domain::access::Action;
+use tuquan_domain::MeetingId;
 use tuquan_domain::votes::{
     counting_committee, meeting_outcome, online_allowed, Ballot, BallotInput, Key, MeetingVote,
     MeetingVoteInput, Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
@@ -16,12 +17,15 @@ mod ballots;
 mod demo;
 mod printing;
 mod reads;
+mod voters;
 
 pub use ballots::{
-    cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation, Reconciliation,
+    attach_sheet, cast_for, cast_own, close_ballot, enter_paper, paper_rows, reconciliation,
+    Reconciliation, SHEET_FIELD,
 };
 pub use demo::seed_demo;
 pub use printing::ballot_sheet;
+pub use voters::{authorise_voter, household_voter, HouseholdVoter, Member};
 pub use reads::{my_vote, roll, settings, vote_view, votes_of_unit, SettingRow, VoteView};
 pub use tuquan_store::votes::{
     CastRecord, PaperEntryRecord, SettingRecord, TallyLogRecord, UnitResult, VoteRecord,
@@ -73,8 +77,8 @@ fn to_i64(n: u32) -> i64 {
 /// Records a vote taken at a meeting of a unit: the count by household (show of hands), the
 /// totals of a secret ballot counted by a committee of 3–5, or a procedural vote. The
 /// outcome follows the rules; without a quorum it is `no_quorum` and the matter may go to
-/// household ballots ([`ballot_from_vote`]). `present` comes from the meeting's attendance
-/// when the caller has it.
+/// household ballots ([`ballot_from_vote`]). With `meeting_id`, "present" and "all
+/// households" come from that meeting's attendance and roll.
 pub async fn record_meeting_vote(
     ctx: &Ctx,
     unit_code: &str,
@@ -87,7 +91,19 @@ pub async fn record_meeting_vote(
         counting_committee(&v.committee)?;
     }
     let t = thresholds(ctx, &unit.province_code).await?;
-    let all = ctx.store().active_households_below(&unit.path).await?;
+    // At a recorded meeting, "all" is its roll and "present" its attendance, whatever was
+    // typed; otherwise the unit's active households and the count typed.
+    let (all, present) = match v.meeting_id {
+        Some(m) => {
+            let p = crate::meetings::presence_for_vote(ctx, &unit.code, MeetingId(m)).await?;
+            (p.total, p.present)
+        }
+        None => (
+            ctx.store().active_households_below(&unit.path).await?,
+            v.present,
+        ),
+    };
+    let v = MeetingVote { present, ..v };
     let all_u = u32::try_from(all).unwrap_or(u32::MAX);
     let outcome = meeting_outcome(&t, v.mode, all_u, v.present, v.tally)?;
     let new = NewVote {
@@ -109,6 +125,18 @@ pub async fn record_meeting_vote(
         .store()
         .insert_vote(&unit, &new, &ctx.audit_ctx())
         .await?)
+}
+
+/// The attendance of community meeting `meeting_id` of the unit, for the form recording a
+/// vote taken there (freezes the meeting's roll if it was not).
+pub async fn meeting_presence(
+    ctx: &Ctx,
+    unit_code: &str,
+    meeting_id: i64,
+) -> AppResult<crate::meetings::Presence> {
+    let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    ctx.authorize(Action::VoteManage, Some(&unit.path))?;
+    crate::meetings::presence_for_vote(ctx, &unit.code, MeetingId(meeting_id)).await
 }
 
 /// Opens household ballots at a unit (Law Art 19): the roll of its households is frozen now.

@@ -214,6 +214,9 @@ const KNOWN_GAPS: &[&str] = &[
     "POST /api/v1/consultations/{id}/paper-comments",
     "POST /api/v1/households/{id}/status",
     "POST /api/v1/meetings/{id}/minutes/scan",
+    // Multipart with the proxy's written authorisation (issue 15), untyped like the scan.
+    "POST /api/v1/meetings/{id}/attendance/proxy",
+    "POST /api/v1/votes/{id}/paper/{entry}/sheet",
     "PUT /api/v1/meetings/{id}/minutes",
     // Multipart with a photo that is not an image beside another refused field: 400 naming
     // the photo (the JSON form of this operation passes).

@@ -44,4 +44,5 @@ mod snapshots;
 mod start;
 mod stats;
 mod synthetic;
+mod vote_extras;
 mod votes;

@@ -526,6 +526,9 @@ pub async fn audit_probe(
     rid: &str,
     admin: &(reqwest::Client, String),
 ) -> Option<reqwest::RequestBuilder> {
+    if path.ends_with("/paper/{entry}/sheet") && method == "POST" {
+        return Some(crate::vote_extras::sheet_probe(server, path, rid, admin).await);
+    }
     if tuquan_web::pages::votes::MUTATING.contains(&(method, path)) {
         return Some(page_audit_probe(server, db, path, rid, admin).await);
     }
@@ -730,6 +733,18 @@ async fn page_audit_probe(
         "/votes/{id}/close" => {
             let id = a_ballot(server, false).await;
             form(format!("/votes/{id}/close"), vec![])
+        }
+        "/votes/{id}/door" => {
+            let id = a_ballot(server, false).await;
+            let h = db
+                .count(&format!(
+                    "SELECT MIN(household_id) FROM vote_roll WHERE vote_id = {id}"
+                ))
+                .await;
+            form(
+                format!("/votes/{id}/door"),
+                vec![f("household", &h.to_string()), f("choice", "no")],
+            )
         }
         "/votes/{id}/publish" => {
             let id = a_meeting_vote(server).await;

@@ -33,6 +33,10 @@ pub struct ResolutionInput {
     pub votes_against: Option<i64>,
     #[serde(default)]
     pub votes_abstain: Option<i64>,
+    /// The vote (taken at the meeting, or the household ballots it went to) whose computed
+    /// counts the resolution carries instead of typed ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote_id: Option<i64>,
 }
 
 /// The minutes as typed: free text before the agenda (who came, who chaired), what was said
@@ -112,6 +116,7 @@ impl MinutesContent {
                         votes_for: f,
                         votes_against: a,
                         votes_abstain: ab,
+                        vote_id: r.vote_id,
                     });
                 }
             }
@@ -195,6 +200,7 @@ mod tests {
                     votes_for: Some(38),
                     votes_against: Some(1),
                     votes_abstain: Some(1),
+                    vote_id: None,
                 },
                 ResolutionInput::default(),
             ],

@@ -11,8 +11,9 @@ pub use input::{
     MeetingVoteInput, Setting, SettingInput,
 };
 pub use kinds::{
-    ballot_outcome, may_cast, meeting_outcome, reconcile, second_entry_by_other, Channel, Choice,
-    Mode, NewVoteCheck, Outcome, Status,
+    ballot_outcome, may_authorise_voter, may_cast, may_vote_for_household, meeting_outcome,
+    reconcile, second_entry_by_other, Channel, Choice, Mode, NewVoteCheck, Outcome, Status,
+    HOUSEHOLD_VOTER_PURPOSE,
 };
 pub use rules::{
     cluster_results, clusters_allowed, counting_committee, matter_passed, meeting_quorum,

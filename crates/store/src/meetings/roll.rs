@@ -7,6 +7,8 @@ use tuquan_domain::{HouseholdId, MeetingId, ResidentId};
 
 use super::{audit, MeetingRecord};
 use crate::audit::{insert_audit, AuditCtx};
+use crate::files::{insert_files, FileOwner};
+use tuquan_domain::files::CheckedFile;
 use crate::{now, with_pool, Store, StoreError};
 
 /// Who is on the roll before it is frozen: a household (its head's name) or a group member.
@@ -36,6 +38,8 @@ pub struct RollRow {
     pub cluster: Option<i64>,
     pub source: Option<String>,
     pub proxy_file_id: Option<i64>,
+    /// SHA-256 of the proxy's written authorisation, when photographed.
+    pub proxy_sha256: Option<String>,
 }
 
 impl RollRow {
@@ -64,9 +68,11 @@ pub struct AttendanceRow {
 }
 
 const ROLL_SELECT: &str = "SELECT r.row_no, r.code, r.household_id, r.resident_id, r.name, \
-     r.address, a.attendee_kind, a.attendee_name, a.cluster, a.source, a.proxy_file_id \
+     r.address, a.attendee_kind, a.attendee_name, a.cluster, a.source, a.proxy_file_id, \
+     f.sha256 AS proxy_sha256 \
      FROM meeting_roll r LEFT JOIN meeting_attendance a \
-     ON a.meeting_id = r.meeting_id AND a.row_no = r.row_no";
+     ON a.meeting_id = r.meeting_id AND a.row_no = r.row_no \
+     LEFT JOIN files f ON f.id = a.proxy_file_id";
 
 impl Store {
     /// The active households of a unit's subtree, in Vietnamese order of their sort key.
@@ -213,23 +219,32 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records (or changes) who came for a roll row.
+    /// Records (or changes) who came for a roll row; `proxy_file` is the photographed written
+    /// authorisation of a proxy, stored in the same transaction (a later change without a
+    /// file keeps the one stored).
     pub async fn record_attendance(
         &self,
         m: &MeetingRecord,
         row: &RollRow,
         a: &NewAttendanceRow,
+        proxy_file: Option<(&FileOwner, &CheckedFile)>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
         let by = ctx.actor_username.clone().unwrap_or_default();
-        let after = json!({
-            "row_no": a.row_no, "household_id": row.household_id, "kind": a.kind.as_str(),
-            "name": a.name, "resident_id": a.resident_id, "cluster": a.cluster,
-            "source": a.source.as_str(), "proxy_file_id": a.proxy_file_id,
-        });
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
+            let mut file_id = a.proxy_file_id;
+            if let Some((owner, file)) = proxy_file {
+                let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
+                file_id = ids.first().map(|f| f.0).or(file_id);
+            }
+            let after = json!({
+                "row_no": a.row_no, "household_id": row.household_id, "kind": a.kind.as_str(),
+                "name": a.name, "resident_id": a.resident_id, "cluster": a.cluster,
+                "source": a.source.as_str(), "proxy_file_id": file_id,
+                "proxy_sha256": proxy_file.map(|(_, f)| f.sha256.clone()),
+            });
             sqlx::query(
                 "INSERT INTO meeting_attendance (meeting_id, row_no, household_id, resident_id, \
                  attendee_kind, attendee_name, proxy_file_id, cluster, source, recorded_by, \
@@ -246,7 +261,7 @@ impl Store {
             .bind(a.resident_id.or(row.resident_id).map(|r| r.get()))
             .bind(a.kind.as_str())
             .bind(&a.name)
-            .bind(a.proxy_file_id)
+            .bind(file_id)
             .bind(a.cluster)
             .bind(a.source.as_str())
             .bind(&by)

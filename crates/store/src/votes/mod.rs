@@ -9,6 +9,8 @@ use tuquan_domain::territory::Unit;
 use tuquan_domain::votes::{Channel, Choice, Matter, Mode, Outcome, Status, Tally};
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::files::{insert_files, FileOwner};
+use tuquan_domain::files::CheckedFile;
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod reads;
@@ -368,6 +370,53 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Attaches the photo of the paper tally sheet to paper entry 1 or 2 (stored with its
+    /// SHA-256 in the same transaction, logged in the tally log). `NotFound` when the entry
+    /// has not been made.
+    pub async fn attach_paper_sheet(
+        &self,
+        vote: &VoteRecord,
+        entry_no: i64,
+        owner: &FileOwner,
+        file: &CheckedFile,
+        ctx: &AuditCtx,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let by = actor(ctx);
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
+            let file_id = ids.first().map(|f| f.0).unwrap_or_default();
+            let n = sqlx::query(
+                "UPDATE vote_paper_entries SET sheet_file_id = $3 \
+                 WHERE vote_id = $1 AND entry_no = $2",
+            )
+            .bind(vote.id)
+            .bind(entry_no)
+            .bind(file_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Err(StoreError::NotFound);
+            }
+            let detail = json!({ "entry": entry_no, "file_id": file_id, "sha256": file.sha256 });
+            tally_log!(&mut *tx, vote.id, by.clone(), "sheet_attached", &detail)?;
+            let entry = AuditEntry {
+                action: "vote.sheet_attached",
+                target_type: "vote",
+                target_id: vote.id.to_string(),
+                unit_path: Some(vote.unit_path.clone()),
+                before: None,
+                after: Some(detail),
+            };
+            insert_audit!(&mut *tx, ctx, &entry)?;
+            tx.commit().await?;
+            file_id
+        });
+        Ok(id)
     }
 
     /// Closes a ballot: the agreed paper votes become casts, the counts and the outcome are

@@ -25,6 +25,8 @@ pub struct PaperEntryRecord {
     pub entered_by_id: i64,
     pub entered_by: String,
     pub sheet_file_id: Option<i64>,
+    /// SHA-256 of the tally sheet's photo, when attached.
+    pub sheet_sha256: Option<String>,
     pub entered_at: String,
 }
 
@@ -62,6 +64,38 @@ pub struct TallyLogRecord {
 }
 
 impl Store {
+    /// The votes taken at a meeting and the household ballots its votes were sent to, in
+    /// the order they were recorded.
+    pub async fn votes_of_meeting(&self, meeting_id: i64) -> Result<Vec<VoteRecord>, StoreError> {
+        let sql = format!(
+            "{VOTE_SELECT} WHERE v.meeting_id = $1 OR v.from_vote_id IN \
+             (SELECT f.id FROM votes f WHERE f.meeting_id = $1) ORDER BY v.id"
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(&sql).bind(meeting_id).fetch_all(p).await?
+        }))
+    }
+
+    /// Whether the latest consent record of `purpose` for a resident is a yes (a household's
+    /// authorisation of a member to vote for it).
+    pub async fn latest_consent_granted(
+        &self,
+        resident_id: i64,
+        purpose: &str,
+    ) -> Result<bool, StoreError> {
+        let granted: Option<bool> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT granted FROM consents WHERE resident_id = $1 AND purpose = $2 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(resident_id)
+            .bind(purpose)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(granted.unwrap_or(false))
+    }
+
     pub async fn vote(&self, id: i64) -> Result<VoteRecord, StoreError> {
         let sql = format!("{VOTE_SELECT} WHERE v.id = $1");
         let row: Option<VoteRecord> = with_pool!(self, p => {
@@ -166,8 +200,10 @@ impl Store {
     pub async fn paper_entries(&self, vote_id: i64) -> Result<Vec<PaperEntryRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
-                "SELECT entry_no, entered_by_id, entered_by, sheet_file_id, entered_at \
-                 FROM vote_paper_entries WHERE vote_id = $1 ORDER BY entry_no",
+                "SELECT e.entry_no, e.entered_by_id, e.entered_by, e.sheet_file_id, \
+                 f.sha256 AS sheet_sha256, e.entered_at FROM vote_paper_entries e \
+                 LEFT JOIN files f ON f.id = e.sheet_file_id WHERE e.vote_id = $1 \
+                 ORDER BY e.entry_no",
             )
             .bind(vote_id)
             .fetch_all(p)

@@ -52,6 +52,7 @@ impl From<&MinutesVersion> for MinutesVersionItem {
                     votes_for: x.votes_for,
                     votes_against: x.votes_against,
                     votes_abstain: x.votes_abstain,
+                    vote_id: x.vote_id,
                 })
                 .collect(),
             closing: v.content.closing.clone(),
@@ -115,6 +116,7 @@ pub async fn save_minutes(
                 votes_for: r.votes_for,
                 votes_against: r.votes_against,
                 votes_abstain: r.votes_abstain,
+                vote_id: r.vote_id,
             })
             .collect(),
         closing: b.closing,

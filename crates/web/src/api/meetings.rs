@@ -29,6 +29,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/meetings/{id}/cancel"),
     ("POST", "/api/v1/meetings/{id}/attendance"),
     ("POST", "/api/v1/meetings/{id}/attendance/{code}/remove"),
+    ("POST", "/api/v1/meetings/{id}/attendance/proxy"),
     ("PUT", "/api/v1/meetings/{id}/minutes"),
     ("POST", "/api/v1/meetings/{id}/minutes/finalise"),
     ("POST", "/api/v1/meetings/{id}/minutes/corrections"),
@@ -52,6 +53,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/meetings/{id}/attendance/{code}/remove",
             post(unattend),
+        )
+        .route(
+            "/api/v1/meetings/{id}/attendance/proxy",
+            post(attend_proxy).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
         )
         .route(
             "/api/v1/meetings/{id}/minutes",
@@ -140,6 +147,10 @@ pub struct ResolutionBody {
     pub votes_against: Option<i64>,
     #[serde(default)]
     pub votes_abstain: Option<i64>,
+    /// A vote of this meeting (or the household ballots one of its votes went to): the
+    /// resolution carries its computed counts, and the typed ones are ignored.
+    #[serde(default)]
+    pub vote_id: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -286,6 +297,9 @@ pub struct RollItem {
     pub attendee_name: Option<String>,
     pub cluster: Option<i64>,
     pub source: Option<String>,
+    /// The proxy's photographed written authorisation (`/api/v1/files/{id}`) and its SHA-256.
+    pub proxy_file_id: Option<i64>,
+    pub proxy_sha256: Option<String>,
 }
 
 impl From<&RollRow> for RollItem {
@@ -302,6 +316,8 @@ impl From<&RollRow> for RollItem {
             attendee_name: r.attendee_name.clone(),
             cluster: r.cluster,
             source: r.source.clone(),
+            proxy_file_id: r.proxy_file_id,
+            proxy_sha256: r.proxy_sha256.clone(),
         }
     }
 }
@@ -474,6 +490,62 @@ pub async fn attend(
     };
     let ctx = state.ctx(Some(who), &rc);
     let row = meet::record(&ctx, MeetingId(id), &input).await?;
+    Ok(Json((&row).into()))
+}
+
+/// Records a proxy with the photographed written authorisation (`multipart/form-data`: the
+/// fields of the JSON form — `code` or `household_id`, `name`, `cluster`, `source`; `kind`
+/// defaults to `proxy` — and one PDF, JPEG, PNG or WebP in `authorisation`), stored with its
+/// SHA-256.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance/proxy", tag = "meetings",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = RollItem), (status = 400, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn attend_proxy(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Json<RollItem>, ApiError> {
+    let mut f = crate::files::read_multipart(mp, &[meet::PROXY_FIELD]).await?;
+    if f.too_large {
+        return Err(crate::files::MultipartForm::too_large_error(meet::PROXY_FIELD).into());
+    }
+    let number = |name: &'static str| -> Result<Option<i64>, ApiError> {
+        f.opt(name)
+            .map(|v| {
+                v.trim().parse::<i64>().map_err(|_| {
+                    crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                        name,
+                        tuquan_domain::FieldErrorKind::InvalidFormat,
+                        "not a number",
+                    ))
+                    .into()
+                })
+            })
+            .transpose()
+    };
+    let input = AttendanceInput {
+        household_id: number("household_id")?.map(HouseholdId),
+        resident_id: number("resident_id")?.map(ResidentId),
+        cluster: number("cluster")?,
+        code: f.opt("code"),
+        kind: Some(f.opt("kind").unwrap_or_else(|| "proxy".into())),
+        name: f.opt("name"),
+        source: f.opt("source"),
+    };
+    let file = f.take_files(meet::PROXY_FIELD).into_iter().next();
+    let Some(file) = file else {
+        return Err(crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+            meet::PROXY_FIELD,
+            tuquan_domain::FieldErrorKind::Required,
+            "no file",
+        ))
+        .into());
+    };
+    let ctx = state.ctx(Some(who), &rc);
+    let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file)).await?;
     Ok(Json((&row).into()))
 }
 

@@ -26,6 +26,7 @@ pub mod stats;
 pub mod territory;
 pub mod vote_paper;
 pub mod vote_thresholds;
+pub mod vote_voters;
 pub mod votes;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -134,6 +135,7 @@ impl Modify for BearerScheme {
         meetings::attendance,
         meetings::attend,
         meetings::unattend,
+        meetings::attend_proxy,
         meetings::minutes,
         meetings::save_minutes,
         meetings::finalise,
@@ -167,6 +169,9 @@ impl Modify for BearerScheme {
         votes::cast_for,
         votes::paper,
         votes::enter_paper,
+        votes::attach_sheet,
+        votes::household_voters,
+        votes::authorise_voter,
         votes::close,
         votes::publish,
         votes::roll,
@@ -358,6 +363,10 @@ impl Modify for BearerScheme {
         votes::RollItem,
         votes::RollList,
         votes::MyVote,
+        votes::SheetStored,
+        votes::VoterMember,
+        votes::HouseholdVoters,
+        votes::AuthoriseBody,
     )),
     modifiers(&BearerScheme),
     tags(

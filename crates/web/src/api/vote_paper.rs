@@ -73,6 +73,46 @@ pub struct PaperEntryItem {
     pub entry: i64,
     pub entered_by: String,
     pub entered_at: String,
+    /// The tally sheet's photo (`/api/v1/files/{id}`) and its SHA-256, when attached.
+    pub sheet_file_id: Option<i64>,
+    pub sheet_sha256: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SheetStored {
+    pub entry: i64,
+    /// SHA-256 of the stored photo, lower-case hex.
+    pub sha256: String,
+}
+
+/// The photo of a paper entry's tally sheet (`multipart/form-data`, one PDF, JPEG, PNG or
+/// WebP in the field `sheet`), fingerprinted and logged in the tally log.
+#[utoipa::path(post, path = "/api/v1/votes/{id}/paper/{entry}/sheet", tag = "votes",
+    params(("id" = i64, Path), ("entry" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = SheetStored), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn attach_sheet(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path((id, entry)): Path<(i64, i64)>,
+    mp: axum::extract::Multipart,
+) -> Result<(axum::http::StatusCode, Json<SheetStored>), ApiError> {
+    let mut f = crate::files::read_multipart(mp, &[app::SHEET_FIELD]).await?;
+    if f.too_large {
+        return Err(crate::files::MultipartForm::too_large_error(app::SHEET_FIELD).into());
+    }
+    let file = f
+        .take_files(app::SHEET_FIELD)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let ctx = state.ctx(Some(who), &rc);
+    let sha256 = app::attach_sheet(&ctx, id, entry, &file).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(SheetStored { entry, sha256 }),
+    ))
 }
 
 /// The two paper entries compared (counting officials).
@@ -95,6 +135,8 @@ pub async fn paper(
                 entry: e.entry_no,
                 entered_by: e.entered_by.clone(),
                 entered_at: e.entered_at.clone(),
+                sheet_file_id: e.sheet_file_id,
+                sheet_sha256: e.sheet_sha256.clone(),
             })
             .collect(),
         mismatches: r

@@ -15,6 +15,7 @@ use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
 use utoipa::ToSchema;
 
 pub use super::vote_paper::*;
+pub use super::vote_voters::*;
 pub use super::vote_thresholds::*;
 use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
@@ -30,8 +31,10 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/votes/{id}/cast"),
     ("POST", "/api/v1/votes/{id}/casts"),
     ("PUT", "/api/v1/votes/{id}/paper/{entry}"),
+    ("POST", "/api/v1/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/api/v1/votes/{id}/close"),
     ("POST", "/api/v1/votes/{id}/publish"),
+    ("POST", "/api/v1/me/household-voters"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -51,10 +54,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/votes/{id}/casts", post(cast_for))
         .route("/api/v1/votes/{id}/paper", get(paper))
         .route("/api/v1/votes/{id}/paper/{entry}", put(enter_paper))
+        .route(
+            "/api/v1/votes/{id}/paper/{entry}/sheet",
+            post(attach_sheet).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
+        )
         .route("/api/v1/votes/{id}/close", post(close))
         .route("/api/v1/votes/{id}/publish", post(publish))
         .route("/api/v1/votes/{id}/roll", get(roll))
         .route("/api/v1/votes/{id}/mine", get(mine))
+        .route(
+            "/api/v1/me/household-voters",
+            get(household_voters).post(authorise_voter),
+        )
 }
 
 /// The kinds of matter (documentation of the accepted values).
@@ -206,10 +219,16 @@ pub struct MeetingVoteBody {
     /// `show_of_hands`, `secret` or `procedural`.
     #[schema(value_type = ModeCode)]
     pub mode: String,
-    /// Households represented (people present, for a procedural vote).
-    #[serde(deserialize_with = "super::contract::whole")]
+    /// Households represented (people present, for a procedural vote). Ignored with
+    /// `meeting_id`: the meeting's attendance counts.
+    #[serde(default, deserialize_with = "super::contract::whole")]
     #[schema(minimum = 0, maximum = 100000)]
     pub present: i64,
+    /// The community meeting of this unit the vote was taken at: its roll is "all
+    /// households" and its attendance "present".
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub meeting_id: Option<i64>,
     #[serde(deserialize_with = "super::contract::whole")]
     #[schema(minimum = 0, maximum = 100000)]
     pub yes: i64,
@@ -247,7 +266,7 @@ pub async fn record_vote(
         no: b.no.to_string(),
         abstain: b.abstain.to_string(),
         committee: b.committee.join("\n"),
-        meeting_id: None,
+        meeting_id: b.meeting_id,
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::record_meeting_vote(&ctx, &code, &input).await?;

@@ -13,6 +13,8 @@ use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 mod browser;
+mod invitation;
+mod proxy;
 
 const KP: &str = "26743-kp01";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
@@ -638,6 +640,16 @@ pub async fn audit_probe(
             &code
         },
     );
+    if path.ends_with("/attendance/proxy") {
+        return Some(
+            server
+                .http
+                .post(server.url(&concrete))
+                .header("x-request-id", rid)
+                .bearer_auth(&t)
+                .multipart(proxy::form(&code)),
+        );
+    }
     if path.ends_with("/scan") {
         put(
             server,
@@ -742,6 +754,7 @@ async fn group_meetings_by_person_and_clusters(db: &TestDb) {
     .await;
     assert_eq!(s, 201, "{m}");
     let id = m["id"].as_i64().unwrap();
+    invitation::group_members_only(db, &server, &leader, id).await;
     let (_, att) = get(
         &server,
         &leader,
@@ -775,6 +788,30 @@ async fn group_meetings_by_person_and_clusters(db: &TestDb) {
     .await;
     assert_eq!(s, 200);
 
+    // Clusters are for a unit of enough households (a setting, 200 by default): refused at
+    // the demo's khu phố until the province lowers the threshold.
+    let two_clusters = json!({"kind": "community", "title": "Họp theo cụm", "date": in_days(1),
+        "time": "19:00", "place": "Hai điểm họp", "clusters": 2});
+    let (s, b) = post(
+        &server,
+        &t,
+        &format!("/api/v1/units/{KP}/meetings"),
+        two_clusters.clone(),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
+        (422, Some("meeting_clusters_small"), Some("clusters")),
+        "{b}"
+    );
+    let (s, b) = post(
+        &server,
+        &t,
+        "/api/v1/units/79/vote-thresholds",
+        json!({"key": "cluster_households", "value": 2, "effective_from": "2020-01-01"}),
+    )
+    .await;
+    assert!(s == 200 || s == 201, "{b}");
     // A meeting in two clusters: the households of both add up to the quorum.
     let (s, m) = post(
         &server,

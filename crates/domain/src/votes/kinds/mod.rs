@@ -174,6 +174,42 @@ pub fn may_cast(
     Ok(())
 }
 
+/// The household's vote is cast by its representative or by a member the household
+/// authorised (one representative per household: Law 10/2022/QH15 Art 18; household ballots:
+/// Art 19). Anyone else of the household is refused.
+pub fn may_vote_for_household(is_representative: bool, authorised: bool) -> Result<(), VoteRule> {
+    if is_representative || authorised {
+        Ok(())
+    } else {
+        Err(VoteRule {
+            code: "vote_not_authorised",
+            field: "household",
+        })
+    }
+}
+
+/// A household's authorisation of a member to vote for it is given by its representative,
+/// never by the member themself.
+pub fn may_authorise_voter(actor_is_representative: bool, member_is_self: bool) -> Result<(), VoteRule> {
+    if !actor_is_representative {
+        return Err(VoteRule {
+            code: "vote_authorise_representative_only",
+            field: "member",
+        });
+    }
+    if member_is_self {
+        return Err(VoteRule {
+            code: "vote_authorise_self",
+            field: "member",
+        });
+    }
+    Ok(())
+}
+
+/// The consent purpose under which a household's authorisation of a member to vote for it is
+/// kept (the latest record for the member decides).
+pub const HOUSEHOLD_VOTER_PURPOSE: &str = "household_vote";
+
 /// Compares the two entries of the paper ballots (household → choice). Agreement gives the
 /// votes to count; otherwise the households where they differ (a missing row counts as a
 /// difference), which block the result until resolved.

@@ -86,3 +86,20 @@ fn choices_tally() {
     let c = [Choice::Yes, Choice::Yes, Choice::No, Choice::Abstain];
     assert_eq!(Tally::from_choices(&c), tally(2, 1, 1));
 }
+
+#[test]
+fn the_representative_or_an_authorised_member_votes_for_the_household() {
+    assert!(may_vote_for_household(true, false).is_ok());
+    assert!(may_vote_for_household(false, true).is_ok());
+    let e = may_vote_for_household(false, false).unwrap_err();
+    assert_eq!((e.code, e.field), ("vote_not_authorised", "household"));
+    assert!(may_authorise_voter(true, false).is_ok());
+    assert_eq!(
+        may_authorise_voter(false, false).unwrap_err().code,
+        "vote_authorise_representative_only"
+    );
+    assert_eq!(
+        may_authorise_voter(true, true).unwrap_err().code,
+        "vote_authorise_self"
+    );
+}

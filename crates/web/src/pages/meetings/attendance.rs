@@ -26,6 +26,8 @@ pub struct RollLine {
     pub address: String,
     pub present: bool,
     pub who: String,
+    /// The proxy's written authorisation: (download link, SHA-256).
+    pub proxy_file: Option<(String, String)>,
 }
 
 fn line(lang: crate::i18n::Lang, r: &RollRow) -> RollLine {
@@ -41,6 +43,9 @@ fn line(lang: crate::i18n::Lang, r: &RollRow) -> RollLine {
         address: r.address.clone(),
         present: r.present(),
         who,
+        proxy_file: r
+            .proxy_file_id
+            .map(|f| (format!("/files/{f}"), r.proxy_sha256.clone().unwrap_or_default())),
     }
 }
 
@@ -63,6 +68,7 @@ struct AttendancePage {
     may_record: bool,
     kinds: Vec<Choice>,
     error: Option<String>,
+    unit_code: String,
 }
 
 #[derive(Deserialize)]
@@ -108,48 +114,48 @@ pub(super) async fn page(
             "representative",
         ),
         error: q.error.map(|e| lang.t(&format!("rule.{e}")).to_owned()),
+        unit_code: m.unit_code.clone(),
         chrome,
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct RecordForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    cluster: String,
-    #[serde(default)]
-    source: String,
-    #[serde(default)]
-    q: String,
-}
-
+/// Marks a row present: a url-encoded form (one tap per row) or the multipart form with the
+/// proxy's photographed written authorisation.
 pub(super) async fn record(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<RecordForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    let mut f = crate::files::read_page_form(req, &state, &[meet::PROXY_FIELD]).await?;
     let ctx = state.ctx(Some(who), &rc);
-    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let input = AttendanceInput {
-        code: some(&f.code),
-        kind: some(&f.kind),
-        name: some(&f.name),
-        cluster: some(&f.cluster).map(|c| c.parse().unwrap_or(0)),
-        source: some(&f.source),
+        code: f.opt("code").map(|s| s.trim().to_owned()),
+        kind: f.opt("kind").map(|s| s.trim().to_owned()),
+        name: f.opt("name").map(|s| s.trim().to_owned()),
+        cluster: f.opt("cluster").map(|c| c.trim().parse().unwrap_or(0)),
+        source: f.opt("source").map(|s| s.trim().to_owned()),
         ..Default::default()
     };
+    let q = f.text("q");
     let back = |extra: &str| {
-        let q: String = url_encode(&f.q);
+        let q: String = url_encode(&q);
         format!("/meetings/{id}/attendance?q={q}{extra}#roll")
     };
-    match meet::record(&ctx, MeetingId(id), &input).await {
+    let result = if f.too_large {
+        Err(tuquan_app::AppError::Invalid(tuquan_domain::FieldError::new(
+            meet::PROXY_FIELD,
+            tuquan_domain::FieldErrorKind::TooLong {
+                max: tuquan_domain::files::MAX_FILE_BYTES,
+            },
+            "too large",
+        )))
+    } else {
+        let file = f.take_files(meet::PROXY_FIELD).into_iter().next();
+        meet::record_with_proxy(&ctx, MeetingId(id), &input, file.as_ref()).await
+    };
+    match result {
         Ok(_) => Ok(see_other(&back(""), None)),
         // A code not on the roll or a proxy without a name: back to the page, saying so.
         Err(tuquan_app::AppError::Rule { code, .. }) => {

@@ -37,6 +37,14 @@ pub struct ResolutionLine {
     pub votes_for: String,
     pub votes_against: String,
     pub votes_abstain: String,
+    /// The vote whose counts the resolution carries ("" for typed counts).
+    pub vote_id: String,
+}
+
+/// A vote of the meeting a resolution may take its counts from.
+pub struct VoteChoice {
+    pub id: String,
+    pub label: String,
 }
 
 pub struct VersionLine {
@@ -63,6 +71,7 @@ struct MinutesPage {
     opening: String,
     items: Vec<ItemLine>,
     resolutions: Vec<ResolutionLine>,
+    votes: Vec<VoteChoice>,
     closing: String,
     versions: Vec<VersionLine>,
     errors: FormErrors,
@@ -108,6 +117,7 @@ fn page_of(
             votes_for: opt(r.votes_for),
             votes_against: opt(r.votes_against),
             votes_abstain: opt(r.votes_abstain),
+            vote_id: opt(r.vote_id),
         })
         .collect();
     let locked = current.is_some_and(|c| c.record.status == MinutesStatus::Final);
@@ -120,6 +130,7 @@ fn page_of(
                 votes_for: String::new(),
                 votes_against: String::new(),
                 votes_abstain: String::new(),
+                vote_id: String::new(),
             });
         }
     }
@@ -142,6 +153,26 @@ fn page_of(
             })
             .collect(),
         resolutions,
+        votes: v
+            .votes
+            .iter()
+            .map(|x| {
+                let t = x.tally();
+                VoteChoice {
+                    id: x.id.to_string(),
+                    label: format!(
+                        "{} · {} {}, {} {}, {} {}",
+                        x.title,
+                        chrome.t("meet.votes_for"),
+                        t.yes,
+                        chrome.t("meet.votes_against"),
+                        t.no,
+                        chrome.t("meet.votes_abstain"),
+                        t.abstain
+                    ),
+                }
+            })
+            .collect(),
         closing: c.closing.clone(),
         versions: v
             .versions
@@ -223,6 +254,7 @@ fn parse_form(pairs: &[(String, String)]) -> MinutesInput {
                                 "for" => r.votes_for = num(v),
                                 "against" => r.votes_against = num(v),
                                 "abstain" => r.votes_abstain = num(v),
+                                "vote" => r.vote_id = num(v),
                                 _ => {}
                             }
                         }

@@ -53,7 +53,9 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}/invite", post(invite))
         .route(
             "/meetings/{id}/attendance",
-            get(attendance::page).post(attendance::record),
+            get(attendance::page).post(attendance::record).layer(
+                axum::extract::DefaultBodyLimit::max(crate::files::BODY_LIMIT),
+            ),
         )
         .route(
             "/meetings/{id}/attendance/{code}/remove",
@@ -173,6 +175,9 @@ struct NewPage {
     kinds: Vec<Choice>,
     v: ScheduleForm,
     errors: FormErrors,
+    /// The notice periods and the cluster rule in force, in words.
+    notice_rule: String,
+    clusters_rule: String,
 }
 
 fn new_page(
@@ -180,6 +185,7 @@ fn new_page(
     code: &str,
     name: &str,
     v: ScheduleForm,
+    rules: &meet::SchedulingRules,
     errors: FormErrors,
 ) -> NewPage {
     let kind = if v.kind.is_empty() {
@@ -202,6 +208,18 @@ fn new_page(
         name: name.to_owned(),
         v,
         errors,
+        notice_rule: lang
+            .t("meet.rules_notice")
+            .replace("{year_end}", &rules.year_end_notice_days.to_string())
+            .replace("{list}", &rules.election_list_days.to_string()),
+        clusters_rule: lang
+            .t(if rules.clusters_allowed {
+                "meet.rules_clusters_yes"
+            } else {
+                "meet.rules_clusters_no"
+            })
+            .replace("{min}", &rules.cluster_households.to_string())
+            .replace("{n}", &rules.households.to_string()),
         chrome,
     }
 }
@@ -209,10 +227,13 @@ fn new_page(
 async fn new_form(
     State(state): State<AppState>,
     chrome: Chrome,
-    CurrentUser(_who): CurrentUser,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let unit = tuquan_app::territory::unit(&state.app, &code).await?;
+    let ctx = state.ctx(Some(who), &rc);
+    let rules = meet::scheduling_rules(&ctx, &unit).await?;
     let v = ScheduleForm {
         time: "19:30".into(),
         ..ScheduleForm::default()
@@ -222,6 +243,7 @@ async fn new_form(
         &unit.code,
         &unit.name,
         v,
+        &rules,
         FormErrors::none(),
     ))
 }
@@ -256,9 +278,12 @@ async fn schedule(
     let ctx = state.ctx(Some(who), &rc);
     match meet::create(&ctx, &code, &input).await {
         Ok(id) => Ok(see_other(&format!("/meetings/{id}"), None)),
-        Err(e) => rerender(e, chrome.lang, |errors| {
-            new_page(chrome, &unit.code, &unit.name, f, errors)
-        }),
+        Err(e) => {
+            let rules = meet::scheduling_rules(&ctx, &unit).await?;
+            rerender(e, chrome.lang, |errors| {
+                new_page(chrome, &unit.code, &unit.name, f, &rules, errors)
+            })
+        }
     }
 }
 

@@ -22,8 +22,10 @@ use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
 use crate::AppState;
 
+mod door;
 mod paper;
 mod settings;
+mod voters;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
@@ -32,7 +34,10 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/territory/{code}/vote-thresholds"),
     ("POST", "/votes/{id}/ballot"),
     ("POST", "/votes/{id}/cast"),
+    ("POST", "/votes/{id}/door"),
+    ("POST", "/votes/{id}/voters"),
     ("POST", "/votes/{id}/paper/{entry}"),
+    ("POST", "/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/votes/{id}/close"),
     ("POST", "/votes/{id}/publish"),
 ];
@@ -48,9 +53,17 @@ pub fn router() -> Router<AppState> {
         .route("/votes/{id}", get(show))
         .route("/votes/{id}/ballot", post(to_ballot))
         .route("/votes/{id}/cast", post(cast))
+        .route("/votes/{id}/door", post(door::cast))
+        .route("/votes/{id}/voters", post(voters::authorise))
         .route(
             "/votes/{id}/paper/{entry}",
             get(paper::page).post(paper::save),
+        )
+        .route(
+            "/votes/{id}/paper/{entry}/sheet",
+            post(paper::attach_sheet).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::BODY_LIMIT,
+            )),
         )
         .route("/votes/{id}/sheet.pdf", get(paper::sheet))
         .route("/votes/{id}/close", post(close))
@@ -126,6 +139,37 @@ struct UnitPage {
     errors: FormErrors,
     /// Which form the errors belong to: "vote" or "ballot".
     errors_of: &'static str,
+    /// The vote is taken at this community meeting: its attendance counts.
+    presence: Option<PresenceLine>,
+}
+
+/// The attendance of the meeting a vote is taken at, as the form shows it.
+pub struct PresenceLine {
+    pub meeting_id: i64,
+    pub title: String,
+    pub present: u32,
+    pub total: i64,
+    pub needed: u32,
+    pub met: bool,
+}
+
+async fn presence_line(
+    ctx: &tuquan_app::Ctx,
+    code: &str,
+    meeting_id: Option<i64>,
+) -> Result<Option<PresenceLine>, PageError> {
+    let Some(id) = meeting_id else {
+        return Ok(None);
+    };
+    let p = app::meeting_presence(ctx, code, id).await?;
+    Ok(Some(PresenceLine {
+        meeting_id: id,
+        title: p.meeting.title.clone(),
+        present: p.present,
+        total: p.total,
+        needed: p.quorum.needed,
+        met: p.quorum.met,
+    }))
 }
 
 async fn unit_data(
@@ -137,6 +181,7 @@ async fn unit_data(
     errors_of: &'static str,
 ) -> Result<UnitPage, PageError> {
     let (unit, list) = app::votes_of_unit(ctx, code, None).await?;
+    let presence = presence_line(ctx, code, v.meeting_id).await?;
     let lang = chrome.lang;
     let may_manage =
         tuquan_app::groups::may(ctx, tuquan_domain::access::Action::VoteManage, &unit.path);
@@ -156,8 +201,15 @@ async fn unit_data(
         b,
         errors: FormErrors::none(),
         errors_of,
+        presence,
         chrome,
     })
+}
+
+#[derive(Deserialize)]
+struct UnitQuery {
+    /// A vote taken at this community meeting (from the meeting's attendance page).
+    meeting: Option<String>,
 }
 
 async fn unit_page(
@@ -166,11 +218,14 @@ async fn unit_page(
     u: MaybeUser,
     rc: RequestCtx,
     Path(code): Path<String>,
+    q: Result<axum::extract::Query<UnitQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Html<String>, PageError> {
+    let q = crate::extract::query(q)?;
     let ctx = state.ctx(u.0, &rc);
     let v = MeetingVoteInput {
         mode: "show_of_hands".into(),
         matter: "other".into(),
+        meeting_id: meeting_param(q.meeting.as_deref())?,
         ..Default::default()
     };
     let b = BallotInput {
@@ -183,6 +238,20 @@ async fn unit_page(
 fn signed_in(state: &AppState, u: MaybeUser, rc: &RequestCtx) -> Result<tuquan_app::Ctx, Failure> {
     let who = u.0.ok_or(Failure::Unauthorized)?;
     Ok(state.ctx(Some(who), rc))
+}
+
+/// A meeting id from a query or a form: blank is none, anything else must be a number.
+fn meeting_param(raw: Option<&str>) -> Result<Option<i64>, Failure> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            Failure::Invalid(tuquan_domain::FieldError::new(
+                "meeting_id",
+                tuquan_domain::FieldErrorKind::InvalidFormat,
+                "not a meeting id",
+            ))
+        }),
+    }
 }
 
 #[derive(Deserialize)]
@@ -203,6 +272,8 @@ struct MeetingVoteForm {
     abstain: String,
     #[serde(default)]
     committee: String,
+    #[serde(default)]
+    meeting_id: String,
 }
 
 async fn record(
@@ -223,7 +294,7 @@ async fn record(
         no: f.no,
         abstain: f.abstain,
         committee: f.committee,
-        meeting_id: None,
+        meeting_id: meeting_param(Some(&f.meeting_id))?,
     };
     match app::record_meeting_vote(&ctx, &code, &v).await {
         Ok(id) => Ok(see_other(&format!("/votes/{id}"), None)),
@@ -316,6 +387,14 @@ struct ShowPage {
     from_vote_id: Option<i64>,
     /// The signed-in resident's household vote: Some(None) not yet, Some(Some(choice)).
     mine: Option<Option<String>>,
+    /// Households not yet counted, for the door-to-door form (counting officials, while open).
+    door: Vec<door::Household>,
+    /// The door-to-door form as typed: household id, choice.
+    door_typed: (String, String),
+    /// The signed-in resident's standing in their household's vote.
+    voter: Option<voters::VoterLine>,
+    /// Linked to a household on the roll but neither its representative nor authorised.
+    not_authorised: bool,
     errors: FormErrors,
 }
 
@@ -334,6 +413,16 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         None
     };
     let all = u32::try_from(v.all_households).unwrap_or(0);
+    let voter = if mine.is_some() {
+        voters::line(ctx).await?
+    } else {
+        None
+    };
+    let door = if ballot && open && view.may_count {
+        door::households(ctx, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(ShowPage {
         v: row(lang, v),
         unit_code: v.unit_code.clone(),
@@ -371,6 +460,10 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         publishable: view.may_manage && matches!(v.status, Status::Recorded | Status::Closed),
         from_vote_id: v.from_vote_id,
         mine,
+        door,
+        door_typed: Default::default(),
+        not_authorised: voter.as_ref().is_some_and(|x| !x.may_vote),
+        voter,
         errors: FormErrors::none(),
         chrome,
     })

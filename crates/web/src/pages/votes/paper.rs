@@ -31,6 +31,14 @@ pub struct Line {
     pub mismatch: bool,
 }
 
+/// Who made a paper entry, when, and the tally sheet's photo (link, SHA-256) if attached.
+pub struct EntryLine {
+    pub no: i64,
+    pub by: String,
+    pub at: String,
+    pub sheet: Option<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "votes_paper.html")]
 struct PaperPage {
@@ -39,7 +47,9 @@ struct PaperPage {
     title: String,
     entry: i64,
     lines: Vec<Line>,
-    entries: Vec<(i64, String, String)>,
+    entries: Vec<EntryLine>,
+    /// This entry has been made: its sheet's photo may be attached.
+    entered: bool,
     mismatches: usize,
     blocks: bool,
     errors: FormErrors,
@@ -88,15 +98,20 @@ async fn data(
         title: v.title,
         entry,
         lines,
+        entered: r.entries.iter().any(|e| e.entry_no == entry),
         entries: r
             .entries
             .iter()
-            .map(|e| {
-                (
-                    e.entry_no,
-                    e.entered_by.clone(),
-                    crate::i18n::local_time(&e.entered_at),
-                )
+            .map(|e| EntryLine {
+                no: e.entry_no,
+                by: e.entered_by.clone(),
+                at: crate::i18n::local_time(&e.entered_at),
+                sheet: e.sheet_file_id.map(|f| {
+                    (
+                        format!("/files/{f}"),
+                        e.sheet_sha256.clone().unwrap_or_default(),
+                    )
+                }),
             })
             .collect(),
         mismatches: r.mismatches.len(),
@@ -148,6 +163,42 @@ pub(super) async fn save(
         Err(e) => {
             let lang = chrome.lang;
             let page = data(chrome, &ctx, id, entry, Some(&rows)).await?;
+            rerender(e, lang, move |errors| PaperPage { errors, ..page })
+        }
+    }
+}
+
+/// The photo of this entry's paper tally sheet, uploaded from the page (multipart, with the
+/// CSRF token).
+pub(super) async fn attach_sheet(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path((id, entry)): Path<(i64, i64)>,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
+    let mut f = crate::files::read_page_form(req, &state, &[app::SHEET_FIELD]).await?;
+    let ctx = signed_in(&state, u, &rc)?;
+    let result = if f.too_large {
+        Err(crate::files::MultipartForm::too_large_error(
+            app::SHEET_FIELD,
+        ))
+    } else {
+        let file = f
+            .take_files(app::SHEET_FIELD)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        app::attach_sheet(&ctx, id, entry, &file)
+            .await
+            .map_err(Failure::from)
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/votes/{id}/paper/{entry}#sheet"), None)),
+        Err(e) => {
+            let lang = chrome.lang;
+            let page = data(chrome, &ctx, id, entry, None).await?;
             rerender(e, lang, move |errors| PaperPage { errors, ..page })
         }
     }
