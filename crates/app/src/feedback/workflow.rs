@@ -265,17 +265,21 @@ pub fn not_sender_error(e: NotSender) -> AppError {
     }
 }
 
-/// The sender of an item (the signed-in account that sent it, or whoever gives the contact
-/// left when sending) reopens or rates it; returns the item as it is now. `Ok(Err(..))`
-/// when the visitor does not count as the sender, so that each adapter can say why.
+/// The sender of an item (the signed-in account that sent it; for an item sent without an
+/// account, the browser holding the `token` it was given when sending, or whoever gives the
+/// contact left then — `tuquan_domain::feedback::policy`) reopens or rates it; returns the
+/// item as it is now. `Ok(Err(..))` when the visitor does not count as the sender, so that
+/// each adapter can say why.
 pub async fn as_sender(
     ctx: &Ctx,
     item: &FeedbackRecord,
     contact: &str,
+    token: Option<&str>,
     request: &SenderRequest,
 ) -> AppResult<Result<FeedbackRecord, NotSender>> {
     let user = ctx.actor.as_ref().map(|w| w.user.id);
-    if let Err(e) = sender_of(item).check(user, contact) {
+    let holds_token = super::sender::holds_token(ctx, item, token);
+    if let Err(e) = sender_of(item).check_with(user, holds_token, contact) {
         return Ok(Err(e));
     }
     match request {

@@ -4,7 +4,7 @@
 //! not signed in sees their own text and photos on the tracking page, others do not.
 
 use crate::feedback_pages::{code_of, full_fields, jpeg_with_gps, send_form, DESCRIPTION};
-use crate::harness::{browser, page as text, Server, TestDb};
+use crate::harness::{browser, csrf_in, page as text, Server, TestDb};
 use crate::on_both_backends;
 
 on_both_backends!(the_send_form_shows_every_error_and_asks_for_the_photo_again);
@@ -138,6 +138,32 @@ async fn the_sender_sees_their_own_text_and_photos_others_do_not(db: &TestDb) {
         !r.text().await.unwrap().contains(DESCRIPTION),
         "the proof is bound to its own code"
     );
+
+    // The sending browser's proof also lets it reopen the item without typing the contact
+    // (`feedback::policy`, `SenderProof::Token`); another browser must give the contact.
+    crate::feedback_pages::resolve(&server, &code).await;
+    let track = format!("/feedback/{code}");
+    let (_, own) = text(&sender, &server, &track).await;
+    assert!(own.contains(&format!("action=\"{track}/reopen\"")), "{own}");
+    assert!(!own.contains("name=\"contact\""), "{own}");
+    let (_, theirs) = text(&other, &server, &track).await;
+    assert!(theirs.contains("name=\"contact\""), "{theirs}");
+    let reopen = |b: reqwest::Client, html: String| {
+        let url = server.url(&format!("{track}/reopen"));
+        async move {
+            let fields = [("csrf", csrf_in(&html)), ("reason", "Vẫn còn".to_owned())];
+            let r = b.post(url).form(&fields).send().await.unwrap();
+            let location = r
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned());
+            (r.status().as_u16(), location)
+        }
+    };
+    assert_eq!(reopen(other.clone(), theirs).await.0, 403);
+    let (s, location) = reopen(sender.clone(), own).await;
+    assert_eq!(s, 303);
+    assert_eq!(location.as_deref(), Some(format!("{track}?done=reopened").as_str()));
 }
 
 on_both_backends!(the_place_comes_from_the_unit_tree_and_period_from_selects);

@@ -140,7 +140,7 @@ async fn step(server: &Server, code: &str, body: Value) {
     assert_eq!(s, 200);
 }
 
-async fn resolve(server: &Server, code: &str) {
+pub(crate) async fn resolve(server: &Server, code: &str) {
     for action in ["acknowledge", "start"] {
         step(server, code, json!({"action": action})).await;
     }

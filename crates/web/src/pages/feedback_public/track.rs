@@ -124,7 +124,7 @@ async fn track_page(
     } else {
         None
     };
-    let proof = app::sender::proof(ctx, item).as_str();
+    let proof = app::sender::proof_as(ctx, item, sender_proof).as_str();
     let in_window = app::within_reopen_window(item, ctx.now);
     let done = match q.done.as_deref() {
         Some("reopened") => Some("fbp_done_reopened"),
@@ -272,7 +272,7 @@ async fn as_sender(
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let item = app::by_code(ctx, code).await?;
-    let (error, status) = match app::workflow::as_sender(ctx, &item, contact, &request).await {
+    let (error, status) = match app::workflow::as_sender(ctx, &item, contact, proof, &request).await {
         Ok(Ok(_)) => {
             let done = match request {
                 SenderRequest::Reopen { .. } => "reopened",
