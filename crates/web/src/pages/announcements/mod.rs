@@ -460,6 +460,8 @@ pub struct BoardRow {
     pub row: Row,
     pub body: String,
     pub valid_until: Option<String>,
+    /// Its attachments (a public announcement's files are public too).
+    pub files: Vec<FileRow>,
 }
 
 #[derive(Template)]
@@ -486,18 +488,20 @@ async fn board(
         .iter()
         .map(|c| crate::pages::consultations::row(lang, c))
         .collect();
+    let mut rows = Vec::with_capacity(list.len());
+    for a in &list {
+        rows.push(BoardRow {
+            row: row(lang, a),
+            body: a.body.clone(),
+            valid_until: a.valid_until.as_deref().map(vn_date),
+            files: file_rows(&ann::public_files(&state.app, a).await?),
+        });
+    }
     render(&BoardPage {
         consultations,
         code: unit.code.clone(),
         name: unit.name.clone(),
-        list: list
-            .iter()
-            .map(|a| BoardRow {
-                row: row(lang, a),
-                body: a.body.clone(),
-                valid_until: a.valid_until.as_deref().map(vn_date),
-            })
-            .collect(),
+        list: rows,
         chrome,
     })
 }
