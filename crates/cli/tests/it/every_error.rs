@@ -89,7 +89,12 @@ async fn feedback_settings_forms_report_every_error(db: &TestDb) {
     let r = server.post_form(&b, categories, &fields).await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
-    let ids = ["code-new", "name_vi-new", "ack_hours-new", "resolve_hours-new"];
+    let ids = [
+        "code-new",
+        "name_vi-new",
+        "ack_hours-new",
+        "resolve_hours-new",
+    ];
     assert_eq!(summary_links(&html), ids, "{html}");
     for id in ids {
         assert!(has_field_error(&html, id), "{id}: {html}");

@@ -61,7 +61,13 @@ async fn the_send_form_shows_every_error_and_asks_for_the_photo_again(db: &TestD
         photos_before
     );
     // Refused without photos: no note.
-    let r = send_form(&server, &b, &[("category", "traffic"), ("description", "")], vec![]).await;
+    let r = send_form(
+        &server,
+        &b,
+        &[("category", "traffic"), ("description", "")],
+        vec![],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(!r.text().await.unwrap().contains("id=\"photo-again\""));
 }
@@ -163,7 +169,10 @@ async fn the_sender_sees_their_own_text_and_photos_others_do_not(db: &TestDb) {
     assert_eq!(reopen(other.clone(), theirs).await.0, 403);
     let (s, location) = reopen(sender.clone(), own).await;
     assert_eq!(s, 303);
-    assert_eq!(location.as_deref(), Some(format!("{track}?done=reopened").as_str()));
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("{track}?done=reopened").as_str())
+    );
 }
 
 on_both_backends!(the_place_comes_from_the_unit_tree_and_period_from_selects);

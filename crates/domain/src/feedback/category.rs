@@ -140,8 +140,8 @@ impl Category {
         let name_vi = c.check(name(&input.name_vi, "name_vi", true));
         let name_en = c.check(name(&input.name_en, "name_en", false));
         let ack = c.check(hours(&input.ack_hours, "ack_hours"));
-        let resolve = c.check(hours(&input.resolve_hours, "resolve_hours").and_then(|r| {
-            match ack {
+        let resolve = c.check(hours(&input.resolve_hours, "resolve_hours").and_then(
+            |r| match ack {
                 Some(ack) if r < ack => Err(FieldError::new(
                     "resolve_hours",
                     FieldErrorKind::OutOfRange {
@@ -151,8 +151,8 @@ impl Category {
                     "not before the acknowledgement",
                 )),
                 _ => Ok(r),
-            }
-        }));
+            },
+        ));
         let (Some(code), Some(name_vi), Some(name_en), Some(ack), Some(resolve)) =
             (code, name_vi, name_en, ack, resolve)
         else {

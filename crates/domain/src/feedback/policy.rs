@@ -221,7 +221,10 @@ mod tests {
         // Sent anonymously: only the sending browser may act.
         let s = sent(None, None);
         assert_eq!(s.check_with(None, true, ""), Ok(()));
-        assert_eq!(s.check_with(None, false, "0912345678"), Err(NotSender::Anonymous));
+        assert_eq!(
+            s.check_with(None, false, "0912345678"),
+            Err(NotSender::Anonymous)
+        );
         // Sent from an account: the token does not replace signing in.
         let s = sent(Some(7), Some("0912345678"));
         assert_eq!(s.proof_with(None, true), SenderProof::SignInNeeded);

@@ -272,7 +272,8 @@ async fn as_sender(
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let item = app::by_code(ctx, code).await?;
-    let (error, status) = match app::workflow::as_sender(ctx, &item, contact, proof, &request).await {
+    let (error, status) = match app::workflow::as_sender(ctx, &item, contact, proof, &request).await
+    {
         Ok(Ok(_)) => {
             let done = match request {
                 SenderRequest::Reopen { .. } => "reopened",

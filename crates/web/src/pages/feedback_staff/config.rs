@@ -97,10 +97,9 @@ fn keyed(errors: FormErrors, key: &str, controls: &[&str]) -> FormErrors {
         .items
         .into_iter()
         .map(|mut e| {
-            e.id = e
-                .id
-                .filter(|id| controls.contains(&id.as_str()))
-                .map(|id| format!("{id}-{key}"));
+            e.id =
+                e.id.filter(|id| controls.contains(&id.as_str()))
+                    .map(|id| format!("{id}-{key}"));
             e
         })
         .collect();
