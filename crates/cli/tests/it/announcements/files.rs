@@ -386,7 +386,11 @@ async fn public_attachments_reach_the_board_the_feed_and_cap(db: &TestDb) {
     .await;
     assert!(matches!(s, 200 | 204), "{b}");
     let r = fetch(&server, None, &file_url).await;
-    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(r.status().as_u16(), 303, "to sign in");
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
     let (_, cancel) = body(format!("/announcements/{id}/cap.xml")).await;
     assert!(cancel.contains("<msgType>Cancel</msgType>") && !cancel.contains("<resource>"));
     super::pages::valid(db, "cap-v1.2.xsd", &cancel);
