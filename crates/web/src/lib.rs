@@ -55,8 +55,6 @@ pub struct AppState {
     /// Every use case goes through the application layer.
     pub app: tuquan_app::App,
     pub config: Arc<WebConfig>,
-    /// Photos of refused feedback forms, kept for the form sent again.
-    pub pending_photos: Arc<feedback::pending::PendingPhotos>,
 }
 
 impl AppState {
@@ -64,7 +62,6 @@ impl AppState {
         Self {
             app,
             config: Arc::new(config),
-            pending_photos: Default::default(),
         }
     }
 

@@ -55,11 +55,11 @@ pub async fn escalate_overdue(ctx: &Ctx) -> AppResult<usize> {
                     level: item.level,
                     role: item.role,
                 };
+                let to = current.escalate();
+                let notices = notify::escalated(ctx, item, &to).await?;
                 ctx.store()
-                    .escalate_feedback(item, &current.escalate(), &ctx.audit_ctx())
+                    .escalate_feedback(item, &to, &notices, &ctx.audit_ctx())
                     .await?;
-                let item = ctx.store().feedback(item.id).await?;
-                notify::escalated(ctx, &item).await?;
                 done += 1;
             }
         }
@@ -102,10 +102,15 @@ pub async fn remind_coming_due(ctx: &Ctx) -> AppResult<usize> {
                 let Ok(due_ts) = due.parse::<Timestamp>() else {
                     continue;
                 };
-                if reminder_due(ctx.now, due_ts, reminder_lead_minutes(window), &calendar)
-                    && ctx.store().claim_reminder(item.id, kind, due).await?
+                if !reminder_due(ctx.now, due_ts, reminder_lead_minutes(window), &calendar) {
+                    continue;
+                }
+                let notices = notify::coming_due(ctx, item, kind, due_ts).await?;
+                if ctx
+                    .store()
+                    .claim_reminder(item.id, kind, due, &notices)
+                    .await?
                 {
-                    notify::coming_due(ctx, item, kind, due_ts).await?;
                     sent += 1;
                 }
             }

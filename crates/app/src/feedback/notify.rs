@@ -1,37 +1,40 @@
-//! Notifications. Everything goes through [`send`], which writes the messages to the outbox
-//! (docs/announcements.md, "Delivery"): in the app at once, by e-mail through the worker
-//! for accounts that gave an address.
+//! Notifications. Each is a [`FeedbackNotice`] built here and written by the store to the
+//! outbox (docs/announcements.md, "Delivery") in the transaction of the change that causes
+//! it: a refused or failed change sends nothing, and no change goes without its notice. In
+//! the app at once, by e-mail through the worker for accounts that gave an address.
 
-use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::feedback::Level;
-use tuquan_store::feedback::DeadlineKind;
+use tuquan_domain::access::{authorize, Action, Role};
+use tuquan_domain::feedback::{Level, Responsible};
+use tuquan_store::feedback::{DeadlineKind, FeedbackNotice};
 
 use super::{FeedbackRecord, NotificationView};
 use crate::{AppResult, Ctx};
 
-/// Delivers one message to these accounts about an item.
-pub async fn send(
+/// One message to these accounts about the item with this tracking code; none without
+/// accounts.
+pub fn notice(
     ctx: &Ctx,
-    users: &[i64],
-    item: Option<&FeedbackRecord>,
+    users: Vec<i64>,
+    code: &str,
     kind: &str,
-    message: &str,
-) -> AppResult<()> {
+    message: String,
+) -> Vec<FeedbackNotice> {
     if users.is_empty() {
-        return Ok(());
+        return Vec::new();
     }
     // Stable for this notice: the item, what happened, when (the request's instant) and
     // the text (two notices of one kind in one request differ by their text).
     let key = format!(
-        "feedback-{}-{kind}-{}-{:016x}",
-        item.map_or(0, |i| i.id),
+        "feedback-{code}-{kind}-{}-{:016x}",
         ctx.now.as_millisecond(),
-        fnv1a(message)
+        fnv1a(&message)
     );
-    ctx.store()
-        .notify(users, item.map(|i| i.id), kind, message, &key)
-        .await?;
-    Ok(())
+    vec![FeedbackNotice {
+        user_ids: users,
+        kind: kind.to_owned(),
+        message,
+        key,
+    }]
 }
 
 /// FNV-1a, 64 bits: a short, stable digest of a notice's text for its key.
@@ -41,14 +44,22 @@ fn fnv1a(s: &str) -> u64 {
     })
 }
 
-/// The path of the unit at the item's responsible level.
-fn level_path(item: &FeedbackRecord) -> String {
-    let mut parts = item.unit_path.split('/');
-    match item.level {
+/// The path of the unit at the responsible level above the unit at `unit_path`.
+fn level_path(unit_path: &str, level: Level) -> String {
+    let mut parts = unit_path.split('/');
+    match level {
         Level::Province => parts.next().unwrap_or("").to_owned(),
         Level::Commune => parts.take(2).collect::<Vec<_>>().join("/"),
-        Level::Unit => item.unit_path.clone(),
+        Level::Unit => unit_path.to_owned(),
     }
+}
+
+/// The accounts holding `role` over the responsible level of the unit at `unit_path`.
+async fn holders(ctx: &Ctx, unit_path: &str, level: Level, role: Role) -> AppResult<Vec<i64>> {
+    Ok(ctx
+        .store()
+        .users_with_role_over(role.as_str(), &level_path(unit_path, level))
+        .await?)
 }
 
 /// The accounts responsible for an item now.
@@ -56,56 +67,82 @@ pub async fn responsible_users(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Ve
     if let Some(a) = item.assignee_id {
         return Ok(vec![a]);
     }
-    let path = level_path(item);
-    Ok(ctx
-        .store()
-        .users_with_role_over(item.role.as_str(), &path)
-        .await?)
+    holders(ctx, &item.unit_path, item.level, item.role).await
 }
 
-/// Tells those responsible; `message` is built from the item.
-async fn to_responsible(ctx: &Ctx, item: &FeedbackRecord, kind: &str, msg: &str) -> AppResult<()> {
-    let users = responsible_users(ctx, item).await?;
-    send(ctx, &users, Some(item), kind, msg).await
+/// A new item, to those responsible for it (computed before it is stored).
+pub async fn arrived(
+    ctx: &Ctx,
+    unit_path: &str,
+    responsible: &Responsible,
+    code: &str,
+    category: &str,
+) -> AppResult<Vec<FeedbackNotice>> {
+    let users = holders(ctx, unit_path, responsible.level, responsible.role).await?;
+    let msg = format!("Phản ánh mới {code} ({category}) cần tiếp nhận.");
+    Ok(notice(ctx, users, code, "feedback.arrived", msg))
 }
 
-pub async fn arrived(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<()> {
-    let msg = format!(
-        "Phản ánh mới {} ({}) cần tiếp nhận.",
-        item.tracking_code, item.category
-    );
-    to_responsible(ctx, item, "feedback.arrived", &msg).await
-}
-
-pub async fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: i64) -> AppResult<()> {
+pub fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: i64) -> Vec<FeedbackNotice> {
     let msg = format!("Bạn được giao xử lý phản ánh {}.", item.tracking_code);
-    send(ctx, &[user], Some(item), "feedback.assigned", &msg).await
+    notice(
+        ctx,
+        vec![user],
+        &item.tracking_code,
+        "feedback.assigned",
+        msg,
+    )
 }
 
-pub async fn escalated(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<()> {
+/// An item escalated to `to`, to those responsible there (an escalation unassigns it).
+pub async fn escalated(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    to: &Responsible,
+) -> AppResult<Vec<FeedbackNotice>> {
+    let users = holders(ctx, &item.unit_path, to.level, to.role).await?;
     let msg = format!(
         "Phản ánh {} đã quá hạn và được chuyển lên cấp {}.",
         item.tracking_code,
-        item.level.as_str()
+        to.level.as_str()
     );
-    to_responsible(ctx, item, "feedback.escalated", &msg).await
+    Ok(notice(
+        ctx,
+        users,
+        &item.tracking_code,
+        "feedback.escalated",
+        msg,
+    ))
 }
 
-pub async fn reopened(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<()> {
+pub async fn reopened(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<FeedbackNotice>> {
+    let users = responsible_users(ctx, item).await?;
     let msg = format!("Người gửi đã mở lại phản ánh {}.", item.tracking_code);
-    to_responsible(ctx, item, "feedback.reopened", &msg).await
+    Ok(notice(
+        ctx,
+        users,
+        &item.tracking_code,
+        "feedback.reopened",
+        msg,
+    ))
 }
 
 /// Tells the submitter (if they have an account) about a public step.
-pub async fn public_step(ctx: &Ctx, item: &FeedbackRecord, step: &str) -> AppResult<()> {
+pub fn public_step(ctx: &Ctx, item: &FeedbackRecord, step: &str) -> Vec<FeedbackNotice> {
     let Some(submitter) = item.submitter_id else {
-        return Ok(());
+        return Vec::new();
     };
     let msg = format!(
         "Phản ánh {} của bạn có cập nhật: {step}.",
         item.tracking_code
     );
-    send(ctx, &[submitter], Some(item), "feedback.update", &msg).await
+    notice(
+        ctx,
+        vec![submitter],
+        &item.tracking_code,
+        "feedback.update",
+        msg,
+    )
 }
 
 /// Warns those responsible that a deadline is near.
@@ -114,7 +151,7 @@ pub async fn coming_due(
     item: &FeedbackRecord,
     kind: DeadlineKind,
     due: jiff::Timestamp,
-) -> AppResult<()> {
+) -> AppResult<Vec<FeedbackNotice>> {
     let when = due
         .to_zoned(tuquan_domain::time::vietnam())
         .strftime("%H:%M %d/%m/%Y");
@@ -126,7 +163,14 @@ pub async fn coming_due(
         "Phản ánh {} sắp đến hạn {what}: {when}.",
         item.tracking_code
     );
-    to_responsible(ctx, item, "feedback.reminder", &msg).await
+    let users = responsible_users(ctx, item).await?;
+    Ok(notice(
+        ctx,
+        users,
+        &item.tracking_code,
+        "feedback.reminder",
+        msg,
+    ))
 }
 
 /// A notification of the actor, and whether they handle its item (staff go to the inbox

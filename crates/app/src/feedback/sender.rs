@@ -1,6 +1,7 @@
 //! Who may see an item's private parts (description, photos): the signed-in account that
 //! sent it, the browser that sent it (holding the [`token`] it was given at submission)
-//! and the staff who handle its unit. Photos may show faces and house numbers: never
+//! and the staff who handle its unit. The same token is that browser's proof for reopening
+//! and rating an item sent without an account (`workflow::as_sender`). Photos may show faces and house numbers: never
 //! public. Who counts as the sender is the domain's rule (`tuquan_domain::feedback::policy`).
 
 use tuquan_domain::access::{authorize, Action};
@@ -24,7 +25,16 @@ pub fn may_handle(ctx: &Ctx, item: &FeedbackRecord) -> bool {
 
 /// How the item's sender proves who they are, for this visitor.
 pub fn proof(ctx: &Ctx, item: &FeedbackRecord) -> SenderProof {
-    sender_of(item).proof(ctx.actor.as_ref().map(|w| w.user.id))
+    proof_as(ctx, item, None)
+}
+
+/// [`proof`] for a visitor who may hold the sender's [`token`]: holding it, the sender of
+/// an item sent without an account reopens and rates it without typing the contact.
+pub fn proof_as(ctx: &Ctx, item: &FeedbackRecord, token: Option<&str>) -> SenderProof {
+    sender_of(item).proof_with(
+        ctx.actor.as_ref().map(|w| w.user.id),
+        holds_token(ctx, item, token),
+    )
 }
 
 /// The proof given to the browser that sent an item, whoever sent it (signed in or not):

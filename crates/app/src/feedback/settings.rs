@@ -66,43 +66,60 @@ pub async fn set_route(
     if !category_code.is_empty() {
         category(ctx, &commune.code, category_code).await?;
     }
-    let rule = match (level.map(str::trim), role.map(str::trim)) {
-        // A role only says who answers at a level: without one it is out of place.
-        (None | Some(""), Some(r)) if !r.is_empty() => {
-            return Err(invalid(
-                "role",
-                FieldErrorKind::NotAllowedHere,
-                "a role needs a level",
-            ))
-        }
-        (None | Some(""), _) => None,
-        (Some(level), role) => {
-            let level = Level::parse(level).ok_or_else(|| {
-                invalid(
-                    "level",
-                    FieldErrorKind::UnknownValue,
-                    "unit, commune or province",
-                )
-            })?;
-            let role = match role {
-                None | Some("") => level.default_role(),
-                Some(r) => Role::parse(r)
-                    .filter(|r| role_handles_feedback(*r))
-                    .ok_or_else(|| {
-                        invalid(
-                            "role",
-                            FieldErrorKind::UnknownValue,
-                            "a role that handles feedback",
-                        )
-                    })?,
-            };
-            Some((level, role))
-        }
-    };
+    let rule = route_rule(level, role).map_err(AppError::from)?;
     ctx.store()
         .set_route(&commune, category_code, rule, &ctx.audit_ctx())
         .await?;
     Ok(())
+}
+
+/// The rule a routing form sets: `None` (no level) removes it. Every bad field at once: an
+/// unknown level and an unknown role (or a role without a level) are both named.
+fn route_rule(
+    level: Option<&str>,
+    role: Option<&str>,
+) -> Result<Option<(Level, Role)>, Vec<FieldError>> {
+    let level = level.map(str::trim).filter(|l| !l.is_empty());
+    let role = role.map(str::trim).filter(|r| !r.is_empty());
+    let mut c = tuquan_domain::Checks::default();
+    let level = match level {
+        None => None,
+        Some(l) => c.check(Level::parse(l).ok_or_else(|| {
+            FieldError::new(
+                "level",
+                FieldErrorKind::UnknownValue,
+                "unit, commune or province",
+            )
+        })),
+    };
+    let role = match role {
+        None => None,
+        Some(r) => c.check(
+            Role::parse(r)
+                .filter(|r| role_handles_feedback(*r))
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "role",
+                        FieldErrorKind::UnknownValue,
+                        "a role that handles feedback",
+                    )
+                }),
+        ),
+    };
+    let errors = c.into_errors();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match (level, role) {
+        // A role only says who answers at a level: without one it is out of place.
+        (None, Some(_)) => Err(vec![FieldError::new(
+            "role",
+            FieldErrorKind::NotAllowedHere,
+            "a role needs a level",
+        )]),
+        (None, None) => Ok(None),
+        (Some(level), role) => Ok(Some((level, role.unwrap_or_else(|| level.default_role())))),
+    }
 }
 
 /// Adds (`adding`: its code must be new) or changes (its code must exist) one of a
@@ -114,30 +131,39 @@ pub async fn set_category(
     adding: bool,
 ) -> AppResult<Category> {
     ctx.authorize(Action::FeedbackConfigure, Some(&commune.path))?;
-    let (category, active) = Category::parse(input)?;
+    // Every bad field at once (the settings form shows them together), the code's own
+    // check against the commune's categories among them.
+    let code = input.code.trim();
     let exists = ctx
         .store()
         .category_settings(&commune.code)
         .await?
         .iter()
-        .any(|c| c.category.code == category.code);
-    match (adding, exists) {
-        (true, true) => {
-            return Err(invalid(
-                "code",
-                FieldErrorKind::NotAllowedHere,
-                "a category with this code exists",
-            ));
+        .any(|c| c.category.code == code);
+    let code_error = match (adding, exists) {
+        (true, true) => Some(FieldError::new(
+            "code",
+            FieldErrorKind::NotAllowedHere,
+            "a category with this code exists",
+        )),
+        (false, false) => Some(FieldError::new(
+            "code",
+            FieldErrorKind::UnknownValue,
+            "no such category",
+        )),
+        _ => None,
+    };
+    let (category, active) = match (Category::parse_all(input), code_error) {
+        (Ok(parsed), None) => parsed,
+        (Ok(_), Some(e)) => return Err(e.into()),
+        (Err(mut es), e) => {
+            // A code refused for its form is not also looked up.
+            if let Some(e) = e.filter(|_| es.iter().all(|f| f.field != "code")) {
+                es.insert(0, e);
+            }
+            return Err(es.into());
         }
-        (false, false) => {
-            return Err(invalid(
-                "code",
-                FieldErrorKind::UnknownValue,
-                "no such category",
-            ));
-        }
-        _ => {}
-    }
+    };
     ctx.store()
         .set_category(commune, &category, active, &ctx.audit_ctx())
         .await?;

@@ -60,8 +60,13 @@ pub async fn submit_with_proof(
     let id = loop {
         let mut bytes = [0u8; 8];
         rand::rng().fill_bytes(&mut bytes);
+        let tracking_code = TrackingCode::from_random(bytes).as_str().to_owned();
+        // Those responsible hear of it in the transaction that stores it.
+        let notices =
+            notify::arrived(ctx, &unit.path, &responsible, &tracking_code, &cat.code).await?;
         let row = NewFeedbackRow {
-            tracking_code: TrackingCode::from_random(bytes).as_str().to_owned(),
+            tracking_code,
+            notices,
             unit: &unit,
             commune_code: commune.clone(),
             feedback: &feedback,
@@ -79,9 +84,7 @@ pub async fn submit_with_proof(
             Err(e) => return Err(e.into()),
         }
     };
-    let item = ctx.store().feedback(id).await?;
-    notify::arrived(ctx, &item).await?;
-    Ok(item)
+    Ok(ctx.store().feedback(id).await?)
 }
 
 /// The feedback with every wrong field at once (a form shows them together): the category

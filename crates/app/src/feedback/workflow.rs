@@ -116,10 +116,11 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
             _ => None,
         },
     };
+    let notices = notify::public_step(ctx, item, transition.name());
     ctx.store()
-        .transition_feedback(item, &record, &ctx.audit_ctx())
+        .transition_feedback(item, &record, &notices, &ctx.audit_ctx())
         .await?;
-    notify::public_step(ctx, item, transition.name()).await
+    Ok(())
 }
 
 /// The original of a duplicate, by tracking code or id: another item of the same commune.
@@ -167,18 +168,19 @@ async fn add_note(
     if public_note.is_none() && internal_note.is_none() {
         return Err(invalid("public_note", FieldErrorKind::Required, "a note"));
     }
-    let public = public_note.is_some();
+    let notices = if public_note.is_some() {
+        notify::public_step(ctx, item, "note")
+    } else {
+        Vec::new()
+    };
     let step = StepRecord {
         kind: "note",
         public_note,
         internal_note,
     };
     ctx.store()
-        .feedback_step(item, &step, None, None, &ctx.audit_ctx())
+        .feedback_step(item, &step, None, None, &notices, &ctx.audit_ctx())
         .await?;
-    if public {
-        notify::public_step(ctx, item, "note").await?;
-    }
     Ok(())
 }
 
@@ -227,12 +229,20 @@ async fn assign(
         public_note: None,
         internal_note,
     };
+    let notices = match assignee {
+        Some(a) => notify::assigned(ctx, item, a),
+        None => Vec::new(),
+    };
     ctx.store()
-        .feedback_step(item, &step, Some(assignee), None, &ctx.audit_ctx())
+        .feedback_step(
+            item,
+            &step,
+            Some(assignee),
+            None,
+            &notices,
+            &ctx.audit_ctx(),
+        )
         .await?;
-    if let Some(a) = assignee {
-        notify::assigned(ctx, item, a).await?;
-    }
     Ok(())
 }
 
@@ -265,17 +275,21 @@ pub fn not_sender_error(e: NotSender) -> AppError {
     }
 }
 
-/// The sender of an item (the signed-in account that sent it, or whoever gives the contact
-/// left when sending) reopens or rates it; returns the item as it is now. `Ok(Err(..))`
-/// when the visitor does not count as the sender, so that each adapter can say why.
+/// The sender of an item (the signed-in account that sent it; for an item sent without an
+/// account, the browser holding the `token` it was given when sending, or whoever gives the
+/// contact left then — `tuquan_domain::feedback::policy`) reopens or rates it; returns the
+/// item as it is now. `Ok(Err(..))` when the visitor does not count as the sender, so that
+/// each adapter can say why.
 pub async fn as_sender(
     ctx: &Ctx,
     item: &FeedbackRecord,
     contact: &str,
+    token: Option<&str>,
     request: &SenderRequest,
 ) -> AppResult<Result<FeedbackRecord, NotSender>> {
     let user = ctx.actor.as_ref().map(|w| w.user.id);
-    if let Err(e) = sender_of(item).check(user, contact) {
+    let holds_token = super::sender::holds_token(ctx, item, token);
+    if let Err(e) = sender_of(item).check_with(user, holds_token, contact) {
         return Ok(Err(e));
     }
     match request {
@@ -323,10 +337,11 @@ async fn reopen(ctx: &Ctx, item: &FeedbackRecord, reason: &str) -> AppResult<()>
         duplicate_of: None,
         referred_to: None,
     };
+    let notices = notify::reopened(ctx, item).await?;
     ctx.store()
-        .transition_feedback(item, &record, &sender_audit(ctx))
+        .transition_feedback(item, &record, &notices, &sender_audit(ctx))
         .await?;
-    notify::reopened(ctx, item).await
+    Ok(())
 }
 
 async fn rate(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<()> {
@@ -355,7 +370,7 @@ async fn rate(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<()> {
         internal_note: None,
     };
     ctx.store()
-        .feedback_step(item, &step, None, Some(rating), &sender_audit(ctx))
+        .feedback_step(item, &step, None, Some(rating), &[], &sender_audit(ctx))
         .await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The feedback jobs: escalation of overdue items and reminders before a deadline, run by
 //! `tuquan feedback run-jobs` (the same pass `serve` runs every minute) after moving
-//! deadlines in the database, as time would.
+//! deadlines in the database, as time would; and the notices of a change written with it
+//! or not at all (the outbox in the change's transaction).
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
@@ -103,4 +104,62 @@ async fn deadlines_escalate_and_remind_once(db: &TestDb) {
     let (s, t) = server.get_json(&format!("/api/v1/feedback/{soon}")).await;
     assert_eq!(s, 200);
     assert!(!t.to_string().contains("reminder"), "{t}");
+}
+
+/// Makes every insert into `table` fail (a trigger), as a full disk or a broken constraint
+/// would; `on = false` removes it again.
+async fn fail_inserts(db: &TestDb, table: &str, on: bool) {
+    let postgres = db.database_url().is_some();
+    let sql = match (postgres, on) {
+        (false, true) => format!(
+            "CREATE TRIGGER tq_test_fail BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'test failure'); END;"
+        ),
+        (false, false) => "DROP TRIGGER tq_test_fail;".to_owned(),
+        (true, true) => format!(
+            "CREATE OR REPLACE FUNCTION tq_test_fail() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'test failure'; END $$; \
+             CREATE TRIGGER tq_test_fail BEFORE INSERT ON {table} \
+             FOR EACH ROW EXECUTE FUNCTION tq_test_fail();"
+        ),
+        (true, false) => format!("DROP TRIGGER tq_test_fail ON {table};"),
+    };
+    db.execute(&sql).await;
+}
+
+on_both_backends!(notices_are_written_with_their_change_or_not_at_all);
+async fn notices_are_written_with_their_change_or_not_at_all(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let outbox = "SELECT COUNT(*) FROM outbox WHERE purpose = 'feedback.arrived'";
+    let items = "SELECT COUNT(*) FROM feedback";
+    let before = (db.count(items).await, db.count(outbox).await);
+    let post = || async {
+        server
+            .http
+            .post(server.url("/api/v1/feedback"))
+            .json(
+                &json!({"category": "environment", "description": "Rác đổ trộm ven kênh",
+                "unit_code": "26743-kp01"}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // The outbox refuses the notice: the item is not stored either.
+    fail_inserts(db, "outbox", true).await;
+    assert_eq!(post().await, 500);
+    fail_inserts(db, "outbox", false).await;
+    assert_eq!((db.count(items).await, db.count(outbox).await), before);
+    // The change fails after its notice was written (its audit row is refused): no
+    // message is left behind.
+    fail_inserts(db, "audit_log", true).await;
+    assert_eq!(post().await, 500);
+    fail_inserts(db, "audit_log", false).await;
+    assert_eq!((db.count(items).await, db.count(outbox).await), before);
+    // Both work: the item and the notice to the khu phố's head, together.
+    assert_eq!(post().await, 201);
+    assert_eq!(db.count(items).await, before.0 + 1);
+    assert!(db.count(outbox).await > before.1);
 }

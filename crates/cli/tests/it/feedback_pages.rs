@@ -140,7 +140,7 @@ async fn step(server: &Server, code: &str, body: Value) {
     assert_eq!(s, 200);
 }
 
-async fn resolve(server: &Server, code: &str) {
+pub(crate) async fn resolve(server: &Server, code: &str) {
     for action in ["acknowledge", "start"] {
         step(server, code, json!({"action": action})).await;
     }
@@ -834,7 +834,8 @@ async fn the_sender_reopens_and_rates_through_forms(db: &TestDb) {
         2
     );
 
-    // Sent with neither account nor contact: nobody can act as its sender.
+    // Sent with neither account nor contact: only the browser that sent it (holding its
+    // proof) can act as its sender; any other cannot.
     let anon_code = code_of(
         &send_form(
             &server,
@@ -846,6 +847,8 @@ async fn the_sender_reopens_and_rates_through_forms(db: &TestDb) {
     );
     resolve(&server, &anon_code).await;
     let (_, page) = text(&anon, &server, &format!("/feedback/{anon_code}")).await;
-    assert!(page.contains("không mở lại hay đánh giá được"));
+    assert!(page.contains("name=\"reason\"") && !page.contains("name=\"contact\""));
+    let (_, page) = text(&browser(), &server, &format!("/feedback/{anon_code}")).await;
+    assert!(page.contains("chỉ mở lại hay đánh giá được từ trình duyệt đã gửi"));
     assert!(!page.contains("name=\"reason\""));
 }

@@ -127,54 +127,37 @@ impl Category {
     /// Checks a settings form: a code of lower-case letters, digits and `_` (2–40, starting
     /// with a letter), a Vietnamese name, whole working hours for both deadlines with the
     /// resolution not before the acknowledgement. Returns the category and whether it is
-    /// active.
+    /// active, or the first refused field ([`Self::parse_all`] gives every one).
     pub fn parse(input: &CategoryInput) -> Result<(Category, bool), FieldError> {
-        let code = input.code.trim().to_owned();
-        if code.is_empty() {
-            return Err(FieldError::new("code", FieldErrorKind::Required, "empty"));
-        }
-        let ok = (2..=40).contains(&code.len())
-            && code.starts_with(|c: char| c.is_ascii_lowercase())
-            && code
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !ok {
-            return Err(FieldError::new(
-                "code",
-                FieldErrorKind::InvalidFormat,
-                "a-z, 0-9 and _",
-            ));
-        }
-        let name_vi = crate::text::clean(&input.name_vi);
-        if name_vi.is_empty() {
-            return Err(FieldError::new(
-                "name_vi",
-                FieldErrorKind::Required,
-                "empty",
-            ));
-        }
-        let name_en = crate::text::clean(&input.name_en);
-        for (field, v) in [("name_vi", &name_vi), ("name_en", &name_en)] {
-            if v.chars().count() > 120 {
-                return Err(FieldError::new(
-                    field,
-                    FieldErrorKind::TooLong { max: 120 },
-                    "long",
-                ));
-            }
-        }
-        let ack = hours(&input.ack_hours, "ack_hours")?;
-        let resolve = hours(&input.resolve_hours, "resolve_hours")?;
-        if resolve < ack {
-            return Err(FieldError::new(
-                "resolve_hours",
-                FieldErrorKind::OutOfRange {
-                    min: ack,
-                    max: MAX_DEADLINE_HOURS,
-                },
-                "not before the acknowledgement",
-            ));
-        }
+        Self::parse_all(input).map_err(|mut es| es.swap_remove(0))
+    }
+
+    /// [`Self::parse`], refusing with every bad field at once, in the order of the form
+    /// (never an empty list).
+    pub fn parse_all(input: &CategoryInput) -> Result<(Category, bool), Vec<FieldError>> {
+        let mut c = crate::Checks::default();
+        let code = c.check(parse_code(&input.code));
+        let name_vi = c.check(name(&input.name_vi, "name_vi", true));
+        let name_en = c.check(name(&input.name_en, "name_en", false));
+        let ack = c.check(hours(&input.ack_hours, "ack_hours"));
+        let resolve = c.check(hours(&input.resolve_hours, "resolve_hours").and_then(
+            |r| match ack {
+                Some(ack) if r < ack => Err(FieldError::new(
+                    "resolve_hours",
+                    FieldErrorKind::OutOfRange {
+                        min: ack,
+                        max: MAX_DEADLINE_HOURS,
+                    },
+                    "not before the acknowledgement",
+                )),
+                _ => Ok(r),
+            },
+        ));
+        let (Some(code), Some(name_vi), Some(name_en), Some(ack), Some(resolve)) =
+            (code, name_vi, name_en, ack, resolve)
+        else {
+            return Err(c.into_errors());
+        };
         Ok((
             Category {
                 name_en: if name_en.is_empty() {
@@ -191,6 +174,42 @@ impl Category {
             checked(&input.active),
         ))
     }
+}
+
+fn parse_code(raw: &str) -> Result<String, FieldError> {
+    let code = raw.trim().to_owned();
+    if code.is_empty() {
+        return Err(FieldError::new("code", FieldErrorKind::Required, "empty"));
+    }
+    let ok = (2..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        return Err(FieldError::new(
+            "code",
+            FieldErrorKind::InvalidFormat,
+            "a-z, 0-9 and _",
+        ));
+    }
+    Ok(code)
+}
+
+/// A category's name, cleaned, at most 120 characters.
+fn name(raw: &str, field: &'static str, required: bool) -> Result<String, FieldError> {
+    let v = crate::text::clean(raw);
+    if required && v.is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
+    }
+    if v.chars().count() > 120 {
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max: 120 },
+            "long",
+        ));
+    }
+    Ok(v)
 }
 
 #[cfg(test)]
@@ -278,5 +297,28 @@ mod tests {
             }),
             "resolve_hours"
         );
+    }
+
+    #[test]
+    fn every_bad_field_at_once() {
+        let es = Category::parse_all(&CategoryInput {
+            code: "".into(),
+            name_vi: " ".into(),
+            ack_hours: "0".into(),
+            resolve_hours: "x".into(),
+            ..input()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = es.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["code", "name_vi", "ack_hours", "resolve_hours"]);
+        // The order rule needs both numbers.
+        let es = Category::parse_all(&CategoryInput {
+            name_vi: "".into(),
+            resolve_hours: "4".into(),
+            ..input()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = es.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name_vi", "resolve_hours"]);
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Tracking codes are not secret: they appear in the public lists. So the sender of an item
 //! (who may reopen or rate it) is: the signed-in account that sent it; or, for feedback sent
-//! without an account, whoever gives the phone number or e-mail address left when sending.
-//! Feedback sent with neither an account nor a contact has no sender anyone can act as.
+//! without an account, the browser that sent it (holding the signed token it was given then)
+//! or whoever gives the phone number or e-mail address left when sending. Feedback sent
+//! with neither an account nor a contact has no sender anyone else can act as.
 
 use crate::access::{allowed, authorize, Action, Actor, Role};
 use crate::people::Phone;
@@ -35,6 +36,9 @@ pub enum SenderProof {
     SignedIn,
     /// Sent with an account, but this visitor is not signed in as it.
     SignInNeeded,
+    /// Sent without an account, and this visitor holds the token given to the browser that
+    /// sent it (checked by the caller: the domain does no cryptography).
+    Token,
     /// Sent without an account: the phone or e-mail left when sending.
     Contact,
     /// Sent anonymously: nobody can act as its sender.
@@ -46,6 +50,7 @@ impl SenderProof {
         match self {
             Self::SignedIn => "signed_in",
             Self::SignInNeeded => "sign_in",
+            Self::Token => "token",
             Self::Contact => "contact",
             Self::Impossible => "impossible",
         }
@@ -73,12 +78,22 @@ impl SenderOf<'_> {
 
     /// How its sender proves who they are, for the visitor signed in as `user_id`.
     pub fn proof(&self, user_id: Option<i64>) -> SenderProof {
+        self.proof_with(user_id, false)
+    }
+
+    /// [`Self::proof`] for a visitor who holds (`holds_token`) or not the token given to
+    /// the browser that sent the item. The token stands for the contact of an item sent
+    /// without an account (it was only ever given to the browser that sent it, and lets
+    /// an anonymous sender act too); an item sent from an account still needs it signed in.
+    pub fn proof_with(&self, user_id: Option<i64>, holds_token: bool) -> SenderProof {
         if self.submitter_id.is_some() {
             if self.is_submitter(user_id) {
                 SenderProof::SignedIn
             } else {
                 SenderProof::SignInNeeded
             }
+        } else if holds_token {
+            SenderProof::Token
         } else if self.contact_phone.is_some() || self.contact_email.is_some() {
             SenderProof::Contact
         } else {
@@ -104,8 +119,19 @@ impl SenderOf<'_> {
 
     /// `Ok` when the visitor (signed in as `user_id`, giving `contact`) counts as the sender.
     pub fn check(&self, user_id: Option<i64>, contact: &str) -> Result<(), NotSender> {
-        match self.proof(user_id) {
-            SenderProof::SignedIn => Ok(()),
+        self.check_with(user_id, false, contact)
+    }
+
+    /// [`Self::check`] for a visitor who may hold the sender's token (see
+    /// [`Self::proof_with`]).
+    pub fn check_with(
+        &self,
+        user_id: Option<i64>,
+        holds_token: bool,
+        contact: &str,
+    ) -> Result<(), NotSender> {
+        match self.proof_with(user_id, holds_token) {
+            SenderProof::SignedIn | SenderProof::Token => Ok(()),
             SenderProof::SignInNeeded => Err(NotSender::SignIn {
                 signed_in: user_id.is_some(),
             }),
@@ -183,5 +209,28 @@ mod tests {
         assert!(!may_be_assigned(&resident, "79/26743/kp01"));
         assert!(role_handles_feedback(Role::UnitHead));
         assert!(!role_handles_feedback(Role::Resident));
+    }
+
+    #[test]
+    fn the_sending_browsers_token_stands_for_the_contact() {
+        // Sent with a contact: the token is enough, no contact needed.
+        let s = sent(None, Some("0912345678"));
+        assert_eq!(s.proof_with(None, true), SenderProof::Token);
+        assert_eq!(s.check_with(None, true, ""), Ok(()));
+        assert_eq!(s.check_with(None, false, ""), Err(NotSender::ContactNeeded));
+        // Sent anonymously: only the sending browser may act.
+        let s = sent(None, None);
+        assert_eq!(s.check_with(None, true, ""), Ok(()));
+        assert_eq!(
+            s.check_with(None, false, "0912345678"),
+            Err(NotSender::Anonymous)
+        );
+        // Sent from an account: the token does not replace signing in.
+        let s = sent(Some(7), Some("0912345678"));
+        assert_eq!(s.proof_with(None, true), SenderProof::SignInNeeded);
+        assert_eq!(
+            s.check_with(Some(8), true, "0912345678"),
+            Err(NotSender::SignIn { signed_in: true })
+        );
     }
 }

@@ -36,6 +36,7 @@ struct Owned {
     ack_due_at: String,
     resolve_due_at: String,
     photos: Vec<(String, Vec<u8>)>,
+    notices: Vec<super::FeedbackNotice>,
 }
 
 impl Owned {
@@ -51,6 +52,7 @@ impl Owned {
             ack_due_at: self.ack_due_at.clone(),
             resolve_due_at: self.resolve_due_at.clone(),
             photos: self.photos.clone(),
+            notices: self.notices.clone(),
         }
     }
 }
@@ -151,6 +153,7 @@ impl Store {
                 ack_due_at: n.ack_due_at.clone(),
                 resolve_due_at: n.resolve_due_at.clone(),
                 photos: n.photos.clone(),
+                notices: n.notices.clone(),
             },
             ctx: ctx.clone(),
             reply,

@@ -10,10 +10,13 @@ use crate::{now, with_pool, Store, StoreError};
 
 pub(crate) mod batch;
 mod config;
+mod notices;
 mod reminders;
 mod staff;
 mod workflow;
 
+pub(crate) use notices::insert_notices;
+pub use notices::FeedbackNotice;
 pub use reminders::DeadlineKind;
 pub use staff::{CategorySetting, GrantHolder, NotificationView};
 pub use workflow::{StepRecord, TransitionRecord};
@@ -153,6 +156,8 @@ pub struct NewFeedbackRow<'a> {
     pub resolve_due_at: String,
     /// (content type, bytes), already checked and stripped of location data.
     pub photos: Vec<(String, Vec<u8>)>,
+    /// Written with the item (its arrival, to those responsible).
+    pub notices: Vec<FeedbackNotice>,
 }
 
 /// Which items to list. Blank parts do not filter.
@@ -255,6 +260,7 @@ macro_rules! insert_feedback {
                     })),
                 };
                 insert_audit!(&mut *$tx, ctx, &entry)?;
+                $crate::feedback::insert_notices!($tx, &n.notices, id, ts)?;
                 Ok::<i64, StoreError>(id)
         }
         .await
@@ -409,57 +415,6 @@ impl Store {
             q.fetch_all(p).await?
         });
         Ok(rows.into_iter().map(|r| r.0).collect())
-    }
-
-    /// Sends a notice about an item through the outbox, in one transaction: to each
-    /// account in the app (delivered at once: the notification and the outbox row marked
-    /// sent) and, where the account gave an e-mail address, by e-mail (pending, for the
-    /// worker). Each message's idempotency key is `{key}-{channel}-{user}`, so the same
-    /// notice is never written twice.
-    pub async fn notify(
-        &self,
-        user_ids: &[i64],
-        feedback_id: Option<i64>,
-        kind: &str,
-        message: &str,
-        key: &str,
-    ) -> Result<(), StoreError> {
-        let ts = now();
-        let msg = |channel: &str, recipient: String, user: i64| crate::outbox::NewMessage {
-            idempotency_key: format!("{key}-{channel}-{user}"),
-            channel: channel.to_owned(),
-            recipient,
-            user_id: Some(user),
-            subject: message.to_owned(),
-            body: message.to_owned(),
-            purpose: kind.to_owned(),
-            about_type: if feedback_id.is_some() {
-                "feedback"
-            } else {
-                "notice"
-            }
-            .to_owned(),
-            about_id: feedback_id.unwrap_or(0),
-        };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let mut msgs = Vec::with_capacity(user_ids.len() * 2);
-            for &u in user_ids {
-                msgs.push(msg("in_app", u.to_string(), u));
-                let email: Option<String> = sqlx::query_scalar(
-                    "SELECT address FROM delivery_addresses WHERE user_id = $1 AND channel = 'email'",
-                )
-                .bind(u)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(address) = email {
-                    msgs.push(msg("email", address, u));
-                }
-            }
-            crate::outbox::insert_messages!(tx, &msgs, &ts, true);
-            tx.commit().await?;
-        });
-        Ok(())
     }
 
     /// A user's notifications, newest first.

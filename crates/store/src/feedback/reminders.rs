@@ -50,17 +50,20 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records that the deadline `due` of an item was reminded, unless it already was.
-    /// Returns whether this call made the record (and so should send the reminder).
+    /// Records that the deadline `due` of an item was reminded, unless it already was, and
+    /// writes the reminder's notices in the same transaction. Returns whether this call made
+    /// the record (and so sent the reminder).
     pub async fn claim_reminder(
         &self,
         feedback_id: i64,
         kind: DeadlineKind,
         due: &str,
+        notices: &[super::FeedbackNotice],
     ) -> Result<bool, StoreError> {
         let ts = now();
         let n = with_pool!(self, p => {
-            sqlx::query(
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
                 "INSERT INTO feedback_events (feedback_id, at, kind, internal_note) \
                  SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM feedback_events \
                  WHERE feedback_id = $1 AND kind = $3 AND internal_note = $4)",
@@ -69,9 +72,14 @@ impl Store {
             .bind(&ts)
             .bind(kind.event_kind())
             .bind(due)
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if n == 1 {
+                super::insert_notices!(tx, notices, feedback_id, &ts)?;
+            }
+            tx.commit().await?;
+            n
         });
         Ok(n == 1)
     }

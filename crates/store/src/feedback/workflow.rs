@@ -3,7 +3,7 @@
 use serde_json::json;
 use tuquan_domain::feedback::{Responsible, Status};
 
-use super::FeedbackRecord;
+use super::{insert_notices, FeedbackNotice, FeedbackRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
@@ -29,11 +29,12 @@ pub struct StepRecord {
 
 impl Store {
     /// Applies a transition if the item is still in `t.from` (another writer may have moved
-    /// it: then a conflict on `status`).
+    /// it: then a conflict on `status`), with its notices.
     pub async fn transition_feedback(
         &self,
         item: &FeedbackRecord,
         t: &TransitionRecord,
+        notices: &[FeedbackNotice],
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
@@ -91,6 +92,7 @@ impl Store {
             .bind(&t.internal_note)
             .execute(&mut *tx)
             .await?;
+            insert_notices!(tx, notices, item.id, &ts)?;
             insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;
         });
@@ -98,13 +100,15 @@ impl Store {
     }
 
     /// Records a step that does not change the state; `assignee` (if `Some`) assigns the item,
-    /// `rating` (if `Some`) rates it.
+    /// `rating` (if `Some`) rates it; with its notices.
+    #[allow(clippy::too_many_arguments)]
     pub async fn feedback_step(
         &self,
         item: &FeedbackRecord,
         step: &StepRecord,
         assignee: Option<Option<i64>>,
         rating: Option<i64>,
+        notices: &[FeedbackNotice],
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
@@ -146,6 +150,7 @@ impl Store {
             .bind(&step.internal_note)
             .execute(&mut *tx)
             .await?;
+            insert_notices!(tx, notices, item.id, &ts)?;
             insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;
         });
@@ -193,11 +198,13 @@ impl Store {
         Ok(())
     }
 
-    /// Moves an overdue item one level up. `to` comes from `Responsible::escalate`.
+    /// Moves an overdue item one level up (`to` comes from `Responsible::escalate`), with its
+    /// notices; nothing when another writer escalated it meanwhile.
     pub async fn escalate_feedback(
         &self,
         item: &FeedbackRecord,
         to: &Responsible,
+        notices: &[FeedbackNotice],
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
@@ -235,6 +242,7 @@ impl Store {
             .bind(format!("{}:{} → {}:{}", item.level.as_str(), item.role.as_str(), to.level.as_str(), to.role.as_str()))
             .execute(&mut *tx)
             .await?;
+            insert_notices!(tx, notices, item.id, &ts)?;
             insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;
         });

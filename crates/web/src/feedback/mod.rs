@@ -1,4 +1,3 @@
 //! Adapter helpers for resident feedback; the use cases are in `tuquan_app::feedback`.
 
-pub mod pending;
 pub mod upload;

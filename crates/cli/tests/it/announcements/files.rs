@@ -1,6 +1,7 @@
 //! Attachments (the files facility, through announcements): checked by content, stored in
 //! the announcement's transaction, fingerprinted, downloaded with their name and type by
-//! those who may read the announcement, and nothing stored when one file is refused.
+//! those who may read the announcement, and nothing stored when one file is refused; a
+//! public announcement's files on its notice board, in the Atom feed and in CAP.
 
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -311,4 +312,86 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .await,
         2
     );
+}
+
+/// SHA-1 of [`PDF`], the digest CAP 1.2 asks for.
+const PDF_SHA1: &str = "2765c432e4015cbf218c659d0c0c8fb9190848d7";
+
+on_both_backends!(public_attachments_reach_the_board_the_feed_and_cap);
+async fn public_attachments_reach_the_board_the_feed_and_cap(db: &TestDb) {
+    let server = Server::start_with(db, &["--demo"]);
+    let official = demo_token(db, "canbo.benthanh");
+    let form = Form::new()
+        .text("title", "Cảnh báo ngập")
+        .text("body", "Bản đồ vùng ngập kèm theo.")
+        .text("category", "emergency")
+        .text("public", "true")
+        .part("attachment", file("Bản đồ ngập.pdf", PDF.to_vec()));
+    let (s, b) = publish_multipart(&server, &official, "26743", form).await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (_, d) = get(&server, &official, &format!("/api/v1/announcements/{id}")).await;
+    let file_url = format!("/files/{}", d["files"][0]["id"]);
+    // A private announcement's file appears nowhere public.
+    let form = announcement_form("Nội bộ có tệp", false)
+        .part("attachment", file("noi-bo.pdf", PDF.to_vec()));
+    let (s, b) = publish_multipart(&server, &official, "26743", form).await;
+    assert_eq!(s, 201, "{b}");
+
+    let anon = crate::harness::browser();
+    let body = |path: String| {
+        let anon = anon.clone();
+        let url = server.url(&path);
+        async move {
+            let r = anon.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, board) = body("/territory/26743/notices".into()).await;
+    assert_eq!(s, 200);
+    assert!(
+        board.contains(&format!("href=\"{file_url}\">Bản đồ ngập.pdf</a>")),
+        "{board}"
+    );
+    assert!(!board.contains("noi-bo.pdf"));
+    let (_, atom) = body("/territory/26743/notices.atom".into()).await;
+    let enclosure = format!(
+        "<link rel=\"enclosure\" type=\"application/pdf\" length=\"{}\" \
+         title=\"Bản đồ ngập.pdf\" href=\"{file_url}\"/>",
+        PDF.len()
+    );
+    assert!(atom.contains(&enclosure), "{atom}");
+    assert!(!atom.contains("noi-bo.pdf"));
+    super::pages::valid(db, "atom.rng", &atom);
+    let (s, cap) = body(format!("/announcements/{id}/cap.xml")).await;
+    assert_eq!(s, 200, "{cap}");
+    assert!(
+        cap.contains("<resourceDesc>Bản đồ ngập.pdf</resourceDesc>")
+            && cap.contains("<mimeType>application/pdf</mimeType>")
+            && cap.contains(&format!("<uri>{file_url}</uri>"))
+            && cap.contains(&format!("<digest>{PDF_SHA1}</digest>")),
+        "{cap}"
+    );
+    super::pages::valid(db, "cap-v1.2.xsd", &cap);
+    let (s, _) = body(file_url.clone()).await;
+    assert_eq!(s, 200, "served without sign-in while public");
+
+    // Withdrawn: the file is no longer public, and the CAP Cancel carries no resource.
+    let (s, b) = super::post(
+        &server,
+        &official,
+        &format!("/api/v1/announcements/{id}/withdraw"),
+        serde_json::json!({"reason": "Nước đã rút"}),
+    )
+    .await;
+    assert!(matches!(s, 200 | 204), "{b}");
+    let r = fetch(&server, None, &file_url).await;
+    assert_eq!(r.status().as_u16(), 303, "to sign in");
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    let (_, cancel) = body(format!("/announcements/{id}/cap.xml")).await;
+    assert!(cancel.contains("<msgType>Cancel</msgType>") && !cancel.contains("<resource>"));
+    super::pages::valid(db, "cap-v1.2.xsd", &cancel);
 }

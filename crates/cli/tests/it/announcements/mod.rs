@@ -9,6 +9,7 @@ use crate::on_both_backends;
 mod channels;
 mod counts;
 pub mod files;
+mod forms;
 mod pages;
 mod passing;
 mod printing;

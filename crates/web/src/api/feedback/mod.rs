@@ -372,7 +372,7 @@ async fn as_sender(
     let ctx = state.ctx(who, rc);
     let item = app::by_code(&ctx, code).await?;
     let contact = contact.unwrap_or_default();
-    let item = app::workflow::as_sender(&ctx, &item, &contact, &request)
+    let item = app::workflow::as_sender(&ctx, &item, &contact, None, &request)
         .await?
         .map_err(not_sender_error)?;
     Ok(Json(app::public::view(&ctx, lang, &item).await?))

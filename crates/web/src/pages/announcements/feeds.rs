@@ -12,6 +12,29 @@ use tuquan_domain::announcements::Status;
 use crate::error::{Failure, PageError};
 use crate::AppState;
 
+/// An attachment as a feed or an alert points at it (`/files/{id}`, served without sign-in
+/// while the announcement is public and published).
+pub struct Attachment {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-1 of the bytes, hex (CAP 1.2 `<digest>`); empty in the feed.
+    pub sha1: String,
+}
+
+impl Attachment {
+    fn of(f: &tuquan_app::files::FileRecord, sha1: String) -> Self {
+        Self {
+            id: f.id.get(),
+            name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            sha1,
+        }
+    }
+}
+
 pub struct Entry {
     pub id: i64,
     pub version: i64,
@@ -20,6 +43,8 @@ pub struct Entry {
     pub category: String,
     pub published: String,
     pub updated: String,
+    /// Its attachments, as `<link rel="enclosure">`.
+    pub files: Vec<Attachment>,
 }
 
 #[derive(Template)]
@@ -76,9 +101,14 @@ pub(super) async fn feed(
         .map(|a| rfc3339(&a.updated_at))
         .max()
         .unwrap_or_else(|| "2025-07-01T00:00:00Z".into());
-    let entries = list
-        .iter()
-        .map(|a| Entry {
+    let mut entries = Vec::with_capacity(list.len());
+    for a in &list {
+        let files = ann::public_files(&state.app, a)
+            .await?
+            .iter()
+            .map(|f| Attachment::of(f, String::new()))
+            .collect();
+        entries.push(Entry {
             id: a.id,
             version: a.version,
             title: a.title.clone(),
@@ -86,8 +116,9 @@ pub(super) async fn feed(
             category: a.category.clone(),
             published: rfc3339(&a.published_at),
             updated: rfc3339(&a.updated_at),
-        })
-        .collect();
+            files,
+        });
+    }
     Ok(xml(render(&Feed {
         code: unit.code,
         name: unit.name,
@@ -110,6 +141,8 @@ struct Cap {
     description: String,
     sender_name: String,
     expires: Option<String>,
+    /// Its attachments as `<resource>`s with their SHA-1 `<digest>` (none once cancelled).
+    resources: Vec<Attachment>,
     area: String,
 }
 
@@ -130,7 +163,17 @@ pub(super) async fn cap(
     } else {
         ("Alert", a.published_at.clone())
     };
+    let resources = if a.status == Status::Published {
+        ann::alert_resources(&state.app, a)
+            .await?
+            .into_iter()
+            .map(|(f, sha1)| Attachment::of(&f, sha1))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let body = render(&Cap {
+        resources,
         identifier: if msg_type == "Alert" {
             first.clone()
         } else {

@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
 use tuquan_app::announcements::{self as ann, AnnouncementRecord};
 use tuquan_domain::access::Action;
 use tuquan_domain::announcements::{AckChannel, Category, Status};
@@ -45,16 +44,22 @@ pub fn router() -> Router<AppState> {
         .route("/territory/{code}/notices.atom", get(feed))
         .route("/announcements/{id}", get(show))
         .route("/announcements/{id}/cap.xml", get(cap))
-        .route("/announcements/{id}/pass-on/{code}", post(pass_on))
+        .route("/announcements/{id}/pass-on/{code}", post(acts::pass_on))
         .route("/announcements/{id}/acknowledge", post(acknowledge))
-        .route("/announcements/{id}/acknowledgements", post(on_behalf))
+        .route(
+            "/announcements/{id}/acknowledgements",
+            post(acts::on_behalf),
+        )
         .route(
             "/announcements/{id}/versions",
             post(publish::edit).layer(axum::extract::DefaultBodyLimit::max(
                 crate::files::BODY_LIMIT,
             )),
         )
-        .route("/announcements/{id}/withdraw", post(withdraw))
+        .route(
+            "/announcements/{id}/withdraw",
+            get(acts::confirm_withdraw).post(acts::withdraw),
+        )
         .route("/announcements/{id}/units/{code}", get(dashboard))
         .route(
             "/announcements/{id}/units/{code}/not-reached",
@@ -100,6 +105,15 @@ pub struct WaitingRow {
     pub unit_code: String,
     pub unit_name: String,
     pub deadline: String,
+    /// The note as typed, after a refusal.
+    pub note: String,
+}
+
+impl WaitingRow {
+    /// The id of its note's control.
+    pub fn note_id(&self) -> String {
+        format!("note-{}-{}", self.id, self.unit_code)
+    }
 }
 
 pub struct VersionRow {
@@ -119,11 +133,15 @@ struct ShowPage {
     version: i64,
     unit_code: String,
     reason: Option<String>,
+    /// When it was withdrawn, in local time.
+    withdrawn_at: Option<String>,
     versions: Vec<VersionRow>,
     signed_in: bool,
     may_edit: bool,
     may_behalf: bool,
     channels: Vec<Choice>,
+    /// The household number of the on-behalf form, as typed after a refusal.
+    behalf_household: String,
     public: bool,
     files: Vec<FileRow>,
     /// The edit form's values (as typed after a refusal) and errors.
@@ -200,6 +218,7 @@ async fn show_view(
         version: a.version,
         unit_code: a.unit_code.clone(),
         reason: a.withdrawn_reason.clone(),
+        withdrawn_at: a.withdrawn_at.as_deref().map(crate::i18n::local_time),
         versions: d
             .versions
             .iter()
@@ -217,13 +236,14 @@ async fn show_view(
                 .authorize(Action::AnnouncementPublish, Some(&a.unit_path))
                 .is_ok(),
         may_behalf: open && ctx.may_somewhere(Action::AnnouncementAcknowledgeOnBehalf),
-        channels: channel_choices(lang),
+        channels: channel_choices(lang, "in_person"),
+        behalf_household: String::new(),
         public: a.public,
         chrome,
     })
 }
 
-fn channel_choices(lang: Lang) -> Vec<Choice> {
+fn channel_choices(lang: Lang, selected: &str) -> Vec<Choice> {
     choices(
         AckChannel::ALL
             .iter()
@@ -234,27 +254,8 @@ fn channel_choices(lang: Lang) -> Vec<Choice> {
                     lang.t(&format!("ann.channel.{}", c.as_str())).to_owned(),
                 )
             }),
-        "in_person",
+        selected,
     )
-}
-
-#[derive(Deserialize)]
-struct PassOnForm {
-    #[serde(default)]
-    note: String,
-}
-
-async fn pass_on(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
-    CsrfForm(f): CsrfForm<PassOnForm>,
-) -> Result<Response, PageError> {
-    let ctx = who(&state, u, &rc)?;
-    let note = Some(f.note).filter(|n| !n.trim().is_empty());
-    ann::pass_on(&ctx, id, &code, note.as_deref()).await?;
-    Ok(see_other(&format!("/territory/{code}/announcements"), None))
 }
 
 async fn acknowledge(
@@ -267,56 +268,6 @@ async fn acknowledge(
     let ctx = who(&state, u, &rc)?;
     ann::acknowledge_own(&ctx, id).await?;
     Ok(see_other(&format!("/announcements/{id}?done=1"), None))
-}
-
-#[derive(Deserialize)]
-struct BehalfForm {
-    household_id: String,
-    channel: String,
-    #[serde(default)]
-    back: String,
-}
-
-async fn on_behalf(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<BehalfForm>,
-) -> Result<Response, PageError> {
-    let ctx = who(&state, u, &rc)?;
-    let hid: i64 = f.household_id.trim().parse().map_err(|_| {
-        Failure::Invalid(tuquan_domain::FieldError::new(
-            "household_id",
-            tuquan_domain::FieldErrorKind::InvalidFormat,
-            "a number",
-        ))
-    })?;
-    ann::acknowledge_on_behalf(&ctx, id, hid, &f.channel).await?;
-    let back = super::common::safe_next(Some(&f.back));
-    let back = if back == "/" {
-        format!("/announcements/{id}?done=1")
-    } else {
-        back
-    };
-    Ok(see_other(&back, None))
-}
-
-#[derive(Deserialize)]
-struct WithdrawForm {
-    reason: String,
-}
-
-async fn withdraw(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<WithdrawForm>,
-) -> Result<Response, PageError> {
-    let ctx = who(&state, u, &rc)?;
-    ann::withdraw(&ctx, id, &f.reason).await?;
-    Ok(see_other(&format!("/announcements/{id}"), None))
 }
 
 pub struct CountRow {
@@ -450,7 +401,7 @@ async fn not_reached(
             .collect(),
         may_behalf: a.status == Status::Published
             && ctx.may_somewhere(Action::AnnouncementAcknowledgeOnBehalf),
-        channels: channel_choices(lang),
+        channels: channel_choices(lang, "in_person"),
         code,
         chrome,
     })
@@ -460,6 +411,8 @@ pub struct BoardRow {
     pub row: Row,
     pub body: String,
     pub valid_until: Option<String>,
+    /// Its attachments (a public announcement's files are public too).
+    pub files: Vec<FileRow>,
 }
 
 #[derive(Template)]
@@ -486,22 +439,25 @@ async fn board(
         .iter()
         .map(|c| crate::pages::consultations::row(lang, c))
         .collect();
+    let mut rows = Vec::with_capacity(list.len());
+    for a in &list {
+        rows.push(BoardRow {
+            row: row(lang, a),
+            body: a.body.clone(),
+            valid_until: a.valid_until.as_deref().map(vn_date),
+            files: file_rows(&ann::public_files(&state.app, a).await?),
+        });
+    }
     render(&BoardPage {
         consultations,
         code: unit.code.clone(),
         name: unit.name.clone(),
-        list: list
-            .iter()
-            .map(|a| BoardRow {
-                row: row(lang, a),
-                body: a.body.clone(),
-                valid_until: a.valid_until.as_deref().map(vn_date),
-            })
-            .collect(),
+        list: rows,
         chrome,
     })
 }
 
+mod acts;
 mod feeds;
 mod printing;
 mod publish;

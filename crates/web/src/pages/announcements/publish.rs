@@ -32,12 +32,12 @@ pub struct Check {
 
 #[derive(Template)]
 #[template(path = "announcements_unit.html")]
-struct UnitPage {
+pub(super) struct UnitPage {
     chrome: Chrome,
     code: String,
     name: String,
     list: Vec<Row>,
-    waiting: Vec<WaitingRow>,
+    pub(super) waiting: Vec<WaitingRow>,
     may_publish: bool,
     categories: Vec<Choice>,
     group_kinds: Vec<Check>,
@@ -46,7 +46,7 @@ struct UnitPage {
     errors: FormErrors,
 }
 
-fn fresh() -> NewAnnouncementInput {
+pub(super) fn fresh() -> NewAnnouncementInput {
     NewAnnouncementInput {
         category: "policy".into(),
         public: true,
@@ -65,7 +65,7 @@ const TARGET_ROLES: &[Role] = &[
     Role::Resident,
 ];
 
-async fn unit_view(
+pub(super) async fn unit_view(
     state: &AppState,
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
@@ -100,6 +100,7 @@ async fn unit_view(
                 unit_code: w.unit_code.clone(),
                 unit_name: w.unit_name.clone(),
                 deadline: crate::i18n::local_time(&w.deadline),
+                note: String::new(),
             })
             .collect(),
         may_publish,

@@ -9,7 +9,7 @@ use axum::response::Response;
 use tuquan_app::feedback as app;
 use tuquan_app::{AppError, Ctx};
 use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::feedback::photo::{clean_photo, MAX_PHOTOS};
+use tuquan_domain::feedback::photo::MAX_PHOTOS;
 use tuquan_domain::territory::Unit;
 
 use super::pick::{kind_label, pick_page, NewQuery};
@@ -44,9 +44,9 @@ struct FormValues {
     contact_phone: String,
     contact_email: String,
     on_behalf: bool,
-    /// Photos held from the form as sent before (`feedback::pending`): their token and count.
-    kept_token: String,
-    kept: usize,
+    /// How many photos the refused form carried: a browser cannot refill a file control
+    /// and the server keeps nothing of a refused form, so the page asks for them again.
+    photos_dropped: usize,
 }
 
 impl FormValues {
@@ -61,8 +61,7 @@ impl FormValues {
             contact_phone: up.text("contact_phone"),
             contact_email: up.text("contact_email"),
             on_behalf: up.flag("on_behalf"),
-            kept_token: String::new(),
-            kept: 0,
+            photos_dropped: up.photos.iter().filter(|p| !p.is_empty()).count(),
         }
     }
 }
@@ -239,7 +238,7 @@ pub(super) async fn submit(
     CsrfFeedback(up): CsrfFeedback,
 ) -> Result<Response, PageError> {
     let input = up.input();
-    let mut values = FormValues::from_upload(&up);
+    let values = FormValues::from_upload(&up);
     if values.on_behalf && who.is_none() {
         return Err(PageError(Failure::Unauthorized));
     }
@@ -252,13 +251,12 @@ pub(super) async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
-    // The photos held from the form as sent before come first, unless the visitor let
-    // them go.
-    let mut photos = state.pending_photos.take(&up.text("kept_photos"));
-    if up.flag("drop_kept") {
-        photos.clear();
-    }
-    photos.extend(up.photos.iter().filter(|p| !p.is_empty()).cloned());
+    let photos: Vec<Vec<u8>> = up
+        .photos
+        .iter()
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .collect();
     let result = if up.too_large {
         Err(FeedbackUpload::too_large_error())
     } else {
@@ -282,17 +280,9 @@ pub(super) async fn submit(
             Ok(res)
         }
         Err(e) => match form_errors(chrome.lang, &e) {
-            Some(refused) => {
-                // Keep the photos that are acceptable on their own for the form sent again.
-                let ok: Vec<Vec<u8>> = photos
-                    .into_iter()
-                    .filter(|p| clean_photo(p).is_ok())
-                    .take(MAX_PHOTOS)
-                    .collect();
-                values.kept = ok.len();
-                values.kept_token = state.pending_photos.keep(ok).unwrap_or_default();
-                form_page(&ctx, chrome, &unit, values, Some(refused)).await
-            }
+            // Nothing of a refused form is kept on the server: the page says beside the
+            // photo control that the photos must be chosen again.
+            Some(refused) => form_page(&ctx, chrome, &unit, values, Some(refused)).await,
             None => Err(e.into()),
         },
     }

@@ -17,6 +17,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::{local_time, Lang};
+use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -58,13 +59,13 @@ struct TrackPage {
     /// A message after a reopening or a rating.
     done: Option<&'static str>,
     private: Option<PrivateView>,
-    /// `signed_in`, `sign_in`, `contact` or `impossible` (see `feedback::sender`).
+    /// `signed_in`, `sign_in`, `token`, `contact` or `impossible` (see `feedback::sender`).
     proof: &'static str,
     can_reopen: bool,
     reopen_closed: bool,
     can_rate: bool,
-    reopen_error: Option<String>,
-    rating_error: Option<String>,
+    /// The errors of the reopening or rating form sent, beside their fields (`pages::form`).
+    errors: FormErrors,
     reason: String,
     reopen_days: i64,
     /// The rating choices: (value, label key, checked).
@@ -73,9 +74,10 @@ struct TrackPage {
 
 #[derive(Default)]
 struct TrackForms {
-    reopen_error: Option<String>,
-    rating_error: Option<String>,
+    errors: FormErrors,
     reason: String,
+    /// The rating chosen, kept after a refusal.
+    rating: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -124,7 +126,7 @@ async fn track_page(
     } else {
         None
     };
-    let proof = app::sender::proof(ctx, item).as_str();
+    let proof = app::sender::proof_as(ctx, item, sender_proof).as_str();
     let in_window = app::within_reopen_window(item, ctx.now);
     let done = match q.done.as_deref() {
         Some("reopened") => Some("fbp_done_reopened"),
@@ -163,12 +165,17 @@ async fn track_page(
         can_reopen: st == Status::Resolved && in_window,
         reopen_closed: st == Status::Resolved && !in_window,
         can_rate: !st.is_open(),
-        reopen_error: forms.reopen_error,
-        rating_error: forms.rating_error,
+        errors: forms.errors,
         reason: forms.reason,
         reopen_days: REOPEN_DAYS,
         stars: (1..=5)
-            .map(|n| (n, format!("fbp_rate_{n}"), item.rating == Some(n)))
+            .map(|n| {
+                (
+                    n,
+                    format!("fbp_rate_{n}"),
+                    forms.rating.or(item.rating) == Some(n),
+                )
+            })
             .collect(),
         chrome,
     })?;
@@ -266,36 +273,59 @@ async fn as_sender(
     ctx: &Ctx,
     chrome: Chrome,
     code: &str,
-    contact: &str,
+    contact_given: &str,
     request: SenderRequest,
     proof: Option<&str>,
 ) -> Result<Response, PageError> {
     let lang = chrome.lang;
     let item = app::by_code(ctx, code).await?;
-    let (error, status) = match app::workflow::as_sender(ctx, &item, contact, &request).await {
-        Ok(Ok(_)) => {
-            let done = match request {
-                SenderRequest::Reopen { .. } => "reopened",
-                SenderRequest::Rate { .. } => "rated",
-            };
-            let to = format!("/feedback/{}?done={done}", item.tracking_code);
-            return Ok(see_other(&to));
-        }
-        Ok(Err(e)) => (not_sender(lang, e), StatusCode::FORBIDDEN),
-        Err(e) => match form_refusal(lang, &e) {
-            Some((status, _, message)) => (message, status),
-            None => return Err(e.into()),
-        },
+    // The controls of the form sent: its own field and its contact box.
+    let (field, contact) = match request {
+        SenderRequest::Reopen { .. } => ("reason", "reopen-contact"),
+        SenderRequest::Rate { .. } => ("rating", "rating-contact"),
     };
+    let (errors, status) =
+        match app::workflow::as_sender(ctx, &item, contact_given, proof, &request).await {
+            Ok(Ok(_)) => {
+                let done = match request {
+                    SenderRequest::Reopen { .. } => "reopened",
+                    SenderRequest::Rate { .. } => "rated",
+                };
+                let to = format!("/feedback/{}?done={done}", item.tracking_code);
+                return Ok(see_other(&to));
+            }
+            Ok(Err(e)) => {
+                let message = not_sender(lang, e);
+                let errors = match e {
+                    NotSender::ContactNeeded | NotSender::ContactMismatch => {
+                        FormErrors::field(contact, message)
+                    }
+                    _ => FormErrors::general(message),
+                };
+                (errors, StatusCode::FORBIDDEN)
+            }
+            Err(e) => match form_refusal(lang, &e) {
+                Some((status, refused, message)) => {
+                    let errors = match refused {
+                        "reason" | "rating" => FormErrors::field(field, message),
+                        "contact" => FormErrors::field(contact, message),
+                        _ => FormErrors::general(message),
+                    };
+                    (errors, status)
+                }
+                None => return Err(e.into()),
+            },
+        };
     let forms = match request {
         SenderRequest::Reopen { reason } => TrackForms {
-            reopen_error: Some(error),
+            errors,
             reason,
-            ..Default::default()
+            rating: None,
         },
-        SenderRequest::Rate { .. } => TrackForms {
-            rating_error: Some(error),
-            ..Default::default()
+        SenderRequest::Rate { rating } => TrackForms {
+            errors,
+            reason: String::new(),
+            rating: rating.trim().parse().ok(),
         },
     };
     track_page(

@@ -12,7 +12,7 @@ use tuquan_app::{AppError, Ctx};
 use tuquan_domain::access::{Action, Role};
 use tuquan_domain::feedback::{role_handles_feedback, CategoryInput, Level};
 
-use super::{form_error, form_errors};
+use super::form_errors;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackConfigure, RequestCtx};
 use crate::error::{Failure, PageError};
@@ -77,21 +77,39 @@ pub struct CategoryRow {
     pub allow_anonymous: bool,
     pub active: bool,
     pub own: bool,
-    pub error: Option<(&'static str, String)>,
+    /// What the ids of its controls end with: the code, or `new` for the form adding one.
+    pub key: String,
+    /// The errors of its last save, keyed by control id (`{field}-{key}`).
+    pub errors: FormErrors,
 }
 
 impl CategoryRow {
-    pub fn err(&self, field: &str) -> Option<&str> {
-        match &self.error {
-            Some((f, m)) if *f == field => Some(m.as_str()),
-            _ => None,
-        }
-    }
-
-    pub fn any_error(&self) -> Option<&str> {
-        self.error.as_ref().map(|(_, m)| m.as_str())
+    /// The id of the control of `field` in this row's form.
+    pub fn id(&self, field: &str) -> String {
+        format!("{field}-{}", self.key)
     }
 }
+
+/// A refused form's errors with their ids made those of the form's controls
+/// (`{field}-{key}`); a message about a field the form has no control for stays general.
+fn keyed(errors: FormErrors, key: &str, controls: &[&str]) -> FormErrors {
+    let items = errors
+        .items
+        .into_iter()
+        .map(|mut e| {
+            e.id =
+                e.id.filter(|id| controls.contains(&id.as_str()))
+                    .map(|id| format!("{id}-{key}"));
+            e
+        })
+        .collect();
+    FormErrors { items }
+}
+
+/// The controls of a category's form (the code only where a category is added).
+const CATEGORY_CONTROLS: &[&str] = &["name_vi", "name_en", "ack_hours", "resolve_hours"];
+const NEW_CATEGORY_CONTROLS: &[&str] =
+    &["code", "name_vi", "name_en", "ack_hours", "resolve_hours"];
 
 /// A row of the routing table.
 pub struct RouteRow {
@@ -102,7 +120,15 @@ pub struct RouteRow {
     pub current: String,
     pub levels: Vec<Choice>,
     pub roles: Vec<Choice>,
-    pub error: Option<String>,
+    /// What the ids of its controls end with: the category code, or `all`.
+    pub key: String,
+    pub errors: FormErrors,
+}
+
+impl RouteRow {
+    pub fn id(&self, field: &str) -> String {
+        format!("{field}-{}", self.key)
+    }
 }
 
 #[derive(Template)]
@@ -115,6 +141,8 @@ struct SettingsPage {
     new_category: CategoryRow,
     routes: Vec<RouteRow>,
     done: Option<&'static str>,
+    /// The errors of the form that was refused, for the summary at the top.
+    errors: FormErrors,
 }
 
 fn hours(minutes: i64) -> String {
@@ -132,11 +160,12 @@ fn blank_category() -> CategoryRow {
         allow_anonymous: false,
         active: true,
         own: true,
-        error: None,
+        key: "new".into(),
+        errors: FormErrors::none(),
     }
 }
 
-fn from_input(input: &CategoryInput, error: (&'static str, String)) -> CategoryRow {
+fn from_input(input: &CategoryInput, key: &str, errors: FormErrors) -> CategoryRow {
     let on = |v: &Option<String>| v.is_some();
     CategoryRow {
         code: input.code.trim().to_owned(),
@@ -148,7 +177,8 @@ fn from_input(input: &CategoryInput, error: (&'static str, String)) -> CategoryR
         allow_anonymous: on(&input.allow_anonymous),
         active: on(&input.active),
         own: true,
-        error: Some(error),
+        key: key.to_owned(),
+        errors,
     }
 }
 
@@ -161,11 +191,11 @@ enum FormError {
     Category {
         adding: bool,
         input: CategoryInput,
-        error: (&'static str, String),
+        errors: FormErrors,
     },
     Route {
         category: String,
-        message: String,
+        errors: FormErrors,
     },
 }
 
@@ -195,25 +225,38 @@ async fn settings_page(
             allow_anonymous: s.category.allow_anonymous,
             active: s.active,
             own: s.own,
-            error: None,
+            key: s.category.code.clone(),
+            errors: FormErrors::none(),
         })
         .collect();
-    let mut route_error: Option<(String, String)> = None;
+    let mut route_error: Option<(String, FormErrors)> = None;
+    let mut page_errors = FormErrors::none();
     match error {
         Some(FormError::Category {
             adding: true,
             input,
-            error,
-        }) => new_category = from_input(&input, error),
-        Some(FormError::Category { input, error, .. }) => {
+            errors,
+        }) => {
+            let errors = keyed(errors, "new", NEW_CATEGORY_CONTROLS);
+            page_errors = errors.clone();
+            new_category = from_input(&input, "new", errors);
+        }
+        Some(FormError::Category { input, errors, .. }) => {
             let code = input.code.trim().to_owned();
+            let errors = keyed(errors, &code, CATEGORY_CONTROLS);
+            page_errors = errors.clone();
             if let Some(row) = categories.iter_mut().find(|c| c.code == code) {
                 let name = row.name.clone();
-                *row = from_input(&input, error);
+                *row = from_input(&input, &code, errors);
                 row.name = name;
             }
         }
-        Some(FormError::Route { category, message }) => route_error = Some((category, message)),
+        Some(FormError::Route { category, errors }) => {
+            let key = route_key(&category);
+            let errors = keyed(errors, &key, &["level", "role"]);
+            page_errors = errors.clone();
+            route_error = Some((category, errors));
+        }
         None => {}
     }
     let handling_roles: Vec<Role> = Role::ALL
@@ -261,10 +304,12 @@ async fn settings_page(
                     }),
                     role,
                 ),
-                error: route_error
+                errors: route_error
                     .as_ref()
                     .filter(|(c, _)| *c == code)
-                    .map(|(_, m)| m.clone()),
+                    .map(|(_, e)| e.clone())
+                    .unwrap_or_default(),
+                key: route_key(&code),
                 category: code,
                 label,
                 current,
@@ -278,8 +323,18 @@ async fn settings_page(
         new_category,
         routes,
         done,
+        errors: page_errors,
         chrome,
     })
+}
+
+/// What the ids of a routing row's controls end with.
+fn route_key(category: &str) -> String {
+    if category.is_empty() {
+        "all".into()
+    } else {
+        category.to_owned()
+    }
 }
 
 #[derive(Deserialize)]
@@ -345,10 +400,10 @@ pub(super) async fn set_category(
             None,
         )),
         Err(e) => {
-            let error = |field, message| FormError::Category {
+            let error = |errors| FormError::Category {
                 adding,
                 input,
-                error: (field, message),
+                errors,
             };
             refused(&ctx, chrome, &commune.code, e, error).await
         }
@@ -390,28 +445,29 @@ pub(super) async fn set_route(
             None,
         )),
         Err(e) => {
-            let error = |_, message| FormError::Route {
+            let error = |errors| FormError::Route {
                 category: form.category.trim().to_owned(),
-                message,
+                errors,
             };
             refused(&ctx, chrome, &commune.code, e, error).await
         }
     }
 }
 
-/// A refused settings change: the page again with the message at the form concerned.
+/// A refused settings change: the page again with every error beside its control in the
+/// form concerned, the values as entered, and the summary at the top.
 async fn refused(
     ctx: &Ctx,
     chrome: Chrome,
     code: &str,
     e: AppError,
-    error: impl FnOnce(&'static str, String) -> FormError,
+    error: impl FnOnce(FormErrors) -> FormError,
 ) -> Result<Response, PageError> {
     let f = Failure::from(e);
-    let Some((status, field, message)) = form_error(chrome.lang, &f) else {
+    let Some((status, errors)) = form_errors(chrome.lang, &f) else {
         return Err(f.into());
     };
-    let page = settings_page(ctx, chrome, code, None, Some(error(field, message))).await?;
+    let page = settings_page(ctx, chrome, code, None, Some(error(errors))).await?;
     Ok((status, render(&page)?).into_response())
 }
 
