@@ -618,35 +618,35 @@ pub async fn add_rename(
 /// Removes an item of a draft.
 #[utoipa::path(delete, path = "/api/v1/restructuring/schemes/{id}/items/{item}", tag = "restructuring",
     params(("id" = i64, Path), ("item" = i64, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
 pub async fn remove_item(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path((id, item)): Path<(i64, i64)>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<SchemeDetail>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     app::remove_item(&ctx, id, item).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
 }
 
 /// Puts households of a split unit into one of its parts.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/items/{item}/households",
     tag = "restructuring", params(("id" = i64, Path), ("item" = i64, Path)),
     request_body = AssignBody, security(("bearer" = [])),
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path((id, item)): Path<(i64, i64)>,
     b: Result<Json<AssignBody>, JsonRejection>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<SchemeDetail>, ApiError> {
     let b = body(b)?;
     let households: Vec<HouseholdId> = b.households.into_iter().map(HouseholdId).collect();
     let ctx = state.ctx(Some(who), &rc);
     app::assign_households(&ctx, id, item, b.part_id, &households).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
 }
 
 macro_rules! scheme_action {
@@ -809,14 +809,14 @@ pub async fn standards(
 /// Sets the province's minimum households for a kind from a date.
 #[utoipa::path(post, path = "/api/v1/units/{code}/restructuring/standards", tag = "restructuring",
     request_body = StandardBody, security(("bearer" = [])),
-    responses((status = 204), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = StandardsOut), (status = 400, body = ErrorBody)))]
 pub async fn set_standard(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(code): Path<String>,
     b: Result<Json<StandardBody>, JsonRejection>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<StandardsOut>, ApiError> {
     let b = body(b)?;
     let input = StandardInput {
         kind: b.kind,
@@ -824,9 +824,9 @@ pub async fn set_standard(
         effective_from: b.effective_from,
         basis: b.basis,
     };
-    let ctx = state.ctx(Some(who), &rc);
+    let ctx = state.ctx(Some(who.clone()), &rc);
     app::set_standard(&ctx, &code, &input).await?;
-    Ok(StatusCode::NO_CONTENT)
+    standards(State(state), CurrentUser(who), rc, Path(code)).await
 }
 
 /// Records a freeze on applying schemes, national or for the unit's province.
