@@ -12,11 +12,13 @@ use tuquan_store::StoreError;
 use crate::{AppError, AppResult, Ctx};
 
 mod consent;
+mod demo;
 mod items;
 mod lifecycle;
 mod view;
 
 pub use consent::{start_consultation, UnitConsent};
+pub use demo::seed_demo;
 pub use items::{add_merge, add_rename, add_split, assign_households, remove_item, split_picker, SplitPicker};
 pub use lifecycle::{abandon, apply_scheme, approve, plan_of, record_override, start_line};
 pub use tuquan_store::restructuring::schemes::{
