@@ -13,10 +13,10 @@ mod seed;
 mod seed_action_items;
 mod seed_announcements;
 mod seed_consultations;
-mod seed_restructuring;
 mod seed_feedback;
 mod seed_groups;
 mod seed_meetings;
+mod seed_restructuring;
 mod seed_votes;
 mod synthetic;
 

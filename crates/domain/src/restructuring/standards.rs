@@ -194,7 +194,8 @@ fn residential_kind(raw: &str) -> Result<UnitKind, FieldError> {
 }
 
 fn required_date(raw: &str, field: &'static str) -> Result<Date, FieldError> {
-    parse_date(Some(raw), field)?.ok_or_else(|| FieldError::new(field, FieldErrorKind::Required, ""))
+    parse_date(Some(raw), field)?
+        .ok_or_else(|| FieldError::new(field, FieldErrorKind::Required, ""))
 }
 
 fn basis(raw: &str, field: &'static str, required: bool) -> Result<String, FieldError> {
@@ -203,7 +204,11 @@ fn basis(raw: &str, field: &'static str, required: bool) -> Result<String, Field
         return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
     }
     if t.chars().count() > 300 {
-        return Err(FieldError::new(field, FieldErrorKind::TooLong { max: 300 }, ""));
+        return Err(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max: 300 },
+            "",
+        ));
     }
     Ok(t)
 }
@@ -217,7 +222,10 @@ impl Standard {
             Ok(n) if (1..=10_000).contains(&n) => Ok(n),
             Ok(_) => Err(FieldError::new(
                 "min_households",
-                FieldErrorKind::OutOfRange { min: 1, max: 10_000 },
+                FieldErrorKind::OutOfRange {
+                    min: 1,
+                    max: 10_000,
+                },
                 "",
             )),
             Err(_) if i.min_households.trim().is_empty() => Err(FieldError::new(
@@ -336,12 +344,31 @@ mod tests {
 
     #[test]
     fn hanoi_and_hcmc_tdp_need_450_and_hcmc_khu_pho_700() {
-        assert_eq!(default_minimum("01", UnitKind::ToDanPho).unwrap().households, 450);
-        assert_eq!(default_minimum("79", UnitKind::ToDanPho).unwrap().households, 450);
-        assert_eq!(default_minimum("79", UnitKind::KhuPho).unwrap().households, 700);
+        assert_eq!(
+            default_minimum("01", UnitKind::ToDanPho)
+                .unwrap()
+                .households,
+            450
+        );
+        assert_eq!(
+            default_minimum("79", UnitKind::ToDanPho)
+                .unwrap()
+                .households,
+            450
+        );
+        assert_eq!(
+            default_minimum("79", UnitKind::KhuPho).unwrap().households,
+            700
+        );
         assert_eq!(default_minimum("79", UnitKind::Ap).unwrap().households, 500);
-        assert_eq!(default_minimum("01", UnitKind::Thon).unwrap().households, 300);
-        assert_eq!(default_minimum("04", UnitKind::Thon).unwrap().households, 150);
+        assert_eq!(
+            default_minimum("01", UnitKind::Thon).unwrap().households,
+            300
+        );
+        assert_eq!(
+            default_minimum("04", UnitKind::Thon).unwrap().households,
+            150
+        );
         assert_eq!(default_minimum("92", UnitKind::Ap).unwrap().households, 350);
         assert_eq!(default_minimum("79", UnitKind::ToNhanDanTuQuan), None);
         assert_eq!(default_minimum("99", UnitKind::Thon), None);

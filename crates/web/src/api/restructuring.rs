@@ -33,7 +33,10 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/restructuring/schemes/{id}/splits"),
     ("POST", "/api/v1/restructuring/schemes/{id}/renames"),
     ("DELETE", "/api/v1/restructuring/schemes/{id}/items/{item}"),
-    ("POST", "/api/v1/restructuring/schemes/{id}/items/{item}/households"),
+    (
+        "POST",
+        "/api/v1/restructuring/schemes/{id}/items/{item}/households",
+    ),
     ("POST", "/api/v1/restructuring/schemes/{id}/consultation"),
     ("POST", "/api/v1/restructuring/schemes/{id}/approve"),
     ("POST", "/api/v1/restructuring/schemes/{id}/override"),
@@ -53,7 +56,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/restructuring/schemes/{id}", get(get_one).put(edit))
         .route("/api/v1/restructuring/schemes/{id}/merges", post(add_merge))
         .route("/api/v1/restructuring/schemes/{id}/splits", post(add_split))
-        .route("/api/v1/restructuring/schemes/{id}/renames", post(add_rename))
+        .route(
+            "/api/v1/restructuring/schemes/{id}/renames",
+            post(add_rename),
+        )
         .route(
             "/api/v1/restructuring/schemes/{id}/items/{item}",
             delete(remove_item),
@@ -67,7 +73,10 @@ pub fn router() -> Router<AppState> {
             post(consult),
         )
         .route("/api/v1/restructuring/schemes/{id}/approve", post(approve))
-        .route("/api/v1/restructuring/schemes/{id}/override", post(override_consent))
+        .route(
+            "/api/v1/restructuring/schemes/{id}/override",
+            post(override_consent),
+        )
         .route("/api/v1/restructuring/schemes/{id}/abandon", post(abandon))
         .route("/api/v1/restructuring/schemes/{id}/preview", get(preview))
         .route("/api/v1/restructuring/schemes/{id}/apply", post(apply))
@@ -75,7 +84,10 @@ pub fn router() -> Router<AppState> {
             "/api/v1/units/{code}/restructuring/standards",
             get(standards).post(set_standard),
         )
-        .route("/api/v1/units/{code}/restructuring/freezes", post(add_freeze))
+        .route(
+            "/api/v1/units/{code}/restructuring/freezes",
+            post(add_freeze),
+        )
 }
 
 /// A scheme's header. The legal basis (the decision's number, date and signer) may come
@@ -350,7 +362,12 @@ fn detail(v: &SchemeView) -> SchemeDetail {
                 ItemOut {
                     id: i.item.id,
                     kind: i.item.kind.as_str().to_owned(),
-                    units: i.units.iter().filter(|u| u.role != "into").map(|u| u.unit_code.clone()).collect(),
+                    units: i
+                        .units
+                        .iter()
+                        .filter(|u| u.role != "into")
+                        .map(|u| u.unit_code.clone())
+                        .collect(),
                     into: i.item.into_code.clone(),
                     new_name: i.item.new_name.clone(),
                     new_kind: i.item.new_kind.clone(),

@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tuquan_domain::restructuring::scheme::{consent_of, Consent, ItemKind, SchemeStatus, VotePurpose};
+use tuquan_domain::restructuring::scheme::{
+    consent_of, Consent, ItemKind, SchemeStatus, VotePurpose,
+};
 use tuquan_domain::votes::{Matter, Mode, Status as VoteStatus};
 use tuquan_store::votes::NewVote;
 
@@ -36,7 +38,11 @@ pub(crate) fn consents(units: &[ItemUnitRecord], votes: &[SchemeVoteRecord]) -> 
             let v = by_unit.get(u.unit_code.as_str());
             let consent = v.map_or(Consent::Pending, |v| {
                 let n = |x: i64| u64::try_from(x).unwrap_or(0);
-                consent_of(v.status != VoteStatus::Open, n(v.yes_count), n(v.all_households))
+                consent_of(
+                    v.status != VoteStatus::Open,
+                    n(v.yes_count),
+                    n(v.all_households),
+                )
             });
             UnitConsent {
                 unit_code: u.unit_code.clone(),
@@ -93,20 +99,31 @@ pub async fn start_consultation(ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
     if s.status != SchemeStatus::Consulting {
         s.status.start_consulting(items.len())?;
         ctx.store()
-            .set_scheme_status(&s, SchemeStatus::Draft, SchemeStatus::Consulting, &ctx.audit_ctx())
+            .set_scheme_status(
+                &s,
+                SchemeStatus::Draft,
+                SchemeStatus::Consulting,
+                &ctx.audit_ctx(),
+            )
             .await
             .map_err(raced("scheme_not_draft"))?;
     }
     let units = ctx.store().scheme_units(s.id).await?;
     let votes = ctx.store().scheme_votes(s.id).await?;
     let mut opened = Vec::new();
-    for c in consents(&units, &votes).iter().filter(|c| c.vote_id.is_none()) {
+    for c in consents(&units, &votes)
+        .iter()
+        .filter(|c| c.vote_id.is_none())
+    {
         let title = format!("Lấy ý kiến về đề án «{}» — {}", s.title, c.unit_name);
         opened.push(open_one(ctx, &s, &c.unit_code, title, VotePurpose::Consent, "").await?);
     }
     for item in items.iter().filter(|i| i.kind == ItemKind::Merge) {
         for name in item.candidates() {
-            for u in units.iter().filter(|u| u.item_id == item.id && u.role == "part") {
+            for u in units
+                .iter()
+                .filter(|u| u.item_id == item.id && u.role == "part")
+            {
                 let exists = votes.iter().any(|v| {
                     v.purpose == VotePurpose::Name.as_str()
                         && v.unit_code == u.unit_code
@@ -114,7 +131,9 @@ pub async fn start_consultation(ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
                 });
                 if !exists {
                     let title = format!("Tên đơn vị mới «{name}» — {}", u.unit_name);
-                    opened.push(open_one(ctx, &s, &u.unit_code, title, VotePurpose::Name, &name).await?);
+                    opened.push(
+                        open_one(ctx, &s, &u.unit_code, title, VotePurpose::Name, &name).await?,
+                    );
                 }
             }
         }

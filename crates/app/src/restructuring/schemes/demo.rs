@@ -13,7 +13,9 @@ async fn official(app: &App, username: &str) -> AppResult<Ctx> {
     let Some(user) = app.store().user_by_username(username).await? else {
         return Err(AppError::NotFound);
     };
-    let who = authenticated(app, user.id).await?.ok_or(AppError::NotFound)?;
+    let who = authenticated(app, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let meta = RequestMeta {
         request_id: Some("demo-seed".into()),
         ..RequestMeta::default()
@@ -65,7 +67,13 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         },
     )
     .await?;
-    let n = large.unit.code.rsplit('-').next().unwrap_or("kp").to_owned();
+    let n = large
+        .unit
+        .code
+        .rsplit('-')
+        .next()
+        .unwrap_or("kp")
+        .to_owned();
     let part = |name: String, suffix: &str| PartInput {
         name,
         kind: "khu_pho".into(),

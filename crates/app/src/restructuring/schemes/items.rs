@@ -59,8 +59,14 @@ async fn scheme_unit(
         }
         Err(e) => return Err(e.into()),
     };
-    if unit.kind.tier() != Tier::Residential || !unit.path.starts_with(&format!("{}/", s.commune_path)) {
-        return Err(AppError::rule("scheme_unit_elsewhere", field, code.as_str()));
+    if unit.kind.tier() != Tier::Residential
+        || !unit.path.starts_with(&format!("{}/", s.commune_path))
+    {
+        return Err(AppError::rule(
+            "scheme_unit_elsewhere",
+            field,
+            code.as_str(),
+        ));
     }
     if unit.valid_to.is_some() {
         return Err(AppError::rule("scheme_unit_closed", field, code.as_str()));
@@ -92,9 +98,19 @@ async fn fresh_code(
 }
 
 fn siblings(units: &[Unit], field: &'static str) -> AppResult<String> {
-    let parent = units.first().and_then(|u| u.parent_code.clone()).unwrap_or_default();
-    if units.iter().any(|u| u.parent_code.as_deref() != Some(parent.as_str())) {
-        return Err(AppError::rule("scheme_units_not_siblings", field, "parents differ"));
+    let parent = units
+        .first()
+        .and_then(|u| u.parent_code.clone())
+        .unwrap_or_default();
+    if units
+        .iter()
+        .any(|u| u.parent_code.as_deref() != Some(parent.as_str()))
+    {
+        return Err(AppError::rule(
+            "scheme_units_not_siblings",
+            field,
+            "parents differ",
+        ));
     }
     Ok(parent)
 }
@@ -224,10 +240,19 @@ pub async fn assign_households(
 }
 
 /// The lists of a split and what is wrong with them.
-pub(crate) async fn gap_of(ctx: &Ctx, item_id: i64, unit: &Unit, parts: &[PartRecord]) -> AppResult<SplitGap> {
+pub(crate) async fn gap_of(
+    ctx: &Ctx,
+    item_id: i64,
+    unit: &Unit,
+    parts: &[PartRecord],
+) -> AppResult<SplitGap> {
     let of_unit = ctx.store().active_household_ids(&unit.path).await?;
     let listed = ctx.store().split_lists(item_id).await?;
-    let ids: Vec<i64> = parts.iter().filter(|p| p.item_id == item_id).map(|p| p.id).collect();
+    let ids: Vec<i64> = parts
+        .iter()
+        .filter(|p| p.item_id == item_id)
+        .map(|p| p.id)
+        .collect();
     Ok(split_gap(&of_unit, &listed, &ids))
 }
 
@@ -249,11 +274,19 @@ impl SplitPicker {
     /// The name of the part a household is in, if any.
     pub fn part_of(&self, h: &HouseholdId) -> Option<&str> {
         let p = self.assigned.get(h)?;
-        self.parts.iter().find(|x| x.id == *p).map(|x| x.name.as_str())
+        self.parts
+            .iter()
+            .find(|x| x.id == *p)
+            .map(|x| x.name.as_str())
     }
 }
 
-pub async fn split_picker(ctx: &Ctx, id: i64, item_id: i64, f: &PeopleFilter) -> AppResult<SplitPicker> {
+pub async fn split_picker(
+    ctx: &Ctx,
+    id: i64,
+    item_id: i64,
+    f: &PeopleFilter,
+) -> AppResult<SplitPicker> {
     let scheme = load(ctx, id).await?;
     ctx.authorize(
         tuquan_domain::access::Action::RestructuringSchemeManage,
@@ -268,7 +301,12 @@ pub async fn split_picker(ctx: &Ctx, id: i64, item_id: i64, f: &PeopleFilter) ->
         .into_iter()
         .filter(|p| p.item_id == item_id)
         .collect();
-    let assigned = ctx.store().split_lists(item_id).await?.into_iter().collect();
+    let assigned = ctx
+        .store()
+        .split_lists(item_id)
+        .await?
+        .into_iter()
+        .collect();
     let gap = gap_of(ctx, item_id, &unit, &parts).await?;
     Ok(SplitPicker {
         scheme,

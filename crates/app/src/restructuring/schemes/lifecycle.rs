@@ -24,7 +24,12 @@ pub async fn approve(ctx: &Ctx, id: i64) -> AppResult<()> {
     let s = managed(ctx, id).await?;
     s.status.approve()?;
     ctx.store()
-        .set_scheme_status(&s, SchemeStatus::Consulting, SchemeStatus::Approved, &ctx.audit_ctx())
+        .set_scheme_status(
+            &s,
+            SchemeStatus::Consulting,
+            SchemeStatus::Approved,
+            &ctx.audit_ctx(),
+        )
         .await
         .map_err(raced("scheme_not_consulting"))
 }
@@ -76,9 +81,16 @@ pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
     let mut plan_items = Vec::with_capacity(items.len());
     for item in &items {
         let its: Vec<&ItemUnitRecord> = units.iter().filter(|u| u.item_id == item.id).collect();
-        let parent = code(its.first().and_then(|u| u.parent_code.as_deref()).unwrap_or(""))?;
+        let parent = code(
+            its.first()
+                .and_then(|u| u.parent_code.as_deref())
+                .unwrap_or(""),
+        )?;
         let of_role = |role: &str| -> AppResult<Vec<UnitCode>> {
-            its.iter().filter(|u| u.role == role).map(|u| code(&u.unit_code)).collect()
+            its.iter()
+                .filter(|u| u.role == role)
+                .map(|u| code(&u.unit_code))
+                .collect()
         };
         plan_items.push(match item.kind {
             ItemKind::Merge => ItemPlan::Merge {
@@ -86,16 +98,28 @@ pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
                 parent,
                 into: match &item.into_code {
                     Some(r) => Ok(code(r)?),
-                    None => Err(new_part(&item.new_name, &item.new_kind, &item.new_local_code)?),
+                    None => Err(new_part(
+                        &item.new_name,
+                        &item.new_kind,
+                        &item.new_local_code,
+                    )?),
                 },
             },
             ItemKind::Split => {
                 let unit_rec = its.first().ok_or(AppError::NotFound)?;
                 let unit = crate::territory::unit(&ctx.app, &unit_rec.unit_code).await?;
-                let its_parts: Vec<_> = parts.iter().filter(|p| p.item_id == item.id).cloned().collect();
+                let its_parts: Vec<_> = parts
+                    .iter()
+                    .filter(|p| p.item_id == item.id)
+                    .cloned()
+                    .collect();
                 let gap = super::items::gap_of(ctx, item.id, &unit, &its_parts).await?;
                 if !gap.is_empty() {
-                    return Err(AppError::rule("scheme_split_incomplete", "items", unit.code));
+                    return Err(AppError::rule(
+                        "scheme_split_incomplete",
+                        "items",
+                        unit.code,
+                    ));
                 }
                 let mut lists: BTreeMap<i64, Vec<HouseholdId>> = BTreeMap::new();
                 for (h, p) in ctx.store().split_lists(item.id).await? {
@@ -117,8 +141,9 @@ pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
             ItemKind::Rename => ItemPlan::Rename(Rename {
                 unit: code(item.unit_code.as_deref().unwrap_or(""))?,
                 name: item.new_name.clone(),
-                kind: UnitKind::parse(&item.new_kind)
-                    .ok_or_else(|| AppError::Internal(format!("stored kind {:?}", item.new_kind)))?,
+                kind: UnitKind::parse(&item.new_kind).ok_or_else(|| {
+                    AppError::Internal(format!("stored kind {:?}", item.new_kind))
+                })?,
             }),
         });
     }
@@ -142,7 +167,10 @@ pub async fn apply_scheme(ctx: &Ctx, id: i64, dry_run: bool) -> AppResult<ApplyR
         }
         let units = ctx.store().scheme_units(s.id).await?;
         let votes = ctx.store().scheme_votes(s.id).await?;
-        let c: Vec<_> = consents(&units, &votes).into_iter().map(|c| c.consent).collect();
+        let c: Vec<_> = consents(&units, &votes)
+            .into_iter()
+            .map(|c| c.consent)
+            .collect();
         consent_ready(&c, s.overridden())?;
         let effective = header_of(&s)?.effective_on;
         if let Some(f) = freeze_on(ctx, &s.province_code, &[ctx.today(), effective]).await? {
@@ -153,7 +181,12 @@ pub async fn apply_scheme(ctx: &Ctx, id: i64, dry_run: bool) -> AppResult<ApplyR
     let report = apply_plan(ctx, &plan, dry_run).await?;
     if !dry_run {
         ctx.store()
-            .set_scheme_status(&s, SchemeStatus::Approved, SchemeStatus::Applied, &ctx.audit_ctx())
+            .set_scheme_status(
+                &s,
+                SchemeStatus::Approved,
+                SchemeStatus::Applied,
+                &ctx.audit_ctx(),
+            )
             .await
             .map_err(raced("scheme_not_approved"))?;
     }
@@ -167,7 +200,12 @@ pub async fn start_line(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line
         return Ok(None);
     };
     let may = ctx.actor.as_ref().is_some_and(|w| {
-        authorize(&w.actor, Action::RestructuringSchemeManage, Some(u.path.as_str())).is_ok()
+        authorize(
+            &w.actor,
+            Action::RestructuringSchemeManage,
+            Some(u.path.as_str()),
+        )
+        .is_ok()
     });
     if !may {
         return Ok(None);

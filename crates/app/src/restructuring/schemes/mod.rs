@@ -19,7 +19,9 @@ mod view;
 
 pub use consent::{start_consultation, UnitConsent};
 pub use demo::seed_demo;
-pub use items::{add_merge, add_rename, add_split, assign_households, remove_item, split_picker, SplitPicker};
+pub use items::{
+    add_merge, add_rename, add_split, assign_households, remove_item, split_picker, SplitPicker,
+};
 pub use lifecycle::{abandon, apply_scheme, approve, plan_of, record_override, start_line};
 pub use tuquan_store::restructuring::schemes::{
     FreezeRecord, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord,
@@ -124,4 +126,7 @@ pub(crate) fn previewable(status: SchemeStatus) -> Result<(), SchemeRule> {
 
 pub mod standards;
 
-pub use standards::{add_freeze, set_standard, size_report, standards_view, SizeReport, SizeRow, StandardRow, StandardsView};
+pub use standards::{
+    add_freeze, set_standard, size_report, standards_view, SizeReport, SizeRow, StandardRow,
+    StandardsView,
+};

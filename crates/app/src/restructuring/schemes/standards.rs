@@ -34,7 +34,10 @@ pub(crate) async fn settings(ctx: &Ctx, province_code: &str) -> AppResult<Vec<St
 }
 
 /// The freezes that concern a province (national ones too).
-pub(crate) async fn freezes(ctx: &Ctx, province_code: &str) -> AppResult<Vec<(Freeze, FreezeRecord)>> {
+pub(crate) async fn freezes(
+    ctx: &Ctx,
+    province_code: &str,
+) -> AppResult<Vec<(Freeze, FreezeRecord)>> {
     let mut out = Vec::new();
     for r in ctx.store().restructuring_freezes(province_code).await? {
         let f = Freeze {
@@ -142,7 +145,11 @@ pub async fn add_freeze(ctx: &Ctx, code: &str, input: &FreezeInput) -> AppResult
     if f.province.is_none() {
         ctx.authorize(Action::RestructuringStandardsManage, None)?;
     }
-    let path = if f.province.is_some() { province.path.as_str() } else { "" };
+    let path = if f.province.is_some() {
+        province.path.as_str()
+    } else {
+        ""
+    };
     Ok(ctx
         .store()
         .add_restructuring_freeze(&f, path, &ctx.audit_ctx())
@@ -196,8 +203,13 @@ pub async fn size_report(ctx: &Ctx, commune_code: &str) -> AppResult<SizeReport>
         .await?
         .into_iter()
         .map(|unit| {
-            let (minimum, percent, flag) =
-                judge(&s, &commune.province_code, &unit.kind, today, unit.households);
+            let (minimum, percent, flag) = judge(
+                &s,
+                &commune.province_code,
+                &unit.kind,
+                today,
+                unit.households,
+            );
             SizeRow {
                 unit,
                 minimum,

@@ -9,8 +9,10 @@ use tuquan_domain::restructuring::standards::{Minimum, SizeFlag};
 
 use super::consent::{consents, UnitConsent};
 use super::standards::{freeze_on, judge, settings};
-use super::{header_of, load, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord};
-use super::{FreezeRecord};
+use super::FreezeRecord;
+use super::{
+    header_of, load, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord,
+};
 use crate::{AppError, AppResult, Ctx};
 
 /// One item with its units and parts.
@@ -105,9 +107,20 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
     let mut views = Vec::new();
     let mut after = Vec::new();
     for item in items {
-        let its: Vec<ItemUnitRecord> = units.iter().filter(|u| u.item_id == item.id).cloned().collect();
-        let its_parts: Vec<PartRecord> = parts.iter().filter(|p| p.item_id == item.id).cloned().collect();
-        let parent = its.first().and_then(|u| u.parent_code.clone()).unwrap_or_default();
+        let its: Vec<ItemUnitRecord> = units
+            .iter()
+            .filter(|u| u.item_id == item.id)
+            .cloned()
+            .collect();
+        let its_parts: Vec<PartRecord> = parts
+            .iter()
+            .filter(|p| p.item_id == item.id)
+            .cloned()
+            .collect();
+        let parent = its
+            .first()
+            .and_then(|u| u.parent_code.clone())
+            .unwrap_or_default();
         let gap = match (item.kind, its.first()) {
             (ItemKind::Split, Some(u)) => {
                 let unit = crate::territory::unit(&ctx.app, &u.unit_code).await?;
@@ -122,7 +135,11 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
                 let (h, r) = sum(&all);
                 let receiver = its.iter().find(|u| u.role == "into");
                 let (name, kind, code) = match receiver {
-                    Some(u) => (u.unit_name.clone(), u.unit_kind.clone(), u.unit_code.clone()),
+                    Some(u) => (
+                        u.unit_name.clone(),
+                        u.unit_kind.clone(),
+                        u.unit_code.clone(),
+                    ),
                     None => (
                         item.new_name.clone(),
                         item.new_kind.clone(),
@@ -130,7 +147,17 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
                     ),
                 };
                 let (minimum, percent, flag) = judged(&kind, h);
-                after.push(AfterRow { name, kind, code, from: names(&all), households: h, residents: r, minimum, percent, flag });
+                after.push(AfterRow {
+                    name,
+                    kind,
+                    code,
+                    from: names(&all),
+                    households: h,
+                    residents: r,
+                    minimum,
+                    percent,
+                    flag,
+                });
             }
             ItemKind::Split => {
                 for p in &its_parts {
@@ -165,13 +192,29 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
                 }
             }
         }
-        views.push(ItemView { item, units: its, parts: its_parts, gap });
+        views.push(ItemView {
+            item,
+            units: its,
+            parts: its_parts,
+            gap,
+        });
     }
     let consent = consents(&units, &votes);
     let names = votes.into_iter().filter(|v| v.purpose == "name").collect();
     let freeze = freeze_on(ctx, &scheme.province_code, &[ctx.today(), day]).await?;
     let may_manage = ctx
-        .authorize(Action::RestructuringSchemeManage, Some(&scheme.commune_path))
+        .authorize(
+            Action::RestructuringSchemeManage,
+            Some(&scheme.commune_path),
+        )
         .is_ok();
-    Ok(SchemeView { scheme, items: views, after, consent, names, freeze, may_manage })
+    Ok(SchemeView {
+        scheme,
+        items: views,
+        after,
+        consent,
+        names,
+        freeze,
+        may_manage,
+    })
 }

@@ -128,7 +128,13 @@ pub async fn vote_and_close(server: &Server, token: &str, vote: i64, yes: usize)
         .await;
         assert_eq!(s, 200, "{b}");
     }
-    let (s, b) = post(server, token, &format!("/api/v1/votes/{vote}/close"), json!({})).await;
+    let (s, b) = post(
+        server,
+        token,
+        &format!("/api/v1/votes/{vote}/close"),
+        json!({}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
 }
 
@@ -154,7 +160,11 @@ async fn a_scheme_from_draft_through_consent_override_and_freeze(db: &TestDb) {
                "kind": "khu_pho", "local_code": local, "adjacent": adjacent})
     };
     let (s, b) = post(&server, &t, &format!("{base}/merges"), merge(false, "kpm")).await;
-    assert_eq!((s, b["error"]["field"].as_str()), (400, Some("adjacent")), "{b}");
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("adjacent")),
+        "{b}"
+    );
     let (s, b) = post(&server, &t, &format!("{base}/merges"), merge(true, "kp01")).await;
     assert_eq!((s, code(&b)), (422, Some("scheme_code_used")), "{b}");
     let (s, b) = post(&server, &t, &format!("{base}/merges"), merge(true, "kpm")).await;
@@ -190,7 +200,11 @@ async fn a_scheme_from_draft_through_consent_override_and_freeze(db: &TestDb) {
         json!({"part_id": part, "households": [other]}),
     )
     .await;
-    assert_eq!((s, code(&b)), (422, Some("scheme_household_not_in_unit")), "{b}");
+    assert_eq!(
+        (s, code(&b)),
+        (422, Some("scheme_household_not_in_unit")),
+        "{b}"
+    );
     // The lists are complete; the before/after table has the merged unit and both parts,
     // each household counted once.
     assert_eq!(d["items"][1]["missing"], 0, "{d}");
@@ -222,12 +236,20 @@ async fn a_scheme_from_draft_through_consent_override_and_freeze(db: &TestDb) {
     for c in &consent {
         let vote = c["vote_id"].as_i64().unwrap();
         let roll = c["roll"].as_i64().unwrap() as usize;
-        let yes = if c["unit_code"] == "26743-kp02" { roll / 2 } else { roll };
+        let yes = if c["unit_code"] == "26743-kp02" {
+            roll / 2
+        } else {
+            roll
+        };
         vote_and_close(&server, &t, vote, yes).await;
     }
     let (_, d) = get(&server, &t, &base).await;
     for c in d["consent"].as_array().unwrap() {
-        let want = if c["unit_code"] == "26743-kp02" { "refused" } else { "passed" };
+        let want = if c["unit_code"] == "26743-kp02" {
+            "refused"
+        } else {
+            "passed"
+        };
         assert_eq!(c["consent"], want, "{c}");
     }
     let (s, _) = post(&server, &t, &format!("{base}/approve"), json!({})).await;
@@ -235,7 +257,13 @@ async fn a_scheme_from_draft_through_consent_override_and_freeze(db: &TestDb) {
     let (s, b) = post(&server, &t, &format!("{base}/apply"), json!({})).await;
     assert_eq!((s, code(&b)), (422, Some("scheme_no_consent")), "{b}");
     // The override needs its reason and decision; then a freeze still stops the apply.
-    let (s, b) = post(&server, &t, &format!("{base}/override"), json!({"reason": "", "number": "", "date": "", "signer": ""})).await;
+    let (s, b) = post(
+        &server,
+        &t,
+        &format!("{base}/override"),
+        json!({"reason": "", "number": "", "date": "", "signer": ""}),
+    )
+    .await;
     assert_eq!(s, 400, "{b}");
     let (s, d) = post(
         &server,
@@ -245,7 +273,11 @@ async fn a_scheme_from_draft_through_consent_override_and_freeze(db: &TestDb) {
                "date": "2026-02-01", "signer": "Chủ tịch UBND phường"}),
     )
     .await;
-    assert_eq!((s, d["scheme"]["overridden"].as_bool()), (200, Some(true)), "{d}");
+    assert_eq!(
+        (s, d["scheme"]["overridden"].as_bool()),
+        (200, Some(true)),
+        "{d}"
+    );
     let (s, b) = post(
         &server,
         &server.token,
@@ -261,7 +293,8 @@ async fn a_scheme_from_draft_through_consent_override_and_freeze(db: &TestDb) {
     assert!(d["freeze"].as_str().unwrap().contains("11776"), "{d}");
     // Nothing of the tree changed meanwhile; every change left its audit row.
     assert_eq!(
-        db.count("SELECT COUNT(*) FROM units WHERE code IN ('26743-kpm1', '26743-kp5a1')").await,
+        db.count("SELECT COUNT(*) FROM units WHERE code IN ('26743-kpm1', '26743-kp5a1')")
+            .await,
         0
     );
     assert!(
@@ -290,16 +323,48 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
     // A province sets its own minimum from a date; a commune official may not.
     let std = json!({"kind": "khu_pho", "min_households": 20, "effective_from": "2020-01-01",
                      "basis": "QĐ thử"});
-    let (s, _) = post(&server, &official, "/api/v1/units/79/restructuring/standards", std.clone()).await;
+    let (s, _) = post(
+        &server,
+        &official,
+        "/api/v1/units/79/restructuring/standards",
+        std.clone(),
+    )
+    .await;
     assert_eq!(s, 403);
-    let (s, b) = post(&server, &server.token, "/api/v1/units/79/restructuring/standards", std).await;
+    let (s, b) = post(
+        &server,
+        &server.token,
+        "/api/v1/units/79/restructuring/standards",
+        std,
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     let (_, r) = get(&server, &official, &sizes).await;
-    let kp = r["units"].as_array().unwrap().iter().find(|u| u["kind"] == "khu_pho").unwrap().clone();
+    let kp = r["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["kind"] == "khu_pho")
+        .unwrap()
+        .clone();
     assert_eq!(kp["minimum"], 20, "{r}");
-    let (_, st) = get(&server, &official, "/api/v1/units/26743/restructuring/standards").await;
-    let row = st["in_force"].as_array().unwrap().iter().find(|k| k["kind"] == "khu_pho").unwrap().clone();
-    assert_eq!((row["min_households"].clone(), row["basis"].clone()), (json!(20), json!("QĐ thử")));
+    let (_, st) = get(
+        &server,
+        &official,
+        "/api/v1/units/26743/restructuring/standards",
+    )
+    .await;
+    let row = st["in_force"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "khu_pho")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["min_households"].clone(), row["basis"].clone()),
+        (json!(20), json!("QĐ thử"))
+    );
     // Every bad field of a standard at once.
     let (s, b) = post(
         &server,
@@ -311,11 +376,22 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
     assert_eq!(s, 400, "{b}");
     // A national freeze is for the country's administrators only.
     let freeze = json!({"scope": "national", "starts_on": "2025-12-09", "basis": "11776/BNV-CQĐP"});
-    let (s, _) = post(&server, &official, "/api/v1/units/26743/restructuring/freezes", freeze.clone()).await;
+    let (s, _) = post(
+        &server,
+        &official,
+        "/api/v1/units/26743/restructuring/freezes",
+        freeze.clone(),
+    )
+    .await;
     assert_eq!(s, 403);
     // A unit head sees a scheme that affects their unit, not others; drafts none.
     let id = draft(&server, &official, "Sắp xếp thử").await;
-    let (s, _) = get(&server, &head, &format!("/api/v1/restructuring/schemes/{id}")).await;
+    let (s, _) = get(
+        &server,
+        &head,
+        &format!("/api/v1/restructuring/schemes/{id}"),
+    )
+    .await;
     assert_eq!(s, 403);
     let (s, b) = post(
         &server,
@@ -325,7 +401,12 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 201, "{b}");
-    let (s, d) = get(&server, &head, &format!("/api/v1/restructuring/schemes/{id}")).await;
+    let (s, d) = get(
+        &server,
+        &head,
+        &format!("/api/v1/restructuring/schemes/{id}"),
+    )
+    .await;
     assert_eq!(s, 200, "{d}");
     let (s, _) = post(
         &server,
@@ -356,7 +437,20 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("id=\"after\"") && html.contains("Khu phố Một"), "{html}");
+    assert!(
+        html.contains("id=\"after\"") && html.contains("Khu phố Một"),
+        "{html}"
+    );
+    // The demo's approved scheme waits on the official's start page.
+    let html = b
+        .get(server.url("/start"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/communes/26743/restructuring\""), "{html}");
 }
 
 /// `on_both_backends!` with `#[ignore]`: applying needs `apply_plan`, built apart (the

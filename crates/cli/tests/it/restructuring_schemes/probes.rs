@@ -16,35 +16,34 @@ pub async fn matrix_probe(
     token: &str,
     n: usize,
 ) -> (u16, String) {
-    let (s, b) = match action {
-        Action::RestructuringSchemeManage => {
-            post(
-                server,
-                token,
-                &format!("/api/v1/communes/{target}/restructuring/schemes"),
-                scheme_body(&format!("Đề án {n}"), "2030-01-01"),
-            )
-            .await
-        }
-        Action::RestructuringSchemeView => {
-            get(
-                server,
-                token,
-                &format!("/api/v1/communes/{target}/restructuring/schemes"),
-            )
-            .await
-        }
-        Action::RestructuringStandardsManage => {
-            post(
+    let (s, b) =
+        match action {
+            Action::RestructuringSchemeManage => {
+                post(
+                    server,
+                    token,
+                    &format!("/api/v1/communes/{target}/restructuring/schemes"),
+                    scheme_body(&format!("Đề án {n}"), "2030-01-01"),
+                )
+                .await
+            }
+            Action::RestructuringSchemeView => {
+                get(
+                    server,
+                    token,
+                    &format!("/api/v1/communes/{target}/restructuring/schemes"),
+                )
+                .await
+            }
+            Action::RestructuringStandardsManage => post(
                 server,
                 token,
                 &format!("/api/v1/units/{target}/restructuring/standards"),
                 json!({"kind": "thon", "min_households": 100 + n, "effective_from": "2031-01-01"}),
             )
-            .await
-        }
-        other => panic!("not a restructuring action: {other:?}"),
-    };
+            .await,
+            other => panic!("not a restructuring action: {other:?}"),
+        };
     (s, b.to_string())
 }
 
@@ -75,7 +74,12 @@ async fn fixture(server: &Server, n: &str) -> (i64, i64, i64, i64) {
     assert_eq!(s, 201, "{sp}");
     let (_, d) = get(server, t, &base).await;
     let part = d["items"][1]["parts"][0]["id"].as_i64().unwrap();
-    (id, m["id"].as_i64().unwrap(), sp["id"].as_i64().unwrap(), part)
+    (
+        id,
+        m["id"].as_i64().unwrap(),
+        sp["id"].as_i64().unwrap(),
+        part,
+    )
 }
 
 /// A scheme renaming kp06, consulting; approved and consented when `approved`.
@@ -144,8 +148,10 @@ pub async fn audit_probe(
             ("effective_on", "2030-01-01".to_owned()),
         ]
     };
-    let needs_fixture = path.contains("{id}") && !path.ends_with("/approve")
-        && !path.ends_with("/override") && !path.ends_with("/apply");
+    let needs_fixture = path.contains("{id}")
+        && !path.ends_with("/approve")
+        && !path.ends_with("/override")
+        && !path.ends_with("/apply");
     let (id, merge, split, part) = if needs_fixture {
         fixture(server, &n).await
     } else {
@@ -159,9 +165,11 @@ pub async fn audit_probe(
             "/api/v1/communes/26743/restructuring/schemes".into(),
             scheme_body("Kiểm toán", "2030-01-01"),
         ),
-        ("PUT", "/api/v1/restructuring/schemes/{id}") => {
-            api(reqwest::Method::PUT, ap(id, ""), scheme_body("Sửa", "2030-02-01"))
-        }
+        ("PUT", "/api/v1/restructuring/schemes/{id}") => api(
+            reqwest::Method::PUT,
+            ap(id, ""),
+            scheme_body("Sửa", "2030-02-01"),
+        ),
         ("POST", "/api/v1/restructuring/schemes/{id}/merges") => api(
             p,
             ap(id, "/merges"),
@@ -179,9 +187,11 @@ pub async fn audit_probe(
             ap(id, "/renames"),
             json!({"unit": "26743-kp07", "name": "Bảy", "kind": "khu_pho"}),
         ),
-        ("DELETE", "/api/v1/restructuring/schemes/{id}/items/{item}") => {
-            api(reqwest::Method::DELETE, ap(id, &format!("/items/{merge}")), json!({}))
-        }
+        ("DELETE", "/api/v1/restructuring/schemes/{id}/items/{item}") => api(
+            reqwest::Method::DELETE,
+            ap(id, &format!("/items/{merge}")),
+            json!({}),
+        ),
         ("POST", "/api/v1/restructuring/schemes/{id}/items/{item}/households") => api(
             p,
             ap(id, &format!("/items/{split}/households")),
@@ -202,7 +212,9 @@ pub async fn audit_probe(
                 json!({"reason": "Lý do", "number": "1/QĐ", "date": "2026-01-01", "signer": "Chủ tịch"}),
             )
         }
-        ("POST", "/api/v1/restructuring/schemes/{id}/abandon") => api(p, ap(id, "/abandon"), json!({})),
+        ("POST", "/api/v1/restructuring/schemes/{id}/abandon") => {
+            api(p, ap(id, "/abandon"), json!({}))
+        }
         ("POST", "/api/v1/restructuring/schemes/{id}/apply") => {
             let id = consulting(server, &n, true).await;
             api(p, ap(id, "/apply"), json!({}))
@@ -220,7 +232,9 @@ pub async fn audit_probe(
         ("POST", "/communes/{code}/restructuring") => {
             form("/communes/26743/restructuring".into(), header())
         }
-        ("POST", "/communes/{code}/restructuring/schemes/{id}/edit") => form(pg(id, "/edit"), header()),
+        ("POST", "/communes/{code}/restructuring/schemes/{id}/edit") => {
+            form(pg(id, "/edit"), header())
+        }
         ("POST", "/communes/{code}/restructuring/schemes/{id}/merge") => form(
             pg(id, "/merge"),
             vec![
@@ -263,7 +277,9 @@ pub async fn audit_probe(
                 ("part", part.to_string()),
             ],
         ),
-        ("POST", "/communes/{code}/restructuring/schemes/{id}/consult") => form(pg(id, "/consult"), vec![]),
+        ("POST", "/communes/{code}/restructuring/schemes/{id}/consult") => {
+            form(pg(id, "/consult"), vec![])
+        }
         ("POST", "/communes/{code}/restructuring/schemes/{id}/approve") => {
             let id = consulting(server, &n, false).await;
             form(pg(id, "/approve"), vec![])
@@ -280,7 +296,9 @@ pub async fn audit_probe(
                 ],
             )
         }
-        ("POST", "/communes/{code}/restructuring/schemes/{id}/abandon") => form(pg(id, "/abandon"), vec![]),
+        ("POST", "/communes/{code}/restructuring/schemes/{id}/abandon") => {
+            form(pg(id, "/abandon"), vec![])
+        }
         ("POST", "/communes/{code}/restructuring/schemes/{id}/apply") => {
             let id = consulting(server, &n, true).await;
             form(pg(id, "/apply"), vec![])

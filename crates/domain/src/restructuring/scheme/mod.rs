@@ -279,7 +279,14 @@ impl SchemeHeader {
         let basis_date = c.check(parse_date(Some(&i.basis_date), "basis_date"));
         let basis_signer = c.check(optional(&i.basis_signer, "basis_signer", 200));
         let errors = c.into_errors();
-        match (title, reason, effective_on, basis_number, basis_date, basis_signer) {
+        match (
+            title,
+            reason,
+            effective_on,
+            basis_number,
+            basis_date,
+            basis_signer,
+        ) {
             (Some(title), Some(reason), Some(effective_on), Some(n), Some(d), Some(s))
                 if errors.is_empty() =>
             {
@@ -406,7 +413,10 @@ impl Merge {
         let mut bad_unit = false;
         for raw in i.units.iter().filter(|u| !u.trim().is_empty()) {
             match unit_code(raw, "units") {
-                Ok(u) if !units.contains(&u) && into.as_ref().and_then(|x| x.as_ref()) != Some(&u) => {
+                Ok(u)
+                    if !units.contains(&u)
+                        && into.as_ref().and_then(|x| x.as_ref()) != Some(&u) =>
+                {
                     units.push(u)
                 }
                 Ok(_) => {}
@@ -509,7 +519,9 @@ impl Split {
         let unit = c.check(unit_code(&i.unit, "unit"));
         let mut parts: Vec<NewPart> = Vec::new();
         let filled = i.parts.iter().filter(|p| {
-            !(p.name.trim().is_empty() && p.kind.trim().is_empty() && p.local_code.trim().is_empty())
+            !(p.name.trim().is_empty()
+                && p.kind.trim().is_empty()
+                && p.local_code.trim().is_empty())
         });
         for (n, p) in filled.enumerate() {
             let Some([f_name, f_kind, f_code]) = PART_FIELDS.get(n).copied() else {
@@ -613,9 +625,10 @@ impl Override {
         let mut c = Checks::default();
         let reason = c.check(multiline(&i.reason, "reason", REASON_MAX));
         let number = c.check(required(&i.number, "number", 100));
-        let date = c.check(parse_date(Some(&i.date), "date").and_then(|d| {
-            d.ok_or_else(|| FieldError::new("date", FieldErrorKind::Required, ""))
-        }));
+        let date =
+            c.check(parse_date(Some(&i.date), "date").and_then(|d| {
+                d.ok_or_else(|| FieldError::new("date", FieldErrorKind::Required, ""))
+            }));
         let signer = c.check(required(&i.signer, "signer", 200));
         let errors = c.into_errors();
         match (reason, number, date, signer) {

@@ -33,13 +33,25 @@ fn applying_needs_every_unit_passed_or_an_override() {
 #[test]
 fn an_incomplete_split_list_is_a_gap() {
     let unit = [h(1), h(2), h(3), h(4)];
-    let ok = split_gap(&unit, &[(h(1), 10), (h(2), 10), (h(3), 11), (h(4), 11)], &[10, 11]);
+    let ok = split_gap(
+        &unit,
+        &[(h(1), 10), (h(2), 10), (h(3), 11), (h(4), 11)],
+        &[10, 11],
+    );
     assert!(ok.is_empty());
     let missing = split_gap(&unit, &[(h(1), 10), (h(2), 10), (h(3), 11)], &[10, 11]);
     assert_eq!(missing.missing, vec![h(4)]);
-    let foreign = split_gap(&unit, &[(h(1), 10), (h(2), 10), (h(3), 11), (h(4), 11), (h(9), 11)], &[10, 11]);
+    let foreign = split_gap(
+        &unit,
+        &[(h(1), 10), (h(2), 10), (h(3), 11), (h(4), 11), (h(9), 11)],
+        &[10, 11],
+    );
     assert_eq!(foreign.foreign, vec![h(9)]);
-    let empty = split_gap(&unit, &[(h(1), 10), (h(2), 10), (h(3), 10), (h(4), 10)], &[10, 11]);
+    let empty = split_gap(
+        &unit,
+        &[(h(1), 10), (h(2), 10), (h(3), 10), (h(4), 10)],
+        &[10, 11],
+    );
     assert_eq!(empty.empty_parts, 1);
     assert!(!empty.is_empty());
 }
@@ -49,7 +61,10 @@ fn the_status_moves_one_way_and_drafts_alone_are_edited() {
     use SchemeStatus::*;
     assert!(Draft.edit().is_ok());
     assert_eq!(Consulting.edit().unwrap_err().code, "scheme_not_draft");
-    assert_eq!(Draft.start_consulting(0).unwrap_err().code, "scheme_no_items");
+    assert_eq!(
+        Draft.start_consulting(0).unwrap_err().code,
+        "scheme_no_items"
+    );
     assert!(Draft.start_consulting(1).is_ok());
     assert!(Consulting.approve().is_ok());
     assert!(Draft.approve().is_err());
@@ -168,7 +183,9 @@ fn a_scheme_becomes_a_plan_step_by_step() {
     .unwrap();
     assert_eq!(plan.scheme_id, Some(7));
     assert_eq!(plan.effective_on, date(2026, 3, 1));
-    assert!(matches!(&plan.steps[0], Step::CreateFromParts { parts, into } if parts.len() == 2 && into.parent == u("26734")));
+    assert!(
+        matches!(&plan.steps[0], Step::CreateFromParts { parts, into } if parts.len() == 2 && into.parent == u("26734"))
+    );
     assert!(matches!(&plan.steps[1], Step::Split { parts, .. } if parts[1].1 == vec![h(2)]));
     assert!(matches!(&plan.steps[2], Step::Rename { .. }));
 }
@@ -183,7 +200,12 @@ fn a_plan_needs_a_legal_basis_and_each_unit_once() {
             kind: UnitKind::KhuPho,
         })
     };
-    let twice = to_plan(u("26734"), &header(), 1, vec![rename("26734-kp01"), rename("26734-kp01")]);
+    let twice = to_plan(
+        u("26734"),
+        &header(),
+        1,
+        vec![rename("26734-kp01"), rename("26734-kp01")],
+    );
     assert_eq!(twice.unwrap_err().code, "scheme_unit_twice");
     let mut no_basis = header();
     no_basis.basis_number.clear();

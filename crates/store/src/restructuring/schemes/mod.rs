@@ -146,7 +146,12 @@ impl Store {
             ctx,
             AuditEntry {
                 target_id: String::new(),
-                ..entry("restructuring.scheme_created", 0, &commune.path, header_json(h))
+                ..entry(
+                    "restructuring.scheme_created",
+                    0,
+                    &commune.path,
+                    header_json(h),
+                )
             },
         )
         .await
@@ -290,7 +295,12 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let (into, name, kind, local) = match &m.into {
             Ok(u) => (Some(u.as_str().to_owned()), "", "", ""),
-            Err(n) => (None, n.name.as_str(), n.kind.as_str(), n.local_code.as_str()),
+            Err(n) => (
+                None,
+                n.name.as_str(),
+                n.kind.as_str(),
+                n.local_code.as_str(),
+            ),
         };
         let units: Vec<&str> = m.units.iter().map(|u| u.as_str()).collect();
         let after = json!({"kind": "merge", "units": units, "into": into, "name": name,
@@ -552,8 +562,10 @@ impl Store {
                 target_id: province.code.clone(),
                 unit_path: Some(province.path.clone()),
                 before: None,
-                after: Some(json!({"kind": st.kind.as_str(), "min_households": st.min_households,
-                                   "effective_from": from, "basis": st.basis})),
+                after: Some(
+                    json!({"kind": st.kind.as_str(), "min_households": st.min_households,
+                                   "effective_from": from, "basis": st.basis}),
+                ),
             },
         )
         .await
@@ -589,8 +601,10 @@ impl Store {
                 target_id: String::new(),
                 unit_path: Some(audit_path.to_owned()),
                 before: None,
-                after: Some(json!({"province": province, "starts_on": starts, "ends_on": ends,
-                                   "basis": f.basis})),
+                after: Some(
+                    json!({"province": province, "starts_on": starts, "ends_on": ends,
+                                   "basis": f.basis}),
+                ),
             },
         )
         .await

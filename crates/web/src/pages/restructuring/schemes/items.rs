@@ -75,11 +75,17 @@ fn kinds(lang: Lang, selected: &str) -> Vec<Choice> {
 type Pairs = Vec<(String, String)>;
 
 fn one(p: &Pairs, name: &str) -> String {
-    p.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    p.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 fn all(p: &Pairs, name: &str) -> Vec<String> {
-    p.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    p.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 #[derive(Template)]
@@ -225,11 +231,16 @@ async fn split_form(
         label: lang.t("scheme.choose").to_owned(),
         selected: unit.is_empty(),
     }];
-    units.extend(units_of(ctx, v, lang, &[]).await?.into_iter().map(|u| Choice {
-        selected: u.code == unit,
-        value: u.code,
-        label: u.label,
-    }));
+    units.extend(
+        units_of(ctx, v, lang, &[])
+            .await?
+            .into_iter()
+            .map(|u| Choice {
+                selected: u.code == unit,
+                value: u.code,
+                label: u.label,
+            }),
+    );
     let parts = PART_FIELDS
         .iter()
         .enumerate()
@@ -325,11 +336,16 @@ async fn rename_form(
         label: lang.t("scheme.choose").to_owned(),
         selected: unit.is_empty(),
     }];
-    units.extend(units_of(ctx, v, lang, &[]).await?.into_iter().map(|u| Choice {
-        selected: u.code == unit,
-        value: u.code,
-        label: u.label,
-    }));
+    units.extend(
+        units_of(ctx, v, lang, &[])
+            .await?
+            .into_iter()
+            .map(|u| Choice {
+                selected: u.code == unit,
+                value: u.code,
+                label: u.label,
+            }),
+    );
     Ok(RenamePage {
         title: v.scheme.title.clone(),
         back: at(&v.scheme),
@@ -480,13 +496,11 @@ async fn picker(
                 part: p.part_of(&h.id).unwrap_or("—").to_owned(),
             })
             .collect(),
-        next: p.page.next_cursor.as_ref().map(|c| {
-            format!(
-                "{here}?q={}&cursor={}",
-                urlencoding(&qs),
-                urlencoding(c)
-            )
-        }),
+        next: p
+            .page
+            .next_cursor
+            .as_ref()
+            .map(|c| format!("{here}?q={}&cursor={}", urlencoding(&qs), urlencoding(c))),
         complete: p.gap.is_empty(),
         gap,
         here,
@@ -498,7 +512,9 @@ async fn picker(
 fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -527,10 +543,7 @@ pub async fn assign(
     CsrfForm(p): CsrfForm<Pairs>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
-    let households: Vec<HouseholdId> = all(&p, "h")
-        .iter()
-        .filter_map(|h| h.parse().ok())
-        .collect();
+    let households: Vec<HouseholdId> = all(&p, "h").iter().filter_map(|h| h.parse().ok()).collect();
     let part = one(&p, "part");
     let part_id = match part.as_str() {
         "none" => None,
@@ -538,7 +551,10 @@ pub async fn assign(
             Ok(n) => Some(n),
             Err(_) => {
                 let e = tuquan_app::AppError::rule("scheme_no_part", "part", "none chosen");
-                let q = PickerQuery { q: Some(one(&p, "q")), cursor: None };
+                let q = PickerQuery {
+                    q: Some(one(&p, "q")),
+                    cursor: None,
+                };
                 let page = picker(&ctx, chrome, (&code, id, item), &q, FormErrors::none()).await?;
                 let lang = page.chrome.lang;
                 return rerender(e, lang, |errors| PickerPage { errors, ..page });
@@ -550,12 +566,19 @@ pub async fn assign(
             let v = view_of(&ctx, &code, id).await?;
             let q = one(&p, "q");
             Ok(see_other(
-                &format!("{}/items/{item}/households?q={}", at(&v.scheme), urlencoding(&q)),
+                &format!(
+                    "{}/items/{item}/households?q={}",
+                    at(&v.scheme),
+                    urlencoding(&q)
+                ),
                 None,
             ))
         }
         Err(e) => {
-            let q = PickerQuery { q: Some(one(&p, "q")), cursor: None };
+            let q = PickerQuery {
+                q: Some(one(&p, "q")),
+                cursor: None,
+            };
             let page = picker(&ctx, chrome, (&code, id, item), &q, FormErrors::none()).await?;
             let lang = page.chrome.lang;
             rerender(e, lang, |errors| PickerPage { errors, ..page })

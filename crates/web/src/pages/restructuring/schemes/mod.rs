@@ -35,12 +35,30 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/communes/{code}/restructuring/schemes/{id}/merge"),
     ("POST", "/communes/{code}/restructuring/schemes/{id}/split"),
     ("POST", "/communes/{code}/restructuring/schemes/{id}/rename"),
-    ("POST", "/communes/{code}/restructuring/schemes/{id}/items/{item}/remove"),
-    ("POST", "/communes/{code}/restructuring/schemes/{id}/items/{item}/households"),
-    ("POST", "/communes/{code}/restructuring/schemes/{id}/consult"),
-    ("POST", "/communes/{code}/restructuring/schemes/{id}/approve"),
-    ("POST", "/communes/{code}/restructuring/schemes/{id}/override"),
-    ("POST", "/communes/{code}/restructuring/schemes/{id}/abandon"),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/items/{item}/remove",
+    ),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/items/{item}/households",
+    ),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/consult",
+    ),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/approve",
+    ),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/override",
+    ),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/abandon",
+    ),
     ("POST", "/communes/{code}/restructuring/schemes/{id}/apply"),
     ("POST", "/provinces/{code}/restructuring/standards"),
     ("POST", "/provinces/{code}/restructuring/freezes"),
@@ -89,11 +107,18 @@ pub(crate) fn signed_in(
 
 /// The scheme's page.
 pub(crate) fn at(s: &SchemeRecord) -> String {
-    format!("/communes/{}/restructuring/schemes/{}", s.commune_code, s.id)
+    format!(
+        "/communes/{}/restructuring/schemes/{}",
+        s.commune_code, s.id
+    )
 }
 
 /// A scheme seen through its commune's path: another commune's code is not found.
-pub(crate) async fn view_of(ctx: &tuquan_app::Ctx, code: &str, id: i64) -> Result<SchemeView, Failure> {
+pub(crate) async fn view_of(
+    ctx: &tuquan_app::Ctx,
+    code: &str,
+    id: i64,
+) -> Result<SchemeView, Failure> {
     let v = app::scheme_view(ctx, id).await?;
     if v.scheme.commune_code != code {
         return Err(Failure::NotFound);

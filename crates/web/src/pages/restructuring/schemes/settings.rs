@@ -87,19 +87,34 @@ fn page(
             .iter()
             .map(|r| StandardLine {
                 kind: kind_name(lang, r.kind.as_str()),
-                minimum: r.minimum.as_ref().map(|m| m.households.to_string()).unwrap_or_else(|| "—".into()),
-                basis: r.minimum.as_ref().map(|m| m.basis.clone()).unwrap_or_default(),
+                minimum: r
+                    .minimum
+                    .as_ref()
+                    .map(|m| m.households.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                basis: r
+                    .minimum
+                    .as_ref()
+                    .map(|m| m.basis.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         freezes: v
             .freezes
             .iter()
             .map(|f| FreezeLine {
-                scope: if f.province_code.is_empty() { national.to_owned() } else { v.province.name.clone() },
+                scope: if f.province_code.is_empty() {
+                    national.to_owned()
+                } else {
+                    v.province.name.clone()
+                },
                 period: format!(
                     "{} – {}",
                     vn_date(&f.starts_on),
-                    f.ends_on.as_deref().map(vn_date).unwrap_or_else(|| lang.t("scheme.freeze_open").to_owned())
+                    f.ends_on
+                        .as_deref()
+                        .map(vn_date)
+                        .unwrap_or_else(|| lang.t("scheme.freeze_open").to_owned())
                 ),
                 basis: f.basis.clone(),
             })
@@ -117,7 +132,11 @@ fn page(
                 ("province", v.province.name.clone()),
                 ("national", national.to_owned()),
             ],
-            if freeze.scope.is_empty() { "province" } else { &freeze.scope },
+            if freeze.scope.is_empty() {
+                "province"
+            } else {
+                &freeze.scope
+            },
         ),
         standard,
         freeze,
@@ -135,7 +154,13 @@ pub async fn standards_page(
 ) -> Result<Html<String>, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
     let v = app::standards_view(&ctx, &code).await?;
-    render(&page(chrome, v, StandardForm::default(), FreezeForm::default(), FormErrors::none()))
+    render(&page(
+        chrome,
+        v,
+        StandardForm::default(),
+        FreezeForm::default(),
+        FormErrors::none(),
+    ))
 }
 
 pub async fn set_standard(
@@ -154,11 +179,16 @@ pub async fn set_standard(
         basis: f.basis.clone(),
     };
     match app::set_standard(&ctx, &code, &input).await {
-        Ok(()) => Ok(see_other(&format!("/provinces/{code}/restructuring/standards"), None)),
+        Ok(()) => Ok(see_other(
+            &format!("/provinces/{code}/restructuring/standards"),
+            None,
+        )),
         Err(e) => {
             let v = app::standards_view(&ctx, &code).await?;
             let lang = chrome.lang;
-            rerender(e, lang, |errors| page(chrome, v, f, FreezeForm::default(), errors))
+            rerender(e, lang, |errors| {
+                page(chrome, v, f, FreezeForm::default(), errors)
+            })
         }
     }
 }
@@ -179,11 +209,16 @@ pub async fn add_freeze(
         basis: f.basis.clone(),
     };
     match app::add_freeze(&ctx, &code, &input).await {
-        Ok(_) => Ok(see_other(&format!("/provinces/{code}/restructuring/standards"), None)),
+        Ok(_) => Ok(see_other(
+            &format!("/provinces/{code}/restructuring/standards"),
+            None,
+        )),
         Err(e) => {
             let v = app::standards_view(&ctx, &code).await?;
             let lang = chrome.lang;
-            rerender(e, lang, |errors| page(chrome, v, StandardForm::default(), f, errors))
+            rerender(e, lang, |errors| {
+                page(chrome, v, StandardForm::default(), f, errors)
+            })
         }
     }
 }
@@ -237,7 +272,11 @@ pub async fn sizes_page(
                 kind: kind_name(lang, &s.unit.kind),
                 households: s.unit.households,
                 residents: s.unit.residents,
-                minimum: s.minimum.as_ref().map(|m| m.households.to_string()).unwrap_or_default(),
+                minimum: s
+                    .minimum
+                    .as_ref()
+                    .map(|m| m.households.to_string())
+                    .unwrap_or_default(),
                 percent: s.percent.map(|p| format!("{p}%")).unwrap_or_default(),
                 flag: lang.t(match s.flag {
                     Some(SizeFlag::MustMerge) => "scheme.flag.must_merge",

@@ -117,14 +117,44 @@ fn fill(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
 }
 
 fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> ItemLine {
-    let parent = i.units.first().and_then(|u| u.parent_code.clone()).unwrap_or_default();
+    let parent = i
+        .units
+        .first()
+        .and_then(|u| u.parent_code.clone())
+        .unwrap_or_default();
     let what = match i.item.kind {
         ItemKind::Merge => match &i.item.into_code {
-            Some(c) => fill(lang, "scheme.item.merge_into", &[("name", i.units.iter().find(|u| &u.unit_code == c).map(|u| u.unit_name.clone()).unwrap_or_else(|| c.clone()))]),
-            None => fill(lang, "scheme.item.merge_new", &[("name", i.item.new_name.clone()), ("kind", kind_name(lang, &i.item.new_kind)), ("code", format!("{parent}-{}", i.item.new_local_code))]),
+            Some(c) => fill(
+                lang,
+                "scheme.item.merge_into",
+                &[(
+                    "name",
+                    i.units
+                        .iter()
+                        .find(|u| &u.unit_code == c)
+                        .map(|u| u.unit_name.clone())
+                        .unwrap_or_else(|| c.clone()),
+                )],
+            ),
+            None => fill(
+                lang,
+                "scheme.item.merge_new",
+                &[
+                    ("name", i.item.new_name.clone()),
+                    ("kind", kind_name(lang, &i.item.new_kind)),
+                    ("code", format!("{parent}-{}", i.item.new_local_code)),
+                ],
+            ),
         },
         ItemKind::Split => lang.t("scheme.item.split").to_owned(),
-        ItemKind::Rename => fill(lang, "scheme.item.rename", &[("name", i.item.new_name.clone()), ("kind", kind_name(lang, &i.item.new_kind))]),
+        ItemKind::Rename => fill(
+            lang,
+            "scheme.item.rename",
+            &[
+                ("name", i.item.new_name.clone()),
+                ("kind", kind_name(lang, &i.item.new_kind)),
+            ],
+        ),
     };
     let gap = match &i.gap {
         Some(g) if !g.is_empty() => fill(
@@ -182,13 +212,18 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
             s.basis_signer
         )
     };
-    let consent_line = |unit: String, vote: Option<i64>, c: Consent, yes: i64, roll: i64| ConsentLine {
-        unit,
-        vote,
-        result: lang.t(consent_key(c)),
-        passed: c == Consent::Passed,
-        count: fill(lang, "scheme.consent.count", &[("yes", yes.to_string()), ("roll", roll.to_string())]),
-    };
+    let consent_line =
+        |unit: String, vote: Option<i64>, c: Consent, yes: i64, roll: i64| ConsentLine {
+            unit,
+            vote,
+            result: lang.t(consent_key(c)),
+            passed: c == Consent::Passed,
+            count: fill(
+                lang,
+                "scheme.consent.count",
+                &[("yes", yes.to_string()), ("roll", roll.to_string())],
+            ),
+        };
     ShowPage {
         href: at(s),
         list_href: format!("/communes/{}/restructuring", s.commune_code),
@@ -209,7 +244,11 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
                 from: a.from.join(", "),
                 households: a.households,
                 residents: a.residents,
-                minimum: a.minimum.as_ref().map(|m| m.households.to_string()).unwrap_or_default(),
+                minimum: a
+                    .minimum
+                    .as_ref()
+                    .map(|m| m.households.to_string())
+                    .unwrap_or_default(),
                 percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
                 flag: lang.t(flag_key(a.flag)),
                 warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
@@ -254,7 +293,8 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
         may_manage: v.may_manage,
         can_consult: v.may_manage
             && (status == SchemeStatus::Draft
-                || (status == SchemeStatus::Consulting && v.consent.iter().any(|c| c.vote_id.is_none()))),
+                || (status == SchemeStatus::Consulting
+                    && v.consent.iter().any(|c| c.vote_id.is_none()))),
         can_approve: v.may_manage && status == SchemeStatus::Consulting,
         can_override: v.may_manage
             && matches!(status, SchemeStatus::Consulting | SchemeStatus::Approved)
@@ -262,7 +302,10 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
         can_apply: v.may_manage && status == SchemeStatus::Approved,
         can_abandon: v.may_manage && status.abandon().is_ok(),
         can_preview: v.may_manage
-            && matches!(status, SchemeStatus::Draft | SchemeStatus::Consulting | SchemeStatus::Approved),
+            && matches!(
+                status,
+                SchemeStatus::Draft | SchemeStatus::Consulting | SchemeStatus::Approved
+            ),
         consent_complete: v.consent_complete(),
         lists_complete: v.lists_complete(),
         errors,
