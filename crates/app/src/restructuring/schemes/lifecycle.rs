@@ -180,15 +180,22 @@ pub async fn apply_scheme(ctx: &Ctx, id: i64, dry_run: bool) -> AppResult<ApplyR
     let plan = plan_of(ctx, id).await?;
     let report = apply_plan(ctx, &plan, dry_run).await?;
     if !dry_run {
-        ctx.store()
+        // `apply_plan` may mark the scheme applied in its own transaction (plan.scheme_id);
+        // otherwise it is marked here. Either way the scheme ends applied.
+        let marked = ctx
+            .store()
             .set_scheme_status(
                 &s,
                 SchemeStatus::Approved,
                 SchemeStatus::Applied,
                 &ctx.audit_ctx(),
             )
-            .await
-            .map_err(raced("scheme_not_approved"))?;
+            .await;
+        match marked {
+            Err(tuquan_store::StoreError::Conflict { .. })
+                if ctx.store().scheme(id).await?.status == SchemeStatus::Applied => {}
+            other => other.map_err(raced("scheme_not_approved"))?,
+        }
     }
     Ok(report)
 }

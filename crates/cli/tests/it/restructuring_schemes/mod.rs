@@ -441,7 +441,12 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
         html.contains("id=\"after\"") && html.contains("Khu phố Một"),
         "{html}"
     );
-    // The demo's approved scheme waits on the official's start page.
+    // An approved scheme waits on the official's start page.
+    let base = format!("/api/v1/restructuring/schemes/{id}");
+    for step in ["consultation", "approve"] {
+        let (s, d) = post(&server, &official, &format!("{base}/{step}"), json!({})).await;
+        assert_eq!(s, 200, "{d}");
+    }
     let html = b
         .get(server.url("/start"))
         .send()
