@@ -1,6 +1,7 @@
 use jiff::civil::date;
 
 use super::*;
+use crate::territory::{LocalCode, UnitKind};
 
 fn h(n: i64) -> HouseholdId {
     HouseholdId(n)
