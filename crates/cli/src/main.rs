@@ -16,6 +16,7 @@ mod seed_consultations;
 mod seed_feedback;
 mod seed_groups;
 mod seed_meetings;
+mod seed_restructuring;
 mod seed_votes;
 mod synthetic;
 

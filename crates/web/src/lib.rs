@@ -91,6 +91,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::action_items::MUTATING,
                 api::votes::MUTATING,
                 api::consultations::MUTATING,
+                api::restructuring::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
@@ -101,6 +102,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::action_items::MUTATING,
                 pages::votes::MUTATING,
                 pages::consultations::MUTATING,
+                pages::restructuring::schemes::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

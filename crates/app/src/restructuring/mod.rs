@@ -2,6 +2,7 @@
 //! applying a plan, police and militia beats.
 
 pub mod apply;
+pub mod schemes;
 
 pub use apply::{apply_plan, ApplyReport};
 

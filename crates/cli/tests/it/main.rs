@@ -40,6 +40,7 @@ mod open311;
 mod pages;
 mod restructuring_history;
 mod people;
+mod restructuring_schemes;
 mod snapshots;
 mod start;
 mod stats;

@@ -76,10 +76,18 @@ pub enum Action {
     /// See a unit's consultations (drafts too), the comments with their households, and the
     /// summary.
     ConsultationView,
+    // restructuring schemes
+    /// Draft a commune's restructuring scheme (đề án sắp xếp), consult the households,
+    /// record an override, approve, abandon and apply it.
+    RestructuringSchemeManage,
+    /// See a commune's schemes, their before/after table and consent, and the size report.
+    RestructuringSchemeView,
+    /// Set a province's size standards and freezes on restructuring.
+    RestructuringStandardsManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -114,6 +122,9 @@ impl Action {
         Self::ConsultationManage,
         Self::ConsultationRecord,
         Self::ConsultationView,
+        Self::RestructuringSchemeManage,
+        Self::RestructuringSchemeView,
+        Self::RestructuringStandardsManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -152,6 +163,9 @@ impl Action {
             Self::ConsultationManage => "consultation.manage",
             Self::ConsultationRecord => "consultation.record",
             Self::ConsultationView => "consultation.view",
+            Self::RestructuringSchemeManage => "restructuring.scheme.manage",
+            Self::RestructuringSchemeView => "restructuring.scheme.view",
+            Self::RestructuringStandardsManage => "restructuring.standards.manage",
         }
     }
 
@@ -195,6 +209,11 @@ impl Action {
             }
             Self::ConsultationRecord => "enter households' comments from the paper form",
             Self::ConsultationView => "see consultations, drafts, comments and the summary",
+            Self::RestructuringSchemeManage => {
+                "draft, consult on, approve and apply a commune's restructuring schemes"
+            }
+            Self::RestructuringSchemeView => "see restructuring schemes, consent and size report",
+            Self::RestructuringStandardsManage => "set a province's size standards and freezes",
         }
     }
 }
@@ -240,6 +259,10 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::ConsultationManage,[Y, N,   Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
     (Action::ConsultationRecord,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
     (Action::ConsultationView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // restructuring schemes
+    (Action::RestructuringSchemeManage,[Y, Y, Y, N,   N,    N,    N,    N,    N,    N,    N]),
+    (Action::RestructuringSchemeView,[Y, Y,  Y,    Y,    Y,    Y,    N,    N,    N,    N,    N]),
+    (Action::RestructuringStandardsManage,[Y, Y, N, N,  N,    N,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -6,6 +6,8 @@
 
 mod event;
 mod plan;
+pub mod scheme;
+pub mod standards;
 
 pub use event::{EventKind, LegalBasis, ParticipantRole};
 pub use plan::{GroupDisposition, NewUnit, Plan, Step};

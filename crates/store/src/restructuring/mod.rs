@@ -3,3 +3,4 @@
 pub mod as_of;
 pub mod history;
 pub mod import;
+pub mod schemes;

@@ -22,6 +22,7 @@ pub mod meeting_minutes;
 pub mod meetings;
 pub mod people;
 pub mod restructuring_history;
+pub mod restructuring;
 pub mod stats;
 pub mod territory;
 pub mod vote_paper;
@@ -156,6 +157,25 @@ impl Modify for BearerScheme {
         consultations::paper_comment,
         consultations::comments,
         consultations::summary,
+        restructuring::create,
+        restructuring::list,
+        restructuring::get_one,
+        restructuring::edit,
+        restructuring::add_merge,
+        restructuring::add_split,
+        restructuring::add_rename,
+        restructuring::remove_item,
+        restructuring::assign,
+        restructuring::consult,
+        restructuring::approve,
+        restructuring::abandon,
+        restructuring::override_consent,
+        restructuring::preview,
+        restructuring::apply,
+        restructuring::sizes,
+        restructuring::standards,
+        restructuring::set_standard,
+        restructuring::add_freeze,
         meetings::scan,
         announcement_units::passing,
         votes::get_thresholds,
@@ -326,6 +346,29 @@ impl Modify for BearerScheme {
         consultations::CommentList,
         consultations::SummaryRow,
         consultations::SummaryBody,
+        restructuring::SchemeBody,
+        restructuring::MergeBody,
+        restructuring::PartBody,
+        restructuring::SplitBody,
+        restructuring::RenameBody,
+        restructuring::AssignBody,
+        restructuring::OverrideBody,
+        restructuring::StandardBody,
+        restructuring::FreezeBody,
+        restructuring::Created,
+        restructuring::SchemeItem,
+        restructuring::SchemeList,
+        restructuring::PartOut,
+        restructuring::ItemOut,
+        restructuring::AfterOut,
+        restructuring::ConsentOut,
+        restructuring::SchemeDetail,
+        restructuring::ApplyOut,
+        restructuring::SizeOut,
+        restructuring::SizeReportOut,
+        restructuring::StandardOut,
+        restructuring::FreezeOut,
+        restructuring::StandardsOut,
         announcement_units::PassingItem,
         announcement_units::PassingList,
         action_items::ItemBody,
@@ -371,6 +414,10 @@ impl Modify for BearerScheme {
     modifiers(&BearerScheme),
     tags(
         (name = "territory", description = "Provinces, communes and residential units"),
+        (name = "restructuring", description = "Restructuring schemes (đề án sắp xếp) of a \
+            commune: merges, splits with their household lists and renames; the households' \
+            consent by ballot per affected unit, an override with its decision, preview and \
+            apply; size standards per province and freezes (docs/restructuring.md)."),
         (name = "import", description = "Households and residents from and to CSV or XLSX \
             files (docs/import.md): dry run, all-or-nothing import, export with masked \
             identity numbers."),
@@ -434,6 +481,7 @@ pub fn router() -> Router<AppState> {
         .merge(announcements::router())
         .merge(meetings::router())
         .merge(consultations::router())
+        .merge(restructuring::router())
         .merge(announcement_units::router())
         .merge(action_items::router())
         .merge(votes::router())

@@ -199,6 +199,7 @@ pub fn router() -> Router<AppState> {
         .merge(documents::router())
         .merge(action_items::router())
         .merge(votes::router())
+        .merge(restructuring::schemes::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }

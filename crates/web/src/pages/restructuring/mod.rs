@@ -1,3 +1,4 @@
 //! Restructuring pages (docs/restructuring.md): a unit's history, schemes, beats.
 
 pub mod history;
+pub mod schemes;

@@ -1,0 +1,111 @@
+//! The demo's restructuring scheme (issue 16, "Done means"): Phường Bến Thành's official
+//! drafts the merger of its three smallest khu phố into one and the split of its largest into
+//! two, with the household list of each part; the households of the four khu phố are
+//! consulted and agree (ballots counted door to door and closed); the scheme is approved and
+//! waits to be previewed and applied.
+
+use tuquan_domain::restructuring::scheme::{MergeInput, PartInput, SchemeInput, SplitInput};
+
+use crate::access::authenticated;
+use crate::{App, AppError, AppResult, Ctx, RequestMeta};
+
+async fn official(app: &App, username: &str) -> AppResult<Ctx> {
+    let Some(user) = app.store().user_by_username(username).await? else {
+        return Err(AppError::NotFound);
+    };
+    let who = authenticated(app, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let meta = RequestMeta {
+        request_id: Some("demo-seed".into()),
+        ..RequestMeta::default()
+    };
+    Ok(app.ctx(Some(who), meta))
+}
+
+/// Seeds the scheme at `commune` as its official `canbo.benthanh`.
+pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
+    let ctx = official(app, "canbo.benthanh").await?;
+    let report = super::size_report(&ctx, commune).await?;
+    let mut kps: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| r.unit.kind == "khu_pho" && r.unit.code != format!("{commune}-kp01"))
+        .collect();
+    kps.sort_by_key(|r| (r.unit.households, r.unit.code.clone()));
+    let (Some(large), [a, b, c, ..]) = (kps.last(), kps.as_slice()) else {
+        return Ok(());
+    };
+    let today = ctx.today();
+    let id = super::create_scheme(
+        &ctx,
+        commune,
+        &SchemeInput {
+            title: "Sắp xếp khu phố phường Bến Thành năm 2026".into(),
+            reason: "Ba khu phố có quy mô quá nhỏ so với tiêu chuẩn (dưới 50% số hộ tối thiểu) \
+                     và liền kề nhau; một khu phố đông dân, địa bàn rộng.\nNgười dân mong muốn \
+                     giữ tên gọi gắn với lịch sử khu vực."
+                .into(),
+            effective_on: today.to_string(),
+            basis_number: "25/NQ-HĐND".into(),
+            basis_date: today.to_string(),
+            basis_signer: "Trần Văn Bình, Chủ tịch HĐND phường".into(),
+        },
+    )
+    .await?;
+    let parts: Vec<String> = [a, b, c].iter().map(|r| r.unit.code.clone()).collect();
+    super::add_merge(
+        &ctx,
+        id,
+        &MergeInput {
+            units: parts,
+            name: "Khu phố Bến Thành".into(),
+            kind: "khu_pho".into(),
+            local_code: "kpbt1".into(),
+            adjacent: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let n = large
+        .unit
+        .code
+        .rsplit('-')
+        .next()
+        .unwrap_or("kp")
+        .to_owned();
+    let part = |name: String, suffix: &str| PartInput {
+        name,
+        kind: "khu_pho".into(),
+        local_code: format!("{n}{suffix}"),
+    };
+    let item = super::add_split(
+        &ctx,
+        id,
+        &SplitInput {
+            unit: large.unit.code.clone(),
+            parts: vec![
+                part(format!("{} A", large.unit.name), "a"),
+                part(format!("{} B", large.unit.name), "b"),
+            ],
+        },
+    )
+    .await?;
+    let unit = crate::territory::unit(app, &large.unit.code).await?;
+    let households = app.store().active_household_ids(&unit.path).await?;
+    let split_parts = app.store().scheme_parts(id).await?;
+    let (first, second) = households.split_at(households.len() / 2);
+    for (p, list) in split_parts.iter().zip([first, second]) {
+        super::assign_households(&ctx, id, item, Some(p.id), list).await?;
+    }
+    for vote in super::start_consultation(&ctx, id).await? {
+        let (_, roll) = crate::votes::roll(&ctx, vote).await?;
+        let yes = roll.len() / 2 + 1;
+        for (i, h) in roll.iter().enumerate() {
+            let choice = if i < yes { "yes" } else { "no" };
+            crate::votes::cast_for(&ctx, vote, h.household_id, choice).await?;
+        }
+        crate::votes::close_ballot(&ctx, vote).await?;
+    }
+    super::approve(&ctx, id).await
+}

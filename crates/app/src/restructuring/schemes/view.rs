@@ -1,0 +1,220 @@
+//! A scheme as its page shows it: the items with their units and parts, each split's gaps,
+//! the before/after table (per new or continuing unit: households, residents, size against
+//! the standard), each affected unit's consent, the ballots on candidate names, and whether
+//! a freeze is in force.
+
+use tuquan_domain::access::Action;
+use tuquan_domain::restructuring::scheme::{Consent, ItemKind, SplitGap};
+use tuquan_domain::restructuring::standards::{Minimum, SizeFlag};
+
+use super::consent::{consents, UnitConsent};
+use super::standards::{freeze_on, judge, settings};
+use super::FreezeRecord;
+use super::{
+    header_of, load, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord,
+};
+use crate::{AppError, AppResult, Ctx};
+
+/// One item with its units and parts.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub item: ItemRecord,
+    /// The units merged or split (`role` `part`), the receiver (`into`), the renamed unit.
+    pub units: Vec<ItemUnitRecord>,
+    pub parts: Vec<PartRecord>,
+    /// A split's lists checked against the unit's households now.
+    pub gap: Option<SplitGap>,
+}
+
+/// One row of the before/after table: a unit as it will be.
+#[derive(Debug, Clone)]
+pub struct AfterRow {
+    pub name: String,
+    pub kind: String,
+    /// The code it will have (a new code, or the unit's own).
+    pub code: String,
+    /// The names of the units it comes from.
+    pub from: Vec<String>,
+    pub households: i64,
+    pub residents: i64,
+    pub minimum: Option<Minimum>,
+    pub percent: Option<u64>,
+    pub flag: Option<SizeFlag>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchemeView {
+    pub scheme: SchemeRecord,
+    pub items: Vec<ItemView>,
+    pub after: Vec<AfterRow>,
+    pub consent: Vec<UnitConsent>,
+    /// Ballots on candidate names.
+    pub names: Vec<SchemeVoteRecord>,
+    /// A freeze in force today or on the effective date.
+    pub freeze: Option<FreezeRecord>,
+    pub may_manage: bool,
+}
+
+impl SchemeView {
+    /// Every affected unit has consented.
+    pub fn consent_complete(&self) -> bool {
+        !self.consent.is_empty() && self.consent.iter().all(|c| c.consent == Consent::Passed)
+    }
+
+    /// Every split's lists are complete.
+    pub fn lists_complete(&self) -> bool {
+        self.items
+            .iter()
+            .all(|i| i.gap.as_ref().is_none_or(SplitGap::is_empty))
+    }
+}
+
+/// Who may see a scheme: those who may see its commune's schemes, and the heads of the
+/// units it affects.
+fn may_view(ctx: &Ctx, s: &SchemeRecord, units: &[ItemUnitRecord]) -> AppResult<()> {
+    if ctx
+        .authorize(Action::RestructuringSchemeView, Some(&s.commune_path))
+        .is_ok()
+    {
+        return Ok(());
+    }
+    if units.iter().any(|u| {
+        ctx.authorize(Action::RestructuringSchemeView, Some(&u.unit_path))
+            .is_ok()
+    }) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden)
+}
+
+fn sum(units: &[&ItemUnitRecord]) -> (i64, i64) {
+    units
+        .iter()
+        .fold((0, 0), |(h, r), u| (h + u.households, r + u.residents))
+}
+
+pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
+    let scheme = load(ctx, id).await?;
+    let units = ctx.store().scheme_units(scheme.id).await?;
+    may_view(ctx, &scheme, &units)?;
+    let header = header_of(&scheme)?;
+    let items = ctx.store().scheme_items(scheme.id).await?;
+    let parts = ctx.store().scheme_parts(scheme.id).await?;
+    let votes = ctx.store().scheme_votes(scheme.id).await?;
+    let standards = settings(ctx, &scheme.province_code).await?;
+    let day = header.effective_on;
+    let judged = |kind: &str, h: i64| judge(&standards, &scheme.province_code, kind, day, h);
+    let mut views = Vec::new();
+    let mut after = Vec::new();
+    for item in items {
+        let its: Vec<ItemUnitRecord> = units
+            .iter()
+            .filter(|u| u.item_id == item.id)
+            .cloned()
+            .collect();
+        let its_parts: Vec<PartRecord> = parts
+            .iter()
+            .filter(|p| p.item_id == item.id)
+            .cloned()
+            .collect();
+        let parent = its
+            .first()
+            .and_then(|u| u.parent_code.clone())
+            .unwrap_or_default();
+        let gap = match (item.kind, its.first()) {
+            (ItemKind::Split, Some(u)) => {
+                let unit = crate::territory::unit(&ctx.app, &u.unit_code).await?;
+                Some(super::items::gap_of(ctx, item.id, &unit, &its_parts).await?)
+            }
+            _ => None,
+        };
+        let all: Vec<&ItemUnitRecord> = its.iter().collect();
+        let names = |us: &[&ItemUnitRecord]| us.iter().map(|u| u.unit_name.clone()).collect();
+        match item.kind {
+            ItemKind::Merge => {
+                let (h, r) = sum(&all);
+                let receiver = its.iter().find(|u| u.role == "into");
+                let (name, kind, code) = match receiver {
+                    Some(u) => (
+                        u.unit_name.clone(),
+                        u.unit_kind.clone(),
+                        u.unit_code.clone(),
+                    ),
+                    None => (
+                        item.new_name.clone(),
+                        item.new_kind.clone(),
+                        format!("{parent}-{}", item.new_local_code),
+                    ),
+                };
+                let (minimum, percent, flag) = judged(&kind, h);
+                after.push(AfterRow {
+                    name,
+                    kind,
+                    code,
+                    from: names(&all),
+                    households: h,
+                    residents: r,
+                    minimum,
+                    percent,
+                    flag,
+                });
+            }
+            ItemKind::Split => {
+                for p in &its_parts {
+                    let (minimum, percent, flag) = judged(&p.kind, p.households);
+                    after.push(AfterRow {
+                        name: p.name.clone(),
+                        kind: p.kind.clone(),
+                        code: format!("{parent}-{}", p.local_code),
+                        from: names(&all),
+                        households: p.households,
+                        residents: p.residents,
+                        minimum,
+                        percent,
+                        flag,
+                    });
+                }
+            }
+            ItemKind::Rename => {
+                if let Some(u) = its.first() {
+                    let (minimum, percent, flag) = judged(&item.new_kind, u.households);
+                    after.push(AfterRow {
+                        name: item.new_name.clone(),
+                        kind: item.new_kind.clone(),
+                        code: u.unit_code.clone(),
+                        from: names(&all),
+                        households: u.households,
+                        residents: u.residents,
+                        minimum,
+                        percent,
+                        flag,
+                    });
+                }
+            }
+        }
+        views.push(ItemView {
+            item,
+            units: its,
+            parts: its_parts,
+            gap,
+        });
+    }
+    let consent = consents(&units, &votes);
+    let names = votes.into_iter().filter(|v| v.purpose == "name").collect();
+    let freeze = freeze_on(ctx, &scheme.province_code, &[ctx.today(), day]).await?;
+    let may_manage = ctx
+        .authorize(
+            Action::RestructuringSchemeManage,
+            Some(&scheme.commune_path),
+        )
+        .is_ok();
+    Ok(SchemeView {
+        scheme,
+        items: views,
+        after,
+        consent,
+        names,
+        freeze,
+        may_manage,
+    })
+}
