@@ -192,6 +192,11 @@ async fn history_and_lineage_both_ways(db: &TestDb) {
     assert_eq!(kinds, ["create_from_parts", "rename"]);
     assert_eq!(h["events"][0]["basis"]["number"], "12/QĐ-UBND");
     assert_eq!(h["events"][0]["participants"][0]["households"], 120);
+    // Each unit under its name in the event: a rename shows the old name before, the new after.
+    let rename = &h["events"][1]["participants"];
+    assert_eq!(rename[0]["role"], "predecessor");
+    assert_eq!(rename[0]["name"], "Khu phố 10");
+    assert_eq!(rename[1]["name"], "Khu phố Bến Thành");
     assert_eq!(codes(&h["predecessors"]), ["26743-kp01", "26743-kp02"]);
     assert_eq!(h["predecessors"][0]["name"], "Khu phố 1");
     assert_eq!(codes(&h["successors"]), Vec::<String>::new());
