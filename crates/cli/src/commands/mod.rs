@@ -109,9 +109,10 @@ pub async fn import_divisions(store: &Store, file: &Path) -> anyhow::Result<()> 
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let records = parse_divisions(&bytes)
         .with_context(|| format!("{} was rejected; nothing was imported", file.display()))?;
-    let name = file
-        .file_name()
-        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let source = ImportSource {
         file: &name,
         day: &today(),

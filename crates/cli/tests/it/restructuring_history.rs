@@ -32,8 +32,18 @@ fn codes(v: &Value) -> Vec<String> {
 fn add_unit(db: &TestDb, code: &str, name: &str, from: &str) {
     db.run_ok(
         &[
-            "territory", "add-unit", "--parent", "26743", "--code", code, "--name", name,
-            "--kind", "khu_pho", "--valid-from", from,
+            "territory",
+            "add-unit",
+            "--parent",
+            "26743",
+            "--code",
+            code,
+            "--name",
+            name,
+            "--kind",
+            "khu_pho",
+            "--valid-from",
+            from,
         ],
         "",
     );
@@ -97,19 +107,29 @@ async fn tree_as_of_the_day_before_and_the_day_after(db: &TestDb) {
     assert_eq!(names(&none), Vec::<String>::new());
 
     // A unit as of a date: its name that day, its parent's count of children that day.
-    let (status, kp01) = server.get_json("/api/v1/units/26743-kp01?as_of=2025-12-31").await;
+    let (status, kp01) = server
+        .get_json("/api/v1/units/26743-kp01?as_of=2025-12-31")
+        .await;
     assert_eq!(status, 200, "{kp01}");
     assert_eq!(kp01["name"], "Khu phố 1");
     assert_eq!(kp01["as_of"], "2025-12-31");
     assert!(kp01.get("households").is_none(), "{kp01}");
-    let (status, _) = server.get_json("/api/v1/units/26743-kp01?as_of=2026-01-01").await;
+    let (status, _) = server
+        .get_json("/api/v1/units/26743-kp01?as_of=2026-01-01")
+        .await;
     assert_eq!(status, 404);
-    let (_, kp10) = server.get_json("/api/v1/units/26743-kp10?as_of=2026-02-28").await;
+    let (_, kp10) = server
+        .get_json("/api/v1/units/26743-kp10?as_of=2026-02-28")
+        .await;
     assert_eq!(kp10["name"], "Khu phố 10");
-    let (_, ward) = server.get_json("/api/v1/units/26743?as_of=2025-12-31").await;
+    let (_, ward) = server
+        .get_json("/api/v1/units/26743?as_of=2025-12-31")
+        .await;
     assert_eq!(ward["child_count"], 2);
     assert_eq!(ward["ancestors"][0]["code"], "79");
-    let (_, ward) = server.get_json("/api/v1/units/26743?as_of=2026-01-01").await;
+    let (_, ward) = server
+        .get_json("/api/v1/units/26743?as_of=2026-01-01")
+        .await;
     assert_eq!(ward["child_count"], 1);
 
     // Search as of a date finds the names of that day.
@@ -192,6 +212,11 @@ async fn history_and_lineage_both_ways(db: &TestDb) {
     assert_eq!(kinds, ["create_from_parts", "rename"]);
     assert_eq!(h["events"][0]["basis"]["number"], "12/QĐ-UBND");
     assert_eq!(h["events"][0]["participants"][0]["households"], 120);
+    // Each unit under its name in the event: a rename shows the old name before, the new after.
+    let rename = &h["events"][1]["participants"];
+    assert_eq!(rename[0]["role"], "predecessor");
+    assert_eq!(rename[0]["name"], "Khu phố 10");
+    assert_eq!(rename[1]["name"], "Khu phố Bến Thành");
     assert_eq!(codes(&h["predecessors"]), ["26743-kp01", "26743-kp02"]);
     assert_eq!(h["predecessors"][0]["name"], "Khu phố 1");
     assert_eq!(codes(&h["successors"]), Vec::<String>::new());
@@ -222,20 +247,29 @@ async fn importing_a_renamed_commune_keeps_the_old_name(db: &TestDb) {
     let text = std::fs::read_to_string(DIVISIONS).unwrap();
     let renamed = text
         .replacen("\"Phường Bến Thành\"", "\"Phường Bến Thành Mới\"", 1)
-        .replacen("\"Thành phố Hồ Chí Minh\"", "\"Thành phố Hồ Chí Minh Mới\"", 1);
+        .replacen(
+            "\"Thành phố Hồ Chí Minh\"",
+            "\"Thành phố Hồ Chí Minh Mới\"",
+            1,
+        );
     assert_ne!(renamed, text);
     let path = db.data_dir().join("renamed.json");
     std::fs::write(&path, renamed).unwrap();
     let out = db.run_ok(&["import", "divisions", path.to_str().unwrap()], "");
     assert!(out.contains("2 renamed"), "{out}");
     assert_eq!(
-        db.count("SELECT COUNT(*) FROM unit_events WHERE kind = 'rename'").await,
+        db.count("SELECT COUNT(*) FROM unit_events WHERE kind = 'rename'")
+            .await,
         2
     );
     // Importing again changes nothing and records nothing more.
     let out = db.run_ok(&["import", "divisions", path.to_str().unwrap()], "");
     assert!(out.contains("Nothing to do"), "{out}");
-    assert_eq!(db.count("SELECT COUNT(*) FROM unit_versions WHERE unit_code = '26743'").await, 2);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM unit_versions WHERE unit_code = '26743'")
+            .await,
+        2
+    );
 
     let today = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
@@ -265,5 +299,8 @@ async fn importing_a_renamed_commune_keeps_the_old_name(db: &TestDb) {
     let basis = h["events"][0]["basis"]["number"].as_str().unwrap();
     assert_eq!(basis, format!("import renamed.json {today}"));
     let (_, html) = server.get_text("/units/26743/history").await;
-    assert!(html.contains("Phường Bến Thành</strong>"), "old version missing");
+    assert!(
+        html.contains("Phường Bến Thành</strong>"),
+        "old version missing"
+    );
 }

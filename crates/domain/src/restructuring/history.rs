@@ -48,7 +48,11 @@ pub fn open_on(valid_from: &str, valid_to: Option<&str>, day: Date) -> bool {
 
 /// The version valid on `day` among a unit's versions (any order): the one whose validity
 /// contains the day; if several do (bad data), the one that started last.
-pub fn version_on<V>(versions: &[V], day: Date, validity: impl Fn(&V) -> Option<Validity>) -> Option<&V> {
+pub fn version_on<V>(
+    versions: &[V],
+    day: Date,
+    validity: impl Fn(&V) -> Option<Validity>,
+) -> Option<&V> {
     versions
         .iter()
         .filter_map(|v| validity(v).filter(|x| x.contains(day)).map(|x| (x.from, v)))
@@ -76,14 +80,19 @@ pub fn event_edges(
     participants: &[(String, ParticipantRole)],
 ) -> Vec<LineageEdge> {
     let sources = participants.iter().filter(|(_, r)| {
-        matches!(r, ParticipantRole::Predecessor | ParticipantRole::Contributor)
+        matches!(
+            r,
+            ParticipantRole::Predecessor | ParticipantRole::Contributor
+        )
     });
     let mut out = Vec::new();
     for (from, _) in sources {
         for (to, role) in participants {
             if matches!(role, ParticipantRole::Successor | ParticipantRole::Receiver)
                 && to != from
-                && !out.iter().any(|e: &LineageEdge| &e.from == from && &e.to == to)
+                && !out
+                    .iter()
+                    .any(|e: &LineageEdge| &e.from == from && &e.to == to)
             {
                 out.push(LineageEdge {
                     from: from.clone(),
@@ -196,7 +205,9 @@ mod tests {
         assert!(!v.contains(d("2026-03-01")));
         let open = Validity::parse("2026-01-01", None).unwrap();
         assert!(open.contains(d("2100-01-01")));
-        assert!(Validity::parse("2026-01-01", Some("2026-01-01")).unwrap().is_empty());
+        assert!(Validity::parse("2026-01-01", Some("2026-01-01"))
+            .unwrap()
+            .is_empty());
         assert!(Validity::parse("yesterday", None).is_none());
         assert!(Validity::parse("2026-01-01", Some("never")).is_none());
     }
@@ -217,9 +228,8 @@ mod tests {
             ("Khu phố 1", "2025-07-01", Some("2026-07-01")),
             ("Khu phố Bến Nghé", "2026-07-01", None),
         ];
-        let pick = |day: &str| {
-            version_on(&versions, d(day), |v| Validity::parse(v.1, v.2)).map(|v| v.0)
-        };
+        let pick =
+            |day: &str| version_on(&versions, d(day), |v| Validity::parse(v.1, v.2)).map(|v| v.0);
         assert_eq!(pick("2025-06-30"), None);
         assert_eq!(pick("2025-07-01"), Some("Khu phố 1"));
         assert_eq!(pick("2026-06-30"), Some("Khu phố 1"));
@@ -244,7 +254,12 @@ mod tests {
 
     #[test]
     fn a_rename_draws_no_arrow_and_a_merge_draws_one_per_part() {
-        let rename = event_edges(1, EventKind::Rename, d("2026-01-01"), &[p("a", Predecessor), p("a", Successor)]);
+        let rename = event_edges(
+            1,
+            EventKind::Rename,
+            d("2026-01-01"),
+            &[p("a", Predecessor), p("a", Successor)],
+        );
         assert!(rename.is_empty());
         let merge = event_edges(
             2,
@@ -252,7 +267,10 @@ mod tests {
             d("2026-01-01"),
             &[p("a", Predecessor), p("b", Predecessor), p("c", Successor)],
         );
-        let pairs: Vec<_> = merge.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
+        let pairs: Vec<_> = merge
+            .iter()
+            .map(|e| (e.from.as_str(), e.to.as_str()))
+            .collect();
         assert_eq!(pairs, [("a", "c"), ("b", "c")]);
         let transfer = event_edges(
             3,
@@ -261,7 +279,10 @@ mod tests {
             &[p("a", Contributor), p("b", Receiver)],
         );
         assert_eq!(transfer.len(), 1);
-        assert_eq!((transfer[0].from.as_str(), transfer[0].to.as_str()), ("a", "b"));
+        assert_eq!(
+            (transfer[0].from.as_str(), transfer[0].to.as_str()),
+            ("a", "b")
+        );
     }
 
     #[test]
@@ -279,11 +300,24 @@ mod tests {
             d("2027-01-01"),
             &[p("c", Predecessor), p("d", Successor), p("e", Successor)],
         ));
-        edges.extend(event_edges(3, EventKind::MergeInto, d("2028-01-01"), &[p("e", Predecessor), p("a", Receiver)]));
+        edges.extend(event_edges(
+            3,
+            EventKind::MergeInto,
+            d("2028-01-01"),
+            &[p("e", Predecessor), p("a", Receiver)],
+        ));
         let l = lineage("c", &edges);
-        let pred: Vec<_> = l.predecessors.iter().map(|s| (s.code.as_str(), s.depth)).collect();
+        let pred: Vec<_> = l
+            .predecessors
+            .iter()
+            .map(|s| (s.code.as_str(), s.depth))
+            .collect();
         assert_eq!(pred, [("a", 1), ("b", 1), ("e", 2)]);
-        let succ: Vec<_> = l.successors.iter().map(|s| (s.code.as_str(), s.depth)).collect();
+        let succ: Vec<_> = l
+            .successors
+            .iter()
+            .map(|s| (s.code.as_str(), s.depth))
+            .collect();
         assert_eq!(succ, [("d", 1), ("e", 1), ("a", 2)]);
         assert_eq!(Lineage::direct(&l.successors), ["d", "e"]);
         let l = lineage("a", &edges);

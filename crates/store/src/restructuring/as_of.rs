@@ -140,8 +140,7 @@ impl Store {
             (a.sort_key, a.code).cmp(&(b.sort_key, b.code))
         });
         items.dedup_by(|a, b| a.unit.code == b.unit.code);
-        let mut items: Vec<UnitListItem> =
-            items.into_iter().filter(|i| after(i, cursor)).collect();
+        let mut items: Vec<UnitListItem> = items.into_iter().filter(|i| after(i, cursor)).collect();
         Ok(page_of(&mut items, limit))
     }
 

@@ -33,7 +33,8 @@ pub struct UnitVersion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     pub unit_code: String,
-    /// The unit's name today (its current or last version).
+    /// The unit's name in the event: a predecessor's the day before, the others' on the
+    /// effective date (today's if no version covers it).
     pub name: String,
     pub role: ParticipantRole,
     /// Households it gave or received, where the event counts them.
@@ -163,8 +164,16 @@ impl Store {
         for chunk in ids.chunks(500) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT p.event_id, p.unit_code, u.name, p.role, p.households \
+                "SELECT p.event_id, p.unit_code, COALESCE((SELECT v.name FROM unit_versions v \
+                 WHERE v.unit_code = p.unit_code AND CASE WHEN p.role = 'predecessor' \
+                 THEN v.valid_from < e.effective_on \
+                  AND (v.valid_to IS NULL OR v.valid_to >= e.effective_on) \
+                 ELSE v.valid_from <= e.effective_on \
+                  AND (v.valid_to IS NULL OR v.valid_to > e.effective_on) END \
+                 ORDER BY v.valid_from DESC, v.id DESC LIMIT 1), u.name) AS name, \
+                 p.role, p.households \
                  FROM unit_event_participants p JOIN units u ON u.code = p.unit_code \
+                 JOIN unit_events e ON e.id = p.event_id \
                  WHERE p.event_id IN ({}) ORDER BY p.event_id, p.role, u.sort_key, p.unit_code",
                 marks.join(", ")
             );

@@ -43,7 +43,14 @@ pub struct ImportSource<'a> {
     pub day: &'a str,
 }
 
-type Existing = (String, Option<String>, String, String, Option<String>, Option<String>);
+type Existing = (
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 /// How the file's records compare with what is stored.
 struct Diff<'a> {
@@ -123,7 +130,10 @@ impl Store {
         } else {
             source.day
         };
-        let by = ctx.actor_username.clone().unwrap_or_else(|| "system".into());
+        let by = ctx
+            .actor_username
+            .clone()
+            .unwrap_or_else(|| "system".into());
         let basis = format!("import {} {}", source.file, source.day);
         // One summary row: the file is the record of what each unit became; the renames are
         // events of their own, in the history.
@@ -263,8 +273,22 @@ mod tests {
         existing[1].3 = "Old name".into();
         existing[2].1 = Some("99".into());
         existing[3].4 = Some("old_codename".into());
-        existing.push(("00000".into(), Some("01".into()), "ward".into(), "Gone".into(), None, None));
-        existing.push(("00001".into(), Some("01".into()), "ward".into(), "Closed".into(), None, Some("2025-07-01".into())));
+        existing.push((
+            "00000".into(),
+            Some("01".into()),
+            "ward".into(),
+            "Gone".into(),
+            None,
+            None,
+        ));
+        existing.push((
+            "00001".into(),
+            Some("01".into()),
+            "ward".into(),
+            "Closed".into(),
+            None,
+            Some("2025-07-01".into()),
+        ));
         let mut report = ImportReport::default();
         let d = diff(&records, &existing, &mut report);
         assert_eq!(report.renamed, [records[1].code.clone()]);

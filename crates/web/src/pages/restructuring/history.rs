@@ -87,9 +87,10 @@ fn version_view(lang: Lang, v: &UnitVersion) -> VersionView {
     VersionView {
         name: v.name.clone(),
         kind: lang.t(&format!("kind.{}", v.kind.as_str())),
-        parent: v.parent_code.as_deref().map(|p| {
-            unit_link(p, v.parent_name.as_deref().unwrap_or(p))
-        }),
+        parent: v
+            .parent_code
+            .as_deref()
+            .map(|p| unit_link(p, v.parent_name.as_deref().unwrap_or(p))),
         tree_href: v
             .parent_code
             .as_deref()
