@@ -499,23 +499,7 @@ async fn online_votes_by_an_authorised_member(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let head = demo_token(db, "totruong.kp01");
     let rep = demo_token(db, "dan.kp01");
-    let hid = db
-        .count(
-            "SELECT r.household_id FROM users u JOIN residents r ON r.id = u.resident_id \
-             WHERE u.username = 'dan.kp01'",
-        )
-        .await;
-    // A second member of the representative's household, with an account of their own.
-    let (s, m) = post(
-        &server,
-        &server.token,
-        &format!("/api/v1/households/{hid}/residents"),
-        json!({"full_name": "Ngô Văn Con", "birth_date": "1995-04-05", "gender": "male",
-               "residence_type": "permanent"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{m}");
-    let member = m["id"].as_i64().unwrap();
+    let (hid, member) = second_member(&server, db).await;
     let member_token =
         db.user_with_token("con.kp01", "resident", Some(KP), "Con-password-1");
     db.run_ok(
@@ -625,4 +609,55 @@ async fn online_votes_by_an_authorised_member(db: &TestDb) {
         .unwrap();
     assert!(html.contains("id=\"voters\""), "{html}");
     assert!(html.contains("Ngô Văn Con"), "{html}");
+}
+
+/// Adds a second member to the demo representative's (dan.kp01) household; returns the
+/// household's id and the member's.
+async fn second_member(server: &Server, db: &TestDb) -> (i64, i64) {
+    let hid = db
+        .count(
+            "SELECT r.household_id FROM users u JOIN residents r ON r.id = u.resident_id \
+             WHERE u.username = 'dan.kp01'",
+        )
+        .await;
+    let (s, m) = post(
+        server,
+        &server.token,
+        &format!("/api/v1/households/{hid}/residents"),
+        json!({"full_name": "Ngô Văn Con", "birth_date": "1995-04-05", "gender": "male",
+               "residence_type": "permanent"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{m}");
+    (hid, m["id"].as_i64().unwrap())
+}
+
+/// The representative authorising a member (see
+/// `access::every_mutating_route_writes_an_audit_row`).
+pub async fn voters_probe(server: &Server, db: &TestDb, rid: &str) -> reqwest::RequestBuilder {
+    let (_, member) = second_member(server, db).await;
+    server
+        .http
+        .post(server.url("/api/v1/me/household-voters"))
+        .header("x-request-id", rid)
+        .bearer_auth(demo_token(db, "dan.kp01"))
+        .json(&json!({"resident_id": member, "granted": true}))
+}
+
+/// The same from the ballot page, signed in as the representative.
+pub async fn voters_page_probe(
+    server: &Server,
+    db: &TestDb,
+    vote: i64,
+    rid: &str,
+) -> reqwest::RequestBuilder {
+    let (_, member) = second_member(server, db).await;
+    let (b, csrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
+    b.post(server.url(&format!("/votes/{vote}/voters")))
+        .header("x-request-id", rid)
+        .form(&[
+            ("csrf", csrf),
+            ("member", member.to_string()),
+            ("granted", "true".to_owned()),
+        ])
 }

@@ -636,6 +636,7 @@ pub async fn audit_probe(
                 json!({}),
             )
         }
+        "/api/v1/me/household-voters" => crate::vote_extras::voters_probe(server, db, rid).await,
         other => panic!("no audit probe for {other}"),
     })
 }
@@ -733,6 +734,10 @@ async fn page_audit_probe(
         "/votes/{id}/close" => {
             let id = a_ballot(server, false).await;
             form(format!("/votes/{id}/close"), vec![])
+        }
+        "/votes/{id}/voters" => {
+            let id = a_ballot(server, true).await;
+            crate::vote_extras::voters_page_probe(server, db, id, rid).await
         }
         "/votes/{id}/door" => {
             let id = a_ballot(server, false).await;
