@@ -7,7 +7,7 @@ use crate::{with_pool, Store, StoreError};
 /// Who acted and from where; carried from the request (or the command line) to the store.
 #[derive(Debug, Clone, Default)]
 pub struct AuditCtx {
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<tuquan_domain::UserId>,
     pub actor_username: Option<String>,
     pub request_id: Option<String>,
     pub client_addr: Option<String>,
@@ -48,7 +48,7 @@ macro_rules! insert_audit {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind($crate::now())
-        .bind(ctx.actor_user_id)
+        .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
         .bind(&ctx.actor_username)
         .bind(entry.action)
         .bind(entry.target_type)

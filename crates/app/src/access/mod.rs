@@ -3,6 +3,7 @@
 //! asked through [`crate::Ctx::authorize`].
 
 use tuquan_domain::access::Actor;
+use tuquan_domain::UserId;
 use tuquan_store::StoreError;
 
 pub use tuquan_store::sessions::{SessionRecord, TokenRecord};
@@ -29,7 +30,7 @@ pub struct Authenticated {
 }
 
 /// An account with its grants; `None` when unknown or disabled.
-pub async fn authenticated(app: &App, user_id: i64) -> AppResult<Option<Authenticated>> {
+pub async fn authenticated(app: &App, user_id: UserId) -> AppResult<Option<Authenticated>> {
     let user = match app.store().user_by_id(user_id).await {
         Ok(u) => u,
         Err(StoreError::NotFound) => return Ok(None),

@@ -4,6 +4,7 @@
 
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::feedback::Level;
+use tuquan_domain::UserId;
 use tuquan_store::feedback::DeadlineKind;
 
 use super::{FeedbackRecord, NotificationView};
@@ -12,7 +13,7 @@ use crate::{AppResult, Ctx};
 /// Delivers one message to these accounts about an item.
 pub async fn send(
     ctx: &Ctx,
-    users: &[i64],
+    users: &[UserId],
     item: Option<&FeedbackRecord>,
     kind: &str,
     message: &str,
@@ -52,7 +53,7 @@ fn level_path(item: &FeedbackRecord) -> String {
 }
 
 /// The accounts responsible for an item now.
-pub async fn responsible_users(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<i64>> {
+pub async fn responsible_users(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<UserId>> {
     if let Some(a) = item.assignee_id {
         return Ok(vec![a]);
     }
@@ -77,7 +78,7 @@ pub async fn arrived(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<()> {
     to_responsible(ctx, item, "feedback.arrived", &msg).await
 }
 
-pub async fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: i64) -> AppResult<()> {
+pub async fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: UserId) -> AppResult<()> {
     let msg = format!("Bạn được giao xử lý phản ánh {}.", item.tracking_code);
     send(ctx, &[user], Some(item), "feedback.assigned", &msg).await
 }

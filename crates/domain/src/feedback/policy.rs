@@ -23,7 +23,7 @@ pub fn may_be_assigned(assignee: &Actor, unit_path: &str) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct SenderOf<'a> {
     /// The account that sent it (not an official who filed it for someone).
-    pub submitter_id: Option<i64>,
+    pub submitter_id: Option<crate::UserId>,
     pub contact_phone: Option<&'a str>,
     pub contact_email: Option<&'a str>,
 }
@@ -67,12 +67,12 @@ pub enum NotSender {
 
 impl SenderOf<'_> {
     /// Whether the signed-in account `user_id` sent it.
-    pub fn is_submitter(&self, user_id: Option<i64>) -> bool {
+    pub fn is_submitter(&self, user_id: Option<crate::UserId>) -> bool {
         user_id.is_some() && self.submitter_id == user_id
     }
 
     /// How its sender proves who they are, for the visitor signed in as `user_id`.
-    pub fn proof(&self, user_id: Option<i64>) -> SenderProof {
+    pub fn proof(&self, user_id: Option<crate::UserId>) -> SenderProof {
         if self.submitter_id.is_some() {
             if self.is_submitter(user_id) {
                 SenderProof::SignedIn
@@ -103,7 +103,7 @@ impl SenderOf<'_> {
     }
 
     /// `Ok` when the visitor (signed in as `user_id`, giving `contact`) counts as the sender.
-    pub fn check(&self, user_id: Option<i64>, contact: &str) -> Result<(), NotSender> {
+    pub fn check(&self, user_id: Option<crate::UserId>, contact: &str) -> Result<(), NotSender> {
         match self.proof(user_id) {
             SenderProof::SignedIn => Ok(()),
             SenderProof::SignInNeeded => Err(NotSender::SignIn {
@@ -121,10 +121,11 @@ impl SenderOf<'_> {
 mod tests {
     use super::*;
     use crate::access::Grant;
+    use crate::UserId;
 
-    fn sent(submitter: Option<i64>, phone: Option<&'static str>) -> SenderOf<'static> {
+    fn sent(submitter: Option<u8>, phone: Option<&'static str>) -> SenderOf<'static> {
         SenderOf {
-            submitter_id: submitter,
+            submitter_id: submitter.map(|n| UserId(n.into())),
             contact_phone: phone,
             contact_email: Some("a@b.vn").filter(|_| phone.is_some()),
         }
@@ -133,16 +134,16 @@ mod tests {
     #[test]
     fn the_sending_account_is_the_sender() {
         let s = sent(Some(7), None);
-        assert_eq!(s.check(Some(7), ""), Ok(()));
+        assert_eq!(s.check(Some(UserId(7)), ""), Ok(()));
         assert_eq!(
-            s.check(Some(8), ""),
+            s.check(Some(UserId(8)), ""),
             Err(NotSender::SignIn { signed_in: true })
         );
         assert_eq!(
             s.check(None, "0903111222"),
             Err(NotSender::SignIn { signed_in: false })
         );
-        assert_eq!(s.proof(Some(7)), SenderProof::SignedIn);
+        assert_eq!(s.proof(Some(UserId(7))), SenderProof::SignedIn);
     }
 
     #[test]
@@ -153,7 +154,7 @@ mod tests {
         assert_eq!(s.check(None, "A@B.VN"), Ok(()));
         assert_eq!(s.check(None, ""), Err(NotSender::ContactNeeded));
         assert_eq!(
-            s.check(Some(3), "0909000000"),
+            s.check(Some(UserId(3)), "0909000000"),
             Err(NotSender::ContactMismatch)
         );
     }
@@ -161,14 +162,14 @@ mod tests {
     #[test]
     fn anonymous_feedback_has_no_sender() {
         let s = sent(None, None);
-        assert_eq!(s.proof(Some(1)), SenderProof::Impossible);
-        assert_eq!(s.check(Some(1), "x"), Err(NotSender::Anonymous));
+        assert_eq!(s.proof(Some(UserId(1))), SenderProof::Impossible);
+        assert_eq!(s.check(Some(UserId(1)), "x"), Err(NotSender::Anonymous));
     }
 
     #[test]
     fn only_handlers_of_the_unit_may_be_assigned() {
         let actor = |role, path: Option<&str>| Actor {
-            user_id: 1,
+            user_id: crate::UserId(1),
             username: "u".into(),
             grants: vec![Grant {
                 role,

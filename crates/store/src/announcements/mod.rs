@@ -6,6 +6,7 @@ use serde_json::json;
 use tuquan_domain::announcements::{AckChannel, NewAnnouncement};
 use tuquan_domain::files::{CheckedFile, FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::UserId;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::files::{insert_files, remove_files_except, FileOwner};
@@ -29,7 +30,7 @@ pub use reads::{
 /// Who acts, as stored on the announcement.
 #[derive(Debug, Clone)]
 pub struct Author {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub name: String,
 }
 
@@ -112,7 +113,7 @@ impl Store {
             .bind(a.public)
             .bind(&group_kinds)
             .bind(&roles)
-            .bind(author.user_id)
+            .bind(author.user_id.map(UserId::get))
             .bind(&author.name)
             .bind(&ts)
             .fetch_one(&mut *tx)
@@ -338,7 +339,7 @@ impl Store {
     /// Chooses where an account receives messages on `channel` (`None` removes it).
     pub async fn set_delivery_address(
         &self,
-        user_id: i64,
+        user_id: UserId,
         channel: &str,
         address: Option<&str>,
         ctx: &AuditCtx,
@@ -347,7 +348,7 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM delivery_addresses WHERE user_id = $1 AND channel = $2")
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(channel)
                 .execute(&mut *tx)
                 .await?;
@@ -356,7 +357,7 @@ impl Store {
                     "INSERT INTO delivery_addresses (user_id, channel, address, updated_at) \
                      VALUES ($1, $2, $3, $4)",
                 )
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(channel)
                 .bind(addr)
                 .bind(&ts)

@@ -4,6 +4,7 @@ use serde_json::json;
 use tuquan_domain::access::Role;
 use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::UserId;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
@@ -35,15 +36,18 @@ pub struct FeedbackRecord {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
-    pub submitter_id: Option<i64>,
-    pub filed_by_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub submitter_id: Option<UserId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub filed_by_id: Option<UserId>,
     #[sqlx(try_from = "String")]
     pub status: Status,
     #[sqlx(try_from = "String")]
     pub level: Level,
     #[sqlx(try_from = "String")]
     pub role: Role,
-    pub assignee_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub assignee_id: Option<UserId>,
     pub ack_due_at: String,
     pub resolve_due_at: String,
     pub acknowledged_at: Option<String>,
@@ -130,7 +134,8 @@ pub struct FeedbackEvent {
     pub id: i64,
     pub feedback_id: i64,
     pub at: String,
-    pub actor_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub actor_id: Option<UserId>,
     pub actor_name: Option<String>,
     pub kind: String,
     pub from_status: Option<String>,
@@ -146,8 +151,8 @@ pub struct NewFeedbackRow<'a> {
     pub unit: &'a Unit,
     pub commune_code: String,
     pub feedback: &'a NewFeedback,
-    pub submitter_id: Option<i64>,
-    pub filed_by_id: Option<i64>,
+    pub submitter_id: Option<UserId>,
+    pub filed_by_id: Option<UserId>,
     pub responsible: Responsible,
     pub ack_due_at: String,
     pub resolve_due_at: String,
@@ -165,7 +170,7 @@ pub struct FeedbackFilter {
     /// Only items whose deadline has passed at this time (a stored timestamp).
     pub overdue_at: Option<String>,
     /// Only items assigned to this user.
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// Items with a smaller id (newest first paging).
     pub before_id: Option<i64>,
     pub limit: i64,
@@ -175,7 +180,8 @@ pub struct FeedbackFilter {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRecord {
     pub id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub feedback_id: Option<i64>,
     pub kind: String,
     pub message: String,
@@ -212,8 +218,8 @@ macro_rules! insert_feedback {
                 .bind(&f.contact_name)
                 .bind(f.contact_phone.as_ref().map(|p| p.as_str()))
                 .bind(&f.contact_email)
-                .bind(n.submitter_id)
-                .bind(n.filed_by_id)
+                .bind(n.submitter_id.map(tuquan_domain::UserId::get))
+                .bind(n.filed_by_id.map(tuquan_domain::UserId::get))
                 .bind(n.responsible.level.as_str())
                 .bind(n.responsible.role.as_str())
                 .bind(&n.ack_due_at)
@@ -237,7 +243,7 @@ macro_rules! insert_feedback {
                 )
                 .bind(id)
                 .bind(ts)
-                .bind(ctx.actor_user_id)
+                .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
                 .bind(&ctx.actor_username)
                 .execute(&mut *$tx)
                 .await?;
@@ -338,7 +344,7 @@ impl Store {
                 .bind(f.status.as_deref().unwrap_or(""))
                 .bind(f.category.as_deref().unwrap_or(""))
                 .bind(f.overdue_at.as_deref().unwrap_or(""))
-                .bind(f.assignee_id)
+                .bind(f.assignee_id.map(UserId::get))
                 .bind(f.before_id)
                 .bind(f.limit)
                 .fetch_all(p)
@@ -391,7 +397,7 @@ impl Store {
         &self,
         role: &str,
         path: &str,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<UserId>, StoreError> {
         // The grant's unit path is `path` or one of its prefixes: looked up on the unique path
         // index (a `LIKE` against every unit's path read the whole table for each item).
         let paths = path_and_ancestors(path);
@@ -408,7 +414,7 @@ impl Store {
             }
             q.fetch_all(p).await?
         });
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows.into_iter().map(|r| UserId(r.0)).collect())
     }
 
     /// Sends a notice about an item through the outbox, in one transaction: to each
@@ -418,14 +424,14 @@ impl Store {
     /// notice is never written twice.
     pub async fn notify(
         &self,
-        user_ids: &[i64],
+        user_ids: &[UserId],
         feedback_id: Option<i64>,
         kind: &str,
         message: &str,
         key: &str,
     ) -> Result<(), StoreError> {
         let ts = now();
-        let msg = |channel: &str, recipient: String, user: i64| crate::outbox::NewMessage {
+        let msg = |channel: &str, recipient: String, user: UserId| crate::outbox::NewMessage {
             idempotency_key: format!("{key}-{channel}-{user}"),
             channel: channel.to_owned(),
             recipient,
@@ -449,7 +455,7 @@ impl Store {
                 let email: Option<String> = sqlx::query_scalar(
                     "SELECT address FROM delivery_addresses WHERE user_id = $1 AND channel = 'email'",
                 )
-                .bind(u)
+                .bind(u.get())
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(address) = email {
@@ -465,7 +471,7 @@ impl Store {
     /// A user's notifications, newest first.
     pub async fn notifications_of(
         &self,
-        user_id: i64,
+        user_id: UserId,
         limit: i64,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
         let rows: Vec<NotificationRecord> = with_pool!(self, p => {
@@ -473,7 +479,7 @@ impl Store {
                 "SELECT id, user_id, feedback_id, kind, message, created_at, read_at FROM notifications \
                  WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(limit)
             .fetch_all(p)
             .await?
@@ -484,13 +490,13 @@ impl Store {
     /// Marks all of a user's notifications read; returns how many were unread.
     pub async fn mark_notifications_read(
         &self,
-        user_id: i64,
+        user_id: UserId,
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
         let n = with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(now())
                 .execute(&mut *tx)
                 .await?

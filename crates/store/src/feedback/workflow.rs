@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use tuquan_domain::feedback::{Responsible, Status};
+use tuquan_domain::UserId;
 
 use super::FeedbackRecord;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -82,7 +83,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(ctx.actor_user_id)
+            .bind(ctx.actor_user_id.map(UserId::get))
             .bind(&ctx.actor_username)
             .bind(t.kind)
             .bind(t.from.as_str())
@@ -103,7 +104,7 @@ impl Store {
         &self,
         item: &FeedbackRecord,
         step: &StepRecord,
-        assignee: Option<Option<i64>>,
+        assignee: Option<Option<UserId>>,
         rating: Option<i64>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -129,7 +130,7 @@ impl Store {
             .bind(item.id)
             .bind(&ts)
             .bind(assignee.is_some())
-            .bind(assignee.flatten())
+            .bind(assignee.flatten().map(UserId::get))
             .bind(rating)
             .execute(&mut *tx)
             .await?;
@@ -139,7 +140,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(ctx.actor_user_id)
+            .bind(ctx.actor_user_id.map(UserId::get))
             .bind(&ctx.actor_username)
             .bind(step.kind)
             .bind(&step.public_note)
@@ -183,7 +184,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(ctx.actor_user_id)
+            .bind(ctx.actor_user_id.map(UserId::get))
             .bind(&ctx.actor_username)
             .execute(&mut *tx)
             .await?;
