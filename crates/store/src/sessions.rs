@@ -4,7 +4,7 @@
 use serde_json::json;
 use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -62,8 +62,7 @@ impl Store {
             before: None,
             after: Some(json!({ "user_agent": s.user_agent })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             if let Some(old) = replaces {
                 sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id_hash = $1")
                     .bind(old)
@@ -84,8 +83,6 @@ impl Store {
             .bind(&s.user_agent)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -288,8 +285,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(u64, u64), StoreError> {
         let keep = keep.unwrap_or("");
-        let (sessions, tokens) = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let (sessions, tokens) = audited_tx!(self, ctx, tx => {
             let at = now();
             let sessions = sqlx::query(
                 "UPDATE sessions SET revoked_at = $2 \
@@ -321,9 +317,7 @@ impl Store {
                 before: None,
                 after: Some(json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            (sessions, tokens)
+            ((sessions, tokens), entry)
         });
         Ok((sessions, tokens))
     }

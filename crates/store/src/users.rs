@@ -5,7 +5,7 @@ use tuquan_domain::access::{Grant, Role};
 use tuquan_domain::ResidentId;
 use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -106,8 +106,7 @@ impl Store {
             "must_change_password": new.must_change_password,
             "grants": grants.iter().map(|(r, c)| json!({"role": r.as_str(), "unit": c})).collect::<Vec<_>>(),
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (username, display_name, password_hash, must_change_password, \
                  created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -137,9 +136,7 @@ impl Store {
                 before: None,
                 after: Some(after),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(UserId(id))
     }
@@ -279,8 +276,7 @@ impl Store {
                  updated_at = $4 WHERE id = $1",
             ),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             let n = sqlx::query(sql)
                 .bind(user_id.get())
                 .bind(hash)
@@ -299,8 +295,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }

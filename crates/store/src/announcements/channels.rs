@@ -4,7 +4,7 @@
 use serde_json::json;
 use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 /// The channels an account can choose.
@@ -72,8 +72,7 @@ impl Store {
             .iter()
             .map(|c| json!({"channel": c.channel, "enabled": c.enabled, "address_set": c.address.is_some()}))
             .collect::<Vec<_>>());
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             for c in choices {
                 sqlx::query(
                     "INSERT INTO account_channels (user_id, channel, enabled, updated_at) \
@@ -115,8 +114,7 @@ impl Store {
                 before: None,
                 after: Some(after),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), entry)
         });
         Ok(())
     }

@@ -6,7 +6,7 @@ use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 pub(crate) mod batch;
@@ -493,8 +493,7 @@ impl Store {
         user_id: UserId,
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
-        let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let n = audited_tx!(self, ctx, tx => {
             let n = sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
                 .bind(user_id.get())
                 .bind(now())
@@ -509,9 +508,7 @@ impl Store {
                 before: None,
                 after: Some(json!({ "marked_read": n })),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            n
+            (n, entry)
         });
         Ok(n)
     }

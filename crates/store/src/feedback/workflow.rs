@@ -5,8 +5,8 @@ use tuquan_domain::feedback::{Responsible, Status};
 use tuquan_domain::UserId;
 
 use super::FeedbackRecord;
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
+use crate::{now, Store, StoreError};
 
 /// A change of state, checked by the domain's `Transition::apply` before it gets here.
 #[derive(Debug, Clone)]
@@ -51,8 +51,7 @@ impl Store {
             })),
         };
         let reopened = i64::from(t.kind == "reopen");
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             let n = sqlx::query(
                 "UPDATE feedback SET status = $3, updated_at = $4, \
                  acknowledged_at = CASE WHEN acknowledged_at IS NULL AND $3 <> 'new' THEN $4 ELSE acknowledged_at END, \
@@ -92,8 +91,6 @@ impl Store {
             .bind(&t.internal_note)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -120,8 +117,7 @@ impl Store {
                 "assignee_id": assignee.unwrap_or(item.assignee_id), "rating": rating.or(item.rating),
             })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "UPDATE feedback SET updated_at = $2, \
                  assignee_id = CASE WHEN $3 THEN $4 ELSE assignee_id END, \
@@ -147,8 +143,6 @@ impl Store {
             .bind(&step.internal_note)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -170,8 +164,7 @@ impl Store {
             before: Some(json!({ "public_summary": item.public_summary })),
             after: Some(json!({ "public_summary": summary })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("UPDATE feedback SET public_summary = $2, updated_at = $3 WHERE id = $1")
                 .bind(item.id)
                 .bind(summary)
@@ -188,8 +181,6 @@ impl Store {
             .bind(&ctx.actor_username)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -210,8 +201,7 @@ impl Store {
             before: Some(json!({ "level": item.level, "role": item.role })),
             after: Some(json!({ "level": to.level.as_str(), "role": to.role.as_str() })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             let n = sqlx::query(
                 "UPDATE feedback SET level = $3, role = $4, escalations = escalations + 1, \
                  assignee_id = NULL, updated_at = $5 WHERE id = $1 AND escalations = $2",
@@ -236,8 +226,6 @@ impl Store {
             .bind(format!("{}:{} → {}:{}", item.level.as_str(), item.role.as_str(), to.level.as_str(), to.role.as_str()))
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
