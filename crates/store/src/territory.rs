@@ -10,7 +10,7 @@ use tuquan_domain::territory::{
 
 use serde_json::json;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind, name, codename, \
@@ -343,8 +343,7 @@ impl Store {
                 "updated": updates.iter().map(|r| &r.code).collect::<Vec<_>>(),
             })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             for r in &inserts {
                 sqlx::query(
                     "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
@@ -382,8 +381,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(report)
     }
@@ -482,8 +479,7 @@ impl Store {
                 "kind": u.kind.as_str(), "path": u.path, "valid_from": u.valid_from,
             })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
                  name_folded, sort_key, codename, valid_from, created_at, updated_at) \
@@ -503,8 +499,6 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(StoreError::conflict_on("local_code"))?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         self.unit(u.code.as_str()).await
     }

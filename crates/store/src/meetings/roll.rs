@@ -6,7 +6,7 @@ use tuquan_domain::meetings::{AttendanceSource, AttendeeKind};
 use tuquan_domain::{HouseholdId, MeetingId, ResidentId};
 
 use super::{audit, MeetingRecord};
-use crate::audit::{insert_audit, AuditCtx};
+use crate::audit::{audited_tx, insert_audit, AuditCtx};
 use crate::{now, with_pool, Store, StoreError};
 
 /// Who is on the roll before it is frozen: a household (its head's name) or a group member.
@@ -228,8 +228,7 @@ impl Store {
             "name": a.name, "resident_id": a.resident_id, "cluster": a.cluster,
             "source": a.source.as_str(), "proxy_file_id": a.proxy_file_id,
         });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             sqlx::query(
                 "INSERT INTO meeting_attendance (meeting_id, row_no, household_id, resident_id, \
                  attendee_kind, attendee_name, proxy_file_id, cluster, source, recorded_by, \
@@ -253,8 +252,7 @@ impl Store {
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &audit("meeting.attend", m.id, &m.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("meeting.attend", m.id, &m.unit_path, after))
         });
         Ok(())
     }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::votes::{Channel, Choice, Matter, Mode, Outcome, Status, Tally};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, insert_audit, AuditCtx, AuditEntry};
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod reads;
@@ -235,8 +235,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let detail = json!({"household_id": household_id, "channel": channel.as_str()});
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let on_roll: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM vote_roll r JOIN votes v ON v.id = r.vote_id \
                  WHERE r.vote_id = $1 AND r.household_id = $2 AND v.status = 'open'",
@@ -286,8 +285,7 @@ impl Store {
                 before: None,
                 after: Some(detail.clone()),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), entry)
         });
         Ok(())
     }
@@ -311,8 +309,7 @@ impl Store {
             "entry": entry_no, "by": by.1, "rows": rows.len(),
             "before": before_tally, "after": after_tally, "sheet_file_id": sheet_file_id,
         });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             sqlx::query("DELETE FROM vote_paper WHERE vote_id = $1 AND entry_no = $2")
                 .bind(vote.id)
                 .bind(entry_no)
@@ -364,8 +361,7 @@ impl Store {
                 before: Some(json!({"entry": entry_no, "tally": before_tally})),
                 after: Some(detail.clone()),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), entry)
         });
         Ok(())
     }
@@ -381,8 +377,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<Tally, StoreError> {
         let ts = now();
-        let tally = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let tally = audited_tx!(self, ctx, tx => {
             for (hid, choice) in paper {
                 sqlx::query(
                     "INSERT INTO vote_casts (vote_id, household_id, channel, choice, \
@@ -433,9 +428,7 @@ impl Store {
                 before: Some(json!({"status": vote.status.as_str()})),
                 after: Some(after.clone()),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            tally
+            (tally, entry)
         });
         Ok(tally)
     }
