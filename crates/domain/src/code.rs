@@ -34,7 +34,6 @@ macro_rules! decode_code {
 
 decode_code!(
     crate::access::Role,
-    crate::announcements::Status,
     crate::feedback::Level,
     crate::feedback::Status,
     crate::files::OwnerKind,
@@ -42,16 +41,51 @@ decode_code!(
     crate::groups::GroupKind,
     crate::groups::GroupStatus,
     crate::groups::PositionRole,
-    crate::meetings::MeetingKind,
-    crate::meetings::MeetingStatus,
-    crate::meetings::AttendeeKind,
-    crate::meetings::AttendanceSource,
-    crate::meetings::MinutesStatus,
     crate::people::ErasureStatus,
     crate::people::HouseholdStatus,
     crate::people::ResidentStatus,
     crate::territory::UnitKind,
 );
+
+/// A closed set of codes as an enum: `ALL`, `as_str` (the stored and JSON code), `parse`
+/// (trimmed, for input) and `TryFrom<String>` (exactly the stored code, for records: an
+/// unknown value in the database is an error). The one definition every area uses.
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $s:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            ::serde::Serialize, ::serde::Deserialize,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$(Self::$v),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::code::UnknownCode;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == value)
+                    .ok_or($crate::code::UnknownCode { what: stringify!($name), value })
+            }
+        }
+    };
+}
+pub(crate) use code_enum;
 
 macro_rules! id_type {
     ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(

@@ -28,7 +28,9 @@ mod tests {
 }
 
 /// A calendar date typed as `YYYY-MM-DD` (the form of `<input type="date">` and of the API),
-/// or `dd/mm/yyyy` as people write it. Empty means `None`.
+/// or `dd/mm/yyyy` (also `dd.mm.yyyy`) as people write it, with a four-digit year. Empty
+/// means `None`; [`required_date`] is the form for a date that must be given. The one date
+/// parser of every area.
 pub fn parse_date(
     raw: Option<&str>,
     field: &'static str,
@@ -40,7 +42,7 @@ pub fn parse_date(
     if let Ok(d) = s.parse::<Date>() {
         return Ok(Some(d));
     }
-    let parts: Vec<&str> = s.split('/').collect();
+    let parts: Vec<&str> = s.split(['/', '.']).collect();
     match parts.as_slice() {
         [d, m, y] if y.len() == 4 => {
             let n = |p: &str| p.parse::<i16>().map_err(|_| bad());
@@ -50,6 +52,12 @@ pub fn parse_date(
         }
         _ => Err(bad()),
     }
+}
+
+/// A date that must be given: [`parse_date`], a blank value being `Required`.
+pub fn required_date(raw: &str, field: &'static str) -> Result<Date, crate::FieldError> {
+    parse_date(Some(raw), field)?
+        .ok_or_else(|| crate::FieldError::new(field, crate::FieldErrorKind::Required, "empty"))
 }
 
 #[cfg(test)]
@@ -63,6 +71,12 @@ mod parse_date_tests {
         assert_eq!(parse_date(Some(" 29/11/2026 "), "d").unwrap(), Some(d));
         assert_eq!(parse_date(Some(""), "d").unwrap(), None);
         assert_eq!(parse_date(None, "d").unwrap(), None);
+        assert_eq!(parse_date(Some("29.11.2026"), "d").unwrap(), Some(d));
+        assert_eq!(required_date(" 2026-11-29", "d").unwrap(), d);
+        assert_eq!(
+            required_date(" ", "d").unwrap_err().kind,
+            crate::FieldErrorKind::Required
+        );
         for bad in ["2026-02-30", "31/02/2026", "29/11/26", "x", "29/11/2026/1"] {
             assert_eq!(
                 parse_date(Some(bad), "birth_date").unwrap_err().field,

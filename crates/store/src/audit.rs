@@ -7,7 +7,7 @@ use crate::{with_pool, Store, StoreError};
 /// Who acted and from where; carried from the request (or the command line) to the store.
 #[derive(Debug, Clone, Default)]
 pub struct AuditCtx {
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<tuquan_domain::UserId>,
     pub actor_username: Option<String>,
     pub request_id: Option<String>,
     pub client_addr: Option<String>,
@@ -48,7 +48,7 @@ macro_rules! insert_audit {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind($crate::now())
-        .bind(ctx.actor_user_id)
+        .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
         .bind(&ctx.actor_username)
         .bind(entry.action)
         .bind(entry.target_type)
@@ -63,6 +63,38 @@ macro_rules! insert_audit {
     }};
 }
 pub(crate) use insert_audit;
+
+/// One transaction that ends with its audit row, on either backend: the body runs on `tx`
+/// (a transaction's connection is `&mut *tx`), then the audit row is written and the
+/// transaction committed, and the body's value is the macro's. A `?` or `return Err(..)` in
+/// the body rolls everything back. Two forms:
+/// - `audited_tx!(self, ctx, &entry, tx => { ..; value })` when the entry is known before;
+/// - `audited_tx!(self, ctx, tx => { ..; (value, entry) })` when it depends on the body
+///   (a new id, a count).
+///
+/// Transactions that write several audit rows, or none on some paths, keep the explicit
+/// `with_pool!` / [`insert_audit!`] / `commit` shape.
+macro_rules! audited_tx {
+    ($store:expr, $ctx:expr, $entry:expr, $tx:ident => $body:block) => {
+        $crate::with_pool!($store, p => {
+            let mut $tx = p.begin().await?;
+            let value = $body;
+            $crate::audit::insert_audit!(&mut *$tx, $ctx, $entry)?;
+            $tx.commit().await?;
+            value
+        })
+    };
+    ($store:expr, $ctx:expr, $tx:ident => $body:block) => {
+        $crate::with_pool!($store, p => {
+            let mut $tx = p.begin().await?;
+            let (value, entry) = $body;
+            $crate::audit::insert_audit!(&mut *$tx, $ctx, &entry)?;
+            $tx.commit().await?;
+            value
+        })
+    };
+}
+pub(crate) use audited_tx;
 
 /// A value bound to a statement run by [`Store::execute_audited`] or
 /// [`Store::insert_audited`]: the same list serves both backends.

@@ -8,7 +8,7 @@ use tuquan_domain::consultations::{
 };
 use tuquan_domain::territory::Unit;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 const COLUMNS: &str = "c.id, c.unit_code, c.unit_path, u.name AS unit_name, c.kind, c.title, \
@@ -118,8 +118,7 @@ impl Store {
             "title": c.title, "kind": c.kind.as_str(), "articles": c.articles.len(),
             "opens_on": c.opens_on.to_string(), "closes_on": c.closes_on.to_string(),
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO consultations (unit_code, unit_path, province_code, kind, title, \
                  body, preamble, opens_on, closes_on, status, created_by, created_at, updated_at) \
@@ -139,9 +138,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             insert_articles!(tx, id, &c.articles);
-            insert_audit!(&mut *tx, ctx, &audit("consultation.create", id, &unit.path, after))?;
-            tx.commit().await?;
-            id
+            (id, audit("consultation.create", id, &unit.path, after))
         });
         Ok(id)
     }
@@ -159,8 +156,7 @@ impl Store {
             "title": c.title, "kind": c.kind.as_str(), "articles": c.articles.len(),
             "opens_on": c.opens_on.to_string(), "closes_on": c.closes_on.to_string(),
         });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE consultations SET kind = $2, title = $3, body = $4, preamble = $5, \
                  opens_on = $6, closes_on = $7, updated_at = $8 WHERE id = $1 AND status = 'draft'",
@@ -184,8 +180,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             insert_articles!(tx, cur.id, &c.articles);
-            insert_audit!(&mut *tx, ctx, &audit("consultation.edit", cur.id, &cur.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("consultation.edit", cur.id, &cur.unit_path, after))
         });
         Ok(())
     }
@@ -209,8 +204,7 @@ impl Store {
             "UPDATE consultations SET status = $2, {column} = $3, updated_at = $3 \
              WHERE id = $1 AND status = $4"
         );
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(&sql)
                 .bind(cur.id)
                 .bind(to.as_str())
@@ -223,8 +217,7 @@ impl Store {
                 return Err(StoreError::Conflict { field: "status" });
             }
             let after = json!({ "status": to.as_str() });
-            insert_audit!(&mut *tx, ctx, &audit(action, cur.id, &cur.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit(action, cur.id, &cur.unit_path, after))
         });
         Ok(())
     }
@@ -245,8 +238,7 @@ impl Store {
                 "article": c.article, "stance": c.stance.as_str(),
             })).collect::<Vec<_>>(),
         });
-        let ids = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let ids = audited_tx!(self, ctx, tx => {
             // Re-read the status inside the transaction: a close racing a comment wins.
             let open: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM consultations WHERE id = $1 AND status = 'open'",
@@ -279,9 +271,7 @@ impl Store {
                 .await?;
                 ids.push(id);
             }
-            insert_audit!(&mut *tx, ctx, &audit("consultation.comment", cur.id, &by.unit_path, after))?;
-            tx.commit().await?;
-            ids
+            (ids, audit("consultation.comment", cur.id, &by.unit_path, after))
         });
         Ok(ids)
     }

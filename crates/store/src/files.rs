@@ -6,7 +6,7 @@
 use serde_json::json;
 use tuquan_domain::files::{CheckedFile, FileId, OwnerKind};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 /// The record a file belongs to, with its unit (reads are authorized by `path`).
@@ -135,17 +135,14 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<Vec<FileId>, StoreError> {
         let ts = now();
-        let ids = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let ids = audited_tx!(self, ctx, tx => {
             let ids = insert_files!(tx, owner, files, created_by, &ts)?;
             let listed: Vec<_> = files
                 .iter()
                 .zip(&ids)
                 .map(|(f, id)| json!({ "file_id": id.0, "name": f.name, "sha256": f.sha256 }))
                 .collect();
-            insert_audit!(&mut *tx, ctx, &file_audit("file.add", owner, json!({ "files": listed })))?;
-            tx.commit().await?;
-            ids
+            (ids, file_audit("file.add", owner, json!({ "files": listed })))
         });
         Ok(ids)
     }
@@ -159,8 +156,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE files SET removed_at = $4 WHERE id = $1 AND owner_kind = $2 \
                  AND owner_id = $3 AND removed_at IS NULL",
@@ -175,8 +171,7 @@ impl Store {
             if n != 1 {
                 return Err(StoreError::NotFound);
             }
-            insert_audit!(&mut *tx, ctx, &file_audit("file.remove", owner, json!({ "file_id": id.0 })))?;
-            tx.commit().await?;
+            ((), file_audit("file.remove", owner, json!({ "file_id": id.0 })))
         });
         Ok(())
     }

@@ -9,7 +9,7 @@ use tuquan_domain::{HouseholdId, ResidentId};
 
 use tuquan_domain::people::NewResident;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::residents::{insert_resident_row, new_resident_json};
 use crate::{now, subtree, with_pool, Store, StoreError};
 
@@ -291,8 +291,7 @@ impl Store {
             after: Some(json!({ "unit_code": to.code, "moved_on": moved_on, "to_path": to.path })),
         };
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "INSERT INTO household_moves (household_id, from_unit, to_unit, moved_on, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -318,8 +317,6 @@ impl Store {
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }

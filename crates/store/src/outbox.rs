@@ -5,6 +5,7 @@
 //! idempotency key.
 
 use crate::{now, stamp, with_pool, Backend, Store, StoreError};
+use tuquan_domain::UserId;
 
 /// A message as claimed by the worker.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,7 +14,8 @@ pub struct OutboxMessage {
     pub idempotency_key: String,
     pub channel: String,
     pub recipient: String,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub user_id: Option<UserId>,
     pub subject: String,
     pub body: String,
     pub purpose: String,
@@ -30,7 +32,7 @@ pub struct NewMessage {
     pub idempotency_key: String,
     pub channel: String,
     pub recipient: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub subject: String,
     pub body: String,
     pub purpose: String,
@@ -54,7 +56,7 @@ macro_rules! insert_messages {
             .bind(&m.idempotency_key)
             .bind(&m.channel)
             .bind(&m.recipient)
-            .bind(m.user_id)
+            .bind(m.user_id.map(tuquan_domain::UserId::get))
             .bind(&m.subject)
             .bind(&m.body)
             .bind(&m.purpose)
@@ -72,7 +74,7 @@ macro_rules! insert_messages {
                     "INSERT INTO notifications (user_id, feedback_id, kind, message, created_at) \
                      VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(m.user_id)
+                .bind(m.user_id.map(tuquan_domain::UserId::get))
                 .bind(feedback_id)
                 .bind(&m.purpose)
                 .bind(&m.subject)
@@ -219,7 +221,7 @@ impl Store {
                     "INSERT INTO notifications (user_id, feedback_id, kind, message, created_at) \
                      VALUES ($1, NULL, $2, $3, $4)",
                 )
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(&m.purpose)
                 .bind(&m.subject)
                 .bind(&ts)

@@ -2,14 +2,16 @@
 //! only as hashes: a copy of the database does not let anyone log in.
 
 use serde_json::json;
+use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRecord {
     pub id_hash: String,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub csrf_token: String,
     pub created_at: String,
     pub last_seen_at: String,
@@ -21,7 +23,7 @@ pub struct SessionRecord {
 #[derive(Debug, Clone)]
 pub struct NewSession {
     pub id_hash: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub csrf_token: String,
     pub expires_at: String,
     pub client_addr: Option<String>,
@@ -31,7 +33,8 @@ pub struct NewSession {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRecord {
     pub id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub name: String,
     pub created_at: String,
     pub last_used_at: Option<String>,
@@ -59,8 +62,7 @@ impl Store {
             before: None,
             after: Some(json!({ "user_agent": s.user_agent })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             if let Some(old) = replaces {
                 sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id_hash = $1")
                     .bind(old)
@@ -73,7 +75,7 @@ impl Store {
                  expires_at, client_addr, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
             )
             .bind(&s.id_hash)
-            .bind(s.user_id)
+            .bind(s.user_id.get())
             .bind(&s.csrf_token)
             .bind(&ts)
             .bind(&s.expires_at)
@@ -81,8 +83,6 @@ impl Store {
             .bind(&s.user_agent)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -137,7 +137,11 @@ impl Store {
     }
 
     /// "Log out everywhere": ends every session of the user; returns how many.
-    pub async fn end_all_sessions(&self, user_id: i64, ctx: &AuditCtx) -> Result<u64, StoreError> {
+    pub async fn end_all_sessions(
+        &self,
+        user_id: UserId,
+        ctx: &AuditCtx,
+    ) -> Result<u64, StoreError> {
         let entry = AuditEntry {
             action: "session.logout_everywhere",
             target_type: "user",
@@ -148,7 +152,7 @@ impl Store {
         };
         self.execute_audited(
             "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-            &[Arg::Int(user_id), Arg::Text(&now())],
+            &[Arg::Int(user_id.get()), Arg::Text(&now())],
             false,
             ctx,
             &entry,
@@ -156,21 +160,21 @@ impl Store {
         .await
     }
 
-    pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<SessionRecord>, StoreError> {
+    pub async fn sessions_of(&self, user_id: UserId) -> Result<Vec<SessionRecord>, StoreError> {
         let sql = format!(
             "SELECT {SESSION_COLUMNS} FROM sessions \
              WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
              ORDER BY created_at DESC"
         );
         let rows: Vec<SessionRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(user_id).bind(now()).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(user_id.get()).bind(now()).fetch_all(p).await?
         });
         Ok(rows)
     }
 
     pub async fn create_token(
         &self,
-        user_id: i64,
+        user_id: UserId,
         name: &str,
         token_hash: &str,
         ctx: &AuditCtx,
@@ -187,7 +191,7 @@ impl Store {
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
             &[
-                Arg::Int(user_id),
+                Arg::Int(user_id.get()),
                 Arg::Text(name),
                 Arg::Text(token_hash),
                 Arg::Text(&now()),
@@ -199,7 +203,7 @@ impl Store {
     }
 
     /// The owner of a live token, noting its use (at most once a minute).
-    pub async fn token_owner(&self, token_hash: &str) -> Result<Option<i64>, StoreError> {
+    pub async fn token_owner(&self, token_hash: &str) -> Result<Option<UserId>, StoreError> {
         let row: Option<(i64, i64, Option<String>)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, user_id, last_used_at FROM api_tokens \
@@ -222,16 +226,16 @@ impl Store {
                     .await?;
             });
         }
-        Ok(Some(user_id))
+        Ok(Some(UserId(user_id)))
     }
 
-    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError> {
+    pub async fn tokens_of(&self, user_id: UserId) -> Result<Vec<TokenRecord>, StoreError> {
         let rows: Vec<TokenRecord> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens \
                  WHERE user_id = $1 ORDER BY id DESC",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_all(p)
             .await?
         });
@@ -241,7 +245,7 @@ impl Store {
     /// Revokes one of `user_id`'s tokens; another user's token is "not found".
     pub async fn revoke_token(
         &self,
-        user_id: i64,
+        user_id: UserId,
         token_id: i64,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -256,7 +260,11 @@ impl Store {
         self.execute_audited(
             "UPDATE api_tokens SET revoked_at = $3 \
              WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-            &[Arg::Int(token_id), Arg::Int(user_id), Arg::Text(&now())],
+            &[
+                Arg::Int(token_id),
+                Arg::Int(user_id.get()),
+                Arg::Text(&now()),
+            ],
             true,
             ctx,
             &entry,
@@ -270,21 +278,20 @@ impl Store {
     /// Returns (sessions ended, tokens revoked).
     pub async fn end_access(
         &self,
-        user_id: i64,
+        user_id: UserId,
         keep: Option<&str>,
         revoke_tokens: bool,
         action: &'static str,
         ctx: &AuditCtx,
     ) -> Result<(u64, u64), StoreError> {
         let keep = keep.unwrap_or("");
-        let (sessions, tokens) = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let (sessions, tokens) = audited_tx!(self, ctx, tx => {
             let at = now();
             let sessions = sqlx::query(
                 "UPDATE sessions SET revoked_at = $2 \
                  WHERE user_id = $1 AND revoked_at IS NULL AND id_hash <> $3",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(&at)
             .bind(keep)
             .execute(&mut *tx)
@@ -294,7 +301,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
                 )
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(&at)
                 .execute(&mut *tx)
                 .await?
@@ -310,9 +317,7 @@ impl Store {
                 before: None,
                 after: Some(json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            (sessions, tokens)
+            ((sessions, tokens), entry)
         });
         Ok((sessions, tokens))
     }

@@ -3,13 +3,15 @@
 use serde_json::json;
 use tuquan_domain::access::{Grant, Role};
 use tuquan_domain::ResidentId;
+use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
@@ -24,7 +26,8 @@ pub struct UserRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct GrantRow {
     id: i64,
-    user_id: i64,
+    #[sqlx(try_from = "i64")]
+    user_id: UserId,
     #[sqlx(try_from = "String")]
     role: Role,
     unit_code: Option<String>,
@@ -36,7 +39,7 @@ struct GrantRow {
 #[derive(Debug, Clone)]
 pub struct GrantRecord {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub grant: Grant,
     pub unit_name: Option<String>,
 }
@@ -88,7 +91,7 @@ impl Store {
         new: &NewUser,
         grants: &[(Role, Option<String>)],
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<UserId, StoreError> {
         let ts = now();
         let mut paths = Vec::new();
         for (_, code) in grants {
@@ -103,8 +106,7 @@ impl Store {
             "must_change_password": new.must_change_password,
             "grants": grants.iter().map(|(r, c)| json!({"role": r.as_str(), "unit": c})).collect::<Vec<_>>(),
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (username, display_name, password_hash, must_change_password, \
                  created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -134,11 +136,9 @@ impl Store {
                 before: None,
                 after: Some(after),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
-        Ok(id)
+        Ok(UserId(id))
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -149,25 +149,28 @@ impl Store {
         Ok(row)
     }
 
-    pub async fn user_by_id(&self, id: i64) -> Result<UserRecord, StoreError> {
+    pub async fn user_by_id(&self, id: UserId) -> Result<UserRecord, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row: Option<UserRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn grants_of(&self, user_id: i64) -> Result<Vec<GrantRecord>, StoreError> {
+    pub async fn grants_of(&self, user_id: UserId) -> Result<Vec<GrantRecord>, StoreError> {
         let sql = format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id");
         let rows: Vec<GrantRow> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(user_id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(user_id.get()).fetch_all(p).await?
         });
         Ok(rows.into_iter().map(GrantRecord::from).collect())
     }
 
     /// The grants of several accounts in one query (a page of the account list), in
     /// account then grant order.
-    pub async fn grants_of_users(&self, user_ids: &[i64]) -> Result<Vec<GrantRecord>, StoreError> {
+    pub async fn grants_of_users(
+        &self,
+        user_ids: &[UserId],
+    ) -> Result<Vec<GrantRecord>, StoreError> {
         if user_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -179,7 +182,7 @@ impl Store {
         let rows: Vec<GrantRow> = with_pool!(self, p => {
             let mut q = sqlx::query_as(&sql);
             for id in user_ids {
-                q = q.bind(id);
+                q = q.bind(id.get());
             }
             q.fetch_all(p).await?
         });
@@ -187,7 +190,7 @@ impl Store {
     }
 
     /// The unit path an account's changes are filed under: its first grant's unit.
-    async fn user_unit_path(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+    async fn user_unit_path(&self, user_id: UserId) -> Result<Option<String>, StoreError> {
         Ok(self
             .grants_of(user_id)
             .await?
@@ -199,7 +202,7 @@ impl Store {
     /// ends the account's sessions.
     pub async fn set_password(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         reset: bool,
         ctx: &AuditCtx,
@@ -227,7 +230,7 @@ impl Store {
     /// Disables or re-enables an account. Disabling ends its sessions and API tokens' use.
     pub async fn set_disabled(
         &self,
-        user_id: i64,
+        user_id: UserId,
         disabled: bool,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -252,7 +255,7 @@ impl Store {
     /// locks the owner out (a reset, disabling) also ends the account's sessions.
     async fn change_account(
         &self,
-        user_id: i64,
+        user_id: UserId,
         change: AccountChange<'_>,
         entry: &AuditEntry,
         ctx: &AuditCtx,
@@ -273,10 +276,9 @@ impl Store {
                  updated_at = $4 WHERE id = $1",
             ),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             let n = sqlx::query(sql)
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(hash)
                 .bind(flag)
                 .bind(&ts)
@@ -288,20 +290,18 @@ impl Store {
             }
             if flag {
                 sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-                    .bind(user_id)
+                    .bind(user_id.get())
                     .bind(&ts)
                     .execute(&mut *tx)
                     .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
 
     pub async fn add_grant(
         &self,
-        user_id: i64,
+        user_id: UserId,
         role: Role,
         unit_code: Option<&str>,
         ctx: &AuditCtx,
@@ -323,7 +323,7 @@ impl Store {
             "INSERT INTO grants (user_id, role, unit_code, created_at) VALUES ($1, $2, $3, $4) \
              RETURNING id",
             &[
-                Arg::Int(user_id),
+                Arg::Int(user_id.get()),
                 Arg::Text(role.as_str()),
                 Arg::OptText(unit_code),
                 Arg::Text(&now()),
@@ -337,7 +337,7 @@ impl Store {
     /// Links an account to the resident it belongs to (or unlinks with `None`).
     pub async fn link_resident(
         &self,
-        user_id: i64,
+        user_id: UserId,
         resident_id: Option<ResidentId>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -357,7 +357,7 @@ impl Store {
         self.execute_audited(
             "UPDATE users SET resident_id = $2, updated_at = $3 WHERE id = $1",
             &[
-                Arg::Int(user_id),
+                Arg::Int(user_id.get()),
                 Arg::OptInt(resident_id.map(ResidentId::get)),
                 Arg::Text(&now()),
             ],

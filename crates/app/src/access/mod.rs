@@ -3,12 +3,13 @@
 //! asked through [`crate::Ctx::authorize`].
 
 use tuquan_domain::access::Actor;
+use tuquan_domain::UserId;
 use tuquan_store::StoreError;
 
 pub use tuquan_store::sessions::{SessionRecord, TokenRecord};
 pub use tuquan_store::users::{GrantRecord, UserRecord};
 
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult, Ctx, RequestMeta};
 
 pub mod audit;
 pub mod secret;
@@ -29,7 +30,7 @@ pub struct Authenticated {
 }
 
 /// An account with its grants; `None` when unknown or disabled.
-pub async fn authenticated(app: &App, user_id: i64) -> AppResult<Option<Authenticated>> {
+pub async fn authenticated(app: &App, user_id: UserId) -> AppResult<Option<Authenticated>> {
     let user = match app.store().user_by_id(user_id).await {
         Ok(u) => u,
         Err(StoreError::NotFound) => return Ok(None),
@@ -74,4 +75,22 @@ pub async fn by_session(app: &App, session_id: &str) -> AppResult<Option<Authent
             session: Some(session),
             ..who
         }))
+}
+
+/// A context acting as the account `username`, for the demo seeders (request id
+/// `demo-seed`); not found when there is no such enabled account.
+pub(crate) async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
+    let user = app
+        .store()
+        .user_by_username(username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let who = authenticated(app, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let meta = RequestMeta {
+        request_id: Some("demo-seed".into()),
+        ..RequestMeta::default()
+    };
+    Ok(app.ctx(Some(who), meta))
 }

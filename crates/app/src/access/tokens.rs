@@ -5,6 +5,7 @@ use tuquan_domain::{FieldError, FieldErrorKind};
 
 use super::{secret, TokenRecord};
 use crate::{AppError, AppResult, Ctx};
+use tuquan_domain::UserId;
 
 /// The longest token name.
 const NAME_MAX: usize = 60;
@@ -29,7 +30,7 @@ pub struct NewToken {
     pub token: String,
 }
 
-async fn issue(ctx: &Ctx, user_id: i64, raw_name: &str) -> AppResult<NewToken> {
+async fn issue(ctx: &Ctx, user_id: UserId, raw_name: &str) -> AppResult<NewToken> {
     let name = token_name(raw_name)?;
     let token = format!("tq_{}", secret::random_token());
     ctx.store()

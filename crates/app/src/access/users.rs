@@ -10,8 +10,8 @@ use tuquan_domain::access::{
     widest_scope, Action, Actor, Grant, Password, Refusal, Role, Username,
 };
 use tuquan_domain::territory::Unit;
-use tuquan_domain::ResidentId;
 use tuquan_domain::{Checks, FieldError, FieldErrorKind};
+use tuquan_domain::{ResidentId, UserId};
 use tuquan_store::users::NewUser;
 use tuquan_store::StoreError;
 
@@ -67,7 +67,7 @@ fn actor(ctx: &Ctx) -> AppResult<&Actor> {
 
 /// Loads an account and checks it is in the actor's scope for `action`: every one of its
 /// grants passes the domain's check. Every use case on one account starts here.
-async fn load(ctx: &Ctx, id: i64, action: Action) -> AppResult<Account> {
+async fn load(ctx: &Ctx, id: UserId, action: Action) -> AppResult<Account> {
     let user = ctx.store().user_by_id(id).await?;
     let grants = ctx.store().grants_of(id).await?;
     for target in scope_targets(&plain(&grants)) {
@@ -77,7 +77,7 @@ async fn load(ctx: &Ctx, id: i64, action: Action) -> AppResult<Account> {
 }
 
 /// One account with what the actor may do with it.
-pub async fn account(ctx: &Ctx, id: i64) -> AppResult<(Account, Offers)> {
+pub async fn account(ctx: &Ctx, id: UserId) -> AppResult<(Account, Offers)> {
     let account = load(ctx, id, Action::UserView).await?;
     let offers = offers(actor(ctx)?, &account);
     Ok((account, offers))
@@ -149,7 +149,7 @@ async fn grant_unit(ctx: &Ctx, role: Role, raw: &str) -> AppResult<Option<Unit>>
 /// Gives account `id` the role `role` on the unit `unit` (a code; empty for a national
 /// role). The actor manages users there, the account is not theirs, and the role is not
 /// above their own.
-pub async fn add_grant(ctx: &Ctx, id: i64, role: &str, unit: &str) -> AppResult<()> {
+pub async fn add_grant(ctx: &Ctx, id: UserId, role: &str, unit: &str) -> AppResult<()> {
     let account = load(ctx, id, Action::UserManage).await?;
     check_not_self(actor(ctx)?, id).map_err(|r| refused(ctx, r))?;
     let role = parse_role(role)?;
@@ -174,7 +174,7 @@ pub async fn add_grant(ctx: &Ctx, id: i64, role: &str, unit: &str) -> AppResult<
 /// The grant `grant_id` of account `id`, which the actor may take back (to confirm it).
 pub async fn revocable_grant(
     ctx: &Ctx,
-    id: i64,
+    id: UserId,
     grant_id: i64,
 ) -> AppResult<(UserRecord, GrantRecord)> {
     let account = load(ctx, id, Action::UserManage).await?;
@@ -192,7 +192,7 @@ pub async fn revocable_grant(
 
 /// Takes back a grant. Returns whether the account is still in the actor's view afterwards
 /// (without that grant it may have left the actor's scope).
-pub async fn revoke_grant(ctx: &Ctx, id: i64, grant_id: i64) -> AppResult<bool> {
+pub async fn revoke_grant(ctx: &Ctx, id: UserId, grant_id: i64) -> AppResult<bool> {
     let (_, grant) = revocable_grant(ctx, id, grant_id).await?;
     ctx.store().revoke_grant(grant.id, &ctx.audit_ctx()).await?;
     let remaining = ctx.store().grants_of(id).await?;
@@ -200,14 +200,14 @@ pub async fn revoke_grant(ctx: &Ctx, id: i64, grant_id: i64) -> AppResult<bool> 
 }
 
 /// Account `id`, which the actor may disable, enable, or reset the password of.
-pub async fn administrable(ctx: &Ctx, id: i64) -> AppResult<UserRecord> {
+pub async fn administrable(ctx: &Ctx, id: UserId) -> AppResult<UserRecord> {
     let account = load(ctx, id, Action::UserManage).await?;
     check_administer(actor(ctx)?, id, &plain(&account.grants)).map_err(|r| refused(ctx, r))?;
     Ok(account.user)
 }
 
 /// Disables (ending its sessions) or re-enables account `id`.
-pub async fn set_disabled(ctx: &Ctx, id: i64, disabled: bool) -> AppResult<()> {
+pub async fn set_disabled(ctx: &Ctx, id: UserId, disabled: bool) -> AppResult<()> {
     administrable(ctx, id).await?;
     ctx.store()
         .set_disabled(id, disabled, &ctx.audit_ctx())
@@ -217,7 +217,7 @@ pub async fn set_disabled(ctx: &Ctx, id: i64, disabled: bool) -> AppResult<()> {
 
 /// Gives account `id` a temporary password (to be changed at next sign-in; its sessions
 /// end). Returns the account and the password, shown once.
-pub async fn reset_password(ctx: &Ctx, id: i64) -> AppResult<(UserRecord, String)> {
+pub async fn reset_password(ctx: &Ctx, id: UserId) -> AppResult<(UserRecord, String)> {
     let user = administrable(ctx, id).await?;
     let temp = secret::temporary_password();
     ctx.store()
@@ -238,7 +238,7 @@ pub struct Invitation {
 /// An account just created with a temporary password (shown once).
 #[derive(Debug, Clone)]
 pub struct Invited {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub temp_password: String,
@@ -303,7 +303,7 @@ pub async fn invite(ctx: &Ctx, inv: &Invitation) -> AppResult<Invited> {
     })
 }
 
-async fn create(ctx: &Ctx, new: &NewUser, role: Role, unit: Option<String>) -> AppResult<i64> {
+async fn create(ctx: &Ctx, new: &NewUser, role: Role, unit: Option<String>) -> AppResult<UserId> {
     match ctx
         .store()
         .create_user(new, &[(role, unit)], &ctx.audit_ctx())
@@ -332,7 +332,7 @@ pub struct OperatorAccount {
 /// Creates an account for the operator (a context from `App::system`: the operator holds
 /// the database, so no grant is checked). A national role takes no unit; every other role
 /// needs an existing one.
-pub async fn create_for_operator(ctx: &Ctx, acc: &OperatorAccount) -> AppResult<i64> {
+pub async fn create_for_operator(ctx: &Ctx, acc: &OperatorAccount) -> AppResult<UserId> {
     if ctx.actor.is_some() {
         return Err(AppError::Forbidden);
     }
@@ -401,8 +401,8 @@ pub async fn list(
         .await?;
     let more = users.len() > page_size;
     users.truncate(page_size);
-    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let mut by_user: HashMap<i64, Vec<GrantRecord>> = HashMap::new();
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let mut by_user: HashMap<UserId, Vec<GrantRecord>> = HashMap::new();
     for g in ctx.store().grants_of_users(&ids).await? {
         by_user.entry(g.user_id).or_default().push(g);
     }

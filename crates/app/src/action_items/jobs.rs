@@ -41,8 +41,8 @@ pub async fn flag_overdue(ctx: &Ctx) -> AppResult<usize> {
 }
 
 /// The owner's account and the heads of the unit (and of the units above it), each once.
-async fn recipients(ctx: &Ctx, item: &ActionItemRecord) -> AppResult<Vec<i64>> {
-    let mut users: Vec<i64> = item.holder_user_id.into_iter().collect();
+async fn recipients(ctx: &Ctx, item: &ActionItemRecord) -> AppResult<Vec<tuquan_domain::UserId>> {
+    let mut users: Vec<tuquan_domain::UserId> = item.holder_user_id.into_iter().collect();
     for u in ctx
         .store()
         .users_with_role_over(Role::UnitHead.as_str(), &item.unit_path)

@@ -39,7 +39,7 @@ impl From<ItemRule> for AppError {
 pub(crate) fn writer(ctx: &Ctx) -> Writer {
     match &ctx.actor {
         Some(w) => Writer {
-            user_id: Some(w.user.id),
+            user_id: Some(w.user.id.get()),
             name: w.user.display_name.clone(),
         },
         None => Writer {

@@ -2,24 +2,8 @@
 //! records a few households told in person or at a meeting, and the demo resident
 //! acknowledges for her household. Done through the use cases, as the demo's own accounts.
 
-use crate::access::{authenticated, Authenticated};
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
-
-async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
-    let user = app
-        .store()
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let who: Authenticated = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
+use crate::access::as_user;
+use crate::{App, AppResult};
 
 /// Seeds the demo announcement in `commune` (whose first khu phố is `{commune}-kp01`).
 pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {

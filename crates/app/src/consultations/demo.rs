@@ -5,8 +5,8 @@
 use jiff::ToSpan;
 use tuquan_domain::consultations::{CommentInput, ConsultationInput};
 
-use crate::access::{authenticated, Authenticated};
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
+use crate::access::as_user;
+use crate::{App, AppResult};
 
 const DRAFT: &str = "HƯƠNG ƯỚC KHU PHỐ 1\n\
 Để xây dựng khu phố văn minh, an toàn, các hộ gia đình cùng thống nhất những điều sau.\n\
@@ -20,22 +20,6 @@ Không gây tiếng ồn lớn sau 22 giờ và trước 6 giờ; hát karaoke k
 Tổ chức trang trọng, tiết kiệm; không chiếm dụng lòng đường quá một ngày.\n\
 Điều 5. Khen thưởng và nhắc nhở\n\
 Hộ thực hiện tốt được biểu dương tại hội nghị cuối năm; hộ vi phạm được nhắc nhở tại cuộc họp khu phố.";
-
-async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
-    let user = app
-        .store()
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let who: Authenticated = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
 
 fn c(article: i64, stance: &str, text: Option<&str>) -> CommentInput {
     CommentInput {

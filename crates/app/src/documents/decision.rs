@@ -10,7 +10,9 @@ use super::produce::{col, place_of};
 use crate::i18n::Lang;
 use crate::{AppResult, Ctx};
 
-fn parse_date(s: &str, fallback: Date) -> Date {
+/// A stored date (`YYYY-MM-DD…`), or `fallback` when there is none; not user input (that is
+/// `tuquan_domain::time::parse_date`).
+fn stored_date(s: &str, fallback: Date) -> Date {
     s.get(..10).and_then(|d| d.parse().ok()).unwrap_or(fallback)
 }
 
@@ -131,9 +133,9 @@ pub async fn group_decision(ctx: &Ctx, id: tuquan_domain::GroupId) -> AppResult<
         || {
             g.established_on
                 .as_deref()
-                .map_or(ctx.today(), |s| parse_date(s, ctx.today()))
+                .map_or(ctx.today(), |s| stored_date(s, ctx.today()))
         },
-        |x| parse_date(&x.issued_on, ctx.today()),
+        |x| stored_date(&x.issued_on, ctx.today()),
     );
     let effective = decision.map_or_else(|| vn(&date.to_string()), |x| vn(&x.effective_on));
     let mut body = vec![Block::Heading {

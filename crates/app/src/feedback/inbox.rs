@@ -8,7 +8,7 @@ use tuquan_domain::feedback::{
     role_handles_feedback, working_minutes_between, Status, WorkCalendar,
 };
 use tuquan_domain::page::Limit;
-use tuquan_domain::FieldErrorKind;
+use tuquan_domain::{FieldErrorKind, UserId};
 use tuquan_store::territory::UnitFilter;
 use tuquan_store::StoreError;
 
@@ -237,7 +237,7 @@ pub async fn item(ctx: &Ctx, code: &str) -> AppResult<StaffView> {
     })
 }
 
-async fn user_name(ctx: &Ctx, id: Option<i64>) -> AppResult<Option<String>> {
+async fn user_name(ctx: &Ctx, id: Option<UserId>) -> AppResult<Option<String>> {
     let Some(id) = id else { return Ok(None) };
     match ctx.store().user_by_id(id).await {
         Ok(u) => Ok(Some(format!("{} ({})", u.display_name, u.username))),

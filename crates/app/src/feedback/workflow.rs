@@ -5,7 +5,7 @@ use tuquan_domain::access::{Action, Actor};
 use tuquan_domain::feedback::{
     may_be_assigned, NotSender, TrackingCode, Transition, TransitionError,
 };
-use tuquan_domain::FieldErrorKind;
+use tuquan_domain::{FieldErrorKind, UserId};
 use tuquan_store::feedback::{StepRecord, TransitionRecord};
 use tuquan_store::StoreError;
 
@@ -195,7 +195,7 @@ async fn assign(
     let assignee = if raw.is_empty() {
         None
     } else {
-        let id: i64 = raw.parse().map_err(|_| {
+        let id: UserId = raw.parse().map_err(|_| {
             invalid(
                 "assignee_id",
                 FieldErrorKind::InvalidFormat,

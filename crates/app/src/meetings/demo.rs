@@ -6,24 +6,8 @@ use tuquan_domain::meetings::{
     AgendaInput, AttendanceInput, MinutesInput, NewMeetingInput, ResolutionInput,
 };
 
-use crate::access::{authenticated, Authenticated};
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
-
-async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
-    let user = app
-        .store()
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let who: Authenticated = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
+use crate::access::as_user;
+use crate::{App, AppError, AppResult};
 
 fn meeting(title: &str, date: String, agenda: &[&str]) -> NewMeetingInput {
     NewMeetingInput {

@@ -143,7 +143,7 @@ pub async fn enter_paper(
         .iter()
         .find(|e| e.entry_no != entry_no)
         .map(|e| e.entered_by_id);
-    second_entry_by_other(other, who.user.id)?;
+    second_entry_by_other(other, who.user.id.get())?;
     let roll: std::collections::HashSet<i64> = ctx
         .store()
         .vote_roll(v.id)
@@ -164,7 +164,7 @@ pub async fn enter_paper(
             parsed.push((*hid, c));
         }
     }
-    let by = (who.user.id, who.user.display_name.as_str());
+    let by = (who.user.id.get(), who.user.display_name.as_str());
     ctx.store()
         .enter_paper(&v, entry_no, by, &parsed, None, &ctx.audit_ctx())
         .await

@@ -4,25 +4,9 @@
 //! vote door to door, the ballot is closed and the result published; a second ballot on the
 //! alley gate's hours stays open, with online voting, for the demo resident to try.
 
-use crate::access::{authenticated, Authenticated};
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
+use crate::access::as_user;
+use crate::{App, AppResult};
 use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
-
-async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
-    let user = app
-        .store()
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let who: Authenticated = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
 
 /// Seeds the demo votes in `{commune}-kp01`.
 pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {

@@ -706,10 +706,13 @@ async fn open_items_carried_into_the_next_meeting(db: &TestDb) {
     assert!(pending >= 3);
     // The head schedules the next meeting through the use case; the hook carries the items.
     let app = tuquan_app::App::new(store(db).await);
-    let who = tuquan_app::access::authenticated(&app, user_id(db, "totruong.kp01").await)
-        .await
-        .unwrap()
-        .unwrap();
+    let who = tuquan_app::access::authenticated(
+        &app,
+        tuquan_domain::UserId(user_id(db, "totruong.kp01").await),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let ctx = app.ctx(
         Some(who),
         tuquan_app::RequestMeta {

@@ -41,7 +41,7 @@ impl Grant {
 /// The person acting, with the grants they hold.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: crate::UserId,
     pub username: String,
     pub grants: Vec<Grant>,
 }
@@ -107,7 +107,7 @@ mod tests {
 
     fn actor(role: Role, path: Option<&str>) -> Actor {
         Actor {
-            user_id: 1,
+            user_id: crate::UserId(1),
             username: "u".into(),
             grants: vec![Grant {
                 role,
@@ -139,7 +139,7 @@ mod tests {
         let official = actor(Role::CommuneOfficial, Some("79/26743"));
         assert!(authorize(&official, Action::AuditView, None).is_err());
         let nobody = Actor {
-            user_id: 2,
+            user_id: crate::UserId(2),
             username: "n".into(),
             grants: vec![],
         };

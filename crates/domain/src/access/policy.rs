@@ -91,7 +91,7 @@ pub fn outranks(actor: &Actor, grants: &[Grant]) -> bool {
 /// Officials do not manage their own account through user management (no self-granting,
 /// self-disabling or resetting one's own password; the account page is for that): a rule
 /// about the target (422, `rule.self_management`).
-pub fn check_not_self(actor: &Actor, target_user_id: i64) -> Result<(), Refusal> {
+pub fn check_not_self(actor: &Actor, target_user_id: crate::UserId) -> Result<(), Refusal> {
     if actor.user_id == target_user_id {
         Err(Refusal::Rule {
             code: "self_management",
@@ -107,7 +107,7 @@ pub fn check_not_self(actor: &Actor, target_user_id: i64) -> Result<(), Refusal>
 /// (that is a refusal, 403).
 pub fn check_administer(
     actor: &Actor,
-    target_user_id: i64,
+    target_user_id: crate::UserId,
     grants: &[Grant],
 ) -> Result<(), Refusal> {
     check_not_self(actor, target_user_id)?;
@@ -164,7 +164,7 @@ mod tests {
 
     fn actor(id: i64, role: Role, path: Option<&str>) -> Actor {
         Actor {
-            user_id: id,
+            user_id: crate::UserId(id),
             username: "u".into(),
             grants: vec![grant(role, path)],
         }
@@ -220,7 +220,7 @@ mod tests {
         let admin = actor(1, Role::SystemAdmin, None);
         assert_eq!(assignable_roles(&admin), Role::ALL.to_vec());
         let nobody = Actor {
-            user_id: 1,
+            user_id: crate::UserId(1),
             username: "n".into(),
             grants: vec![],
         };
@@ -248,15 +248,23 @@ mod tests {
             code: "self_management",
             field: "user",
         });
-        assert_eq!(check_not_self(&official, 7), rule);
-        assert_eq!(check_not_self(&official, 8), Ok(()));
-        assert_eq!(check_administer(&official, 7, &[]), rule);
+        assert_eq!(check_not_self(&official, crate::UserId(7)), rule);
+        assert_eq!(check_not_self(&official, crate::UserId(8)), Ok(()));
+        assert_eq!(check_administer(&official, crate::UserId(7), &[]), rule);
         assert!(matches!(
-            check_administer(&official, 8, &[grant(Role::SystemAdmin, None)]),
+            check_administer(
+                &official,
+                crate::UserId(8),
+                &[grant(Role::SystemAdmin, None)]
+            ),
             Err(Refusal::Denied(_))
         ));
         assert_eq!(
-            check_administer(&official, 8, &[grant(Role::Resident, Some(KP))]),
+            check_administer(
+                &official,
+                crate::UserId(8),
+                &[grant(Role::Resident, Some(KP))]
+            ),
             Ok(())
         );
     }

@@ -10,28 +10,7 @@ pub use input::{body as input_body, title as input_title};
 pub use input::{EditAnnouncementInput, NewAnnouncement, NewAnnouncementInput};
 pub use rules::{backoff_secs, delivery_key, pass_on_deadline, AckRule, MAX_ATTEMPTS};
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$v),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
-            }
-        }
-    };
-}
+use crate::code::code_enum;
 
 code_enum!(
     /// What an announcement is about.

@@ -16,41 +16,7 @@ pub use input::{
 pub use rules::{ConsultRule, CONVENTION_POSTING_DAYS};
 pub use summary::{summarize, ArticleSummary, CommentFact};
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$v),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
-            }
-        }
-
-        /// Exactly the stored code: an unknown value in the database is an error.
-        impl TryFrom<String> for $name {
-            type Error = crate::code::UnknownCode;
-
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == value)
-                    .ok_or(crate::code::UnknownCode { what: stringify!($name), value })
-            }
-        }
-    };
-}
+use crate::code::code_enum;
 
 code_enum!(
     /// What the draft is.

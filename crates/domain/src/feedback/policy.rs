@@ -24,7 +24,7 @@ pub fn may_be_assigned(assignee: &Actor, unit_path: &str) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct SenderOf<'a> {
     /// The account that sent it (not an official who filed it for someone).
-    pub submitter_id: Option<i64>,
+    pub submitter_id: Option<crate::UserId>,
     pub contact_phone: Option<&'a str>,
     pub contact_email: Option<&'a str>,
 }
@@ -72,12 +72,12 @@ pub enum NotSender {
 
 impl SenderOf<'_> {
     /// Whether the signed-in account `user_id` sent it.
-    pub fn is_submitter(&self, user_id: Option<i64>) -> bool {
+    pub fn is_submitter(&self, user_id: Option<crate::UserId>) -> bool {
         user_id.is_some() && self.submitter_id == user_id
     }
 
     /// How its sender proves who they are, for the visitor signed in as `user_id`.
-    pub fn proof(&self, user_id: Option<i64>) -> SenderProof {
+    pub fn proof(&self, user_id: Option<crate::UserId>) -> SenderProof {
         self.proof_with(user_id, false)
     }
 
@@ -85,7 +85,7 @@ impl SenderOf<'_> {
     /// the browser that sent the item. The token stands for the contact of an item sent
     /// without an account (it was only ever given to the browser that sent it, and lets
     /// an anonymous sender act too); an item sent from an account still needs it signed in.
-    pub fn proof_with(&self, user_id: Option<i64>, holds_token: bool) -> SenderProof {
+    pub fn proof_with(&self, user_id: Option<crate::UserId>, holds_token: bool) -> SenderProof {
         if self.submitter_id.is_some() {
             if self.is_submitter(user_id) {
                 SenderProof::SignedIn
@@ -118,7 +118,7 @@ impl SenderOf<'_> {
     }
 
     /// `Ok` when the visitor (signed in as `user_id`, giving `contact`) counts as the sender.
-    pub fn check(&self, user_id: Option<i64>, contact: &str) -> Result<(), NotSender> {
+    pub fn check(&self, user_id: Option<crate::UserId>, contact: &str) -> Result<(), NotSender> {
         self.check_with(user_id, false, contact)
     }
 
@@ -126,7 +126,7 @@ impl SenderOf<'_> {
     /// [`Self::proof_with`]).
     pub fn check_with(
         &self,
-        user_id: Option<i64>,
+        user_id: Option<crate::UserId>,
         holds_token: bool,
         contact: &str,
     ) -> Result<(), NotSender> {
@@ -148,7 +148,7 @@ mod tests {
     use super::*;
     use crate::access::Grant;
 
-    fn sent(submitter: Option<i64>, phone: Option<&'static str>) -> SenderOf<'static> {
+    fn sent(submitter: Option<crate::UserId>, phone: Option<&'static str>) -> SenderOf<'static> {
         SenderOf {
             submitter_id: submitter,
             contact_phone: phone,
@@ -158,17 +158,17 @@ mod tests {
 
     #[test]
     fn the_sending_account_is_the_sender() {
-        let s = sent(Some(7), None);
-        assert_eq!(s.check(Some(7), ""), Ok(()));
+        let s = sent(Some(crate::UserId(7)), None);
+        assert_eq!(s.check(Some(crate::UserId(7)), ""), Ok(()));
         assert_eq!(
-            s.check(Some(8), ""),
+            s.check(Some(crate::UserId(8)), ""),
             Err(NotSender::SignIn { signed_in: true })
         );
         assert_eq!(
             s.check(None, "0903111222"),
             Err(NotSender::SignIn { signed_in: false })
         );
-        assert_eq!(s.proof(Some(7)), SenderProof::SignedIn);
+        assert_eq!(s.proof(Some(crate::UserId(7))), SenderProof::SignedIn);
     }
 
     #[test]
@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(s.check(None, "A@B.VN"), Ok(()));
         assert_eq!(s.check(None, ""), Err(NotSender::ContactNeeded));
         assert_eq!(
-            s.check(Some(3), "0909000000"),
+            s.check(Some(crate::UserId(3)), "0909000000"),
             Err(NotSender::ContactMismatch)
         );
     }
@@ -187,14 +187,14 @@ mod tests {
     #[test]
     fn anonymous_feedback_has_no_sender() {
         let s = sent(None, None);
-        assert_eq!(s.proof(Some(1)), SenderProof::Impossible);
-        assert_eq!(s.check(Some(1), "x"), Err(NotSender::Anonymous));
+        assert_eq!(s.proof(Some(crate::UserId(1))), SenderProof::Impossible);
+        assert_eq!(s.check(Some(crate::UserId(1)), "x"), Err(NotSender::Anonymous));
     }
 
     #[test]
     fn only_handlers_of_the_unit_may_be_assigned() {
         let actor = |role, path: Option<&str>| Actor {
-            user_id: 1,
+            user_id: crate::UserId(1),
             username: "u".into(),
             grants: vec![Grant {
                 role,
@@ -226,10 +226,10 @@ mod tests {
             Err(NotSender::Anonymous)
         );
         // Sent from an account: the token does not replace signing in.
-        let s = sent(Some(7), Some("0912345678"));
+        let s = sent(Some(crate::UserId(7)), Some("0912345678"));
         assert_eq!(s.proof_with(None, true), SenderProof::SignInNeeded);
         assert_eq!(
-            s.check_with(Some(8), true, "0912345678"),
+            s.check_with(Some(crate::UserId(8)), true, "0912345678"),
             Err(NotSender::SignIn { signed_in: true })
         );
     }

@@ -8,6 +8,7 @@ use super::{DecisionKind, GroupKind};
 use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::territory::UnitCode;
 use crate::text;
+use crate::time::required_date;
 
 pub const GROUP_NAME_MAX: usize = 120;
 pub const KIND_LABEL_MAX: usize = 80;
@@ -18,30 +19,6 @@ pub const NOTE_MAX: usize = 500;
 /// A group covers at most this many units.
 pub const MAX_UNITS: usize = 50;
 
-/// A date as people type it: `YYYY-MM-DD` or `DD/MM/YYYY`.
-pub fn parse_date(raw: &str, field: &'static str) -> Result<Date, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
-    }
-    if let Ok(d) = raw.parse::<Date>() {
-        return Ok(d);
-    }
-    let parts: Vec<&str> = raw.split(['/', '.']).collect();
-    if let [d, m, y] = parts.as_slice() {
-        if let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) {
-            if let Ok(date) = Date::new(y, m, d) {
-                return Ok(date);
-            }
-        }
-    }
-    Err(FieldError::new(
-        field,
-        FieldErrorKind::InvalidFormat,
-        format!("not a date (YYYY-MM-DD or DD/MM/YYYY): {raw}"),
-    ))
-}
-
 /// An optional date: blank means `default`.
 pub(crate) fn date_or(
     raw: Option<&str>,
@@ -50,7 +27,7 @@ pub(crate) fn date_or(
 ) -> Result<Date, FieldError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),
-        Some(s) => parse_date(s, field),
+        Some(s) => required_date(s, field),
     }
 }
 
@@ -265,7 +242,7 @@ impl NewDecision {
         });
         let number = c.check(required_text(&input.number, "number", DECISION_NUMBER_MAX));
         let issued_on = c.check(
-            parse_date(&input.issued_on, "issued_on")
+            required_date(&input.issued_on, "issued_on")
                 .and_then(|d| not_after(d, today, "issued_on")),
         );
         let issuer = c.check(required_text(&input.issuer, "issuer", ISSUER_MAX));

@@ -20,7 +20,7 @@ pub use eligibility::{
     check_candidate, check_seat, too_few_mediators, Candidate, Ineligible, Reason, Seats,
     HEAD_MIN_AGE, MIN_MEDIATORS, SECURITY_MAX_AGE, SECURITY_MIN_AGE,
 };
-pub use input::{parse_date, NewDecision, NewDecisionInput, NewGroup, NewGroupInput};
+pub use input::{NewDecision, NewDecisionInput, NewGroup, NewGroupInput};
 pub use kind::{DecisionKind, GroupKind, GroupStatus, PositionRole};
 pub use position::{EndPosition, EndPositionInput, EndReason, NewPosition, NewPositionInput};
 pub use regulation::{

@@ -5,10 +5,11 @@
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::input::{optional_text, parse_date, NOTE_MAX, PERSON_NAME_MAX};
+use super::input::{optional_text, NOTE_MAX, PERSON_NAME_MAX};
 use super::term::add_months;
 use crate::error::{FieldError, FieldErrorKind};
 use crate::text;
+use crate::time::required_date;
 
 /// A regulation is reviewed at least this often.
 pub const REVIEW_MONTHS: i64 = 12;
@@ -72,7 +73,7 @@ impl NewRegulation {
         current: (Option<&str>, Option<&str>),
         today: Date,
     ) -> Result<Self, FieldError> {
-        let signed_on = parse_date(&input.signed_on, "signed_on")?;
+        let signed_on = required_date(&input.signed_on, "signed_on")?;
         if signed_on > today {
             return Err(FieldError::new(
                 "signed_on",
@@ -111,7 +112,7 @@ pub struct NewReview {
 impl NewReview {
     /// A review comes after the signing it reviews (`signed_on`), and not in the future.
     pub fn parse(input: &NewReviewInput, signed_on: Date, today: Date) -> Result<Self, FieldError> {
-        let reviewed_on = parse_date(&input.reviewed_on, "reviewed_on")?;
+        let reviewed_on = required_date(&input.reviewed_on, "reviewed_on")?;
         if reviewed_on > today || reviewed_on < signed_on {
             return Err(FieldError::new(
                 "reviewed_on",

@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use super::MeetingKind;
 use crate::error::{Checks, FieldError, FieldErrorKind};
-use crate::groups::parse_date;
 use crate::text::{clean, required as required_text};
+use crate::time::required_date;
 use crate::GroupId;
 
 pub const TITLE_MAX: usize = 200;
@@ -163,7 +163,7 @@ impl NewMeeting {
             FieldError::new("kind", kind, input.kind.clone())
         }));
         let title = c.check(required_text(&input.title, "title", TITLE_MAX));
-        let date = c.check(parse_date(&input.date, "date"));
+        let date = c.check(required_date(&input.date, "date"));
         let time = c.check(parse_time(&input.time, "time"));
         let place = c.check(required_text(&input.place, "place", PLACE_MAX));
         let chair = c.check(optional_text(input.chair.as_deref(), "chair", PERSON_MAX));

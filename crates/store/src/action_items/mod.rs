@@ -6,6 +6,7 @@
 use serde_json::json;
 use tuquan_domain::action_items::{ItemStatus, NewActionItem, Owner, OwnerKind};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::UserId;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
@@ -54,7 +55,8 @@ pub struct ActionItemRecord {
     pub holder_resident_id: Option<i64>,
     pub holder_name: Option<String>,
     /// The account to tell, if the owner has one.
-    pub holder_user_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub holder_user_id: Option<UserId>,
     pub due_on: String,
     #[sqlx(try_from = "String")]
     pub status: ItemStatus,
@@ -375,12 +377,12 @@ impl Store {
     }
 
     /// E-mail addresses the accounts gave, by account.
-    pub async fn email_of(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+    pub async fn email_of(&self, user_id: UserId) -> Result<Option<String>, StoreError> {
         let v: Option<String> = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT address FROM delivery_addresses WHERE user_id = $1 AND channel = 'email'",
             )
-            .bind(user_id).fetch_optional(p).await?
+            .bind(user_id.get()).fetch_optional(p).await?
         });
         Ok(v)
     }

@@ -3,6 +3,7 @@
 
 use super::{ActionItemRecord, SELECT};
 use crate::{subtree, with_pool, Store, StoreError};
+use tuquan_domain::UserId;
 
 /// A list's filters. Blank strings and zeros mean "any".
 #[derive(Debug, Clone, Default)]
@@ -127,7 +128,7 @@ impl Store {
     /// (overdue, due from `today` to `until`) among the items owed by the account `user_id`.
     pub async fn action_item_counts_of_owner(
         &self,
-        user_id: i64,
+        user_id: UserId,
         today: &str,
         until: &str,
     ) -> Result<(i64, i64), StoreError> {
@@ -135,7 +136,7 @@ impl Store {
              CAST(COALESCE(SUM(CASE WHEN due_on >= $2 AND due_on <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM action_items_resolved WHERE holder_user_id = $1 AND status IN ('open', 'in_progress')";
         let row: (i64, i64) = with_pool!(self, p => {
-            sqlx::query_as(sql).bind(user_id).bind(today).bind(until).fetch_one(p).await?
+            sqlx::query_as(sql).bind(user_id.get()).bind(today).bind(until).fetch_one(p).await?
         });
         Ok(row)
     }
@@ -184,7 +185,7 @@ impl Store {
     /// overdue and soonest first; `limit` + 1 from `offset`.
     pub async fn action_items_of_holder(
         &self,
-        user_id: i64,
+        user_id: UserId,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ActionItemRecord>, StoreError> {
@@ -194,7 +195,7 @@ impl Store {
              LIMIT $2 OFFSET $3"
         );
         let rows: Vec<ActionItemRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(user_id).bind(limit + 1).bind(offset).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(user_id.get()).bind(limit + 1).bind(offset).fetch_all(p).await?
         });
         Ok(rows)
     }

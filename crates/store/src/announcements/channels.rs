@@ -2,8 +2,9 @@
 //! the channels it turned on or off (`account_channels`; no row means on).
 
 use serde_json::json;
+use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 /// The channels an account can choose.
@@ -27,18 +28,21 @@ pub(crate) fn channel_on(user: &str, ch: &str) -> String {
 
 impl Store {
     /// Every channel of the account, in the order of [`CHANNELS`].
-    pub async fn account_channels(&self, user_id: i64) -> Result<Vec<ChannelChoice>, StoreError> {
+    pub async fn account_channels(
+        &self,
+        user_id: UserId,
+    ) -> Result<Vec<ChannelChoice>, StoreError> {
         let off: Vec<String> = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT channel FROM account_channels WHERE user_id = $1 AND enabled = FALSE",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_all(p)
             .await?
         });
         let addresses: Vec<(String, String)> = with_pool!(self, p => {
             sqlx::query_as("SELECT channel, address FROM delivery_addresses WHERE user_id = $1")
-                .bind(user_id)
+                .bind(user_id.get())
                 .fetch_all(p)
                 .await?
         });
@@ -59,7 +63,7 @@ impl Store {
     /// e-mail and SMS addresses (`None` removes one).
     pub async fn set_account_channels(
         &self,
-        user_id: i64,
+        user_id: UserId,
         choices: &[ChannelChoice],
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -68,15 +72,14 @@ impl Store {
             .iter()
             .map(|c| json!({"channel": c.channel, "enabled": c.enabled, "address_set": c.address.is_some()}))
             .collect::<Vec<_>>());
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             for c in choices {
                 sqlx::query(
                     "INSERT INTO account_channels (user_id, channel, enabled, updated_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, channel) DO UPDATE SET \
                      enabled = excluded.enabled, updated_at = excluded.updated_at",
                 )
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(&c.channel)
                 .bind(c.enabled)
                 .bind(&ts)
@@ -86,7 +89,7 @@ impl Store {
                     continue;
                 }
                 sqlx::query("DELETE FROM delivery_addresses WHERE user_id = $1 AND channel = $2")
-                    .bind(user_id)
+                    .bind(user_id.get())
                     .bind(&c.channel)
                     .execute(&mut *tx)
                     .await?;
@@ -95,7 +98,7 @@ impl Store {
                         "INSERT INTO delivery_addresses (user_id, channel, address, updated_at) \
                          VALUES ($1, $2, $3, $4)",
                     )
-                    .bind(user_id)
+                    .bind(user_id.get())
                     .bind(&c.channel)
                     .bind(addr)
                     .bind(&ts)
@@ -111,8 +114,7 @@ impl Store {
                 before: None,
                 after: Some(after),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), entry)
         });
         Ok(())
     }

@@ -6,8 +6,9 @@ use serde_json::json;
 use tuquan_domain::announcements::{AckChannel, NewAnnouncement};
 use tuquan_domain::files::{CheckedFile, FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::UserId;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, insert_audit, AuditCtx, AuditEntry};
 use crate::files::{insert_files, remove_files_except, FileOwner};
 use crate::{now, with_pool, Store, StoreError};
 
@@ -29,7 +30,7 @@ pub use reads::{
 /// Who acts, as stored on the announcement.
 #[derive(Debug, Clone)]
 pub struct Author {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub name: String,
 }
 
@@ -92,8 +93,7 @@ impl Store {
             "valid_until": a.valid_until.map(|d| d.to_string()), "version": 1,
             "files": files.iter().map(|f| json!({ "name": f.name, "sha256": f.sha256 })).collect::<Vec<_>>(),
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO announcements (unit_code, unit_path, category, urgency, title, body, \
                  version, valid_from, valid_until, public, group_kinds, roles, status, \
@@ -112,7 +112,7 @@ impl Store {
             .bind(a.public)
             .bind(&group_kinds)
             .bind(&roles)
-            .bind(author.user_id)
+            .bind(author.user_id.map(UserId::get))
             .bind(&author.name)
             .bind(&ts)
             .fetch_one(&mut *tx)
@@ -145,9 +145,7 @@ impl Store {
             insert_files!(tx, &owner, files, &author.name, &ts)?;
             let r = reach(id);
             enqueue_reach!(tx, &r, &unit.code, &ts);
-            insert_audit!(&mut *tx, ctx, &audit("announcement.publish", id, &unit.path, after))?;
-            tx.commit().await?;
-            id
+            (id, audit("announcement.publish", id, &unit.path, after))
         });
         Ok(id)
     }
@@ -164,8 +162,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE announcement_units SET passed_on_at = $3, passed_on_by = $4, note = $5 \
                  WHERE announcement_id = $1 AND unit_code = $2 AND passed_on_at IS NULL",
@@ -183,8 +180,7 @@ impl Store {
             }
             enqueue_reach!(tx, reach, &unit.code, &ts);
             let after = json!({ "unit_code": unit.code, "note": note });
-            insert_audit!(&mut *tx, ctx, &audit("announcement.pass_on", id, &unit.path, after))?;
-            tx.commit().await?;
+            ((), audit("announcement.pass_on", id, &unit.path, after))
         });
         Ok(())
     }
@@ -252,8 +248,7 @@ impl Store {
         let ts = now();
         let version = a.version + 1;
         let reached = self.reached_units(a.id).await?;
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE announcements SET title = $2, body = $3, version = $4, updated_at = $5 \
                  WHERE id = $1 AND version = $6 AND status = 'published'",
@@ -291,8 +286,7 @@ impl Store {
             let after = json!({
                 "title": title, "version": version, "files_added": added, "files_removed": removed,
             });
-            insert_audit!(&mut *tx, ctx, &audit("announcement.edit", a.id, &a.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("announcement.edit", a.id, &a.unit_path, after))
         });
         Ok(version)
     }
@@ -305,8 +299,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE announcements SET status = 'withdrawn', withdrawn_at = $2, \
                  withdrawn_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'published'",
@@ -329,8 +322,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let after = json!({ "status": "withdrawn", "reason": reason });
-            insert_audit!(&mut *tx, ctx, &audit("announcement.withdraw", a.id, &a.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("announcement.withdraw", a.id, &a.unit_path, after))
         });
         Ok(())
     }
@@ -338,16 +330,15 @@ impl Store {
     /// Chooses where an account receives messages on `channel` (`None` removes it).
     pub async fn set_delivery_address(
         &self,
-        user_id: i64,
+        user_id: UserId,
         channel: &str,
         address: Option<&str>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             sqlx::query("DELETE FROM delivery_addresses WHERE user_id = $1 AND channel = $2")
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(channel)
                 .execute(&mut *tx)
                 .await?;
@@ -356,7 +347,7 @@ impl Store {
                     "INSERT INTO delivery_addresses (user_id, channel, address, updated_at) \
                      VALUES ($1, $2, $3, $4)",
                 )
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(channel)
                 .bind(addr)
                 .bind(&ts)
@@ -371,8 +362,7 @@ impl Store {
                 before: None,
                 after: Some(json!({ "channel": channel, "set": address.is_some() })),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), entry)
         });
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! the delivery counts.
 
 use tuquan_domain::announcements::Status;
+use tuquan_domain::UserId;
 
 use crate::{with_pool, Store, StoreError};
 
@@ -328,7 +329,7 @@ impl Store {
     /// The household (and resident) an account is linked to, with its unit's code and path.
     pub async fn household_of_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<Option<(i64, i64, String, String)>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
@@ -337,7 +338,7 @@ impl Store {
                  JOIN units u ON u.code = h.unit_code \
                  WHERE us.id = $1 AND r.status = 'active' AND h.status = 'active'",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_optional(p)
             .await?
         }))

@@ -5,7 +5,7 @@ use serde_json::json;
 use tuquan_domain::access::Role;
 use tuquan_domain::feedback::{Category, Level, RouteRule, WorkCalendar};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 impl Store {
@@ -49,8 +49,7 @@ impl Store {
             before: None,
             after: Some(json!({ "category": c, "active": active })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "INSERT INTO feedback_categories (commune_code, code, name_vi, name_en, ack_minutes, \
                  resolve_minutes, allow_anonymous, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -69,8 +68,6 @@ impl Store {
             .bind(active)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -118,8 +115,7 @@ impl Store {
                 "role": rule.map(|r| r.1.as_str()),
             })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("DELETE FROM feedback_routes WHERE commune_code = $1 AND category_code = $2")
                 .bind(&commune.code)
                 .bind(category)
@@ -138,8 +134,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -189,8 +183,7 @@ impl Store {
             before: None,
             after: kind.map(|(k, n)| json!({ "kind": k, "name": n })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("DELETE FROM work_calendar WHERE day = $1")
                 .bind(day.to_string())
                 .execute(&mut *tx)
@@ -203,8 +196,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -6,6 +6,7 @@ use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use tuquan_domain::UserId;
 use crate::{now, with_pool, Store, StoreError};
 
 pub(crate) mod batch;
@@ -38,15 +39,18 @@ pub struct FeedbackRecord {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
-    pub submitter_id: Option<i64>,
-    pub filed_by_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub submitter_id: Option<UserId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub filed_by_id: Option<UserId>,
     #[sqlx(try_from = "String")]
     pub status: Status,
     #[sqlx(try_from = "String")]
     pub level: Level,
     #[sqlx(try_from = "String")]
     pub role: Role,
-    pub assignee_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub assignee_id: Option<UserId>,
     pub ack_due_at: String,
     pub resolve_due_at: String,
     pub acknowledged_at: Option<String>,
@@ -133,7 +137,8 @@ pub struct FeedbackEvent {
     pub id: i64,
     pub feedback_id: i64,
     pub at: String,
-    pub actor_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub actor_id: Option<UserId>,
     pub actor_name: Option<String>,
     pub kind: String,
     pub from_status: Option<String>,
@@ -149,8 +154,8 @@ pub struct NewFeedbackRow<'a> {
     pub unit: &'a Unit,
     pub commune_code: String,
     pub feedback: &'a NewFeedback,
-    pub submitter_id: Option<i64>,
-    pub filed_by_id: Option<i64>,
+    pub submitter_id: Option<UserId>,
+    pub filed_by_id: Option<UserId>,
     pub responsible: Responsible,
     pub ack_due_at: String,
     pub resolve_due_at: String,
@@ -170,7 +175,7 @@ pub struct FeedbackFilter {
     /// Only items whose deadline has passed at this time (a stored timestamp).
     pub overdue_at: Option<String>,
     /// Only items assigned to this user.
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// Items with a smaller id (newest first paging).
     pub before_id: Option<i64>,
     pub limit: i64,
@@ -217,8 +222,8 @@ macro_rules! insert_feedback {
                 .bind(&f.contact_name)
                 .bind(f.contact_phone.as_ref().map(|p| p.as_str()))
                 .bind(&f.contact_email)
-                .bind(n.submitter_id)
-                .bind(n.filed_by_id)
+                .bind(n.submitter_id.map(tuquan_domain::UserId::get))
+                .bind(n.filed_by_id.map(tuquan_domain::UserId::get))
                 .bind(n.responsible.level.as_str())
                 .bind(n.responsible.role.as_str())
                 .bind(&n.ack_due_at)
@@ -242,7 +247,7 @@ macro_rules! insert_feedback {
                 )
                 .bind(id)
                 .bind(ts)
-                .bind(ctx.actor_user_id)
+                .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
                 .bind(&ctx.actor_username)
                 .execute(&mut *$tx)
                 .await?;
@@ -344,7 +349,7 @@ impl Store {
                 .bind(f.status.as_deref().unwrap_or(""))
                 .bind(f.category.as_deref().unwrap_or(""))
                 .bind(f.overdue_at.as_deref().unwrap_or(""))
-                .bind(f.assignee_id)
+                .bind(f.assignee_id.map(UserId::get))
                 .bind(f.before_id)
                 .bind(f.limit)
                 .fetch_all(p)
@@ -397,7 +402,7 @@ impl Store {
         &self,
         role: &str,
         path: &str,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<UserId>, StoreError> {
         // The grant's unit path is `path` or one of its prefixes: looked up on the unique path
         // index (a `LIKE` against every unit's path read the whole table for each item).
         let paths = path_and_ancestors(path);
@@ -414,7 +419,7 @@ impl Store {
             }
             q.fetch_all(p).await?
         });
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows.into_iter().map(|r| UserId(r.0)).collect())
     }
 
     /// A user's notifications, newest first.
@@ -439,13 +444,13 @@ impl Store {
     /// Marks all of a user's notifications read; returns how many were unread.
     pub async fn mark_notifications_read(
         &self,
-        user_id: i64,
+        user_id: UserId,
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
         let n = with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(now())
                 .execute(&mut *tx)
                 .await?

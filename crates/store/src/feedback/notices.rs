@@ -7,7 +7,7 @@
 /// A notice to write with a change of an item.
 #[derive(Debug, Clone)]
 pub struct FeedbackNotice {
-    pub user_ids: Vec<i64>,
+    pub user_ids: Vec<tuquan_domain::UserId>,
     /// What happened (`feedback.arrived`, …): the message's purpose.
     pub kind: String,
     pub message: String,
@@ -21,7 +21,7 @@ impl FeedbackNotice {
         &self,
         channel: &str,
         recipient: String,
-        user: i64,
+        user: tuquan_domain::UserId,
         feedback_id: i64,
     ) -> crate::outbox::NewMessage {
         crate::outbox::NewMessage {
@@ -53,7 +53,7 @@ macro_rules! insert_notices {
                     let email: Option<String> = sqlx::query_scalar(
                         "SELECT address FROM delivery_addresses WHERE user_id = $1 AND channel = 'email'",
                     )
-                    .bind(u)
+                    .bind(u.get())
                     .fetch_optional(&mut *$tx)
                     .await?;
                     if let Some(address) = email {

@@ -4,6 +4,7 @@
 
 use tuquan_domain::access::Role;
 use tuquan_domain::feedback::Category;
+use tuquan_domain::UserId;
 
 use super::{filter_where, FeedbackFilter};
 use crate::{with_pool, Store, StoreError};
@@ -32,7 +33,8 @@ struct CategoryRow {
 /// An account that holds a role on a unit or above it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GrantHolder {
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
     #[sqlx(try_from = "String")]
@@ -72,7 +74,7 @@ impl Store {
                 .bind("")
                 .bind(f.category.as_deref().unwrap_or(""))
                 .bind(f.overdue_at.as_deref().unwrap_or(""))
-                .bind(f.assignee_id)
+                .bind(f.assignee_id.map(UserId::get))
                 .fetch_all(p)
                 .await?
         });
@@ -151,7 +153,7 @@ impl Store {
     /// A user's notifications, newest first, before `before_id` when given.
     pub async fn notification_page(
         &self,
-        user_id: i64,
+        user_id: UserId,
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<NotificationView>, StoreError> {
@@ -162,7 +164,7 @@ impl Store {
                  LEFT JOIN feedback f ON f.id = n.feedback_id \
                  WHERE n.user_id = $1 AND ($2 IS NULL OR n.id < $2) ORDER BY n.id DESC LIMIT $3",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(before_id)
             .bind(limit)
             .fetch_all(p)
@@ -172,12 +174,12 @@ impl Store {
     }
 
     /// How many of a user's notifications are unread.
-    pub async fn unread_notifications(&self, user_id: i64) -> Result<i64, StoreError> {
+    pub async fn unread_notifications(&self, user_id: UserId) -> Result<i64, StoreError> {
         let n: i64 = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_one(p)
             .await?
         });

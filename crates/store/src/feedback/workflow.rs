@@ -83,7 +83,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(ctx.actor_user_id)
+            .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
             .bind(&ctx.actor_username)
             .bind(t.kind)
             .bind(t.from.as_str())
@@ -106,7 +106,7 @@ impl Store {
         &self,
         item: &FeedbackRecord,
         step: &StepRecord,
-        assignee: Option<Option<i64>>,
+        assignee: Option<Option<tuquan_domain::UserId>>,
         rating: Option<i64>,
         notices: &[FeedbackNotice],
         ctx: &AuditCtx,
@@ -133,7 +133,7 @@ impl Store {
             .bind(item.id)
             .bind(&ts)
             .bind(assignee.is_some())
-            .bind(assignee.flatten())
+            .bind(assignee.flatten().map(tuquan_domain::UserId::get))
             .bind(rating)
             .execute(&mut *tx)
             .await?;
@@ -143,7 +143,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(ctx.actor_user_id)
+            .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
             .bind(&ctx.actor_username)
             .bind(step.kind)
             .bind(&step.public_note)
@@ -188,7 +188,7 @@ impl Store {
             )
             .bind(item.id)
             .bind(&ts)
-            .bind(ctx.actor_user_id)
+            .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
             .bind(&ctx.actor_username)
             .execute(&mut *tx)
             .await?;

@@ -6,7 +6,7 @@ use tuquan_domain::groups::{DecisionKind, EndReason, NewDecision};
 use tuquan_domain::GroupId;
 
 use super::{insert_event, Event, GroupRecord};
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -117,8 +117,7 @@ impl Store {
             DecisionKind::Dissolution => (None, Some(effective.clone())),
         };
         let province = group.province_code.clone();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let changed = sqlx::query(
                 "UPDATE community_groups SET status = $3, \
                  established_on = COALESCE($4, established_on), \
@@ -191,9 +190,7 @@ impl Store {
                 before: Some(group.audit_json()),
                 after: Some(detail),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(id)
     }

@@ -10,7 +10,7 @@ use tuquan_domain::groups::{GroupKind, GroupStatus, NewGroup, TermYears};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::GroupId;
 
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod decisions;
@@ -217,8 +217,7 @@ impl Store {
             "kind": g.kind.as_str(), "kind_label": g.kind_label, "name": g.name,
             "unit_code": unit.code, "unit_codes": codes, "status": status.as_str(),
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO community_groups (province_code, unit_code, unit_path, kind, \
                  kind_label, name, name_folded, sort_key, status, created_at, updated_at) \
@@ -257,9 +256,7 @@ impl Store {
                 before: None,
                 after: Some(detail.clone()),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(GroupId(id))
     }

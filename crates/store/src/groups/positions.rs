@@ -5,7 +5,7 @@ use tuquan_domain::groups::{EndPosition, EndReason, GroupKind, NewPosition, Posi
 use tuquan_domain::{GroupId, ResidentId};
 
 use super::{insert_event, Event, GroupRecord};
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 /// A position, current or past, with its holder's name.
@@ -112,8 +112,7 @@ impl Store {
             "acting": pos.acting, "starts_on": pos.starts_on.to_string(), "ends_on": ends_on,
             "decision_ref": pos.decision_ref, "note": pos.note,
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             sqlx::query(
                 "UPDATE group_positions SET ended_on = ends_on, end_reason = $3, updated_at = $4 \
                  WHERE group_id = $1 AND ended_on IS NULL AND ends_on < $2",
@@ -163,9 +162,7 @@ impl Store {
                 before: None,
                 after: Some(detail),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(id)
     }
@@ -185,8 +182,7 @@ impl Store {
             "position_id": pos.id, "resident_id": pos.resident_id, "full_name": pos.full_name,
             "role": pos.role, "ended_on": ended_on, "reason": end.reason.as_str(),
         });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let changed = sqlx::query(
                 "UPDATE group_positions SET ended_on = $2, end_reason = $3, updated_at = $4 \
                  WHERE id = $1 AND ended_on IS NULL",
@@ -211,8 +207,7 @@ impl Store {
                 before: Some(json!({ "position_id": pos.id, "ends_on": pos.ends_on })),
                 after: Some(detail),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), entry)
         });
         Ok(())
     }

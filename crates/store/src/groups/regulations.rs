@@ -5,7 +5,7 @@ use serde_json::json;
 use tuquan_domain::groups::{NewRegulation, NewReview};
 use tuquan_domain::territory::Unit;
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::subtree;
 use crate::{now, with_pool, Store, StoreError};
 
@@ -109,8 +109,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(i64, i64), StoreError> {
         let ts = now();
-        let (id, version) = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let (id, version) = audited_tx!(self, ctx, tx => {
             let last: Option<i64> = sqlx::query_scalar(
                 "SELECT MAX(version) FROM regulations WHERE unit_code = $1",
             )
@@ -152,9 +151,7 @@ impl Store {
                     "front_head_name": r.front_head_name, "note": r.note,
                 })),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            (id, version)
+            ((id, version), entry)
         });
         Ok((id, version))
     }
@@ -168,8 +165,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<i64, StoreError> {
         let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO regulation_reviews (province_code, unit_code, regulation_id, \
                  reviewed_on, note, created_at, created_by) \
@@ -195,9 +191,7 @@ impl Store {
                     "reviewed_on": r.reviewed_on.to_string(), "note": r.note,
                 })),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(id)
     }

@@ -7,7 +7,7 @@ use tuquan_domain::meetings::MinutesStatus;
 use tuquan_domain::MeetingId;
 
 use super::{audit, MeetingRecord};
-use crate::audit::{insert_audit, AuditCtx};
+use crate::audit::{audited_tx, AuditCtx};
 use crate::files::{insert_files, FileOwner};
 use crate::{now, with_pool, Store, StoreError};
 
@@ -70,8 +70,7 @@ impl Store {
             "minutes.correct"
         };
         let after = json!({ "version": v.version, "reason": v.reason });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meeting_minutes (meeting_id, version, status, reason, content, \
                  created_at, created_by, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $5) \
@@ -86,9 +85,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::conflict_on("version"))?;
-            insert_audit!(&mut *tx, ctx, &audit(action, m.id, &m.unit_path, after))?;
-            tx.commit().await?;
-            id
+            (id, audit(action, m.id, &m.unit_path, after))
         });
         Ok(id)
     }
@@ -103,8 +100,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let after = json!({ "version": version });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE meeting_minutes SET content = $3, updated_at = $4 \
                  WHERE meeting_id = $1 AND version = $2 AND status = 'draft'",
@@ -119,8 +115,7 @@ impl Store {
             if n != 1 {
                 return Err(StoreError::Conflict { field: "minutes" });
             }
-            insert_audit!(&mut *tx, ctx, &audit("minutes.save", m.id, &m.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("minutes.save", m.id, &m.unit_path, after))
         });
         Ok(())
     }
@@ -137,8 +132,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let ts = now();
         let by = ctx.actor_username.clone().unwrap_or_default();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
             let file_id = ids.first().map(|f| f.0).unwrap_or_default();
             let n = sqlx::query(
@@ -157,9 +151,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
             let after = json!({ "version": version, "file_id": file_id, "sha256": file.sha256 });
-            insert_audit!(&mut *tx, ctx, &audit("minutes.scan", m.id, &m.unit_path, after))?;
-            tx.commit().await?;
-            file_id
+            (file_id, audit("minutes.scan", m.id, &m.unit_path, after))
         });
         Ok(id)
     }
@@ -174,8 +166,7 @@ impl Store {
         let ts = now();
         let by = ctx.actor_username.clone().unwrap_or_default();
         let after = json!({ "version": version });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE meeting_minutes SET status = 'final', finalised_at = $3, \
                  finalised_by = $4, updated_at = $3 \
@@ -191,8 +182,7 @@ impl Store {
             if n != 1 {
                 return Err(StoreError::Conflict { field: "minutes" });
             }
-            insert_audit!(&mut *tx, ctx, &audit("minutes.finalise", m.id, &m.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("minutes.finalise", m.id, &m.unit_path, after))
         });
         Ok(())
     }

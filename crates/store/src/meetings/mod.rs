@@ -7,7 +7,7 @@ use tuquan_domain::meetings::{MeetingKind, MeetingStatus, NewMeeting};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::{GroupId, MeetingId};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
 mod minutes;
@@ -107,8 +107,7 @@ impl Store {
             "place": m.place, "chair": m.chair, "secretary": m.secretary, "agenda": m.agenda,
             "group_id": m.group_id, "elects_head": m.elects_head, "clusters": m.clusters,
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meetings (province_code, unit_code, unit_path, group_id, kind, title, \
                  meeting_date, meeting_time, place, chair_name, secretary_name, elects_head, \
@@ -143,9 +142,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            insert_audit!(&mut *tx, ctx, &audit("meeting.create", MeetingId::from(id), &unit.path, after))?;
-            tx.commit().await?;
-            id
+            (id, audit("meeting.create", MeetingId::from(id), &unit.path, after))
         });
         Ok(MeetingId::from(id))
     }
@@ -232,16 +229,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let after = json!({ "announcement_id": announcement_id });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             sqlx::query("UPDATE meetings SET announcement_id = $2, updated_at = $3 WHERE id = $1")
                 .bind(m.id.get())
                 .bind(announcement_id)
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
-            insert_audit!(&mut *tx, ctx, &audit("meeting.invite", m.id, &m.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("meeting.invite", m.id, &m.unit_path, after))
         });
         Ok(())
     }
@@ -263,8 +258,7 @@ impl Store {
             MeetingStatus::Planned => "meeting.reopen",
         };
         let after = json!({ "status": to.as_str(), "reason": reason });
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE meetings SET status = $2, cancelled_reason = $3, held_at = $4, \
                  updated_at = $5 WHERE id = $1 AND status = 'planned'",
@@ -280,8 +274,7 @@ impl Store {
             if n != 1 {
                 return Err(StoreError::Conflict { field: "status" });
             }
-            insert_audit!(&mut *tx, ctx, &audit(action, m.id, &m.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit(action, m.id, &m.unit_path, after))
         });
         Ok(())
     }

@@ -5,7 +5,7 @@ use tuquan_domain::people::{cccd::mask, NewResident, ResidentStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::{HouseholdId, ResidentId};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::households::HouseholdRecord;
 use crate::{now, with_pool, Store, StoreError};
 
@@ -172,8 +172,7 @@ impl Store {
         let sealed = self.seal(r)?;
         let masked = sealed.masked.clone();
         let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id = insert_resident_row!(
                 &mut *tx, &household.province_code, household.id.get(), &household.unit_code,
                 r, &sealed, &ts
@@ -202,9 +201,7 @@ impl Store {
                 before: None,
                 after: Some(new_resident_json(household.id, r, &masked)),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(id)
     }
@@ -269,8 +266,7 @@ impl Store {
                 "cccd": masked, "status": before.status,
             })),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "UPDATE residents SET full_name = $2, name_folded = $3, sort_key = $4, \
                  birth_date = $5, gender = $6, phone = $7, residence_type = $8, \
@@ -304,8 +300,6 @@ impl Store {
             .bind(&r.sort_key)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -337,8 +331,7 @@ impl Store {
             after: Some(json!({ "status": status.as_str() })),
         };
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("UPDATE residents SET status = $2, updated_at = $3 WHERE id = $1")
                 .bind(id.get())
                 .bind(status.as_str())
@@ -350,8 +343,6 @@ impl Store {
                 .bind(delta)
                 .execute(&mut *tx)
                 .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -6,7 +6,7 @@ use tuquan_domain::territory::Unit;
 use tuquan_domain::ResidentId;
 
 use super::ResidentRecord;
-use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
 use crate::erased::record_erased;
 use crate::erased_text::redact_free_text;
 use crate::{now, with_pool, Store, StoreError};
@@ -177,8 +177,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<i64, StoreError> {
         let ts = now();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO erasure_requests (resident_id, reason, requested_by, requested_at) \
                  VALUES ($1, $2, $3, $4) RETURNING id",
@@ -197,9 +196,7 @@ impl Store {
                 before: None,
                 after: Some(json!({ "request_id": id, "reason": reason })),
             };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, entry)
         });
         Ok(id)
     }
@@ -288,8 +285,7 @@ impl Store {
         let birth_year = format!("{}-01-01", r.birth_date.get(..4).unwrap_or("1900"));
         // What the audit log will redact on read from now on (it is never rewritten).
         let digests = self.erased_digests(&r);
-        with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "UPDATE erasure_requests SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1",
             )
@@ -338,8 +334,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }

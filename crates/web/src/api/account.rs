@@ -34,7 +34,7 @@ pub struct Me {
 )]
 pub async fn me(CurrentUser(who): CurrentUser) -> Json<Me> {
     Json(Me {
-        id: who.user.id,
+        id: who.user.id.get(),
         username: who.user.username.clone(),
         display_name: who.user.display_name.clone(),
         grants: who

@@ -10,9 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tuquan_app::announcements::{
-    self as ann, AckCount, Acknowledged, AnnouncementRecord, NotReached, PassOnRecord,
-};
+use tuquan_app::announcements::{self as ann, AnnouncementRecord, PassOnRecord};
 use tuquan_domain::announcements::{EditAnnouncementInput, NewAnnouncementInput};
 use utoipa::ToSchema;
 
@@ -22,6 +20,7 @@ use crate::extract::body;
 use crate::files::{read_multipart, MultipartForm};
 
 pub use super::announcement_files::{edit_input_of, input_of, EditUpload, FileItem, PublishUpload};
+pub use super::announcement_reach::*;
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -136,30 +135,6 @@ pub struct PassOnBody {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OnBehalfBody {
-    #[serde(deserialize_with = "super::contract::whole")]
-    pub household_id: i64,
-    /// `in_person`, `meeting`, `loudspeaker`, `phone` or `zalo`.
-    pub channel: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddressBody {
-    /// An e-mail address or a phone number; empty, null or absent removes it.
-    #[serde(default)]
-    pub address: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AddressSet {
-    pub channel: String,
-    /// `false` when the address was removed.
-    pub set: bool,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnouncementItem {
     pub id: i64,
@@ -265,90 +240,6 @@ pub struct AnnouncementCreated {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewVersion {
     pub version: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AckResult {
-    /// `false` when the household had already acknowledged this version.
-    pub counted: bool,
-}
-
-impl From<Acknowledged> for AckResult {
-    fn from(a: Acknowledged) -> Self {
-        Self {
-            counted: a == Acknowledged::Counted,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnitCount {
-    pub unit_code: String,
-    pub unit_name: String,
-    pub level: i64,
-    pub households: i64,
-    pub acknowledged: i64,
-    /// When the unit's head passed it on (absent for the announcement's own unit).
-    pub passed_on_at: Option<String>,
-    pub deadline: Option<String>,
-}
-
-impl From<&AckCount> for UnitCount {
-    fn from(c: &AckCount) -> Self {
-        Self {
-            unit_code: c.unit_code.clone(),
-            unit_name: c.unit_name.clone(),
-            level: c.level,
-            households: c.households,
-            acknowledged: c.acknowledged,
-            passed_on_at: c.passed_on_at.clone(),
-            deadline: c.deadline.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryBody {
-    pub pending: i64,
-    pub sent: i64,
-    pub failed: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DashboardBody {
-    pub announcement_id: i64,
-    pub version: i64,
-    /// The unit asked about first, then each unit directly below it.
-    pub units: Vec<UnitCount>,
-    pub delivery: DeliveryBody,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotReachedItem {
-    pub household_id: i64,
-    pub unit_code: String,
-    pub unit_name: String,
-    pub address: String,
-    pub representative_name: String,
-    pub phone: Option<String>,
-}
-
-impl From<&NotReached> for NotReachedItem {
-    fn from(n: &NotReached) -> Self {
-        Self {
-            household_id: n.household_id,
-            unit_code: n.unit_code.clone(),
-            unit_name: n.unit_name.clone(),
-            address: n.address.clone(),
-            representative_name: n.representative_name.clone(),
-            phone: n.phone.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotReachedList {
-    pub items: Vec<NotReachedItem>,
 }
 
 /// Publishes an announcement at a unit; it waits at each unit below for its head. As JSON,
@@ -515,97 +406,4 @@ pub async fn pass_on(
     ann::pass_on(&ctx, id, &code, b.note.as_deref()).await?;
     let d = ann::get(&ctx, id).await?;
     Ok(Json((&d.announcement).into()))
-}
-
-/// A resident acknowledges the current version for their household.
-#[utoipa::path(post, path = "/api/v1/announcements/{id}/acknowledge", tag = "announcements",
-    security(("bearer" = [])),
-    responses((status = 200, body = AckResult), (status = 422, body = ErrorBody)))]
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-) -> Result<Json<AckResult>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    Ok(Json(ann::acknowledge_own(&ctx, id).await?.into()))
-}
-
-/// A head records that a household was told, and how.
-#[utoipa::path(post, path = "/api/v1/announcements/{id}/acknowledgements", tag = "announcements",
-    request_body = OnBehalfBody, security(("bearer" = [])),
-    responses((status = 200, body = AckResult), (status = 422, body = ErrorBody)))]
-pub async fn acknowledge_on_behalf(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    b: Result<Json<OnBehalfBody>, JsonRejection>,
-) -> Result<Json<AckResult>, ApiError> {
-    let b = body(b)?;
-    let ctx = state.ctx(Some(who), &rc);
-    let r = ann::acknowledge_on_behalf(&ctx, id, b.household_id, &b.channel).await?;
-    Ok(Json(r.into()))
-}
-
-/// "x of y households" for a unit and each unit below it, and the delivery counts.
-#[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/dashboard",
-    tag = "announcements", security(("bearer" = [])),
-    responses((status = 200, body = DashboardBody)))]
-pub async fn dashboard(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
-) -> Result<Json<DashboardBody>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    let d = ann::dashboard(&ctx, id, &code).await?;
-    Ok(Json(DashboardBody {
-        announcement_id: d.announcement.id,
-        version: d.announcement.version,
-        units: d.units.iter().map(Into::into).collect(),
-        delivery: DeliveryBody {
-            pending: d.delivery.pending,
-            sent: d.delivery.sent,
-            failed: d.delivery.failed,
-        },
-    }))
-}
-
-/// The households of a unit's subtree that have not acknowledged the current version.
-#[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/not-reached",
-    tag = "announcements", security(("bearer" = [])),
-    responses((status = 200, body = NotReachedList)))]
-pub async fn not_reached(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
-) -> Result<Json<NotReachedList>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    let (_, rows) = ann::not_reached(&ctx, id, &code).await?;
-    Ok(Json(NotReachedList {
-        items: rows.iter().map(Into::into).collect(),
-    }))
-}
-
-/// Where the caller receives messages: `email` (an address) or `sms` (a phone number).
-#[utoipa::path(put, path = "/api/v1/me/delivery-addresses/{channel}", tag = "announcements",
-    request_body = AddressBody, security(("bearer" = [])),
-    responses((status = 200, body = AddressSet), (status = 400, body = ErrorBody)))]
-pub async fn set_delivery_address(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(channel): Path<String>,
-    b: Result<Json<AddressBody>, JsonRejection>,
-) -> Result<Json<AddressSet>, ApiError> {
-    let b = body(b)?;
-    let ctx = state.ctx(Some(who), &rc);
-    let address = b.address.as_deref().unwrap_or("");
-    ann::set_delivery_address(&ctx, &channel, address).await?;
-    Ok(Json(AddressSet {
-        set: !address.trim().is_empty(),
-        channel,
-    }))
 }

@@ -9,6 +9,7 @@ use crate::AppState;
 pub mod account;
 pub mod action_items;
 pub mod announcement_files;
+pub mod announcement_reach;
 pub mod announcement_units;
 pub mod announcements;
 pub mod consultations;

@@ -29,17 +29,13 @@ fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v
 }
 
-/// Publishes `runs` announcements to the province, acknowledges `acks` households of its
-/// largest commune, and times the province's dashboard (roll-ups) and the naive count.
-pub(super) async fn announcements(
+/// Publishes `runs` (1 to 10) announcements to the whole province; the last one's id and
+/// each publication's time in milliseconds.
+async fn publish_runs(
     store: &Store,
     runs: usize,
-    acks: usize,
-) -> anyhow::Result<Vec<(&'static str, Value)>> {
-    let ctx = AuditCtx {
-        actor_username: Some("bench".into()),
-        ..AuditCtx::default()
-    };
+    ctx: &AuditCtx,
+) -> anyhow::Result<(i64, Vec<f64>)> {
     let province = store.unit(synthetic::PROVINCE).await?.unit;
     // Parsed from JSON so that fields added to the input later take their defaults.
     let input: NewAnnouncementInput = serde_json::from_value(json!({
@@ -55,7 +51,6 @@ pub(super) async fn announcements(
         user_id: None,
         name: "bench".into(),
     };
-    let units_before = store.count_rows("announcement_units").await?;
     let mut create = Vec::new();
     let mut id = 0;
     for _ in 0..runs.clamp(1, 10) {
@@ -76,11 +71,27 @@ pub(super) async fn announcements(
                     group_kinds: String::new(),
                     roles: String::new(),
                 },
-                &ctx,
+                ctx,
             )
             .await?;
         create.push(ms(t));
     }
+    Ok((id, create))
+}
+
+/// Publishes `runs` announcements to the province, acknowledges `acks` households of its
+/// largest commune, and times the province's dashboard (roll-ups) and the naive count.
+pub(super) async fn announcements(
+    store: &Store,
+    runs: usize,
+    acks: usize,
+) -> anyhow::Result<Vec<(&'static str, Value)>> {
+    let ctx = AuditCtx {
+        actor_username: Some("bench".into()),
+        ..AuditCtx::default()
+    };
+    let units_before = store.count_rows("announcement_units").await?;
+    let (id, create) = publish_runs(store, runs, &ctx).await?;
     let record = store.announcement(id).await?;
     // Households of the largest commune acknowledge one by one (each its own transaction).
     let commune = store

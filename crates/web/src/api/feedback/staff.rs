@@ -68,7 +68,7 @@ impl StaffItem {
             contact_email: r.contact_email.clone(),
             level: r.level.as_str().to_owned(),
             role: r.role.as_str().to_owned(),
-            assignee_id: r.assignee_id,
+            assignee_id: r.assignee_id.map(tuquan_domain::UserId::get),
             ack_due_at: r.ack_due_at.clone(),
             resolve_due_at: r.resolve_due_at.clone(),
             overdue: r.overdue_at(now),

@@ -87,6 +87,35 @@ enum Level {
     Commune(Unit),
 }
 
+/// What a query's `commune` or `province` picks.
+enum Picked {
+    At(Level),
+    /// A code of no commune or province: the country, with an error beside the field.
+    Unknown,
+    /// A residential unit's code: straight to the form for it.
+    Unit(String),
+}
+
+/// The level a query asks for: a commune, else a province, else the country.
+async fn pick_level(ctx: &Ctx, q: &NewQuery) -> Result<Picked, PageError> {
+    if let Some(code) = non_blank(&q.commune) {
+        return match app::feedback_unit(ctx, code).await {
+            Ok(c) if c.kind.tier() == Tier::Commune => Ok(Picked::At(Level::Commune(c))),
+            Ok(u) => Ok(Picked::Unit(u.code)),
+            Err(AppError::Invalid(_) | AppError::NotFound) => Ok(Picked::Unknown),
+            Err(e) => Err(e.into()),
+        };
+    }
+    if let Some(code) = non_blank(&q.province) {
+        return match tuquan_app::territory::unit(&ctx.app, code).await {
+            Ok(p) if p.kind.tier() == Tier::Province => Ok(Picked::At(Level::Province(p))),
+            Ok(_) | Err(AppError::NotFound) => Ok(Picked::Unknown),
+            Err(e) => Err(e.into()),
+        };
+    }
+    Ok(Picked::At(Level::Country))
+}
+
 pub(super) async fn pick_page(
     state: &AppState,
     ctx: &Ctx,
@@ -99,27 +128,13 @@ pub(super) async fn pick_page(
         Some(m) => FormErrors::field("unit", m),
         None => FormErrors::none(),
     };
-    let level = if let Some(code) = non_blank(&q.commune) {
-        match app::feedback_unit(ctx, code).await {
-            Ok(c) if c.kind.tier() == Tier::Commune => Level::Commune(c),
-            Ok(u) => return Ok(see_other(&format!("/feedback/new?unit={}", u.code))),
-            Err(AppError::Invalid(_) | AppError::NotFound) => {
-                errors = errors.with("unit", lang.t("fbp_err_unit_unknown"));
-                Level::Country
-            }
-            Err(e) => return Err(e.into()),
+    let level = match pick_level(ctx, q).await? {
+        Picked::At(level) => level,
+        Picked::Unknown => {
+            errors = errors.with("unit", lang.t("fbp_err_unit_unknown"));
+            Level::Country
         }
-    } else if let Some(code) = non_blank(&q.province) {
-        match tuquan_app::territory::unit(&ctx.app, code).await {
-            Ok(p) if p.kind.tier() == Tier::Province => Level::Province(p),
-            Ok(_) | Err(AppError::NotFound) => {
-                errors = errors.with("unit", lang.t("fbp_err_unit_unknown"));
-                Level::Country
-            }
-            Err(e) => return Err(e.into()),
-        }
-    } else {
-        Level::Country
+        Picked::Unit(code) => return Ok(see_other(&format!("/feedback/new?unit={code}"))),
     };
     let mut crumbs = Vec::new();
     let (parent, scope, level_title, search_label) = match &level {

@@ -144,7 +144,7 @@ async fn cards(
     lang: Lang,
     names: &mut Names<'_>,
     rows: &[app::FeedbackRecord],
-    me: i64,
+    me: tuquan_domain::UserId,
 ) -> Result<Vec<Card>, Failure> {
     let mut out = Vec::with_capacity(rows.len());
     let cal = app::inbox::work_calendar(ctx).await?;

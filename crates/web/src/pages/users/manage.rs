@@ -1,12 +1,13 @@
 //! One account: its grants, disabling, password reset.
 
 use super::*;
+use tuquan_domain::UserId;
 
 #[derive(Template)]
 #[template(path = "user.html")]
 pub(super) struct UserPage {
     chrome: Chrome,
-    id: i64,
+    id: UserId,
     username: String,
     display_name: String,
     disabled: bool,
@@ -38,7 +39,7 @@ pub(super) struct PageState<'a> {
 async fn user_page(
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
-    id: i64,
+    id: UserId,
     st: PageState<'_>,
 ) -> Result<Html<String>, PageError> {
     let (account, offers) = app::account(ctx, id).await?;
@@ -86,7 +87,7 @@ pub(super) async fn show(
     chrome: Chrome,
     can: Can<UserView>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     query: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
@@ -117,7 +118,7 @@ pub(super) async fn add_grant(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<Response, PageError> {
     let id = path(id)?;
@@ -143,7 +144,7 @@ pub(super) async fn revoke_confirm(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(UserId, i64)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let (id, grant_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
@@ -172,7 +173,7 @@ pub(super) async fn revoke(
     State(state): State<AppState>,
     can: Can<UserManage>,
     rc: RequestCtx,
-    ids: Result<Path<(i64, i64)>, PathRejection>,
+    ids: Result<Path<(UserId, i64)>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let (id, grant_id) = path(ids)?;
@@ -191,7 +192,7 @@ async fn administer_confirm(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     (verb, question, step): (&'static str, &'static str, &str),
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;
@@ -214,7 +215,7 @@ pub(super) async fn disable_confirm(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let what = ("users.disable", "users.disable_confirm", "disable");
     administer_confirm(&state, chrome, can, rc, id, what).await
@@ -225,7 +226,7 @@ pub(super) async fn reset_confirm(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let what = (
         "users.reset_password",
@@ -240,7 +241,7 @@ async fn set_disabled(
     state: &AppState,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     disabled: bool,
 ) -> Result<Response, PageError> {
     let id = path(id)?;
@@ -253,7 +254,7 @@ pub(super) async fn disable(
     State(state): State<AppState>,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, can, rc, id, true).await
@@ -263,7 +264,7 @@ pub(super) async fn enable(
     State(state): State<AppState>,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     set_disabled(&state, can, rc, id, false).await
@@ -274,7 +275,7 @@ pub(super) async fn reset_password(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    id: Result<Path<i64>, PathRejection>,
+    id: Result<Path<UserId>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Html<String>, PageError> {
     let id = path(id)?;

@@ -96,7 +96,7 @@ fn with_status(status: StatusCode, page: Html<String>) -> Response {
 }
 
 pub struct UserRow {
-    pub id: i64,
+    pub id: tuquan_domain::UserId,
     pub display_name: String,
     pub username: String,
     pub summary: String,
