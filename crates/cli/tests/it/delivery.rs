@@ -459,7 +459,7 @@ async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
          AND n.feedback_id = {id} AND n.kind = 'feedback.arrived' \
          JOIN users u ON u.id = o.user_id WHERE u.username = 'totruong.kp01' \
          AND o.about_type = 'feedback' AND o.about_id = {id} AND o.channel = 'in_app' \
-         AND o.status = 'sent' AND o.idempotency_key LIKE 'feedback-{id}-feedback.arrived-%'"
+         AND o.status = 'sent' AND o.idempotency_key LIKE 'feedback-{code}-feedback.arrived-%'"
     );
     assert_eq!(
         db.count(&in_app).await,
@@ -481,7 +481,7 @@ async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
         mail["message_id"]
             .as_str()
             .unwrap()
-            .contains(&format!("feedback-{id}-feedback.arrived-")),
+            .contains(&format!("feedback-{code}-feedback.arrived-")),
         "{mail}"
     );
 

@@ -57,7 +57,11 @@ async fn pass_on_and_on_behalf_show_every_error_beside_its_field(db: &TestDb) {
     .await;
     assert_eq!(s, 400, "{html}");
     let note_id = format!("note-{id}-26743-kp01");
-    assert_eq!(summary_links(&html), [note_id.clone()], "{html}");
+    assert_eq!(
+        summary_links(&html),
+        std::slice::from_ref(&note_id),
+        "{html}"
+    );
     assert!(html.contains(&format!("id=\"{note_id}-error\"")));
     assert!(html.contains(long.trim_end()), "the note is kept");
     let passed = format!(
