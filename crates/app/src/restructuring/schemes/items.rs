@@ -125,9 +125,8 @@ pub async fn add_merge(ctx: &Ctx, id: i64, input: &MergeInput) -> AppResult<i64>
     for u in &m.units {
         units.push(scheme_unit(ctx, &s, &t, u, "units").await?);
     }
-    match &m.into {
-        Ok(receiver) => units.push(scheme_unit(ctx, &s, &t, receiver, "into").await?),
-        Err(_) => {}
+    if let Ok(receiver) = &m.into {
+        units.push(scheme_unit(ctx, &s, &t, receiver, "into").await?);
     }
     let parent = siblings(&units, "units")?;
     if let Err(new) = &m.into {
