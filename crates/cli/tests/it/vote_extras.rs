@@ -661,3 +661,29 @@ pub async fn voters_page_probe(
             ("granted", "true".to_owned()),
         ])
 }
+
+on_both_backends!(demo_meetings_alive_without_the_feedback_demo);
+async fn demo_meetings_alive_without_the_feedback_demo(db: &TestDb) {
+    // The suite turns both demos off; the meetings demo alone, feedback still off.
+    let o = db
+        .command()
+        .args(["seed", "demo"])
+        .env("TUQUAN_DEMO_MEETINGS", "true")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM feedback").await, 0);
+    for (what, sql) in [
+        ("meetings", "SELECT COUNT(*) FROM meetings"),
+        ("locked minutes", "SELECT COUNT(*) FROM meeting_minutes WHERE status = 'final'"),
+        ("action items", "SELECT COUNT(*) FROM action_items"),
+        ("ballots", "SELECT COUNT(*) FROM votes WHERE mode = 'ballot'"),
+        ("consultations", "SELECT COUNT(*) FROM consultations"),
+    ] {
+        assert!(db.count(sql).await > 0, "no demo {what}");
+    }
+}
