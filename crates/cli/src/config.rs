@@ -41,6 +41,10 @@ pub struct Config {
     /// items (the test suite turns this off to start from an empty inbox).
     #[serde(default = "defaults::demo_feedback")]
     pub demo_feedback: bool,
+    /// Whether the demo also holds meetings (with minutes and action items), ballots and a
+    /// consultation, whatever `demo_feedback` says (the test suite turns this off too).
+    #[serde(default = "defaults::demo_meetings")]
+    pub demo_meetings: bool,
     /// `[delivery]`: the outbox worker, SMTP and the SMS/Zalo webhook (all optional).
     #[serde(default)]
     pub delivery: tuquan_app::outbox::DeliveryConfig,
@@ -119,6 +123,9 @@ mod defaults {
     pub fn demo_feedback() -> bool {
         true
     }
+    pub fn demo_meetings() -> bool {
+        true
+    }
 }
 
 /// `TUQUAN_TEST_*` variables belong to the test suite, not to the configuration.
@@ -174,7 +181,7 @@ impl Config {
         };
         format!(
             "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nidentity_key = {key}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
-             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\ntrusted_proxies = {:?}\n",
+             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\ndemo_meetings = {}\ntrusted_proxies = {:?}\n",
             self.listen,
             self.data_dir.display().to_string(),
             url,
@@ -184,6 +191,7 @@ impl Config {
             self.sqlite_synchronous,
             self.request_timeout_secs,
             self.demo_feedback,
+            self.demo_meetings,
             self.trusted_proxies,
         )
     }

@@ -298,7 +298,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             commands::import_divisions(&store, &file).await
         }
         Command::Seed(SeedCommand::Demo) => {
-            seed::demo(&store, config.demo_feedback)
+            seed::demo(&store, config.demo_feedback, config.demo_meetings)
                 .await
                 .map(|report| {
                     println!("{report}");

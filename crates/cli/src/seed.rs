@@ -245,7 +245,11 @@ fn household(rng: &mut StdRng, today: Date) -> (NewHousehold, Vec<NewResident>) 
 }
 
 /// Loads the demo unless it is already there.
-pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoReport> {
+pub async fn demo(
+    store: &Store,
+    with_feedback: bool,
+    with_meetings: bool,
+) -> anyhow::Result<DemoReport> {
     super::commands::ensure_territory(store).await?;
     let first = format!("{DEMO_COMMUNE}-kp01");
     if store.unit(&first).await.is_ok() {
@@ -330,11 +334,17 @@ pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoRepo
     crate::seed_groups::demo_groups(store, &ctx).await?;
     if with_feedback {
         crate::seed_announcements::demo_announcements(store).await?;
+    }
+    // Meetings, minutes, action items, ballots and a consultation (issue 15): alive on
+    // `serve --demo` whether or not the feedback demo is on.
+    if with_meetings {
         crate::seed_meetings::demo_meetings(store).await?;
         crate::seed_action_items::demo_action_items(store).await?;
         crate::seed_votes::demo_votes(store).await?;
         crate::seed_consultations::demo_consultations(store).await?;
         crate::seed_restructuring::demo_restructuring(store).await?;
+    }
+    if with_feedback {
         crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
     }
     Ok(DemoReport {

@@ -65,10 +65,7 @@ pub(super) async fn send(ctx: &Ctx, unit: &Unit, m: &MeetingRecord) -> AppResult
         valid_from: None,
         valid_until: Some(m.meeting_date.clone()),
         public: false,
-        group_kinds: group
-            .iter()
-            .map(|g| g.kind.as_str().to_owned())
-            .collect(),
+        group_kinds: group.iter().map(|g| g.kind.as_str().to_owned()).collect(),
         roles: Vec::new(),
     };
     let id = crate::announcements::publish_at(ctx, unit, &input, &[]).await?;

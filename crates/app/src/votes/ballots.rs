@@ -281,7 +281,9 @@ pub async fn attach_sheet(
     still_open(&v)?;
     let checked = crate::files::check_uploads(SHEET_FIELD, std::slice::from_ref(file))?;
     let Some(checked) = checked.into_iter().next() else {
-        return Err(FieldError::new(SHEET_FIELD, tuquan_domain::FieldErrorKind::Required, "").into());
+        return Err(
+            FieldError::new(SHEET_FIELD, tuquan_domain::FieldErrorKind::Required, "").into(),
+        );
     };
     let entries = ctx.store().paper_entries(v.id).await?;
     if !entries.iter().any(|e| e.entry_no == entry_no) {

@@ -4,11 +4,11 @@
 //! the store with its audit row in the same transaction.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::MeetingId;
 use tuquan_domain::votes::{
     counting_committee, meeting_outcome, online_allowed, Ballot, BallotInput, Key, MeetingVote,
     MeetingVoteInput, Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
 };
+use tuquan_domain::MeetingId;
 use tuquan_store::votes::NewVote;
 
 use crate::{AppError, AppResult, Ctx};
@@ -25,11 +25,11 @@ pub use ballots::{
 };
 pub use demo::seed_demo;
 pub use printing::ballot_sheet;
-pub use voters::{authorise_voter, household_voter, HouseholdVoter, Member};
 pub use reads::{my_vote, roll, settings, vote_view, votes_of_unit, SettingRow, VoteView};
 pub use tuquan_store::votes::{
     CastRecord, PaperEntryRecord, SettingRecord, TallyLogRecord, UnitResult, VoteRecord,
 };
+pub use voters::{authorise_voter, household_voter, HouseholdVoter, Member};
 
 impl From<VoteRule> for AppError {
     fn from(r: VoteRule) -> Self {

@@ -8,7 +8,7 @@ use crate::config::Config;
 pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<()> {
     super::ensure_territory(&store).await?;
     if demo {
-        let report = crate::seed::demo(&store, config.demo_feedback).await?;
+        let report = crate::seed::demo(&store, config.demo_feedback, config.demo_meetings).await?;
         print!("{report}");
         if config.delivery.smtp.is_some() {
             crate::seed::demo_email_addresses(&store).await?;

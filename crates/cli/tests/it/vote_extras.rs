@@ -95,7 +95,11 @@ async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
         reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("x.txt"),
     );
     let (s, b) = send_sheet(&server, &head, id, 1, bad).await;
-    assert_eq!((s, b["error"]["field"].as_str()), (400, Some("sheet")), "{b}");
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("sheet")),
+        "{b}"
+    );
 
     // Attached: the SHA-256 comes back, shows with the entry, the bytes download.
     let sha = tuquan_domain::files::check_file("f", "a.pdf", PDF, 1 << 20)
@@ -334,7 +338,10 @@ async fn votes_at_a_meeting_count_its_attendance(db: &TestDb) {
         }
     };
     let html = page(format!("/meetings/{mid2}/attendance")).await;
-    assert!(html.contains(&format!("/territory/{KP}/votes?meeting={mid2}")), "{html}");
+    assert!(
+        html.contains(&format!("/territory/{KP}/votes?meeting={mid2}")),
+        "{html}"
+    );
     assert!(html.contains("id=\"to-ballots\""), "{html}");
     let html = page(format!("/territory/{KP}/votes?meeting={mid2}")).await;
     assert!(html.contains("id=\"presence\""), "{html}");
@@ -392,7 +399,9 @@ async fn votes_at_a_meeting_count_its_attendance(db: &TestDb) {
     assert_eq!(res["votes_against"], 0, "{m}");
     // Another meeting's vote is refused by name.
     let other = db
-        .count(&format!("SELECT MIN(id) FROM votes WHERE meeting_id = {mid2}"))
+        .count(&format!(
+            "SELECT MIN(id) FROM votes WHERE meeting_id = {mid2}"
+        ))
         .await;
     let r = server
         .http
@@ -426,7 +435,10 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
         .await
         .unwrap();
     assert!(html.contains("id=\"door-form\""), "{html}");
-    assert!(html.contains(&format!("<option value=\"{}\"", roll[0])), "{html}");
+    assert!(
+        html.contains(&format!("<option value=\"{}\"", roll[0])),
+        "{html}"
+    );
     // No answer chosen: the error beside the field, the household kept.
     let hid = roll[0].to_string();
     let r = b
@@ -438,7 +450,10 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("role=\"alert\""), "{html}");
-    assert!(html.contains(&format!("<option value=\"{hid}\" selected")), "{html}");
+    assert!(
+        html.contains(&format!("<option value=\"{hid}\" selected")),
+        "{html}"
+    );
     // Recorded; the household leaves the picker and counts once.
     let r = b
         .post(server.url(&format!("/votes/{id}/door")))
@@ -466,7 +481,10 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
         .text()
         .await
         .unwrap();
-    assert!(!html.contains(&format!("<option value=\"{hid}\"")), "{html}");
+    assert!(
+        !html.contains(&format!("<option value=\"{hid}\"")),
+        "{html}"
+    );
     // The same household again (a stale page) is refused beside the picker.
     let r = b
         .post(server.url(&format!("/votes/{id}/door")))
@@ -500,8 +518,7 @@ async fn online_votes_by_an_authorised_member(db: &TestDb) {
     let head = demo_token(db, "totruong.kp01");
     let rep = demo_token(db, "dan.kp01");
     let (hid, member) = second_member(&server, db).await;
-    let member_token =
-        db.user_with_token("con.kp01", "resident", Some(KP), "Con-password-1");
+    let member_token = db.user_with_token("con.kp01", "resident", Some(KP), "Con-password-1");
     db.run_ok(
         &[
             "user",
@@ -573,12 +590,19 @@ async fn online_votes_by_an_authorised_member(db: &TestDb) {
         .await;
     assert_eq!(audited, 1);
     let (_, v) = get(&server, &member_token, "/api/v1/me/household-voters").await;
-    assert_eq!((v["authorised"].clone(), v["may_vote"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (v["authorised"].clone(), v["may_vote"].clone()),
+        (json!(true), json!(true))
+    );
     // The member votes; the household counts once, so the representative is refused.
     let (s, b) = cast(member_token.clone()).await;
     assert_eq!(s, 200, "{b}");
     let (s, b) = cast(rep.clone()).await;
-    assert_eq!((s, code(&b).as_str()), (422, "vote_household_counted"), "{b}");
+    assert_eq!(
+        (s, code(&b).as_str()),
+        (422, "vote_household_counted"),
+        "{b}"
+    );
     let by_member = db
         .count(&format!(
             "SELECT COUNT(*) FROM vote_casts WHERE vote_id = {id} AND household_id = {hid} \
@@ -660,4 +684,32 @@ pub async fn voters_page_probe(
             ("member", member.to_string()),
             ("granted", "true".to_owned()),
         ])
+}
+
+on_both_backends!(demo_meetings_alive_without_the_feedback_demo);
+async fn demo_meetings_alive_without_the_feedback_demo(db: &TestDb) {
+    // The suite turns both demos off; the meetings demo alone, feedback still off.
+    let o = db
+        .command()
+        .args(["seed", "demo"])
+        .env("TUQUAN_DEMO_MEETINGS", "true")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(db.count("SELECT COUNT(*) FROM feedback").await, 0);
+    for (what, sql) in [
+        ("meetings", "SELECT COUNT(*) FROM meetings"),
+        (
+            "locked minutes",
+            "SELECT COUNT(*) FROM meeting_minutes WHERE status = 'final'",
+        ),
+        ("action items", "SELECT COUNT(*) FROM action_items"),
+        (
+            "ballots",
+            "SELECT COUNT(*) FROM votes WHERE mode = 'ballot'",
+        ),
+        ("consultations", "SELECT COUNT(*) FROM consultations"),
+    ] {
+        assert!(db.count(sql).await > 0, "no demo {what}");
+    }
 }

@@ -8,8 +8,8 @@ use tuquan_domain::{HouseholdId, MeetingId, ResidentId};
 use super::{audit, MeetingRecord};
 use crate::audit::{insert_audit, AuditCtx};
 use crate::files::{insert_files, FileOwner};
-use tuquan_domain::files::CheckedFile;
 use crate::{now, with_pool, Store, StoreError};
+use tuquan_domain::files::CheckedFile;
 
 /// Who is on the roll before it is frozen: a household (its head's name) or a group member.
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -10,8 +10,8 @@ use tuquan_domain::votes::{Channel, Choice, Matter, Mode, Outcome, Status, Tally
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::files::{insert_files, FileOwner};
-use tuquan_domain::files::CheckedFile;
 use crate::{now, subtree, with_pool, Store, StoreError};
+use tuquan_domain::files::CheckedFile;
 
 mod reads;
 

@@ -537,12 +537,14 @@ pub async fn attend_proxy(
     };
     let file = f.take_files(meet::PROXY_FIELD).into_iter().next();
     let Some(file) = file else {
-        return Err(crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
-            meet::PROXY_FIELD,
-            tuquan_domain::FieldErrorKind::Required,
-            "no file",
-        ))
-        .into());
+        return Err(
+            crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                meet::PROXY_FIELD,
+                tuquan_domain::FieldErrorKind::Required,
+                "no file",
+            ))
+            .into(),
+        );
     };
     let ctx = state.ctx(Some(who), &rc);
     let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file)).await?;

@@ -64,9 +64,7 @@ pub async fn household_voters(
     rc: RequestCtx,
 ) -> Result<Json<HouseholdVoters>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    let v = app::household_voter(&ctx)
-        .await?
-        .ok_or(Failure::NotFound)?;
+    let v = app::household_voter(&ctx).await?.ok_or(Failure::NotFound)?;
     Ok(Json((&v).into()))
 }
 

@@ -15,8 +15,8 @@ use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
 use utoipa::ToSchema;
 
 pub use super::vote_paper::*;
-pub use super::vote_voters::*;
 pub use super::vote_thresholds::*;
+pub use super::vote_voters::*;
 use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::body;

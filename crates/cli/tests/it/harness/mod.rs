@@ -103,7 +103,9 @@ impl TestDb {
         cmd.env_remove("TUQUAN_DATABASE_URL")
             .env("TUQUAN_LOG", "info,sqlx=warn")
             // Tests start from an empty feedback inbox; one test turns it back on.
-            .env("TUQUAN_DEMO_FEEDBACK", "false");
+            .env("TUQUAN_DEMO_FEEDBACK", "false")
+            // …and without the demo's meetings, ballots and consultation, unless a test asks.
+            .env("TUQUAN_DEMO_MEETINGS", "false");
         // Tests send much feedback from one address and contact: no rate limits, unless a
         // test asks for the real ones by creating `strict-limits` in its data directory.
         if !self.data_dir().join("strict-limits").exists() {

@@ -20,7 +20,10 @@ pub async fn group_members_only(db: &TestDb, server: &Server, token: &str, id: i
     assert_eq!(narrowed, 1, "the invitation goes to the group's members");
     let (_, a) = get(server, token, &format!("/api/v1/announcements/{ann}")).await;
     let body = a["announcement"]["body"].as_str().unwrap_or_default();
-    assert!(body.contains("Kính mời các thành viên Tổ nhân dân số 7"), "{a}");
+    assert!(
+        body.contains("Kính mời các thành viên Tổ nhân dân số 7"),
+        "{a}"
+    );
     // A community meeting's invitation stays with every household.
     let community = db
         .count(

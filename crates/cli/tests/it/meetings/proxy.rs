@@ -56,7 +56,13 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
         "{r}"
     );
     // Only a proxy brings one.
-    let (s, r) = send(&server, &head, id, form(&code0).text("kind", "representative")).await;
+    let (s, r) = send(
+        &server,
+        &head,
+        id,
+        form(&code0).text("kind", "representative"),
+    )
+    .await;
     assert_eq!(
         (s, r["error"]["code"].as_str()),
         (422, Some("meeting_authorisation_not_proxy")),
@@ -108,7 +114,11 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
         serde_json::json!({"code": code0, "kind": "proxy", "name": "Lê Văn Ủy", "source": "paper"}),
     )
     .await;
-    assert_eq!((s, r["proxy_file_id"].as_i64()), (200, Some(file_id)), "{r}");
+    assert_eq!(
+        (s, r["proxy_file_id"].as_i64()),
+        (200, Some(file_id)),
+        "{r}"
+    );
 
     // From the page: the multipart form with the CSRF token; the page links the file.
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;

@@ -162,7 +162,10 @@ pub fn may_vote_for_household(is_representative: bool, authorised: bool) -> Resu
 
 /// A household's authorisation of a member to vote for it is given by its representative,
 /// never by the member themself.
-pub fn may_authorise_voter(actor_is_representative: bool, member_is_self: bool) -> Result<(), VoteRule> {
+pub fn may_authorise_voter(
+    actor_is_representative: bool,
+    member_is_self: bool,
+) -> Result<(), VoteRule> {
     if !actor_is_representative {
         return Err(VoteRule {
             code: "vote_authorise_representative_only",

@@ -43,9 +43,12 @@ fn line(lang: crate::i18n::Lang, r: &RollRow) -> RollLine {
         address: r.address.clone(),
         present: r.present(),
         who,
-        proxy_file: r
-            .proxy_file_id
-            .map(|f| (format!("/files/{f}"), r.proxy_sha256.clone().unwrap_or_default())),
+        proxy_file: r.proxy_file_id.map(|f| {
+            (
+                format!("/files/{f}"),
+                r.proxy_sha256.clone().unwrap_or_default(),
+            )
+        }),
     }
 }
 
@@ -144,13 +147,15 @@ pub(super) async fn record(
         format!("/meetings/{id}/attendance?q={q}{extra}#roll")
     };
     let result = if f.too_large {
-        Err(tuquan_app::AppError::Invalid(tuquan_domain::FieldError::new(
-            meet::PROXY_FIELD,
-            tuquan_domain::FieldErrorKind::TooLong {
-                max: tuquan_domain::files::MAX_FILE_BYTES,
-            },
-            "too large",
-        )))
+        Err(tuquan_app::AppError::Invalid(
+            tuquan_domain::FieldError::new(
+                meet::PROXY_FIELD,
+                tuquan_domain::FieldErrorKind::TooLong {
+                    max: tuquan_domain::files::MAX_FILE_BYTES,
+                },
+                "too large",
+            ),
+        ))
     } else {
         let file = f.take_files(meet::PROXY_FIELD).into_iter().next();
         meet::record_with_proxy(&ctx, MeetingId(id), &input, file.as_ref()).await

@@ -56,11 +56,13 @@ pub(super) async fn cast(
     let ctx = signed_in(&state, u, &rc)?;
     let result = match f.household.trim().parse::<i64>() {
         Ok(h) => app::cast_for(&ctx, id, h, &f.choice).await,
-        Err(_) => Err(tuquan_app::AppError::Invalid(tuquan_domain::FieldError::new(
-            "household",
-            tuquan_domain::FieldErrorKind::Required,
-            "pick a household",
-        ))),
+        Err(_) => Err(tuquan_app::AppError::Invalid(
+            tuquan_domain::FieldError::new(
+                "household",
+                tuquan_domain::FieldErrorKind::Required,
+                "pick a household",
+            ),
+        )),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/votes/{id}#door"), None)),

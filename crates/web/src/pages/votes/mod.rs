@@ -150,6 +150,8 @@ pub struct PresenceLine {
     pub present: u32,
     pub total: i64,
     pub needed: u32,
+    /// The quorum's threshold in percent ("more than 50%").
+    pub pct: u32,
     pub met: bool,
 }
 
@@ -168,6 +170,7 @@ async fn presence_line(
         present: p.present,
         total: p.total,
         needed: p.quorum.needed,
+        pct: p.quorum.pct,
         met: p.quorum.met,
     }))
 }

@@ -57,11 +57,13 @@ pub(super) async fn authorise(
     let ctx = signed_in(&state, u, &rc)?;
     let result = match f.member.trim().parse::<i64>() {
         Ok(m) => app::authorise_voter(&ctx, ResidentId(m), f.granted == "true").await,
-        Err(_) => Err(tuquan_app::AppError::Invalid(tuquan_domain::FieldError::new(
-            "member",
-            tuquan_domain::FieldErrorKind::Required,
-            "pick a member",
-        ))),
+        Err(_) => Err(tuquan_app::AppError::Invalid(
+            tuquan_domain::FieldError::new(
+                "member",
+                tuquan_domain::FieldErrorKind::Required,
+                "pick a member",
+            ),
+        )),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/votes/{id}#voters"), None)),
