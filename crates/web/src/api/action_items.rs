@@ -33,15 +33,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/action-items/{id}/progress", post(progress))
 }
 
-/// An optional integer of a body: `2` or `2.0`, or null/absent.
-fn opt_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    #[derive(Deserialize)]
-    struct W(#[serde(deserialize_with = "super::contract::whole")] i64);
-    Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
-}
-
 /// An action item as recorded or edited.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ItemBody {
     #[schema(max_length = 200)]
     pub title: String,
@@ -49,11 +43,11 @@ pub struct ItemBody {
     #[schema(max_length = 4000)]
     pub description: Option<String>,
     /// A group of the unit the task belongs to.
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub group_id: Option<i64>,
     /// The meeting whose resolution set the task.
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub meeting_id: Option<i64>,
     /// The resolution's number or text.
@@ -63,14 +57,14 @@ pub struct ItemBody {
     /// `resident`, `account` or `position`; the id its kind needs is then required.
     #[schema(pattern = "^(resident|account|position)$")]
     pub owner_kind: String,
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub owner_resident_id: Option<i64>,
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub owner_user_id: Option<i64>,
     /// With `position`: the group whose post owes the task.
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub owner_group_id: Option<i64>,
     /// With `position`: `head`, `deputy` or `secretary`.
@@ -103,6 +97,7 @@ impl From<ItemBody> for ActionItemInput {
 
 /// Progress: a new status (absent: a note only) and a note (needed to cancel or reopen).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProgressBody {
     /// `open`, `in_progress`, `done` or `cancelled`.
     #[serde(default)]

@@ -119,7 +119,7 @@ pub struct EditBody {
     pub title: String,
     pub body: String,
     /// Ids of attachments the new version no longer carries; the others stay.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::whole_vec")]
     pub remove_files: Vec<i64>,
 }
 

@@ -133,12 +133,16 @@ pub struct AttendBody {
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolutionBody {
+    #[schema(max_length = 2000)]
     pub text: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
+    #[schema(minimum = 0, maximum = 100_000)]
     pub votes_for: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
+    #[schema(minimum = 0, maximum = 100_000)]
     pub votes_against: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
+    #[schema(minimum = 0, maximum = 100_000)]
     pub votes_abstain: Option<i64>,
 }
 
@@ -146,13 +150,16 @@ pub struct ResolutionBody {
 #[serde(deny_unknown_fields)]
 pub struct MinutesBody {
     #[serde(default)]
+    #[schema(max_length = 20_000)]
     pub opening: String,
     /// What was said, one entry per agenda item in order.
     #[serde(default)]
     pub discussion: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub resolutions: Vec<ResolutionBody>,
     #[serde(default)]
+    #[schema(max_length = 20_000)]
     pub closing: String,
 }
 
