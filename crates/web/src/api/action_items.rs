@@ -76,6 +76,23 @@ pub struct ItemBody {
     pub due_on: String,
 }
 
+impl ItemBody {
+    /// The body as the domain reads it. A post's role is checked whatever the kind of owner
+    /// (the domain needs it only for a post): the document admits only its values.
+    fn input(self) -> Result<ActionItemInput, ApiError> {
+        let role = self.owner_role.as_deref().map(str::trim).unwrap_or("");
+        if !["", "head", "deputy", "secretary"].contains(&role) {
+            return Err(crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                "owner_role",
+                tuquan_domain::FieldErrorKind::UnknownValue,
+                role.to_owned(),
+            ))
+            .into());
+        }
+        Ok(self.into())
+    }
+}
+
 impl From<ItemBody> for ActionItemInput {
     fn from(b: ItemBody) -> Self {
         let s = |v: Option<i64>| v.map(|v| v.to_string());
@@ -235,6 +252,14 @@ pub async fn list(
     q: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ItemList>, ApiError> {
     let q = query(q)?;
+    if q.page.is_some_and(|p| !(1..=10_000).contains(&p)) {
+        return Err(crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+            "page",
+            tuquan_domain::FieldErrorKind::OutOfRange { min: 1, max: 10_000 },
+            "page",
+        ))
+        .into());
+    }
     let ctx = state.ctx(Some(who), &rc);
     let p = items::list(
         &ctx,
@@ -264,9 +289,9 @@ pub async fn create(
     Path(code): Path<String>,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let b = body(b)?;
+    let input = body(b)?.input()?;
     let ctx = state.ctx(Some(who), &rc);
-    let id = items::create(&ctx, &code, &b.into()).await?;
+    let id = items::create(&ctx, &code, &input).await?;
     Ok((StatusCode::CREATED, Json(ItemCreated { id })))
 }
 
@@ -313,9 +338,9 @@ pub async fn edit(
     Path(id): Path<i64>,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<Json<ItemDetail>, ApiError> {
-    let b = body(b)?;
+    let input = body(b)?.input()?;
     let ctx = state.ctx(Some(who), &rc);
-    items::edit(&ctx, id, &b.into()).await?;
+    items::edit(&ctx, id, &input).await?;
     Ok(Json(detail(&ctx, id).await?))
 }
 

@@ -119,7 +119,7 @@ pub struct EditBody {
     pub title: String,
     pub body: String,
     /// Ids of attachments the new version no longer carries; the others stay.
-    #[serde(default, deserialize_with = "super::contract::whole_vec")]
+    #[serde(default, deserialize_with = "super::contract::id_list")]
     pub remove_files: Vec<i64>,
 }
 
@@ -375,6 +375,7 @@ pub async fn publish(
         if f.too_large {
             return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
         }
+        f.refuse_unknown(super::announcement_files::PUBLISH_PARTS)?;
         (input_of(&f), f.take_files(ann::ATTACHMENT_FIELD))
     } else {
         let b: Result<Json<PublishBody>, JsonRejection> = Json::from_request(req, &state).await;
@@ -465,6 +466,7 @@ pub async fn new_version(
         if f.too_large {
             return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
         }
+        f.refuse_unknown(&["title", "body", "remove_files", ann::ATTACHMENT_FIELD])?;
         (edit_input_of(&f)?, f.take_files(ann::ATTACHMENT_FIELD))
     } else {
         let b: Result<Json<EditBody>, JsonRejection> = Json::from_request(req, &state).await;

@@ -49,11 +49,19 @@ pub fn opt_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, 
     Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
 }
 
-/// A list of integers of a request body, each as [`whole`].
-pub fn whole_vec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+/// A list of record ids of a request body, each as [`whole`] and from 1 (beyond `i64`, a
+/// float reads as its bound: refused with the rest).
+pub fn id_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    use serde::de::Error;
     #[derive(Deserialize)]
     struct W(#[serde(deserialize_with = "whole")] i64);
-    Ok(Vec::<W>::deserialize(d)?.into_iter().map(|w| w.0).collect())
+    Vec::<W>::deserialize(d)?
+        .into_iter()
+        .map(|w| match w.0 {
+            id @ 1.. => Ok(id),
+            id => Err(D::Error::custom(format!("{id} is not an id"))),
+        })
+        .collect()
 }
 
 /// The document served at `/api/openapi.json`, built once.
@@ -64,6 +72,7 @@ pub fn document() -> &'static Value {
         complete(&mut doc);
         super::contract_fields::refine(&mut doc);
         split_delivery_addresses(&mut doc);
+        stored_file_types(&mut doc);
         doc
     })
 }
@@ -206,6 +215,10 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
     use tuquan_domain::groups::{GroupKind, GroupStatus};
     let values = |v: Vec<&str>| json!({"type": "string", "enum": v});
     let groups = path.ends_with("/groups");
+    // A list whose own `status` is typed at its handler (action items) keeps it.
+    if name == "status" && ["enum", "pattern"].iter().any(|k| schema.get(*k).is_some()) {
+        return;
+    }
     *schema = match name {
         "status" if groups => values(vec![
             GroupStatus::Pending.as_str(),
@@ -308,6 +321,18 @@ fn constrain_body(schema: &mut Value, required: bool, refs: &mut BTreeSet<String
     }
     o.entry("propertyNames")
         .or_insert_with(|| json!({"pattern": LINE}));
+}
+
+/// A stored file is answered with its checked type: PDF, JPEG, PNG or WebP.
+fn stored_file_types(doc: &mut Value) {
+    let Some(ok) = doc.pointer_mut("/paths/~1api~1v1~1files~1{id}/get/responses/200") else {
+        return;
+    };
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    ok["content"] = json!({
+        "application/pdf": binary, "image/jpeg": binary, "image/png": binary,
+        "image/webp": binary,
+    });
 }
 
 /// What a delivery address looks like depends on the channel in the path: the document

@@ -7,7 +7,9 @@ use serde_json::{json, Value};
 use tuquan_domain::access::Role;
 use tuquan_domain::announcements::{AckChannel, Category, Urgency};
 use tuquan_domain::feedback::DEFAULT_CATEGORIES;
+use tuquan_domain::consultations::Kind as ConsultationKind;
 use tuquan_domain::groups::{DecisionKind, GroupKind};
+use tuquan_domain::meetings::MeetingKind;
 use tuquan_domain::territory::{Tier, UnitKind};
 
 use super::contract::UNIT_CODE;
@@ -49,6 +51,11 @@ fn email() -> Value {
     // (No control character but tab and line breaks: the edge refuses the others.)
     json!({"type": "string", "maxLength": 200, "pattern":
         r"^[^@\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+@[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*\.[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"})
+}
+
+/// Record ids, from 1.
+fn ids() -> Value {
+    json!({"type": "array", "items": {"type": "integer", "minimum": 1}})
 }
 
 fn date() -> Value {
@@ -226,6 +233,41 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "roles",
             json!({"type": "array", "items": roles()}),
         ),
+        ("EditBody", "remove_files", ids()),
+        ("EditUpload", "remove_files", ids()),
+        (
+            "ItemBody",
+            "owner_role",
+            optional(one_of(vec!["head", "deputy", "secretary"])),
+        ),
+        (
+            "ConsultationBody",
+            "kind",
+            one_of(ConsultationKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        ("ConsultationBody", "opens_on", optional(date())),
+        ("ConsultationBody", "closes_on", date()),
+        (
+            "ScheduleBody",
+            "kind",
+            one_of(MeetingKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        ("ScheduleBody", "date", date()),
+        (
+            "ScheduleBody",
+            "time",
+            json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+        ),
+        (
+            "ScheduleBody",
+            "clusters",
+            json!({"type": ["integer", "null"], "minimum": 1, "maximum": 20}),
+        ),
+        (
+            "ScheduleBody",
+            "group_id",
+            json!({"type": ["integer", "null"], "minimum": 1}),
+        ),
         ("MoveBody", "unit_code", unit_code()),
         ("MoveBody", "moved_on", optional(date())),
     ];
@@ -278,6 +320,9 @@ pub fn refine(doc: &mut Value) {
     for file in [
         "/components/schemas/FileBytes",
         "/components/schemas/ScanUpload/properties/scan",
+        "/components/schemas/PublishUpload/properties/attachment/items",
+        "/components/schemas/EditUpload/properties/attachment/items",
+        "/components/schemas/SubmitUpload/properties/photo/items",
     ] {
         if let Some(f) = doc.pointer_mut(file) {
             f["minLength"] = json!(1);

@@ -194,6 +194,7 @@ pub async fn scan(
     if f.too_large {
         return Err(crate::files::MultipartForm::too_large_error(meet::SCAN_FIELD).into());
     }
+    f.refuse_unknown(&[meet::SCAN_FIELD])?;
     let file = f
         .take_files(meet::SCAN_FIELD)
         .into_iter()

@@ -86,15 +86,16 @@ pub struct ScheduleBody {
     pub secretary: Option<String>,
     /// Agenda items in order.
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub agenda: Vec<String>,
     /// A meeting of this group of the unit (attendance by person).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub group_id: Option<i64>,
     /// The meeting elects the unit's head (the list is posted 7 days ahead).
     #[serde(default)]
     pub elects_head: bool,
     /// Held in this many clusters whose attendance adds up (Art 18); default 1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub clusters: Option<i64>,
 }
 
