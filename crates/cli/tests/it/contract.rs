@@ -340,13 +340,19 @@ async fn schemathesis_finds_no_failure(db: &TestDb) {
     let ids = Ids::collect(db, &server, official).await;
     let config = config(db.data_dir(), &ids);
     let api = "/api/openapi.json";
-    run(&server, &config, api, (Some(official), None), "a ward official");
+    run(
+        &server,
+        &config,
+        api,
+        (Some(official), None),
+        "a ward official",
+    );
     run(&server, &config, api, (None, None), "anonymous");
     run(
         &server,
         &config,
         api,
-        (Some(resident), Some("^/api/v1/me")),
+        (Some(resident), Some("^/api/v1/me(/|$)")),
         "a resident",
     );
     run(

@@ -82,12 +82,14 @@ impl ItemBody {
     fn input(self) -> Result<ActionItemInput, ApiError> {
         let role = self.owner_role.as_deref().map(str::trim).unwrap_or("");
         if !["", "head", "deputy", "secretary"].contains(&role) {
-            return Err(crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
-                "owner_role",
-                tuquan_domain::FieldErrorKind::UnknownValue,
-                role.to_owned(),
-            ))
-            .into());
+            return Err(
+                crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                    "owner_role",
+                    tuquan_domain::FieldErrorKind::UnknownValue,
+                    role.to_owned(),
+                ))
+                .into(),
+            );
         }
         Ok(self.into())
     }
@@ -253,12 +255,17 @@ pub async fn list(
 ) -> Result<Json<ItemList>, ApiError> {
     let q = query(q)?;
     if q.page.is_some_and(|p| !(1..=10_000).contains(&p)) {
-        return Err(crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
-            "page",
-            tuquan_domain::FieldErrorKind::OutOfRange { min: 1, max: 10_000 },
-            "page",
-        ))
-        .into());
+        return Err(
+            crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                "page",
+                tuquan_domain::FieldErrorKind::OutOfRange {
+                    min: 1,
+                    max: 10_000,
+                },
+                "page",
+            ))
+            .into(),
+        );
     }
     let ctx = state.ctx(Some(who), &rc);
     let p = items::list(

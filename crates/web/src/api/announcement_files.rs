@@ -81,13 +81,17 @@ pub fn edit_input_of(f: &MultipartForm) -> Result<EditAnnouncementInput, Failure
         .all("remove_files")
         .iter()
         .map(|v| {
-            v.trim().parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(|| {
-                Failure::Invalid(tuquan_domain::FieldError::new(
-                    "remove_files",
-                    tuquan_domain::FieldErrorKind::InvalidFormat,
-                    "file ids",
-                ))
-            })
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id >= 1)
+                .ok_or_else(|| {
+                    Failure::Invalid(tuquan_domain::FieldError::new(
+                        "remove_files",
+                        tuquan_domain::FieldErrorKind::InvalidFormat,
+                        "file ids",
+                    ))
+                })
         })
         .collect::<Result<Vec<i64>, Failure>>()?;
     Ok(EditAnnouncementInput {

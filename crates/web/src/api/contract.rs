@@ -442,15 +442,20 @@ mod tests {
         let doc = document();
         let schema = |name: &str| &doc["components"]["schemas"][name];
         let status = &schema("HouseholdStatusBody")["properties"]["status"];
-        let code = status["$ref"].as_str().map_or(status, |r| {
-            doc.pointer(r.trim_start_matches('#')).unwrap()
-        });
+        let code = status["$ref"]
+            .as_str()
+            .map_or(status, |r| doc.pointer(r.trim_start_matches('#')).unwrap());
         assert_eq!(
             code["enum"],
             json!(["active", "moved_away", "dissolved"]),
             "{status}"
         );
-        for body in ["ItemBody", "ProgressBody", "PaperCommentsBody", "ScanUpload"] {
+        for body in [
+            "ItemBody",
+            "ProgressBody",
+            "PaperCommentsBody",
+            "ScanUpload",
+        ] {
             assert_eq!(schema(body)["additionalProperties"], false, "{body}");
         }
         let scan = doc.pointer("/paths/~1api~1v1~1meetings~1{id}~1minutes~1scan/post/requestBody/content/multipart~1form-data/schema");

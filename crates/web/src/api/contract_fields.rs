@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Role;
 use tuquan_domain::announcements::{AckChannel, Category, Urgency};
-use tuquan_domain::feedback::DEFAULT_CATEGORIES;
 use tuquan_domain::consultations::Kind as ConsultationKind;
+use tuquan_domain::feedback::DEFAULT_CATEGORIES;
 use tuquan_domain::groups::{DecisionKind, GroupKind};
 use tuquan_domain::meetings::MeetingKind;
 use tuquan_domain::territory::{Tier, UnitKind};

@@ -113,10 +113,10 @@ pub struct AttendBody {
     #[serde(default)]
     pub code: Option<String>,
     /// … or the household.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub household_id: Option<i64>,
     /// The member who came (a resident of the household; at a group meeting, the member).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub resident_id: Option<i64>,
     /// `representative` (default), `member` or `proxy`.
     #[serde(default)]
@@ -124,7 +124,7 @@ pub struct AttendBody {
     /// Who came; required for a proxy.
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub cluster: Option<i64>,
     /// `live` (default) or `paper`.
     #[serde(default)]

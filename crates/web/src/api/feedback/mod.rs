@@ -181,7 +181,9 @@ pub async fn submit(
     }
     let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos)
         .await
-        .map_err(|e| crate::error::required_here(photo_rule(e), &["lat", "lng", "contact_phone"]))?;
+        .map_err(|e| {
+            crate::error::required_here(photo_rule(e), &["lat", "lng", "contact_phone"])
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {
