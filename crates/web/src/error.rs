@@ -61,13 +61,23 @@ const REFERENCE_FIELDS: &[&str] = &[
     "duplicate_of",
 ];
 
+/// The file parts of multipart bodies (a scan, an attachment, a photo). A file is any bytes
+/// to the request's format; its content refused (not an accepted type, too large, too many
+/// files) is a rule on a well-formed request (422), as the feedback photos always were.
+const FILE_FIELDS: &[&str] = &["scan", "attachment", "photo"];
+
 /// How a field error is answered: a well-formed value that a rule between fields or records
-/// refuses is a 422 (a relation not allowed, a date in the future), one that names no record
-/// a 404, anything else a malformed request (400).
+/// refuses is a 422 (a relation not allowed, a date in the future, a file's refused content),
+/// one that names no record a 404, anything else a malformed request (400).
 fn field_status(e: &FieldError) -> StatusCode {
     use tuquan_domain::FieldErrorKind as K;
     match e.kind {
         K::NotAllowedHere | K::InFuture => StatusCode::UNPROCESSABLE_ENTITY,
+        K::InvalidFormat | K::TooLong { .. } | K::OutOfRange { .. }
+            if FILE_FIELDS.contains(&e.field) =>
+        {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         K::UnknownValue if REFERENCE_FIELDS.contains(&e.field) => StatusCode::NOT_FOUND,
         _ => StatusCode::BAD_REQUEST,
     }

@@ -81,6 +81,20 @@ impl MultipartForm {
         )
     }
 
+    /// Refuses a part the body does not document (`known`): the API's multipart bodies, like
+    /// its JSON bodies, refuse unknown fields (a misspelt part is a 400, not ignored).
+    pub fn refuse_unknown(&self, known: &[&str]) -> Result<(), Failure> {
+        let unknown = self
+            .fields
+            .keys()
+            .chain(self.files.keys())
+            .find(|k| !known.contains(&k.as_str()));
+        match unknown {
+            Some(k) => Err(Failure::InvalidBody(format!("unknown field `{k}`"))),
+            None => Ok(()),
+        }
+    }
+
     /// The files of a field, taken out of the form.
     pub fn take_files(&mut self, name: &str) -> Vec<UploadedFile> {
         self.files.remove(name).unwrap_or_default()

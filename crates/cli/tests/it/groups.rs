@@ -449,7 +449,8 @@ async fn groups_over_the_api(db: &TestDb) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    // A file is any bytes to the form; its content refused is a rule on `scan`.
+    assert_eq!(r.status(), 422);
     assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "scan");
     let r = server
         .http

@@ -242,6 +242,24 @@ async fn headers_on_every_answer(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status(), 405);
+    // Open311's resources share one route: `Allow` lists what each really answers (POST only
+    // for requests), for a method it does not know and for a POST where none is taken.
+    for (method, path, allow) in [
+        ("PUT", "/open311/v2/services.json", "GET, HEAD"),
+        ("OPTIONS", "/open311/v2/discovery.xml", "GET, HEAD"),
+        ("POST", "/open311/v2/services.json", "GET, HEAD"),
+        ("DELETE", "/open311/v2/requests.json", "GET, HEAD, POST"),
+    ] {
+        let r = server
+            .http
+            .request(method.parse().unwrap(), server.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 405, "{method} {path}");
+        assert_eq!(r.headers()["allow"], allow, "{method} {path}");
+        assert_security_headers(&r, "405");
+    }
     assert!(
         !server.log().contains("missing from MUTATING_ROUTES"),
         "{}",

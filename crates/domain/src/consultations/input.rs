@@ -132,7 +132,8 @@ impl NewConsultation {
                 if closes_on <= opens_on {
                     return Err(vec![FieldError::new(
                         "closes_on",
-                        FieldErrorKind::OutOfRange { min: 0, max: 0 },
+                        // A rule between two well-formed dates (422 in the API).
+                        FieldErrorKind::NotAllowedHere,
                         "not after opens_on",
                     )]);
                 }

@@ -33,15 +33,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/action-items/{id}/progress", post(progress))
 }
 
-/// An optional integer of a body: `2` or `2.0`, or null/absent.
-fn opt_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    #[derive(Deserialize)]
-    struct W(#[serde(deserialize_with = "super::contract::whole")] i64);
-    Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
-}
-
 /// An action item as recorded or edited.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ItemBody {
     #[schema(max_length = 200)]
     pub title: String,
@@ -49,11 +43,11 @@ pub struct ItemBody {
     #[schema(max_length = 4000)]
     pub description: Option<String>,
     /// A group of the unit the task belongs to.
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub group_id: Option<i64>,
     /// The meeting whose resolution set the task.
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub meeting_id: Option<i64>,
     /// The resolution's number or text.
@@ -63,14 +57,14 @@ pub struct ItemBody {
     /// `resident`, `account` or `position`; the id its kind needs is then required.
     #[schema(pattern = "^(resident|account|position)$")]
     pub owner_kind: String,
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub owner_resident_id: Option<i64>,
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub owner_user_id: Option<i64>,
     /// With `position`: the group whose post owes the task.
-    #[serde(default, deserialize_with = "opt_whole")]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     #[schema(minimum = 1)]
     pub owner_group_id: Option<i64>,
     /// With `position`: `head`, `deputy` or `secretary`.
@@ -80,6 +74,25 @@ pub struct ItemBody {
     /// `YYYY-MM-DD`.
     #[schema(format = Date)]
     pub due_on: String,
+}
+
+impl ItemBody {
+    /// The body as the domain reads it. A post's role is checked whatever the kind of owner
+    /// (the domain needs it only for a post): the document admits only its values.
+    fn input(self) -> Result<ActionItemInput, ApiError> {
+        let role = self.owner_role.as_deref().map(str::trim).unwrap_or("");
+        if !["", "head", "deputy", "secretary"].contains(&role) {
+            return Err(
+                crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                    "owner_role",
+                    tuquan_domain::FieldErrorKind::UnknownValue,
+                    role.to_owned(),
+                ))
+                .into(),
+            );
+        }
+        Ok(self.into())
+    }
 }
 
 impl From<ItemBody> for ActionItemInput {
@@ -103,6 +116,7 @@ impl From<ItemBody> for ActionItemInput {
 
 /// Progress: a new status (absent: a note only) and a note (needed to cancel or reopen).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProgressBody {
     /// `open`, `in_progress`, `done` or `cancelled`.
     #[serde(default)]
@@ -240,6 +254,19 @@ pub async fn list(
     q: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ItemList>, ApiError> {
     let q = query(q)?;
+    if q.page.is_some_and(|p| !(1..=10_000).contains(&p)) {
+        return Err(
+            crate::error::Failure::Invalid(tuquan_domain::FieldError::new(
+                "page",
+                tuquan_domain::FieldErrorKind::OutOfRange {
+                    min: 1,
+                    max: 10_000,
+                },
+                "page",
+            ))
+            .into(),
+        );
+    }
     let ctx = state.ctx(Some(who), &rc);
     let p = items::list(
         &ctx,
@@ -269,9 +296,9 @@ pub async fn create(
     Path(code): Path<String>,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let b = body(b)?;
+    let input = body(b)?.input()?;
     let ctx = state.ctx(Some(who), &rc);
-    let id = items::create(&ctx, &code, &b.into()).await?;
+    let id = items::create(&ctx, &code, &input).await?;
     Ok((StatusCode::CREATED, Json(ItemCreated { id })))
 }
 
@@ -318,9 +345,9 @@ pub async fn edit(
     Path(id): Path<i64>,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<Json<ItemDetail>, ApiError> {
-    let b = body(b)?;
+    let input = body(b)?.input()?;
     let ctx = state.ctx(Some(who), &rc);
-    items::edit(&ctx, id, &b.into()).await?;
+    items::edit(&ctx, id, &input).await?;
     Ok(Json(detail(&ctx, id).await?))
 }
 

@@ -33,6 +33,20 @@ pub struct PublishUpload {
     pub attachment: Vec<Vec<u8>>,
 }
 
+/// The parts of [`PublishUpload`].
+pub const PUBLISH_PARTS: &[&str] = &[
+    "title",
+    "body",
+    "category",
+    "urgency",
+    "valid_from",
+    "valid_until",
+    "public",
+    "group_kinds",
+    "roles",
+    "attachment",
+];
+
 /// The announcement fields of a multipart form, named as in the JSON body.
 pub fn input_of(f: &MultipartForm) -> NewAnnouncementInput {
     NewAnnouncementInput {
@@ -67,13 +81,17 @@ pub fn edit_input_of(f: &MultipartForm) -> Result<EditAnnouncementInput, Failure
         .all("remove_files")
         .iter()
         .map(|v| {
-            v.trim().parse().map_err(|_| {
-                Failure::Invalid(tuquan_domain::FieldError::new(
-                    "remove_files",
-                    tuquan_domain::FieldErrorKind::InvalidFormat,
-                    "file ids",
-                ))
-            })
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id >= 1)
+                .ok_or_else(|| {
+                    Failure::Invalid(tuquan_domain::FieldError::new(
+                        "remove_files",
+                        tuquan_domain::FieldErrorKind::InvalidFormat,
+                        "file ids",
+                    ))
+                })
         })
         .collect::<Result<Vec<i64>, Failure>>()?;
     Ok(EditAnnouncementInput {

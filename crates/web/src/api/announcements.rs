@@ -118,7 +118,7 @@ pub struct EditBody {
     pub title: String,
     pub body: String,
     /// Ids of attachments the new version no longer carries; the others stay.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::id_list")]
     pub remove_files: Vec<i64>,
 }
 
@@ -266,6 +266,7 @@ pub async fn publish(
         if f.too_large {
             return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
         }
+        f.refuse_unknown(super::announcement_files::PUBLISH_PARTS)?;
         (input_of(&f), f.take_files(ann::ATTACHMENT_FIELD))
     } else {
         let b: Result<Json<PublishBody>, JsonRejection> = Json::from_request(req, &state).await;
@@ -356,6 +357,7 @@ pub async fn new_version(
         if f.too_large {
             return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
         }
+        f.refuse_unknown(&["title", "body", "remove_files", ann::ATTACHMENT_FIELD])?;
         (edit_input_of(&f)?, f.take_files(ann::ATTACHMENT_FIELD))
     } else {
         let b: Result<Json<EditBody>, JsonRejection> = Json::from_request(req, &state).await;

@@ -107,9 +107,11 @@ pub struct CommentsBody {
     pub comments: Vec<CommentItem>,
 }
 
-/// A household's paper form, entered by the head.
+/// A household's paper form, entered by the head. (Named apart from the votes' paper body
+/// in the OpenAPI document.)
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PaperCommentsBody)]
 pub struct PaperBody {
     #[serde(deserialize_with = "super::contract::whole")]
     pub household_id: i64,

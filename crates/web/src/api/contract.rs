@@ -42,6 +42,28 @@ pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
+/// An optional integer field of a request body: as [`whole`], or `null`/absent.
+pub fn opt_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "whole")] i64);
+    Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+}
+
+/// A list of record ids of a request body, each as [`whole`] and from 1 (beyond `i64`, a
+/// float reads as its bound: refused with the rest).
+pub fn id_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "whole")] i64);
+    Vec::<W>::deserialize(d)?
+        .into_iter()
+        .map(|w| match w.0 {
+            id @ 1.. => Ok(id),
+            id => Err(D::Error::custom(format!("{id} is not an id"))),
+        })
+        .collect()
+}
+
 /// The document served at `/api/openapi.json`, built once.
 pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
@@ -50,6 +72,7 @@ pub fn document() -> &'static Value {
         complete(&mut doc);
         super::contract_fields::refine(&mut doc);
         split_delivery_addresses(&mut doc);
+        stored_file_types(&mut doc);
         doc
     })
 }
@@ -192,6 +215,10 @@ fn shared_query_parameter(path: &str, name: &str, schema: &mut Value) {
     use tuquan_domain::groups::{GroupKind, GroupStatus};
     let values = |v: Vec<&str>| json!({"type": "string", "enum": v});
     let groups = path.ends_with("/groups");
+    // A list whose own `status` is typed at its handler (action items) keeps it.
+    if name == "status" && ["enum", "pattern"].iter().any(|k| schema.get(*k).is_some()) {
+        return;
+    }
     *schema = match name {
         "status" if groups => values(vec![
             GroupStatus::Pending.as_str(),
@@ -300,6 +327,18 @@ fn constrain_body(schema: &mut Value, required: bool, refs: &mut BTreeSet<String
         .or_insert_with(|| json!({"pattern": LINE}));
 }
 
+/// A stored file is answered with its checked type: PDF, JPEG, PNG or WebP.
+fn stored_file_types(doc: &mut Value) {
+    let Some(ok) = doc.pointer_mut("/paths/~1api~1v1~1files~1{id}/get/responses/200") else {
+        return;
+    };
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    ok["content"] = json!({
+        "application/pdf": binary, "image/jpeg": binary, "image/png": binary,
+        "image/webp": binary,
+    });
+}
+
 /// What a delivery address looks like depends on the channel in the path: the document
 /// describes `PUT /api/v1/me/delivery-addresses/email` and `/sms` as two operations, each
 /// with its own address (blank removes it).
@@ -342,6 +381,95 @@ fn split_delivery_addresses(doc: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of the `ToSchema` types declared in the Rust files under `dir` (their
+    /// `#[schema(as = …)]` name where given), with the file of each.
+    fn schema_names(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                schema_names(&path, out);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut pending = false;
+            let mut alias = None;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    (pending, alias) = (true, None);
+                } else if pending && line.starts_with("#[schema(") && line.contains(" as = ") {
+                    let after = line.split(" as = ").nth(1).unwrap_or("");
+                    let name: String = after
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                        .collect();
+                    alias = name.rsplit("::").next().map(str::to_owned);
+                } else if pending {
+                    let rest = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "));
+                    if let Some(rest) = rest {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        out.push((alias.take().unwrap_or(name), path.display().to_string()));
+                        pending = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two schemas of one name are one entry of the document: the later replaces the
+    /// other, and an operation is then described with another's body (the households'
+    /// status once took the meetings' `StatusBody`, the consultations' paper comments the
+    /// votes' `PaperBody`).
+    #[test]
+    fn schema_names_are_unique() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut names = Vec::new();
+        schema_names(&dir, &mut names);
+        assert!(names.len() > 100, "{names:?}");
+        names.sort();
+        for w in names.windows(2) {
+            assert_ne!(w[0].0, w[1].0, "{} and {}", w[0].1, w[1].1);
+        }
+    }
+
+    /// What schemathesis once found refused although the document admitted it.
+    #[test]
+    fn bodies_are_typed_as_the_server_reads_them() {
+        let doc = document();
+        let schema = |name: &str| &doc["components"]["schemas"][name];
+        let status = &schema("HouseholdStatusBody")["properties"]["status"];
+        let code = status["$ref"]
+            .as_str()
+            .map_or(status, |r| doc.pointer(r.trim_start_matches('#')).unwrap());
+        assert_eq!(
+            code["enum"],
+            json!(["active", "moved_away", "dissolved"]),
+            "{status}"
+        );
+        for body in [
+            "ItemBody",
+            "ProgressBody",
+            "PaperCommentsBody",
+            "ScanUpload",
+        ] {
+            assert_eq!(schema(body)["additionalProperties"], false, "{body}");
+        }
+        let scan = doc.pointer("/paths/~1api~1v1~1meetings~1{id}~1minutes~1scan/post/requestBody/content/multipart~1form-data/schema");
+        assert!(scan.is_some(), "the scan's body is documented");
+        assert_eq!(
+            schema("PublishUpload")["required"],
+            json!(["title", "body", "category"])
+        );
+        assert!(schema("PublishUpload")["properties"]["category"]["enum"].is_array());
+    }
 
     #[test]
     fn secured_operations_document_401_and_403() {

@@ -6,14 +6,23 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Role;
 use tuquan_domain::announcements::{AckChannel, Category, Urgency};
+use tuquan_domain::consultations::Kind as ConsultationKind;
 use tuquan_domain::feedback::DEFAULT_CATEGORIES;
 use tuquan_domain::groups::{DecisionKind, GroupKind};
+use tuquan_domain::meetings::MeetingKind;
 use tuquan_domain::territory::{Tier, UnitKind};
 
 use super::contract::UNIT_CODE;
 
 fn one_of(values: Vec<&str>) -> Value {
     json!({"type": "string", "enum": values})
+}
+
+/// `schema` with an example (the first request of schemathesis' examples phase), so that a
+/// well-formed request meets a real parent, not only generated codes that name nothing.
+fn example(mut schema: Value, value: &str) -> Value {
+    schema["example"] = json!(value);
+    schema
 }
 
 /// An optional value: as `schema`, blank (spaces only) or `null`, both meaning absent.
@@ -42,6 +51,11 @@ fn email() -> Value {
     // (No control character but tab and line breaks: the edge refuses the others.)
     json!({"type": "string", "maxLength": 200, "pattern":
         r"^[^@\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+@[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*\.[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"})
+}
+
+/// Record ids, from 1.
+fn ids() -> Value {
+    json!({"type": "array", "items": {"type": "integer", "minimum": 1}})
 }
 
 fn date() -> Value {
@@ -175,12 +189,15 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         (
             "CreateUnit",
             "kind",
-            one_of(
-                UnitKind::ALL
-                    .iter()
-                    .filter(|k| k.tier() == Tier::Residential)
-                    .map(|k| k.as_str())
-                    .collect(),
+            example(
+                one_of(
+                    UnitKind::ALL
+                        .iter()
+                        .filter(|k| k.tier() == Tier::Residential)
+                        .map(|k| k.as_str())
+                        .collect(),
+                ),
+                "khu_pho",
             ),
         ),
         ("CreateUnit", "valid_from", optional(date())),
@@ -193,6 +210,63 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "TermYearsBody",
             "years",
             one_of(vec!["2.5", "2,5", "5", "5.0", "5,0"]),
+        ),
+        (
+            "PublishUpload",
+            "category",
+            one_of(Category::ALL.iter().map(|c| c.as_str()).collect()),
+        ),
+        (
+            "PublishUpload",
+            "urgency",
+            optional_field(one_of(Urgency::ALL.iter().map(|u| u.as_str()).collect())),
+        ),
+        ("PublishUpload", "valid_from", optional_field(date())),
+        ("PublishUpload", "valid_until", optional_field(date())),
+        (
+            "PublishUpload",
+            "group_kinds",
+            json!({"type": "array", "items": group_kinds()}),
+        ),
+        (
+            "PublishUpload",
+            "roles",
+            json!({"type": "array", "items": roles()}),
+        ),
+        ("EditBody", "remove_files", ids()),
+        ("EditUpload", "remove_files", ids()),
+        (
+            "ItemBody",
+            "owner_role",
+            optional(one_of(vec!["head", "deputy", "secretary"])),
+        ),
+        (
+            "ConsultationBody",
+            "kind",
+            one_of(ConsultationKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        ("ConsultationBody", "opens_on", optional(date())),
+        ("ConsultationBody", "closes_on", date()),
+        (
+            "ScheduleBody",
+            "kind",
+            one_of(MeetingKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        ("ScheduleBody", "date", date()),
+        (
+            "ScheduleBody",
+            "time",
+            json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+        ),
+        (
+            "ScheduleBody",
+            "clusters",
+            json!({"type": ["integer", "null"], "minimum": 1, "maximum": 20}),
+        ),
+        (
+            "ScheduleBody",
+            "group_id",
+            json!({"type": ["integer", "null"], "minimum": 1}),
         ),
         ("MoveBody", "unit_code", unit_code()),
         ("MoveBody", "moved_on", optional(date())),
@@ -220,6 +294,9 @@ const REQUIRED: &[(&str, &[&str])] = &[
     // A 422 of an appointment is either the ineligibility, with its `reason`, or another
     // rule (a start date out of place), without.
     ("IneligibleDetail", &["code", "message"]),
+    // The multipart bodies: repeated parts (lists) may be left out.
+    ("PublishUpload", &["title", "body", "category"]),
+    ("EditUpload", &["title", "body"]),
 ];
 
 /// Applies the table to `doc`'s component schemas.
@@ -240,8 +317,16 @@ pub fn refine(doc: &mut Value) {
         u["additionalProperties"] = json!({"type": "string", "pattern": super::contract::TEXT});
     }
     // An empty file is not a file.
-    if let Some(f) = doc.pointer_mut("/components/schemas/FileBytes") {
-        f["minLength"] = json!(1);
+    for file in [
+        "/components/schemas/FileBytes",
+        "/components/schemas/ScanUpload/properties/scan",
+        "/components/schemas/PublishUpload/properties/attachment/items",
+        "/components/schemas/EditUpload/properties/attachment/items",
+        "/components/schemas/SubmitUpload/properties/photo/items",
+    ] {
+        if let Some(f) = doc.pointer_mut(file) {
+            f["minLength"] = json!(1);
+        }
     }
     for (schema, fields) in REQUIRED {
         if let Some(s) = doc.pointer_mut(&format!("/components/schemas/{schema}")) {

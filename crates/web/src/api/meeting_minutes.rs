@@ -165,12 +165,26 @@ pub struct ScanStored {
     pub sha256: String,
 }
 
+/// The signed paper minutes, as `multipart/form-data`.
+// `deny_unknown_fields` only for the schema: no other parts are documented.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ScanUpload {
+    /// One PDF, JPEG, PNG or WebP file (told by its first bytes), at most 10 MB; images lose
+    /// their embedded metadata. Another type, or a larger file: 422 naming `scan`.
+    #[schema(value_type = String, format = Binary)]
+    pub scan: Vec<u8>,
+}
+
 /// The signed paper minutes (`multipart/form-data`, one PDF, JPEG, PNG or WebP in the field
 /// `scan`), stored on the latest version with its SHA-256.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes/scan", tag = "meetings",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = ScanUpload, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
     responses((status = 201, body = ScanStored), (status = 400, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, description = "No minutes yet (`minutes_missing`), or the file refused (`scan`)", body = ErrorBody)))]
 pub async fn scan(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -182,6 +196,7 @@ pub async fn scan(
     if f.too_large {
         return Err(crate::files::MultipartForm::too_large_error(meet::SCAN_FIELD).into());
     }
+    f.refuse_unknown(&[meet::SCAN_FIELD])?;
     let file = f
         .take_files(meet::SCAN_FIELD)
         .into_iter()

@@ -93,15 +93,16 @@ pub struct ScheduleBody {
     pub secretary: Option<String>,
     /// Agenda items in order.
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub agenda: Vec<String>,
     /// A meeting of this group of the unit (attendance by person).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub group_id: Option<i64>,
     /// The meeting elects the unit's head (the list is posted 7 days ahead).
     #[serde(default)]
     pub elects_head: bool,
     /// Held in this many clusters whose attendance adds up (Art 18); default 1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub clusters: Option<i64>,
 }
 
@@ -119,10 +120,10 @@ pub struct AttendBody {
     #[serde(default)]
     pub code: Option<String>,
     /// … or the household.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub household_id: Option<i64>,
     /// The member who came (a resident of the household; at a group meeting, the member).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub resident_id: Option<i64>,
     /// `representative` (default), `member` or `proxy`.
     #[serde(default)]
@@ -130,7 +131,7 @@ pub struct AttendBody {
     /// Who came; required for a proxy.
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
     pub cluster: Option<i64>,
     /// `live` (default) or `paper`.
     #[serde(default)]
@@ -140,12 +141,16 @@ pub struct AttendBody {
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolutionBody {
+    #[schema(max_length = 2000)]
     pub text: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
+    #[schema(minimum = 0, maximum = 100_000)]
     pub votes_for: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
+    #[schema(minimum = 0, maximum = 100_000)]
     pub votes_against: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::contract::opt_whole")]
+    #[schema(minimum = 0, maximum = 100_000)]
     pub votes_abstain: Option<i64>,
     /// A vote of this meeting (or the household ballots one of its votes went to): the
     /// resolution carries its computed counts, and the typed ones are ignored.
@@ -157,13 +162,16 @@ pub struct ResolutionBody {
 #[serde(deny_unknown_fields)]
 pub struct MinutesBody {
     #[serde(default)]
+    #[schema(max_length = 20_000)]
     pub opening: String,
     /// What was said, one entry per agenda item in order.
     #[serde(default)]
     pub discussion: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub resolutions: Vec<ResolutionBody>,
     #[serde(default)]
+    #[schema(max_length = 20_000)]
     pub closing: String,
 }
 

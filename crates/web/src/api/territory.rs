@@ -119,11 +119,12 @@ pub struct UnitDetail {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUnit {
-    #[schema(pattern = r"^[0-9]{5}(-[a-z0-9]{1,12})*$")]
+    #[schema(pattern = r"^[0-9]{5}(-[a-z0-9]{1,12})*$", example = "26743")]
     pub parent_code: String,
     /// 1–12 letters and digits, unique under the parent, e.g. `kp03`.
-    #[schema(pattern = "^[A-Za-z0-9]{1,12}$")]
+    #[schema(pattern = "^[A-Za-z0-9]{1,12}$", example = "kp09")]
     pub local_code: String,
+    #[schema(example = "Khu phố 9")]
     pub name: String,
     /// A residential kind allowed at this level by the place's subdivision scheme.
     pub kind: String,

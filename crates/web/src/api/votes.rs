@@ -123,7 +123,10 @@ pub struct Done {
     pub ok: bool,
 }
 
+// Named apart from `people::Created` and `meetings::RollItem`: one name, one schema in the
+// OpenAPI document (the later registration would replace the other).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VoteCreated)]
 pub struct Created {
     pub id: i64,
 }
@@ -472,6 +475,7 @@ pub async fn publish(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VoteRollItem)]
 pub struct RollItem {
     pub household_id: i64,
     pub unit_code: String,

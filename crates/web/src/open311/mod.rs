@@ -50,7 +50,9 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/open311/v2/{resource}",
-            get(top).post(requests::post_requests),
+            get(top)
+                .post(requests::post_requests)
+                .fallback(other_method),
         )
         .route("/open311/v2/services/{file}", get(service_definition))
         .route("/open311/v2/requests/{file}", get(requests::one_request))
@@ -144,6 +146,14 @@ impl Params {
             .map_err(|_| bad("request: not application/x-www-form-urlencoded"))
     }
 
+    /// The first value of `name` as sent, blank included; `None` when absent.
+    fn raw(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -213,6 +223,31 @@ fn bad_format() -> Response {
         StatusCode::NOT_FOUND,
         "format: use the .xml or .json suffix",
     )
+}
+
+/// The methods a top-level resource answers: POST only for `requests` (the router itself
+/// cannot tell, one route serves them all).
+pub(crate) fn allowed_methods(resource: &str) -> &'static str {
+    match Fmt::split(resource) {
+        Some(("requests", _)) => "GET, HEAD, POST",
+        _ => "GET, HEAD",
+    }
+}
+
+/// Another method on a top-level resource: 405, with `Allow` listing what this resource
+/// really answers.
+async fn other_method(Path(resource): Path<String>) -> Response {
+    let fmt = Fmt::split(&resource).map_or(Fmt::Xml, |(_, f)| f);
+    let mut res = render::error(
+        fmt,
+        StatusCode::METHOD_NOT_ALLOWED,
+        &format!("{resource}: method not allowed"),
+    );
+    res.headers_mut().insert(
+        header::ALLOW,
+        header::HeaderValue::from_static(allowed_methods(&resource)),
+    );
+    res
 }
 
 /// `discovery`, `services` and `requests` (GET).

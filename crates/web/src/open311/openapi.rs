@@ -186,7 +186,11 @@ fn new_request() -> Value {
         "phone": text("The sender's phone (never published)"),
         "first_name": text("Given name"),
         "last_name": text("Family name"),
-    }})
+    },
+    // Other fields are ignored, but their names and text pass the edge's rules like any
+    // other (no control character; in text, none but tab and line breaks).
+    "propertyNames": {"pattern": LINE},
+    "additionalProperties": {"type": "string", "pattern": crate::api::contract::TEXT}})
 }
 
 fn build() -> Value {

@@ -108,10 +108,10 @@ pub(super) fn parse_date(raw: &str, name: &str, end: bool) -> R<Timestamp> {
     )))
 }
 
-/// A whole number from 1 to `max`; anything else is a 400 naming `name` (not a silently
-/// clamped page).
+/// A whole number from 1 to `max`; anything else, also a blank value, is a 400 naming
+/// `name` (not a silently clamped or defaulted page).
 fn positive(p: &Params, name: &str, default: usize, max: usize) -> R<usize> {
-    match p.get(name) {
+    match p.raw(name) {
         None => Ok(default),
         Some(v) => v
             .trim()
@@ -462,7 +462,7 @@ pub(super) async fn post_requests(
     if res.status() == StatusCode::METHOD_NOT_ALLOWED {
         res.headers_mut().insert(
             axum::http::header::ALLOW,
-            axum::http::HeaderValue::from_static("GET"),
+            axum::http::HeaderValue::from_static(super::allowed_methods(&resource)),
         );
     }
     if let Some(secs) = retry {

@@ -181,14 +181,14 @@ async fn a_refused_attachment_stores_nothing(db: &TestDb) {
             file("trick.pdf", b"GIF89a not a pdf".to_vec()),
         );
     let (s, b) = publish_multipart(&server, &official, "26743", form).await;
-    assert_eq!(s, 400, "{b}");
+    assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["field"], "attachment", "{b}");
     // Too large: refused by name too.
     let mut big = PDF.to_vec();
     big.resize(10 * 1024 * 1024 + 1, b' ');
     let form = announcement_form("Tệp quá lớn", false).part("attachment", file("big.pdf", big));
     let (s, b) = publish_multipart(&server, &official, "26743", form).await;
-    assert_eq!(s, 400, "{b}");
+    assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["field"], "attachment", "{b}");
     assert_eq!(db.count(count).await, before, "nothing stored");
 }

@@ -348,7 +348,7 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 422);
     let r = server
         .http
         .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))

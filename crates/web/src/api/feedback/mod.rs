@@ -181,7 +181,9 @@ pub async fn submit(
     }
     let item = app::submit(&state.ctx(who, &rc), on_behalf, &input, &photos)
         .await
-        .map_err(|e| crate::error::required_here(e, &["lat", "lng", "contact_phone"]))?;
+        .map_err(|e| {
+            crate::error::required_here(photo_rule(e), &["lat", "lng", "contact_phone"])
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(Submitted {
@@ -191,6 +193,30 @@ pub async fn submit(
             resolve_due_at: item.resolve_due_at,
         }),
     ))
+}
+
+/// A refused photo is a rule on `photo` (422 `photo_type`, `photo_size` or `photo_count`),
+/// also when other fields are wrong with it and it comes first: the API names one error, and
+/// a file the schema admits is never a malformed request.
+fn photo_rule(e: tuquan_app::AppError) -> tuquan_app::AppError {
+    use tuquan_app::AppError;
+    use tuquan_domain::FieldErrorKind as K;
+    let first = match &e {
+        AppError::Invalid(fe) => Some(fe),
+        AppError::InvalidFields(es) => es.first(),
+        _ => None,
+    };
+    match first {
+        Some(fe) if fe.field == "photo" => {
+            let code = match fe.kind {
+                K::TooLong { .. } => "photo_size",
+                K::OutOfRange { .. } => "photo_count",
+                _ => "photo_type",
+            };
+            AppError::rule(code, "photo", fe.detail.clone())
+        }
+        _ => e,
+    }
 }
 
 /// Follows feedback by its tracking code: the public view and its public history.

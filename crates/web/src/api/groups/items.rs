@@ -385,12 +385,15 @@ pub struct DecisionUpload {
     /// and every current position ends on the effective date).
     pub kind: String,
     /// Số quyết định, e.g. `125/QĐ-UBND`.
+    #[schema(max_length = 50)]
     pub number: String,
     /// `YYYY-MM-DD` or `DD/MM/YYYY`; not in the future.
     pub issued_on: String,
     /// Cơ quan ban hành, e.g. `UBND phường Bến Thành`.
+    #[schema(max_length = 200)]
     pub issuer: String,
     /// Người ký.
+    #[schema(max_length = 100)]
     pub signer: String,
     /// Default: the day of issue.
     pub effective_on: Option<String>,

@@ -127,7 +127,7 @@ pub async fn move_household(
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/status", tag = "people",
-    params(("id" = i64, Path)), request_body = StatusBody, security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = HouseholdStatusBody, security(("bearer" = [])),
     responses((status = 200, body = HouseholdItem), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn household_status(
@@ -135,7 +135,7 @@ pub async fn household_status(
     can: Can<HouseholdEdit>,
     rc: RequestCtx,
     Path(id): Path<HouseholdId>,
-    b: Result<Json<StatusBody>, JsonRejection>,
+    b: Result<Json<HouseholdStatusBody>, JsonRejection>,
 ) -> Result<Json<HouseholdItem>, ApiError> {
     let status = people::parse_household_status(&body(b)?.status).map_err(Failure::Invalid)?;
     let ctx = state.ctx(Some(can.who), &rc);

@@ -206,11 +206,22 @@ pub struct MoveBody {
     pub moved_on: Option<String>,
 }
 
+/// A household's new status.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StatusBody {
-    #[schema(pattern = "^(active|moved_away|dissolved)$")]
+pub struct HouseholdStatusBody {
+    #[schema(value_type = HouseholdStatusCode)]
     pub status: String,
+}
+
+/// The statuses a household may be given (documentation of the accepted values).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum HouseholdStatusCode {
+    Active,
+    MovedAway,
+    Dissolved,
 }
 
 /// A resident's new status.
