@@ -4,3 +4,8 @@
 pub mod apply;
 
 pub use apply::{apply_plan, ApplyReport};
+// --- apply ---
+mod apply_script;
+pub mod thanks;
+pub use apply::{check_plan, rule_code};
+pub use thanks::{thanks_list, ThanksList, ThanksRecord};

@@ -76,10 +76,13 @@ pub enum Action {
     /// See a unit's consultations (drafts too), the comments with their households, and the
     /// summary.
     ConsultationView,
+    // restructuring apply
+    /// Apply a restructuring plan (or preview it as a dry run); see the thanks list.
+    RestructuringApply,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -114,6 +117,8 @@ impl Action {
         Self::ConsultationManage,
         Self::ConsultationRecord,
         Self::ConsultationView,
+        // restructuring apply
+        Self::RestructuringApply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -152,6 +157,8 @@ impl Action {
             Self::ConsultationManage => "consultation.manage",
             Self::ConsultationRecord => "consultation.record",
             Self::ConsultationView => "consultation.view",
+            // restructuring apply
+            Self::RestructuringApply => "restructuring.apply",
         }
     }
 
@@ -195,6 +202,10 @@ impl Action {
             }
             Self::ConsultationRecord => "enter households' comments from the paper form",
             Self::ConsultationView => "see consultations, drafts, comments and the summary",
+            // restructuring apply
+            Self::RestructuringApply => {
+                "apply a restructuring plan (or preview it); see the thanks list (tri ân)"
+            }
         }
     }
 }
@@ -240,6 +251,8 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::ConsultationManage,[Y, N,   Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
     (Action::ConsultationRecord,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
     (Action::ConsultationView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // restructuring apply
+    (Action::RestructuringApply,[Y, Y,  Y,    N,    N,    N,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -9,3 +9,6 @@ mod plan;
 
 pub use event::{EventKind, LegalBasis, ParticipantRole};
 pub use plan::{GroupDisposition, NewUnit, Plan, Step};
+// --- apply ---
+pub mod validate;
+pub use validate::{validate, PlanError, Problem, TreeFacts, UnitFact};

@@ -1,0 +1,3 @@
+//! Pages of restructuring (docs/restructuring.md).
+
+pub mod thanks;
