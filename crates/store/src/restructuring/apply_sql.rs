@@ -84,8 +84,9 @@ fn t(s: &str) -> Val {
 }
 
 const OPEN_FEEDBACK: &str = "status IN ('new', 'acknowledged', 'in_progress')";
-/// Area police grants follow their beat, not the unit (the beats' own carry-over).
-const MOVABLE_GRANT: &str = "role <> 'area_police'";
+/// The grants of the unit's officials: area police grants follow their beat, not the unit
+/// (the beats' own carry-over), and a resident's grant follows their household.
+const MOVABLE_GRANT: &str = "role NOT IN ('area_police', 'resident')";
 pub(crate) const END_REASON: &str = "unit_restructured";
 
 struct Ctx<'a> {
@@ -338,6 +339,17 @@ impl Ctx<'_> {
                 vec![t(&h.to), t(&h.to), t(&self.ts), t(&h.closed)],
             )
             .counted(Counter::Feedback),
+        );
+        // A resident's grant goes where their household went (the heir when no resident is
+        // linked to the account).
+        out.push(
+            stmt(
+                "UPDATE grants SET unit_code = COALESCE((SELECT r.unit_code FROM users us \
+                 JOIN residents r ON r.id = us.resident_id WHERE us.id = grants.user_id), $1) \
+                 WHERE unit_code = $2 AND role = 'resident'",
+                vec![t(&h.to), t(&h.closed)],
+            )
+            .counted(Counter::GrantsMoved),
         );
         let (action, after) = if h.keep_grants {
             ("grant.moved", h.to.as_str())
