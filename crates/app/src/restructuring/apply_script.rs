@@ -304,7 +304,7 @@ pub(super) async fn build_script(ctx: &Ctx, plan: &Plan, loaded: &Loaded) -> App
     if !carried.is_empty() {
         for s in &mut steps {
             for h in &mut s.heirs {
-                if let Some(g) = ctx.store().unit_leadership(&h.closed).await? {
+                if let Some(g) = ctx.store().leadership_group_id(&h.closed).await? {
                     h.keep_grants |= carried.get(&g.get()) == Some(&h.to);
                 }
             }

@@ -95,7 +95,7 @@ impl Store {
     }
 
     /// The unit's leadership (the group of its head), if it has one not dissolved.
-    pub async fn unit_leadership(&self, unit_code: &str) -> Result<Option<GroupId>, StoreError> {
+    pub async fn leadership_group_id(&self, unit_code: &str) -> Result<Option<GroupId>, StoreError> {
         let id: Option<i64> = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT id FROM community_groups WHERE unit_code = $1 \

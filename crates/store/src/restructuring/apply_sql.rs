@@ -431,7 +431,7 @@ impl Ctx<'_> {
             match op {
                 GroupOp::CarryOver { group, to } => {
                     named.push(*group);
-                    self.carry(last, *group, to, out);
+                    self.carry(*group, to, out);
                 }
                 GroupOp::Merge { groups, into } => {
                     named.push(*into);
@@ -468,7 +468,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn carry(&self, i: usize, group: i64, to: &str, out: &mut Vec<Stmt>) {
+    fn carry(&self, group: i64, to: &str, out: &mut Vec<Stmt>) {
         out.push(
             stmt(
                 "UPDATE community_groups SET unit_code = $2, \
