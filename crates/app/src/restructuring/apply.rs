@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use tuquan_domain::access::Action;
-use tuquan_domain::restructuring::{validate, PlanError, Plan, TreeFacts};
+use tuquan_domain::restructuring::{validate, Plan, PlanError, TreeFacts};
 use tuquan_domain::territory::Unit;
 
 use super::apply_script::{build_script, facts_of};
@@ -51,8 +51,7 @@ async fn load(ctx: &Ctx, plan: &Plan) -> AppResult<Loaded> {
     let commune = ctx.store().unit(plan.commune.as_str()).await?.unit;
     ctx.authorize(Action::RestructuringApply, Some(&commune.path))?;
     let all = ctx.store().units_under(&commune.path).await?;
-    let mut units: HashMap<String, Unit> =
-        all.into_iter().map(|u| (u.code.clone(), u)).collect();
+    let mut units: HashMap<String, Unit> = all.into_iter().map(|u| (u.code.clone(), u)).collect();
     // Units the plan names outside the commune are loaded too, so the check can say so.
     for code in super::apply_script::named_units(plan) {
         if !units.contains_key(&code) {

@@ -242,7 +242,9 @@ fn script_step(step: &Step, units: &HashMap<String, Unit>) -> AppResult<ScriptSt
             s.heirs = heirs(&s.predecessors, receiver.as_str(), false);
             s
         }
-        Step::ChangeParent { unit, into } => one_to_one(EventKind::ChangeParent, unit, into, units)?,
+        Step::ChangeParent { unit, into } => {
+            one_to_one(EventKind::ChangeParent, unit, into, units)?
+        }
         Step::ChangeCode { unit, local_code } => {
             let fact = units.get(unit.as_str()).and_then(|u| {
                 changed_code_unit(
@@ -259,8 +261,9 @@ fn script_step(step: &Step, units: &HashMap<String, Unit>) -> AppResult<ScriptSt
                     local_code,
                 )
             });
-            let into = fact
-                .ok_or_else(|| AppError::Internal("a checked plan changes an unknown code".into()))?;
+            let into = fact.ok_or_else(|| {
+                AppError::Internal("a checked plan changes an unknown code".into())
+            })?;
             one_to_one(EventKind::ChangeCode, unit, &into, units)?
         }
     };
@@ -285,7 +288,11 @@ fn one_to_one(
 }
 
 /// The whole script of a checked plan.
-pub(super) async fn build_script(ctx: &Ctx, plan: &Plan, loaded: &Loaded) -> AppResult<ApplyScript> {
+pub(super) async fn build_script(
+    ctx: &Ctx,
+    plan: &Plan,
+    loaded: &Loaded,
+) -> AppResult<ApplyScript> {
     let mut steps = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
         steps.push(script_step(step, &loaded.units)?);

@@ -91,7 +91,9 @@ async fn n(db: &TestDb, sql: &str) -> i64 {
 async fn households(db: &TestDb, unit: &str) -> i64 {
     n(
         db,
-        &format!("SELECT COUNT(*) FROM households WHERE unit_code = '{unit}' AND status = 'active'"),
+        &format!(
+            "SELECT COUNT(*) FROM households WHERE unit_code = '{unit}' AND status = 'active'"
+        ),
     )
     .await
 }
@@ -144,7 +146,11 @@ async fn merge_into_moves_everything_and_thanks_the_leaders(db: &TestDb) {
     feedback_at(&f._server, KP01).await;
     rollups_equal_naive(&f, &[KP01, KP02]).await;
     let (h1, h2) = (households(db, KP01).await, households(db, KP02).await);
-    let residents1 = n(db, &format!("SELECT COUNT(*) FROM residents WHERE unit_code = '{KP01}'")).await;
+    let residents1 = n(
+        db,
+        &format!("SELECT COUNT(*) FROM residents WHERE unit_code = '{KP01}'"),
+    )
+    .await;
     let positions = n(
         db,
         &format!(
@@ -167,23 +173,40 @@ async fn merge_into_moves_everything_and_thanks_the_leaders(db: &TestDb) {
     assert_eq!(r.closed, [KP01]);
     assert_eq!(r.households_moved, h1 as u64);
     assert_eq!(r.residents_moved, residents1 as u64);
-    assert_eq!(r.groups_dissolved, 3, "leadership, front committee, mediation");
+    assert_eq!(
+        r.groups_dissolved, 3,
+        "leadership, front committee, mediation"
+    );
     assert_eq!(r.positions_ended, positions as u64);
     assert_eq!(r.thanked, positions as u64);
-    assert_eq!(r.grants_ended, 5, "front, head, deputy, group leader, member");
-    assert_eq!(r.grants_moved, 1, "the resident's own grant follows the household");
+    assert_eq!(
+        r.grants_ended, 5,
+        "front, head, deputy, group leader, member"
+    );
+    assert_eq!(
+        r.grants_moved, 1,
+        "the resident's own grant follows the household"
+    );
     assert_eq!(r.feedback_rerouted, 2);
     assert_eq!(r.events.len(), 1);
 
     // The unit is closed, not deleted; its households and residents are in the receiver.
     assert_eq!(
-        n(db, &format!("SELECT COUNT(*) FROM units WHERE code = '{KP01}' AND valid_to IS NOT NULL")).await,
+        n(
+            db,
+            &format!("SELECT COUNT(*) FROM units WHERE code = '{KP01}' AND valid_to IS NOT NULL")
+        )
+        .await,
         1
     );
     assert_eq!(households(db, KP01).await, 0);
     assert_eq!(households(db, KP02).await, h1 + h2);
     assert_eq!(
-        n(db, &format!("SELECT COUNT(*) FROM residents WHERE unit_code = '{KP01}'")).await,
+        n(
+            db,
+            &format!("SELECT COUNT(*) FROM residents WHERE unit_code = '{KP01}'")
+        )
+        .await,
         0
     );
     assert_eq!(
@@ -210,7 +233,11 @@ async fn merge_into_moves_everything_and_thanks_the_leaders(db: &TestDb) {
         0
     );
     assert_eq!(
-        n(db, "SELECT COUNT(*) FROM group_positions WHERE end_reason = 'unit_restructured'").await,
+        n(
+            db,
+            "SELECT COUNT(*) FROM group_positions WHERE end_reason = 'unit_restructured'"
+        )
+        .await,
         positions
     );
     assert_eq!(
@@ -245,7 +272,11 @@ async fn merge_into_moves_everything_and_thanks_the_leaders(db: &TestDb) {
         2
     );
     assert_eq!(
-        n(db, "SELECT COUNT(*) FROM feedback_events WHERE kind = 'rerouted'").await,
+        n(
+            db,
+            "SELECT COUNT(*) FROM feedback_events WHERE kind = 'rerouted'"
+        )
+        .await,
         2
     );
     assert_eq!(
@@ -257,7 +288,13 @@ async fn merge_into_moves_everything_and_thanks_the_leaders(db: &TestDb) {
     // Applying it again is refused: the unit is closed.
     let again = apply_plan(&f.ctx, &p, false).await.unwrap_err();
     assert!(
-        matches!(again, AppError::Rule { code: "restructuring_unit_closed", .. }),
+        matches!(
+            again,
+            AppError::Rule {
+                code: "restructuring_unit_closed",
+                ..
+            }
+        ),
         "{again:?}"
     );
 }
@@ -292,7 +329,13 @@ async fn split_and_rename_keep_history(db: &TestDb) {
     }
     let e = apply_plan(&f.ctx, &short, false).await.unwrap_err();
     assert!(
-        matches!(e, AppError::Rule { code: "restructuring_split_incomplete", .. }),
+        matches!(
+            e,
+            AppError::Rule {
+                code: "restructuring_split_incomplete",
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(n(db, "SELECT COUNT(*) FROM unit_events").await, 0);
@@ -325,7 +368,11 @@ async fn split_and_rename_keep_history(db: &TestDb) {
              AND (valid_to IS NULL OR valid_to > '{day}') AND code IN ('{KP03}', '26743-kp21', '26743-kp22')"
         )
     };
-    assert_eq!(n(db, &open_on(before)).await, 1, "kp03 alone the day before");
+    assert_eq!(
+        n(db, &open_on(before)).await,
+        1,
+        "kp03 alone the day before"
+    );
     assert_eq!(n(db, &open_on(d)).await, 2, "kp21 and kp22 on the day");
     // The rename: a new version, the old one closed on the day; the code and path unchanged.
     assert_eq!(
@@ -356,7 +403,13 @@ async fn split_and_rename_keep_history(db: &TestDb) {
     );
     let e = apply_plan(&f.ctx, &reuse, false).await.unwrap_err();
     assert!(
-        matches!(e, AppError::Rule { code: "restructuring_code_taken", .. }),
+        matches!(
+            e,
+            AppError::Rule {
+                code: "restructuring_code_taken",
+                ..
+            }
+        ),
         "{e:?}"
     );
     rollups_equal_naive(&f, &[KP03, "26743-kp21"]).await;
@@ -379,7 +432,10 @@ async fn a_carried_leadership_keeps_its_head_and_grants(db: &TestDb) {
     );
     let r = apply_plan(&f.ctx, &p, false).await.unwrap();
     assert_eq!(r.groups_carried, 1);
-    assert_eq!(r.groups_dissolved, 2, "front committee and mediation of kp01");
+    assert_eq!(
+        r.groups_dissolved, 2,
+        "front committee and mediation of kp01"
+    );
     assert_eq!(r.grants_moved, 6, "five officials and the resident");
     assert_eq!(r.grants_ended, 0);
     assert_eq!(
@@ -387,7 +443,13 @@ async fn a_carried_leadership_keeps_its_head_and_grants(db: &TestDb) {
         1
     );
     assert_eq!(
-        n(db, &format!("SELECT COUNT(*) FROM group_positions WHERE group_id = {lead} AND ended_on IS NULL")).await,
+        n(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM group_positions WHERE group_id = {lead} AND ended_on IS NULL"
+            )
+        )
+        .await,
         2,
         "the head and the deputy keep their posts"
     );
@@ -457,7 +519,13 @@ async fn a_dry_run_or_a_failed_apply_changes_nothing(db: &TestDb) {
     );
     let e = apply_plan(&f.ctx, &bad, false).await.unwrap_err();
     assert!(
-        matches!(e, AppError::Rule { code: "restructuring_conflict", .. }),
+        matches!(
+            e,
+            AppError::Rule {
+                code: "restructuring_conflict",
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(snapshot(db).await, before);

@@ -250,8 +250,7 @@ impl<'a> Checker<'a> {
     /// A unit the step closes: existing, and without open children left behind.
     fn closing(&mut self, step: usize, code: &UnitCode, closed: &HashMap<&str, usize>) {
         if let Some(u) = self.existing(step, code) {
-            if u
-                .open_children
+            if u.open_children
                 .iter()
                 .any(|c| !closed.contains_key(c.as_str()))
             {
@@ -282,7 +281,8 @@ impl<'a> Checker<'a> {
         if u.kind.tier() != Tier::Residential || crate::text::clean(&u.name).is_empty() {
             self.err(step, Problem::BadNewUnit(code.clone()));
         }
-        if parent_ok && (self.facts.existing_codes.contains(&code) || !self.new_codes.insert(code.clone()))
+        if parent_ok
+            && (self.facts.existing_codes.contains(&code) || !self.new_codes.insert(code.clone()))
         {
             self.err(step, Problem::CodeTaken(code));
         }

@@ -96,7 +96,10 @@ fn a_good_plan_of_every_kind_passes() {
         },
         Step::Split {
             unit: code("26743-kp01"),
-            parts: vec![(new_unit("kp21"), hh(&[1, 2])), (new_unit("kp22"), hh(&[3, 4]))],
+            parts: vec![
+                (new_unit("kp21"), hh(&[1, 2])),
+                (new_unit("kp22"), hh(&[3, 4])),
+            ],
         },
         Step::Rename {
             unit: code("26743-kp02"),
@@ -217,7 +220,10 @@ fn codes_are_never_reused() {
         },
         Step::Split {
             unit: code("26743-kp01"),
-            parts: vec![(new_unit("kp30"), hh(&[1, 2])), (new_unit("kp30"), hh(&[3, 4]))],
+            parts: vec![
+                (new_unit("kp30"), hh(&[1, 2])),
+                (new_unit("kp30"), hh(&[3, 4])),
+            ],
         },
     ]);
     assert_eq!(
@@ -244,7 +250,10 @@ fn a_change_of_code_needs_a_new_code() {
 fn a_split_list_must_be_complete() {
     let p = plan(vec![Step::Split {
         unit: code("26743-kp01"),
-        parts: vec![(new_unit("kp21"), hh(&[1, 2])), (new_unit("kp22"), hh(&[3]))],
+        parts: vec![
+            (new_unit("kp21"), hh(&[1, 2])),
+            (new_unit("kp22"), hh(&[3])),
+        ],
     }]);
     let e = validate(&p, &facts()).unwrap_err();
     assert_eq!(

@@ -82,7 +82,10 @@ impl Store {
     }
 
     /// The active households of a unit.
-    pub async fn active_household_ids(&self, unit_code: &str) -> Result<Vec<HouseholdId>, StoreError> {
+    pub async fn active_household_ids(
+        &self,
+        unit_code: &str,
+    ) -> Result<Vec<HouseholdId>, StoreError> {
         let ids: Vec<i64> = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT id FROM households WHERE unit_code = $1 AND status = 'active' ORDER BY id",
@@ -95,7 +98,10 @@ impl Store {
     }
 
     /// The unit's leadership (the group of its head), if it has one not dissolved.
-    pub async fn leadership_group_id(&self, unit_code: &str) -> Result<Option<GroupId>, StoreError> {
+    pub async fn leadership_group_id(
+        &self,
+        unit_code: &str,
+    ) -> Result<Option<GroupId>, StoreError> {
         let id: Option<i64> = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT id FROM community_groups WHERE unit_code = $1 \
@@ -109,8 +115,13 @@ impl Store {
     }
 
     /// The thanks records of a commune, latest first.
-    pub async fn thanks_of_commune(&self, commune_code: &str) -> Result<Vec<ThanksRecord>, StoreError> {
-        let sql = format!("{THANKS} WHERE t.commune_code = $1 ORDER BY t.served_to DESC, u.sort_key, t.id");
+    pub async fn thanks_of_commune(
+        &self,
+        commune_code: &str,
+    ) -> Result<Vec<ThanksRecord>, StoreError> {
+        let sql = format!(
+            "{THANKS} WHERE t.commune_code = $1 ORDER BY t.served_to DESC, u.sort_key, t.id"
+        );
         let rows = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(commune_code).fetch_all(p).await?
         });
@@ -118,7 +129,10 @@ impl Store {
     }
 
     /// The thanks records of one person, oldest first.
-    pub async fn thanks_of_resident(&self, id: ResidentId) -> Result<Vec<ThanksRecord>, StoreError> {
+    pub async fn thanks_of_resident(
+        &self,
+        id: ResidentId,
+    ) -> Result<Vec<ThanksRecord>, StoreError> {
         let sql = format!("{THANKS} WHERE t.resident_id = $1 ORDER BY t.served_to, t.id");
         let rows = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(id.get()).fetch_all(p).await?

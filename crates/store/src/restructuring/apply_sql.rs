@@ -376,7 +376,9 @@ impl Ctx<'_> {
         if h.keep_grants {
             out.push(
                 stmt(
-                    format!("UPDATE grants SET unit_code = $1 WHERE unit_code = $2 AND {MOVABLE_GRANT}"),
+                    format!(
+                        "UPDATE grants SET unit_code = $1 WHERE unit_code = $2 AND {MOVABLE_GRANT}"
+                    ),
                     vec![t(&h.to), t(&h.closed)],
                 )
                 .counted(Counter::GrantsMoved),
@@ -437,12 +439,24 @@ impl Ctx<'_> {
                     named.push(*into);
                     for g in groups.iter().filter(|g| *g != into) {
                         named.push(*g);
-                        self.end_groups(last, "id = $1", vec![Val::Int(*g)], Counter::GroupsMerged, out);
+                        self.end_groups(
+                            last,
+                            "id = $1",
+                            vec![Val::Int(*g)],
+                            Counter::GroupsMerged,
+                            out,
+                        );
                     }
                 }
                 GroupOp::Dissolve { group } => {
                     named.push(*group);
-                    self.end_groups(last, "id = $1", vec![Val::Int(*group)], Counter::GroupsDissolved, out);
+                    self.end_groups(
+                        last,
+                        "id = $1",
+                        vec![Val::Int(*group)],
+                        Counter::GroupsDissolved,
+                        out,
+                    );
                 }
             }
         }
@@ -516,10 +530,18 @@ impl Ctx<'_> {
 
     /// Ends the groups `sel` chooses (over `community_groups`, its arguments first): thanks
     /// for the people whose post ends, their positions ended, the groups dissolved.
-    fn end_groups(&self, i: usize, sel: &str, args: Vec<Val>, counter: Counter, out: &mut Vec<Stmt>) {
+    fn end_groups(
+        &self,
+        i: usize,
+        sel: &str,
+        args: Vec<Val>,
+        counter: Counter,
+        out: &mut Vec<Stmt>,
+    ) {
         let d = &self.s.effective_on;
         let n = args.len();
-        let groups = format!("(SELECT id FROM community_groups WHERE status <> 'dissolved' AND {sel})");
+        let groups =
+            format!("(SELECT id FROM community_groups WHERE status <> 'dissolved' AND {sel})");
         let mut a = args.clone();
         a.extend([
             t(&self.s.commune_code),

@@ -1,5 +1,5 @@
 //! Restructuring: history, schemes, applying plans, beats (docs/restructuring.md).
 
 pub mod apply;
-mod apply_sql;
 pub mod apply_reads;
+mod apply_sql;

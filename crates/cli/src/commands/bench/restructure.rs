@@ -117,7 +117,11 @@ async fn official(store: &Store, commune: &str) -> anyhow::Result<tuquan_app::Ct
         must_change_password: false,
     };
     store
-        .create_user(&user, &[(Role::CommuneOfficial, Some(commune.into()))], &AuditCtx::cli())
+        .create_user(
+            &user,
+            &[(Role::CommuneOfficial, Some(commune.into()))],
+            &AuditCtx::cli(),
+        )
         .await?;
     let token =
         tuquan_app::access::tokens::create_token_for(&app.system("cli"), &user.username, "bench")
@@ -171,9 +175,7 @@ pub async fn run(mut config: Config, args: RestructureArgs) -> anyhow::Result<()
     let seed_s = secs(t);
     let month = Month::of(jiff::Timestamp::now());
     let t = Instant::now();
-    let naive_before = store
-        .report_naive(ONE_COMMUNE, month, month, None)
-        .await?;
+    let naive_before = store.report_naive(ONE_COMMUNE, month, month, None).await?;
     let naive_s = secs(t);
 
     let (plan, units_before) = ward_plan(&store, ONE_COMMUNE).await?;
@@ -184,10 +186,16 @@ pub async fn run(mut config: Config, args: RestructureArgs) -> anyhow::Result<()
     let t = Instant::now();
     let done: ApplyReport = apply_plan(&ctx, &plan, false).await?;
     let apply_s = secs(t);
-    anyhow::ensure!(dry.households_moved == done.households_moved, "the dry run differs");
+    anyhow::ensure!(
+        dry.households_moved == done.households_moved,
+        "the dry run differs"
+    );
     let fast = store.report(ONE_COMMUNE, month, month, None).await?;
     let naive = store.report_naive(ONE_COMMUNE, month, month, None).await?;
-    anyhow::ensure!(fast == naive, "the roll-ups differ from the naive query after applying");
+    anyhow::ensure!(
+        fast == naive,
+        "the roll-ups differ from the naive query after applying"
+    );
     anyhow::ensure!(
         naive.population == naive_before.population,
         "the ward's population changed"
