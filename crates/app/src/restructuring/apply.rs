@@ -54,10 +54,10 @@ async fn load(ctx: &Ctx, plan: &Plan) -> AppResult<Loaded> {
     let mut units: HashMap<String, Unit> = all.into_iter().map(|u| (u.code.clone(), u)).collect();
     // Units the plan names outside the commune are loaded too, so the check can say so.
     for code in super::apply_script::named_units(plan) {
-        if !units.contains_key(&code) {
-            match ctx.store().unit(&code).await {
+        if let std::collections::hash_map::Entry::Vacant(slot) = units.entry(code) {
+            match ctx.store().unit(slot.key()).await {
                 Ok(u) => {
-                    units.insert(code, u.unit);
+                    slot.insert(u.unit);
                 }
                 Err(tuquan_store::StoreError::NotFound) => {}
                 Err(e) => return Err(e.into()),
