@@ -11,7 +11,7 @@ use tuquan_domain::restructuring::EventKind;
 use tuquan_domain::territory::UnitKind;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::{now, with_pool, Store, StoreError};
+use crate::{now, subtree, with_pool, Backend, Store, StoreError};
 
 use super::apply_sql::{self, Counter, Expect, Stmt, Val};
 
@@ -142,6 +142,29 @@ impl ApplyCounts {
     }
 }
 
+const PG_PAUSE: [&str; 2] = [
+    "ALTER TABLE households DISABLE TRIGGER rollup_households",
+    "ALTER TABLE residents DISABLE TRIGGER rollup_residents",
+];
+const PG_RESUME: [&str; 2] = [
+    "ALTER TABLE households ENABLE TRIGGER rollup_households",
+    "ALTER TABLE residents ENABLE TRIGGER rollup_residents",
+];
+/// The population of every unit below the commune, recounted (the commune's own total and
+/// its ancestors' do not change: households move within the commune).
+const RECOUNT_DELETE: &str = "DELETE FROM population_rollup WHERE unit_code IN \
+     (SELECT code FROM units WHERE path >= $1 AND path < $2)";
+const RECOUNT_INSERT: &str = "INSERT INTO population_rollup (unit_code, households, residents) \
+     SELECT a.ancestor_code, SUM(l.h), SUM(l.r) FROM ( \
+       SELECT h.unit_code, COUNT(*) AS h, 0 AS r FROM households h JOIN units u ON u.code = h.unit_code \
+       WHERE u.path >= $1 AND u.path < $2 AND h.status = 'active' GROUP BY h.unit_code \
+       UNION ALL \
+       SELECT x.unit_code, 0 AS h, COUNT(*) AS r FROM residents x JOIN units u ON u.code = x.unit_code \
+       WHERE u.path >= $1 AND u.path < $2 AND x.status = 'active' GROUP BY x.unit_code \
+     ) l JOIN unit_ancestors a ON a.unit_code = l.unit_code \
+     JOIN units au ON au.code = a.ancestor_code \
+     WHERE au.path >= $1 AND au.path < $2 GROUP BY 1";
+
 /// Runs the statements on a transaction's connection, resolving event placeholders and
 /// checking the rows each statement must touch.
 macro_rules! run_statements {
@@ -205,9 +228,35 @@ impl Store {
         let ts = now();
         let stmts = apply_sql::statements(script, ctx, &ts);
         let mut counts = ApplyCounts::default();
+        let pg = self.backend() == Backend::Postgres;
+        let (lo, hi) = subtree(&script.commune_path);
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
+            // PostgreSQL: the deferred per-row population triggers would update the same
+            // ancestor rows once per moved household and resident in one transaction (a chain
+            // of row versions that grows quadratically); they are switched off for this
+            // transaction (writers of these tables wait) and the commune's units recounted.
+            let paused = pg
+                && sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM pg_trigger WHERE tgname IN ('rollup_households', 'rollup_residents')",
+                )
+                .fetch_one(&mut *tx)
+                .await?
+                    == 2;
+            if paused {
+                for sql in PG_PAUSE {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+            }
             run_statements!(tx, &stmts, &mut counts);
+            if paused {
+                for sql in [RECOUNT_DELETE, RECOUNT_INSERT] {
+                    sqlx::query(sql).bind(&lo).bind(&hi).execute(&mut *tx).await?;
+                }
+                for sql in PG_RESUME {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+            }
             for (i, step) in script.steps.iter().enumerate() {
                 let entry = AuditEntry {
                     action: "restructuring.apply",
