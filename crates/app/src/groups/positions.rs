@@ -246,16 +246,20 @@ pub struct ServiceHistory {
     pub resident_id: ResidentId,
     pub full_name: String,
     pub items: Vec<ServiceRecord>,
+    /// Thanks recorded when a post ended with a restructuring (tri ân).
+    pub thanks: Vec<crate::restructuring::ThanksRecord>,
 }
 
 /// A resident's service history: the rule on who may read it is the people area's
 /// (`people::service_history`, issue 11 #11).
 pub async fn service_history(ctx: &Ctx, resident_id: ResidentId) -> AppResult<ServiceHistory> {
     let (r, items) = crate::people::service_history(ctx, resident_id).await?;
+    let thanks = ctx.store().thanks_of_resident(r.id).await?;
     Ok(ServiceHistory {
         resident_id: r.id,
         full_name: r.full_name,
         items,
+        thanks,
     })
 }
 

@@ -7,3 +7,8 @@ pub mod schemes;
 pub use apply::{apply_plan, ApplyReport};
 
 pub mod history;
+// --- apply ---
+mod apply_script;
+pub mod thanks;
+pub use apply::{check_plan, rule_code};
+pub use thanks::{thanks_list, ThanksList, ThanksRecord};

@@ -87,6 +87,15 @@ async fn probe(
         | Action::RestructuringStandardsManage => {
             crate::restructuring_schemes::matrix_probe(server, action, target, token, n).await
         }
+        Action::RestructuringApply => {
+            let r = session
+                .0
+                .get(server.url(&format!("/communes/{target}/restructuring/thanks")))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
         Action::UserView => {
             let r = session
                 .0

@@ -41,6 +41,7 @@ mod pages;
 mod people;
 mod restructuring_schemes;
 mod restructuring_history;
+mod restructuring_apply;
 mod snapshots;
 mod start;
 mod stats;

@@ -84,10 +84,13 @@ pub enum Action {
     RestructuringSchemeView,
     /// Set a province's size standards and freezes on restructuring.
     RestructuringStandardsManage,
+    // restructuring apply
+    /// Apply a restructuring plan (or preview it as a dry run); see the thanks list.
+    RestructuringApply,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -125,6 +128,8 @@ impl Action {
         Self::RestructuringSchemeManage,
         Self::RestructuringSchemeView,
         Self::RestructuringStandardsManage,
+        // restructuring apply
+        Self::RestructuringApply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -166,6 +171,8 @@ impl Action {
             Self::RestructuringSchemeManage => "restructuring.scheme.manage",
             Self::RestructuringSchemeView => "restructuring.scheme.view",
             Self::RestructuringStandardsManage => "restructuring.standards.manage",
+            // restructuring apply
+            Self::RestructuringApply => "restructuring.apply",
         }
     }
 
@@ -214,6 +221,10 @@ impl Action {
             }
             Self::RestructuringSchemeView => "see restructuring schemes, consent and size report",
             Self::RestructuringStandardsManage => "set a province's size standards and freezes",
+            // restructuring apply
+            Self::RestructuringApply => {
+                "apply a restructuring plan (or preview it); see the thanks list (tri ân)"
+            }
         }
     }
 }
@@ -263,6 +274,8 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::RestructuringSchemeManage,[Y, Y, Y, N,   N,    N,    N,    N,    N,    N,    N]),
     (Action::RestructuringSchemeView,[Y, Y,  Y,    Y,    Y,    Y,    N,    N,    N,    N,    N]),
     (Action::RestructuringStandardsManage,[Y, Y, N, N,  N,    N,    N,    N,    N,    N,    N]),
+    // restructuring apply
+    (Action::RestructuringApply,[Y, Y,  Y,    N,    N,    N,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -118,10 +118,12 @@ pub enum EndReason {
     /// The group was dissolved (set by the product).
     Dissolved,
     Other,
+    /// The unit was restructured (merged, split, dissolved; set by the product).
+    UnitRestructured,
 }
 
 impl EndReason {
-    pub const ALL: [EndReason; 7] = [
+    pub const ALL: [EndReason; 8] = [
         Self::TermEnded,
         Self::Resigned,
         Self::Dismissed,
@@ -129,6 +131,7 @@ impl EndReason {
         Self::Deceased,
         Self::Dissolved,
         Self::Other,
+        Self::UnitRestructured,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +143,7 @@ impl EndReason {
             Self::Deceased => "deceased",
             Self::Dissolved => "dissolved",
             Self::Other => "other",
+            Self::UnitRestructured => "unit_restructured",
         }
     }
 
@@ -147,9 +151,11 @@ impl EndReason {
         Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
-    /// The reasons a person gives (dissolution is recorded by the product).
+    /// The reasons a person gives (dissolution and restructuring are recorded by the product).
     pub fn choosable() -> impl Iterator<Item = Self> {
-        Self::ALL.into_iter().filter(|r| *r != Self::Dissolved)
+        Self::ALL
+            .into_iter()
+            .filter(|r| !matches!(r, Self::Dissolved | Self::UnitRestructured))
     }
 }
 

@@ -14,3 +14,6 @@ pub use plan::{GroupDisposition, NewUnit, Plan, Step};
 
 pub mod history;
 pub use history::{Lineage, LineageEdge, LineageStep, Validity};
+// --- apply ---
+pub mod validate;
+pub use validate::{validate, PlanError, Problem, TreeFacts, UnitFact};

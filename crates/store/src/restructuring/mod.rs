@@ -4,3 +4,6 @@ pub mod as_of;
 pub mod history;
 pub mod import;
 pub mod schemes;
+pub mod apply;
+pub mod apply_reads;
+mod apply_sql;

@@ -178,7 +178,7 @@ impl Store {
         now: &str,
     ) -> Result<StatsReport, StoreError> {
         let scope = self.scope(unit_code).await?;
-        let children = self.child_units(&scope).await?;
+        let children = self.child_units(&scope, from).await?;
         let (from_m, to_m) = (from.to_string(), to.to_string());
         let cat = category.unwrap_or("");
         let (own_rows, child_rows) = self.sums(&scope, &from_m, &to_m, cat).await?;
@@ -300,16 +300,21 @@ impl Store {
         Ok(Scope::Unit { code, path })
     }
 
-    async fn child_units(&self, scope: &Scope) -> Result<Vec<ChildUnit>, StoreError> {
+    /// The direct children that existed in the period: a unit closed by a restructuring
+    /// before the period began is left out (its items stay in the months it existed), so a
+    /// report for a past period groups by the units of that time.
+    async fn child_units(&self, scope: &Scope, from: Month) -> Result<Vec<ChildUnit>, StoreError> {
         let (clause, code) = match scope {
             Scope::Country => ("level = 1 AND $1 = $1", ""),
             Scope::Unit { code, .. } => ("parent_code = $1", code.as_str()),
         };
         let sql = format!(
-            "SELECT code, name, kind, path FROM units WHERE {clause} ORDER BY sort_key, code"
+            "SELECT code, name, kind, path FROM units WHERE {clause} \
+             AND (valid_to IS NULL OR valid_to > $2) ORDER BY sort_key, code"
         );
+        let start = format!("{from}-01");
         let rows: Vec<ChildUnit> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(code).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(code).bind(&start).fetch_all(p).await?
         });
         Ok(rows)
     }

@@ -27,7 +27,7 @@ impl Store {
         now: &str,
     ) -> Result<StatsReport, StoreError> {
         let scope = self.scope(unit_code).await?;
-        let children = self.child_units(&scope).await?;
+        let children = self.child_units(&scope, from).await?;
         let path = match &scope {
             Scope::Country => None,
             Scope::Unit { path, .. } => Some(path.clone()),

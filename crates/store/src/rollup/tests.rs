@@ -304,10 +304,10 @@ mod perf {
             assert_eq!(fast, naive);
             let scope = s.scope(unit).await.unwrap();
             let t = std::time::Instant::now();
-            s.child_units(&scope).await.unwrap();
+            s.child_units(&scope, from).await.unwrap();
             println!("  child units {:?}", t.elapsed());
             let t = std::time::Instant::now();
-            let children = s.child_units(&scope).await.unwrap();
+            let children = s.child_units(&scope, from).await.unwrap();
             s.overdue_now(&scope, &children, from, to, "", now)
                 .await
                 .unwrap();

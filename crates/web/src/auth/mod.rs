@@ -166,6 +166,7 @@ capabilities! {
     GroupView => GroupView,
     GroupManage => GroupManage,
     RegulationManage => RegulationManage,
+    RestructuringApply => RestructuringApply,
 }
 
 /// A signed-in user holding some grant whose role allows `A::ACTION`. The handler then

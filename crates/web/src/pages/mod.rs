@@ -200,6 +200,7 @@ pub fn router() -> Router<AppState> {
         .merge(action_items::router())
         .merge(votes::router())
         .merge(restructuring::schemes::router())
+        .merge(restructuring::thanks::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }

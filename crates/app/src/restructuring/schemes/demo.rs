@@ -92,7 +92,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
     )
     .await?;
     let unit = crate::territory::unit(app, &large.unit.code).await?;
-    let households = app.store().active_household_ids(&unit.path).await?;
+    let households = app.store().active_household_ids_under(&unit.path).await?;
     let split_parts = app.store().scheme_parts(id).await?;
     let (first, second) = households.split_at(households.len() / 2);
     for (p, list) in split_parts.iter().zip([first, second]) {

@@ -215,7 +215,7 @@ pub async fn assign_households(
     }
     let of_unit: BTreeSet<HouseholdId> = ctx
         .store()
-        .active_household_ids(&unit.path)
+        .active_household_ids_under(&unit.path)
         .await?
         .into_iter()
         .collect();
@@ -245,7 +245,7 @@ pub(crate) async fn gap_of(
     unit: &Unit,
     parts: &[PartRecord],
 ) -> AppResult<SplitGap> {
-    let of_unit = ctx.store().active_household_ids(&unit.path).await?;
+    let of_unit = ctx.store().active_household_ids_under(&unit.path).await?;
     let listed = ctx.store().split_lists(item_id).await?;
     let ids: Vec<i64> = parts
         .iter()

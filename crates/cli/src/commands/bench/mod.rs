@@ -16,6 +16,7 @@ mod db;
 mod documents;
 mod figures;
 mod load;
+mod restructure;
 
 use db::open;
 use figures::{rollups, round, seed_comparison};
@@ -41,8 +42,17 @@ pub struct SyntheticArgs {
     pub no_progress: bool,
 }
 
+/// A benchmark of its own instead of the province's figures.
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum BenchWhat {
+    /// A whole ward restructured at once (40 khu phố into 15): the time to apply the plan.
+    Restructure(restructure::RestructureArgs),
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    pub what: Option<BenchWhat>,
     #[command(flatten)]
     pub data: SyntheticArgs,
     /// Print one JSON object instead of a table.
@@ -122,6 +132,9 @@ pub async fn seed_synthetic(mut config: Config, args: &SyntheticArgs) -> anyhow:
 
 /// `tuquan bench`.
 pub async fn bench(mut config: Config, args: BenchArgs) -> anyhow::Result<()> {
+    if let Some(BenchWhat::Restructure(r)) = args.what.clone() {
+        return restructure::run(config, r).await;
+    }
     let opts = options(&args.data)?;
     let url = args.database_url.clone().or_else(|| {
         config

@@ -124,7 +124,7 @@ fn action_label(lang: Lang, action: &str) -> &'static str {
 fn event_label(lang: Lang, kind: &str) -> String {
     match kind {
         "created" | "acknowledge" | "start" | "resolve" | "reject" | "duplicate" | "refer"
-        | "reopen" | "note" | "assign" | "rated" | "escalated" | "summary" => {
+        | "reopen" | "note" | "assign" | "rated" | "escalated" | "summary" | "rerouted" => {
             lang.t(&format!("fbs_event_{kind}")).to_owned()
         }
         other => other.to_owned(),

@@ -18,7 +18,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, GroupManage, GroupView, RequestCtx};
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::pages::common::see_other;
+use crate::pages::common::{see_other, vn_date};
 use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
 use crate::AppState;
@@ -288,6 +288,7 @@ pub(super) struct ServicePage {
     resident_id: ResidentId,
     full_name: String,
     rows: Vec<ServiceRow>,
+    thanks: Vec<ServiceRow>,
 }
 
 /// A resident's service history: every position held, for thanking retiring workers.
@@ -315,10 +316,25 @@ pub(super) async fn service(
             unit: s.unit_name,
         })
         .collect();
+    let thanks = h
+        .thanks
+        .iter()
+        .map(|t| ServiceRow {
+            href: format!("/groups/{}", t.group_id),
+            role: role_name(lang, &t.role, false),
+            period: format!("{} – {}", vn_date(&t.served_from), vn_date(&t.served_to)),
+            group: t.group_name.clone(),
+            unit: match &t.reward_decision {
+                Some(d) => format!("{} · {d}", t.unit_name),
+                None => t.unit_name.clone(),
+            },
+        })
+        .collect();
     render(&ServicePage {
         resident_id: h.resident_id,
         full_name: h.full_name,
         rows,
+        thanks,
         chrome,
     })
 }
