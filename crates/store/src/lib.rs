@@ -31,6 +31,7 @@ pub mod import;
 pub mod meetings;
 pub mod outbox;
 pub mod residents;
+pub mod restructuring;
 pub mod rollup;
 pub mod sessions;
 pub mod territory;

@@ -94,6 +94,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::action_items::MUTATING,
                 api::votes::MUTATING,
                 api::consultations::MUTATING,
+                api::beats::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
@@ -104,6 +105,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::action_items::MUTATING,
                 pages::votes::MUTATING,
                 pages::consultations::MUTATING,
+                pages::restructuring::beats::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

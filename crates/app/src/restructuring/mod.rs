@@ -2,5 +2,6 @@
 //! applying a plan, police and militia beats.
 
 pub mod apply;
+pub mod beats;
 
 pub use apply::{apply_plan, ApplyReport};

@@ -76,10 +76,16 @@ pub enum Action {
     /// See a unit's consultations (drafts too), the comments with their households, and the
     /// summary.
     ConsultationView,
+    // beats
+    /// See a commune's police beats, militia heads and their alignment with the units.
+    BeatView,
+    /// Create and end beats, assign units to them, appoint militia heads, carry beats to the
+    /// successors of restructured units.
+    BeatManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -114,6 +120,9 @@ impl Action {
         Self::ConsultationManage,
         Self::ConsultationRecord,
         Self::ConsultationView,
+        // beats
+        Self::BeatView,
+        Self::BeatManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -152,6 +161,9 @@ impl Action {
             Self::ConsultationManage => "consultation.manage",
             Self::ConsultationRecord => "consultation.record",
             Self::ConsultationView => "consultation.view",
+            // beats
+            Self::BeatView => "beat.view",
+            Self::BeatManage => "beat.manage",
         }
     }
 
@@ -195,6 +207,9 @@ impl Action {
             }
             Self::ConsultationRecord => "enter households' comments from the paper form",
             Self::ConsultationView => "see consultations, drafts, comments and the summary",
+            // beats
+            Self::BeatView => "see police beats, militia heads and the alignment report",
+            Self::BeatManage => "create beats, assign units, appoint militia heads, carry beats",
         }
     }
 }
@@ -240,6 +255,9 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::ConsultationManage,[Y, N,   Y,    N,    Y,    Y,    Y,    N,    N,    N,    N]),
     (Action::ConsultationRecord,[Y, N,   Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
     (Action::ConsultationView,[Y,  Y,    Y,    N,    Y,    Y,    Y,    Y,    N,    N,    N]),
+    // beats
+    (Action::BeatView,      [Y,    Y,    Y,    Y,    N,    Y,    N,    N,    N,    Y,    N]),
+    (Action::BeatManage,    [Y,    N,    Y,    Y,    N,    N,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -32,6 +32,7 @@ mod home;
 pub mod import;
 pub mod meetings;
 pub mod people;
+pub mod restructuring;
 mod start;
 pub mod stats;
 mod territory;
@@ -197,6 +198,7 @@ pub fn router() -> Router<AppState> {
         .merge(documents::router())
         .merge(action_items::router())
         .merge(votes::router())
+        .merge(restructuring::beats::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }

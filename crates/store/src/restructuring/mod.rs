@@ -1,0 +1,3 @@
+//! Restructuring residential units (docs/restructuring.md).
+
+pub mod beats;

@@ -1,0 +1,3 @@
+//! Pages of restructuring residential units (docs/restructuring.md).
+
+pub mod beats;
