@@ -334,6 +334,7 @@ pub async fn demo(store: &Store, with_feedback: bool) -> anyhow::Result<DemoRepo
         crate::seed_action_items::demo_action_items(store).await?;
         crate::seed_votes::demo_votes(store).await?;
         crate::seed_consultations::demo_consultations(store).await?;
+        crate::seed_beats::demo_beats(store).await?;
         crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
     }
     Ok(DemoReport {

@@ -82,6 +82,9 @@ async fn probe(
         Action::ConsultationManage | Action::ConsultationRecord | Action::ConsultationView => {
             crate::consultations::matrix_probe(server, action, target, token, n).await
         }
+        Action::BeatView | Action::BeatManage => {
+            crate::restructuring_beats::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -544,6 +547,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::action_items::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::votes::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::consultations::audit_probe(server, db, method, path, rid, &admin).await,
+                crate::restructuring_beats::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

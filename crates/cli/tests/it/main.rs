@@ -39,6 +39,7 @@ mod meetings;
 mod open311;
 mod pages;
 mod people;
+mod restructuring_beats;
 mod snapshots;
 mod start;
 mod stats;

@@ -529,13 +529,15 @@ impl Store {
         Ok(())
     }
 
-    /// Writes new assignments and ends others, all in one transaction, with the grants
-    /// and the officers' notices. Returns the new assignments' ids.
+    /// Writes new assignments and ends others, all in one transaction, with the grants,
+    /// the officers' notices and `summary` (an audit row for the whole, if given). Returns
+    /// the new assignments' ids.
     pub async fn change_beat_units(
         &self,
         assign: &[NewAssignment],
         ends: &[EndAssignment],
         msgs: &[NewMessage],
+        summary: Option<&AuditEntry>,
         by: &str,
         ctx: &AuditCtx,
     ) -> Result<Vec<i64>, StoreError> {
@@ -548,6 +550,9 @@ impl Store {
             let mut ids = Vec::with_capacity(assign.len());
             for a in assign {
                 ids.push(assign_in_tx!(tx, a, by, &ts, ctx));
+            }
+            if let Some(e) = summary {
+                insert_audit!(&mut *tx, ctx, e)?;
             }
             insert_messages!(tx, msgs, &ts, true);
             tx.commit().await?;

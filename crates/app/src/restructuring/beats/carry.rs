@@ -9,6 +9,7 @@ use tuquan_domain::access::Action;
 use tuquan_domain::restructuring::beats::{carry_plan, CarryEvent, CarryPlan, Part};
 use tuquan_domain::restructuring::EventKind;
 use tuquan_domain::territory::Unit;
+use tuquan_store::audit::AuditEntry;
 use tuquan_store::restructuring::beats::{BeatRecord, EndAssignment, NewAssignment};
 
 use super::{commune, notice, vn};
@@ -184,11 +185,20 @@ pub async fn carry(ctx: &Ctx, code: &str) -> AppResult<CarryView> {
             msgs.extend(notice(ctx, user, &key, &text, c.beat_id).await?);
         }
     }
-    if !assign.is_empty() || !ends.is_empty() {
-        let by = ctx.who()?.user.username.clone();
-        ctx.store()
-            .change_beat_units(&assign, &ends, &msgs, &by, &ctx.audit_ctx())
-            .await?;
-    }
+    // One row for the act itself, even when there was nothing to carry.
+    let summary = AuditEntry {
+        action: "beat.carry",
+        target_type: "unit",
+        target_id: p.commune.code.clone(),
+        unit_path: Some(p.commune.path.clone()),
+        before: None,
+        after: Some(serde_json::json!({
+            "assigned": assign.len(), "ended": ends.len(), "undecided": p.plan.undecided.len(),
+        })),
+    };
+    let by = ctx.who()?.user.username.clone();
+    ctx.store()
+        .change_beat_units(&assign, &ends, &msgs, Some(&summary), &by, &ctx.audit_ctx())
+        .await?;
     Ok(view(p, true))
 }

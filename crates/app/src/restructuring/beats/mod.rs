@@ -309,7 +309,7 @@ pub async fn assign_unit(ctx: &Ctx, id: i64, unit_code: &str, raw: &str) -> AppR
     };
     let ids = ctx
         .store()
-        .change_beat_units(&[new], &[], &msgs, &who_name(ctx)?, &ctx.audit_ctx())
+        .change_beat_units(&[new], &[], &msgs, None, &who_name(ctx)?, &ctx.audit_ctx())
         .await?;
     ids.first()
         .copied()
@@ -340,7 +340,14 @@ pub async fn end_assignment(ctx: &Ctx, assignment_id: i64, raw: &str) -> AppResu
         None => Vec::new(),
     };
     ctx.store()
-        .change_beat_units(&[], &[end_of(&a, &day)], &msgs, &who_name(ctx)?, &ctx.audit_ctx())
+        .change_beat_units(
+            &[],
+            &[end_of(&a, &day)],
+            &msgs,
+            None,
+            &who_name(ctx)?,
+            &ctx.audit_ctx(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Conflict { .. } => AppError::rule("beat_unit_ended", "valid_to", "raced"),
