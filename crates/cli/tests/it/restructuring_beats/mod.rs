@@ -81,7 +81,7 @@ async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
     let t22 = unit(&server, "26743-kp02", "t2", "to_dan_cu", "2025-07-01").await;
     let other_commune = db
         .count(&format!(
-            "SELECT MIN(CAST(code AS INTEGER)) FROM units WHERE parent_code = '79' AND code <> '{WARD}'"
+            "SELECT MIN(CAST(code AS BIGINT)) FROM units WHERE parent_code = '79' AND code <> '{WARD}'"
         ))
         .await;
     let other = unit(&server, &format!("{other_commune:05}"), "kp01", "khu_pho", "2025-07-01").await;
