@@ -306,7 +306,10 @@ impl Store {
     }
 
     /// The open assignments of the commune's beats and of units in it, whatever the date.
-    pub async fn beat_covers_open(&self, commune: &Unit) -> Result<Vec<BeatUnitRecord>, StoreError> {
+    pub async fn beat_covers_open(
+        &self,
+        commune: &Unit,
+    ) -> Result<Vec<BeatUnitRecord>, StoreError> {
         let (lo, hi) = subtree(&commune.path);
         let sql = format!(
             "SELECT {ASSIGNMENT_COLUMNS} WHERE (b.commune_code = $1 OR (a.unit_path >= $2 \
@@ -351,7 +354,10 @@ impl Store {
     }
 
     /// Every militia head of a commune, open ones first, by unit.
-    pub async fn militia_of_commune(&self, commune: &str) -> Result<Vec<MilitiaRecord>, StoreError> {
+    pub async fn militia_of_commune(
+        &self,
+        commune: &str,
+    ) -> Result<Vec<MilitiaRecord>, StoreError> {
         let sql = format!(
             "SELECT {MILITIA_COLUMNS} WHERE m.commune_code = $1 \
              ORDER BY CASE WHEN m.valid_to IS NULL THEN 0 ELSE 1 END, m.unit_path, m.valid_from DESC"
@@ -612,11 +618,19 @@ impl Store {
         valid_to: &str,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
-        let mut e = entry("militia.end", "militia_head", cur.id.to_string(), &cur.unit_path);
+        let mut e = entry(
+            "militia.end",
+            "militia_head",
+            cur.id.to_string(),
+            &cur.unit_path,
+        );
         e.after = Some(json!({ "to": valid_to }));
         self.execute_audited(
             "UPDATE militia_heads SET valid_to = $2 WHERE id = $1 AND valid_to IS NULL",
-            &[crate::audit::Arg::Int(cur.id), crate::audit::Arg::Text(valid_to)],
+            &[
+                crate::audit::Arg::Int(cur.id),
+                crate::audit::Arg::Text(valid_to),
+            ],
             true,
             ctx,
             &e,

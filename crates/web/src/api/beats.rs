@@ -262,7 +262,11 @@ impl From<&AlignmentReport> for AlignmentBody {
             beats: r.beats,
             without_beat: a.without_beat.iter().map(|c| unit_ref(r, c)).collect(),
             without_militia_head: a.without_militia.iter().map(|c| unit_ref(r, c)).collect(),
-            partial: a.partial.iter().map(|p| ub(&p.unit_code, p.beat_id)).collect(),
+            partial: a
+                .partial
+                .iter()
+                .map(|p| ub(&p.unit_code, p.beat_id))
+                .collect(),
             under_two_beats: a
                 .overlaps
                 .iter()
@@ -275,8 +279,16 @@ impl From<&AlignmentReport> for AlignmentBody {
                         .collect(),
                 })
                 .collect(),
-            crossing_communes: a.crossing.iter().map(|c| ub(&c.unit_code, c.beat_id)).collect(),
-            stale: a.stale.iter().map(|s| ub(&s.unit_code, s.beat_id)).collect(),
+            crossing_communes: a
+                .crossing
+                .iter()
+                .map(|c| ub(&c.unit_code, c.beat_id))
+                .collect(),
+            stale: a
+                .stale
+                .iter()
+                .map(|s| ub(&s.unit_code, s.beat_id))
+                .collect(),
         }
     }
 }
@@ -336,8 +348,18 @@ impl From<&CarryView> for CarryBody {
         };
         Self {
             applied: v.applied,
-            assigned: v.plan.assign.iter().map(|a| ub(&a.unit_code, a.beat_id)).collect(),
-            ended: v.plan.end.iter().map(|e| ub(&e.unit_code, e.beat_id)).collect(),
+            assigned: v
+                .plan
+                .assign
+                .iter()
+                .map(|a| ub(&a.unit_code, a.beat_id))
+                .collect(),
+            ended: v
+                .plan
+                .end
+                .iter()
+                .map(|e| ub(&e.unit_code, e.beat_id))
+                .collect(),
             undecided: v
                 .plan
                 .undecided
@@ -458,8 +480,13 @@ pub async fn assign(
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
-    let aid = app::assign_unit(&ctx, id, &b.unit_code, b.valid_from.as_deref().unwrap_or(""))
-        .await?;
+    let aid = app::assign_unit(
+        &ctx,
+        id,
+        &b.unit_code,
+        b.valid_from.as_deref().unwrap_or(""),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(BeatCreated { id: aid })))
 }
 

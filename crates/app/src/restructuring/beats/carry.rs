@@ -120,7 +120,11 @@ async fn prepare(ctx: &Ctx, code: &str) -> AppResult<Prepared> {
 
 fn view(p: Prepared, applied: bool) -> CarryView {
     CarryView {
-        beat_names: p.beats.iter().map(|(id, b)| (*id, b.name.clone())).collect(),
+        beat_names: p
+            .beats
+            .iter()
+            .map(|(id, b)| (*id, b.name.clone()))
+            .collect(),
         commune: p.commune,
         plan: p.plan,
         applied,

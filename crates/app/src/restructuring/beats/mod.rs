@@ -8,8 +8,8 @@
 use jiff::civil::Date;
 use tuquan_domain::access::Action;
 use tuquan_domain::restructuring::beats::{
-    check_assignable, check_end, check_militia_unit, parse_end, parse_start, BeatInput,
-    BeatRule, MilitiaInput, NewBeat, NewMilitiaHead,
+    check_assignable, check_end, check_militia_unit, parse_end, parse_start, BeatInput, BeatRule,
+    MilitiaInput, NewBeat, NewMilitiaHead,
 };
 use tuquan_domain::territory::{Tier, Unit};
 use tuquan_domain::{FieldError, FieldErrorKind};
@@ -270,14 +270,20 @@ pub async fn assign_unit(ctx: &Ctx, id: i64, unit_code: &str, raw: &str) -> AppR
     };
     let unit = match crate::territory::unit(&ctx.app, &code).await {
         Err(AppError::NotFound) => {
-            return Err(FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into())
+            return Err(
+                FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into(),
+            )
         }
         other => other?,
     };
     ctx.authorize(Action::BeatManage, Some(&unit.path))?;
     check_assignable(&unit, from)?;
     if from.to_string() < beat.valid_from {
-        return Err(AppError::rule("beat_unit_before_beat", "valid_from", "early"));
+        return Err(AppError::rule(
+            "beat_unit_before_beat",
+            "valid_from",
+            "early",
+        ));
     }
     let open = ctx.store().beat_assignments(id).await?;
     if open
@@ -393,12 +399,18 @@ pub async fn appoint_militia(ctx: &Ctx, code: &str, input: &MilitiaInput) -> App
     let m = NewMilitiaHead::parse(input, ctx.today())?;
     let unit = match crate::territory::unit(&ctx.app, &m.unit_code).await {
         Err(AppError::NotFound) => {
-            return Err(FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into())
+            return Err(
+                FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into(),
+            )
         }
         other => other?,
     };
     if unit.parent_code.as_deref() != Some(commune.code.as_str()) {
-        return Err(AppError::rule("militia_unit_level", "unit_code", "elsewhere"));
+        return Err(AppError::rule(
+            "militia_unit_level",
+            "unit_code",
+            "elsewhere",
+        ));
     }
     check_militia_unit(&unit, m.valid_from)?;
     ctx.store()

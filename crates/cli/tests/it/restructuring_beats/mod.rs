@@ -21,7 +21,13 @@ pub async fn beat(server: &Server, name: &str, officer: Option<&str>) -> i64 {
         Some(u) => json!({"name": name, "officer_username": u, "valid_from": "2025-07-01"}),
         None => json!({"name": name, "officer_name": "Trương Văn Hải", "valid_from": "2025-07-01"}),
     };
-    let (s, b) = post(server, &server.token, &format!("/api/v1/communes/{WARD}/beats"), body).await;
+    let (s, b) = post(
+        server,
+        &server.token,
+        &format!("/api/v1/communes/{WARD}/beats"),
+        body,
+    )
+    .await;
     assert_eq!(s, 201, "{b}");
     b["id"].as_i64().unwrap()
 }
@@ -57,7 +63,13 @@ fn codes(list: &Value) -> Vec<String> {
     list.as_array()
         .unwrap()
         .iter()
-        .map(|x| x["unit"]["code"].as_str().or(x["code"].as_str()).unwrap().to_owned())
+        .map(|x| {
+            x["unit"]["code"]
+                .as_str()
+                .or(x["code"].as_str())
+                .unwrap()
+                .to_owned()
+        })
         .collect()
 }
 
@@ -75,7 +87,10 @@ on_both_backends!(alignment_finds_each_kind_of_misalignment);
 async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     // The ward keeps tổ below its khu phố for this case.
-    db.run_ok(&["territory", "scheme-set", WARD, "khu_pho,ap;to_dan_cu"], "");
+    db.run_ok(
+        &["territory", "scheme-set", WARD, "khu_pho,ap;to_dan_cu"],
+        "",
+    );
     let t1 = unit(&server, "26743-kp01", "t1", "to_dan_cu", "2025-07-01").await;
     let t21 = unit(&server, "26743-kp02", "t1", "to_dan_cu", "2025-07-01").await;
     let t22 = unit(&server, "26743-kp02", "t2", "to_dan_cu", "2025-07-01").await;
@@ -84,7 +99,14 @@ async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
             "SELECT MIN(CAST(code AS BIGINT)) FROM units WHERE parent_code = '79' AND code <> '{WARD}'"
         ))
         .await;
-    let other = unit(&server, &format!("{other_commune:05}"), "kp01", "khu_pho", "2025-07-01").await;
+    let other = unit(
+        &server,
+        &format!("{other_commune:05}"),
+        "kp01",
+        "khu_pho",
+        "2025-07-01",
+    )
+    .await;
     let a = beat(&server, "Địa bàn A", None).await;
     let b = beat(&server, "Địa bàn B", None).await;
     let c = beat(&server, "Địa bàn C", None).await;
@@ -121,7 +143,10 @@ async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
     let without = codes(&r["without_beat"]);
     assert!(without.contains(&"26743-kp04".to_owned()), "{without:?}");
     for covered in ["26743-kp01", "26743-kp02", "26743-kp03", "26743-kp05"] {
-        assert!(!without.contains(&covered.to_owned()), "{covered} in {without:?}");
+        assert!(
+            !without.contains(&covered.to_owned()),
+            "{covered} in {without:?}"
+        );
     }
     let militia = codes(&r["without_militia_head"]);
     assert!(militia.contains(&"26743-kp02".to_owned()));
@@ -130,9 +155,17 @@ async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["unit"]["code"].as_str().unwrap().to_owned(), p["beat"]["id"].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p["unit"]["code"].as_str().unwrap().to_owned(),
+                p["beat"]["id"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(partial, [("26743-kp02".to_owned(), a), ("26743-kp02".to_owned(), b)]);
+    assert_eq!(
+        partial,
+        [("26743-kp02".to_owned(), a), ("26743-kp02".to_owned(), b)]
+    );
     let overlaps = r["under_two_beats"].as_array().unwrap();
     assert_eq!(overlaps.len(), 1, "{r}");
     assert_eq!(overlaps[0]["unit"]["code"], t1.as_str());
@@ -157,10 +190,24 @@ async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
     .await;
     assert_eq!(s, 400);
     // The printable page lists each kind with its count, in Vietnamese.
-    let admin = server.sign_in(crate::harness::ADMIN_USER, crate::harness::ADMIN_PASSWORD).await;
-    let (s, html) = page(&admin.0, &server, &format!("/communes/{WARD}/beats/alignment")).await;
+    let admin = server
+        .sign_in(crate::harness::ADMIN_USER, crate::harness::ADMIN_PASSWORD)
+        .await;
+    let (s, html) = page(
+        &admin.0,
+        &server,
+        &format!("/communes/{WARD}/beats/alignment"),
+    )
+    .await;
     assert_eq!(s, 200);
-    for id in ["without-beat", "without-militia", "partial", "overlaps", "crossing", "stale"] {
+    for id in [
+        "without-beat",
+        "without-militia",
+        "partial",
+        "overlaps",
+        "crossing",
+        "stale",
+    ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
     }
     assert!(html.contains("Đơn vị thuộc hai địa bàn cùng lúc (1)"));
@@ -171,7 +218,9 @@ on_both_backends!(grants_follow_the_beat);
 async fn grants_follow_the_beat(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let officer = demo_token(db, "csrkv.kp01");
-    let uid = db.count("SELECT id FROM users WHERE username = 'csrkv.kp01'").await;
+    let uid = db
+        .count("SELECT id FROM users WHERE username = 'csrkv.kp01'")
+        .await;
     let grants = |unit: &'static str| {
         let sql = format!(
             "SELECT COUNT(*) FROM grants WHERE user_id = {uid} AND role = 'area_police' \
@@ -186,36 +235,87 @@ async fn grants_follow_the_beat(db: &TestDb) {
     let id = assign(&server, b, "26743-kp02", &today).await;
     assert_eq!(grants("26743-kp02").await, 1);
     assert_eq!(get(&server, &officer, households).await.0, 200);
-    let notices = format!("SELECT COUNT(*) FROM outbox WHERE user_id = {uid} AND purpose = 'beat.grant'");
+    let notices =
+        format!("SELECT COUNT(*) FROM outbox WHERE user_id = {uid} AND purpose = 'beat.grant'");
     assert_eq!(db.count(&notices).await, 1);
     assert_eq!(
-        db.count(&format!("SELECT COUNT(*) FROM notifications WHERE user_id = {uid}")).await,
+        db.count(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {uid}"
+        ))
+        .await,
         1
     );
     // The rules: a whole residential unit, once; an end not in the future.
-    let (s, e) = post(&server, &server.token, &format!("/api/v1/beats/{b}/units"),
-        json!({"unit_code": WARD})).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("beat_unit_not_residential")), "{e}");
-    let (s, e) = post(&server, &server.token, &format!("/api/v1/beats/{b}/units"),
-        json!({"unit_code": "26743-kp02"})).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("beat_unit_already")), "{e}");
-    let (s, e) = post(&server, &server.token, &format!("/api/v1/beat-units/{id}/end"),
-        json!({"valid_to": "2099-01-01"})).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("beat_end_in_future")), "{e}");
-    let (s, e) = post(&server, &server.token, &format!("/api/v1/communes/{WARD}/beats"),
-        json!({"name": " ", "officer_username": "nobody.here"})).await;
+    let (s, e) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/beats/{b}/units"),
+        json!({"unit_code": WARD}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("beat_unit_not_residential")),
+        "{e}"
+    );
+    let (s, e) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/beats/{b}/units"),
+        json!({"unit_code": "26743-kp02"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("beat_unit_already")),
+        "{e}"
+    );
+    let (s, e) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/beat-units/{id}/end"),
+        json!({"valid_to": "2099-01-01"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("beat_end_in_future")),
+        "{e}"
+    );
+    let (s, e) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/communes/{WARD}/beats"),
+        json!({"name": " ", "officer_username": "nobody.here"}),
+    )
+    .await;
     assert_eq!(s, 400, "{e}");
     // Ending the assignment ends the grant (history kept), with a notice.
-    let (s, d) = post(&server, &server.token, &format!("/api/v1/beat-units/{id}/end"), json!({})).await;
+    let (s, d) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/beat-units/{id}/end"),
+        json!({}),
+    )
+    .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["assignments"][0]["granted"], false);
     assert!(d["assignments"][0]["valid_to"].is_string());
     assert_eq!(grants("26743-kp02").await, 0);
     assert_eq!(get(&server, &officer, households).await.0, 403);
     assert_eq!(db.count(&notices).await, 2);
-    for action in ["beat.unit_assigned", "beat.unit_ended", "user.grant_added", "user.grant_revoked"] {
+    for action in [
+        "beat.unit_assigned",
+        "beat.unit_ended",
+        "user.grant_added",
+        "user.grant_revoked",
+    ] {
         assert!(
-            db.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await >= 1,
+            db.count(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+            ))
+            .await
+                >= 1,
             "{action}"
         );
     }
@@ -232,10 +332,20 @@ async fn grants_follow_the_beat(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(grants("26743-kp03").await, 0);
-    let (s, d) = post(&server, &server.token, &format!("/api/v1/beats/{b}/end"), json!({})).await;
+    let (s, d) = post(
+        &server,
+        &server.token,
+        &format!("/api/v1/beats/{b}/end"),
+        json!({}),
+    )
+    .await;
     assert_eq!(s, 200, "{d}");
     assert!(d["beat"]["valid_to"].is_string());
-    assert!(d["assignments"].as_array().unwrap().iter().all(|a| a["valid_to"].is_string()));
+    assert!(d["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["valid_to"].is_string()));
 }
 
 /// Records an event of `kind` effective `on` with its participants, as the restructuring
@@ -255,8 +365,10 @@ async fn event(db: &TestDb, kind: &str, on: &str, parts: &[(&str, &str)]) -> i64
         ))
         .await;
         if *role == "predecessor" {
-            db.execute(&format!("UPDATE units SET valid_to = '{on}' WHERE code = '{code}'"))
-                .await;
+            db.execute(&format!(
+                "UPDATE units SET valid_to = '{on}' WHERE code = '{code}'"
+            ))
+            .await;
         }
     }
     id
@@ -270,23 +382,57 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     let b = beat(&server, "Địa bàn B", None).await;
     let c = beat(&server, "Địa bàn C", None).await;
     let d = beat(&server, "Địa bàn D", None).await;
-    for (beat, unit) in [(a, "kp01"), (a, "kp02"), (b, "kp03"), (c, "kp04"), (d, "kp06")] {
+    for (beat, unit) in [
+        (a, "kp01"),
+        (a, "kp02"),
+        (b, "kp03"),
+        (c, "kp04"),
+        (d, "kp06"),
+    ] {
         assign(&server, beat, &format!("{WARD}-{unit}"), "2025-07-01").await;
     }
     let merged = unit(&server, WARD, "kp20", "khu_pho", &on).await;
     let across = unit(&server, WARD, "kp21", "khu_pho", &on).await;
     let part1 = unit(&server, WARD, "kp22", "khu_pho", &on).await;
     let part2 = unit(&server, WARD, "kp23", "khu_pho", &on).await;
-    event(db, "create_from_parts", &on,
-        &[("26743-kp01", "predecessor"), ("26743-kp02", "predecessor"), (&merged, "successor")]).await;
-    event(db, "merge_into", &on,
-        &[("26743-kp03", "predecessor"), ("26743-kp04", "predecessor"), (&across, "successor")]).await;
-    event(db, "split", &on,
-        &[("26743-kp06", "predecessor"), (&part1, "successor"), (&part2, "successor")]).await;
-    let uid = db.count("SELECT id FROM users WHERE username = 'csrkv.kp01'").await;
-    let kp01_grants = format!(
-        "SELECT COUNT(*) FROM grants WHERE user_id = {uid} AND unit_code = '26743-kp01'"
-    );
+    event(
+        db,
+        "create_from_parts",
+        &on,
+        &[
+            ("26743-kp01", "predecessor"),
+            ("26743-kp02", "predecessor"),
+            (&merged, "successor"),
+        ],
+    )
+    .await;
+    event(
+        db,
+        "merge_into",
+        &on,
+        &[
+            ("26743-kp03", "predecessor"),
+            ("26743-kp04", "predecessor"),
+            (&across, "successor"),
+        ],
+    )
+    .await;
+    event(
+        db,
+        "split",
+        &on,
+        &[
+            ("26743-kp06", "predecessor"),
+            (&part1, "successor"),
+            (&part2, "successor"),
+        ],
+    )
+    .await;
+    let uid = db
+        .count("SELECT id FROM users WHERE username = 'csrkv.kp01'")
+        .await;
+    let kp01_grants =
+        format!("SELECT COUNT(*) FROM grants WHERE user_id = {uid} AND unit_code = '26743-kp01'");
     // The demo's own grant on kp01, and the beat's.
     assert_eq!(db.count(&kp01_grants).await, 2);
     let rows = "SELECT COUNT(*) FROM beat_units";
@@ -307,7 +453,10 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     assert_eq!(db.count(rows).await, before + 3);
     // The merged unit is in A with the officer's grant; the beat's grant on kp01 ended.
     assert_eq!(
-        db.count(&format!("SELECT COUNT(*) FROM grants WHERE user_id = {uid} AND unit_code = '{merged}'")).await,
+        db.count(&format!(
+            "SELECT COUNT(*) FROM grants WHERE user_id = {uid} AND unit_code = '{merged}'"
+        ))
+        .await,
         1
     );
     assert_eq!(db.count(&kp01_grants).await, 1);
@@ -327,7 +476,12 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     assert_eq!(codes(&again["ended"]).len(), 2);
     let (_, third) = post(&server, &server.token, &path, json!({})).await;
     assert!(codes(&third["ended"]).is_empty() && codes(&third["assigned"]).is_empty());
-    let (_, r) = get(&server, &server.token, &format!("/api/v1/communes/{WARD}/beats/alignment")).await;
+    let (_, r) = get(
+        &server,
+        &server.token,
+        &format!("/api/v1/communes/{WARD}/beats/alignment"),
+    )
+    .await;
     assert!(r["stale"].as_array().unwrap().is_empty(), "{r}");
     assert!(r["under_two_beats"].as_array().unwrap().is_empty(), "{r}");
 }
@@ -348,17 +502,27 @@ async fn restructuring_feedback_has_its_own_category(db: &TestDb) {
     assert_eq!(s, 200);
     assert!(html.contains("Sắp xếp đơn vị"));
     // Sent about a khu phố, it goes to the commune, not the khu phố's head.
-    let (s, item) = post(&server, &server.token, "/api/v1/feedback",
+    let (s, item) = post(
+        &server,
+        &server.token,
+        "/api/v1/feedback",
         json!({"unit_code": "26743-kp01", "category": "restructuring",
-               "description": "Xin cho biết khu phố mới tên gì và có phải đổi giấy tờ không?"})).await;
+               "description": "Xin cho biết khu phố mới tên gì và có phải đổi giấy tờ không?"}),
+    )
+    .await;
     assert_eq!(s, 201, "{item}");
     assert_eq!(
-        db.count("SELECT COUNT(*) FROM feedback WHERE category = 'restructuring' \
-                  AND level = 'commune' AND role = 'commune_official'").await,
+        db.count(
+            "SELECT COUNT(*) FROM feedback WHERE category = 'restructuring' \
+                  AND level = 'commune' AND role = 'commune_official'"
+        )
+        .await,
         1
     );
     // The commune's beats page links to the filtered inbox.
-    let admin = server.sign_in(crate::harness::ADMIN_USER, crate::harness::ADMIN_PASSWORD).await;
+    let admin = server
+        .sign_in(crate::harness::ADMIN_USER, crate::harness::ADMIN_PASSWORD)
+        .await;
     let (s, html) = page(&admin.0, &server, &format!("/communes/{WARD}/beats")).await;
     assert_eq!(s, 200);
     let link = format!("/feedback/inbox?unit={WARD}&amp;category=restructuring");

@@ -18,7 +18,12 @@ pub async fn matrix_probe(
 ) -> (u16, String) {
     let (s, b) = match action {
         Action::BeatView => {
-            get(server, token, &format!("/api/v1/communes/{target}/beats/alignment")).await
+            get(
+                server,
+                token,
+                &format!("/api/v1/communes/{target}/beats/alignment"),
+            )
+            .await
         }
         Action::BeatManage => {
             post(
@@ -67,8 +72,11 @@ pub async fn audit_probe(
     if !page && !tuquan_web::api::beats::MUTATING.contains(&(method, path)) {
         return None;
     }
-    let api = |m: reqwest::Method, p: String, body: serde_json::Value| audit_api(server, rid, m, &p, &body);
-    let form = |p: String, fields: Vec<(&'static str, String)>| audit_form(server, admin, rid, &p, fields);
+    let api = |m: reqwest::Method, p: String, body: serde_json::Value| {
+        audit_api(server, rid, m, &p, &body)
+    };
+    let form =
+        |p: String, fields: Vec<(&'static str, String)>| audit_form(server, admin, rid, &p, fields);
     let b = beat(server, &format!("Địa bàn {rid}"), None).await;
     let from = "2025-07-01";
     Some(match (method, path) {
@@ -82,9 +90,11 @@ pub async fn audit_probe(
             format!("/api/v1/beats/{b}"),
             json!({"name": "Kiểm toán sửa", "officer_name": "Trương Văn Hải"}),
         ),
-        ("POST", "/api/v1/beats/{id}/end") => {
-            api(reqwest::Method::POST, format!("/api/v1/beats/{b}/end"), json!({}))
-        }
+        ("POST", "/api/v1/beats/{id}/end") => api(
+            reqwest::Method::POST,
+            format!("/api/v1/beats/{b}/end"),
+            json!({}),
+        ),
         ("POST", "/api/v1/beats/{id}/units") => api(
             reqwest::Method::POST,
             format!("/api/v1/beats/{b}/units"),
@@ -92,7 +102,11 @@ pub async fn audit_probe(
         ),
         ("POST", "/api/v1/beat-units/{id}/end") => {
             let a = assign(server, b, "26743-kp08", from).await;
-            api(reqwest::Method::POST, format!("/api/v1/beat-units/{a}/end"), json!({}))
+            api(
+                reqwest::Method::POST,
+                format!("/api/v1/beat-units/{a}/end"),
+                json!({}),
+            )
         }
         ("POST", "/api/v1/communes/{code}/militia-heads") => api(
             reqwest::Method::POST,
@@ -101,7 +115,11 @@ pub async fn audit_probe(
         ),
         ("POST", "/api/v1/militia-heads/{id}/end") => {
             let m = militia(server, rid).await;
-            api(reqwest::Method::POST, format!("/api/v1/militia-heads/{m}/end"), json!({}))
+            api(
+                reqwest::Method::POST,
+                format!("/api/v1/militia-heads/{m}/end"),
+                json!({}),
+            )
         }
         ("POST", "/api/v1/communes/{code}/beats/carry") => api(
             reqwest::Method::POST,
@@ -110,16 +128,25 @@ pub async fn audit_probe(
         ),
         ("POST", "/communes/{code}/beats") => form(
             format!("/communes/{WARD}/beats"),
-            vec![("name", "Trang".into()), ("officer_name", "Lâm Quốc Việt".into())],
+            vec![
+                ("name", "Trang".into()),
+                ("officer_name", "Lâm Quốc Việt".into()),
+            ],
         ),
         ("POST", "/beats/{id}/edit") => form(
             format!("/beats/{b}/edit"),
-            vec![("name", "Trang sửa".into()), ("officer_name", "Lâm Quốc Việt".into())],
+            vec![
+                ("name", "Trang sửa".into()),
+                ("officer_name", "Lâm Quốc Việt".into()),
+            ],
         ),
         ("POST", "/beats/{id}/end") => form(format!("/beats/{b}/end"), vec![]),
         ("POST", "/beats/{id}/units") => form(
             format!("/beats/{b}/units"),
-            vec![("unit_code", "26743-kp09".into()), ("valid_from", from.into())],
+            vec![
+                ("unit_code", "26743-kp09".into()),
+                ("valid_from", from.into()),
+            ],
         ),
         ("POST", "/beat-units/{id}/end") => {
             let a = assign(server, b, "26743-kp10", from).await;

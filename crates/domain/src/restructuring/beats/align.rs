@@ -140,7 +140,9 @@ impl<'a> Tree<'a> {
             .map(|u| {
                 covers
                     .iter()
-                    .filter(|c| c.unit_open && c.unit_path != u.path && within(&c.unit_path, &u.path))
+                    .filter(|c| {
+                        c.unit_open && c.unit_path != u.path && within(&c.unit_path, &u.path)
+                    })
                     .map(|c| c.beat_id)
                     .collect()
             })
@@ -276,7 +278,11 @@ mod tests {
     #[test]
     fn whole_units_in_one_beat_each_are_clean() {
         let us = units();
-        let covers = vec![cover(1, 10, &us[0]), cover(2, 10, &us[3]), cover(3, 11, &us[6])];
+        let covers = vec![
+            cover(1, 10, &us[0]),
+            cover(2, 10, &us[3]),
+            cover(3, 11, &us[6]),
+        ];
         let a = align(&us, &covers, &all_militia());
         assert!(a.is_clean(), "{a:?}");
         // Every part of a unit in the same beat is the whole unit.
@@ -324,7 +330,11 @@ mod tests {
         );
         assert!(a.without_beat.is_empty());
         // t2 in no beat: beat 10 covers part of kp02, and t2 has no beat.
-        let covers = vec![cover(1, 10, &us[0]), cover(2, 10, &us[4]), cover(4, 11, &us[6])];
+        let covers = vec![
+            cover(1, 10, &us[0]),
+            cover(2, 10, &us[4]),
+            cover(4, 11, &us[6]),
+        ];
         let a = align(&us, &covers, &all_militia());
         assert_eq!(a.partial.len(), 1);
         assert_eq!(a.without_beat, ["26743-kp02-t2"]);
@@ -374,7 +384,11 @@ mod tests {
             unit_open: false,
             ..elsewhere.clone()
         };
-        let mut covers = vec![cover(1, 10, &us[0]), cover(2, 10, &us[3]), cover(3, 10, &us[6])];
+        let mut covers = vec![
+            cover(1, 10, &us[0]),
+            cover(2, 10, &us[3]),
+            cover(3, 10, &us[6]),
+        ];
         covers.push(elsewhere);
         covers.push(closed);
         let a = align(&us, &covers, &all_militia());
@@ -389,7 +403,11 @@ mod tests {
     #[test]
     fn units_below_the_commune_without_a_militia_head() {
         let us = units();
-        let covers = vec![cover(1, 10, &us[0]), cover(2, 10, &us[3]), cover(3, 10, &us[6])];
+        let covers = vec![
+            cover(1, 10, &us[0]),
+            cover(2, 10, &us[3]),
+            cover(3, 10, &us[6]),
+        ];
         let mut m = all_militia();
         m.remove("26743-kp02");
         let a = align(&us, &covers, &m);

@@ -104,7 +104,11 @@ pub fn carry_plan(events: &[CarryEvent], covers: &[Cover]) -> CarryPlan {
             candidates.extend(covering(&live, &p.path));
         }
         let mut decided = true;
-        for t in e.targets.iter().filter(|t| !closing.contains(t.code.as_str())) {
+        for t in e
+            .targets
+            .iter()
+            .filter(|t| !closing.contains(t.code.as_str()))
+        {
             if !covering(&live, &t.path).is_empty() || candidates.is_empty() {
                 continue;
             }
@@ -192,7 +196,11 @@ mod tests {
             &["kp01", "kp02", "kp03"],
             &["kp13"],
         );
-        let covers = vec![cover(1, 10, "kp01"), cover(2, 10, "kp02"), cover(3, 10, "kp03")];
+        let covers = vec![
+            cover(1, 10, "kp01"),
+            cover(2, 10, "kp02"),
+            cover(3, 10, "kp03"),
+        ];
         let plan = carry_plan(std::slice::from_ref(&e), &covers);
         assert_eq!(plan.assign.len(), 1);
         assert_eq!(plan.assign[0].beat_id, 10);

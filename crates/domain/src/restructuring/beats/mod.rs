@@ -15,7 +15,7 @@ use crate::time::parse_date;
 pub mod align;
 pub mod carry;
 
-pub use align::{align, Alignment, AlignUnit, Cover, Crossing, Overlap, Partial, Stale};
+pub use align::{align, AlignUnit, Alignment, Cover, Crossing, Overlap, Partial, Stale};
 pub use carry::{carry_plan, Assign, CarryEvent, CarryPlan, End, Part, Undecided};
 
 /// Longest beat or person name.
@@ -158,7 +158,11 @@ pub fn check_open(unit: &Unit, on: Date, field: &'static str) -> Result<(), Beat
     if day.as_str() < unit.valid_from.as_str() {
         return Err(refuse("beat_unit_not_yet", field));
     }
-    if unit.valid_to.as_deref().is_some_and(|to| to <= day.as_str()) {
+    if unit
+        .valid_to
+        .as_deref()
+        .is_some_and(|to| to <= day.as_str())
+    {
         return Err(refuse("beat_unit_closed", field));
     }
     Ok(())
@@ -203,7 +207,9 @@ pub fn commune_of_path(path: &str) -> Option<&str> {
 /// Whether `path` is `root` or lies below it.
 pub fn within(path: &str, root: &str) -> bool {
     path == root
-        || (path.len() > root.len() && path.starts_with(root) && path.as_bytes()[root.len()] == b'/')
+        || (path.len() > root.len()
+            && path.starts_with(root)
+            && path.as_bytes()[root.len()] == b'/')
 }
 
 #[cfg(test)]

@@ -26,7 +26,10 @@ pub fn router() -> Router<AppState> {
         .route("/communes/{code}/beats/alignment", get(alignment))
         .route("/communes/{code}/militia", get(militia).post(appoint))
         .route("/militia/{id}/end", get(end_militia_page).post(end_militia))
-        .route("/communes/{code}/beats/carry", get(carry_preview).post(carry))
+        .route(
+            "/communes/{code}/beats/carry",
+            get(carry_preview).post(carry),
+        )
 }
 
 /// One finding: a unit and what is wrong with it.
@@ -174,7 +177,11 @@ async fn alignment(
     let page = AlignmentPage {
         code: r.commune.code.clone(),
         name: r.commune.name.clone(),
-        on: q.on.clone().filter(|_| !errors.is_empty()).unwrap_or_else(|| r.day.to_string()),
+        on: q
+            .on
+            .clone()
+            .filter(|_| !errors.is_empty())
+            .unwrap_or_else(|| r.day.to_string()),
         on_text: vn_date(&r.day.to_string()),
         clean: r.alignment.is_clean(),
         units: r.units,
@@ -386,7 +393,11 @@ fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
             .iter()
             .map(|a| Finding {
                 unit: unit(&a.unit_code),
-                detail: format!("{} · {}", v.beat_name(a.beat_id), vn_date(&a.valid_from.to_string())),
+                detail: format!(
+                    "{} · {}",
+                    v.beat_name(a.beat_id),
+                    vn_date(&a.valid_from.to_string())
+                ),
             })
             .collect(),
         ended: v
@@ -395,7 +406,11 @@ fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
             .iter()
             .map(|e| Finding {
                 unit: unit(&e.unit_code),
-                detail: format!("{} · {}", v.beat_name(e.beat_id), vn_date(&e.valid_to.to_string())),
+                detail: format!(
+                    "{} · {}",
+                    v.beat_name(e.beat_id),
+                    vn_date(&e.valid_to.to_string())
+                ),
             })
             .collect(),
         undecided: v
