@@ -63,10 +63,7 @@ pub enum Step {
     /// A unit closed and reopened under another parent, with a new code there.
     ChangeParent { unit: UnitCode, into: NewUnit },
     /// A unit closed and reopened under a new code in the same parent.
-    ChangeCode {
-        unit: UnitCode,
-        local_code: LocalCode,
-    },
+    ChangeCode { unit: UnitCode, local_code: LocalCode },
 }
 
 /// What becomes of one group of a unit the plan closes.
