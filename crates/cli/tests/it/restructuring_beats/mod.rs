@@ -170,7 +170,7 @@ async fn alignment_finds_each_kind_of_misalignment(db: &TestDb) {
     assert_eq!(overlaps.len(), 1, "{r}");
     assert_eq!(overlaps[0]["unit"]["code"], t1.as_str());
     assert_eq!(overlaps[0]["beats"].as_array().unwrap().len(), 2);
-    assert_eq!(codes(&r["crossing_communes"]), [other.clone()]);
+    assert_eq!(codes(&r["crossing_communes"]), [other]);
     assert_eq!(r["crossing_communes"][0]["beat"]["id"], c);
     assert_eq!(codes(&r["stale"]), ["26743-kp05"]);
     // As of a day before anything was assigned, no beat covers anything.
@@ -446,7 +446,7 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     assigned.sort();
     assert_eq!(assigned, [merged.clone(), part1.clone(), part2.clone()]);
     assert_eq!(codes(&preview["ended"]).len(), 3);
-    assert_eq!(codes(&preview["undecided"]), [across.clone()]);
+    assert_eq!(codes(&preview["undecided"]), std::slice::from_ref(&across));
     let (s, done) = post(&server, &server.token, &path, json!({})).await;
     assert_eq!(s, 200, "{done}");
     assert_eq!(done["applied"], true);
