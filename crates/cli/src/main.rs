@@ -12,6 +12,7 @@ mod delivery;
 mod seed;
 mod seed_action_items;
 mod seed_announcements;
+mod seed_beats;
 mod seed_consultations;
 mod seed_feedback;
 mod seed_groups;

@@ -345,6 +345,7 @@ pub async fn demo(
         crate::seed_restructuring::demo_restructuring(store).await?;
     }
     if with_feedback {
+        crate::seed_beats::demo_beats(store).await?;
         crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
     }
     Ok(DemoReport {

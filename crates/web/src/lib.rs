@@ -92,6 +92,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 api::votes::MUTATING,
                 api::consultations::MUTATING,
                 api::restructuring::MUTATING,
+                api::beats::MUTATING,
                 pages::people::MUTATING,
                 pages::feedback_public::MUTATING,
                 pages::feedback_staff::MUTATING,
@@ -103,6 +104,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::votes::MUTATING,
                 pages::consultations::MUTATING,
                 pages::restructuring::schemes::MUTATING,
+                pages::restructuring::beats::MUTATING,
                 open311::MUTATING,
             ]
             .concat()

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod schemes;
+pub mod beats;
 
 pub use apply::{apply_plan, ApplyReport};
 

@@ -32,6 +32,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(votes_waiting(ctx, unit).await?);
     out.extend(consultations_open(ctx, unit).await?);
     out.extend(crate::restructuring::schemes::start_line(ctx, unit).await?);
+    out.extend(crate::restructuring::beats::missing_line(ctx, unit).await?);
     Ok(out)
 }
 

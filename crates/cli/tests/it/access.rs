@@ -96,6 +96,9 @@ async fn probe(
                 .unwrap();
             (r.status().as_u16(), r.text().await.unwrap())
         }
+        Action::BeatView | Action::BeatManage => {
+            crate::restructuring_beats::matrix_probe(server, action, target, token, n).await
+        }
         Action::UserView => {
             let r = session
                 .0
@@ -560,6 +563,7 @@ async fn exercise(server: &Server, db: &TestDb, method: &str, path: &str, rid: &
                 crate::consultations::audit_probe(server, db, method, path, rid, &admin).await,
                 crate::restructuring_schemes::audit_probe(server, db, method, path, rid, &admin)
                     .await,
+                crate::restructuring_beats::audit_probe(server, db, method, path, rid, &admin).await,
             ] {
                 found = found.or(probe);
             }

@@ -42,6 +42,7 @@ mod people;
 mod restructuring_schemes;
 mod restructuring_history;
 mod restructuring_apply;
+mod restructuring_beats;
 mod snapshots;
 mod start;
 mod stats;

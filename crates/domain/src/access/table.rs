@@ -87,10 +87,16 @@ pub enum Action {
     // restructuring apply
     /// Apply a restructuring plan (or preview it as a dry run); see the thanks list.
     RestructuringApply,
+    // beats
+    /// See a commune's police beats, militia heads and their alignment with the units.
+    BeatView,
+    /// Create and end beats, assign units to them, appoint militia heads, carry beats to the
+    /// successors of restructured units.
+    BeatManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Self::UnitCreate,
         Self::HouseholdView,
         Self::HouseholdEdit,
@@ -130,6 +136,9 @@ impl Action {
         Self::RestructuringStandardsManage,
         // restructuring apply
         Self::RestructuringApply,
+        // beats
+        Self::BeatView,
+        Self::BeatManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -173,6 +182,9 @@ impl Action {
             Self::RestructuringStandardsManage => "restructuring.standards.manage",
             // restructuring apply
             Self::RestructuringApply => "restructuring.apply",
+            // beats
+            Self::BeatView => "beat.view",
+            Self::BeatManage => "beat.manage",
         }
     }
 
@@ -225,6 +237,9 @@ impl Action {
             Self::RestructuringApply => {
                 "apply a restructuring plan (or preview it); see the thanks list (tri ân)"
             }
+            // beats
+            Self::BeatView => "see police beats, militia heads and the alignment report",
+            Self::BeatManage => "create beats, assign units, appoint militia heads, carry beats",
         }
     }
 }
@@ -276,6 +291,9 @@ const TABLE: [(Action, [bool; 11]); Action::ALL.len()] = [
     (Action::RestructuringStandardsManage,[Y, Y, N, N,  N,    N,    N,    N,    N,    N,    N]),
     // restructuring apply
     (Action::RestructuringApply,[Y, Y,  Y,    N,    N,    N,    N,    N,    N,    N,    N]),
+    // beats
+    (Action::BeatView,      [Y,    Y,    Y,    Y,    N,    Y,    N,    N,    N,    Y,    N]),
+    (Action::BeatManage,    [Y,    N,    Y,    Y,    N,    N,    N,    N,    N,    N,    N]),
 ];
 
 /// Whether `role` may perform `action` (on units its grant covers).

@@ -57,6 +57,16 @@ pub const DEFAULT_CATEGORIES: &[(&str, &str, &str, i64, i64, bool)] = &[
         false,
     ),
     ("other", "Khác", "Other", 8, 10, false),
+    // Seed 004: residents' concerns about the rearrangement of units, answered by the
+    // commune (migration 0020, docs/beats.md).
+    (
+        "restructuring",
+        "Sắp xếp đơn vị",
+        "Unit restructuring",
+        8,
+        10,
+        false,
+    ),
 ];
 
 impl Category {

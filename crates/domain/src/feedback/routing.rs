@@ -56,6 +56,11 @@ pub struct RouteRule {
     pub role: Role,
 }
 
+/// Categories the commune answers first unless its table has a rule for them: feedback
+/// about the rearrangement of units concerns the commune's scheme, not one unit's head
+/// (docs/beats.md).
+pub const COMMUNE_CATEGORIES: &[&str] = &["restructuring"];
+
 /// The body responsible: a role held on the unit at a level of the feedback's place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Responsible {
@@ -67,10 +72,16 @@ impl Responsible {
     /// The most specific rule for `category` (a rule for the category beats a rule for any),
     /// else the unit head; a place with no residential unit starts at the commune.
     pub fn route(rules: &[RouteRule], category: &str, has_unit: bool) -> Self {
-        let rule = rules
+        let own = rules
             .iter()
-            .find(|r| r.category.as_deref() == Some(category))
-            .or_else(|| rules.iter().find(|r| r.category.is_none()));
+            .find(|r| r.category.as_deref() == Some(category));
+        if own.is_none() && COMMUNE_CATEGORIES.contains(&category) {
+            return Self {
+                level: Level::Commune,
+                role: Level::Commune.default_role(),
+            };
+        }
+        let rule = own.or_else(|| rules.iter().find(|r| r.category.is_none()));
         let mut r = match rule {
             Some(r) => Self {
                 level: r.level,
@@ -126,6 +137,27 @@ mod tests {
         assert_eq!(
             Responsible::route(&[], "traffic", false).level,
             Level::Commune
+        );
+    }
+
+    #[test]
+    fn restructuring_goes_to_the_commune_unless_a_rule_says_otherwise() {
+        let catch_all = RouteRule {
+            category: None,
+            level: Level::Unit,
+            role: Role::UnitHead,
+        };
+        let r = Responsible::route(std::slice::from_ref(&catch_all), "restructuring", true);
+        assert_eq!(r.level, Level::Commune);
+        assert_eq!(r.role, Role::CommuneOfficial);
+        let own = RouteRule {
+            category: Some("restructuring".into()),
+            level: Level::Commune,
+            role: Role::FrontCommittee,
+        };
+        assert_eq!(
+            Responsible::route(&[catch_all, own], "restructuring", true).role,
+            Role::FrontCommittee
         );
     }
 

@@ -4,6 +4,7 @@
 //! A unit's code and path never change and are never reused: renaming or changing the kind
 //! adds a version; changing the parent or the code closes the unit and creates a successor.
 
+pub mod beats;
 mod event;
 mod plan;
 pub mod scheme;

@@ -7,3 +7,4 @@ pub mod schemes;
 pub mod apply;
 pub mod apply_reads;
 mod apply_sql;
+pub mod beats;

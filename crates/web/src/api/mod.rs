@@ -12,6 +12,7 @@ pub mod announcement_files;
 pub mod announcement_reach;
 pub mod announcement_units;
 pub mod announcements;
+pub mod beats;
 pub mod consultations;
 pub mod contract;
 mod contract_fields;
@@ -177,6 +178,19 @@ impl Modify for BearerScheme {
         restructuring::standards,
         restructuring::set_standard,
         restructuring::add_freeze,
+        beats::list,
+        beats::create,
+        beats::get_one,
+        beats::edit,
+        beats::end,
+        beats::assign,
+        beats::end_unit,
+        beats::alignment,
+        beats::carry_preview,
+        beats::carry,
+        beats::militia,
+        beats::appoint,
+        beats::end_militia,
         meetings::scan,
         announcement_units::passing,
         votes::get_thresholds,
@@ -372,6 +386,23 @@ impl Modify for BearerScheme {
         restructuring::StandardOut,
         restructuring::FreezeOut,
         restructuring::StandardsOut,
+        beats::BeatBody,
+        beats::BeatAssignBody,
+        beats::BeatEndBody,
+        beats::MilitiaBody,
+        beats::BeatItem,
+        beats::BeatList,
+        beats::AssignmentItem,
+        beats::BeatDetailBody,
+        beats::BeatCreated,
+        beats::BeatUnitRef,
+        beats::BeatRef,
+        beats::BeatUnitPair,
+        beats::BeatUnitsRef,
+        beats::AlignmentBody,
+        beats::MilitiaItem,
+        beats::MilitiaList,
+        beats::CarryBody,
         announcement_units::PassingItem,
         announcement_units::PassingList,
         action_items::ItemBody,
@@ -451,6 +482,10 @@ impl Modify for BearerScheme {
             (hương ước, quy ước, a plan): the text split into articles, public once opened; \
             households comment per article online or on the paper form the head enters; the \
             summary per article (docs/consultations.md)."),
+        (name = "beats", description = "Police and militia beats: the beat (địa bàn) of an \
+            area police officer as whole residential units with dates, the officer's grants \
+            following it; the militia head of each unit below a commune; the alignment report; \
+            carrying beats to the successors of restructured units (docs/beats.md)."),
         (name = "account", description = "The caller, and the audit log. Authenticate with \
             `Authorization: Bearer TOKEN`; create tokens on the account page or with \
             `tuquan token create`."),
@@ -488,4 +523,5 @@ pub fn router() -> Router<AppState> {
         .merge(announcement_units::router())
         .merge(action_items::router())
         .merge(votes::router())
+        .merge(beats::router())
 }

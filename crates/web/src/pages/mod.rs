@@ -201,6 +201,7 @@ pub fn router() -> Router<AppState> {
         .merge(votes::router())
         .merge(restructuring::schemes::router())
         .merge(restructuring::thanks::router())
+        .merge(restructuring::beats::router())
         .route("/lang", get(switch_lang))
         .route("/static/{file}", get(static_file))
 }

@@ -3,3 +3,4 @@
 pub mod history;
 pub mod schemes;
 pub mod thanks;
+pub mod beats;

@@ -1,0 +1,262 @@
+//! "Carry beats to successors" after a restructuring (docs/beats.md): what the recorded
+//! events (`unit_events` and their participants) mean for the beats.
+//!
+//! For each event, the candidate beats are those covering its predecessors (and
+//! contributors) on the day before it took effect. Each unit the event opens or that takes
+//! households in (successors and receivers):
+//! - already in a beat: nothing to do (an earlier carry, or the official's choice);
+//! - exactly one candidate: put in that beat from the effective date (a split: every part
+//!   inherits the original's beat; a merge whose predecessors agree: the merged unit);
+//! - several candidates (a merge of units of different beats): listed for a decision; the
+//!   official assigns the unit to one of them and carries again;
+//! - no candidate: nothing to carry (the unit shows as without a beat in the report).
+//!
+//! When every unit of an event is decided, the open assignments of its closed predecessors
+//! end on the effective date. A rename keeps the code and changes nothing. Carrying twice
+//! changes nothing the second time.
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+
+use super::align::{covering, Cover};
+use crate::restructuring::EventKind;
+
+/// A unit taking part in an event: its code and path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub code: String,
+    pub path: String,
+}
+
+/// A recorded event with its participants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarryEvent {
+    pub id: i64,
+    pub kind: EventKind,
+    pub effective_on: Date,
+    /// Units the event closes.
+    pub predecessors: Vec<Part>,
+    /// Units that give households and stay open.
+    pub contributors: Vec<Part>,
+    /// Units the event opens or continues, and units that take households in.
+    pub targets: Vec<Part>,
+}
+
+/// A new assignment the carry makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assign {
+    pub event_id: i64,
+    pub beat_id: i64,
+    pub unit_code: String,
+    pub valid_from: Date,
+}
+
+/// An open assignment the carry ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct End {
+    pub assignment_id: i64,
+    pub beat_id: i64,
+    pub unit_code: String,
+    pub valid_to: Date,
+}
+
+/// A unit whose predecessors lay in several beats: the official chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecided {
+    pub event_id: i64,
+    pub unit_code: String,
+    pub beat_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CarryPlan {
+    pub assign: Vec<Assign>,
+    pub end: Vec<End>,
+    pub undecided: Vec<Undecided>,
+}
+
+impl CarryPlan {
+    pub fn is_empty(&self) -> bool {
+        self.assign.is_empty() && self.end.is_empty() && self.undecided.is_empty()
+    }
+}
+
+/// The plan for `events` (in order of effective date) given the open assignments `covers`
+/// (of units open or closed). Each `Cover`'s `unit_open` is ignored: a closed predecessor's
+/// assignment is exactly what is carried.
+pub fn carry_plan(events: &[CarryEvent], covers: &[Cover]) -> CarryPlan {
+    let mut live: Vec<Cover> = covers
+        .iter()
+        .map(|c| Cover {
+            unit_open: true,
+            ..c.clone()
+        })
+        .collect();
+    let mut plan = CarryPlan::default();
+    for e in events {
+        if e.kind == EventKind::Rename {
+            continue;
+        }
+        let closing: BTreeSet<&str> = e.predecessors.iter().map(|p| p.code.as_str()).collect();
+        let mut candidates = BTreeSet::new();
+        for p in e.predecessors.iter().chain(&e.contributors) {
+            candidates.extend(covering(&live, &p.path));
+        }
+        let mut decided = true;
+        for t in e
+            .targets
+            .iter()
+            .filter(|t| !closing.contains(t.code.as_str()))
+        {
+            if !covering(&live, &t.path).is_empty() || candidates.is_empty() {
+                continue;
+            }
+            if candidates.len() == 1 {
+                let beat_id = *candidates.iter().next().unwrap_or(&0);
+                plan.assign.push(Assign {
+                    event_id: e.id,
+                    beat_id,
+                    unit_code: t.code.clone(),
+                    valid_from: e.effective_on,
+                });
+                live.push(Cover {
+                    assignment_id: 0,
+                    beat_id,
+                    beat_commune: String::new(),
+                    unit_code: t.code.clone(),
+                    unit_path: t.path.clone(),
+                    unit_open: true,
+                });
+            } else {
+                decided = false;
+                plan.undecided.push(Undecided {
+                    event_id: e.id,
+                    unit_code: t.code.clone(),
+                    beat_ids: candidates.iter().copied().collect(),
+                });
+            }
+        }
+        if decided {
+            live.retain(|c| {
+                let ends = c.assignment_id != 0 && closing.contains(c.unit_code.as_str());
+                if ends {
+                    plan.end.push(End {
+                        assignment_id: c.assignment_id,
+                        beat_id: c.beat_id,
+                        unit_code: c.unit_code.clone(),
+                        valid_to: e.effective_on,
+                    });
+                }
+                !ends
+            });
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(local: &str) -> Part {
+        Part {
+            code: format!("26743-{local}"),
+            path: format!("79/26743/{local}"),
+        }
+    }
+
+    fn cover(id: i64, beat: i64, local: &str) -> Cover {
+        let p = part(local);
+        Cover {
+            assignment_id: id,
+            beat_id: beat,
+            beat_commune: "26743".into(),
+            unit_code: p.code,
+            unit_path: p.path,
+            unit_open: false,
+        }
+    }
+
+    fn event(kind: EventKind, preds: &[&str], targets: &[&str]) -> CarryEvent {
+        CarryEvent {
+            id: 7,
+            kind,
+            effective_on: jiff::civil::date(2026, 12, 1),
+            predecessors: preds.iter().map(|p| part(p)).collect(),
+            contributors: vec![],
+            targets: targets.iter().map(|p| part(p)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_merge_whose_predecessors_agree_carries_their_beat() {
+        let e = event(
+            EventKind::CreateFromParts,
+            &["kp01", "kp02", "kp03"],
+            &["kp13"],
+        );
+        let covers = vec![
+            cover(1, 10, "kp01"),
+            cover(2, 10, "kp02"),
+            cover(3, 10, "kp03"),
+        ];
+        let plan = carry_plan(std::slice::from_ref(&e), &covers);
+        assert_eq!(plan.assign.len(), 1);
+        assert_eq!(plan.assign[0].beat_id, 10);
+        assert_eq!(plan.assign[0].unit_code, "26743-kp13");
+        assert_eq!(plan.end.len(), 3);
+        assert!(plan.undecided.is_empty());
+        // Carried: the second time nothing happens.
+        let after: Vec<Cover> = vec![Cover {
+            unit_open: true,
+            ..cover(4, 10, "kp13")
+        }];
+        assert!(carry_plan(&[e], &after).is_empty());
+    }
+
+    #[test]
+    fn a_merge_across_beats_waits_for_a_decision() {
+        let e = event(EventKind::MergeInto, &["kp01", "kp02"], &["kp03"]);
+        let covers = vec![cover(1, 10, "kp01"), cover(2, 11, "kp02")];
+        let plan = carry_plan(std::slice::from_ref(&e), &covers);
+        assert!(plan.assign.is_empty());
+        assert!(plan.end.is_empty(), "nothing ends before the decision");
+        assert_eq!(
+            plan.undecided,
+            [Undecided {
+                event_id: 7,
+                unit_code: "26743-kp03".into(),
+                beat_ids: vec![10, 11]
+            }]
+        );
+        // The official puts kp03 in beat 11: carrying again ends the old assignments.
+        let mut decided = covers.clone();
+        decided.push(Cover {
+            unit_open: true,
+            ..cover(3, 11, "kp03")
+        });
+        let plan = carry_plan(&[e], &decided);
+        assert!(plan.undecided.is_empty() && plan.assign.is_empty());
+        assert_eq!(plan.end.len(), 2);
+    }
+
+    #[test]
+    fn every_part_of_a_split_inherits_the_beat() {
+        let e = event(EventKind::Split, &["kp05"], &["kp14", "kp15"]);
+        let plan = carry_plan(&[e], &[cover(1, 12, "kp05")]);
+        let units: Vec<_> = plan.assign.iter().map(|a| a.unit_code.as_str()).collect();
+        assert_eq!(units, ["26743-kp14", "26743-kp15"]);
+        assert!(plan.assign.iter().all(|a| a.beat_id == 12));
+        assert_eq!(plan.end.len(), 1);
+        assert_eq!(plan.end[0].valid_to, jiff::civil::date(2026, 12, 1));
+    }
+
+    #[test]
+    fn a_rename_or_a_unit_without_a_beat_carries_nothing() {
+        let e = event(EventKind::Rename, &["kp05"], &["kp05"]);
+        assert!(carry_plan(&[e], &[cover(1, 12, "kp05")]).is_empty());
+        let e = event(EventKind::Split, &["kp06"], &["kp16"]);
+        assert!(carry_plan(&[e], &[cover(1, 12, "kp05")]).is_empty());
+    }
+}
