@@ -55,7 +55,12 @@ fn level_path(unit_path: &str, level: Level) -> String {
 }
 
 /// The accounts holding `role` over the responsible level of the unit at `unit_path`.
-async fn holders(ctx: &Ctx, unit_path: &str, level: Level, role: Role) -> AppResult<Vec<tuquan_domain::UserId>> {
+async fn holders(
+    ctx: &Ctx,
+    unit_path: &str,
+    level: Level,
+    role: Role,
+) -> AppResult<Vec<tuquan_domain::UserId>> {
     Ok(ctx
         .store()
         .users_with_role_over(role.as_str(), &level_path(unit_path, level))
@@ -63,7 +68,10 @@ async fn holders(ctx: &Ctx, unit_path: &str, level: Level, role: Role) -> AppRes
 }
 
 /// The accounts responsible for an item now.
-pub async fn responsible_users(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<tuquan_domain::UserId>> {
+pub async fn responsible_users(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+) -> AppResult<Vec<tuquan_domain::UserId>> {
     if let Some(a) = item.assignee_id {
         return Ok(vec![a]);
     }
@@ -83,7 +91,11 @@ pub async fn arrived(
     Ok(notice(ctx, users, code, "feedback.arrived", msg))
 }
 
-pub fn assigned(ctx: &Ctx, item: &FeedbackRecord, user: tuquan_domain::UserId) -> Vec<FeedbackNotice> {
+pub fn assigned(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    user: tuquan_domain::UserId,
+) -> Vec<FeedbackNotice> {
     let msg = format!("Bạn được giao xử lý phản ánh {}.", item.tracking_code);
     notice(
         ctx,

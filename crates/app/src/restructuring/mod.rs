@@ -2,8 +2,8 @@
 //! applying a plan, police and militia beats.
 
 pub mod apply;
-pub mod schemes;
 pub mod beats;
+pub mod schemes;
 
 pub use apply::{apply_plan, ApplyReport};
 

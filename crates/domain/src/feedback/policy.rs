@@ -188,7 +188,10 @@ mod tests {
     fn anonymous_feedback_has_no_sender() {
         let s = sent(None, None);
         assert_eq!(s.proof(Some(crate::UserId(1))), SenderProof::Impossible);
-        assert_eq!(s.check(Some(crate::UserId(1)), "x"), Err(NotSender::Anonymous));
+        assert_eq!(
+            s.check(Some(crate::UserId(1)), "x"),
+            Err(NotSender::Anonymous)
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@ use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use tuquan_domain::UserId;
 use crate::{now, with_pool, Store, StoreError};
+use tuquan_domain::UserId;
 
 pub(crate) mod batch;
 mod config;

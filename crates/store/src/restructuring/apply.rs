@@ -280,6 +280,17 @@ impl Store {
             if dry_run {
                 tx.rollback().await?;
             } else {
+                // The scheme the plan comes from is applied with it, in the same transaction.
+                if let Some(scheme) = script.scheme_id {
+                    sqlx::query(
+                        "UPDATE restructuring_schemes SET status = 'applied', applied_at = $1, \
+                         updated_at = $1 WHERE id = $2 AND status = 'approved'",
+                    )
+                    .bind(&ts)
+                    .bind(scheme)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
             }
         });

@@ -1,10 +1,10 @@
 //! Restructuring (docs/restructuring.md): history reads, schemes, applying a plan, beats.
 
-pub mod as_of;
-pub mod history;
-pub mod import;
-pub mod schemes;
 pub mod apply;
 pub mod apply_reads;
 mod apply_sql;
+pub mod as_of;
 pub mod beats;
+pub mod history;
+pub mod import;
+pub mod schemes;

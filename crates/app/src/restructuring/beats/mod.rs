@@ -111,7 +111,7 @@ async fn officer(ctx: &Ctx, b: &NewBeat) -> AppResult<Option<(i64, String)>> {
         return Ok(None);
     };
     match ctx.store().user_by_username(name).await? {
-        Some(u) if !u.disabled => Ok(Some((u.id, u.display_name))),
+        Some(u) if !u.disabled => Ok(Some((u.id.get(), u.display_name))),
         _ => Err(FieldError::new(
             "officer_username",
             FieldErrorKind::UnknownValue,
@@ -235,7 +235,7 @@ pub(crate) async fn notice(
     beat_id: i64,
 ) -> AppResult<Vec<NewMessage>> {
     let mut channels = vec![("in_app", user.to_string())];
-    if let Some(address) = ctx.store().email_of(user).await? {
+    if let Some(address) = ctx.store().email_of(tuquan_domain::UserId(user)).await? {
         channels.push(("email", address));
     }
     Ok(channels
@@ -244,7 +244,7 @@ pub(crate) async fn notice(
             idempotency_key: format!("{key}-{channel}-{user}"),
             channel: channel.into(),
             recipient,
-            user_id: Some(user),
+            user_id: Some(tuquan_domain::UserId(user)),
             subject: text.to_owned(),
             body: format!("{text}\n\n/beats/{beat_id}"),
             purpose: "beat.grant".into(),

@@ -458,20 +458,17 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
     assert!(html.contains("/communes/26743/restructuring\""), "{html}");
 }
 
-/// `on_both_backends!` with `#[ignore]`: applying needs `apply_plan`, built apart (the
-/// "apply" work of issue 16); drop the attribute when it is merged.
+/// Applying an approved scheme through `apply_plan` on both databases.
 mod an_approved_scheme_applies_atomically {
     use crate::harness::{Backend, TestDb};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "needs apply_plan"]
     async fn sqlite() {
         let db = TestDb::new(Backend::Sqlite).await.unwrap();
         super::applies_atomically(&db).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "needs apply_plan"]
     async fn postgres() {
         let Some(db) = TestDb::new(Backend::Postgres).await else {
             crate::skip!("TUQUAN_TEST_POSTGRES_URL is not set");

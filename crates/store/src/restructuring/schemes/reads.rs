@@ -158,7 +158,10 @@ impl Store {
     }
 
     /// The active households of a unit and its subtree now.
-    pub async fn active_household_ids_under(&self, path: &str) -> Result<Vec<HouseholdId>, StoreError> {
+    pub async fn active_household_ids_under(
+        &self,
+        path: &str,
+    ) -> Result<Vec<HouseholdId>, StoreError> {
         let (lo, hi) = subtree(path);
         let rows: Vec<i64> = with_pool!(self, p => {
             sqlx::query_scalar(
