@@ -314,7 +314,9 @@ async fn schemathesis_finds_no_failure(db: &TestDb) {
     if !binary().exists() {
         crate::skip!("schemathesis is not installed at {}", binary().display());
     }
-    db.run_ok(&["seed", "demo"], "");
+    // With the meetings demo: the action items, the held meeting with its minutes and the
+    // consultation the operations are given.
+    db.seed_demo_with_meetings();
     let official = db.run_ok(
         &[
             "token",

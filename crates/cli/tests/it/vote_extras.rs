@@ -689,13 +689,7 @@ pub async fn voters_page_probe(
 on_both_backends!(demo_meetings_alive_without_the_feedback_demo);
 async fn demo_meetings_alive_without_the_feedback_demo(db: &TestDb) {
     // The suite turns both demos off; the meetings demo alone, feedback still off.
-    let o = db
-        .command()
-        .args(["seed", "demo"])
-        .env("TUQUAN_DEMO_MEETINGS", "true")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    db.seed_demo_with_meetings();
     assert_eq!(db.count("SELECT COUNT(*) FROM feedback").await, 0);
     for (what, sql) in [
         ("meetings", "SELECT COUNT(*) FROM meetings"),

@@ -400,8 +400,8 @@ mod tests {
             for line in text.lines().map(str::trim) {
                 if line.starts_with("#[derive(") && line.contains("ToSchema") {
                     (pending, alias) = (true, None);
-                } else if pending && line.starts_with("#[schema(") && line.contains(" as = ") {
-                    let after = line.split(" as = ").nth(1).unwrap_or("");
+                } else if pending && line.starts_with("#[schema(") && line.contains("as = ") {
+                    let after = line.split("as = ").nth(1).unwrap_or("");
                     let name: String = after
                         .chars()
                         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')

@@ -235,6 +235,12 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("EditBody", "remove_files", ids()),
         ("EditUpload", "remove_files", ids()),
+        ("AssignBody", "households", ids()),
+        (
+            "AssignBody",
+            "part_id",
+            json!({"type": ["integer", "null"], "minimum": 1}),
+        ),
         (
             "ItemBody",
             "owner_role",

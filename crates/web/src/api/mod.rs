@@ -372,7 +372,7 @@ impl Modify for BearerScheme {
         restructuring::OverrideBody,
         restructuring::StandardBody,
         restructuring::FreezeBody,
-        restructuring::Created,
+        restructuring::SchemeCreated,
         restructuring::SchemeItem,
         restructuring::SchemeList,
         restructuring::PartOut,

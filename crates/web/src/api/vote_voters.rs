@@ -73,6 +73,7 @@ pub async fn household_voters(
 pub struct AuthoriseBody {
     /// A member of the representative's household.
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "super::contract::whole")]
     pub resident_id: i64,
     /// `true` to authorise, `false` to withdraw.
     pub granted: bool,

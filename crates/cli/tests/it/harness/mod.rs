@@ -121,6 +121,18 @@ impl TestDb {
     }
 
     /// Runs `tuquan ARGS` with `stdin` as standard input; panics unless it succeeds.
+    /// `seed demo` with the demo's meetings, ballots, consultation and restructuring scheme
+    /// (the suite turns them off), feedback still off.
+    pub fn seed_demo_with_meetings(&self) {
+        let o = self
+            .command()
+            .args(["seed", "demo"])
+            .env("TUQUAN_DEMO_MEETINGS", "true")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+
     pub fn run_ok(&self, args: &[&str], stdin: &str) -> String {
         use std::io::Write;
         let mut child = self

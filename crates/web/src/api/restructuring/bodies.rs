@@ -117,8 +117,9 @@ pub struct RenameBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::contract::opt_whole")]
     pub part_id: Option<i64>,
+    #[serde(deserialize_with = "crate::api::contract::id_list")]
     pub households: Vec<i64>,
 }
 
@@ -159,7 +160,7 @@ pub struct FreezeBody {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Created {
+pub struct SchemeCreated {
     pub id: i64,
 }
 

@@ -95,7 +95,7 @@ pub fn router() -> Router<AppState> {
 /// Drafts a scheme at a commune.
 #[utoipa::path(post, path = "/api/v1/communes/{code}/restructuring/schemes", tag = "restructuring",
     request_body = SchemeBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = SchemeCreated), (status = 400, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -106,7 +106,7 @@ pub async fn create(
     let input: SchemeInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
     let id = app::create_scheme(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
 }
 
 /// A commune's schemes, newest first.
@@ -159,7 +159,7 @@ pub async fn edit(
 /// Adds a merge to a draft.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/merges", tag = "restructuring",
     params(("id" = i64, Path)), request_body = MergeBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
 pub async fn add_merge(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -170,13 +170,13 @@ pub async fn add_merge(
     let input: MergeInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
     let id = app::add_merge(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
 }
 
 /// Adds a split to a draft.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/splits", tag = "restructuring",
     params(("id" = i64, Path)), request_body = SplitBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
 pub async fn add_split(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -187,13 +187,13 @@ pub async fn add_split(
     let input: SplitInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
     let id = app::add_split(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
 }
 
 /// Adds a rename to a draft.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/renames", tag = "restructuring",
     params(("id" = i64, Path)), request_body = RenameBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
 pub async fn add_rename(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -209,7 +209,7 @@ pub async fn add_rename(
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::add_rename(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
 }
 
 /// Removes an item of a draft.
@@ -429,7 +429,7 @@ pub async fn set_standard(
 /// Records a freeze on applying schemes, national or for the unit's province.
 #[utoipa::path(post, path = "/api/v1/units/{code}/restructuring/freezes", tag = "restructuring",
     request_body = FreezeBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = SchemeCreated), (status = 400, body = ErrorBody)))]
 pub async fn add_freeze(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -446,5 +446,5 @@ pub async fn add_freeze(
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::add_freeze(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
 }
