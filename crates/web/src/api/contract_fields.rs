@@ -319,8 +319,17 @@ pub fn refine(doc: &mut Value) {
     }
     // The feedback form's other fields are ignored, but their text passes the edge's
     // rules like any other (no control character but tab and line breaks).
-    if let Some(u) = doc.pointer_mut("/components/schemas/SubmitUpload") {
-        u["additionalProperties"] = json!({"type": "string", "pattern": super::contract::TEXT});
+    // So are the other multipart forms' (decision scans, uploads) that do not refuse them.
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, u) in schemas.iter_mut() {
+            if name.ends_with("Upload") && u.get("additionalProperties").is_none() {
+                u["additionalProperties"] =
+                    json!({"type": "string", "pattern": super::contract::TEXT});
+            }
+        }
     }
     // An empty file is not a file.
     for file in [
