@@ -239,14 +239,18 @@ impl Store {
             })).collect::<Vec<_>>(),
         });
         let ids = audited_tx!(self, ctx, tx => {
-            // Re-read the status inside the transaction: a close racing a comment wins.
-            let open: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM consultations WHERE id = $1 AND status = 'open'",
+            // Check the status inside the transaction (a close racing a comment wins) with a
+            // write, so the transaction holds the write lock from its first statement: a read
+            // first would have SQLite refuse the later insert if another writer committed in
+            // between (a busy snapshot, not retried by the busy timeout).
+            let open = sqlx::query(
+                "UPDATE consultations SET status = status WHERE id = $1 AND status = 'open'",
             )
             .bind(cur.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if open.is_none() {
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if open == 0 {
                 return Err(StoreError::Conflict { field: "status" });
             }
             let mut ids = Vec::with_capacity(comments.len());
