@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(fields, [("number", "required"), ("date", "required")]);
         let e = parse("12/QĐ-UBND", "2026-03-11").unwrap_err();
         assert_eq!((e[0].field, e[0].kind.code()), ("date", "in_future"));
-        assert_eq!(parse("12/QĐ-UBND", "10/03/2026x").unwrap_err()[0].field, "date");
+        assert_eq!(
+            parse("12/QĐ-UBND", "10/03/2026x").unwrap_err()[0].field,
+            "date"
+        );
         let r = parse(" 12/QĐ-UBND ", "2026-03-10").unwrap();
         assert_eq!(r.number, "12/QĐ-UBND");
         assert_eq!(r.date.to_string(), "2026-03-10");

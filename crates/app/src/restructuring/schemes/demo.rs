@@ -148,7 +148,10 @@ async fn leadership_with_head(ctx: &Ctx, unit: &str) -> AppResult<tuquan_domain:
         .store()
         .residents_in(&u, &Default::default(), None, 60)
         .await?;
-    let since = ctx.today().saturating_sub(jiff::Span::new().years(1)).to_string();
+    let since = ctx
+        .today()
+        .saturating_sub(jiff::Span::new().years(1))
+        .to_string();
     for r in &people {
         let input = NewPositionInput {
             resident_id: Some(r.id.get()),

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use tuquan_domain::restructuring::scheme::{
-    check_group, check_groups, dispositions, GroupChoice, GroupChoiceInput, GroupFact,
-    GroupScope, ItemKind, SchemeRule, SchemeStatus,
+    check_group, check_groups, dispositions, GroupChoice, GroupChoiceInput, GroupFact, GroupScope,
+    ItemKind, SchemeRule, SchemeStatus,
 };
 use tuquan_domain::restructuring::GroupDisposition;
 use tuquan_domain::territory::UnitCode;
@@ -70,9 +70,10 @@ impl GroupsView {
                 .map(|r| r.group.name.clone())
                 .collect()
         };
-        let carried = self.rows.iter().filter(
-            |r| matches!(&r.choice, GroupChoice::CarryOver { to } if to.as_str() == code),
-        );
+        let carried = self
+            .rows
+            .iter()
+            .filter(|r| matches!(&r.choice, GroupChoice::CarryOver { to } if to.as_str() == code));
         let kept = self.receiving.iter().filter(|g| g.unit_code == code);
         carried
             .map(|r| &r.group)

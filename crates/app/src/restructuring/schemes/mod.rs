@@ -26,8 +26,8 @@ pub use items::{
 };
 pub use lifecycle::{abandon, apply_scheme, approve, plan_of, record_override, start_line};
 pub use tuquan_store::restructuring::schemes::{
-    AffectedGroupRecord, FreezeRecord, ItemRecord, ItemUnitRecord, PartRecord, SchemeGroupRecord, SchemeRecord, SchemeVoteRecord,
-    StandardRecord, UnitSizeRecord,
+    AffectedGroupRecord, FreezeRecord, ItemRecord, ItemUnitRecord, PartRecord, SchemeGroupRecord,
+    SchemeRecord, SchemeVoteRecord, StandardRecord, UnitSizeRecord,
 };
 pub use view::{scheme_view, AfterRow, ItemView, SchemeView};
 

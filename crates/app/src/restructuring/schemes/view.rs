@@ -9,10 +9,10 @@ use tuquan_domain::restructuring::standards::{Minimum, SizeFlag};
 
 use super::consent::{consents, UnitConsent};
 use super::standards::{freeze_on, judge, settings};
-use super::{FreezeRecord, GroupsView};
 use super::{
     header_of, load, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord,
 };
+use super::{FreezeRecord, GroupsView};
 use crate::{AppError, AppResult, Ctx};
 
 /// One item with its units and parts.

@@ -73,14 +73,13 @@ impl GroupChoice {
     pub fn parse(i: &GroupChoiceInput) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
         let action = match i.action.trim() {
-            "" => c.check::<GroupAction>(Err(FieldError::new(
-                "action",
-                FieldErrorKind::Required,
-                "",
-            ))),
-            raw => c.check(GroupAction::parse(raw).ok_or_else(|| {
-                FieldError::new("action", FieldErrorKind::UnknownValue, "")
-            })),
+            "" => {
+                c.check::<GroupAction>(Err(FieldError::new("action", FieldErrorKind::Required, "")))
+            }
+            raw => c.check(
+                GroupAction::parse(raw)
+                    .ok_or_else(|| FieldError::new("action", FieldErrorKind::UnknownValue, "")),
+            ),
         };
         let choice = match action {
             Some(GroupAction::CarryOver) => match i.to.trim() {
@@ -185,9 +184,8 @@ pub fn check_group(
             }
         }
         GroupChoice::Merge { into } => {
-            let carried = |g: &GroupFact| {
-                matches!(choices.get(&g.id), Some(GroupChoice::CarryOver { .. }))
-            };
+            let carried =
+                |g: &GroupFact| matches!(choices.get(&g.id), Some(GroupChoice::CarryOver { .. }));
             let target = scope
                 .affected
                 .iter()
@@ -238,8 +236,12 @@ pub fn dispositions(
     let mut merges: BTreeMap<GroupId, Vec<GroupId>> = BTreeMap::new();
     for (id, c) in live(scope, choices) {
         match c {
-            GroupChoice::CarryOver { to } => out.push(GroupDisposition::CarryOver { group: id, to }),
-            GroupChoice::Merge { into } => merges.entry(into).or_insert_with(|| vec![into]).push(id),
+            GroupChoice::CarryOver { to } => {
+                out.push(GroupDisposition::CarryOver { group: id, to })
+            }
+            GroupChoice::Merge { into } => {
+                merges.entry(into).or_insert_with(|| vec![into]).push(id)
+            }
             GroupChoice::Dissolve => out.push(GroupDisposition::Dissolve { group: id }),
         }
     }
@@ -270,9 +272,12 @@ mod tests {
                 g(2, GroupKind::UnitLeadership, "26743-kp02"),
                 g(3, GroupKind::ToBaoVeAntt, "26743-kp01"),
             ],
-            targets: [("26743-kp20".to_owned(), true), ("26743-kp05".to_owned(), false)]
-                .into_iter()
-                .collect(),
+            targets: [
+                ("26743-kp20".to_owned(), true),
+                ("26743-kp05".to_owned(), false),
+            ]
+            .into_iter()
+            .collect(),
             receiving: vec![g(9, GroupKind::UnitLeadership, "26743-kp05")],
         }
     }
@@ -313,16 +318,36 @@ mod tests {
     fn carry_goes_to_a_unit_of_the_scheme_and_leadership_to_a_new_one_once() {
         let s = scope();
         let mut c = BTreeMap::new();
-        c.insert(GroupId(1), GroupChoice::CarryOver { to: code("26743-kp20") });
+        c.insert(
+            GroupId(1),
+            GroupChoice::CarryOver {
+                to: code("26743-kp20"),
+            },
+        );
         assert_eq!(check_groups(&s, &c), Ok(()));
-        c.insert(GroupId(2), GroupChoice::CarryOver { to: code("26743-kp20") });
+        c.insert(
+            GroupId(2),
+            GroupChoice::CarryOver {
+                to: code("26743-kp20"),
+            },
+        );
         assert_eq!(
             check_group(&s, &c, GroupId(2)).unwrap_err().code,
             "scheme_group_leadership_taken"
         );
-        c.insert(GroupId(2), GroupChoice::CarryOver { to: code("26743-kp05") });
+        c.insert(
+            GroupId(2),
+            GroupChoice::CarryOver {
+                to: code("26743-kp05"),
+            },
+        );
         assert_eq!(check_group(&s, &c, GroupId(2)).unwrap_err().field, "to");
-        c.insert(GroupId(2), GroupChoice::CarryOver { to: code("26743-kp99") });
+        c.insert(
+            GroupId(2),
+            GroupChoice::CarryOver {
+                to: code("26743-kp99"),
+            },
+        );
         assert_eq!(
             check_group(&s, &c, GroupId(2)).unwrap_err().code,
             "scheme_group_bad_target"
@@ -347,7 +372,12 @@ mod tests {
             check_group(&s, &c, GroupId(1)).unwrap_err(),
             rule("scheme_group_has_merges", "action")
         );
-        c.insert(GroupId(1), GroupChoice::CarryOver { to: code("26743-kp20") });
+        c.insert(
+            GroupId(1),
+            GroupChoice::CarryOver {
+                to: code("26743-kp20"),
+            },
+        );
         assert_eq!(check_groups(&s, &c), Ok(()));
         c.insert(GroupId(2), GroupChoice::Merge { into: GroupId(2) });
         assert!(check_group(&s, &c, GroupId(2)).is_err());
@@ -364,7 +394,12 @@ mod tests {
     fn dispositions_group_merges_and_ignore_stale_choices() {
         let s = scope();
         let mut c = BTreeMap::new();
-        c.insert(GroupId(1), GroupChoice::CarryOver { to: code("26743-kp20") });
+        c.insert(
+            GroupId(1),
+            GroupChoice::CarryOver {
+                to: code("26743-kp20"),
+            },
+        );
         c.insert(GroupId(2), GroupChoice::Merge { into: GroupId(1) });
         c.insert(GroupId(3), GroupChoice::Dissolve);
         c.insert(GroupId(77), GroupChoice::Dissolve);

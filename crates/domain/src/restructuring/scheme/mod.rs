@@ -18,8 +18,8 @@ mod groups;
 mod input;
 
 pub use groups::{
-    check_group, check_groups, dispositions, GroupAction, GroupChoice, GroupChoiceInput,
-    GroupFact, GroupScope,
+    check_group, check_groups, dispositions, GroupAction, GroupChoice, GroupChoiceInput, GroupFact,
+    GroupScope,
 };
 pub use input::{
     Merge, MergeInput, NewPart, Override, OverrideInput, PartInput, Rename, RenameInput,

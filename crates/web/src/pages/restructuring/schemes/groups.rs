@@ -54,10 +54,9 @@ fn value_of(c: &GroupChoice) -> String {
 
 fn fate(lang: Lang, v: &GroupsView, c: &GroupChoice) -> String {
     match c {
-        GroupChoice::CarryOver { to } => lang.t("scheme.group.carry_to").replace(
-            "{unit}",
-            v.target_name(to.as_str()).unwrap_or(to.as_str()),
-        ),
+        GroupChoice::CarryOver { to } => lang
+            .t("scheme.group.carry_to")
+            .replace("{unit}", v.target_name(to.as_str()).unwrap_or(to.as_str())),
         GroupChoice::Merge { into } => lang
             .t("scheme.group.merge_into")
             .replace("{group}", v.group_name(*into).unwrap_or("?")),
@@ -83,12 +82,14 @@ fn options(lang: Lang, v: &GroupsView, row: &GroupRow) -> Vec<Opt> {
         .map(|r| &r.group)
         .chain(v.receiving.iter())
         .filter(|g| g.id != row.group.id && g.kind == row.group.kind);
-    out.extend(same_kind.map(|g| Opt {
-        value: format!("merge:{}", g.id.get()),
-        label: lang
-            .t("scheme.group.merge_into")
-            .replace("{group}", &format!("{} ({})", g.name, g.unit_name)),
-        selected: false,
+    out.extend(same_kind.map(|g| {
+        Opt {
+            value: format!("merge:{}", g.id.get()),
+            label: lang
+                .t("scheme.group.merge_into")
+                .replace("{group}", &format!("{} ({})", g.name, g.unit_name)),
+            selected: false,
+        }
     }));
     for o in &mut out {
         o.selected = o.value == current;
