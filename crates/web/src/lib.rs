@@ -104,6 +104,7 @@ pub fn mutating_routes() -> &'static [(&'static str, &'static str)] {
                 pages::votes::MUTATING,
                 pages::consultations::MUTATING,
                 pages::restructuring::schemes::MUTATING,
+                pages::restructuring::thanks::MUTATING,
                 pages::restructuring::beats::MUTATING,
                 open311::MUTATING,
             ]

@@ -12,4 +12,4 @@ pub mod history;
 mod apply_script;
 pub mod thanks;
 pub use apply::{check_plan, rule_code};
-pub use thanks::{thanks_list, ThanksList, ThanksRecord};
+pub use thanks::{record_reward, thanks_list, ThanksList, ThanksRecord};

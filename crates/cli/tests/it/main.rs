@@ -42,6 +42,7 @@ mod people;
 mod restructuring_apply;
 mod restructuring_beats;
 mod restructuring_history;
+mod restructuring_regroup;
 mod restructuring_schemes;
 mod snapshots;
 mod start;

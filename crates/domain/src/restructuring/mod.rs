@@ -7,6 +7,7 @@
 pub mod beats;
 mod event;
 mod plan;
+pub mod reward;
 pub mod scheme;
 pub mod standards;
 

@@ -8,3 +8,4 @@ pub mod beats;
 pub mod history;
 pub mod import;
 pub mod schemes;
+pub mod thanks;

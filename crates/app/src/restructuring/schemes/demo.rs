@@ -2,9 +2,14 @@
 //! drafts the merger of its three smallest khu phố into one and the split of its largest into
 //! two, with the household list of each part; the households of the four khu phố are
 //! consulted and agree (ballots counted door to door and closed); the scheme is approved and
-//! waits to be previewed and applied.
+//! waits to be previewed and applied. Each merged khu phố has a head: the first one's
+//! leadership is carried over to the new khu phố, the second's merged into it, the third's
+//! dissolved (its head is thanked).
 
-use tuquan_domain::restructuring::scheme::{MergeInput, PartInput, SchemeInput, SplitInput};
+use tuquan_domain::groups::NewPositionInput;
+use tuquan_domain::restructuring::scheme::{
+    GroupChoiceInput, MergeInput, PartInput, SchemeInput, SplitInput,
+};
 
 use crate::access::authenticated;
 use crate::{App, AppError, AppResult, Ctx, RequestMeta};
@@ -54,6 +59,10 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
     )
     .await?;
     let parts: Vec<String> = [a, b, c].iter().map(|r| r.unit.code.clone()).collect();
+    let mut leaderships = Vec::new();
+    for unit in &parts {
+        leaderships.push(leadership_with_head(&ctx, unit).await?);
+    }
     super::add_merge(
         &ctx,
         id,
@@ -98,6 +107,26 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
     for (p, list) in split_parts.iter().zip([first, second]) {
         super::assign_households(&ctx, id, item, Some(p.id), list).await?;
     }
+    let choose = |action: &str, to: &str, into: String| GroupChoiceInput {
+        action: action.into(),
+        to: to.into(),
+        into,
+    };
+    let new_unit = format!("{commune}-kpbt1");
+    super::set_group(
+        &ctx,
+        id,
+        leaderships[0],
+        &choose("carry_over", &new_unit, String::new()),
+    )
+    .await?;
+    super::set_group(
+        &ctx,
+        id,
+        leaderships[1],
+        &choose("merge", "", leaderships[0].to_string()),
+    )
+    .await?;
     for vote in super::start_consultation(&ctx, id).await? {
         let (_, roll) = crate::votes::roll(&ctx, vote).await?;
         let yes = roll.len() / 2 + 1;
@@ -108,4 +137,31 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         crate::votes::close_ballot(&ctx, vote).await?;
     }
     super::approve(&ctx, id).await
+}
+
+/// The leadership of a residential unit with a head: the first resident who may hold the post
+/// from the start of the term (a year before today).
+async fn leadership_with_head(ctx: &Ctx, unit: &str) -> AppResult<tuquan_domain::GroupId> {
+    let (group, _) = crate::groups::ensure_leadership(ctx, unit).await?;
+    let u = crate::territory::unit(&ctx.app, unit).await?;
+    let people = ctx
+        .store()
+        .residents_in(&u, &Default::default(), None, 60)
+        .await?;
+    let since = ctx
+        .today()
+        .saturating_sub(jiff::Span::new().years(1))
+        .to_string();
+    for r in &people {
+        let input = NewPositionInput {
+            resident_id: Some(r.id.get()),
+            role: "head".into(),
+            starts_on: Some(since.clone()),
+            ..Default::default()
+        };
+        if crate::groups::appoint(ctx, group.id, &input).await.is_ok() {
+            break;
+        }
+    }
+    Ok(group.id)
 }

@@ -71,7 +71,7 @@ fn new_part(name: &str, kind: &str, local: &str) -> AppResult<NewPart> {
 }
 
 /// The plan a scheme becomes: its items as steps, every split's lists checked complete
-/// (every household of the unit exactly once, no part empty).
+/// (every household of the unit exactly once, no part empty), its groups' dispositions.
 pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
     let s = managed(ctx, id).await?;
     let header = header_of(&s)?;
@@ -147,7 +147,9 @@ pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
             }),
         });
     }
-    Ok(to_plan(code(&s.commune_code)?, &header, s.id, plan_items)?)
+    let mut plan = to_plan(code(&s.commune_code)?, &header, s.id, plan_items)?;
+    plan.groups = super::groups::plan_groups(ctx, &s).await?;
+    Ok(plan)
 }
 
 /// Previews (`dry_run`: nothing changes) or applies an approved scheme. Applying needs the

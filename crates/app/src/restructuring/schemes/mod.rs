@@ -13,19 +13,21 @@ use crate::{AppError, AppResult, Ctx};
 
 mod consent;
 mod demo;
+mod groups;
 mod items;
 mod lifecycle;
 mod view;
 
 pub use consent::{start_consultation, UnitConsent};
 pub use demo::seed_demo;
+pub use groups::{set_group, GroupRow, GroupTarget, GroupsView};
 pub use items::{
     add_merge, add_rename, add_split, assign_households, remove_item, split_picker, SplitPicker,
 };
 pub use lifecycle::{abandon, apply_scheme, approve, plan_of, record_override, start_line};
 pub use tuquan_store::restructuring::schemes::{
-    FreezeRecord, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord,
-    StandardRecord, UnitSizeRecord,
+    AffectedGroupRecord, FreezeRecord, ItemRecord, ItemUnitRecord, PartRecord, SchemeGroupRecord,
+    SchemeRecord, SchemeVoteRecord, StandardRecord, UnitSizeRecord,
 };
 pub use view::{scheme_view, AfterRow, ItemView, SchemeView};
 

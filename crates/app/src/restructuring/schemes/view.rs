@@ -9,10 +9,10 @@ use tuquan_domain::restructuring::standards::{Minimum, SizeFlag};
 
 use super::consent::{consents, UnitConsent};
 use super::standards::{freeze_on, judge, settings};
-use super::FreezeRecord;
 use super::{
     header_of, load, ItemRecord, ItemUnitRecord, PartRecord, SchemeRecord, SchemeVoteRecord,
 };
+use super::{FreezeRecord, GroupsView};
 use crate::{AppError, AppResult, Ctx};
 
 /// One item with its units and parts.
@@ -40,6 +40,9 @@ pub struct AfterRow {
     pub minimum: Option<Minimum>,
     pub percent: Option<u64>,
     pub flag: Option<SizeFlag>,
+    /// The groups it will have from the units it comes from: each carried (or kept) group
+    /// with the names of the groups merged into it.
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +55,8 @@ pub struct SchemeView {
     pub names: Vec<SchemeVoteRecord>,
     /// A freeze in force today or on the effective date.
     pub freeze: Option<FreezeRecord>,
+    /// The groups of the units it closes and what becomes of them.
+    pub groups: GroupsView,
     pub may_manage: bool,
 }
 
@@ -157,6 +162,7 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
                     minimum,
                     percent,
                     flag,
+                    groups: Vec::new(),
                 });
             }
             ItemKind::Split => {
@@ -172,6 +178,7 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
                         minimum,
                         percent,
                         flag,
+                        groups: Vec::new(),
                     });
                 }
             }
@@ -188,6 +195,7 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
                         minimum,
                         percent,
                         flag,
+                        groups: Vec::new(),
                     });
                 }
             }
@@ -198,6 +206,10 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
             parts: its_parts,
             gap,
         });
+    }
+    let (groups, _, _) = super::groups::groups_of(ctx, &scheme).await?;
+    for row in &mut after {
+        row.groups = groups.arriving(&row.code);
     }
     let consent = consents(&units, &votes);
     let names = votes.into_iter().filter(|v| v.purpose == "name").collect();
@@ -215,6 +227,7 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
         consent,
         names,
         freeze,
+        groups,
         may_manage,
     })
 }

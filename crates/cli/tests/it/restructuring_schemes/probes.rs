@@ -117,7 +117,8 @@ pub async fn audit_probe(
     rid: &str,
     admin: &(reqwest::Client, String),
 ) -> Option<reqwest::RequestBuilder> {
-    let page = tuquan_web::pages::restructuring::schemes::MUTATING.contains(&(method, path));
+    let page = tuquan_web::pages::restructuring::schemes::MUTATING.contains(&(method, path))
+        || tuquan_web::pages::restructuring::thanks::MUTATING.contains(&(method, path));
     if !page && !tuquan_web::api::restructuring::MUTATING.contains(&(method, path)) {
         return None;
     }
@@ -197,6 +198,32 @@ pub async fn audit_probe(
             ap(id, &format!("/items/{split}/households")),
             json!({"part_id": part, "households": kp05[..2]}),
         ),
+        ("POST", "/api/v1/restructuring/schemes/{id}/groups") => {
+            let g = leadership(server, "26743-kp02").await;
+            api(
+                p,
+                ap(id, "/groups"),
+                json!({"group": g, "action": "carry_over", "to": format!("26743-kpg{n}")}),
+            )
+        }
+        ("POST", "/communes/{code}/restructuring/schemes/{id}/groups/{group}") => {
+            let g = leadership(server, "26743-kp03").await;
+            form(
+                pg(id, &format!("/groups/{g}")),
+                vec![("choice", "dissolve".into())],
+            )
+        }
+        ("POST", "/communes/{code}/restructuring/thanks") => {
+            let record = a_thanks_record(db).await;
+            form(
+                "/communes/26743/restructuring/thanks".into(),
+                vec![
+                    ("record", record.to_string()),
+                    ("number", "9/QĐ-KT".into()),
+                    ("date", "2026-01-05".into()),
+                ],
+            )
+        }
         ("POST", "/api/v1/restructuring/schemes/{id}/consultation") => {
             api(p, ap(id, "/consultation"), json!({}))
         }
@@ -321,4 +348,34 @@ pub async fn audit_probe(
         ),
         other => panic!("no restructuring audit probe for {other:?}"),
     })
+}
+
+/// The leadership of a residential unit (made if missing): its id.
+async fn leadership(server: &Server, unit: &str) -> i64 {
+    let (s, g) = post(
+        server,
+        &server.token,
+        &format!("/api/v1/units/{unit}/leadership"),
+        json!({}),
+    )
+    .await;
+    assert!(s == 200 || s == 201, "{g}");
+    g["id"].as_i64().unwrap()
+}
+
+/// A thanks record of the demo ward, written directly for a position not yet thanked (the
+/// audit probe needs one without applying a scheme).
+async fn a_thanks_record(db: &TestDb) -> i64 {
+    db.execute(
+        "INSERT INTO service_thanks (province_code, commune_code, unit_code, unit_path, \
+         resident_id, position_id, group_id, role, served_from, served_to, reason, created_at) \
+         SELECT g.province_code, '26743', g.unit_code, g.unit_path, p.resident_id, p.id, g.id, \
+         p.role, p.starts_on, p.starts_on, 'unit_restructured', '2026-01-01T00:00:00Z' \
+         FROM group_positions p JOIN community_groups g ON g.id = p.group_id \
+         WHERE g.unit_path LIKE (SELECT path FROM units WHERE code = '26743') || '%' \
+         AND NOT EXISTS (SELECT 1 FROM service_thanks t WHERE t.position_id = p.id) \
+         ORDER BY p.id LIMIT 1",
+    )
+    .await;
+    db.count("SELECT MAX(id) FROM service_thanks").await
 }

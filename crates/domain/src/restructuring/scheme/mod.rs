@@ -14,8 +14,13 @@ use super::{NewUnit, Plan, Step};
 use crate::territory::UnitCode;
 use crate::HouseholdId;
 
+mod groups;
 mod input;
 
+pub use groups::{
+    check_group, check_groups, dispositions, GroupAction, GroupChoice, GroupChoiceInput, GroupFact,
+    GroupScope,
+};
 pub use input::{
     Merge, MergeInput, NewPart, Override, OverrideInput, PartInput, Rename, RenameInput,
     SchemeHeader, SchemeInput, Split, SplitInput, PART_FIELDS,

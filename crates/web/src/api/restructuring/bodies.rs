@@ -245,6 +245,9 @@ pub struct AfterOut {
     pub percent: Option<u64>,
     /// `must_merge` (below 50%), `may_merge` (below 100%) or `meets`.
     pub flag: Option<String>,
+    /// The groups it will have from the units it comes from (carried over, or kept with
+    /// groups merged into them).
+    pub groups: Vec<super::AfterGroupOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -266,6 +269,8 @@ pub struct SchemeDetail {
     pub consent: Vec<ConsentOut>,
     /// The freeze in force today or on the effective date, by its basis.
     pub freeze: Option<String>,
+    /// The groups of the units the scheme closes, each with what becomes of it.
+    pub groups: Vec<super::SchemeGroupOut>,
 }
 
 pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
@@ -321,6 +326,7 @@ pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
                 minimum: a.minimum.as_ref().map(|m| m.households),
                 percent: a.percent,
                 flag: a.flag.map(|f| f.as_str().to_owned()),
+                groups: super::groups::after_groups(&a.groups),
             })
             .collect(),
         consent: v
@@ -336,6 +342,7 @@ pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
             })
             .collect(),
         freeze: v.freeze.as_ref().map(|f| f.basis.clone()),
+        groups: super::groups::groups_out(&v.groups),
     }
 }
 

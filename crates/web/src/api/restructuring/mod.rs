@@ -23,9 +23,11 @@ use crate::extract::body;
 use crate::AppState;
 
 mod bodies;
+pub mod groups;
 
 use bodies::detail;
 pub use bodies::*;
+pub use groups::*;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
@@ -39,6 +41,7 @@ pub const MUTATING: &[(&str, &str)] = &[
         "POST",
         "/api/v1/restructuring/schemes/{id}/items/{item}/households",
     ),
+    ("POST", "/api/v1/restructuring/schemes/{id}/groups"),
     ("POST", "/api/v1/restructuring/schemes/{id}/consultation"),
     ("POST", "/api/v1/restructuring/schemes/{id}/approve"),
     ("POST", "/api/v1/restructuring/schemes/{id}/override"),
@@ -70,6 +73,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/restructuring/schemes/{id}/items/{item}/households",
             post(assign),
         )
+        .route("/api/v1/restructuring/schemes/{id}/groups", post(set_group))
         .route(
             "/api/v1/restructuring/schemes/{id}/consultation",
             post(consult),

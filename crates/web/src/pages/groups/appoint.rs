@@ -324,9 +324,10 @@ pub(super) async fn service(
             role: role_name(lang, &t.role, false),
             period: format!("{} – {}", vn_date(&t.served_from), vn_date(&t.served_to)),
             group: t.group_name.clone(),
-            unit: match &t.reward_decision {
-                Some(d) => format!("{} · {d}", t.unit_name),
-                None => t.unit_name.clone(),
+            unit: match (&t.reward_decision, &t.reward_on) {
+                (Some(d), Some(on)) => format!("{} · {d}, {}", t.unit_name, vn_date(on)),
+                (Some(d), None) => format!("{} · {d}", t.unit_name),
+                _ => t.unit_name.clone(),
             },
         })
         .collect();

@@ -1,26 +1,38 @@
 //! The thanks list (tri ân) of a commune: who stopped serving when the units were
 //! restructured, their post, unit, service and reward decision; printable from the browser
-//! (the print stylesheet drops the navigation).
+//! (the print stylesheet drops the navigation, the form and the tick boxes). An official
+//! records the reward decision (number and date) for the records ticked, with one form and
+//! no JavaScript: the boxes in the table belong to the form by their `form` attribute.
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use axum::routing::get;
 use axum::Router;
 use tuquan_app::restructuring as app;
+use tuquan_domain::restructuring::reward::RewardInput;
 
-use super::super::common::vn_date;
+use super::super::common::{see_other, vn_date};
+use super::super::form::{rerender, FormErrors};
 use super::super::groups::role_name;
 use super::super::{render, Chrome};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, RequestCtx, RestructuringApply};
 use crate::error::PageError;
 use crate::AppState;
 
+const PATH: &str = "/communes/{code}/restructuring/thanks";
+
+/// State-changing routes of this module (see `crate::mutating_routes`).
+pub const MUTATING: &[(&str, &str)] = &[("POST", PATH)];
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/communes/{code}/restructuring/thanks", get(page))
+    Router::new().route(PATH, get(page).post(reward))
 }
 
 pub struct Row {
+    pub id: i64,
+    pub checked: bool,
     pub full_name: String,
     pub resident_id: i64,
     pub post: String,
@@ -37,22 +49,41 @@ struct Page {
     code: String,
     name: String,
     rows: Vec<Row>,
+    number: String,
+    date: String,
+    errors: FormErrors,
 }
 
-async fn page(
-    State(state): State<AppState>,
+/// The form's fields: the ticked records (`record`, repeated), the number and the date.
+type Pairs = Vec<(String, String)>;
+
+fn one(p: &Pairs, name: &str) -> String {
+    p.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+async fn build(
+    ctx: &tuquan_app::Ctx,
     chrome: Chrome,
-    can: Can<RestructuringApply>,
-    rc: RequestCtx,
-    Path(code): Path<String>,
-) -> Result<Html<String>, PageError> {
-    let ctx = state.ctx(Some(can.who), &rc);
-    let list = app::thanks_list(&ctx, &code).await?;
+    code: &str,
+    form: &Pairs,
+    errors: FormErrors,
+) -> Result<Page, PageError> {
+    let list = app::thanks_list(ctx, code).await?;
     let lang = chrome.lang;
+    let ticked: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| k == "record")
+        .map(|(_, v)| v.as_str())
+        .collect();
     let rows = list
         .records
         .iter()
         .map(|r| Row {
+            id: r.id,
+            checked: ticked.contains(&r.id.to_string().as_str()),
             full_name: r.full_name.clone(),
             resident_id: r.resident_id.get(),
             post: role_name(lang, &r.role, false),
@@ -66,10 +97,57 @@ async fn page(
             },
         })
         .collect();
-    render(&Page {
+    Ok(Page {
         code: list.commune.code.clone(),
         name: list.commune.name.clone(),
         rows,
+        number: one(form, "number"),
+        date: one(form, "date"),
+        errors,
         chrome,
     })
+}
+
+async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<RestructuringApply>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let ctx = state.ctx(Some(can.who), &rc);
+    render(&build(&ctx, chrome, &code, &Vec::new(), FormErrors::none()).await?)
+}
+
+/// Records the reward decision on the ticked records; errors beside the fields, the ticks
+/// and values kept.
+async fn reward(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    can: Can<RestructuringApply>,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<Pairs>,
+) -> Result<Response, PageError> {
+    let ctx = state.ctx(Some(can.who), &rc);
+    let ids: Vec<i64> = form
+        .iter()
+        .filter(|(k, _)| k == "record")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let input = RewardInput {
+        number: one(&form, "number"),
+        date: one(&form, "date"),
+    };
+    match app::record_reward(&ctx, &code, &ids, &input).await {
+        Ok(_) => Ok(see_other(
+            &format!("/communes/{code}/restructuring/thanks"),
+            None,
+        )),
+        Err(e) => {
+            let page = build(&ctx, chrome, &code, &form, FormErrors::none()).await?;
+            let lang = page.chrome.lang;
+            rerender(e, lang, |errors| Page { errors, ..page })
+        }
+    }
 }

@@ -23,6 +23,7 @@ use crate::error::{Failure, PageError};
 use crate::i18n::Lang;
 use crate::AppState;
 
+mod groups;
 mod items;
 mod settings;
 
@@ -42,6 +43,10 @@ pub const MUTATING: &[(&str, &str)] = &[
     (
         "POST",
         "/communes/{code}/restructuring/schemes/{id}/items/{item}/households",
+    ),
+    (
+        "POST",
+        "/communes/{code}/restructuring/schemes/{id}/groups/{group}",
     ),
     (
         "POST",
@@ -80,6 +85,7 @@ pub fn router() -> Router<AppState> {
             &s("/items/{item}/households"),
             get(items::picker_page).post(items::assign),
         )
+        .route(&s("/groups/{group}"), post(groups::set))
         .route(&s("/consult"), post(consult))
         .route(&s("/approve"), post(approve))
         .route(&s("/override"), get(override_page).post(override_consent))

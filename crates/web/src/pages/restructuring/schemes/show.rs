@@ -52,6 +52,8 @@ pub struct AfterLine {
     pub percent: String,
     pub flag: &'static str,
     pub warn: bool,
+    /// The groups it will have: "name (+ merged, …)".
+    pub groups: Vec<String>,
 }
 
 pub struct ConsentLine {
@@ -78,6 +80,9 @@ pub struct ShowPage {
     pub after: Vec<AfterLine>,
     pub consent: Vec<ConsentLine>,
     pub names: Vec<ConsentLine>,
+    /// The groups of the units the scheme closes ("Tổ chức, nhóm").
+    pub groups: Vec<super::groups::GroupLine>,
+    pub can_group: bool,
     pub overridden: String,
     pub freeze: Option<String>,
     pub draft: bool,
@@ -252,6 +257,14 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
                 percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
                 flag: lang.t(flag_key(a.flag)),
                 warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
+                groups: a
+                    .groups
+                    .iter()
+                    .map(|(name, merged)| match merged.is_empty() {
+                        true => name.clone(),
+                        false => format!("{name} (+ {})", merged.join(", ")),
+                    })
+                    .collect(),
             })
             .collect(),
         consent: v
@@ -289,6 +302,8 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
             _ => String::new(),
         },
         freeze: v.freeze.as_ref().map(|f| f.basis.clone()),
+        groups: super::groups::lines(lang, v),
+        can_group: super::groups::may_change(v),
         draft: status == SchemeStatus::Draft,
         may_manage: v.may_manage,
         can_consult: v.may_manage
