@@ -35,6 +35,7 @@ mod hardening_feedback;
 mod hardening_people;
 mod humanity;
 mod import;
+mod main_pages;
 mod meetings;
 mod open311;
 mod pages;

@@ -101,6 +101,8 @@ pub(super) fn field_message(lang: Lang, e: &FieldError) -> String {
         ("status", _) => Some("fbp_err_not_now"),
         ("rating", K::NotAllowedHere) => Some("fbp_err_rating_open"),
         ("rating", _) => Some("fbp_err_rating_range"),
+        ("humanity", K::Required) => Some("rule.humanity_required"),
+        ("humanity", _) => Some("rule.humanity_wrong"),
         _ => None,
     };
     match key {
