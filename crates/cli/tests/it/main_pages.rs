@@ -9,7 +9,7 @@ use crate::on_both_backends;
 const PASSWORD: &str = "tuquan-demo";
 
 /// `seed demo` with every part of the demo on (the suite turns some off).
-fn seed_whole_demo(db: &TestDb) {
+pub(crate) fn seed_whole_demo(db: &TestDb) {
     let o = db
         .command()
         .args(["seed", "demo"])
@@ -20,17 +20,21 @@ fn seed_whole_demo(db: &TestDb) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// Every distinct link of `html` that starts with `prefix` and goes on with a digit (an
-/// item's page: `/meetings/3`), without query or fragment, in page order.
-fn links(html: &str, prefix: &str) -> Vec<String> {
+/// Every distinct link of `html` that starts with `prefix` and goes on with an id (an
+/// item's page: `/meetings/3`, `/feedback/inbox/PA-…`), without query or fragment, in page
+/// order.
+pub(crate) fn links(html: &str, prefix: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for part in html.split("href=\"").skip(1) {
         let href = part.split(['"', '?', '#']).next().unwrap_or("");
         let Some(rest) = href.strip_prefix(prefix) else {
             continue;
         };
-        let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if id.is_empty() || rest.len() != id.len() {
+        // An id (digits) or a tracking code (capitals), not a page like `/households/new`.
+        let id: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
+        let is_id = id.chars().any(|c| c.is_ascii_digit())
+            || id.chars().all(|c| c.is_ascii_uppercase());
+        if id.is_empty() || rest.len() != id.len() || !is_id {
             continue;
         }
         if !out.iter().any(|h| h == href) {
@@ -41,7 +45,7 @@ fn links(html: &str, prefix: &str) -> Vec<String> {
 }
 
 /// The first item link of the list page `list`.
-async fn first_link(b: &reqwest::Client, server: &Server, list: &str, prefix: &str) -> String {
+pub(crate) async fn first_link(b: &reqwest::Client, server: &Server, list: &str, prefix: &str) -> String {
     let (status, html) = page(b, server, list).await;
     assert_eq!(status, 200, "{list}");
     links(&html, prefix)
@@ -114,7 +118,7 @@ async fn on_the_wire(b: &reqwest::Client, server: &Server, path: &str) -> (u16, 
 /// The pages of the newer areas, found from their lists: the announcements board, the
 /// meetings and ballots of Khu phố 1, the consultations, the restructuring scheme and the
 /// beats' alignment report.
-async fn area_pages(ward: &reqwest::Client, server: &Server) -> Vec<String> {
+pub(crate) async fn area_pages(ward: &reqwest::Client, server: &Server) -> Vec<String> {
     let mut pages = vec![
         "/territory/26743/notices".to_owned(),
         "/territory/26743-kp01/notices".to_owned(),
