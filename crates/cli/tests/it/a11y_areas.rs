@@ -101,6 +101,13 @@ async fn axe_finds_nothing_on_the_newer_areas_and_forms_with_errors() {
             note(&mut violations, path, axe_violations(&c).await?);
         }
         c.goto(&server.url("/units/26743/feedback-stats")).await?;
+        // The tables, not the filter above them.
+        c.execute(
+            "document.querySelector('table').scrollIntoView({block: 'start'});
+             window.scrollBy(0, -80);",
+            vec![],
+        )
+        .await?;
         screenshot(&c, "stats-tables-360.png").await?;
         // Forms showing their errors.
         c.goto(&server.url("/households/new?unit=26743-kp01")).await?;
@@ -108,6 +115,11 @@ async fn axe_finds_nothing_on_the_newer_areas_and_forms_with_errors() {
         note(&mut violations, "/households (errors)", axe_violations(&c).await?);
         let step_errors = step_form_with_errors(&c, &server, &item).await?;
         note(&mut violations, &format!("{item} (step errors)"), axe_violations(&c).await?);
+        // A khu phố head's start page, for the screenshots.
+        c.delete_all_cookies().await?;
+        sign_in(&c, &server, "totruong.kp01").await?;
+        screenshot(&c, "start-head-360.png").await?;
+        note(&mut violations, "/start (head)", axe_violations(&c).await?);
         Ok::<_, fantoccini::error::CmdError>((landed, step_errors, violations))
     }
     .await;
