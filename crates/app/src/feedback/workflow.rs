@@ -100,11 +100,12 @@ async fn checked_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> Ap
         }
         _ => None,
     };
-    let assignee = match &parsed {
-        Some(p) if p.action == StepAction::Assign => match p.assignee {
-            Some(id) => keep_field_error(&mut checks, assignee(ctx, item, id).await)?.map(Some),
-            None => Some(None),
-        },
+    // An account id the domain could read is looked up even when another field is wrong.
+    let raw_assignee = raw.assignee_id.map(str::trim).filter(|s| !s.is_empty());
+    let assignee = match (action, raw_assignee.map(str::parse::<UserId>)) {
+        (Some(StepAction::Assign), Some(Ok(id))) => {
+            keep_field_error(&mut checks, assignable(ctx, item, id).await)?
+        }
         _ => None,
     };
     let errors = checks.into_errors();
@@ -112,7 +113,7 @@ async fn checked_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> Ap
         Some(step) if errors.is_empty() => Ok(Checked {
             step,
             duplicate_of,
-            assignee: assignee.flatten(),
+            assignee,
         }),
         _ => Err(errors.into()),
     }
@@ -201,7 +202,7 @@ async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<i64>
 }
 
 /// An account that may handle the item's feedback, to assign it to.
-async fn assignee(ctx: &Ctx, item: &FeedbackRecord, id: UserId) -> AppResult<UserId> {
+async fn assignable(ctx: &Ctx, item: &FeedbackRecord, id: UserId) -> AppResult<UserId> {
     let user = found(ctx.store().user_by_id(id).await)?.ok_or_else(|| {
         invalid(
             "assignee_id",
@@ -256,7 +257,7 @@ async fn add_note(
     Ok(())
 }
 
-/// Assigns the item to an account (`None`: unassigns) checked by [`assignee`].
+/// Assigns the item to an account (`None`: unassigns) checked by [`assignable`].
 async fn assign(
     ctx: &Ctx,
     item: &FeedbackRecord,

@@ -13,7 +13,10 @@ use crate::harness::{Backend, Server, TestDb};
 const AXE: &str = include_str!("vendor/axe.min.js");
 
 /// Waits until the address contains `part`.
-pub(crate) async fn wait_for_url(c: &Client, part: &str) -> Result<String, fantoccini::error::CmdError> {
+pub(crate) async fn wait_for_url(
+    c: &Client,
+    part: &str,
+) -> Result<String, fantoccini::error::CmdError> {
     let mut url = c.current_url().await?;
     for _ in 0..100 {
         if url.as_str().contains(part) {

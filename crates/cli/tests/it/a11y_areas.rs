@@ -110,11 +110,20 @@ async fn axe_finds_nothing_on_the_newer_areas_and_forms_with_errors() {
         .await?;
         screenshot(&c, "stats-tables-360.png").await?;
         // Forms showing their errors.
-        c.goto(&server.url("/households/new?unit=26743-kp01")).await?;
+        c.goto(&server.url("/households/new?unit=26743-kp01"))
+            .await?;
         submit_for_errors(&c, "form.stack").await?;
-        note(&mut violations, "/households (errors)", axe_violations(&c).await?);
+        note(
+            &mut violations,
+            "/households (errors)",
+            axe_violations(&c).await?,
+        );
         let step_errors = step_form_with_errors(&c, &server, &item).await?;
-        note(&mut violations, &format!("{item} (step errors)"), axe_violations(&c).await?);
+        note(
+            &mut violations,
+            &format!("{item} (step errors)"),
+            axe_violations(&c).await?,
+        );
         // A khu phố head's start page, for the screenshots.
         c.delete_all_cookies().await?;
         sign_in(&c, &server, "totruong.kp01").await?;
@@ -126,6 +135,9 @@ async fn axe_finds_nothing_on_the_newer_areas_and_forms_with_errors() {
     c.close().await.ok();
     let (landed, step_errors, violations) = result.expect("browser steps");
     assert!(landed.ends_with("/start"), "{landed}");
-    assert_eq!(step_errors, 2, "both errors of the step form in the summary");
+    assert_eq!(
+        step_errors, 2,
+        "both errors of the step form in the summary"
+    );
     assert!(violations.is_empty(), "axe-core: {violations:#?}");
 }

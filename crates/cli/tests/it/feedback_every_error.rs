@@ -71,7 +71,7 @@ async fn the_step_form_shows_every_error_at_once(db: &TestDb) {
     assert!(shows_error_at(&html, "duplicate_of"), "{html}");
     assert!(html.contains("Trùng với phản ánh trước"), "values kept");
     assert!(html.contains("Ghi chú nội bộ rất dài"), "values kept");
-    // An unknown original and an account id that is not one: both again.
+    // A note too long and no such account: both again (the account is looked up anyway).
     let (s, _, html) = form(
         &head,
         &server,
@@ -80,7 +80,7 @@ async fn the_step_form_shows_every_error_at_once(db: &TestDb) {
             ("csrf", &csrf),
             ("action", "assign"),
             ("internal_note", &long),
-            ("assignee_id", "abc"),
+            ("assignee_id", "999999"),
         ],
     )
     .await;
@@ -105,7 +105,11 @@ async fn the_step_form_shows_every_error_at_once(db: &TestDb) {
         &head,
         &server,
         &steps,
-        &[("csrf", &csrf), ("action", "resolve"), ("internal_note", &long)],
+        &[
+            ("csrf", &csrf),
+            ("action", "resolve"),
+            ("internal_note", &long),
+        ],
     )
     .await;
     assert_eq!(s, 422);
@@ -121,12 +125,25 @@ async fn the_step_form_shows_every_error_at_once(db: &TestDb) {
         json!({"action": "duplicate", "internal_note": long}),
     )
     .await;
-    assert_eq!((s, b["error"]["field"].as_str()), (400, Some("internal_note")), "{b}");
-    let (s, b) = post_json(&server, &server.token, &path, json!({"action": "duplicate"})).await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("internal_note")),
+        "{b}"
+    );
+    let (s, b) = post_json(
+        &server,
+        &server.token,
+        &path,
+        json!({"action": "duplicate"}),
+    )
+    .await;
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["field"], "duplicate_of");
     let (s, b) = post_json(&server, &server.token, &path, json!({"action": "resolve"})).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (422, Some("transition_not_allowed")));
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (422, Some("transition_not_allowed"))
+    );
     assert_eq!(events_of(db, &code).await, before, "nothing changed");
 
     // The page's form still works.
@@ -134,7 +151,11 @@ async fn the_step_form_shows_every_error_at_once(db: &TestDb) {
         &head,
         &server,
         &steps,
-        &[("csrf", &csrf), ("action", "acknowledge"), ("internal_note", "Đã xem")],
+        &[
+            ("csrf", &csrf),
+            ("action", "acknowledge"),
+            ("internal_note", "Đã xem"),
+        ],
     )
     .await;
     assert_eq!(s, 303);
@@ -170,7 +191,11 @@ async fn the_reopen_form_shows_the_reason_and_the_contact_at_once(db: &TestDb) {
         &b,
         &server,
         &format!("/feedback/{code}/reopen"),
-        &[("csrf", &csrf), ("reason", "Vẫn tắt"), ("contact", "0900000000")],
+        &[
+            ("csrf", &csrf),
+            ("reason", "Vẫn tắt"),
+            ("contact", "0900000000"),
+        ],
     )
     .await;
     assert_eq!(s, 403);
@@ -183,6 +208,10 @@ async fn the_reopen_form_shows_the_reason_and_the_contact_at_once(db: &TestDb) {
         json!({"reason": "", "contact": "0900000000"}),
     )
     .await;
-    assert_eq!((s, b["error"]["field"].as_str()), (400, Some("reason")), "{b}");
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (400, Some("reason")),
+        "{b}"
+    );
     assert_eq!(events_of(db, &code).await, before, "nothing changed");
 }

@@ -31,9 +31,12 @@ pub(crate) fn links(html: &str, prefix: &str) -> Vec<String> {
             continue;
         };
         // An id (digits) or a tracking code (capitals), not a page like `/households/new`.
-        let id: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
-        let is_id = id.chars().any(|c| c.is_ascii_digit())
-            || id.chars().all(|c| c.is_ascii_uppercase());
+        let id: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let is_id =
+            id.chars().any(|c| c.is_ascii_digit()) || id.chars().all(|c| c.is_ascii_uppercase());
         if id.is_empty() || rest.len() != id.len() || !is_id {
             continue;
         }
@@ -45,7 +48,12 @@ pub(crate) fn links(html: &str, prefix: &str) -> Vec<String> {
 }
 
 /// The first item link of the list page `list`.
-pub(crate) async fn first_link(b: &reqwest::Client, server: &Server, list: &str, prefix: &str) -> String {
+pub(crate) async fn first_link(
+    b: &reqwest::Client,
+    server: &Server,
+    list: &str,
+    prefix: &str,
+) -> String {
     let (status, html) = page(b, server, list).await;
     assert_eq!(status, 200, "{list}");
     links(&html, prefix)
@@ -91,7 +99,12 @@ fn iso_dates(text: &str) -> Vec<String> {
         if shape && (i == 0 || !digit(i - 1)) && !digit(i + 10) {
             let from = text.floor_char_boundary(i.saturating_sub(40));
             let to = text.ceil_char_boundary((i + 20).min(text.len()));
-            out.push(text[from..to].split_whitespace().collect::<Vec<_>>().join(" "));
+            out.push(
+                text[from..to]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
     }
     out
@@ -167,7 +180,13 @@ async fn main_pages_of_every_area_are_light_and_show_dates_as_people_read_them(d
     // A few more pages of each area for the dates: the territory (also as of a date), a
     // unit's history, a household and a resident, a group, an item of feedback (staff and
     // public), action items.
-    let household = first_link(&ward, &server, "/territory/26743-kp01/households", "/households/").await;
+    let household = first_link(
+        &ward,
+        &server,
+        "/territory/26743-kp01/households",
+        "/households/",
+    )
+    .await;
     let resident = first_link(&ward, &server, &household, "/residents/").await;
     let item = first_link(&ward, &server, "/feedback/inbox", "/feedback/inbox/PA-").await;
     let group = first_link(&ward, &server, "/territory/26743-kp01/groups", "/groups/").await;
@@ -207,7 +226,10 @@ fn the_scanner_sees_text_dates_only() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("Từ 2025-07-01"));
     assert_eq!(
-        links(r#"<a href="/meetings/3">a</a><a href="/meetings/3/x">b</a><a href="/meetings/4?y">c</a>"#, "/meetings/"),
+        links(
+            r#"<a href="/meetings/3">a</a><a href="/meetings/3/x">b</a><a href="/meetings/4?y">c</a>"#,
+            "/meetings/"
+        ),
         ["/meetings/3", "/meetings/4"]
     );
 }

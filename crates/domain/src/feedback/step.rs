@@ -131,7 +131,9 @@ impl ParsedStep {
             Some(StepAction::Reject) if matches!(public_note, Some(None)) => {
                 c.check::<()>(Err(needed(TransitionError::ReasonRequired)));
             }
-            Some(StepAction::Note) if matches!((&public_note, &internal_note), (Some(None), Some(None))) => {
+            Some(StepAction::Note)
+                if matches!((&public_note, &internal_note), (Some(None), Some(None))) =>
+            {
                 c.check::<()>(Err(FieldError::new(
                     "public_note",
                     FieldErrorKind::Required,

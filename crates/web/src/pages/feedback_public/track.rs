@@ -308,7 +308,11 @@ async fn as_sender(
             Err(AppError::InvalidFields(es)) => {
                 let mut errors = FormErrors::none();
                 for fe in &es {
-                    let id = if fe.field == "contact" { contact } else { field };
+                    let id = if fe.field == "contact" {
+                        contact
+                    } else {
+                        field
+                    };
                     errors = errors.with(id, field_message(lang, fe));
                 }
                 (errors, StatusCode::BAD_REQUEST)

@@ -16,8 +16,8 @@ use crate::auth::{Can, FeedbackHandle, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::i18n::{local_time, Lang};
 use crate::pages::account::see_other;
-use crate::pages::groups::{choices, Choice};
 use crate::pages::form::FormErrors;
+use crate::pages::groups::{choices, Choice};
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
