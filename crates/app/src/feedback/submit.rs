@@ -42,8 +42,17 @@ pub async fn submit_with_proof(
     } else {
         ctx.actor.as_ref()
     };
-    let (feedback, cat) = parse_all(ctx, &commune, input, who.is_some(), photos).await?;
-    super::humanity::check(ctx, on_behalf, proof)?;
+    let parsed = parse_all(ctx, &commune, input, who.is_some(), photos).await;
+    let human = super::humanity::check(ctx, on_behalf, proof);
+    let (feedback, cat) = match (parsed, human) {
+        (Ok(p), Ok(())) => p,
+        (Ok(_), Err(e)) => return Err(e),
+        // A wrong answer to the question is one more wrong field of the form, after the
+        // others (alone it stays the 422 rule the API documents).
+        (Err(AppError::Invalid(e)), Err(h)) => return Err(with_humanity(vec![e], h)),
+        (Err(AppError::InvalidFields(es)), Err(h)) => return Err(with_humanity(es, h)),
+        (Err(e), _) => return Err(e),
+    };
     crate::limits::feedback(ctx, on_behalf, input)?;
     let clean = clean_photos(photos)?;
     let routes = ctx.store().routes_for(&commune).await?;
@@ -85,6 +94,21 @@ pub async fn submit_with_proof(
         }
     };
     Ok(ctx.store().feedback(id).await?)
+}
+
+/// The field errors of a form and the refused proof of humanity, together.
+fn with_humanity(mut errors: Vec<FieldError>, refused: AppError) -> AppError {
+    match refused {
+        AppError::Rule { code, .. } => {
+            let kind = match code {
+                "humanity_required" => FieldErrorKind::Required,
+                _ => FieldErrorKind::InvalidFormat,
+            };
+            errors.push(FieldError::new("humanity", kind, code));
+            errors.into()
+        }
+        other => other,
+    }
 }
 
 /// The feedback with every wrong field at once (a form shows them together): the category

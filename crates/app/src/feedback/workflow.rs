@@ -3,13 +3,15 @@
 
 use tuquan_domain::access::{Action, Actor};
 use tuquan_domain::feedback::{
-    may_be_assigned, NotSender, TrackingCode, Transition, TransitionError,
+    may_be_assigned, NotSender, ParsedStep, RawStep, StepAction, TrackingCode, Transition,
+    TransitionError,
 };
-use tuquan_domain::{FieldErrorKind, UserId};
+use tuquan_domain::{Checks, FieldError, FieldErrorKind, UserId};
 use tuquan_store::feedback::{StepRecord, TransitionRecord};
 use tuquan_store::StoreError;
 
 use super::{by_code, invalid, notify, sender_of, within_reopen_window, FeedbackRecord};
+use crate::error::keep_field_error;
 use crate::{AppError, AppResult, Ctx};
 
 /// A workflow step requested by staff (`summary` sets the item's public summary).
@@ -32,14 +34,6 @@ pub struct StepInput {
     /// For `summary`: the public summary, or empty to withdraw it.
     #[serde(default)]
     pub public_summary: Option<String>,
-}
-
-fn note(raw: &Option<String>, name: &'static str) -> AppResult<Option<String>> {
-    let t = tuquan_domain::text::clean(raw.as_deref().unwrap_or(""));
-    if t.chars().count() > 2000 {
-        return Err(invalid(name, FieldErrorKind::TooLong { max: 2000 }, "long"));
-    }
-    Ok((!t.is_empty()).then_some(t))
 }
 
 /// A store read where "not found" is an answer, not an error.
@@ -71,33 +65,96 @@ pub async fn step(ctx: &Ctx, code: &str, input: &StepInput) -> AppResult<Feedbac
     Ok(ctx.store().feedback(item.id).await?)
 }
 
+/// The step with every wrong field at once: a step the item's state refuses is a rule
+/// (422) whatever was typed; then the domain's field checks and those that need the store
+/// (the original of a duplicate, the assignee) together, in the order of the form.
+async fn checked_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppResult<Checked> {
+    let raw = RawStep {
+        action: &input.action,
+        public_note: input.public_note.as_deref(),
+        internal_note: input.internal_note.as_deref(),
+        duplicate_of: input.duplicate_of.as_deref(),
+        referred_to: input.referred_to.as_deref(),
+        assignee_id: input.assignee_id.as_deref(),
+        public_summary: input.public_summary.as_deref(),
+    };
+    let action = StepAction::parse(&input.action).ok();
+    if action.is_some_and(|a| !a.allowed_from(item.status())) {
+        let e = TransitionError::NotFromHere;
+        return Err(AppError::rule(e.code(), e.field(), e.to_string()));
+    }
+    let mut checks = Checks::default();
+    let parsed = match ParsedStep::parse(&raw) {
+        Ok(p) => Some(p),
+        Err(es) => {
+            for e in es {
+                checks.check::<()>(Err(e));
+            }
+            None
+        }
+    };
+    // The store's checks run on what the domain let through, so each field has one error.
+    let duplicate_of = match (action, raw.duplicate_of.map(str::trim)) {
+        (Some(StepAction::Duplicate), Some(d)) if !d.is_empty() => {
+            keep_field_error(&mut checks, original(ctx, item, d).await)?
+        }
+        _ => None,
+    };
+    // An account id the domain could read is looked up even when another field is wrong.
+    let raw_assignee = raw.assignee_id.map(str::trim).filter(|s| !s.is_empty());
+    let assignee = match (action, raw_assignee.map(str::parse::<UserId>)) {
+        (Some(StepAction::Assign), Some(Ok(id))) => {
+            keep_field_error(&mut checks, assignable(ctx, item, id).await)?
+        }
+        _ => None,
+    };
+    let errors = checks.into_errors();
+    match parsed {
+        Some(step) if errors.is_empty() => Ok(Checked {
+            step,
+            duplicate_of,
+            assignee,
+        }),
+        _ => Err(errors.into()),
+    }
+}
+
+/// A step that passed every check.
+struct Checked {
+    step: ParsedStep,
+    /// For a duplicate: the original's id.
+    duplicate_of: Option<i64>,
+    /// For an assignment: the account (`None` unassigns).
+    assignee: Option<UserId>,
+}
+
 async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppResult<()> {
-    let public_note = note(&input.public_note, "public_note")?;
-    let internal_note = note(&input.internal_note, "internal_note")?;
-    let transition = match input.action.trim() {
-        "acknowledge" => Transition::Acknowledge,
-        "start" => Transition::Start,
-        "resolve" => Transition::Resolve,
-        "reject" => Transition::Reject {
+    let Checked {
+        step,
+        duplicate_of,
+        assignee,
+    } = checked_step(ctx, item, input).await?;
+    let ParsedStep {
+        public_note,
+        internal_note,
+        ..
+    } = step.clone();
+    let transition = match step.action {
+        StepAction::Acknowledge => Transition::Acknowledge,
+        StepAction::Start => Transition::Start,
+        StepAction::Resolve => Transition::Resolve,
+        StepAction::Reject => Transition::Reject {
             reason: public_note.clone().unwrap_or_default(),
         },
-        "duplicate" => Transition::Duplicate {
-            of: original(ctx, item, input.duplicate_of.as_deref()).await?,
+        StepAction::Duplicate => Transition::Duplicate {
+            of: duplicate_of.unwrap_or(0),
         },
-        "refer" => Transition::Refer {
-            to: tuquan_domain::text::clean(input.referred_to.as_deref().unwrap_or("")),
+        StepAction::Refer => Transition::Refer {
+            to: step.referred_to.clone(),
         },
-        "note" => return add_note(ctx, item, public_note, internal_note).await,
-        "assign" => return assign(ctx, item, input.assignee_id.as_deref(), internal_note).await,
-        "summary" => return summary(ctx, item, &input.public_summary).await,
-        "" => return Err(invalid("action", FieldErrorKind::Required, "empty")),
-        _ => {
-            return Err(invalid(
-                "action",
-                FieldErrorKind::UnknownValue,
-                "not a step",
-            ))
-        }
+        StepAction::Note => return add_note(ctx, item, public_note, internal_note).await,
+        StepAction::Assign => return assign(ctx, item, assignee, internal_note).await,
+        StepAction::Summary => return summary(ctx, item, step.public_summary).await,
     };
     let from = item.status();
     let to = transition.apply(from, false).map_err(refused)?;
@@ -124,12 +181,7 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
 }
 
 /// The original of a duplicate, by tracking code or id: another item of the same commune.
-/// Empty gives 0, which the domain refuses as missing.
-async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: Option<&str>) -> AppResult<i64> {
-    let raw = raw.unwrap_or("").trim();
-    if raw.is_empty() {
-        return Ok(0);
-    }
+async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<i64> {
     let found = match TrackingCode::parse(raw) {
         Ok(code) => found(ctx.store().feedback_by_code(code.as_str()).await)?,
         Err(_) => match raw.parse::<i64>() {
@@ -149,10 +201,34 @@ async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: Option<&str>) -> AppRes
     Ok(original.id)
 }
 
+/// An account that may handle the item's feedback, to assign it to.
+async fn assignable(ctx: &Ctx, item: &FeedbackRecord, id: UserId) -> AppResult<UserId> {
+    let user = found(ctx.store().user_by_id(id).await)?.ok_or_else(|| {
+        invalid(
+            "assignee_id",
+            FieldErrorKind::UnknownValue,
+            "no such account",
+        )
+    })?;
+    let grants = ctx.store().grants_of(id).await?;
+    let actor = Actor {
+        user_id: id,
+        username: user.username,
+        grants: grants.into_iter().map(|g| g.grant).collect(),
+    };
+    if !may_be_assigned(&actor, &item.unit_path) {
+        return Err(invalid(
+            "assignee_id",
+            FieldErrorKind::NotAllowedHere,
+            "cannot handle feedback here",
+        ));
+    }
+    Ok(id)
+}
+
 /// Sets the public summary (blank withdraws it): what anyone reads instead of the sender's
 /// description. Staff write it without house numbers or names.
-async fn summary(ctx: &Ctx, item: &FeedbackRecord, raw: &Option<String>) -> AppResult<()> {
-    let text = note(raw, "public_summary")?;
+async fn summary(ctx: &Ctx, item: &FeedbackRecord, text: Option<String>) -> AppResult<()> {
     ctx.store()
         .set_feedback_summary(item, text.as_deref(), &ctx.audit_ctx())
         .await?;
@@ -165,9 +241,6 @@ async fn add_note(
     public_note: Option<String>,
     internal_note: Option<String>,
 ) -> AppResult<()> {
-    if public_note.is_none() && internal_note.is_none() {
-        return Err(invalid("public_note", FieldErrorKind::Required, "a note"));
-    }
     let notices = if public_note.is_some() {
         notify::public_step(ctx, item, "note")
     } else {
@@ -184,46 +257,13 @@ async fn add_note(
     Ok(())
 }
 
-/// Assigns the item to an account (`None` or blank: unassigns) that may handle it.
+/// Assigns the item to an account (`None`: unassigns) checked by [`assignable`].
 async fn assign(
     ctx: &Ctx,
     item: &FeedbackRecord,
-    raw: Option<&str>,
+    assignee: Option<UserId>,
     internal_note: Option<String>,
 ) -> AppResult<()> {
-    let raw = raw.unwrap_or("").trim();
-    let assignee = if raw.is_empty() {
-        None
-    } else {
-        let id: UserId = raw.parse().map_err(|_| {
-            invalid(
-                "assignee_id",
-                FieldErrorKind::InvalidFormat,
-                "an account id",
-            )
-        })?;
-        let user = found(ctx.store().user_by_id(id).await)?.ok_or_else(|| {
-            invalid(
-                "assignee_id",
-                FieldErrorKind::UnknownValue,
-                "no such account",
-            )
-        })?;
-        let grants = ctx.store().grants_of(id).await?;
-        let actor = Actor {
-            user_id: id,
-            username: user.username,
-            grants: grants.into_iter().map(|g| g.grant).collect(),
-        };
-        if !may_be_assigned(&actor, &item.unit_path) {
-            return Err(invalid(
-                "assignee_id",
-                FieldErrorKind::NotAllowedHere,
-                "cannot handle feedback here",
-            ));
-        }
-        Some(id)
-    };
     let step = StepRecord {
         kind: "assign",
         public_note: None,
@@ -289,14 +329,75 @@ pub async fn as_sender(
 ) -> AppResult<Result<FeedbackRecord, NotSender>> {
     let user = ctx.actor.as_ref().map(|w| w.user.id);
     let holds_token = super::sender::holds_token(ctx, item, token);
-    if let Err(e) = sender_of(item).check_with(user, holds_token, contact) {
-        return Ok(Err(e));
+    let asked = sender_field(item, request);
+    match sender_of(item).check_with(user, holds_token, contact) {
+        Ok(()) => {}
+        // A contact that does not prove the sender is one more wrong field of the form:
+        // with a wrong reason or rating, both are reported at once.
+        Err(e @ (NotSender::ContactNeeded | NotSender::ContactMismatch)) => {
+            if let Err(field) = asked {
+                let AppError::Invalid(contact) = not_sender_error(e) else {
+                    return Ok(Err(e));
+                };
+                return Err(vec![field, contact].into());
+            }
+            return Ok(Err(e));
+        }
+        Err(e) => return Ok(Err(e)),
     }
-    match request {
-        SenderRequest::Reopen { reason } => reopen(ctx, item, reason).await?,
-        SenderRequest::Rate { rating } => rate(ctx, item, rating).await?,
+    match asked? {
+        Asked::Reopen(reason) => reopen(ctx, item, reason).await?,
+        Asked::Rate(rating) => rate_checked(ctx, item, rating).await?,
     }
     Ok(Ok(ctx.store().feedback(item.id).await?))
+}
+
+/// A sender's request with its one field checked.
+enum Asked {
+    Reopen(String),
+    Rate(i64),
+}
+
+/// The field of a sender's form: the reason for reopening (required), or the rating (1 to
+/// 5, once the item is answered).
+fn sender_field(item: &FeedbackRecord, request: &SenderRequest) -> Result<Asked, FieldError> {
+    match request {
+        SenderRequest::Reopen { reason } => {
+            let reason = tuquan_domain::text::clean(reason);
+            if reason.is_empty() {
+                return Err(FieldError::new(
+                    "reason",
+                    FieldErrorKind::Required,
+                    "why it is not resolved",
+                ));
+            }
+            Ok(Asked::Reopen(reason))
+        }
+        SenderRequest::Rate { rating } => rating_of(item, rating).map(Asked::Rate),
+    }
+}
+
+fn rating_of(item: &FeedbackRecord, raw: &str) -> Result<i64, FieldError> {
+    let rating = raw
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+        .ok_or_else(|| {
+            FieldError::new(
+                "rating",
+                FieldErrorKind::OutOfRange { min: 1, max: 5 },
+                "1 to 5",
+            )
+        })?;
+    if item.status().is_open() {
+        return Err(FieldError::new(
+            "rating",
+            FieldErrorKind::NotAllowedHere,
+            "only once answered",
+        ));
+    }
+    Ok(rating)
 }
 
 /// The demo seeder rates, as the sender, an item it sent itself (some without a contact,
@@ -305,7 +406,7 @@ pub async fn seed_rating(ctx: &Ctx, item: &FeedbackRecord, rating: &str) -> AppR
     if ctx.actor.is_some() || ctx.meta.system_actor.is_none() {
         return Err(AppError::Forbidden);
     }
-    rate(ctx, item, rating).await
+    rate_checked(ctx, item, rating_of(item, rating)?).await
 }
 
 /// The audit identity of the sender: no account is assumed.
@@ -315,15 +416,7 @@ fn sender_audit(ctx: &Ctx) -> tuquan_store::audit::AuditCtx {
     audit
 }
 
-async fn reopen(ctx: &Ctx, item: &FeedbackRecord, reason: &str) -> AppResult<()> {
-    let reason = tuquan_domain::text::clean(reason);
-    if reason.is_empty() {
-        return Err(invalid(
-            "reason",
-            FieldErrorKind::Required,
-            "why it is not resolved",
-        ));
-    }
+async fn reopen(ctx: &Ctx, item: &FeedbackRecord, reason: String) -> AppResult<()> {
     let from = item.status();
     let to = Transition::Reopen
         .apply(from, within_reopen_window(item, ctx.now))
@@ -344,26 +437,7 @@ async fn reopen(ctx: &Ctx, item: &FeedbackRecord, reason: &str) -> AppResult<()>
     Ok(())
 }
 
-async fn rate(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<()> {
-    let rating = raw
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|r| (1..=5).contains(r))
-        .ok_or_else(|| {
-            invalid(
-                "rating",
-                FieldErrorKind::OutOfRange { min: 1, max: 5 },
-                "1 to 5",
-            )
-        })?;
-    if item.status().is_open() {
-        return Err(invalid(
-            "rating",
-            FieldErrorKind::NotAllowedHere,
-            "only once answered",
-        ));
-    }
+async fn rate_checked(ctx: &Ctx, item: &FeedbackRecord, rating: i64) -> AppResult<()> {
     let step = StepRecord {
         kind: "rated",
         public_note: None,

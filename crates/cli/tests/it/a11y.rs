@@ -13,7 +13,10 @@ use crate::harness::{Backend, Server, TestDb};
 const AXE: &str = include_str!("vendor/axe.min.js");
 
 /// Waits until the address contains `part`.
-async fn wait_for_url(c: &Client, part: &str) -> Result<String, fantoccini::error::CmdError> {
+pub(crate) async fn wait_for_url(
+    c: &Client,
+    part: &str,
+) -> Result<String, fantoccini::error::CmdError> {
     let mut url = c.current_url().await?;
     for _ in 0..100 {
         if url.as_str().contains(part) {
@@ -26,7 +29,7 @@ async fn wait_for_url(c: &Client, part: &str) -> Result<String, fantoccini::erro
 }
 
 /// axe-core's violations on the current page, as "rule: targets" lines.
-async fn axe_violations(c: &Client) -> Result<Vec<String>, fantoccini::error::CmdError> {
+pub(crate) async fn axe_violations(c: &Client) -> Result<Vec<String>, fantoccini::error::CmdError> {
     c.execute(&format!("{AXE}\n;return true;"), vec![]).await?;
     let out = c
         .execute_async(

@@ -288,7 +288,7 @@ async fn an_item_page_steps_and_who_may_see_it(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 400);
-    assert!(html.contains("fbs-field-error\" id=\"public_note-error\""));
+    assert!(html.contains("class=\"field-error\" id=\"public_note-error\""));
     assert!(html.contains("Ghi chú công khai"));
     assert_eq!(status_of(db, &code).await, "new");
     assert_eq!(events_of(db, &code).await, before);

@@ -7,6 +7,7 @@
 mod harness;
 
 mod a11y;
+mod a11y_areas;
 mod access;
 mod action_items;
 mod announcements;
@@ -23,6 +24,7 @@ mod documents;
 mod erasure_text;
 mod every_error;
 mod feedback;
+mod feedback_every_error;
 mod feedback_forms;
 mod feedback_jobs;
 mod feedback_pages;
@@ -35,6 +37,7 @@ mod hardening_feedback;
 mod hardening_people;
 mod humanity;
 mod import;
+mod main_pages;
 mod meetings;
 mod open311;
 mod pages;

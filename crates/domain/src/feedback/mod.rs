@@ -9,6 +9,7 @@ pub mod policy;
 mod routing;
 pub mod stats;
 mod status;
+mod step;
 
 pub use category::{Category, CategoryInput, DEFAULT_CATEGORIES, MAX_DEADLINE_HOURS};
 pub use deadline::{
@@ -18,3 +19,4 @@ pub use input::{NewFeedback, NewFeedbackInput, TrackingCode, DESCRIPTION_MAX};
 pub use policy::{may_be_assigned, role_handles_feedback, NotSender, SenderOf, SenderProof};
 pub use routing::{Level, Responsible, RouteRule};
 pub use status::{Status, Transition, TransitionError};
+pub use step::{ParsedStep, RawStep, StepAction, NOTE_MAX};

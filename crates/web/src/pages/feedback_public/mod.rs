@@ -101,6 +101,11 @@ pub(super) fn field_message(lang: Lang, e: &FieldError) -> String {
         ("status", _) => Some("fbp_err_not_now"),
         ("rating", K::NotAllowedHere) => Some("fbp_err_rating_open"),
         ("rating", _) => Some("fbp_err_rating_range"),
+        // The contact that proves the sender, as the page says it when it is the only error.
+        ("contact", K::Required) => Some("fbp_err_contact_needed"),
+        ("contact", _) => Some("fbp_err_contact_mismatch"),
+        ("humanity", K::Required) => Some("rule.humanity_required"),
+        ("humanity", _) => Some("rule.humanity_wrong"),
         _ => None,
     };
     match key {

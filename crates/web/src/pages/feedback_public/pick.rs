@@ -116,6 +116,106 @@ async fn pick_level(ctx: &Ctx, q: &NewQuery) -> Result<Picked, PageError> {
     Ok(Picked::At(Level::Country))
 }
 
+/// How a level is shown: the way up, the parent whose children are listed, the scope the
+/// search keeps, the heading and the search's label.
+struct LevelView {
+    crumbs: Vec<PickItem>,
+    parent: Option<String>,
+    scope: Option<(&'static str, String)>,
+    title: String,
+    search_label: String,
+}
+
+/// The view of a level. The province of a commune is read for the breadcrumb; a failure
+/// to read it goes to the error page, never a silently missing crumb.
+async fn level_view(ctx: &Ctx, lang: Lang, level: &Level) -> Result<LevelView, PageError> {
+    let (crumbs, parent, scope, title, search_label) = match level {
+        Level::Country => (
+            Vec::new(),
+            None,
+            None,
+            lang.t("fbp_pick_provinces"),
+            lang.t("fbp_pick_search"),
+        ),
+        Level::Province(p) => (
+            vec![country_crumb(lang)],
+            Some(p.code.clone()),
+            Some(("province", p.code.clone())),
+            lang.t("fbp_pick_communes_in"),
+            lang.t("fbp_pick_search_commune"),
+        ),
+        Level::Commune(c) => {
+            let p = tuquan_app::territory::unit(&ctx.app, &c.province_code).await?;
+            (
+                vec![country_crumb(lang), pick_item(lang, &p)],
+                Some(c.code.clone()),
+                Some(("commune", c.code.clone())),
+                lang.t("fbp_pick_in"),
+                lang.t("fbp_pick_search_unit"),
+            )
+        }
+    };
+    let here = match level {
+        Level::Country => String::new(),
+        Level::Province(u) | Level::Commune(u) => u.name.clone(),
+    };
+    Ok(LevelView {
+        crumbs,
+        parent,
+        scope,
+        title: title.replace("{name}", &here),
+        search_label: search_label.replace("{name}", &here),
+    })
+}
+
+/// One page of the level's units (current ones only) and the link to the next; a bad
+/// search or cursor is an error beside the search box.
+async fn level_units(
+    state: &AppState,
+    lang: Lang,
+    q: &NewQuery,
+    view: &LevelView,
+    errors: &mut FormErrors,
+) -> Result<(Vec<PickItem>, Option<String>), PageError> {
+    let text = non_blank(&q.q).map(str::to_owned);
+    let query = UnitsQuery {
+        parent: view.parent.clone(),
+        q: text.clone(),
+        limit: Some(PAGE_SIZE.into()),
+        cursor: non_blank(&q.cursor).map(str::to_owned),
+        as_of: None,
+    };
+    let units = match run_list_query(state, &query).await {
+        Ok((_, units)) => units,
+        Err(Failure::Invalid(e)) => {
+            *errors = std::mem::take(errors).with("q", lang.field_message(&e));
+            return Ok((Vec::new(), None));
+        }
+        Err(e) => return Err(PageError(e)),
+    };
+    let results = units
+        .items
+        .iter()
+        .filter(|i| i.unit.valid_to.is_none())
+        .map(|i| pick_item(lang, &i.unit))
+        .collect();
+    let next_href = units.next.map(|n| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some((k, v)) = &view.scope {
+            pairs.push((k, v.clone()));
+        }
+        if let Some(t) = &text {
+            pairs.push(("q", t.clone()));
+        }
+        pairs.push(("cursor", n.encode()));
+        format!(
+            "/feedback/new?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    });
+    Ok((results, next_href))
+}
+
 pub(super) async fn pick_page(
     state: &AppState,
     ctx: &Ctx,
@@ -136,76 +236,9 @@ pub(super) async fn pick_page(
         }
         Picked::Unit(code) => return Ok(see_other(&format!("/feedback/new?unit={code}"))),
     };
-    let mut crumbs = Vec::new();
-    let (parent, scope, level_title, search_label) = match &level {
-        Level::Country => (
-            None,
-            None,
-            lang.t("fbp_pick_provinces"),
-            lang.t("fbp_pick_search"),
-        ),
-        Level::Province(p) => {
-            crumbs.push(country_crumb(lang));
-            (
-                Some(p.code.clone()),
-                Some(("province", p.code.clone())),
-                lang.t("fbp_pick_communes_in"),
-                lang.t("fbp_pick_search_commune"),
-            )
-        }
-        Level::Commune(c) => {
-            crumbs.push(country_crumb(lang));
-            if let Ok(p) = tuquan_app::territory::unit(&ctx.app, &c.province_code).await {
-                crumbs.push(pick_item(lang, &p));
-            }
-            (
-                Some(c.code.clone()),
-                Some(("commune", c.code.clone())),
-                lang.t("fbp_pick_in"),
-                lang.t("fbp_pick_search_unit"),
-            )
-        }
-    };
-    let here = match &level {
-        Level::Country => String::new(),
-        Level::Province(u) | Level::Commune(u) => u.name.clone(),
-    };
-    let text = non_blank(&q.q).map(str::to_owned);
-    let query = UnitsQuery {
-        parent: parent.clone(),
-        q: text.clone(),
-        limit: Some(PAGE_SIZE.into()),
-        cursor: non_blank(&q.cursor).map(str::to_owned),
-        as_of: None,
-    };
-    let (mut results, mut next_href) = (Vec::new(), None);
-    match run_list_query(state, &query).await {
-        Ok((_, units)) => {
-            results = units
-                .items
-                .iter()
-                .filter(|i| i.unit.valid_to.is_none())
-                .map(|i| pick_item(lang, &i.unit))
-                .collect();
-            next_href = units.next.map(|n| {
-                let mut pairs: Vec<(&str, String)> = Vec::new();
-                if let Some((k, v)) = &scope {
-                    pairs.push((k, v.clone()));
-                }
-                if let Some(t) = &text {
-                    pairs.push(("q", t.clone()));
-                }
-                pairs.push(("cursor", n.encode()));
-                format!(
-                    "/feedback/new?{}",
-                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
-                )
-            });
-        }
-        Err(Failure::Invalid(e)) => errors = errors.with("q", lang.field_message(&e)),
-        Err(e) => return Err(PageError(e)),
-    }
-    let first_href = non_blank(&q.cursor).map(|_| match &scope {
+    let view = level_view(ctx, lang, &level).await?;
+    let (results, next_href) = level_units(state, lang, q, &view, &mut errors).await?;
+    let first_href = non_blank(&q.cursor).map(|_| match &view.scope {
         Some((k, v)) => format!("/feedback/new?{k}={v}"),
         None => "/feedback/new".to_owned(),
     });
@@ -218,7 +251,7 @@ pub(super) async fn pick_page(
         _ => None,
     };
     let mine = match level {
-        Level::Country => mine(ctx, lang).await,
+        Level::Country => mine(ctx, lang).await?,
         _ => Vec::new(),
     };
     let status = if errors.is_empty() {
@@ -226,15 +259,22 @@ pub(super) async fn pick_page(
     } else {
         StatusCode::BAD_REQUEST
     };
+    let LevelView {
+        crumbs,
+        scope,
+        title,
+        search_label,
+        ..
+    } = view;
     Ok(page(
         status,
         render(&PickPage {
             errors,
             unit_value: q.unit.clone().unwrap_or_default(),
-            q: text.unwrap_or_default(),
+            q: non_blank(&q.q).unwrap_or_default().to_owned(),
             crumbs,
-            level_title: level_title.replace("{name}", &here),
-            search_label: search_label.replace("{name}", &here),
+            level_title: title,
+            search_label,
             scope,
             mine,
             whole,
@@ -254,22 +294,26 @@ fn country_crumb(lang: Lang) -> PickItem {
     }
 }
 
-/// The units of the signed-in user's grants (five at most).
-async fn mine(ctx: &Ctx, lang: Lang) -> Vec<PickItem> {
+/// The units of the signed-in user's grants where feedback can be sent (five at most); a
+/// grant on a province or the country is skipped, a store failure is not.
+async fn mine(ctx: &Ctx, lang: Lang) -> Result<Vec<PickItem>, PageError> {
     let mut mine = Vec::new();
-    if let Some(w) = &ctx.actor {
-        for code in w.actor.grants.iter().filter_map(|g| g.unit_code.as_deref()) {
-            if mine.len() >= 5 {
-                break;
-            }
-            if let Ok(u) = app::feedback_unit(ctx, code).await {
-                mine.push(PickItem {
-                    href: format!("/feedback/new?unit={}", u.code),
-                    name: u.name.clone(),
-                    meta: kind_label(lang, &u).to_owned(),
-                });
-            }
+    let Some(w) = &ctx.actor else {
+        return Ok(mine);
+    };
+    for code in w.actor.grants.iter().filter_map(|g| g.unit_code.as_deref()) {
+        if mine.len() >= 5 {
+            break;
+        }
+        match app::feedback_unit(ctx, code).await {
+            Ok(u) => mine.push(PickItem {
+                href: format!("/feedback/new?unit={}", u.code),
+                name: u.name.clone(),
+                meta: kind_label(lang, &u).to_owned(),
+            }),
+            Err(AppError::Invalid(_) | AppError::NotFound) => {}
+            Err(e) => return Err(e.into()),
         }
     }
-    mine
+    Ok(mine)
 }

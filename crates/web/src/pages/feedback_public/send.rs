@@ -139,7 +139,11 @@ fn form_errors(lang: Lang, e: &AppError) -> Option<(StatusCode, FormErrors)> {
     };
     let mut errors = FormErrors::none();
     for fe in fields {
-        errors = errors.with(fe.field, field_message(lang, fe));
+        let id = match fe.field {
+            "humanity" => "humanity_answer",
+            f => f,
+        };
+        errors = errors.with(id, field_message(lang, fe));
     }
     Some((StatusCode::BAD_REQUEST, errors))
 }

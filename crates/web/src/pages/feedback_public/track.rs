@@ -8,10 +8,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::feedback::workflow::SenderRequest;
 use tuquan_app::feedback::{self as app, FeedbackRecord, REOPEN_DAYS};
-use tuquan_app::Ctx;
+use tuquan_app::{AppError, Ctx};
 use tuquan_domain::feedback::{NotSender, Status};
 
-use super::{form_refusal, page, see_other, status_label};
+use super::{field_message, form_refusal, page, see_other, status_label};
 use crate::api::feedback::photo_response;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
@@ -303,6 +303,19 @@ async fn as_sender(
                     _ => FormErrors::general(message),
                 };
                 (errors, StatusCode::FORBIDDEN)
+            }
+            // Every wrong field at once: the reason or rating and the contact.
+            Err(AppError::InvalidFields(es)) => {
+                let mut errors = FormErrors::none();
+                for fe in &es {
+                    let id = if fe.field == "contact" {
+                        contact
+                    } else {
+                        field
+                    };
+                    errors = errors.with(id, field_message(lang, fe));
+                }
+                (errors, StatusCode::BAD_REQUEST)
             }
             Err(e) => match form_refusal(lang, &e) {
                 Some((status, refused, message)) => {

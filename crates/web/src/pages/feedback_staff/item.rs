@@ -10,12 +10,13 @@ use tuquan_domain::feedback::{Status, Transition};
 use tuquan_app::feedback::{self as app, Names, StepInput};
 use tuquan_app::Ctx;
 
-use super::{badge, form_error, status_label, Badge};
+use super::{badge, form_errors, status_label, Badge};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, FeedbackHandle, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::i18n::{local_time, Lang};
 use crate::pages::account::see_other;
+use crate::pages::form::FormErrors;
 use crate::pages::groups::{choices, Choice};
 use crate::pages::{render, Chrome};
 use crate::AppState;
@@ -84,8 +85,7 @@ struct ItemPage {
     actions: Vec<Choice>,
     assignees: Vec<Choice>,
     form: StepForm,
-    error: Option<String>,
-    error_field: &'static str,
+    errors: FormErrors,
     done: Option<String>,
     /// The label of the chosen action; the step form shows its fields only.
     chosen: &'static str,
@@ -102,13 +102,6 @@ impl ItemPage {
             "duplicate" => matches!(field, "duplicate_of" | "public_note" | "internal_note"),
             "refer" => matches!(field, "referred_to" | "public_note" | "internal_note"),
             _ => matches!(field, "public_note" | "internal_note"),
-        }
-    }
-
-    fn err(&self, field: &str) -> Option<&str> {
-        match &self.error {
-            Some(e) if self.error_field == field => Some(e.as_str()),
-            _ => None,
         }
     }
 }
@@ -184,7 +177,7 @@ async fn item_page(
     chrome: Chrome,
     code: &str,
     form: StepForm,
-    error: Option<(&'static str, String)>,
+    errors: FormErrors,
     done: Option<String>,
 ) -> Result<ItemPage, PageError> {
     let lang = chrome.lang;
@@ -227,10 +220,6 @@ async fn item_page(
         .iter()
         .map(|id| format!("/feedback/{}/photos/{id}", item.tracking_code))
         .collect();
-    let (error_field, error) = match error {
-        Some((f, m)) => (f, Some(m)),
-        None => ("", None),
-    };
     Ok(ItemPage {
         code: item.tracking_code.clone(),
         status: item.status.as_str().to_owned(),
@@ -272,8 +261,7 @@ async fn item_page(
         history,
         actions,
         assignees: assignee_choices,
-        error,
-        error_field,
+        errors,
         done,
         chosen: if form.action.is_empty() {
             ""
@@ -310,7 +298,7 @@ pub(super) async fn show(
         action: q.action.unwrap_or_default().trim().to_owned(),
         ..StepForm::default()
     };
-    let mut page = item_page(&ctx, chrome, &code, form, None, done).await?;
+    let mut page = item_page(&ctx, chrome, &code, form, FormErrors::none(), done).await?;
     // Only a step offered in this state; anything else asks again.
     if !page.actions.iter().any(|a| a.value == page.form.action) {
         page.form.action.clear();
@@ -320,7 +308,7 @@ pub(super) async fn show(
 }
 
 /// Records a step through the same workflow service as the API; a refused step shows the
-/// form again with the message next to its field, and changes nothing.
+/// form again with every message beside its field and a summary, and changes nothing.
 pub(super) async fn step(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -353,11 +341,10 @@ pub(super) async fn step(
         }
         Err(e) => {
             let f = Failure::from(e);
-            let Some((status, field, message)) = form_error(lang, &f) else {
+            let Some((status, errors)) = form_errors(lang, &f) else {
                 return Err(f.into());
             };
-            let error = Some((field, message));
-            let page = item_page(&ctx, chrome, &code, form, error, None).await?;
+            let page = item_page(&ctx, chrome, &code, form, errors, None).await?;
             Ok((status, render(&page)?).into_response())
         }
     }
