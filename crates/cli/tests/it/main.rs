@@ -49,3 +49,4 @@ mod stats;
 mod synthetic;
 mod vote_extras;
 mod votes;
+mod write_contention;
