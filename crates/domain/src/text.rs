@@ -53,15 +53,42 @@ pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Required free text: cleaned (NFC, spaces collapsed), not empty, at most `max` characters.
 pub fn required(raw: &str, field: &'static str, max: usize) -> Result<String, crate::FieldError> {
-    use crate::{FieldError, FieldErrorKind};
     let t = clean(raw);
     if t.is_empty() {
-        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(
+        return Err(crate::FieldError::new(
             field,
-            FieldErrorKind::TooLong { max },
+            crate::FieldErrorKind::Required,
+            "empty",
+        ));
+    }
+    at_most(t, field, max)
+}
+
+/// Optional free text: cleaned, `None` when blank, at most `max` characters.
+pub fn optional(
+    raw: Option<&str>,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, crate::FieldError> {
+    match raw.map(clean).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(t) => at_most(t, field, max).map(Some),
+    }
+}
+
+/// Free text in paragraphs (minutes, notes): each line cleaned, the line breaks kept, blank
+/// lines at either end dropped; may be empty; at most `max` characters.
+pub fn paragraphs(raw: &str, field: &'static str, max: usize) -> Result<String, crate::FieldError> {
+    let lines: Vec<String> = raw.lines().map(clean).collect();
+    at_most(lines.join("\n").trim().to_owned(), field, max)
+}
+
+/// `t` when it has at most `max` characters, else `TooLong` on `field`.
+fn at_most(t: String, field: &'static str, max: usize) -> Result<String, crate::FieldError> {
+    if t.chars().count() > max {
+        return Err(crate::FieldError::new(
+            field,
+            crate::FieldErrorKind::TooLong { max },
             "long",
         ));
     }

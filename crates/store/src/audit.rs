@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::BeginWrite;
 use crate::{with_pool, Store, StoreError};
 
 /// Who acted and from where; carried from the request (or the command line) to the store.
@@ -77,7 +78,7 @@ pub(crate) use insert_audit;
 macro_rules! audited_tx {
     ($store:expr, $ctx:expr, $entry:expr, $tx:ident => $body:block) => {
         $crate::with_pool!($store, p => {
-            let mut $tx = p.begin().await?;
+            let mut $tx = $crate::BeginWrite::begin_write(p).await?;
             let value = $body;
             $crate::audit::insert_audit!(&mut *$tx, $ctx, $entry)?;
             $tx.commit().await?;
@@ -86,7 +87,7 @@ macro_rules! audited_tx {
     };
     ($store:expr, $ctx:expr, $tx:ident => $body:block) => {
         $crate::with_pool!($store, p => {
-            let mut $tx = p.begin().await?;
+            let mut $tx = $crate::BeginWrite::begin_write(p).await?;
             let (value, entry) = $body;
             $crate::audit::insert_audit!(&mut *$tx, $ctx, &entry)?;
             $tx.commit().await?;
@@ -139,7 +140,7 @@ impl Store {
         entry: &AuditEntry,
     ) -> Result<u64, StoreError> {
         let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = bind_args!(sqlx::query(sql), args)
                 .execute(&mut *tx)
                 .await?
@@ -164,7 +165,7 @@ impl Store {
         mut entry: AuditEntry,
     ) -> Result<i64, StoreError> {
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = bind_args!(sqlx::query_scalar(sql), args)
                 .fetch_one(&mut *tx)
                 .await?;

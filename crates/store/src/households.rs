@@ -11,6 +11,7 @@ use tuquan_domain::people::NewResident;
 
 use crate::audit::{audited_tx, insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::residents::{insert_resident_row, new_resident_json};
+use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 /// A household as read back.
@@ -83,7 +84,7 @@ impl Store {
         let ts = now();
         let mut ids = Vec::with_capacity(batch.len());
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for ((h, members), seals) in batch.iter().zip(&sealed) {
                 let first = members.first();
                 let rep_name = first.map_or("", |m| m.full_name.as_str());

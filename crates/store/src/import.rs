@@ -9,6 +9,7 @@ use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::residents::{insert_resident_row, new_resident_json};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// How many values one `IN (…)` list carries.
@@ -77,7 +78,7 @@ impl Store {
         let ts = now();
         let mut summary = ImportSummary::default();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for ((unit, h), seals) in batch.iter().zip(&sealed) {
                 let Some(first) = h.members.first() else {
                     continue;

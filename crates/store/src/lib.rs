@@ -109,6 +109,37 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// How every transaction that writes begins (`p.begin_write()` on the pool `with_pool!`
+/// gives). On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock at the start: a
+/// plain (deferred) `BEGIN` that reads first is refused at its first write
+/// (`SQLITE_BUSY_SNAPSHOT`, "database is locked", no busy wait) when another writer commits
+/// in between, whereas `IMMEDIATE` waits its turn (`busy_timeout`) at the `BEGIN`. On
+/// PostgreSQL it is a plain `BEGIN`: row locks already let a read-then-write transaction
+/// proceed.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    // The one place a plain BEGIN is right (clippy.toml disallows it elsewhere).
+    #[allow(clippy::disallowed_methods)]
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// The half-open range of paths strictly below `path`: `path/` ≤ p < `path0` (`'0'` follows
 /// `'/'`), so a subtree is one range scan on the path index.
 pub(crate) fn subtree(path: &str) -> (String, String) {

@@ -4,6 +4,7 @@
 //! a lease loses nothing: the message is claimed again when the lease ends, with the same
 //! idempotency key.
 
+use crate::BeginWrite;
 use crate::{now, stamp, with_pool, Backend, Store, StoreError};
 use tuquan_domain::UserId;
 
@@ -146,7 +147,7 @@ impl Store {
         }
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             insert_messages!(tx, msgs, &ts, deliver_in_app);
             tx.commit().await?;
         });
@@ -207,7 +208,7 @@ impl Store {
         };
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE outbox SET status = 'sent', sent_at = $2 WHERE id = $1 AND status <> 'sent'",
             )

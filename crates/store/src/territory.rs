@@ -8,6 +8,7 @@ use tuquan_domain::territory::{
 use serde_json::json;
 
 use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind, name, codename, \
@@ -358,7 +359,7 @@ impl Store {
             })),
         };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \
                  name_folded, sort_key, codename, valid_from, created_at, updated_at) \

@@ -8,24 +8,8 @@ use jiff::ToSpan;
 use tuquan_domain::action_items::ActionItemInput;
 
 use super::{create, owner_choices, progress, ProgressInput};
-use crate::access::authenticated;
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
-
-async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
-    let user = app
-        .store()
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let who = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
+use crate::access::as_user;
+use crate::{App, AppResult};
 
 fn item(title: &str, resolution: &str, due: jiff::civil::Date) -> ActionItemInput {
     ActionItemInput {

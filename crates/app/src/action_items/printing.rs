@@ -6,8 +6,8 @@ use tuquan_domain::territory::Unit;
 
 use super::meetings::{owner_label, vn_date};
 use super::{ItemPage, ListQuery};
-use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
-use crate::documents::{Align, Block, Document, NationalTitle, Table};
+use crate::documents::produce::{col, unit_list};
+use crate::documents::{Align, Document};
 use crate::{AppResult, Ctx};
 
 /// Rows printed at most (the list's first pages); the page says how many more there are.
@@ -65,36 +65,21 @@ pub async fn list_document(
         }
     }
     let unit = unit.expect("at least one page");
-    let doc = Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "DS".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Danh sách".into(),
-        summary: Some(format!("Phân công thực hiện nhiệm vụ của {}", unit.name)),
-        body: vec![
-            para(format!(
-                "Danh sách việc được giao trên địa bàn {} theo người phụ trách (rõ người, rõ việc): {} việc, trong đó {} việc quá hạn.",
-                unit.name,
-                rows.len(),
-                overdue
-            )),
-            Block::Table(Table {
-                columns: vec![
-                    col("STT", 3, Align::Center),
-                    col("Người phụ trách", 9, Align::Left),
-                    col("Nội dung công việc", 12, Align::Left),
-                    col("Thời hạn", 5, Align::Center),
-                    col("Tình trạng", 6, Align::Center),
-                    col("Theo nghị quyết", 7, Align::Left),
-                ],
-                rows,
-            }),
-        ],
-        signature: unsigned("Người lập danh sách"),
-        recipients: vec!["Lưu".into()],
-    };
+    let summary = format!("Phân công thực hiện nhiệm vụ của {}", unit.name);
+    let intro = format!(
+        "Danh sách việc được giao trên địa bàn {} theo người phụ trách (rõ người, rõ việc): {} việc, trong đó {} việc quá hạn.",
+        unit.name,
+        rows.len(),
+        overdue
+    );
+    let columns = vec![
+        col("STT", 3, Align::Center),
+        col("Người phụ trách", 9, Align::Left),
+        col("Nội dung công việc", 12, Align::Left),
+        col("Thời hạn", 5, Align::Center),
+        col("Tình trạng", 6, Align::Center),
+        col("Theo nghị quyết", 7, Align::Left),
+    ];
+    let doc = unit_list(ctx, &unit, summary, intro, columns, rows).await?;
     Ok((unit, doc))
 }

@@ -311,6 +311,8 @@ pub enum Acknowledged {
     Already,
 }
 
+/// Records the acknowledgement of `household` (id, resident, unit code, unit path) once the
+/// household is found within the announcement's reach and audience.
 async fn record_ack(
     ctx: &Ctx,
     a: &AnnouncementRecord,
@@ -319,6 +321,15 @@ async fn record_ack(
     channel: AckChannel,
 ) -> AppResult<Acknowledged> {
     let (household_id, resident_id, unit_code, unit_path) = household;
+    // The household lives at the announcement's unit or below it.
+    let below = unit_path == a.unit_path || unit_path.starts_with(&format!("{}/", a.unit_path));
+    if !below {
+        return Err(AppError::rule(
+            "announcement_not_reached",
+            "household",
+            "elsewhere",
+        ));
+    }
     let here = reached(ctx, a, &unit_code).await?;
     AckRule::acknowledge(status_of(a), here, on_behalf, channel)?;
     if !ctx.store().household_targeted(a, household_id).await? {
@@ -362,14 +373,6 @@ pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
             "account not linked",
         ));
     };
-    let below = path == a.unit_path || path.starts_with(&format!("{}/", a.unit_path));
-    if !below {
-        return Err(AppError::rule(
-            "announcement_not_reached",
-            "household",
-            "elsewhere",
-        ));
-    }
     record_ack(
         ctx,
         &a,
@@ -399,14 +402,6 @@ pub async fn acknowledge_on_behalf(
             "unknown channel",
         )
     })?;
-    let below = path == a.unit_path || path.starts_with(&format!("{}/", a.unit_path));
-    if !below {
-        return Err(AppError::rule(
-            "announcement_not_reached",
-            "household",
-            "elsewhere",
-        ));
-    }
     record_ack(
         ctx,
         &a,

@@ -217,7 +217,8 @@ pub async fn my_data(ctx: &Ctx) -> AppResult<Document> {
 
 /// A unit's Decree 30 "Danh sách": the unit as issuer, today's date, an opening paragraph,
 /// one table with the given columns, and the unsigned "Người lập danh sách" to sign. The
-/// one layout behind every printed list (households, announcements not yet received).
+/// one layout behind every printed list (households, announcements not yet received, action
+/// items).
 pub(crate) async fn unit_list(
     ctx: &Ctx,
     unit: &Unit,
@@ -225,6 +226,26 @@ pub(crate) async fn unit_list(
     intro: String,
     columns: Vec<Column>,
     rows: Vec<Vec<String>>,
+) -> AppResult<Document> {
+    unit_list_signed(
+        ctx,
+        unit,
+        summary,
+        intro,
+        (columns, rows),
+        "Người lập danh sách",
+    )
+    .await
+}
+
+/// [`unit_list`] with another signer (a meeting's sign-in sheet: its secretary).
+pub(crate) async fn unit_list_signed(
+    ctx: &Ctx,
+    unit: &Unit,
+    summary: String,
+    intro: String,
+    (columns, rows): (Vec<Column>, Vec<Vec<String>>),
+    signer: &str,
 ) -> AppResult<Document> {
     Ok(Document {
         issuer: unit_issuer(ctx, unit).await?,
@@ -236,7 +257,7 @@ pub(crate) async fn unit_list(
         kind: "Danh sách".into(),
         summary: Some(summary),
         body: vec![para(intro), Block::Table(Table { columns, rows })],
-        signature: unsigned("Người lập danh sách"),
+        signature: unsigned(signer),
         recipients: vec!["Lưu".into()],
     })
 }

@@ -150,17 +150,24 @@ async fn counts_from_votes(
     Ok(())
 }
 
+/// The latest version of a meeting's minutes; a rule refusal (`minutes_missing`, `detail`
+/// for the log) when there is none yet.
+async fn latest_minutes(
+    ctx: &Ctx,
+    id: MeetingId,
+    detail: &'static str,
+) -> AppResult<MinutesRecord> {
+    let mut versions = ctx.store().minutes_versions(id).await?;
+    if versions.is_empty() {
+        return Err(AppError::rule("minutes_missing", "minutes", detail));
+    }
+    Ok(versions.swap_remove(0))
+}
+
 /// Finalises the current draft: from now on it is locked.
 pub async fn finalise_minutes(ctx: &Ctx, id: MeetingId) -> AppResult<i64> {
     let meeting = load_to_manage(ctx, id).await?;
-    let versions = ctx.store().minutes_versions(id).await?;
-    let Some(latest) = versions.first() else {
-        return Err(AppError::rule(
-            "minutes_missing",
-            "minutes",
-            "nothing to finalise",
-        ));
-    };
+    let latest = latest_minutes(ctx, id, "nothing to finalise").await?;
     MinutesRule::edit(latest.status)?;
     ctx.store()
         .finalise_minutes(&meeting, latest.version, &ctx.audit_ctx())
@@ -174,14 +181,7 @@ pub async fn correct_minutes(ctx: &Ctx, id: MeetingId, reason: &str) -> AppResul
     let meeting = load_to_manage(ctx, id).await?;
     let reason =
         tuquan_domain::text::required(reason, "reason", tuquan_domain::meetings::REASON_MAX)?;
-    let versions = ctx.store().minutes_versions(id).await?;
-    let Some(latest) = versions.first() else {
-        return Err(AppError::rule(
-            "minutes_missing",
-            "minutes",
-            "nothing to correct",
-        ));
-    };
+    let latest = latest_minutes(ctx, id, "nothing to correct").await?;
     MinutesRule::correct(latest.status)?;
     let v = NewMinutesVersion {
         version: latest.version + 1,
@@ -210,14 +210,7 @@ pub async fn attach_minutes_scan(
     file: &crate::files::UploadedFile,
 ) -> AppResult<(i64, String)> {
     let meeting = load_to_manage(ctx, id).await?;
-    let versions = ctx.store().minutes_versions(id).await?;
-    let Some(latest) = versions.first() else {
-        return Err(AppError::rule(
-            "minutes_missing",
-            "minutes",
-            "no minutes to attach to",
-        ));
-    };
+    let latest = latest_minutes(ctx, id, "no minutes to attach to").await?;
     let checked = crate::files::check_uploads(SCAN_FIELD, std::slice::from_ref(file))?;
     let Some(checked) = checked.into_iter().next() else {
         return Err(AppError::Invalid(tuquan_domain::FieldError::new(

@@ -6,7 +6,7 @@ use tuquan_domain::MeetingId;
 
 use super::invitation::vn_date;
 use super::{load_to_manage, load_to_view, MeetingRecord};
-use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
+use crate::documents::produce::{col, para, place_of, unit_issuer, unit_list_signed, unsigned};
 use crate::documents::{Align, Block, Document, NationalTitle, Table};
 use crate::{AppError, AppResult, Ctx};
 
@@ -50,38 +50,24 @@ pub async fn sign_in_sheet(ctx: &Ctx, id: MeetingId) -> AppResult<(MeetingRecord
     } else {
         ("Họ và tên", "thành viên")
     };
-    let doc = Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "DS".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Danh sách".into(),
-        summary: Some(format!("Ký tên dự họp: {}", m.title)),
-        body: vec![
-            para(format!(
-                "Cuộc họp “{}”, {} tại {}. Danh sách gồm {n} {whom}. Người dự họp ghi họ tên (nếu không phải {}) và ký vào dòng của {whom}; người được ủy quyền nộp giấy ủy quyền.",
-                m.title,
-                when(&m),
-                m.place,
-                if by_household { "chủ hộ" } else { "người có tên" },
-            )),
-            Block::Table(Table {
-                columns: vec![
-                    col("STT", 3, Align::Center),
-                    col("Mã", 3, Align::Center),
-                    col(who, 9, Align::Left),
-                    col("Địa chỉ", 9, Align::Left),
-                    col("Người dự họp", 7, Align::Left),
-                    col("Ký tên", 5, Align::Center),
-                ],
-                rows,
-            }),
-        ],
-        signature: unsigned("Thư ký cuộc họp"),
-        recipients: vec!["Lưu".into()],
-    };
+    let intro = format!(
+        "Cuộc họp “{}”, {} tại {}. Danh sách gồm {n} {whom}. Người dự họp ghi họ tên (nếu không phải {}) và ký vào dòng của {whom}; người được ủy quyền nộp giấy ủy quyền.",
+        m.title,
+        when(&m),
+        m.place,
+        if by_household { "chủ hộ" } else { "người có tên" },
+    );
+    let columns = vec![
+        col("STT", 3, Align::Center),
+        col("Mã", 3, Align::Center),
+        col(who, 9, Align::Left),
+        col("Địa chỉ", 9, Align::Left),
+        col("Người dự họp", 7, Align::Left),
+        col("Ký tên", 5, Align::Center),
+    ];
+    let summary = format!("Ký tên dự họp: {}", m.title);
+    let table = (columns, rows);
+    let doc = unit_list_signed(ctx, &unit, summary, intro, table, "Thư ký cuộc họp").await?;
     Ok((m, doc))
 }
 

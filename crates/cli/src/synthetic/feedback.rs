@@ -141,16 +141,9 @@ pub struct CommuneFeedbackPlan<'a> {
     pub residents: u64,
 }
 
-/// Generates a commune's items, oldest first.
-pub fn commune(
-    plan: &CommuneFeedbackPlan<'_>,
-    seed: u64,
-    now: Timestamp,
-    cal: &WorkCalendar,
-    categories: &[Category],
-) -> Vec<Item> {
-    let mut rng = rng_for(seed, plan.commune_code, 2);
-    let count = (plan.residents as f64 * PER_RESIDENT_YEAR * 2.0).round() as usize;
+/// `count` creation times over the two years before `now`, in the day's waking hours, oldest
+/// first.
+fn creation_times(rng: &mut ChaCha8Rng, count: usize, now: Timestamp) -> Vec<Timestamp> {
     let span = 730 * 24 * 60;
     let mut created: Vec<Timestamp> = (0..count)
         .map(|_| {
@@ -166,6 +159,37 @@ pub fn commune(
         })
         .collect();
     created.sort();
+    created
+}
+
+/// A named sender: a Vietnamese name, a mobile number, sometimes an e-mail address.
+fn sender(rng: &mut ChaCha8Rng) -> (Option<String>, Option<String>, Option<String>) {
+    let female = rng.random_bool(0.5);
+    let family = names::FAMILY.pick(rng);
+    let given = if female {
+        names::GIVEN_FEMALE.pick(rng)
+    } else {
+        names::GIVEN_MALE.pick(rng)
+    };
+    let mid = if female { "Thị" } else { "Văn" };
+    let phone = format!("09{:08}", rng.random_range(0..100_000_000));
+    let email = rng
+        .random_bool(0.15)
+        .then(|| format!("nguoidan{}@example.vn", rng.random_range(1000..99_999)));
+    (Some(format!("{family} {mid} {given}")), Some(phone), email)
+}
+
+/// Generates a commune's items, oldest first.
+pub fn commune(
+    plan: &CommuneFeedbackPlan<'_>,
+    seed: u64,
+    now: Timestamp,
+    cal: &WorkCalendar,
+    categories: &[Category],
+) -> Vec<Item> {
+    let mut rng = rng_for(seed, plan.commune_code, 2);
+    let count = (plan.residents as f64 * PER_RESIDENT_YEAR * 2.0).round() as usize;
+    let created = creation_times(&mut rng, count, now);
     let mut streets = Vec::new();
     for _ in 0..8 {
         streets.push(names::STREETS[rng.random_range(0..names::STREETS.len())]);
@@ -201,19 +225,7 @@ pub fn commune(
         let (contact_name, contact_phone, contact_email) = if anonymous {
             (None, None, None)
         } else {
-            let female = rng.random_bool(0.5);
-            let family = names::FAMILY.pick(&mut rng);
-            let given = if female {
-                names::GIVEN_FEMALE.pick(&mut rng)
-            } else {
-                names::GIVEN_MALE.pick(&mut rng)
-            };
-            let mid = if female { "Thị" } else { "Văn" };
-            let phone = format!("09{:08}", rng.random_range(0..100_000_000));
-            let email = rng
-                .random_bool(0.15)
-                .then(|| format!("nguoidan{}@example.vn", rng.random_range(1000..99_999)));
-            (Some(format!("{family} {mid} {given}")), Some(phone), email)
+            sender(&mut rng)
         };
         let responsible = Responsible::route(&[], category, on_unit);
         let ack_due = add_working_minutes(created, cat.ack_minutes, cal);

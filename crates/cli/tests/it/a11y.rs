@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{chromium, CHROMEDRIVER};
-
-use crate::harness::{Backend, Server, TestDb};
+use crate::harness::{chromium, Backend, Server, TestDb, CHROMEDRIVER};
 
 const AXE: &str = include_str!("vendor/axe.min.js");
 

@@ -6,24 +6,12 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{Backend, Server, TestDb};
+use crate::harness::{
+    demo_token, get_json as get, post_json as post, put_json as put, Backend, Server, TestDb,
+};
 use crate::on_both_backends;
 
 const KP01: &str = "26743-kp01";
-
-async fn put(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 /// A resident of the unit (the first by id).
 async fn resident_of(db: &TestDb, unit: &str) -> i64 {

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::announcements::{demo_token, household, post, publish};
-use crate::harness::{Server, TestDb};
+use crate::announcements::{household, publish};
+use crate::harness::{demo_token, free_port, post_json as post, Server, TestDb};
 use crate::on_both_backends;
 
 /// Debian's Python, where python3-aiosmtpd installs (not a pyenv or venv one first on PATH).
@@ -40,14 +40,6 @@ fn have_aiosmtpd() -> bool {
         eprintln!("SKIPPED: python3-aiosmtpd is not installed");
     }
     ok
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A real SMTP server writing every message it accepts into a Maildir.
@@ -369,7 +361,7 @@ async fn email_and_sms_arrive_once_with_consent(db: &TestDb) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let (_, d) = crate::announcements::get(
+    let (_, d) = crate::harness::get_json(
         &server,
         &head,
         &format!("/api/v1/announcements/{id}/units/26743-kp01/dashboard"),

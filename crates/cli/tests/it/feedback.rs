@@ -8,18 +8,14 @@ use crate::on_both_backends;
 
 /// Anonymous feedback about `unit`; returns its tracking code.
 async fn send(server: &Server, unit: &str, category: &str) -> String {
-    let (s, b) = post(
+    crate::harness::submit_feedback(
         server,
-        None,
-        "/api/v1/feedback",
         json!({
         "category": category, "description": "Đèn đường hỏng ở hẻm 12, tối om",
         "unit_code": unit, "address": "12 Lê Thánh Tôn", "contact_name": "Nguyễn Văn Gửi",
         "contact_phone": "0909123456", "contact_email": "gui@example.vn"}),
     )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    b["tracking_code"].as_str().unwrap().to_owned()
+    .await
 }
 
 pub async fn matrix_probe(

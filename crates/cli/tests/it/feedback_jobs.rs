@@ -4,25 +4,18 @@
 //! or not at all (the outbox in the change's transaction).
 
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 async fn send(server: &Server, category: &str) -> String {
-    let r = server
-        .http
-        .post(server.url("/api/v1/feedback"))
-        .json(
-            &json!({"category": category, "description": "Cống bị tắc, nước tràn ra đường",
+    crate::harness::submit_feedback(
+        server,
+        json!({"category": category, "description": "Cống bị tắc, nước tràn ra đường",
             "unit_code": "26743-kp01", "address": "5 Lê Lợi"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let b: Value = r.json().await.unwrap();
-    b["tracking_code"].as_str().unwrap().to_owned()
+    )
+    .await
 }
 
 fn shifted(minutes: i64) -> String {

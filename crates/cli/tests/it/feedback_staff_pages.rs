@@ -12,20 +12,14 @@ const DEMO_PASSWORD: &str = "tuquan-demo";
 
 /// Anonymous feedback about `unit` with a contact; returns its tracking code.
 async fn send(server: &Server, unit: &str, category: &str, description: &str) -> String {
-    let r = server
-        .http
-        .post(server.url("/api/v1/feedback"))
-        .json(&json!({
+    crate::harness::submit_feedback(
+        server,
+        json!({
             "category": category, "description": description, "unit_code": unit,
             "address": "27 Lê Thánh Tôn", "contact_name": "Trần Thị Gửi",
-            "contact_phone": "0909876543", "contact_email": "gui@example.vn"}))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let b: Value = r.json().await.unwrap();
-    assert_eq!(status, 201, "{b}");
-    b["tracking_code"].as_str().unwrap().to_owned()
+            "contact_phone": "0909876543", "contact_email": "gui@example.vn"}),
+    )
+    .await
 }
 
 async fn status_of(db: &TestDb, code: &str) -> String {

@@ -4,21 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{get_json, Server, TestDb};
+use crate::harness::{get_json, put_json, Server, TestDb};
 use crate::on_both_backends;
-
-async fn put_json(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
 
 /// A household with one member in `unit`, made by the admin; returns (household, resident).
 async fn member(server: &Server, unit: &str, name: &str, cccd: Option<&str>) -> (u16, Value) {

@@ -53,3 +53,4 @@ mod stats;
 mod synthetic;
 mod vote_extras;
 mod votes;
+mod write_contention;

@@ -13,8 +13,7 @@ use tuquan_domain::territory::{LocalCode, UnitCode, UnitKind};
 use tuquan_domain::GroupId;
 use tuquan_store::{ConnectOptions, Store};
 
-use crate::announcements::demo_token;
-use crate::harness::{post_json_opt as post, Server, TestDb};
+use crate::harness::{demo_token, post_json_opt as post, Server, TestDb};
 use crate::on_both_backends;
 
 const WARD: &str = "26743";

@@ -32,15 +32,12 @@ async fn store(db: &TestDb) -> Store {
 
 /// Anonymous feedback; returns its tracking code.
 async fn send(server: &Server, unit: &str, category: &str) -> String {
-    let (s, b) = post(
+    crate::harness::submit_feedback(
         server,
-        "/api/v1/feedback",
         json!({"category": category, "description": "Cống thoát nước bị tắc",
                "unit_code": unit, "contact_phone": "0909123456"}),
     )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    b["tracking_code"].as_str().unwrap().to_owned()
+    .await
 }
 
 async fn step(server: &Server, code: &str, action: &str) {

@@ -3,8 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{Server, TestDb};
+use crate::harness::{demo_token, get_json as get, post_json as post, Server, TestDb};
 use crate::on_both_backends;
 
 const KP: &str = "26743-kp01";

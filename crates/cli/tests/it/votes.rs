@@ -7,27 +7,15 @@
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{Server, TestDb};
+use crate::harness::{
+    demo_token, get_json as get, post_json as post, put_json as put, Server, TestDb,
+};
 use crate::on_both_backends;
 
 const KP: &str = "26743-kp01";
 
-async fn put(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
 fn code(b: &Value) -> &str {
-    b["error"]["code"].as_str().unwrap_or("")
+    crate::harness::error_code(b).unwrap_or("")
 }
 
 on_both_backends!(ballot_with_paper_and_online_equals_a_naive_count);

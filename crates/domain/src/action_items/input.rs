@@ -72,27 +72,14 @@ fn opt_id(raw: Option<&str>, field: &'static str) -> Result<Option<i64>, FieldEr
     }
 }
 
-/// Optional text: blank is none.
+/// Optional text in paragraphs: blank is none.
 fn opt_text(
     raw: Option<&str>,
     field: &'static str,
     max: usize,
 ) -> Result<Option<String>, FieldError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => {
-            let lines: Vec<String> = s.lines().map(crate::text::clean).collect();
-            let t = lines.join("\n").trim().to_owned();
-            if t.chars().count() > max {
-                return Err(FieldError::new(
-                    field,
-                    FieldErrorKind::TooLong { max },
-                    "long",
-                ));
-            }
-            Ok(Some(t))
-        }
-    }
+    let t = crate::text::paragraphs(raw.unwrap_or(""), field, max)?;
+    Ok(Some(t).filter(|t| !t.is_empty()))
 }
 
 /// A progress note: optional, at most [`NOTE_MAX`] characters, paragraphs kept.

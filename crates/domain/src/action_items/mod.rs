@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::code::UnknownCode;
+use crate::code::code_enum;
 
 mod input;
 mod owner;
@@ -31,53 +31,24 @@ impl std::fmt::Display for ActionItemId {
     }
 }
 
-/// Where an action item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    /// Chưa thực hiện.
-    Open,
-    /// Đang thực hiện.
-    InProgress,
-    /// Đã hoàn thành.
-    Done,
-    /// Đã hủy.
-    Cancelled,
-}
+code_enum!(
+    /// Where an action item stands.
+    ItemStatus {
+        /// Chưa thực hiện.
+        Open => "open",
+        /// Đang thực hiện.
+        InProgress => "in_progress",
+        /// Đã hoàn thành.
+        Done => "done",
+        /// Đã hủy.
+        Cancelled => "cancelled",
+    }
+);
 
 impl ItemStatus {
-    pub const ALL: [ItemStatus; 4] = [Self::Open, Self::InProgress, Self::Done, Self::Cancelled];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::InProgress => "in_progress",
-            Self::Done => "done",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
-    }
-
     /// Still owed: open or in progress.
     pub fn is_pending(self) -> bool {
         matches!(self, Self::Open | Self::InProgress)
-    }
-}
-
-impl TryFrom<String> for ItemStatus {
-    type Error = UnknownCode;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == value)
-            .ok_or(UnknownCode {
-                what: "ItemStatus",
-                value,
-            })
     }
 }
 
@@ -253,7 +224,7 @@ mod tests {
     #[test]
     fn stored_codes_decode_exactly() {
         for s in ItemStatus::ALL {
-            assert_eq!(ItemStatus::try_from(s.as_str().to_owned()), Ok(s));
+            assert_eq!(ItemStatus::try_from(s.as_str().to_owned()), Ok(*s));
         }
         assert!(ItemStatus::try_from("Open".to_owned()).is_err());
     }

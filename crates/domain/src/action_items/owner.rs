@@ -2,50 +2,18 @@
 //! a group, resolved to whoever holds it when asked — so a task of "the head of the security
 //! team" follows the post when the head changes.
 
-use serde::{Deserialize, Serialize};
-
-use crate::code::UnknownCode;
+use crate::code::code_enum;
 use crate::groups::PositionRole;
 use crate::{FieldError, FieldErrorKind};
 
-/// The kind of owner, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerKind {
-    Resident,
-    Account,
-    Position,
-}
-
-impl OwnerKind {
-    pub const ALL: [OwnerKind; 3] = [Self::Resident, Self::Account, Self::Position];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Resident => "resident",
-            Self::Account => "account",
-            Self::Position => "position",
-        }
+code_enum!(
+    /// The kind of owner, as stored.
+    OwnerKind {
+        Resident => "resident",
+        Account => "account",
+        Position => "position",
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
-    }
-}
-
-impl TryFrom<String> for OwnerKind {
-    type Error = UnknownCode;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == value)
-            .ok_or(UnknownCode {
-                what: "OwnerKind",
-                value,
-            })
-    }
-}
+);
 
 /// A parsed owner. The store checks that the resident lives in the unit, that the account
 /// exists and that the group belongs to the unit.

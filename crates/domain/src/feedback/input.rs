@@ -90,25 +90,6 @@ pub struct NewFeedback {
 
 pub const DESCRIPTION_MAX: usize = 4000;
 
-fn optional(
-    raw: &Option<String>,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    let t = text::clean(raw.as_deref().unwrap_or(""));
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            FieldErrorKind::TooLong { max },
-            "long",
-        ));
-    }
-    Ok(Some(t))
-}
-
 fn coordinate(
     raw: &Option<String>,
     field: &'static str,
@@ -154,7 +135,7 @@ impl NewFeedback {
             )));
         }
         let description = c.check(description(&input.description));
-        let address = c.check(optional(&input.address, "address", 200));
+        let address = c.check(text::optional(input.address.as_deref(), "address", 200));
         let lat = c.check(coordinate(&input.lat, "lat", 90.0));
         let lng = c.check(coordinate(&input.lng, "lng", 180.0));
         if let (Some(lat), Some(lng)) = (lat, lng) {
@@ -167,7 +148,11 @@ impl NewFeedback {
                 )));
             }
         }
-        let contact_name = c.check(optional(&input.contact_name, "contact_name", 100));
+        let contact_name = c.check(text::optional(
+            input.contact_name.as_deref(),
+            "contact_name",
+            100,
+        ));
         let contact_phone = c.check(match input.contact_phone.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(p) => Phone::parse(p).map(Some).map_err(|e| FieldError {
@@ -235,7 +220,7 @@ fn description(raw: &str) -> Result<String, FieldError> {
 }
 
 fn email(raw: &Option<String>) -> Result<Option<String>, FieldError> {
-    let e = optional(raw, "contact_email", 200)?;
+    let e = text::optional(raw.as_deref(), "contact_email", 200)?;
     if let Some(e) = &e {
         let ok = e
             .split_once('@')

@@ -8,6 +8,7 @@ use super::{DecisionKind, GroupKind};
 use crate::error::{Checks, FieldError, FieldErrorKind};
 use crate::territory::UnitCode;
 use crate::text;
+pub use crate::text::{optional as optional_text, required as required_text};
 use crate::time::required_date;
 
 pub const GROUP_NAME_MAX: usize = 120;
@@ -47,39 +48,6 @@ pub(crate) fn not_after(d: Date, limit: Date, field: &'static str) -> Result<Dat
         ));
     }
     Ok(d)
-}
-
-/// Cleaned text, required and at most `max` characters.
-pub fn required_text(raw: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
-    let s = text::clean(raw);
-    if s.is_empty() {
-        return Err(FieldError::new(field, FieldErrorKind::Required, "empty"));
-    }
-    if s.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            FieldErrorKind::TooLong { max },
-            "long",
-        ));
-    }
-    Ok(s)
-}
-
-/// Cleaned text or `None` when blank; at most `max` characters.
-pub fn optional_text(
-    raw: Option<&str>,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    match raw.map(text::clean).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if s.chars().count() > max => Err(FieldError::new(
-            field,
-            FieldErrorKind::TooLong { max },
-            "long",
-        )),
-        Some(s) => Ok(Some(s)),
-    }
 }
 
 /// Raw input for a new group.

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::MeetingKind;
 use crate::error::{Checks, FieldError, FieldErrorKind};
+pub(crate) use crate::text::optional as optional_text;
 use crate::text::{clean, required as required_text};
 use crate::time::required_date;
 use crate::GroupId;
@@ -86,23 +87,6 @@ pub struct NewMeeting {
     pub group_id: Option<GroupId>,
     pub elects_head: bool,
     pub clusters: i64,
-}
-
-/// Cleaned text or `None` when blank; at most `max` characters.
-pub(crate) fn optional_text(
-    raw: Option<&str>,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    match raw.map(clean).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if s.chars().count() > max => Err(FieldError::new(
-            field,
-            FieldErrorKind::TooLong { max },
-            "long",
-        )),
-        Some(s) => Ok(Some(s)),
-    }
 }
 
 /// A meeting's time of day, `HH:MM`.

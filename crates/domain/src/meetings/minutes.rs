@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::code_enum;
 use crate::error::{Checks, FieldError, FieldErrorKind};
+use crate::text::paragraphs;
 
 pub const TEXT_MAX: usize = 20_000;
 pub const RESOLUTION_MAX: usize = 2_000;
@@ -62,19 +63,6 @@ pub struct MinutesContent {
     pub closing: String,
 }
 
-fn long_text(raw: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
-    let lines: Vec<String> = raw.lines().map(crate::text::clean).collect();
-    let t = lines.join("\n").trim().to_owned();
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            FieldErrorKind::TooLong { max },
-            "long",
-        ));
-    }
-    Ok(t)
-}
-
 fn count(v: Option<i64>, field: &'static str) -> Result<Option<i64>, FieldError> {
     match v {
         Some(n) if !(0..=100_000).contains(&n) => Err(FieldError::new(
@@ -93,19 +81,19 @@ impl MinutesContent {
     /// Checks every field; `agenda_len` items of discussion are kept (missing ones blank).
     pub fn parse(input: &MinutesInput, agenda_len: usize) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
-        let opening = c.check(long_text(&input.opening, "opening", TEXT_MAX));
-        let closing = c.check(long_text(&input.closing, "closing", TEXT_MAX));
+        let opening = c.check(paragraphs(&input.opening, "opening", TEXT_MAX));
+        let closing = c.check(paragraphs(&input.closing, "closing", TEXT_MAX));
         let mut discussion = Vec::with_capacity(agenda_len);
         for i in 0..agenda_len {
             let raw = input.discussion.get(i).map(String::as_str).unwrap_or("");
             discussion.push(
-                c.check(long_text(raw, "discussion", TEXT_MAX))
+                c.check(paragraphs(raw, "discussion", TEXT_MAX))
                     .unwrap_or_default(),
             );
         }
         let mut resolutions = Vec::new();
         for r in &input.resolutions {
-            let text = c.check(long_text(&r.text, "resolutions", RESOLUTION_MAX));
+            let text = c.check(paragraphs(&r.text, "resolutions", RESOLUTION_MAX));
             let f = c.check(count(r.votes_for, "votes_for"));
             let a = c.check(count(r.votes_against, "votes_against"));
             let ab = c.check(count(r.votes_abstain, "votes_abstain"));

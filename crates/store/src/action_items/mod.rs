@@ -9,6 +9,7 @@ use tuquan_domain::territory::Unit;
 use tuquan_domain::UserId;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// Writes one history entry on a transaction.
@@ -217,7 +218,7 @@ impl Store {
         let (kind, r, u, g, role) = owner_cols(&a.owner);
         let due = a.due_on.to_string();
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO action_items (province_code, unit_code, unit_path, group_id, meeting_id, \
                  resolution, title, description, owner_kind, owner_resident_id, owner_user_id, \
@@ -256,7 +257,7 @@ impl Store {
         let due = a.due_on.to_string();
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE action_items SET group_id = $2, meeting_id = $3, resolution = $4, title = $5, \
                  description = $6, owner_kind = $7, owner_resident_id = $8, owner_user_id = $9, \
@@ -301,7 +302,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE action_items SET status = $2, done_on = $3, updated_at = $4 \
                  WHERE id = $1 AND status = $5",
@@ -350,7 +351,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let ts = now();
         let done = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE action_items SET flagged_on = $2 WHERE id = $1 \
                  AND (flagged_on IS NULL OR flagged_on < $2) AND status IN ('open', 'in_progress')",
@@ -398,7 +399,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let ts = now();
         let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut n = 0;
             for (id, entry) in items {
                 let new = sqlx::query(

@@ -10,6 +10,7 @@ use tuquan_domain::UserId;
 
 use crate::audit::{audited_tx, insert_audit, AuditCtx, AuditEntry};
 use crate::files::{insert_files, remove_files_except, FileOwner};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 mod channels;
@@ -194,7 +195,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let ts = now();
         let counted = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "INSERT INTO announcement_acks (announcement_id, household_id, unit_code, version, \
                  channel, resident_id, recorded_by, acknowledged_at) \

@@ -6,8 +6,9 @@ impl BulkLoad {
     async fn begin(&mut self) -> Result<(), StoreError> {
         if !self.in_tx {
             match &mut self.conn {
+                // IMMEDIATE like every writing transaction (`crate::BeginWrite`).
                 Conn::Sqlite(c) => {
-                    sqlx::query("BEGIN").execute(&mut **c).await?;
+                    sqlx::query("BEGIN IMMEDIATE").execute(&mut **c).await?;
                 }
                 Conn::Postgres(c) => {
                     sqlx::query("BEGIN").execute(&mut **c).await?;

@@ -20,6 +20,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{with_pool, Store, StoreError};
 
 /// One value of a row, typed so that PostgreSQL gets a typed NULL.
@@ -393,7 +394,7 @@ impl Store {
     pub async fn raw_insert_loop(&self, rows: Vec<Rows>) -> Result<u64, StoreError> {
         let mut n = 0u64;
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for t in &rows {
                 let postgres = self.backend() == crate::Backend::Postgres;
                 let sql = insert_sql(t.table, t.columns, 1, postgres);

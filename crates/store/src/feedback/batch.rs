@@ -19,6 +19,7 @@ use tuquan_domain::territory::Unit;
 
 use super::{insert_feedback, NewFeedbackRow};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, Store, StoreError};
 
 /// Items committed together at most.
@@ -111,7 +112,7 @@ async fn commit_batch(
     pool: &SqlitePool,
     batch: &[Box<Pending>],
 ) -> Result<Vec<Result<i64, StoreError>>, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_write().await?;
     let ts = now();
     let mut out = Vec::with_capacity(batch.len());
     for p in batch {

@@ -6,6 +6,7 @@ use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 use tuquan_domain::UserId;
 
@@ -287,7 +288,7 @@ impl Store {
         }
         let ts = now();
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id = insert_feedback!(tx, n, ctx, &ts)?;
             tx.commit().await?;
             id
@@ -448,7 +449,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
         let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
                 .bind(user_id.get())
                 .bind(now())

@@ -2,6 +2,7 @@
 //! reminded once even with several servers running the job.
 
 use super::{FeedbackRecord, FEEDBACK_COLUMNS};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// Which deadline a reminder is about.
@@ -62,7 +63,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let ts = now();
         let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "INSERT INTO feedback_events (feedback_id, at, kind, internal_note) \
                  SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM feedback_events \

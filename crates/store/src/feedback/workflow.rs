@@ -5,6 +5,7 @@ use tuquan_domain::feedback::{Responsible, Status};
 
 use super::{insert_notices, FeedbackNotice, FeedbackRecord};
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// A change of state, checked by the domain's `Transition::apply` before it gets here.
@@ -52,7 +53,7 @@ impl Store {
         };
         let reopened = i64::from(t.kind == "reopen");
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE feedback SET status = $3, updated_at = $4, \
                  acknowledged_at = CASE WHEN acknowledged_at IS NULL AND $3 <> 'new' THEN $4 ELSE acknowledged_at END, \
@@ -124,7 +125,7 @@ impl Store {
             })),
         };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "UPDATE feedback SET updated_at = $2, \
                  assignee_id = CASE WHEN $3 THEN $4 ELSE assignee_id END, \
@@ -175,7 +176,7 @@ impl Store {
             after: Some(json!({ "public_summary": summary })),
         };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE feedback SET public_summary = $2, updated_at = $3 WHERE id = $1")
                 .bind(item.id)
                 .bind(summary)
@@ -217,7 +218,7 @@ impl Store {
             after: Some(json!({ "level": to.level.as_str(), "role": to.role.as_str() })),
         };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE feedback SET level = $3, role = $4, escalations = escalations + 1, \
                  assignee_id = NULL, updated_at = $5 WHERE id = $1 AND escalations = $2",

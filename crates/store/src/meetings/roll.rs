@@ -8,6 +8,7 @@ use tuquan_domain::{HouseholdId, MeetingId, ResidentId};
 use super::{audit, MeetingRecord};
 use crate::audit::{insert_audit, AuditCtx};
 use crate::files::{insert_files, FileOwner};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 use tuquan_domain::files::CheckedFile;
 
@@ -127,7 +128,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let ts = now();
         let frozen = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE meetings SET roll_frozen_at = $2, roll_size = $3, updated_at = $2 \
                  WHERE id = $1 AND roll_frozen_at IS NULL",
@@ -233,7 +234,7 @@ impl Store {
         let ts = now();
         let by = ctx.actor_username.clone().unwrap_or_default();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut file_id = a.proxy_file_id;
             if let Some((owner, file)) = proxy_file {
                 let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
@@ -283,7 +284,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let after = json!({ "row_no": row_no });
         let removed = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1 AND row_no = $2")
                 .bind(m.id.get())
                 .bind(row_no)

@@ -11,6 +11,7 @@ use tuquan_domain::restructuring::EventKind;
 use tuquan_domain::territory::UnitKind;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Backend, Store, StoreError};
 
 use super::apply_sql::{self, Counter, Expect, Stmt, Val};
@@ -231,7 +232,7 @@ impl Store {
         let pg = self.backend() == Backend::Postgres;
         let (lo, hi) = subtree(&script.commune_path);
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // PostgreSQL: the deferred per-row population triggers would update the same
             // ancestor rows once per moved household and resident in one transaction (a chain
             // of row versions that grows quadratically); they are switched off for this

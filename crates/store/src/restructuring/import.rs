@@ -11,6 +11,7 @@ use tuquan_domain::restructuring::{EventKind, ParticipantRole};
 use tuquan_domain::territory::{DivisionRecord, TERRITORY_VALID_FROM};
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// What `import_divisions` did.
@@ -153,7 +154,7 @@ impl Store {
             })),
         };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for r in &inserts {
                 sqlx::query(
                     "INSERT INTO units (code, parent_code, province_code, path, level, kind, name, \

@@ -6,6 +6,7 @@ use tuquan_domain::restructuring::reward::Reward;
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{with_pool, Store, StoreError};
 
 impl Store {
@@ -38,7 +39,7 @@ impl Store {
             after: Some(json!({"number": reward.number, "date": date, "records": ids})),
         };
         let n = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut q = sqlx::query(&sql).bind(&reward.number).bind(&date).bind(&commune.code);
             for id in ids {
                 q = q.bind(*id);

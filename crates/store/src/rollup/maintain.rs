@@ -2,6 +2,7 @@
 //! bulk loads and resuming them (see `super` for what is kept).
 
 use super::*;
+use crate::BeginWrite;
 
 /// Recomputes the announcements' acknowledgement counts (migration 0011): every
 /// acknowledgement of an active household, for its version, at each ancestor of its unit.
@@ -23,7 +24,7 @@ impl Store {
             Backend::Sqlite => None,
         };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for s in lock.into_iter().chain(REBUILD_ACKS) {
                 sqlx::raw_sql(s).execute(&mut *tx).await?;
             }
@@ -114,7 +115,7 @@ impl Store {
         }
         let ts = now();
         let done = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::raw_sql(lock).execute(&mut *tx).await?;
             let state: Option<(i64, bool)> =
                 sqlx::query_as("SELECT version, maintained FROM rollup_state WHERE id = 1")

@@ -10,6 +10,7 @@ use tuquan_domain::votes::{Channel, Choice, Matter, Mode, Outcome, Status, Tally
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::files::{insert_files, FileOwner};
+use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 use tuquan_domain::files::CheckedFile;
 
@@ -154,7 +155,7 @@ impl Store {
             "meeting_id": v.meeting_id, "from_vote_id": v.from_vote_id,
         });
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO votes (province_code, unit_code, unit_path, title, matter, mode, \
                  meeting_id, from_vote_id, status, online, all_households, present, yes_count, \
@@ -238,7 +239,7 @@ impl Store {
         let ts = now();
         let detail = json!({"household_id": household_id, "channel": channel.as_str()});
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let on_roll: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM vote_roll r JOIN votes v ON v.id = r.vote_id \
                  WHERE r.vote_id = $1 AND r.household_id = $2 AND v.status = 'open'",
@@ -314,7 +315,7 @@ impl Store {
             "before": before_tally, "after": after_tally, "sheet_file_id": sheet_file_id,
         });
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM vote_paper WHERE vote_id = $1 AND entry_no = $2")
                 .bind(vote.id)
                 .bind(entry_no)
@@ -386,7 +387,7 @@ impl Store {
         let ts = now();
         let by = actor(ctx);
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
             let file_id = ids.first().map(|f| f.0).unwrap_or_default();
             let n = sqlx::query(
@@ -431,7 +432,7 @@ impl Store {
     ) -> Result<Tally, StoreError> {
         let ts = now();
         let tally = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for (hid, choice) in paper {
                 sqlx::query(
                     "INSERT INTO vote_casts (vote_id, household_id, channel, choice, \

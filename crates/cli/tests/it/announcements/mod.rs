@@ -1,7 +1,7 @@
 //! Announcements: passing on down two levels, acknowledgement by a resident and on behalf
 //! (once per household), versions, withdrawal, permissions; the matrix and audit probes.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
@@ -18,40 +18,9 @@ mod targeting;
 
 pub use probes::{audit_probe, matrix_probe};
 
-pub async fn post(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-pub async fn get(server: &Server, token: &str, path: &str) -> (u16, Value) {
-    let r = server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-/// An API token for a demo account.
-pub fn demo_token(db: &TestDb, username: &str) -> String {
-    db.run_ok(
-        &["token", "create", "--username", username, "--name", "t"],
-        "",
-    )
-    .trim()
-    .to_owned()
-}
+// The JSON helpers live in the harness; re-exported under the short names the modules
+// that import them from here use.
+pub use crate::harness::{demo_token, get_json as get, post_json as post};
 
 /// Publishes with `token` at `unit`; returns the id.
 pub async fn publish(server: &Server, token: &str, unit: &str, title: &str) -> i64 {

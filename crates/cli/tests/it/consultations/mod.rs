@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{Server, TestDb};
+use crate::harness::{
+    demo_token, error_code as code, get_json as get, post_json as post, Server, TestDb,
+};
 use crate::on_both_backends;
 
 mod probes;
@@ -39,10 +40,6 @@ pub async fn open_one(server: &Server, token: &str, unit: &str, title: &str) -> 
     .await;
     assert_eq!(s, 200, "{b}");
     id
-}
-
-fn code(b: &Value) -> Option<&str> {
-    b["error"]["code"].as_str()
 }
 
 on_both_backends!(a_consultation_from_draft_to_summary);

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
 use super::{draft_body, open_one};
-use crate::announcements::{demo_token, get, household, post, sub_unit};
-use crate::harness::{Server, TestDb};
+use crate::announcements::{household, sub_unit};
+use crate::harness::{demo_token, get_json as get, post_json as post, Server, TestDb};
 
 /// One request performing a consultation action on commune `target` with `token`.
 pub async fn matrix_probe(

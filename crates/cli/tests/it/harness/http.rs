@@ -74,6 +74,29 @@ pub async fn get_json(server: &Server, token: &str, path: &str) -> (u16, Value) 
     get_json_opt(server, Some(token), path).await
 }
 
+/// `PUT path` with a JSON body and a bearer token; the status and the JSON answer.
+pub async fn put_json(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = server
+        .http
+        .put(server.url(path))
+        .bearer_auth(token)
+        .json(&body);
+    status_and_json(r.send().await.unwrap()).await
+}
+
+/// The stable code of an API error answer (`error.code`), if it is one.
+pub fn error_code(b: &Value) -> Option<&str> {
+    b["error"]["code"].as_str()
+}
+
+/// Submits feedback `body` anonymously through the API; asserts it was taken (201) and
+/// returns its tracking code.
+pub async fn submit_feedback(server: &Server, body: Value) -> String {
+    let (s, b) = post_json_opt(server, None, "/api/v1/feedback", body).await;
+    assert_eq!(s, 201, "{b}");
+    b["tracking_code"].as_str().unwrap().to_owned()
+}
+
 /// `POST path` with a JSON body, signed with `token` if there is one.
 pub async fn post_json_opt(
     server: &Server,

@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use sqlx::Connection;
 
+mod browser;
 mod http;
 mod template;
 
+pub use browser::*;
 pub use http::*;
 
 pub const ADMIN_USER: &str = "admin.test";
@@ -188,8 +190,13 @@ impl TestDb {
             args.extend(["--unit", u]);
         }
         self.run_ok(&args, &format!("{password}\n"));
+        self.token_for(username, "test")
+    }
+
+    /// A new API token named `name` for an existing account (a demo one, say).
+    pub fn token_for(&self, username: &str, name: &str) -> String {
         self.run_ok(
-            &["token", "create", "--username", username, "--name", "test"],
+            &["token", "create", "--username", username, "--name", name],
             "",
         )
         .trim()
@@ -418,6 +425,11 @@ macro_rules! skip {
         $crate::harness::skipped(&format!($($reason)+));
         return;
     }};
+}
+
+/// An API token for a demo account.
+pub fn demo_token(db: &TestDb, username: &str) -> String {
+    db.token_for(username, "t")
 }
 
 /// Reports a skipped test or part of one (see `skip!`); panics under CI.

@@ -8,9 +8,10 @@ use fantoccini::Locator;
 
 use serde_json::json;
 
-use crate::announcements::{get, post};
-use crate::browser::{chromium, CHROMEDRIVER};
-use crate::harness::{Backend, Server, TestDb};
+use crate::harness::{
+    chromium, get_json as get, post_json as post, sign_in_chromium, Backend, Server, TestDb,
+    CHROMEDRIVER,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_records_attendance_at_360_px() {
@@ -60,25 +61,7 @@ async fn chromium_records_attendance_at_360_px() {
     };
     let shots = std::env::var("SCREENSHOTS_DIR").ok();
     let result = async {
-        c.goto(&server.url("/login")).await?;
-        c.find(Locator::Css("#username"))
-            .await?
-            .send_keys("totruong.kp01")
-            .await?;
-        c.find(Locator::Css("#password"))
-            .await?
-            .send_keys("tuquan-demo")
-            .await?;
-        c.find(Locator::Css("form button[type=submit]"))
-            .await?
-            .click()
-            .await?;
-        for _ in 0..100 {
-            if !c.current_url().await?.path().starts_with("/login") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        sign_in_chromium(&c, &server, "totruong.kp01", "tuquan-demo").await?;
         let mut widths = Vec::new();
         let pages = [
             ("list", "/territory/26743-kp01/meetings".to_owned()),

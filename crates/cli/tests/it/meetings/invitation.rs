@@ -1,7 +1,6 @@
 //! A group's meeting invites the group's members only, not every household of the unit.
 
-use crate::announcements::get;
-use crate::harness::{Server, TestDb};
+use crate::harness::{get_json as get, Server, TestDb};
 
 /// The invitation of group meeting `id` is narrowed to the group's kind, says it invites the
 /// group's members, and reaches fewer households than the unit has.

@@ -8,8 +8,9 @@ use std::process::Command;
 use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{Server, TestDb};
+use crate::harness::{
+    demo_token, get_json as get, post_json as post, put_json as put, Server, TestDb,
+};
 use crate::on_both_backends;
 
 mod browser;
@@ -35,19 +36,6 @@ fn in_days(n: i64) -> String {
         .checked_add(jiff::Span::new().days(n))
         .unwrap()
         .to_string()
-}
-
-async fn put(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 /// Schedules a community meeting at `unit` on `date`; returns its id.

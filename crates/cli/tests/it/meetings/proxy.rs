@@ -4,8 +4,7 @@
 use serde_json::Value;
 
 use super::{audit_rows, schedule, today, KP, PDF};
-use crate::announcements::{demo_token, get};
-use crate::harness::{Server, TestDb};
+use crate::harness::{demo_token, get_json as get, Server, TestDb};
 use crate::on_both_backends;
 
 /// The multipart form recording a proxy for the row `code` with a PDF authorisation.
@@ -107,7 +106,7 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
         .await;
     assert_eq!(logged, 1);
     // A later change without a file keeps the authorisation.
-    let (s, r) = crate::announcements::post(
+    let (s, r) = crate::harness::post_json(
         &server,
         &head,
         &format!("/api/v1/meetings/{id}/attendance"),

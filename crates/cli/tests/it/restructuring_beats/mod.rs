@@ -5,8 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{page, Server, TestDb};
+use crate::harness::{demo_token, get_json as get, page, post_json as post, Server, TestDb};
 use crate::on_both_backends;
 
 mod probes;

@@ -5,8 +5,7 @@ use serde_json::json;
 use tuquan_domain::access::Action;
 
 use super::{assign, beat, unit, WARD};
-use crate::announcements::{get, post};
-use crate::harness::{audit_api, audit_form, Server, TestDb};
+use crate::harness::{audit_api, audit_form, get_json as get, post_json as post, Server, TestDb};
 
 /// One request performing a beat action on commune `target` with `token`.
 pub async fn matrix_probe(

@@ -6,8 +6,10 @@
 
 use serde_json::{json, Value};
 
-use crate::announcements::{demo_token, get, post};
-use crate::harness::{Server, TestDb};
+use crate::harness::{
+    demo_token, error_code as code, get_json as get, post_json as post, put_json as put, Server,
+    TestDb,
+};
 use crate::on_both_backends;
 
 mod probes;
@@ -15,23 +17,6 @@ mod probes;
 pub use probes::{audit_probe, matrix_probe};
 
 const COMMUNE: &str = "26743";
-
-fn code(b: &Value) -> Option<&str> {
-    b["error"]["code"].as_str()
-}
-
-pub async fn put(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = server
-        .http
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 pub fn scheme_body(title: &str, effective_on: &str) -> Value {
     json!({"title": title, "reason": "Các khu phố quá nhỏ so với tiêu chuẩn.",

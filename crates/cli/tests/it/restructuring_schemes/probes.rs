@@ -5,8 +5,7 @@ use serde_json::{json, Value};
 use tuquan_domain::access::Action;
 
 use super::{households_of, scheme_body, vote_and_close};
-use crate::announcements::{get, post};
-use crate::harness::{Server, TestDb};
+use crate::harness::{get_json as get, post_json as post, Server, TestDb};
 
 /// One request performing a restructuring action on commune `target` with `token`.
 pub async fn matrix_probe(

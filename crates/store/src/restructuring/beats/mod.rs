@@ -13,6 +13,7 @@ use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::outbox::{insert_messages, NewMessage};
+use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 
 mod reads;
@@ -261,7 +262,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let ts = now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO beats (province_code, commune_code, commune_path, name, \
                  officer_user_id, officer_name, officer_phone, valid_from, created_by, created_at, \
@@ -302,7 +303,7 @@ impl Store {
         let ts = now();
         let open = self.beat_assignments(cur.id).await?;
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE beats SET name = $2, officer_user_id = $3, officer_name = $4, \
                  officer_phone = $5, updated_at = $6 WHERE id = $1 AND valid_to IS NULL",
@@ -372,7 +373,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for a in ends {
                 end_in_tx!(tx, a, ctx);
             }
@@ -407,7 +408,7 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let ts = now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for a in ends {
                 end_in_tx!(tx, a, ctx);
             }
@@ -435,7 +436,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let ts = now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let open: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM militia_heads WHERE unit_code = $1 AND valid_to IS NULL",
             )

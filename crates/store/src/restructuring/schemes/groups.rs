@@ -10,6 +10,7 @@ use tuquan_domain::GroupId;
 
 use super::{entry, SchemeRecord};
 use crate::audit::{insert_audit, AuditCtx};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// An open group of a unit, with its current positions and head.
@@ -107,7 +108,7 @@ impl Store {
         let after = json!({"group": group.get(), "action": action, "to": to, "into": into});
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "INSERT INTO restructuring_scheme_groups (scheme_id, group_id, action, to_code, \
                  into_group_id, updated_by, updated_at) \

@@ -8,6 +8,7 @@ use tuquan_domain::HouseholdId;
 
 use super::{entry, SchemeRecord};
 use crate::audit::{insert_audit, Arg, AuditCtx};
+use crate::BeginWrite;
 use crate::{with_pool, Store, StoreError};
 
 impl Store {
@@ -31,7 +32,7 @@ impl Store {
         let after = json!({"kind": "merge", "units": units, "into": into, "name": name,
                            "unit_kind": kind, "local_code": local, "candidates": m.candidates});
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO restructuring_scheme_items (scheme_id, kind, into_code, new_name, \
                  new_kind, new_local_code, adjacent, candidate_names) \
@@ -76,7 +77,7 @@ impl Store {
             .collect();
         let after = json!({"kind": "split", "unit": sp.unit.as_str(), "parts": parts});
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO restructuring_scheme_items (scheme_id, kind, unit_code) \
                  SELECT $1, 'split', $2 FROM restructuring_schemes \
@@ -117,7 +118,7 @@ impl Store {
         let after = json!({"kind": "rename", "unit": r.unit.as_str(), "name": r.name,
                            "unit_kind": r.kind.as_str()});
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO restructuring_scheme_items (scheme_id, kind, unit_code, new_name, new_kind) \
                  SELECT $1, 'rename', $2, $3, $4 FROM restructuring_schemes \
@@ -145,7 +146,7 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let draft: Option<i64> = sqlx::query_scalar(
                 "SELECT i.id FROM restructuring_scheme_items i JOIN restructuring_schemes s \
                  ON s.id = i.scheme_id WHERE i.id = $1 AND s.id = $2 AND s.status = 'draft'",
@@ -183,7 +184,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ids: Vec<i64> = households.iter().map(|h| h.get()).collect();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let draft: Option<i64> = sqlx::query_scalar(
                 "SELECT i.id FROM restructuring_scheme_items i JOIN restructuring_schemes s \
                  ON s.id = i.scheme_id WHERE i.id = $1 AND s.id = $2 AND i.kind = 'split' \

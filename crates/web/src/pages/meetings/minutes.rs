@@ -107,33 +107,8 @@ fn page_of(
         }
         (None, None) => &empty,
     };
-    let mut resolutions: Vec<ResolutionLine> = c
-        .resolutions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ResolutionLine {
-            n: i + 1,
-            text: r.text.clone(),
-            votes_for: opt(r.votes_for),
-            votes_against: opt(r.votes_against),
-            votes_abstain: opt(r.votes_abstain),
-            vote_id: opt(r.vote_id),
-        })
-        .collect();
     let locked = current.is_some_and(|c| c.record.status == MinutesStatus::Final);
-    if !locked {
-        for _ in 0..BLANK_RESOLUTIONS {
-            let n = resolutions.len() + 1;
-            resolutions.push(ResolutionLine {
-                n,
-                text: String::new(),
-                votes_for: String::new(),
-                votes_against: String::new(),
-                votes_abstain: String::new(),
-                vote_id: String::new(),
-            });
-        }
-    }
+    let resolutions = resolution_lines(c, locked);
     MinutesPage {
         id: v.meeting.id.get(),
         title: v.meeting.title.clone(),
@@ -153,56 +128,95 @@ fn page_of(
             })
             .collect(),
         resolutions,
-        votes: v
-            .votes
-            .iter()
-            .map(|x| {
-                let t = x.tally();
-                VoteChoice {
-                    id: x.id.to_string(),
-                    label: format!(
-                        "{} · {} {}, {} {}, {} {}",
-                        x.title,
-                        chrome.t("meet.votes_for"),
-                        t.yes,
-                        chrome.t("meet.votes_against"),
-                        t.no,
-                        chrome.t("meet.votes_abstain"),
-                        t.abstain
-                    ),
-                }
-            })
-            .collect(),
+        votes: vote_choices(&chrome, v),
         closing: c.closing.clone(),
-        versions: v
-            .versions
-            .iter()
-            .map(|x| VersionLine {
-                version: x.record.version,
-                final_: x.record.status == MinutesStatus::Final,
-                reason: x.record.reason.clone().unwrap_or_default(),
-                at: crate::i18n::local_time(
-                    x.record
-                        .finalised_at
-                        .as_deref()
-                        .unwrap_or(&x.record.updated_at),
-                ),
-                by: x
-                    .record
-                    .finalised_by
-                    .clone()
-                    .unwrap_or_else(|| x.record.created_by.clone()),
-                sha256: x.record.scan_sha256.clone().unwrap_or_default(),
-                scan_href: x
-                    .record
-                    .scan_file_id
-                    .map(|f| format!("/files/{f}"))
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        versions: version_lines(v),
         errors,
         chrome,
     }
+}
+
+/// The resolutions of `c`, and blank rows to add more while the minutes are not locked.
+fn resolution_lines(c: &MinutesInput, locked: bool) -> Vec<ResolutionLine> {
+    let mut resolutions: Vec<ResolutionLine> = c
+        .resolutions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ResolutionLine {
+            n: i + 1,
+            text: r.text.clone(),
+            votes_for: opt(r.votes_for),
+            votes_against: opt(r.votes_against),
+            votes_abstain: opt(r.votes_abstain),
+            vote_id: opt(r.vote_id),
+        })
+        .collect();
+    if !locked {
+        for _ in 0..BLANK_RESOLUTIONS {
+            let n = resolutions.len() + 1;
+            resolutions.push(ResolutionLine {
+                n,
+                text: String::new(),
+                votes_for: String::new(),
+                votes_against: String::new(),
+                votes_abstain: String::new(),
+                vote_id: String::new(),
+            });
+        }
+    }
+    resolutions
+}
+
+/// The meeting's votes a resolution may take its counts from, with their tallies.
+fn vote_choices(chrome: &Chrome, v: &MinutesView) -> Vec<VoteChoice> {
+    v.votes
+        .iter()
+        .map(|x| {
+            let t = x.tally();
+            VoteChoice {
+                id: x.id.to_string(),
+                label: format!(
+                    "{} · {} {}, {} {}, {} {}",
+                    x.title,
+                    chrome.t("meet.votes_for"),
+                    t.yes,
+                    chrome.t("meet.votes_against"),
+                    t.no,
+                    chrome.t("meet.votes_abstain"),
+                    t.abstain
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Every version of the minutes, for the list under the editor.
+fn version_lines(v: &MinutesView) -> Vec<VersionLine> {
+    v.versions
+        .iter()
+        .map(|x| VersionLine {
+            version: x.record.version,
+            final_: x.record.status == MinutesStatus::Final,
+            reason: x.record.reason.clone().unwrap_or_default(),
+            at: crate::i18n::local_time(
+                x.record
+                    .finalised_at
+                    .as_deref()
+                    .unwrap_or(&x.record.updated_at),
+            ),
+            by: x
+                .record
+                .finalised_by
+                .clone()
+                .unwrap_or_else(|| x.record.created_by.clone()),
+            sha256: x.record.scan_sha256.clone().unwrap_or_default(),
+            scan_href: x
+                .record
+                .scan_file_id
+                .map(|f| format!("/files/{f}"))
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
