@@ -33,6 +33,7 @@ mod hardening;
 mod hardening_access;
 mod hardening_feedback;
 mod hardening_people;
+mod history_fixes;
 mod humanity;
 mod import;
 mod meetings;
