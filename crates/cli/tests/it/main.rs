@@ -40,6 +40,7 @@ mod meetings;
 mod open311;
 mod pages;
 mod people;
+mod public_base_url;
 mod restructuring_apply;
 mod restructuring_beats;
 mod restructuring_history;

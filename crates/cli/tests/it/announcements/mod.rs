@@ -16,6 +16,7 @@ mod printing;
 mod probes;
 mod targeting;
 
+pub(crate) use pages::valid;
 pub use probes::{audit_probe, matrix_probe};
 
 pub async fn post(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
