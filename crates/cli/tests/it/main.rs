@@ -15,6 +15,7 @@ mod audit_log;
 mod backup;
 mod browser;
 mod cli;
+mod consultation_lists;
 mod consultations;
 mod contract;
 mod crash;
