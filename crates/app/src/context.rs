@@ -39,6 +39,8 @@ struct Inner {
     store: Store,
     clock: Clock,
     limits: crate::limits::Limits,
+    /// Where the server is reached from outside, for links that leave it; `None`: relative.
+    public_base_url: Option<crate::links::PublicBaseUrl>,
 }
 
 impl App {
@@ -52,13 +54,38 @@ impl App {
 
     /// An application with its own rate limits (kept in this process's memory).
     pub fn with_limits(store: Store, clock: Clock, limits: crate::limits::LimitSettings) -> Self {
+        Self::configured(store, clock, limits, None)
+    }
+
+    /// An application with its rate limits and its public address (`public_base_url`).
+    pub fn configured(
+        store: Store,
+        clock: Clock,
+        limits: crate::limits::LimitSettings,
+        public_base_url: Option<crate::links::PublicBaseUrl>,
+    ) -> Self {
         let limits = crate::limits::Limits::new(limits);
         Self {
             inner: Arc::new(Inner {
                 store,
                 clock,
                 limits,
+                public_base_url,
             }),
+        }
+    }
+
+    /// The configured public address, if any.
+    pub fn public_base_url(&self) -> Option<&crate::links::PublicBaseUrl> {
+        self.inner.public_base_url.as_ref()
+    }
+
+    /// `path` (starting with `/`) as a link that leaves the server: absolute at the
+    /// configured public address, else relative as given (never from the `Host` header).
+    pub fn public_link(&self, path: &str) -> String {
+        match &self.inner.public_base_url {
+            Some(base) => base.join(path),
+            None => path.to_owned(),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod groups;
 pub mod i18n;
 pub mod import;
 pub mod limits;
+pub mod links;
 pub mod meetings;
 pub mod outbox;
 pub mod people;

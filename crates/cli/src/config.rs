@@ -55,6 +55,11 @@ pub struct Config {
     /// Rate limits on feedback, kept in each server process's memory.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// Where the public reaches this server (`https://host[/prefix]`, no query): makes the
+    /// links in CAP alerts, the Atom feed and outgoing messages absolute. Unset: they stay
+    /// relative (never guessed from the `Host` header, which the client chooses).
+    #[serde(default)]
+    pub public_base_url: Option<String>,
 }
 
 /// `[limits]`: at most `feedback_per_*` submissions per `feedback_per_*_secs`.
@@ -149,7 +154,18 @@ impl Config {
         }
         tuquan_web::auth::proxy::TrustedProxies::parse(&config.trusted_proxies)
             .map_err(|e| anyhow::anyhow!(e))?;
+        config.public_base_url()?;
         Ok(config)
+    }
+
+    /// `public_base_url` checked: an absolute http(s) URL without query, or unset.
+    pub fn public_base_url(&self) -> anyhow::Result<Option<tuquan_app::links::PublicBaseUrl>> {
+        match self.public_base_url.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => tuquan_app::links::PublicBaseUrl::parse(raw)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("public_base_url {raw:?}: {}", e.detail)),
+        }
     }
 
     /// The database URL in effect.
@@ -181,7 +197,8 @@ impl Config {
         };
         format!(
             "listen = \"{}\"\ndata_dir = {:?}\ndatabase_url = {:?}\nidentity_key = {key}\nsecure_cookies = {}\nlog = {:?}\ndb_max_connections = {}\n\
-             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\ndemo_meetings = {}\ntrusted_proxies = {:?}\n",
+             sqlite_synchronous = {:?}\nrequest_timeout_secs = {}\ndemo_feedback = {}\ndemo_meetings = {}\ntrusted_proxies = {:?}\n\
+             public_base_url = {}\n",
             self.listen,
             self.data_dir.display().to_string(),
             url,
@@ -193,6 +210,10 @@ impl Config {
             self.demo_feedback,
             self.demo_meetings,
             self.trusted_proxies,
+            match &self.public_base_url {
+                Some(u) => format!("{u:?}"),
+                None => "# unset: links in CAP, Atom and messages are relative".to_owned(),
+            },
         )
     }
 }
@@ -309,6 +330,25 @@ mod tests {
             Ok(())
         });
         assert!(Config::load(Some(Path::new("/nonexistent/tuquan.toml"))).is_err());
+    }
+
+    #[test]
+    fn public_base_url_is_checked() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("TUQUAN_PUBLIC_BASE_URL", "https://tuquan.example.vn/");
+            let c = Config::load(None).unwrap();
+            let base = c.public_base_url().unwrap().unwrap();
+            assert_eq!(base.as_str(), "https://tuquan.example.vn");
+            assert!(c
+                .show()
+                .contains("public_base_url = \"https://tuquan.example.vn/\""));
+            for bad in ["tuquan.example.vn", "https://a.vn/?x=1", "ftp://a.vn"] {
+                jail.set_env("TUQUAN_PUBLIC_BASE_URL", bad);
+                let e = Config::load(None).unwrap_err();
+                assert!(format!("{e:#}").contains("public_base_url"), "{bad}: {e:#}");
+            }
+            Ok(())
+        });
     }
 
     #[test]

@@ -302,11 +302,13 @@ impl Store {
         }))
     }
 
-    /// The consultations written at `unit`, newest first; `public_only` leaves out drafts.
+    /// One page of the consultations written at `unit`, newest first (ids below `before`
+    /// when given); `public_only` leaves out drafts.
     pub async fn consultations_at(
         &self,
         unit: &Unit,
         public_only: bool,
+        before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ConsultationRecord>, StoreError> {
         let filter = if public_only {
@@ -316,10 +318,40 @@ impl Store {
         };
         let sql = format!(
             "SELECT {COLUMNS} FROM consultations c JOIN units u ON u.code = c.unit_code \
-             WHERE c.unit_code = $1 {filter} ORDER BY c.id DESC LIMIT $2"
+             WHERE c.unit_code = $1 {filter} AND ($2 IS NULL OR c.id < $2) \
+             ORDER BY c.id DESC LIMIT $3"
         );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(&unit.code).bind(limit).fetch_all(p).await?
+            sqlx::query_as(&sql)
+                .bind(&unit.code)
+                .bind(before)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
+    /// One page of a consultation's comments, oldest first (ids above `after` when given),
+    /// with the household's address and representative: the staff's list.
+    pub async fn consultation_comments_page(
+        &self,
+        id: i64,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<CommentRecord>, StoreError> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT k.id, k.article, k.household_id, k.unit_code, h.address, \
+                 h.representative_name, k.stance, k.text, k.channel, k.recorded_by, k.created_at \
+                 FROM consultation_comments k JOIN households h ON h.id = k.household_id \
+                 WHERE k.consultation_id = $1 AND ($2 IS NULL OR k.id > $2) \
+                 ORDER BY k.id LIMIT $3",
+            )
+            .bind(id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(p)
+            .await?
         }))
     }
 

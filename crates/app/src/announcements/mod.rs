@@ -70,7 +70,13 @@ fn reach(
     category: &str,
     unit: &str,
     (group_kinds, roles): (String, String),
+    base: Option<&crate::links::PublicBaseUrl>,
 ) -> Reach {
+    // A link to the announcement only where the public address is configured: a relative
+    // one means nothing in an e-mail or an SMS.
+    let link = base
+        .map(|b| format!("\n{}", b.join(&format!("/announcements/{id}"))))
+        .unwrap_or_default();
     let urgent = if category == Category::Emergency.as_str() {
         "KHẨN: "
     } else {
@@ -81,7 +87,7 @@ fn reach(
         announcement_id: id,
         head_subject: format!("{urgent}Thông báo chờ chuyển tiếp: {title}"),
         resident_subject: format!("{urgent}Thông báo: {title}"),
-        body: format!("{body}\n\n— {unit}"),
+        body: format!("{body}\n\n— {unit}{link}"),
         group_kinds,
         roles,
     }
@@ -154,7 +160,17 @@ pub(crate) async fn publish_at(
             &files,
             &by,
             &deadlines,
-            |id| reach((id, 1), (&title, &body), category, &name, target.clone()),
+            |id| {
+                let base = ctx.app.public_base_url();
+                reach(
+                    (id, 1),
+                    (&title, &body),
+                    category,
+                    &name,
+                    target.clone(),
+                    base,
+                )
+            },
             &ctx.audit_ctx(),
         )
         .await?;
@@ -217,6 +233,7 @@ pub async fn edit_with_files(
         &a.category,
         &a.unit_name,
         target_of(&a),
+        ctx.app.public_base_url(),
     );
     Ok(ctx
         .store()
@@ -289,6 +306,7 @@ pub async fn pass_on(ctx: &Ctx, id: i64, unit_code: &str, note: Option<&str>) ->
         &a.category,
         &unit.name,
         target_of(&a),
+        ctx.app.public_base_url(),
     );
     ctx.store()
         .pass_on_announcement(id, &unit, note.as_deref(), &by.name, &r, &ctx.audit_ctx())

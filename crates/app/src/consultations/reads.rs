@@ -5,11 +5,78 @@
 use tuquan_domain::access::Action;
 use tuquan_domain::consultations::{summarize, ArticleSummary, CommentFact, Status};
 
-use super::{load, within, ArticleRecord, CommentRecord, ConsultationRecord};
-use crate::{AppResult, Ctx};
+use tuquan_domain::page::Limit;
+use tuquan_domain::territory::SearchQuery;
+use tuquan_domain::{FieldError, FieldErrorKind, HouseholdId};
+use tuquan_store::households::HouseholdQuery;
 
-/// The most consultations a unit's list shows (newest first).
+use super::{load, within, ArticleRecord, CommentRecord, ConsultationRecord};
+use crate::{AppError, AppResult, Ctx};
+
+/// The most consultations the unit's notice board shows (newest first).
 pub const LIST_LIMIT: i64 = 50;
+
+/// The most households the paper-form picker shows for one search.
+pub const PICK_LIMIT: usize = 20;
+
+/// One page of a unit's consultations, newest first.
+#[derive(Debug, Clone)]
+pub struct ConsultationPage {
+    pub items: Vec<ConsultationRecord>,
+    /// The id to pass as `cursor` for the next page, if there is one.
+    pub next_cursor: Option<String>,
+    /// The reader may write a consultation here.
+    pub may_manage: bool,
+}
+
+/// One page of a consultation's comments with their households, oldest first.
+#[derive(Debug, Clone)]
+pub struct CommentPage {
+    pub consultation: ConsultationRecord,
+    pub items: Vec<CommentRecord>,
+    pub next_cursor: Option<String>,
+}
+
+/// A household as the paper-form picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdChoice {
+    pub id: tuquan_domain::HouseholdId,
+    pub representative_name: String,
+    pub address: String,
+}
+
+/// What the picker found: at most [`PICK_LIMIT`] households, and whether there were more.
+#[derive(Debug, Clone)]
+pub struct HouseholdChoices {
+    pub items: Vec<HouseholdChoice>,
+    pub more: bool,
+}
+
+/// A paging cursor of an id list, absent when blank; anything but a positive whole number is
+/// a 400 naming `cursor`, never an empty page.
+fn id_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(c) => match c.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(Some(id)),
+            _ => Err(
+                FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor").into(),
+            ),
+        },
+    }
+}
+
+/// Cuts the extra row fetched to learn whether another page follows; the cursor is the last
+/// kept row's id.
+fn cut<T>(mut rows: Vec<T>, limit: usize, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<String>) {
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(|r| id(r).to_string());
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
 
 /// A consultation with its articles and what the reader may do with it.
 #[derive(Debug, Clone)]
@@ -71,25 +138,48 @@ pub async fn get(ctx: &Ctx, id: i64) -> AppResult<ConsultationDetail> {
     })
 }
 
-/// The consultations written at a unit, newest first: drafts too for those who may view
-/// them there, the opened and closed ones for everybody. The flag says whether the reader
-/// may write one here.
-pub async fn at_unit(ctx: &Ctx, unit_code: &str) -> AppResult<(Vec<ConsultationRecord>, bool)> {
+/// One page of the consultations written at a unit, newest first: drafts too for those who
+/// may view them there, the opened and closed ones for everybody. `cursor` is the
+/// `next_cursor` of the page before; a malformed one or `limit` is a 400 naming it.
+pub async fn at_unit(
+    ctx: &Ctx,
+    unit_code: &str,
+    cursor: Option<&str>,
+    limit: Option<&str>,
+) -> AppResult<ConsultationPage> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
+    let limit = Limit::parse(limit)?.get() as usize;
+    let before = id_cursor(cursor)?;
     let staff = may(ctx, Action::ConsultationView, &unit.path);
-    let list = ctx
+    let rows = ctx
         .store()
-        .consultations_at(&unit, !staff, LIST_LIMIT)
+        .consultations_at(&unit, !staff, before, limit as i64 + 1)
         .await?;
-    Ok((list, may(ctx, Action::ConsultationManage, &unit.path)))
+    let (items, next_cursor) = cut(rows, limit, |c| c.id);
+    Ok(ConsultationPage {
+        items,
+        next_cursor,
+        may_manage: may(ctx, Action::ConsultationManage, &unit.path),
+    })
 }
 
-/// Every comment with its household (address, representative), for the staff; the read of
-/// personal data is audited.
-pub async fn comments(ctx: &Ctx, id: i64) -> AppResult<(ConsultationRecord, Vec<CommentRecord>)> {
+/// One page of the comments with their households (address, representative), oldest
+/// first, for the staff; the read of personal data is audited.
+pub async fn comments(
+    ctx: &Ctx,
+    id: i64,
+    cursor: Option<&str>,
+    limit: Option<&str>,
+) -> AppResult<CommentPage> {
     let c = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationView, Some(&c.unit_path))?;
-    let list = ctx.store().consultation_comments(id, None).await?;
+    let limit = Limit::parse(limit)?.get() as usize;
+    let after = id_cursor(cursor)?;
+    let rows = ctx
+        .store()
+        .consultation_comments_page(id, after, limit as i64 + 1)
+        .await?;
+    let (items, next_cursor) = cut(rows, limit, |k| k.id);
     ctx.audit_read(
         "consultation.comments_read",
         "consultation",
@@ -97,7 +187,75 @@ pub async fn comments(ctx: &Ctx, id: i64) -> AppResult<(ConsultationRecord, Vec<
         &c.unit_path,
     )
     .await?;
-    Ok((c, list))
+    Ok(CommentPage {
+        consultation: c,
+        items,
+        next_cursor,
+    })
+}
+
+/// The households of the consultation's unit (and below) whose representative's name or
+/// address matches `q` without accents, for the head entering a paper form; blank `q`
+/// lists them from the start of the alphabet. Needs `consultation.record` there; the read
+/// of names and addresses is audited.
+pub async fn paper_households(ctx: &Ctx, id: i64, q: Option<&str>) -> AppResult<HouseholdChoices> {
+    let c = load(ctx, id).await?;
+    ctx.authorize(Action::ConsultationRecord, Some(&c.unit_path))?;
+    let search = SearchQuery::parse(q.unwrap_or(""))?;
+    let unit = crate::territory::unit(&ctx.app, &c.unit_code).await?;
+    let query = HouseholdQuery {
+        text_pattern: search.map(|s| s.like_pattern).unwrap_or_default(),
+        phone: String::new(),
+        include_inactive: false,
+    };
+    let mut rows = ctx
+        .store()
+        .households_in(&unit, &query, None, PICK_LIMIT as i64 + 1)
+        .await?;
+    let more = rows.len() > PICK_LIMIT;
+    rows.truncate(PICK_LIMIT);
+    ctx.audit_read(
+        "consultation.households_read",
+        "consultation",
+        id.to_string(),
+        &c.unit_path,
+    )
+    .await?;
+    Ok(HouseholdChoices {
+        items: rows
+            .into_iter()
+            .map(|h| HouseholdChoice {
+                id: h.id,
+                representative_name: h.representative_name,
+                address: h.address,
+            })
+            .collect(),
+        more,
+    })
+}
+
+/// The household picked for a paper form: one of the consultation's unit (or below), else
+/// the rule `consultation_not_for_household`; unknown is not found.
+pub async fn paper_household(
+    ctx: &Ctx,
+    id: i64,
+    household: HouseholdId,
+) -> AppResult<HouseholdChoice> {
+    let c = load(ctx, id).await?;
+    ctx.authorize(Action::ConsultationRecord, Some(&c.unit_path))?;
+    let h = ctx.store().household(household).await?;
+    if !within(&h.unit_path, &c.unit_path) {
+        return Err(AppError::rule(
+            "consultation_not_for_household",
+            "household",
+            "elsewhere",
+        ));
+    }
+    Ok(HouseholdChoice {
+        id: h.id,
+        representative_name: h.representative_name,
+        address: h.address,
+    })
 }
 
 /// The counts per article and the proposals, without who made them. For those who may view
@@ -143,7 +301,7 @@ pub async fn on_board(app: &crate::App, unit_code: &str) -> AppResult<Vec<Consul
     let unit = crate::territory::unit(app, unit_code).await?;
     let list = app
         .store()
-        .consultations_at(&unit, true, LIST_LIMIT)
+        .consultations_at(&unit, true, None, LIST_LIMIT)
         .await?;
     Ok(list
         .into_iter()

@@ -32,7 +32,14 @@ pub async fn serve(config: &Config, store: Store, demo: bool) -> anyhow::Result<
 /// What the web layer and its jobs run on.
 pub fn app_state(config: &Config, store: Store) -> AppState {
     AppState::new(
-        tuquan_app::App::with_limits(store, tuquan_app::Clock::System, config.limits.settings()),
+        tuquan_app::App::configured(
+            store,
+            tuquan_app::Clock::System,
+            config.limits.settings(),
+            config
+                .public_base_url()
+                .expect("checked when the configuration was loaded"),
+        ),
         WebConfig {
             secure_cookies: config.secure_cookies,
             request_timeout: config.request_timeout(),

@@ -15,7 +15,7 @@ const AS_OF_FROM: &str = "FROM units u JOIN unit_versions v ON v.unit_code = u.c
      AND u.valid_from <= $1 AND (u.valid_to IS NULL OR u.valid_to > $1)";
 
 const AS_OF_COLUMNS: &str = "u.code, v.parent_code, u.province_code, u.path, u.level, v.kind, \
-     v.name, u.codename, u.valid_from, u.valid_to, u.sort_key, \
+     v.name, u.codename, u.valid_from, u.valid_to, \
      (SELECT COUNT(*) FROM unit_versions cv JOIN units c ON c.code = cv.unit_code \
       WHERE cv.parent_code = u.code \
       AND cv.valid_from <= $1 AND (cv.valid_to IS NULL OR cv.valid_to > $1) \
@@ -34,18 +34,13 @@ struct AsOfRow {
     codename: Option<String>,
     valid_from: String,
     valid_to: Option<String>,
-    sort_key: Vec<u8>,
     child_count: i64,
 }
 
 impl AsOfRow {
-    /// The item, sorted by the name of that day (`by_name`) or by today's name.
-    fn item(self, by_name: bool) -> UnitListItem {
-        let sort_key = if by_name {
-            text::sort_key(&self.name)
-        } else {
-            self.sort_key
-        };
+    /// The item, sorted by the name of that day.
+    fn item(self) -> UnitListItem {
+        let sort_key = text::sort_key(&self.name);
         UnitListItem::new(
             Unit {
                 code: self.code,
@@ -85,7 +80,7 @@ impl Store {
         let row: Option<AsOfRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(day).bind(code).fetch_optional(p).await?
         });
-        row.map(|r| r.item(true)).ok_or(StoreError::NotFound)
+        row.map(|r| r.item()).ok_or(StoreError::NotFound)
     }
 
     /// The ancestors of a unit as they were on `day`, from its province down to its parent;
@@ -105,14 +100,13 @@ impl Store {
             let row: Option<AsOfRow> = with_pool!(self, p => {
                 sqlx::query_as(&sql).bind(day).bind(prefix).fetch_optional(p).await?
             });
-            out.extend(row.map(|r| r.item(true)));
+            out.extend(row.map(|r| r.item()));
         }
         Ok(out)
     }
 
-    /// Lists units as they were on `day`. Provinces and children are few: they are read
-    /// whole and ordered by that day's names; a search is ordered by today's names (its
-    /// cursor pages through the index).
+    /// Lists units as they were on `day`, matched and ordered by that day's names. Provinces
+    /// and children are few: they are read whole; a search reads its matches light first.
     pub async fn list_units_as_of(
         &self,
         filter: &UnitFilter<'_>,
@@ -134,7 +128,7 @@ impl Store {
         let rows: Vec<AsOfRow> = with_pool!(self, p => {
             sqlx::query_as(&sql).bind(day).bind(&bind).fetch_all(p).await?
         });
-        let mut items: Vec<UnitListItem> = rows.into_iter().map(|r| r.item(true)).collect();
+        let mut items: Vec<UnitListItem> = rows.into_iter().map(|r| r.item()).collect();
         items.sort_by(|a, b| {
             let (a, b) = (a.cursor(), b.cursor());
             (a.sort_key, a.code).cmp(&(b.sort_key, b.code))
@@ -144,6 +138,10 @@ impl Store {
         Ok(page_of(&mut items, limit))
     }
 
+    /// A search as of `day`: matched and ordered by the names valid that day. The matches
+    /// are read light (code and that day's name), ordered by the collation key of that name
+    /// (which no index holds: a past name has no stored key), and only the page is read
+    /// whole; the cursor is that key and the code.
     async fn search_as_of(
         &self,
         pattern: &str,
@@ -156,30 +154,48 @@ impl Store {
             Some(u) => subtree(&u.path),
             None => (String::new(), "~".to_owned()),
         };
-        let (after_key, after_code) = match cursor {
-            Some(c) => (Some(c.sort_key.clone()), c.code.clone()),
-            None => (None, String::new()),
-        };
         let sql = format!(
-            "SELECT {AS_OF_COLUMNS} {AS_OF_FROM} \
-             AND v.name_folded LIKE $2 ESCAPE '\\' AND u.path >= $3 AND u.path < $4 \
-             AND ($5 IS NULL OR u.sort_key > $5 OR (u.sort_key = $5 AND u.code > $6)) \
-             ORDER BY u.sort_key, u.code LIMIT $7"
+            "SELECT u.code, v.name {AS_OF_FROM} \
+             AND v.name_folded LIKE $2 ESCAPE '\\' AND u.path >= $3 AND u.path < $4"
         );
-        let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
-        let rows: Vec<AsOfRow> = with_pool!(self, p => {
+        let matches: Vec<(String, String)> = with_pool!(self, p => {
             sqlx::query_as(&sql)
                 .bind(day)
                 .bind(pattern)
                 .bind(&lo)
                 .bind(&hi)
-                .bind(after_key)
-                .bind(after_code)
-                .bind(fetch)
                 .fetch_all(p)
                 .await?
         });
-        let mut items: Vec<UnitListItem> = rows.into_iter().map(|r| r.item(false)).collect();
+        let mut keyed: Vec<(Vec<u8>, String)> = matches
+            .into_iter()
+            .map(|(code, name)| (text::sort_key(&name), code))
+            .filter(|(key, code)| cursor.is_none_or(|c| (key, code) > (&c.sort_key, &c.code)))
+            .collect();
+        keyed.sort();
+        keyed.dedup_by(|a, b| a.1 == b.1);
+        keyed.truncate(limit.saturating_add(1));
+        if keyed.is_empty() {
+            return Ok(page_of(&mut Vec::new(), limit));
+        }
+        let marks: Vec<String> = (2..keyed.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {AS_OF_COLUMNS} {AS_OF_FROM} AND u.code IN ({})",
+            marks.join(", ")
+        );
+        let rows: Vec<AsOfRow> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql).bind(day);
+            for (_, code) in &keyed {
+                q = q.bind(code);
+            }
+            q.fetch_all(p).await?
+        });
+        let mut items: Vec<UnitListItem> = rows.into_iter().map(|r| r.item()).collect();
+        items.sort_by(|a, b| {
+            let (a, b) = (a.cursor(), b.cursor());
+            (a.sort_key, a.code).cmp(&(b.sort_key, b.code))
+        });
+        items.dedup_by(|a, b| a.unit.code == b.unit.code);
         Ok(page_of(&mut items, limit))
     }
 }

@@ -33,8 +33,9 @@ pub struct UnitVersion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     pub unit_code: String,
-    /// The unit's name in the event: a predecessor's the day before, the others' on the
-    /// effective date (today's if no version covers it).
+    /// The unit's name in the event: the name kept on the participant when a second rename
+    /// the same day replaced the version (migration 0024), else a predecessor's the day
+    /// before, the others' on the effective date (today's if no version covers it).
     pub name: String,
     pub role: ParticipantRole,
     /// Households it gave or received, where the event counts them.
@@ -164,7 +165,7 @@ impl Store {
         for chunk in ids.chunks(500) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT p.event_id, p.unit_code, COALESCE((SELECT v.name FROM unit_versions v \
+                "SELECT p.event_id, p.unit_code, COALESCE(p.name, (SELECT v.name FROM unit_versions v \
                  WHERE v.unit_code = p.unit_code AND CASE WHEN p.role = 'predecessor' \
                  THEN v.valid_from < e.effective_on \
                   AND (v.valid_to IS NULL OR v.valid_to >= e.effective_on) \

@@ -3,8 +3,8 @@
 //! or enter a household's paper form, the comments (staff) and the summary per article.
 //! Each handler parses, calls one use case of `tuquan_app::consultations`, renders.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -12,11 +12,11 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::consultations::{self as app, ArticleRecord, CommentRecord, ConsultationRecord};
 use tuquan_domain::consultations::{CommentInput, ConsultationInput};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::body;
+use crate::extract::{body, query};
 use crate::AppState;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
@@ -47,6 +47,21 @@ pub fn router() -> Router<AppState> {
             post(paper_comment),
         )
         .route("/api/v1/consultations/{id}/summary", get(summary))
+        .route("/api/v1/consultations/{id}/households", get(households))
+}
+
+/// A page of a list: `cursor` is the `next_cursor` of the page before (a malformed one is a
+/// 400 naming `cursor`); `limit` 1–200, default 50.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageParams {
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HouseholdSearch {
+    /// Part of the representative's name or of the address, accents optional.
+    pub q: Option<String>,
 }
 
 /// A consultation as written: the whole draft is pasted and split on its "Điều N." headings.
@@ -172,6 +187,8 @@ impl From<&ConsultationRecord> for ConsultationItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsultationList {
     pub items: Vec<ConsultationItem>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -227,6 +244,24 @@ impl From<&CommentRecord> for CommentOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentList {
     pub items: Vec<CommentOut>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A household the head may enter a paper form for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdOption {
+    pub id: i64,
+    pub representative_name: String,
+    pub address: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HouseholdOptions {
+    /// At most 20, in Vietnamese order of the representative's name.
+    pub items: Vec<HouseholdOption>,
+    /// More households matched: narrow the search.
+    pub more: bool,
 }
 
 /// One article's counts: households, each once per stance.
@@ -268,19 +303,24 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(ConsultationCreated { id })))
 }
 
-/// The consultations written at a unit, newest first (drafts only for its staff).
+/// The consultations written at a unit, newest first (drafts only for its staff), a page
+/// at a time.
 #[utoipa::path(get, path = "/api/v1/units/{code}/consultations", tag = "consultations",
-    security((), ("bearer" = [])), responses((status = 200, body = ConsultationList)))]
+    params(PageParams), security((), ("bearer" = [])),
+    responses((status = 200, body = ConsultationList), (status = 400, body = ErrorBody)))]
 pub async fn list_at_unit(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
     Path(code): Path<String>,
+    q: Result<Query<PageParams>, QueryRejection>,
 ) -> Result<Json<ConsultationList>, ApiError> {
+    let q = query(q)?;
     let ctx = state.ctx(who, &rc);
-    let (list, _) = app::at_unit(&ctx, &code).await?;
+    let page = app::at_unit(&ctx, &code, q.cursor.as_deref(), q.limit.as_deref()).await?;
     Ok(Json(ConsultationList {
-        items: list.iter().map(Into::into).collect(),
+        items: page.items.iter().map(Into::into).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -386,20 +426,54 @@ pub async fn paper_comment(
     Ok((StatusCode::CREATED, Json(CommentsCreated { ids })))
 }
 
-/// Every comment with its household, oldest first (staff; the read is audited).
+/// The comments with their households, oldest first, a page at a time (staff; the read is
+/// audited).
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/comments", tag = "consultations",
-    params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = CommentList)))]
+    params(("id" = i64, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = CommentList), (status = 400, body = ErrorBody)))]
 pub async fn comments(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
+    q: Result<Query<PageParams>, QueryRejection>,
 ) -> Result<Json<CommentList>, ApiError> {
+    let q = query(q)?;
     let ctx = state.ctx(Some(who), &rc);
-    let (_, list) = app::comments(&ctx, id).await?;
+    let page = app::comments(&ctx, id, q.cursor.as_deref(), q.limit.as_deref()).await?;
     Ok(Json(CommentList {
-        items: list.iter().map(Into::into).collect(),
+        items: page.items.iter().map(Into::into).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// The households of the consultation's unit whose representative's name or address
+/// matches `q` (accents optional), for entering a paper form (`consultation.record`; the
+/// read is audited).
+#[utoipa::path(get, path = "/api/v1/consultations/{id}/households", tag = "consultations",
+    params(("id" = i64, Path), HouseholdSearch), security(("bearer" = [])),
+    responses((status = 200, body = HouseholdOptions), (status = 400, body = ErrorBody)))]
+pub async fn households(
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
+    rc: RequestCtx,
+    Path(id): Path<i64>,
+    q: Result<Query<HouseholdSearch>, QueryRejection>,
+) -> Result<Json<HouseholdOptions>, ApiError> {
+    let q = query(q)?;
+    let ctx = state.ctx(Some(who), &rc);
+    let found = app::paper_households(&ctx, id, q.q.as_deref()).await?;
+    Ok(Json(HouseholdOptions {
+        items: found
+            .items
+            .iter()
+            .map(|h| HouseholdOption {
+                id: h.id.get(),
+                representative_name: h.representative_name.clone(),
+                address: h.address.clone(),
+            })
+            .collect(),
+        more: found.more,
     }))
 }
 

@@ -16,6 +16,7 @@ mod printing;
 mod probes;
 mod targeting;
 
+pub(crate) use pages::valid;
 pub use probes::{audit_probe, matrix_probe};
 
 // The JSON helpers live in the harness; re-exported under the short names the modules

@@ -167,7 +167,7 @@ async fn pages_feed_and_cap_work_without_javascript(db: &TestDb) {
 }
 
 /// Validates `doc` with xmllint against `schema` in tests/it/data (`.rng`: RELAX NG, else XSD).
-pub(super) fn valid(db: &TestDb, schema: &str, doc: &str) {
+pub(crate) fn valid(db: &TestDb, schema: &str, doc: &str) {
     let Ok(out) = std::process::Command::new("xmllint")
         .arg("--version")
         .output()

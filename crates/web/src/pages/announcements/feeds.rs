@@ -50,6 +50,9 @@ pub struct Entry {
 #[derive(Template)]
 #[template(path = "announcements_feed.xml")]
 struct Feed {
+    /// The configured public address (no trailing slash) before every link, or empty:
+    /// relative links (see `tuquan_app::links`).
+    base: String,
     code: String,
     name: String,
     updated: String,
@@ -74,6 +77,15 @@ fn cap_time(stored: &str) -> String {
                 .to_string()
         })
         .unwrap_or_else(|_| stored.to_owned())
+}
+
+/// The configured public address, or empty (links stay relative).
+fn base_of(state: &AppState) -> String {
+    state
+        .app
+        .public_base_url()
+        .map(|b| b.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 fn xml(body: String) -> Response {
@@ -120,6 +132,7 @@ pub(super) async fn feed(
         });
     }
     Ok(xml(render(&Feed {
+        base: base_of(&state),
         code: unit.code,
         name: unit.name,
         updated,
@@ -130,6 +143,11 @@ pub(super) async fn feed(
 #[derive(Template)]
 #[template(path = "announcements_cap.xml")]
 struct Cap {
+    /// As in [`Feed`]: the resources' `<uri>`s start with it.
+    base: String,
+    /// `<web>`: the announcement's page, only at a configured public address (CAP wants a
+    /// full absolute URI there).
+    web: Option<String>,
     identifier: String,
     sender: String,
     sent: String,
@@ -173,6 +191,11 @@ pub(super) async fn cap(
         Vec::new()
     };
     let body = render(&Cap {
+        base: base_of(&state),
+        web: state
+            .app
+            .public_base_url()
+            .map(|b| b.join(&format!("/announcements/{}", a.id))),
         resources,
         identifier: if msg_type == "Alert" {
             first.clone()

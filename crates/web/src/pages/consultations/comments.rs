@@ -1,12 +1,14 @@
 //! One consultation with the comment form per article (a resident, for the household), the
-//! head's entry of a paper form, the summary for the meeting and the printable documents.
+//! staff's list of comments, the summary for the meeting and the printable documents.
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 use tuquan_app::consultations::{self as app, ArticleRecord, ConsultationDetail};
 use tuquan_app::documents::produce::file_name;
 use tuquan_domain::consultations::{CommentInput, NewComment, Stance};
@@ -15,6 +17,7 @@ use super::{row, signed_in, Row};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
+use crate::extract::query;
 use crate::i18n::Lang;
 use crate::pages::common::see_other;
 use crate::pages::documents::{format_of, send};
@@ -23,7 +26,7 @@ use crate::pages::{render, Chrome};
 use crate::AppState;
 
 /// One article with its comment controls (ids `stance-N`, `text-N`) and the values typed.
-pub struct ArticleView {
+pub(super) struct ArticleView {
     pub number: i64,
     pub label: String,
     pub text: String,
@@ -41,7 +44,10 @@ fn label(a: &ArticleRecord) -> String {
     }
 }
 
-fn views(articles: &[ArticleRecord], typed: &HashMap<String, String>) -> Vec<ArticleView> {
+pub(super) fn views(
+    articles: &[ArticleRecord],
+    typed: &HashMap<String, String>,
+) -> Vec<ArticleView> {
     articles
         .iter()
         .map(|a| {
@@ -62,7 +68,7 @@ fn views(articles: &[ArticleRecord], typed: &HashMap<String, String>) -> Vec<Art
 
 /// The comments of a form: articles left blank are skipped; each filled one is checked, its
 /// errors beside its own controls.
-fn read(
+pub(super) fn read(
     lang: Lang,
     articles: &[ArticleRecord],
     typed: &HashMap<String, String>,
@@ -132,7 +138,7 @@ struct ShowPage {
     errors: FormErrors,
 }
 
-fn stances(lang: Lang) -> Vec<(&'static str, &'static str)> {
+pub(super) fn stances(lang: Lang) -> Vec<(&'static str, &'static str)> {
     Stance::ALL
         .iter()
         .map(|s| {
@@ -226,108 +232,82 @@ pub(super) async fn comment(
     }
 }
 
+/// One comment as the staff's list shows it.
+pub struct CommentLine {
+    pub article: i64,
+    pub household: String,
+    pub stance: &'static str,
+    pub text: String,
+    pub channel: &'static str,
+    pub recorded_by: String,
+}
+
 #[derive(Template)]
-#[template(path = "consultations_paper.html")]
-struct PaperPage {
+#[template(path = "consultations_comments.html")]
+struct CommentsPage {
     chrome: Chrome,
     c: Row,
     id: i64,
-    unit_code: String,
-    household_id: String,
-    articles: Vec<ArticleView>,
-    stances: Vec<(&'static str, &'static str)>,
-    errors: FormErrors,
+    items: Vec<CommentLine>,
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
-fn paper_page_of(
-    chrome: Chrome,
-    d: &ConsultationDetail,
-    typed: &HashMap<String, String>,
-    errors: FormErrors,
-) -> PaperPage {
-    let lang = chrome.lang;
-    PaperPage {
-        c: row(lang, &d.consultation),
-        id: d.consultation.id,
-        unit_code: d.consultation.unit_code.clone(),
-        household_id: typed.get("household_id").cloned().unwrap_or_default(),
-        articles: views(&d.articles, typed),
-        stances: stances(lang),
-        errors,
-        chrome,
-    }
+#[derive(Deserialize)]
+pub(super) struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<String>,
 }
 
-pub(super) async fn paper_page(
+/// `GET /consultations/{id}/comments`: every comment with its household, a page at a time
+/// (staff; the read is audited).
+pub(super) async fn list(
     State(state): State<AppState>,
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
     Path(id): Path<i64>,
+    q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
+    let q = query(q)?;
     let ctx = signed_in(&state, u, &rc)?;
-    let d = app::get(&ctx, id).await?;
-    if !d.may_record {
-        return Err(Failure::Forbidden.into());
-    }
-    render(&paper_page_of(
-        chrome,
-        &d,
-        &HashMap::new(),
-        FormErrors::none(),
-    ))
-}
-
-pub(super) async fn paper(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(typed): CsrfForm<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let d = app::get(&ctx, id).await?;
+    let page = app::comments(&ctx, id, q.cursor.as_deref(), q.limit.as_deref()).await?;
     let lang = chrome.lang;
-    let (inputs, mut errors) = read(lang, &d.articles, &typed);
-    let household = typed
-        .get("household_id")
-        .and_then(|h| h.trim().parse::<i64>().ok());
-    if household.is_none() {
-        let e = tuquan_domain::FieldError::new(
-            "household_id",
-            tuquan_domain::FieldErrorKind::Required,
-            "household",
-        );
-        errors.items.insert(
-            0,
-            crate::pages::form::FormError {
-                id: Some("household_id".into()),
-                message: lang.field_message(&e),
-            },
-        );
-    }
-    let (Some(household), true) = (household, errors.is_empty()) else {
-        let page = render(&paper_page_of(chrome, &d, &typed, errors))?;
-        return Ok(with_status(StatusCode::BAD_REQUEST, page));
+    let href = |cursor: Option<&str>| {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if let Some(c) = cursor {
+            pairs.push(("cursor", c));
+        }
+        if let Some(l) = q.limit.as_deref().filter(|l| !l.trim().is_empty()) {
+            pairs.push(("limit", l));
+        }
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        if query.is_empty() {
+            format!("/consultations/{id}/comments")
+        } else {
+            format!("/consultations/{id}/comments?{query}")
+        }
     };
-    match app::comment_on_paper(&ctx, id, household, &inputs).await {
-        Ok(_) => Ok(see_other(&format!("/consultations/{id}/paper"), None)),
-        Err(tuquan_app::AppError::NotFound) => {
-            let errors = FormErrors::field("household_id", lang.t("consult.no_such_household"));
-            let page = render(&paper_page_of(chrome, &d, &typed, errors))?;
-            Ok(with_status(StatusCode::NOT_FOUND, page))
-        }
-        Err(e) => {
-            let f: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&f, lang) else {
-                return Err(PageError(f));
-            };
-            let errors = errors.rename("household", "household_id");
-            let page = render(&paper_page_of(chrome, &d, &typed, errors))?;
-            Ok(with_status(status, page))
-        }
-    }
+    let started = q.cursor.as_deref().is_some_and(|c| !c.trim().is_empty());
+    render(&CommentsPage {
+        c: row(lang, &page.consultation),
+        id,
+        items: page
+            .items
+            .iter()
+            .map(|k| CommentLine {
+                article: k.article,
+                household: format!("{} — {}", k.representative_name, k.address),
+                stance: lang.t(&format!("consult.stance.{}", k.stance.as_str())),
+                text: k.text.clone().unwrap_or_default(),
+                channel: lang.t(&format!("consult.channel.{}", k.channel.as_str())),
+                recorded_by: k.recorded_by.clone(),
+            })
+            .collect(),
+        next_href: page.next_cursor.as_deref().map(|c| href(Some(c))),
+        first_href: started.then(|| href(None)),
+        chrome,
+    })
 }
 
 pub struct SummaryRowView {

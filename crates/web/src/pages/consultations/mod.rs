@@ -1,11 +1,13 @@
 //! Pages for consultations on a draft document, usable without JavaScript at 360 px: a
 //! unit's consultations (public once opened), the form to write or edit a draft, one
 //! consultation with its articles (and, for a resident, the comment form per article),
-//! opening and closing (with confirmation), the head's paper-form entry, the summary and the
-//! printable documents. Each handler calls one use case of `tuquan_app::consultations`.
+//! opening and closing (with confirmation), the head's paper-form entry (with a household
+//! picker), the staff's list of comments, the summary and the printable documents. The lists
+//! are paged with a cursor. Each handler calls one use case of `tuquan_app::consultations`.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -19,10 +21,12 @@ use super::{render, Chrome};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
+use crate::extract::query;
 use crate::i18n::Lang;
 use crate::AppState;
 
 mod comments;
+mod paper;
 
 /// State-changing routes of this module (see `crate::mutating_routes`).
 pub const MUTATING: &[(&str, &str)] = &[
@@ -45,10 +49,13 @@ pub fn router() -> Router<AppState> {
         .route("/consultations/{id}/edit", get(edit_page).post(edit))
         .route("/consultations/{id}/open", post(open))
         .route("/consultations/{id}/close", get(close_page).post(close))
-        .route("/consultations/{id}/comments", post(comments::comment))
+        .route(
+            "/consultations/{id}/comments",
+            get(comments::list).post(comments::comment),
+        )
         .route(
             "/consultations/{id}/paper",
-            get(comments::paper_page).post(comments::paper),
+            get(paper::paper_page).post(paper::paper),
         )
         .route("/consultations/{id}/summary", get(comments::summary))
         .route("/consultations/{id}/files/{file}", get(comments::file))
@@ -88,24 +95,51 @@ struct UnitPage {
     name: String,
     list: Vec<Row>,
     may_manage: bool,
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+/// A unit's consultations, newest first, a page at a time (a malformed `cursor` or `limit`
+/// is a 400 naming it).
 async fn unit_page(
     State(state): State<AppState>,
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
     Path(code): Path<String>,
+    q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
+    let q = query(q)?;
     let ctx = state.ctx(u.0, &rc);
     let unit = tuquan_app::territory::unit(&state.app, &code).await?;
-    let (list, may_manage) = app::at_unit(&ctx, &code).await?;
+    let page = app::at_unit(&ctx, &code, q.cursor.as_deref(), q.limit.as_deref()).await?;
     let lang = chrome.lang;
+    let limit = q.limit.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    let href = |cursor: Option<&str>| {
+        let pairs: Vec<(&str, &str)> = [("cursor", cursor), ("limit", limit)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+        let base = format!("/territory/{}/consultations", unit.code);
+        match serde_urlencoded::to_string(&pairs).unwrap_or_default() {
+            s if s.is_empty() => base,
+            s => format!("{base}?{s}"),
+        }
+    };
+    let started = q.cursor.as_deref().is_some_and(|c| !c.trim().is_empty());
     render(&UnitPage {
         code: unit.code.clone(),
         name: unit.name.clone(),
-        list: list.iter().map(|c| row(lang, c)).collect(),
-        may_manage,
+        list: page.items.iter().map(|c| row(lang, c)).collect(),
+        may_manage: page.may_manage,
+        next_href: page.next_cursor.as_deref().map(|c| href(Some(c))),
+        first_href: started.then(|| href(None)),
         chrome,
     })
 }
