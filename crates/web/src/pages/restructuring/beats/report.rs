@@ -379,6 +379,8 @@ struct CarryPage {
     assigned: Vec<Finding>,
     ended: Vec<Finding>,
     undecided: Vec<Finding>,
+    militia_carried: Vec<Finding>,
+    militia_ended: Vec<Finding>,
 }
 
 fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
@@ -425,6 +427,32 @@ fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
                     .map(|b| v.beat_name(*b))
                     .collect::<Vec<_>>()
                     .join(", "),
+            })
+            .collect(),
+        militia_carried: v
+            .militia
+            .carry
+            .iter()
+            .map(|h| Finding {
+                unit: unit(&h.unit_code),
+                detail: format!(
+                    "{} · {}",
+                    v.head_name(h.from_head),
+                    vn_date(&h.valid_from.to_string())
+                ),
+            })
+            .collect(),
+        militia_ended: v
+            .militia
+            .end
+            .iter()
+            .map(|h| Finding {
+                unit: unit(&h.unit_code),
+                detail: format!(
+                    "{} · {}",
+                    v.head_name(h.head_id),
+                    vn_date(&h.valid_to.to_string())
+                ),
             })
             .collect(),
         chrome,
