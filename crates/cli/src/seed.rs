@@ -344,8 +344,12 @@ pub async fn demo(
         crate::seed_consultations::demo_consultations(store).await?;
         crate::seed_restructuring::demo_restructuring(store).await?;
     }
+    // The beats and militia heads go with the restructuring demo (meetings) too: the scheme
+    // applied and the beats carried leave a clean report; the concerns are feedback.
+    if with_feedback || with_meetings {
+        crate::seed_beats::demo_beats(store, with_feedback).await?;
+    }
     if with_feedback {
-        crate::seed_beats::demo_beats(store).await?;
         crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
     }
     Ok(DemoReport {
