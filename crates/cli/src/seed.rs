@@ -338,6 +338,7 @@ pub async fn demo(
     // Meetings, minutes, action items, ballots and a consultation (issue 15): alive on
     // `serve --demo` whether or not the feedback demo is on.
     if with_meetings {
+        crate::seed_groups::demo_khu_pho_leaders(store, &ctx).await?;
         crate::seed_meetings::demo_meetings(store).await?;
         crate::seed_action_items::demo_action_items(store).await?;
         crate::seed_votes::demo_votes(store).await?;

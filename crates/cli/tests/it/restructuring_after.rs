@@ -141,6 +141,8 @@ async fn the_demo_scheme_applied_and_carried_leaves_a_clean_report(db: &TestDb) 
     let r = apply_scheme(&ctx, s.id, false).await.unwrap();
     assert_eq!(r.closed.len(), 4, "{r:?}");
     assert_eq!(r.opened.len(), 3, "{r:?}");
+    // The heads and deputies of the four closed khu phố are thanked.
+    assert!(r.thanked >= 8, "{r:?}");
     let merged_into = r
         .opened
         .iter()

@@ -3,7 +3,7 @@
 //! split), sees the consent on record, previews (a dry run) and applies it, then sees the new
 //! tree, an old unit's history, a moved household, the thanks list, carries the beats and
 //! militia heads, and finds the alignment report clean (and its PDF offered).
-//! Screenshots of each page go to `$TUQUAN_WALK_SCREENSHOTS` when set.
+//! Screenshots of each page go to `$WALK_SCREENSHOTS` when set.
 
 use std::time::Duration;
 
@@ -33,7 +33,7 @@ async fn look(c: &Client, what: &str, shot: &str) -> Step<String> {
         .await?;
     let (scroll, inner) = (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0));
     assert!(scroll <= inner, "{what}: scrollWidth {scroll} > {inner}");
-    if let Some(dir) = std::env::var_os("TUQUAN_WALK_SCREENSHOTS") {
+    if let Some(dir) = std::env::var_os("WALK_SCREENSHOTS") {
         let png = c.screenshot().await?;
         std::fs::write(std::path::Path::new(&dir).join(format!("{shot}.png")), png).ok();
     }
