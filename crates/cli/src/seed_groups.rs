@@ -294,7 +294,16 @@ pub async fn demo_khu_pho_leaders(store: &Store, ctx: &AuditCtx) -> anyhow::Resu
             .await?;
         let group = store.group(id, "").await?;
         let mut used = Vec::new();
-        staff(store, &group, &people, &mut used, &[Head, Deputy], ESTABLISHED, ctx).await?;
+        staff(
+            store,
+            &group,
+            &people,
+            &mut used,
+            &[Head, Deputy],
+            ESTABLISHED,
+            ctx,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -12,7 +12,8 @@ use tuquan_store::StoreError;
 
 use super::{
     encode_cursor, invalid, load_group, load_unit, malformed_cursor, may, parse_cursor, within,
-    DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord, RegulationStatus, ResignRecord,
+    DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord, RegulationStatus,
+    ResignRecord,
 };
 use crate::{AppError, AppResult, Ctx};
 

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
+use tuquan_app::restructuring::apply_plan;
 use tuquan_app::restructuring::beats::{alignment, carry};
 use tuquan_app::restructuring::schemes::{apply_scheme, plan_of};
-use tuquan_app::restructuring::apply_plan;
 use tuquan_app::{App, Ctx, RequestMeta};
 use tuquan_domain::restructuring::{LegalBasis, Plan, Step};
 use tuquan_domain::territory::UnitCode;
@@ -105,7 +105,9 @@ async fn the_demo_scheme_applied_and_carried_leaves_a_clean_report(db: &TestDb) 
     assert_eq!(beats, 1);
     // The ward's security team (a group of the ward) also covers one merged khu phố.
     let team = db
-        .count("SELECT id FROM community_groups WHERE unit_code = '26743' AND kind = 'to_bao_ve_antt'")
+        .count(
+            "SELECT id FROM community_groups WHERE unit_code = '26743' AND kind = 'to_bao_ve_antt'",
+        )
         .await;
     db.execute(&format!(
         "INSERT INTO group_units (group_id, unit_code, unit_path) \
@@ -250,7 +252,10 @@ async fn the_demo_scheme_applied_and_carried_leaves_a_clean_report(db: &TestDb) 
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains("BÁO CÁO"), "{flat}");
         assert!(flat.contains("không có gì cần xử lý"), "{flat}");
-        assert!(flat.contains("Đơn vị không còn tồn tại vẫn trong địa bàn (0)"), "{flat}");
+        assert!(
+            flat.contains("Đơn vị không còn tồn tại vẫn trong địa bàn (0)"),
+            "{flat}"
+        );
     }
 }
 
@@ -258,6 +263,9 @@ async fn the_demo_scheme_applied_and_carried_leaves_a_clean_report(db: &TestDb) 
 fn pdf_text(db: &TestDb, bytes: &[u8]) -> Option<String> {
     let path = db.data_dir().join("report.pdf");
     std::fs::write(&path, bytes).unwrap();
+    if let Some(dir) = std::env::var_os("WALK_SCREENSHOTS") {
+        std::fs::copy(&path, std::path::Path::new(&dir).join("alignment.pdf")).ok();
+    }
     let out = std::process::Command::new("pdftotext")
         .arg(&path)
         .arg("-")
@@ -401,11 +409,10 @@ async fn an_apply_locks_no_other_commune_out(db: &TestDb) {
         .execute(&mut watcher)
         .await
         .unwrap();
-    let read: Result<i64, _> = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM households WHERE unit_code NOT LIKE '26743-%'",
-    )
-    .fetch_one(&mut watcher)
-    .await;
+    let read: Result<i64, _> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM households WHERE unit_code NOT LIKE '26743-%'")
+            .fetch_one(&mut watcher)
+            .await;
     assert!(read.is_ok(), "{read:?}");
     let write = sqlx::query(
         "UPDATE households SET updated_at = updated_at WHERE unit_code NOT LIKE '26743-%'",

@@ -67,8 +67,14 @@ async fn the_done_walk_of_issue_16() {
     let href = format!("/communes/{WARD}/restructuring/schemes/{scheme}");
     let result = async {
         c.goto(&server.url("/login")).await?;
-        c.find(Locator::Css("#username")).await?.send_keys("canbo.benthanh").await?;
-        c.find(Locator::Css("#password")).await?.send_keys("tuquan-demo").await?;
+        c.find(Locator::Css("#username"))
+            .await?
+            .send_keys("canbo.benthanh")
+            .await?;
+        c.find(Locator::Css("#password"))
+            .await?
+            .send_keys("tuquan-demo")
+            .await?;
         submit(&c, "form button[type=submit]").await?;
         for _ in 0..100 {
             if !c.current_url().await?.path().starts_with("/login") {
@@ -116,22 +122,46 @@ async fn the_done_walk_of_issue_16() {
     };
     let result = async {
         // An old unit's history: closed, with the event and its successor.
-        let text = visit(&c, &server, &format!("/units/{old_unit}/history"), "06-history").await?;
+        let text = visit(
+            &c,
+            &server,
+            &format!("/units/{old_unit}/history"),
+            "06-history",
+        )
+        .await?;
         assert!(text.contains("Khu phố Bến Thành"), "{text}");
         // A moved household: its move in its history.
         let text = visit(&c, &server, &format!("/households/{moved}"), "07-household").await?;
         assert!(text.contains("→"), "{text}");
         // The thanks list.
-        visit(&c, &server, &format!("/communes/{WARD}/restructuring/thanks"), "08-thanks").await?;
+        visit(
+            &c,
+            &server,
+            &format!("/communes/{WARD}/restructuring/thanks"),
+            "08-thanks",
+        )
+        .await?;
         let rows = c.find_all(Locator::Css("#thanks tbody tr")).await?;
         assert!(!rows.is_empty());
         // Carry the beats and the militia heads to the new khu phố.
-        visit(&c, &server, &format!("/communes/{WARD}/beats/carry"), "09-carry").await?;
+        visit(
+            &c,
+            &server,
+            &format!("/communes/{WARD}/beats/carry"),
+            "09-carry",
+        )
+        .await?;
         submit(&c, "form[action$='/beats/carry'] button[type=submit]").await?;
         wait_for(&c, "#carried").await?;
         look(&c, "carried", "10-carried").await?;
         // The alignment report: clean, with its PDF.
-        let text = visit(&c, &server, &format!("/communes/{WARD}/beats/alignment"), "11-alignment").await?;
+        let text = visit(
+            &c,
+            &server,
+            &format!("/communes/{WARD}/beats/alignment"),
+            "11-alignment",
+        )
+        .await?;
         assert!(c.find(Locator::Css("#clean")).await.is_ok(), "{text}");
         assert!(c.find(Locator::Css("#alignment-pdf")).await.is_ok());
         Ok::<_, fantoccini::error::CmdError>(())

@@ -167,7 +167,11 @@ fn view(p: Prepared, applied: bool) -> CarryView {
             .iter()
             .map(|(id, b)| (*id, b.name.clone()))
             .collect(),
-        head_names: p.heads.iter().map(|m| (m.id, m.full_name.clone())).collect(),
+        head_names: p
+            .heads
+            .iter()
+            .map(|m| (m.id, m.full_name.clone()))
+            .collect(),
         commune: p.commune,
         plan: p.plan,
         militia: p.militia,

@@ -68,7 +68,11 @@ async fn groups_of_three(app: &App, commune: &str) -> AppResult<Vec<Vec<String>>
     for k in 1..=12 {
         let code = format!("{commune}-kp{k:02}");
         let unit = crate::territory::unit(app, &code).await?;
-        let n = app.store().active_household_ids_under(&unit.path).await?.len();
+        let n = app
+            .store()
+            .active_household_ids_under(&unit.path)
+            .await?
+            .len();
         sized.push((n, code));
     }
     let first = sized.remove(0).1;

@@ -71,7 +71,8 @@ pub fn carry_militia(
     let mut plan = MilitiaPlan::default();
     for e in events.iter().filter(|e| e.kind != EventKind::Rename) {
         let closing: BTreeSet<&str> = e.predecessors.iter().map(|p| p.code.as_str()).collect();
-        let head_of = |live: &[OpenHead], unit: &str| live.iter().find(|h| h.unit_code == unit).map(|h| h.id);
+        let head_of =
+            |live: &[OpenHead], unit: &str| live.iter().find(|h| h.unit_code == unit).map(|h| h.id);
         // The largest predecessor that has a head; ties by code.
         let source = e
             .predecessors
@@ -80,7 +81,11 @@ pub fn carry_militia(
             .max_by(|(a, _), (b, _)| a.households.cmp(&b.households).then(b.code.cmp(&a.code)))
             .map(|(_, h)| h);
         let mut added = Vec::new();
-        for t in e.targets.iter().filter(|t| !closing.contains(t.code.as_str())) {
+        for t in e
+            .targets
+            .iter()
+            .filter(|t| !closing.contains(t.code.as_str()))
+        {
             let Some(from_head) = source else { break };
             if !below_commune(&t.code) || head_of(&live, &t.code).is_some() {
                 continue;
@@ -170,7 +175,10 @@ mod tests {
             &[("kp01", 60), ("kp02", 90), ("kp03", 60)],
             &["kp13"],
         );
-        assert_eq!(carry_militia(&[e], &heads, everywhere).carry[0].from_head, 1);
+        assert_eq!(
+            carry_militia(&[e], &heads, everywhere).carry[0].from_head,
+            1
+        );
     }
 
     #[test]

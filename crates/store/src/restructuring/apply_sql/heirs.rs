@@ -111,5 +111,4 @@ impl Ctx<'_> {
             .counted(Counter::GrantsEnded),
         );
     }
-
 }

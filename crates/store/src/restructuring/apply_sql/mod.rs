@@ -4,7 +4,6 @@
 //! participants and the regulations to re-sign; `units` the units and households; `heirs`
 //! what a closed unit leaves (open feedback, grants); `groups` the groups and their posts.
 
-
 use crate::audit::AuditCtx;
 
 use super::apply::{ApplyScript, ScriptStep};

@@ -1,6 +1,6 @@
 //! Units and households: moves, closing, renaming.
 
-use super::{stmt, t, Ctx, Stmt, Val, Counter};
+use super::{stmt, t, Counter, Ctx, Stmt, Val};
 use crate::restructuring::apply::{Move, RenameRow, ScriptStep};
 
 impl Ctx<'_> {
@@ -103,5 +103,4 @@ impl Ctx<'_> {
             vec![t(&r.code), t(d), Val::Event(i)],
         ));
     }
-
 }

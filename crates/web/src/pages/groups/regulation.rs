@@ -94,9 +94,13 @@ async fn regulation_page(
         Some("reviewed") => Some("groups.done_reviewed"),
         _ => None,
     };
-    let resign_reason = d
-        .needs_resign()
-        .map(|v| resign_reason(chrome.lang, v.needs_resign_since.as_deref(), v.resign_basis_number.as_deref()));
+    let resign_reason = d.needs_resign().map(|v| {
+        resign_reason(
+            chrome.lang,
+            v.needs_resign_since.as_deref(),
+            v.resign_basis_number.as_deref(),
+        )
+    });
     render(&RegulationPage {
         resign_reason,
         unit_code: d.unit.code.clone(),
