@@ -338,14 +338,19 @@ pub async fn demo(
     // Meetings, minutes, action items, ballots and a consultation (issue 15): alive on
     // `serve --demo` whether or not the feedback demo is on.
     if with_meetings {
+        crate::seed_groups::demo_khu_pho_leaders(store, &ctx).await?;
         crate::seed_meetings::demo_meetings(store).await?;
         crate::seed_action_items::demo_action_items(store).await?;
         crate::seed_votes::demo_votes(store).await?;
         crate::seed_consultations::demo_consultations(store).await?;
         crate::seed_restructuring::demo_restructuring(store).await?;
     }
+    // The beats and militia heads go with the restructuring demo (meetings) too: the scheme
+    // applied and the beats carried leave a clean report; the concerns are feedback.
+    if with_feedback || with_meetings {
+        crate::seed_beats::demo_beats(store, with_feedback).await?;
+    }
     if with_feedback {
-        crate::seed_beats::demo_beats(store).await?;
         crate::seed_feedback::demo_feedback(store, DEMO_COMMUNE).await?;
     }
     Ok(DemoReport {

@@ -2,7 +2,8 @@
 //! Khu phố 1 and 2 and a mediation team (tổ hòa giải) for Khu phố 1, each established by a
 //! decision with a scan and staffed with eligible residents; the head and deputy of Khu phố
 //! 1, its Front work committee, and a coordination regulation signed more than a year ago,
-//! so the commune's page shows one due for review.
+//! so the commune's page shows one due for review. With the restructuring demo, a head and
+//! deputy in every other khu phố.
 
 use jiff::civil::{date, Date};
 use tuquan_domain::groups::{
@@ -271,6 +272,38 @@ pub async fn demo_groups(store: &Store, ctx: &AuditCtx) -> anyhow::Result<()> {
         store
             .record_regulation(&kp01, &r, (None, None), ctx)
             .await?;
+    }
+    Ok(())
+}
+
+/// With the restructuring demo (meetings on): a head and deputy in every other khu phố of
+/// the ward, so that applying the demo scheme ends real posts and thanks their holders
+/// (issue 16, "Done means": the thanked leaders).
+pub async fn demo_khu_pho_leaders(store: &Store, ctx: &AuditCtx) -> anyhow::Result<()> {
+    use PositionRole::{Deputy, Head};
+    for k in 2..=12 {
+        let Ok(unit) = store.unit(&format!("{COMMUNE}-kp{k:02}")).await else {
+            continue;
+        };
+        let unit = unit.unit;
+        let people = store
+            .residents_in(&unit, &ResidentQuery::default(), None, 200)
+            .await?;
+        let (id, _) = store
+            .ensure_unit_leadership(&unit, &format!("Trưởng, phó {}", unit.name), ctx)
+            .await?;
+        let group = store.group(id, "").await?;
+        let mut used = Vec::new();
+        staff(
+            store,
+            &group,
+            &people,
+            &mut used,
+            &[Head, Deputy],
+            ESTABLISHED,
+            ctx,
+        )
+        .await?;
     }
     Ok(())
 }

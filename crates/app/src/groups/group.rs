@@ -13,6 +13,7 @@ use tuquan_store::StoreError;
 use super::{
     encode_cursor, invalid, load_group, load_unit, malformed_cursor, may, parse_cursor, within,
     DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord, RegulationStatus,
+    ResignRecord,
 };
 use crate::{AppError, AppResult, Ctx};
 
@@ -82,6 +83,8 @@ pub struct UnitGroups {
     pub page: GroupPage,
     /// Regulations in the subtree due for their yearly review.
     pub due: Vec<RegulationStatus>,
+    /// Regulations in the subtree to sign again after a restructuring.
+    pub to_resign: Vec<ResignRecord>,
     /// A residential unit's leadership group, once created.
     pub leadership: Option<GroupId>,
     pub term_years: TermYears,
@@ -96,6 +99,7 @@ pub async fn unit_groups(ctx: &Ctx, code: &str, f: GroupFilter<'_>) -> AppResult
     let page = list_groups(ctx, code, f).await?;
     let unit = &page.unit;
     let due = super::regulations::due_in(ctx, unit).await?;
+    let to_resign = super::regulations::to_resign_in(ctx, unit).await?;
     let leadership = if unit.kind.tier() == Tier::Residential {
         ctx.store()
             .unit_leadership(&unit.code, "")
@@ -109,6 +113,7 @@ pub async fn unit_groups(ctx: &Ctx, code: &str, f: GroupFilter<'_>) -> AppResult
         may_manage: may(ctx, Action::GroupManage, &unit.path) && unit.valid_to.is_none(),
         may_set_term: may(ctx, Action::GroupManage, &unit.province_code),
         due,
+        to_resign,
         leadership,
         term_years,
         page,

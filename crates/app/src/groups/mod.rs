@@ -24,7 +24,7 @@ pub use regulations::*;
 /// The store records the adapters render.
 pub use tuquan_store::groups::{
     DecisionRecord, DocumentRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord,
-    RegulationRecord, RegulationStatus, ReviewRecord, ServiceRecord,
+    RegulationRecord, RegulationStatus, ResignRecord, ReviewRecord, ServiceRecord,
 };
 
 /// A group, checked for `action`: on the group's own unit, or, when `any_unit`, on any unit

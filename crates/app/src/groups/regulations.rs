@@ -7,7 +7,7 @@ use tuquan_domain::groups::{
 };
 use tuquan_domain::territory::{Tier, Unit};
 
-use super::{date, load_unit, may, RegulationRecord, RegulationStatus, ReviewRecord};
+use super::{date, load_unit, may, RegulationRecord, RegulationStatus, ResignRecord, ReviewRecord};
 use crate::{AppError, AppResult, Ctx};
 
 /// A residential unit, where coordination regulations are signed, checked for `action`.
@@ -55,6 +55,16 @@ pub struct RegulationDetail {
     pub reviews: Vec<ReviewRecord>,
     /// The actor may sign and review here.
     pub may_manage: bool,
+}
+
+impl RegulationDetail {
+    /// The latest version, when a restructuring changed the unit since it was signed: it
+    /// must be signed again (signing a new version is the re-signing).
+    pub fn needs_resign(&self) -> Option<&RegulationRecord> {
+        self.versions
+            .first()
+            .filter(|v| v.needs_resign_since.is_some())
+    }
 }
 
 /// A residential unit's regulation, for those who may see the unit's groups.
@@ -145,6 +155,12 @@ pub(crate) async fn due_in(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<RegulationSt
         .into_iter()
         .filter(|s| date(s.last_checked()).is_some_and(|d| review_due(d, today)))
         .collect())
+}
+
+/// The open units of a unit's subtree whose latest regulation must be signed again after a
+/// restructuring.
+pub(crate) async fn to_resign_in(ctx: &Ctx, unit: &Unit) -> AppResult<Vec<ResignRecord>> {
+    Ok(ctx.store().regulations_to_resign_in(unit).await?)
 }
 
 /// Units of a unit's subtree whose regulation is due for its yearly review.

@@ -24,6 +24,7 @@ pub async fn unit_lines(ctx: &Ctx, unit: Option<&Unit>, pop: &Population) -> App
     out.extend(feedback_open(ctx, unit).await?);
     out.extend(feedback_overdue(ctx, unit).await?);
     out.extend(groups(ctx, unit).await?);
+    out.extend(regulations_to_resign(ctx, unit).await?);
     out.extend(announcements_waiting(ctx, unit).await?);
     out.extend(erasures_waiting(ctx, unit).await?);
     out.extend(meetings_week(ctx, unit).await?);
@@ -167,6 +168,23 @@ async fn groups(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Vec<Line>> {
         ),
         Line::waiting("start.groups_term_ending", health.term_ending, href),
     ])
+}
+
+/// Coordination regulations to sign again after a restructuring changed their unit, for
+/// those who sign them (the unit's head, the commune's officials); shown only when some wait.
+async fn regulations_to_resign(ctx: &Ctx, unit: Option<&Unit>) -> AppResult<Option<Line>> {
+    let Some(u) = unit.filter(|u| may(ctx, Action::RegulationManage, Some(u))) else {
+        return Ok(None);
+    };
+    let n = ctx.store().regulations_to_resign_in(u).await?.len();
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Line::waiting(
+        "start.regulations_resign",
+        i64::try_from(n).unwrap_or(i64::MAX),
+        format!("/territory/{}/groups#resign", u.code),
+    )))
 }
 
 /// Announcements that reached the subtree and wait to be passed on.

@@ -21,7 +21,7 @@ mod regulations;
 pub use decisions::{DecisionRecord, DocumentRecord, NewDocument};
 pub use health::GroupHealth;
 pub use positions::{PositionRecord, ServiceRecord};
-pub use regulations::{RegulationRecord, RegulationStatus, ReviewRecord};
+pub use regulations::{RegulationRecord, RegulationStatus, ResignRecord, ReviewRecord};
 
 /// A group as read back, with its unit's name and the number of people holding a current
 /// position on the day asked about.

@@ -25,6 +25,21 @@ pub struct RegulationRecord {
     pub file_name: Option<String>,
     pub created_at: String,
     pub created_by: Option<String>,
+    /// Set by a restructuring that changed the unit (migration 0019): this version must be
+    /// signed again; a newer version is the re-signing.
+    pub needs_resign_since: Option<String>,
+    /// The decision of that restructuring.
+    pub resign_basis_number: Option<String>,
+}
+
+/// A unit whose latest regulation must be signed again after a restructuring.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResignRecord {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub version: i64,
+    pub since: String,
+    pub basis_number: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -69,8 +84,10 @@ impl Store {
             sqlx::query_as(
                 "SELECT r.id, r.unit_code, r.version, r.signed_on, r.unit_head_name, \
                  r.front_head_name, r.unit_head_position_id, r.front_head_position_id, r.note, \
-                 r.document_id, d.file_name, r.created_at, r.created_by FROM regulations r \
+                 r.document_id, d.file_name, r.created_at, r.created_by, r.needs_resign_since, \
+                 e.basis_number AS resign_basis_number FROM regulations r \
                  LEFT JOIN documents d ON d.id = r.document_id \
+                 LEFT JOIN unit_events e ON e.id = r.needs_resign_event_id \
                  WHERE r.unit_code = $1 ORDER BY r.version DESC",
             )
             .bind(unit_code)
@@ -117,6 +134,19 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let version = last.unwrap_or(0) + 1;
+            // Signing again after a restructuring: the new version clears the mark, and the
+            // audit row says which mark it answers.
+            let mark: Option<(Option<String>, Option<i64>)> = sqlx::query_as(
+                "SELECT needs_resign_since, needs_resign_event_id FROM regulations \
+                 WHERE unit_code = $1 AND version = $2",
+            )
+            .bind(&unit.code)
+            .bind(version - 1)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let resigns = mark.and_then(|(since, event)| {
+                since.map(|s| json!({ "version": version - 1, "since": s, "event_id": event }))
+            });
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO regulations (province_code, unit_code, unit_path, version, \
                  signed_on, unit_head_name, front_head_name, unit_head_position_id, \
@@ -149,6 +179,7 @@ impl Store {
                     "regulation_id": id, "version": version,
                     "signed_on": r.signed_on.to_string(), "unit_head_name": r.unit_head_name,
                     "front_head_name": r.front_head_name, "note": r.note,
+                    "resigns": resigns,
                 })),
             };
             ((id, version), entry)
@@ -220,5 +251,30 @@ impl Store {
             .await?
         });
         Ok(rows)
+    }
+
+    /// The units of `unit`'s subtree (still open) whose latest regulation must be signed
+    /// again after a restructuring, in name order.
+    pub async fn regulations_to_resign_in(
+        &self,
+        unit: &Unit,
+    ) -> Result<Vec<ResignRecord>, StoreError> {
+        let (lo, hi) = subtree(&unit.path);
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT r.unit_code, u.name AS unit_name, r.version, r.needs_resign_since AS since, \
+                 e.basis_number FROM regulations r JOIN units u ON u.code = r.unit_code \
+                 LEFT JOIN unit_events e ON e.id = r.needs_resign_event_id \
+                 WHERE (r.unit_path = $1 OR (r.unit_path >= $2 AND r.unit_path < $3)) \
+                 AND r.needs_resign_since IS NOT NULL AND u.valid_to IS NULL \
+                 AND r.version = (SELECT MAX(x.version) FROM regulations x WHERE x.unit_code = r.unit_code) \
+                 ORDER BY u.sort_key, r.unit_code LIMIT 2000",
+            )
+            .bind(&unit.path)
+            .bind(&lo)
+            .bind(&hi)
+            .fetch_all(p)
+            .await?
+        }))
     }
 }

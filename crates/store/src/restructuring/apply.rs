@@ -12,6 +12,7 @@ use tuquan_domain::territory::UnitKind;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::BeginWrite;
+use crate::rollup::SKIP_POPULATION;
 use crate::{now, subtree, with_pool, Backend, Store, StoreError};
 
 use super::apply_sql::{self, Counter, Expect, Stmt, Val};
@@ -116,6 +117,8 @@ pub struct ApplyCounts {
     pub groups_carried: u64,
     pub groups_merged: u64,
     pub groups_dissolved: u64,
+    /// Coverage rows of staying groups moved from a closed unit to its successors.
+    pub groups_coverage: u64,
     pub positions_ended: u64,
     pub thanked: u64,
     pub grants_moved: u64,
@@ -132,6 +135,7 @@ impl ApplyCounts {
             Counter::GroupsCarried => &mut self.groups_carried,
             Counter::GroupsMerged => &mut self.groups_merged,
             Counter::GroupsDissolved => &mut self.groups_dissolved,
+            Counter::GroupsCoverage => &mut self.groups_coverage,
             Counter::PositionsEnded => &mut self.positions_ended,
             Counter::Thanked => &mut self.thanked,
             Counter::GrantsMoved => &mut self.grants_moved,
@@ -143,14 +147,6 @@ impl ApplyCounts {
     }
 }
 
-const PG_PAUSE: [&str; 2] = [
-    "ALTER TABLE households DISABLE TRIGGER rollup_households",
-    "ALTER TABLE residents DISABLE TRIGGER rollup_residents",
-];
-const PG_RESUME: [&str; 2] = [
-    "ALTER TABLE households ENABLE TRIGGER rollup_households",
-    "ALTER TABLE residents ENABLE TRIGGER rollup_residents",
-];
 /// The population of every unit below the commune, recounted (the commune's own total and
 /// its ancestors' do not change: households move within the commune).
 const RECOUNT_DELETE: &str = "DELETE FROM population_rollup WHERE unit_code IN \
@@ -235,27 +231,27 @@ impl Store {
             let mut tx = p.begin_write().await?;
             // PostgreSQL: the deferred per-row population triggers would update the same
             // ancestor rows once per moved household and resident in one transaction (a chain
-            // of row versions that grows quadratically); they are switched off for this
-            // transaction (writers of these tables wait) and the commune's units recounted.
-            let paused = pg
+            // of row versions that grows quadratically). A transaction-local setting tells
+            // them to do nothing in this transaction only (no table lock: other communes'
+            // readers and writers do not wait, and the triggers still fire at commit, where
+            // the setting holds too), and the commune's units are recounted at the end.
+            let skip = pg
                 && sqlx::query_scalar::<_, i64>(
                     "SELECT COUNT(*) FROM pg_trigger WHERE tgname IN ('rollup_households', 'rollup_residents')",
                 )
                 .fetch_one(&mut *tx)
                 .await?
                     == 2;
-            if paused {
-                for sql in PG_PAUSE {
-                    sqlx::query(sql).execute(&mut *tx).await?;
-                }
+            if skip {
+                sqlx::query("SELECT set_config($1, 'on', true)")
+                    .bind(SKIP_POPULATION)
+                    .execute(&mut *tx)
+                    .await?;
             }
             run_statements!(tx, &stmts, &mut counts);
-            if paused {
+            if skip {
                 for sql in [RECOUNT_DELETE, RECOUNT_INSERT] {
                     sqlx::query(sql).bind(&lo).bind(&hi).execute(&mut *tx).await?;
-                }
-                for sql in PG_RESUME {
-                    sqlx::query(sql).execute(&mut *tx).await?;
                 }
             }
             for (i, step) in script.steps.iter().enumerate() {

@@ -49,6 +49,7 @@ use tuquan_domain::territory::UnitKind;
 use crate::{now, stamp, subtree, with_pool, Backend, Store, StoreError};
 
 mod sql;
+pub(crate) use sql::SKIP_POPULATION;
 
 /// The unit code that stands for the whole country in [`Store::report`].
 pub const COUNTRY: &str = "";

@@ -14,7 +14,7 @@ use tuquan_domain::feedback::stats::{BUCKETS, BUCKET_UPPER_SECONDS};
 use crate::Backend;
 
 /// Bump when a trigger's text changes: the store then reinstalls them and rebuilds.
-pub(crate) const TRIGGER_VERSION: i64 = 1;
+pub(crate) const TRIGGER_VERSION: i64 = 2;
 
 /// The count columns of `feedback_rollup`, in order.
 pub(crate) static COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
@@ -186,6 +186,13 @@ fn active(r: &str, sign: i64) -> String {
     )
 }
 
+/// A transaction-local setting (`SET LOCAL`) under which the PostgreSQL population
+/// triggers do nothing: a restructuring moves thousands of households and recounts its
+/// commune afterwards, and the per-row work would update the same ancestor rows once per
+/// row. Unlike `ALTER TABLE … DISABLE TRIGGER` it takes no lock, so other communes' writers
+/// and readers do not wait; other transactions' triggers are not affected.
+pub(crate) const SKIP_POPULATION: &str = "tuquan.skip_population_rollup";
+
 /// The columns whose change can change a feedback row's contribution.
 const FEEDBACK_WATCHED: &str = "unit_code, category, status, created_at, acknowledged_at, \
      resolved_at, ack_due_at, resolve_due_at, rating";
@@ -283,6 +290,7 @@ pub(crate) fn create_triggers(b: Backend) -> Vec<String> {
                 v.push(format!(
                     "CREATE OR REPLACE FUNCTION rollup_{table}() RETURNS trigger LANGUAGE plpgsql AS $fn$ \
                      BEGIN \
+                     IF current_setting('{SKIP_POPULATION}', true) = 'on' THEN RETURN NULL; END IF; \
                      IF TG_OP = 'UPDATE' THEN \
                        IF OLD.unit_code IS NOT DISTINCT FROM NEW.unit_code \
                           AND OLD.status IS NOT DISTINCT FROM NEW.status THEN RETURN NULL; END IF; \

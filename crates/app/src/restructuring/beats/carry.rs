@@ -6,11 +6,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tuquan_domain::access::Action;
-use tuquan_domain::restructuring::beats::{carry_plan, CarryEvent, CarryPlan, Part};
+use tuquan_domain::restructuring::beats::{
+    carry_militia, carry_plan, CarryEvent, CarryPlan, MilitiaPlan, OpenHead, Part,
+};
 use tuquan_domain::restructuring::EventKind;
 use tuquan_domain::territory::Unit;
 use tuquan_store::audit::AuditEntry;
-use tuquan_store::restructuring::beats::{BeatRecord, EndAssignment, NewAssignment};
+use tuquan_store::restructuring::beats::{
+    BeatRecord, CarriedHead, EndAssignment, EndedHead, MilitiaRecord, NewAssignment,
+};
 
 use super::{commune, notice, vn};
 use crate::{AppError, AppResult, Ctx};
@@ -20,7 +24,10 @@ use crate::{AppError, AppResult, Ctx};
 pub struct CarryView {
     pub commune: Unit,
     pub plan: CarryPlan,
+    /// The militia heads carried to the successors and ended (docs/beats.md).
+    pub militia: MilitiaPlan,
     pub applied: bool,
+    head_names: HashMap<i64, String>,
     unit_names: HashMap<String, String>,
     beat_names: HashMap<i64, String>,
 }
@@ -31,6 +38,14 @@ impl CarryView {
             .get(code)
             .cloned()
             .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The person of a militia head record.
+    pub fn head_name(&self, id: i64) -> String {
+        self.head_names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
     }
 
     pub fn beat_name(&self, id: i64) -> String {
@@ -44,6 +59,8 @@ impl CarryView {
 struct Prepared {
     commune: Unit,
     plan: CarryPlan,
+    militia: MilitiaPlan,
+    heads: Vec<MilitiaRecord>,
     covers: Vec<tuquan_store::restructuring::beats::BeatUnitRecord>,
     beats: HashMap<i64, BeatRecord>,
     paths: HashMap<String, String>,
@@ -78,6 +95,7 @@ async fn prepare(ctx: &Ctx, code: &str) -> AppResult<Prepared> {
         let part = Part {
             code: r.unit_code,
             path: r.unit_path,
+            households: r.households.unwrap_or(0),
         };
         match r.role.as_str() {
             "predecessor" => e.predecessors.push(part),
@@ -89,6 +107,28 @@ async fn prepare(ctx: &Ctx, code: &str) -> AppResult<Prepared> {
     let covers = ctx.store().beat_covers_open(&commune).await?;
     let cover_list: Vec<_> = covers.iter().map(|c| c.cover(&today)).collect();
     let plan = carry_plan(&events, &cover_list);
+    let heads: Vec<MilitiaRecord> = ctx
+        .store()
+        .militia_of_commune(&commune.code)
+        .await?
+        .into_iter()
+        .filter(|m| m.valid_to.is_none())
+        .collect();
+    let open: Vec<OpenHead> = heads
+        .iter()
+        .map(|m| OpenHead {
+            id: m.id,
+            unit_code: m.unit_code.clone(),
+        })
+        .collect();
+    // Militia heads lead the units directly below the commune.
+    let below = |code: &str| {
+        paths
+            .get(code)
+            .and_then(|p: &String| p.rsplit_once('/'))
+            .is_some_and(|(parent, _)| parent == commune.path)
+    };
+    let militia = carry_militia(&events, &open, below);
     let mut beats = HashMap::new();
     let mut unit_names = HashMap::new();
     for c in &covers {
@@ -111,6 +151,8 @@ async fn prepare(ctx: &Ctx, code: &str) -> AppResult<Prepared> {
     Ok(Prepared {
         commune,
         plan,
+        militia,
+        heads,
         covers,
         beats,
         paths,
@@ -125,8 +167,14 @@ fn view(p: Prepared, applied: bool) -> CarryView {
             .iter()
             .map(|(id, b)| (*id, b.name.clone()))
             .collect(),
+        head_names: p
+            .heads
+            .iter()
+            .map(|m| (m.id, m.full_name.clone()))
+            .collect(),
         commune: p.commune,
         plan: p.plan,
+        militia: p.militia,
         applied,
         unit_names: p.unit_names,
     }
@@ -189,6 +237,33 @@ pub async fn carry(ctx: &Ctx, code: &str) -> AppResult<CarryView> {
             msgs.extend(notice(ctx, user, &key, &text, c.beat_id).await?);
         }
     }
+    let heads: Vec<CarriedHead> = p
+        .militia
+        .carry
+        .iter()
+        .map(|h| CarriedHead {
+            from_head: h.from_head,
+            unit_code: h.unit_code.clone(),
+            unit_path: p.paths.get(&h.unit_code).cloned().unwrap_or_default(),
+            valid_from: h.valid_from.to_string(),
+            event_id: h.event_id,
+        })
+        .collect();
+    let head_ends: Vec<EndedHead> = p
+        .militia
+        .end
+        .iter()
+        .filter_map(|e| {
+            let m = p.heads.iter().find(|m| m.id == e.head_id)?;
+            Some(EndedHead {
+                head_id: m.id,
+                unit_path: m.unit_path.clone(),
+                // Never before the head began (a head appointed after the event).
+                valid_to: std::cmp::max(e.valid_to.to_string(), m.valid_from.clone()),
+                event_id: e.event_id,
+            })
+        })
+        .collect();
     // One row for the act itself, even when there was nothing to carry.
     let summary = AuditEntry {
         action: "beat.carry",
@@ -198,11 +273,21 @@ pub async fn carry(ctx: &Ctx, code: &str) -> AppResult<CarryView> {
         before: None,
         after: Some(serde_json::json!({
             "assigned": assign.len(), "ended": ends.len(), "undecided": p.plan.undecided.len(),
+            "militia_carried": heads.len(), "militia_ended": head_ends.len(),
         })),
     };
     let by = ctx.who()?.user.username.clone();
     ctx.store()
-        .change_beat_units(&assign, &ends, &msgs, Some(&summary), &by, &ctx.audit_ctx())
+        .carry_beats(
+            &assign,
+            &ends,
+            &heads,
+            &head_ends,
+            &msgs,
+            &summary,
+            &by,
+            &ctx.audit_ctx(),
+        )
         .await?;
     Ok(view(p, true))
 }

@@ -1,7 +1,10 @@
 //! The demo's beats: the ward's twelve khu phố in four beats of three, the first one the
-//! demo area police officer's (so his grants follow it), a militia head in every khu phố,
-//! and two residents' concerns about the rearrangement in the feedback category of its own.
-//! The report is clean; done through the use cases, as the ward's official.
+//! demo area police officer's (so his grants follow it, with Khu phố 1), a militia head in
+//! every khu phố, and (with the feedback demo) two residents' concerns about the
+//! rearrangement in the feedback category of its own. The three khu phố the demo scheme
+//! merges (the three smallest but Khu phố 1, as `schemes::demo` chooses them) share a beat,
+//! so that after the scheme is applied, carrying the beats and militia heads leaves a clean
+//! report (issue 16, "Done means"). Done through the use cases, as the ward's official.
 
 use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_domain::restructuring::beats::{BeatInput, MilitiaInput};
@@ -58,10 +61,40 @@ async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
     Ok(app.ctx(Some(who), meta))
 }
 
-/// Seeds the beats, militia heads and concerns of the demo commune `commune`.
-pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
+/// The ward's twelve khu phố in four groups of three: Khu phố 1 first (the demo officer's
+/// beat), the three smallest others (most households last; ties by code) together.
+async fn groups_of_three(app: &App, commune: &str) -> AppResult<Vec<Vec<String>>> {
+    let mut sized = Vec::new();
+    for k in 1..=12 {
+        let code = format!("{commune}-kp{k:02}");
+        let unit = crate::territory::unit(app, &code).await?;
+        let n = app
+            .store()
+            .active_household_ids_under(&unit.path)
+            .await?
+            .len();
+        sized.push((n, code));
+    }
+    let first = sized.remove(0).1;
+    let mut by_size = sized.clone();
+    by_size.sort();
+    let merged: Vec<String> = by_size.iter().take(3).map(|(_, c)| c.clone()).collect();
+    let mut rest: Vec<String> = std::iter::once(first)
+        .chain(sized.into_iter().map(|(_, c)| c))
+        .filter(|c| !merged.contains(c))
+        .collect();
+    let tail = rest.split_off(3);
+    let mut out = vec![rest, merged];
+    out.extend(tail.chunks(3).map(<[String]>::to_vec));
+    Ok(out)
+}
+
+/// Seeds the beats and militia heads of the demo commune `commune`, and the residents'
+/// concerns when `concerns` (the feedback demo is on).
+pub async fn seed_demo(app: &App, commune: &str, concerns: bool) -> AppResult<()> {
     let ctx = as_user(app, "canbo.benthanh").await?;
     let from = "2025-07-01";
+    let groups = groups_of_three(app, commune).await?;
     for (n, (username, name)) in OFFICERS.iter().enumerate() {
         let beat = super::create_beat(
             &ctx,
@@ -75,9 +108,8 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
             },
         )
         .await?;
-        for k in 1..=3 {
-            let unit = format!("{commune}-kp{:02}", n * 3 + k);
-            super::assign_unit(&ctx, beat, &unit, from).await?;
+        for unit in groups.get(n).into_iter().flatten() {
+            super::assign_unit(&ctx, beat, unit, from).await?;
         }
     }
     for (n, name) in MILITIA.iter().enumerate() {
@@ -89,6 +121,9 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
             valid_from: from.into(),
         };
         super::appoint_militia(&ctx, commune, &input).await?;
+    }
+    if !concerns {
+        return Ok(());
     }
     for (kp, text) in CONCERNS {
         let input = NewFeedbackInput {

@@ -21,10 +21,12 @@ use crate::{AppError, AppResult, Ctx};
 
 mod carry;
 mod demo;
+mod printing;
 mod report;
 
 pub use carry::{carry, carry_preview, CarryView};
 pub use demo::seed_demo;
+pub use printing::alignment_document;
 pub use report::{alignment, missing_line, AlignmentReport};
 pub use tuquan_store::restructuring::beats::{BeatRecord, BeatUnitRecord, MilitiaRecord};
 

@@ -27,6 +27,9 @@ use crate::restructuring::EventKind;
 pub struct Part {
     pub code: String,
     pub path: String,
+    /// Active households (before the event for those that give, after for those that take):
+    /// which predecessor is the largest, for the militia heads.
+    pub households: i64,
 }
 
 /// A recorded event with its participants.
@@ -163,6 +166,7 @@ mod tests {
         Part {
             code: format!("26743-{local}"),
             path: format!("79/26743/{local}"),
+            households: 0,
         }
     }
 

@@ -1,8 +1,9 @@
 //! Police and militia beats (docs/beats.md): the beat (địa bàn) of an area police officer
 //! (cảnh sát khu vực) is a set of WHOLE residential units, each assigned with validity dates;
 //! the militia head (khu đội trưởng, ấp đội trưởng) is a named person per unit directly below
-//! a commune. This module parses the inputs; [`align`] holds the alignment checks and
-//! [`carry`] what a restructuring does to the beats, all pure functions.
+//! a commune. This module parses the inputs; [`align`] holds the alignment checks,
+//! [`carry`] what a restructuring does to the beats and [`militia`] to the militia heads,
+//! all pure functions.
 
 use jiff::civil::Date;
 
@@ -14,9 +15,11 @@ use crate::time::parse_date;
 
 pub mod align;
 pub mod carry;
+pub mod militia;
 
 pub use align::{align, AlignUnit, Alignment, Cover, Crossing, Overlap, Partial, Stale};
 pub use carry::{carry_plan, Assign, CarryEvent, CarryPlan, End, Part, Undecided};
+pub use militia::{carry_militia, HeadCarry, HeadEnd, MilitiaPlan, OpenHead};
 
 /// Longest beat or person name.
 pub const NAME_MAX: usize = 120;

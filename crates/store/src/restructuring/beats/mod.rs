@@ -109,6 +109,8 @@ pub struct EventPartRow {
     pub unit_code: String,
     pub unit_path: String,
     pub role: String,
+    /// Its active households at that point of the event.
+    pub households: Option<i64>,
 }
 
 /// A new assignment to write.
@@ -249,6 +251,9 @@ macro_rules! end_in_tx {
         insert_audit!(&mut *$tx, $ctx, &e)?;
     }};
 }
+
+mod carry;
+pub use carry::{CarriedHead, EndedHead};
 
 impl Store {
     /// Writes a new beat of `commune`. Returns its id.

@@ -139,7 +139,7 @@ impl Store {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT e.id AS event_id, e.kind, e.effective_on, pa.unit_code, u.path AS unit_path, \
-                 pa.role FROM unit_events e JOIN unit_event_participants pa ON pa.event_id = e.id \
+                 pa.role, pa.households FROM unit_events e JOIN unit_event_participants pa ON pa.event_id = e.id \
                  JOIN units u ON u.code = pa.unit_code WHERE e.commune_code = $1 \
                  ORDER BY e.effective_on, e.id, u.path, pa.role",
             )

@@ -47,6 +47,8 @@ pub(super) struct GroupListPage {
     rows: Vec<GroupRow>,
     next_href: Option<String>,
     due: Vec<DueRow>,
+    /// Regulations to sign again after a restructuring: the unit's page and the reason.
+    to_resign: Vec<DueRow>,
     /// The caller may create groups here.
     manage: bool,
     /// A residential unit: its leadership and regulation.
@@ -113,6 +115,15 @@ pub(super) async fn groups(
             last: vn_date(s.last_checked()),
         })
         .collect();
+    let to_resign = v
+        .to_resign
+        .iter()
+        .map(|r| DueRow {
+            href: format!("/territory/{}/regulation", r.unit_code),
+            name: r.unit_name.clone(),
+            last: super::regulation::resign_reason(lang, Some(&r.since), r.basis_number.as_deref()),
+        })
+        .collect();
     let kinds = choices(
         std::iter::once(("", lang.t("groups.all_kinds").to_owned())).chain(
             GroupKind::ALL
@@ -135,6 +146,7 @@ pub(super) async fn groups(
     );
     render(&GroupListPage {
         manage: v.may_manage,
+        to_resign,
         term_href: v
             .may_set_term
             .then(|| format!("/territory/{}/term-years", unit.province_code)),

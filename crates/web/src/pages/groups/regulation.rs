@@ -25,6 +25,8 @@ pub struct VersionRow {
     pub signed_on: String,
     pub parties: String,
     pub note: String,
+    /// Marked by a restructuring: to be signed again.
+    pub resign: bool,
 }
 
 pub struct ReviewRow {
@@ -39,6 +41,8 @@ pub(super) struct RegulationPage {
     unit_code: String,
     unit_name: String,
     review_due: bool,
+    /// Why the latest version must be signed again (after a restructuring), if it must.
+    resign_reason: Option<String>,
     last_checked: Option<String>,
     versions: Vec<VersionRow>,
     reviews: Vec<ReviewRow>,
@@ -66,6 +70,17 @@ pub(super) struct RegulationForm {
     done: Option<String>,
 }
 
+/// "The unit changed in the restructuring of {date} (decision {number}): sign again."
+pub(super) fn resign_reason(
+    lang: crate::i18n::Lang,
+    since: Option<&str>,
+    number: Option<&str>,
+) -> String {
+    lang.t("groups.resign_reason")
+        .replace("{date}", &since.map(vn_date).unwrap_or_default())
+        .replace("{number}", number.unwrap_or("—"))
+}
+
 async fn regulation_page(
     ctx: &Ctx,
     chrome: Chrome,
@@ -79,7 +94,15 @@ async fn regulation_page(
         Some("reviewed") => Some("groups.done_reviewed"),
         _ => None,
     };
+    let resign_reason = d.needs_resign().map(|v| {
+        resign_reason(
+            chrome.lang,
+            v.needs_resign_since.as_deref(),
+            v.resign_basis_number.as_deref(),
+        )
+    });
     render(&RegulationPage {
+        resign_reason,
         unit_code: d.unit.code.clone(),
         unit_name: d.unit.name.clone(),
         review_due: d.review_due,
@@ -92,6 +115,7 @@ async fn regulation_page(
                 signed_on: vn_date(&v.signed_on),
                 parties: format!("{} · {}", v.unit_head_name, v.front_head_name),
                 note: v.note.clone().unwrap_or_default(),
+                resign: v.needs_resign_since.is_some() && v.version == d.versions[0].version,
             })
             .collect(),
         reviews: d

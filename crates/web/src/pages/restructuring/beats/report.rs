@@ -24,6 +24,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/communes/{code}/beats/alignment", get(alignment))
+        .route("/communes/{code}/beats/alignment.pdf", get(alignment_pdf))
         .route("/communes/{code}/militia", get(militia).post(appoint))
         .route("/militia/{id}/end", get(end_militia_page).post(end_militia))
         .route(
@@ -191,6 +192,24 @@ async fn alignment(
         chrome,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The report as a PDF (Decree 30 "Báo cáo"), for the same day as the page.
+async fn alignment_pdf(
+    State(state): State<AppState>,
+    u: MaybeUser,
+    rc: RequestCtx,
+    Path(code): Path<String>,
+    q: Result<Query<OnQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let ctx = signed_in(&state, u, &rc)?;
+    let q = query(q)?;
+    let (r, doc) = app::alignment_document(&ctx, &code, q.on.as_deref()).await?;
+    let name = tuquan_app::documents::produce::file_name(
+        &["ra-soat-dia-ban", &r.commune.name, &r.day.to_string()],
+        "pdf",
+    );
+    crate::pages::documents::send(doc, crate::pages::documents::Format::Pdf, name, false).await
 }
 
 /// A militia head as the list shows it.
@@ -379,6 +398,8 @@ struct CarryPage {
     assigned: Vec<Finding>,
     ended: Vec<Finding>,
     undecided: Vec<Finding>,
+    militia_carried: Vec<Finding>,
+    militia_ended: Vec<Finding>,
 }
 
 fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
@@ -425,6 +446,32 @@ fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
                     .map(|b| v.beat_name(*b))
                     .collect::<Vec<_>>()
                     .join(", "),
+            })
+            .collect(),
+        militia_carried: v
+            .militia
+            .carry
+            .iter()
+            .map(|h| Finding {
+                unit: unit(&h.unit_code),
+                detail: format!(
+                    "{} · {}",
+                    v.head_name(h.from_head),
+                    vn_date(&h.valid_from.to_string())
+                ),
+            })
+            .collect(),
+        militia_ended: v
+            .militia
+            .end
+            .iter()
+            .map(|h| Finding {
+                unit: unit(&h.unit_code),
+                detail: format!(
+                    "{} · {}",
+                    v.head_name(h.head_id),
+                    vn_date(&h.valid_to.to_string())
+                ),
             })
             .collect(),
         chrome,
