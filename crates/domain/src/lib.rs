@@ -22,5 +22,6 @@ pub mod votes;
 
 pub use code::{
     FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId,
+    VoteId,
 };
 pub use error::{Checks, FieldError, FieldErrorKind};

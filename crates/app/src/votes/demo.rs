@@ -49,6 +49,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         title: "Giờ đóng cổng hẻm 42 ban đêm (22 giờ)".into(),
         matter: "other".into(),
         online: true,
+        ..BallotInput::default()
     };
     super::open_ballot(&head, &kp, &open).await?;
     Ok(())

@@ -3,6 +3,7 @@
 //! column for the representative's signature; the signed sheet is what the two paper entries
 //! are typed from. Official documents are in Vietnamese whatever the page language.
 
+use tuquan_domain::VoteId;
 use tuquan_domain::territory::Unit;
 
 use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
@@ -10,7 +11,7 @@ use crate::documents::{Align, Block, Document, NationalTitle, Table};
 use crate::{AppResult, Ctx};
 
 /// The paper ballot sheet of ballot `id`. Authorized and audited as the roll (`roll`).
-pub async fn ballot_sheet(ctx: &Ctx, id: i64) -> AppResult<(Unit, Document)> {
+pub async fn ballot_sheet(ctx: &Ctx, id: VoteId) -> AppResult<(Unit, Document)> {
     let (v, rows) = super::roll(ctx, id).await?;
     let unit = crate::territory::unit(&ctx.app, &v.unit_code).await?;
     let n = rows.len();

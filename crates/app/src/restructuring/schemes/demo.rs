@@ -99,6 +99,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         super::assign_households(&ctx, id, item, Some(p.id), list).await?;
     }
     for vote in super::start_consultation(&ctx, id).await? {
+        let vote = tuquan_domain::VoteId(vote);
         let (_, roll) = crate::votes::roll(&ctx, vote).await?;
         let yes = roll.len() / 2 + 1;
         for (i, h) in roll.iter().enumerate() {
