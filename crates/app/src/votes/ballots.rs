@@ -2,8 +2,8 @@
 //! on paper entered twice by two different people; the reconciliation of the two entries;
 //! the close that computes the result.
 
-use tuquan_domain::VoteId;
 use std::collections::BTreeMap;
+use tuquan_domain::VoteId;
 
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{

@@ -9,8 +9,8 @@ use tuquan_domain::groups::{NewPositionInput, PositionRole};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::votes::{
     check_candidates, election_outcome, latest_list_day, list_posted_in_time, position_of,
-    recognisable, CandidateVotes, MeetingVote, Mode, Outcome, Recognition, RecognitionInput,
-    Tally, Thresholds,
+    recognisable, CandidateVotes, MeetingVote, Mode, Outcome, Recognition, RecognitionInput, Tally,
+    Thresholds,
 };
 use tuquan_domain::{FieldError, FieldErrorKind, ResidentId, VoteId};
 use tuquan_store::votes::{NewCandidate, NewRecognition};
@@ -68,9 +68,8 @@ pub(super) fn check_list(
             "an election names the day its list was posted",
         ));
     };
-    list_posted_in_time(t, posted, vote_day).map_err(|r| {
-        AppError::rule_dated(r.code, r.field, latest_list_day(t, vote_day))
-    })?;
+    list_posted_in_time(t, posted, vote_day)
+        .map_err(|r| AppError::rule_dated(r.code, r.field, latest_list_day(t, vote_day)))?;
     Ok(posted.to_string())
 }
 
@@ -124,7 +123,8 @@ pub(super) async fn ballot_candidates(
 ) -> AppResult<(Vec<NewCandidate>, Option<String>)> {
     if !b.matter.is_election() {
         let ids: Vec<ResidentId> = b.candidate.into_iter().collect();
-        check_candidates(b.matter, &ids).map_err(|r| AppError::rule(r.code, "candidate", r.code))?;
+        check_candidates(b.matter, &ids)
+            .map_err(|r| AppError::rule(r.code, "candidate", r.code))?;
         return Ok((Vec::new(), None));
     }
     let Some(candidate) = b.candidate else {

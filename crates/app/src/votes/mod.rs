@@ -5,8 +5,8 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{
-    counting_committee, online_allowed, Ballot, BallotInput, Key, MeetingVote,
-    MeetingVoteInput, Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
+    counting_committee, online_allowed, Ballot, BallotInput, Key, MeetingVote, MeetingVoteInput,
+    Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
 };
 use tuquan_domain::{MeetingId, VoteId};
 use tuquan_store::votes::NewVote;

@@ -3,8 +3,8 @@
 //! column for the representative's signature; the signed sheet is what the two paper entries
 //! are typed from. Official documents are in Vietnamese whatever the page language.
 
-use tuquan_domain::VoteId;
 use tuquan_domain::territory::Unit;
+use tuquan_domain::VoteId;
 
 use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
 use crate::documents::{Align, Block, Document, NationalTitle, Table};

@@ -1,9 +1,9 @@
 //! Reads: the thresholds of a province, a unit's votes, a vote's public result (per unit,
 //! without personal data), a household's own vote, the roll for the counting officials.
 
-use tuquan_domain::VoteId;
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{needed, Key, Measure, Mode, Status, Tally, Thresholds};
+use tuquan_domain::VoteId;
 use tuquan_store::votes::{CastRecord, SettingRecord, UnitResult, VoteRecord};
 
 use crate::groups::may;

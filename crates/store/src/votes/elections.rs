@@ -79,7 +79,10 @@ pub(crate) use insert_candidates;
 
 impl Store {
     /// The candidates of a vote, in the order they were named.
-    pub async fn vote_candidates(&self, vote_id: VoteId) -> Result<Vec<CandidateRecord>, StoreError> {
+    pub async fn vote_candidates(
+        &self,
+        vote_id: VoteId,
+    ) -> Result<Vec<CandidateRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT resident_id, full_name, votes, elected FROM vote_candidates \

@@ -17,8 +17,8 @@ use tuquan_domain::VoteId;
 mod elections;
 mod reads;
 
-pub use elections::{CandidateRecord, NewCandidate, NewRecognition, RecognitionRecord};
 use elections::insert_candidates;
+pub use elections::{CandidateRecord, NewCandidate, NewRecognition, RecognitionRecord};
 
 pub use reads::{CastRecord, PaperEntryRecord, SettingRecord, TallyLogRecord, UnitResult};
 

@@ -198,7 +198,10 @@ impl Store {
             .collect())
     }
 
-    pub async fn paper_entries(&self, vote_id: VoteId) -> Result<Vec<PaperEntryRecord>, StoreError> {
+    pub async fn paper_entries(
+        &self,
+        vote_id: VoteId,
+    ) -> Result<Vec<PaperEntryRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT e.entry_no, e.entered_by_id, e.entered_by, e.sheet_file_id, \

@@ -178,17 +178,27 @@ impl Recognition {
     /// Every wrong field at once; the date is not after `today` (a decision already signed).
     pub fn parse(i: &RecognitionInput, today: jiff::civil::Date) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
-        let number = c.check(crate::text::required(&i.decision_number, "decision_number", 60));
+        let number = c.check(crate::text::required(
+            &i.decision_number,
+            "decision_number",
+            60,
+        ));
         let date = c.check(
-            crate::time::parse_date(Some(&i.decision_date), "decision_date").and_then(|d| match d {
-                None => Err(FieldError::new("decision_date", FieldErrorKind::Required, "")),
-                Some(d) if d > today => Err(FieldError::new(
-                    "decision_date",
-                    FieldErrorKind::NotAllowedHere,
-                    "after today",
-                )),
-                Some(d) => Ok(d),
-            }),
+            crate::time::parse_date(Some(&i.decision_date), "decision_date").and_then(
+                |d| match d {
+                    None => Err(FieldError::new(
+                        "decision_date",
+                        FieldErrorKind::Required,
+                        "",
+                    )),
+                    Some(d) if d > today => Err(FieldError::new(
+                        "decision_date",
+                        FieldErrorKind::NotAllowedHere,
+                        "after today",
+                    )),
+                    Some(d) => Ok(d),
+                },
+            ),
         );
         match (number, date) {
             (Some(decision_number), Some(decision_date)) => Ok(Recognition {

@@ -17,7 +17,9 @@ fn an_election_names_one_to_five_different_candidates() {
     let r = |n: i64| ResidentId(n);
     assert!(check_candidates(Matter::HeadElection, &[r(1)]).is_ok());
     assert_eq!(
-        check_candidates(Matter::HeadElection, &[]).unwrap_err().code,
+        check_candidates(Matter::HeadElection, &[])
+            .unwrap_err()
+            .code,
         "vote_election_candidates"
     );
     let six: Vec<_> = (1..=6).map(r).collect();
@@ -46,15 +48,40 @@ fn an_election_names_one_to_five_different_candidates() {
 fn the_elected_needs_more_than_half_of_all_households_and_the_most_votes() {
     let t = Thresholds::default();
     // 100 households, 80 present: 51 for the first candidate elects them; 50 does not.
-    let r = election_outcome(&t, Mode::ShowOfHands, 100, 80, &[c(1, 51), c(2, 20)], Tally::default())
-        .unwrap();
+    let r = election_outcome(
+        &t,
+        Mode::ShowOfHands,
+        100,
+        80,
+        &[c(1, 51), c(2, 20)],
+        Tally::default(),
+    )
+    .unwrap();
     assert_eq!((r.outcome, r.elected), (Outcome::Passed, Some(0)));
-    assert_eq!(r.tally, Tally { yes: 51, no: 20, abstain: 0 });
-    let r = election_outcome(&t, Mode::Secret, 100, 80, &[c(1, 50), c(2, 30)], Tally::default())
-        .unwrap();
+    assert_eq!(
+        r.tally,
+        Tally {
+            yes: 51,
+            no: 20,
+            abstain: 0
+        }
+    );
+    let r = election_outcome(
+        &t,
+        Mode::Secret,
+        100,
+        80,
+        &[c(1, 50), c(2, 30)],
+        Tally::default(),
+    )
+    .unwrap();
     assert_eq!((r.outcome, r.elected), (Outcome::NotPassed, None));
     // One candidate: their votes against those typed against and abstaining.
-    let typed = Tally { yes: 0, no: 10, abstain: 5 };
+    let typed = Tally {
+        yes: 0,
+        no: 10,
+        abstain: 5,
+    };
     let r = election_outcome(&t, Mode::ShowOfHands, 100, 70, &[c(7, 55)], typed).unwrap();
     assert_eq!((r.outcome, r.elected), (Outcome::Passed, Some(0)));
 }
@@ -62,14 +89,28 @@ fn the_elected_needs_more_than_half_of_all_households_and_the_most_votes() {
 #[test]
 fn an_election_without_quorum_or_with_too_many_votes_elects_nobody() {
     let t = Thresholds::default();
-    let r = election_outcome(&t, Mode::ShowOfHands, 100, 50, &[c(1, 50)], Tally::default())
-        .unwrap();
+    let r = election_outcome(
+        &t,
+        Mode::ShowOfHands,
+        100,
+        50,
+        &[c(1, 50)],
+        Tally::default(),
+    )
+    .unwrap();
     assert_eq!((r.outcome, r.elected), (Outcome::NoQuorum, None));
-    let e = election_outcome(&t, Mode::ShowOfHands, 100, 60, &[c(1, 40), c(2, 30)], Tally::default())
-        .unwrap_err();
+    let e = election_outcome(
+        &t,
+        Mode::ShowOfHands,
+        100,
+        60,
+        &[c(1, 40), c(2, 30)],
+        Tally::default(),
+    )
+    .unwrap_err();
     assert_eq!((e.code, e.field), ("vote_count_over_present", "candidates"));
-    let e = election_outcome(&t, Mode::Procedural, 100, 60, &[c(1, 40)], Tally::default())
-        .unwrap_err();
+    let e =
+        election_outcome(&t, Mode::Procedural, 100, 60, &[c(1, 40)], Tally::default()).unwrap_err();
     assert_eq!(e.field, "mode");
 }
 
@@ -78,7 +119,10 @@ fn the_list_is_posted_seven_days_before_the_vote() {
     let t = Thresholds::default();
     assert!(list_posted_in_time(&t, day("2026-12-13"), day("2026-12-20")).is_ok());
     let e = list_posted_in_time(&t, day("2026-12-14"), day("2026-12-20")).unwrap_err();
-    assert_eq!((e.code, e.field), ("vote_election_list_late", "list_posted_on"));
+    assert_eq!(
+        (e.code, e.field),
+        ("vote_election_list_late", "list_posted_on")
+    );
     assert_eq!(latest_list_day(&t, day("2026-12-20")), day("2026-12-13"));
 }
 
@@ -92,7 +136,13 @@ fn a_result_is_recognised_once_and_only_when_someone_was_elected() {
     );
     let code = |r: Result<ResidentId, VoteRule>| r.unwrap_err().code;
     assert_eq!(
-        code(recognisable(Matter::HeadElection, Status::Recorded, passed, who, true)),
+        code(recognisable(
+            Matter::HeadElection,
+            Status::Recorded,
+            passed,
+            who,
+            true
+        )),
         "vote_already_recognised"
     );
     assert_eq!(
@@ -106,11 +156,23 @@ fn a_result_is_recognised_once_and_only_when_someone_was_elected() {
         "vote_election_not_passed"
     );
     assert_eq!(
-        code(recognisable(Matter::HeadElection, Status::Open, None, who, false)),
+        code(recognisable(
+            Matter::HeadElection,
+            Status::Open,
+            None,
+            who,
+            false
+        )),
         "vote_still_open"
     );
     assert_eq!(
-        code(recognisable(Matter::Contribution, Status::Recorded, passed, who, false)),
+        code(recognisable(
+            Matter::Contribution,
+            Status::Recorded,
+            passed,
+            who,
+            false
+        )),
         "vote_not_election"
     );
 }

@@ -423,7 +423,11 @@ struct ShowPage {
     errors: FormErrors,
 }
 
-async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: VoteId) -> Result<ShowPage, PageError> {
+async fn show_data(
+    chrome: Chrome,
+    ctx: &tuquan_app::Ctx,
+    id: VoteId,
+) -> Result<ShowPage, PageError> {
     let view = app::vote_view(ctx, id).await?;
     let lang = chrome.lang;
     let v = &view.vote;

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::votes as app;
-use tuquan_domain::VoteId;
 use tuquan_domain::ResidentId;
+use tuquan_domain::VoteId;
 
 use super::{show_data, signed_in, ShowPage};
 use crate::auth::csrf::CsrfForm;
