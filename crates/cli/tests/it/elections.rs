@@ -411,3 +411,32 @@ async fn the_demo_has_a_recognised_election(db: &TestDb) {
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("135/QĐ-UBND"));
 }
+
+/// A head election at Khu phố 2 (which has no head) that elected an adult resident, recorded
+/// with `token`; returns its id (for the audit probe of the recognition).
+pub async fn elected_in_kp02(server: &Server, db: &TestDb, token: &str) -> i64 {
+    let kp = "26743-kp02";
+    let rid = db
+        .count(&format!(
+            "SELECT MIN(id) FROM residents WHERE unit_code = '{kp}' AND status = 'active' \
+             AND birth_date < '1990-01-01'"
+        ))
+        .await;
+    let all = db
+        .count(&format!(
+            "SELECT COUNT(*) FROM households WHERE unit_code = '{kp}' AND status = 'active'"
+        ))
+        .await;
+    let (s, b) = post(
+        server,
+        token,
+        &format!("/api/v1/units/{kp}/votes"),
+        json!({"title": "Bầu trưởng khu phố 2", "matter": "head_election",
+               "mode": "show_of_hands", "present": all, "yes": 0, "no": 0,
+               "candidates": [{"resident_id": rid, "votes": all}],
+               "list_posted_on": "2020-01-01"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    b["id"].as_i64().unwrap()
+}
