@@ -60,6 +60,26 @@ impl AppError {
     }
 }
 
+/// The prefix of a rule's `detail` that carries a date the message names (a notice period's
+/// latest or earliest day), for the adapters: `date:YYYY-MM-DD`.
+const DATED: &str = "date:";
+
+impl AppError {
+    /// A rule violation on `field` whose message names `date` (e.g. the latest day a list
+    /// could be posted, the earliest day a meeting can be held).
+    pub fn rule_dated(code: &'static str, field: &'static str, date: jiff::civil::Date) -> Self {
+        Self::rule(code, field, format!("{DATED}{date}"))
+    }
+
+    /// The date a rule's message names, if any (`YYYY-MM-DD`).
+    pub fn rule_date(&self) -> Option<&str> {
+        match self {
+            Self::Rule { detail, .. } => detail.strip_prefix(DATED),
+            _ => None,
+        }
+    }
+}
+
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         Self::Invalid(e)

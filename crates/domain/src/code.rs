@@ -149,6 +149,12 @@ id_type!(
     MeetingId,
 );
 
+// votes
+id_type!(
+    /// A vote at a meeting or a household ballot (`votes.id`).
+    VoteId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,13 @@ pub enum Failure {
         code: &'static str,
         field: Option<&'static str>,
     },
+    /// A rule whose message names a date (`{date}`, `YYYY-MM-DD`): a notice period's
+    /// latest or earliest day.
+    RuleDated {
+        code: &'static str,
+        field: Option<&'static str>,
+        date: String,
+    },
     NotFound,
     Conflict {
         field: &'static str,
@@ -99,7 +106,7 @@ impl Failure {
                 .first_field_error()
                 .map_or(StatusCode::BAD_REQUEST, field_status),
             Self::InvalidBody(_) => StatusCode::BAD_REQUEST,
-            Self::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Rule { .. } | Self::RuleDated { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -124,7 +131,7 @@ impl Failure {
                 }
             }
             Self::InvalidBody(_) => "invalid_body",
-            Self::Rule { code, .. } => code,
+            Self::Rule { code, .. } | Self::RuleDated { code, .. } => code,
             Self::NotFound => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::Unauthorized => "unauthorized",
@@ -142,7 +149,7 @@ impl Failure {
             Self::Invalid(e) => Some(e.field),
             Self::InvalidFields(es) => es.first().map(|e| e.field),
             Self::Conflict { field } => Some(field),
-            Self::Rule { field, .. } => *field,
+            Self::Rule { field, .. } | Self::RuleDated { field, .. } => *field,
             _ => None,
         }
     }
@@ -155,6 +162,10 @@ impl Failure {
             Self::Rule { code, field } => lang
                 .t(&format!("rule.{code}"))
                 .replace("{field}", field.unwrap_or("")),
+            Self::RuleDated { code, field, date } => lang
+                .t(&format!("rule.{code}"))
+                .replace("{field}", field.unwrap_or(""))
+                .replace("{date}", &day_month_year(date)),
             Self::NotFound => lang.t("error.not_found").to_owned(),
             Self::Conflict { field } => lang.t("error.conflict").replace("{field}", field),
             Self::Unauthorized => lang.t("error.unauthorized").to_owned(),
@@ -169,6 +180,15 @@ impl Failure {
                 .replace("{until}", &crate::i18n::local_time(until)),
             Self::Internal => lang.t("error.internal").to_owned(),
         }
+    }
+}
+
+/// `YYYY-MM-DD` as `DD/MM/YYYY`, the way dates are written in Vietnam (kept as given when
+/// it is not a date).
+pub(crate) fn day_month_year(date: &str) -> String {
+    match date.parse::<jiff::civil::Date>() {
+        Ok(d) => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+        Err(_) => date.to_owned(),
     }
 }
 
@@ -188,7 +208,14 @@ impl From<AppError> for Failure {
         match e {
             AppError::Invalid(fe) => Self::Invalid(fe),
             AppError::InvalidFields(es) => Self::InvalidFields(es),
-            AppError::Rule { code, field, .. } => Self::Rule { code, field },
+            AppError::Rule { code, field, .. } => match e.rule_date() {
+                Some(date) => Self::RuleDated {
+                    code,
+                    field,
+                    date: date.to_owned(),
+                },
+                None => Self::Rule { code, field },
+            },
             AppError::NotFound => Self::NotFound,
             AppError::Conflict { field } => Self::Conflict { field },
             AppError::Unauthorized => Self::Unauthorized,

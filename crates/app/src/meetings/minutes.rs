@@ -128,7 +128,7 @@ async fn counts_from_votes(
     let votes = ctx.store().votes_of_meeting(m.id.get()).await?;
     for r in content.resolutions.iter_mut() {
         let Some(id) = r.vote_id else { continue };
-        let Some(v) = votes.iter().find(|v| v.id == id) else {
+        let Some(v) = votes.iter().find(|v| v.id.get() == id) else {
             return Err(AppError::rule(
                 "minutes_vote_elsewhere",
                 "vote_id",

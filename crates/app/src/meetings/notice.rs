@@ -12,13 +12,21 @@ use crate::{AppError, AppResult, Ctx};
 pub(super) async fn check(ctx: &Ctx, unit: &Unit, m: &NewMeeting) -> AppResult<()> {
     let t = crate::votes::thresholds(ctx, &unit.province_code).await?;
     let today = ctx.today();
+    // The refusal names the earliest date the notice period allows.
+    let earliest = |n: Notice| {
+        today
+            .checked_add(jiff::Span::new().days(i64::from(t.get(n.key()))))
+            .unwrap_or(today)
+    };
     if m.elects_head && !notice_satisfied(&t, Notice::ElectionList, today, m.date) {
-        return Err(AppError::rule("meeting_notice_election", "date", "7 days"));
+        let on = earliest(Notice::ElectionList);
+        return Err(AppError::rule_dated("meeting_notice_election", "date", on));
     }
     if m.kind == MeetingKind::YearEndSummary
         && !notice_satisfied(&t, Notice::YearEnd, today, m.date)
     {
-        return Err(AppError::rule("meeting_notice_year_end", "date", "5 days"));
+        let on = earliest(Notice::YearEnd);
+        return Err(AppError::rule_dated("meeting_notice_year_end", "date", on));
     }
     if m.clusters > 1 {
         let households = ctx.store().active_households_below(&unit.path).await?;

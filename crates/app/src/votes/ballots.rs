@@ -3,6 +3,7 @@
 //! the close that computes the result.
 
 use std::collections::BTreeMap;
+use tuquan_domain::VoteId;
 
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{
@@ -15,7 +16,7 @@ use tuquan_store::StoreError;
 
 use crate::{AppError, AppResult, Ctx};
 
-async fn open_ballot(ctx: &Ctx, id: i64) -> AppResult<VoteRecord> {
+async fn open_ballot(ctx: &Ctx, id: VoteId) -> AppResult<VoteRecord> {
     let v = ctx.store().vote(id).await?;
     if v.mode != Mode::Ballot {
         return Err(AppError::NotFound);
@@ -51,7 +52,7 @@ fn parse_choice(raw: &str) -> AppResult<Choice> {
 /// A resident votes for their household online (where the ballot allows it): its
 /// representative or a member the household authorised. The household's own matter: no grant
 /// is needed, only the account's link to a household on the roll.
-pub async fn cast_own(ctx: &Ctx, id: i64, choice: &str) -> AppResult<()> {
+pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
     let who = ctx.who()?;
     let v = open_ballot(ctx, id).await?;
     let choice = parse_choice(choice)?;
@@ -92,7 +93,7 @@ pub async fn cast_own(ctx: &Ctx, id: i64, choice: &str) -> AppResult<()> {
 }
 
 /// A counting official enters a ballot collected door to door.
-pub async fn cast_for(ctx: &Ctx, id: i64, household_id: i64, choice: &str) -> AppResult<()> {
+pub async fn cast_for(ctx: &Ctx, id: VoteId, household_id: i64, choice: &str) -> AppResult<()> {
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     let choice = parse_choice(choice)?;
@@ -128,7 +129,7 @@ pub async fn cast_for(ctx: &Ctx, id: i64, household_id: i64, choice: &str) -> Ap
 /// household with no paper ballot. The two entries are by different people.
 pub async fn enter_paper(
     ctx: &Ctx,
-    id: i64,
+    id: VoteId,
     entry_no: i64,
     rows: &[(i64, String)],
 ) -> AppResult<()> {
@@ -212,7 +213,7 @@ async fn reconcile_of(ctx: &Ctx, v: &VoteRecord) -> AppResult<Reconciliation> {
 }
 
 /// The two paper entries compared, for the counting officials.
-pub async fn reconciliation(ctx: &Ctx, id: i64) -> AppResult<Reconciliation> {
+pub async fn reconciliation(ctx: &Ctx, id: VoteId) -> AppResult<Reconciliation> {
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     reconcile_of(ctx, &v).await
@@ -221,7 +222,7 @@ pub async fn reconciliation(ctx: &Ctx, id: i64) -> AppResult<Reconciliation> {
 /// Closes a ballot: the paper entries must agree (a mismatch or a missing second entry
 /// blocks the result); the agreed paper votes are counted with the others, once per
 /// household, and the outcome is judged against the whole roll.
-pub async fn close_ballot(ctx: &Ctx, id: i64) -> AppResult<()> {
+pub async fn close_ballot(ctx: &Ctx, id: VoteId) -> AppResult<()> {
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteManage, Some(&v.unit_path))?;
     still_open(&v)?;
@@ -255,7 +256,7 @@ pub async fn close_ballot(ctx: &Ctx, id: i64) -> AppResult<()> {
 }
 
 /// One paper entry's rows, for the counting officials.
-pub async fn paper_rows(ctx: &Ctx, id: i64, entry_no: i64) -> AppResult<Vec<(i64, Choice)>> {
+pub async fn paper_rows(ctx: &Ctx, id: VoteId, entry_no: i64) -> AppResult<Vec<(i64, Choice)>> {
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     Ok(ctx.store().paper_rows(v.id, entry_no).await?)
@@ -269,7 +270,7 @@ pub const SHEET_FIELD: &str = "sheet";
 /// the tally log. The entry must have been made. Returns the SHA-256.
 pub async fn attach_sheet(
     ctx: &Ctx,
-    id: i64,
+    id: VoteId,
     entry_no: i64,
     file: &crate::files::UploadedFile,
 ) -> AppResult<String> {
@@ -295,7 +296,7 @@ pub async fn attach_sheet(
     }
     let owner = crate::files::owner(
         tuquan_domain::files::OwnerKind::BallotSheet,
-        v.id,
+        v.id.get(),
         &v.province_code,
         &v.unit_path,
     );

@@ -5,16 +5,17 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{
-    counting_committee, meeting_outcome, online_allowed, Ballot, BallotInput, Key, MeetingVote,
-    MeetingVoteInput, Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
+    counting_committee, online_allowed, Ballot, BallotInput, Key, MeetingVote, MeetingVoteInput,
+    Mode, NewVoteCheck, Outcome, Setting, SettingInput, Thresholds, VoteRule,
 };
-use tuquan_domain::MeetingId;
+use tuquan_domain::{MeetingId, VoteId};
 use tuquan_store::votes::NewVote;
 
 use crate::{AppError, AppResult, Ctx};
 
 mod ballots;
 mod demo;
+mod elections;
 mod printing;
 mod reads;
 mod voters;
@@ -24,6 +25,10 @@ pub use ballots::{
     Reconciliation, SHEET_FIELD,
 };
 pub use demo::seed_demo;
+pub use elections::{
+    awaiting_recognition, election_of, recognise, CandidateRecord, Election, Recognised,
+    RecognitionRecord, CANDIDATE_FIELDS,
+};
 pub use printing::ballot_sheet;
 pub use reads::{my_vote, roll, settings, vote_view, votes_of_unit, SettingRow, VoteView};
 pub use tuquan_store::votes::{
@@ -83,7 +88,7 @@ pub async fn record_meeting_vote(
     ctx: &Ctx,
     unit_code: &str,
     input: &MeetingVoteInput,
-) -> AppResult<i64> {
+) -> AppResult<VoteId> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::VoteManage, Some(&unit.path))?;
     let v = MeetingVote::parse(input)?;
@@ -93,19 +98,23 @@ pub async fn record_meeting_vote(
     let t = thresholds(ctx, &unit.province_code).await?;
     // At a recorded meeting, "all" is its roll and "present" its attendance, whatever was
     // typed; otherwise the unit's active households and the count typed.
-    let (all, present) = match v.meeting_id {
+    // An election is judged on the meeting's day (the list is posted 7 days before it).
+    let (all, present, day) = match v.meeting_id {
         Some(m) => {
             let p = crate::meetings::presence_for_vote(ctx, &unit.code, MeetingId(m)).await?;
-            (p.total, p.present)
+            let day = p.meeting.meeting_date.parse().unwrap_or(ctx.today());
+            (p.total, p.present, day)
         }
         None => (
             ctx.store().active_households_below(&unit.path).await?,
             v.present,
+            ctx.today(),
         ),
     };
     let v = MeetingVote { present, ..v };
     let all_u = u32::try_from(all).unwrap_or(u32::MAX);
-    let outcome = meeting_outcome(&t, v.mode, all_u, v.present, v.tally)?;
+    let (tally, outcome, candidates, list_posted_on) =
+        elections::count_at_meeting(ctx, &unit, &t, &v, all_u, day).await?;
     let new = NewVote {
         title: v.title,
         matter: v.matter,
@@ -115,11 +124,13 @@ pub async fn record_meeting_vote(
         online: false,
         all_households: all,
         present: to_i64(v.present),
-        tally: v.tally,
+        tally,
         committee: v.committee.join("\n"),
         candidate_id: None,
         outcome: Some(outcome),
         thresholds: serde_json::to_string(&t).unwrap_or_default(),
+        candidates,
+        list_posted_on,
     };
     Ok(ctx
         .store()
@@ -141,7 +152,7 @@ pub async fn meeting_presence(
 
 /// Opens household ballots at a unit (Law Art 19): the roll of its households is frozen now.
 /// Online voting only where the rules allow it.
-pub async fn open_ballot(ctx: &Ctx, unit_code: &str, input: &BallotInput) -> AppResult<i64> {
+pub async fn open_ballot(ctx: &Ctx, unit_code: &str, input: &BallotInput) -> AppResult<VoteId> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::VoteManage, Some(&unit.path))?;
     let b = Ballot::parse(input)?;
@@ -152,12 +163,13 @@ async fn open(
     ctx: &Ctx,
     unit: &tuquan_domain::territory::Unit,
     b: Ballot,
-    from_vote_id: Option<i64>,
-) -> AppResult<i64> {
+    from_vote_id: Option<VoteId>,
+) -> AppResult<VoteId> {
     if b.online {
         online_allowed(b.matter, true)?;
     }
     let t = thresholds(ctx, &unit.province_code).await?;
+    let (candidates, list_posted_on) = elections::ballot_candidates(ctx, unit, &t, &b).await?;
     let new = NewVote {
         title: b.title,
         matter: b.matter,
@@ -172,6 +184,8 @@ async fn open(
         candidate_id: None,
         outcome: None,
         thresholds: serde_json::to_string(&t).unwrap_or_default(),
+        candidates,
+        list_posted_on,
     };
     Ok(ctx
         .store()
@@ -181,21 +195,32 @@ async fn open(
 
 /// The matter of a meeting vote that missed its quorum goes to household ballots: one action
 /// opens them with the same title and matter, linked to the vote.
-pub async fn ballot_from_vote(ctx: &Ctx, vote_id: i64) -> AppResult<i64> {
+pub async fn ballot_from_vote(ctx: &Ctx, vote_id: VoteId) -> AppResult<VoteId> {
     let v = ctx.store().vote(vote_id).await?;
     ctx.authorize(Action::VoteManage, Some(&v.unit_path))?;
     NewVoteCheck::from_no_quorum(v.outcome())?;
     let unit = crate::territory::unit(&ctx.app, &v.unit_code).await?;
+    // An election goes to ballots with its one candidate and the list as posted.
+    let candidates = ctx.store().vote_candidates(v.id).await?;
+    if v.matter.is_election() && candidates.len() != 1 {
+        return Err(AppError::rule(
+            "vote_election_ballot_one_candidate",
+            "vote",
+            "ballots ask about one candidate",
+        ));
+    }
     let b = Ballot {
         title: v.title.clone(),
         matter: v.matter,
         online: false,
+        candidate: candidates.first().map(|c| c.resident_id),
+        list_posted_on: v.list_posted_on.as_deref().and_then(|d| d.parse().ok()),
     };
     open(ctx, &unit, b, Some(v.id)).await
 }
 
 /// Publishes a counted vote's result to the unit (Law Art 23).
-pub async fn publish(ctx: &Ctx, vote_id: i64) -> AppResult<()> {
+pub async fn publish(ctx: &Ctx, vote_id: VoteId) -> AppResult<()> {
     let v = ctx.store().vote(vote_id).await?;
     ctx.authorize(Action::VoteManage, Some(&v.unit_path))?;
     NewVoteCheck::publishable(v.status)?;

@@ -4,13 +4,14 @@
 //! are typed from. Official documents are in Vietnamese whatever the page language.
 
 use tuquan_domain::territory::Unit;
+use tuquan_domain::VoteId;
 
 use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
 use crate::documents::{Align, Block, Document, NationalTitle, Table};
 use crate::{AppResult, Ctx};
 
 /// The paper ballot sheet of ballot `id`. Authorized and audited as the roll (`roll`).
-pub async fn ballot_sheet(ctx: &Ctx, id: i64) -> AppResult<(Unit, Document)> {
+pub async fn ballot_sheet(ctx: &Ctx, id: VoteId) -> AppResult<(Unit, Document)> {
     let (v, rows) = super::roll(ctx, id).await?;
     let unit = crate::territory::unit(&ctx.app, &v.unit_code).await?;
     let n = rows.len();

@@ -3,6 +3,7 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{needed, Key, Measure, Mode, Status, Tally, Thresholds};
+use tuquan_domain::VoteId;
 use tuquan_store::votes::{CastRecord, SettingRecord, UnitResult, VoteRecord};
 
 use crate::groups::may;
@@ -46,7 +47,7 @@ pub async fn settings(
 pub async fn votes_of_unit(
     ctx: &Ctx,
     unit_code: &str,
-    before_id: Option<i64>,
+    before_id: Option<VoteId>,
 ) -> AppResult<(tuquan_domain::territory::Unit, Vec<VoteRecord>)> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     let list = ctx.store().votes_in(&unit.path, before_id, 30).await?;
@@ -108,7 +109,7 @@ pub fn roll_up(top: &str, rows: &[UnitResult]) -> Vec<UnitResult> {
     out
 }
 
-pub async fn vote_view(ctx: &Ctx, id: i64) -> AppResult<VoteView> {
+pub async fn vote_view(ctx: &Ctx, id: VoteId) -> AppResult<VoteView> {
     let v = ctx.store().vote(id).await?;
     let may_count = may(ctx, Action::VoteCount, &v.unit_path);
     let may_manage = may(ctx, Action::VoteManage, &v.unit_path);
@@ -162,7 +163,7 @@ pub async fn vote_view(ctx: &Ctx, id: i64) -> AppResult<VoteView> {
 
 /// How the signed-in resident's household voted on a ballot: (channel, choice). Visible to
 /// that household only (and to the counting officials through [`roll`]).
-pub async fn my_vote(ctx: &Ctx, id: i64) -> AppResult<Option<(String, String)>> {
+pub async fn my_vote(ctx: &Ctx, id: VoteId) -> AppResult<Option<(String, String)>> {
     let who = ctx.who()?;
     let Some((hid, _, _, _)) = ctx.store().household_of_user(who.user.id).await? else {
         return Ok(None);
@@ -172,7 +173,7 @@ pub async fn my_vote(ctx: &Ctx, id: i64) -> AppResult<Option<(String, String)>> 
 
 /// The roll of a ballot with each household's vote: for the counting officials; the read is
 /// audited.
-pub async fn roll(ctx: &Ctx, id: i64) -> AppResult<(VoteRecord, Vec<CastRecord>)> {
+pub async fn roll(ctx: &Ctx, id: VoteId) -> AppResult<(VoteRecord, Vec<CastRecord>)> {
     let v = ctx.store().vote(id).await?;
     if v.mode != Mode::Ballot {
         return Err(AppError::NotFound);

@@ -22,6 +22,7 @@ mod contract;
 mod crash;
 mod delivery;
 mod documents;
+mod elections;
 mod erasure_text;
 mod every_error;
 mod feedback;

@@ -625,6 +625,14 @@ pub async fn audit_probe(
             )
         }
         "/api/v1/me/household-voters" => crate::vote_extras::voters_probe(server, db, rid).await,
+        "/api/v1/votes/{id}/recognition" => {
+            let id = crate::elections::elected_in_kp02(server, db, &t).await;
+            api(
+                reqwest::Method::POST,
+                format!("/api/v1/votes/{id}/recognition"),
+                json!({"decision_number": "1/QĐ-UBND", "decision_date": "2020-01-01"}),
+            )
+        }
         other => panic!("no audit probe for {other}"),
     })
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::kinds::{Choice, Mode};
 use super::rules::{Key, Matter, Tally};
-use crate::{Checks, FieldError, FieldErrorKind};
+use crate::{Checks, FieldError, FieldErrorKind, ResidentId};
 
 fn title(raw: &str) -> Result<String, FieldError> {
     crate::text::required(raw, "title", 300)
@@ -53,6 +53,10 @@ pub struct MeetingVoteInput {
     /// The counting committee of a secret ballot, one name per line.
     pub committee: String,
     pub meeting_id: Option<i64>,
+    /// An election's candidates: (resident number, votes) as typed, one per row.
+    pub candidates: Vec<(String, String)>,
+    /// An election: the day the list of candidates was posted (`YYYY-MM-DD`).
+    pub list_posted_on: String,
 }
 
 /// A vote taken at a meeting, parsed.
@@ -65,6 +69,9 @@ pub struct MeetingVote {
     pub tally: Tally,
     pub committee: Vec<String>,
     pub meeting_id: Option<i64>,
+    /// An election's candidates and the votes of each.
+    pub candidates: Vec<(ResidentId, u32)>,
+    pub list_posted_on: Option<jiff::civil::Date>,
 }
 
 impl MeetingVote {
@@ -87,6 +94,19 @@ impl MeetingVote {
             .map(crate::text::clean)
             .filter(|s| !s.is_empty())
             .collect();
+        let candidates = match super::election::parse_candidate_rows(&i.candidates) {
+            Ok(rows) => Some(rows),
+            Err(e) => {
+                e.into_iter().for_each(|e| {
+                    c.check::<()>(Err(e));
+                });
+                None
+            }
+        };
+        let list_posted_on = c.check(crate::time::parse_date(
+            Some(&i.list_posted_on),
+            "list_posted_on",
+        ));
         let errors = c.into_errors();
         match (title, matter, mode, present, yes, no, abstain) {
             (
@@ -105,6 +125,8 @@ impl MeetingVote {
                 tally: Tally { yes, no, abstain },
                 committee,
                 meeting_id: i.meeting_id,
+                candidates: candidates.unwrap_or_default(),
+                list_posted_on: list_posted_on.flatten(),
             }),
             _ => Err(errors),
         }
@@ -119,6 +141,10 @@ pub struct BallotInput {
     pub matter: String,
     /// The community chose online voting unanimously (only for other matters).
     pub online: bool,
+    /// An election by ballots: the one candidate's resident number.
+    pub candidate: String,
+    /// An election: the day the list of candidates was posted (`YYYY-MM-DD`).
+    pub list_posted_on: String,
 }
 
 /// Household ballots to open, parsed.
@@ -127,6 +153,8 @@ pub struct Ballot {
     pub title: String,
     pub matter: Matter,
     pub online: bool,
+    pub candidate: Option<ResidentId>,
+    pub list_posted_on: Option<jiff::civil::Date>,
 }
 
 impl Ballot {
@@ -134,13 +162,32 @@ impl Ballot {
         let mut c = Checks::default();
         let title = c.check(title(&i.title));
         let matter = c.check(matter(&i.matter));
+        let candidate = c.check(match i.candidate.trim() {
+            "" => Ok(None),
+            s => s
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(|n| Some(ResidentId(n)))
+                .ok_or_else(|| FieldError::new("candidate", FieldErrorKind::InvalidFormat, s)),
+        });
+        let list_posted_on = c.check(crate::time::parse_date(
+            Some(&i.list_posted_on),
+            "list_posted_on",
+        ));
         let errors = c.into_errors();
-        match (title, matter) {
-            (Some(title), Some(matter)) if errors.is_empty() => Ok(Ballot {
-                title,
-                matter,
-                online: i.online,
-            }),
+        match (title, matter, candidate, list_posted_on) {
+            (Some(title), Some(matter), Some(candidate), Some(list_posted_on))
+                if errors.is_empty() =>
+            {
+                Ok(Ballot {
+                    title,
+                    matter,
+                    online: i.online,
+                    candidate,
+                    list_posted_on,
+                })
+            }
             _ => Err(errors),
         }
     }

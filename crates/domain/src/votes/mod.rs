@@ -2,10 +2,15 @@
 //! the thresholds of the law as settings, the rules that judge a count, the kinds of matter.
 //! Pure types and rules; the store keeps them, the application layer applies them.
 
+pub mod election;
 mod input;
 mod kinds;
 pub mod rules;
 
+pub use election::{
+    check_candidates, election_outcome, latest_list_day, list_posted_in_time, position_of,
+    recognisable, CandidateVotes, ElectionResult, Recognition, RecognitionInput,
+};
 pub use input::{
     choice as input_choice, count as input_count, Ballot, BallotInput, MeetingVote,
     MeetingVoteInput, Setting, SettingInput,

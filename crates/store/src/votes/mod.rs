@@ -13,15 +13,21 @@ use crate::files::{insert_files, FileOwner};
 use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 use tuquan_domain::files::CheckedFile;
+use tuquan_domain::VoteId;
 
+mod elections;
 mod reads;
+
+use elections::insert_candidates;
+pub use elections::{CandidateRecord, NewCandidate, NewRecognition, RecognitionRecord};
 
 pub use reads::{CastRecord, PaperEntryRecord, SettingRecord, TallyLogRecord, UnitResult};
 
 /// A vote as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VoteRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: VoteId,
     pub province_code: String,
     pub unit_code: String,
     pub unit_path: String,
@@ -32,7 +38,8 @@ pub struct VoteRecord {
     #[sqlx(try_from = "String")]
     pub mode: Mode,
     pub meeting_id: Option<i64>,
-    pub from_vote_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub from_vote_id: Option<VoteId>,
     #[sqlx(try_from = "String")]
     pub status: Status,
     pub online: bool,
@@ -44,6 +51,8 @@ pub struct VoteRecord {
     pub committee: String,
     pub candidate_id: Option<i64>,
     pub outcome: Option<String>,
+    /// An election: the day its list of candidates was posted.
+    pub list_posted_on: Option<String>,
     /// The thresholds the result was judged by, as JSON.
     pub thresholds: String,
     pub created_by: Option<String>,
@@ -70,7 +79,7 @@ impl VoteRecord {
 pub(crate) const VOTE_SELECT: &str = "SELECT v.id, v.province_code, v.unit_code, v.unit_path, \
      u.name AS unit_name, v.title, v.matter, v.mode, v.meeting_id, v.from_vote_id, v.status, \
      v.online, v.all_households, v.present, v.yes_count, v.no_count, v.abstain_count, \
-     v.committee, v.candidate_id, v.outcome, v.thresholds, v.created_by, v.created_at, \
+     v.committee, v.candidate_id, v.outcome, v.list_posted_on, v.thresholds, v.created_by, v.created_at, \
      v.closed_at, v.published_at FROM votes v JOIN units u ON u.code = v.unit_code";
 
 /// A vote to record: a meeting's count (with its outcome) or a ballot to open.
@@ -80,7 +89,7 @@ pub struct NewVote {
     pub matter: Matter,
     pub mode: Mode,
     pub meeting_id: Option<i64>,
-    pub from_vote_id: Option<i64>,
+    pub from_vote_id: Option<VoteId>,
     pub online: bool,
     pub all_households: i64,
     pub present: i64,
@@ -89,6 +98,9 @@ pub struct NewVote {
     pub candidate_id: Option<i64>,
     pub outcome: Option<Outcome>,
     pub thresholds: String,
+    /// An election's candidates (none for other matters).
+    pub candidates: Vec<NewCandidate>,
+    pub list_posted_on: Option<String>,
 }
 
 /// Writes a tally-log line on a transaction's connection.
@@ -139,7 +151,7 @@ impl Store {
         unit: &Unit,
         v: &NewVote,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<VoteId, StoreError> {
         let ts = now();
         let status = if v.mode == Mode::Ballot {
             Status::Open
@@ -153,6 +165,10 @@ impl Store {
             "no": v.tally.no, "abstain": v.tally.abstain, "committee": v.committee,
             "outcome": v.outcome.map(|o| o.as_str()), "online": v.online,
             "meeting_id": v.meeting_id, "from_vote_id": v.from_vote_id,
+            "list_posted_on": v.list_posted_on,
+            "candidates": v.candidates.iter()
+                .map(|c| json!({"resident_id": c.resident_id, "votes": c.votes, "elected": c.elected}))
+                .collect::<Vec<_>>(),
         });
         let id = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -160,8 +176,8 @@ impl Store {
                 "INSERT INTO votes (province_code, unit_code, unit_path, title, matter, mode, \
                  meeting_id, from_vote_id, status, online, all_households, present, yes_count, \
                  no_count, abstain_count, committee, candidate_id, outcome, thresholds, \
-                 created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                 $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+                 created_by, created_at, list_posted_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                 $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
             )
             .bind(&unit.province_code)
             .bind(&unit.code)
@@ -170,7 +186,7 @@ impl Store {
             .bind(v.matter.as_str())
             .bind(v.mode.as_str())
             .bind(v.meeting_id)
-            .bind(v.from_vote_id)
+            .bind(v.from_vote_id.map(VoteId::get))
             .bind(status.as_str())
             .bind(v.online)
             .bind(v.all_households)
@@ -184,8 +200,10 @@ impl Store {
             .bind(&v.thresholds)
             .bind(&ctx.actor_username)
             .bind(&ts)
+            .bind(&v.list_posted_on)
             .fetch_one(&mut *tx)
             .await?;
+            insert_candidates!(tx, id, v.candidates)?;
             if v.mode == Mode::Ballot {
                 sqlx::query(
                     "INSERT INTO vote_roll (vote_id, household_id, unit_code, unit_path) \
@@ -220,7 +238,7 @@ impl Store {
             tx.commit().await?;
             id
         });
-        Ok(id)
+        Ok(VoteId(id))
     }
 
     /// One household's vote. Refused (`Conflict` on `household`) when the household already
@@ -244,7 +262,7 @@ impl Store {
                 "SELECT COUNT(*) FROM vote_roll r JOIN votes v ON v.id = r.vote_id \
                  WHERE r.vote_id = $1 AND r.household_id = $2 AND v.status = 'open'",
             )
-            .bind(vote.id)
+            .bind(vote.id.get())
             .bind(household_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -254,7 +272,7 @@ impl Store {
             let on_paper: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM vote_paper WHERE vote_id = $1 AND household_id = $2",
             )
-            .bind(vote.id)
+            .bind(vote.id.get())
             .bind(household_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -266,7 +284,7 @@ impl Store {
                  recorded_by, cast_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (vote_id, household_id) DO NOTHING",
             )
-            .bind(vote.id)
+            .bind(vote.id.get())
             .bind(household_id)
             .bind(channel.as_str())
             .bind(choice.as_str())
@@ -279,7 +297,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict { field: "household" });
             }
-            tally_log!(&mut *tx, vote.id, actor(ctx), "cast", &detail)?;
+            tally_log!(&mut *tx, vote.id.get(), actor(ctx), "cast", &detail)?;
             // The audit row names the household and channel, never the choice.
             let entry = AuditEntry {
                 action: "vote.cast",
@@ -317,7 +335,7 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM vote_paper WHERE vote_id = $1 AND entry_no = $2")
-                .bind(vote.id)
+                .bind(vote.id.get())
                 .bind(entry_no)
                 .execute(&mut *tx)
                 .await?;
@@ -325,7 +343,7 @@ impl Store {
                 let counted: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM vote_casts WHERE vote_id = $1 AND household_id = $2",
                 )
-                .bind(vote.id)
+                .bind(vote.id.get())
                 .bind(hid)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -336,7 +354,7 @@ impl Store {
                     "INSERT INTO vote_paper (vote_id, entry_no, household_id, choice) \
                      VALUES ($1, $2, $3, $4)",
                 )
-                .bind(vote.id)
+                .bind(vote.id.get())
                 .bind(entry_no)
                 .bind(hid)
                 .bind(choice.as_str())
@@ -350,7 +368,7 @@ impl Store {
                  entered_by = $4, sheet_file_id = COALESCE($5, vote_paper_entries.sheet_file_id), \
                  entered_at = $6",
             )
-            .bind(vote.id)
+            .bind(vote.id.get())
             .bind(entry_no)
             .bind(by.0)
             .bind(by.1)
@@ -358,7 +376,7 @@ impl Store {
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
-            tally_log!(&mut *tx, vote.id, actor(ctx), "paper_entry", &detail)?;
+            tally_log!(&mut *tx, vote.id.get(), actor(ctx), "paper_entry", &detail)?;
             let entry = AuditEntry {
                 action: "vote.paper_entered",
                 target_type: "vote",
@@ -394,7 +412,7 @@ impl Store {
                 "UPDATE vote_paper_entries SET sheet_file_id = $3 \
                  WHERE vote_id = $1 AND entry_no = $2",
             )
-            .bind(vote.id)
+            .bind(vote.id.get())
             .bind(entry_no)
             .bind(file_id)
             .execute(&mut *tx)
@@ -404,7 +422,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
             let detail = json!({ "entry": entry_no, "file_id": file_id, "sha256": file.sha256 });
-            tally_log!(&mut *tx, vote.id, by.clone(), "sheet_attached", &detail)?;
+            tally_log!(&mut *tx, vote.id.get(), by.clone(), "sheet_attached", &detail)?;
             let entry = AuditEntry {
                 action: "vote.sheet_attached",
                 target_type: "vote",
@@ -438,7 +456,7 @@ impl Store {
                     "INSERT INTO vote_casts (vote_id, household_id, channel, choice, \
                      resident_id, recorded_by, cast_at) VALUES ($1, $2, 'paper', $3, NULL, $4, $5)",
                 )
-                .bind(vote.id)
+                .bind(vote.id.get())
                 .bind(hid)
                 .bind(choice.as_str())
                 .bind(actor(ctx))
@@ -449,7 +467,7 @@ impl Store {
             }
             let choices: Vec<String> =
                 sqlx::query_scalar("SELECT choice FROM vote_casts WHERE vote_id = $1")
-                    .bind(vote.id)
+                    .bind(vote.id.get())
                     .fetch_all(&mut *tx)
                     .await?;
             let parsed: Vec<Choice> = choices.iter().filter_map(|c| Choice::parse(c)).collect();
@@ -459,7 +477,7 @@ impl Store {
                  abstain_count = $4, present = $5, outcome = $6, thresholds = $7, closed_at = $8 \
                  WHERE id = $1 AND status = 'open'",
             )
-            .bind(vote.id)
+            .bind(vote.id.get())
             .bind(i64::from(tally.yes))
             .bind(i64::from(tally.no))
             .bind(i64::from(tally.abstain))
@@ -473,8 +491,15 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict { field: "status" });
             }
+            // An election by ballots has one candidate: the households for are theirs.
+            sqlx::query("UPDATE vote_candidates SET votes = $2, elected = $3 WHERE vote_id = $1")
+                .bind(vote.id.get())
+                .bind(i64::from(tally.yes))
+                .bind(outcome == Outcome::Passed)
+                .execute(&mut *tx)
+                .await?;
             let after = json!({"tally": tally, "outcome": outcome.as_str(), "paper": paper.len()});
-            tally_log!(&mut *tx, vote.id, actor(ctx), "closed", &after)?;
+            tally_log!(&mut *tx, vote.id.get(), actor(ctx), "closed", &after)?;
             let entry = AuditEntry {
                 action: "vote.ballot_closed",
                 target_type: "vote",
@@ -504,7 +529,7 @@ impl Store {
             "UPDATE votes SET status = 'published', published_at = $2 \
              WHERE id = $1 AND status IN ('recorded', 'closed')",
             &[
-                crate::audit::Arg::Int(vote.id),
+                crate::audit::Arg::Int(vote.id.get()),
                 crate::audit::Arg::Text(&now()),
             ],
             true,

@@ -2,6 +2,7 @@
 //! officials only), the paper entries, the results per unit, the thresholds in force.
 
 use tuquan_domain::votes::Choice;
+use tuquan_domain::VoteId;
 
 use super::{VoteRecord, VOTE_SELECT};
 use crate::{subtree, with_pool, Store, StoreError};
@@ -96,10 +97,10 @@ impl Store {
         Ok(granted.unwrap_or(false))
     }
 
-    pub async fn vote(&self, id: i64) -> Result<VoteRecord, StoreError> {
+    pub async fn vote(&self, id: VoteId) -> Result<VoteRecord, StoreError> {
         let sql = format!("{VOTE_SELECT} WHERE v.id = $1");
         let row: Option<VoteRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -108,7 +109,7 @@ impl Store {
     pub async fn votes_in(
         &self,
         path: &str,
-        before_id: Option<i64>,
+        before_id: Option<VoteId>,
         limit: i64,
     ) -> Result<Vec<VoteRecord>, StoreError> {
         let (lo, hi) = subtree(path);
@@ -121,7 +122,7 @@ impl Store {
                 .bind(path)
                 .bind(&lo)
                 .bind(&hi)
-                .bind(before_id)
+                .bind(before_id.map(VoteId::get))
                 .bind(limit)
                 .fetch_all(p)
                 .await?
@@ -129,7 +130,7 @@ impl Store {
     }
 
     /// The roll of a ballot with each household's vote, in address order.
-    pub async fn vote_roll(&self, vote_id: i64) -> Result<Vec<CastRecord>, StoreError> {
+    pub async fn vote_roll(&self, vote_id: VoteId) -> Result<Vec<CastRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT r.household_id, r.unit_code, h.address, h.representative_name, \
@@ -138,7 +139,7 @@ impl Store {
                  LEFT JOIN vote_casts c ON c.vote_id = r.vote_id AND c.household_id = r.household_id \
                  WHERE r.vote_id = $1 ORDER BY r.unit_path, h.sort_key, h.id",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .fetch_all(p)
             .await?
         }))
@@ -147,14 +148,14 @@ impl Store {
     /// How one household voted, if it did: (channel, choice).
     pub async fn household_cast(
         &self,
-        vote_id: i64,
+        vote_id: VoteId,
         household_id: i64,
     ) -> Result<Option<(String, String)>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT channel, choice FROM vote_casts WHERE vote_id = $1 AND household_id = $2",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .bind(household_id)
             .fetch_optional(p)
             .await?
@@ -162,12 +163,12 @@ impl Store {
     }
 
     /// Whether a household is on a ballot's roll.
-    pub async fn on_roll(&self, vote_id: i64, household_id: i64) -> Result<bool, StoreError> {
+    pub async fn on_roll(&self, vote_id: VoteId, household_id: i64) -> Result<bool, StoreError> {
         let n: i64 = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM vote_roll WHERE vote_id = $1 AND household_id = $2",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .bind(household_id)
             .fetch_one(p)
             .await?
@@ -178,7 +179,7 @@ impl Store {
     /// One paper entry's rows: household → choice.
     pub async fn paper_rows(
         &self,
-        vote_id: i64,
+        vote_id: VoteId,
         entry_no: i64,
     ) -> Result<Vec<(i64, Choice)>, StoreError> {
         let rows: Vec<(i64, String)> = with_pool!(self, p => {
@@ -186,7 +187,7 @@ impl Store {
                 "SELECT household_id, choice FROM vote_paper WHERE vote_id = $1 AND entry_no = $2 \
                  ORDER BY household_id",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .bind(entry_no)
             .fetch_all(p)
             .await?
@@ -197,7 +198,10 @@ impl Store {
             .collect())
     }
 
-    pub async fn paper_entries(&self, vote_id: i64) -> Result<Vec<PaperEntryRecord>, StoreError> {
+    pub async fn paper_entries(
+        &self,
+        vote_id: VoteId,
+    ) -> Result<Vec<PaperEntryRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT e.entry_no, e.entered_by_id, e.entered_by, e.sheet_file_id, \
@@ -205,14 +209,14 @@ impl Store {
                  LEFT JOIN files f ON f.id = e.sheet_file_id WHERE e.vote_id = $1 \
                  ORDER BY e.entry_no",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .fetch_all(p)
             .await?
         }))
     }
 
     /// A ballot's counts per unit of its roll (the units households belong to).
-    pub async fn vote_unit_results(&self, vote_id: i64) -> Result<Vec<UnitResult>, StoreError> {
+    pub async fn vote_unit_results(&self, vote_id: VoteId) -> Result<Vec<UnitResult>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT r.unit_code, r.unit_path, u.name AS unit_name, COUNT(*) AS households, \
@@ -224,19 +228,19 @@ impl Store {
                  LEFT JOIN vote_casts c ON c.vote_id = r.vote_id AND c.household_id = r.household_id \
                  WHERE r.vote_id = $1 GROUP BY r.unit_code, r.unit_path, u.name ORDER BY r.unit_path",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .fetch_all(p)
             .await?
         }))
     }
 
-    pub async fn tally_log(&self, vote_id: i64) -> Result<Vec<TallyLogRecord>, StoreError> {
+    pub async fn tally_log(&self, vote_id: VoteId) -> Result<Vec<TallyLogRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, at, actor, change, detail FROM vote_tally_log WHERE vote_id = $1 \
                  ORDER BY id",
             )
-            .bind(vote_id)
+            .bind(vote_id.get())
             .fetch_all(p)
             .await?
         }))

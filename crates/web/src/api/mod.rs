@@ -27,6 +27,7 @@ pub mod restructuring;
 pub mod restructuring_history;
 pub mod stats;
 pub mod territory;
+pub mod vote_elections;
 pub mod vote_paper;
 pub mod vote_thresholds;
 pub mod vote_voters;
@@ -213,6 +214,8 @@ impl Modify for BearerScheme {
         votes::publish,
         votes::roll,
         votes::mine,
+        votes::get_election,
+        votes::recognise,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -433,6 +436,12 @@ impl Modify for BearerScheme {
         votes::Created,
         votes::VoteItem,
         votes::VoteList,
+        votes::CandidateBody,
+        votes::CandidateItem,
+        votes::RecognitionItem,
+        votes::ElectionItem,
+        votes::RecognitionBody,
+        votes::Recognised,
         votes::MeetingVoteBody,
         votes::BallotBody,
         votes::UnitResultItem,

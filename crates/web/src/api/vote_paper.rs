@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tuquan_app::votes::{self as app};
+use tuquan_domain::VoteId;
 use utoipa::ToSchema;
 
 use super::votes::{Done, PaperChoiceCode};
@@ -31,6 +32,7 @@ pub struct PaperBody {
 
 /// Enters (or corrects) paper entry 1 or 2; the two are made by different people.
 #[utoipa::path(put, path = "/api/v1/votes/{id}/paper/{entry}", tag = "votes",
+    params(("id" = i64, Path), ("entry" = i64, Path)),
     request_body = PaperBody, security(("bearer" = [])),
     responses((status = 200, body = Done), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -38,7 +40,7 @@ pub async fn enter_paper(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, entry)): Path<(i64, i64)>,
+    Path((id, entry)): Path<(VoteId, i64)>,
     b: Result<Json<PaperBody>, JsonRejection>,
 ) -> Result<Json<Done>, ApiError> {
     let b = body(b)?;
@@ -95,7 +97,7 @@ pub async fn attach_sheet(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, entry)): Path<(i64, i64)>,
+    Path((id, entry)): Path<(VoteId, i64)>,
     mp: axum::extract::Multipart,
 ) -> Result<(axum::http::StatusCode, Json<SheetStored>), ApiError> {
     let mut f = crate::files::read_multipart(mp, &[app::SHEET_FIELD]).await?;
@@ -122,7 +124,7 @@ pub async fn paper(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Json<PaperState>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let r = app::reconciliation(&ctx, id).await?;

@@ -12,8 +12,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::votes::{self as app, UnitResult, VoteRecord};
 use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
+use tuquan_domain::VoteId;
 use utoipa::ToSchema;
 
+pub use super::vote_elections::*;
 pub use super::vote_paper::*;
 pub use super::vote_thresholds::*;
 pub use super::vote_voters::*;
@@ -34,6 +36,7 @@ pub const MUTATING: &[(&str, &str)] = &[
     ("POST", "/api/v1/votes/{id}/paper/{entry}/sheet"),
     ("POST", "/api/v1/votes/{id}/close"),
     ("POST", "/api/v1/votes/{id}/publish"),
+    ("POST", "/api/v1/votes/{id}/recognition"),
     ("POST", "/api/v1/me/household-voters"),
 ];
 
@@ -64,6 +67,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/votes/{id}/publish", post(publish))
         .route("/api/v1/votes/{id}/roll", get(roll))
         .route("/api/v1/votes/{id}/mine", get(mine))
+        .route("/api/v1/votes/{id}/election", get(get_election))
+        .route("/api/v1/votes/{id}/recognition", post(recognise))
         .route(
             "/api/v1/me/household-voters",
             get(household_voters).post(authorise_voter),
@@ -159,7 +164,7 @@ pub struct VoteItem {
 impl From<&VoteRecord> for VoteItem {
     fn from(v: &VoteRecord) -> Self {
         Self {
-            id: v.id,
+            id: v.id.get(),
             unit_code: v.unit_code.clone(),
             unit_name: v.unit_name.clone(),
             title: v.title.clone(),
@@ -169,7 +174,7 @@ impl From<&VoteRecord> for VoteItem {
             outcome: v.outcome.clone(),
             online: v.online,
             meeting_id: v.meeting_id,
-            from_vote_id: v.from_vote_id,
+            from_vote_id: v.from_vote_id.map(VoteId::get),
             all_households: v.all_households,
             created_at: v.created_at.clone(),
             published_at: v.published_at.clone(),
@@ -201,9 +206,9 @@ pub async fn list_votes(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<VoteList>, ApiError> {
     let ctx = state.ctx(who, &rc);
-    let (_, list) = app::votes_of_unit(&ctx, &code, q.before).await?;
+    let (_, list) = app::votes_of_unit(&ctx, &code, q.before.map(VoteId)).await?;
     let next_before = (list.len() >= 30)
-        .then(|| list.last().map(|v| v.id))
+        .then(|| list.last().map(|v| v.id.get()))
         .flatten();
     Ok(Json(VoteList {
         items: list.iter().map(Into::into).collect(),
@@ -244,6 +249,15 @@ pub struct MeetingVoteBody {
     /// The counting committee of a secret ballot: 3 to 5 names.
     #[serde(default)]
     pub committee: Vec<String>,
+    /// An election (`head_election`, `deputy_election`): 1 to 5 candidates, residents of the
+    /// unit, with the households that voted for each; `yes` is then ignored.
+    #[serde(default)]
+    pub candidates: Vec<CandidateBody>,
+    /// An election: the day the list of candidates was posted, at least 7 days (a setting)
+    /// before the vote (`vote_election_list_late`, naming the latest day).
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub list_posted_on: Option<String>,
 }
 
 /// Records a vote taken at a meeting; the outcome follows the rules (`no_quorum` when
@@ -270,10 +284,16 @@ pub async fn record_vote(
         abstain: b.abstain.to_string(),
         committee: b.committee.join("\n"),
         meeting_id: b.meeting_id,
+        candidates: b
+            .candidates
+            .iter()
+            .map(|c| (c.resident_id.to_string(), c.votes.to_string()))
+            .collect(),
+        list_posted_on: b.list_posted_on.unwrap_or_default(),
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::record_meeting_vote(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -286,6 +306,14 @@ pub struct BallotBody {
     /// The community chose online voting unanimously (only for `other` matters).
     #[serde(default)]
     pub online: bool,
+    /// An election by ballots: its one candidate, a resident of the unit.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub candidate: Option<i64>,
+    /// An election: the day the list was posted, at least 7 days (a setting) before today.
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub list_posted_on: Option<String>,
 }
 
 /// Opens household ballots at a unit; the roll of households is frozen now.
@@ -305,10 +333,12 @@ pub async fn open_ballot(
         title: b.title,
         matter: b.matter,
         online: b.online,
+        candidate: b.candidate.map(|c| c.to_string()).unwrap_or_default(),
+        list_posted_on: b.list_posted_on.unwrap_or_default(),
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::open_ballot(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
 }
 
 /// A unit's counts in a ballot's result (rolled up to the units directly below the vote's).
@@ -361,7 +391,7 @@ pub async fn get_vote(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Json<VoteResult>, ApiError> {
     let ctx = state.ctx(who, &rc);
     let v = app::vote_view(&ctx, id).await?;
@@ -386,11 +416,11 @@ pub async fn ballot_from_vote(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<impl IntoResponse, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let id = app::ballot_from_vote(&ctx, id).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -409,7 +439,7 @@ pub async fn cast_own(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     b: Result<Json<CastBody>, JsonRejection>,
 ) -> Result<Json<Done>, ApiError> {
     let b = body(b)?;
@@ -437,7 +467,7 @@ pub async fn cast_for(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     b: Result<Json<DoorBody>, JsonRejection>,
 ) -> Result<Json<Done>, ApiError> {
     let b = body(b)?;
@@ -453,7 +483,7 @@ pub async fn close(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Json<Done>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     app::close_ballot(&ctx, id).await?;
@@ -467,7 +497,7 @@ pub async fn publish(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Json<Done>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     app::publish(&ctx, id).await?;
@@ -497,7 +527,7 @@ pub async fn roll(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Json<RollList>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let (_, rows) = app::roll(&ctx, id).await?;
@@ -530,7 +560,7 @@ pub async fn mine(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Json<MyVote>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let m = app::my_vote(&ctx, id).await?;

@@ -85,6 +85,14 @@ impl FormErrors {
                     message: rule_message(lang, code, *field),
                 }],
             ),
+            Failure::RuleDated { code, field, date } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![FormError {
+                    id: field.map(str::to_owned),
+                    message: rule_message(lang, code, *field)
+                        .replace("{date}", &crate::error::day_month_year(date)),
+                }],
+            ),
             _ => return None,
         };
         Some((status, Self { items }))

@@ -80,13 +80,15 @@ async fn open_one(
         candidate_id: None,
         outcome: None,
         thresholds: serde_json::to_string(&t).unwrap_or_default(),
+        candidates: Vec::new(),
+        list_posted_on: None,
     };
     let audit = ctx.audit_ctx();
     let id = ctx.store().insert_vote(&unit, &new, &audit).await?;
     ctx.store()
-        .link_scheme_vote(s, id, unit_code, purpose, candidate, &audit)
+        .link_scheme_vote(s, id.get(), unit_code, purpose, candidate, &audit)
         .await?;
-    Ok(id)
+    Ok(id.get())
 }
 
 /// Starts the consultation: the scheme leaves the draft and a household ballot opens at

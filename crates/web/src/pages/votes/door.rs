@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::votes as app;
+use tuquan_domain::VoteId;
 
 use super::{show_data, signed_in, ShowPage};
 use crate::auth::csrf::CsrfForm;
@@ -24,7 +25,7 @@ pub struct Household {
 /// The households of the roll not yet counted through any channel.
 pub(super) async fn households(
     ctx: &tuquan_app::Ctx,
-    id: i64,
+    id: VoteId,
 ) -> Result<Vec<Household>, PageError> {
     let (_, roll) = app::roll(ctx, id).await?;
     Ok(roll
@@ -50,7 +51,7 @@ pub(super) async fn cast(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     CsrfForm(f): CsrfForm<DoorForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;

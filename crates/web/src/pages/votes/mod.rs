@@ -12,6 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 use tuquan_app::votes::{self as app, VoteRecord};
 use tuquan_domain::votes::{BallotInput, Matter, MeetingVoteInput, Mode, Status};
+use tuquan_domain::VoteId;
 
 use super::common::{choices, see_other, Choice};
 use super::form::{rerender, FormErrors};
@@ -23,6 +24,7 @@ use crate::i18n::Lang;
 use crate::AppState;
 
 mod door;
+mod election;
 mod paper;
 mod settings;
 mod voters;
@@ -68,11 +70,15 @@ pub fn router() -> Router<AppState> {
         .route("/votes/{id}/sheet.pdf", get(paper::sheet))
         .route("/votes/{id}/close", post(close))
         .route("/votes/{id}/publish", post(publish))
+        .route(
+            "/votes/{id}/recognition",
+            get(election::page).post(election::save),
+        )
 }
 
 /// One vote as a list shows it.
 pub struct Row {
-    pub id: i64,
+    pub id: VoteId,
     pub title: String,
     pub meta: String,
     pub outcome: Option<String>,
@@ -141,6 +147,8 @@ struct UnitPage {
     errors_of: &'static str,
     /// The vote is taken at this community meeting: its attendance counts.
     presence: Option<PresenceLine>,
+    /// An election's candidate rows, as typed.
+    candidates: Vec<election::CandidateRow>,
 }
 
 /// The attendance of the meeting a vote is taken at, as the form shows it.
@@ -200,6 +208,7 @@ async fn unit_data(
         may_manage,
         matters: matter_choices(lang, matter),
         modes: mode_choices(lang, &v.mode),
+        candidates: election::rows(&v),
         v,
         b,
         errors: FormErrors::none(),
@@ -277,6 +286,8 @@ struct MeetingVoteForm {
     committee: String,
     #[serde(default)]
     meeting_id: String,
+    #[serde(flatten)]
+    election: election::CandidateFields,
 }
 
 async fn record(
@@ -288,6 +299,7 @@ async fn record(
     CsrfForm(f): CsrfForm<MeetingVoteForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
+    let (candidates, list_posted_on) = f.election.into_input();
     let v = MeetingVoteInput {
         title: f.title,
         matter: f.matter,
@@ -298,6 +310,8 @@ async fn record(
         abstain: f.abstain,
         committee: f.committee,
         meeting_id: meeting_param(Some(&f.meeting_id))?,
+        candidates,
+        list_posted_on,
     };
     match app::record_meeting_vote(&ctx, &code, &v).await {
         Ok(id) => Ok(see_other(&format!("/votes/{id}"), None)),
@@ -321,6 +335,10 @@ struct BallotForm {
     matter: String,
     #[serde(default)]
     online: Option<String>,
+    #[serde(default)]
+    candidate: String,
+    #[serde(default)]
+    list_posted_on: String,
 }
 
 async fn open_ballot(
@@ -336,6 +354,8 @@ async fn open_ballot(
         title: f.title,
         matter: f.matter,
         online: f.online.is_some(),
+        candidate: f.candidate,
+        list_posted_on: f.list_posted_on,
     };
     match app::open_ballot(&ctx, &code, &b).await {
         Ok(id) => Ok(see_other(&format!("/votes/{id}"), None)),
@@ -387,7 +407,7 @@ struct ShowPage {
     may_count: bool,
     to_ballot: bool,
     publishable: bool,
-    from_vote_id: Option<i64>,
+    from_vote_id: Option<VoteId>,
     /// The signed-in resident's household vote: Some(None) not yet, Some(Some(choice)).
     mine: Option<Option<String>>,
     /// Households not yet counted, for the door-to-door form (counting officials, while open).
@@ -398,10 +418,16 @@ struct ShowPage {
     voter: Option<voters::VoterLine>,
     /// Linked to a household on the roll but neither its representative nor authorised.
     not_authorised: bool,
+    /// An election's candidates and recognition.
+    election: Option<election::Section>,
     errors: FormErrors,
 }
 
-async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<ShowPage, PageError> {
+async fn show_data(
+    chrome: Chrome,
+    ctx: &tuquan_app::Ctx,
+    id: VoteId,
+) -> Result<ShowPage, PageError> {
     let view = app::vote_view(ctx, id).await?;
     let lang = chrome.lang;
     let v = &view.vote;
@@ -467,6 +493,7 @@ async fn show_data(chrome: Chrome, ctx: &tuquan_app::Ctx, id: i64) -> Result<Sho
         door_typed: Default::default(),
         not_authorised: voter.as_ref().is_some_and(|x| !x.may_vote),
         voter,
+        election: election::section(ctx, lang, v).await?,
         errors: FormErrors::none(),
         chrome,
     })
@@ -477,7 +504,7 @@ async fn show(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(u.0, &rc);
     render(&show_data(chrome, &ctx, id).await?)
@@ -488,8 +515,8 @@ async fn act(
     state: &AppState,
     chrome: Chrome,
     ctx: tuquan_app::Ctx,
-    id: i64,
-    result: Result<Option<i64>, tuquan_app::AppError>,
+    id: VoteId,
+    result: Result<Option<VoteId>, tuquan_app::AppError>,
 ) -> Result<Response, PageError> {
     let _ = state;
     match result {
@@ -510,7 +537,7 @@ async fn to_ballot(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -529,7 +556,7 @@ async fn cast(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     CsrfForm(f): CsrfForm<CastForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -542,7 +569,7 @@ async fn close(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -555,7 +582,7 @@ async fn publish(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use tuquan_app::documents::produce::file_name;
 use tuquan_app::votes as app;
+use tuquan_domain::VoteId;
 
 use super::signed_in;
 use crate::auth::csrf::CsrfForm;
@@ -43,7 +44,7 @@ pub struct EntryLine {
 #[template(path = "votes_paper.html")]
 struct PaperPage {
     chrome: Chrome,
-    id: i64,
+    id: VoteId,
     title: String,
     entry: i64,
     lines: Vec<Line>,
@@ -58,7 +59,7 @@ struct PaperPage {
 async fn data(
     chrome: Chrome,
     ctx: &tuquan_app::Ctx,
-    id: i64,
+    id: VoteId,
     entry: i64,
     typed: Option<&[(i64, String)]>,
 ) -> Result<PaperPage, PageError> {
@@ -123,7 +124,7 @@ async fn data(
 
 async fn ctx_rows(
     ctx: &tuquan_app::Ctx,
-    id: i64,
+    id: VoteId,
     entry: i64,
 ) -> Result<Vec<(i64, tuquan_domain::votes::Choice)>, PageError> {
     Ok(app::paper_rows(ctx, id, entry).await?)
@@ -134,7 +135,7 @@ pub(super) async fn page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, entry)): Path<(i64, i64)>,
+    Path((id, entry)): Path<(VoteId, i64)>,
 ) -> Result<Html<String>, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
     render(&data(chrome, &ctx, id, entry, None).await?)
@@ -146,7 +147,7 @@ pub(super) async fn save(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, entry)): Path<(i64, i64)>,
+    Path((id, entry)): Path<(VoteId, i64)>,
     CsrfForm(f): CsrfForm<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -175,7 +176,7 @@ pub(super) async fn attach_sheet(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, entry)): Path<(i64, i64)>,
+    Path((id, entry)): Path<(VoteId, i64)>,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let mut f = crate::files::read_page_form(req, &state, &[app::SHEET_FIELD]).await?;
@@ -209,7 +210,7 @@ pub(super) async fn sheet(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
 ) -> Result<Response, PageError> {
     let format = format_of("pdf").ok_or(Failure::NotFound)?;
     let ctx = state.ctx(Some(who), &rc);

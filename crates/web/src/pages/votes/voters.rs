@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::votes as app;
 use tuquan_domain::ResidentId;
+use tuquan_domain::VoteId;
 
 use super::{show_data, signed_in, ShowPage};
 use crate::auth::csrf::CsrfForm;
@@ -51,7 +52,7 @@ pub(super) async fn authorise(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<VoteId>,
     CsrfForm(f): CsrfForm<AuthoriseForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
