@@ -5,6 +5,7 @@ use serde_json::json;
 use tuquan_domain::{ResidentId, VoteId};
 
 use super::VoteRecord;
+use crate::BeginWrite;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
 
@@ -126,7 +127,7 @@ impl Store {
             "grants_added": r.grants_added,
         });
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "INSERT INTO vote_recognitions (vote_id, resident_id, decision_number, \
                  decision_date, position_id, grants_added, recognised_by, recognised_at) \

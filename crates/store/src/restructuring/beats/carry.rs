@@ -5,6 +5,7 @@ use serde_json::json;
 use tuquan_domain::access::Role;
 
 use super::{entry, EndAssignment, NewAssignment};
+use crate::BeginWrite;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::outbox::{insert_messages, NewMessage};
 use crate::{now, with_pool, Store, StoreError};
@@ -47,7 +48,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for a in ends {
                 end_in_tx!(tx, a, ctx);
             }
