@@ -34,7 +34,7 @@ pub struct UnitVersion {
 pub struct Participant {
     pub unit_code: String,
     /// The unit's name in the event: the name kept on the participant when a second rename
-    /// the same day replaced the version (migration 0024), else a predecessor's the day
+    /// the same day replaced the version (migration 0023), else a predecessor's the day
     /// before, the others' on the effective date (today's if no version covers it).
     pub name: String,
     pub role: ParticipantRole,
