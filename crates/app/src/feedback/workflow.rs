@@ -5,7 +5,7 @@ use tuquan_domain::access::{Action, Actor};
 use tuquan_domain::feedback::{
     may_be_assigned, NotSender, TrackingCode, Transition, TransitionError,
 };
-use tuquan_domain::{FieldErrorKind, UserId};
+use tuquan_domain::{FeedbackId, FieldErrorKind, UserId};
 use tuquan_store::feedback::{StepRecord, TransitionRecord};
 use tuquan_store::StoreError;
 
@@ -108,7 +108,7 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
         public_note,
         internal_note,
         duplicate_of: match transition {
-            Transition::Duplicate { of } => Some(of),
+            Transition::Duplicate { of } => of,
             _ => None,
         },
         referred_to: match &transition {
@@ -124,15 +124,19 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
 }
 
 /// The original of a duplicate, by tracking code or id: another item of the same commune.
-/// Empty gives 0, which the domain refuses as missing.
-async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: Option<&str>) -> AppResult<i64> {
+/// Empty gives `None`, which the domain refuses as missing.
+async fn original(
+    ctx: &Ctx,
+    item: &FeedbackRecord,
+    raw: Option<&str>,
+) -> AppResult<Option<FeedbackId>> {
     let raw = raw.unwrap_or("").trim();
     if raw.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
     let found = match TrackingCode::parse(raw) {
         Ok(code) => found(ctx.store().feedback_by_code(code.as_str()).await)?,
-        Err(_) => match raw.parse::<i64>() {
+        Err(_) => match raw.parse::<FeedbackId>() {
             Ok(id) => found(ctx.store().feedback(id).await)?,
             Err(_) => None,
         },
@@ -146,7 +150,7 @@ async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: Option<&str>) -> AppRes
             "another item of the same commune",
         ));
     }
-    Ok(original.id)
+    Ok(Some(original.id))
 }
 
 /// Sets the public summary (blank withdraws it): what anyone reads instead of the sender's
