@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
 use tuquan_domain::feedback::{reminder_due, reminder_lead_minutes, Category, Responsible, Status};
-use tuquan_store::feedback::DeadlineKind;
 use tuquan_domain::FeedbackId;
+use tuquan_store::feedback::DeadlineKind;
 
 use super::{notify, FeedbackFilter, FeedbackRecord};
 use crate::{App, AppResult, Ctx};

@@ -319,7 +319,10 @@ impl Store {
             }
             q.fetch_all(p).await?
         });
-        Ok(rows.into_iter().map(|(id, code)| (FeedbackId(id), code)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, code)| (FeedbackId(id), code))
+            .collect())
     }
 
     pub async fn feedback(&self, id: FeedbackId) -> Result<FeedbackRecord, StoreError> {
