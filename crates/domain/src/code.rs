@@ -172,6 +172,12 @@ id_type!(
     MeetingId,
 );
 
+// action items
+id_type!(
+    /// An action item (`action_items.id`).
+    ActionItemId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
