@@ -135,7 +135,30 @@ id_type!(
     ResidentId,
     /// A group (`groups.id`).
     GroupId,
-    /// A feedback item (`feedback.id`).
+    /// A feedback item (`feedback.id`): the row's id, used between the layers. Its public
+    /// face is the tracking code (`PA-…`), which stays a string. In JSON and paths it is a
+    /// plain number:
+    ///
+    /// ```
+    /// use tuquan_domain::FeedbackId;
+    /// let id: FeedbackId = "42".parse().unwrap();
+    /// assert_eq!(id.get(), 42);
+    /// assert_eq!(serde_json::to_string(&id).unwrap(), "42");
+    /// assert_eq!(serde_json::from_str::<FeedbackId>("42").unwrap(), id);
+    /// ```
+    ///
+    /// It is not a unit's code, nor another kind of id: passing one where those belong does
+    /// not compile.
+    ///
+    /// ```compile_fail
+    /// fn items_of(_: tuquan_domain::territory::UnitCode) {}
+    /// items_of(tuquan_domain::FeedbackId(7));
+    /// ```
+    ///
+    /// ```compile_fail
+    /// fn acknowledged_by(_: tuquan_domain::HouseholdId) {}
+    /// acknowledged_by(tuquan_domain::FeedbackId(7));
+    /// ```
     FeedbackId,
     /// An account (`users.id`).
     UserId,
@@ -153,6 +176,12 @@ id_type!(
 id_type!(
     /// A vote at a meeting or a household ballot (`votes.id`).
     VoteId,
+);
+
+// action items
+id_type!(
+    /// An action item (`action_items.id`).
+    ActionItemId,
 );
 
 #[cfg(test)]

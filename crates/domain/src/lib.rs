@@ -21,6 +21,7 @@ pub mod time;
 pub mod votes;
 
 pub use code::{
-    FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode, UserId, VoteId,
+    ActionItemId, FeedbackId, FileId, GroupId, HouseholdId, MeetingId, ResidentId, UnknownCode,
+    UserId, VoteId,
 };
 pub use error::{Checks, FieldError, FieldErrorKind};

@@ -20,7 +20,7 @@ pub async fn run_once(app: &App) -> AppResult<usize> {
 /// Flags every overdue item not flagged today.
 pub async fn flag_overdue(ctx: &Ctx) -> AppResult<usize> {
     let today = ctx.today().to_string();
-    let mut after = 0;
+    let mut after = tuquan_domain::ActionItemId(0);
     let mut flagged = 0;
     loop {
         let page = ctx.store().action_items_to_flag(&today, after, 200).await?;
@@ -82,7 +82,7 @@ async fn messages(ctx: &Ctx, item: &ActionItemRecord, today: &str) -> AppResult<
                 body: format!("{text}\n\n/action-items/{}", item.id),
                 purpose: "action_item.overdue".into(),
                 about_type: "action_item".into(),
-                about_id: item.id,
+                about_id: item.id.get(),
             });
         }
     }

@@ -3,6 +3,7 @@
 //! resolutions set and those carried into it.
 
 use tuquan_domain::access::Action;
+use tuquan_domain::{ActionItemId, MeetingId};
 
 use super::{allow, ActionItemRecord};
 use crate::{AppResult, Ctx};
@@ -12,22 +13,23 @@ use crate::{AppResult, Ctx};
 /// due date; a group's meeting carries the group's items only. Repeating it adds nothing.
 /// Returns the agenda entries added. Called by `meetings::create`, which has authorized
 /// managing the meeting; here the actor needs only to see the unit's action items.
-pub async fn carry_over(ctx: &Ctx, unit_code: &str, meeting_id: i64) -> AppResult<Vec<String>> {
+pub async fn carry_over(
+    ctx: &Ctx,
+    unit_code: &str,
+    meeting_id: MeetingId,
+) -> AppResult<Vec<String>> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     allow(ctx, Action::ActionItemView, &unit.path)?;
-    let meeting = ctx
-        .store()
-        .meeting(tuquan_domain::meetings::MeetingId::from(meeting_id))
-        .await?;
+    let meeting = ctx.store().meeting(meeting_id).await?;
     if meeting.unit_code != unit.code {
         return Err(crate::AppError::NotFound);
     }
-    let group = meeting.group_id.map(|g| g.get());
     let items = ctx
         .store()
-        .pending_action_items_of(&unit.code, group)
+        .pending_action_items_of(&unit.code, meeting.group_id)
         .await?;
-    let entries: Vec<(i64, String)> = items.iter().map(|i| (i.id, agenda_entry(i))).collect();
+    let entries: Vec<(ActionItemId, String)> =
+        items.iter().map(|i| (i.id, agenda_entry(i))).collect();
     if entries.is_empty() {
         return Ok(Vec::new());
     }
@@ -85,11 +87,8 @@ pub struct MeetingItems {
 
 /// The items of a meeting: the meeting is loaded for its unit, on which the actor must see
 /// action items.
-pub async fn of_meeting(ctx: &Ctx, meeting_id: i64) -> AppResult<(String, MeetingItems)> {
-    let m = ctx
-        .store()
-        .meeting(tuquan_domain::meetings::MeetingId::from(meeting_id))
-        .await?;
+pub async fn of_meeting(ctx: &Ctx, meeting_id: MeetingId) -> AppResult<(String, MeetingItems)> {
+    let m = ctx.store().meeting(meeting_id).await?;
     allow(ctx, Action::ActionItemView, &m.unit_path)?;
     let (set, carried) = ctx.store().action_items_of_meeting(meeting_id).await?;
     Ok((m.title, MeetingItems { set, carried }))

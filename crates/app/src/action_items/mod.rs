@@ -10,6 +10,7 @@ use tuquan_domain::action_items::{
     ItemStatus, NewActionItem,
 };
 use tuquan_domain::territory::Unit;
+use tuquan_domain::ActionItemId;
 use tuquan_store::action_items::Writer;
 
 use crate::{AppError, AppResult, Ctx};
@@ -93,7 +94,11 @@ async fn parse(ctx: &Ctx, unit: &Unit, input: &ActionItemInput) -> AppResult<New
 }
 
 /// Records a new action item at the unit `unit_code`. Returns its id.
-pub async fn create(ctx: &Ctx, unit_code: &str, input: &ActionItemInput) -> AppResult<i64> {
+pub async fn create(
+    ctx: &Ctx,
+    unit_code: &str,
+    input: &ActionItemInput,
+) -> AppResult<ActionItemId> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     allow(ctx, Action::ActionItemManage, &unit.path)?;
     let a = parse(ctx, &unit, input).await?;
@@ -104,12 +109,12 @@ pub async fn create(ctx: &Ctx, unit_code: &str, input: &ActionItemInput) -> AppR
 }
 
 /// Loads an item; not found is not found.
-async fn load(ctx: &Ctx, id: i64) -> AppResult<ActionItemRecord> {
+async fn load(ctx: &Ctx, id: ActionItemId) -> AppResult<ActionItemRecord> {
     Ok(ctx.store().action_item(id).await?)
 }
 
 /// One item and its history.
-pub async fn show(ctx: &Ctx, id: i64) -> AppResult<(ActionItemRecord, Vec<NoteRecord>)> {
+pub async fn show(ctx: &Ctx, id: ActionItemId) -> AppResult<(ActionItemRecord, Vec<NoteRecord>)> {
     let item = load(ctx, id).await?;
     allow(ctx, Action::ActionItemView, &item.unit_path)?;
     let notes = ctx.store().action_item_notes(id).await?;
@@ -117,7 +122,7 @@ pub async fn show(ctx: &Ctx, id: i64) -> AppResult<(ActionItemRecord, Vec<NoteRe
 }
 
 /// Replaces the title, owner, due date and the rest while the item is owed.
-pub async fn edit(ctx: &Ctx, id: i64, input: &ActionItemInput) -> AppResult<()> {
+pub async fn edit(ctx: &Ctx, id: ActionItemId, input: &ActionItemInput) -> AppResult<()> {
     let item = load(ctx, id).await?;
     allow(ctx, Action::ActionItemManage, &item.unit_path)?;
     check_edit(item.status)?;
@@ -140,7 +145,7 @@ pub struct ProgressInput {
 
 /// Records progress. Cancelling (and taking back what was done) is the manager's; notes,
 /// "in progress" and "done" are also the owner's team's (`ActionItemProgress`).
-pub async fn progress(ctx: &Ctx, id: i64, input: &ProgressInput) -> AppResult<()> {
+pub async fn progress(ctx: &Ctx, id: ActionItemId, input: &ProgressInput) -> AppResult<()> {
     let item = load(ctx, id).await?;
     let note = tuquan_domain::action_items::note(input.note.as_deref())?;
     let to = match input

@@ -10,6 +10,7 @@ use tuquan_domain::announcements::{
 };
 use tuquan_domain::files::{FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_store::announcements::{Author, NewAck, Reach};
 
 use crate::files::{check_uploads, UploadedFile};
@@ -334,7 +335,7 @@ pub enum Acknowledged {
 async fn record_ack(
     ctx: &Ctx,
     a: &AnnouncementRecord,
-    household: (i64, Option<i64>, String, String),
+    household: (HouseholdId, Option<ResidentId>, String, String),
     on_behalf: bool,
     channel: AckChannel,
 ) -> AppResult<Acknowledged> {
@@ -394,7 +395,7 @@ pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
     record_ack(
         ctx,
         &a,
-        (hid, Some(rid), unit_code, path),
+        (HouseholdId(hid), Some(ResidentId(rid)), unit_code, path),
         false,
         AckChannel::Online,
     )
@@ -405,11 +406,11 @@ pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
 pub async fn acknowledge_on_behalf(
     ctx: &Ctx,
     id: i64,
-    household_id: i64,
+    household_id: HouseholdId,
     channel: &str,
 ) -> AppResult<Acknowledged> {
     let a = load(ctx, id).await?;
-    let Some((unit_code, path)) = ctx.store().household_unit(household_id).await? else {
+    let Some((unit_code, path)) = ctx.store().household_unit(household_id.get()).await? else {
         return Err(AppError::NotFound);
     };
     ctx.authorize(Action::AnnouncementAcknowledgeOnBehalf, Some(&path))?;

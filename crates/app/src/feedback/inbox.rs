@@ -49,7 +49,7 @@ pub struct InboxQuery {
 pub struct InboxPage {
     pub rows: Vec<FeedbackRecord>,
     /// The cursor of the next page.
-    pub next: Option<i64>,
+    pub next: Option<tuquan_domain::FeedbackId>,
     /// The time the overdue flags refer to (stored format).
     pub now: String,
     /// The unit whose items are listed (`None`: the whole country).
@@ -396,7 +396,7 @@ mod tests {
 
     fn item(status: &str, ack: &str, resolve: &str) -> FeedbackRecord {
         FeedbackRecord {
-            id: 1,
+            id: tuquan_domain::FeedbackId(1),
             tracking_code: "PA-AAAAAAAA".into(),
             province_code: "79".into(),
             commune_code: "26743".into(),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
 use tuquan_domain::feedback::{reminder_due, reminder_lead_minutes, Category, Responsible, Status};
+use tuquan_domain::FeedbackId;
 use tuquan_store::feedback::DeadlineKind;
 
 use super::{notify, FeedbackFilter, FeedbackRecord};
@@ -79,7 +80,7 @@ pub async fn remind_coming_due(ctx: &Ctx) -> AppResult<usize> {
     let calendar = ctx.store().work_calendar().await?;
     let mut categories: HashMap<String, Vec<Category>> = HashMap::new();
     let mut sent = 0;
-    let mut after = 0;
+    let mut after = FeedbackId(0);
     loop {
         let page = ctx
             .store()

@@ -5,7 +5,7 @@
 
 use tuquan_domain::feedback::{Category, SenderOf, Status, TrackingCode};
 use tuquan_domain::territory::{Tier, Unit, UnitCode};
-use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{FeedbackId, FieldError, FieldErrorKind};
 use tuquan_store::StoreError;
 
 use crate::{AppError, AppResult, Ctx};
@@ -123,7 +123,12 @@ pub fn parse_status(raw: &str) -> AppResult<Option<String>> {
 
 /// A paging cursor (an item id, so positive), absent when blank. Anything else is a 400
 /// naming `cursor`, not an empty page.
-pub(crate) fn cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
+pub(crate) fn cursor(raw: Option<&str>) -> AppResult<Option<FeedbackId>> {
+    Ok(row_cursor(raw)?.map(FeedbackId))
+}
+
+/// [`cursor`] for lists paged by another table's row id (notifications).
+pub(crate) fn row_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(c) => match c.parse::<i64>() {

@@ -202,7 +202,7 @@ pub struct NoticePage {
 /// One page of the actor's notifications after `cursor` (an id), with the unread count.
 pub async fn page(ctx: &Ctx, cursor: Option<&str>) -> AppResult<NoticePage> {
     let who = ctx.who()?;
-    let before = super::cursor(cursor)?;
+    let before = super::row_cursor(cursor)?;
     let limit = i64::from(tuquan_domain::page::Limit::default().get());
     let mut rows = ctx
         .store()

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tuquan_domain::page::Limit;
 use tuquan_domain::territory::Unit;
+use tuquan_domain::FeedbackId;
 
 use super::names::Names;
 use super::{cursor, parse_status, FeedbackFilter, FeedbackRecord};
@@ -45,12 +46,12 @@ pub struct PublicStep {
 /// Builds public views; names and the codes of originals read once per page.
 struct Views<'a> {
     names: Names<'a>,
-    originals: HashMap<i64, String>,
+    originals: HashMap<FeedbackId, String>,
 }
 
 impl<'a> Views<'a> {
     async fn new(ctx: &'a Ctx, lang: Lang, items: &[FeedbackRecord]) -> AppResult<Self> {
-        let ids: Vec<i64> = items.iter().filter_map(|i| i.duplicate_of).collect();
+        let ids: Vec<FeedbackId> = items.iter().filter_map(|i| i.duplicate_of).collect();
         let originals = ctx
             .store()
             .tracking_codes(&ids)
@@ -133,7 +134,7 @@ pub struct PublicPage {
     pub unit: Unit,
     pub items: Vec<PublicFeedback>,
     /// The cursor of the next page.
-    pub next: Option<i64>,
+    pub next: Option<FeedbackId>,
 }
 
 /// Public feedback of a unit and below, newest first.

@@ -81,7 +81,7 @@ pub async fn photo_ids_as(
     if !holds_token(ctx, item, proof) {
         let who = ctx.who()?;
         if !may_see_private(ctx, item) {
-            tracing::warn!(user = %who.user.username, item = item.id, "denied feedback photos");
+            tracing::warn!(user = %who.user.username, item = item.id.get(), "denied feedback photos");
             return Err(AppError::Forbidden);
         }
     }
@@ -107,7 +107,7 @@ pub async fn photo_as(
     if !by_proof {
         let who = ctx.who()?;
         if !may_see_private(ctx, &item) {
-            tracing::warn!(user = %who.user.username, item = item.id, "denied a feedback photo");
+            tracing::warn!(user = %who.user.username, item = item.id.get(), "denied a feedback photo");
             return Err(AppError::Forbidden);
         }
     }

@@ -6,7 +6,7 @@ use tuquan_domain::feedback::{
     may_be_assigned, NotSender, ParsedStep, RawStep, StepAction, TrackingCode, Transition,
     TransitionError,
 };
-use tuquan_domain::{Checks, FieldError, FieldErrorKind, UserId};
+use tuquan_domain::{Checks, FeedbackId, FieldError, FieldErrorKind, UserId};
 use tuquan_store::feedback::{StepRecord, TransitionRecord};
 use tuquan_store::StoreError;
 
@@ -123,7 +123,7 @@ async fn checked_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> Ap
 struct Checked {
     step: ParsedStep,
     /// For a duplicate: the original's id.
-    duplicate_of: Option<i64>,
+    duplicate_of: Option<FeedbackId>,
     /// For an assignment: the account (`None` unassigns).
     assignee: Option<UserId>,
 }
@@ -146,9 +146,7 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
         StepAction::Reject => Transition::Reject {
             reason: public_note.clone().unwrap_or_default(),
         },
-        StepAction::Duplicate => Transition::Duplicate {
-            of: duplicate_of.unwrap_or(0),
-        },
+        StepAction::Duplicate => Transition::Duplicate { of: duplicate_of },
         StepAction::Refer => Transition::Refer {
             to: step.referred_to.clone(),
         },
@@ -165,7 +163,7 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
         public_note,
         internal_note,
         duplicate_of: match transition {
-            Transition::Duplicate { of } => Some(of),
+            Transition::Duplicate { of } => of,
             _ => None,
         },
         referred_to: match &transition {
@@ -181,10 +179,10 @@ async fn apply_step(ctx: &Ctx, item: &FeedbackRecord, input: &StepInput) -> AppR
 }
 
 /// The original of a duplicate, by tracking code or id: another item of the same commune.
-async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<i64> {
+async fn original(ctx: &Ctx, item: &FeedbackRecord, raw: &str) -> AppResult<FeedbackId> {
     let found = match TrackingCode::parse(raw) {
         Ok(code) => found(ctx.store().feedback_by_code(code.as_str()).await)?,
-        Err(_) => match raw.parse::<i64>() {
+        Err(_) => match raw.parse::<FeedbackId>() {
             Ok(id) => found(ctx.store().feedback(id).await)?,
             Err(_) => None,
         },

@@ -103,7 +103,7 @@ pub async fn create(ctx: &Ctx, unit_code: &str, input: &NewMeetingInput) -> AppR
         .store()
         .create_meeting(&unit, &m, &ctx.audit_ctx())
         .await?;
-    crate::action_items::carry_over(ctx, &unit.code, id.get()).await?;
+    crate::action_items::carry_over(ctx, &unit.code, id).await?;
     let record = ctx.store().meeting(id).await?;
     if let Err(e) = invitation::send(ctx, &unit, &record).await {
         // The meeting stands; its page offers to send the invitation again.

@@ -737,7 +737,7 @@ async fn open_items_carried_into_the_next_meeting(db: &TestDb) {
     );
     assert_eq!(db.count(&format!("SELECT COUNT(*) FROM action_item_carries WHERE meeting_id = {meeting} AND item_id = {done}")).await, 0);
     // Again: nothing twice.
-    let again = tuquan_app::action_items::carry_over(&ctx, KP01, meeting)
+    let again = tuquan_app::action_items::carry_over(&ctx, KP01, tuquan_domain::MeetingId(meeting))
         .await
         .unwrap();
     assert_eq!(again.len() as i64, pending, "the entries are returned");

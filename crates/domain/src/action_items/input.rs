@@ -52,8 +52,8 @@ pub struct ActionItemInput {
 pub struct NewActionItem {
     pub title: String,
     pub description: Option<String>,
-    pub group_id: Option<i64>,
-    pub meeting_id: Option<i64>,
+    pub group_id: Option<crate::GroupId>,
+    pub meeting_id: Option<crate::MeetingId>,
     pub resolution: Option<String>,
     pub owner: Owner,
     pub due_on: Date,
@@ -99,6 +99,10 @@ impl NewActionItem {
         ));
         let group_id = c.check(opt_id(i.group_id.as_deref(), "group_id"));
         let meeting_id = c.check(opt_id(i.meeting_id.as_deref(), "meeting_id"));
+        let (group_id, meeting_id) = (
+            group_id.map(|g| g.map(crate::GroupId)),
+            meeting_id.map(|m| m.map(crate::MeetingId)),
+        );
         let resolution = c.check(opt_text(
             i.resolution.as_deref(),
             "resolution",

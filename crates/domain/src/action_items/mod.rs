@@ -14,22 +14,7 @@ mod owner;
 pub use input::{note, ActionItemInput, NewActionItem, NOTE_MAX, TITLE_MAX};
 pub use owner::{Owner, OwnerKind};
 
-/// An action item's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ActionItemId(pub i64);
-
-impl ActionItemId {
-    pub fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl std::fmt::Display for ActionItemId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::code::ActionItemId;
 
 code_enum!(
     /// Where an action item stands.

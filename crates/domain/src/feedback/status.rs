@@ -61,9 +61,9 @@ pub enum Transition {
     Reject {
         reason: String,
     },
-    /// Linked to the original item.
+    /// Linked to the original item (`None`: none was named, which is refused).
     Duplicate {
-        of: i64,
+        of: Option<crate::FeedbackId>,
     },
     /// Handed to another body, named.
     Refer {
@@ -131,7 +131,7 @@ impl Transition {
                 Rejected
             }
             (Self::Duplicate { of }, New | Acknowledged | InProgress) => {
-                if *of <= 0 {
+                if of.is_none() {
                     return Err(TransitionError::OriginalRequired);
                 }
                 Duplicate
@@ -179,7 +179,9 @@ mod tests {
             Transition::Reject {
                 reason: "ngoài thẩm quyền".into(),
             },
-            Transition::Duplicate { of: 7 },
+            Transition::Duplicate {
+                of: Some(crate::FeedbackId(7)),
+            },
             Transition::Refer {
                 to: "Công an phường".into(),
             },
@@ -228,7 +230,7 @@ mod tests {
             Err(TransitionError::ReasonRequired)
         );
         assert_eq!(
-            Transition::Duplicate { of: 0 }.apply(New, true),
+            Transition::Duplicate { of: None }.apply(New, true),
             Err(TransitionError::OriginalRequired)
         );
         assert_eq!(

@@ -69,7 +69,9 @@ impl StepAction {
             Self::Start => Transition::Start,
             Self::Resolve => Transition::Resolve,
             Self::Reject => Transition::Reject { reason: "x".into() },
-            Self::Duplicate => Transition::Duplicate { of: 1 },
+            Self::Duplicate => Transition::Duplicate {
+                of: Some(crate::FeedbackId(1)),
+            },
             Self::Refer => Transition::Refer { to: "x".into() },
             Self::Note | Self::Assign | Self::Summary => return true,
         };

@@ -6,7 +6,7 @@
 use serde_json::json;
 use tuquan_domain::action_items::{ItemStatus, NewActionItem, Owner, OwnerKind};
 use tuquan_domain::territory::Unit;
-use tuquan_domain::UserId;
+use tuquan_domain::{ActionItemId, GroupId, MeetingId, UserId};
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::BeginWrite;
@@ -20,7 +20,7 @@ macro_rules! insert_note {
             "INSERT INTO action_item_notes (item_id, at, author_user_id, author_name, from_status, \
              to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind($id).bind($ts).bind(by.user_id).bind(&by.name).bind($from).bind($to).bind($note)
+        .bind($id.get()).bind($ts).bind(by.user_id).bind(&by.name).bind($from).bind($to).bind($note)
         .execute(&mut *$tx)
         .await?;
     }};
@@ -35,13 +35,16 @@ pub use reads::{ItemFilter, UnitCounts};
 /// An action item with its owner resolved now.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActionItemRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ActionItemId,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
-    pub group_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub group_id: Option<GroupId>,
     pub group_name: Option<String>,
-    pub meeting_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub meeting_id: Option<MeetingId>,
     pub resolution: Option<String>,
     pub title: String,
     pub description: Option<String>,
@@ -87,7 +90,8 @@ impl ActionItemRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NoteRecord {
     pub id: i64,
-    pub item_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub item_id: ActionItemId,
     pub at: String,
     pub author_name: String,
     pub from_status: Option<String>,
@@ -140,10 +144,10 @@ fn item_json(a: &NewActionItem) -> serde_json::Value {
 
 impl Store {
     /// One item, owner resolved.
-    pub async fn action_item(&self, id: i64) -> Result<ActionItemRecord, StoreError> {
+    pub async fn action_item(&self, id: ActionItemId) -> Result<ActionItemRecord, StoreError> {
         let sql = format!("{SELECT} WHERE id = $1");
         let row: Option<ActionItemRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -162,9 +166,9 @@ impl Store {
         let above = "$2 LIKE unit_path || '/%'";
         let (kind, r, u, g, _) = owner_cols(&a.owner);
         let checks: Vec<(&'static str, String, i64)> = [
-            (a.group_id, "group_id", "community_groups"),
+            (a.group_id.map(GroupId::get), "group_id", "community_groups"),
             (g, "owner_group_id", "community_groups"),
-            (a.meeting_id, "meeting_id", "meetings"),
+            (a.meeting_id.map(MeetingId::get), "meeting_id", "meetings"),
         ]
         .into_iter()
         .filter_map(|(id, f, t)| {
@@ -213,7 +217,7 @@ impl Store {
         a: &NewActionItem,
         by: &Writer,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ActionItemId, StoreError> {
         let ts = now();
         let (kind, r, u, g, role) = owner_cols(&a.owner);
         let due = a.due_on.to_string();
@@ -226,11 +230,13 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open', $15, $16, $16) \
                  RETURNING id",
             )
-            .bind(&unit.province_code).bind(&unit.code).bind(&unit.path).bind(a.group_id)
-            .bind(a.meeting_id).bind(&a.resolution).bind(&a.title).bind(&a.description)
+            .bind(&unit.province_code).bind(&unit.code).bind(&unit.path)
+            .bind(a.group_id.map(GroupId::get)).bind(a.meeting_id.map(MeetingId::get))
+            .bind(&a.resolution).bind(&a.title).bind(&a.description)
             .bind(kind).bind(r).bind(u).bind(g).bind(role).bind(&due).bind(&by.name).bind(&ts)
             .fetch_one(&mut *tx)
             .await?;
+            let id = ActionItemId(id);
             insert_note!(tx, id, &ts, by, None::<&str>, "open", None::<&str>);
             insert_audit!(&mut *tx, ctx, &AuditEntry {
                 action: "action_item.create",
@@ -265,7 +271,8 @@ impl Store {
                  flagged_on = CASE WHEN due_on = $12 THEN flagged_on END \
                  WHERE id = $1 AND updated_at = $14",
             )
-            .bind(old.id).bind(a.group_id).bind(a.meeting_id).bind(&a.resolution).bind(&a.title)
+            .bind(old.id.get()).bind(a.group_id.map(GroupId::get))
+            .bind(a.meeting_id.map(MeetingId::get)).bind(&a.resolution).bind(&a.title)
             .bind(&a.description).bind(kind).bind(r).bind(u).bind(g).bind(role).bind(&due)
             .bind(&ts).bind(&old.updated_at)
             .execute(&mut *tx).await?.rows_affected();
@@ -307,7 +314,7 @@ impl Store {
                 "UPDATE action_items SET status = $2, done_on = $3, updated_at = $4 \
                  WHERE id = $1 AND status = $5",
             )
-            .bind(old.id).bind(to.as_str()).bind(done_on).bind(&ts).bind(old.status.as_str())
+            .bind(old.id.get()).bind(to.as_str()).bind(done_on).bind(&ts).bind(old.status.as_str())
             .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 return Err(StoreError::Conflict { field: "status" });
@@ -327,13 +334,13 @@ impl Store {
     }
 
     /// An item's history, oldest first.
-    pub async fn action_item_notes(&self, id: i64) -> Result<Vec<NoteRecord>, StoreError> {
+    pub async fn action_item_notes(&self, id: ActionItemId) -> Result<Vec<NoteRecord>, StoreError> {
         let rows: Vec<NoteRecord> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, item_id, at, author_name, from_status, to_status, note \
                  FROM action_item_notes WHERE item_id = $1 ORDER BY id",
             )
-            .bind(id).fetch_all(p).await?
+            .bind(id.get()).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -356,7 +363,7 @@ impl Store {
                 "UPDATE action_items SET flagged_on = $2 WHERE id = $1 \
                  AND (flagged_on IS NULL OR flagged_on < $2) AND status IN ('open', 'in_progress')",
             )
-            .bind(item.id).bind(today)
+            .bind(item.id.get()).bind(today)
             .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 false
@@ -393,8 +400,8 @@ impl Store {
     pub async fn carry_action_items(
         &self,
         unit_path: &str,
-        meeting_id: i64,
-        items: &[(i64, String)],
+        meeting_id: MeetingId,
+        items: &[(ActionItemId, String)],
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
         let ts = now();
@@ -406,7 +413,7 @@ impl Store {
                     "INSERT INTO action_item_carries (item_id, meeting_id, carried_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (meeting_id, item_id) DO NOTHING",
                 )
-                .bind(id).bind(meeting_id).bind(&ts)
+                .bind(id.get()).bind(meeting_id.get()).bind(&ts)
                 .execute(&mut *tx).await?.rows_affected();
                 // Each item once on the agenda, after the entries the meeting was given.
                 if new == 1 {
@@ -414,7 +421,7 @@ impl Store {
                         "INSERT INTO meeting_agenda (meeting_id, position, title) VALUES ($1, \
                          (SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1), $2)",
                     )
-                    .bind(meeting_id).bind(entry)
+                    .bind(meeting_id.get()).bind(entry)
                     .execute(&mut *tx).await?;
                 }
                 n += new;

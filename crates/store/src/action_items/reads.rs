@@ -3,7 +3,7 @@
 
 use super::{ActionItemRecord, SELECT};
 use crate::{subtree, with_pool, Store, StoreError};
-use tuquan_domain::UserId;
+use tuquan_domain::{ActionItemId, GroupId, MeetingId, UserId};
 
 /// A list's filters. Blank strings and zeros mean "any".
 #[derive(Debug, Clone, Default)]
@@ -77,7 +77,7 @@ impl Store {
     pub async fn action_items_to_flag(
         &self,
         today: &str,
-        after_id: i64,
+        after_id: ActionItemId,
         limit: i64,
     ) -> Result<Vec<ActionItemRecord>, StoreError> {
         let sql = format!(
@@ -85,7 +85,7 @@ impl Store {
              AND (flagged_on IS NULL OR flagged_on < $1) AND id > $2 ORDER BY id LIMIT $3"
         );
         let rows: Vec<ActionItemRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(today).bind(after_id).bind(limit).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(today).bind(after_id.get()).bind(limit).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -95,14 +95,14 @@ impl Store {
     pub async fn pending_action_items_of(
         &self,
         unit_code: &str,
-        group_id: Option<i64>,
+        group_id: Option<GroupId>,
     ) -> Result<Vec<ActionItemRecord>, StoreError> {
         let sql = format!(
             "{SELECT} WHERE unit_code = $1 AND status IN ('open', 'in_progress') \
              AND ($2 = 0 OR group_id = $2 OR owner_group_id = $2) ORDER BY due_on, id"
         );
         let rows: Vec<ActionItemRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(unit_code).bind(group_id.unwrap_or(0)).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(unit_code).bind(group_id.map_or(0, GroupId::get)).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -110,13 +110,14 @@ impl Store {
     /// A meeting's items: those its resolutions set, then those carried into it.
     pub async fn action_items_of_meeting(
         &self,
-        meeting_id: i64,
+        meeting_id: MeetingId,
     ) -> Result<(Vec<ActionItemRecord>, Vec<ActionItemRecord>), StoreError> {
         let set = format!("{SELECT} WHERE meeting_id = $1 ORDER BY due_on, id");
         let carried = format!(
             "{SELECT} WHERE id IN (SELECT item_id FROM action_item_carries WHERE meeting_id = $1) \
              ORDER BY due_on, id"
         );
+        let meeting_id = meeting_id.get();
         let out = with_pool!(self, p => {
             let a: Vec<ActionItemRecord> = sqlx::query_as(&set).bind(meeting_id).fetch_all(p).await?;
             let b: Vec<ActionItemRecord> = sqlx::query_as(&carried).bind(meeting_id).fetch_all(p).await?;

@@ -39,12 +39,12 @@ pub struct Author {
 #[derive(Debug, Clone)]
 pub struct NewAck {
     pub announcement_id: i64,
-    pub household_id: i64,
+    pub household_id: tuquan_domain::HouseholdId,
     pub unit_code: String,
     pub unit_path: String,
     pub version: i64,
     pub channel: AckChannel,
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<tuquan_domain::ResidentId>,
     pub recorded_by: String,
 }
 
@@ -207,11 +207,11 @@ impl Store {
                  WHERE announcement_acks.version < excluded.version",
             )
             .bind(ack.announcement_id)
-            .bind(ack.household_id)
+            .bind(ack.household_id.get())
             .bind(&ack.unit_code)
             .bind(ack.version)
             .bind(ack.channel.as_str())
-            .bind(ack.resident_id)
+            .bind(ack.resident_id.map(tuquan_domain::ResidentId::get))
             .bind(&ack.recorded_by)
             .bind(&ts)
             .execute(&mut *tx)

@@ -3,7 +3,7 @@
 //! the delivery counts.
 
 use tuquan_domain::announcements::Status;
-use tuquan_domain::UserId;
+use tuquan_domain::{HouseholdId, UserId};
 
 use crate::{with_pool, Store, StoreError};
 
@@ -78,7 +78,8 @@ pub struct AckCount {
 /// A household that has not acknowledged the current version.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotReached {
-    pub household_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub household_id: HouseholdId,
     pub unit_code: String,
     pub unit_name: String,
     pub address: String,
@@ -331,6 +332,7 @@ impl Store {
         &self,
         user_id: UserId,
     ) -> Result<Option<(i64, i64, String, String)>, StoreError> {
+        // Raw ids: votes and consultations call it too and have not adopted the newtypes.
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT h.id, r.id, h.unit_code, u.path FROM users us \
@@ -344,7 +346,7 @@ impl Store {
         }))
     }
 
-    /// A household's unit code and path, if it is active.
+    /// A household's unit code and path, if it is active. (Raw id: see `household_of_user`.)
     pub async fn household_unit(&self, id: i64) -> Result<Option<(String, String)>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(

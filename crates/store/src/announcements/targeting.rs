@@ -44,7 +44,7 @@ impl Store {
     pub async fn household_targeted(
         &self,
         a: &AnnouncementRecord,
-        id: i64,
+        id: tuquan_domain::HouseholdId,
     ) -> Result<bool, StoreError> {
         if !a.targeted() {
             return Ok(true);
@@ -55,7 +55,7 @@ impl Store {
         );
         let n: i64 = with_pool!(self, p => {
             sqlx::query_scalar(&sql)
-                .bind(id)
+                .bind(id.get())
                 .bind(&a.group_kinds)
                 .bind(&a.roles)
                 .fetch_one(p)

@@ -61,7 +61,7 @@ impl Owned {
 struct Pending {
     row: Owned,
     ctx: AuditCtx,
-    reply: oneshot::Sender<Result<i64, StoreError>>,
+    reply: oneshot::Sender<Result<tuquan_domain::FeedbackId, StoreError>>,
 }
 
 /// The writer task's queue, started on first use; shared by the store's clones.
@@ -111,7 +111,7 @@ async fn writer(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<PendingBox>) {
 async fn commit_batch(
     pool: &SqlitePool,
     batch: &[Box<Pending>],
-) -> Result<Vec<Result<i64, StoreError>>, StoreError> {
+) -> Result<Vec<Result<tuquan_domain::FeedbackId, StoreError>>, StoreError> {
     let mut tx = pool.begin_write().await?;
     let ts = now();
     let mut out = Vec::with_capacity(batch.len());
@@ -135,7 +135,7 @@ impl Store {
         pool: &SqlitePool,
         n: &NewFeedbackRow<'_>,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<tuquan_domain::FeedbackId, StoreError> {
         let tx = self.feedback_batch.0.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             tokio::spawn(writer(pool.clone(), rx));

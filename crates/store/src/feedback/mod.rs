@@ -8,7 +8,7 @@ use tuquan_domain::territory::Unit;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
-use tuquan_domain::UserId;
+use tuquan_domain::{FeedbackId, UserId};
 
 pub(crate) mod batch;
 mod config;
@@ -26,7 +26,8 @@ pub use workflow::{StepRecord, TransitionRecord};
 /// A feedback item as stored. Contact fields are personal data: public views never show them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FeedbackRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: FeedbackId,
     pub tracking_code: String,
     pub province_code: String,
     pub commune_code: String,
@@ -58,7 +59,8 @@ pub struct FeedbackRecord {
     pub resolved_at: Option<String>,
     pub closed_at: Option<String>,
     pub escalations: i64,
-    pub duplicate_of: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub duplicate_of: Option<FeedbackId>,
     pub referred_to: Option<String>,
     pub public_answer: Option<String>,
     /// What the public reads instead of `description` (set by staff; `None` until then).
@@ -136,7 +138,8 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FeedbackEvent {
     pub id: i64,
-    pub feedback_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub feedback_id: FeedbackId,
     pub at: String,
     #[sqlx(try_from = "crate::ids::NullableId")]
     pub actor_id: Option<UserId>,
@@ -178,7 +181,7 @@ pub struct FeedbackFilter {
     /// Only items assigned to this user.
     pub assignee_id: Option<UserId>,
     /// Items with a smaller id (newest first paging).
-    pub before_id: Option<i64>,
+    pub before_id: Option<FeedbackId>,
     pub limit: i64,
 }
 
@@ -186,8 +189,10 @@ pub struct FeedbackFilter {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRecord {
     pub id: i64,
-    pub user_id: i64,
-    pub feedback_id: Option<i64>,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub feedback_id: Option<FeedbackId>,
     pub kind: String,
     pub message: String,
     pub created_at: String,
@@ -203,7 +208,7 @@ macro_rules! insert_feedback {
             let ctx: &AuditCtx = $ctx;
             let ts: &str = $ts;
             let f = n.feedback;
-                let id: i64 = sqlx::query_scalar(
+                let id = tuquan_domain::FeedbackId(sqlx::query_scalar::<_, i64>(
                     "INSERT INTO feedback (tracking_code, province_code, commune_code, unit_code, unit_path, \
                      category, description, address, lat, lng, contact_name, contact_phone, contact_email, \
                      submitter_id, filed_by_id, level, role, ack_due_at, resolve_due_at, created_at, updated_at) \
@@ -232,10 +237,10 @@ macro_rules! insert_feedback {
                 .bind(ts)
                 .fetch_one(&mut *$tx)
                 .await
-                .map_err(StoreError::conflict_on("tracking_code"))?;
+                .map_err(StoreError::conflict_on("tracking_code"))?);
                 for (ct, bytes) in &n.photos {
                     sqlx::query("INSERT INTO feedback_photos (feedback_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
+                        .bind(id.get())
                         .bind(ct)
                         .bind(bytes)
                         .bind(ts)
@@ -246,7 +251,7 @@ macro_rules! insert_feedback {
                     "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, to_status) \
                      VALUES ($1, $2, $3, $4, 'created', 'new')",
                 )
-                .bind(id)
+                .bind(id.get())
                 .bind(ts)
                 .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
                 .bind(&ctx.actor_username)
@@ -267,7 +272,7 @@ macro_rules! insert_feedback {
                 };
                 insert_audit!(&mut *$tx, ctx, &entry)?;
                 $crate::feedback::insert_notices!($tx, &n.notices, id, ts)?;
-                Ok::<i64, StoreError>(id)
+                Ok::<tuquan_domain::FeedbackId, StoreError>(id)
         }
         .await
     };
@@ -280,7 +285,7 @@ impl Store {
         &self,
         n: &NewFeedbackRow<'_>,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<FeedbackId, StoreError> {
         // SQLite commits one writer at a time, each waiting for its own fsync: concurrent
         // submissions are committed together instead (see `batch`).
         if let crate::Db::Sqlite(p) = &self.db {
@@ -297,7 +302,10 @@ impl Store {
     }
 
     /// (id, tracking code) of the given items, in one query.
-    pub async fn tracking_codes(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    pub async fn tracking_codes(
+        &self,
+        ids: &[FeedbackId],
+    ) -> Result<Vec<(FeedbackId, String)>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -308,17 +316,20 @@ impl Store {
         let rows: Vec<(i64, String)> = with_pool!(self, p => {
             let mut q = sqlx::query_as(&sql);
             for id in ids {
-                q = q.bind(*id);
+                q = q.bind(id.get());
             }
             q.fetch_all(p).await?
         });
-        Ok(rows)
+        Ok(rows
+            .into_iter()
+            .map(|(id, code)| (FeedbackId(id), code))
+            .collect())
     }
 
-    pub async fn feedback(&self, id: i64) -> Result<FeedbackRecord, StoreError> {
+    pub async fn feedback(&self, id: FeedbackId) -> Result<FeedbackRecord, StoreError> {
         let sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = $1");
         let row: Option<FeedbackRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -351,7 +362,7 @@ impl Store {
                 .bind(f.category.as_deref().unwrap_or(""))
                 .bind(f.overdue_at.as_deref().unwrap_or(""))
                 .bind(f.assignee_id.map(UserId::get))
-                .bind(f.before_id)
+                .bind(f.before_id.map(FeedbackId::get))
                 .bind(f.limit)
                 .fetch_all(p)
                 .await?
@@ -359,13 +370,13 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn feedback_events(&self, id: i64) -> Result<Vec<FeedbackEvent>, StoreError> {
+    pub async fn feedback_events(&self, id: FeedbackId) -> Result<Vec<FeedbackEvent>, StoreError> {
         let rows: Vec<FeedbackEvent> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, feedback_id, at, actor_id, actor_name, kind, from_status, to_status, \
                  public_note, internal_note FROM feedback_events WHERE feedback_id = $1 ORDER BY id",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         });
@@ -373,10 +384,10 @@ impl Store {
     }
 
     /// The ids of an item's photos.
-    pub async fn feedback_photo_ids(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+    pub async fn feedback_photo_ids(&self, id: FeedbackId) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<i64> = with_pool!(self, p => {
             sqlx::query_scalar("SELECT id FROM feedback_photos WHERE feedback_id = $1 ORDER BY id")
-                .bind(id)
+                .bind(id.get())
                 .fetch_all(p)
                 .await?
         });
@@ -387,14 +398,15 @@ impl Store {
     pub async fn feedback_photo(
         &self,
         photo_id: i64,
-    ) -> Result<(i64, String, Vec<u8>), StoreError> {
+    ) -> Result<(FeedbackId, String, Vec<u8>), StoreError> {
         let row: Option<(i64, String, Vec<u8>)> = with_pool!(self, p => {
             sqlx::query_as("SELECT feedback_id, content_type, bytes FROM feedback_photos WHERE id = $1")
                 .bind(photo_id)
                 .fetch_optional(p)
                 .await?
         });
-        row.ok_or(StoreError::NotFound)
+        let (id, content_type, bytes) = row.ok_or(StoreError::NotFound)?;
+        Ok((FeedbackId(id), content_type, bytes))
     }
 
     /// Accounts holding `role` on the unit at `path` or above it (and the system
@@ -426,7 +438,7 @@ impl Store {
     /// A user's notifications, newest first.
     pub async fn notifications_of(
         &self,
-        user_id: i64,
+        user_id: UserId,
         limit: i64,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
         let rows: Vec<NotificationRecord> = with_pool!(self, p => {
@@ -434,7 +446,7 @@ impl Store {
                 "SELECT id, user_id, feedback_id, kind, message, created_at, read_at FROM notifications \
                  WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
             )
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(limit)
             .fetch_all(p)
             .await?

@@ -22,7 +22,7 @@ impl FeedbackNotice {
         channel: &str,
         recipient: String,
         user: tuquan_domain::UserId,
-        feedback_id: i64,
+        feedback_id: tuquan_domain::FeedbackId,
     ) -> crate::outbox::NewMessage {
         crate::outbox::NewMessage {
             idempotency_key: format!("{}-{channel}-{user}", self.key),
@@ -33,7 +33,7 @@ impl FeedbackNotice {
             body: self.message.clone(),
             purpose: self.kind.clone(),
             about_type: "feedback".to_owned(),
-            about_id: feedback_id,
+            about_id: feedback_id.get(),
         }
     }
 }
@@ -44,7 +44,7 @@ macro_rules! insert_notices {
     ($tx:ident, $notices:expr, $feedback_id:expr, $ts:expr) => {
         async {
             let notices: &[$crate::feedback::FeedbackNotice] = $notices;
-            let feedback_id: i64 = $feedback_id;
+            let feedback_id: tuquan_domain::FeedbackId = $feedback_id;
             let ts: &str = $ts;
             for n in notices {
                 let mut msgs = Vec::with_capacity(n.user_ids.len() * 2);

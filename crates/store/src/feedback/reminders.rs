@@ -29,7 +29,7 @@ impl Store {
         &self,
         now: &str,
         until: &str,
-        after_id: i64,
+        after_id: tuquan_domain::FeedbackId,
         limit: i64,
     ) -> Result<Vec<FeedbackRecord>, StoreError> {
         let sql = format!(
@@ -43,7 +43,7 @@ impl Store {
             sqlx::query_as(&sql)
                 .bind(now)
                 .bind(until)
-                .bind(after_id)
+                .bind(after_id.get())
                 .bind(limit)
                 .fetch_all(p)
                 .await?
@@ -56,7 +56,7 @@ impl Store {
     /// the record (and so sent the reminder).
     pub async fn claim_reminder(
         &self,
-        feedback_id: i64,
+        feedback_id: tuquan_domain::FeedbackId,
         kind: DeadlineKind,
         due: &str,
         notices: &[super::FeedbackNotice],
@@ -69,7 +69,7 @@ impl Store {
                  SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM feedback_events \
                  WHERE feedback_id = $1 AND kind = $3 AND internal_note = $4)",
             )
-            .bind(feedback_id)
+            .bind(feedback_id.get())
             .bind(&ts)
             .bind(kind.event_kind())
             .bind(due)

@@ -50,7 +50,8 @@ pub struct NotificationView {
     pub message: String,
     pub created_at: String,
     pub read_at: Option<String>,
-    pub feedback_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub feedback_id: Option<tuquan_domain::FeedbackId>,
     pub tracking_code: Option<String>,
     pub unit_path: Option<String>,
 }

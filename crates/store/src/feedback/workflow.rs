@@ -16,7 +16,7 @@ pub struct TransitionRecord {
     pub to: Status,
     pub public_note: Option<String>,
     pub internal_note: Option<String>,
-    pub duplicate_of: Option<i64>,
+    pub duplicate_of: Option<tuquan_domain::FeedbackId>,
     pub referred_to: Option<String>,
 }
 
@@ -64,12 +64,12 @@ impl Store {
                  reopen_count = reopen_count + $8 \
                  WHERE id = $1 AND status = $2",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(t.from.as_str())
             .bind(to)
             .bind(&ts)
             .bind(&t.public_note)
-            .bind(t.duplicate_of)
+            .bind(t.duplicate_of.map(tuquan_domain::FeedbackId::get))
             .bind(&t.referred_to)
             .bind(reopened)
             .execute(&mut *tx)
@@ -82,7 +82,7 @@ impl Store {
                 "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, from_status, \
                  to_status, public_note, internal_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(&ts)
             .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
             .bind(&ctx.actor_username)
@@ -131,7 +131,7 @@ impl Store {
                  assignee_id = CASE WHEN $3 THEN $4 ELSE assignee_id END, \
                  rating = COALESCE($5, rating) WHERE id = $1",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(&ts)
             .bind(assignee.is_some())
             .bind(assignee.flatten().map(tuquan_domain::UserId::get))
@@ -142,7 +142,7 @@ impl Store {
                 "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, public_note, \
                  internal_note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(&ts)
             .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
             .bind(&ctx.actor_username)
@@ -178,7 +178,7 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE feedback SET public_summary = $2, updated_at = $3 WHERE id = $1")
-                .bind(item.id)
+                .bind(item.id.get())
                 .bind(summary)
                 .bind(&ts)
                 .execute(&mut *tx)
@@ -187,7 +187,7 @@ impl Store {
                 "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind) \
                  VALUES ($1, $2, $3, $4, 'summary')",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(&ts)
             .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
             .bind(&ctx.actor_username)
@@ -223,7 +223,7 @@ impl Store {
                 "UPDATE feedback SET level = $3, role = $4, escalations = escalations + 1, \
                  assignee_id = NULL, updated_at = $5 WHERE id = $1 AND escalations = $2",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(item.escalations)
             .bind(to.level.as_str())
             .bind(to.role.as_str())
@@ -238,7 +238,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO feedback_events (feedback_id, at, kind, internal_note) VALUES ($1, $2, 'escalated', $3)",
             )
-            .bind(item.id)
+            .bind(item.id.get())
             .bind(&ts)
             .bind(format!("{}:{} → {}:{}", item.level.as_str(), item.role.as_str(), to.level.as_str(), to.role.as_str()))
             .execute(&mut *tx)

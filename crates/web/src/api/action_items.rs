@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::action_items::{self as items, ActionItemRecord, ListQuery, ProgressInput};
 use tuquan_domain::action_items::ActionItemInput;
+use tuquan_domain::{ActionItemId, GroupId, MeetingId};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, RequestCtx};
@@ -173,11 +174,11 @@ pub struct ItemView {
 fn view(i: &ActionItemRecord, today: &str) -> ItemView {
     let overdue = i.status.is_pending() && i.due_on.as_str() < today;
     ItemView {
-        id: i.id,
+        id: i.id.get(),
         unit_code: i.unit_code.clone(),
         unit_name: i.unit_name.clone(),
-        group_id: i.group_id,
-        meeting_id: i.meeting_id,
+        group_id: i.group_id.map(GroupId::get),
+        meeting_id: i.meeting_id.map(MeetingId::get),
         resolution: i.resolution.clone(),
         title: i.title.clone(),
         description: i.description.clone(),
@@ -299,10 +300,10 @@ pub async fn create(
     let input = body(b)?.input()?;
     let ctx = state.ctx(Some(who), &rc);
     let id = items::create(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(ItemCreated { id })))
+    Ok((StatusCode::CREATED, Json(ItemCreated { id: id.get() })))
 }
 
-async fn detail(ctx: &tuquan_app::Ctx, id: i64) -> Result<ItemDetail, ApiError> {
+async fn detail(ctx: &tuquan_app::Ctx, id: ActionItemId) -> Result<ItemDetail, ApiError> {
     let (item, notes) = items::show(ctx, id).await?;
     let today = ctx.today().to_string();
     Ok(ItemDetail {
@@ -328,7 +329,7 @@ pub async fn get_one(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
 ) -> Result<Json<ItemDetail>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     Ok(Json(detail(&ctx, id).await?))
@@ -342,7 +343,7 @@ pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<Json<ItemDetail>, ApiError> {
     let input = body(b)?.input()?;
@@ -359,7 +360,7 @@ pub async fn progress(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
     b: Result<Json<ProgressBody>, JsonRejection>,
 ) -> Result<Json<ItemDetail>, ApiError> {
     let b = body(b)?;

@@ -107,7 +107,7 @@ pub struct NotReachedItem {
 impl From<&NotReached> for NotReachedItem {
     fn from(n: &NotReached) -> Self {
         Self {
-            household_id: n.household_id,
+            household_id: n.household_id.get(),
             unit_code: n.unit_code.clone(),
             unit_name: n.unit_name.clone(),
             address: n.address.clone(),
@@ -149,7 +149,8 @@ pub async fn acknowledge_on_behalf(
 ) -> Result<Json<AckResult>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
-    let r = ann::acknowledge_on_behalf(&ctx, id, b.household_id, &b.channel).await?;
+    let household = tuquan_domain::HouseholdId(b.household_id);
+    let r = ann::acknowledge_on_behalf(&ctx, id, household, &b.channel).await?;
     Ok(Json(r.into()))
 }
 

@@ -57,7 +57,7 @@ async fn ack_counts_equal_the_naive_count(db: &TestDb) {
         .unwrap()
         .into_iter()
         .filter(|h| kps.contains(&h.unit_code))
-        .map(|h| h.household_id)
+        .map(|h| h.household_id.get())
         .collect();
     assert!(
         households.len() >= 8,

@@ -55,7 +55,7 @@ pub struct StaffItem {
 impl StaffItem {
     pub(crate) fn new(r: &FeedbackRecord, now: &str) -> Self {
         Self {
-            id: r.id,
+            id: r.id.get(),
             tracking_code: r.tracking_code.clone(),
             category: r.category.clone(),
             status: r.status.as_str().to_owned(),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use tuquan_app::action_items::{self as items, OwnerChoices};
 use tuquan_app::Ctx;
 use tuquan_domain::action_items::ActionItemInput;
+use tuquan_domain::{ActionItemId, GroupId, MeetingId};
 
 use super::Opt;
 use crate::auth::csrf::CsrfForm;
@@ -197,7 +198,7 @@ pub(super) async fn create(
     .await
 }
 
-fn edit_target(code: &str, id: i64) -> Target {
+fn edit_target(code: &str, id: ActionItemId) -> Target {
     Target {
         code: code.to_owned(),
         action: format!("/action-items/{id}/edit"),
@@ -211,7 +212,7 @@ pub(super) async fn edit_form(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let (i, _) = items::show(&ctx, id).await?;
@@ -219,8 +220,8 @@ pub(super) async fn edit_form(
     let f = ItemForm {
         title: i.title.clone(),
         description: i.description.clone().unwrap_or_default(),
-        group_id: s(i.group_id),
-        meeting_id: s(i.meeting_id),
+        group_id: s(i.group_id.map(GroupId::get)),
+        meeting_id: s(i.meeting_id.map(MeetingId::get)),
         resolution: i.resolution.clone().unwrap_or_default(),
         owner_kind: i.owner_kind.as_str().into(),
         owner_resident_id: s(i.owner_resident_id),
@@ -244,7 +245,7 @@ pub(super) async fn save(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
     CsrfForm(f): CsrfForm<ItemForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);

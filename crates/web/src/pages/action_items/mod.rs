@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tuquan_app::action_items::{self as items, ActionItemRecord, ItemPage, ListQuery};
 use tuquan_app::documents::produce::file_name;
+use tuquan_domain::{ActionItemId, MeetingId};
 
 use crate::auth::{CurrentUser, RequestCtx};
 use crate::error::{Failure, PageError};
@@ -51,7 +52,7 @@ pub fn router() -> Router<AppState> {
 
 /// One line of a list, ready to show.
 pub struct Row {
-    pub id: i64,
+    pub id: ActionItemId,
     /// The owner's heading, on the first row of each owner.
     pub heading: Option<String>,
     pub title: String,
@@ -304,7 +305,7 @@ struct MeetingSection<'a> {
 pub async fn meeting_section(
     ctx: &tuquan_app::Ctx,
     chrome: &Chrome,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> Result<(String, String), PageError> {
     let (title, m) = items::of_meeting(ctx, meeting_id).await?;
     let today = ctx.today().to_string();
@@ -320,7 +321,7 @@ pub async fn meeting_section(
 #[template(path = "action_items_meeting.html")]
 struct MeetingPage {
     chrome: Chrome,
-    id: i64,
+    id: MeetingId,
     title: String,
     section: String,
 }
@@ -331,7 +332,7 @@ async fn meeting_page(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let (title, section) = meeting_section(&ctx, &chrome, id).await?;

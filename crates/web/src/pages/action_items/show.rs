@@ -7,6 +7,7 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use tuquan_app::action_items::{self as items, ProgressInput};
 use tuquan_app::Ctx;
+use tuquan_domain::{ActionItemId, MeetingId};
 
 use super::{status_key, Opt};
 use crate::auth::csrf::CsrfForm;
@@ -29,7 +30,7 @@ pub struct HistoryRow {
 #[template(path = "action_items_show.html")]
 struct ShowPage {
     chrome: Chrome,
-    id: i64,
+    id: ActionItemId,
     code: String,
     unit_name: String,
     title: String,
@@ -37,7 +38,7 @@ struct ShowPage {
     owner: String,
     group: String,
     resolution: String,
-    meeting_id: Option<i64>,
+    meeting_id: Option<MeetingId>,
     due: String,
     status: &'static str,
     overdue: bool,
@@ -71,7 +72,7 @@ fn key_of(code: &str) -> &'static str {
 async fn show_page(
     ctx: &Ctx,
     chrome: Chrome,
-    id: i64,
+    id: ActionItemId,
     f: StepForm,
     errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
@@ -130,7 +131,7 @@ pub(super) async fn page(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     show_page(&ctx, chrome, id, StepForm::default(), FormErrors::none()).await
@@ -141,7 +142,7 @@ pub(super) async fn progress(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
     CsrfForm(f): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
@@ -165,7 +166,7 @@ pub(super) async fn cancel(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionItemId>,
     CsrfForm(f): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);

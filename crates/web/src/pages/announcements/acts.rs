@@ -13,7 +13,7 @@ use tuquan_app::announcements as ann;
 use tuquan_app::AppError;
 use tuquan_domain::access::Action;
 use tuquan_domain::announcements::{AckChannel, Status};
-use tuquan_domain::{Checks, FieldError, FieldErrorKind};
+use tuquan_domain::{Checks, FieldError, FieldErrorKind, HouseholdId};
 
 use super::{channel_choices, publish, row, show_view, who, Row};
 use crate::auth::csrf::CsrfForm;
@@ -93,7 +93,7 @@ pub(super) struct BehalfForm {
 }
 
 /// The household number as typed: every bad field of the form at once with the channel.
-fn behalf_input(f: &BehalfForm) -> Result<i64, Vec<FieldError>> {
+fn behalf_input(f: &BehalfForm) -> Result<HouseholdId, Vec<FieldError>> {
     let mut c = Checks::default();
     let raw = f.household_id.trim();
     let household = c.check(if raw.is_empty() {
@@ -103,7 +103,7 @@ fn behalf_input(f: &BehalfForm) -> Result<i64, Vec<FieldError>> {
             "empty",
         ))
     } else {
-        raw.parse::<i64>()
+        raw.parse::<HouseholdId>()
             .map_err(|_| FieldError::new("household_id", FieldErrorKind::InvalidFormat, "a number"))
     });
     c.check(AckChannel::parse(f.channel.trim()).ok_or_else(|| {

@@ -357,7 +357,7 @@ fn passing_row(r: ann::PassingRecord) -> PassingRow {
 }
 
 pub struct HouseholdRow {
-    pub id: i64,
+    pub id: tuquan_domain::HouseholdId,
     pub unit_name: String,
     pub address: String,
     pub representative: String,

@@ -132,7 +132,9 @@ fn offered(status: Status) -> Vec<&'static str> {
         Transition::Start,
         Transition::Resolve,
         Transition::Reject { reason: "x".into() },
-        Transition::Duplicate { of: 1 },
+        Transition::Duplicate {
+            of: Some(tuquan_domain::FeedbackId(1)),
+        },
         Transition::Refer { to: "x".into() },
     ];
     let mut out: Vec<&'static str> = candidates
