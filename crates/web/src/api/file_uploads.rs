@@ -1,0 +1,58 @@
+//! The documented shapes of two multipart bodies whose handlers read them part by part (a
+//! proxy's written authorisation at a meeting, a ballot's tally sheet): the schema says what
+//! the handlers accept, so that the contract run sends them well-formed requests. The values
+//! of the parts are typed in `contract_fields::table`.
+// `deny_unknown_fields` only for the schema: the handlers refuse undocumented parts.
+#![allow(dead_code)]
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A proxy who came for a household, with the photographed written authorisation, as
+/// `multipart/form-data`: the fields of the JSON attendance body as text parts (`kind`
+/// defaults to `proxy`) and one file.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyUpload {
+    /// The row's short code from the sign-in sheet …
+    pub code: Option<String>,
+    /// … or the household.
+    pub household_id: Option<i64>,
+    /// The member who came, when a resident (a proxy usually is not).
+    pub resident_id: Option<i64>,
+    /// `proxy` (default); a file comes only with a proxy.
+    pub kind: Option<String>,
+    /// Who came.
+    pub name: String,
+    /// The cluster (Art 18) attended; 1 when blank. Beyond the meeting's clusters: 422
+    /// naming `cluster`.
+    pub cluster: Option<i64>,
+    /// `live` (default) or `paper`.
+    pub source: Option<String>,
+    /// One PDF, JPEG, PNG or WebP file (told by its first bytes), at most 10 MB; images lose
+    /// their embedded metadata. Another type, or a larger file: 422 naming `authorisation`.
+    #[schema(value_type = String, format = Binary)]
+    pub authorisation: Vec<u8>,
+}
+
+/// The parts of [`ProxyUpload`].
+pub const PROXY_PARTS: &[&str] = &[
+    "code",
+    "household_id",
+    "resident_id",
+    "kind",
+    "name",
+    "cluster",
+    "source",
+    tuquan_app::meetings::PROXY_FIELD,
+];
+
+/// The photo of a paper entry's tally sheet, as `multipart/form-data`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SheetUpload {
+    /// One PDF, JPEG, PNG or WebP file (told by its first bytes), at most 10 MB; images lose
+    /// their embedded metadata. Another type, or a larger file: 422 naming `sheet`.
+    #[schema(value_type = String, format = Binary)]
+    pub sheet: Vec<u8>,
+}
