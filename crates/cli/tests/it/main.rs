@@ -17,6 +17,7 @@ mod browser;
 mod cli;
 mod consultations;
 mod contract;
+mod contract_attendance;
 mod crash;
 mod delivery;
 mod documents;

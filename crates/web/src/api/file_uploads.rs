@@ -56,3 +56,46 @@ pub struct SheetUpload {
     #[schema(value_type = String, format = Binary)]
     pub sheet: Vec<u8>,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// The two bodies are documented as the handlers read them (they were left out of the
+    /// contract run until they were).
+    #[test]
+    fn proxy_and_sheet_bodies_are_documented() {
+        let doc = crate::api::contract::document();
+        for (path, schema) in [
+            ("/api/v1/meetings/{id}/attendance/proxy", "ProxyUpload"),
+            ("/api/v1/votes/{id}/paper/{entry}/sheet", "SheetUpload"),
+        ] {
+            let op = &doc["paths"][path]["post"];
+            let media = &op["requestBody"]["content"]["multipart/form-data"]["schema"];
+            assert_eq!(
+                media["$ref"],
+                json!(format!("#/components/schemas/{schema}")),
+                "{path}"
+            );
+            assert!(op["responses"]["422"].is_object(), "{path}");
+            let s = &doc["components"]["schemas"][schema];
+            assert_eq!(s["additionalProperties"], false, "{schema}");
+        }
+        let proxy = &doc["components"]["schemas"]["ProxyUpload"];
+        assert_eq!(proxy["required"], json!(["name", "authorisation"]));
+        assert_eq!(proxy["properties"]["authorisation"]["minLength"], 1);
+        let names: Vec<&str> = proxy["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut parts = super::PROXY_PARTS.to_vec();
+        parts.sort_unstable();
+        let mut names = names;
+        names.sort_unstable();
+        assert_eq!(names, parts);
+        let attend = &doc["components"]["schemas"]["AttendBody"]["properties"]["cluster"];
+        assert_eq!(attend["maximum"], 20, "{attend}");
+    }
+}

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 pub use super::meeting_minutes::*;
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{required_here, ApiError, ErrorBody};
 use crate::extract::{body, query};
 use crate::AppState;
 
@@ -497,7 +497,10 @@ pub async fn attend(
         source: b.source,
     };
     let ctx = state.ctx(Some(who), &rc);
-    let row = meet::record(&ctx, MeetingId(id), &input).await?;
+    // A name only for a proxy, a code only without a household: rules between fields.
+    let row = meet::record(&ctx, MeetingId(id), &input)
+        .await
+        .map_err(|e| required_here(e, &["name", "code"]))?;
     Ok(Json((&row).into()))
 }
 
@@ -558,7 +561,9 @@ pub async fn attend_proxy(
         );
     };
     let ctx = state.ctx(Some(who), &rc);
-    let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file)).await?;
+    let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file))
+        .await
+        .map_err(|e| required_here(e, &["name", "code"]))?;
     Ok(Json((&row).into()))
 }
 
