@@ -84,7 +84,7 @@ mod tests {
         let proxy = &doc["components"]["schemas"]["ProxyUpload"];
         assert_eq!(proxy["required"], json!(["name", "authorisation"]));
         assert_eq!(proxy["properties"]["authorisation"]["minLength"], 1);
-        let names: Vec<&str> = proxy["properties"]
+        let mut names: Vec<&str> = proxy["properties"]
             .as_object()
             .unwrap()
             .keys()
@@ -92,7 +92,6 @@ mod tests {
             .collect();
         let mut parts = super::PROXY_PARTS.to_vec();
         parts.sort_unstable();
-        let mut names = names;
         names.sort_unstable();
         assert_eq!(names, parts);
         let attend = &doc["components"]["schemas"]["AttendBody"]["properties"]["cluster"];
