@@ -274,7 +274,7 @@ mod tests {
         })
     }
 
-    fn refusal(r: Result<MultipartForm, Failure>) -> String {
+    fn refusal<T: std::fmt::Debug>(r: Result<T, Failure>) -> String {
         match r {
             Err(Failure::InvalidBody(m)) => m,
             other => panic!("{other:?}"),
