@@ -66,12 +66,17 @@ const REFERENCE_FIELDS: &[&str] = &[
     "representative_id",
     "household_id",
     "duplicate_of",
+    "officer_username",
 ];
 
 /// The file parts of multipart bodies (a scan, an attachment, a photo). A file is any bytes
 /// to the request's format; its content refused (not an accepted type, too large, too many
 /// files) is a rule on a well-formed request (422), as the feedback photos always were.
-const FILE_FIELDS: &[&str] = &["scan", "attachment", "photo"];
+const FILE_FIELDS: &[&str] = &["scan", "attachment", "photo", "sheet", "authorisation"];
+
+/// Numbers whose range depends on another record (a meeting's cluster count): the schema
+/// can only give their widest range, so a value beyond the record's is a rule (422).
+const RECORD_BOUNDED: &[&str] = &["cluster"];
 
 /// How a field error is answered: a well-formed value that a rule between fields or records
 /// refuses is a 422 (a relation not allowed, a date in the future, a file's refused content),
@@ -83,6 +88,9 @@ fn field_status(e: &FieldError) -> StatusCode {
         K::InvalidFormat | K::TooLong { .. } | K::OutOfRange { .. }
             if FILE_FIELDS.contains(&e.field) =>
         {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        K::OutOfRange { .. } if RECORD_BOUNDED.contains(&e.field) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         K::UnknownValue if REFERENCE_FIELDS.contains(&e.field) => StatusCode::NOT_FOUND,

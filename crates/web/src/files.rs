@@ -3,23 +3,21 @@
 //! route `/files/{id}`, which answers with the stored content type, a `Content-Disposition`
 //! with the file's name, `X-Content-Type-Options: nosniff` and a sandbox policy.
 
-use std::collections::HashMap;
-
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
 };
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use tuquan_app::files::{self as app, UploadedFile, MAX_FILES};
+use tuquan_app::files::{self as app, MAX_FILES};
 use tuquan_domain::files::{content_disposition, MAX_FILE_BYTES};
-use tuquan_domain::{FieldError, FieldErrorKind};
 
 use crate::auth::csrf::expected_token;
 use crate::auth::{secret, MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
+use crate::multipart::{Limits, LongText};
 use crate::AppState;
 
 /// The largest body of a form with files: every file at its largest, one byte more each (so
@@ -37,153 +35,22 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/files/{id}", get(download_api))
 }
 
-/// The text fields (every value of a repeated field, in order) and the files of a form.
-#[derive(Debug, Default)]
-pub struct MultipartForm {
-    pub fields: HashMap<String, Vec<String>>,
-    /// The files per field name; a file input left empty sends nothing here.
-    pub files: HashMap<String, Vec<UploadedFile>>,
-    /// The request was larger than the route's limit: reading stopped there.
-    pub too_large: bool,
-}
+pub use crate::multipart::MultipartForm;
 
-impl MultipartForm {
-    /// A text field's first value, or the empty string.
-    pub fn text(&self, name: &str) -> String {
-        self.fields
-            .get(name)
-            .and_then(|v| v.first())
-            .cloned()
-            .unwrap_or_default()
-    }
+/// What a form with files accepts.
+const LIMITS: Limits = Limits {
+    parts: MAX_PARTS,
+    text_bytes: TEXT_MAX_BYTES,
+    long_text: LongText::Cut,
+    file_bytes: MAX_FILE_BYTES,
+    files: MAX_FILES,
+};
 
-    /// A text field's first value, or `None` when absent or blank.
-    pub fn opt(&self, name: &str) -> Option<String> {
-        Some(self.text(name)).filter(|s| !s.trim().is_empty())
-    }
-
-    /// Every value of a repeated field (checkboxes), blanks dropped.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.fields
-            .get(name)
-            .map(|v| v.iter().filter(|s| !s.trim().is_empty()).cloned().collect())
-            .unwrap_or_default()
-    }
-
-    /// Whether a checkbox-like field is set (`true`, `1`, `on`, `yes`).
-    pub fn flag(&self, name: &str) -> bool {
-        matches!(
-            self.fields
-                .get(name)
-                .and_then(|v| v.first())
-                .map(|s| s.trim()),
-            Some("true" | "1" | "on" | "yes")
-        )
-    }
-
-    /// Refuses a part the body does not document (`known`): the API's multipart bodies, like
-    /// its JSON bodies, refuse unknown fields (a misspelt part is a 400, not ignored).
-    pub fn refuse_unknown(&self, known: &[&str]) -> Result<(), Failure> {
-        let unknown = self
-            .fields
-            .keys()
-            .chain(self.files.keys())
-            .find(|k| !known.contains(&k.as_str()));
-        match unknown {
-            Some(k) => Err(Failure::InvalidBody(format!("unknown field `{k}`"))),
-            None => Ok(()),
-        }
-    }
-
-    /// The files of a field, taken out of the form.
-    pub fn take_files(&mut self, name: &str) -> Vec<UploadedFile> {
-        self.files.remove(name).unwrap_or_default()
-    }
-
-    /// The refusal of a request cut at the body limit: it can only be the files of `field`.
-    pub fn too_large_error(field: &'static str) -> Failure {
-        Failure::Invalid(FieldError::new(
-            field,
-            FieldErrorKind::TooLong {
-                max: MAX_FILE_BYTES,
-            },
-            "the files are too large",
-        ))
-    }
-}
-
-/// Reads every part of a multipart body. Parts named in `file_fields` are files (at most
+/// Reads every part of a form with files. Parts named in `file_fields` are files (at most
 /// [`MAX_FILES`] + 1 kept per field, each cut at [`MAX_FILE_BYTES`] + 1 so the checks refuse
 /// them by name); a file input sent empty is skipped.
-pub async fn read_multipart(
-    mut mp: Multipart,
-    file_fields: &[&str],
-) -> Result<MultipartForm, Failure> {
-    let mut form = MultipartForm::default();
-    let mut parts = 0;
-    loop {
-        let mut field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                form.too_large = true;
-                break;
-            }
-            Err(e) => return Err(Failure::InvalidBody(e.body_text())),
-        };
-        parts += 1;
-        if parts > MAX_PARTS {
-            return Err(Failure::InvalidBody("too many fields".into()));
-        }
-        let name = field.name().unwrap_or("").to_owned();
-        let is_file = file_fields.contains(&name.as_str());
-        let keep = if is_file {
-            MAX_FILE_BYTES + 1
-        } else {
-            TEXT_MAX_BYTES
-        };
-        let mut buf = Vec::new();
-        let mut cut = false;
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = keep.saturating_sub(buf.len());
-                    cut |= chunk.len() > room;
-                    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    form.too_large = true;
-                    return Ok(form);
-                }
-                Err(e) => return Err(Failure::InvalidBody(e.body_text())),
-            }
-        }
-        if is_file {
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            if buf.is_empty() && file_name.is_empty() {
-                continue;
-            }
-            let list = form.files.entry(name).or_default();
-            if list.len() <= MAX_FILES {
-                list.push(UploadedFile {
-                    name: file_name,
-                    bytes: buf,
-                });
-            }
-        } else {
-            // A field cut at the limit is longer than any field may be: the domain refuses
-            // it naming the field.
-            let text = if cut {
-                String::from_utf8_lossy(&buf).into_owned()
-            } else {
-                String::from_utf8(buf)
-                    .map_err(|_| Failure::InvalidBody(format!("the field {name} is not UTF-8")))?
-            };
-            form.fields.entry(name).or_default().push(text);
-        }
-    }
-    Ok(form)
+pub async fn read_multipart(mp: Multipart, file_fields: &[&str]) -> Result<MultipartForm, Failure> {
+    crate::multipart::read(mp, file_fields, &LIMITS).await
 }
 
 /// Reads a page's form and checks its CSRF token (field `csrf`), like `CsrfForm` does: as

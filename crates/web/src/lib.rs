@@ -26,6 +26,7 @@ pub mod extract;
 pub mod feedback;
 pub mod files;
 pub mod i18n;
+pub mod multipart;
 pub mod open311;
 pub mod pages;
 pub mod security;

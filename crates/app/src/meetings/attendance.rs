@@ -188,6 +188,22 @@ pub async fn record_with_proxy(
     };
     ensure_roll(ctx, &m).await?;
     let row = find_row(ctx, &m, input).await?;
+    // The person who came must exist (a foreign key otherwise refuses the write with a 500).
+    if let Some(person) = a.resident_id {
+        match ctx.store().resident(person).await {
+            Err(tuquan_store::StoreError::NotFound) => {
+                return Err(tuquan_domain::FieldError::new(
+                    "resident_id",
+                    tuquan_domain::FieldErrorKind::UnknownValue,
+                    "no such resident",
+                )
+                .into())
+            }
+            r => {
+                r?;
+            }
+        }
+    }
     let new = NewAttendanceRow {
         row_no: row.row_no,
         kind: a.kind,

@@ -19,6 +19,7 @@ mod cli;
 mod consultation_lists;
 mod consultations;
 mod contract;
+mod contract_attendance;
 mod crash;
 mod delivery;
 mod documents;

@@ -96,7 +96,7 @@ async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
     let (s, b) = send_sheet(&server, &head, id, 1, bad).await;
     assert_eq!(
         (s, b["error"]["field"].as_str()),
-        (400, Some("sheet")),
+        (422, Some("sheet")),
         "{b}"
     );
 

@@ -55,7 +55,7 @@ fn email() -> Value {
 
 /// Record ids, from 1.
 fn ids() -> Value {
-    json!({"type": "array", "items": {"type": "integer", "minimum": 1}})
+    json!({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": i64::MAX}})
 }
 
 fn date() -> Value {
@@ -71,20 +71,30 @@ fn categories() -> Value {
 }
 
 /// (component schema, property, its schema).
-fn table() -> Vec<(&'static str, &'static str, Value)> {
-    let group_kinds = || one_of(GroupKind::ALL.iter().map(|k| k.as_str()).collect());
-    // A unit's head and deputy come with the unit (`POST .../leadership`), not created.
-    let creatable = || {
-        one_of(
-            GroupKind::ALL
-                .iter()
-                .filter(|k| **k != GroupKind::UnitLeadership)
-                .map(|k| k.as_str())
-                .collect(),
-        )
-    };
-    let roles = || one_of(Role::ALL.iter().map(|r| r.as_str()).collect());
-    let mut t = vec![
+type Row = (&'static str, &'static str, Value);
+
+fn group_kinds() -> Value {
+    one_of(GroupKind::ALL.iter().map(|k| k.as_str()).collect())
+}
+
+fn roles() -> Value {
+    one_of(Role::ALL.iter().map(|r| r.as_str()).collect())
+}
+
+/// Every typed property, area by area.
+fn table() -> Vec<Row> {
+    let mut t = feedback_rows();
+    t.extend(group_rows());
+    t.extend(announcement_rows());
+    t.extend(meeting_rows());
+    t.extend(people_rows());
+    t.extend(restructuring_rows());
+    t
+}
+
+/// New feedback (JSON and multipart), its steps and its routes.
+fn feedback_rows() -> Vec<Row> {
+    vec![
         ("NewFeedbackInputDoc", "category", categories()),
         ("NewFeedbackInputDoc", "unit_code", unit_code()),
         (
@@ -123,6 +133,41 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             ]),
         ),
         (
+            "RouteItem",
+            "category",
+            json!({"anyOf": [categories(), {"type": "string", "maxLength": 0}]}),
+        ),
+        (
+            "RouteItem",
+            "level",
+            optional(one_of(vec!["unit", "commune", "province"])),
+        ),
+        (
+            "RouteItem",
+            "role",
+            optional(one_of(
+                Role::ALL
+                    .iter()
+                    .filter(|r| tuquan_domain::feedback::policy::role_handles_feedback(**r))
+                    .map(|r| r.as_str())
+                    .collect(),
+            )),
+        ),
+    ]
+}
+
+/// Community groups: decisions, positions, consents, the unit's creation.
+fn group_rows() -> Vec<Row> {
+    // A unit's head and deputy come with the unit (`POST .../leadership`), not created.
+    let creatable = one_of(
+        GroupKind::ALL
+            .iter()
+            .filter(|k| **k != GroupKind::UnitLeadership)
+            .map(|k| k.as_str())
+            .collect(),
+    );
+    vec![
+        (
             "DecisionUpload",
             "kind",
             one_of(vec![
@@ -135,6 +180,20 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         ("AppointBody", "starts_on", optional(date())),
         ("EndBody", "ended_on", optional(date())),
         ("ConsentBody", "given_on", optional(date())),
+        ("CreateGroup", "kind", creatable),
+        (
+            "CreateGroup",
+            "unit_codes",
+            json!({"type": "array", "items": unit_code()}),
+        ),
+        ("SignBody", "signed_on", date()),
+        ("ReviewBody", "reviewed_on", date()),
+    ]
+}
+
+/// Announcements (JSON and multipart) and their acknowledgement on behalf of a household.
+fn announcement_rows() -> Vec<Row> {
+    vec![
         (
             "PublishBody",
             "category",
@@ -157,50 +216,6 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "roles",
             json!({"type": "array", "items": roles()}),
         ),
-        ("CreateGroup", "kind", creatable()),
-        (
-            "CreateGroup",
-            "unit_codes",
-            json!({"type": "array", "items": unit_code()}),
-        ),
-        ("SignBody", "signed_on", date()),
-        ("ReviewBody", "reviewed_on", date()),
-        (
-            "RouteItem",
-            "category",
-            json!({"anyOf": [categories(), {"type": "string", "maxLength": 0}]}),
-        ),
-        (
-            "RouteItem",
-            "level",
-            optional(one_of(vec!["unit", "commune", "province"])),
-        ),
-        (
-            "RouteItem",
-            "role",
-            optional(one_of(
-                Role::ALL
-                    .iter()
-                    .filter(|r| tuquan_domain::feedback::policy::role_handles_feedback(**r))
-                    .map(|r| r.as_str())
-                    .collect(),
-            )),
-        ),
-        (
-            "CreateUnit",
-            "kind",
-            example(
-                one_of(
-                    UnitKind::ALL
-                        .iter()
-                        .filter(|k| k.tier() == Tier::Residential)
-                        .map(|k| k.as_str())
-                        .collect(),
-                ),
-                "khu_pho",
-            ),
-        ),
-        ("CreateUnit", "valid_from", optional(date())),
         (
             "OnBehalfBody",
             "channel",
@@ -235,12 +250,20 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("EditBody", "remove_files", ids()),
         ("EditUpload", "remove_files", ids()),
-        ("AssignBody", "households", ids()),
-        (
-            "AssignBody",
-            "part_id",
-            json!({"type": ["integer", "null"], "minimum": 1}),
-        ),
+    ]
+}
+
+/// Meetings, their attendance (JSON and the proxy's multipart form), action items,
+/// consultations, and ballot tally sheets.
+fn meeting_rows() -> Vec<Row> {
+    use tuquan_domain::meetings::{AttendanceSource, AttendeeKind, ATTENDEE_NAME_MAX};
+    let kinds = || one_of(AttendeeKind::ALL.iter().map(|k| k.as_str()).collect());
+    let sources = || one_of(AttendanceSource::ALL.iter().map(|k| k.as_str()).collect());
+    // A meeting is held in at most 20 clusters; beyond its own number: a rule (422).
+    let cluster = || json!({"type": "integer", "minimum": 1, "maximum": 20});
+    let record = || json!({"type": "integer", "minimum": 1, "maximum": i64::MAX});
+    let name = text(ATTENDEE_NAME_MAX);
+    vec![
         (
             "ItemBody",
             "owner_role",
@@ -274,6 +297,48 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
             "group_id",
             json!({"type": ["integer", "null"], "minimum": 1}),
         ),
+        ("AttendBody", "kind", optional(kinds())),
+        ("AttendBody", "source", optional(sources())),
+        (
+            "AttendBody",
+            "cluster",
+            json!({"type": ["integer", "null"], "minimum": 1, "maximum": 20}),
+        ),
+        ("AttendBody", "name", optional(name.clone())),
+        ("ProxyUpload", "kind", optional_field(kinds())),
+        ("ProxyUpload", "source", optional_field(sources())),
+        ("ProxyUpload", "cluster", optional_field(cluster())),
+        ("ProxyUpload", "household_id", optional_field(record())),
+        ("ProxyUpload", "resident_id", optional_field(record())),
+        ("ProxyUpload", "name", non_blank(ATTENDEE_NAME_MAX)),
+        ("ProxyUpload", "code", text(40)),
+    ]
+}
+
+/// Residents, households and the units they move between.
+fn people_rows() -> Vec<Row> {
+    let mut t = vec![
+        (
+            "CreateUnit",
+            "kind",
+            example(
+                one_of(
+                    UnitKind::ALL
+                        .iter()
+                        .filter(|k| k.tier() == Tier::Residential)
+                        .map(|k| k.as_str())
+                        .collect(),
+                ),
+                "khu_pho",
+            ),
+        ),
+        ("CreateUnit", "valid_from", optional(date())),
+        ("AssignBody", "households", ids()),
+        (
+            "AssignBody",
+            "part_id",
+            json!({"type": ["integer", "null"], "minimum": 1}),
+        ),
         ("MoveBody", "unit_code", unit_code()),
         ("MoveBody", "moved_on", optional(date())),
     ];
@@ -291,6 +356,70 @@ fn table() -> Vec<(&'static str, &'static str, Value)> {
     t
 }
 
+/// Text of at most `max` characters, as the edge admits it.
+fn text(max: usize) -> Value {
+    json!({"type": "string", "pattern": super::contract::TEXT, "maxLength": max})
+}
+
+/// Required text of at most `max` characters: something besides spaces.
+fn non_blank(max: usize) -> Value {
+    json!({"type": "string", "pattern": super::contract::NON_BLANK, "maxLength": max})
+}
+
+/// A unit code as a body names it (at most 40 characters).
+fn unit_code_field() -> Value {
+    json!({"type": "string", "pattern": UNIT_CODE, "maxLength": 40})
+}
+
+/// Restructuring schemes, size standards and freezes; police beats and militia heads.
+fn restructuring_rows() -> Vec<Row> {
+    use tuquan_domain::restructuring::beats::NAME_MAX as BEAT_NAME_MAX;
+    use tuquan_domain::restructuring::scheme::{REASON_MAX, TITLE_MAX};
+    let residential = one_of(
+        UnitKind::ALL
+            .iter()
+            .filter(|k| k.tier() == Tier::Residential)
+            .map(|k| k.as_str())
+            .collect(),
+    );
+    vec![
+        ("SchemeBody", "title", non_blank(TITLE_MAX)),
+        ("SchemeBody", "reason", non_blank(REASON_MAX)),
+        ("SchemeBody", "effective_on", date()),
+        ("SchemeBody", "basis_number", text(100)),
+        ("SchemeBody", "basis_date", optional_field(date())),
+        ("SchemeBody", "basis_signer", text(200)),
+        ("OverrideBody", "reason", non_blank(REASON_MAX)),
+        ("OverrideBody", "number", non_blank(100)),
+        ("OverrideBody", "date", date()),
+        ("OverrideBody", "signer", non_blank(200)),
+        ("StandardBody", "kind", residential),
+        (
+            "StandardBody",
+            "min_households",
+            json!({"type": "integer", "minimum": 1, "maximum": 10_000}),
+        ),
+        ("StandardBody", "effective_from", date()),
+        ("StandardBody", "basis", text(300)),
+        ("FreezeBody", "scope", one_of(vec!["national", "province"])),
+        ("FreezeBody", "starts_on", date()),
+        ("FreezeBody", "ends_on", optional_field(date())),
+        ("FreezeBody", "basis", non_blank(300)),
+        ("BeatBody", "name", non_blank(BEAT_NAME_MAX)),
+        ("BeatBody", "officer_username", optional(text(100))),
+        ("BeatBody", "officer_name", optional(text(BEAT_NAME_MAX))),
+        ("BeatBody", "officer_phone", optional(phone())),
+        ("BeatBody", "valid_from", optional(date())),
+        ("BeatAssignBody", "unit_code", unit_code_field()),
+        ("BeatAssignBody", "valid_from", optional(date())),
+        ("BeatEndBody", "valid_to", optional(date())),
+        ("MilitiaBody", "unit_code", unit_code_field()),
+        ("MilitiaBody", "full_name", non_blank(BEAT_NAME_MAX)),
+        ("MilitiaBody", "phone", optional(phone())),
+        ("MilitiaBody", "valid_from", optional(date())),
+    ]
+}
+
 /// Fields a body requires although its Rust type lets them default.
 const REQUIRED: &[(&str, &[&str])] = &[
     (
@@ -303,6 +432,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     // The multipart bodies: repeated parts (lists) may be left out.
     ("PublishUpload", &["title", "body", "category"]),
     ("EditUpload", &["title", "body"]),
+    ("ProxyUpload", &["name", "authorisation"]),
 ];
 
 /// Applies the table to `doc`'s component schemas.
@@ -338,6 +468,8 @@ pub fn refine(doc: &mut Value) {
         "/components/schemas/PublishUpload/properties/attachment/items",
         "/components/schemas/EditUpload/properties/attachment/items",
         "/components/schemas/SubmitUpload/properties/photo/items",
+        "/components/schemas/ProxyUpload/properties/authorisation",
+        "/components/schemas/SheetUpload/properties/sheet",
     ] {
         if let Some(f) = doc.pointer_mut(file) {
             f["minLength"] = json!(1);

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 pub use super::meeting_minutes::*;
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{required_here, ApiError, ErrorBody};
 use crate::extract::{body, query};
 use crate::AppState;
 
@@ -478,7 +478,7 @@ pub async fn attendance(
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance", tag = "meetings",
     params(("id" = i64, Path)), request_body = AttendBody, security(("bearer" = [])),
     responses((status = 200, body = RollItem), (status = 400, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, description = "Refused by a rule: the meeting takes no attendance now, or `cluster` is beyond the meeting's clusters (`rule_refused` naming `cluster`)", body = ErrorBody)))]
 pub async fn attend(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -497,7 +497,10 @@ pub async fn attend(
         source: b.source,
     };
     let ctx = state.ctx(Some(who), &rc);
-    let row = meet::record(&ctx, MeetingId(id), &input).await?;
+    // A name only for a proxy, a code only without a household: rules between fields.
+    let row = meet::record(&ctx, MeetingId(id), &input)
+        .await
+        .map_err(|e| required_here(e, &["name", "code"]))?;
     Ok(Json((&row).into()))
 }
 
@@ -506,9 +509,11 @@ pub async fn attend(
 /// defaults to `proxy` — and one PDF, JPEG, PNG or WebP in `authorisation`), stored with its
 /// SHA-256.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance/proxy", tag = "meetings",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = super::file_uploads::ProxyUpload, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
     responses((status = 200, body = RollItem), (status = 400, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, description = "Refused by a rule: the meeting takes no attendance now, `cluster` beyond its clusters, not a proxy, or the file refused (`authorisation`)", body = ErrorBody)))]
 pub async fn attend_proxy(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
@@ -520,6 +525,7 @@ pub async fn attend_proxy(
     if f.too_large {
         return Err(crate::files::MultipartForm::too_large_error(meet::PROXY_FIELD).into());
     }
+    f.refuse_unknown(super::file_uploads::PROXY_PARTS)?;
     let number = |name: &'static str| -> Result<Option<i64>, ApiError> {
         f.opt(name)
             .map(|v| {
@@ -555,7 +561,9 @@ pub async fn attend_proxy(
         );
     };
     let ctx = state.ctx(Some(who), &rc);
-    let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file)).await?;
+    let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file))
+        .await
+        .map_err(|e| required_here(e, &["name", "code"]))?;
     Ok(Json((&row).into()))
 }
 

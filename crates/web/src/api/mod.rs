@@ -17,6 +17,7 @@ pub mod consultations;
 pub mod contract;
 mod contract_fields;
 pub mod feedback;
+pub mod file_uploads;
 pub mod groups;
 pub mod health;
 pub mod import;
@@ -348,6 +349,8 @@ impl Modify for BearerScheme {
         meetings::StatusBody,
         meetings::ScanStored,
         meetings::ScanUpload,
+        file_uploads::ProxyUpload,
+        file_uploads::SheetUpload,
         meetings::QuorumBody,
         meetings::RollItem,
         meetings::AttendanceBody,

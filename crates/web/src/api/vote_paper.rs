@@ -90,7 +90,9 @@ pub struct SheetStored {
 /// The photo of a paper entry's tally sheet (`multipart/form-data`, one PDF, JPEG, PNG or
 /// WebP in the field `sheet`), fingerprinted and logged in the tally log.
 #[utoipa::path(post, path = "/api/v1/votes/{id}/paper/{entry}/sheet", tag = "votes",
-    params(("id" = i64, Path), ("entry" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path), ("entry" = i64, Path)),
+    request_body(content = super::file_uploads::SheetUpload, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
     responses((status = 201, body = SheetStored), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn attach_sheet(
@@ -104,6 +106,7 @@ pub async fn attach_sheet(
     if f.too_large {
         return Err(crate::files::MultipartForm::too_large_error(app::SHEET_FIELD).into());
     }
+    f.refuse_unknown(&[app::SHEET_FIELD])?;
     let file = f
         .take_files(app::SHEET_FIELD)
         .into_iter()

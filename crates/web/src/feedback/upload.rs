@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use axum::extract::Multipart;
-use axum::http::StatusCode;
 use tuquan_domain::feedback::photo::{MAX_PHOTOS, MAX_PHOTO_BYTES};
 use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_domain::{FieldError, FieldErrorKind};
@@ -12,6 +11,7 @@ use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_app::AppError;
 
 use crate::error::Failure;
+use crate::multipart::{self, Limits, LongText};
 
 /// The largest request body accepted for a feedback form: the photos at their largest, one
 /// more so that an oversized photo still gets its field error, and the text fields.
@@ -84,70 +84,33 @@ impl FeedbackUpload {
     }
 }
 
-/// Reads every part. Parts named `photo` are files; a file part with neither a name nor
-/// content (a form sent without choosing a photo) is skipped.
-pub async fn read(mut mp: Multipart) -> Result<FeedbackUpload, Failure> {
-    let mut up = FeedbackUpload::default();
-    let mut parts = 0;
-    loop {
-        let mut field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                up.too_large = true;
-                break;
-            }
-            Err(e) => return Err(Failure::InvalidBody(e.body_text())),
-        };
-        parts += 1;
-        if parts > MAX_PARTS {
-            return Err(Failure::InvalidBody("too many fields".into()));
-        }
-        let name = field.name().unwrap_or("").to_owned();
-        let is_file = name == PHOTO_FIELD;
-        let keep = if is_file {
-            MAX_PHOTO_BYTES + 1
-        } else {
-            TEXT_MAX_BYTES
-        };
-        let mut buf = Vec::new();
-        let mut cut = false;
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = keep.saturating_sub(buf.len());
-                    if chunk.len() > room {
-                        cut = true;
-                    }
-                    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    up.too_large = true;
-                    return Ok(up);
-                }
-                Err(e) => return Err(Failure::InvalidBody(e.body_text())),
-            }
-        }
-        if is_file {
-            let unnamed = field.file_name().unwrap_or("").is_empty();
-            if buf.is_empty() && unnamed {
-                continue;
-            }
-            if up.photos.len() <= MAX_PHOTOS {
-                up.photos.push(buf);
-            }
-        } else {
-            // A field cut at the limit is longer than any field may be: the domain refuses
-            // it naming the field.
-            let text = if cut {
-                String::from_utf8_lossy(&buf).into_owned()
-            } else {
-                String::from_utf8(buf)
-                    .map_err(|_| Failure::InvalidBody(format!("the field {name} is not UTF-8")))?
-            };
-            up.fields.insert(name, text);
-        }
-    }
-    Ok(up)
+/// What a feedback form accepts.
+const LIMITS: Limits = Limits {
+    parts: MAX_PARTS,
+    text_bytes: TEXT_MAX_BYTES,
+    long_text: LongText::Cut,
+    file_bytes: MAX_PHOTO_BYTES,
+    files: MAX_PHOTOS,
+};
+
+/// Reads every part (the shared reader, [`crate::multipart`]). Parts named `photo` are files;
+/// a file part with neither a name nor content (a form sent without choosing a photo) is
+/// skipped. A repeated text field keeps its last value.
+pub async fn read(mp: Multipart) -> Result<FeedbackUpload, Failure> {
+    let mut form = multipart::read(mp, &[PHOTO_FIELD], &LIMITS).await?;
+    let photos = form
+        .take_files(PHOTO_FIELD)
+        .into_iter()
+        .map(|f| f.bytes)
+        .collect();
+    let fields = form
+        .fields
+        .into_iter()
+        .filter_map(|(name, mut values)| values.pop().map(|v| (name, v)))
+        .collect();
+    Ok(FeedbackUpload {
+        fields,
+        photos,
+        too_large: form.too_large,
+    })
 }

@@ -143,9 +143,10 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
         json!({"household_id": hid1, "kind": "proxy"}),
     )
     .await;
+    // A name is needed only for a proxy: a rule between fields (422).
     assert_eq!(
-        (s, r["error"]["field"].as_str()),
-        (400, Some("name")),
+        (s, r["error"]["code"].as_str(), r["error"]["field"].as_str()),
+        (422, Some("required_here"), Some("name")),
         "{r}"
     );
     let (s, r) = post(
@@ -830,9 +831,10 @@ async fn group_meetings_by_person_and_clusters(db: &TestDb) {
         json!({"code": rows[4]["code"], "cluster": 3}),
     )
     .await;
+    // Beyond the meeting's clusters: a rule on a well-formed number (422).
     assert_eq!(
-        (s, b["error"]["field"].as_str()),
-        (400, Some("cluster")),
+        (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
+        (422, Some("rule_refused"), Some("cluster")),
         "{b}"
     );
     let (_, att) = get(&server, &t, &format!("/api/v1/meetings/{id}/attendance")).await;

@@ -51,7 +51,7 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
     let (s, r) = send(&server, &head, id, bad).await;
     assert_eq!(
         (s, r["error"]["field"].as_str()),
-        (400, Some("authorisation")),
+        (422, Some("authorisation")),
         "{r}"
     );
     // Only a proxy brings one.

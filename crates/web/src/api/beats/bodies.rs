@@ -59,7 +59,7 @@ pub struct MilitiaBody {
     pub full_name: String,
     #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::contract::opt_whole")]
     pub resident_id: Option<i64>,
     #[serde(default)]
     pub valid_from: Option<String>,

@@ -18,7 +18,7 @@ use tuquan_domain::restructuring::beats::{BeatInput, MilitiaInput};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{required_here, ApiError, ErrorBody};
 use crate::extract::{body, query};
 use crate::AppState;
 
@@ -86,7 +86,10 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let input: BeatInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
-    let id = app::create_beat(&ctx, &code, &input).await?;
+    // The officer's name is needed only without an account: a rule between fields (422).
+    let id = app::create_beat(&ctx, &code, &input)
+        .await
+        .map_err(|e| required_here(e, &["officer_name"]))?;
     Ok((StatusCode::CREATED, Json(BeatCreated { id })))
 }
 
@@ -121,7 +124,9 @@ pub async fn edit(
 ) -> Result<Json<BeatDetailBody>, ApiError> {
     let input: BeatInput = body(b)?.into();
     let ctx = state.ctx(Some(who.clone()), &rc);
-    app::edit_beat(&ctx, id, &input).await?;
+    app::edit_beat(&ctx, id, &input)
+        .await
+        .map_err(|e| required_here(e, &["officer_name"]))?;
     get_one(State(state), CurrentUser(who), rc, Path(id)).await
 }
 

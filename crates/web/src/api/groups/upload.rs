@@ -6,6 +6,7 @@ use axum::extract::Multipart;
 use tuquan_domain::groups::SCAN_MAX_BYTES;
 
 use crate::error::Failure;
+use crate::multipart::{self, Limits, LongText};
 
 /// The longest text field accepted in an upload form.
 const TEXT_MAX_BYTES: usize = 8 * 1024;
@@ -37,55 +38,38 @@ impl Upload {
     }
 }
 
-fn bad(e: axum::extract::multipart::MultipartError) -> Failure {
-    Failure::InvalidBody(e.body_text())
-}
+/// What an upload form accepts: a longer text part is refused, a larger scan kept as
+/// [`UploadedFile::too_large`] with its bytes dropped.
+const LIMITS: Limits = Limits {
+    parts: MAX_FIELDS,
+    text_bytes: TEXT_MAX_BYTES,
+    long_text: LongText::Refuse,
+    file_bytes: SCAN_MAX_BYTES,
+    // Every file part kept (the route's body limit bounds them): the last one sent is the
+    // file.
+    files: MAX_FIELDS,
+};
 
-/// Reads every field; the one named `file_field` is the file. A file part with neither a
-/// name nor content (a form sent without choosing a file) counts as no file.
-pub(crate) async fn read(mut mp: Multipart, file_field: &str) -> Result<Upload, Failure> {
-    let mut up = Upload::default();
-    let mut count = 0;
-    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
-        count += 1;
-        if count > MAX_FIELDS {
-            return Err(Failure::InvalidBody("too many fields".into()));
-        }
-        let name = field.name().unwrap_or("").to_owned();
-        if name == file_field {
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            let mut bytes = Vec::new();
-            let mut too_large = false;
-            while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                if too_large || bytes.len() + chunk.len() > SCAN_MAX_BYTES {
-                    too_large = true;
-                    bytes = Vec::new();
-                } else {
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
-            if file_name.is_empty() && bytes.is_empty() && !too_large {
-                continue;
-            }
-            up.file = Some(UploadedFile {
-                file_name,
-                bytes,
-                too_large,
-            });
-        } else {
-            let mut buf = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                buf.extend_from_slice(&chunk);
-                if buf.len() > TEXT_MAX_BYTES {
-                    return Err(Failure::InvalidBody(format!(
-                        "the field {name} is too long"
-                    )));
-                }
-            }
-            let text = String::from_utf8(buf)
-                .map_err(|_| Failure::InvalidBody(format!("the field {name} is not UTF-8")))?;
-            up.fields.insert(name, text);
-        }
+/// Reads every field (the shared reader, [`crate::multipart`]); the one named `file_field` is
+/// the file (the last one sent). A file part with neither a name nor content (a form sent
+/// without choosing a file) counts as no file. A repeated text field keeps its last value.
+pub(crate) async fn read(mp: Multipart, file_field: &str) -> Result<Upload, Failure> {
+    let form = multipart::read(mp, &[file_field], &LIMITS).await?;
+    if form.too_large {
+        return Err(Failure::InvalidBody("the request is too large".into()));
     }
-    Ok(up)
+    let file = form.files.into_values().flatten().last().map(|f| {
+        let too_large = f.bytes.len() > SCAN_MAX_BYTES;
+        UploadedFile {
+            file_name: f.name,
+            bytes: if too_large { Vec::new() } else { f.bytes },
+            too_large,
+        }
+    });
+    let fields = form
+        .fields
+        .into_iter()
+        .filter_map(|(name, mut values)| values.pop().map(|v| (name, v)))
+        .collect();
+    Ok(Upload { fields, file })
 }
