@@ -203,19 +203,25 @@ pub async fn recognise(ctx: &Ctx, id: VoteId, input: &RecognitionInput) -> AppRe
         rec.decision_number,
         rec.decision_date.strftime("%d/%m/%Y")
     );
-    let position = crate::groups::appoint(
-        ctx,
-        group.id,
-        &NewPositionInput {
-            resident_id: Some(who.get()),
-            role: role.as_str().to_owned(),
-            starts_on: Some(rec.decision_date.to_string()),
-            acting: false,
-            decision_ref: Some(decision_ref),
-            note: Some(format!("Kết quả bầu: {}", v.title)),
-        },
-    )
-    .await?;
+    // The appointment, the grants and the recognition record are three audited writes. A
+    // retry after a failure between them finds the person already appointed by this very
+    // decision and goes on from there, so a repeat completes the recognition rather than
+    // being refused for a taken seat (the grants below are skipped when already held).
+    let earlier = ctx
+        .store()
+        .positions_of(group.id)
+        .await?
+        .into_iter()
+        .find(|p| {
+            p.resident_id == who
+                && p.role == role
+                && p.ended_on.is_none()
+                && p.decision_ref.as_deref() == Some(decision_ref.as_str())
+        });
+    let position = match earlier {
+        Some(p) => p,
+        None => appoint_elected(ctx, group.id, who, role, decision_ref, &rec, &v.title).await?,
+    };
     let grant_role = match role {
         PositionRole::Head => Role::UnitHead,
         _ => Role::DeputyHead,
@@ -258,4 +264,30 @@ pub fn awaiting_recognition(v: &super::VoteRecord, e: &Election) -> bool {
         && v.outcome() == Some(Outcome::Passed)
         && e.recognition.is_none()
         && e.candidates.iter().any(|c| c.elected)
+}
+
+/// Appoints the elected resident through the groups area's appointment (eligibility, term,
+/// seat checks, service history).
+async fn appoint_elected(
+    ctx: &Ctx,
+    group: tuquan_domain::GroupId,
+    who: tuquan_domain::ResidentId,
+    role: PositionRole,
+    decision_ref: String,
+    rec: &Recognition,
+    title: &str,
+) -> AppResult<tuquan_store::groups::PositionRecord> {
+    crate::groups::appoint(
+        ctx,
+        group,
+        &NewPositionInput {
+            resident_id: Some(who.get()),
+            role: role.as_str().to_owned(),
+            starts_on: Some(rec.decision_date.to_string()),
+            acting: false,
+            decision_ref: Some(decision_ref),
+            note: Some(format!("Kết quả bầu: {title}")),
+        },
+    )
+    .await
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::a11y::{axe_violations, wait_for_url};
-use crate::browser::{chromium, CHROMEDRIVER};
+use crate::harness::{chromium, CHROMEDRIVER};
 use crate::harness::{Backend, Server, TestDb};
 use crate::main_pages::{area_pages, first_link, seed_whole_demo};
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{chromium, CHROMEDRIVER};
+use crate::harness::{chromium, CHROMEDRIVER};
 use crate::harness::{Backend, Server, TestDb};
 
 const WARD: &str = "26743";

@@ -4,7 +4,6 @@
 //! lifecycle (which status may follow which) and what counts as overdue.
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
 use crate::code::code_enum;
 
