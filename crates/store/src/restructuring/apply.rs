@@ -11,8 +11,8 @@ use tuquan_domain::restructuring::EventKind;
 use tuquan_domain::territory::UnitKind;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::BeginWrite;
 use crate::rollup::SKIP_POPULATION;
+use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Backend, Store, StoreError};
 
 use super::apply_sql::{self, Counter, Expect, Stmt, Val};

@@ -5,8 +5,8 @@ use serde_json::json;
 use tuquan_domain::{ResidentId, VoteId};
 
 use super::VoteRecord;
-use crate::BeginWrite;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// A candidate to record with a vote: who, and the votes counted for them.

@@ -5,9 +5,9 @@ use serde_json::json;
 use tuquan_domain::access::Role;
 
 use super::{entry, EndAssignment, NewAssignment};
-use crate::BeginWrite;
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
 use crate::outbox::{insert_messages, NewMessage};
+use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
 /// A militia head who continues in a successor: the person of `from_head`, from `valid_from`.
