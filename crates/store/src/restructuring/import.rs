@@ -98,6 +98,87 @@ fn diff<'a>(
     d
 }
 
+/// Records a rename from the divisions file in transaction `$tx` (either backend): its event
+/// (the file as the legal basis), the unit as both predecessor and successor, the old version
+/// closed and the new one opened on the file's day.
+macro_rules! record_rename {
+    ($tx:expr, $r:expr, $day:expr, $basis:expr, $by:expr, $ts:expr) => {{
+        let (tx, r, day, basis, by, ts) = ($tx, $r, $day, $basis, $by, $ts);
+            let event: i64 = sqlx::query_scalar(
+                "INSERT INTO unit_events (province_code, commune_code, kind, effective_on, \
+                 basis_number, basis_date, basis_signer, note, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $6, $8) RETURNING id",
+            )
+            .bind(&r.province_code)
+            .bind(&r.code)
+            .bind(EventKind::Rename.as_str())
+            .bind(day)
+            .bind(basis)
+            .bind(by)
+            .bind("divisions file")
+            .bind(ts)
+            .fetch_one(&mut **tx)
+            .await?;
+            for role in [ParticipantRole::Predecessor, ParticipantRole::Successor] {
+                sqlx::query(
+                    "INSERT INTO unit_event_participants (event_id, unit_code, role) \
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(event)
+                .bind(&r.code)
+                .bind(role.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE unit_versions SET valid_to = $2 WHERE unit_code = $1 AND valid_to IS NULL",
+            )
+            .bind(&r.code)
+            .bind(day)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO unit_versions (unit_code, name, name_folded, kind, parent_code, \
+                 valid_from, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&r.code)
+            .bind(&r.name)
+            .bind(&r.name_folded)
+            .bind(r.kind.as_str())
+            .bind(&r.parent_code)
+            .bind(day)
+            .bind(event)
+            .execute(&mut **tx)
+            .await?;
+    }};
+}
+
+/// The one audit row of an import: the file is the record of what each unit became; the
+/// renames are events of their own, in the history.
+fn import_entry(
+    records: usize,
+    inserts: &[&DivisionRecord],
+    updates: &[&DivisionRecord],
+    report: &ImportReport,
+    file: &str,
+) -> AuditEntry {
+    AuditEntry {
+        action: "territory.import",
+        target_type: "divisions",
+        target_id: format!("{records} records"),
+        unit_path: None,
+        before: None,
+        after: Some(json!({
+            "inserted": inserts.iter().map(|r| &r.code).collect::<Vec<_>>(),
+            "renamed": report.renamed,
+            "updated": updates.iter().map(|r| &r.code).collect::<Vec<_>>(),
+            "not_moved": report.moved,
+            "not_in_file": report.vanished.len(),
+            "source": file,
+        })),
+    }
+}
+
 impl Store {
     /// Loads provinces and communes in one transaction (a failure leaves the store as it
     /// was): inserts what is new, records renames as history events, updates codenames.
@@ -136,23 +217,7 @@ impl Store {
             .clone()
             .unwrap_or_else(|| "system".into());
         let basis = format!("import {} {}", source.file, source.day);
-        // One summary row: the file is the record of what each unit became; the renames are
-        // events of their own, in the history.
-        let entry = AuditEntry {
-            action: "territory.import",
-            target_type: "divisions",
-            target_id: format!("{} records", records.len()),
-            unit_path: None,
-            before: None,
-            after: Some(json!({
-                "inserted": inserts.iter().map(|r| &r.code).collect::<Vec<_>>(),
-                "renamed": report.renamed,
-                "updated": updates.iter().map(|r| &r.code).collect::<Vec<_>>(),
-                "not_moved": report.moved,
-                "not_in_file": report.vanished.len(),
-                "source": source.file,
-            })),
-        };
+        let entry = import_entry(records.len(), &inserts, &updates, &report, source.file);
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             for r in &inserts {
@@ -177,52 +242,7 @@ impl Store {
                 .await?;
             }
             for r in &renames {
-                let event: i64 = sqlx::query_scalar(
-                    "INSERT INTO unit_events (province_code, commune_code, kind, effective_on, \
-                     basis_number, basis_date, basis_signer, note, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $6, $8) RETURNING id",
-                )
-                .bind(&r.province_code)
-                .bind(&r.code)
-                .bind(EventKind::Rename.as_str())
-                .bind(source.day)
-                .bind(&basis)
-                .bind(&by)
-                .bind("divisions file")
-                .bind(&ts)
-                .fetch_one(&mut *tx)
-                .await?;
-                for role in [ParticipantRole::Predecessor, ParticipantRole::Successor] {
-                    sqlx::query(
-                        "INSERT INTO unit_event_participants (event_id, unit_code, role) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(event)
-                    .bind(&r.code)
-                    .bind(role.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query(
-                    "UPDATE unit_versions SET valid_to = $2 WHERE unit_code = $1 AND valid_to IS NULL",
-                )
-                .bind(&r.code)
-                .bind(source.day)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO unit_versions (unit_code, name, name_folded, kind, parent_code, \
-                     valid_from, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&r.code)
-                .bind(&r.name)
-                .bind(&r.name_folded)
-                .bind(r.kind.as_str())
-                .bind(&r.parent_code)
-                .bind(source.day)
-                .bind(event)
-                .execute(&mut *tx)
-                .await?;
+                record_rename!(&mut tx, r, source.day, &basis, &by, &ts);
             }
             for r in renames.iter().chain(&updates) {
                 sqlx::query(

@@ -133,73 +133,7 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
             }
             _ => None,
         };
-        let all: Vec<&ItemUnitRecord> = its.iter().collect();
-        let names = |us: &[&ItemUnitRecord]| us.iter().map(|u| u.unit_name.clone()).collect();
-        match item.kind {
-            ItemKind::Merge => {
-                let (h, r) = sum(&all);
-                let receiver = its.iter().find(|u| u.role == "into");
-                let (name, kind, code) = match receiver {
-                    Some(u) => (
-                        u.unit_name.clone(),
-                        u.unit_kind.clone(),
-                        u.unit_code.clone(),
-                    ),
-                    None => (
-                        item.new_name.clone(),
-                        item.new_kind.clone(),
-                        format!("{parent}-{}", item.new_local_code),
-                    ),
-                };
-                let (minimum, percent, flag) = judged(&kind, h);
-                after.push(AfterRow {
-                    name,
-                    kind,
-                    code,
-                    from: names(&all),
-                    households: h,
-                    residents: r,
-                    minimum,
-                    percent,
-                    flag,
-                    groups: Vec::new(),
-                });
-            }
-            ItemKind::Split => {
-                for p in &its_parts {
-                    let (minimum, percent, flag) = judged(&p.kind, p.households);
-                    after.push(AfterRow {
-                        name: p.name.clone(),
-                        kind: p.kind.clone(),
-                        code: format!("{parent}-{}", p.local_code),
-                        from: names(&all),
-                        households: p.households,
-                        residents: p.residents,
-                        minimum,
-                        percent,
-                        flag,
-                        groups: Vec::new(),
-                    });
-                }
-            }
-            ItemKind::Rename => {
-                if let Some(u) = its.first() {
-                    let (minimum, percent, flag) = judged(&item.new_kind, u.households);
-                    after.push(AfterRow {
-                        name: item.new_name.clone(),
-                        kind: item.new_kind.clone(),
-                        code: u.unit_code.clone(),
-                        from: names(&all),
-                        households: u.households,
-                        residents: u.residents,
-                        minimum,
-                        percent,
-                        flag,
-                        groups: Vec::new(),
-                    });
-                }
-            }
-        }
+        after.extend(after_rows(&item, &its, &its_parts, &parent, &judged));
         views.push(ItemView {
             item,
             units: its,
@@ -230,4 +164,65 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
         groups,
         may_manage,
     })
+}
+
+/// The rows of the after table that one item makes: the merged unit, each part of a split, or
+/// the renamed unit, each judged against the size standard on the scheme's day.
+fn after_rows(
+    item: &ItemRecord,
+    its: &[ItemUnitRecord],
+    parts: &[PartRecord],
+    parent: &str,
+    judged: &dyn Fn(&str, i64) -> (Option<Minimum>, Option<u64>, Option<SizeFlag>),
+) -> Vec<AfterRow> {
+    let from: Vec<String> = its.iter().map(|u| u.unit_name.clone()).collect();
+    let row = |name: String, kind: String, code: String, households: i64, residents: i64| {
+        let (minimum, percent, flag) = judged(&kind, households);
+        AfterRow {
+            name,
+            kind,
+            code,
+            from: from.clone(),
+            households,
+            residents,
+            minimum,
+            percent,
+            flag,
+            groups: Vec::new(),
+        }
+    };
+    match item.kind {
+        ItemKind::Merge => {
+            let all: Vec<&ItemUnitRecord> = its.iter().collect();
+            let (h, r) = sum(&all);
+            let (name, kind, code) = match its.iter().find(|u| u.role == "into") {
+                Some(u) => (
+                    u.unit_name.clone(),
+                    u.unit_kind.clone(),
+                    u.unit_code.clone(),
+                ),
+                None => (
+                    item.new_name.clone(),
+                    item.new_kind.clone(),
+                    format!("{parent}-{}", item.new_local_code),
+                ),
+            };
+            vec![row(name, kind, code, h, r)]
+        }
+        ItemKind::Split => parts
+            .iter()
+            .map(|p| {
+                let code = format!("{parent}-{}", p.local_code);
+                row(p.name.clone(), p.kind.clone(), code, p.households, p.residents)
+            })
+            .collect(),
+        ItemKind::Rename => its
+            .first()
+            .map(|u| {
+                let (name, kind) = (item.new_name.clone(), item.new_kind.clone());
+                row(name, kind, u.unit_code.clone(), u.households, u.residents)
+            })
+            .into_iter()
+            .collect(),
+    }
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use tuquan_app::restructuring::schemes::SchemeView;
+use tuquan_app::restructuring::schemes::{AfterRow, SchemeView};
 use tuquan_domain::restructuring::scheme::{Consent, ItemKind, SchemeStatus};
 use tuquan_domain::restructuring::standards::SizeFlag;
 
@@ -203,6 +203,34 @@ fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> It
     }
 }
 
+/// One row of the before/after table.
+fn after_line(lang: Lang, a: &AfterRow) -> AfterLine {
+    AfterLine {
+    name: a.name.clone(),
+    code: a.code.clone(),
+    kind: kind_name(lang, &a.kind),
+    from: a.from.join(", "),
+    households: a.households,
+    residents: a.residents,
+    minimum: a
+        .minimum
+        .as_ref()
+        .map(|m| m.households.to_string())
+        .unwrap_or_default(),
+    percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
+    flag: lang.t(flag_key(a.flag)),
+    warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
+    groups: a
+        .groups
+        .iter()
+        .map(|(name, merged)| match merged.is_empty() {
+            true => name.clone(),
+            false => format!("{name} (+ {})", merged.join(", ")),
+        })
+        .collect(),
+}
+}
+
 pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
     let lang = chrome.lang;
     let s = &v.scheme;
@@ -239,34 +267,7 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
         effective_on: vn_date(&s.effective_on),
         basis,
         items: v.items.iter().map(|i| item_line(lang, i)).collect(),
-        after: v
-            .after
-            .iter()
-            .map(|a| AfterLine {
-                name: a.name.clone(),
-                code: a.code.clone(),
-                kind: kind_name(lang, &a.kind),
-                from: a.from.join(", "),
-                households: a.households,
-                residents: a.residents,
-                minimum: a
-                    .minimum
-                    .as_ref()
-                    .map(|m| m.households.to_string())
-                    .unwrap_or_default(),
-                percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
-                flag: lang.t(flag_key(a.flag)),
-                warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
-                groups: a
-                    .groups
-                    .iter()
-                    .map(|(name, merged)| match merged.is_empty() {
-                        true => name.clone(),
-                        false => format!("{name} (+ {})", merged.join(", ")),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        after: v.after.iter().map(|a| after_line(lang, a)).collect(),
         consent: v
             .consent
             .iter()
