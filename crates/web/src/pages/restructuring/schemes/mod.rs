@@ -473,6 +473,8 @@ struct PreviewPage {
     /// The confirmation form's action, on the page before applying.
     apply: Option<String>,
     applied: bool,
+    /// The commune's code, for the next steps after applying (beats, thanks).
+    commune: String,
 }
 
 async fn preview_of(
@@ -493,6 +495,7 @@ async fn preview_of(
                 apply: (confirming && v.scheme.status == SchemeStatus::Approved)
                     .then(|| format!("{}/apply", at(&v.scheme))),
                 applied: false,
+                commune: v.scheme.commune_code.clone(),
                 report,
                 chrome,
             };
@@ -540,6 +543,7 @@ async fn apply(
                 back: at(&v.scheme),
                 apply: None,
                 applied: true,
+                commune: v.scheme.commune_code.clone(),
                 report,
                 chrome,
             };
