@@ -63,7 +63,7 @@ async fn choose(server: &Server, t: &str, id: i64, body: Value) -> (u16, Value) 
     .await
 }
 
-fn group<'a>(d: &'a Value, id: i64) -> &'a Value {
+fn group(d: &Value, id: i64) -> &Value {
     d["groups"]
         .as_array()
         .unwrap()

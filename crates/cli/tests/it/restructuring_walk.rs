@@ -96,9 +96,19 @@ async fn the_done_walk_of_issue_16() {
         wait_for(&c, "#applied").await?;
         look(&c, "applied", "04-applied").await?;
         // The applied page leads on to the next steps: carrying the beats and the thanks.
-        let next = c.find(Locator::Css("#next-steps")).await?.html(false).await?;
-        assert!(next.contains(&format!("/communes/{WARD}/beats/carry")), "{next}");
-        assert!(next.contains(&format!("/communes/{WARD}/restructuring/thanks")), "{next}");
+        let next = c
+            .find(Locator::Css("#next-steps"))
+            .await?
+            .html(false)
+            .await?;
+        assert!(
+            next.contains(&format!("/communes/{WARD}/beats/carry")),
+            "{next}"
+        );
+        assert!(
+            next.contains(&format!("/communes/{WARD}/restructuring/thanks")),
+            "{next}"
+        );
         // The new tree.
         let tree = visit(&c, &server, &format!("/territory/{WARD}"), "05-tree").await?;
         assert!(tree.contains("Khu phố Bến Thành"), "{tree}");

@@ -104,52 +104,52 @@ fn diff<'a>(
 macro_rules! record_rename {
     ($tx:expr, $r:expr, $day:expr, $basis:expr, $by:expr, $ts:expr) => {{
         let (tx, r, day, basis, by, ts) = ($tx, $r, $day, $basis, $by, $ts);
-            let event: i64 = sqlx::query_scalar(
-                "INSERT INTO unit_events (province_code, commune_code, kind, effective_on, \
+        let event: i64 = sqlx::query_scalar(
+            "INSERT INTO unit_events (province_code, commune_code, kind, effective_on, \
                  basis_number, basis_date, basis_signer, note, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $6, $8) RETURNING id",
-            )
-            .bind(&r.province_code)
-            .bind(&r.code)
-            .bind(EventKind::Rename.as_str())
-            .bind(day)
-            .bind(basis)
-            .bind(by)
-            .bind("divisions file")
-            .bind(ts)
-            .fetch_one(&mut **tx)
-            .await?;
-            for role in [ParticipantRole::Predecessor, ParticipantRole::Successor] {
-                sqlx::query(
-                    "INSERT INTO unit_event_participants (event_id, unit_code, role) \
+        )
+        .bind(&r.province_code)
+        .bind(&r.code)
+        .bind(EventKind::Rename.as_str())
+        .bind(day)
+        .bind(basis)
+        .bind(by)
+        .bind("divisions file")
+        .bind(ts)
+        .fetch_one(&mut **tx)
+        .await?;
+        for role in [ParticipantRole::Predecessor, ParticipantRole::Successor] {
+            sqlx::query(
+                "INSERT INTO unit_event_participants (event_id, unit_code, role) \
                      VALUES ($1, $2, $3)",
-                )
-                .bind(event)
-                .bind(&r.code)
-                .bind(role.as_str())
-                .execute(&mut **tx)
-                .await?;
-            }
-            sqlx::query(
-                "UPDATE unit_versions SET valid_to = $2 WHERE unit_code = $1 AND valid_to IS NULL",
             )
-            .bind(&r.code)
-            .bind(day)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO unit_versions (unit_code, name, name_folded, kind, parent_code, \
-                 valid_from, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&r.code)
-            .bind(&r.name)
-            .bind(&r.name_folded)
-            .bind(r.kind.as_str())
-            .bind(&r.parent_code)
-            .bind(day)
             .bind(event)
+            .bind(&r.code)
+            .bind(role.as_str())
             .execute(&mut **tx)
             .await?;
+        }
+        sqlx::query(
+            "UPDATE unit_versions SET valid_to = $2 WHERE unit_code = $1 AND valid_to IS NULL",
+        )
+        .bind(&r.code)
+        .bind(day)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO unit_versions (unit_code, name, name_folded, kind, parent_code, \
+                 valid_from, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&r.code)
+        .bind(&r.name)
+        .bind(&r.name_folded)
+        .bind(r.kind.as_str())
+        .bind(&r.parent_code)
+        .bind(day)
+        .bind(event)
+        .execute(&mut **tx)
+        .await?;
     }};
 }
 

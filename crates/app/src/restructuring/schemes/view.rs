@@ -213,7 +213,13 @@ fn after_rows(
             .iter()
             .map(|p| {
                 let code = format!("{parent}-{}", p.local_code);
-                row(p.name.clone(), p.kind.clone(), code, p.households, p.residents)
+                row(
+                    p.name.clone(),
+                    p.kind.clone(),
+                    code,
+                    p.households,
+                    p.residents,
+                )
             })
             .collect(),
         ItemKind::Rename => its

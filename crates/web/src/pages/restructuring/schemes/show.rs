@@ -206,29 +206,29 @@ fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> It
 /// One row of the before/after table.
 fn after_line(lang: Lang, a: &AfterRow) -> AfterLine {
     AfterLine {
-    name: a.name.clone(),
-    code: a.code.clone(),
-    kind: kind_name(lang, &a.kind),
-    from: a.from.join(", "),
-    households: a.households,
-    residents: a.residents,
-    minimum: a
-        .minimum
-        .as_ref()
-        .map(|m| m.households.to_string())
-        .unwrap_or_default(),
-    percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
-    flag: lang.t(flag_key(a.flag)),
-    warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
-    groups: a
-        .groups
-        .iter()
-        .map(|(name, merged)| match merged.is_empty() {
-            true => name.clone(),
-            false => format!("{name} (+ {})", merged.join(", ")),
-        })
-        .collect(),
-}
+        name: a.name.clone(),
+        code: a.code.clone(),
+        kind: kind_name(lang, &a.kind),
+        from: a.from.join(", "),
+        households: a.households,
+        residents: a.residents,
+        minimum: a
+            .minimum
+            .as_ref()
+            .map(|m| m.households.to_string())
+            .unwrap_or_default(),
+        percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
+        flag: lang.t(flag_key(a.flag)),
+        warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
+        groups: a
+            .groups
+            .iter()
+            .map(|(name, merged)| match merged.is_empty() {
+                true => name.clone(),
+                false => format!("{name} (+ {})", merged.join(", ")),
+            })
+            .collect(),
+    }
 }
 
 pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
