@@ -166,6 +166,9 @@ pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
     })
 }
 
+/// A unit size judged against the standard: the minimum, the percentage of it, the flag.
+type Judgement = (Option<Minimum>, Option<u64>, Option<SizeFlag>);
+
 /// The rows of the after table that one item makes: the merged unit, each part of a split, or
 /// the renamed unit, each judged against the size standard on the scheme's day.
 fn after_rows(
@@ -173,7 +176,7 @@ fn after_rows(
     its: &[ItemUnitRecord],
     parts: &[PartRecord],
     parent: &str,
-    judged: &dyn Fn(&str, i64) -> (Option<Minimum>, Option<u64>, Option<SizeFlag>),
+    judged: &dyn Fn(&str, i64) -> Judgement,
 ) -> Vec<AfterRow> {
     let from: Vec<String> = its.iter().map(|u| u.unit_name.clone()).collect();
     let row = |name: String, kind: String, code: String, households: i64, residents: i64| {
