@@ -338,10 +338,11 @@ pub async fn demo(
     // Meetings, minutes, action items, ballots and a consultation (issue 15): alive on
     // `serve --demo` whether or not the feedback demo is on.
     if with_meetings {
-        crate::seed_groups::demo_khu_pho_leaders(store, &ctx).await?;
         crate::seed_meetings::demo_meetings(store).await?;
         crate::seed_action_items::demo_action_items(store).await?;
         crate::seed_votes::demo_votes(store).await?;
+        // After the votes: the khu phố that elects its head there has none before.
+        crate::seed_groups::demo_khu_pho_leaders(store, &ctx).await?;
         crate::seed_consultations::demo_consultations(store).await?;
         crate::seed_restructuring::demo_restructuring(store).await?;
     }

@@ -293,17 +293,20 @@ pub async fn demo_khu_pho_leaders(store: &Store, ctx: &AuditCtx) -> anyhow::Resu
             .ensure_unit_leadership(&unit, &format!("Trưởng, phó {}", unit.name), ctx)
             .await?;
         let group = store.group(id, "").await?;
-        let mut used = Vec::new();
-        staff(
-            store,
-            &group,
-            &people,
-            &mut used,
-            &[Head, Deputy],
-            ESTABLISHED,
-            ctx,
-        )
-        .await?;
+        // A khu phố whose head was elected in the votes demo keeps them: only the posts
+        // nobody holds are staffed, by people who hold none there.
+        let held: Vec<_> = store
+            .positions_of(id)
+            .await?
+            .into_iter()
+            .filter(|p| p.ended_on.is_none())
+            .collect();
+        let mut used: Vec<ResidentId> = held.iter().map(|p| p.resident_id).collect();
+        let roles: Vec<PositionRole> = [Head, Deputy]
+            .into_iter()
+            .filter(|r| !held.iter().any(|p| p.role == *r))
+            .collect();
+        staff(store, &group, &people, &mut used, &roles, ESTABLISHED, ctx).await?;
     }
     Ok(())
 }
