@@ -147,16 +147,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict { field: "vote" });
             }
-            sqlx::query(
-                "INSERT INTO vote_tally_log (vote_id, at, actor, change, detail) \
-                 VALUES ($1, $2, $3, 'recognised', $4)",
-            )
-            .bind(vote.id.get())
-            .bind(&ts)
-            .bind(by.clone().unwrap_or_else(|| "system".into()))
-            .bind(detail.to_string())
-            .execute(&mut *tx)
-            .await?;
+            tally_log!(&mut *tx, vote.id.get(), super::actor(ctx), "recognised", &detail)?;
             let entry = AuditEntry {
                 action: "vote.recognised",
                 target_type: "vote",

@@ -15,7 +15,6 @@ use crate::{now, subtree, with_pool, Store, StoreError};
 use tuquan_domain::files::CheckedFile;
 use tuquan_domain::VoteId;
 
-mod elections;
 mod reads;
 
 use elections::insert_candidates;
@@ -120,6 +119,9 @@ macro_rules! tally_log {
         .await
     }};
 }
+
+// After the macro, which the module uses.
+mod elections;
 
 fn actor(ctx: &AuditCtx) -> String {
     ctx.actor_username

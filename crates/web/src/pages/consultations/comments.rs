@@ -199,7 +199,7 @@ pub(super) async fn show(
     render(&show_page(chrome, &d, &HashMap::new(), FormErrors::none()))
 }
 
-fn with_status(status: StatusCode, page: Html<String>) -> Response {
+pub(super) fn with_status(status: StatusCode, page: Html<String>) -> Response {
     (status, page).into_response()
 }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tuquan_app::consultations::{self as app, ConsultationDetail, HouseholdChoice};
 use tuquan_domain::{FieldError, FieldErrorKind, HouseholdId};
 
-use super::comments::{read, stances, views, ArticleView};
+use super::comments::{read, stances, views, with_status, ArticleView};
 use super::{row, signed_in, Row};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
@@ -138,10 +138,6 @@ pub(super) async fn paper_page(
     };
     let none = HashMap::new();
     render(&page_of(&ctx, chrome, &d, step, &none, FormErrors::none()).await?)
-}
-
-fn with_status(status: StatusCode, page: Html<String>) -> Response {
-    (status, page).into_response()
 }
 
 /// `POST /consultations/{id}/paper`: the form for the picked household.

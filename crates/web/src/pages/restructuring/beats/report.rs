@@ -404,40 +404,23 @@ struct CarryPage {
 
 fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
     let unit = |c: &str| format!("{} ({c})", v.unit_name(c));
+    // A unit with "who · from/until when".
+    let dated = |unit_code: &str, who: String, day: &jiff::civil::Date| Finding {
+        unit: unit(unit_code),
+        detail: format!("{who} · {}", vn_date(&day.to_string())),
+    };
+    let (plan, militia) = (&v.plan, &v.militia);
     CarryPage {
         code: v.commune.code.clone(),
         name: v.commune.name.clone(),
         applied: v.applied,
-        assigned: v
-            .plan
-            .assign
-            .iter()
-            .map(|a| Finding {
-                unit: unit(&a.unit_code),
-                detail: format!(
-                    "{} · {}",
-                    v.beat_name(a.beat_id),
-                    vn_date(&a.valid_from.to_string())
-                ),
-            })
+        assigned: (plan.assign.iter())
+            .map(|a| dated(&a.unit_code, v.beat_name(a.beat_id), &a.valid_from))
             .collect(),
-        ended: v
-            .plan
-            .end
-            .iter()
-            .map(|e| Finding {
-                unit: unit(&e.unit_code),
-                detail: format!(
-                    "{} · {}",
-                    v.beat_name(e.beat_id),
-                    vn_date(&e.valid_to.to_string())
-                ),
-            })
+        ended: (plan.end.iter())
+            .map(|e| dated(&e.unit_code, v.beat_name(e.beat_id), &e.valid_to))
             .collect(),
-        undecided: v
-            .plan
-            .undecided
-            .iter()
+        undecided: (plan.undecided.iter())
             .map(|u| Finding {
                 unit: unit(&u.unit_code),
                 detail: u
@@ -448,31 +431,11 @@ fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
                     .join(", "),
             })
             .collect(),
-        militia_carried: v
-            .militia
-            .carry
-            .iter()
-            .map(|h| Finding {
-                unit: unit(&h.unit_code),
-                detail: format!(
-                    "{} · {}",
-                    v.head_name(h.from_head),
-                    vn_date(&h.valid_from.to_string())
-                ),
-            })
+        militia_carried: (militia.carry.iter())
+            .map(|h| dated(&h.unit_code, v.head_name(h.from_head), &h.valid_from))
             .collect(),
-        militia_ended: v
-            .militia
-            .end
-            .iter()
-            .map(|h| Finding {
-                unit: unit(&h.unit_code),
-                detail: format!(
-                    "{} · {}",
-                    v.head_name(h.head_id),
-                    vn_date(&h.valid_to.to_string())
-                ),
-            })
+        militia_ended: (militia.end.iter())
+            .map(|h| dated(&h.unit_code, v.head_name(h.head_id), &h.valid_to))
             .collect(),
         chrome,
     }
