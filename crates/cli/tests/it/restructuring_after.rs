@@ -143,8 +143,10 @@ async fn the_demo_scheme_applied_and_carried_leaves_a_clean_report(db: &TestDb) 
     let r = apply_scheme(&ctx, s.id, false).await.unwrap();
     assert_eq!(r.closed.len(), 4, "{r:?}");
     assert_eq!(r.opened.len(), 3, "{r:?}");
-    // The heads and deputies of the four closed khu phố are thanked.
-    assert!(r.thanked >= 8, "{r:?}");
+    // The scheme carries one closed khu phố's leadership over (its posts continue); the heads
+    // and deputies of the other three (one merged into it, two dissolved) are thanked.
+    assert_eq!((r.groups_carried, r.groups_merged), (1, 1), "{r:?}");
+    assert!(r.thanked >= 6, "{r:?}");
     let merged_into = r
         .opened
         .iter()

@@ -105,7 +105,7 @@ pub struct NewVote {
 /// Writes a tally-log line on a transaction's connection.
 macro_rules! tally_log {
     ($exec:expr, $vote:expr, $actor:expr, $change:expr, $detail:expr) => {{
-        let detail: &Value = $detail;
+        let detail: &serde_json::Value = $detail;
         sqlx::query(
             "INSERT INTO vote_tally_log (vote_id, at, actor, change, detail) \
              VALUES ($1, $2, $3, $4, $5)",
