@@ -4,7 +4,7 @@
 //! Every change writes its audit row (with the vote's unit path) and, where it touches a
 //! count, a line of the tally log, in the same transaction.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use tuquan_domain::territory::Unit;
 use tuquan_domain::votes::{Channel, Choice, Matter, Mode, Outcome, Status, Tally};
 

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use tuquan_app::consultations::{self as app, ConsultationDetail, HouseholdChoice};
 use tuquan_domain::{FieldError, FieldErrorKind, HouseholdId};
