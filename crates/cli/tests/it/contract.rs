@@ -66,8 +66,8 @@ struct Later {
 }
 
 impl Later {
-    /// The vote and the scheme of the meetings demo; a beat with a unit and a militia head
-    /// created through the API (the demo's beats come with the feedback demo, off here).
+    /// The vote and the scheme of the meetings demo; a beat with a unit created through the
+    /// API, and the khu phố's militia head.
     async fn collect(db: &TestDb, server: &Server) -> Self {
         let one = |sql: String| async move { db.count(&sql).await };
         let vote = one(format!(
@@ -99,12 +99,23 @@ impl Later {
             json!({"unit_code": KHU_PHO, "valid_from": "2025-07-01"}),
         )
         .await;
-        let militia_head = created(
-            format!("/api/v1/communes/{WARD}/militia-heads"),
-            json!({"unit_code": KHU_PHO, "full_name": "Phan Văn Lộc", "phone": "0907123401",
-                   "valid_from": "2025-07-01"}),
-        )
+        // The meetings demo seeds the khu phố's militia head; one is created where it has none.
+        let seeded = one(format!(
+            "SELECT COALESCE(MIN(id), 0) FROM militia_heads \
+             WHERE unit_code = '{KHU_PHO}' AND valid_to IS NULL"
+        ))
         .await;
+        let militia_head = match seeded {
+            0 => {
+                created(
+                    format!("/api/v1/communes/{WARD}/militia-heads"),
+                    json!({"unit_code": KHU_PHO, "full_name": "Phan Văn Lộc",
+                           "phone": "0907123401", "valid_from": "2025-07-01"}),
+                )
+                .await
+            }
+            id => id,
+        };
         Self {
             vote,
             scheme,

@@ -23,6 +23,7 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CandidateBody {
     /// The resident (of the unit) standing for the position.
+    #[serde(deserialize_with = "super::contract::whole")]
     #[schema(minimum = 1)]
     pub resident_id: i64,
     /// Households that voted for the candidate.
@@ -66,6 +67,7 @@ pub struct ElectionItem {
 
 /// The election of a vote on `head_election` or `deputy_election` (404 for other matters).
 #[utoipa::path(get, path = "/api/v1/votes/{id}/election", tag = "votes",
+    params(("id" = i64, Path)),
     security((), ("bearer" = [])),
     responses((status = 200, body = ElectionItem), (status = 404, body = ErrorBody)))]
 pub async fn get_election(
@@ -131,6 +133,7 @@ pub struct Recognised {
 /// (`vote_already_recognised`); an election that elected nobody is refused
 /// (`vote_election_not_passed`).
 #[utoipa::path(post, path = "/api/v1/votes/{id}/recognition", tag = "votes",
+    params(("id" = i64, Path)),
     request_body = RecognitionBody, security(("bearer" = [])),
     responses((status = 201, body = Recognised), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),

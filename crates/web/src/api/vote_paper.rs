@@ -122,6 +122,7 @@ pub async fn attach_sheet(
 
 /// The two paper entries compared (counting officials).
 #[utoipa::path(get, path = "/api/v1/votes/{id}/paper", tag = "votes",
+    params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, body = PaperState)))]
 pub async fn paper(
     State(state): State<AppState>,

@@ -386,6 +386,7 @@ pub struct VoteResult {
 
 /// A vote's public result, per unit.
 #[utoipa::path(get, path = "/api/v1/votes/{id}", tag = "votes",
+    params(("id" = i64, Path)),
     security((), ("bearer" = [])), responses((status = 200, body = VoteResult)))]
 pub async fn get_vote(
     State(state): State<AppState>,
@@ -410,6 +411,7 @@ pub async fn get_vote(
 
 /// Sends the matter of a meeting vote that missed its quorum to household ballots.
 #[utoipa::path(post, path = "/api/v1/votes/{id}/ballot", tag = "votes",
+    params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
 pub async fn ballot_from_vote(
@@ -433,6 +435,7 @@ pub struct CastBody {
 
 /// The caller's household votes online (where the ballot allows it).
 #[utoipa::path(post, path = "/api/v1/votes/{id}/cast", tag = "votes",
+    params(("id" = i64, Path)),
     request_body = CastBody, security(("bearer" = [])),
     responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
 pub async fn cast_own(
@@ -460,6 +463,7 @@ pub struct DoorBody {
 
 /// A counting official enters a ballot collected door to door.
 #[utoipa::path(post, path = "/api/v1/votes/{id}/casts", tag = "votes",
+    params(("id" = i64, Path)),
     request_body = DoorBody, security(("bearer" = [])),
     responses((status = 200, body = Done), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -478,6 +482,7 @@ pub async fn cast_for(
 
 /// Closes a ballot and computes its result (refused while the paper entries disagree).
 #[utoipa::path(post, path = "/api/v1/votes/{id}/close", tag = "votes",
+    params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
@@ -492,6 +497,7 @@ pub async fn close(
 
 /// Publishes a counted vote's result to the unit.
 #[utoipa::path(post, path = "/api/v1/votes/{id}/publish", tag = "votes",
+    params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
@@ -522,6 +528,7 @@ pub struct RollList {
 
 /// The roll with each household's vote (counting officials; the read is audited).
 #[utoipa::path(get, path = "/api/v1/votes/{id}/roll", tag = "votes",
+    params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, body = RollList)))]
 pub async fn roll(
     State(state): State<AppState>,
@@ -555,6 +562,7 @@ pub struct MyVote {
 
 /// How the caller's household voted (visible to that household only).
 #[utoipa::path(get, path = "/api/v1/votes/{id}/mine", tag = "votes",
+    params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, body = MyVote)))]
 pub async fn mine(
     State(state): State<AppState>,

@@ -22,6 +22,7 @@ use crate::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupBody {
+    #[serde(deserialize_with = "crate::api::contract::whole")]
     pub group: i64,
     /// `carry_over`, `merge`, `dissolve`.
     pub action: String,
@@ -29,7 +30,7 @@ pub struct GroupBody {
     #[serde(default)]
     pub to: String,
     /// The group's id, for `merge`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::contract::opt_whole")]
     pub into: Option<i64>,
 }
 
