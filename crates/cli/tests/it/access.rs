@@ -88,25 +88,20 @@ async fn probe(
             crate::restructuring_schemes::matrix_probe(server, action, target, token, n).await
         }
         Action::RestructuringApply => {
-            let r = session
-                .0
-                .get(server.url(&format!("/communes/{target}/restructuring/thanks")))
-                .send()
+            server
+                .page(
+                    &session.0,
+                    &format!("/communes/{target}/restructuring/thanks"),
+                )
                 .await
-                .unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::BeatView | Action::BeatManage => {
             crate::restructuring_beats::matrix_probe(server, action, target, token, n).await
         }
         Action::UserView => {
-            let r = session
-                .0
-                .get(server.url(&format!("/users?unit={target}")))
-                .send()
+            server
+                .page(&session.0, &format!("/users?unit={target}"))
                 .await
-                .unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::UserManage => {
             let r = session

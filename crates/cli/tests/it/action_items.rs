@@ -350,12 +350,7 @@ async fn lifecycle_rules_permissions_and_audit(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 200, "{r}");
-    let kp01 = r["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["unit_code"] == KP01)
-        .unwrap();
+    let kp01 = crate::harness::unit_row(&r, KP01);
     let naive = |cond: &str| {
         format!("SELECT COUNT(*) FROM action_items WHERE unit_code = '{KP01}' AND {cond}")
     };

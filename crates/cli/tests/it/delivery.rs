@@ -406,11 +406,18 @@ async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
     .await;
     let hits = hook.hits();
     assert!(hits.iter().all(|h| h.key == hits[0].key), "{hits:?}");
-    assert_eq!(
-        db.count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")
-            .await,
-        1
-    );
+    // The receiver answers before the worker marks the row sent: wait for the mark.
+    let mut sent = 0;
+    for _ in 0..150 {
+        sent = db
+            .count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")
+            .await;
+        if sent > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(sent, 1);
 }
 
 // Feedback notices go through the outbox (in the app at once, by e-mail through the worker),

@@ -903,12 +903,13 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         "escaped: {html}"
     );
     // The decision form is multipart, with the CSRF token; without it, refused.
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/decisions")))
-        .multipart(decision_form("establishment", "77/QĐ-UBND", PDF))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/groups/{gid}/decisions"),
+            decision_form("establishment", "77/QĐ-UBND", PDF),
+        )
+        .await;
     assert_eq!(r.status(), 403);
     let r = b
         .post(server.url(&format!("/groups/{gid}/decisions")))
@@ -920,12 +921,13 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("PDF, JPEG"));
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/decisions")))
-        .multipart(decision_form("establishment", "77/QĐ-UBND", PDF).text("csrf", csrf.clone()))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/groups/{gid}/decisions"),
+            decision_form("establishment", "77/QĐ-UBND", PDF).text("csrf", csrf.clone()),
+        )
+        .await;
     assert_eq!(r.status(), 303);
     // Appointing: search the unit's residents, refused with the reason, then accepted.
     let html = server
@@ -1018,12 +1020,13 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .await
         .unwrap();
     assert!(r.text().await.unwrap().contains("Giải thể là bước cuối"));
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/decisions")))
-        .multipart(decision_form("dissolution", "99/QĐ-UBND", PDF).text("csrf", csrf.clone()))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/groups/{gid}/decisions"),
+            decision_form("dissolution", "99/QĐ-UBND", PDF).text("csrf", csrf.clone()),
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let html = server.html(&b, &format!("/groups/{gid}")).await;
     assert!(

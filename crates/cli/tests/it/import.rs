@@ -512,12 +512,9 @@ async fn pages_check_confirm_import_and_export(db: &TestDb) {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    let r = b
-        .post(server.url(&page))
-        .multipart(multipart(&csrf, "apply", None, Some(&b64)))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&b, &page, multipart(&csrf, "apply", None, Some(&b64)))
+        .await;
     let (to, done) = server.follow(&b, r).await;
     assert_eq!(to, format!("{page}?households=2&residents=3"));
     assert_eq!(counts(db).await, (before.0 + 2, before.1 + 3));

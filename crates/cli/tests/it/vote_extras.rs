@@ -135,21 +135,19 @@ async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
             "sheet",
             reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("x.txt"),
         );
-    let r = b
-        .post(server.url(&format!("/votes/{id}/paper/2/sheet")))
-        .multipart(bad)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&b, &format!("/votes/{id}/paper/2/sheet"), bad)
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("aria-invalid"), "{html}");
-    let r = b
-        .post(server.url(&format!("/votes/{id}/paper/2/sheet")))
-        .multipart(sheet_form().text("csrf", csrf))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/votes/{id}/paper/2/sheet"),
+            sheet_form().text("csrf", csrf),
+        )
+        .await;
     assert!(r.status().is_redirection() || r.status().is_success());
     let html = server.html(&b, &format!("/votes/{id}/paper/2")).await;
     assert_eq!(html.matches(sha.as_str()).count(), 2, "{html}");

@@ -213,12 +213,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("category", "policy")
         .text("group_kinds", "to_hoa_giai")
         .part("attachment", file("virus.exe", b"MZ\x90\x00".to_vec()));
-    let r = official
-        .post(server.url("/territory/26743/announcements"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, "/territory/26743/announcements", form)
+        .await;
     assert_eq!(r.status().as_u16(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"title-error\""), "{html}");
@@ -236,12 +233,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("csrf", csrf.clone())
         .text("group_kinds", "to_hoa_giai")
         .part("attachment", file("Biên bản.pdf", PDF.to_vec()));
-    let r = official
-        .post(server.url("/territory/26743/announcements"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, "/territory/26743/announcements", form)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
@@ -270,12 +264,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("body", "Chuyển sang 19 giờ.")
         .text("remove_files", pdf_id.to_string())
         .part("attachment", file("so-do.jpg", jpeg_with_gps()));
-    let r = official
-        .post(server.url(&format!("/announcements/{id}/versions")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, &format!("/announcements/{id}/versions"), form)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let current = format!(
         "SELECT COUNT(*) FROM files WHERE owner_id = {id} AND owner_kind = 'announcement' \
@@ -294,12 +285,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("csrf", csrf)
         .text("title", "")
         .text("body", "Bản nháp chưa lưu");
-    let r = official
-        .post(server.url(&format!("/announcements/{id}/versions")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, &format!("/announcements/{id}/versions"), form)
+        .await;
     assert_eq!(r.status().as_u16(), 400);
     let html = r.text().await.unwrap();
     assert!(

@@ -239,16 +239,10 @@ async fn passing_on_two_levels_and_acknowledging(db: &TestDb) {
         .count("SELECT COUNT(*) FROM households WHERE status = 'active'")
         .await;
     assert_eq!(units[0]["households"].as_i64(), Some(all));
-    let kp01 = units
-        .iter()
-        .find(|u| u["unit_code"] == "26743-kp01")
-        .unwrap();
+    let kp01 = crate::harness::unit_row(&d, "26743-kp01");
     assert_eq!(kp01["acknowledged"], 2);
     assert!(kp01["passed_on_at"].is_string());
-    let kp02 = units
-        .iter()
-        .find(|u| u["unit_code"] == "26743-kp02")
-        .unwrap();
+    let kp02 = crate::harness::unit_row(&d, "26743-kp02");
     assert_eq!(kp02["acknowledged"], 0);
     assert!(kp02["passed_on_at"].is_null());
     // The households not yet reached in Khu phố 1, for door-to-door visits.

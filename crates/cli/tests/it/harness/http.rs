@@ -134,6 +134,16 @@ pub async fn get_bytes(server: &Server, token: &str, path: &str) -> Vec<u8> {
     r.bytes().await.unwrap().to_vec()
 }
 
+/// The row of unit `code` in an answer's `units` (a dashboard or a roll-up).
+pub fn unit_row<'a>(answer: &'a Value, code: &str) -> &'a Value {
+    answer["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_code"] == code)
+        .unwrap_or_else(|| panic!("no row of {code} in {answer}"))
+}
+
 /// The stable code of an API error answer (`error.code`), if it is one.
 pub fn error_code(b: &Value) -> Option<&str> {
     b["error"]["code"].as_str()
@@ -290,6 +300,16 @@ impl Server {
         fields: &T,
     ) -> reqwest::Response {
         b.post(self.url(path)).form(fields).send().await.unwrap()
+    }
+
+    /// A page's multipart form (a file upload) posted with the browser `b`.
+    pub async fn post_multipart_form(
+        &self,
+        b: &reqwest::Client,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        b.post(self.url(path)).multipart(form).send().await.unwrap()
     }
 
     /// A page's form posted by the signed-in browser `b`, its CSRF token `csrf` first.

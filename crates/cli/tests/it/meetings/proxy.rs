@@ -107,12 +107,9 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
     // From the page: the multipart form with the CSRF token; the page links the file.
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
     let page_form = form(&code1).text("csrf", csrf).text("kind", "proxy");
-    let r = b
-        .post(server.url(&format!("/meetings/{id}/attendance")))
-        .multipart(page_form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&b, &format!("/meetings/{id}/attendance"), page_form)
+        .await;
     assert!(r.status().is_success() || r.status().is_redirection());
     let html = server.html(&b, &format!("/meetings/{id}/attendance")).await;
     assert_eq!(html.matches(sha.as_str()).count(), 2, "{html}");
