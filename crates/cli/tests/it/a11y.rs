@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::harness::{chromium, Backend, Server, TestDb, CHROMEDRIVER};
+use crate::harness::{chromium, sign_in_chromium, Backend, Server, TestDb, CHROMEDRIVER};
 
 const AXE: &str = include_str!("vendor/axe.min.js");
 
@@ -96,19 +96,7 @@ async fn chromium_head_reaches_households_in_one_tap_and_axe_finds_nothing() {
                 violations.push(format!("{path} (signed out): {v}"));
             }
         }
-        c.goto(&server.url("/login")).await?;
-        c.find(Locator::Css("input#username"))
-            .await?
-            .send_keys("totruong.kp01")
-            .await?;
-        c.find(Locator::Css("input#password"))
-            .await?
-            .send_keys("tuquan-demo")
-            .await?;
-        c.find(Locator::Css("form.stack button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        sign_in_chromium(&c, &server, "totruong.kp01", "tuquan-demo").await?;
         let landed = wait_for_url(&c, "/start").await?;
         let header = number(
             &c,

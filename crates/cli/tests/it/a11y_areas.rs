@@ -10,7 +10,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::a11y::{axe_violations, wait_for_url};
-use crate::harness::{chromium, CHROMEDRIVER};
+use crate::harness::{chromium, sign_in_chromium, CHROMEDRIVER};
 use crate::harness::{Backend, Server, TestDb};
 use crate::main_pages::{area_pages, first_link, seed_whole_demo};
 
@@ -26,19 +26,7 @@ async fn screenshot(c: &Client, name: &str) -> Cmd<()> {
 }
 
 async fn sign_in(c: &Client, server: &Server, username: &str) -> Cmd<String> {
-    c.goto(&server.url("/login")).await?;
-    c.find(Locator::Css("input#username"))
-        .await?
-        .send_keys(username)
-        .await?;
-    c.find(Locator::Css("input#password"))
-        .await?
-        .send_keys("tuquan-demo")
-        .await?;
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    sign_in_chromium(c, server, username, "tuquan-demo").await?;
     wait_for_url(c, "/start").await
 }
 

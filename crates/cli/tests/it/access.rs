@@ -88,25 +88,20 @@ async fn probe(
             crate::restructuring_schemes::matrix_probe(server, action, target, token, n).await
         }
         Action::RestructuringApply => {
-            let r = session
-                .0
-                .get(server.url(&format!("/communes/{target}/restructuring/thanks")))
-                .send()
+            server
+                .page(
+                    &session.0,
+                    &format!("/communes/{target}/restructuring/thanks"),
+                )
                 .await
-                .unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::BeatView | Action::BeatManage => {
             crate::restructuring_beats::matrix_probe(server, action, target, token, n).await
         }
         Action::UserView => {
-            let r = session
-                .0
-                .get(server.url(&format!("/users?unit={target}")))
-                .send()
+            server
+                .page(&session.0, &format!("/users?unit={target}"))
                 .await
-                .unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
         }
         Action::UserManage => {
             let r = session
@@ -173,40 +168,16 @@ on_both_backends!(a_head_sees_their_own_unit_only);
 async fn a_head_sees_their_own_unit_only(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let r = b
-        .get(server.url("/territory/26743-kp01/households"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = server.page(&b, "/territory/26743-kp01/households").await;
+    assert_eq!(status, 200);
     assert!(html.contains("id=\"households\""), "{html}");
-    let r = b
-        .get(server.url("/territory/26743-kp02/households"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    let html = r.text().await.unwrap();
+    let (status, html) = server.page(&b, "/territory/26743-kp02/households").await;
+    assert_eq!(status, 403);
     assert!(html.contains("không có quyền"), "a friendly page: {html}");
     // The unit page links to the list only where it may be read.
-    let html = b
-        .get(server.url("/territory/26743-kp01"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/territory/26743-kp01").await;
     assert!(html.contains("/territory/26743-kp01/households"));
-    let html = b
-        .get(server.url("/territory/26743-kp02"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/territory/26743-kp02").await;
     assert!(!html.contains("/households"));
     // Reading personal data is in the audit log.
     assert!(
@@ -221,17 +192,10 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
     let b = browser();
     let csrf = login_csrf(&server, &b).await;
     let planted = "planted-session-id-0123456789";
-    let r = b
-        .post(server.url("/login"))
-        .header("cookie", format!("tq_session={planted}; tq_csrf={csrf}"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "dan.kp01"),
-            ("password", "tuquan-demo"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let cookie = format!("tq_session={planted}; tq_csrf={csrf}");
+    let r = server
+        .login_with_cookie(&cookie, &csrf, "dan.kp01", "tuquan-demo")
+        .await;
     assert_eq!(r.status(), 303);
     let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
@@ -260,18 +224,10 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
         .await
         .unwrap();
     let csrf2 = csrf_in(&html);
+    let cookie = format!("tq_session={new_id}");
     let r = server
-        .http
-        .post(server.url("/login"))
-        .header("cookie", format!("tq_session={new_id}"))
-        .form(&[
-            ("csrf", csrf2.as_str()),
-            ("username", "tovien.kp01"),
-            ("password", "tuquan-demo"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .login_with_cookie(&cookie, &csrf2, "tovien.kp01", "tuquan-demo")
+        .await;
     assert_eq!(r.status(), 303);
     let r = server
         .http
@@ -284,16 +240,14 @@ async fn session_id_changes_at_sign_in(db: &TestDb) {
     // Sessions live in the database: they survive a restart.
     let b3 = browser();
     let csrf3 = login_csrf(&server, &b3).await;
-    let r = b3
-        .post(server.url("/login"))
-        .form(&[
-            ("csrf", csrf3.as_str()),
-            ("username", "canbo.benthanh"),
-            ("password", "tuquan-demo"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b3,
+            &csrf3,
+            "/login",
+            &[("username", "canbo.benthanh"), ("password", "tuquan-demo")],
+        )
+        .await;
     let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     let id = set
         .trim_start_matches("tq_session=")
@@ -696,12 +650,7 @@ async fn user_management_rules_answer_422(db: &TestDb) {
     .unwrap();
     assert_eq!(r.status(), 403);
     // The account list (grants of the whole page in one query) still shows each account's.
-    let r = b
-        .get(server.url(&format!("/users?unit={HOME}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = server.page(&b, &format!("/users?unit={HOME}")).await;
+    assert_eq!(status, 200);
     assert!(html.contains("r.official"), "{html}");
 }

@@ -350,12 +350,7 @@ async fn lifecycle_rules_permissions_and_audit(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 200, "{r}");
-    let kp01 = r["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["unit_code"] == KP01)
-        .unwrap();
+    let kp01 = crate::harness::unit_row(&r, KP01);
     let naive = |cond: &str| {
         format!("SELECT COUNT(*) FROM action_items WHERE unit_code = '{KP01}' AND {cond}")
     };
@@ -421,23 +416,9 @@ async fn overdue_flagged_once_and_posts_follow_their_holder(db: &TestDb) {
     assert_eq!(db.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'action_item.flag_overdue' AND target_id = '{id}'")).await, 1);
     // The owner's start page says so.
     let (b, _) = server.sign_in("dan.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url("/start"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/start").await;
     assert!(html.contains("/action-items/mine"), "{html}");
-    let html = b
-        .get(server.url("/action-items/mine"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/action-items/mine").await;
     assert!(html.contains("Nộp danh sách hộ nghèo"), "{html}");
 
     // An item owed by the mediation team's head follows the post.
@@ -506,13 +487,10 @@ async fn printable_list_and_pages_without_javascript(db: &TestDb) {
     seed(db).await;
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
     // The list, grouped by owner, overdue first.
-    let r = b
-        .get(server.url(&format!("/territory/{KP01}/action-items")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = server
+        .page(&b, &format!("/territory/{KP01}/action-items"))
+        .await;
+    assert_eq!(status, 200);
     assert!(html.contains("class=\"owner\""), "{html}");
     assert!(html.contains("Sửa đèn chiếu sáng hẻm 42"), "{html}");
     assert!(
@@ -546,18 +524,19 @@ async fn printable_list_and_pages_without_javascript(db: &TestDb) {
     assert_eq!(r.status(), 200);
     // The new form: every wrong field at once, values kept, nothing written.
     let before = db.count("SELECT COUNT(*) FROM action_items").await;
-    let r = b
-        .post(server.url(&format!("/territory/{KP01}/action-items")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", ""),
-            ("due_on", "32/13/2026"),
-            ("owner_kind", ""),
-            ("resolution", "NQ 7"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/territory/{KP01}/action-items"),
+            &[
+                ("title", ""),
+                ("due_on", "32/13/2026"),
+                ("owner_kind", ""),
+                ("resolution", "NQ 7"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     for id in ["title-error", "due_on-error", "owner_kind-error"] {
@@ -568,89 +547,62 @@ async fn printable_list_and_pages_without_javascript(db: &TestDb) {
     assert_eq!(db.count("SELECT COUNT(*) FROM action_items").await, before);
     // A good one, then its page.
     let owner = resident_of(db, KP01).await.to_string();
-    let r = b
-        .post(server.url(&format!("/territory/{KP01}/action-items")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Phát tờ rơi phòng cháy"),
-            ("due_on", "20/12/2030"),
-            ("owner_kind", "resident"),
-            ("owner_resident_id", owner.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/territory/{KP01}/action-items"),
+            &[
+                ("title", "Phát tờ rơi phòng cháy"),
+                ("due_on", "20/12/2030"),
+                ("owner_kind", "resident"),
+                ("owner_resident_id", owner.as_str()),
+            ],
+        )
+        .await;
+    let (to, html) = server.follow(&b, r).await;
     assert!(to.starts_with("/action-items/"), "{to}");
-    let html = b
-        .get(server.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     assert!(
         html.contains("Phát tờ rơi phòng cháy") && html.contains("Đã lưu"),
         "{html}"
     );
     let id = db.count("SELECT MAX(id) FROM action_items").await;
     // Cancelling asks for the confirmation box.
-    let r = b
-        .post(server.url(&format!("/action-items/{id}/cancel")))
-        .form(&[("csrf", csrf.as_str()), ("note", "Trùng việc")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/action-items/{id}/cancel"),
+            &[("note", "Trùng việc")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("confirm-error"));
-    let r = b
-        .post(server.url(&format!("/action-items/{id}/progress")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("status", "done"),
-            ("note", "Đã phát 120 tờ"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/action-items/{id}/progress"),
+            &[("status", "done"), ("note", "Đã phát 120 tờ")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let html = b
-        .get(server.url(&format!("/action-items/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/action-items/{id}")).await;
     assert!(
         html.contains("Đã phát 120 tờ") && html.contains("Đã hoàn thành"),
         "{html}"
     );
     // The ward's roll-up page.
     let (o, _) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
-    let html = o
-        .get(server.url("/territory/26743/action-items/rollup"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server
+        .html(&o, "/territory/26743/action-items/rollup")
+        .await;
     assert!(
         html.contains("id=\"rollup\"") && html.contains(KP01),
         "{html}"
     );
     // The head's start page counts what is overdue.
-    let html = b
-        .get(server.url("/start"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/start").await;
     assert!(
         html.contains(&format!("/territory/{KP01}/action-items?status=overdue")),
         "{html}"
@@ -760,14 +712,9 @@ async fn open_items_carried_into_the_next_meeting(db: &TestDb) {
         "{b}"
     );
     let (h, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let html = h
-        .get(server.url(&format!("/meetings/{meeting}/action-items")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server
+        .html(&h, &format!("/meetings/{meeting}/action-items"))
+        .await;
     assert!(
         html.contains("Lắp camera đầu hẻm") && html.contains(&format!("/action-items/{id}")),
         "{html}"
@@ -842,20 +789,10 @@ pub async fn audit_probe(
     .await;
     let item = json!({"title": "Kiểm toán", "owner_kind": "resident", "owner_resident_id": owner, "due_on": "2030-01-02"});
     let call = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&t)
-            .json(&body)
+        crate::harness::audit_api(server, rid, m, &p, &body)
     };
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
+    let form = |p: String, fields: Vec<(&'static str, String)>| {
+        crate::harness::audit_form(server, admin, rid, &p, fields)
     };
     let o = owner.to_string();
     Some(match path {

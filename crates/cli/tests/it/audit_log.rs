@@ -4,29 +4,15 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{get_json, page, post_json, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
+use crate::harness::{get_json, household_with, page, Server, TestDb, ADMIN_PASSWORD, ADMIN_USER};
 use crate::on_both_backends;
 
 /// A household with one member in `unit`, made by the admin; the resident's id.
 async fn resident(server: &Server, unit: &str, name: &str, phone: &str) -> i64 {
-    let (s, h) = post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/units/{unit}/households"),
-        json!({"address": "3 Đường Nhật Ký"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    let (s, r) = post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/households/{}/residents", h["id"]),
-        json!({"full_name": name, "birth_date": "1980-04-05", "gender": "male",
-               "residence_type": "permanent", "phone": phone}),
-    )
-    .await;
-    assert_eq!(s, 201, "{r}");
-    r["id"].as_i64().unwrap()
+    let household = json!({"address": "3 Đường Nhật Ký"});
+    let member = json!({"full_name": name, "birth_date": "1980-04-05", "gender": "male",
+                        "residence_type": "permanent", "phone": phone});
+    household_with(server, unit, household, member).await.1
 }
 
 /// Every row the API answers for `query`, following the pages.
@@ -191,22 +177,7 @@ async fn an_erased_person_is_redacted_in_the_audit_log(db: &TestDb) {
         before.contains(NAME),
         "the log holds the name before the erasure"
     );
-    let (s, req) = post_json(
-        &server,
-        &server.token,
-        &format!("/api/v1/residents/{rid}/erasure-requests"),
-        json!({"reason": "Tôi là Phan Văn Ẩn Danh, chuyển đi"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{req}");
-    let (s, _) = post_json(
-        &server,
-        &server.token,
-        &format!("/api/v1/erasure-requests/{}/decision", req["id"]),
-        json!({"approve": true}),
-    )
-    .await;
-    assert_eq!(s, 200);
+    crate::harness::erase(&server, rid, "Tôi là Phan Văn Ẩn Danh, chuyển đi").await;
 
     // The API: no name, phone or reason left; who did what stays.
     let after = items(&server, "kind=all").await;

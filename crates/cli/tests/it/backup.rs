@@ -190,12 +190,8 @@ async fn backup_under_load_restores_every_acknowledged_write() {
     assert!(!ok && stderr.contains("not empty"), "{stderr}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_backup_points_at_pg_dump() {
-    let Some(db) = TestDb::new(Backend::Postgres).await else {
-        eprintln!("TUQUAN_TEST_POSTGRES_URL is not set: PostgreSQL half skipped");
-        return;
-    };
+crate::on_postgres!(postgres_backup_points_at_pg_dump);
+async fn postgres_backup_points_at_pg_dump(db: &TestDb) {
     let out = db.data_dir().join("backup");
     let (ok, _, stderr) = run(db
         .command()

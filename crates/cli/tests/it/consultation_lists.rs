@@ -239,26 +239,29 @@ async fn the_paper_form_picks_its_household_by_search(db: &TestDb) {
     .await;
     assert_eq!(s, 422, "{html}");
     // A form with a blank article list keeps the household and says what is missing.
-    let r = browser
-        .post(server.url(&format!("/consultations/{id}/paper")))
-        .form(&[("csrf", csrf.as_str()), ("household_id", &hid.to_string())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &browser,
+            &csrf,
+            &format!("/consultations/{id}/paper"),
+            &[("household_id", &hid.to_string())],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("name=\"household_id\" value=\"{hid}\"")));
-    let r = browser
-        .post(server.url(&format!("/consultations/{id}/paper")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("household_id", &hid.to_string()),
-            ("stance-2", "propose"),
-            ("text-2", "Thêm giờ yên tĩnh buổi trưa"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &browser,
+            &csrf,
+            &format!("/consultations/{id}/paper"),
+            &[
+                ("household_id", &hid.to_string()),
+                ("stance-2", "propose"),
+                ("text-2", "Thêm giờ yên tĩnh buổi trưa"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         r.headers()["location"],

@@ -201,15 +201,8 @@ impl Ids {
                 reqwest::multipart::Part::bytes(crate::feedback_pages::jpeg_with_gps())
                     .file_name("den.jpg"),
             );
-        let r = server
-            .http
-            .post(server.url("/api/v1/feedback"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        let b: serde_json::Value = r.json().await.unwrap();
+        let (s, b) = crate::harness::submit_feedback_form(server, form).await;
+        assert_eq!(s, 201, "{b}");
         let feedback = b["tracking_code"].as_str().unwrap().to_owned();
         let photo = one("SELECT MAX(id) FROM feedback_photos".to_owned()).await;
         let request = crate::open311::submit_for_contract(server).await;

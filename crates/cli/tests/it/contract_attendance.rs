@@ -26,16 +26,8 @@ async fn held_meeting(db: &TestDb, server: &Server, head: &str) -> (i64, String)
 }
 
 async fn proxy(server: &Server, token: &str, id: i64, f: reqwest::multipart::Form) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(&format!("/api/v1/meetings/{id}/attendance/proxy")))
-        .bearer_auth(token)
-        .multipart(f)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/meetings/{id}/attendance/proxy");
+    crate::harness::post_multipart(server, token, &path, f).await
 }
 
 fn pdf() -> reqwest::multipart::Part {

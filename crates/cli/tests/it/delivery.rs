@@ -26,21 +26,16 @@ fn python() -> &'static str {
     }
 }
 
-/// Whether aiosmtpd is installed; without it the test says SKIPPED, and fails under CI.
+/// Whether aiosmtpd is installed; without it the tests are skipped (`skip!`: a failure in CI,
+/// where `.ci/run` installs it).
 fn have_aiosmtpd() -> bool {
-    let ok = Command::new(python())
+    Command::new(python())
         .args(["-c", "import aiosmtpd"])
         .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install python3-aiosmtpd (.ci/run)"
-        );
-        eprintln!("SKIPPED: python3-aiosmtpd is not installed");
-    }
-    ok
+        .is_ok_and(|s| s.success())
 }
+
+const NO_AIOSMTPD: &str = "python3-aiosmtpd is not installed (.ci/run installs it)";
 
 /// A real SMTP server writing every message it accepts into a Maildir.
 struct Smtp {
@@ -249,7 +244,7 @@ const TITLE: &str = "Tiêm phòng dại cho chó, mèo";
 on_both_backends!(email_and_sms_arrive_once_with_consent);
 async fn email_and_sms_arrive_once_with_consent(db: &TestDb) {
     if !have_aiosmtpd() {
-        return;
+        crate::skip!("{NO_AIOSMTPD}");
     }
     let smtp = Smtp::start(db.data_dir());
     let hook = Webhook::start(2).await;
@@ -380,7 +375,7 @@ async fn email_and_sms_arrive_once_with_consent(db: &TestDb) {
 on_both_backends!(a_server_killed_mid_delivery_loses_nothing);
 async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
     if !have_aiosmtpd() {
-        return;
+        crate::skip!("{NO_AIOSMTPD}");
     }
     let smtp = Smtp::start(db.data_dir());
     let hook = Webhook::start(0).await;
@@ -411,11 +406,18 @@ async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
     .await;
     let hits = hook.hits();
     assert!(hits.iter().all(|h| h.key == hits[0].key), "{hits:?}");
-    assert_eq!(
-        db.count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")
-            .await,
-        1
-    );
+    // The receiver answers before the worker marks the row sent: wait for the mark.
+    let mut sent = 0;
+    for _ in 0..150 {
+        sent = db
+            .count("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook' AND status = 'sent'")
+            .await;
+        if sent > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(sent, 1);
 }
 
 // Feedback notices go through the outbox (in the app at once, by e-mail through the worker),
@@ -423,7 +425,7 @@ async fn a_server_killed_mid_delivery_loses_nothing(db: &TestDb) {
 on_both_backends!(feedback_notices_and_the_demo_reach_a_local_smtp_server);
 async fn feedback_notices_and_the_demo_reach_a_local_smtp_server(db: &TestDb) {
     if !have_aiosmtpd() {
-        return;
+        crate::skip!("{NO_AIOSMTPD}");
     }
     let smtp = Smtp::start(db.data_dir());
     let addr = format!("127.0.0.1:{}", smtp.port);

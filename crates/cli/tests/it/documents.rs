@@ -11,11 +11,17 @@ const RESIDENT: &str = "Ngô Thị Mai";
 const FULL_CCCD: &str = "079178012345";
 
 pub(crate) fn pdf_text(bytes: &[u8]) -> String {
+    pdf_to_text(bytes, &[])
+}
+
+/// The text of a PDF by `pdftotext`, with its options `extra` (`-layout`, say).
+pub(crate) fn pdf_to_text(bytes: &[u8], extra: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("d.pdf");
     std::fs::write(&p, bytes).unwrap();
     let out = Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
+        .args(extra)
         .arg(&p)
         .arg("-")
         .output()
@@ -85,13 +91,8 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, _) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
     // The documents page lists them.
-    let r = b
-        .get(server.url("/units/26743-kp01/documents"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = server.page(&b, "/units/26743-kp01/documents").await;
+    assert_eq!(status, 200);
     assert!(
         html.contains("/units/26743-kp01/documents/households.pdf"),
         "{html}"
@@ -210,14 +211,7 @@ async fn documents_of_the_demo_ward(db: &TestDb) {
     // The resident's own data as a PDF.
     let (me, _) = server.sign_in("dan.kp01", "tuquan-demo").await;
     // The account page links the PDF beside the JSON export.
-    let html = me
-        .get(server.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&me, "/account").await;
     assert!(html.contains("href=\"/me/data.pdf\""), "{html}");
     assert!(html.contains("href=\"/account/my-data\""));
     let (h, pdf) = download(&me, &server, "/me/data.pdf", "application/pdf").await;

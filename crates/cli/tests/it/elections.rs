@@ -29,6 +29,24 @@ fn code(b: &Value) -> (Option<&str>, Option<&str>) {
     (b["error"]["code"].as_str(), b["error"]["field"].as_str())
 }
 
+/// A notice period at its boundary: the body for date `late` posted to `path` is refused with
+/// `code` naming `field` and the earliest date `ok` in its message; the body for `ok` is taken.
+async fn at_the_boundary(
+    (server, token, path): (&Server, &str, &str),
+    body: impl Fn(jiff::civil::Date) -> Value,
+    (late, ok): (jiff::civil::Date, jiff::civil::Date),
+    (error, field): (&str, &str),
+) {
+    let (s, b) = post(server, token, path, body(late)).await;
+    assert_eq!((s, code(&b)), (422, (Some(error), Some(field))), "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains(&dmy(ok)),
+        "{b}"
+    );
+    let (s, b) = post(server, token, path, body(ok)).await;
+    assert_eq!(s, 201, "{b}");
+}
+
 /// The demo resident (Ngô Thị Mai, 48, of Khu phố 1), whose account is `dan.kp01`.
 async fn mai(db: &TestDb) -> i64 {
     db.count("SELECT resident_id FROM users WHERE username = 'dan.kp01'")
@@ -194,14 +212,8 @@ async fn a_recognised_election_appoints_the_head_with_the_grant(db: &TestDb) {
     .await;
     assert_eq!(s, 200, "{service}");
     assert!(service.to_string().contains("head"), "{service}");
-    for action in ["vote.recognised", "group.appoint", "user.grant_added"] {
-        let n = db
-            .count(&format!(
-                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
-            ))
-            .await;
-        assert!(n >= 1, "{action}");
-    }
+    db.assert_audited(&["vote.recognised", "group.appoint", "user.grant_added"])
+        .await;
     let (_, e) = get(&server, &head, &format!("/api/v1/votes/{id}/election")).await;
     assert_eq!(e["recognition"]["decision_number"], "135/QĐ-UBND", "{e}");
     assert_eq!(e["awaiting_recognition"], false);
@@ -238,13 +250,8 @@ async fn a_recognised_election_appoints_the_head_with_the_grant(db: &TestDb) {
 
     // The pages: the result per candidate, the recognition shown.
     let (b, _) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
-    let r = b
-        .get(server.url(&format!("/votes/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = server.page(&b, &format!("/votes/{id}")).await;
+    assert_eq!(status, 200);
     assert!(
         html.contains("id=\"candidate-results\"") && html.contains("id=\"recognised\""),
         "{html}"
@@ -261,61 +268,21 @@ async fn notice_periods_at_their_boundaries(db: &TestDb) {
                "place": "Nhà văn hóa", "elects_head": elects})
     };
     // The year-end meeting: 4 days refused, naming the date field and the earliest date; 5 ok.
-    let (s, b) = post(
-        &server,
-        &head,
-        &meetings,
-        meeting("year_end_summary", in_days(4), false),
+    at_the_boundary(
+        (&server, &head, &meetings),
+        |d| meeting("year_end_summary", d, false),
+        (in_days(4), in_days(5)),
+        ("meeting_notice_year_end", "date"),
     )
     .await;
-    assert_eq!(
-        (s, code(&b)),
-        (422, (Some("meeting_notice_year_end"), Some("date"))),
-        "{b}"
-    );
-    assert!(
-        b["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(&dmy(in_days(5))),
-        "{b}"
-    );
-    let (s, b) = post(
-        &server,
-        &head,
-        &meetings,
-        meeting("year_end_summary", in_days(5), false),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
     // A meeting electing the head: 6 days refused, 7 ok.
-    let (s, b) = post(
-        &server,
-        &head,
-        &meetings,
-        meeting("community", in_days(6), true),
+    at_the_boundary(
+        (&server, &head, &meetings),
+        |d| meeting("community", d, true),
+        (in_days(6), in_days(7)),
+        ("meeting_notice_election", "date"),
     )
     .await;
-    assert_eq!(
-        (s, code(&b)),
-        (422, (Some("meeting_notice_election"), Some("date"))),
-        "{b}"
-    );
-    assert!(
-        b["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(&dmy(in_days(7))),
-        "{b}"
-    );
-    let (s, b) = post(
-        &server,
-        &head,
-        &meetings,
-        meeting("community", in_days(7), true),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
 
     // Household ballots electing the head open today: the list posted 7 days ago, not 6.
     let rid = mai(db).await;
@@ -324,22 +291,7 @@ async fn notice_periods_at_their_boundaries(db: &TestDb) {
         json!({"title": "Bầu trưởng khu phố", "matter": "head_election", "candidate": rid,
                "list_posted_on": posted.to_string()})
     };
-    let (s, b) = post(&server, &head, &ballots, ballot(in_days(-6))).await;
-    assert_eq!(
-        (s, code(&b)),
-        (
-            422,
-            (Some("vote_election_list_late"), Some("list_posted_on"))
-        ),
-        "{b}"
-    );
-    assert!(
-        b["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(&dmy(in_days(-7))),
-        "{b}"
-    );
+    // No candidate: refused, naming the field.
     let (s, b) = post(
         &server,
         &head,
@@ -352,26 +304,32 @@ async fn notice_periods_at_their_boundaries(db: &TestDb) {
         (422, (Some("vote_election_candidates"), Some("candidate"))),
         "{b}"
     );
-    let (s, b) = post(&server, &head, &ballots, ballot(in_days(-7))).await;
-    assert_eq!(s, 201, "{b}");
+    at_the_boundary(
+        (&server, &head, &ballots),
+        ballot,
+        (in_days(-6), in_days(-7)),
+        ("vote_election_list_late", "list_posted_on"),
+    )
+    .await;
 
     // The form: the refusal beside the list's date, with the date, the values kept.
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let r = b
-        .post(server.url(&format!("/territory/{KP}/votes")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Bầu trưởng khu phố"),
-            ("matter", "head_election"),
-            ("mode", "show_of_hands"),
-            ("present", "5"),
-            ("candidate_1", &rid.to_string()),
-            ("votes_1", "4"),
-            ("list_posted_on", &in_days(-6).to_string()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/territory/{KP}/votes"),
+            &[
+                ("title", "Bầu trưởng khu phố"),
+                ("matter", "head_election"),
+                ("mode", "show_of_hands"),
+                ("present", "5"),
+                ("candidate_1", &rid.to_string()),
+                ("votes_1", "4"),
+                ("list_posted_on", &in_days(-6).to_string()),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"list_posted_on-error\""), "{html}");

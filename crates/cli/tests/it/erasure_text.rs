@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::harness::{get_json_opt, post_json, post_json_opt, Server, TestDb};
+use crate::harness::{get_json_opt, household_with, post_json, post_json_opt, Server, TestDb};
 use crate::on_both_backends;
 
 const NAME: &str = "Lương Thị Mờ";
@@ -13,24 +13,10 @@ on_both_backends!(an_approved_erasure_redacts_the_name_in_free_text);
 async fn an_approved_erasure_redacts_the_name_in_free_text(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let token = server.token.clone();
-    let (s, h) = post_json(
-        &server,
-        &token,
-        "/api/v1/units/26743-kp01/households",
-        json!({"address": "3 Đường Thử"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    let (s, r) = post_json(
-        &server,
-        &token,
-        &format!("/api/v1/households/{}/residents", h["id"]),
-        json!({"full_name": NAME, "birth_date": "1960-05-01", "gender": "female",
-               "residence_type": "permanent"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{r}");
-    let rid = r["id"].as_i64().unwrap();
+    let member = json!({"full_name": NAME, "birth_date": "1960-05-01", "gender": "female",
+                        "residence_type": "permanent"});
+    let household = json!({"address": "3 Đường Thử"});
+    let (_, rid) = household_with(&server, "26743-kp01", household, member).await;
     // Feedback about her, with a staff note and a public summary naming her.
     let (s, f) = post_json_opt(
         &server,

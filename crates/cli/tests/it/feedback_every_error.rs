@@ -3,7 +3,7 @@
 //! keep what was typed and change nothing; the API keeps its codes and names the first
 //! field; a step the item's state refuses stays a rule (422) whatever was typed.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::feedback_pages::resolve;
 use crate::harness::{csrf_in, form, page, post_json, post_json_opt, Server, TestDb};
@@ -13,18 +13,12 @@ const PHONE: &str = "0909876543";
 
 /// Feedback about Khu phố 1 with a contact, through the API; its tracking code.
 async fn send(server: &Server, description: &str) -> String {
-    let r = server
-        .http
-        .post(server.url("/api/v1/feedback"))
-        .json(&json!({
-            "category": "infrastructure", "description": description,
-            "unit_code": "26743-kp01", "contact_phone": PHONE}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let b: Value = r.json().await.unwrap();
-    b["tracking_code"].as_str().unwrap().to_owned()
+    crate::harness::submit_feedback(
+        server,
+        json!({"category": "infrastructure", "description": description,
+               "unit_code": "26743-kp01", "contact_phone": PHONE}),
+    )
+    .await
 }
 
 async fn events_of(db: &TestDb, code: &str) -> i64 {

@@ -4,7 +4,9 @@
 //! not signed in sees their own text and photos on the tracking page, others do not.
 
 use crate::feedback_pages::{code_of, full_fields, jpeg_with_gps, send_form, DESCRIPTION};
-use crate::harness::{browser, csrf_in, page as text, Server, TestDb};
+use crate::harness::{
+    browser, csrf_in, error_summary, page as text, summary_links, Server, TestDb,
+};
 use crate::on_both_backends;
 
 on_both_backends!(the_send_form_shows_every_error_and_asks_for_the_photo_again);
@@ -26,16 +28,8 @@ async fn the_send_form_shows_every_error_and_asks_for_the_photo_again(db: &TestD
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     // Three errors, each beside its control and linked from the summary, in form order.
-    let summary = html
-        .split("class=\"error-summary\"")
-        .nth(1)
-        .and_then(|s| s.split("</div>").next())
-        .expect("an error summary");
-    let links: Vec<&str> = summary
-        .split("href=\"#")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
+    assert!(error_summary(&html).is_some(), "an error summary");
+    let links = summary_links(&html);
     assert_eq!(links, ["description", "contact_phone", "contact_email"]);
     for id in links {
         assert!(html.contains(&format!("id=\"{id}-error\"")), "{id}");

@@ -5,7 +5,7 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::harness::{browser, csrf_in, page as text, Server, TestDb};
+use crate::harness::{browser, csrf_in, page as text, submit_feedback_form, Server, TestDb};
 use crate::on_both_backends;
 
 const UNIT: &str = "26743-kp01";
@@ -338,15 +338,8 @@ async fn the_form_sends_feedback_with_a_photo_cleaned_of_its_location(db: &TestD
         .text("unit_code", "26743-kp02")
         .part("photo", Part::bytes(jpeg_with_gps()).file_name("a.jpg"))
         .part("photo", Part::bytes(jpeg_with_gps()).file_name("b.jpg"));
-    let r = server
-        .http
-        .post(server.url("/api/v1/feedback"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let b: Value = r.json().await.unwrap();
+    let (s, b) = submit_feedback_form(&server, form).await;
+    assert_eq!(s, 201, "{b}");
     let api_code = b["tracking_code"].as_str().unwrap().to_owned();
     assert_eq!(
         db.count(&format!(
@@ -365,16 +358,9 @@ async fn the_form_sends_feedback_with_a_photo_cleaned_of_its_location(db: &TestD
             "photo",
             Part::bytes(b"%PDF-1.4 not a photo".to_vec()).file_name("x.pdf"),
         );
-    let r = server
-        .http
-        .post(server.url("/api/v1/feedback"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let (s, e) = submit_feedback_form(&server, form).await;
     // A refused photo breaks a rule: 422 with its code.
-    assert_eq!(r.status(), 422);
-    let e: Value = r.json().await.unwrap();
+    assert_eq!(s, 422);
     assert_eq!(e["error"]["field"], "photo");
     assert_eq!(e["error"]["code"], "photo_type");
     assert_eq!(db.count("SELECT COUNT(*) FROM feedback").await, before);
@@ -654,17 +640,12 @@ async fn public_pages_show_public_notes_and_no_personal_data(db: &TestDb) {
 
     // Pages of 50, newest first, with a link to the next.
     for i in 0..51 {
-        let r = server
-            .http
-            .post(server.url("/api/v1/feedback"))
-            .json(
-                &json!({"category": "traffic", "description": format!("Ổ gà số {i}"),
-                          "unit_code": "26743-kp02"}),
-            )
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
+        crate::harness::submit_feedback(
+            &server,
+            json!({"category": "traffic", "description": format!("Ổ gà số {i}"),
+                   "unit_code": "26743-kp02"}),
+        )
+        .await;
     }
     let (_, first) = text(&anon, &server, "/units/26743-kp02/feedback").await;
     assert_eq!(first.matches("href=\"/feedback/PA-").count(), 50);

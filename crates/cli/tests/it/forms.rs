@@ -4,7 +4,9 @@
 
 use serde_json::json;
 
-use crate::harness::{page, post_json, Server, TestDb};
+use crate::harness::{
+    add_member, error_summary, new_household, page, post_json, summary_links, Server, TestDb,
+};
 use crate::on_both_backends;
 
 /// The fields of the add-household form, all valid.
@@ -48,17 +50,9 @@ async fn every_error_beside_its_field_in_plain_words(db: &TestDb) {
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     // A summary at the top that links to each field, in the form's order.
-    let summary = html
-        .split("class=\"error-summary\"")
-        .nth(1)
-        .and_then(|s| s.split("</div>").next())
-        .expect("an error summary");
+    let summary = error_summary(&html).expect("an error summary");
     assert!(html.contains("role=\"alert\""));
-    let links: Vec<&str> = summary
-        .split("href=\"#")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
+    let links = summary_links(&html);
     assert_eq!(links, ["address", "birth_date", "phone"], "{summary}");
     // Each error beside its field, in the field's label and plain words, the field marked.
     for (id, message) in [
@@ -127,9 +121,7 @@ async fn every_error_beside_its_field_in_plain_words(db: &TestDb) {
     let r = server
         .post_form(&b, "/households", &household_fields(&csrf))
         .await;
-    assert_eq!(r.status(), 303);
-    let to = r.headers()["location"].to_str().unwrap().to_owned();
-    let (_, saved) = page(&b, &server, &to).await;
+    let (to, saved) = server.follow(&b, r).await;
     assert!(
         saved.contains("id=\"saved\"") && saved.contains("Đã lưu."),
         "{saved}"
@@ -150,19 +142,10 @@ async fn the_api_keeps_its_codes_and_names_the_first_field(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 201, "{h}");
-    let (s, h) = post_json(
+    let hid = new_household(&server, "26743-fx1", json!({"address": "1 Thử"})).await;
+    let (s, e) = add_member(
         &server,
-        &server.token,
-        "/api/v1/units/26743-fx1/households",
-        json!({"address": "1 Thử"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    let hid = h["id"].as_i64().unwrap();
-    let (s, e) = post_json(
-        &server,
-        &server.token,
-        &format!("/api/v1/households/{hid}/residents"),
+        hid,
         json!({"full_name": "", "birth_date": "2090-01-01", "gender": "female",
                "residence_type": "permanent"}),
     )
@@ -175,21 +158,12 @@ async fn the_api_keeps_its_codes_and_names_the_first_field(db: &TestDb) {
 on_both_backends!(tracking_codes_with_or_without_pa);
 async fn tracking_codes_with_or_without_pa(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
-    let r = server
-        .http
-        .post(server.url("/api/v1/feedback"))
-        .json(
-            &json!({"category": "traffic", "description": "Đèn tín hiệu hỏng",
-                      "unit_code": "26743-kp01"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let code = r.json::<serde_json::Value>().await.unwrap()["tracking_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = crate::harness::submit_feedback(
+        &server,
+        json!({"category": "traffic", "description": "Đèn tín hiệu hỏng",
+               "unit_code": "26743-kp01"}),
+    )
+    .await;
     let body = &code[3..];
     let anon = crate::harness::browser();
     for typed in [

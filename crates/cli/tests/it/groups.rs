@@ -13,24 +13,12 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
 /// A resident of `unit` in a household of their own, made by the admin over the API.
 async fn resident(server: &Server, unit: &str, name: &str, born: &str, since: Option<&str>) -> i64 {
-    let (s, h) = post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/units/{unit}/households"),
-        json!({"address": "7 Đường Thử"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    let (s, r) = post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/households/{}/residents", h["id"]),
-        json!({"full_name": name, "birth_date": born, "gender": "male",
-               "residence_type": "permanent", "residence_since": since}),
-    )
-    .await;
-    assert_eq!(s, 201, "{r}");
-    r["id"].as_i64().unwrap()
+    let household = json!({"address": "7 Đường Thử"});
+    let member = json!({"full_name": name, "birth_date": born, "gender": "male",
+                        "residence_type": "permanent", "residence_since": since});
+    crate::harness::household_with(server, unit, household, member)
+        .await
+        .1
 }
 
 /// The multipart body of a decision (without the CSRF field).
@@ -831,21 +819,13 @@ async fn groups_over_the_api(db: &TestDb) {
 
     // Every change is in the audit log, under the group's unit.
     assert!(db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'group.appoint' AND unit_path = '79/26743'").await >= 2);
-    for action in [
+    db.assert_audited(&[
         "group.create",
         "group.decision",
         "group.position_end",
         "group.term_years",
-    ] {
-        assert!(
-            db.count(&format!(
-                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
-            ))
-            .await
-                >= 1,
-            "{action}"
-        );
-    }
+    ])
+    .await;
     // The OpenAPI document lists the operations.
     let (_, doc) = server.get_json("/api/openapi.json").await;
     for p in [
@@ -878,58 +858,41 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         Some("2015-02-03"),
     )
     .await;
-    let html = b
-        .get(server.url("/territory/26743/groups/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/territory/26743/groups/new").await;
     assert!(
         html.contains("value=\"26743-kp02\""),
         "child units to choose from"
     );
     // A form error names the field and keeps the input.
-    let r = b
-        .post(server.url("/territory/26743/groups"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("kind", "to_bao_ve_antt"),
-            ("name", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            "/territory/26743/groups",
+            &[("kind", "to_bao_ve_antt"), ("name", "")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("name"));
-    let r = b
-        .post(server.url("/territory/26743/groups"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("kind", "to_bao_ve_antt"),
-            ("name", "Tổ bảo vệ <b>KP2</b>"),
-            ("unit_codes", "26743-kp02"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            "/territory/26743/groups",
+            &[
+                ("kind", "to_bao_ve_antt"),
+                ("name", "Tổ bảo vệ <b>KP2</b>"),
+                ("unit_codes", "26743-kp02"),
+            ],
+        )
+        .await;
+    let (to, html) = server.follow(&b, r).await;
     let gid: i64 = to
         .trim_start_matches("/groups/")
         .split('?')
         .next()
         .unwrap()
         .parse()
-        .unwrap();
-    let html = b
-        .get(server.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
     assert!(
         html.contains("id=\"pending\""),
@@ -940,12 +903,13 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         "escaped: {html}"
     );
     // The decision form is multipart, with the CSRF token; without it, refused.
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/decisions")))
-        .multipart(decision_form("establishment", "77/QĐ-UBND", PDF))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/groups/{gid}/decisions"),
+            decision_form("establishment", "77/QĐ-UBND", PDF),
+        )
+        .await;
     assert_eq!(r.status(), 403);
     let r = b
         .post(server.url(&format!("/groups/{gid}/decisions")))
@@ -957,61 +921,46 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("PDF, JPEG"));
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/decisions")))
-        .multipart(decision_form("establishment", "77/QĐ-UBND", PDF).text("csrf", csrf.clone()))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/groups/{gid}/decisions"),
+            decision_form("establishment", "77/QĐ-UBND", PDF).text("csrf", csrf.clone()),
+        )
+        .await;
     assert_eq!(r.status(), 303);
     // Appointing: search the unit's residents, refused with the reason, then accepted.
-    let html = b
-        .get(server.url(&format!("/groups/{gid}/positions?q=khong+van")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server
+        .html(&b, &format!("/groups/{gid}/positions?q=khong+van"))
+        .await;
     assert!(
         html.contains("Khổng Văn Tổ") && html.contains(&format!("value=\"{adult}\"")),
         "{html}"
     );
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/positions")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("resident_id", &minor.to_string()),
-            ("role", "member"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/groups/{gid}/positions"),
+            &[("resident_id", &minor.to_string()), ("role", "member")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
         html.contains("từ đủ 18 đến 70 tuổi"),
         "the reason is shown: {html}"
     );
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/positions")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("resident_id", &adult.to_string()),
-            ("role", "head"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/groups/{gid}/positions"),
+            &[("resident_id", &adult.to_string()), ("role", "head")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let html = b
-        .get(server.url(&format!("/groups/{gid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/groups/{gid}")).await;
     assert!(html.contains("77/QĐ-UBND"), "the decision");
     assert!(
         html.contains(&format!("/groups/{gid}/decisions/")),
@@ -1057,14 +1006,9 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         )
         .await;
     assert_eq!(r.status(), 303);
-    let html = b
-        .get(server.url(&format!("/residents/{adult}/service")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server
+        .html(&b, &format!("/residents/{adult}/service"))
+        .await;
     assert!(
         html.contains("Tổ bảo vệ") && html.contains("xin thôi"),
         "{html}"
@@ -1076,21 +1020,15 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         .await
         .unwrap();
     assert!(r.text().await.unwrap().contains("Giải thể là bước cuối"));
-    let r = b
-        .post(server.url(&format!("/groups/{gid}/decisions")))
-        .multipart(decision_form("dissolution", "99/QĐ-UBND", PDF).text("csrf", csrf.clone()))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/groups/{gid}/decisions"),
+            decision_form("dissolution", "99/QĐ-UBND", PDF).text("csrf", csrf.clone()),
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let html = b
-        .get(server.url(&format!("/groups/{gid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/groups/{gid}")).await;
     assert!(
         html.contains("Đã giải thể")
             && html.contains("99/QĐ-UBND")
@@ -1104,14 +1042,7 @@ async fn group_pages_work_without_javascript(db: &TestDb) {
         0
     );
     // The commune's page lists the demo's groups, in English too.
-    let html = b
-        .get(server.url("/territory/26743/groups"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/territory/26743/groups").await;
     assert!(
         html.contains("Tổ hòa giải Khu phố 1") && html.contains("id=\"groups\""),
         "{html}"
@@ -1198,14 +1129,7 @@ async fn regulations_and_mediation_flags(db: &TestDb) {
     let (_, d) = get_json(&server, &t, "/api/v1/units/26743-kp08/regulations").await;
     assert_eq!(d["review_due"], true);
     let (b, csrf) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
-    let html = b
-        .get(server.url("/territory/26743/groups"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/territory/26743/groups").await;
     assert!(
         html.contains("id=\"due\"") && html.contains("/territory/26743-kp08/regulation"),
         "{html}"
@@ -1242,41 +1166,42 @@ async fn regulations_and_mediation_flags(db: &TestDb) {
     );
     assert_eq!(kp01["review_due"], false);
     // A yearly review clears the reminder, from the page (a unit head may do it).
-    let r = b
-        .post(server.url("/territory/26743-kp08/regulation/review"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("reviewed_on", &today.to_string()),
-            ("note", "Không thay đổi"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            "/territory/26743-kp08/regulation/review",
+            &[
+                ("reviewed_on", &today.to_string()),
+                ("note", "Không thay đổi"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, d) = get_json(&server, &t, "/api/v1/units/26743-kp08/regulations").await;
     assert_eq!(d["review_due"], false);
     let (hb, hcsrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let r = hb
-        .post(server.url("/territory/26743-kp01/regulation/review"))
-        .form(&[
-            ("csrf", hcsrf.as_str()),
-            ("reviewed_on", &today.to_string()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &hb,
+            &hcsrf,
+            "/territory/26743-kp01/regulation/review",
+            &[("reviewed_on", &today.to_string())],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let r = hb
-        .post(server.url("/territory/26743-kp02/regulation"))
-        .form(&[
-            ("csrf", hcsrf.as_str()),
-            ("signed_on", &today.to_string()),
-            ("unit_head_name", "A"),
-            ("front_head_name", "B"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &hb,
+            &hcsrf,
+            "/territory/26743-kp02/regulation",
+            &[
+                ("signed_on", &today.to_string()),
+                ("unit_head_name", "A"),
+                ("front_head_name", "B"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 403, "not their unit");
 
     // The demo's mediation team has three members; with two it is flagged.
@@ -1308,14 +1233,7 @@ async fn regulations_and_mediation_flags(db: &TestDb) {
     assert_eq!(s, 200);
     let (_, g) = get_json(&server, &t, &format!("/api/v1/groups/{mid}")).await;
     assert_eq!(g["too_few_mediators"], true);
-    let html = b
-        .get(server.url(&format!("/groups/{mid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/groups/{mid}")).await;
     assert!(html.contains("id=\"too-few\""), "{html}");
     assert!(db.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'regulation.%' AND unit_path LIKE '79/26743/%'").await >= 4);
 }

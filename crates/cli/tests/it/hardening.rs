@@ -53,14 +53,7 @@ async fn redirects_stay_on_this_site(db: &TestDb) {
     server.get("/").await;
     for next in ["/\t/evil.example", "/\\evil.example", "/territory"] {
         let b = browser();
-        let html = b
-            .get(server.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = server.html(&b, "/login").await;
         let r = b
             .post(server.url("/login"))
             .form(&[

@@ -95,34 +95,16 @@ async fn a_stale_session_cookie_does_not_block_sign_in(db: &TestDb) {
     let csrf = csrf_in(&r.text().await.unwrap());
     assert_eq!(csrf, csrf_cookie);
     // Even a client that keeps sending the stale cookie can sign in.
+    let cookie = format!("{stale}; tq_csrf={csrf}");
     let r = server
-        .http
-        .post(server.url("/login"))
-        .header("cookie", format!("{stale}; tq_csrf={csrf}"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "dan.kp01"),
-            ("password", "tuquan-demo"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .login_with_cookie(&cookie, &csrf, "dan.kp01", "tuquan-demo")
+        .await;
     assert_eq!(r.status(), 303);
 }
 
 /// A new API token of the browser's account.
 async fn new_token(server: &Server, b: &reqwest::Client, csrf: &str) -> String {
-    let html = server
-        .post_form(b, "/account/tokens", &[("csrf", csrf), ("name", "thử")])
-        .await
-        .text()
-        .await
-        .unwrap();
-    html.split("readonly value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_owned()
+    server.token_from_page(b, csrf, "thử").await
 }
 
 on_both_backends!(password_change_and_sign_out_everywhere_end_tokens);

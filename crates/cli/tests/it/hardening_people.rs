@@ -4,27 +4,15 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{get_json, put_json, Server, TestDb};
+use crate::harness::{add_member, get_json, new_household, put_json, Server, TestDb};
 use crate::on_both_backends;
 
 /// A household with one member in `unit`, made by the admin; returns (household, resident).
 async fn member(server: &Server, unit: &str, name: &str, cccd: Option<&str>) -> (u16, Value) {
-    let (s, h) = crate::harness::post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/units/{unit}/households"),
-        json!({"address": "1 Đường Thử"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    crate::harness::post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/households/{}/residents", h["id"]),
-        json!({"full_name": name, "birth_date": "1985-03-12", "gender": "female",
-               "residence_type": "permanent", "residence_since": "2010-01-01", "cccd": cccd}),
-    )
-    .await
+    let hid = new_household(server, unit, json!({"address": "1 Đường Thử"})).await;
+    let body = json!({"full_name": name, "birth_date": "1985-03-12", "gender": "female",
+                      "residence_type": "permanent", "residence_since": "2010-01-01", "cccd": cccd});
+    add_member(server, hid, body).await
 }
 
 async fn resident(server: &Server, unit: &str, name: &str, cccd: Option<&str>) -> i64 {
@@ -173,14 +161,7 @@ async fn an_approved_erasure_reaches_every_place_and_has_a_deadline(db: &TestDb)
          WHERE id = (SELECT MIN(id) FROM feedback)",
     )
     .await;
-    let (s, req) = crate::harness::post_json(
-        &server,
-        &server.token,
-        &format!("/api/v1/residents/{rid}/erasure-requests"),
-        json!({"reason": "chuyển đi"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{req}");
+    let req = crate::harness::request_erasure(&server, rid, "chuyển đi").await;
     let due = req["due_on"].as_str().unwrap_or_default().to_owned();
     let day: jiff::civil::Date = due.parse().expect("a due date");
     assert!(!matches!(

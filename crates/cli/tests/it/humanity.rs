@@ -39,12 +39,7 @@ async fn send(
             .text("humanity_token", token.to_owned())
             .text("humanity_answer", answer.to_owned());
     }
-    let r = b
-        .post(server.url("/feedback/new"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server.post_multipart_form(b, "/feedback/new", form).await;
     let s = r.status().as_u16();
     (s, r.text().await.unwrap())
 }

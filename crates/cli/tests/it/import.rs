@@ -512,24 +512,12 @@ async fn pages_check_confirm_import_and_export(db: &TestDb) {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    let r = b
-        .post(server.url(&page))
-        .multipart(multipart(&csrf, "apply", None, Some(&b64)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let r = server
+        .post_multipart_form(&b, &page, multipart(&csrf, "apply", None, Some(&b64)))
+        .await;
+    let (to, done) = server.follow(&b, r).await;
     assert_eq!(to, format!("{page}?households=2&residents=3"));
     assert_eq!(counts(db).await, (before.0 + 2, before.1 + 3));
-    let done = b
-        .get(server.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     assert!(done.contains("Đã nhập 2 hộ với 3 nhân khẩu."), "{done}");
 
     // Exports: the imported names, identity numbers masked only.

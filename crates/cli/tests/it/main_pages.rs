@@ -110,22 +110,11 @@ fn iso_dates(text: &str) -> Vec<String> {
     out
 }
 
-/// `GET path` with `Accept-Encoding: gzip`: the status, the encoding and the bytes as they
-/// came over the wire (the test client does not decompress).
+/// `GET path` with `Accept-Encoding: gzip`: the status, the encoding and the size as it
+/// came over the wire.
 async fn on_the_wire(b: &reqwest::Client, server: &Server, path: &str) -> (u16, String, usize) {
-    let r = b
-        .get(server.url(path))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let enc = r
-        .headers()
-        .get("content-encoding")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, enc, r.bytes().await.unwrap().len())
+    let (status, enc, bytes) = crate::start::wire(b, server, path, "gzip").await;
+    (status, enc, bytes.len())
 }
 
 /// The pages of the newer areas, found from their lists: the announcements board, the

@@ -347,56 +347,57 @@ async fn posting_requests_needs_a_key_a_service_and_a_unit(db: &TestDb) {
             let (status, body) = post(&server, fmt, &form).await;
             assert_error(status, &body, fmt, 403, "api_key");
         }
-        // A service that does not exist.
-        let (status, body) = post(
-            &server,
-            fmt,
-            &[
-                ("api_key", token.as_str()),
-                ("service_code", "nope"),
-                ("attribute[unit_code]", UNIT),
-                ("description", "x"),
-            ],
-        )
-        .await;
-        assert_error(status, &body, fmt, 400, "service_code");
-        // No service at all.
-        let (status, body) = post(
-            &server,
-            fmt,
-            &[
-                ("api_key", token.as_str()),
-                ("attribute[unit_code]", UNIT),
-                ("description", "x"),
-            ],
-        )
-        .await;
-        assert_error(status, &body, fmt, 400, "service_code");
-        // No unit.
-        let (status, body) = post(
-            &server,
-            fmt,
-            &[
-                ("api_key", token.as_str()),
-                ("service_code", "traffic"),
-                ("description", "x"),
-            ],
-        )
-        .await;
-        assert_error(status, &body, fmt, 400, "attribute[unit_code]");
-        // An unknown unit.
-        let (status, body) = post(
-            &server,
-            fmt,
-            &[
-                ("api_key", token.as_str()),
-                ("service_code", "traffic"),
-                ("attribute[unit_code]", "26743-zz99"),
-                ("description", "x"),
-            ],
-        )
-        .await;
-        assert_error(status, &body, fmt, 400, "attribute[unit_code]");
+        // Refused, naming the field.
+        let key = ("api_key", token.as_str());
+        let refusals = [
+            // A service that does not exist.
+            (
+                vec![
+                    key,
+                    ("service_code", "nope"),
+                    ("attribute[unit_code]", UNIT),
+                ],
+                400,
+                "service_code",
+            ),
+            // No service at all.
+            (
+                vec![key, ("attribute[unit_code]", UNIT)],
+                400,
+                "service_code",
+            ),
+            // No unit.
+            (
+                vec![key, ("service_code", "traffic")],
+                400,
+                "attribute[unit_code]",
+            ),
+            // An unknown unit.
+            (
+                vec![
+                    key,
+                    ("service_code", "traffic"),
+                    ("attribute[unit_code]", "26743-zz99"),
+                ],
+                400,
+                "attribute[unit_code]",
+            ),
+            // An unknown jurisdiction.
+            (
+                vec![
+                    key,
+                    ("jurisdiction_id", "99999"),
+                    ("service_code", "traffic"),
+                ],
+                404,
+                "jurisdiction_id",
+            ),
+        ];
+        for (mut form, status, field) in refusals {
+            form.push(("description", "x"));
+            let (got, body) = post(&server, fmt, &form).await;
+            assert_error(got, &body, fmt, status, field);
+        }
         // The commune from jurisdiction_id.
         let (status, body) = post(
             &server,
@@ -410,19 +411,6 @@ async fn posting_requests_needs_a_key_a_service_and_a_unit(db: &TestDb) {
         )
         .await;
         assert_eq!(status, 200, "{body}");
-        // An unknown jurisdiction.
-        let (status, body) = post(
-            &server,
-            fmt,
-            &[
-                ("api_key", token.as_str()),
-                ("jurisdiction_id", "99999"),
-                ("service_code", "traffic"),
-                ("description", "x"),
-            ],
-        )
-        .await;
-        assert_error(status, &body, fmt, 404, "jurisdiction_id");
     }
     // Another user's token files as that user.
     let other = db.user_with_token(

@@ -36,25 +36,10 @@ async fn household_with_member(
     name: &str,
     cccd: Option<&str>,
 ) -> (i64, i64) {
-    let (s, h) = post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/units/{unit}/households"),
-        json!({"address": "1 Đường Thử", "phone": "0281234567"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    let hid = h["id"].as_i64().unwrap();
-    let (s, r) = post_json(
-        server,
-        &server.token,
-        &format!("/api/v1/households/{hid}/residents"),
-        json!({"full_name": name, "birth_date": "1985-03-12", "gender": "female",
-               "residence_type": "permanent", "residence_since": "2010-01-01", "cccd": cccd}),
-    )
-    .await;
-    assert_eq!(s, 201, "{r}");
-    (hid, r["id"].as_i64().unwrap())
+    let household = json!({"address": "1 Đường Thử", "phone": "0281234567"});
+    let member = json!({"full_name": name, "birth_date": "1985-03-12", "gender": "female",
+                        "residence_type": "permanent", "residence_since": "2010-01-01", "cccd": cccd});
+    crate::harness::household_with(server, unit, household, member).await
 }
 
 /// One request performing a people action on a record of unit `target` with an API token.
@@ -211,23 +196,7 @@ pub async fn audit_probe(
             // The demo resident account is linked to a resident record.
             let dan = server.sign_in("dan.kp01", "tuquan-demo").await;
             let b = dan.0;
-            let t: String = {
-                let html = server
-                    .post_form(
-                        &b,
-                        "/account/tokens",
-                        &[("csrf", dan.1.as_str()), ("name", "tự phục vụ")],
-                    )
-                    .await
-                    .text()
-                    .await
-                    .unwrap();
-                html.split("readonly value=\"")
-                    .nth(1)
-                    .and_then(|s| s.split('"').next())
-                    .unwrap()
-                    .to_owned()
-            };
+            let t = server.token_from_page(&b, &dan.1, "tự phục vụ").await;
             server
                 .http
                 .post(server.url("/api/v1/me/erasure-request"))
@@ -456,25 +425,11 @@ async fn identity_numbers_are_encrypted_masked_and_audited(db: &TestDb) {
     assert_eq!(db.count("SELECT COUNT(*) FROM residents").await, before);
     // The page shows the masked number, and the full one only to those allowed.
     let (b, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url(&format!("/residents/{rid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/residents/{rid}")).await;
     assert!(html.contains("0791••••••34") && !html.contains("079185001234"));
     assert!(!html.contains("/identity"));
     let (b, _) = server.sign_in("csrkv.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url(&format!("/residents/{rid}/identity")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/residents/{rid}/identity")).await;
     assert!(html.contains("079185001234"));
 }
 
@@ -643,14 +598,7 @@ async fn moves_statuses_consent_export_and_erasure(db: &TestDb) {
     );
 
     // Erasure: requested on the resident's behalf, approved by a commune official.
-    let (s, req) = post_json(
-        &server,
-        &server.token,
-        &format!("/api/v1/residents/{rid}/erasure-requests"),
-        json!({"reason": "đã chuyển đi"}),
-    )
-    .await;
-    assert_eq!(s, 201);
+    let req = crate::harness::request_erasure(&server, rid, "đã chuyển đi").await;
     let head = db.user_with_token("truong.c", "unit_head", Some("26743-kp02"), "head-pass-123");
     let decision = format!("/api/v1/erasure-requests/{}/decision", req["id"]);
     assert_eq!(
@@ -731,14 +679,7 @@ on_both_backends!(a_head_adds_a_household_in_one_step_on_the_page);
 async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url("/territory/26743-kp01/households"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/territory/26743-kp01/households").await;
     assert!(html.contains("/households/new?unit=26743-kp01"));
     let mut fields = vec![
         ("csrf", csrf.clone()),
@@ -768,14 +709,7 @@ async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
     let r = server.post_form(&b, "/households", &fields).await;
     assert_eq!(r.status(), 303);
     let loc = r.headers()["location"].to_str().unwrap().to_owned();
-    let html = b
-        .get(server.url(&loc))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &loc).await;
     assert!(html.contains("Trương Văn Mới"), "{html}");
     let hid: i64 = loc.trim_start_matches("/households/").parse().unwrap();
     let rid = db
@@ -783,27 +717,21 @@ async fn a_head_adds_a_household_in_one_step_on_the_page(db: &TestDb) {
             "SELECT representative_id FROM households WHERE id = {hid}"
         ))
         .await;
-    let html = b
-        .get(server.url(&format!("/residents/{rid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/residents/{rid}")).await;
     assert!(html.contains("0790••••••56") && !html.contains("079080123456"));
-    let r = b
-        .post(server.url(&format!("/households/{hid}/members")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("full_name", "Trương Thị Con"),
-            ("birth_date", "2012-09-01"),
-            ("gender", "female"),
-            ("residence_type", "permanent"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/households/{hid}/members"),
+            &[
+                ("full_name", "Trương Thị Con"),
+                ("birth_date", "2012-09-01"),
+                ("gender", "female"),
+                ("residence_type", "permanent"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         db.count(&format!(

@@ -2,33 +2,16 @@
 //! Atom feed's links and the outgoing messages carry absolute links (and CAP and Atom still
 //! validate); without it they stay relative, whatever `Host` the client sends.
 
-use reqwest::multipart::Form;
-use serde_json::Value;
-
 use crate::announcements::demo_token;
-use crate::announcements::files::{file, PDF};
+use crate::announcements::files::{flood_warning, publish_multipart};
 use crate::harness::{Server, TestDb};
 use crate::on_both_backends;
 
 const BASE: &str = "https://tuquan.example.vn/tq";
 
 async fn publish_emergency(server: &Server, token: &str) -> i64 {
-    let form = Form::new()
-        .text("title", "Cảnh báo ngập")
-        .text("body", "Bản đồ vùng ngập kèm theo.")
-        .text("category", "emergency")
-        .text("public", "true")
-        .part("attachment", file("Bản đồ ngập.pdf", PDF.to_vec()));
-    let r = server
-        .http
-        .post(server.url("/api/v1/units/26743/announcements"))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
-    let b: Value = r.json().await.unwrap();
+    let (s, b) = publish_multipart(server, token, "26743", flood_warning()).await;
+    assert_eq!(s, 201, "{b}");
     b["id"].as_i64().unwrap()
 }
 

@@ -44,7 +44,9 @@ async fn fixture(db: &TestDb) -> Fixture {
     }
 }
 
-async fn ctx_of(db: &TestDb, app: &App, username: &str) -> Ctx {
+/// The context of the demo account `username` in `app`, as a request signed with its token
+/// would have.
+pub(crate) async fn ctx_of(db: &TestDb, app: &App, username: &str) -> Ctx {
     let token = demo_token(db, username);
     let who = tuquan_app::access::by_token(app, &token)
         .await

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::harness::{chromium, CHROMEDRIVER};
+use crate::harness::{chromium, sign_in_chromium, CHROMEDRIVER};
 use crate::harness::{Backend, Server, TestDb};
 
 const WARD: &str = "26743";
@@ -66,22 +66,7 @@ async fn the_done_walk_of_issue_16() {
         .await;
     let href = format!("/communes/{WARD}/restructuring/schemes/{scheme}");
     let result = async {
-        c.goto(&server.url("/login")).await?;
-        c.find(Locator::Css("#username"))
-            .await?
-            .send_keys("canbo.benthanh")
-            .await?;
-        c.find(Locator::Css("#password"))
-            .await?
-            .send_keys("tuquan-demo")
-            .await?;
-        submit(&c, "form button[type=submit]").await?;
-        for _ in 0..100 {
-            if !c.current_url().await?.path().starts_with("/login") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        sign_in_chromium(&c, &server, "canbo.benthanh", "tuquan-demo").await?;
         // The scheme: its items and the consent on record.
         let text = visit(&c, &server, &href, "01-scheme").await?;
         assert!(text.contains("Khu phố Bến Thành"), "{text}");

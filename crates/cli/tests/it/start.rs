@@ -223,7 +223,7 @@ async fn groups_without_a_head_are_counted(db: &TestDb) {
 
 /// `GET path` asking for `encoding`: the status, the `Content-Encoding` and the bytes as
 /// they came over the wire (the test client does not decompress).
-async fn wire(
+pub(crate) async fn wire(
     b: &reqwest::Client,
     server: &Server,
     path: &str,

@@ -8,7 +8,7 @@ use tuquan_domain::feedback::stats::Month;
 use tuquan_store::rollup::COUNTRY;
 use tuquan_store::{ConnectOptions, Store};
 
-use crate::harness::{exec, post_json, Backend, Server, TestDb};
+use crate::harness::{add_member, exec, new_household, post_json, Backend, Server, TestDb};
 use crate::on_both_backends;
 
 async fn post(server: &Server, path: &str, body: Value) -> (u16, Value) {
@@ -91,19 +91,12 @@ async fn stats(server: &Server, path: &str) -> Value {
 }
 
 async fn household(server: &Server, unit: &str, members: usize) -> (i64, Vec<i64>) {
-    let (s, h) = post(
-        server,
-        &format!("/api/v1/units/{unit}/households"),
-        json!({"address": "5 Đường Thống Kê"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{h}");
-    let hid = h["id"].as_i64().unwrap();
+    let hid = new_household(server, unit, json!({"address": "5 Đường Thống Kê"})).await;
     let mut residents = Vec::new();
     for n in 0..members {
-        let (s, r) = post(
+        let (s, r) = add_member(
             server,
-            &format!("/api/v1/households/{hid}/residents"),
+            hid,
             json!({"full_name": format!("Nguyễn Văn Số {n}"), "birth_date": "1980-05-06",
                    "gender": "male", "residence_type": "permanent"}),
         )
@@ -397,20 +390,7 @@ async fn statistics_count_exactly_what_happened(db: &TestDb) {
     )
     .await;
     assert_eq!(s, 200, "{b}");
-    let (s, req) = post(
-        &server,
-        &format!("/api/v1/residents/{}/erasure-requests", residents[1]),
-        json!({"reason": "Đã chuyển đi nơi khác"}),
-    )
-    .await;
-    assert_eq!(s, 201, "{req}");
-    let (s, b) = post(
-        &server,
-        &format!("/api/v1/erasure-requests/{}/decision", req["id"]),
-        json!({"approve": true}),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
+    crate::harness::erase(&server, residents[1], "Đã chuyển đi nơi khác").await;
     let now = stats(&server, "/api/v1/units/26743-kp02/feedback-stats").await;
     assert_eq!(pop(&now), (k2.0 + 1, k2.1 + 1));
     let (s, b) = post(

@@ -58,16 +58,8 @@ async fn send_sheet(
     entry: i64,
     f: reqwest::multipart::Form,
 ) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(&format!("/api/v1/votes/{id}/paper/{entry}/sheet")))
-        .bearer_auth(token)
-        .multipart(f)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/votes/{id}/paper/{entry}/sheet");
+    crate::harness::post_multipart(server, token, &path, f).await
 }
 
 on_both_backends!(ballot_sheet_photo_on_paper_entries);
@@ -110,15 +102,8 @@ async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
     let (_, st) = get(&server, &head, &format!("/api/v1/votes/{id}/paper")).await;
     assert_eq!(st["entries"][0]["sheet_sha256"], sha.as_str(), "{st}");
     let file_id = st["entries"][0]["sheet_file_id"].as_i64().unwrap();
-    let got = server
-        .http
-        .get(server.url(&format!("/api/v1/files/{file_id}")))
-        .bearer_auth(&head)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(got.status(), 200);
-    assert_eq!(got.bytes().await.unwrap().as_ref(), PDF);
+    let got = crate::harness::get_bytes(&server, &head, &format!("/api/v1/files/{file_id}")).await;
+    assert_eq!(got, PDF);
     // A correction of the entry keeps the photo.
     assert_eq!(put_paper(&server, &head, id, 1, roll[0]).await, 200);
     let (_, st) = get(&server, &head, &format!("/api/v1/votes/{id}/paper")).await;
@@ -142,14 +127,7 @@ async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
     // From the page: the second entry by the deputy, its photo by the page's form.
     assert_eq!(put_paper(&server, &deputy, id, 2, roll[0]).await, 200);
     let (b, csrf) = server.sign_in("topho.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url(&format!("/votes/{id}/paper/2")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/votes/{id}/paper/2")).await;
     assert!(html.contains("enctype=\"multipart/form-data\""), "{html}");
     let bad = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
@@ -157,30 +135,21 @@ async fn ballot_sheet_photo_on_paper_entries(db: &TestDb) {
             "sheet",
             reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("x.txt"),
         );
-    let r = b
-        .post(server.url(&format!("/votes/{id}/paper/2/sheet")))
-        .multipart(bad)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&b, &format!("/votes/{id}/paper/2/sheet"), bad)
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("aria-invalid"), "{html}");
-    let r = b
-        .post(server.url(&format!("/votes/{id}/paper/2/sheet")))
-        .multipart(sheet_form().text("csrf", csrf))
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(
+            &b,
+            &format!("/votes/{id}/paper/2/sheet"),
+            sheet_form().text("csrf", csrf),
+        )
+        .await;
     assert!(r.status().is_redirection() || r.status().is_success());
-    let html = b
-        .get(server.url(&format!("/votes/{id}/paper/2")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/votes/{id}/paper/2")).await;
     assert_eq!(html.matches(sha.as_str()).count(), 2, "{html}");
 }
 
@@ -346,20 +315,21 @@ async fn votes_at_a_meeting_count_its_attendance(db: &TestDb) {
     assert!(html.contains("id=\"presence\""), "{html}");
     assert!(html.contains(&format!("1 / {}", codes2.len())), "{html}");
     assert!(!html.contains("id=\"present\""), "{html}");
-    let r = b
-        .post(server.url(&format!("/territory/{KP}/votes")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Chọn thư ký"),
-            ("matter", "other"),
-            ("mode", "show_of_hands"),
-            ("yes", "1"),
-            ("no", "0"),
-            ("meeting_id", &mid2.to_string()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &format!("/territory/{KP}/votes"),
+            &[
+                ("title", "Chọn thư ký"),
+                ("matter", "other"),
+                ("mode", "show_of_hands"),
+                ("yes", "1"),
+                ("no", "0"),
+                ("meeting_id", &mid2.to_string()),
+            ],
+        )
+        .await;
     assert!(r.status().is_redirection() || r.status().is_success());
     let recorded = db
         .count(&format!(
@@ -425,14 +395,7 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
     let head = demo_token(db, "totruong.kp01");
     let (id, roll) = ballot(&server, &head).await;
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url(&format!("/votes/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/votes/{id}")).await;
     assert!(html.contains("id=\"door-form\""), "{html}");
     assert!(
         html.contains(&format!("<option value=\"{}\"", roll[0])),
@@ -440,12 +403,10 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
     );
     // No answer chosen: the error beside the field, the household kept.
     let hid = roll[0].to_string();
-    let r = b
-        .post(server.url(&format!("/votes/{id}/door")))
-        .form(&[("csrf", csrf.as_str()), ("household", hid.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let door = format!("/votes/{id}/door");
+    let r = server
+        .submit(&b, &csrf, &door, &[("household", hid.as_str())])
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("role=\"alert\""), "{html}");
@@ -454,60 +415,50 @@ async fn door_to_door_from_the_ballot_page(db: &TestDb) {
         "{html}"
     );
     // Recorded; the household leaves the picker and counts once.
-    let r = b
-        .post(server.url(&format!("/votes/{id}/door")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("household", hid.as_str()),
-            ("choice", "yes"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &door,
+            &[("household", hid.as_str()), ("choice", "yes")],
+        )
+        .await;
     assert!(r.status().is_redirection() || r.status().is_success());
-    let door = db
+    let cast = db
         .count(&format!(
             "SELECT COUNT(*) FROM vote_casts WHERE vote_id = {id} AND household_id = {hid} \
              AND channel = 'door'"
         ))
         .await;
-    assert_eq!(door, 1);
-    let html = b
-        .get(server.url(&format!("/votes/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(cast, 1);
+    let html = server.html(&b, &format!("/votes/{id}")).await;
     assert!(
         !html.contains(&format!("<option value=\"{hid}\"")),
         "{html}"
     );
     // The same household again (a stale page) is refused beside the picker.
-    let r = b
-        .post(server.url(&format!("/votes/{id}/door")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("household", hid.as_str()),
-            ("choice", "no"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &b,
+            &csrf,
+            &door,
+            &[("household", hid.as_str()), ("choice", "no")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     // A resident cannot use the channel.
     let (rb, rcsrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
-    let r = rb
-        .post(server.url(&format!("/votes/{id}/door")))
-        .form(&[
-            ("csrf", rcsrf.as_str()),
-            ("household", roll[1].to_string().as_str()),
-            ("choice", "no"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &rb,
+            &rcsrf,
+            &door,
+            &[
+                ("household", roll[1].to_string().as_str()),
+                ("choice", "no"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 403);
 }
 
@@ -622,14 +573,7 @@ async fn online_votes_by_an_authorised_member(db: &TestDb) {
     assert_eq!(v["may_vote"], false, "{v}");
     // The ballot page: the representative manages the authorisation there.
     let (b, _) = server.sign_in("dan.kp01", "tuquan-demo").await;
-    let html = b
-        .get(server.url(&format!("/votes/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/votes/{id}")).await;
     assert!(html.contains("id=\"voters\""), "{html}");
     assert!(html.contains("Ngô Văn Con"), "{html}");
 }
@@ -643,10 +587,9 @@ async fn second_member(server: &Server, db: &TestDb) -> (i64, i64) {
              WHERE u.username = 'dan.kp01'",
         )
         .await;
-    let (s, m) = post(
+    let (s, m) = crate::harness::add_member(
         server,
-        &server.token,
-        &format!("/api/v1/households/{hid}/residents"),
+        hid,
         json!({"full_name": "Ngô Văn Con", "birth_date": "1995-04-05", "gender": "male",
                "residence_type": "permanent"}),
     )

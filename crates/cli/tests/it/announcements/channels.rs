@@ -87,14 +87,7 @@ async fn channels_chosen_on_the_account_page_are_honoured(db: &TestDb) {
     .unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/account?done=channels");
-    let html = browser
-        .get(server.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&browser, "/account").await;
     assert!(html.contains("value=\"kenh@example.vn\""), "{html}");
     let head = super::demo_token(db, "totruong.kp01");
     let first = publish(&server, &head, "26743-kp01", "Lịch cắt điện").await;

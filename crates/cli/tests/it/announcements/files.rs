@@ -41,17 +41,25 @@ pub fn announcement_form(title: &str, public: bool) -> Form {
         .text("public", public.to_string())
 }
 
-async fn publish_multipart(server: &Server, token: &str, unit: &str, form: Form) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(&format!("/api/v1/units/{unit}/announcements")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+/// The public flood warning with its map attached.
+pub fn flood_warning() -> Form {
+    Form::new()
+        .text("title", "Cảnh báo ngập")
+        .text("body", "Bản đồ vùng ngập kèm theo.")
+        .text("category", "emergency")
+        .text("public", "true")
+        .part("attachment", file("Bản đồ ngập.pdf", PDF.to_vec()))
+}
+
+/// Publishes the multipart `form` at `unit` with `token`: the status and the answer.
+pub async fn publish_multipart(
+    server: &Server,
+    token: &str,
+    unit: &str,
+    form: Form,
+) -> (u16, Value) {
+    let path = format!("/api/v1/units/{unit}/announcements");
+    crate::harness::post_multipart(server, token, &path, form).await
 }
 
 async fn fetch(server: &Server, token: Option<&str>, url: &str) -> reqwest::Response {
@@ -205,12 +213,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("category", "policy")
         .text("group_kinds", "to_hoa_giai")
         .part("attachment", file("virus.exe", b"MZ\x90\x00".to_vec()));
-    let r = official
-        .post(server.url("/territory/26743/announcements"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, "/territory/26743/announcements", form)
+        .await;
     assert_eq!(r.status().as_u16(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"title-error\""), "{html}");
@@ -228,12 +233,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("csrf", csrf.clone())
         .text("group_kinds", "to_hoa_giai")
         .part("attachment", file("Biên bản.pdf", PDF.to_vec()));
-    let r = official
-        .post(server.url("/territory/26743/announcements"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, "/territory/26743/announcements", form)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
@@ -244,14 +246,7 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .await,
         1
     );
-    let html = official
-        .get(server.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&official, &to).await;
     assert!(
         html.contains("Biên bản.pdf") && html.contains(PDF_SHA256),
         "{html}"
@@ -269,12 +264,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("body", "Chuyển sang 19 giờ.")
         .text("remove_files", pdf_id.to_string())
         .part("attachment", file("so-do.jpg", jpeg_with_gps()));
-    let r = official
-        .post(server.url(&format!("/announcements/{id}/versions")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, &format!("/announcements/{id}/versions"), form)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let current = format!(
         "SELECT COUNT(*) FROM files WHERE owner_id = {id} AND owner_kind = 'announcement' \
@@ -293,12 +285,9 @@ async fn the_publish_page_shows_every_error_and_keeps_values(db: &TestDb) {
         .text("csrf", csrf)
         .text("title", "")
         .text("body", "Bản nháp chưa lưu");
-    let r = official
-        .post(server.url(&format!("/announcements/{id}/versions")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&official, &format!("/announcements/{id}/versions"), form)
+        .await;
     assert_eq!(r.status().as_u16(), 400);
     let html = r.text().await.unwrap();
     assert!(
@@ -321,13 +310,7 @@ on_both_backends!(public_attachments_reach_the_board_the_feed_and_cap);
 async fn public_attachments_reach_the_board_the_feed_and_cap(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let official = demo_token(db, "canbo.benthanh");
-    let form = Form::new()
-        .text("title", "Cảnh báo ngập")
-        .text("body", "Bản đồ vùng ngập kèm theo.")
-        .text("category", "emergency")
-        .text("public", "true")
-        .part("attachment", file("Bản đồ ngập.pdf", PDF.to_vec()));
-    let (s, b) = publish_multipart(&server, &official, "26743", form).await;
+    let (s, b) = publish_multipart(&server, &official, "26743", flood_warning()).await;
     assert_eq!(s, 201, "{b}");
     let id = b["id"].as_i64().unwrap();
     let (_, d) = get(&server, &official, &format!("/api/v1/announcements/{id}")).await;

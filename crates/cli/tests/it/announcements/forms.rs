@@ -4,25 +4,8 @@
 //! done, and the announcement stays readable as a record.
 
 use super::publish;
-use crate::harness::{page, Server, TestDb};
+use crate::harness::{page, summary_links, Server, TestDb};
 use crate::on_both_backends;
-
-/// The ids the error summary links to, in order (empty: no summary, or no links).
-fn summary_links(html: &str) -> Vec<String> {
-    let Some(summary) = html
-        .split("class=\"error-summary\"")
-        .nth(1)
-        .and_then(|s| s.split("</div>").next())
-    else {
-        return Vec::new();
-    };
-    summary
-        .split("href=\"#")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(str::to_owned)
-        .collect()
-}
 
 /// A page form posted: the status and the body or the redirect's target.
 async fn post(

@@ -18,18 +18,19 @@ async fn pages_feed_and_cap_work_without_javascript(db: &TestDb) {
     let (s, html) = text(&official, &server, "/territory/26743/announcements").await;
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("id=\"publish\""), "{html}");
-    let r = official
-        .post(server.url("/territory/26743/announcements"))
-        .form(&[
-            ("csrf", ocsrf.as_str()),
-            ("title", "Cảnh báo triều cường"),
-            ("body", "Triều cường dâng cao lúc 17 giờ.\nHạn chế đi lại."),
-            ("category", "emergency"),
-            ("public", "1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &official,
+            &ocsrf,
+            "/territory/26743/announcements",
+            &[
+                ("title", "Cảnh báo triều cường"),
+                ("body", "Triều cường dâng cao lúc 17 giờ.\nHạn chế đi lại."),
+                ("category", "emergency"),
+                ("public", "1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
@@ -46,12 +47,14 @@ async fn pages_feed_and_cap_work_without_javascript(db: &TestDb) {
         html.contains(&format!("/announcements/{id}/pass-on/26743-kp01")),
         "{html}"
     );
-    let r = head
-        .post(server.url(&format!("/announcements/{id}/pass-on/26743-kp01")))
-        .form(&[("csrf", hcsrf.as_str()), ("note", "Các hộ ven kênh chú ý")])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &head,
+            &hcsrf,
+            &format!("/announcements/{id}/pass-on/26743-kp01"),
+            &[("note", "Các hộ ven kênh chú ý")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     // The resident acknowledges on the announcement's page.
     let (res, rcsrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
@@ -61,12 +64,14 @@ async fn pages_feed_and_cap_work_without_javascript(db: &TestDb) {
         html.contains("id=\"acknowledge\"") && html.contains("Hạn chế đi lại."),
         "{html}"
     );
-    let r = res
-        .post(server.url(&format!("/announcements/{id}/acknowledge")))
-        .form(&[("csrf", rcsrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &res,
+            &rcsrf,
+            &format!("/announcements/{id}/acknowledge"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     // The head records a household met in person from the list of those not reached.
     let (s, html) = text(
@@ -86,17 +91,18 @@ async fn pages_feed_and_cap_work_without_javascript(db: &TestDb) {
         .parse()
         .unwrap();
     let back = format!("/announcements/{id}/units/26743-kp01/not-reached");
-    let r = head
-        .post(server.url(&format!("/announcements/{id}/acknowledgements")))
-        .form(&[
-            ("csrf", hcsrf.as_str()),
-            ("household_id", &hid.to_string()),
-            ("channel", "in_person"),
-            ("back", back.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &head,
+            &hcsrf,
+            &format!("/announcements/{id}/acknowledgements"),
+            &[
+                ("household_id", &hid.to_string()),
+                ("channel", "in_person"),
+                ("back", back.as_str()),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"].to_str().unwrap(), back);
     // The official's dashboard counts both, per khu phố.

@@ -80,13 +80,10 @@ async fn author_sees_who_passed_it_on_when_with_the_note(db: &TestDb) {
 
     // The dashboard page shows the same to the author.
     let (browser, _) = server.sign_in("canbo.benthanh", "tuquan-demo").await;
-    let r = browser
-        .get(server.url(&format!("/announcements/{id}/units/26743")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = server
+        .page(&browser, &format!("/announcements/{id}/units/26743"))
+        .await;
+    assert_eq!(status, 200);
     assert!(
         html.contains("id=\"passing\"")
             && html.contains("Đã đọc trên loa tối thứ Sáu")

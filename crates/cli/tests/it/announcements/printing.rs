@@ -44,14 +44,7 @@ async fn printed_list_names_exactly_the_households_not_reached(db: &TestDb) {
 
     let (browser, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
     let base = format!("/announcements/{id}/units/26743-kp01/not-reached");
-    let html = browser
-        .get(server.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&browser, &base).await;
     assert!(html.contains(&format!("{base}.pdf")) && html.contains(&format!("{base}.docx")));
     let r = browser
         .get(server.url(&format!("{base}.pdf")))

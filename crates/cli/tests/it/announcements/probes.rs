@@ -7,6 +7,16 @@ use tuquan_domain::access::Action;
 use super::{demo_token, first_household, get, household, post, publish, sub_unit};
 use crate::harness::{Server, TestDb};
 
+/// A residential unit inside commune `target`, made by the admin if needed.
+async fn residential_unit(server: &Server, target: &str) -> String {
+    let kind = if target == "26743" {
+        "khu_pho"
+    } else {
+        "to_dan_pho"
+    };
+    sub_unit(server, target, "ann", kind).await
+}
+
 /// One request performing an announcement action on commune `target` with `token`
 /// (see `access::authorization_matrix_over_http`).
 pub async fn matrix_probe(
@@ -27,17 +37,7 @@ pub async fn matrix_probe(
             )
             .await,
             Action::AnnouncementPassOn => {
-                let unit = sub_unit(
-                    server,
-                    target,
-                    "ann",
-                    if target == "26743" {
-                        "khu_pho"
-                    } else {
-                        "to_dan_pho"
-                    },
-                )
-                .await;
+                let unit = residential_unit(server, target).await;
                 let id = publish(server, &admin, target, &format!("Chuyển tiếp {n}")).await;
                 post(
                     server,
@@ -48,17 +48,7 @@ pub async fn matrix_probe(
                 .await
             }
             Action::AnnouncementAcknowledgeOnBehalf => {
-                let unit = sub_unit(
-                    server,
-                    target,
-                    "ann",
-                    if target == "26743" {
-                        "khu_pho"
-                    } else {
-                        "to_dan_pho"
-                    },
-                )
-                .await;
+                let unit = residential_unit(server, target).await;
                 let (hid, _) = household(server, &unit, &format!("Hộ Thử {n}")).await;
                 let id = publish(server, &admin, &unit, &format!("Xác nhận {n}")).await;
                 post(
@@ -101,12 +91,7 @@ pub async fn audit_probe(
     }
     let t = server.token.clone();
     let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&t)
-            .json(&body)
+        crate::harness::audit_api(server, rid, m, &p, &body)
     };
     let id = publish(server, &t, "26743", &format!("Kiểm toán {rid}")).await;
     Some(match path {
@@ -168,13 +153,8 @@ async fn page_audit_probe(
     admin: &(reqwest::Client, String),
 ) -> reqwest::RequestBuilder {
     let t = server.token.clone();
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
+    let form = |p: String, fields: Vec<(&'static str, String)>| {
+        crate::harness::audit_form(server, admin, rid, &p, fields)
     };
     let id = publish(server, &t, "26743", &format!("Trang {rid}")).await;
     match path {

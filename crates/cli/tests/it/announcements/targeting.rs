@@ -69,12 +69,7 @@ async fn narrowed_announcements_reach_only_their_audience(db: &TestDb) {
     .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["units"][0]["households"], audience, "{b}");
-    let kp1 = b["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["unit_code"] == "26743-kp01")
-        .unwrap();
+    let kp1 = crate::harness::unit_row(&b, "26743-kp01");
     assert_eq!(kp1["households"], audience, "{b}");
     let (_, b) = get(
         &server,
@@ -138,12 +133,7 @@ async fn narrowed_announcements_reach_only_their_audience(db: &TestDb) {
         &format!("/api/v1/announcements/{everybody}/units/26743/dashboard"),
     )
     .await;
-    let kp1 = b["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["unit_code"] == "26743-kp01")
-        .unwrap();
+    let kp1 = crate::harness::unit_row(&b, "26743-kp01");
     assert_eq!(kp1["households"], all, "{b}");
     // An unknown group kind is refused, naming the field.
     let (s, b) = post(

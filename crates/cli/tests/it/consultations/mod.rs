@@ -359,14 +359,7 @@ async fn a_consultation_from_draft_to_summary(db: &TestDb) {
 
     // The start page of the head: households that have commented on the open draft.
     let (browser, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let start = browser
-        .get(server.url("/start"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let start = server.html(&browser, "/start").await;
     assert!(start.contains("Dự thảo đang lấy ý kiến"), "{start}");
 
     // Printed: the paper form (one row per article) and the summary.
@@ -432,146 +425,119 @@ async fn consultation_pages_without_javascript(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let (head, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
     // The draft form: every error at once beside its field, values kept.
-    let r = head
-        .post(server.url("/territory/26743-kp01/consultations"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", ""),
-            ("kind", "huong_uoc"),
-            ("text", "Chỉ một câu giữ lại"),
-            ("opens_on", "2026-13-01"),
-            ("closes_on", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &head,
+            &csrf,
+            "/territory/26743-kp01/consultations",
+            &[
+                ("title", ""),
+                ("kind", "huong_uoc"),
+                ("text", "Chỉ một câu giữ lại"),
+                ("opens_on", "2026-13-01"),
+                ("closes_on", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     for id in ["title-error", "opens_on-error", "closes_on-error"] {
         assert!(html.contains(id), "{id} missing");
     }
     assert!(html.contains("Chỉ một câu giữ lại") && html.contains("novalidate"));
-    let r = head
-        .post(server.url("/territory/26743-kp01/consultations"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Quy ước tổ 3"),
-            ("kind", "quy_uoc"),
-            ("text", DRAFT),
-            ("opens_on", "2026-01-01"),
-            ("closes_on", "2099-01-01"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &head,
+            &csrf,
+            "/territory/26743-kp01/consultations",
+            &[
+                ("title", "Quy ước tổ 3"),
+                ("kind", "quy_uoc"),
+                ("text", DRAFT),
+                ("opens_on", "2026-01-01"),
+                ("closes_on", "2099-01-01"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = to.trim_start_matches("/consultations/").parse().unwrap();
-    let r = head
-        .post(server.url(&format!("/consultations/{id}/open")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(&head, &csrf, &format!("/consultations/{id}/open"), &[])
+        .await;
     assert_eq!(r.status(), 303);
     // The resident's form: a proposal without text is refused beside its article.
     let (res, rcsrf) = server.sign_in("dan.kp01", "tuquan-demo").await;
-    let page = res
-        .get(server.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = server.html(&res, &to).await;
     assert!(page.contains("name=\"stance-2\""), "{page}");
-    let r = res
-        .post(server.url(&format!("/consultations/{id}/comments")))
-        .form(&[
-            ("csrf", rcsrf.as_str()),
-            ("stance-1", "agree"),
-            ("stance-2", "propose"),
-            ("text-2", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &res,
+            &rcsrf,
+            &format!("/consultations/{id}/comments"),
+            &[
+                ("stance-1", "agree"),
+                ("stance-2", "propose"),
+                ("text-2", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("text-2-error"), "{html}");
-    let r = res
-        .post(server.url(&format!("/consultations/{id}/comments")))
-        .form(&[
-            ("csrf", rcsrf.as_str()),
-            ("stance-1", "agree"),
-            ("stance-2", "propose"),
-            ("text-2", "Sửa giờ"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &res,
+            &rcsrf,
+            &format!("/consultations/{id}/comments"),
+            &[
+                ("stance-1", "agree"),
+                ("stance-2", "propose"),
+                ("text-2", "Sửa giờ"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let page = res
-        .get(server.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = server.html(&res, &to).await;
     assert!(page.contains("Sửa giờ"), "the household sees its comments");
     // The head's paper entry, and the confirmation before closing.
-    let r = head
-        .post(server.url(&format!("/consultations/{id}/paper")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("household_id", ""),
-            ("stance-3", "agree"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &head,
+            &csrf,
+            &format!("/consultations/{id}/paper"),
+            &[("household_id", ""), ("stance-3", "agree")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("household_id-error"));
     let hid = db
         .count("SELECT MIN(id) FROM households WHERE unit_code = '26743-kp01'")
         .await;
-    let r = head
-        .post(server.url(&format!("/consultations/{id}/paper")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("household_id", &hid.to_string()),
-            ("stance-3", "disagree"),
-            ("text-3", "Không hợp lý"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(
+            &head,
+            &csrf,
+            &format!("/consultations/{id}/paper"),
+            &[
+                ("household_id", &hid.to_string()),
+                ("stance-3", "disagree"),
+                ("text-3", "Không hợp lý"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let page = head
-        .get(server.url(&format!("/consultations/{id}/close")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = server
+        .html(&head, &format!("/consultations/{id}/close"))
+        .await;
     assert!(page.contains(&format!("action=\"/consultations/{id}/close\"")));
-    let r = head
-        .post(server.url(&format!("/consultations/{id}/close")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .submit(&head, &csrf, &format!("/consultations/{id}/close"), &[])
+        .await;
     assert_eq!(r.status(), 303);
-    let summary = head
-        .get(server.url(&format!("/consultations/{id}/summary")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let summary = server
+        .html(&head, &format!("/consultations/{id}/summary"))
+        .await;
     assert!(
         summary.contains("Không hợp lý") && summary.contains("Sửa giờ"),
         "{summary}"

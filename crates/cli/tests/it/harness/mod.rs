@@ -10,10 +10,12 @@ use sqlx::Connection;
 
 mod browser;
 mod http;
+mod records;
 mod template;
 
 pub use browser::*;
 pub use http::*;
+pub use records::*;
 
 pub const ADMIN_USER: &str = "admin.test";
 pub const ADMIN_PASSWORD: &str = "Adm1n-pass-9c2e";
@@ -239,6 +241,20 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Asserts that each of `actions` has at least one row in the audit log.
+    pub async fn assert_audited(&self, actions: &[&str]) {
+        for action in actions {
+            let rows = self
+                .count(&format!(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+                ))
+                .await;
+            assert!(rows >= 1, "no audit row {action}");
+        }
+    }
+}
+
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url
         .split_once('?')
@@ -397,21 +413,43 @@ macro_rules! on_both_backends {
     };
     ($test:ident, $start:ident) => {
         mod $test {
-            use $crate::harness::{Backend, TestDb};
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let db = TestDb::$start(Backend::Sqlite).await.unwrap();
+                let db = $crate::harness::TestDb::$start($crate::harness::Backend::Sqlite)
+                    .await
+                    .unwrap();
                 super::$test(&db).await;
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = TestDb::$start(Backend::Postgres).await else {
-                    $crate::skip!("TUQUAN_TEST_POSTGRES_URL is not set");
-                };
-                super::$test(&db).await;
-            }
+            $crate::postgres_half!($test, $start);
+        }
+    };
+}
+
+/// Declares a test of a question only PostgreSQL has (SQLite has one writer at a time, no
+/// `pg_dump`): it runs once, on PostgreSQL, and is reported skipped without a server.
+#[macro_export]
+macro_rules! on_postgres {
+    ($test:ident) => {
+        mod $test {
+            $crate::postgres_half!($test, new);
+        }
+    };
+}
+
+/// The PostgreSQL test of `on_both_backends!` and `on_postgres!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! postgres_half {
+    ($test:ident, $start:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn postgres() {
+            let Some(db) =
+                $crate::harness::TestDb::$start($crate::harness::Backend::Postgres).await
+            else {
+                $crate::skip!("TUQUAN_TEST_POSTGRES_URL is not set");
+            };
+            super::$test(&db).await;
         }
     };
 }

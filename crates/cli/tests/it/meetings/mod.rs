@@ -3,13 +3,11 @@
 //! the sign-in sheet and the minutes as PDF (text checked); permissions; audit rows; the
 //! authorization matrix and audit probes.
 
-use std::process::Command;
-
-use serde_json::{json, Value};
+use serde_json::json;
 use tuquan_domain::access::Action;
 
 use crate::harness::{
-    demo_token, get_json as get, post_json as post, put_json as put, Server, TestDb,
+    demo_token, get_json as get, post_json as post, post_multipart, put_json as put, Server, TestDb,
 };
 use crate::on_both_backends;
 
@@ -55,17 +53,19 @@ pub async fn schedule(server: &Server, token: &str, unit: &str, date: &str) -> i
 }
 
 fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("d.pdf");
-    std::fs::write(&p, bytes).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-layout"])
-        .arg(&p)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    crate::documents::pdf_to_text(bytes, &["-layout"])
+}
+
+/// A PDF fetched with the browser `b` (saved as `name` under `SCREENSHOTS_DIR` when that is
+/// set, for the docs): its text.
+async fn pdf_of(server: &Server, b: &reqwest::Client, path: &str, name: &str) -> String {
+    let pdf = b.get(server.url(path)).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    let bytes = pdf.bytes().await.unwrap();
+    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
+        std::fs::write(format!("{dir}/{name}"), &bytes).unwrap();
+    }
+    pdf_text(&bytes)
 }
 
 async fn audit_rows(db: &TestDb, action: &str, id: i64) -> i64 {
@@ -194,17 +194,13 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
 
     // The sign-in sheet: one row per household in the roll's order, codes and names printed.
     let (b, _) = server.sign_in("totruong.kp01", "tuquan-demo").await;
-    let pdf = b
-        .get(server.url(&format!("/meetings/{id}/sign-in.pdf")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pdf.status(), 200);
-    let bytes = pdf.bytes().await.unwrap();
-    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
-        std::fs::write(format!("{dir}/sign-in.pdf"), &bytes).unwrap();
-    }
-    let text = pdf_text(&bytes);
+    let text = pdf_of(
+        &server,
+        &b,
+        &format!("/meetings/{id}/sign-in.pdf"),
+        "sign-in.pdf",
+    )
+    .await;
     assert!(text.contains("DANH SÁCH"), "{text}");
     assert!(text.contains("Ký tên"), "{text}");
     assert!(text.contains(code0), "{text}");
@@ -273,17 +269,13 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
     assert_eq!(v["versions"][0]["status"], "final");
 
     // The minutes as a document.
-    let pdf = b
-        .get(server.url(&format!("/meetings/{id}/minutes.pdf")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pdf.status(), 200);
-    let bytes = pdf.bytes().await.unwrap();
-    if let Ok(dir) = std::env::var("SCREENSHOTS_DIR") {
-        std::fs::write(format!("{dir}/minutes.pdf"), &bytes).unwrap();
-    }
-    let text = pdf_text(&bytes);
+    let text = pdf_of(
+        &server,
+        &b,
+        &format!("/meetings/{id}/minutes.pdf"),
+        "minutes.pdf",
+    )
+    .await;
     assert!(text.contains("BIÊN BẢN"), "{text}");
     assert!(text.contains("Thu quỹ 50.000 đ/hộ"), "{text}");
     assert!(text.contains("Vệ sinh môi trường"), "{text}");
@@ -326,28 +318,15 @@ async fn meeting_from_invitation_to_locked_minutes(db: &TestDb) {
     assert_eq!(v["versions"][1]["opening"], "Có mặt 2 hộ.");
     assert_eq!(v["versions"][1]["status"], "final");
     // The signed paper of version 2, fingerprinted: a text file is refused naming the field.
-    let r = server
-        .http
-        .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))
-        .bearer_auth(&head)
-        .multipart(reqwest::multipart::Form::new().part(
-            "scan",
-            reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("x.txt"),
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let r = server
-        .http
-        .post(server.url(&format!("/api/v1/meetings/{id}/minutes/scan")))
-        .bearer_auth(&head)
-        .multipart(scan_form())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let stored: Value = r.json().await.unwrap();
+    let scan = format!("/api/v1/meetings/{id}/minutes/scan");
+    let not_pdf = reqwest::multipart::Form::new().part(
+        "scan",
+        reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("x.txt"),
+    );
+    let (s, _) = post_multipart(&server, &head, &scan, not_pdf).await;
+    assert_eq!(s, 422);
+    let (s, stored) = post_multipart(&server, &head, &scan, scan_form()).await;
+    assert_eq!(s, 201);
     let sha = tuquan_domain::files::sha256_hex(PDF);
     assert_eq!(
         (stored["version"].as_i64(), stored["sha256"].as_str()),

@@ -19,16 +19,8 @@ pub fn form(code: &str) -> reqwest::multipart::Form {
 }
 
 async fn send(server: &Server, token: &str, id: i64, f: reqwest::multipart::Form) -> (u16, Value) {
-    let r = server
-        .http
-        .post(server.url(&format!("/api/v1/meetings/{id}/attendance/proxy")))
-        .bearer_auth(token)
-        .multipart(f)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/meetings/{id}/attendance/proxy");
+    crate::harness::post_multipart(server, token, &path, f).await
 }
 
 on_both_backends!(proxy_authorisation_photographed);
@@ -88,15 +80,8 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
     assert_eq!(r["attendee_kind"], "proxy");
     assert_eq!(r["proxy_sha256"], sha.as_str());
     let file_id = r["proxy_file_id"].as_i64().expect("file stored");
-    let got = server
-        .http
-        .get(server.url(&format!("/api/v1/files/{file_id}")))
-        .bearer_auth(&head)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(got.status(), 200);
-    assert_eq!(got.bytes().await.unwrap().as_ref(), PDF);
+    let got = crate::harness::get_bytes(&server, &head, &format!("/api/v1/files/{file_id}")).await;
+    assert_eq!(got, PDF);
     assert_eq!(audit_rows(db, "meeting.attend", id).await, 1);
     let logged = db
         .count(&format!(
@@ -122,21 +107,11 @@ async fn proxy_authorisation_photographed(db: &TestDb) {
     // From the page: the multipart form with the CSRF token; the page links the file.
     let (b, csrf) = server.sign_in("totruong.kp01", "tuquan-demo").await;
     let page_form = form(&code1).text("csrf", csrf).text("kind", "proxy");
-    let r = b
-        .post(server.url(&format!("/meetings/{id}/attendance")))
-        .multipart(page_form)
-        .send()
-        .await
-        .unwrap();
+    let r = server
+        .post_multipart_form(&b, &format!("/meetings/{id}/attendance"), page_form)
+        .await;
     assert!(r.status().is_success() || r.status().is_redirection());
-    let html = b
-        .get(server.url(&format!("/meetings/{id}/attendance")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, &format!("/meetings/{id}/attendance")).await;
     assert_eq!(html.matches(sha.as_str()).count(), 2, "{html}");
     assert!(html.contains("Giấy ủy quyền"));
     assert!(html.contains("enctype=\"multipart/form-data\""));

@@ -414,14 +414,12 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
         let r = b.get(server.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
     }
-    let html = b
-        .get(server.url(&format!("/communes/{COMMUNE}/restructuring/schemes/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server
+        .html(
+            &b,
+            &format!("/communes/{COMMUNE}/restructuring/schemes/{id}"),
+        )
+        .await;
     assert!(
         html.contains("id=\"after\"") && html.contains("Khu phố Một"),
         "{html}"
@@ -432,37 +430,13 @@ async fn size_standards_freezes_and_who_may_do_what(db: &TestDb) {
         let (s, d) = post(&server, &official, &format!("{base}/{step}"), json!({})).await;
         assert_eq!(s, 200, "{d}");
     }
-    let html = b
-        .get(server.url("/start"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&b, "/start").await;
     assert!(html.contains("/communes/26743/restructuring\""), "{html}");
 }
 
-/// Applying an approved scheme through `apply_plan` on both databases.
-mod an_approved_scheme_applies_atomically {
-    use crate::harness::{Backend, TestDb};
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        let db = TestDb::new(Backend::Sqlite).await.unwrap();
-        super::applies_atomically(&db).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        let Some(db) = TestDb::new(Backend::Postgres).await else {
-            crate::skip!("TUQUAN_TEST_POSTGRES_URL is not set");
-        };
-        super::applies_atomically(&db).await;
-    }
-}
-
-async fn applies_atomically(db: &TestDb) {
+// Applying an approved scheme through `apply_plan` on both databases.
+on_both_backends!(an_approved_scheme_applies_atomically);
+async fn an_approved_scheme_applies_atomically(db: &TestDb) {
     let server = Server::start_with(db, &["--demo"]);
     let t = demo_token(db, "canbo.benthanh");
     let id = draft(&server, &t, "Áp dụng thử").await;

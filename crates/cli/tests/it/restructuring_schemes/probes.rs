@@ -122,22 +122,11 @@ pub async fn audit_probe(
         return None;
     }
     let n: String = rid.chars().filter(char::is_ascii_digit).collect();
-    let t = server.token.clone();
     let api = |m: reqwest::Method, p: String, body: Value| {
-        server
-            .http
-            .request(m, server.url(&p))
-            .header("x-request-id", rid)
-            .bearer_auth(&t)
-            .json(&body)
+        crate::harness::audit_api(server, rid, m, &p, &body)
     };
-    let form = |p: String, mut fields: Vec<(&'static str, String)>| {
-        fields.push(("csrf", admin.1.clone()));
-        admin
-            .0
-            .post(server.url(&p))
-            .header("x-request-id", rid)
-            .form(&fields)
+    let form = |p: String, fields: Vec<(&'static str, String)>| {
+        crate::harness::audit_form(server, admin, rid, &p, fields)
     };
     let pg = |id: i64, tail: &str| format!("/communes/26743/restructuring/schemes/{id}{tail}");
     let ap = |id: i64, tail: &str| format!("/api/v1/restructuring/schemes/{id}{tail}");
