@@ -61,6 +61,23 @@ impl GroupRecord {
         (self.sort_key.clone(), self.id.get())
     }
 
+    /// The audit entry of a change to this group, filed under its unit.
+    pub(crate) fn entry(
+        &self,
+        action: &'static str,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            action,
+            target_type: "group",
+            target_id: self.id.to_string(),
+            unit_path: Some(self.unit_path.clone()),
+            before,
+            after: Some(after),
+        }
+    }
+
     fn audit_json(&self) -> Value {
         json!({
             "unit_code": self.unit_code, "kind": self.kind, "kind_label": self.kind_label,

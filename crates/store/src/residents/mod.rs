@@ -52,6 +52,23 @@ impl ResidentRecord {
     pub fn cursor(&self) -> (Vec<u8>, i64) {
         (self.sort_key.clone(), self.id.get())
     }
+
+    /// The audit entry of a change to this resident, filed under their unit.
+    pub(crate) fn entry(
+        &self,
+        action: &'static str,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            action,
+            target_type: "resident",
+            target_id: self.id.to_string(),
+            unit_path: Some(self.unit_path.clone()),
+            before,
+            after: Some(after),
+        }
+    }
 }
 
 /// A resident's identity number as stored: ciphertext, masked form, keyed hash.
@@ -239,33 +256,11 @@ impl Store {
         if before.status == ResidentStatus::Erased {
             return Err(StoreError::NotFound);
         }
-        let (cipher, masked, index) = match &r.cccd {
-            Some(c) => {
-                let key = self.identity_key()?;
-                (
-                    Some(key.encrypt(c.as_str())),
-                    Some(c.masked()),
-                    Some(key.blind_index(c.as_str())),
-                )
-            }
-            None => (None, None, None),
-        };
+        let sealed = self.seal(r)?;
         let ts = now();
-        let entry = AuditEntry {
-            action: "resident.update",
-            target_type: "resident",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(before.audit_json()),
-            after: Some(json!({
-                "household_id": before.household_id, "full_name": r.full_name,
-                "birth_date": r.birth_date.to_string(), "gender": r.gender.as_str(),
-                "phone": r.phone.as_ref().map(|p| p.as_str()),
-                "residence_type": r.residence_type.as_str(),
-                "residence_since": r.residence_since.map(|d| d.to_string()),
-                "cccd": masked, "status": before.status,
-            })),
-        };
+        let mut after = new_resident_json(before.household_id, r, &sealed.masked);
+        after["status"] = json!(before.status);
+        let entry = before.entry("resident.update", Some(before.audit_json()), after);
         audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "UPDATE residents SET full_name = $2, name_folded = $3, sort_key = $4, \
@@ -282,9 +277,9 @@ impl Store {
             .bind(r.phone.as_ref().map(|p| p.as_str()))
             .bind(r.residence_type.as_str())
             .bind(r.residence_since.map(|d| d.to_string()))
-            .bind(&cipher)
-            .bind(&masked)
-            .bind(&index)
+            .bind(&sealed.cipher)
+            .bind(&sealed.masked)
+            .bind(&sealed.index)
             .bind(&ts)
             .execute(&mut *tx)
             .await
@@ -322,14 +317,11 @@ impl Store {
             (false, true) => 1,
             _ => 0,
         };
-        let entry = AuditEntry {
-            action: "resident.status",
-            target_type: "resident",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(json!({ "status": before.status })),
-            after: Some(json!({ "status": status.as_str() })),
-        };
+        let entry = before.entry(
+            "resident.status",
+            Some(json!({ "status": before.status })),
+            json!({ "status": status.as_str() }),
+        );
         let ts = now();
         audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("UPDATE residents SET status = $2, updated_at = $3 WHERE id = $1")
