@@ -106,14 +106,8 @@ impl HouseholdRecord {
 
     /// The audit entry of a change to this household, filed under its unit.
     fn entry(&self, action: &'static str, before: Value, after: Value) -> AuditEntry {
-        AuditEntry {
-            action,
-            target_type: "household",
-            target_id: self.id.to_string(),
-            unit_path: Some(self.unit_path.clone()),
-            before: Some(before),
-            after: Some(after),
-        }
+        let target = ("household", self.id.to_string());
+        AuditEntry::about(action, target, &self.unit_path, Some(before), after)
     }
 }
 
@@ -337,20 +331,19 @@ impl Store {
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE households SET unit_code = $2, province_code = $3, updated_at = $4 WHERE id = $1")
+            // The household and its members move together.
+            for (table, key) in [("households", "id"), ("residents", "household_id")] {
+                sqlx::query(&format!(
+                    "UPDATE {table} SET unit_code = $2, province_code = $3, updated_at = $4 \
+                     WHERE {key} = $1"
+                ))
                 .bind(id.get())
                 .bind(&to.code)
                 .bind(&to.province_code)
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE residents SET unit_code = $2, province_code = $3, updated_at = $4 WHERE household_id = $1")
-                .bind(id.get())
-                .bind(&to.code)
-                .bind(&to.province_code)
-                .bind(&ts)
-                .execute(&mut *tx)
-                .await?;
+            }
         });
         Ok(())
     }

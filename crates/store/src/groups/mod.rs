@@ -68,14 +68,8 @@ impl GroupRecord {
         before: Option<Value>,
         after: Value,
     ) -> AuditEntry {
-        AuditEntry {
-            action,
-            target_type: "group",
-            target_id: self.id.to_string(),
-            unit_path: Some(self.unit_path.clone()),
-            before,
-            after: Some(after),
-        }
+        let target = ("group", self.id.to_string());
+        AuditEntry::about(action, target, &self.unit_path, before, after)
     }
 
     fn audit_json(&self) -> Value {

@@ -80,14 +80,7 @@ impl RegulationStatus {
 
 /// The audit entry of a regulation's signing or review, filed under its unit.
 fn unit_entry(unit: &Unit, action: &'static str, after: serde_json::Value) -> AuditEntry {
-    AuditEntry {
-        action,
-        target_type: "unit",
-        target_id: unit.code.clone(),
-        unit_path: Some(unit.path.clone()),
-        before: None,
-        after: Some(after),
-    }
+    AuditEntry::about(action, ("unit", unit.code.clone()), &unit.path, None, after)
 }
 
 impl Store {

@@ -60,14 +60,8 @@ impl ResidentRecord {
         before: Option<Value>,
         after: Value,
     ) -> AuditEntry {
-        AuditEntry {
-            action,
-            target_type: "resident",
-            target_id: self.id.to_string(),
-            unit_path: Some(self.unit_path.clone()),
-            before,
-            after: Some(after),
-        }
+        let target = ("resident", self.id.to_string());
+        AuditEntry::about(action, target, &self.unit_path, before, after)
     }
 }
 
@@ -79,13 +73,35 @@ pub struct SealedCccd {
     pub index: Option<String>,
 }
 
+/// Binds a resident's own fields in their column order (`full_name` … `cccd_index`) after
+/// the ones already bound: the same list serves the insert and the update.
+macro_rules! bind_resident_fields {
+    ($query:expr, $r:expr, $sealed:expr) => {{
+        let r: &tuquan_domain::people::NewResident = $r;
+        let sealed: &$crate::residents::SealedCccd = $sealed;
+        $query
+            .bind(&r.full_name)
+            .bind(&r.name_folded)
+            .bind(&r.sort_key)
+            .bind(r.birth_date.to_string())
+            .bind(r.gender.as_str())
+            .bind(r.phone.as_ref().map(|p| p.as_str()))
+            .bind(r.residence_type.as_str())
+            .bind(r.residence_since.map(|d| d.to_string()))
+            .bind(&sealed.cipher)
+            .bind(&sealed.masked)
+            .bind(&sealed.index)
+    }};
+}
+pub(crate) use bind_resident_fields;
+
 /// Inserts one resident row on an executor and evaluates to its id. A macro so that one SQL
 /// text serves both backends' transactions (see `insert_audit!`).
 macro_rules! insert_resident_row {
     ($exec:expr, $province:expr, $household_id:expr, $unit_code:expr, $r:expr, $sealed:expr, $ts:expr) => {{
         let r: &tuquan_domain::people::NewResident = $r;
         let sealed: &$crate::residents::SealedCccd = $sealed;
-        let id: i64 = sqlx::query_scalar(
+        let q = sqlx::query_scalar(
             "INSERT INTO residents (province_code, household_id, unit_code, full_name, \
              name_folded, sort_key, birth_date, gender, phone, residence_type, \
              residence_since, cccd_cipher, cccd_masked, cccd_index, created_at, updated_at) \
@@ -94,22 +110,12 @@ macro_rules! insert_resident_row {
         )
         .bind($province)
         .bind($household_id)
-        .bind($unit_code)
-        .bind(&r.full_name)
-        .bind(&r.name_folded)
-        .bind(&r.sort_key)
-        .bind(r.birth_date.to_string())
-        .bind(r.gender.as_str())
-        .bind(r.phone.as_ref().map(|p| p.as_str()))
-        .bind(r.residence_type.as_str())
-        .bind(r.residence_since.map(|d| d.to_string()))
-        .bind(&sealed.cipher)
-        .bind(&sealed.masked)
-        .bind(&sealed.index)
-        .bind($ts)
-        .fetch_one($exec)
-        .await
-        .map_err($crate::StoreError::conflict_on("cccd"))?;
+        .bind($unit_code);
+        let id: i64 = $crate::residents::bind_resident_fields!(q, r, sealed)
+            .bind($ts)
+            .fetch_one($exec)
+            .await
+            .map_err($crate::StoreError::conflict_on("cccd"))?;
         tuquan_domain::ResidentId(id)
     }};
 }
@@ -262,24 +268,14 @@ impl Store {
         after["status"] = json!(before.status);
         let entry = before.entry("resident.update", Some(before.audit_json()), after);
         audited_tx!(self, ctx, &entry, tx => {
-            sqlx::query(
+            let q = sqlx::query(
                 "UPDATE residents SET full_name = $2, name_folded = $3, sort_key = $4, \
                  birth_date = $5, gender = $6, phone = $7, residence_type = $8, \
                  residence_since = $9, cccd_cipher = $10, cccd_masked = $11, cccd_index = $12, \
                  updated_at = $13 WHERE id = $1",
             )
-            .bind(id.get())
-            .bind(&r.full_name)
-            .bind(&r.name_folded)
-            .bind(&r.sort_key)
-            .bind(r.birth_date.to_string())
-            .bind(r.gender.as_str())
-            .bind(r.phone.as_ref().map(|p| p.as_str()))
-            .bind(r.residence_type.as_str())
-            .bind(r.residence_since.map(|d| d.to_string()))
-            .bind(&sealed.cipher)
-            .bind(&sealed.masked)
-            .bind(&sealed.index)
+            .bind(id.get());
+            bind_resident_fields!(q, r, &sealed)
             .bind(&ts)
             .execute(&mut *tx)
             .await
