@@ -157,6 +157,33 @@ async fn establish(
     Ok(store.group(id, "").await?)
 }
 
+/// A group that needs a decision: where it is, what it covers, the decision establishing
+/// it, and the roles to staff.
+struct Team<'a> {
+    unit: &'a Unit,
+    kind: GroupKind,
+    name: &'a str,
+    covered: &'a [Unit],
+    decision: &'a str,
+    roles: &'a [PositionRole],
+}
+
+impl Team<'_> {
+    /// Creates the group, establishes it and staffs it from `people`; the names appointed.
+    async fn create(
+        self,
+        store: &Store,
+        people: &[ResidentRecord],
+        used: &mut Vec<ResidentId>,
+        ctx: &AuditCtx,
+    ) -> anyhow::Result<Vec<String>> {
+        let g = new_group(self.kind, self.name);
+        let id = store.create_group(self.unit, &g, self.covered, ctx).await?;
+        let group = establish(store, id, self.decision, ctx).await?;
+        staff(store, &group, people, used, self.roles, ESTABLISHED, ctx).await
+    }
+}
+
 pub async fn demo_groups(store: &Store, ctx: &AuditCtx) -> anyhow::Result<()> {
     let commune = store.unit(COMMUNE).await?.unit;
     let kp01 = store.unit(&format!("{COMMUNE}-kp01")).await?.unit;
@@ -189,72 +216,39 @@ pub async fn demo_groups(store: &Store, ctx: &AuditCtx) -> anyhow::Result<()> {
     .await?;
 
     // Its Front work committee.
-    let front_id = store
-        .create_group(
-            &kp01,
-            &new_group(
-                GroupKind::BanCongTacMatTran,
-                "Ban công tác Mặt trận Khu phố 1",
-            ),
-            &[],
-            ctx,
-        )
-        .await?;
-    let front = establish(store, front_id, "118/QĐ-UBND", ctx).await?;
-    let front_heads = staff(
-        store,
-        &front,
-        &people,
-        &mut used,
-        &[Head, Member, Member],
-        ESTABLISHED,
-        ctx,
-    )
+    let front_heads = Team {
+        unit: &kp01,
+        kind: GroupKind::BanCongTacMatTran,
+        name: "Ban công tác Mặt trận Khu phố 1",
+        covered: &[],
+        decision: "118/QĐ-UBND",
+        roles: &[Head, Member, Member],
+    }
+    .create(store, &people, &mut used, ctx)
     .await?;
 
     // A security team for Khu phố 1 and 2.
-    let security_id = store
-        .create_group(
-            &commune,
-            &new_group(
-                GroupKind::ToBaoVeAntt,
-                "Tổ bảo vệ an ninh, trật tự Khu phố 1–2",
-            ),
-            &[kp01.clone(), kp02],
-            ctx,
-        )
-        .await?;
-    let security = establish(store, security_id, "125/QĐ-UBND", ctx).await?;
-    staff(
-        store,
-        &security,
-        &people,
-        &mut used,
-        &[Head, Deputy, Member, Member],
-        ESTABLISHED,
-        ctx,
-    )
+    Team {
+        unit: &commune,
+        kind: GroupKind::ToBaoVeAntt,
+        name: "Tổ bảo vệ an ninh, trật tự Khu phố 1–2",
+        covered: &[kp01.clone(), kp02],
+        decision: "125/QĐ-UBND",
+        roles: &[Head, Deputy, Member, Member],
+    }
+    .create(store, &people, &mut used, ctx)
     .await?;
 
     // A mediation team for Khu phố 1.
-    let mediation_id = store
-        .create_group(
-            &kp01,
-            &new_group(GroupKind::ToHoaGiai, "Tổ hòa giải Khu phố 1"),
-            &[],
-            ctx,
-        )
-        .await?;
-    let mediation = establish(store, mediation_id, "126/QĐ-UBND", ctx).await?;
-    staff(
-        store,
-        &mediation,
-        &people,
-        &mut used,
-        &[Head, Member, Member],
-        ESTABLISHED,
-        ctx,
-    )
+    Team {
+        unit: &kp01,
+        kind: GroupKind::ToHoaGiai,
+        name: "Tổ hòa giải Khu phố 1",
+        covered: &[],
+        decision: "126/QĐ-UBND",
+        roles: &[Head, Member, Member],
+    }
+    .create(store, &people, &mut used, ctx)
     .await?;
 
     // The coordination regulation of Khu phố 1, signed in August 2025: due for its yearly

@@ -211,3 +211,21 @@ mod tests {
         assert_eq!("5".parse::<GroupId>().unwrap().to_string(), "5");
     }
 }
+
+// --- people ---
+id_type!(
+    /// A resident's request to erase their personal data (`erasure_requests.id`).
+    ErasureRequestId,
+    /// A consent a resident gave or withdrew (`consents.id`).
+    ConsentId,
+    /// A position held in a group (`group_positions.id`).
+    PositionId,
+    /// An establishment or dissolution decision of a group (`group_decisions.id`).
+    DecisionId,
+    /// A version of a unit's coordination regulation (`regulations.id`).
+    RegulationId,
+    /// A role granted to an account (`grants.id`).
+    GrantId,
+    /// An API token (`api_tokens.id`).
+    TokenId,
+);

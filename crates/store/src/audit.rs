@@ -37,6 +37,27 @@ pub struct AuditEntry {
     pub after: Option<Value>,
 }
 
+impl AuditEntry {
+    /// An entry about one record (`target_type` `target_id`), filed under the unit at
+    /// `unit_path` so that unit's officials see it in their log.
+    pub(crate) fn about(
+        action: &'static str,
+        target: (&'static str, String),
+        unit_path: &str,
+        before: Option<Value>,
+        after: Value,
+    ) -> Self {
+        Self {
+            action,
+            target_type: target.0,
+            target_id: target.1,
+            unit_path: Some(unit_path.to_owned()),
+            before,
+            after: Some(after),
+        }
+    }
+}
+
 /// Inserts one audit row on an executor (a pool or a transaction's connection).
 /// A macro rather than a function so the same text serves both backends' executors.
 macro_rules! insert_audit {

@@ -10,9 +10,66 @@ use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_domain::people::NewResident;
 
 use crate::audit::{audited_tx, insert_audit, Arg, AuditCtx, AuditEntry};
-use crate::residents::{insert_resident_row, new_resident_json};
 use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
+
+/// Inserts a household with its members on transaction `tx` (the first member is its
+/// representative; a household without members sorts by its address) and evaluates to its
+/// id and each member's audit JSON with the member's id. A macro so that one SQL text
+/// serves both backends' transactions (see `insert_audit!`); used by the forms and imports.
+macro_rules! insert_household_with_members {
+    ($tx:ident, $unit:expr, $household:expr, $members:expr, $seals:expr, $ts:expr) => {{
+        let unit: &tuquan_domain::territory::Unit = $unit;
+        let h: &tuquan_domain::people::NewHousehold = $household;
+        let members: &[&tuquan_domain::people::NewResident] = $members;
+        let first = members.first();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
+             representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(&unit.province_code)
+        .bind(&unit.code)
+        .bind(&h.address)
+        .bind(&h.address_folded)
+        .bind(h.phone.as_ref().map(|p| p.as_str()))
+        .bind(first.map_or("", |m| m.full_name.as_str()))
+        .bind(first.map_or(String::new(), |m| m.name_folded.clone()))
+        .bind(first.map_or_else(
+            || tuquan_domain::text::sort_key(&h.address),
+            |m| m.sort_key.clone(),
+        ))
+        .bind(members.len() as i64)
+        .bind($ts)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let id = tuquan_domain::HouseholdId(id);
+        let mut member_json = Vec::with_capacity(members.len());
+        for (i, (m, seal)) in members.iter().zip($seals).enumerate() {
+            let rid = $crate::residents::insert_resident_row!(
+                &mut *$tx,
+                &unit.province_code,
+                id.get(),
+                &unit.code,
+                *m,
+                seal,
+                $ts
+            );
+            if i == 0 {
+                sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
+                    .bind(id.get())
+                    .bind(rid.get())
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            let mut j = $crate::residents::new_resident_json(id, m, &seal.masked);
+            j["id"] = serde_json::json!(rid);
+            member_json.push(j);
+        }
+        (id, member_json)
+    }};
+}
+pub(crate) use insert_household_with_members;
 
 /// A household as read back.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -46,6 +103,21 @@ impl HouseholdRecord {
     pub fn cursor(&self) -> (Vec<u8>, i64) {
         (self.sort_key.clone(), self.id.get())
     }
+
+    /// The audit entry of a change to this household, filed under its unit.
+    fn entry(&self, action: &'static str, before: Value, after: Value) -> AuditEntry {
+        let target = ("household", self.id.to_string());
+        AuditEntry::about(action, target, &self.unit_path, Some(before), after)
+    }
+}
+
+/// A change refused because it would leave the household as it is or break a link.
+fn not_here(field: &'static str, detail: &'static str) -> StoreError {
+    StoreError::Invalid(tuquan_domain::FieldError::new(
+        field,
+        tuquan_domain::FieldErrorKind::NotAllowedHere,
+        detail,
+    ))
 }
 
 const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.province_code, h.unit_code, u.path AS unit_path, \
@@ -86,40 +158,9 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             for ((h, members), seals) in batch.iter().zip(&sealed) {
-                let first = members.first();
-                let rep_name = first.map_or("", |m| m.full_name.as_str());
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO households (province_code, unit_code, address, address_folded, phone, \
-                     representative_name, name_folded, sort_key, member_count, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                )
-                .bind(&unit.province_code)
-                .bind(&unit.code)
-                .bind(&h.address)
-                .bind(&h.address_folded)
-                .bind(h.phone.as_ref().map(|p| p.as_str()))
-                .bind(rep_name)
-                .bind(first.map_or(String::new(), |m| m.name_folded.clone()))
-                .bind(first.map_or_else(|| text::sort_key(&h.address), |m| m.sort_key.clone()))
-                .bind(members.len() as i64)
-                .bind(&ts)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = tuquan_domain::HouseholdId(id);
-                let mut member_json = Vec::with_capacity(members.len());
-                for (i, (m, seal)) in members.iter().zip(seals).enumerate() {
-                    let rid = insert_resident_row!(&mut *tx, &unit.province_code, id.get(), &unit.code, m, seal, &ts);
-                    if i == 0 {
-                        sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
-                            .bind(id.get())
-                            .bind(rid.get())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    let mut j = new_resident_json(id, m, &seal.masked);
-                    j["id"] = json!(rid);
-                    member_json.push(j);
-                }
+                let members: Vec<&NewResident> = members.iter().collect();
+                let (id, member_json) =
+                    insert_household_with_members!(tx, unit, h, &members, seals, &ts);
                 let entry = AuditEntry {
                     action: "household.create",
                     target_type: "household",
@@ -194,18 +235,15 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.household(id).await?;
-        let entry = AuditEntry {
-            action: "household.update",
-            target_type: "household",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(before.audit_json()),
-            after: Some(json!({
+        let entry = before.entry(
+            "household.update",
+            before.audit_json(),
+            json!({
                 "unit_code": before.unit_code, "address": h.address,
                 "phone": h.phone.as_ref().map(|p| p.as_str()),
                 "representative_id": before.representative_id, "status": before.status,
-            })),
-        };
+            }),
+        );
         self.execute_audited(
             "UPDATE households SET address = $2, address_folded = $3, phone = $4, updated_at = $5 \
              WHERE id = $1",
@@ -234,20 +272,16 @@ impl Store {
         let before = self.household(id).await?;
         let r = self.resident(resident_id).await?;
         if r.household_id != id {
-            return Err(StoreError::Invalid(tuquan_domain::FieldError::new(
+            return Err(not_here(
                 "representative_id",
-                tuquan_domain::FieldErrorKind::NotAllowedHere,
                 "not a member of this household",
-            )));
+            ));
         }
-        let entry = AuditEntry {
-            action: "household.representative",
-            target_type: "household",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(json!({ "representative_id": before.representative_id })),
-            after: Some(json!({ "representative_id": resident_id })),
-        };
+        let entry = before.entry(
+            "household.representative",
+            json!({ "representative_id": before.representative_id }),
+            json!({ "representative_id": resident_id }),
+        );
         self.execute_audited(
             "UPDATE households SET representative_id = $2, representative_name = $3, \
              name_folded = $4, sort_key = $5, updated_at = $6 WHERE id = $1",
@@ -277,20 +311,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let before = self.household(id).await?;
         if before.unit_code == to.code {
-            return Err(StoreError::Invalid(tuquan_domain::FieldError::new(
-                "unit",
-                tuquan_domain::FieldErrorKind::NotAllowedHere,
-                "already in this unit",
-            )));
+            return Err(not_here("unit", "already in this unit"));
         }
-        let entry = AuditEntry {
-            action: "household.move",
-            target_type: "household",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(json!({ "unit_code": before.unit_code })),
-            after: Some(json!({ "unit_code": to.code, "moved_on": moved_on, "to_path": to.path })),
-        };
+        let entry = before.entry(
+            "household.move",
+            json!({ "unit_code": before.unit_code }),
+            json!({ "unit_code": to.code, "moved_on": moved_on, "to_path": to.path }),
+        );
         let ts = now();
         audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
@@ -304,20 +331,19 @@ impl Store {
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE households SET unit_code = $2, province_code = $3, updated_at = $4 WHERE id = $1")
+            // The household and its members move together.
+            for (table, key) in [("households", "id"), ("residents", "household_id")] {
+                sqlx::query(&format!(
+                    "UPDATE {table} SET unit_code = $2, province_code = $3, updated_at = $4 \
+                     WHERE {key} = $1"
+                ))
                 .bind(id.get())
                 .bind(&to.code)
                 .bind(&to.province_code)
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE residents SET unit_code = $2, province_code = $3, updated_at = $4 WHERE household_id = $1")
-                .bind(id.get())
-                .bind(&to.code)
-                .bind(&to.province_code)
-                .bind(&ts)
-                .execute(&mut *tx)
-                .await?;
+            }
         });
         Ok(())
     }
@@ -345,14 +371,11 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let before = self.household(id).await?;
-        let entry = AuditEntry {
-            action: "household.status",
-            target_type: "household",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(json!({ "status": before.status })),
-            after: Some(json!({ "status": status.as_str() })),
-        };
+        let entry = before.entry(
+            "household.status",
+            json!({ "status": before.status }),
+            json!({ "status": status.as_str() }),
+        );
         self.execute_audited(
             "UPDATE households SET status = $2, updated_at = $3 WHERE id = $1",
             &[

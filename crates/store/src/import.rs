@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use serde_json::json;
 use tuquan_domain::people::import::ImportHousehold;
+use tuquan_domain::people::NewResident;
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::residents::{insert_resident_row, new_resident_json};
+use crate::households::insert_household_with_members;
 use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
@@ -80,44 +81,14 @@ impl Store {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             for ((unit, h), seals) in batch.iter().zip(&sealed) {
-                let Some(first) = h.members.first() else {
+                if h.members.is_empty() {
                     continue;
-                };
-                let rep = &first.resident;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO households (province_code, unit_code, address, address_folded, \
-                     phone, representative_name, name_folded, sort_key, member_count, created_at, \
-                     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                )
-                .bind(&unit.province_code)
-                .bind(&unit.code)
-                .bind(&h.household.address)
-                .bind(&h.household.address_folded)
-                .bind(h.household.phone.as_ref().map(|p| p.as_str()))
-                .bind(&rep.full_name)
-                .bind(&rep.name_folded)
-                .bind(&rep.sort_key)
-                .bind(h.members.len() as i64)
-                .bind(&ts)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = tuquan_domain::HouseholdId(id);
-                let mut members = Vec::with_capacity(h.members.len());
-                for (i, (m, seal)) in h.members.iter().zip(seals).enumerate() {
-                    let rid = insert_resident_row!(
-                        &mut *tx, &unit.province_code, id.get(), &unit.code, &m.resident, seal, &ts
-                    );
-                    if i == 0 {
-                        sqlx::query("UPDATE households SET representative_id = $2 WHERE id = $1")
-                            .bind(id.get())
-                            .bind(rid.get())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    let mut j = new_resident_json(id, &m.resident, &seal.masked);
-                    j["id"] = json!(rid);
+                }
+                let residents: Vec<&NewResident> = h.members.iter().map(|m| &m.resident).collect();
+                let (id, mut members) =
+                    insert_household_with_members!(tx, unit, &h.household, &residents, seals, &ts);
+                for (j, m) in members.iter_mut().zip(&h.members) {
                     j["line"] = json!(m.line);
-                    members.push(j);
                 }
                 let entry = AuditEntry {
                     action: "household.import",

@@ -2,6 +2,7 @@
 //! only as hashes: a copy of the database does not let anyone log in.
 
 use serde_json::json;
+use tuquan_domain::access::TokenId;
 use tuquan_domain::UserId;
 
 use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
@@ -32,7 +33,8 @@ pub struct NewSession {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: TokenId,
     #[sqlx(try_from = "i64")]
     pub user_id: UserId,
     pub name: String,
@@ -178,7 +180,7 @@ impl Store {
         name: &str,
         token_hash: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<TokenId, StoreError> {
         let entry = AuditEntry {
             action: "token.create",
             target_type: "api_token",
@@ -200,6 +202,7 @@ impl Store {
             entry,
         )
         .await
+        .map(TokenId)
     }
 
     /// The owner of a live token, noting its use (at most once a minute).
@@ -246,7 +249,7 @@ impl Store {
     pub async fn revoke_token(
         &self,
         user_id: UserId,
-        token_id: i64,
+        token_id: TokenId,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let entry = AuditEntry {
@@ -261,7 +264,7 @@ impl Store {
             "UPDATE api_tokens SET revoked_at = $3 \
              WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
             &[
-                Arg::Int(token_id),
+                Arg::Int(token_id.get()),
                 Arg::Int(user_id.get()),
                 Arg::Text(&now()),
             ],

@@ -1,7 +1,7 @@
 //! Accounts and their grants.
 
 use serde_json::json;
-use tuquan_domain::access::{Grant, Role};
+use tuquan_domain::access::{Grant, GrantId, Role};
 use tuquan_domain::ResidentId;
 use tuquan_domain::UserId;
 
@@ -25,7 +25,8 @@ pub struct UserRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct GrantRow {
-    id: i64,
+    #[sqlx(try_from = "i64")]
+    id: GrantId,
     #[sqlx(try_from = "i64")]
     user_id: UserId,
     #[sqlx(try_from = "String")]
@@ -38,7 +39,7 @@ struct GrantRow {
 /// A grant with what pages show beside it.
 #[derive(Debug, Clone)]
 pub struct GrantRecord {
-    pub id: i64,
+    pub id: GrantId,
     pub user_id: UserId,
     pub grant: Grant,
     pub unit_name: Option<String>,
@@ -305,7 +306,7 @@ impl Store {
         role: Role,
         unit_code: Option<&str>,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<GrantId, StoreError> {
         self.user_by_id(user_id).await?;
         let unit_path = match unit_code {
             Some(c) => Some(self.unit(c).await?.unit.path),
@@ -332,6 +333,7 @@ impl Store {
             entry,
         )
         .await
+        .map(GrantId)
     }
 
     /// Links an account to the resident it belongs to (or unlinks with `None`).
@@ -369,15 +371,15 @@ impl Store {
         .map(drop)
     }
 
-    pub async fn grant(&self, grant_id: i64) -> Result<GrantRecord, StoreError> {
+    pub async fn grant(&self, grant_id: GrantId) -> Result<GrantRecord, StoreError> {
         let sql = format!("{GRANT_SELECT} WHERE g.id = $1");
         let row: Option<GrantRow> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(grant_id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(grant_id.get()).fetch_optional(p).await?
         });
         row.map(GrantRecord::from).ok_or(StoreError::NotFound)
     }
 
-    pub async fn revoke_grant(&self, grant_id: i64, ctx: &AuditCtx) -> Result<(), StoreError> {
+    pub async fn revoke_grant(&self, grant_id: GrantId, ctx: &AuditCtx) -> Result<(), StoreError> {
         let g = self.grant(grant_id).await?;
         let entry = AuditEntry {
             action: "user.grant_revoked",
@@ -389,7 +391,7 @@ impl Store {
         };
         self.execute_audited(
             "DELETE FROM grants WHERE id = $1",
-            &[Arg::Int(grant_id)],
+            &[Arg::Int(grant_id.get())],
             false,
             ctx,
             &entry,

@@ -1,6 +1,7 @@
 //! API tokens: created by their owner (or the operator on the command line), shown once,
 //! stored only as a hash.
 
+use tuquan_domain::access::TokenId;
 use tuquan_domain::{FieldError, FieldErrorKind};
 
 use super::{secret, TokenRecord};
@@ -65,7 +66,7 @@ pub async fn create_token_for(ctx: &Ctx, username: &str, name: &str) -> AppResul
 }
 
 /// One of the actor's own tokens that is still valid (to confirm revoking it).
-pub async fn active_token(ctx: &Ctx, token_id: i64) -> AppResult<TokenRecord> {
+pub async fn active_token(ctx: &Ctx, token_id: TokenId) -> AppResult<TokenRecord> {
     let id = ctx.who()?.user.id;
     ctx.store()
         .tokens_of(id)
@@ -76,7 +77,7 @@ pub async fn active_token(ctx: &Ctx, token_id: i64) -> AppResult<TokenRecord> {
 }
 
 /// Revokes one of the actor's own tokens.
-pub async fn revoke_token(ctx: &Ctx, token_id: i64) -> AppResult<()> {
+pub async fn revoke_token(ctx: &Ctx, token_id: TokenId) -> AppResult<()> {
     let id = ctx.who()?.user.id;
     ctx.store()
         .revoke_token(id, token_id, &ctx.audit_ctx())

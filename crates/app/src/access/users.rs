@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use tuquan_domain::access::{
     check_administer, check_assign, check_not_self, in_scope, may_assign, scope_targets,
-    widest_scope, Action, Actor, Grant, Password, Refusal, Role, Username,
+    widest_scope, Action, Actor, Grant, GrantId, Password, Refusal, Role, Username,
 };
 use tuquan_domain::territory::Unit;
 use tuquan_domain::{Checks, FieldError, FieldErrorKind};
@@ -39,7 +39,7 @@ pub struct Offers {
     /// The actor may disable, enable, and reset the password of it.
     pub admin: bool,
     /// The grants (by id) the actor may take back.
-    pub revocable: Vec<i64>,
+    pub revocable: Vec<GrantId>,
 }
 
 fn plain(grants: &[GrantRecord]) -> Vec<Grant> {
@@ -175,7 +175,7 @@ pub async fn add_grant(ctx: &Ctx, id: UserId, role: &str, unit: &str) -> AppResu
 pub async fn revocable_grant(
     ctx: &Ctx,
     id: UserId,
-    grant_id: i64,
+    grant_id: GrantId,
 ) -> AppResult<(UserRecord, GrantRecord)> {
     let account = load(ctx, id, Action::UserManage).await?;
     let actor = actor(ctx)?;
@@ -192,7 +192,7 @@ pub async fn revocable_grant(
 
 /// Takes back a grant. Returns whether the account is still in the actor's view afterwards
 /// (without that grant it may have left the actor's scope).
-pub async fn revoke_grant(ctx: &Ctx, id: UserId, grant_id: i64) -> AppResult<bool> {
+pub async fn revoke_grant(ctx: &Ctx, id: UserId, grant_id: GrantId) -> AppResult<bool> {
     let (_, grant) = revocable_grant(ctx, id, grant_id).await?;
     ctx.store().revoke_grant(grant.id, &ctx.audit_ctx()).await?;
     let remaining = ctx.store().grants_of(id).await?;

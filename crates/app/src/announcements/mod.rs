@@ -395,7 +395,7 @@ pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
     record_ack(
         ctx,
         &a,
-        (HouseholdId(hid), Some(ResidentId(rid)), unit_code, path),
+        (hid, Some(rid), unit_code, path),
         false,
         AckChannel::Online,
     )
@@ -410,7 +410,7 @@ pub async fn acknowledge_on_behalf(
     channel: &str,
 ) -> AppResult<Acknowledged> {
     let a = load(ctx, id).await?;
-    let Some((unit_code, path)) = ctx.store().household_unit(household_id.get()).await? else {
+    let Some((unit_code, path)) = ctx.store().household_unit(household_id).await? else {
         return Err(AppError::NotFound);
     };
     ctx.authorize(Action::AnnouncementAcknowledgeOnBehalf, Some(&path))?;

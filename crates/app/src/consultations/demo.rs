@@ -64,7 +64,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         .household_of_user(resident.who()?.user.id)
         .await?
     {
-        Some((hid, ..)) => hid,
+        Some((hid, ..)) => hid.get(),
         None => 0,
     };
     let unit = crate::territory::unit(app, &kp01).await?;

@@ -154,11 +154,11 @@ pub async fn comment_own(ctx: &Ctx, id: i64, inputs: &[CommentInput]) -> AppResu
     ConsultRule::comment(cur.status, period(&cur)?, ctx.today(), false)?;
     let comments = comments_of(ctx, &cur, inputs).await?;
     let by = CommentBy {
-        household_id: hid,
+        household_id: hid.get(),
         unit_code,
         unit_path: path,
         channel: Channel::Online,
-        resident_id: Some(rid),
+        resident_id: Some(rid.get()),
         recorded_by: who.user.username.clone(),
     };
     ctx.store()
@@ -175,7 +175,11 @@ pub async fn comment_on_paper(
     inputs: &[CommentInput],
 ) -> AppResult<Vec<i64>> {
     let cur = load(ctx, id).await?;
-    let Some((unit_code, path)) = ctx.store().household_unit(household_id).await? else {
+    let Some((unit_code, path)) = ctx
+        .store()
+        .household_unit(tuquan_domain::HouseholdId(household_id))
+        .await?
+    else {
         return Err(AppError::NotFound);
     };
     ctx.authorize(Action::ConsultationRecord, Some(&path))?;

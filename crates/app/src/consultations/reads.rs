@@ -123,7 +123,9 @@ pub async fn get(ctx: &Ctx, id: i64) -> AppResult<ConsultationDetail> {
     let (may_comment, own_comments) = match household {
         Some((hid, _, _, path)) if within(&path, &c.unit_path) => (
             c.status == Status::Open,
-            ctx.store().consultation_comments(id, Some(hid)).await?,
+            ctx.store()
+                .consultation_comments(id, Some(hid.get()))
+                .await?,
         ),
         _ => (false, vec![]),
     };

@@ -2,7 +2,7 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::groups::{
-    clean_file_name, NewDecision, NewDecisionInput, ScanType, SCAN_MAX_BYTES,
+    clean_file_name, DecisionId, NewDecision, NewDecisionInput, ScanType, SCAN_MAX_BYTES,
 };
 use tuquan_domain::{FieldErrorKind, GroupId};
 use tuquan_store::groups::NewDocument;
@@ -73,7 +73,11 @@ pub async fn record_decision(
 }
 
 /// The scan of decision `decision_id` of group `id`, for those who may see the group.
-pub async fn decision_scan(ctx: &Ctx, id: GroupId, decision_id: i64) -> AppResult<DocumentRecord> {
+pub async fn decision_scan(
+    ctx: &Ctx,
+    id: GroupId,
+    decision_id: DecisionId,
+) -> AppResult<DocumentRecord> {
     load_group(ctx, Action::GroupView, id, true).await?;
     let doc_id = ctx
         .store()

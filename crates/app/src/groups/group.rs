@@ -11,10 +11,10 @@ use tuquan_store::territory::{UnitFilter, UnitListItem};
 use tuquan_store::StoreError;
 
 use super::{
-    encode_cursor, invalid, load_group, load_unit, malformed_cursor, may, parse_cursor, within,
-    DecisionRecord, EventRecord, GroupRecord, GroupUnit, PositionRecord, RegulationStatus,
-    ResignRecord,
+    invalid, load_group, load_unit, may, within, DecisionRecord, EventRecord, GroupRecord,
+    GroupUnit, PositionRecord, RegulationStatus, ResignRecord,
 };
+use crate::people::{malformed_cursor, parse_keyset, Page};
 use crate::{AppError, AppResult, Ctx};
 
 /// Filters and paging of a group list, as given; blank counts as absent.
@@ -52,7 +52,7 @@ pub async fn list_groups(ctx: &Ctx, code: &str, f: GroupFilter<'_>) -> AppResult
         ));
     }
     let limit = Limit::parse(f.limit)?.get() as usize;
-    let after = parse_cursor(f.cursor)?;
+    let after = parse_keyset(f.cursor)?;
     let query = GroupQuery {
         kind: GroupKind::parse(&kind)
             .map(|k| k.as_str().to_owned())
@@ -60,20 +60,15 @@ pub async fn list_groups(ctx: &Ctx, code: &str, f: GroupFilter<'_>) -> AppResult
         status,
     };
     let today = ctx.today().to_string();
-    let mut items = ctx
+    let rows = ctx
         .store()
         .groups_in(&unit, &query, &today, after, limit as i64 + 1)
         .await?;
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|g| encode_cursor(g.cursor()))
-    } else {
-        None
-    };
+    let page = Page::cut(rows, limit, GroupRecord::cursor);
     Ok(GroupPage {
         unit,
-        items,
-        next_cursor,
+        items: page.items,
+        next_cursor: page.next_cursor,
     })
 }
 

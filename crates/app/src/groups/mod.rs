@@ -5,7 +5,6 @@
 //! store, which audits in the same transaction.
 
 use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::page::Cursor;
 use tuquan_domain::territory::Unit;
 use tuquan_domain::{FieldError, FieldErrorKind, GroupId};
 
@@ -75,30 +74,6 @@ pub(crate) fn within(path: &str, top: &str) -> bool {
 /// A stored `YYYY-MM-DD` date.
 pub(crate) fn date(s: &str) -> Option<jiff::civil::Date> {
     s.parse().ok()
-}
-
-/// A name-ordered keyset cursor from the query string.
-pub(crate) fn parse_cursor(raw: Option<&str>) -> AppResult<Option<(Vec<u8>, i64)>> {
-    match raw.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok(None),
-        Some(raw) => {
-            let c = Cursor::parse(raw)?;
-            let id = c.code.parse::<i64>().map_err(|_| malformed_cursor())?;
-            Ok(Some((c.sort_key, id)))
-        }
-    }
-}
-
-pub(crate) fn malformed_cursor() -> AppError {
-    FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor").into()
-}
-
-pub(crate) fn encode_cursor((sort_key, id): (Vec<u8>, i64)) -> String {
-    Cursor {
-        sort_key,
-        code: id.to_string(),
-    }
-    .encode()
 }
 
 /// Malformed input on `field`.

@@ -4,7 +4,7 @@
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::groups::{
     check_candidate, check_seat, position_end, Candidate, EndPosition, EndPositionInput, GroupKind,
-    Ineligible, NewPosition, NewPositionInput, PositionRole, Reason, Seats,
+    Ineligible, NewPosition, NewPositionInput, PositionId, PositionRole, Reason, Seats,
 };
 use tuquan_domain::territory::SearchQuery;
 use tuquan_domain::FieldErrorKind;
@@ -165,7 +165,7 @@ pub async fn appoint(
 pub async fn position_to_end(
     ctx: &Ctx,
     id: GroupId,
-    position_id: i64,
+    position_id: PositionId,
 ) -> AppResult<(GroupRecord, PositionRecord)> {
     let (group, _) = load_group(ctx, Action::GroupManage, id, false).await?;
     let pos = ctx.store().position(position_id).await?;
@@ -179,7 +179,7 @@ pub async fn position_to_end(
 pub async fn end_position(
     ctx: &Ctx,
     id: GroupId,
-    position_id: i64,
+    position_id: PositionId,
     input: &EndPositionInput,
 ) -> AppResult<PositionRecord> {
     let (group, pos) = position_to_end(ctx, id, position_id).await?;

@@ -3,7 +3,8 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::groups::{
-    review_due, GroupKind, NewRegulation, NewRegulationInput, NewReview, NewReviewInput, TermYears,
+    review_due, GroupKind, NewRegulation, NewRegulationInput, NewReview, NewReviewInput,
+    PositionId, RegulationId, TermYears,
 };
 use tuquan_domain::territory::{Tier, Unit};
 
@@ -24,7 +25,7 @@ async fn regulation_unit(ctx: &Ctx, action: Action, code: &str) -> AppResult<Uni
 }
 
 /// A holder today: position id and name.
-pub type Holder = (i64, String);
+pub type Holder = (PositionId, String);
 
 /// The unit's current head and Front committee head.
 async fn current_parties(ctx: &Ctx, unit: &Unit) -> AppResult<(Option<Holder>, Option<Holder>)> {
@@ -100,7 +101,7 @@ pub async fn sign_regulation(
     ctx: &Ctx,
     code: &str,
     input: &NewRegulationInput,
-) -> AppResult<(i64, i64)> {
+) -> AppResult<(RegulationId, i64)> {
     let unit = regulation_unit(ctx, Action::RegulationManage, code).await?;
     if unit.valid_to.is_some() {
         return Err(AppError::rule("former_unit", "code", "a former unit"));

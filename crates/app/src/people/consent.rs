@@ -1,6 +1,7 @@
 //! Consent: what a resident agreed their data may be used for, when and how.
 
 use tuquan_domain::access::Action;
+use tuquan_domain::people::ConsentId;
 use tuquan_domain::text::required;
 use tuquan_domain::ResidentId;
 
@@ -20,7 +21,11 @@ pub struct ConsentInput {
 }
 
 /// Records a consent given or withdrawn; its id.
-pub async fn add_consent(ctx: &Ctx, resident_id: ResidentId, c: &ConsentInput) -> AppResult<i64> {
+pub async fn add_consent(
+    ctx: &Ctx,
+    resident_id: ResidentId,
+    c: &ConsentInput,
+) -> AppResult<ConsentId> {
     let r = resident_for(ctx, Action::HouseholdEdit, resident_id).await?;
     let purpose = required(&c.purpose, "purpose", 100)?;
     let source = required(&c.source, "source", 100)?;

@@ -2,7 +2,7 @@
 //! approved, the personal fields are anonymised while counts and history stay.
 
 use tuquan_domain::access::{allowed, Action};
-use tuquan_domain::people::{ErasureStatus, ResidentStatus};
+use tuquan_domain::people::{ErasureRequestId, ErasureStatus, ResidentStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::text::required;
 use tuquan_domain::ResidentId;
@@ -11,7 +11,7 @@ use tuquan_domain::{FieldError, FieldErrorKind};
 use super::{own_resident, resident_for, unit_for, ErasureRequest, ResidentRecord};
 use crate::{AppError, AppResult, Ctx};
 
-async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<i64> {
+async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<ErasureRequestId> {
     if r.status == ResidentStatus::Erased {
         return Err(AppError::rule(
             "already_erased",
@@ -27,13 +27,17 @@ async fn request_for(ctx: &Ctx, r: &ResidentRecord, reason: &str) -> AppResult<i
 }
 
 /// Asks for a resident's data to be erased, on their behalf; the request's id.
-pub async fn request_erasure(ctx: &Ctx, resident_id: ResidentId, reason: &str) -> AppResult<i64> {
+pub async fn request_erasure(
+    ctx: &Ctx,
+    resident_id: ResidentId,
+    reason: &str,
+) -> AppResult<ErasureRequestId> {
     let r = resident_for(ctx, Action::ResidentRights, resident_id).await?;
     request_for(ctx, &r, reason).await
 }
 
 /// Asks for the signed-in person's own data to be erased; the request's id.
-pub async fn request_my_erasure(ctx: &Ctx, reason: &str) -> AppResult<i64> {
+pub async fn request_my_erasure(ctx: &Ctx, reason: &str) -> AppResult<ErasureRequestId> {
     let r = own_resident(ctx).await?;
     request_for(ctx, &r, reason).await
 }
@@ -42,7 +46,7 @@ pub async fn request_my_erasure(ctx: &Ctx, reason: &str) -> AppResult<i64> {
 /// confirmation page).
 pub async fn erasure_to_decide(
     ctx: &Ctx,
-    request_id: i64,
+    request_id: ErasureRequestId,
 ) -> AppResult<(ErasureRequest, ResidentRecord)> {
     let req = ctx.store().erasure_request(request_id).await?;
     let r = resident_for(ctx, Action::ErasureApprove, req.resident_id).await?;
@@ -50,7 +54,11 @@ pub async fn erasure_to_decide(
 }
 
 /// Approves (personal fields anonymised) or refuses a pending request; the resident's id.
-pub async fn decide_erasure(ctx: &Ctx, request_id: i64, approve: bool) -> AppResult<ResidentId> {
+pub async fn decide_erasure(
+    ctx: &Ctx,
+    request_id: ErasureRequestId,
+    approve: bool,
+) -> AppResult<ResidentId> {
     let (req, r) = erasure_to_decide(ctx, request_id).await?;
     if req.status != ErasureStatus::Pending {
         return Err(AppError::rule(

@@ -59,16 +59,7 @@ impl PeopleFilter {
             .filter(char::is_ascii_digit)
             .collect();
         let limit = Limit::parse(limit)?;
-        let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
-            None => None,
-            Some(raw) => {
-                let c = Cursor::parse(raw)?;
-                let id = c.code.parse::<i64>().map_err(|_| {
-                    FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
-                })?;
-                Some((c.sort_key, id))
-            }
-        };
+        let after = parse_keyset(cursor)?;
         Ok(Self {
             pattern,
             phone,
@@ -83,6 +74,22 @@ impl PeopleFilter {
     }
 }
 
+/// A name-ordered keyset position (sort key, row id) from a `cursor` parameter; blank is
+/// the first page. Shared by the people and group lists.
+pub(crate) fn parse_keyset(raw: Option<&str>) -> Result<Option<(Vec<u8>, i64)>, FieldError> {
+    let Some(raw) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let c = Cursor::parse(raw)?;
+    let id = c.code.parse::<i64>().map_err(|_| malformed_cursor())?;
+    Ok(Some((c.sort_key, id)))
+}
+
+/// A `cursor` parameter that is not one this server gave.
+pub(crate) fn malformed_cursor() -> FieldError {
+    FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor")
+}
+
 /// One page of a list and the cursor of the next, if there is more.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -92,7 +99,11 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Cuts `rows` (fetched with one extra) to `limit`; the cursor of the last kept row.
-    fn cut(mut rows: Vec<T>, limit: usize, cursor: impl Fn(&T) -> (Vec<u8>, i64)) -> Self {
+    pub(crate) fn cut(
+        mut rows: Vec<T>,
+        limit: usize,
+        cursor: impl Fn(&T) -> (Vec<u8>, i64),
+    ) -> Self {
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);
             rows.last().map(|r| {

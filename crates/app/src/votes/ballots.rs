@@ -63,7 +63,7 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
             "account not linked",
         ));
     };
-    if !ctx.store().on_roll(v.id, hid).await? {
+    if !ctx.store().on_roll(v.id, hid.get()).await? {
         return Err(AppError::rule(
             "vote_not_on_roll",
             "household",
@@ -71,8 +71,8 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
         ));
     }
     still_open(&v)?;
-    super::voters::check_may_vote(ctx, hid, rid).await?;
-    let already = ctx.store().household_cast(v.id, hid).await?;
+    super::voters::check_may_vote(ctx, hid.get(), rid.get()).await?;
+    let already = ctx.store().household_cast(v.id, hid.get()).await?;
     may_cast(
         v.matter,
         v.online,
@@ -82,10 +82,10 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
     ctx.store()
         .cast_vote(
             &v,
-            hid,
+            hid.get(),
             Channel::Online,
             choice,
-            Some(rid),
+            Some(rid.get()),
             &ctx.audit_ctx(),
         )
         .await

@@ -243,14 +243,14 @@ pub async fn recognise(ctx: &Ctx, id: VoteId, input: &RecognitionInput) -> AppRe
         resident_id: who,
         decision_number: &rec.decision_number,
         decision_date: &date,
-        position_id: position.id,
+        position_id: position.id.get(),
         grants_added,
     };
     ctx.store()
         .record_recognition(&v, &new, &ctx.audit_ctx())
         .await?;
     Ok(Recognised {
-        position_id: position.id,
+        position_id: position.id.get(),
         group_id: group.id,
         grants_added,
     })

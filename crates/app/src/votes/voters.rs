@@ -42,16 +42,16 @@ pub async fn household_voter(ctx: &Ctx) -> AppResult<Option<HouseholdVoter>> {
     let Some((hid, rid, _, _)) = ctx.store().household_of_user(who.user.id).await? else {
         return Ok(None);
     };
-    let household = ctx.store().household(HouseholdId(hid)).await?;
-    let is_representative = household.representative_id == Some(ResidentId(rid));
+    let household = ctx.store().household(hid).await?;
+    let is_representative = household.representative_id == Some(rid);
     let authorised = ctx
         .store()
-        .latest_consent_granted(rid, HOUSEHOLD_VOTER_PURPOSE)
+        .latest_consent_granted(rid.get(), HOUSEHOLD_VOTER_PURPOSE)
         .await?;
     let mut members = Vec::new();
     if is_representative {
-        for r in ctx.store().residents_of_household(HouseholdId(hid)).await? {
-            if r.id.get() == rid || r.status != tuquan_domain::people::ResidentStatus::Active {
+        for r in ctx.store().residents_of_household(hid).await? {
+            if r.id == rid || r.status != tuquan_domain::people::ResidentStatus::Active {
                 continue;
             }
             let authorised = ctx
@@ -66,8 +66,8 @@ pub async fn household_voter(ctx: &Ctx) -> AppResult<Option<HouseholdVoter>> {
         }
     }
     Ok(Some(HouseholdVoter {
-        household_id: hid,
-        resident_id: rid,
+        household_id: hid.get(),
+        resident_id: rid.get(),
         is_representative,
         authorised,
         members,

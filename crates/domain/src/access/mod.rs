@@ -7,6 +7,7 @@ mod role;
 mod table;
 pub mod throttle;
 
+pub use crate::code::{GrantId, TokenId};
 pub use password::{Password, Username};
 pub use policy::{
     assignable_roles, check_administer, check_assign, check_not_self, in_scope, may_assign,

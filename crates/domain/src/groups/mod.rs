@@ -16,6 +16,7 @@ mod regulation;
 mod scan;
 mod term;
 
+pub use crate::code::{DecisionId, PositionId, RegulationId};
 pub use eligibility::{
     check_candidate, check_seat, too_few_mediators, Candidate, Ineligible, Reason, Seats,
     HEAD_MIN_AGE, MIN_MEDIATORS, SECURITY_MAX_AGE, SECURITY_MIN_AGE,

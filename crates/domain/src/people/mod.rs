@@ -6,6 +6,7 @@ pub mod import;
 pub mod redact;
 mod resident;
 
+pub use crate::code::{ConsentId, ErasureRequestId};
 pub use cccd::Cccd;
 pub use household::{HouseholdStatus, NewHousehold, NewHouseholdInput};
 pub use resident::{

@@ -331,9 +331,8 @@ impl Store {
     pub async fn household_of_user(
         &self,
         user_id: UserId,
-    ) -> Result<Option<(i64, i64, String, String)>, StoreError> {
-        // Raw ids: votes and consultations call it too and have not adopted the newtypes.
-        Ok(with_pool!(self, p => {
+    ) -> Result<Option<(HouseholdId, tuquan_domain::ResidentId, String, String)>, StoreError> {
+        let row: Option<(i64, i64, String, String)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT h.id, r.id, h.unit_code, u.path FROM users us \
                  JOIN residents r ON r.id = us.resident_id JOIN households h ON h.id = r.household_id \
@@ -343,17 +342,25 @@ impl Store {
             .bind(user_id.get())
             .fetch_optional(p)
             .await?
-        }))
+        });
+        Ok(
+            row.map(|(h, r, code, path)| {
+                (HouseholdId(h), tuquan_domain::ResidentId(r), code, path)
+            }),
+        )
     }
 
-    /// A household's unit code and path, if it is active. (Raw id: see `household_of_user`.)
-    pub async fn household_unit(&self, id: i64) -> Result<Option<(String, String)>, StoreError> {
+    /// A household's unit code and path, if it is active.
+    pub async fn household_unit(
+        &self,
+        id: HouseholdId,
+    ) -> Result<Option<(String, String)>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT h.unit_code, u.path FROM households h JOIN units u ON u.code = h.unit_code \
                  WHERE h.id = $1 AND h.status = 'active'",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(p)
             .await?
         }))

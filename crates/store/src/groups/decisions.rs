@@ -2,16 +2,17 @@
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use tuquan_domain::groups::{DecisionKind, EndReason, NewDecision};
+use tuquan_domain::groups::{DecisionId, DecisionKind, EndReason, NewDecision};
 use tuquan_domain::GroupId;
 
 use super::{insert_event, Event, GroupRecord};
-use crate::audit::{audited_tx, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx};
 use crate::{now, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DecisionRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: DecisionId,
     #[sqlx(try_from = "i64")]
     pub group_id: GroupId,
     #[sqlx(try_from = "String")]
@@ -102,7 +103,7 @@ impl Store {
         d: &NewDecision,
         scan: Option<&NewDocument>,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<DecisionId, StoreError> {
         let (from, to) = d.kind.transition();
         let effective = d.effective_on.to_string();
         let ts = now();
@@ -182,15 +183,8 @@ impl Store {
             detail["decision_id"] = json!(id);
             insert_event!(&mut *tx, ctx, &province, group.id.get(),
                 &Event { event, detail: &detail })?;
-            let entry = AuditEntry {
-                action: "group.decision",
-                target_type: "group",
-                target_id: group.id.to_string(),
-                unit_path: Some(group.unit_path.clone()),
-                before: Some(group.audit_json()),
-                after: Some(detail),
-            };
-            (id, entry)
+            let entry = group.entry("group.decision", Some(group.audit_json()), detail);
+            (DecisionId(id), entry)
         });
         Ok(id)
     }

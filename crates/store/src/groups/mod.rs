@@ -61,6 +61,17 @@ impl GroupRecord {
         (self.sort_key.clone(), self.id.get())
     }
 
+    /// The audit entry of a change to this group, filed under its unit.
+    pub(crate) fn entry(
+        &self,
+        action: &'static str,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditEntry {
+        let target = ("group", self.id.to_string());
+        AuditEntry::about(action, target, &self.unit_path, before, after)
+    }
+
     fn audit_json(&self) -> Value {
         json!({
             "unit_code": self.unit_code, "kind": self.kind, "kind_label": self.kind_label,

@@ -1,17 +1,20 @@
 //! Positions: appointing, ending, and the service history of a person.
 
 use serde_json::json;
-use tuquan_domain::groups::{EndPosition, EndReason, GroupKind, NewPosition, PositionRole};
+use tuquan_domain::groups::{
+    EndPosition, EndReason, GroupKind, NewPosition, PositionId, PositionRole,
+};
 use tuquan_domain::{GroupId, ResidentId};
 
 use super::{insert_event, Event, GroupRecord};
-use crate::audit::{audited_tx, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx};
 use crate::{now, with_pool, Store, StoreError};
 
 /// A position, current or past, with its holder's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PositionRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: PositionId,
     #[sqlx(try_from = "i64")]
     pub group_id: GroupId,
     #[sqlx(try_from = "i64")]
@@ -53,7 +56,8 @@ const POSITION_SELECT: &str = "SELECT p.id, p.group_id, p.resident_id, r.full_na
 /// A position in a person's service history, with its group.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServiceRecord {
-    pub position_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub position_id: PositionId,
     #[sqlx(try_from = "i64")]
     pub group_id: GroupId,
     pub group_name: String,
@@ -85,10 +89,10 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn position(&self, id: i64) -> Result<PositionRecord, StoreError> {
+    pub async fn position(&self, id: PositionId) -> Result<PositionRecord, StoreError> {
         let sql = format!("{POSITION_SELECT} WHERE p.id = $1");
         let row: Option<PositionRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
@@ -105,7 +109,7 @@ impl Store {
         ends_on: &str,
         today: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<PositionId, StoreError> {
         let ts = now();
         let detail = json!({
             "resident_id": pos.resident_id, "full_name": holder_name, "role": pos.role.as_str(),
@@ -154,15 +158,7 @@ impl Store {
             detail["position_id"] = json!(id);
             insert_event!(&mut *tx, ctx, &group.province_code, group.id.get(),
                 &Event { event: "appointed", detail: &detail })?;
-            let entry = AuditEntry {
-                action: "group.appoint",
-                target_type: "group",
-                target_id: group.id.to_string(),
-                unit_path: Some(group.unit_path.clone()),
-                before: None,
-                after: Some(detail),
-            };
-            (id, entry)
+            (PositionId(id), group.entry("group.appoint", None, detail))
         });
         Ok(id)
     }
@@ -187,7 +183,7 @@ impl Store {
                 "UPDATE group_positions SET ended_on = $2, end_reason = $3, updated_at = $4 \
                  WHERE id = $1 AND ended_on IS NULL",
             )
-            .bind(pos.id)
+            .bind(pos.id.get())
             .bind(&ended_on)
             .bind(end.reason.as_str())
             .bind(&ts)
@@ -199,15 +195,8 @@ impl Store {
             }
             insert_event!(&mut *tx, ctx, &group.province_code, group.id.get(),
                 &Event { event: "ended", detail: &detail })?;
-            let entry = AuditEntry {
-                action: "group.position_end",
-                target_type: "group",
-                target_id: group.id.to_string(),
-                unit_path: Some(group.unit_path.clone()),
-                before: Some(json!({ "position_id": pos.id, "ends_on": pos.ends_on })),
-                after: Some(detail),
-            };
-            ((), entry)
+            let before = json!({ "position_id": pos.id, "ends_on": pos.ends_on });
+            ((), group.entry("group.position_end", Some(before), detail))
         });
         Ok(())
     }
@@ -240,7 +229,7 @@ impl Store {
         unit_code: &str,
         kind: &str,
         today: &str,
-    ) -> Result<Option<(i64, String)>, StoreError> {
+    ) -> Result<Option<(PositionId, String)>, StoreError> {
         let row: Option<(i64, String)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT p.id, r.full_name FROM group_positions p \
@@ -258,6 +247,6 @@ impl Store {
             .fetch_optional(p)
             .await?
         });
-        Ok(row)
+        Ok(row.map(|(id, name)| (PositionId(id), name)))
     }
 }

@@ -2,7 +2,7 @@
 //! regulations are due for review.
 
 use serde_json::json;
-use tuquan_domain::groups::{NewRegulation, NewReview};
+use tuquan_domain::groups::{NewRegulation, NewReview, PositionId, RegulationId};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{audited_tx, AuditCtx, AuditEntry};
@@ -12,14 +12,17 @@ use crate::{now, with_pool, Store, StoreError};
 /// One signed version; every re-signing is a new version, old ones are kept.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RegulationRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: RegulationId,
     pub unit_code: String,
     pub version: i64,
     pub signed_on: String,
     pub unit_head_name: String,
     pub front_head_name: String,
-    pub unit_head_position_id: Option<i64>,
-    pub front_head_position_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub unit_head_position_id: Option<PositionId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub front_head_position_id: Option<PositionId>,
     pub note: Option<String>,
     pub document_id: Option<i64>,
     pub file_name: Option<String>,
@@ -45,7 +48,8 @@ pub struct ResignRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReviewRecord {
     pub id: i64,
-    pub regulation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub regulation_id: RegulationId,
     pub reviewed_on: String,
     pub note: Option<String>,
     pub created_at: String,
@@ -72,6 +76,11 @@ impl RegulationStatus {
             _ => &self.last_signed,
         }
     }
+}
+
+/// The audit entry of a regulation's signing or review, filed under its unit.
+fn unit_entry(unit: &Unit, action: &'static str, after: serde_json::Value) -> AuditEntry {
+    AuditEntry::about(action, ("unit", unit.code.clone()), &unit.path, None, after)
 }
 
 impl Store {
@@ -122,9 +131,9 @@ impl Store {
         &self,
         unit: &Unit,
         r: &NewRegulation,
-        positions: (Option<i64>, Option<i64>),
+        positions: (Option<PositionId>, Option<PositionId>),
         ctx: &AuditCtx,
-    ) -> Result<(i64, i64), StoreError> {
+    ) -> Result<(RegulationId, i64), StoreError> {
         let ts = now();
         let (id, version) = audited_tx!(self, ctx, tx => {
             let last: Option<i64> = sqlx::query_scalar(
@@ -160,8 +169,8 @@ impl Store {
             .bind(r.signed_on.to_string())
             .bind(&r.unit_head_name)
             .bind(&r.front_head_name)
-            .bind(positions.0)
-            .bind(positions.1)
+            .bind(positions.0.map(PositionId::get))
+            .bind(positions.1.map(PositionId::get))
             .bind(&r.note)
             .bind(None::<i64>)
             .bind(&ts)
@@ -169,20 +178,13 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::conflict_on("version"))?;
-            let entry = AuditEntry {
-                action: "regulation.sign",
-                target_type: "unit",
-                target_id: unit.code.clone(),
-                unit_path: Some(unit.path.clone()),
-                before: None,
-                after: Some(json!({
-                    "regulation_id": id, "version": version,
-                    "signed_on": r.signed_on.to_string(), "unit_head_name": r.unit_head_name,
-                    "front_head_name": r.front_head_name, "note": r.note,
-                    "resigns": resigns,
-                })),
-            };
-            ((id, version), entry)
+            let entry = unit_entry(unit, "regulation.sign", json!({
+                "regulation_id": id, "version": version,
+                "signed_on": r.signed_on.to_string(), "unit_head_name": r.unit_head_name,
+                "front_head_name": r.front_head_name, "note": r.note,
+                "resigns": resigns,
+            }));
+            ((RegulationId(id), version), entry)
         });
         Ok((id, version))
     }
@@ -204,24 +206,17 @@ impl Store {
             )
             .bind(&unit.province_code)
             .bind(&unit.code)
-            .bind(latest.id)
+            .bind(latest.id.get())
             .bind(r.reviewed_on.to_string())
             .bind(&r.note)
             .bind(&ts)
             .bind(&ctx.actor_username)
             .fetch_one(&mut *tx)
             .await?;
-            let entry = AuditEntry {
-                action: "regulation.review",
-                target_type: "unit",
-                target_id: unit.code.clone(),
-                unit_path: Some(unit.path.clone()),
-                before: None,
-                after: Some(json!({
-                    "review_id": id, "version": latest.version,
-                    "reviewed_on": r.reviewed_on.to_string(), "note": r.note,
-                })),
-            };
+            let entry = unit_entry(unit, "regulation.review", json!({
+                "review_id": id, "version": latest.version,
+                "reviewed_on": r.reviewed_on.to_string(), "note": r.note,
+            }));
             (id, entry)
         });
         Ok(id)

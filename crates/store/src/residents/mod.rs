@@ -52,6 +52,17 @@ impl ResidentRecord {
     pub fn cursor(&self) -> (Vec<u8>, i64) {
         (self.sort_key.clone(), self.id.get())
     }
+
+    /// The audit entry of a change to this resident, filed under their unit.
+    pub(crate) fn entry(
+        &self,
+        action: &'static str,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditEntry {
+        let target = ("resident", self.id.to_string());
+        AuditEntry::about(action, target, &self.unit_path, before, after)
+    }
 }
 
 /// A resident's identity number as stored: ciphertext, masked form, keyed hash.
@@ -62,13 +73,35 @@ pub struct SealedCccd {
     pub index: Option<String>,
 }
 
+/// Binds a resident's own fields in their column order (`full_name` … `cccd_index`) after
+/// the ones already bound: the same list serves the insert and the update.
+macro_rules! bind_resident_fields {
+    ($query:expr, $r:expr, $sealed:expr) => {{
+        let r: &tuquan_domain::people::NewResident = $r;
+        let sealed: &$crate::residents::SealedCccd = $sealed;
+        $query
+            .bind(&r.full_name)
+            .bind(&r.name_folded)
+            .bind(&r.sort_key)
+            .bind(r.birth_date.to_string())
+            .bind(r.gender.as_str())
+            .bind(r.phone.as_ref().map(|p| p.as_str()))
+            .bind(r.residence_type.as_str())
+            .bind(r.residence_since.map(|d| d.to_string()))
+            .bind(&sealed.cipher)
+            .bind(&sealed.masked)
+            .bind(&sealed.index)
+    }};
+}
+pub(crate) use bind_resident_fields;
+
 /// Inserts one resident row on an executor and evaluates to its id. A macro so that one SQL
 /// text serves both backends' transactions (see `insert_audit!`).
 macro_rules! insert_resident_row {
     ($exec:expr, $province:expr, $household_id:expr, $unit_code:expr, $r:expr, $sealed:expr, $ts:expr) => {{
         let r: &tuquan_domain::people::NewResident = $r;
         let sealed: &$crate::residents::SealedCccd = $sealed;
-        let id: i64 = sqlx::query_scalar(
+        let q = sqlx::query_scalar(
             "INSERT INTO residents (province_code, household_id, unit_code, full_name, \
              name_folded, sort_key, birth_date, gender, phone, residence_type, \
              residence_since, cccd_cipher, cccd_masked, cccd_index, created_at, updated_at) \
@@ -77,22 +110,12 @@ macro_rules! insert_resident_row {
         )
         .bind($province)
         .bind($household_id)
-        .bind($unit_code)
-        .bind(&r.full_name)
-        .bind(&r.name_folded)
-        .bind(&r.sort_key)
-        .bind(r.birth_date.to_string())
-        .bind(r.gender.as_str())
-        .bind(r.phone.as_ref().map(|p| p.as_str()))
-        .bind(r.residence_type.as_str())
-        .bind(r.residence_since.map(|d| d.to_string()))
-        .bind(&sealed.cipher)
-        .bind(&sealed.masked)
-        .bind(&sealed.index)
-        .bind($ts)
-        .fetch_one($exec)
-        .await
-        .map_err($crate::StoreError::conflict_on("cccd"))?;
+        .bind($unit_code);
+        let id: i64 = $crate::residents::bind_resident_fields!(q, r, sealed)
+            .bind($ts)
+            .fetch_one($exec)
+            .await
+            .map_err($crate::StoreError::conflict_on("cccd"))?;
         tuquan_domain::ResidentId(id)
     }};
 }
@@ -239,52 +262,20 @@ impl Store {
         if before.status == ResidentStatus::Erased {
             return Err(StoreError::NotFound);
         }
-        let (cipher, masked, index) = match &r.cccd {
-            Some(c) => {
-                let key = self.identity_key()?;
-                (
-                    Some(key.encrypt(c.as_str())),
-                    Some(c.masked()),
-                    Some(key.blind_index(c.as_str())),
-                )
-            }
-            None => (None, None, None),
-        };
+        let sealed = self.seal(r)?;
         let ts = now();
-        let entry = AuditEntry {
-            action: "resident.update",
-            target_type: "resident",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(before.audit_json()),
-            after: Some(json!({
-                "household_id": before.household_id, "full_name": r.full_name,
-                "birth_date": r.birth_date.to_string(), "gender": r.gender.as_str(),
-                "phone": r.phone.as_ref().map(|p| p.as_str()),
-                "residence_type": r.residence_type.as_str(),
-                "residence_since": r.residence_since.map(|d| d.to_string()),
-                "cccd": masked, "status": before.status,
-            })),
-        };
+        let mut after = new_resident_json(before.household_id, r, &sealed.masked);
+        after["status"] = json!(before.status);
+        let entry = before.entry("resident.update", Some(before.audit_json()), after);
         audited_tx!(self, ctx, &entry, tx => {
-            sqlx::query(
+            let q = sqlx::query(
                 "UPDATE residents SET full_name = $2, name_folded = $3, sort_key = $4, \
                  birth_date = $5, gender = $6, phone = $7, residence_type = $8, \
                  residence_since = $9, cccd_cipher = $10, cccd_masked = $11, cccd_index = $12, \
                  updated_at = $13 WHERE id = $1",
             )
-            .bind(id.get())
-            .bind(&r.full_name)
-            .bind(&r.name_folded)
-            .bind(&r.sort_key)
-            .bind(r.birth_date.to_string())
-            .bind(r.gender.as_str())
-            .bind(r.phone.as_ref().map(|p| p.as_str()))
-            .bind(r.residence_type.as_str())
-            .bind(r.residence_since.map(|d| d.to_string()))
-            .bind(&cipher)
-            .bind(&masked)
-            .bind(&index)
+            .bind(id.get());
+            bind_resident_fields!(q, r, &sealed)
             .bind(&ts)
             .execute(&mut *tx)
             .await
@@ -322,14 +313,11 @@ impl Store {
             (false, true) => 1,
             _ => 0,
         };
-        let entry = AuditEntry {
-            action: "resident.status",
-            target_type: "resident",
-            target_id: id.to_string(),
-            unit_path: Some(before.unit_path.clone()),
-            before: Some(json!({ "status": before.status })),
-            after: Some(json!({ "status": status.as_str() })),
-        };
+        let entry = before.entry(
+            "resident.status",
+            Some(json!({ "status": before.status })),
+            json!({ "status": status.as_str() }),
+        );
         let ts = now();
         audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("UPDATE residents SET status = $2, updated_at = $3 WHERE id = $1")

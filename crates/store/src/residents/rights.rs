@@ -1,19 +1,20 @@
 //! A resident's rights: consent, the export of everything held, erasure.
 
 use serde_json::{json, Value};
-use tuquan_domain::people::ErasureStatus;
+use tuquan_domain::people::{ConsentId, ErasureRequestId, ErasureStatus};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::ResidentId;
 
 use super::ResidentRecord;
-use crate::audit::{audited_tx, Arg, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, Arg, AuditCtx};
 use crate::erased::record_erased;
 use crate::erased_text::redact_free_text;
-use crate::{now, with_pool, Store, StoreError};
+use crate::{now, subtree, with_pool, Store, StoreError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ConsentId,
     #[sqlx(try_from = "i64")]
     pub resident_id: ResidentId,
     pub purpose: String,
@@ -25,7 +26,8 @@ pub struct ConsentRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ErasureRequest {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ErasureRequestId,
     #[sqlx(try_from = "i64")]
     pub resident_id: ResidentId,
     pub reason: String,
@@ -36,6 +38,9 @@ pub struct ErasureRequest {
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
 }
+
+const ERASURE_SELECT: &str = "SELECT e.id, e.resident_id, e.reason, e.status, e.requested_by, \
+     e.requested_at, e.decided_by, e.decided_at FROM erasure_requests e";
 
 /// An approved erasure reaches every other place the product shows the person (issue 11 #8):
 /// the linked account's display name, the contact of feedback they sent (by account or by
@@ -95,17 +100,12 @@ impl Store {
         given_on: &str,
         source: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
-        let entry = AuditEntry {
-            action: "resident.consent",
-            target_type: "resident",
-            target_id: resident.id.to_string(),
-            unit_path: Some(resident.unit_path.clone()),
-            before: None,
-            after: Some(
-                json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source }),
-            ),
-        };
+    ) -> Result<ConsentId, StoreError> {
+        let entry = resident.entry(
+            "resident.consent",
+            None,
+            json!({ "purpose": purpose, "granted": granted, "given_on": given_on, "source": source }),
+        );
         self.insert_audited(
             "INSERT INTO consents (resident_id, purpose, granted, given_on, source, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -121,6 +121,7 @@ impl Store {
             entry,
         )
         .await
+        .map(ConsentId)
     }
 
     pub async fn consents_of(
@@ -175,7 +176,7 @@ impl Store {
         resident: &ResidentRecord,
         reason: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ErasureRequestId, StoreError> {
         let ts = now();
         let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
@@ -188,15 +189,12 @@ impl Store {
             .bind(&ts)
             .fetch_one(&mut *tx)
             .await?;
-            let entry = AuditEntry {
-                action: "resident.erasure_requested",
-                target_type: "resident",
-                target_id: resident.id.to_string(),
-                unit_path: Some(resident.unit_path.clone()),
-                before: None,
-                after: Some(json!({ "request_id": id, "reason": reason })),
-            };
-            (id, entry)
+            let entry = resident.entry(
+                "resident.erasure_requested",
+                None,
+                json!({ "request_id": id, "reason": reason }),
+            );
+            (ErasureRequestId(id), entry)
         });
         Ok(id)
     }
@@ -205,11 +203,9 @@ impl Store {
         &self,
         resident_id: ResidentId,
     ) -> Result<Vec<ErasureRequest>, StoreError> {
+        let sql = format!("{ERASURE_SELECT} WHERE e.resident_id = $1 ORDER BY e.id");
         let rows: Vec<ErasureRequest> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT id, resident_id, reason, status, requested_by, requested_at, decided_by, \
-                 decided_at FROM erasure_requests WHERE resident_id = $1 ORDER BY id",
-            )
+            sqlx::query_as(&sql)
             .bind(resident_id.get())
             .fetch_all(p)
             .await?
@@ -217,13 +213,14 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn erasure_request(&self, id: i64) -> Result<ErasureRequest, StoreError> {
+    pub async fn erasure_request(
+        &self,
+        id: ErasureRequestId,
+    ) -> Result<ErasureRequest, StoreError> {
+        let sql = format!("{ERASURE_SELECT} WHERE e.id = $1");
         let row: Option<ErasureRequest> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT id, resident_id, reason, status, requested_by, requested_at, decided_by, \
-                 decided_at FROM erasure_requests WHERE id = $1",
-            )
-            .bind(id)
+            sqlx::query_as(&sql)
+            .bind(id.get())
             .fetch_optional(p)
             .await?
         });
@@ -235,15 +232,15 @@ impl Store {
         &self,
         unit: &Unit,
     ) -> Result<Vec<ErasureRequest>, StoreError> {
-        let (lo, hi) = (format!("{}/", unit.path), format!("{}0", unit.path));
+        let (lo, hi) = subtree(&unit.path);
+        let sql = format!(
+            "{ERASURE_SELECT} \
+             JOIN residents r ON r.id = e.resident_id JOIN units u ON u.code = r.unit_code \
+             WHERE e.status = 'pending' AND (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
+             ORDER BY e.id LIMIT 200"
+        );
         let rows: Vec<ErasureRequest> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT e.id, e.resident_id, e.reason, e.status, e.requested_by, e.requested_at, \
-                 e.decided_by, e.decided_at FROM erasure_requests e \
-                 JOIN residents r ON r.id = e.resident_id JOIN units u ON u.code = r.unit_code \
-                 WHERE e.status = 'pending' AND (u.path = $1 OR (u.path >= $2 AND u.path < $3)) \
-                 ORDER BY e.id LIMIT 200",
-            )
+            sqlx::query_as(&sql)
             .bind(&unit.path)
             .bind(&lo)
             .bind(&hi)
@@ -258,7 +255,7 @@ impl Store {
     /// refuses a pending erasure request.
     pub async fn decide_erasure(
         &self,
-        request_id: i64,
+        request_id: ErasureRequestId,
         approve: bool,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -268,18 +265,12 @@ impl Store {
         }
         let r = self.resident(req.resident_id).await?;
         let ts = now();
-        let mut entry = AuditEntry {
-            action: if approve {
-                "resident.erased"
-            } else {
-                "resident.erasure_refused"
-            },
-            target_type: "resident",
-            target_id: r.id.to_string(),
-            unit_path: Some(r.unit_path.clone()),
-            before: None,
-            after: Some(json!({ "request_id": request_id })),
+        let action = if approve {
+            "resident.erased"
+        } else {
+            "resident.erasure_refused"
         };
+        let mut entry = r.entry(action, None, json!({ "request_id": request_id }));
         let anonymous = format!("Đã ẩn danh #{}", r.id);
         // Keep the year of birth for age statistics; drop the day and month.
         let birth_year = format!("{}-01-01", r.birth_date.get(..4).unwrap_or("1900"));
@@ -289,7 +280,7 @@ impl Store {
             sqlx::query(
                 "UPDATE erasure_requests SET status = $2, decided_by = $3, decided_at = $4 WHERE id = $1",
             )
-            .bind(request_id)
+            .bind(request_id.get())
             .bind(if approve { ErasureStatus::Approved } else { ErasureStatus::Refused }.as_str())
             .bind(&ctx.actor_username)
             .bind(&ts)

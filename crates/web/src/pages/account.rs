@@ -9,6 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 use tuquan_app::access::{sessions, tokens};
 use tuquan_app::AppError;
+use tuquan_domain::access::TokenId;
 
 use super::common::{confirm, safe_next, Ask, Empty};
 use super::{render, Chrome, ShownOncePage};
@@ -185,7 +186,7 @@ async fn set_channels(
 }
 
 struct TokenView {
-    id: i64,
+    id: TokenId,
     name: String,
     created: String,
     last_used: String,
@@ -382,7 +383,7 @@ async fn revoke_token_confirm(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
 ) -> Result<Html<String>, PageError> {
     let token = tokens::active_token(&state.ctx(Some(who), &rc), id).await?;
     confirm(
@@ -402,7 +403,7 @@ async fn revoke_token(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     tokens::revoke_token(&state.ctx(Some(who), &rc), id).await?;

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tuquan_app::groups::{self as app, DocumentRecord};
-use tuquan_domain::groups::{NewDecisionInput, ScanType};
+use tuquan_domain::groups::{DecisionId, NewDecisionInput, ScanType};
 use tuquan_domain::GroupId;
 
 use super::items::*;
@@ -102,7 +102,7 @@ pub async fn decision_scan(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    ids: Result<Path<(GroupId, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, DecisionId)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let (id, decision_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);

@@ -102,7 +102,7 @@ pub struct DecisionItem {
 impl From<&DecisionRecord> for DecisionItem {
     fn from(d: &DecisionRecord) -> Self {
         Self {
-            id: d.id,
+            id: d.id.get(),
             kind: d.kind.as_str().to_owned(),
             number: d.number.clone(),
             issued_on: d.issued_on.clone(),
@@ -168,7 +168,7 @@ pub struct PositionItem {
 impl PositionItem {
     pub fn new(p: &PositionRecord, today: &str) -> Self {
         Self {
-            id: p.id,
+            id: p.id.get(),
             resident_id: p.resident_id.get(),
             full_name: p.full_name.clone(),
             tenure: tenure!(p),
@@ -240,7 +240,7 @@ pub struct ServiceItem {
 impl From<&ServiceRecord> for ServiceItem {
     fn from(s: &ServiceRecord) -> Self {
         Self {
-            position_id: s.position_id,
+            position_id: s.position_id.get(),
             group_id: s.group_id.get(),
             group_name: s.group_name.clone(),
             group_kind: s.group_kind.as_str().to_owned(),
@@ -277,7 +277,7 @@ pub struct RegulationItem {
 impl From<&RegulationRecord> for RegulationItem {
     fn from(r: &RegulationRecord) -> Self {
         Self {
-            id: r.id,
+            id: r.id.get(),
             version: r.version,
             signed_on: r.signed_on.clone(),
             unit_head_name: r.unit_head_name.clone(),
@@ -302,7 +302,7 @@ impl From<&ReviewRecord> for ReviewItem {
     fn from(r: &ReviewRecord) -> Self {
         Self {
             id: r.id,
-            regulation_id: r.regulation_id,
+            regulation_id: r.regulation_id.get(),
             reviewed_on: r.reviewed_on.clone(),
             note: r.note.clone(),
         }

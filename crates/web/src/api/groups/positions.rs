@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tuquan_app::groups as app;
-use tuquan_domain::groups::{EndPositionInput, NewPositionInput};
+use tuquan_domain::groups::{EndPositionInput, NewPositionInput, PositionId};
 use tuquan_domain::GroupId;
 use tuquan_domain::ResidentId;
 
@@ -69,7 +69,7 @@ pub async fn end_position(
     State(state): State<AppState>,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    ids: Result<Path<(GroupId, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, PositionId)>, PathRejection>,
     b: Result<Json<EndBody>, JsonRejection>,
 ) -> Result<Json<PositionItem>, ApiError> {
     let (id, position_id) = path(ids)?;

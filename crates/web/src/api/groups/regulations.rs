@@ -74,7 +74,13 @@ pub async fn sign_regulation(
     let (id, version) = app::sign_regulation(&ctx, &code, &input)
         .await
         .map_err(|e| crate::error::required_here(e, &["front_head_name", "unit_head_name"]))?;
-    Ok((StatusCode::CREATED, Json(CreatedVersion { id, version })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedVersion {
+            id: id.get(),
+            version,
+        }),
+    ))
 }
 
 /// Record the yearly review of the latest version, when it stays unchanged.

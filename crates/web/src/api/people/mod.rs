@@ -414,10 +414,13 @@ pub struct ErasureCreated {
 }
 
 impl ErasureCreated {
-    pub fn new(ctx: &tuquan_app::Ctx, id: i64) -> Self {
+    pub fn new(ctx: &tuquan_app::Ctx, id: tuquan_domain::people::ErasureRequestId) -> Self {
         let due_on = tuquan_app::people::erasure_due_at(ctx.now)
             .map(|d| d.to_string())
             .unwrap_or_default();
-        Self { id, due_on }
+        Self {
+            id: id.get(),
+            due_on,
+        }
     }
 }

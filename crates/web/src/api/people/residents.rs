@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::Value;
 use tuquan_app::people;
+use tuquan_domain::people::ErasureRequestId;
 use tuquan_domain::ResidentId;
 
 use super::*;
@@ -122,7 +123,7 @@ pub async fn add_consent(
     let input = body(b)?.into();
     let ctx = state.ctx(Some(can.who), &rc);
     let cid = people::add_consent(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: cid })))
+    Ok((StatusCode::CREATED, Json(Created { id: cid.get() })))
 }
 
 /// A JSON download.
@@ -186,13 +187,13 @@ pub async fn decide_erasure(
     State(state): State<AppState>,
     can: Can<ErasureApprove>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ErasureRequestId>,
     b: Result<Json<DecisionBody>, JsonRejection>,
 ) -> Result<Json<Created>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(can.who), &rc);
     people::decide_erasure(&ctx, id, b.approve).await?;
-    Ok(Json(Created { id }))
+    Ok(Json(Created { id: id.get() }))
 }
 
 /// Everything held about the caller (an account linked to a resident record).
@@ -223,5 +224,5 @@ pub async fn my_erasure_request(
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
     let req = people::request_my_erasure(&ctx, &b.reason).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: req })))
+    Ok((StatusCode::CREATED, Json(Created { id: req.get() })))
 }

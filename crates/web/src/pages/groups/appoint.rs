@@ -8,7 +8,7 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use tuquan_app::groups::{self as app, GroupRecord};
 use tuquan_app::{AppError, Ctx};
-use tuquan_domain::groups::{EndPositionInput, EndReason, NewPositionInput};
+use tuquan_domain::groups::{EndPositionInput, EndReason, NewPositionInput, PositionId};
 use tuquan_domain::GroupId;
 use tuquan_domain::{FieldError, FieldErrorKind, ResidentId};
 
@@ -182,7 +182,7 @@ pub(super) async fn appoint(
 pub(super) struct EndPage {
     chrome: Chrome,
     id: GroupId,
-    position_id: i64,
+    position_id: PositionId,
     group_name: String,
     holder: String,
     role: String,
@@ -203,7 +203,7 @@ async fn end_page(
     ctx: &Ctx,
     chrome: Chrome,
     id: GroupId,
-    position_id: i64,
+    position_id: PositionId,
     f: &EndForm,
     errors: FormErrors,
 ) -> Result<Html<String>, PageError> {
@@ -235,7 +235,7 @@ pub(super) async fn end_form(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    ids: Result<Path<(GroupId, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, PositionId)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let (id, position_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
@@ -255,7 +255,7 @@ pub(super) async fn end(
     chrome: Chrome,
     can: Can<GroupManage>,
     rc: RequestCtx,
-    ids: Result<Path<(GroupId, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, PositionId)>, PathRejection>,
     CsrfForm(f): CsrfForm<EndForm>,
 ) -> Result<Response, PageError> {
     let (id, position_id) = path(ids)?;

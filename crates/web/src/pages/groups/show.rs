@@ -8,7 +8,7 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use tuquan_app::groups::{self as app, EventRecord};
-use tuquan_domain::groups::{GroupKind, GroupStatus};
+use tuquan_domain::groups::{DecisionId, GroupKind, GroupStatus};
 use tuquan_domain::GroupId;
 
 use super::{group_kind_label, period, role_name, vn_date};
@@ -262,7 +262,7 @@ pub(super) async fn scan(
     State(state): State<AppState>,
     can: Can<GroupView>,
     rc: RequestCtx,
-    ids: Result<Path<(GroupId, i64)>, PathRejection>,
+    ids: Result<Path<(GroupId, DecisionId)>, PathRejection>,
 ) -> Result<Response, PageError> {
     let (id, decision_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use tuquan_app::people::{self, HouseholdDetail, HouseholdRecord, ResidentRecord};
 use tuquan_app::Ctx;
@@ -11,11 +11,11 @@ use tuquan_domain::people::{NewHouseholdInput, NewResidentInput, ResidentStatus}
 use tuquan_domain::territory::Tier;
 use tuquan_domain::{HouseholdId, ResidentId};
 
-use super::{form_error, form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
+use super::{form_error, label, may, page_with_errors, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::PeopleQuery;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Authenticated, Can, HouseholdEdit, HouseholdView, RequestCtx};
-use crate::error::{Failure, PageError};
+use crate::error::PageError;
 use crate::pages::common::see_other;
 use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
@@ -234,18 +234,14 @@ pub(super) async fn add_member(
     CsrfForm(f): CsrfForm<NewResidentInput>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who.clone()), &rc);
-    match people::add_resident(&ctx, id, &f)
-        .await
-        .map_err(Failure::from)
-    {
+    match people::add_resident(&ctx, id, &f).await {
         Ok(_) => Ok(see_other(&format!("/households/{id}?done=saved"), None)),
-        Err(e) => match form_message(&e, chrome.lang) {
-            Some((status, msg)) => {
-                let page = show_page(&ctx, chrome, &can.who, id, &f, msg, None).await?;
-                Ok((status, page).into_response())
-            }
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            page_with_errors(e, chrome.lang, |errors| {
+                show_page(&ctx, chrome, &can.who, id, &f, errors, None)
+            })
+            .await
+        }
     }
 }
 

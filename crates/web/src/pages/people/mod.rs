@@ -3,8 +3,7 @@
 //! authorization check on the record's unit and audits reads and changes) and renders.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -93,10 +92,21 @@ fn may(who: &Authenticated, action: Action, path: &str) -> bool {
     authorize(&who.actor, action, Some(path)).is_ok()
 }
 
-/// The errors of a failure a form shows beside its fields (bad fields, a duplicate, a
-/// rule), with its status; `None` for the others, which get the error page.
-fn form_message(f: &Failure, lang: crate::i18n::Lang) -> Option<(StatusCode, FormErrors)> {
-    FormErrors::from_failure(f, lang)
+/// A record's page again with a form's errors beside its fields (bad fields, a duplicate,
+/// a rule) and their status, `page` rendering it; the error page for other failures.
+async fn page_with_errors<Fut>(
+    f: impl Into<Failure>,
+    lang: crate::i18n::Lang,
+    page: impl FnOnce(FormErrors) -> Fut,
+) -> Result<Response, PageError>
+where
+    Fut: std::future::Future<Output = Result<Html<String>, PageError>>,
+{
+    let f = f.into();
+    match FormErrors::from_failure(&f, lang) {
+        Some((status, errors)) => Ok((status, page(errors).await?).into_response()),
+        None => Err(f.into()),
+    }
 }
 
 /// A form re-rendered with its errors, or the failure itself.

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use tuquan_app::people::{self, ConsentInput, ResidentDetail, ResidentRecord};
 use tuquan_app::Ctx;
 use tuquan_domain::access::Action;
-use tuquan_domain::people::ResidentStatus;
+use tuquan_domain::people::{ErasureRequestId, ResidentStatus};
 use tuquan_domain::ResidentId;
 
-use super::{form_message, label, may, DoneQuery, ListPage, Row, UnitQuery};
+use super::{label, may, page_with_errors, DoneQuery, ListPage, Row, UnitQuery};
 use crate::api::people::{download, PeopleQuery};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{
@@ -134,15 +134,13 @@ async fn show_with_error(
     chrome: Chrome,
     who: &Authenticated,
     id: ResidentId,
-    e: Failure,
+    e: tuquan_app::AppError,
 ) -> Result<Response, PageError> {
-    match form_message(&e, chrome.lang) {
-        Some((status, msg)) => {
-            let page = show_page(ctx, chrome, who, id, None, msg).await?;
-            Ok((status, page).into_response())
-        }
-        None => Err(e.into()),
-    }
+    let lang = chrome.lang;
+    page_with_errors(e, lang, |errors| {
+        show_page(ctx, chrome, who, id, None, errors)
+    })
+    .await
 }
 
 pub(super) async fn show(
@@ -216,7 +214,7 @@ pub(super) async fn consent(
     let ctx = state.ctx(Some(can.who.clone()), &rc);
     match people::add_consent(&ctx, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/residents/{id}?done=saved"), None)),
-        Err(e) => show_with_error(&ctx, chrome, &can.who, id, e.into()).await,
+        Err(e) => show_with_error(&ctx, chrome, &can.who, id, e).await,
     }
 }
 
@@ -248,12 +246,12 @@ pub(super) async fn erasure(
     let ctx = state.ctx(Some(can.who.clone()), &rc);
     match people::request_erasure(&ctx, id, &f.reason).await {
         Ok(_) => Ok(see_other(&format!("/residents/{id}?done=erasure"), None)),
-        Err(e) => show_with_error(&ctx, chrome, &can.who, id, e.into()).await,
+        Err(e) => show_with_error(&ctx, chrome, &can.who, id, e).await,
     }
 }
 
 pub(super) struct ErasureRow {
-    id: i64,
+    id: ErasureRequestId,
     resident_href: String,
     resident: String,
     reason: String,
@@ -327,7 +325,7 @@ pub(super) async fn decide_confirm(
     chrome: Chrome,
     can: Can<ErasureApprove>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ErasureRequestId>,
     Query(q): Query<DecideQuery>,
 ) -> Result<Html<String>, PageError> {
     let approve = approve_flag(&q)?;
@@ -354,7 +352,7 @@ pub(super) async fn decide(
     State(state): State<AppState>,
     can: Can<ErasureApprove>,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ErasureRequestId>,
     Query(q): Query<DecideQuery>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {

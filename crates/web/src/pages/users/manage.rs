@@ -1,6 +1,7 @@
 //! One account: its grants, disabling, password reset.
 
 use super::*;
+use tuquan_domain::access::GrantId;
 use tuquan_domain::UserId;
 
 #[derive(Template)]
@@ -144,7 +145,7 @@ pub(super) async fn revoke_confirm(
     chrome: Chrome,
     can: Can<UserManage>,
     rc: RequestCtx,
-    ids: Result<Path<(UserId, i64)>, PathRejection>,
+    ids: Result<Path<(UserId, GrantId)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let (id, grant_id) = path(ids)?;
     let ctx = state.ctx(Some(can.who), &rc);
@@ -173,7 +174,7 @@ pub(super) async fn revoke(
     State(state): State<AppState>,
     can: Can<UserManage>,
     rc: RequestCtx,
-    ids: Result<Path<(UserId, i64)>, PathRejection>,
+    ids: Result<Path<(UserId, GrantId)>, PathRejection>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let (id, grant_id) = path(ids)?;
