@@ -83,7 +83,7 @@ pub async fn fetch(ctx: &Ctx, id: &str) -> AppResult<(FileRecord, Vec<u8>)> {
     let access = record.owner_kind.access();
     match record.owner_kind {
         OwnerKind::Announcement => {
-            let a = crate::announcements::load(ctx, record.owner_id).await?;
+            let a = crate::announcements::load(ctx, record.owner_id.into()).await?;
             crate::announcements::may_read(ctx, &a).await?;
         }
         _ => {

@@ -184,6 +184,14 @@ id_type!(
     ActionItemId,
 );
 
+// --- notices ---
+id_type!(
+    /// An announcement (`announcements.id`).
+    AnnouncementId,
+    /// A photo of a feedback item (`feedback_photos.id`).
+    PhotoId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,17 @@ impl MultipartForm {
         }
     }
 
+    /// Keeps only the last value of each repeated text field: for forms whose later part
+    /// overrides an earlier one of the same name (the feedback form, the scan uploads).
+    pub fn keep_last(mut self) -> Self {
+        for values in self.fields.values_mut() {
+            let last = values.pop();
+            values.clear();
+            values.extend(last);
+        }
+        self
+    }
+
     /// The files of a field, taken out of the form.
     pub fn take_files(&mut self, name: &str) -> Vec<UploadedFile> {
         self.files.remove(name).unwrap_or_default()

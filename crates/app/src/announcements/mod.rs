@@ -5,8 +5,8 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::announcements::{
-    pass_on_deadline, AckChannel, AckRule, Category, EditAnnouncementInput, NewAnnouncement,
-    NewAnnouncementInput, Status,
+    pass_on_deadline, AckChannel, AckRule, AnnouncementId, Category, EditAnnouncementInput,
+    NewAnnouncement, NewAnnouncementInput, Status,
 };
 use tuquan_domain::files::{FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
@@ -66,7 +66,7 @@ fn target_of(a: &AnnouncementRecord) -> (String, String) {
 
 /// The texts of the messages an announcement sends when it reaches a unit, and its audience.
 fn reach(
-    (id, version): (i64, i64),
+    (id, version): (AnnouncementId, i64),
     (title, body): (&str, &str),
     category: &str,
     unit: &str,
@@ -95,12 +95,16 @@ fn reach(
 }
 
 /// Loads an announcement; not found is not found.
-pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<AnnouncementRecord> {
+pub(crate) async fn load(ctx: &Ctx, id: AnnouncementId) -> AppResult<AnnouncementRecord> {
     Ok(ctx.store().announcement(id).await?)
 }
 
 /// Publishes an announcement at the unit `unit_code`. Returns its id.
-pub async fn publish(ctx: &Ctx, unit_code: &str, input: &NewAnnouncementInput) -> AppResult<i64> {
+pub async fn publish(
+    ctx: &Ctx,
+    unit_code: &str,
+    input: &NewAnnouncementInput,
+) -> AppResult<AnnouncementId> {
     publish_with_files(ctx, unit_code, input, &[]).await
 }
 
@@ -111,7 +115,7 @@ pub async fn publish_with_files(
     unit_code: &str,
     input: &NewAnnouncementInput,
     files: &[UploadedFile],
-) -> AppResult<i64> {
+) -> AppResult<AnnouncementId> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&unit.path))?;
     publish_at(ctx, &unit, input, files).await
@@ -124,7 +128,7 @@ pub(crate) async fn publish_at(
     unit: &Unit,
     input: &NewAnnouncementInput,
     files: &[UploadedFile],
-) -> AppResult<i64> {
+) -> AppResult<AnnouncementId> {
     let unit = unit.clone();
     // Every refused field at once, the files' with the others.
     let parsed = NewAnnouncement::parse_all(input, ctx.today());
@@ -180,7 +184,7 @@ pub(crate) async fn publish_at(
 
 /// Edits the title and body: a new version, which households acknowledge afresh. Returns the
 /// new version.
-pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResult<i64> {
+pub async fn edit(ctx: &Ctx, id: AnnouncementId, input: &EditAnnouncementInput) -> AppResult<i64> {
     edit_with_files(ctx, id, input, &[]).await
 }
 
@@ -188,7 +192,7 @@ pub async fn edit(ctx: &Ctx, id: i64, input: &EditAnnouncementInput) -> AppResul
 /// others stay. Every refused field at once.
 pub async fn edit_with_files(
     ctx: &Ctx,
-    id: i64,
+    id: AnnouncementId,
     input: &EditAnnouncementInput,
     files: &[UploadedFile],
 ) -> AppResult<i64> {
@@ -214,16 +218,19 @@ pub async fn edit_with_files(
     let (Some(title), Some(body), true) = (title, body, errors.is_empty()) else {
         return Err(errors.into());
     };
-    let current = ctx.store().files_of(OwnerKind::Announcement, id).await?;
+    let current = ctx
+        .store()
+        .files_of(OwnerKind::Announcement, id.get())
+        .await?;
     let keep: Vec<FileId> = current
         .iter()
         .map(|f| f.id)
-        .filter(|f| !input.remove_files.contains(&f.get()))
+        .filter(|f| !input.remove_files.contains(f))
         .collect();
     let unit = crate::territory::unit(&ctx.app, &a.unit_code).await?;
     let owner = crate::files::owner(
         OwnerKind::Announcement,
-        id,
+        id.get(),
         &unit.province_code,
         &a.unit_path,
     );
@@ -251,7 +258,7 @@ pub async fn edit_with_files(
 }
 
 /// Withdraws the announcement; it stays readable as a record.
-pub async fn withdraw(ctx: &Ctx, id: i64, reason: &str) -> AppResult<()> {
+pub async fn withdraw(ctx: &Ctx, id: AnnouncementId, reason: &str) -> AppResult<()> {
     let a = load(ctx, id).await?;
     ctx.authorize(Action::AnnouncementPublish, Some(&a.unit_path))?;
     AckRule::change(status_of(&a))?;
@@ -276,7 +283,12 @@ async fn reached(ctx: &Ctx, a: &AnnouncementRecord, unit_code: &str) -> AppResul
 
 /// The unit's head passes the announcement on to the unit's households and the units below,
 /// with an optional note.
-pub async fn pass_on(ctx: &Ctx, id: i64, unit_code: &str, note: Option<&str>) -> AppResult<()> {
+pub async fn pass_on(
+    ctx: &Ctx,
+    id: AnnouncementId,
+    unit_code: &str,
+    note: Option<&str>,
+) -> AppResult<()> {
     let a = load(ctx, id).await?;
     let unit: Unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementPassOn, Some(&unit.path))?;
@@ -381,7 +393,7 @@ async fn record_ack(
 
 /// A resident acknowledges the current version for their household. Their own household is
 /// theirs to answer for: no grant is needed, only the account's link to a resident.
-pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
+pub async fn acknowledge_own(ctx: &Ctx, id: AnnouncementId) -> AppResult<Acknowledged> {
     let who = ctx.who()?;
     let a = load(ctx, id).await?;
     let Some((hid, rid, unit_code, path)) = ctx.store().household_of_user(who.user.id).await?
@@ -405,7 +417,7 @@ pub async fn acknowledge_own(ctx: &Ctx, id: i64) -> AppResult<Acknowledged> {
 /// A head records that a household was told, and how.
 pub async fn acknowledge_on_behalf(
     ctx: &Ctx,
-    id: i64,
+    id: AnnouncementId,
     household_id: HouseholdId,
     channel: &str,
 ) -> AppResult<Acknowledged> {

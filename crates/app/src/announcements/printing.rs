@@ -13,7 +13,7 @@ use crate::{AppResult, Ctx};
 /// list on screen (`not_reached`).
 pub async fn not_reached_document(
     ctx: &Ctx,
-    id: i64,
+    id: tuquan_domain::announcements::AnnouncementId,
     unit_code: &str,
 ) -> AppResult<(Unit, Document)> {
     let (a, rows) = super::not_reached(ctx, id, unit_code).await?;

@@ -2,7 +2,7 @@
 //! households not reached, and the public notice board.
 
 use tuquan_domain::access::{allowed, Action};
-use tuquan_domain::announcements::Status;
+use tuquan_domain::announcements::{AnnouncementId, Status};
 use tuquan_domain::files::OwnerKind;
 
 use super::{
@@ -55,11 +55,11 @@ pub(crate) async fn may_read(ctx: &Ctx, a: &AnnouncementRecord) -> AppResult<()>
 }
 
 /// One announcement and its versions, newest first.
-pub async fn get(ctx: &Ctx, id: i64) -> AppResult<AnnouncementDetail> {
+pub async fn get(ctx: &Ctx, id: AnnouncementId) -> AppResult<AnnouncementDetail> {
     let announcement = load(ctx, id).await?;
     may_read(ctx, &announcement).await?;
     let versions = ctx.store().announcement_versions(id).await?;
-    let files = crate::files::list(ctx, OwnerKind::Announcement, id).await?;
+    let files = crate::files::list(ctx, OwnerKind::Announcement, id.get()).await?;
     Ok(AnnouncementDetail {
         announcement,
         versions,
@@ -83,7 +83,7 @@ pub async fn waiting(ctx: &Ctx, unit_code: &str) -> AppResult<Vec<PassOnRecord>>
 
 /// "x of y households" for a unit of the announcement's subtree and each unit below it,
 /// with the pass-on state and the delivery counts.
-pub async fn dashboard(ctx: &Ctx, id: i64, unit_code: &str) -> AppResult<Dashboard> {
+pub async fn dashboard(ctx: &Ctx, id: AnnouncementId, unit_code: &str) -> AppResult<Dashboard> {
     let announcement = load(ctx, id).await?;
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::AnnouncementView, Some(&unit.path))?;
@@ -109,7 +109,7 @@ pub async fn dashboard(ctx: &Ctx, id: i64, unit_code: &str) -> AppResult<Dashboa
 /// data: the read is audited).
 pub async fn not_reached(
     ctx: &Ctx,
-    id: i64,
+    id: AnnouncementId,
     unit_code: &str,
 ) -> AppResult<(AnnouncementRecord, Vec<NotReached>)> {
     let a = load(ctx, id).await?;
@@ -143,7 +143,7 @@ pub async fn board(
 
 /// A public emergency announcement for CAP, published or withdrawn: alerting systems must
 /// receive the `Cancel` too. Needs no sign-in; anything else is not found.
-pub async fn public_alert(app: &crate::App, id: i64) -> AppResult<AnnouncementRecord> {
+pub async fn public_alert(app: &crate::App, id: AnnouncementId) -> AppResult<AnnouncementRecord> {
     let a = app.store().announcement(id).await?;
     let emergency = a.category == tuquan_domain::announcements::Category::Emergency.as_str();
     if !(a.public && emergency) {
@@ -161,7 +161,10 @@ pub async fn public_files(
     if !(a.public && a.status == Status::Published) {
         return Ok(Vec::new());
     }
-    Ok(app.store().files_of(OwnerKind::Announcement, a.id).await?)
+    Ok(app
+        .store()
+        .files_of(OwnerKind::Announcement, a.id.get())
+        .await?)
 }
 
 /// The attachments of a public emergency announcement for its CAP alert, each with the SHA-1
@@ -171,7 +174,11 @@ pub async fn alert_resources(
     a: &AnnouncementRecord,
 ) -> AppResult<Vec<(crate::files::FileRecord, String)>> {
     let mut out = Vec::new();
-    for f in app.store().files_of(OwnerKind::Announcement, a.id).await? {
+    for f in app
+        .store()
+        .files_of(OwnerKind::Announcement, a.id.get())
+        .await?
+    {
         let (_, bytes) = app.store().file_content(f.id).await?;
         out.push((f, tuquan_domain::files::sha1_hex(&bytes)));
     }

@@ -106,12 +106,7 @@ pub async fn inbox(ctx: &Ctx, q: &InboxQuery) -> AppResult<InboxPage> {
         limit: i64::from(limit.get()) + 1,
     };
     let mut rows = ctx.store().list_feedback(&filter).await?;
-    let next = if rows.len() > limit.get() as usize {
-        rows.truncate(limit.get() as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
+    let next = super::cut_page(&mut rows, limit.get() as usize, |r| r.id);
     let path = scope.clone().unwrap_or_default();
     ctx.audit_read("feedback.inbox_viewed", "unit", path.clone(), &path)
         .await?;
@@ -200,7 +195,7 @@ pub struct StaffView {
     pub events: Vec<FeedbackEvent>,
     /// Who may be assigned it.
     pub assignees: Vec<GrantHolder>,
-    pub photo_ids: Vec<i64>,
+    pub photo_ids: Vec<tuquan_domain::feedback::PhotoId>,
     pub duplicate_of: Option<String>,
     /// "Display name (username)" of the submitter, the official who filed it, the assignee.
     pub submitter: Option<String>,

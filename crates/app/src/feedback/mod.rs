@@ -127,6 +127,16 @@ pub(crate) fn cursor(raw: Option<&str>) -> AppResult<Option<FeedbackId>> {
     Ok(row_cursor(raw)?.map(FeedbackId))
 }
 
+/// Cuts a keyset page read with one row more than `limit` (the extra row tells that there is
+/// a next page) and returns the next page's cursor, the last kept row's `key`.
+pub(crate) fn cut_page<T, K>(rows: &mut Vec<T>, limit: usize, key: impl Fn(&T) -> K) -> Option<K> {
+    if rows.len() <= limit {
+        return None;
+    }
+    rows.truncate(limit);
+    rows.last().map(key)
+}
+
 /// [`cursor`] for lists paged by another table's row id (notifications).
 pub(crate) fn row_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {

@@ -208,12 +208,7 @@ pub async fn page(ctx: &Ctx, cursor: Option<&str>) -> AppResult<NoticePage> {
         .store()
         .notification_page(who.user.id, before, limit + 1)
         .await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
+    let next = super::cut_page(&mut rows, limit as usize, |r| r.id);
     let rows =
         rows.into_iter()
             .map(|view| Notice {

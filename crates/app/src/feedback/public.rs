@@ -150,12 +150,7 @@ pub async fn list(ctx: &Ctx, lang: Lang, code: &str, q: &ListQuery) -> AppResult
         ..Default::default()
     };
     let mut rows = ctx.store().list_feedback(&filter).await?;
-    let next = if rows.len() > limit.get() as usize {
-        rows.truncate(limit.get() as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
+    let next = super::cut_page(&mut rows, limit.get() as usize, |r| r.id);
     let mut views = Views::new(ctx, lang, &rows).await?;
     // The unit the list is of is already known.
     views.names.know_unit(&unit.code, &unit.name);

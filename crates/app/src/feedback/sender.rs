@@ -5,7 +5,7 @@
 //! public. Who counts as the sender is the domain's rule (`tuquan_domain::feedback::policy`).
 
 use tuquan_domain::access::{authorize, Action};
-use tuquan_domain::feedback::SenderProof;
+use tuquan_domain::feedback::{PhotoId, SenderProof};
 use tuquan_store::StoreError;
 
 use super::{by_code, sender_of, FeedbackRecord};
@@ -68,7 +68,7 @@ pub fn may_see_private_as(ctx: &Ctx, item: &FeedbackRecord, proof: Option<&str>)
 
 /// The ids of an item's photos, for those who may see them: 401 for a visitor not signed
 /// in, 403 for others.
-pub async fn photo_ids(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<i64>> {
+pub async fn photo_ids(ctx: &Ctx, item: &FeedbackRecord) -> AppResult<Vec<PhotoId>> {
     photo_ids_as(ctx, item, None).await
 }
 
@@ -77,7 +77,7 @@ pub async fn photo_ids_as(
     ctx: &Ctx,
     item: &FeedbackRecord,
     proof: Option<&str>,
-) -> AppResult<Vec<i64>> {
+) -> AppResult<Vec<PhotoId>> {
     if !holds_token(ctx, item, proof) {
         let who = ctx.who()?;
         if !may_see_private(ctx, item) {
@@ -102,7 +102,7 @@ pub async fn photo_as(
     proof: Option<&str>,
 ) -> AppResult<(String, Vec<u8>)> {
     let item = by_code(ctx, code).await?;
-    let photo_id: i64 = photo_id.parse().map_err(|_| AppError::NotFound)?;
+    let photo_id: PhotoId = photo_id.parse().map_err(|_| AppError::NotFound)?;
     let by_proof = holds_token(ctx, &item, proof);
     if !by_proof {
         let who = ctx.who()?;

@@ -68,7 +68,9 @@ pub(super) async fn send(ctx: &Ctx, unit: &Unit, m: &MeetingRecord) -> AppResult
         group_kinds: group.iter().map(|g| g.kind.as_str().to_owned()).collect(),
         roles: Vec::new(),
     };
-    let id = crate::announcements::publish_at(ctx, unit, &input, &[]).await?;
+    let id = crate::announcements::publish_at(ctx, unit, &input, &[])
+        .await?
+        .get();
     ctx.store()
         .link_meeting_invitation(m, id, &ctx.audit_ctx())
         .await?;

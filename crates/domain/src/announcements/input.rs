@@ -40,7 +40,7 @@ pub struct EditAnnouncementInput {
     pub body: String,
     /// Attachments the new version no longer carries (ids of `files`); the others stay.
     #[serde(default)]
-    pub remove_files: Vec<i64>,
+    pub remove_files: Vec<crate::code::FileId>,
 }
 
 /// A valid new announcement.

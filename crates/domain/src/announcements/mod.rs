@@ -6,6 +6,7 @@
 mod input;
 mod rules;
 
+pub use crate::code::AnnouncementId;
 pub use input::{body as input_body, title as input_title};
 pub use input::{EditAnnouncementInput, NewAnnouncement, NewAnnouncementInput};
 pub use rules::{backoff_secs, delivery_key, pass_on_deadline, AckRule, MAX_ATTEMPTS};

@@ -11,6 +11,7 @@ pub mod stats;
 mod status;
 mod step;
 
+pub use crate::code::PhotoId;
 pub use category::{Category, CategoryInput, DEFAULT_CATEGORIES, MAX_DEADLINE_HOURS};
 pub use deadline::{
     add_working_minutes, reminder_due, reminder_lead_minutes, working_minutes_between, WorkCalendar,

@@ -3,7 +3,7 @@
 //! messages it causes (see `reach`) in the same transaction. Reads are in `reads`.
 
 use serde_json::json;
-use tuquan_domain::announcements::{AckChannel, NewAnnouncement};
+use tuquan_domain::announcements::{AckChannel, AnnouncementId, NewAnnouncement};
 use tuquan_domain::files::{CheckedFile, FileId, OwnerKind};
 use tuquan_domain::territory::Unit;
 use tuquan_domain::UserId;
@@ -38,7 +38,7 @@ pub struct Author {
 /// A household's acknowledgement to record.
 #[derive(Debug, Clone)]
 pub struct NewAck {
-    pub announcement_id: i64,
+    pub announcement_id: AnnouncementId,
     pub household_id: tuquan_domain::HouseholdId,
     pub unit_code: String,
     pub unit_path: String,
@@ -48,7 +48,12 @@ pub struct NewAck {
     pub recorded_by: String,
 }
 
-fn audit(action: &'static str, id: i64, path: &str, after: serde_json::Value) -> AuditEntry {
+fn audit(
+    action: &'static str,
+    id: AnnouncementId,
+    path: &str,
+    after: serde_json::Value,
+) -> AuditEntry {
     AuditEntry {
         action,
         target_type: "announcement",
@@ -71,9 +76,9 @@ impl Store {
         files: &[CheckedFile],
         author: &Author,
         deadlines: &[String],
-        reach: impl Fn(i64) -> Reach,
+        reach: impl Fn(AnnouncementId) -> Reach,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<AnnouncementId, StoreError> {
         let ts = now();
         let join = |v: Vec<&str>| v.join(",");
         let group_kinds = join(a.group_kinds.iter().map(|k| k.as_str()).collect());
@@ -118,11 +123,12 @@ impl Store {
             .bind(&ts)
             .fetch_one(&mut *tx)
             .await?;
+            let id = AnnouncementId(id);
             sqlx::query(
                 "INSERT INTO announcement_versions (announcement_id, version, title, body, \
                  created_at, created_by) VALUES ($1, 1, $2, $3, $4, $5)",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(&a.title)
             .bind(&a.body)
             .bind(&ts)
@@ -130,7 +136,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let mut q = sqlx::query(&rows_sql)
-                .bind(id)
+                .bind(id.get())
                 .bind(unit.level)
                 .bind(format!("{}/%", unit.path));
             for d in deadlines {
@@ -139,7 +145,7 @@ impl Store {
             q.execute(&mut *tx).await?;
             let owner = FileOwner {
                 kind: OwnerKind::Announcement,
-                id,
+                id: id.get(),
                 province_code: unit.province_code.clone(),
                 path: unit.path.clone(),
             };
@@ -155,7 +161,7 @@ impl Store {
     /// when it was passed on there meanwhile.
     pub async fn pass_on_announcement(
         &self,
-        id: i64,
+        id: AnnouncementId,
         unit: &Unit,
         note: Option<&str>,
         by: &str,
@@ -168,7 +174,7 @@ impl Store {
                 "UPDATE announcement_units SET passed_on_at = $3, passed_on_by = $4, note = $5 \
                  WHERE announcement_id = $1 AND unit_code = $2 AND passed_on_at IS NULL",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(&unit.code)
             .bind(&ts)
             .bind(by)
@@ -206,7 +212,7 @@ impl Store {
                  acknowledged_at = excluded.acknowledged_at, unit_code = excluded.unit_code \
                  WHERE announcement_acks.version < excluded.version",
             )
-            .bind(ack.announcement_id)
+            .bind(ack.announcement_id.get())
             .bind(ack.household_id.get())
             .bind(&ack.unit_code)
             .bind(ack.version)
@@ -254,7 +260,7 @@ impl Store {
                 "UPDATE announcements SET title = $2, body = $3, version = $4, updated_at = $5 \
                  WHERE id = $1 AND version = $6 AND status = 'published'",
             )
-            .bind(a.id)
+            .bind(a.id.get())
             .bind(title)
             .bind(body)
             .bind(version)
@@ -270,7 +276,7 @@ impl Store {
                 "INSERT INTO announcement_versions (announcement_id, version, title, body, \
                  created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(a.id)
+            .bind(a.id.get())
             .bind(version)
             .bind(title)
             .bind(body)
@@ -278,7 +284,7 @@ impl Store {
             .bind(by)
             .execute(&mut *tx)
             .await?;
-            let removed = remove_files_except!(tx, OwnerKind::Announcement, a.id, keep, &ts)?;
+            let removed = remove_files_except!(tx, OwnerKind::Announcement, a.id.get(), keep, &ts)?;
             insert_files!(tx, owner, files, by, &ts)?;
             for unit in std::iter::once(&a.unit_code).chain(reached.iter()) {
                 enqueue_reach!(tx, reach, unit, &ts);
@@ -305,7 +311,7 @@ impl Store {
                 "UPDATE announcements SET status = 'withdrawn', withdrawn_at = $2, \
                  withdrawn_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'published'",
             )
-            .bind(a.id)
+            .bind(a.id.get())
             .bind(&ts)
             .bind(reason)
             .execute(&mut *tx)
@@ -319,7 +325,7 @@ impl Store {
                 "UPDATE outbox SET status = 'failed', last_error = 'withdrawn' \
                  WHERE about_type = 'announcement' AND about_id = $1 AND status = 'pending'",
             )
-            .bind(a.id)
+            .bind(a.id.get())
             .execute(&mut *tx)
             .await?;
             let after = json!({ "status": "withdrawn", "reason": reason });

@@ -27,7 +27,7 @@ impl Store {
     /// below it; `now` (stored format) decides which waiting units are late.
     pub async fn passing(
         &self,
-        id: i64,
+        id: tuquan_domain::announcements::AnnouncementId,
         unit_code: &str,
         now: &str,
     ) -> Result<Vec<PassingRecord>, StoreError> {
@@ -46,7 +46,7 @@ impl Store {
              ORDER BY c.level, c.sort_key, c.code"
         );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).bind(unit_code).bind(now).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(id.get()).bind(unit_code).bind(now).fetch_all(p).await?
         }))
     }
 }

@@ -8,7 +8,7 @@
 pub struct Reach {
     /// `announcement-{id}-v{version}`: the start of every message's idempotency key.
     pub key_prefix: String,
-    pub announcement_id: i64,
+    pub announcement_id: tuquan_domain::announcements::AnnouncementId,
     /// For the heads of the units below: "waiting for you to pass on".
     pub head_subject: String,
     /// For the households of the unit.
@@ -128,7 +128,7 @@ macro_rules! enqueue_reach {
                 .bind(&reach.body)
                 .bind($ts)
                 .bind($crate::announcements::reach::CONSENT)
-                .bind(reach.announcement_id)
+                .bind(reach.announcement_id.get())
                 .bind(&reach.group_kinds)
                 .bind(&reach.roles)
                 .execute(&mut *$tx)

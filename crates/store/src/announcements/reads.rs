@@ -2,7 +2,7 @@
 //! a unit's notice board, the acknowledgement counts per unit, the households not reached and
 //! the delivery counts.
 
-use tuquan_domain::announcements::Status;
+use tuquan_domain::announcements::{AnnouncementId, Status};
 use tuquan_domain::{HouseholdId, UserId};
 
 use crate::{with_pool, Store, StoreError};
@@ -15,7 +15,8 @@ const COLUMNS: &str = "a.id, a.unit_code, a.unit_path, u.name AS unit_name, a.ca
 /// An announcement with its unit's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnnouncementRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: AnnouncementId,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
@@ -50,7 +51,8 @@ pub struct VersionRecord {
 /// A unit's pass-on row (with the announcement's title, for the head's list).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PassOnRecord {
-    pub announcement_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub announcement_id: AnnouncementId,
     pub title: String,
     pub urgency: String,
     pub unit_code: String,
@@ -105,23 +107,26 @@ const PARENT_REACHED: &str = "(au.parent_code = a.unit_code OR EXISTS (SELECT 1 
      AND pu.unit_code = au.parent_code AND pu.passed_on_at IS NOT NULL))";
 
 impl Store {
-    pub async fn announcement(&self, id: i64) -> Result<AnnouncementRecord, StoreError> {
+    pub async fn announcement(&self, id: AnnouncementId) -> Result<AnnouncementRecord, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM announcements a JOIN units u ON u.code = a.unit_code WHERE a.id = $1"
         );
         let row: Option<AnnouncementRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn announcement_versions(&self, id: i64) -> Result<Vec<VersionRecord>, StoreError> {
+    pub async fn announcement_versions(
+        &self,
+        id: AnnouncementId,
+    ) -> Result<Vec<VersionRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT version, title, body, created_at, created_by FROM announcement_versions \
                  WHERE announcement_id = $1 ORDER BY version DESC",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         }))
@@ -130,7 +135,7 @@ impl Store {
     /// The pass-on row of `unit_code`, if the unit is below the announcement's unit.
     pub async fn pass_on_row(
         &self,
-        id: i64,
+        id: AnnouncementId,
         unit_code: &str,
     ) -> Result<Option<PassOnRecord>, StoreError> {
         let sql = format!(
@@ -139,18 +144,18 @@ impl Store {
              WHERE au.announcement_id = $1 AND au.unit_code = $2"
         );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).bind(unit_code).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).bind(unit_code).fetch_optional(p).await?
         }))
     }
 
     /// The units where it was passed on.
-    pub async fn reached_units(&self, id: i64) -> Result<Vec<String>, StoreError> {
+    pub async fn reached_units(&self, id: AnnouncementId) -> Result<Vec<String>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT unit_code FROM announcement_units WHERE announcement_id = $1 \
                  AND passed_on_at IS NOT NULL ORDER BY unit_code",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         }))
@@ -216,7 +221,7 @@ impl Store {
                  WHERE (c.code = $3 OR c.parent_code = $3) AND c.valid_to IS NULL \
                  ORDER BY c.level, c.sort_key, c.code",
             )
-            .bind(a.id)
+            .bind(a.id.get())
             .bind(a.version)
             .bind(unit_code)
             .fetch_all(p)
@@ -265,7 +270,7 @@ impl Store {
         );
         Ok(with_pool!(self, p => {
             sqlx::query_as(&sql)
-                .bind(a.id)
+                .bind(a.id.get())
                 .bind(a.version)
                 .bind(unit_code)
                 .fetch_all(p)
@@ -293,7 +298,7 @@ impl Store {
         );
         Ok(with_pool!(self, p => {
             sqlx::query_as(&sql)
-            .bind(a.id)
+            .bind(a.id.get())
             .bind(a.version)
             .bind(path)
             .bind(format!("{path}/%"))
@@ -306,13 +311,13 @@ impl Store {
     }
 
     /// How many messages about the announcement are pending, sent and failed.
-    pub async fn delivery_counts(&self, id: i64) -> Result<DeliveryCounts, StoreError> {
+    pub async fn delivery_counts(&self, id: AnnouncementId) -> Result<DeliveryCounts, StoreError> {
         let rows: Vec<(String, i64)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT status, COUNT(*) FROM outbox WHERE about_type = 'announcement' \
                  AND about_id = $1 GROUP BY status",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         });

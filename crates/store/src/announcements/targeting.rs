@@ -89,7 +89,7 @@ impl Store {
         );
         Ok(with_pool!(self, p => {
             sqlx::query_as(&sql)
-                .bind(a.id)
+                .bind(a.id.get())
                 .bind(a.version)
                 .bind(unit_code)
                 .bind(&a.group_kinds)

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use tuquan_domain::access::Role;
-use tuquan_domain::feedback::{Level, NewFeedback, Responsible, Status};
+use tuquan_domain::feedback::{Level, NewFeedback, PhotoId, Responsible, Status};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -384,24 +384,24 @@ impl Store {
     }
 
     /// The ids of an item's photos.
-    pub async fn feedback_photo_ids(&self, id: FeedbackId) -> Result<Vec<i64>, StoreError> {
+    pub async fn feedback_photo_ids(&self, id: FeedbackId) -> Result<Vec<PhotoId>, StoreError> {
         let rows: Vec<i64> = with_pool!(self, p => {
             sqlx::query_scalar("SELECT id FROM feedback_photos WHERE feedback_id = $1 ORDER BY id")
                 .bind(id.get())
                 .fetch_all(p)
                 .await?
         });
-        Ok(rows)
+        Ok(rows.into_iter().map(PhotoId).collect())
     }
 
     /// One photo: (feedback id, content type, bytes).
     pub async fn feedback_photo(
         &self,
-        photo_id: i64,
+        photo_id: PhotoId,
     ) -> Result<(FeedbackId, String, Vec<u8>), StoreError> {
         let row: Option<(i64, String, Vec<u8>)> = with_pool!(self, p => {
             sqlx::query_as("SELECT feedback_id, content_type, bytes FROM feedback_photos WHERE id = $1")
-                .bind(photo_id)
+                .bind(photo_id.get())
                 .fetch_optional(p)
                 .await?
         });

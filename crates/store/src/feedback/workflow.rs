@@ -4,7 +4,7 @@ use serde_json::json;
 use tuquan_domain::feedback::{Responsible, Status};
 
 use super::{insert_notices, FeedbackNotice, FeedbackRecord};
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, insert_audit, AuditCtx, AuditEntry};
 use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
@@ -28,6 +28,62 @@ pub struct StepRecord {
     pub internal_note: Option<String>,
 }
 
+/// The audit row of a change of `item`.
+fn item_entry(
+    action: &'static str,
+    item: &FeedbackRecord,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        action,
+        target_type: "feedback",
+        target_id: item.id.to_string(),
+        unit_path: Some(item.unit_path.clone()),
+        before: Some(before),
+        after: Some(after),
+    }
+}
+
+/// One row of an item's history, written in the transaction of the change it records.
+struct EventRow<'a> {
+    kind: &'a str,
+    /// Who acted; `None` for the escalation job, which is nobody.
+    actor: Option<&'a AuditCtx>,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    public_note: Option<&'a str>,
+    internal_note: Option<&'a str>,
+}
+
+/// Writes an [`EventRow`] of item `$id` at `$ts` on `$tx` and evaluates to a `Result`. A
+/// macro so that one text serves both backends.
+macro_rules! insert_event {
+    ($tx:ident, $id:expr, $ts:expr, $ev:expr) => {{
+        let ev: &EventRow<'_> = $ev;
+        sqlx::query(
+            "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, \
+             from_status, to_status, public_note, internal_note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(tuquan_domain::FeedbackId::get($id))
+        .bind($ts)
+        .bind(
+            ev.actor
+                .and_then(|a| a.actor_user_id)
+                .map(tuquan_domain::UserId::get),
+        )
+        .bind(ev.actor.and_then(|a| a.actor_username.as_deref()))
+        .bind(ev.kind)
+        .bind(ev.from)
+        .bind(ev.to)
+        .bind(ev.public_note)
+        .bind(ev.internal_note)
+        .execute(&mut *$tx)
+        .await
+    }};
+}
+
 impl Store {
     /// Applies a transition if the item is still in `t.from` (another writer may have moved
     /// it: then a conflict on `status`), with its notices.
@@ -40,20 +96,25 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let to = t.to.as_str();
-        let entry = AuditEntry {
-            action: "feedback.transition",
-            target_type: "feedback",
-            target_id: item.id.to_string(),
-            unit_path: Some(item.unit_path.clone()),
-            before: Some(json!({ "status": t.from.as_str() })),
-            after: Some(json!({
+        let entry = item_entry(
+            "feedback.transition",
+            item,
+            json!({ "status": t.from.as_str() }),
+            json!({
                 "status": to, "step": t.kind, "public_note": t.public_note,
                 "duplicate_of": t.duplicate_of, "referred_to": t.referred_to,
-            })),
+            }),
+        );
+        let event = EventRow {
+            kind: t.kind,
+            actor: Some(ctx),
+            from: Some(t.from.as_str()),
+            to: Some(to),
+            public_note: t.public_note.as_deref(),
+            internal_note: t.internal_note.as_deref(),
         };
         let reopened = i64::from(t.kind == "reopen");
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             let n = sqlx::query(
                 "UPDATE feedback SET status = $3, updated_at = $4, \
                  acknowledged_at = CASE WHEN acknowledged_at IS NULL AND $3 <> 'new' THEN $4 ELSE acknowledged_at END, \
@@ -78,24 +139,8 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict { field: "status" });
             }
-            sqlx::query(
-                "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, from_status, \
-                 to_status, public_note, internal_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(item.id.get())
-            .bind(&ts)
-            .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
-            .bind(&ctx.actor_username)
-            .bind(t.kind)
-            .bind(t.from.as_str())
-            .bind(to)
-            .bind(&t.public_note)
-            .bind(&t.internal_note)
-            .execute(&mut *tx)
-            .await?;
+            insert_event!(tx, item.id, &ts, &event)?;
             insert_notices!(tx, notices, item.id, &ts)?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -113,19 +158,24 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        let entry = AuditEntry {
-            action: "feedback.step",
-            target_type: "feedback",
-            target_id: item.id.to_string(),
-            unit_path: Some(item.unit_path.clone()),
-            before: Some(json!({ "assignee_id": item.assignee_id, "rating": item.rating })),
-            after: Some(json!({
+        let entry = item_entry(
+            "feedback.step",
+            item,
+            json!({ "assignee_id": item.assignee_id, "rating": item.rating }),
+            json!({
                 "step": step.kind, "public_note": step.public_note,
                 "assignee_id": assignee.unwrap_or(item.assignee_id), "rating": rating.or(item.rating),
-            })),
+            }),
+        );
+        let event = EventRow {
+            kind: step.kind,
+            actor: Some(ctx),
+            from: None,
+            to: None,
+            public_note: step.public_note.as_deref(),
+            internal_note: step.internal_note.as_deref(),
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query(
                 "UPDATE feedback SET updated_at = $2, \
                  assignee_id = CASE WHEN $3 THEN $4 ELSE assignee_id END, \
@@ -138,22 +188,8 @@ impl Store {
             .bind(rating)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind, public_note, \
-                 internal_note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(item.id.get())
-            .bind(&ts)
-            .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
-            .bind(&ctx.actor_username)
-            .bind(step.kind)
-            .bind(&step.public_note)
-            .bind(&step.internal_note)
-            .execute(&mut *tx)
-            .await?;
+            insert_event!(tx, item.id, &ts, &event)?;
             insert_notices!(tx, notices, item.id, &ts)?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -167,34 +203,28 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        let entry = AuditEntry {
-            action: "feedback.summary",
-            target_type: "feedback",
-            target_id: item.id.to_string(),
-            unit_path: Some(item.unit_path.clone()),
-            before: Some(json!({ "public_summary": item.public_summary })),
-            after: Some(json!({ "public_summary": summary })),
+        let entry = item_entry(
+            "feedback.summary",
+            item,
+            json!({ "public_summary": item.public_summary }),
+            json!({ "public_summary": summary }),
+        );
+        let event = EventRow {
+            kind: "summary",
+            actor: Some(ctx),
+            from: None,
+            to: None,
+            public_note: None,
+            internal_note: None,
         };
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, &entry, tx => {
             sqlx::query("UPDATE feedback SET public_summary = $2, updated_at = $3 WHERE id = $1")
                 .bind(item.id.get())
                 .bind(summary)
                 .bind(&ts)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "INSERT INTO feedback_events (feedback_id, at, actor_id, actor_name, kind) \
-                 VALUES ($1, $2, $3, $4, 'summary')",
-            )
-            .bind(item.id.get())
-            .bind(&ts)
-            .bind(ctx.actor_user_id.map(tuquan_domain::UserId::get))
-            .bind(&ctx.actor_username)
-            .execute(&mut *tx)
-            .await?;
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            insert_event!(tx, item.id, &ts, &event)?;
         });
         Ok(())
     }
@@ -209,14 +239,28 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        let entry = AuditEntry {
-            action: "feedback.escalate",
-            target_type: "feedback",
-            target_id: item.id.to_string(),
-            unit_path: Some(item.unit_path.clone()),
-            before: Some(json!({ "level": item.level, "role": item.role })),
-            after: Some(json!({ "level": to.level.as_str(), "role": to.role.as_str() })),
+        let entry = item_entry(
+            "feedback.escalate",
+            item,
+            json!({ "level": item.level, "role": item.role }),
+            json!({ "level": to.level.as_str(), "role": to.role.as_str() }),
+        );
+        let note = format!(
+            "{}:{} → {}:{}",
+            item.level.as_str(),
+            item.role.as_str(),
+            to.level.as_str(),
+            to.role.as_str()
+        );
+        let event = EventRow {
+            kind: "escalated",
+            actor: None,
+            from: None,
+            to: None,
+            public_note: None,
+            internal_note: Some(&note),
         };
+        // Not `audited_tx!`: nothing at all is written when another writer escalated first.
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let n = sqlx::query(
@@ -235,14 +279,7 @@ impl Store {
                 // Someone else escalated it meanwhile.
                 return Ok(());
             }
-            sqlx::query(
-                "INSERT INTO feedback_events (feedback_id, at, kind, internal_note) VALUES ($1, $2, 'escalated', $3)",
-            )
-            .bind(item.id.get())
-            .bind(&ts)
-            .bind(format!("{}:{} → {}:{}", item.level.as_str(), item.role.as_str(), to.level.as_str(), to.role.as_str()))
-            .execute(&mut *tx)
-            .await?;
+            insert_event!(tx, item.id, &ts, &event)?;
             insert_notices!(tx, notices, item.id, &ts)?;
             insert_audit!(&mut *tx, ctx, &entry)?;
             tx.commit().await?;

@@ -2,12 +2,47 @@
 //! new version (read into the same domain inputs as the JSON bodies and the pages' forms),
 //! and an attached file as the API lists it.
 
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::Json;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tuquan_app::announcements::ATTACHMENT_FIELD;
 use tuquan_domain::announcements::{EditAnnouncementInput, NewAnnouncementInput};
+use tuquan_domain::FileId;
 use utoipa::ToSchema;
 
 use crate::error::Failure;
-use crate::files::MultipartForm;
+use crate::files::{read_multipart, MultipartForm};
+use crate::AppState;
+
+/// A body sent as JSON, or as `multipart/form-data` with attachments.
+pub enum JsonOrForm<J> {
+    Json(J),
+    Form(MultipartForm),
+}
+
+/// Reads a body that may come as JSON (`J`) or as a multipart form with `attachment` parts:
+/// the form is refused when cut at the body limit or when it holds a part `known` does not
+/// name, as the JSON body refuses unknown fields.
+pub async fn json_or_form<J: DeserializeOwned>(
+    req: Request,
+    state: &AppState,
+    known: &[&str],
+) -> Result<JsonOrForm<J>, Failure> {
+    if !crate::api::feedback::is_multipart(&req) {
+        let json = crate::extract::body(Json::<J>::from_request(req, state).await)?;
+        return Ok(JsonOrForm::Json(json));
+    }
+    let mp = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| Failure::InvalidBody(e.body_text()))?;
+    let form = read_multipart(mp, &[ATTACHMENT_FIELD]).await?;
+    if form.too_large {
+        return Err(MultipartForm::too_large_error(ATTACHMENT_FIELD));
+    }
+    form.refuse_unknown(known)?;
+    Ok(JsonOrForm::Form(form))
+}
 
 /// A new announcement with attachments, as `multipart/form-data`: the fields of the JSON body
 /// as text parts (`group_kinds` and `roles` repeated), and up to five `attachment` file parts.
@@ -75,6 +110,9 @@ pub struct EditUpload {
     pub attachment: Vec<Vec<u8>>,
 }
 
+/// The parts of [`EditUpload`].
+pub const EDIT_PARTS: &[&str] = &["title", "body", "remove_files", "attachment"];
+
 /// The fields of an edit sent as a multipart form.
 pub fn edit_input_of(f: &MultipartForm) -> Result<EditAnnouncementInput, Failure> {
     let remove_files = f
@@ -85,6 +123,7 @@ pub fn edit_input_of(f: &MultipartForm) -> Result<EditAnnouncementInput, Failure
                 .parse::<i64>()
                 .ok()
                 .filter(|id| *id >= 1)
+                .map(FileId)
                 .ok_or_else(|| {
                     Failure::Invalid(tuquan_domain::FieldError::new(
                         "remove_files",
@@ -93,7 +132,7 @@ pub fn edit_input_of(f: &MultipartForm) -> Result<EditAnnouncementInput, Failure
                     ))
                 })
         })
-        .collect::<Result<Vec<i64>, Failure>>()?;
+        .collect::<Result<Vec<FileId>, Failure>>()?;
     Ok(EditAnnouncementInput {
         title: f.text("title"),
         body: f.text("body"),

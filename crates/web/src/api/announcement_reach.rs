@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tuquan_app::announcements::{self as ann, AckCount, Acknowledged, NotReached};
+use tuquan_domain::announcements::AnnouncementId;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, RequestCtx};
@@ -124,13 +125,14 @@ pub struct NotReachedList {
 
 /// A resident acknowledges the current version for their household.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/acknowledge", tag = "announcements",
+    params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = AckResult), (status = 422, body = ErrorBody)))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
 ) -> Result<Json<AckResult>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     Ok(Json(ann::acknowledge_own(&ctx, id).await?.into()))
@@ -138,13 +140,14 @@ pub async fn acknowledge(
 
 /// A head records that a household was told, and how.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/acknowledgements", tag = "announcements",
+    params(("id" = i64, Path)),
     request_body = OnBehalfBody, security(("bearer" = [])),
     responses((status = 200, body = AckResult), (status = 422, body = ErrorBody)))]
 pub async fn acknowledge_on_behalf(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     b: Result<Json<OnBehalfBody>, JsonRejection>,
 ) -> Result<Json<AckResult>, ApiError> {
     let b = body(b)?;
@@ -156,18 +159,19 @@ pub async fn acknowledge_on_behalf(
 
 /// "x of y households" for a unit and each unit below it, and the delivery counts.
 #[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/dashboard",
-    tag = "announcements", security(("bearer" = [])),
+    tag = "announcements", params(("id" = i64, Path), ("code" = String, Path)),
+    security(("bearer" = [])),
     responses((status = 200, body = DashboardBody)))]
 pub async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
 ) -> Result<Json<DashboardBody>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let d = ann::dashboard(&ctx, id, &code).await?;
     Ok(Json(DashboardBody {
-        announcement_id: d.announcement.id,
+        announcement_id: d.announcement.id.get(),
         version: d.announcement.version,
         units: d.units.iter().map(Into::into).collect(),
         delivery: DeliveryBody {
@@ -180,13 +184,14 @@ pub async fn dashboard(
 
 /// The households of a unit's subtree that have not acknowledged the current version.
 #[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/not-reached",
-    tag = "announcements", security(("bearer" = [])),
+    tag = "announcements", params(("id" = i64, Path), ("code" = String, Path)),
+    security(("bearer" = [])),
     responses((status = 200, body = NotReachedList)))]
 pub async fn not_reached(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
 ) -> Result<Json<NotReachedList>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let (_, rows) = ann::not_reached(&ctx, id, &code).await?;

@@ -6,6 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use tuquan_app::announcements::{self as ann, PassingRecord};
+use tuquan_domain::announcements::AnnouncementId;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, RequestCtx};
@@ -63,13 +64,14 @@ pub struct PassingList {
 /// Whether, when and by whom the announcement was passed on at a unit and each unit below it,
 /// with the head's note and each subtree's counts.
 #[utoipa::path(get, path = "/api/v1/announcements/{id}/units/{code}/passing",
-    tag = "announcements", security(("bearer" = [])),
+    tag = "announcements", params(("id" = i64, Path), ("code" = String, Path)),
+    security(("bearer" = [])),
     responses((status = 200, body = PassingList)))]
 pub async fn passing(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
 ) -> Result<Json<PassingList>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let rows = ann::passing(&ctx, id, &code).await?;

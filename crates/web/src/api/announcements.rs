@@ -4,22 +4,23 @@
 //! Each handler parses, calls one use case of `tuquan_app::announcements`, renders.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::announcements::{self as ann, AnnouncementRecord, PassOnRecord};
-use tuquan_domain::announcements::{EditAnnouncementInput, NewAnnouncementInput};
+use tuquan_domain::announcements::{AnnouncementId, EditAnnouncementInput, NewAnnouncementInput};
+use tuquan_domain::FileId;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, RequestCtx};
-use crate::error::{ApiError, ErrorBody, Failure};
+use crate::error::{ApiError, ErrorBody};
 use crate::extract::body;
-use crate::files::{read_multipart, MultipartForm};
 
 pub use super::announcement_files::{edit_input_of, input_of, EditUpload, FileItem, PublishUpload};
+use super::announcement_files::{json_or_form, JsonOrForm, EDIT_PARTS, PUBLISH_PARTS};
 pub use super::announcement_reach::*;
 use crate::AppState;
 
@@ -122,6 +123,16 @@ pub struct EditBody {
     pub remove_files: Vec<i64>,
 }
 
+impl From<EditBody> for EditAnnouncementInput {
+    fn from(b: EditBody) -> Self {
+        Self {
+            title: b.title,
+            body: b.body,
+            remove_files: b.remove_files.into_iter().map(FileId).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawBody {
@@ -160,7 +171,7 @@ pub struct AnnouncementItem {
 impl From<&AnnouncementRecord> for AnnouncementItem {
     fn from(a: &AnnouncementRecord) -> Self {
         Self {
-            id: a.id,
+            id: a.id.get(),
             unit_code: a.unit_code.clone(),
             unit_name: a.unit_name.clone(),
             category: a.category.clone(),
@@ -217,7 +228,7 @@ pub struct WaitingItem {
 impl From<&PassOnRecord> for WaitingItem {
     fn from(r: &PassOnRecord) -> Self {
         Self {
-            announcement_id: r.announcement_id,
+            announcement_id: r.announcement_id.get(),
             title: r.title.clone(),
             urgency: r.urgency.clone(),
             unit_code: r.unit_code.clone(),
@@ -258,23 +269,16 @@ pub async fn publish(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (input, files) = if crate::api::feedback::is_multipart(&req) {
-        let mp = Multipart::from_request(req, &state)
-            .await
-            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
-        let mut f = read_multipart(mp, &[ann::ATTACHMENT_FIELD]).await?;
-        if f.too_large {
-            return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
-        }
-        f.refuse_unknown(super::announcement_files::PUBLISH_PARTS)?;
-        (input_of(&f), f.take_files(ann::ATTACHMENT_FIELD))
-    } else {
-        let b: Result<Json<PublishBody>, JsonRejection> = Json::from_request(req, &state).await;
-        (body(b)?.into(), Vec::new())
+    let (input, files) = match json_or_form::<PublishBody>(req, &state, PUBLISH_PARTS).await? {
+        JsonOrForm::Form(mut f) => (input_of(&f), f.take_files(ann::ATTACHMENT_FIELD)),
+        JsonOrForm::Json(b) => (b.into(), Vec::new()),
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = ann::publish_with_files(&ctx, &code, &input, &files).await?;
-    Ok((StatusCode::CREATED, Json(AnnouncementCreated { id })))
+    Ok((
+        StatusCode::CREATED,
+        Json(AnnouncementCreated { id: id.get() }),
+    ))
 }
 
 /// The announcements that reached a unit (written or passed on there), newest first.
@@ -316,7 +320,7 @@ pub async fn get_one(
     State(state): State<AppState>,
     crate::auth::MaybeUser(who): crate::auth::MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
 ) -> Result<Json<AnnouncementDetailBody>, ApiError> {
     let ctx = state.ctx(who, &rc);
     let d = ann::get(&ctx, id).await?;
@@ -339,6 +343,7 @@ pub async fn get_one(
 
 /// A new version of the title and body; households acknowledge it afresh.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/versions", tag = "announcements",
+    params(("id" = i64, Path)),
     request_body = EditBody, security(("bearer" = [])),
     responses((status = 201, body = NewVersion), (status = 400, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -346,28 +351,12 @@ pub async fn new_version(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     req: Request,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (input, files) = if crate::api::feedback::is_multipart(&req) {
-        let mp = Multipart::from_request(req, &state)
-            .await
-            .map_err(|e| Failure::InvalidBody(e.body_text()))?;
-        let mut f = read_multipart(mp, &[ann::ATTACHMENT_FIELD]).await?;
-        if f.too_large {
-            return Err(MultipartForm::too_large_error(ann::ATTACHMENT_FIELD).into());
-        }
-        f.refuse_unknown(&["title", "body", "remove_files", ann::ATTACHMENT_FIELD])?;
-        (edit_input_of(&f)?, f.take_files(ann::ATTACHMENT_FIELD))
-    } else {
-        let b: Result<Json<EditBody>, JsonRejection> = Json::from_request(req, &state).await;
-        let b = body(b)?;
-        let input = EditAnnouncementInput {
-            title: b.title,
-            body: b.body,
-            remove_files: b.remove_files,
-        };
-        (input, Vec::new())
+    let (input, files) = match json_or_form::<EditBody>(req, &state, EDIT_PARTS).await? {
+        JsonOrForm::Form(mut f) => (edit_input_of(&f)?, f.take_files(ann::ATTACHMENT_FIELD)),
+        JsonOrForm::Json(b) => (b.into(), Vec::new()),
     };
     let ctx = state.ctx(Some(who), &rc);
     let version = ann::edit_with_files(&ctx, id, &input, &files).await?;
@@ -376,13 +365,14 @@ pub async fn new_version(
 
 /// Withdraws an announcement; it stays as a record.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/withdraw", tag = "announcements",
+    params(("id" = i64, Path)),
     request_body = WithdrawBody, security(("bearer" = [])),
     responses((status = 200, body = AnnouncementItem), (status = 422, body = ErrorBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     b: Result<Json<WithdrawBody>, JsonRejection>,
 ) -> Result<Json<AnnouncementItem>, ApiError> {
     let b = body(b)?;
@@ -394,13 +384,14 @@ pub async fn withdraw(
 
 /// The unit's head passes the announcement on, with an optional note.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/units/{code}/pass-on",
-    tag = "announcements", request_body = PassOnBody, security(("bearer" = [])),
+    tag = "announcements",
+    params(("id" = i64, Path), ("code" = String, Path)), request_body = PassOnBody, security(("bearer" = [])),
     responses((status = 200, body = AnnouncementItem), (status = 422, body = ErrorBody)))]
 pub async fn pass_on(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
     b: Result<Json<PassOnBody>, JsonRejection>,
 ) -> Result<Json<AnnouncementItem>, ApiError> {
     let b = body(b)?;

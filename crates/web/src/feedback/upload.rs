@@ -1,7 +1,7 @@
 //! Reading a feedback form sent as `multipart/form-data` (its text fields and up to three
 //! photos) with bounded memory. Shared by the HTML form and the JSON API's multipart variant.
 
-use std::collections::HashMap;
+use std::ops::Deref;
 
 use axum::extract::Multipart;
 use tuquan_domain::feedback::photo::{MAX_PHOTOS, MAX_PHOTO_BYTES};
@@ -11,7 +11,7 @@ use tuquan_domain::{FieldError, FieldErrorKind};
 use tuquan_app::AppError;
 
 use crate::error::Failure;
-use crate::multipart::{self, Limits, LongText};
+use crate::multipart::{self, Limits, LongText, MultipartForm};
 
 /// The largest request body accepted for a feedback form: the photos at their largest, one
 /// more so that an oversized photo still gets its field error, and the text fields.
@@ -23,40 +23,26 @@ const TEXT_MAX_BYTES: usize = 20 * 1024;
 /// The most parts accepted.
 const MAX_PARTS: usize = 40;
 
-/// The text fields and photos of a feedback form.
+/// The text fields (read through [`MultipartForm`]'s accessors) and photos of a feedback
+/// form; [`MultipartForm::too_large`]: the whole request was larger than [`BODY_LIMIT`] and
+/// reading stopped there.
 #[derive(Debug, Default)]
 pub struct FeedbackUpload {
-    pub fields: HashMap<String, String>,
+    form: MultipartForm,
     /// Each at most `MAX_PHOTO_BYTES + 1` bytes (longer ones are cut there, so that the photo
     /// check refuses them as too large); at most `MAX_PHOTOS + 1` kept (so that the count
     /// check refuses too many).
     pub photos: Vec<Vec<u8>>,
-    /// The whole request was larger than [`BODY_LIMIT`]: reading stopped there.
-    pub too_large: bool,
+}
+
+impl Deref for FeedbackUpload {
+    type Target = MultipartForm;
+    fn deref(&self) -> &MultipartForm {
+        &self.form
+    }
 }
 
 impl FeedbackUpload {
-    /// A text field, or the empty string.
-    pub fn text(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    /// A text field, or `None` when absent or blank.
-    pub fn opt(&self, name: &str) -> Option<String> {
-        self.fields
-            .get(name)
-            .filter(|s| !s.trim().is_empty())
-            .cloned()
-    }
-
-    /// Whether a checkbox-like field is set (`true`, `1`, `on`).
-    pub fn flag(&self, name: &str) -> bool {
-        matches!(
-            self.fields.get(name).map(|s| s.trim()),
-            Some("true" | "1" | "on" | "yes")
-        )
-    }
-
     /// The feedback fields, named as in the JSON body.
     pub fn input(&self) -> NewFeedbackInput {
         NewFeedbackInput {
@@ -97,20 +83,13 @@ const LIMITS: Limits = Limits {
 /// a file part with neither a name nor content (a form sent without choosing a photo) is
 /// skipped. A repeated text field keeps its last value.
 pub async fn read(mp: Multipart) -> Result<FeedbackUpload, Failure> {
-    let mut form = multipart::read(mp, &[PHOTO_FIELD], &LIMITS).await?;
+    let mut form = multipart::read(mp, &[PHOTO_FIELD], &LIMITS)
+        .await?
+        .keep_last();
     let photos = form
         .take_files(PHOTO_FIELD)
         .into_iter()
         .map(|f| f.bytes)
         .collect();
-    let fields = form
-        .fields
-        .into_iter()
-        .filter_map(|(name, mut values)| values.pop().map(|v| (name, v)))
-        .collect();
-    Ok(FeedbackUpload {
-        fields,
-        photos,
-        too_large: form.too_large,
-    })
+    Ok(FeedbackUpload { form, photos })
 }

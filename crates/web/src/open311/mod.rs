@@ -6,9 +6,10 @@
 //! No GET answer carries a contact's name, phone or e-mail, nor the street address: the
 //! `address` is the unit's name and coordinates are rounded to 3 decimals.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use jiff::Timestamp;
@@ -216,6 +217,73 @@ fn finish(fmt: Fmt, r: R<Response>) -> Response {
     r.unwrap_or_else(|Err311(status, d)| render::error(fmt, status, &d))
 }
 
+/// An Open311 request as every handler reads it: the resource (`name.fmt`) from the path, the
+/// headers (language, host), the request's context and the query string.
+struct Get {
+    state: AppState,
+    resource: String,
+    headers: HeaderMap,
+    rc: RequestCtx,
+    query: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Get {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Path(resource) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(rc) = RequestCtx::from_request_parts(parts, state).await;
+        Ok(Self {
+            state: state.clone(),
+            resource,
+            headers: parts.headers.clone(),
+            rc,
+            query: parts.uri.query().map(str::to_owned),
+        })
+    }
+}
+
+/// What [`Get::answer`] hands a GET handler: the resource's name (before the format), its
+/// format, the language, the query's parameters, and an anonymous context.
+struct Asked<'a> {
+    name: &'a str,
+    fmt: Fmt,
+    lang: Lang,
+    p: &'a Params,
+    ctx: &'a Ctx,
+    state: &'a AppState,
+    headers: &'a HeaderMap,
+}
+
+impl Get {
+    /// Answers a GET in the resource's format (a 404 without one): `answer`'s response, or
+    /// its Open311 error rendered in that format.
+    async fn answer(self, answer: impl AsyncFnOnce(Asked<'_>) -> R<Response>) -> Response {
+        let Some((name, fmt)) = Fmt::split(&self.resource) else {
+            return bad_format();
+        };
+        let lang = lang_of(&self.headers);
+        let r = async {
+            let p = Params::parse(self.query.as_deref().unwrap_or_default().as_bytes())?;
+            let ctx = self.state.ctx(None, &self.rc);
+            let asked = Asked {
+                name,
+                fmt,
+                lang,
+                p: &p,
+                ctx: &ctx,
+                state: &self.state,
+                headers: &self.headers,
+            };
+            answer(asked).await
+        }
+        .await;
+        finish(fmt, r)
+    }
+}
+
 /// The 404 (in XML, the mandatory format) for a missing or unknown format suffix.
 fn bad_format() -> Response {
     render::error(
@@ -251,29 +319,14 @@ async fn other_method(Path(resource): Path<String>) -> Response {
 }
 
 /// `discovery`, `services` and `requests` (GET).
-async fn top(
-    State(state): State<AppState>,
-    Path(resource): Path<String>,
-    headers: HeaderMap,
-    rc: RequestCtx,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let Some((name, fmt)) = Fmt::split(&resource) else {
-        return bad_format();
-    };
-    let lang = lang_of(&headers);
-    let r = async {
-        let p = Params::parse(q.unwrap_or_default().as_bytes())?;
-        let ctx = state.ctx(None, &rc);
-        match name {
-            "discovery" => Ok(discovery(&state, &headers, fmt, lang)),
-            "services" => services(&ctx, &p, fmt, lang).await,
-            "requests" => requests::requests(&ctx, &p, fmt, lang).await,
-            _ => Err(not_found(format!("{name}: no such resource"))),
-        }
-    }
-    .await;
-    finish(fmt, r)
+async fn top(get: Get) -> Response {
+    get.answer(async |a| match a.name {
+        "discovery" => Ok(discovery(a.state, a.headers, a.fmt, a.lang)),
+        "services" => services(a.ctx, a.p, a.fmt, a.lang).await,
+        "requests" => requests::requests(a.ctx, a.p, a.fmt, a.lang).await,
+        name => Err(not_found(format!("{name}: no such resource"))),
+    })
+    .await
 }
 
 fn discovery(state: &AppState, headers: &HeaderMap, fmt: Fmt, lang: Lang) -> Response {
@@ -378,22 +431,18 @@ async fn services(ctx: &Ctx, p: &Params, fmt: Fmt, lang: Lang) -> R<Response> {
 }
 
 /// `services/{service_code}.{fmt}`: the service definition.
-async fn service_definition(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    rc: RequestCtx,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let Some((code, fmt)) = Fmt::split(&file) else {
-        return bad_format();
-    };
-    let lang = lang_of(&headers);
-    let r = async {
-        let p = Params::parse(q.unwrap_or_default().as_bytes())?;
-        let ctx = state.ctx(None, &rc);
-        let j = jurisdiction(&ctx, &p).await?;
-        let cats = categories(&ctx, j.as_ref(), lang).await?;
+async fn service_definition(get: Get) -> Response {
+    get.answer(async |a| {
+        let Asked {
+            name: code,
+            fmt,
+            lang,
+            p,
+            ctx,
+            ..
+        } = a;
+        let j = jurisdiction(ctx, p).await?;
+        let cats = categories(ctx, j.as_ref(), lang).await?;
         let c = cats
             .iter()
             .find(|c| c.code == code)
@@ -437,9 +486,8 @@ async fn service_definition(
             ),
         ];
         Ok(render::one(fmt, "service_definition", &obj))
-    }
-    .await;
-    finish(fmt, r)
+    })
+    .await
 }
 
 #[cfg(test)]

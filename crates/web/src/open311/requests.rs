@@ -2,8 +2,7 @@
 //! owner of `api_key`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 use tuquan_app::feedback::{self as app, FeedbackFilter, FeedbackRecord, Names};
@@ -13,12 +12,10 @@ use tuquan_domain::territory::Unit;
 
 use super::render::{self, s, Fmt, Obj, V};
 use super::{
-    bad, bad_format, finish, from_app, from_failure, jurisdiction, lang_of, not_found, w3c, Err311,
-    Params, MAX_DAYS, MAX_REQUESTS, R,
+    bad, bad_format, finish, from_app, from_failure, jurisdiction, lang_of, not_found, w3c, Asked,
+    Err311, Get, Params, MAX_DAYS, MAX_REQUESTS, R,
 };
-use crate::auth::RequestCtx;
 use crate::i18n::Lang;
-use crate::AppState;
 
 /// The `service_requests` list every request answer is.
 fn requests_list(fmt: Fmt, items: &[Obj]) -> Response {
@@ -296,71 +293,53 @@ async fn by_code(ctx: &Ctx, p: &Params, raw: &str, lang: Lang) -> R<FeedbackReco
 }
 
 /// `requests/{service_request_id}.{fmt}`: a list of one.
-pub(super) async fn one_request(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    rc: RequestCtx,
-    RawQuery(q): RawQuery,
-) -> Response {
-    single(state, file, &headers, rc, q, false).await
+pub(super) async fn one_request(get: Get) -> Response {
+    single(get, false).await
 }
 
 /// `tokens/{token}.{fmt}`. Requests get their id at once, so the token is the tracking
 /// code itself and the answer repeats it as `service_request_id`.
-pub(super) async fn token(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    rc: RequestCtx,
-    RawQuery(q): RawQuery,
-) -> Response {
-    single(state, file, &headers, rc, q, true).await
+pub(super) async fn token(get: Get) -> Response {
+    single(get, true).await
 }
 
 /// One item by tracking code as a list of one: the request, or (`as_token`) its token.
-async fn single(
-    state: AppState,
-    file: String,
-    headers: &HeaderMap,
-    rc: RequestCtx,
-    q: Option<String>,
-    as_token: bool,
-) -> Response {
-    let Some((id, fmt)) = Fmt::split(&file) else {
-        return bad_format();
-    };
-    let lang = lang_of(headers);
-    let r = async {
-        let p = Params::parse(q.unwrap_or_default().as_bytes())?;
-        let ctx = state.ctx(None, &rc);
-        let item = by_code(&ctx, &p, id, lang).await?;
+async fn single(get: Get, as_token: bool) -> Response {
+    get.answer(async |a| {
+        let Asked {
+            name: id,
+            fmt,
+            lang,
+            p,
+            ctx,
+            ..
+        } = a;
+        let item = by_code(ctx, p, id, lang).await?;
         let obj = if as_token {
             vec![
                 ("service_request_id", s(&item.tracking_code)),
                 ("token", s(id)),
             ]
         } else {
-            let mut names = Names::public(&ctx, lang);
+            let mut names = Names::public(ctx, lang);
             request_obj(&mut names, &item)
                 .await
                 .map_err(|e| from_app(e, lang))?
         };
         Ok(requests_list(fmt, &[obj]))
-    }
-    .await;
-    finish(fmt, r)
+    })
+    .await
 }
 
 /// `POST requests.{fmt}`: files feedback for the owner of `api_key`.
-pub(super) async fn post_requests(
-    State(state): State<AppState>,
-    Path(resource): Path<String>,
-    headers: HeaderMap,
-    rc: RequestCtx,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
+pub(super) async fn post_requests(get: Get, body: Bytes) -> Response {
+    let Get {
+        state,
+        resource,
+        headers,
+        rc,
+        query: q,
+    } = get;
     let Some((name, fmt)) = Fmt::split(&resource) else {
         return bad_format();
     };

@@ -11,7 +11,9 @@ use anyhow::Context;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tuquan_domain::announcements::{AckChannel, NewAnnouncement, NewAnnouncementInput};
+use tuquan_domain::announcements::{
+    AckChannel, AnnouncementId, NewAnnouncement, NewAnnouncementInput,
+};
 use tuquan_store::announcements::{Author, NewAck, Reach};
 use tuquan_store::audit::AuditCtx;
 use tuquan_store::outbox::NewMessage;
@@ -35,7 +37,7 @@ async fn publish_runs(
     store: &Store,
     runs: usize,
     ctx: &AuditCtx,
-) -> anyhow::Result<(i64, Vec<f64>)> {
+) -> anyhow::Result<(AnnouncementId, Vec<f64>)> {
     let province = store.unit(synthetic::PROVINCE).await?.unit;
     // Parsed from JSON so that fields added to the input later take their defaults.
     let input: NewAnnouncementInput = serde_json::from_value(json!({
@@ -52,7 +54,7 @@ async fn publish_runs(
         name: "bench".into(),
     };
     let mut create = Vec::new();
-    let mut id = 0;
+    let mut id = AnnouncementId(0);
     for _ in 0..runs.clamp(1, 10) {
         let t = Instant::now();
         id = store

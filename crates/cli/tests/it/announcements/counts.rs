@@ -5,6 +5,7 @@
 
 use rand::{Rng, SeedableRng};
 use serde_json::json;
+use tuquan_domain::announcements::AnnouncementId;
 use tuquan_store::{ConnectOptions, Store};
 
 use super::{post, publish};
@@ -23,7 +24,7 @@ async fn store(db: &TestDb) -> Store {
 
 /// Compares the roll-up dashboard with the naive count at every unit from the country down.
 async fn check(store: &Store, id: i64, units: &[String], label: &str) -> i64 {
-    let a = store.announcement(id).await.unwrap();
+    let a = store.announcement(AnnouncementId(id)).await.unwrap();
     let mut acknowledged = 0;
     for unit in units {
         let fast = store.ack_counts(&a, unit).await.unwrap();
@@ -50,7 +51,7 @@ async fn ack_counts_equal_the_naive_count(db: &TestDb) {
     }
     let mut units: Vec<String> = vec!["79".into(), "26743".into()];
     units.extend(kps.iter().cloned());
-    let a = store.announcement(id).await.unwrap();
+    let a = store.announcement(AnnouncementId(id)).await.unwrap();
     let households: Vec<i64> = store
         .not_reached(&a, &a.unit_path, 10_000)
         .await

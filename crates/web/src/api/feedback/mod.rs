@@ -265,7 +265,7 @@ pub async fn photos(
         photos: ids
             .into_iter()
             .map(|id| PhotoRef {
-                id,
+                id: id.get(),
                 url: format!("/api/v1/feedback/{}/photos/{id}", item.tracking_code),
             })
             .collect(),

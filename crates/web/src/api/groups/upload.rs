@@ -1,12 +1,12 @@
 //! Reading a `multipart/form-data` upload (a form with one file) with bounded memory.
 
-use std::collections::HashMap;
+use std::ops::Deref;
 
 use axum::extract::Multipart;
 use tuquan_domain::groups::SCAN_MAX_BYTES;
 
 use crate::error::Failure;
-use crate::multipart::{self, Limits, LongText};
+use crate::multipart::{self, Limits, LongText, MultipartForm};
 
 /// The longest text field accepted in an upload form.
 const TEXT_MAX_BYTES: usize = 8 * 1024;
@@ -16,25 +16,17 @@ const MAX_FIELDS: usize = 40;
 /// The file of an upload: a scan as the application layer takes it.
 pub(crate) use tuquan_app::groups::Scan as UploadedFile;
 
-/// The text fields and the file of an upload.
+/// The text fields (read through [`MultipartForm`]'s accessors) and the file of an upload.
 #[derive(Debug, Default)]
 pub(crate) struct Upload {
-    pub fields: HashMap<String, String>,
+    form: MultipartForm,
     pub file: Option<UploadedFile>,
 }
 
-impl Upload {
-    /// A text field, or the empty string.
-    pub fn text(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    /// A text field, or `None` when absent or blank.
-    pub fn opt(&self, name: &str) -> Option<String> {
-        self.fields
-            .get(name)
-            .filter(|s| !s.trim().is_empty())
-            .cloned()
+impl Deref for Upload {
+    type Target = MultipartForm;
+    fn deref(&self) -> &MultipartForm {
+        &self.form
     }
 }
 
@@ -54,11 +46,13 @@ const LIMITS: Limits = Limits {
 /// the file (the last one sent). A file part with neither a name nor content (a form sent
 /// without choosing a file) counts as no file. A repeated text field keeps its last value.
 pub(crate) async fn read(mp: Multipart, file_field: &str) -> Result<Upload, Failure> {
-    let form = multipart::read(mp, &[file_field], &LIMITS).await?;
+    let mut form = multipart::read(mp, &[file_field], &LIMITS)
+        .await?
+        .keep_last();
     if form.too_large {
         return Err(Failure::InvalidBody("the request is too large".into()));
     }
-    let file = form.files.into_values().flatten().last().map(|f| {
+    let file = form.take_files(file_field).pop().map(|f| {
         let too_large = f.bytes.len() > SCAN_MAX_BYTES;
         UploadedFile {
             file_name: f.name,
@@ -66,10 +60,5 @@ pub(crate) async fn read(mp: Multipart, file_field: &str) -> Result<Upload, Fail
             too_large,
         }
     });
-    let fields = form
-        .fields
-        .into_iter()
-        .filter_map(|(name, mut values)| values.pop().map(|v| (name, v)))
-        .collect();
-    Ok(Upload { fields, file })
+    Ok(Upload { form, file })
 }

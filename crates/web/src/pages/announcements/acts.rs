@@ -12,6 +12,7 @@ use serde::Deserialize;
 use tuquan_app::announcements as ann;
 use tuquan_app::AppError;
 use tuquan_domain::access::Action;
+use tuquan_domain::announcements::AnnouncementId;
 use tuquan_domain::announcements::{AckChannel, Status};
 use tuquan_domain::{Checks, FieldError, FieldErrorKind, HouseholdId};
 
@@ -60,7 +61,7 @@ pub(super) async fn pass_on(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
     CsrfForm(f): CsrfForm<PassOnForm>,
 ) -> Result<Response, PageError> {
     let ctx = who(&state, u, &rc)?;
@@ -129,7 +130,7 @@ pub(super) async fn on_behalf(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     CsrfForm(f): CsrfForm<BehalfForm>,
 ) -> Result<Response, PageError> {
     let ctx = who(&state, u, &rc)?;
@@ -182,7 +183,7 @@ struct WithdrawPage {
 /// withdraw it (else the refusal, or its own page when already withdrawn).
 async fn withdrawable(
     ctx: &tuquan_app::Ctx,
-    id: i64,
+    id: AnnouncementId,
 ) -> Result<Result<ann::AnnouncementRecord, Response>, PageError> {
     let a = ann::get(ctx, id).await?.announcement;
     if a.status != Status::Published {
@@ -200,7 +201,7 @@ pub(super) async fn confirm_withdraw(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
 ) -> Result<Response, PageError> {
     let ctx = who(&state, u, &rc)?;
     let a = match withdrawable(&ctx, id).await? {
@@ -229,7 +230,7 @@ pub(super) async fn withdraw(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     CsrfForm(f): CsrfForm<WithdrawForm>,
 ) -> Result<Response, PageError> {
     let ctx = who(&state, u, &rc)?;

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tuquan_app::announcements as ann;
+use tuquan_domain::announcements::AnnouncementId;
 use tuquan_domain::announcements::Status;
 
 use crate::error::{Failure, PageError};
@@ -36,7 +37,7 @@ impl Attachment {
 }
 
 pub struct Entry {
-    pub id: i64,
+    pub id: AnnouncementId,
     pub version: i64,
     pub title: String,
     pub body: String,
@@ -168,7 +169,7 @@ struct Cap {
 /// for later ones, `Cancel` once withdrawn (these two reference the first).
 pub(super) async fn cap(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
 ) -> Result<Response, PageError> {
     let a = &ann::public_alert(&state.app, id).await?;
     let sender = format!("tuquan@{}", a.unit_code);

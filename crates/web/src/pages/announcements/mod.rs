@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tuquan_app::announcements::{self as ann, AnnouncementRecord};
 use tuquan_domain::access::Action;
+use tuquan_domain::announcements::AnnouncementId;
 use tuquan_domain::announcements::{AckChannel, Category, Status};
 
 use super::common::{choices, see_other, vn_date, Choice, Empty};
@@ -73,7 +74,7 @@ pub fn router() -> Router<AppState> {
 
 /// One announcement as a list shows it.
 pub struct Row {
-    pub id: i64,
+    pub id: AnnouncementId,
     pub title: String,
     pub category: &'static str,
     pub unit_name: String,
@@ -100,7 +101,7 @@ fn who(state: &AppState, u: MaybeUser, rc: &RequestCtx) -> Result<tuquan_app::Ct
 }
 
 pub struct WaitingRow {
-    pub id: i64,
+    pub id: AnnouncementId,
     pub title: String,
     pub unit_code: String,
     pub unit_name: String,
@@ -181,7 +182,7 @@ async fn show(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(u.0, &rc);
     let page = show_view(
@@ -199,7 +200,7 @@ async fn show(
 async fn show_view(
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
-    id: i64,
+    id: AnnouncementId,
     errors: crate::pages::form::FormErrors,
     typed: Option<(String, String)>,
 ) -> Result<ShowPage, PageError> {
@@ -262,7 +263,7 @@ async fn acknowledge(
     State(state): State<AppState>,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = who(&state, u, &rc)?;
@@ -285,7 +286,7 @@ pub struct CountRow {
 #[template(path = "announcements_dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
-    id: i64,
+    id: AnnouncementId,
     title: String,
     version: i64,
     rows: Vec<CountRow>,
@@ -300,7 +301,7 @@ async fn dashboard(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
 ) -> Result<Html<String>, PageError> {
     let ctx = who(&state, u, &rc)?;
     let d = ann::dashboard(&ctx, id, &code).await?;
@@ -368,7 +369,7 @@ pub struct HouseholdRow {
 #[template(path = "announcements_not_reached.html")]
 struct NotReachedPage {
     chrome: Chrome,
-    id: i64,
+    id: AnnouncementId,
     code: String,
     title: String,
     rows: Vec<HouseholdRow>,
@@ -381,7 +382,7 @@ async fn not_reached(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(AnnouncementId, String)>,
 ) -> Result<Html<String>, PageError> {
     let ctx = who(&state, u, &rc)?;
     let (a, rows) = ann::not_reached(&ctx, id, &code).await?;

@@ -17,7 +17,7 @@ pub(super) async fn not_reached_file(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code, file)): Path<(i64, String, String)>,
+    Path((id, code, file)): Path<(tuquan_domain::announcements::AnnouncementId, String, String)>,
 ) -> Result<Response, PageError> {
     let format = file
         .strip_prefix("not-reached.")

@@ -9,6 +9,7 @@ use axum::extract::{Path, Request, State};
 use axum::response::{Html, IntoResponse, Response};
 use tuquan_app::announcements as ann;
 use tuquan_domain::access::{Action, Role};
+use tuquan_domain::announcements::AnnouncementId;
 use tuquan_domain::announcements::{Category, NewAnnouncementInput};
 use tuquan_domain::groups::GroupKind;
 
@@ -187,7 +188,7 @@ pub(super) async fn edit(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     req: Request,
 ) -> Result<Response, PageError> {
     let mut f = read_page_form(req, &state, &[ann::ATTACHMENT_FIELD]).await?;
