@@ -11,6 +11,7 @@ pub mod error;
 pub mod feedback;
 pub mod files;
 pub mod groups;
+pub mod input;
 pub mod meetings;
 pub mod page;
 pub mod people;

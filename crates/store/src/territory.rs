@@ -16,8 +16,10 @@ const UNIT_COLUMNS: &str = "code, parent_code, province_code, path, level, kind,
      (SELECT COUNT(*) FROM units c WHERE c.parent_code = units.code AND c.valid_to IS NULL) \
      AS child_count";
 
+/// The columns of a stored [`Unit`], read by every query of units (flattened into rows that
+/// carry more beside it).
 #[derive(sqlx::FromRow)]
-struct UnitRow {
+pub(crate) struct UnitCols {
     code: String,
     parent_code: Option<String>,
     province_code: String,
@@ -29,6 +31,29 @@ struct UnitRow {
     codename: Option<String>,
     valid_from: String,
     valid_to: Option<String>,
+}
+
+impl From<UnitCols> for Unit {
+    fn from(r: UnitCols) -> Self {
+        Unit {
+            code: r.code,
+            parent_code: r.parent_code,
+            province_code: r.province_code,
+            path: r.path,
+            level: r.level,
+            kind: r.kind,
+            name: r.name,
+            codename: r.codename,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    #[sqlx(flatten)]
+    unit: UnitCols,
     sort_key: Vec<u8>,
     child_count: i64,
 }
@@ -62,18 +87,7 @@ impl UnitListItem {
 impl From<UnitRow> for UnitListItem {
     fn from(r: UnitRow) -> Self {
         Self {
-            unit: Unit {
-                code: r.code,
-                parent_code: r.parent_code,
-                province_code: r.province_code,
-                path: r.path,
-                level: r.level,
-                kind: r.kind,
-                name: r.name,
-                codename: r.codename,
-                valid_from: r.valid_from,
-                valid_to: r.valid_to,
-            },
+            unit: r.unit.into(),
             child_count: r.child_count,
             sort_key: r.sort_key,
         }

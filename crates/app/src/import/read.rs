@@ -30,6 +30,13 @@ impl FileKind {
             Self::Xlsx => "xlsx",
         }
     }
+
+    /// The kind named `s` (an extension or a `format` parameter; not a guess at content).
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Csv, Self::Xlsx]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
 }
 
 /// What a file is, from its first bytes (never from its name or declared type, which lie).

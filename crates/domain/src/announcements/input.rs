@@ -167,6 +167,7 @@ impl NewAnnouncement {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::refused;
 
     fn input() -> NewAnnouncementInput {
         NewAnnouncementInput {
@@ -233,13 +234,8 @@ mod tests {
             roles: vec!["king".into()],
             ..Default::default()
         };
-        let fields: Vec<_> = NewAnnouncement::parse_all(&bad, today)
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
         assert_eq!(
-            fields,
+            refused(NewAnnouncement::parse_all(&bad, today)),
             ["title", "body", "category", "valid_until", "roles"]
         );
         assert_eq!(a.roles, vec![Role::UnitHead]);

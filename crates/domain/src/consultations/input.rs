@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::articles::{split_articles, Article, MAX_ARTICLES};
 use super::{Kind, Stance};
+use crate::input::{choice, too_many};
 use crate::text::required;
 use crate::time::parse_date;
 use crate::{Checks, FieldError, FieldErrorKind};
@@ -87,14 +88,7 @@ fn draft(raw: &str) -> Result<(String, String, Vec<Article>), FieldError> {
         return Err(bad("no article"));
     }
     if articles.len() > MAX_ARTICLES {
-        return Err(FieldError::new(
-            "text",
-            FieldErrorKind::OutOfRange {
-                min: 1,
-                max: MAX_ARTICLES as i64,
-            },
-            "too many articles",
-        ));
+        return Err(too_many("text", MAX_ARTICLES, "too many articles"));
     }
     let mut seen = std::collections::BTreeSet::new();
     if !articles.iter().all(|a| seen.insert(a.number)) {
@@ -172,14 +166,11 @@ pub struct NewComment {
 impl NewComment {
     pub fn parse(input: &CommentInput) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
-        let stance = c.check(Stance::parse(&input.stance).ok_or_else(|| {
-            let kind = if input.stance.trim().is_empty() {
-                FieldErrorKind::Required
-            } else {
-                FieldErrorKind::UnknownValue
-            };
-            FieldError::new("stance", kind, "stance")
-        }));
+        let stance = c.check(choice(
+            Stance::parse(&input.stance),
+            &input.stance,
+            "stance",
+        ));
         let raw = input.text.as_deref().unwrap_or("");
         let text = c.check(if raw.trim().is_empty() {
             Ok(None)
@@ -210,6 +201,7 @@ impl NewComment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::refused;
 
     fn today() -> Date {
         jiff::civil::date(2026, 11, 29)
@@ -243,14 +235,9 @@ mod tests {
             opens_on: Some("31/02/2026".into()),
             closes_on: None,
         };
-        let fields: Vec<&str> = NewConsultation::parse(&i, today())
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
         assert_eq!(
-            fields,
-            vec!["title", "kind", "text", "opens_on", "closes_on"]
+            refused(NewConsultation::parse(&i, today())),
+            ["title", "kind", "text", "opens_on", "closes_on"]
         );
     }
 

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{DecisionKind, GroupKind};
 use crate::error::{Checks, FieldError, FieldErrorKind};
+use crate::input::too_many;
 use crate::territory::UnitCode;
 use crate::text;
 pub use crate::text::{optional as optional_text, required as required_text};
@@ -52,15 +53,12 @@ pub(crate) fn not_after(d: Date, limit: Date, field: &'static str) -> Result<Dat
 
 /// Raw input for a new group.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct NewGroupInput {
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub kind_label: Option<String>,
-    #[serde(default)]
     pub name: String,
     /// The units the group covers; blank means only the unit it is created in.
-    #[serde(default)]
     pub unit_codes: Vec<String>,
 }
 
@@ -145,14 +143,7 @@ fn parse_unit_codes(raw: &[String]) -> Result<Vec<UnitCode>, FieldError> {
         }
     }
     if unit_codes.len() > MAX_UNITS {
-        return Err(FieldError::new(
-            "unit_codes",
-            FieldErrorKind::OutOfRange {
-                min: 1,
-                max: MAX_UNITS as i64,
-            },
-            "too many units",
-        ));
+        return Err(too_many("unit_codes", MAX_UNITS, "too many units"));
     }
     Ok(unit_codes)
 }
@@ -256,6 +247,7 @@ impl NewDecision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::refused;
     use jiff::civil::date;
 
     const TODAY: Date = date(2026, 11, 21);
@@ -337,25 +329,18 @@ mod tests {
             unit_codes: vec!["kp01".into()],
             ..Default::default()
         };
-        let fields: Vec<_> = NewGroup::parse_all(&g)
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
-        assert_eq!(fields, ["kind_label", "name", "unit_codes"]);
+        assert_eq!(
+            refused(NewGroup::parse_all(&g)),
+            ["kind_label", "name", "unit_codes"]
+        );
         let d = NewDecisionInput {
             kind: "merger".into(),
             issued_on: "2027-01-01".into(),
             effective_on: Some("31/02/2025".into()),
             ..Default::default()
         };
-        let fields: Vec<_> = NewDecision::parse_all(&d, TODAY)
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
         assert_eq!(
-            fields,
+            refused(NewDecision::parse_all(&d, TODAY)),
             [
                 "kind",
                 "number",

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::MeetingKind;
 use crate::error::{Checks, FieldError, FieldErrorKind};
+use crate::input::choice;
 pub(crate) use crate::text::optional as optional_text;
 use crate::text::{clean, required as required_text};
 use crate::time::required_date;
@@ -42,34 +43,24 @@ impl AgendaInput {
 
 /// The form or JSON body of a new meeting, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct NewMeetingInput {
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub title: String,
     /// `YYYY-MM-DD` or `DD/MM/YYYY`.
-    #[serde(default)]
     pub date: String,
     /// `HH:MM`, 24 hours, Vietnam time.
-    #[serde(default)]
     pub time: String,
-    #[serde(default)]
     pub place: String,
-    #[serde(default)]
     pub chair: Option<String>,
-    #[serde(default)]
     pub secretary: Option<String>,
-    #[serde(default)]
     pub agenda: AgendaInput,
     /// A meeting of this group (a group of the unit) rather than of the unit itself.
-    #[serde(default)]
     pub group_id: Option<GroupId>,
     /// The meeting elects the unit's head: the list of candidates must be posted 7 days
     /// ahead (Decree 59/2023 Arts 6–8).
-    #[serde(default)]
     pub elects_head: bool,
     /// Held in clusters (Art 18, 200 or more households): how many; 1 when blank.
-    #[serde(default)]
     pub clusters: Option<i64>,
 }
 
@@ -138,14 +129,7 @@ impl NewMeeting {
     /// Every field checked; all the errors at once.
     pub fn parse(input: &NewMeetingInput) -> Result<Self, Vec<FieldError>> {
         let mut c = Checks::default();
-        let kind = c.check(MeetingKind::parse(&input.kind).ok_or_else(|| {
-            let kind = if input.kind.trim().is_empty() {
-                FieldErrorKind::Required
-            } else {
-                FieldErrorKind::UnknownValue
-            };
-            FieldError::new("kind", kind, input.kind.clone())
-        }));
+        let kind = c.check(choice(MeetingKind::parse(&input.kind), &input.kind, "kind"));
         let title = c.check(required_text(&input.title, "title", TITLE_MAX));
         let date = c.check(required_date(&input.date, "date"));
         let time = c.check(parse_time(&input.time, "time"));
@@ -247,6 +231,7 @@ impl MeetingRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::refused;
 
     fn input() -> NewMeetingInput {
         NewMeetingInput {
@@ -279,14 +264,9 @@ mod tests {
             clusters: Some(0),
             ..Default::default()
         };
-        let fields: Vec<_> = NewMeeting::parse(&bad)
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
         assert_eq!(
-            fields,
-            vec!["kind", "title", "date", "time", "place", "clusters"]
+            refused(NewMeeting::parse(&bad)),
+            ["kind", "title", "date", "time", "place", "clusters"]
         );
     }
 

@@ -2,25 +2,11 @@
 //! to reuse), the active households of units that give households by list, the unit
 //! leaderships; and the thanks records (tri ân) for their list and a person's service history.
 
-use tuquan_domain::territory::{Unit, UnitKind};
+use tuquan_domain::territory::Unit;
 use tuquan_domain::{GroupId, HouseholdId, ResidentId};
 
+use crate::territory::UnitCols;
 use crate::{subtree, with_pool, Store, StoreError};
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    code: String,
-    parent_code: Option<String>,
-    province_code: String,
-    path: String,
-    level: i64,
-    #[sqlx(try_from = "String")]
-    kind: UnitKind,
-    name: String,
-    codename: Option<String>,
-    valid_from: String,
-    valid_to: Option<String>,
-}
 
 /// One thanks record (tri ân) with the names a list shows.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -52,7 +38,7 @@ impl Store {
     /// A unit and every unit ever below it, open or closed.
     pub async fn units_under(&self, path: &str) -> Result<Vec<Unit>, StoreError> {
         let (lo, hi) = subtree(path);
-        let rows: Vec<Row> = with_pool!(self, p => {
+        let rows: Vec<UnitCols> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT code, parent_code, province_code, path, level, kind, name, codename, \
                  valid_from, valid_to FROM units WHERE path = $1 OR (path >= $2 AND path < $3) \
@@ -64,21 +50,7 @@ impl Store {
             .fetch_all(p)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|r| Unit {
-                code: r.code,
-                parent_code: r.parent_code,
-                province_code: r.province_code,
-                path: r.path,
-                level: r.level,
-                kind: r.kind,
-                name: r.name,
-                codename: r.codename,
-                valid_from: r.valid_from,
-                valid_to: r.valid_to,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Unit::from).collect())
     }
 
     /// The active households of a unit.

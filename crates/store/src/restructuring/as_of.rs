@@ -3,10 +3,10 @@
 //! Dates are stored as `YYYY-MM-DD` texts, which compare as dates.
 
 use tuquan_domain::page::{Cursor, Limit};
-use tuquan_domain::territory::{Unit, UnitKind};
+use tuquan_domain::territory::Unit;
 use tuquan_domain::text;
 
-use crate::territory::{UnitFilter, UnitListItem, UnitPage};
+use crate::territory::{UnitCols, UnitFilter, UnitListItem, UnitPage};
 use crate::{subtree, with_pool, Store, StoreError};
 
 /// Units joined with their version valid on `$1`; both open that day.
@@ -23,40 +23,17 @@ const AS_OF_COLUMNS: &str = "u.code, v.parent_code, u.province_code, u.path, u.l
 
 #[derive(sqlx::FromRow)]
 struct AsOfRow {
-    code: String,
-    parent_code: Option<String>,
-    province_code: String,
-    path: String,
-    level: i64,
-    #[sqlx(try_from = "String")]
-    kind: UnitKind,
-    name: String,
-    codename: Option<String>,
-    valid_from: String,
-    valid_to: Option<String>,
+    #[sqlx(flatten)]
+    unit: UnitCols,
     child_count: i64,
 }
 
 impl AsOfRow {
     /// The item, sorted by the name of that day.
     fn item(self) -> UnitListItem {
-        let sort_key = text::sort_key(&self.name);
-        UnitListItem::new(
-            Unit {
-                code: self.code,
-                parent_code: self.parent_code,
-                province_code: self.province_code,
-                path: self.path,
-                level: self.level,
-                kind: self.kind,
-                name: self.name,
-                codename: self.codename,
-                valid_from: self.valid_from,
-                valid_to: self.valid_to,
-            },
-            self.child_count,
-            sort_key,
-        )
+        let unit = Unit::from(self.unit);
+        let sort_key = text::sort_key(&unit.name);
+        UnitListItem::new(unit, self.child_count, sort_key)
     }
 }
 

@@ -96,6 +96,31 @@ pub struct CategoryName {
     pub name_en: String,
 }
 
+/// What a report is asked for besides its unit: the months, the category (`None`: all)
+/// and the instant "overdue now" is judged at.
+struct Ask<'a> {
+    from: Month,
+    to: Month,
+    category: Option<&'a str>,
+    now: &'a str,
+}
+
+/// How a report's lines are computed: from the aggregates, or with plain `GROUP BY`s over
+/// the base tables (the reference the aggregates are checked against).
+#[derive(Clone, Copy)]
+enum Method {
+    Rollup,
+    Naive,
+}
+
+/// A report's lines, whichever [`Method`] computed them.
+struct Lines {
+    categories: Vec<CategoryRow>,
+    total: FeedbackCounts,
+    population: Population,
+    children: Vec<ChildRow>,
+}
+
 /// Where a report looks.
 enum Scope {
     Country,
@@ -178,24 +203,60 @@ impl Store {
         category: Option<&str>,
         now: &str,
     ) -> Result<StatsReport, StoreError> {
-        let scope = self.scope(unit_code).await?;
-        let children = self.child_units(&scope, from).await?;
-        let (from_m, to_m) = (from.to_string(), to.to_string());
-        let cat = category.unwrap_or("");
-        let (own_rows, child_rows) = self.sums(&scope, &from_m, &to_m, cat).await?;
-        let overdue = self
-            .overdue_now(&scope, &children, from, to, cat, now)
-            .await?;
-        let population = self.population_of(&scope).await?;
-        let child_population = self.child_population(&scope).await?;
-
-        let (categories, total) = own_lines(own_rows, &overdue, category.is_some());
-        let children = child_lines(children, &child_rows, &child_population, &overdue);
-        Ok(StatsReport {
-            unit_code: unit_code.to_owned(),
+        let ask = Ask {
             from,
             to,
-            category: category.map(str::to_owned),
+            category,
+            now,
+        };
+        self.report_by(Method::Rollup, unit_code, &ask).await
+    }
+
+    /// The report of `unit_code`, its lines computed by `method`: the scope, the children
+    /// and the report's frame are the same whichever computes the figures.
+    async fn report_by(
+        &self,
+        method: Method,
+        unit_code: &str,
+        ask: &Ask<'_>,
+    ) -> Result<StatsReport, StoreError> {
+        let scope = self.scope(unit_code).await?;
+        let children = self.child_units(&scope, ask.from).await?;
+        let lines = match method {
+            Method::Rollup => self.rollup_lines(&scope, children, ask).await?,
+            Method::Naive => self.naive_lines(&scope, children, ask).await?,
+        };
+        Ok(StatsReport {
+            unit_code: unit_code.to_owned(),
+            from: ask.from,
+            to: ask.to,
+            category: ask.category.map(str::to_owned),
+            categories: lines.categories,
+            total: lines.total,
+            population: lines.population,
+            children: lines.children,
+        })
+    }
+
+    /// The lines from the aggregates, plus the open items for "overdue now".
+    async fn rollup_lines(
+        &self,
+        scope: &Scope,
+        children: Vec<ChildUnit>,
+        ask: &Ask<'_>,
+    ) -> Result<Lines, StoreError> {
+        let (from_m, to_m) = (ask.from.to_string(), ask.to.to_string());
+        let cat = ask.category.unwrap_or("");
+        let (own_rows, child_rows) = self.sums(scope, &from_m, &to_m, cat).await?;
+        let overdue = self
+            .overdue_now(scope, &children, ask.from, ask.to, cat, ask.now)
+            .await?;
+        let population = self.population_of(scope).await?;
+        let child_population = self.child_population(scope).await?;
+
+        let (categories, total) = own_lines(own_rows, &overdue, ask.category.is_some());
+        let children = child_lines(children, &child_rows, &child_population, &overdue);
+        Ok(Lines {
             categories,
             total,
             population,
@@ -237,27 +298,30 @@ impl Store {
              AND r.month >= $2 AND r.month <= $3 AND r.category = $4 GROUP BY r.unit_code"
         );
         let code = match scope {
-            Scope::Country => String::new(),
-            Scope::Unit { code, .. } => code.clone(),
+            Scope::Country => "",
+            Scope::Unit { code, .. } => code.as_str(),
         };
+        let binds = [code, from_m, to_m, cat];
+        Ok((
+            self.keyed_sums(&own, binds).await?,
+            self.keyed_sums(&per_child, binds).await?,
+        ))
+    }
+
+    /// Runs one of [`Store::sums`]' queries: `$1` the scope's code, `$2`/`$3` the months,
+    /// `$4` the category.
+    async fn keyed_sums(
+        &self,
+        q: &str,
+        binds: [&str; 4],
+    ) -> Result<Vec<(String, FeedbackCounts)>, StoreError> {
         Ok(with_pool!(self, p => {
-            let rows = sqlx::query(&own)
-                .bind(&code)
-                .bind(from_m)
-                .bind(to_m)
-                .bind(cat)
-                .fetch_all(p)
-                .await?;
-            let own_rows = keyed_counts!(rows, false);
-            let rows = sqlx::query(&per_child)
-                .bind(&code)
-                .bind(from_m)
-                .bind(to_m)
-                .bind(cat)
-                .fetch_all(p)
-                .await?;
-            let child_rows = keyed_counts!(rows, false);
-            (own_rows, child_rows)
+            let mut query = sqlx::query(q);
+            for b in binds {
+                query = query.bind(b);
+            }
+            let rows = query.fetch_all(p).await?;
+            keyed_counts!(rows, false)
         }))
     }
 

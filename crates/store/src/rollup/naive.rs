@@ -26,32 +26,40 @@ impl Store {
         category: Option<&str>,
         now: &str,
     ) -> Result<StatsReport, StoreError> {
-        let scope = self.scope(unit_code).await?;
-        let children = self.child_units(&scope, from).await?;
-        let path = match &scope {
-            Scope::Country => None,
-            Scope::Unit { path, .. } => Some(path.clone()),
+        let ask = Ask {
+            from,
+            to,
+            category,
+            now,
         };
-        let cats = self
-            .naive_feedback(path.as_deref(), from, to, category, now)
-            .await?;
+        self.report_by(Method::Naive, unit_code, &ask).await
+    }
+
+    /// The lines straight from the base tables, each child's with its own queries.
+    pub(super) async fn naive_lines(
+        &self,
+        scope: &Scope,
+        children: Vec<ChildUnit>,
+        ask: &Ask<'_>,
+    ) -> Result<Lines, StoreError> {
+        let path = match scope {
+            Scope::Country => None,
+            Scope::Unit { path, .. } => Some(path.as_str()),
+        };
         let mut total = FeedbackCounts::default();
         let mut categories = Vec::new();
-        for (key, c) in cats {
+        for (key, c) in self.naive_feedback(path, ask).await? {
             total.merge(&c);
             categories.push(CategoryRow {
                 category: key,
                 counts: c,
             });
         }
-        let population = self.naive_population(path.as_deref()).await?;
+        let population = self.naive_population(path).await?;
         let mut rows = Vec::with_capacity(children.len());
         for u in children {
             let mut counts = FeedbackCounts::default();
-            for (_, c) in self
-                .naive_feedback(Some(&u.path), from, to, category, now)
-                .await?
-            {
+            for (_, c) in self.naive_feedback(Some(&u.path), ask).await? {
                 counts.merge(&c);
             }
             rows.push(ChildRow {
@@ -62,11 +70,7 @@ impl Store {
                 counts,
             });
         }
-        Ok(StatsReport {
-            unit_code: unit_code.to_owned(),
-            from,
-            to,
-            category: category.map(str::to_owned),
+        Ok(Lines {
             categories,
             total,
             population,
@@ -78,10 +82,7 @@ impl Store {
     async fn naive_feedback(
         &self,
         path: Option<&str>,
-        from: Month,
-        to: Month,
-        category: Option<&str>,
-        now: &str,
+        ask: &Ask<'_>,
     ) -> Result<Vec<(String, FeedbackCounts)>, StoreError> {
         let b = self.backend();
         let scope_clause = match path {
@@ -116,10 +117,10 @@ impl Store {
                 .bind(path)
                 .bind(&lo)
                 .bind(&hi)
-                .bind(stamp(from.start()))
-                .bind(stamp(to.plus(1).start()))
-                .bind(category.unwrap_or(""))
-                .bind(now)
+                .bind(stamp(ask.from.start()))
+                .bind(stamp(ask.to.plus(1).start()))
+                .bind(ask.category.unwrap_or(""))
+                .bind(ask.now)
                 .fetch_all(p)
                 .await?;
             keyed_counts!(rows, true)
@@ -137,29 +138,22 @@ impl Store {
         let (lo, hi) = subtree(path);
         let count = |table: &str| {
             format!(
-                "SELECT COUNT(*) FROM {table} t JOIN units u ON u.code = t.unit_code \
-                 WHERE t.status = 'active' AND {scope_clause}"
+                "(SELECT COUNT(*) FROM {table} t JOIN units u ON u.code = t.unit_code \
+                 WHERE t.status = 'active' AND {scope_clause})"
             )
         };
-        let (households, residents) = (count("households"), count("residents"));
-        let (h, r): (i64, i64) = with_pool!(self, p => {
-            let h: i64 = sqlx::query_scalar(&households)
+        let q = format!("SELECT {}, {}", count("households"), count("residents"));
+        let (households, residents): (i64, i64) = with_pool!(self, p => {
+            sqlx::query_as(&q)
                 .bind(path)
                 .bind(&lo)
                 .bind(&hi)
                 .fetch_one(p)
-                .await?;
-            let r: i64 = sqlx::query_scalar(&residents)
-                .bind(path)
-                .bind(&lo)
-                .bind(&hi)
-                .fetch_one(p)
-                .await?;
-            (h, r)
+                .await?
         });
         Ok(Population {
-            households: h,
-            residents: r,
+            households,
+            residents,
         })
     }
 }

@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{ApiError, ErrorBody, ErrorDetail, Failure};
-use crate::extract::query;
+use crate::extract::{query, FileFormat};
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -177,6 +177,12 @@ pub(crate) fn download(f: files::ExportFile) -> Response {
         .into_response()
 }
 
+impl FileFormat for FileKind {
+    fn from_ext(ext: &str) -> Option<Self> {
+        FileKind::parse(ext)
+    }
+}
+
 /// Import households and residents from a CSV or XLSX file sent as the request body.
 ///
 /// One row per resident; rows sharing `ma_ho` form a household whose first row is its
@@ -275,16 +281,14 @@ pub async fn export_file(
 ) -> Result<Response, ApiError> {
     let q = query(q)?;
     let kind = match q.format.as_deref().map(str::trim) {
-        None | Some("") | Some("xlsx") => FileKind::Xlsx,
-        Some("csv") => FileKind::Csv,
-        Some(_) => {
-            return Err(Failure::Invalid(FieldError::new(
+        None | Some("") => FileKind::Xlsx,
+        Some(f) => FileKind::parse(f).ok_or_else(|| {
+            Failure::Invalid(FieldError::new(
                 "format",
                 FieldErrorKind::UnknownValue,
                 "csv or xlsx",
             ))
-            .into())
-        }
+        })?,
     };
     let ctx = state.ctx(Some(can.who), &rc);
     Ok(download(files::export_unit(&ctx, &code, kind, lang).await?))

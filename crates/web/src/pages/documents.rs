@@ -17,6 +17,7 @@ use tuquan_domain::access::Action;
 use super::{render, Chrome};
 use crate::auth::{CurrentUser, RequestCtx};
 use crate::error::PageError;
+use crate::extract::{FileFormat, PathExt};
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -29,8 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/units/{code}/documents", get(page))
         .route("/units/{code}/documents/{file}", get(unit_file))
         .route("/units/{code}/feedback-stats.xlsx", get(stats_xlsx))
-        .route("/groups/{id}/decision.pdf", get(decision_pdf))
-        .route("/groups/{id}/decision.docx", get(decision_docx))
+        .route("/groups/{id}/decision.pdf", get(decision))
+        .route("/groups/{id}/decision.docx", get(decision))
         .route("/me/data.pdf", get(my_data_pdf))
 }
 
@@ -67,6 +68,12 @@ pub(crate) fn format_of(ext: &str) -> Option<Format> {
     }
 }
 
+impl FileFormat for Format {
+    fn from_ext(ext: &str) -> Option<Self> {
+        format_of(ext)
+    }
+}
+
 /// Documents rendered at once: one per core. A render is CPU work of up to about a second;
 /// more at once would only slow each other and the other requests down, so later ones wait
 /// (asynchronously, holding no thread) for a permit.
@@ -82,23 +89,31 @@ pub(crate) async fn send(
     name: String,
     personal: bool,
 ) -> Result<Response, PageError> {
-    let _permit = RENDERS
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let bytes = tokio::task::spawn_blocking(move || match f {
+    let bytes = rendered(move || match f {
         Format::Pdf => render_pdf(&doc),
         Format::Docx => render_docx(&doc),
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .await?;
     Ok(file(
         bytes,
         if f == Format::Pdf { PDF } else { DOCX },
         &name,
         personal,
     ))
+}
+
+/// Runs `render` on the blocking pool, at most [`RENDERS`] at a time; any failure is internal.
+async fn rendered<E: ToString + Send + 'static>(
+    render: impl FnOnce() -> Result<Vec<u8>, E> + Send + 'static,
+) -> Result<Vec<u8>, AppError> {
+    fn internal(e: impl ToString) -> AppError {
+        AppError::Internal(e.to_string())
+    }
+    let _permit = RENDERS.acquire().await.map_err(internal)?;
+    tokio::task::spawn_blocking(render)
+        .await
+        .map_err(internal)?
+        .map_err(internal)
 }
 
 fn file(bytes: Vec<u8>, content_type: &str, name: &str, personal: bool) -> Response {
@@ -194,35 +209,18 @@ async fn unit_file(
     }
 }
 
+/// A group's establishment decision, as PDF or DOCX by the path's extension.
 async fn decision(
-    state: AppState,
-    who: CurrentUser,
+    State(state): State<AppState>,
+    CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    id: tuquan_domain::GroupId,
-    f: Format,
+    Path(id): Path<tuquan_domain::GroupId>,
+    PathExt(f): PathExt<Format>,
 ) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(who.0), &rc);
+    let ctx = state.ctx(Some(who), &rc);
     let doc = produce::group_decision(&ctx, id).await?;
     let n = produce::file_name(&["quyet-dinh-thanh-lap", &id.to_string()], ext_name(f));
     send(doc, f, n, true).await
-}
-
-async fn decision_pdf(
-    State(state): State<AppState>,
-    who: CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<tuquan_domain::GroupId>,
-) -> Result<Response, PageError> {
-    decision(state, who, rc, id, Format::Pdf).await
-}
-
-async fn decision_docx(
-    State(state): State<AppState>,
-    who: CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<tuquan_domain::GroupId>,
-) -> Result<Response, PageError> {
-    decision(state, who, rc, id, Format::Docx).await
 }
 
 async fn my_data_pdf(
@@ -256,12 +254,8 @@ async fn stats_xlsx(
     let monthly =
         produce::monthly_stats(&ctx, Some(&unit), l.period, q.category.as_deref()).await?;
     let rows = produce::stat_rows(lang, &unit.name, &monthly);
-    let bytes = tokio::task::spawn_blocking(move || {
-        tuquan_app::documents::stats_xlsx::statistics_xlsx(&rows, lang)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        rendered(move || tuquan_app::documents::stats_xlsx::statistics_xlsx(&rows, lang)).await?;
     let n = produce::file_name(&["thong-ke-phan-anh", &unit.code], "xlsx");
     Ok(file(bytes, XLSX, &n, false))
 }

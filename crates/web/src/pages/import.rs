@@ -27,6 +27,7 @@ use super::{render, Chrome};
 use crate::api::import::{download, file_status, ImportReport};
 use crate::auth::{csrf, secret, Can, HouseholdEdit, HouseholdView, RequestCtx};
 use crate::error::{Failure, PageError};
+use crate::extract::PathExt;
 use crate::i18n::Lang;
 use crate::pages::form::FormErrors;
 use crate::AppState;
@@ -47,10 +48,10 @@ pub fn router() -> Router<AppState> {
                 .post(import_post)
                 .layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
-        .route("/units/{code}/export.xlsx", get(export_xlsx))
-        .route("/units/{code}/export.csv", get(export_csv))
-        .route("/import/template.xlsx", get(template_xlsx))
-        .route("/import/template.csv", get(template_csv))
+        .route("/units/{code}/export.xlsx", get(export))
+        .route("/units/{code}/export.csv", get(export))
+        .route("/import/template.xlsx", get(template))
+        .route("/import/template.csv", get(template))
 }
 
 struct ColumnView {
@@ -184,6 +185,15 @@ struct Upload {
     too_large: bool,
 }
 
+/// `true` for a form past the size limit, else the malformed body's refusal.
+fn over_limit(e: axum::extract::multipart::MultipartError) -> Result<bool, Failure> {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Ok(true)
+    } else {
+        Err(Failure::InvalidBody(e.body_text()))
+    }
+}
+
 /// Reads the multipart form and checks its CSRF token with the same rule as `CsrfForm`: the
 /// session's token, or before sign-in the `tq_csrf` cookie's.
 async fn read_upload(state: &AppState, req: Request) -> Result<Upload, Failure> {
@@ -195,24 +205,18 @@ async fn read_upload(state: &AppState, req: Request) -> Result<Upload, Failure> 
         .map_err(|e| Failure::InvalidBody(e.body_text()))?;
     let mut up = Upload::default();
     loop {
+        // Past the size limit the form is read no further and says so; anything else
+        // malformed is refused.
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                up.too_large = true;
+            Err(e) => {
+                up.too_large = over_limit(e)?;
                 break;
             }
-            Err(e) => return Err(Failure::InvalidBody(e.body_text())),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
-        let too_large = |e: axum::extract::multipart::MultipartError| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                None
-            } else {
-                Some(Failure::InvalidBody(e.body_text()))
-            }
-        };
         match name.as_str() {
             "file" => match field.bytes().await {
                 Ok(b) => {
@@ -221,24 +225,18 @@ async fn read_upload(state: &AppState, req: Request) -> Result<Upload, Failure> 
                         up.file = Some(b.to_vec());
                     }
                 }
-                Err(e) => match too_large(e) {
-                    None => {
-                        up.too_large = true;
-                        break;
-                    }
-                    Some(f) => return Err(f),
-                },
+                Err(e) => {
+                    up.too_large = over_limit(e)?;
+                    break;
+                }
             },
             "csrf" | "mode" | "file_b64" | "file_name" => {
                 let text = match field.text().await {
                     Ok(t) => t,
-                    Err(e) => match too_large(e) {
-                        None => {
-                            up.too_large = true;
-                            break;
-                        }
-                        Some(f) => return Err(f),
-                    },
+                    Err(e) => {
+                        up.too_large = over_limit(e)?;
+                        break;
+                    }
                 };
                 match name.as_str() {
                     "csrf" => up.csrf = text,
@@ -420,46 +418,21 @@ fn file_error_page(
     }
 }
 
-async fn export_page(
-    state: AppState,
+/// The unit's list, as XLSX or CSV by the path's extension.
+async fn export(
+    State(state): State<AppState>,
     can: Can<HouseholdView>,
     rc: RequestCtx,
     lang: Lang,
-    code: String,
-    kind: FileKind,
+    Path(code): Path<String>,
+    PathExt(kind): PathExt<FileKind>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
     Ok(download(files::export_unit(&ctx, &code, kind, lang).await?))
 }
 
-/// The unit's list as XLSX.
-async fn export_xlsx(
-    State(state): State<AppState>,
-    can: Can<HouseholdView>,
-    rc: RequestCtx,
-    lang: Lang,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
-    export_page(state, can, rc, lang, code, FileKind::Xlsx).await
-}
-
-/// The unit's list as CSV.
-async fn export_csv(
-    State(state): State<AppState>,
-    can: Can<HouseholdView>,
-    rc: RequestCtx,
-    lang: Lang,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
-    export_page(state, can, rc, lang, code, FileKind::Csv).await
-}
-
-/// The XLSX template, with instructions in the reader's language. Public: it holds no data.
-async fn template_xlsx(lang: Lang) -> Result<Response, PageError> {
-    Ok(download(files::template(FileKind::Xlsx, lang)?))
-}
-
-/// The CSV template: the header row. Public.
-async fn template_csv(lang: Lang) -> Result<Response, PageError> {
-    Ok(download(files::template(FileKind::Csv, lang)?))
+/// The template by the path's extension: XLSX with instructions in the reader's language, or
+/// CSV, the header row. Public: it holds no data.
+async fn template(lang: Lang, PathExt(kind): PathExt<FileKind>) -> Result<Response, PageError> {
+    Ok(download(files::template(kind, lang)?))
 }

@@ -1,12 +1,62 @@
 //! The benchmark's databases: the data set's and fresh scratch ones beside it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 use tuquan_store::Store;
 
 use crate::config::Config;
+
+/// Where a benchmark measures and how it prints, the same for `bench` and its subcommands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BenchPlace {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the benchmark's data live, outside the repository [default:
+    /// /var/tmp/tuquan-bench].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Measure on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1/tuquan_bench;
+    /// `bench` creates the database if missing, `bench restructure` recreates a database
+    /// `<name>_restructure`) instead of a SQLite file.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+impl BenchPlace {
+    /// The PostgreSQL server to measure on: the flag's, else the configuration's; `None`
+    /// for SQLite.
+    pub(super) fn postgres_url(&self, config: &Config) -> Option<String> {
+        self.database_url
+            .clone()
+            .or_else(|| {
+                config
+                    .database_url
+                    .as_ref()
+                    .map(|u| u.expose_secret().to_owned())
+            })
+            .filter(|u| u.starts_with("postgres"))
+    }
+
+    /// The folder `name` of the benchmark's data (`name` tells presets and backends apart).
+    pub(super) fn folder(&self, name: &str) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("/var/tmp/tuquan-bench"))
+            .join(name)
+    }
+}
+
+/// The backend's name in folder names and figures.
+pub(super) fn backend_name(pg_url: Option<&str>) -> &'static str {
+    if pg_url.is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
 
 /// Replaces the database name of a PostgreSQL URL.
 pub(super) fn with_database(url: &str, name: &str) -> String {

@@ -2,10 +2,9 @@
 //! measured on it (docs/benchmarks.md).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::{json, Value};
 
 use crate::config::Config;
@@ -18,7 +17,7 @@ mod figures;
 mod load;
 mod restructure;
 
-use db::open;
+use db::{backend_name, open, BenchPlace};
 use figures::{rollups, round, seed_comparison};
 use load::http;
 
@@ -55,17 +54,9 @@ pub struct BenchArgs {
     pub what: Option<BenchWhat>,
     #[command(flatten)]
     pub data: SyntheticArgs,
-    /// Print one JSON object instead of a table.
-    #[arg(long)]
-    pub json: bool,
-    /// Where data sets live, one folder per preset and backend (outside the repository)
-    /// [default: /var/tmp/tuquan-bench].
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// Measure on this database (e.g. postgres://postgres@127.0.0.1/tuquan_bench; created
-    /// if missing) instead of a SQLite file in the data set's folder.
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
+    // Data sets live in one folder per preset and backend.
+    #[command(flatten)]
+    pub place: BenchPlace,
     /// Seconds of each HTTP load.
     #[arg(long, default_value_t = 20)]
     pub duration: u64,
@@ -136,31 +127,17 @@ pub async fn bench(mut config: Config, args: BenchArgs) -> anyhow::Result<()> {
         return restructure::run(config, r).await;
     }
     let opts = options(&args.data)?;
-    let url = args.database_url.clone().or_else(|| {
-        config
-            .database_url
-            .as_ref()
-            .map(|u| u.expose_secret().to_owned())
-    });
-    let pg_url = url.clone().filter(|u| u.starts_with("postgres"));
-    let backend = if pg_url.is_some() {
-        "postgres"
-    } else {
-        "sqlite"
-    };
-    let root = args
-        .dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("/var/tmp/tuquan-bench"))
-        .join(format!(
-            "{}-s{}-x{}-{backend}",
-            opts.preset.as_str(),
-            opts.seed,
-            opts.scale
-        ));
+    let pg_url = args.place.postgres_url(&config);
+    let backend = backend_name(pg_url.as_deref());
+    let root = args.place.folder(&format!(
+        "{}-s{}-x{}-{backend}",
+        opts.preset.as_str(),
+        opts.seed,
+        opts.scale
+    ));
     let data_dir = root.join("dataset");
     let say = |s: &str| {
-        if !args.json {
+        if !args.place.json {
             eprintln!("{s}");
         }
     };
@@ -240,7 +217,7 @@ pub async fn bench(mut config: Config, args: BenchArgs) -> anyhow::Result<()> {
         json!(round(bytes as f64 / residents.max(1) as f64, 1)),
     );
     store.close().await;
-    if args.json {
+    if args.place.json {
         println!("{}", serde_json::to_string(&figures)?);
     } else {
         print_table(&figures);

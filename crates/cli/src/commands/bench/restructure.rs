@@ -5,11 +5,10 @@
 //! measured in the same run (seeding the ward, and the naive statistics query over it).
 //! Recorded in docs/benchmarks.md.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::json;
 use tuquan_app::restructuring::{apply_plan, ApplyReport};
 use tuquan_app::{App, RequestMeta};
@@ -21,7 +20,7 @@ use tuquan_store::audit::AuditCtx;
 use tuquan_store::users::NewUser;
 use tuquan_store::Store;
 
-use super::db::{database_name, open, with_database};
+use super::db::{backend_name, database_name, open, with_database, BenchPlace};
 use crate::config::Config;
 use crate::synthetic::{self, Options, Preset, ONE_COMMUNE};
 
@@ -34,16 +33,9 @@ pub struct RestructureArgs {
     /// The random seed of the synthetic ward.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Print one JSON object instead of lines.
-    #[arg(long)]
-    pub json: bool,
-    /// Where the scratch database lives [default: /var/tmp/tuquan-bench].
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// Measure on this PostgreSQL server (a database `<name>_restructure` is recreated)
-    /// instead of a SQLite file.
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
+    // The scratch database lives in the folder `restructure-<backend>`.
+    #[command(flatten)]
+    pub place: BenchPlace,
 }
 
 /// The plan: the open units of the ward three by three into new units, the last split in
@@ -138,22 +130,12 @@ fn secs(t: Instant) -> f64 {
 
 /// `tuquan bench restructure`.
 pub async fn run(mut config: Config, args: RestructureArgs) -> anyhow::Result<()> {
-    let url = args.database_url.clone().or_else(|| {
-        config
-            .database_url
-            .as_ref()
-            .map(|u| u.expose_secret().to_owned())
-    });
-    let pg = url.filter(|u| u.starts_with("postgres")).map(|u| {
+    let pg = args.place.postgres_url(&config).map(|u| {
         let db = format!("{}_restructure", database_name(&u));
         with_database(&u, &db)
     });
-    let backend = if pg.is_some() { "postgres" } else { "sqlite" };
-    let dir = args
-        .dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("/var/tmp/tuquan-bench"))
-        .join(format!("restructure-{backend}"));
+    let backend = backend_name(pg.as_deref());
+    let dir = args.place.folder(&format!("restructure-{backend}"));
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(u) = &pg {
         tuquan_store::bulk::recreate_pg_database(u).await?;
@@ -223,7 +205,7 @@ pub async fn run(mut config: Config, args: RestructureArgs) -> anyhow::Result<()
         "events": done.events.len(),
     });
     store.close().await;
-    if args.json {
+    if args.place.json {
         println!("{figures}");
     } else if let Some(map) = figures.as_object() {
         for (k, v) in map {
