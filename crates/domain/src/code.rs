@@ -211,3 +211,17 @@ mod tests {
         assert_eq!("5".parse::<GroupId>().unwrap().to_string(), "5");
     }
 }
+
+// --- schemes ---
+id_type!(
+    /// A restructuring scheme (`restructuring_schemes.id`).
+    SchemeId,
+    /// An item of a scheme: a merge, a split or a rename (`restructuring_scheme_items.id`).
+    SchemeItemId,
+    /// A part of a split (`restructuring_split_parts.id`).
+    SplitPartId,
+    /// A freeze on applying schemes (`restructuring_freezes.id`).
+    FreezeId,
+    /// A thanks record (tri ân) of a leader whose post ended (`service_thanks.id`).
+    ThanksId,
+);
