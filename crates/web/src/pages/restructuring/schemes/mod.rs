@@ -378,25 +378,34 @@ async fn edit_page(
     ))
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, SchemeId)>,
-    CsrfForm(f): CsrfForm<SchemeInput>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    let done = app::edit_scheme(&ctx, id, &f).await;
-    finish(
-        chrome.lang,
-        done,
-        |()| at(&v.scheme),
-        |errors| ready(Ok(edit_form(chrome, &v, f, errors))),
-    )
-    .await
+/// The POST of a typed form on a scheme (its header, an override): `$call` with the form,
+/// back to the scheme's page, or the form (`$page`) again with the errors and the values as
+/// typed.
+macro_rules! post_on_scheme {
+    ($name:ident, $form:ty, $call:path, $page:ident) => {
+        async fn $name(
+            State(state): State<AppState>,
+            chrome: Chrome,
+            u: MaybeUser,
+            rc: RequestCtx,
+            Path((code, id)): Path<(String, SchemeId)>,
+            CsrfForm(f): CsrfForm<$form>,
+        ) -> Result<Response, PageError> {
+            let ctx = signed_in(&state, u, &rc)?;
+            let v = view_of(&ctx, &code, id).await?;
+            let done = $call(&ctx, id, &f).await;
+            finish(
+                chrome.lang,
+                done,
+                |()| at(&v.scheme),
+                |errors| ready(Ok($page(chrome, &v, f, errors))),
+            )
+            .await
+        }
+    };
 }
+
+post_on_scheme!(edit, SchemeInput, app::edit_scheme, edit_form);
 
 mod show;
 use show::show;
@@ -493,25 +502,12 @@ async fn override_page(
     ))
 }
 
-async fn override_consent(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, SchemeId)>,
-    CsrfForm(f): CsrfForm<OverrideInput>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    let done = app::record_override(&ctx, id, &f).await;
-    finish(
-        chrome.lang,
-        done,
-        |()| at(&v.scheme),
-        |errors| ready(Ok(override_form(chrome, &v, f, errors))),
-    )
-    .await
-}
+post_on_scheme!(
+    override_consent,
+    OverrideInput,
+    app::record_override,
+    override_form
+);
 
 #[derive(Template)]
 #[template(path = "restructuring_preview.html")]
