@@ -237,3 +237,17 @@ id_type!(
     /// An API token (`api_tokens.id`).
     TokenId,
 );
+
+// --- schemes ---
+id_type!(
+    /// A restructuring scheme (`restructuring_schemes.id`).
+    SchemeId,
+    /// An item of a scheme: a merge, a split or a rename (`restructuring_scheme_items.id`).
+    SchemeItemId,
+    /// A part of a split (`restructuring_split_parts.id`).
+    SplitPartId,
+    /// A freeze on applying schemes (`restructuring_freezes.id`).
+    FreezeId,
+    /// A thanks record (tri ân) of a leader whose post ended (`service_thanks.id`).
+    ThanksId,
+);

@@ -14,10 +14,13 @@ use tuquan_domain::territory::Unit;
 use super::apply_script::{build_script, facts_of};
 use crate::{AppError, AppResult, Ctx};
 
-/// What applying a plan did (or, for a dry run, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What applying a plan did (or, for a dry run, would do). The API answers with it as is
+/// (schema `ApplyOut`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ApplyOut)]
 pub struct ApplyReport {
-    /// Codes of the units opened, with their names.
+    pub dry_run: bool,
+    /// `[code, name]` of each unit opened.
     pub opened: Vec<(String, String)>,
     /// Codes of the units closed.
     pub closed: Vec<String>,
@@ -37,7 +40,6 @@ pub struct ApplyReport {
     pub regulations_marked: u64,
     /// History events written (one per step).
     pub events: Vec<i64>,
-    pub dry_run: bool,
 }
 
 /// The commune's units (open and closed) by code, after the authorization check.

@@ -2,7 +2,7 @@
 //! restructured, with their service and the reward decision if any; printable.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::restructuring::reward::{Reward, RewardInput};
+use tuquan_domain::restructuring::reward::{Reward, RewardInput, ThanksId};
 use tuquan_domain::territory::Unit;
 
 pub use tuquan_store::restructuring::apply_reads::ThanksRecord;
@@ -37,7 +37,7 @@ pub async fn thanks_list(ctx: &Ctx, commune_code: &str) -> AppResult<ThanksList>
 pub async fn record_reward(
     ctx: &Ctx,
     commune_code: &str,
-    ids: &[i64],
+    ids: &[ThanksId],
     input: &RewardInput,
 ) -> AppResult<u64> {
     let commune = ctx.store().unit(commune_code).await?.unit;

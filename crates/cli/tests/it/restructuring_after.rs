@@ -54,7 +54,7 @@ async fn app_of(db: &TestDb) -> (App, Ctx) {
 
 /// The demo scheme's merged parts, split unit and the units they become.
 struct DemoScheme {
-    id: i64,
+    id: tuquan_domain::restructuring::scheme::SchemeId,
     merged: Vec<String>,
     split: String,
 }
@@ -62,7 +62,8 @@ struct DemoScheme {
 async fn demo_scheme(db: &TestDb, ctx: &Ctx) -> DemoScheme {
     let id = db
         .count("SELECT id FROM restructuring_schemes WHERE status = 'approved'")
-        .await;
+        .await
+        .into();
     let plan = plan_of(ctx, id).await.unwrap();
     let mut merged = vec![];
     let mut split = String::new();

@@ -15,7 +15,7 @@ pub struct Plan {
     pub effective_on: Date,
     pub basis: LegalBasis,
     /// The scheme this plan comes from, if any (`unit_events.scheme_id`).
-    pub scheme_id: Option<i64>,
+    pub scheme_id: Option<crate::code::SchemeId>,
     pub steps: Vec<Step>,
     /// What happens to the groups of units the plan closes; a group not named is dissolved
     /// with its positions ended for the reason "unit restructured".

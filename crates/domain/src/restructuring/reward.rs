@@ -4,6 +4,7 @@
 use jiff::civil::Date;
 use serde::Deserialize;
 
+pub use crate::code::ThanksId;
 use crate::text::required;
 use crate::time::parse_date;
 use crate::{Checks, FieldError, FieldErrorKind};

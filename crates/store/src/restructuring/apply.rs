@@ -7,6 +7,7 @@
 //! (`apply_sql`) and runs them in one transaction — every effect or none — then commits, or
 //! rolls back for a dry run, which so reports exactly what the real run would do.
 
+use tuquan_domain::restructuring::scheme::SchemeId;
 use tuquan_domain::restructuring::EventKind;
 use tuquan_domain::territory::UnitKind;
 
@@ -100,7 +101,7 @@ pub struct ApplyScript {
     pub basis_date: String,
     pub basis_signer: String,
     pub basis_file_id: Option<i64>,
-    pub scheme_id: Option<i64>,
+    pub scheme_id: Option<SchemeId>,
     pub steps: Vec<ScriptStep>,
     pub groups: Vec<GroupOp>,
     /// The notice to an account whose grant ends (`{unit}`: the unit's name).
@@ -284,7 +285,7 @@ impl Store {
                          updated_at = $1 WHERE id = $2 AND status = 'approved'",
                     )
                     .bind(&ts)
-                    .bind(scheme)
+                    .bind(scheme.get())
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -11,7 +11,8 @@ use crate::{subtree, with_pool, Store, StoreError};
 /// One thanks record (tri ân) with the names a list shows.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ThanksRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: tuquan_domain::code::ThanksId,
     pub unit_code: String,
     pub unit_name: String,
     pub unit_path: String,

@@ -2,7 +2,7 @@
 //! commune: one statement for the whole selection and one audit row.
 
 use serde_json::json;
-use tuquan_domain::restructuring::reward::Reward;
+use tuquan_domain::restructuring::reward::{Reward, ThanksId};
 use tuquan_domain::territory::Unit;
 
 use crate::audit::{insert_audit, AuditCtx, AuditEntry};
@@ -16,7 +16,7 @@ impl Store {
     pub async fn record_thanks_reward(
         &self,
         commune: &Unit,
-        ids: &[i64],
+        ids: &[ThanksId],
         reward: &Reward,
         ctx: &AuditCtx,
     ) -> Result<u64, StoreError> {
@@ -42,7 +42,7 @@ impl Store {
             let mut tx = p.begin_write().await?;
             let mut q = sqlx::query(&sql).bind(&reward.number).bind(&date).bind(&commune.code);
             for id in ids {
-                q = q.bind(*id);
+                q = q.bind(id.get());
             }
             let n = q.execute(&mut *tx).await?.rows_affected();
             if n != ids.len() as u64 {

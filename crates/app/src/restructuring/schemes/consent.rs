@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tuquan_domain::restructuring::scheme::{
-    consent_of, Consent, ItemKind, SchemeStatus, VotePurpose,
+    consent_of, Consent, ItemKind, SchemeId, SchemeStatus, VotePurpose,
 };
 use tuquan_domain::votes::{Matter, Mode, Status as VoteStatus};
+use tuquan_domain::VoteId;
 use tuquan_store::votes::NewVote;
 
 use super::{managed, raced, ItemUnitRecord, SchemeRecord, SchemeVoteRecord};
@@ -17,7 +18,7 @@ use crate::{AppResult, Ctx};
 pub struct UnitConsent {
     pub unit_code: String,
     pub unit_name: String,
-    pub vote_id: Option<i64>,
+    pub vote_id: Option<VoteId>,
     pub consent: Consent,
     pub yes: i64,
     pub roll: i64,
@@ -63,7 +64,7 @@ async fn open_one(
     title: String,
     purpose: VotePurpose,
     candidate: &str,
-) -> AppResult<i64> {
+) -> AppResult<VoteId> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     let t = crate::votes::thresholds(ctx, &unit.province_code).await?;
     let new = NewVote {
@@ -86,16 +87,16 @@ async fn open_one(
     let audit = ctx.audit_ctx();
     let id = ctx.store().insert_vote(&unit, &new, &audit).await?;
     ctx.store()
-        .link_scheme_vote(s, id.get(), unit_code, purpose, candidate, &audit)
+        .link_scheme_vote(s, id, unit_code, purpose, candidate, &audit)
         .await?;
-    Ok(id.get())
+    Ok(id)
 }
 
 /// Starts the consultation: the scheme leaves the draft and a household ballot opens at
 /// every affected unit (its roll frozen now), plus one per candidate name at each unit a new
 /// unit is made from. Run again while consulting, it opens only the ballots still missing.
 /// Returns the ballots opened.
-pub async fn start_consultation(ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
+pub async fn start_consultation(ctx: &Ctx, id: SchemeId) -> AppResult<Vec<VoteId>> {
     let s = managed(ctx, id).await?;
     let items = ctx.store().scheme_items(s.id).await?;
     if s.status != SchemeStatus::Consulting {

@@ -128,7 +128,6 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
     )
     .await?;
     for vote in super::start_consultation(&ctx, id).await? {
-        let vote = tuquan_domain::VoteId(vote);
         let (_, roll) = crate::votes::roll(&ctx, vote).await?;
         let yes = roll.len() / 2 + 1;
         for (i, h) in roll.iter().enumerate() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tuquan_domain::restructuring::scheme::{
     check_group, check_groups, dispositions, GroupChoice, GroupChoiceInput, GroupFact, GroupScope,
-    ItemKind, SchemeRule, SchemeStatus,
+    ItemKind, SchemeId, SchemeRule, SchemeStatus,
 };
 use tuquan_domain::restructuring::GroupDisposition;
 use tuquan_domain::territory::UnitCode;
@@ -102,7 +102,7 @@ fn choice_of(r: &SchemeGroupRecord) -> AppResult<GroupChoice> {
                 .map_err(|e| AppError::Internal(format!("stored group target: {e}")))?,
         },
         A::Merge => GroupChoice::Merge {
-            into: GroupId(r.into_group_id.unwrap_or_default()),
+            into: r.into_group_id.unwrap_or(GroupId(0)),
         },
         A::Dissolve => GroupChoice::Dissolve,
     })
@@ -197,7 +197,7 @@ pub(crate) async fn groups_of(
 /// Allowed to those who manage the scheme until it is applied or abandoned; audited.
 pub async fn set_group(
     ctx: &Ctx,
-    id: i64,
+    id: SchemeId,
     group: GroupId,
     input: &GroupChoiceInput,
 ) -> AppResult<()> {

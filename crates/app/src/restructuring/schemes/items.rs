@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tuquan_domain::restructuring::scheme::{
-    split_gap, ItemKind, Merge, MergeInput, Rename, RenameInput, Split, SplitGap, SplitInput,
+    split_gap, ItemKind, Merge, MergeInput, Rename, RenameInput, SchemeId, SchemeItemId, Split,
+    SplitGap, SplitInput, SplitPartId,
 };
 use tuquan_domain::territory::{LocalCode, Tier, Unit, UnitCode};
 use tuquan_domain::HouseholdId;
@@ -23,7 +24,7 @@ async fn taken(ctx: &Ctx, s: &SchemeRecord) -> AppResult<Taken> {
     let units = ctx.store().scheme_units(s.id).await?;
     let items = ctx.store().scheme_items(s.id).await?;
     let parts = ctx.store().scheme_parts(s.id).await?;
-    let parent_of: BTreeMap<i64, String> = units
+    let parent_of: BTreeMap<SchemeItemId, String> = units
         .iter()
         .filter_map(|u| u.parent_code.clone().map(|p| (u.item_id, p)))
         .collect();
@@ -116,7 +117,7 @@ fn siblings(units: &[Unit], field: &'static str) -> AppResult<String> {
 }
 
 /// Adds a merge: whole units (declared adjacent) into a new unit or into an existing one.
-pub async fn add_merge(ctx: &Ctx, id: i64, input: &MergeInput) -> AppResult<i64> {
+pub async fn add_merge(ctx: &Ctx, id: SchemeId, input: &MergeInput) -> AppResult<SchemeItemId> {
     let s = managed(ctx, id).await?;
     s.status.edit()?;
     let m = Merge::parse(input)?;
@@ -139,7 +140,7 @@ pub async fn add_merge(ctx: &Ctx, id: i64, input: &MergeInput) -> AppResult<i64>
 }
 
 /// Adds a split: the unit and its new parts; the household lists are made afterwards.
-pub async fn add_split(ctx: &Ctx, id: i64, input: &SplitInput) -> AppResult<i64> {
+pub async fn add_split(ctx: &Ctx, id: SchemeId, input: &SplitInput) -> AppResult<SchemeItemId> {
     let s = managed(ctx, id).await?;
     s.status.edit()?;
     let sp = Split::parse(input)?;
@@ -157,7 +158,7 @@ pub async fn add_split(ctx: &Ctx, id: i64, input: &SplitInput) -> AppResult<i64>
 }
 
 /// Adds a rename (a new name, and kind, for the same unit: a new version).
-pub async fn add_rename(ctx: &Ctx, id: i64, input: &RenameInput) -> AppResult<i64> {
+pub async fn add_rename(ctx: &Ctx, id: SchemeId, input: &RenameInput) -> AppResult<SchemeItemId> {
     let s = managed(ctx, id).await?;
     s.status.edit()?;
     let r = Rename::parse(input)?;
@@ -170,7 +171,7 @@ pub async fn add_rename(ctx: &Ctx, id: i64, input: &RenameInput) -> AppResult<i6
 }
 
 /// Removes an item of a draft.
-pub async fn remove_item(ctx: &Ctx, id: i64, item_id: i64) -> AppResult<()> {
+pub async fn remove_item(ctx: &Ctx, id: SchemeId, item_id: SchemeItemId) -> AppResult<()> {
     let s = managed(ctx, id).await?;
     s.status.edit()?;
     ctx.store()
@@ -180,7 +181,11 @@ pub async fn remove_item(ctx: &Ctx, id: i64, item_id: i64) -> AppResult<()> {
 }
 
 /// The split item of a scheme and its unit.
-async fn split_item(ctx: &Ctx, s: &SchemeRecord, item_id: i64) -> AppResult<(ItemRecord, Unit)> {
+async fn split_item(
+    ctx: &Ctx,
+    s: &SchemeRecord,
+    item_id: SchemeItemId,
+) -> AppResult<(ItemRecord, Unit)> {
     let item = ctx
         .store()
         .scheme_items(s.id)
@@ -197,9 +202,9 @@ async fn split_item(ctx: &Ctx, s: &SchemeRecord, item_id: i64) -> AppResult<(Ite
 /// active household of the unit.
 pub async fn assign_households(
     ctx: &Ctx,
-    id: i64,
-    item_id: i64,
-    part_id: Option<i64>,
+    id: SchemeId,
+    item_id: SchemeItemId,
+    part_id: Option<SplitPartId>,
     households: &[HouseholdId],
 ) -> AppResult<()> {
     let s = managed(ctx, id).await?;
@@ -241,13 +246,13 @@ pub async fn assign_households(
 /// The lists of a split and what is wrong with them.
 pub(crate) async fn gap_of(
     ctx: &Ctx,
-    item_id: i64,
+    item_id: SchemeItemId,
     unit: &Unit,
     parts: &[PartRecord],
 ) -> AppResult<SplitGap> {
     let of_unit = ctx.store().active_household_ids_under(&unit.path).await?;
     let listed = ctx.store().split_lists(item_id).await?;
-    let ids: Vec<i64> = parts
+    let ids: Vec<SplitPartId> = parts
         .iter()
         .filter(|p| p.item_id == item_id)
         .map(|p| p.id)
@@ -265,7 +270,7 @@ pub struct SplitPicker {
     pub parts: Vec<PartRecord>,
     pub page: Page<HouseholdRecord>,
     /// The part id of each household listed.
-    pub assigned: BTreeMap<HouseholdId, i64>,
+    pub assigned: BTreeMap<HouseholdId, SplitPartId>,
     pub gap: SplitGap,
 }
 
@@ -282,8 +287,8 @@ impl SplitPicker {
 
 pub async fn split_picker(
     ctx: &Ctx,
-    id: i64,
-    item_id: i64,
+    id: SchemeId,
+    item_id: SchemeItemId,
     f: &PeopleFilter,
 ) -> AppResult<SplitPicker> {
     let scheme = load(ctx, id).await?;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use tuquan_domain::access::{authorize, Action};
 use tuquan_domain::restructuring::scheme::{
-    consent_ready, to_plan, ItemKind, ItemPlan, NewPart, Override, OverrideInput, Rename,
-    SchemeRule, SchemeStatus,
+    consent_ready, to_plan, ItemKind, ItemPlan, NewPart, Override, OverrideInput, Rename, SchemeId,
+    SchemeRule, SchemeStatus, SplitPartId,
 };
 use tuquan_domain::restructuring::Plan;
 use tuquan_domain::territory::{LocalCode, Tier, Unit, UnitCode, UnitKind};
@@ -20,7 +20,7 @@ use crate::start::Line;
 use crate::{AppError, AppResult, Ctx};
 
 /// Consulting → approved (the commune's decision on the scheme).
-pub async fn approve(ctx: &Ctx, id: i64) -> AppResult<()> {
+pub async fn approve(ctx: &Ctx, id: SchemeId) -> AppResult<()> {
     let s = managed(ctx, id).await?;
     s.status.approve()?;
     ctx.store()
@@ -35,7 +35,7 @@ pub async fn approve(ctx: &Ctx, id: i64) -> AppResult<()> {
 }
 
 /// Abandons a scheme not yet applied.
-pub async fn abandon(ctx: &Ctx, id: i64) -> AppResult<()> {
+pub async fn abandon(ctx: &Ctx, id: SchemeId) -> AppResult<()> {
     let s = managed(ctx, id).await?;
     s.status.abandon()?;
     ctx.store()
@@ -46,7 +46,7 @@ pub async fn abandon(ctx: &Ctx, id: i64) -> AppResult<()> {
 
 /// Records that the scheme goes ahead without the households' consent, with the reason and
 /// the decision approving it (number, date, signer).
-pub async fn record_override(ctx: &Ctx, id: i64, input: &OverrideInput) -> AppResult<()> {
+pub async fn record_override(ctx: &Ctx, id: SchemeId, input: &OverrideInput) -> AppResult<()> {
     let s = managed(ctx, id).await?;
     s.status.override_consent()?;
     let o = Override::parse(input)?;
@@ -72,7 +72,7 @@ fn new_part(name: &str, kind: &str, local: &str) -> AppResult<NewPart> {
 
 /// The plan a scheme becomes: its items as steps, every split's lists checked complete
 /// (every household of the unit exactly once, no part empty), its groups' dispositions.
-pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
+pub async fn plan_of(ctx: &Ctx, id: SchemeId) -> AppResult<Plan> {
     let s = managed(ctx, id).await?;
     let header = header_of(&s)?;
     let items = ctx.store().scheme_items(s.id).await?;
@@ -121,7 +121,7 @@ pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
                         unit.code,
                     ));
                 }
-                let mut lists: BTreeMap<i64, Vec<HouseholdId>> = BTreeMap::new();
+                let mut lists: BTreeMap<SplitPartId, Vec<HouseholdId>> = BTreeMap::new();
                 for (h, p) in ctx.store().split_lists(item.id).await? {
                     lists.entry(p).or_default().push(h);
                 }
@@ -155,7 +155,7 @@ pub async fn plan_of(ctx: &Ctx, id: i64) -> AppResult<Plan> {
 /// Previews (`dry_run`: nothing changes) or applies an approved scheme. Applying needs the
 /// consent of every affected unit or an override, and no freeze in force today or on the
 /// effective date; the scheme is then marked applied.
-pub async fn apply_scheme(ctx: &Ctx, id: i64, dry_run: bool) -> AppResult<ApplyReport> {
+pub async fn apply_scheme(ctx: &Ctx, id: SchemeId, dry_run: bool) -> AppResult<ApplyReport> {
     let s = managed(ctx, id).await?;
     if dry_run {
         previewable(s.status)?;

@@ -5,7 +5,9 @@
 //! docs/restructuring.md explains it for commune officials.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::restructuring::scheme::{SchemeHeader, SchemeInput, SchemeRule, SchemeStatus};
+use tuquan_domain::restructuring::scheme::{
+    SchemeHeader, SchemeId, SchemeInput, SchemeRule, SchemeStatus,
+};
 use tuquan_domain::territory::{Tier, Unit};
 use tuquan_store::StoreError;
 
@@ -45,12 +47,12 @@ pub(crate) fn raced(code: &'static str) -> impl Fn(StoreError) -> AppError {
     }
 }
 
-pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<SchemeRecord> {
+pub(crate) async fn load(ctx: &Ctx, id: SchemeId) -> AppResult<SchemeRecord> {
     Ok(ctx.store().scheme(id).await?)
 }
 
 /// Loads a scheme and checks the actor may manage it (its commune).
-pub(crate) async fn managed(ctx: &Ctx, id: i64) -> AppResult<SchemeRecord> {
+pub(crate) async fn managed(ctx: &Ctx, id: SchemeId) -> AppResult<SchemeRecord> {
     let s = load(ctx, id).await?;
     ctx.authorize(Action::RestructuringSchemeManage, Some(&s.commune_path))?;
     Ok(s)
@@ -70,7 +72,11 @@ fn who(ctx: &Ctx) -> AppResult<String> {
 }
 
 /// Drafts a new scheme at a commune. Returns its id.
-pub async fn create_scheme(ctx: &Ctx, commune_code: &str, input: &SchemeInput) -> AppResult<i64> {
+pub async fn create_scheme(
+    ctx: &Ctx,
+    commune_code: &str,
+    input: &SchemeInput,
+) -> AppResult<SchemeId> {
     let c = commune(ctx, commune_code).await?;
     ctx.authorize(Action::RestructuringSchemeManage, Some(&c.path))?;
     let h = SchemeHeader::parse(input)?;
@@ -81,7 +87,7 @@ pub async fn create_scheme(ctx: &Ctx, commune_code: &str, input: &SchemeInput) -
 }
 
 /// Replaces a draft's title, reason, effective date and legal basis.
-pub async fn edit_scheme(ctx: &Ctx, id: i64, input: &SchemeInput) -> AppResult<()> {
+pub async fn edit_scheme(ctx: &Ctx, id: SchemeId, input: &SchemeInput) -> AppResult<()> {
     let s = managed(ctx, id).await?;
     s.status.edit()?;
     let h = SchemeHeader::parse(input)?;

@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 use tuquan_domain::access::Action;
+use tuquan_domain::restructuring::scheme::FreezeId;
 use tuquan_domain::restructuring::standards::{
     freeze_in_force, minimum_on, percent_of, size_flag, Freeze, FreezeInput, Minimum, SizeFlag,
     Standard, StandardInput,
@@ -139,7 +140,7 @@ pub async fn set_standard(ctx: &Ctx, code: &str, input: &StandardInput) -> AppRe
 
 /// Records a freeze: for the province (its officials), or national (the country's
 /// administrators only).
-pub async fn add_freeze(ctx: &Ctx, code: &str, input: &FreezeInput) -> AppResult<i64> {
+pub async fn add_freeze(ctx: &Ctx, code: &str, input: &FreezeInput) -> AppResult<FreezeId> {
     let province = managed_province(ctx, code).await?;
     let f = Freeze::parse(input, &province.code)?;
     if f.province.is_none() {

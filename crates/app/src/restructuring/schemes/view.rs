@@ -4,7 +4,7 @@
 //! a freeze is in force.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::restructuring::scheme::{Consent, ItemKind, SplitGap};
+use tuquan_domain::restructuring::scheme::{Consent, ItemKind, SchemeId, SplitGap};
 use tuquan_domain::restructuring::standards::{Minimum, SizeFlag};
 
 use super::consent::{consents, UnitConsent};
@@ -98,7 +98,7 @@ fn sum(units: &[&ItemUnitRecord]) -> (i64, i64) {
         .fold((0, 0), |(h, r), u| (h + u.households, r + u.residents))
 }
 
-pub async fn scheme_view(ctx: &Ctx, id: i64) -> AppResult<SchemeView> {
+pub async fn scheme_view(ctx: &Ctx, id: SchemeId) -> AppResult<SchemeView> {
     let scheme = load(ctx, id).await?;
     let units = ctx.store().scheme_units(scheme.id).await?;
     may_view(ctx, &scheme, &units)?;

@@ -8,43 +8,21 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::SchemeRule;
+use super::{rule, SchemeRule};
+use crate::code::code_enum;
 use crate::groups::GroupKind;
 use crate::restructuring::GroupDisposition;
 use crate::territory::UnitCode;
 use crate::{Checks, FieldError, FieldErrorKind, GroupId};
 
-/// The three choices, by their stored code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupAction {
-    CarryOver,
-    Merge,
-    Dissolve,
-}
-
-impl GroupAction {
-    pub const ALL: &'static [GroupAction] = &[Self::CarryOver, Self::Merge, Self::Dissolve];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CarryOver => "carry_over",
-            Self::Merge => "merge",
-            Self::Dissolve => "dissolve",
-        }
+code_enum!(
+    /// The three choices, by their stored code.
+    GroupAction {
+        CarryOver => "carry_over",
+        Merge => "merge",
+        Dissolve => "dissolve",
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|a| a.as_str() == s.trim())
-    }
-}
-
-impl TryFrom<String> for GroupAction {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s).ok_or(s)
-    }
-}
+);
 
 /// A choice as typed: the action, and the unit (`to`) or group (`into`) it needs.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,10 +41,6 @@ pub enum GroupChoice {
     CarryOver { to: UnitCode },
     Merge { into: GroupId },
     Dissolve,
-}
-
-fn rule(code: &'static str, field: &'static str) -> SchemeRule {
-    SchemeRule { code, field }
 }
 
 impl GroupChoice {
@@ -286,6 +260,10 @@ mod tests {
         UnitCode::parse(s).unwrap()
     }
 
+    fn carry(to: &str) -> GroupChoice {
+        GroupChoice::CarryOver { to: code(to) }
+    }
+
     fn input(action: &str, to: &str, into: &str) -> GroupChoiceInput {
         GroupChoiceInput {
             action: action.into(),
@@ -318,36 +296,16 @@ mod tests {
     fn carry_goes_to_a_unit_of_the_scheme_and_leadership_to_a_new_one_once() {
         let s = scope();
         let mut c = BTreeMap::new();
-        c.insert(
-            GroupId(1),
-            GroupChoice::CarryOver {
-                to: code("26743-kp20"),
-            },
-        );
+        c.insert(GroupId(1), carry("26743-kp20"));
         assert_eq!(check_groups(&s, &c), Ok(()));
-        c.insert(
-            GroupId(2),
-            GroupChoice::CarryOver {
-                to: code("26743-kp20"),
-            },
-        );
+        c.insert(GroupId(2), carry("26743-kp20"));
         assert_eq!(
             check_group(&s, &c, GroupId(2)).unwrap_err().code,
             "scheme_group_leadership_taken"
         );
-        c.insert(
-            GroupId(2),
-            GroupChoice::CarryOver {
-                to: code("26743-kp05"),
-            },
-        );
+        c.insert(GroupId(2), carry("26743-kp05"));
         assert_eq!(check_group(&s, &c, GroupId(2)).unwrap_err().field, "to");
-        c.insert(
-            GroupId(2),
-            GroupChoice::CarryOver {
-                to: code("26743-kp99"),
-            },
-        );
+        c.insert(GroupId(2), carry("26743-kp99"));
         assert_eq!(
             check_group(&s, &c, GroupId(2)).unwrap_err().code,
             "scheme_group_bad_target"
@@ -372,12 +330,7 @@ mod tests {
             check_group(&s, &c, GroupId(1)).unwrap_err(),
             rule("scheme_group_has_merges", "action")
         );
-        c.insert(
-            GroupId(1),
-            GroupChoice::CarryOver {
-                to: code("26743-kp20"),
-            },
-        );
+        c.insert(GroupId(1), carry("26743-kp20"));
         assert_eq!(check_groups(&s, &c), Ok(()));
         c.insert(GroupId(2), GroupChoice::Merge { into: GroupId(2) });
         assert!(check_group(&s, &c, GroupId(2)).is_err());
@@ -394,12 +347,7 @@ mod tests {
     fn dispositions_group_merges_and_ignore_stale_choices() {
         let s = scope();
         let mut c = BTreeMap::new();
-        c.insert(
-            GroupId(1),
-            GroupChoice::CarryOver {
-                to: code("26743-kp20"),
-            },
-        );
+        c.insert(GroupId(1), carry("26743-kp20"));
         c.insert(GroupId(2), GroupChoice::Merge { into: GroupId(1) });
         c.insert(GroupId(3), GroupChoice::Dissolve);
         c.insert(GroupId(77), GroupChoice::Dissolve);

@@ -11,17 +11,15 @@ use crate::text::required;
 use crate::time::parse_date;
 use crate::{Checks, FieldError, FieldErrorKind};
 
-/// A scheme's header as typed.
+/// A scheme's header as typed (a field not sent is empty).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct SchemeInput {
     pub title: String,
     pub reason: String,
     pub effective_on: String,
-    #[serde(default)]
     pub basis_number: String,
-    #[serde(default)]
     pub basis_date: String,
-    #[serde(default)]
     pub basis_signer: String,
 }
 
@@ -395,8 +393,10 @@ impl Rename {
     }
 }
 
-/// An override of the consent: why, and the decision approving it.
+/// An override of the consent: why, and the decision approving it (a field not sent is
+/// empty).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct OverrideInput {
     pub reason: String,
     pub number: String,

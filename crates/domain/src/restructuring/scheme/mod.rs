@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{NewUnit, Plan, Step};
+use crate::code::code_enum;
+pub use crate::code::{FreezeId, SchemeId, SchemeItemId, SplitPartId};
 use crate::territory::UnitCode;
 use crate::HouseholdId;
 
@@ -42,34 +44,6 @@ pub struct SchemeRule {
 
 const fn rule(code: &'static str, field: &'static str) -> SchemeRule {
     SchemeRule { code, field }
-}
-
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$v),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
-                Self::parse(&s).ok_or(s)
-            }
-        }
-    };
 }
 
 code_enum!(
@@ -208,12 +182,12 @@ impl SplitGap {
 /// listed once per split at most: the store's key) and that every part has a household.
 pub fn split_gap(
     unit_households: &[HouseholdId],
-    listed: &[(HouseholdId, i64)],
-    parts: &[i64],
+    listed: &[(HouseholdId, SplitPartId)],
+    parts: &[SplitPartId],
 ) -> SplitGap {
     let unit: BTreeSet<HouseholdId> = unit_households.iter().copied().collect();
     let mut seen = BTreeSet::new();
-    let mut per_part: BTreeMap<i64, usize> = parts.iter().map(|p| (*p, 0)).collect();
+    let mut per_part: BTreeMap<SplitPartId, usize> = parts.iter().map(|p| (*p, 0)).collect();
     let mut gap = SplitGap::default();
     for (h, part) in listed {
         if !unit.contains(h) || !seen.insert(*h) {
@@ -261,7 +235,7 @@ fn new_unit(parent: &UnitCode, p: NewPart) -> NewUnit {
 pub fn to_plan(
     commune: UnitCode,
     header: &SchemeHeader,
-    scheme_id: i64,
+    scheme_id: SchemeId,
     items: Vec<ItemPlan>,
 ) -> Result<Plan, SchemeRule> {
     let basis = header.basis()?;

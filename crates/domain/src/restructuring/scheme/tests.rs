@@ -7,6 +7,9 @@ fn h(n: i64) -> HouseholdId {
     HouseholdId(n)
 }
 
+const P10: SplitPartId = SplitPartId(10);
+const P11: SplitPartId = SplitPartId(11);
+
 #[test]
 fn consent_needs_more_than_half_exactly_half_fails() {
     assert!(!consent_passed(50, 100));
@@ -36,22 +39,28 @@ fn an_incomplete_split_list_is_a_gap() {
     let unit = [h(1), h(2), h(3), h(4)];
     let ok = split_gap(
         &unit,
-        &[(h(1), 10), (h(2), 10), (h(3), 11), (h(4), 11)],
-        &[10, 11],
+        &[(h(1), P10), (h(2), P10), (h(3), P11), (h(4), P11)],
+        &[P10, P11],
     );
     assert!(ok.is_empty());
-    let missing = split_gap(&unit, &[(h(1), 10), (h(2), 10), (h(3), 11)], &[10, 11]);
+    let missing = split_gap(&unit, &[(h(1), P10), (h(2), P10), (h(3), P11)], &[P10, P11]);
     assert_eq!(missing.missing, vec![h(4)]);
     let foreign = split_gap(
         &unit,
-        &[(h(1), 10), (h(2), 10), (h(3), 11), (h(4), 11), (h(9), 11)],
-        &[10, 11],
+        &[
+            (h(1), P10),
+            (h(2), P10),
+            (h(3), P11),
+            (h(4), P11),
+            (h(9), P11),
+        ],
+        &[P10, P11],
     );
     assert_eq!(foreign.foreign, vec![h(9)]);
     let empty = split_gap(
         &unit,
-        &[(h(1), 10), (h(2), 10), (h(3), 10), (h(4), 10)],
-        &[10, 11],
+        &[(h(1), P10), (h(2), P10), (h(3), P10), (h(4), P10)],
+        &[P10, P11],
     );
     assert_eq!(empty.empty_parts, 1);
     assert!(!empty.is_empty());
@@ -159,7 +168,7 @@ fn a_scheme_becomes_a_plan_step_by_step() {
     let plan = to_plan(
         u("26734"),
         &header(),
-        7,
+        SchemeId(7),
         vec![
             ItemPlan::Merge {
                 units: vec![u("26734-kp01"), u("26734-kp02")],
@@ -182,7 +191,7 @@ fn a_scheme_becomes_a_plan_step_by_step() {
         ],
     )
     .unwrap();
-    assert_eq!(plan.scheme_id, Some(7));
+    assert_eq!(plan.scheme_id, Some(SchemeId(7)));
     assert_eq!(plan.effective_on, date(2026, 3, 1));
     assert!(
         matches!(&plan.steps[0], Step::CreateFromParts { parts, into } if parts.len() == 2 && into.parent == u("26734"))
@@ -204,13 +213,18 @@ fn a_plan_needs_a_legal_basis_and_each_unit_once() {
     let twice = to_plan(
         u("26734"),
         &header(),
-        1,
+        SchemeId(1),
         vec![rename("26734-kp01"), rename("26734-kp01")],
     );
     assert_eq!(twice.unwrap_err().code, "scheme_unit_twice");
     let mut no_basis = header();
     no_basis.basis_number.clear();
-    let e = to_plan(u("26734"), &no_basis, 1, vec![rename("26734-kp01")]);
+    let e = to_plan(
+        u("26734"),
+        &no_basis,
+        SchemeId(1),
+        vec![rename("26734-kp01")],
+    );
     assert_eq!(e.unwrap_err().code, "scheme_no_basis");
 }
 

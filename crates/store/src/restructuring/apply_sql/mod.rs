@@ -134,7 +134,7 @@ impl Ctx<'_> {
                 t(&s.basis_date),
                 t(&s.basis_signer),
                 Val::OptInt(s.basis_file_id),
-                Val::OptInt(s.scheme_id),
+                Val::OptInt(s.scheme_id.map(|id| id.get())),
                 t(&step.note),
                 t(&self.who),
                 t(&self.ts),

@@ -5,12 +5,11 @@
 
 use serde_json::json;
 use tuquan_domain::groups::GroupKind;
-use tuquan_domain::restructuring::scheme::{GroupAction, GroupChoice};
+use tuquan_domain::restructuring::scheme::{GroupAction, GroupChoice, SchemeId};
 use tuquan_domain::GroupId;
 
 use super::{entry, SchemeRecord};
-use crate::audit::{insert_audit, AuditCtx};
-use crate::BeginWrite;
+use crate::audit::{audited_tx, AuditCtx};
 use crate::{now, with_pool, Store, StoreError};
 
 /// An open group of a unit, with its current positions and head.
@@ -38,7 +37,8 @@ pub struct SchemeGroupRecord {
     #[sqlx(try_from = "String")]
     pub action: GroupAction,
     pub to_code: Option<String>,
-    pub into_group_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub into_group_id: Option<GroupId>,
     pub updated_by: String,
     pub updated_at: String,
 }
@@ -76,14 +76,14 @@ impl Store {
     /// The choices stored for a scheme's groups.
     pub async fn scheme_groups(
         &self,
-        scheme_id: i64,
+        scheme_id: SchemeId,
     ) -> Result<Vec<SchemeGroupRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT group_id, action, to_code, into_group_id, updated_by, updated_at \
                  FROM restructuring_scheme_groups WHERE scheme_id = $1 ORDER BY group_id",
             )
-            .bind(scheme_id)
+            .bind(scheme_id.get())
             .fetch_all(p)
             .await?
         }))
@@ -107,8 +107,8 @@ impl Store {
         let action = choice.action().as_str();
         let after = json!({"group": group.get(), "action": action, "to": to, "into": into});
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let entry = entry("restructuring.group_disposition", s, after);
+        audited_tx!(self, ctx, &entry, tx => {
             let n = sqlx::query(
                 "INSERT INTO restructuring_scheme_groups (scheme_id, group_id, action, to_code, \
                  into_group_id, updated_by, updated_at) \
@@ -118,7 +118,7 @@ impl Store {
                  to_code = excluded.to_code, into_group_id = excluded.into_group_id, \
                  updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             )
-            .bind(s.id)
+            .bind(s.id.get())
             .bind(group.get())
             .bind(action)
             .bind(&to)
@@ -131,9 +131,6 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict { field: "status" });
             }
-            insert_audit!(&mut *tx, ctx, &entry("restructuring.group_disposition", s.id,
-                &s.commune_path, after))?;
-            tx.commit().await?;
         });
         Ok(())
     }

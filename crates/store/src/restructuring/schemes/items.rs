@@ -3,13 +3,14 @@
 //! transaction, and refuses (`Conflict`) once the scheme is no longer a draft.
 
 use serde_json::json;
-use tuquan_domain::restructuring::scheme::{Merge, Rename, Split, VotePurpose};
-use tuquan_domain::HouseholdId;
+use tuquan_domain::restructuring::scheme::{
+    Merge, Rename, SchemeItemId, Split, SplitPartId, VotePurpose,
+};
+use tuquan_domain::{HouseholdId, VoteId};
 
 use super::{entry, SchemeRecord};
-use crate::audit::{insert_audit, Arg, AuditCtx};
-use crate::BeginWrite;
-use crate::{with_pool, Store, StoreError};
+use crate::audit::{audited_tx, Arg, AuditCtx};
+use crate::{Store, StoreError};
 
 impl Store {
     /// Adds a merge to a draft. Returns the item's id.
@@ -18,7 +19,7 @@ impl Store {
         s: &SchemeRecord,
         m: &Merge,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<SchemeItemId, StoreError> {
         let (into, name, kind, local) = match &m.into {
             Ok(u) => (Some(u.as_str().to_owned()), "", "", ""),
             Err(n) => (
@@ -31,15 +32,15 @@ impl Store {
         let units: Vec<&str> = m.units.iter().map(|u| u.as_str()).collect();
         let after = json!({"kind": "merge", "units": units, "into": into, "name": name,
                            "unit_kind": kind, "local_code": local, "candidates": m.candidates});
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let entry = entry("restructuring.item_added", s, after);
+        let id = audited_tx!(self, ctx, &entry, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO restructuring_scheme_items (scheme_id, kind, into_code, new_name, \
                  new_kind, new_local_code, adjacent, candidate_names) \
                  SELECT $1, 'merge', $2, $3, $4, $5, $6, $7 FROM restructuring_schemes \
                  WHERE id = $1 AND status = 'draft' RETURNING id",
             )
-            .bind(s.id)
+            .bind(s.id.get())
             .bind(&into)
             .bind(name)
             .bind(kind)
@@ -56,11 +57,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry("restructuring.item_added", s.id, &s.commune_path, after))?;
-            tx.commit().await?;
             id
         });
-        Ok(id)
+        Ok(SchemeItemId(id))
     }
 
     /// Adds a split (its parts; the household lists come after). Returns the item's id.
@@ -69,21 +68,21 @@ impl Store {
         s: &SchemeRecord,
         sp: &Split,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<SchemeItemId, StoreError> {
         let parts: Vec<_> = sp
             .parts
             .iter()
             .map(|p| json!({"name": p.name, "kind": p.kind.as_str(), "local_code": p.local_code.as_str()}))
             .collect();
         let after = json!({"kind": "split", "unit": sp.unit.as_str(), "parts": parts});
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let entry = entry("restructuring.item_added", s, after);
+        let id = audited_tx!(self, ctx, &entry, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO restructuring_scheme_items (scheme_id, kind, unit_code) \
                  SELECT $1, 'split', $2 FROM restructuring_schemes \
                  WHERE id = $1 AND status = 'draft' RETURNING id",
             )
-            .bind(s.id)
+            .bind(s.id.get())
             .bind(sp.unit.as_str())
             .fetch_optional(&mut *tx)
             .await?
@@ -101,11 +100,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry("restructuring.item_added", s.id, &s.commune_path, after))?;
-            tx.commit().await?;
             id
         });
-        Ok(id)
+        Ok(SchemeItemId(id))
     }
 
     /// Adds a rename. Returns the item's id.
@@ -114,45 +111,44 @@ impl Store {
         s: &SchemeRecord,
         r: &Rename,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<SchemeItemId, StoreError> {
         let after = json!({"kind": "rename", "unit": r.unit.as_str(), "name": r.name,
                            "unit_kind": r.kind.as_str()});
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let entry = entry("restructuring.item_added", s, after);
+        let id = audited_tx!(self, ctx, &entry, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO restructuring_scheme_items (scheme_id, kind, unit_code, new_name, new_kind) \
                  SELECT $1, 'rename', $2, $3, $4 FROM restructuring_schemes \
                  WHERE id = $1 AND status = 'draft' RETURNING id",
             )
-            .bind(s.id)
+            .bind(s.id.get())
             .bind(r.unit.as_str())
             .bind(&r.name)
             .bind(r.kind.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::Conflict { field: "status" })?;
-            insert_audit!(&mut *tx, ctx, &entry("restructuring.item_added", s.id, &s.commune_path, after))?;
-            tx.commit().await?;
             id
         });
-        Ok(id)
+        Ok(SchemeItemId(id))
     }
 
     /// Removes an item of a draft with its units, parts and lists.
     pub async fn remove_scheme_item(
         &self,
         s: &SchemeRecord,
-        item_id: i64,
+        item_id: SchemeItemId,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let item_id = item_id.get();
+        let entry = entry("restructuring.item_removed", s, json!({"item": item_id}));
+        audited_tx!(self, ctx, &entry, tx => {
             let draft: Option<i64> = sqlx::query_scalar(
                 "SELECT i.id FROM restructuring_scheme_items i JOIN restructuring_schemes s \
                  ON s.id = i.scheme_id WHERE i.id = $1 AND s.id = $2 AND s.status = 'draft'",
             )
             .bind(item_id)
-            .bind(s.id)
+            .bind(s.id.get())
             .fetch_optional(&mut *tx)
             .await?;
             if draft.is_none() {
@@ -166,8 +162,6 @@ impl Store {
             ] {
                 sqlx::query(sql).bind(item_id).execute(&mut *tx).await?;
             }
-            insert_audit!(&mut *tx, ctx, &entry("restructuring.item_removed", s.id, &s.commune_path, json!({"item": item_id})))?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -177,21 +171,26 @@ impl Store {
     pub async fn assign_split_households(
         &self,
         s: &SchemeRecord,
-        item_id: i64,
-        part_id: Option<i64>,
+        item_id: SchemeItemId,
+        part_id: Option<SplitPartId>,
         households: &[HouseholdId],
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ids: Vec<i64> = households.iter().map(|h| h.get()).collect();
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let (item_id, part_id) = (item_id.get(), part_id.map(SplitPartId::get));
+        let entry = entry(
+            "restructuring.split_listed",
+            s,
+            json!({"item": item_id, "part": part_id, "households": ids}),
+        );
+        audited_tx!(self, ctx, &entry, tx => {
             let draft: Option<i64> = sqlx::query_scalar(
                 "SELECT i.id FROM restructuring_scheme_items i JOIN restructuring_schemes s \
                  ON s.id = i.scheme_id WHERE i.id = $1 AND s.id = $2 AND i.kind = 'split' \
                  AND s.status = 'draft'",
             )
             .bind(item_id)
-            .bind(s.id)
+            .bind(s.id.get())
             .fetch_optional(&mut *tx)
             .await?;
             if draft.is_none() {
@@ -215,9 +214,6 @@ impl Store {
                     .await?;
                 }
             }
-            insert_audit!(&mut *tx, ctx, &entry("restructuring.split_listed", s.id, &s.commune_path,
-                json!({"item": item_id, "part": part_id, "households": ids})))?;
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -226,7 +222,7 @@ impl Store {
     pub async fn link_scheme_vote(
         &self,
         s: &SchemeRecord,
-        vote_id: i64,
+        vote_id: VoteId,
         unit_code: &str,
         purpose: VotePurpose,
         candidate: &str,
@@ -236,8 +232,8 @@ impl Store {
             "INSERT INTO restructuring_scheme_votes (vote_id, scheme_id, unit_code, purpose, \
              candidate_name) VALUES ($1, $2, $3, $4, $5)",
             &[
-                Arg::Int(vote_id),
-                Arg::Int(s.id),
+                Arg::Int(vote_id.get()),
+                Arg::Int(s.id.get()),
                 Arg::Text(unit_code),
                 Arg::Text(purpose.as_str()),
                 Arg::Text(candidate),
@@ -246,9 +242,8 @@ impl Store {
             ctx,
             &entry(
                 "restructuring.ballot_linked",
-                s.id,
-                &s.commune_path,
-                json!({"vote": vote_id, "unit": unit_code, "purpose": purpose.as_str(),
+                s,
+                json!({"vote": vote_id.get(), "unit": unit_code, "purpose": purpose.as_str(),
                        "candidate": candidate}),
             ),
         )

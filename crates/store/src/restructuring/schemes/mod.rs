@@ -5,7 +5,9 @@
 //! transaction.
 
 use serde_json::json;
-use tuquan_domain::restructuring::scheme::{ItemKind, Override, SchemeHeader, SchemeStatus};
+use tuquan_domain::restructuring::scheme::{
+    ItemKind, Override, SchemeHeader, SchemeId, SchemeItemId, SchemeStatus,
+};
 use tuquan_domain::territory::{Unit, UnitKind};
 use tuquan_domain::votes::Status as VoteStatus;
 
@@ -25,7 +27,8 @@ pub use reads::{
 /// A scheme with its commune's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SchemeRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: SchemeId,
     pub province_code: String,
     pub commune_code: String,
     pub commune_path: String,
@@ -58,8 +61,10 @@ impl SchemeRecord {
 /// One item of a scheme.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ItemRecord {
-    pub id: i64,
-    pub scheme_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: SchemeItemId,
+    #[sqlx(try_from = "i64")]
+    pub scheme_id: SchemeId,
     #[sqlx(try_from = "String")]
     pub kind: ItemKind,
     pub unit_code: Option<String>,
@@ -87,12 +92,13 @@ const SCHEME_SELECT: &str = "SELECT s.id, s.province_code, s.commune_code, s.com
      s.override_signer, s.override_by, s.applied_at, s.created_by, s.created_at, s.updated_at \
      FROM restructuring_schemes s JOIN units u ON u.code = s.commune_code";
 
-fn entry(action: &'static str, id: i64, path: &str, after: serde_json::Value) -> AuditEntry {
+/// The audit row of a change to the scheme `s`.
+fn entry(action: &'static str, s: &SchemeRecord, after: serde_json::Value) -> AuditEntry {
     AuditEntry {
         action,
         target_type: "restructuring_scheme",
-        target_id: id.to_string(),
-        unit_path: Some(path.to_owned()),
+        target_id: s.id.to_string(),
+        unit_path: Some(s.commune_path.clone()),
         before: None,
         after: Some(after),
     }
@@ -106,16 +112,22 @@ fn header_json(h: &SchemeHeader) -> serde_json::Value {
     })
 }
 
-/// A change refused because the scheme left the status it needs meanwhile.
-fn raced(n: u64) -> Result<(), StoreError> {
-    if n == 0 {
-        Err(StoreError::Conflict { field: "status" })
-    } else {
-        Ok(())
-    }
-}
-
 impl Store {
+    /// One update of a scheme guarded by its status (in the `WHERE`), with its audit row;
+    /// `Conflict` when the scheme left that status meanwhile.
+    async fn update_guarded(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        ctx: &AuditCtx,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        match self.execute_audited(sql, args, false, ctx, entry).await? {
+            0 => Err(StoreError::Conflict { field: "status" }),
+            _ => Ok(()),
+        }
+    }
+
     /// Writes a draft scheme of a commune. Returns its id.
     pub async fn create_scheme(
         &self,
@@ -123,7 +135,7 @@ impl Store {
         h: &SchemeHeader,
         by: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<SchemeId, StoreError> {
         let ts = now();
         let basis_date = h.basis_date.map(|d| d.to_string());
         let effective = h.effective_on.to_string();
@@ -147,16 +159,16 @@ impl Store {
             ],
             ctx,
             AuditEntry {
+                action: "restructuring.scheme_created",
+                target_type: "restructuring_scheme",
                 target_id: String::new(),
-                ..entry(
-                    "restructuring.scheme_created",
-                    0,
-                    &commune.path,
-                    header_json(h),
-                )
+                unit_path: Some(commune.path.clone()),
+                before: None,
+                after: Some(header_json(h)),
             },
         )
         .await
+        .map(SchemeId)
     }
 
     /// Replaces a draft's header; `Conflict` when it is no longer a draft.
@@ -169,38 +181,30 @@ impl Store {
         let ts = now();
         let basis_date = h.basis_date.map(|d| d.to_string());
         let effective = h.effective_on.to_string();
-        let n = self
-            .execute_audited(
-                "UPDATE restructuring_schemes SET title = $1, reason = $2, effective_on = $3, \
+        self.update_guarded(
+            "UPDATE restructuring_schemes SET title = $1, reason = $2, effective_on = $3, \
                  basis_number = $4, basis_date = $5, basis_signer = $6, updated_at = $7 \
                  WHERE id = $8 AND status = 'draft'",
-                &[
-                    Arg::Text(&h.title),
-                    Arg::Text(&h.reason),
-                    Arg::Text(&effective),
-                    Arg::Text(&h.basis_number),
-                    Arg::OptText(basis_date.as_deref()),
-                    Arg::Text(&h.basis_signer),
-                    Arg::Text(&ts),
-                    Arg::Int(s.id),
-                ],
-                false,
-                ctx,
-                &entry(
-                    "restructuring.scheme_edited",
-                    s.id,
-                    &s.commune_path,
-                    header_json(h),
-                ),
-            )
-            .await?;
-        raced(n)
+            &[
+                Arg::Text(&h.title),
+                Arg::Text(&h.reason),
+                Arg::Text(&effective),
+                Arg::Text(&h.basis_number),
+                Arg::OptText(basis_date.as_deref()),
+                Arg::Text(&h.basis_signer),
+                Arg::Text(&ts),
+                Arg::Int(s.id.get()),
+            ],
+            ctx,
+            &entry("restructuring.scheme_edited", s, header_json(h)),
+        )
+        .await
     }
 
-    pub async fn scheme(&self, id: i64) -> Result<SchemeRecord, StoreError> {
+    pub async fn scheme(&self, id: SchemeId) -> Result<SchemeRecord, StoreError> {
         let sql = format!("{SCHEME_SELECT} WHERE s.id = $1");
         let r: Option<SchemeRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         r.ok_or(StoreError::NotFound)
     }
@@ -223,31 +227,27 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let applied = (to == SchemeStatus::Applied).then_some(ts.as_str());
-        let n = self
-            .execute_audited(
-                "UPDATE restructuring_schemes SET status = $1, updated_at = $2, \
+        self.update_guarded(
+            "UPDATE restructuring_schemes SET status = $1, updated_at = $2, \
                  applied_at = COALESCE($3, applied_at) WHERE id = $4 AND status = $5",
-                &[
-                    Arg::Text(to.as_str()),
-                    Arg::Text(&ts),
-                    Arg::OptText(applied),
-                    Arg::Int(s.id),
-                    Arg::Text(from.as_str()),
-                ],
-                false,
-                ctx,
-                &AuditEntry {
-                    before: Some(json!({"status": from.as_str()})),
-                    ..entry(
-                        "restructuring.scheme_status",
-                        s.id,
-                        &s.commune_path,
-                        json!({"status": to.as_str()}),
-                    )
-                },
-            )
-            .await?;
-        raced(n)
+            &[
+                Arg::Text(to.as_str()),
+                Arg::Text(&ts),
+                Arg::OptText(applied),
+                Arg::Int(s.id.get()),
+                Arg::Text(from.as_str()),
+            ],
+            ctx,
+            &AuditEntry {
+                before: Some(json!({"status": from.as_str()})),
+                ..entry(
+                    "restructuring.scheme_status",
+                    s,
+                    json!({"status": to.as_str()}),
+                )
+            },
+        )
+        .await
     }
 
     /// Records the override of the consent with its approving decision.
@@ -260,32 +260,28 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let date = o.date.to_string();
-        let n = self
-            .execute_audited(
-                "UPDATE restructuring_schemes SET override_reason = $1, override_number = $2, \
+        self.update_guarded(
+            "UPDATE restructuring_schemes SET override_reason = $1, override_number = $2, \
                  override_date = $3, override_signer = $4, override_by = $5, updated_at = $6 \
                  WHERE id = $7 AND status IN ('consulting', 'approved')",
-                &[
-                    Arg::Text(&o.reason),
-                    Arg::Text(&o.number),
-                    Arg::Text(&date),
-                    Arg::Text(&o.signer),
-                    Arg::Text(by),
-                    Arg::Text(&ts),
-                    Arg::Int(s.id),
-                ],
-                false,
-                ctx,
-                &entry(
-                    "restructuring.scheme_override",
-                    s.id,
-                    &s.commune_path,
-                    json!({"reason": o.reason, "number": o.number, "date": date,
+            &[
+                Arg::Text(&o.reason),
+                Arg::Text(&o.number),
+                Arg::Text(&date),
+                Arg::Text(&o.signer),
+                Arg::Text(by),
+                Arg::Text(&ts),
+                Arg::Int(s.id.get()),
+            ],
+            ctx,
+            &entry(
+                "restructuring.scheme_override",
+                s,
+                json!({"reason": o.reason, "number": o.number, "date": date,
                            "signer": o.signer}),
-                ),
-            )
-            .await?;
-        raced(n)
+            ),
+        )
+        .await
     }
 }
 

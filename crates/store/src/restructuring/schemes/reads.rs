@@ -1,8 +1,9 @@
 //! Reads of schemes: items, the units they touch with their sizes, split parts and lists,
 //! the ballots, the standards and freezes, and the sizes of a commune's units.
 
+use tuquan_domain::restructuring::scheme::{FreezeId, SchemeId, SchemeItemId, SplitPartId};
 use tuquan_domain::votes::Status as VoteStatus;
-use tuquan_domain::HouseholdId;
+use tuquan_domain::{HouseholdId, VoteId};
 
 use super::ItemRecord;
 use crate::{subtree, with_pool, Store, StoreError};
@@ -10,7 +11,8 @@ use crate::{subtree, with_pool, Store, StoreError};
 /// A unit an item touches, with its size now (active households and residents, its subtree).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ItemUnitRecord {
-    pub item_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub item_id: SchemeItemId,
     /// `part` (merged or split), `into` (receiver), `rename`.
     pub role: String,
     pub unit_code: String,
@@ -26,8 +28,10 @@ pub struct ItemUnitRecord {
 /// A part of a split with the size of its list.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PartRecord {
-    pub id: i64,
-    pub item_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: SplitPartId,
+    #[sqlx(try_from = "i64")]
+    pub item_id: SchemeItemId,
     pub part_no: i64,
     pub name: String,
     pub kind: String,
@@ -39,7 +43,8 @@ pub struct PartRecord {
 /// A ballot a scheme opened, with its count.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SchemeVoteRecord {
-    pub vote_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub vote_id: VoteId,
     pub unit_code: String,
     pub unit_name: String,
     pub purpose: String,
@@ -64,7 +69,8 @@ pub struct StandardRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FreezeRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: FreezeId,
     /// Empty: national.
     pub province_code: String,
     pub starts_on: String,
@@ -89,21 +95,24 @@ const SIZE: &str = "COALESCE(pr.households, 0) AS households, \
      COALESCE(pr.residents, 0) AS residents";
 
 impl Store {
-    pub async fn scheme_items(&self, scheme_id: i64) -> Result<Vec<ItemRecord>, StoreError> {
+    pub async fn scheme_items(&self, scheme_id: SchemeId) -> Result<Vec<ItemRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT id, scheme_id, kind, unit_code, into_code, new_name, new_kind, \
                  new_local_code, adjacent, candidate_names FROM restructuring_scheme_items \
                  WHERE scheme_id = $1 ORDER BY id",
             )
-            .bind(scheme_id)
+            .bind(scheme_id.get())
             .fetch_all(p)
             .await?
         }))
     }
 
     /// Every unit the scheme's items touch, with its size now.
-    pub async fn scheme_units(&self, scheme_id: i64) -> Result<Vec<ItemUnitRecord>, StoreError> {
+    pub async fn scheme_units(
+        &self,
+        scheme_id: SchemeId,
+    ) -> Result<Vec<ItemUnitRecord>, StoreError> {
         let sql = format!(
             "SELECT x.item_id, x.role, u.code AS unit_code, u.name AS unit_name, \
              u.kind AS unit_kind, u.parent_code, u.path AS unit_path, u.valid_to, {SIZE} FROM ( \
@@ -119,12 +128,12 @@ impl Store {
              ORDER BY x.item_id, u.sort_key, u.code"
         );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(scheme_id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(scheme_id.get()).fetch_all(p).await?
         }))
     }
 
     /// The parts of the scheme's splits with the active households listed and their residents.
-    pub async fn scheme_parts(&self, scheme_id: i64) -> Result<Vec<PartRecord>, StoreError> {
+    pub async fn scheme_parts(&self, scheme_id: SchemeId) -> Result<Vec<PartRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT sp.id, sp.item_id, sp.part_no, sp.name, sp.kind, sp.local_code, \
@@ -137,24 +146,30 @@ impl Store {
                  FROM restructuring_split_parts sp JOIN restructuring_scheme_items i \
                  ON i.id = sp.item_id WHERE i.scheme_id = $1 ORDER BY sp.item_id, sp.part_no",
             )
-            .bind(scheme_id)
+            .bind(scheme_id.get())
             .fetch_all(p)
             .await?
         }))
     }
 
     /// A split's lists: (household, part).
-    pub async fn split_lists(&self, item_id: i64) -> Result<Vec<(HouseholdId, i64)>, StoreError> {
+    pub async fn split_lists(
+        &self,
+        item_id: SchemeItemId,
+    ) -> Result<Vec<(HouseholdId, SplitPartId)>, StoreError> {
         let rows: Vec<(i64, i64)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT household_id, part_id FROM restructuring_split_households \
                  WHERE item_id = $1 ORDER BY household_id",
             )
-            .bind(item_id)
+            .bind(item_id.get())
             .fetch_all(p)
             .await?
         });
-        Ok(rows.into_iter().map(|(h, p)| (HouseholdId(h), p)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(h, p)| (HouseholdId(h), SplitPartId(p)))
+            .collect())
     }
 
     /// The active households of a unit and its subtree now.
@@ -178,7 +193,10 @@ impl Store {
         Ok(rows.into_iter().map(HouseholdId).collect())
     }
 
-    pub async fn scheme_votes(&self, scheme_id: i64) -> Result<Vec<SchemeVoteRecord>, StoreError> {
+    pub async fn scheme_votes(
+        &self,
+        scheme_id: SchemeId,
+    ) -> Result<Vec<SchemeVoteRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT sv.vote_id, sv.unit_code, u.name AS unit_name, sv.purpose, \
@@ -187,7 +205,7 @@ impl Store {
                  JOIN units u ON u.code = sv.unit_code WHERE sv.scheme_id = $1 \
                  ORDER BY sv.vote_id",
             )
-            .bind(scheme_id)
+            .bind(scheme_id.get())
             .fetch_all(p)
             .await?
         }))

@@ -1,6 +1,7 @@
 //! A province's size standards and the freezes on applying schemes.
 
 use serde_json::json;
+use tuquan_domain::restructuring::scheme::FreezeId;
 use tuquan_domain::restructuring::standards::{Freeze, Standard};
 use tuquan_domain::territory::Unit;
 
@@ -56,7 +57,7 @@ impl Store {
         f: &Freeze,
         audit_path: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<FreezeId, StoreError> {
         let starts = f.starts_on.to_string();
         let ends = f.ends_on.map(|d| d.to_string());
         let ts = now();
@@ -86,5 +87,6 @@ impl Store {
             },
         )
         .await
+        .map(FreezeId)
     }
 }

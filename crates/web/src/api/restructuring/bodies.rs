@@ -2,9 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use tuquan_app::restructuring::schemes::{self as app, SchemeView};
-use tuquan_app::restructuring::ApplyReport;
-use tuquan_domain::restructuring::scheme::{MergeInput, PartInput, SchemeInput, SplitInput};
+use tuquan_domain::restructuring::scheme::{
+    MergeInput, OverrideInput, PartInput, RenameInput, SchemeInput, SplitInput, SplitPartId,
+};
+use tuquan_domain::HouseholdId;
 use utoipa::ToSchema;
+
+/// What applying did (or, previewed, would do): the use case's report as it is.
+pub use tuquan_app::restructuring::ApplyReport as ApplyOut;
 
 /// A scheme's header. The legal basis (the decision's number, date and signer) may come
 /// later; it is needed to apply.
@@ -113,6 +118,16 @@ pub struct RenameBody {
     pub kind: String,
 }
 
+impl From<RenameBody> for RenameInput {
+    fn from(b: RenameBody) -> Self {
+        Self {
+            unit: b.unit,
+            name: b.name,
+            kind: b.kind,
+        }
+    }
+}
+
 /// Households of the split unit put into a part (`part_id` null: off every list).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -121,6 +136,16 @@ pub struct AssignBody {
     pub part_id: Option<i64>,
     #[serde(deserialize_with = "crate::api::contract::id_list")]
     pub households: Vec<i64>,
+}
+
+impl AssignBody {
+    pub(super) fn part(&self) -> Option<SplitPartId> {
+        self.part_id.map(SplitPartId)
+    }
+
+    pub(super) fn households(&self) -> Vec<HouseholdId> {
+        self.households.iter().copied().map(HouseholdId).collect()
+    }
 }
 
 /// Going ahead without the households' consent: why, and the approving decision.
@@ -132,6 +157,17 @@ pub struct OverrideBody {
     /// `YYYY-MM-DD`.
     pub date: String,
     pub signer: String,
+}
+
+impl From<OverrideBody> for OverrideInput {
+    fn from(b: OverrideBody) -> Self {
+        Self {
+            reason: b.reason,
+            number: b.number,
+            date: b.date,
+            signer: b.signer,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -183,7 +219,7 @@ pub struct SchemeItem {
 impl From<&app::SchemeRecord> for SchemeItem {
     fn from(s: &app::SchemeRecord) -> Self {
         Self {
-            id: s.id,
+            id: s.id.get(),
             commune_code: s.commune_code.clone(),
             title: s.title.clone(),
             reason: s.reason.clone(),
@@ -282,7 +318,7 @@ pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
             .map(|i| {
                 let gap = i.gap.clone().unwrap_or_default();
                 ItemOut {
-                    id: i.item.id,
+                    id: i.item.id.get(),
                     kind: i.item.kind.as_str().to_owned(),
                     units: i
                         .units
@@ -299,7 +335,7 @@ pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
                         .parts
                         .iter()
                         .map(|p| PartOut {
-                            id: p.id,
+                            id: p.id.get(),
                             name: p.name.clone(),
                             kind: p.kind.clone(),
                             local_code: p.local_code.clone(),
@@ -335,7 +371,7 @@ pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
             .map(|c| ConsentOut {
                 unit_code: c.unit_code.clone(),
                 unit_name: c.unit_name.clone(),
-                vote_id: c.vote_id,
+                vote_id: c.vote_id.map(|v| v.get()),
                 consent: c.consent.as_str().to_owned(),
                 yes: c.yes,
                 roll: c.roll,
@@ -343,51 +379,6 @@ pub(super) fn detail(v: &SchemeView) -> SchemeDetail {
             .collect(),
         freeze: v.freeze.as_ref().map(|f| f.basis.clone()),
         groups: super::groups::groups_out(&v.groups),
-    }
-}
-
-/// What applying did (or, previewed, would do).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApplyOut {
-    pub dry_run: bool,
-    /// `[code, name]` of each unit opened.
-    pub opened: Vec<(String, String)>,
-    pub closed: Vec<String>,
-    pub renamed: Vec<String>,
-    pub households_moved: u64,
-    pub residents_moved: u64,
-    pub groups_carried: u64,
-    pub groups_merged: u64,
-    pub groups_dissolved: u64,
-    pub positions_ended: u64,
-    pub thanked: u64,
-    pub grants_moved: u64,
-    pub grants_ended: u64,
-    pub feedback_rerouted: u64,
-    pub regulations_marked: u64,
-    pub events: Vec<i64>,
-}
-
-impl From<ApplyReport> for ApplyOut {
-    fn from(r: ApplyReport) -> Self {
-        Self {
-            dry_run: r.dry_run,
-            opened: r.opened,
-            closed: r.closed,
-            renamed: r.renamed,
-            households_moved: r.households_moved,
-            residents_moved: r.residents_moved,
-            groups_carried: r.groups_carried,
-            groups_merged: r.groups_merged,
-            groups_dissolved: r.groups_dissolved,
-            positions_ended: r.positions_ended,
-            thanked: r.thanked,
-            grants_moved: r.grants_moved,
-            grants_ended: r.grants_ended,
-            feedback_rerouted: r.feedback_rerouted,
-            regulations_marked: r.regulations_marked,
-            events: r.events,
-        }
     }
 }
 

@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tuquan_app::restructuring::schemes::{self as app, GroupsView};
-use tuquan_domain::restructuring::scheme::{GroupChoice, GroupChoiceInput};
+use tuquan_domain::restructuring::scheme::{GroupChoice, GroupChoiceInput, SchemeId};
 use tuquan_domain::GroupId;
 use utoipa::ToSchema;
 
-use super::bodies::{detail, SchemeDetail};
+use super::bodies::SchemeDetail;
 use crate::auth::{CurrentUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::body;
@@ -94,23 +94,24 @@ pub(super) fn after_groups(groups: &[(String, Vec<String>)]) -> Vec<AfterGroupOu
 
 /// Sets what becomes of one group of a unit the scheme closes (until the scheme is applied).
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/groups", tag = "restructuring",
-    params(("id" = i64, Path)), request_body = GroupBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme")), request_body = GroupBody, security(("bearer" = [])),
     responses((status = 200, body = SchemeDetail), (status = 400, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn set_group(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SchemeId>,
     b: Result<Json<GroupBody>, JsonRejection>,
 ) -> Result<Json<SchemeDetail>, ApiError> {
     let b = body(b)?;
+    let group = GroupId(b.group);
     let input = GroupChoiceInput {
         action: b.action,
         to: b.to,
         into: b.into.map(|n| n.to_string()).unwrap_or_default(),
     };
     let ctx = state.ctx(Some(who), &rc);
-    app::set_group(&ctx, id, GroupId(b.group), &input).await?;
-    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+    app::set_group(&ctx, id, group, &input).await?;
+    super::detail_of(&ctx, id).await
 }

@@ -11,11 +11,9 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tuquan_app::restructuring::schemes as app;
-use tuquan_domain::restructuring::scheme::{
-    MergeInput, OverrideInput, RenameInput, SchemeInput, SplitInput,
-};
+use tuquan_app::Ctx;
+use tuquan_domain::restructuring::scheme::{SchemeId, SchemeItemId};
 use tuquan_domain::restructuring::standards::{FreezeInput, StandardInput};
-use tuquan_domain::HouseholdId;
 
 use crate::auth::{CurrentUser, RequestCtx};
 use crate::error::{ApiError, ErrorBody};
@@ -96,6 +94,16 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// 201 with the id of what was made.
+fn created(id: impl Into<i64>) -> (StatusCode, Json<SchemeCreated>) {
+    (StatusCode::CREATED, Json(SchemeCreated { id: id.into() }))
+}
+
+/// The scheme as it is after a change.
+async fn detail_of(ctx: &Ctx, id: SchemeId) -> Result<Json<SchemeDetail>, ApiError> {
+    Ok(Json(detail(&app::scheme_view(ctx, id).await?)))
+}
+
 /// Drafts a scheme at a commune.
 #[utoipa::path(post, path = "/api/v1/communes/{code}/restructuring/schemes", tag = "restructuring",
     request_body = SchemeBody, security(("bearer" = [])),
@@ -107,10 +115,10 @@ pub async fn create(
     Path(code): Path<String>,
     b: Result<Json<SchemeBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let input: SchemeInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
-    let id = app::create_scheme(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
+    Ok(created(
+        app::create_scheme(&ctx, &code, &body(b)?.into()).await?,
+    ))
 }
 
 /// A commune's schemes, newest first.
@@ -131,140 +139,130 @@ pub async fn list(
 
 /// A scheme with its items, before/after table and consent.
 #[utoipa::path(get, path = "/api/v1/restructuring/schemes/{id}", tag = "restructuring",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme")), security(("bearer" = [])),
     responses((status = 200, body = SchemeDetail)))]
 pub async fn get_one(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SchemeId>,
 ) -> Result<Json<SchemeDetail>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+    detail_of(&state.ctx(Some(who), &rc), id).await
 }
 
 /// Replaces a draft's header.
 #[utoipa::path(put, path = "/api/v1/restructuring/schemes/{id}", tag = "restructuring",
-    params(("id" = i64, Path)), request_body = SchemeBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme")), request_body = SchemeBody,
+    security(("bearer" = [])),
     responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SchemeId>,
     b: Result<Json<SchemeBody>, JsonRejection>,
 ) -> Result<Json<SchemeDetail>, ApiError> {
-    let input: SchemeInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
-    app::edit_scheme(&ctx, id, &input).await?;
-    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+    app::edit_scheme(&ctx, id, &body(b)?.into()).await?;
+    detail_of(&ctx, id).await
 }
 
-/// Adds a merge to a draft.
-#[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/merges", tag = "restructuring",
-    params(("id" = i64, Path)), request_body = MergeBody, security(("bearer" = [])),
-    responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
-pub async fn add_merge(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    b: Result<Json<MergeBody>, JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
-    let input: MergeInput = body(b)?.into();
-    let ctx = state.ctx(Some(who), &rc);
-    let id = app::add_merge(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
-}
-
-/// Adds a split to a draft.
-#[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/splits", tag = "restructuring",
-    params(("id" = i64, Path)), request_body = SplitBody, security(("bearer" = [])),
-    responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
-pub async fn add_split(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    b: Result<Json<SplitBody>, JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
-    let input: SplitInput = body(b)?.into();
-    let ctx = state.ctx(Some(who), &rc);
-    let id = app::add_split(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
-}
-
-/// Adds a rename to a draft.
-#[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/renames", tag = "restructuring",
-    params(("id" = i64, Path)), request_body = RenameBody, security(("bearer" = [])),
-    responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
-pub async fn add_rename(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    b: Result<Json<RenameBody>, JsonRejection>,
-) -> Result<impl IntoResponse, ApiError> {
-    let b = body(b)?;
-    let input = RenameInput {
-        unit: b.unit,
-        name: b.name,
-        kind: b.kind,
+/// A route that adds an item to a draft (its own `utoipa::path`): the body into the domain's
+/// input, the use case, 201 with the item's id.
+macro_rules! add_item {
+    ($name:ident, $path:literal, $body:ident, $call:path, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "restructuring",
+            params(("id" = i64, Path, description = "The scheme")), request_body = $body,
+            security(("bearer" = [])),
+            responses((status = 201, body = SchemeCreated), (status = 422, body = ErrorBody)))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            CurrentUser(who): CurrentUser,
+            rc: RequestCtx,
+            Path(id): Path<SchemeId>,
+            b: Result<Json<$body>, JsonRejection>,
+        ) -> Result<impl IntoResponse, ApiError> {
+            let ctx = state.ctx(Some(who), &rc);
+            Ok(created($call(&ctx, id, &body(b)?.into()).await?))
+        }
     };
-    let ctx = state.ctx(Some(who), &rc);
-    let id = app::add_rename(&ctx, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
 }
+
+add_item!(
+    add_merge,
+    "/api/v1/restructuring/schemes/{id}/merges",
+    MergeBody,
+    app::add_merge,
+    "Adds a merge to a draft."
+);
+add_item!(
+    add_split,
+    "/api/v1/restructuring/schemes/{id}/splits",
+    SplitBody,
+    app::add_split,
+    "Adds a split to a draft."
+);
+add_item!(
+    add_rename,
+    "/api/v1/restructuring/schemes/{id}/renames",
+    RenameBody,
+    app::add_rename,
+    "Adds a rename to a draft."
+);
 
 /// Removes an item of a draft.
 #[utoipa::path(delete, path = "/api/v1/restructuring/schemes/{id}/items/{item}", tag = "restructuring",
-    params(("id" = i64, Path), ("item" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme"),
+        ("item" = i64, Path, description = "The item of the scheme")),
+    security(("bearer" = [])),
     responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
 pub async fn remove_item(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, item)): Path<(i64, i64)>,
+    Path((id, item)): Path<(SchemeId, SchemeItemId)>,
 ) -> Result<Json<SchemeDetail>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     app::remove_item(&ctx, id, item).await?;
-    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+    detail_of(&ctx, id).await
 }
 
 /// Puts households of a split unit into one of its parts.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/items/{item}/households",
-    tag = "restructuring", params(("id" = i64, Path), ("item" = i64, Path)),
+    tag = "restructuring",
+    params(("id" = i64, Path, description = "The scheme"),
+        ("item" = i64, Path, description = "The split")),
     request_body = AssignBody, security(("bearer" = [])),
     responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, item)): Path<(i64, i64)>,
+    Path((id, item)): Path<(SchemeId, SchemeItemId)>,
     b: Result<Json<AssignBody>, JsonRejection>,
 ) -> Result<Json<SchemeDetail>, ApiError> {
     let b = body(b)?;
-    let households: Vec<HouseholdId> = b.households.into_iter().map(HouseholdId).collect();
     let ctx = state.ctx(Some(who), &rc);
-    app::assign_households(&ctx, id, item, b.part_id, &households).await?;
-    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+    app::assign_households(&ctx, id, item, b.part(), &b.households()).await?;
+    detail_of(&ctx, id).await
 }
 
 macro_rules! scheme_action {
     ($name:ident, $path:literal, $call:path, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "restructuring",
-            params(("id" = i64, Path)), security(("bearer" = [])),
+            params(("id" = i64, Path, description = "The scheme")), security(("bearer" = [])),
             responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
         pub async fn $name(
             State(state): State<AppState>,
             CurrentUser(who): CurrentUser,
             rc: RequestCtx,
-            Path(id): Path<i64>,
+            Path(id): Path<SchemeId>,
         ) -> Result<Json<SchemeDetail>, ApiError> {
             let ctx = state.ctx(Some(who), &rc);
             $call(&ctx, id).await?;
-            Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+            detail_of(&ctx, id).await
         }
     };
 }
@@ -290,53 +288,47 @@ scheme_action!(
 
 /// Records that the scheme goes ahead without consent, with the reason and decision.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/override", tag = "restructuring",
-    params(("id" = i64, Path)), request_body = OverrideBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme")), request_body = OverrideBody,
+    security(("bearer" = [])),
     responses((status = 200, body = SchemeDetail), (status = 422, body = ErrorBody)))]
 pub async fn override_consent(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SchemeId>,
     b: Result<Json<OverrideBody>, JsonRejection>,
 ) -> Result<Json<SchemeDetail>, ApiError> {
-    let b = body(b)?;
-    let input = OverrideInput {
-        reason: b.reason,
-        number: b.number,
-        date: b.date,
-        signer: b.signer,
-    };
     let ctx = state.ctx(Some(who), &rc);
-    app::record_override(&ctx, id, &input).await?;
-    Ok(Json(detail(&app::scheme_view(&ctx, id).await?)))
+    app::record_override(&ctx, id, &body(b)?.into()).await?;
+    detail_of(&ctx, id).await
 }
 
 /// What applying the scheme would do; nothing changes.
 #[utoipa::path(get, path = "/api/v1/restructuring/schemes/{id}/preview", tag = "restructuring",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme")), security(("bearer" = [])),
     responses((status = 200, body = ApplyOut), (status = 422, body = ErrorBody)))]
 pub async fn preview(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SchemeId>,
 ) -> Result<Json<ApplyOut>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    Ok(Json(app::apply_scheme(&ctx, id, true).await?.into()))
+    Ok(Json(app::apply_scheme(&ctx, id, true).await?))
 }
 
 /// Applies an approved scheme, atomically.
 #[utoipa::path(post, path = "/api/v1/restructuring/schemes/{id}/apply", tag = "restructuring",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The scheme")), security(("bearer" = [])),
     responses((status = 200, body = ApplyOut), (status = 422, body = ErrorBody)))]
 pub async fn apply(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SchemeId>,
 ) -> Result<Json<ApplyOut>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    Ok(Json(app::apply_scheme(&ctx, id, false).await?.into()))
+    Ok(Json(app::apply_scheme(&ctx, id, false).await?))
 }
 
 /// A commune's units against their size standard.
@@ -397,7 +389,7 @@ pub async fn standards(
             .freezes
             .iter()
             .map(|f| FreezeOut {
-                id: f.id,
+                id: f.id.get(),
                 province_code: f.province_code.clone(),
                 starts_on: f.starts_on.clone(),
                 ends_on: f.ends_on.clone(),
@@ -449,6 +441,5 @@ pub async fn add_freeze(
         basis: b.basis,
     };
     let ctx = state.ctx(Some(who), &rc);
-    let id = app::add_freeze(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(SchemeCreated { id })))
+    Ok(created(app::add_freeze(&ctx, &code, &input).await?))
 }

@@ -10,15 +10,16 @@ use axum::response::{Html, Response};
 use axum::routing::get;
 use axum::Router;
 use tuquan_app::restructuring as app;
-use tuquan_domain::restructuring::reward::RewardInput;
+use tuquan_domain::restructuring::reward::{RewardInput, ThanksId};
 
-use super::super::common::{see_other, vn_date};
-use super::super::form::{rerender, FormErrors};
+use super::super::common::vn_date;
+use super::super::form::FormErrors;
 use super::super::groups::role_name;
 use super::super::{render, Chrome};
+use super::schemes::{all, finish, one, Pairs};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Can, RequestCtx, RestructuringApply};
-use crate::error::PageError;
+use crate::error::{Failure, PageError};
 use crate::AppState;
 
 const PATH: &str = "/communes/{code}/restructuring/thanks";
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct Row {
-    pub id: i64,
+    pub id: ThanksId,
     pub checked: bool,
     pub full_name: String,
     pub resident_id: i64,
@@ -54,36 +55,24 @@ struct Page {
     errors: FormErrors,
 }
 
-/// The form's fields: the ticked records (`record`, repeated), the number and the date.
-type Pairs = Vec<(String, String)>;
-
-fn one(p: &Pairs, name: &str) -> String {
-    p.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
+/// The page with the form's fields (the ticked records, `record` repeated; the number and
+/// the date) as typed.
 async fn build(
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
     code: &str,
     form: &Pairs,
     errors: FormErrors,
-) -> Result<Page, PageError> {
+) -> Result<Page, Failure> {
     let list = app::thanks_list(ctx, code).await?;
     let lang = chrome.lang;
-    let ticked: Vec<&str> = form
-        .iter()
-        .filter(|(k, _)| k == "record")
-        .map(|(_, v)| v.as_str())
-        .collect();
+    let ticked = all(form, "record");
     let rows = list
         .records
         .iter()
         .map(|r| Row {
             id: r.id,
-            checked: ticked.contains(&r.id.to_string().as_str()),
+            checked: ticked.contains(&r.id.to_string()),
             full_name: r.full_name.clone(),
             resident_id: r.resident_id.get(),
             post: role_name(lang, &r.role, false),
@@ -130,24 +119,20 @@ async fn reward(
     CsrfForm(form): CsrfForm<Pairs>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(can.who), &rc);
-    let ids: Vec<i64> = form
+    let ids: Vec<ThanksId> = all(&form, "record")
         .iter()
-        .filter(|(k, _)| k == "record")
-        .filter_map(|(_, v)| v.parse().ok())
+        .filter_map(|v| v.parse().ok())
         .collect();
     let input = RewardInput {
         number: one(&form, "number"),
         date: one(&form, "date"),
     };
-    match app::record_reward(&ctx, &code, &ids, &input).await {
-        Ok(_) => Ok(see_other(
-            &format!("/communes/{code}/restructuring/thanks"),
-            None,
-        )),
-        Err(e) => {
-            let page = build(&ctx, chrome, &code, &form, FormErrors::none()).await?;
-            let lang = page.chrome.lang;
-            rerender(e, lang, |errors| Page { errors, ..page })
-        }
-    }
+    let done = app::record_reward(&ctx, &code, &ids, &input).await;
+    finish(
+        chrome.lang,
+        done,
+        |_| format!("/communes/{code}/restructuring/thanks"),
+        |errors| build(&ctx, chrome, &code, &form, errors),
+    )
+    .await
 }

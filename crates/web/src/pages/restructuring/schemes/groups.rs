@@ -3,20 +3,18 @@
 //! select and a button, no JavaScript) to carry it over, merge it or dissolve it.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tuquan_app::restructuring::schemes::{self as app, GroupRow, GroupsView, SchemeView};
-use tuquan_domain::restructuring::scheme::{GroupChoice, GroupChoiceInput, SchemeStatus};
+use tuquan_domain::restructuring::scheme::{GroupChoice, GroupChoiceInput, SchemeId, SchemeStatus};
 use tuquan_domain::GroupId;
 
-use super::super::super::common::see_other;
-use super::super::super::form::FormErrors;
 use super::super::super::groups::kind_name;
-use super::super::super::{render, Chrome};
-use super::{at, signed_in, view_of};
+use super::super::super::Chrome;
+use super::{at, finish, signed_in, view_of};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
-use crate::error::{Failure, PageError};
+use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -29,7 +27,7 @@ pub struct Opt {
 
 /// One group as the section shows it.
 pub struct GroupLine {
-    pub id: i64,
+    pub id: GroupId,
     /// The id of its select (and of its error).
     pub control: String,
     pub name: String,
@@ -103,8 +101,8 @@ pub fn lines(lang: Lang, v: &SchemeView) -> Vec<GroupLine> {
     g.rows
         .iter()
         .map(|r| GroupLine {
-            id: r.group.id.get(),
-            control: format!("group-{}", r.group.id.get()),
+            id: r.group.id,
+            control: format!("group-{}", r.group.id),
             name: r.group.name.clone(),
             kind: match &r.group.kind_label {
                 Some(l) if r.group.kind == tuquan_domain::groups::GroupKind::Other => l.clone(),
@@ -158,24 +156,23 @@ pub async fn set(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id, group)): Path<(String, i64, i64)>,
+    Path((code, id, group)): Path<(String, SchemeId, GroupId)>,
     CsrfForm(f): CsrfForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
     let v = view_of(&ctx, &code, id).await?;
-    match app::set_group(&ctx, id, GroupId(group), &f.input()).await {
-        Ok(()) => Ok(see_other(&format!("{}#groups", at(&v.scheme)), None)),
-        Err(e) => {
-            let failure: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&failure, chrome.lang) else {
-                return Err(PageError(failure));
-            };
-            let control = format!("group-{group}");
+    let done = app::set_group(&ctx, id, group, &f.input()).await;
+    let control = format!("group-{group}");
+    finish(
+        chrome.lang,
+        done,
+        |()| format!("{}#groups", at(&v.scheme)),
+        |errors| {
             let errors = ["group", "action", "to", "into"]
                 .iter()
                 .fold(errors, |e, field| e.rename(field, &control));
-            let v = view_of(&ctx, &code, id).await?;
-            Ok((status, render(&super::show::page(chrome, &v, errors))?).into_response())
-        }
-    }
+            super::show::again(&ctx, chrome, &code, id, errors)
+        },
+    )
+    .await
 }

@@ -9,15 +9,16 @@ use serde::Deserialize;
 use tuquan_app::people::PeopleFilter;
 use tuquan_app::restructuring::schemes::{self as app, SchemeView};
 use tuquan_domain::restructuring::scheme::{
-    MergeInput, PartInput, RenameInput, SplitInput, MAX_PARTS, PART_FIELDS,
+    MergeInput, PartInput, RenameInput, SchemeId, SchemeItemId, SplitInput, SplitPartId,
+    PART_FIELDS,
 };
 use tuquan_domain::territory::{Tier, UnitKind};
 use tuquan_domain::HouseholdId;
 
-use super::super::super::common::{choices, see_other, Choice, Empty};
-use super::super::super::form::{rerender, FormErrors};
+use super::super::super::common::{choices, Choice, Empty};
+use super::super::super::form::FormErrors;
 use super::super::super::{render, Chrome};
-use super::{at, kind_name, signed_in, view_of};
+use super::{all, at, finish, kind_name, managed_view, one, signed_in, view_of, Pairs};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
@@ -71,21 +72,29 @@ fn kinds(lang: Lang, selected: &str) -> Vec<Choice> {
     out
 }
 
-/// A form's fields as pairs: repeated names (ticked boxes) kept.
-type Pairs = Vec<(String, String)>;
-
-fn one(p: &Pairs, name: &str) -> String {
-    p.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(p: &Pairs, name: &str) -> Vec<String> {
-    p.iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
+/// A select of the commune's units, "choose" first.
+async fn unit_select(
+    ctx: &tuquan_app::Ctx,
+    v: &SchemeView,
+    lang: Lang,
+    selected: &str,
+) -> Result<Vec<Choice>, Failure> {
+    let mut units = vec![Choice {
+        value: String::new(),
+        label: lang.t("scheme.choose").to_owned(),
+        selected: selected.is_empty(),
+    }];
+    units.extend(
+        units_of(ctx, v, lang, &[])
+            .await?
+            .into_iter()
+            .map(|u| Choice {
+                selected: u.code == selected,
+                value: u.code,
+                label: u.label,
+            }),
+    );
+    Ok(units)
 }
 
 #[derive(Template)]
@@ -141,60 +150,6 @@ async fn merge_form(
     })
 }
 
-async fn managed_view(
-    state: &AppState,
-    u: MaybeUser,
-    rc: &RequestCtx,
-    code: &str,
-    id: i64,
-) -> Result<(tuquan_app::Ctx, SchemeView), Failure> {
-    let ctx = signed_in(state, u, rc)?;
-    let v = view_of(&ctx, code, id).await?;
-    if !v.may_manage {
-        return Err(Failure::Forbidden);
-    }
-    Ok((ctx, v))
-}
-
-pub async fn merge_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-) -> Result<Html<String>, PageError> {
-    let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
-    render(&merge_form(&ctx, chrome, &v, &Vec::new(), FormErrors::none()).await?)
-}
-
-pub async fn merge(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-    CsrfForm(p): CsrfForm<Pairs>,
-) -> Result<Response, PageError> {
-    let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
-    let input = MergeInput {
-        units: all(&p, "units"),
-        into: one(&p, "into"),
-        name: one(&p, "name"),
-        kind: one(&p, "kind"),
-        local_code: one(&p, "local_code"),
-        adjacent: !one(&p, "adjacent").is_empty(),
-        candidates: one(&p, "candidates"),
-    };
-    match app::add_merge(&ctx, id, &input).await {
-        Ok(_) => Ok(see_other(&at(&v.scheme), None)),
-        Err(e) => {
-            let page = merge_form(&ctx, chrome, &v, &p, FormErrors::none()).await?;
-            let lang = page.chrome.lang;
-            rerender(e, lang, |errors| MergePage { errors, ..page })
-        }
-    }
-}
-
 pub struct PartRow {
     pub n: usize,
     pub name_id: &'static str,
@@ -225,22 +180,7 @@ async fn split_form(
     errors: FormErrors,
 ) -> Result<SplitPage, Failure> {
     let lang = chrome.lang;
-    let unit = one(p, "unit");
-    let mut units = vec![Choice {
-        value: String::new(),
-        label: lang.t("scheme.choose").to_owned(),
-        selected: unit.is_empty(),
-    }];
-    units.extend(
-        units_of(ctx, v, lang, &[])
-            .await?
-            .into_iter()
-            .map(|u| Choice {
-                selected: u.code == unit,
-                value: u.code,
-                label: u.label,
-            }),
-    );
+    let units = unit_select(ctx, v, lang, &one(p, "unit")).await?;
     let parts = PART_FIELDS
         .iter()
         .enumerate()
@@ -265,50 +205,6 @@ async fn split_form(
     })
 }
 
-pub async fn split_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-) -> Result<Html<String>, PageError> {
-    let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
-    render(&split_form(&ctx, chrome, &v, &Vec::new(), FormErrors::none()).await?)
-}
-
-pub async fn split(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-    CsrfForm(p): CsrfForm<Pairs>,
-) -> Result<Response, PageError> {
-    let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
-    let input = SplitInput {
-        unit: one(&p, "unit"),
-        parts: PART_FIELDS[..MAX_PARTS]
-            .iter()
-            .map(|[n, k, c]| PartInput {
-                name: one(&p, n),
-                kind: one(&p, k),
-                local_code: one(&p, c),
-            })
-            .collect(),
-    };
-    match app::add_split(&ctx, id, &input).await {
-        Ok(item) => Ok(see_other(
-            &format!("{}/items/{item}/households", at(&v.scheme)),
-            None,
-        )),
-        Err(e) => {
-            let page = split_form(&ctx, chrome, &v, &p, FormErrors::none()).await?;
-            let lang = page.chrome.lang;
-            rerender(e, lang, |errors| SplitPage { errors, ..page })
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "restructuring_rename.html")]
 struct RenamePage {
@@ -330,22 +226,7 @@ async fn rename_form(
     errors: FormErrors,
 ) -> Result<RenamePage, Failure> {
     let lang = chrome.lang;
-    let unit = one(p, "unit");
-    let mut units = vec![Choice {
-        value: String::new(),
-        label: lang.t("scheme.choose").to_owned(),
-        selected: unit.is_empty(),
-    }];
-    units.extend(
-        units_of(ctx, v, lang, &[])
-            .await?
-            .into_iter()
-            .map(|u| Choice {
-                selected: u.code == unit,
-                value: u.code,
-                label: u.label,
-            }),
-    );
+    let units = unit_select(ctx, v, lang, &one(p, "unit")).await?;
     Ok(RenamePage {
         title: v.scheme.title.clone(),
         back: at(&v.scheme),
@@ -358,55 +239,121 @@ async fn rename_form(
     })
 }
 
-pub async fn rename_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-) -> Result<Html<String>, PageError> {
-    let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
-    render(&rename_form(&ctx, chrome, &v, &Vec::new(), FormErrors::none()).await?)
-}
-
-pub async fn rename(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-    CsrfForm(p): CsrfForm<Pairs>,
-) -> Result<Response, PageError> {
-    let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
-    let input = RenameInput {
-        unit: one(&p, "unit"),
-        name: one(&p, "name"),
-        kind: one(&p, "kind"),
-    };
-    match app::add_rename(&ctx, id, &input).await {
-        Ok(_) => Ok(see_other(&at(&v.scheme), None)),
-        Err(e) => {
-            let page = rename_form(&ctx, chrome, &v, &p, FormErrors::none()).await?;
-            let lang = page.chrome.lang;
-            rerender(e, lang, |errors| RenamePage { errors, ..page })
-        }
+fn merge_input(p: &Pairs) -> MergeInput {
+    MergeInput {
+        units: all(p, "units"),
+        into: one(p, "into"),
+        name: one(p, "name"),
+        kind: one(p, "kind"),
+        local_code: one(p, "local_code"),
+        adjacent: !one(p, "adjacent").is_empty(),
+        candidates: one(p, "candidates"),
     }
 }
+
+fn split_input(p: &Pairs) -> SplitInput {
+    SplitInput {
+        unit: one(p, "unit"),
+        parts: PART_FIELDS
+            .iter()
+            .map(|[n, k, c]| PartInput {
+                name: one(p, n),
+                kind: one(p, k),
+                local_code: one(p, c),
+            })
+            .collect(),
+    }
+}
+
+fn rename_input(p: &Pairs) -> RenameInput {
+    RenameInput {
+        unit: one(p, "unit"),
+        name: one(p, "name"),
+        kind: one(p, "kind"),
+    }
+}
+
+/// The two routes of an item form on a scheme the actor manages: the form as first shown,
+/// and its POST, which adds the item with `$call` and goes to `$to(view, item)`, or shows
+/// the form again with the errors and the values as typed.
+macro_rules! item_form {
+    ($get:ident, $post:ident, $form:ident, $input:ident, $call:path, $to:expr) => {
+        pub async fn $get(
+            State(state): State<AppState>,
+            chrome: Chrome,
+            u: MaybeUser,
+            rc: RequestCtx,
+            Path((code, id)): Path<(String, SchemeId)>,
+        ) -> Result<Html<String>, PageError> {
+            let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
+            render(&$form(&ctx, chrome, &v, &Pairs::new(), FormErrors::none()).await?)
+        }
+
+        pub async fn $post(
+            State(state): State<AppState>,
+            chrome: Chrome,
+            u: MaybeUser,
+            rc: RequestCtx,
+            Path((code, id)): Path<(String, SchemeId)>,
+            CsrfForm(p): CsrfForm<Pairs>,
+        ) -> Result<Response, PageError> {
+            let (ctx, v) = managed_view(&state, u, &rc, &code, id).await?;
+            let done = $call(&ctx, id, &$input(&p)).await;
+            let to: fn(&SchemeView, SchemeItemId) -> String = $to;
+            finish(
+                chrome.lang,
+                done,
+                |item| to(&v, item),
+                |errors| $form(&ctx, chrome, &v, &p, errors),
+            )
+            .await
+        }
+    };
+}
+
+item_form!(
+    merge_page,
+    merge,
+    merge_form,
+    merge_input,
+    app::add_merge,
+    |v, _| at(&v.scheme)
+);
+item_form!(
+    split_page,
+    split,
+    split_form,
+    split_input,
+    app::add_split,
+    |v, item| { format!("{}/items/{item}/households", at(&v.scheme)) }
+);
+item_form!(
+    rename_page,
+    rename,
+    rename_form,
+    rename_input,
+    app::add_rename,
+    |v, _| at(&v.scheme)
+);
 
 pub async fn remove(
     State(state): State<AppState>,
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id, item)): Path<(String, i64, i64)>,
+    Path((code, id, item)): Path<(String, SchemeId, SchemeItemId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
     let v = view_of(&ctx, &code, id).await?;
-    match app::remove_item(&ctx, id, item).await {
-        Ok(()) => Ok(see_other(&at(&v.scheme), None)),
-        Err(e) => super::show::rerender_show(&ctx, chrome, &code, id, e.into()).await,
-    }
+    let done = app::remove_item(&ctx, id, item).await;
+    finish(
+        chrome.lang,
+        done,
+        |()| at(&v.scheme),
+        |errors| super::show::again(&ctx, chrome, &code, id, errors),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -416,7 +363,7 @@ pub struct PickerQuery {
 }
 
 pub struct HouseholdLine {
-    pub id: i64,
+    pub id: HouseholdId,
     pub name: String,
     pub address: String,
     pub members: i64,
@@ -424,7 +371,7 @@ pub struct HouseholdLine {
 }
 
 pub struct PartSummary {
-    pub id: i64,
+    pub id: SplitPartId,
     pub name: String,
     pub households: i64,
 }
@@ -449,7 +396,7 @@ struct PickerPage {
 async fn picker(
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
-    (code, id, item): (&str, i64, i64),
+    (code, id, item): (&str, SchemeId, SchemeItemId),
     q: &PickerQuery,
     errors: FormErrors,
 ) -> Result<PickerPage, Failure> {
@@ -465,10 +412,7 @@ async fn picker(
     let gap = if p.gap.is_empty() {
         String::new()
     } else {
-        lang.t("scheme.gap")
-            .replace("{missing}", &p.gap.missing.len().to_string())
-            .replace("{foreign}", &p.gap.foreign.len().to_string())
-            .replace("{empty}", &p.gap.empty_parts.to_string())
+        super::show::gap_text(lang, &p.gap)
     };
     Ok(PickerPage {
         title: p.scheme.title.clone(),
@@ -489,7 +433,7 @@ async fn picker(
             .items
             .iter()
             .map(|h| HouseholdLine {
-                id: h.id.get(),
+                id: h.id,
                 name: h.representative_name.clone(),
                 address: h.address.clone(),
                 members: h.member_count,
@@ -525,7 +469,7 @@ pub async fn picker_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id, item)): Path<(String, i64, i64)>,
+    Path((code, id, item)): Path<(String, SchemeId, SchemeItemId)>,
     q: Result<Query<PickerQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -539,49 +483,32 @@ pub async fn assign(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id, item)): Path<(String, i64, i64)>,
+    Path((code, id, item)): Path<(String, SchemeId, SchemeItemId)>,
     CsrfForm(p): CsrfForm<Pairs>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
+    let v = view_of(&ctx, &code, id).await?;
     let households: Vec<HouseholdId> = all(&p, "h").iter().filter_map(|h| h.parse().ok()).collect();
-    let part = one(&p, "part");
-    let part_id = match part.as_str() {
-        "none" => None,
-        other => match other.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                let e = tuquan_app::AppError::rule("scheme_no_part", "part", "none chosen");
-                let q = PickerQuery {
-                    q: Some(one(&p, "q")),
-                    cursor: None,
-                };
-                let page = picker(&ctx, chrome, (&code, id, item), &q, FormErrors::none()).await?;
-                let lang = page.chrome.lang;
-                return rerender(e, lang, |errors| PickerPage { errors, ..page });
-            }
-        },
+    let done = match one(&p, "part").as_str() {
+        "none" => Ok(None),
+        other => other
+            .parse::<SplitPartId>()
+            .map(Some)
+            .map_err(|_| tuquan_app::AppError::rule("scheme_no_part", "part", "none chosen")),
     };
-    match app::assign_households(&ctx, id, item, part_id, &households).await {
-        Ok(()) => {
-            let v = view_of(&ctx, &code, id).await?;
-            let q = one(&p, "q");
-            Ok(see_other(
-                &format!(
-                    "{}/items/{item}/households?q={}",
-                    at(&v.scheme),
-                    urlencoding(&q)
-                ),
-                None,
-            ))
-        }
-        Err(e) => {
-            let q = PickerQuery {
-                q: Some(one(&p, "q")),
-                cursor: None,
-            };
-            let page = picker(&ctx, chrome, (&code, id, item), &q, FormErrors::none()).await?;
-            let lang = page.chrome.lang;
-            rerender(e, lang, |errors| PickerPage { errors, ..page })
-        }
-    }
+    let done = match done {
+        Ok(part) => app::assign_households(&ctx, id, item, part, &households).await,
+        Err(e) => Err(e),
+    };
+    let q = one(&p, "q");
+    let here = format!("{}/items/{item}/households", at(&v.scheme));
+    let to = |()| format!("{here}?q={}", urlencoding(&q));
+    let again = PickerQuery {
+        q: Some(q.clone()),
+        cursor: None,
+    };
+    finish(chrome.lang, done, to, |errors| {
+        picker(&ctx, chrome, (&code, id, item), &again, errors)
+    })
+    .await
 }

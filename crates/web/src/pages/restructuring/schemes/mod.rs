@@ -4,18 +4,19 @@
 //! approve, override with its decision, abandon and apply after a confirmation, preview).
 //! Each handler calls one use case of `tuquan_app::restructuring::schemes`.
 
+use std::future::{ready, Future};
+
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
 use tuquan_app::restructuring::schemes::{self as app, SchemeRecord, SchemeView};
 use tuquan_app::restructuring::ApplyReport;
-use tuquan_domain::restructuring::scheme::{OverrideInput, SchemeInput, SchemeStatus};
+use tuquan_domain::restructuring::scheme::{OverrideInput, SchemeId, SchemeInput, SchemeStatus};
 
 use super::super::common::{confirm, see_other, vn_date, Ask, Empty};
-use super::super::form::{rerender, FormErrors};
+use super::super::form::FormErrors;
 use super::super::{render, Chrome};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
@@ -102,6 +103,62 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// A form's fields as pairs: repeated names (ticked boxes) kept.
+pub(crate) type Pairs = Vec<(String, String)>;
+
+/// The first value of the field `name`, or empty.
+pub(crate) fn one(p: &Pairs, name: &str) -> String {
+    p.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Every value of the field `name` (ticked boxes), in order.
+pub(crate) fn all(p: &Pairs, name: &str) -> Vec<String> {
+    p.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// The answer to a form's POST, the steps every form of these pages shares: after the use
+/// case, a redirect to `to(value)`; a refusal it explains (bad fields, a rule, a conflict)
+/// shows the page `form` builds again with the errors and the failure's status, the values
+/// as typed; any other failure is the error page (and `form` is not built).
+pub(crate) async fn finish<T, P, Fut>(
+    lang: Lang,
+    outcome: Result<T, impl Into<Failure>>,
+    to: impl FnOnce(T) -> String,
+    form: impl FnOnce(FormErrors) -> Fut,
+) -> Result<Response, PageError>
+where
+    P: Template,
+    Fut: Future<Output = Result<P, Failure>>,
+{
+    match outcome {
+        Ok(v) => Ok(see_other(&to(v), None)),
+        Err(e) => refused(lang, e, form).await,
+    }
+}
+
+/// A refusal shown on the page `form` builds with its errors (see [`finish`]).
+pub(crate) async fn refused<P, Fut>(
+    lang: Lang,
+    failure: impl Into<Failure>,
+    form: impl FnOnce(FormErrors) -> Fut,
+) -> Result<Response, PageError>
+where
+    P: Template,
+    Fut: Future<Output = Result<P, Failure>>,
+{
+    let failure = failure.into();
+    let Some((status, errors)) = FormErrors::from_failure(&failure, lang) else {
+        return Err(PageError(failure));
+    };
+    Ok((status, render(&form(errors).await?)?).into_response())
+}
+
 pub(crate) fn signed_in(
     state: &AppState,
     u: MaybeUser,
@@ -123,7 +180,7 @@ pub(crate) fn at(s: &SchemeRecord) -> String {
 pub(crate) async fn view_of(
     ctx: &tuquan_app::Ctx,
     code: &str,
-    id: i64,
+    id: SchemeId,
 ) -> Result<SchemeView, Failure> {
     let v = app::scheme_view(ctx, id).await?;
     if v.scheme.commune_code != code {
@@ -189,45 +246,21 @@ async fn list_page(
     })
 }
 
-/// The header's fields as typed.
-#[derive(Deserialize, Default, Clone)]
-pub(crate) struct HeaderForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    effective_on: String,
-    #[serde(default)]
-    basis_number: String,
-    #[serde(default)]
-    basis_date: String,
-    #[serde(default)]
-    basis_signer: String,
-}
-
-impl HeaderForm {
-    fn input(&self) -> SchemeInput {
-        SchemeInput {
-            title: self.title.clone(),
-            reason: self.reason.clone(),
-            effective_on: self.effective_on.clone(),
-            basis_number: self.basis_number.clone(),
-            basis_date: self.basis_date.clone(),
-            basis_signer: self.basis_signer.clone(),
-        }
+/// A scheme the actor manages, seen through its commune's path: forms on it are for those
+/// who manage it.
+pub(crate) async fn managed_view(
+    state: &AppState,
+    u: MaybeUser,
+    rc: &RequestCtx,
+    code: &str,
+    id: SchemeId,
+) -> Result<(tuquan_app::Ctx, SchemeView), Failure> {
+    let ctx = signed_in(state, u, rc)?;
+    let v = view_of(&ctx, code, id).await?;
+    if !v.may_manage {
+        return Err(Failure::Forbidden);
     }
-
-    fn of(s: &SchemeRecord) -> Self {
-        Self {
-            title: s.title.clone(),
-            reason: s.reason.clone(),
-            effective_on: s.effective_on.clone(),
-            basis_number: s.basis_number.clone(),
-            basis_date: s.basis_date.clone().unwrap_or_default(),
-            basis_signer: s.basis_signer.clone(),
-        }
-    }
+    Ok((ctx, v))
 }
 
 #[derive(Template)]
@@ -238,8 +271,53 @@ struct HeaderPage {
     action: String,
     back: String,
     commune: String,
-    form: HeaderForm,
+    form: SchemeInput,
     errors: FormErrors,
+}
+
+/// The header form of a new scheme at the commune `code`.
+async fn new_form(
+    state: &AppState,
+    chrome: Chrome,
+    code: &str,
+    form: SchemeInput,
+    errors: FormErrors,
+) -> Result<HeaderPage, Failure> {
+    let unit = tuquan_app::territory::unit(&state.app, code).await?;
+    Ok(HeaderPage {
+        heading: "scheme.new",
+        action: format!("/communes/{code}/restructuring"),
+        back: format!("/communes/{code}/restructuring"),
+        commune: unit.name,
+        form,
+        errors,
+        chrome,
+    })
+}
+
+/// The header form of a scheme being edited.
+fn edit_form(chrome: Chrome, v: &SchemeView, form: SchemeInput, errors: FormErrors) -> HeaderPage {
+    HeaderPage {
+        heading: "scheme.edit",
+        action: format!("{}/edit", at(&v.scheme)),
+        back: at(&v.scheme),
+        commune: v.scheme.commune_name.clone(),
+        form,
+        errors,
+        chrome,
+    }
+}
+
+/// A stored header as the form shows it.
+fn header_input(s: &SchemeRecord) -> SchemeInput {
+    SchemeInput {
+        title: s.title.clone(),
+        reason: s.reason.clone(),
+        effective_on: s.effective_on.clone(),
+        basis_number: s.basis_number.clone(),
+        basis_date: s.basis_date.clone().unwrap_or_default(),
+        basis_signer: s.basis_signer.clone(),
+    }
 }
 
 async fn new_page(
@@ -255,15 +333,16 @@ async fn new_page(
         tuquan_domain::access::Action::RestructuringSchemeManage,
         Some(&unit.path),
     )?;
-    render(&HeaderPage {
-        heading: "scheme.new",
-        action: format!("/communes/{code}/restructuring"),
-        back: format!("/communes/{code}/restructuring"),
-        commune: unit.name,
-        form: HeaderForm::default(),
-        errors: FormErrors::none(),
-        chrome,
-    })
+    render(
+        &new_form(
+            &state,
+            chrome,
+            &code,
+            SchemeInput::default(),
+            FormErrors::none(),
+        )
+        .await?,
+    )
 }
 
 async fn create(
@@ -272,25 +351,15 @@ async fn create(
     u: MaybeUser,
     rc: RequestCtx,
     Path(code): Path<String>,
-    CsrfForm(f): CsrfForm<HeaderForm>,
+    CsrfForm(f): CsrfForm<SchemeInput>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
-    let unit = tuquan_app::territory::unit(&state.app, &code).await?;
-    match app::create_scheme(&ctx, &code, &f.input()).await {
-        Ok(id) => Ok(see_other(
-            &format!("/communes/{code}/restructuring/schemes/{id}"),
-            None,
-        )),
-        Err(e) => rerender(e, chrome.lang, |errors| HeaderPage {
-            heading: "scheme.new",
-            action: format!("/communes/{code}/restructuring"),
-            back: format!("/communes/{code}/restructuring"),
-            commune: unit.name,
-            form: f,
-            errors,
-            chrome,
-        }),
-    }
+    let done = app::create_scheme(&ctx, &code, &f).await;
+    let to = |id| format!("/communes/{code}/restructuring/schemes/{id}");
+    finish(chrome.lang, done, to, |errors| {
+        new_form(&state, chrome, &code, f, errors)
+    })
+    .await
 }
 
 async fn edit_page(
@@ -298,51 +367,51 @@ async fn edit_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
+    Path((code, id)): Path<(String, SchemeId)>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    if !v.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
-    render(&HeaderPage {
-        heading: "scheme.edit",
-        action: format!("{}/edit", at(&v.scheme)),
-        back: at(&v.scheme),
-        commune: v.scheme.commune_name.clone(),
-        form: HeaderForm::of(&v.scheme),
-        errors: FormErrors::none(),
+    let (_, v) = managed_view(&state, u, &rc, &code, id).await?;
+    render(&edit_form(
         chrome,
-    })
+        &v,
+        header_input(&v.scheme),
+        FormErrors::none(),
+    ))
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-    CsrfForm(f): CsrfForm<HeaderForm>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    match app::edit_scheme(&ctx, id, &f.input()).await {
-        Ok(()) => Ok(see_other(&at(&v.scheme), None)),
-        Err(e) => rerender(e, chrome.lang, |errors| HeaderPage {
-            heading: "scheme.edit",
-            action: format!("{}/edit", at(&v.scheme)),
-            back: at(&v.scheme),
-            commune: v.scheme.commune_name.clone(),
-            form: f,
-            errors,
-            chrome,
-        }),
-    }
+/// The POST of a typed form on a scheme (its header, an override): `$call` with the form,
+/// back to the scheme's page, or the form (`$page`) again with the errors and the values as
+/// typed.
+macro_rules! post_on_scheme {
+    ($name:ident, $form:ty, $call:path, $page:ident) => {
+        async fn $name(
+            State(state): State<AppState>,
+            chrome: Chrome,
+            u: MaybeUser,
+            rc: RequestCtx,
+            Path((code, id)): Path<(String, SchemeId)>,
+            CsrfForm(f): CsrfForm<$form>,
+        ) -> Result<Response, PageError> {
+            let ctx = signed_in(&state, u, &rc)?;
+            let v = view_of(&ctx, &code, id).await?;
+            let done = $call(&ctx, id, &f).await;
+            finish(
+                chrome.lang,
+                done,
+                |()| at(&v.scheme),
+                |errors| ready(Ok($page(chrome, &v, f, errors))),
+            )
+            .await
+        }
+    };
 }
+
+post_on_scheme!(edit, SchemeInput, app::edit_scheme, edit_form);
 
 mod show;
 use show::show;
 
+/// An action on a scheme from a button of its page: back to the page, or the page again
+/// with the refusal at the top.
 macro_rules! act {
     ($name:ident, $call:path) => {
         async fn $name(
@@ -350,15 +419,19 @@ macro_rules! act {
             chrome: Chrome,
             u: MaybeUser,
             rc: RequestCtx,
-            Path((code, id)): Path<(String, i64)>,
+            Path((code, id)): Path<(String, SchemeId)>,
             CsrfForm(_): CsrfForm<Empty>,
         ) -> Result<Response, PageError> {
             let ctx = signed_in(&state, u, &rc)?;
             let v = view_of(&ctx, &code, id).await?;
-            match $call(&ctx, id).await {
-                Ok(_) => Ok(see_other(&at(&v.scheme), None)),
-                Err(e) => show::rerender_show(&ctx, chrome, &code, id, e.into()).await,
-            }
+            let done = $call(&ctx, id).await;
+            finish(
+                chrome.lang,
+                done,
+                |_| at(&v.scheme),
+                |errors| show::again(&ctx, chrome, &code, id, errors),
+            )
+            .await
         }
     };
 }
@@ -372,13 +445,9 @@ async fn abandon_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
+    Path((code, id)): Path<(String, SchemeId)>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    if !v.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
+    let (_, v) = managed_view(&state, u, &rc, &code, id).await?;
     confirm(
         chrome,
         Ask {
@@ -392,26 +461,29 @@ async fn abandon_page(
     )
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub(crate) struct OverrideForm {
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    signer: String,
-}
-
 #[derive(Template)]
 #[template(path = "restructuring_override.html")]
 struct OverridePage {
     chrome: Chrome,
     title: String,
     back: String,
-    form: OverrideForm,
+    form: OverrideInput,
     errors: FormErrors,
+}
+
+fn override_form(
+    chrome: Chrome,
+    v: &SchemeView,
+    form: OverrideInput,
+    errors: FormErrors,
+) -> OverridePage {
+    OverridePage {
+        title: v.scheme.title.clone(),
+        back: at(&v.scheme),
+        form,
+        errors,
+        chrome,
+    }
 }
 
 async fn override_page(
@@ -419,49 +491,23 @@ async fn override_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
+    Path((code, id)): Path<(String, SchemeId)>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    if !v.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
-    render(&OverridePage {
-        title: v.scheme.title.clone(),
-        back: at(&v.scheme),
-        form: OverrideForm::default(),
-        errors: FormErrors::none(),
+    let (_, v) = managed_view(&state, u, &rc, &code, id).await?;
+    render(&override_form(
         chrome,
-    })
+        &v,
+        OverrideInput::default(),
+        FormErrors::none(),
+    ))
 }
 
-async fn override_consent(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
-    CsrfForm(f): CsrfForm<OverrideForm>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    let input = OverrideInput {
-        reason: f.reason.clone(),
-        number: f.number.clone(),
-        date: f.date.clone(),
-        signer: f.signer.clone(),
-    };
-    match app::record_override(&ctx, id, &input).await {
-        Ok(()) => Ok(see_other(&at(&v.scheme), None)),
-        Err(e) => rerender(e, chrome.lang, |errors| OverridePage {
-            title: v.scheme.title.clone(),
-            back: at(&v.scheme),
-            form: f,
-            errors,
-            chrome,
-        }),
-    }
-}
+post_on_scheme!(
+    override_consent,
+    OverrideInput,
+    app::record_override,
+    override_form
+);
 
 #[derive(Template)]
 #[template(path = "restructuring_preview.html")]
@@ -477,31 +523,46 @@ struct PreviewPage {
     commune: String,
 }
 
-async fn preview_of(
+/// What the preview, the confirmation before applying and the page after applying show.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Preview,
+    Confirm,
+    Apply,
+}
+
+/// Runs the scheme (a dry run but for `Run::Apply`) and shows what it does, or the scheme's
+/// page again with the refusal.
+async fn run_page(
     state: &AppState,
     chrome: Chrome,
     u: MaybeUser,
     rc: &RequestCtx,
-    (code, id): (String, i64),
-    confirming: bool,
+    (code, id): (String, SchemeId),
+    run: Run,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(state, u, rc)?;
     let v = view_of(&ctx, &code, id).await?;
-    match app::apply_scheme(&ctx, id, true).await {
+    match app::apply_scheme(&ctx, id, run != Run::Apply).await {
         Ok(report) => {
             let page = PreviewPage {
                 title: v.scheme.title.clone(),
                 back: at(&v.scheme),
-                apply: (confirming && v.scheme.status == SchemeStatus::Approved)
+                apply: (run == Run::Confirm && v.scheme.status == SchemeStatus::Approved)
                     .then(|| format!("{}/apply", at(&v.scheme))),
-                applied: false,
+                applied: run == Run::Apply,
                 commune: v.scheme.commune_code.clone(),
                 report,
                 chrome,
             };
-            Ok(axum::response::IntoResponse::into_response(render(&page)?))
+            Ok(render(&page)?.into_response())
         }
-        Err(e) => show::rerender_show(&ctx, chrome, &code, id, e.into()).await,
+        Err(e) => {
+            refused(chrome.lang, e, |errors| {
+                show::again(&ctx, chrome, &code, id, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -510,9 +571,9 @@ async fn preview(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(p): Path<(String, i64)>,
+    Path(p): Path<(String, SchemeId)>,
 ) -> Result<Response, PageError> {
-    preview_of(&state, chrome, u, &rc, p, false).await
+    run_page(&state, chrome, u, &rc, p, Run::Preview).await
 }
 
 /// The confirmation before applying: the preview with the button.
@@ -521,9 +582,9 @@ async fn apply_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(p): Path<(String, i64)>,
+    Path(p): Path<(String, SchemeId)>,
 ) -> Result<Response, PageError> {
-    preview_of(&state, chrome, u, &rc, p, true).await
+    run_page(&state, chrome, u, &rc, p, Run::Confirm).await
 }
 
 async fn apply(
@@ -531,24 +592,8 @@ async fn apply(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
+    Path(p): Path<(String, SchemeId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = view_of(&ctx, &code, id).await?;
-    match app::apply_scheme(&ctx, id, false).await {
-        Ok(report) => {
-            let page = PreviewPage {
-                title: v.scheme.title.clone(),
-                back: at(&v.scheme),
-                apply: None,
-                applied: true,
-                commune: v.scheme.commune_code.clone(),
-                report,
-                chrome,
-            };
-            Ok(axum::response::IntoResponse::into_response(render(&page)?))
-        }
-        Err(e) => show::rerender_show(&ctx, chrome, &code, id, e.into()).await,
-    }
+    run_page(&state, chrome, u, &rc, p, Run::Apply).await
 }

@@ -6,13 +6,14 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use tuquan_app::restructuring::schemes::{self as app, StandardsView};
-use tuquan_domain::restructuring::standards::{FreezeInput, SizeFlag, StandardInput};
+use tuquan_domain::restructuring::standards::{FreezeInput, StandardInput};
 use tuquan_domain::territory::{Tier, UnitKind};
 
-use super::super::super::common::{choices, see_other, vn_date, Choice};
-use super::super::super::form::{rerender, FormErrors};
+use super::super::super::common::{choices, vn_date, Choice};
+use super::super::super::form::FormErrors;
 use super::super::super::{render, Chrome};
-use super::{kind_name, signed_in};
+use super::show::size_cells;
+use super::{finish, kind_name, signed_in};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::PageError;
@@ -68,6 +69,18 @@ struct StandardsPage {
     standard: StandardForm,
     freeze: FreezeForm,
     errors: FormErrors,
+}
+
+/// The settings page of the province of the unit `code`, with the two forms as typed.
+async fn standards_form(
+    ctx: &tuquan_app::Ctx,
+    chrome: Chrome,
+    code: &str,
+    (standard, freeze): (StandardForm, FreezeForm),
+    errors: FormErrors,
+) -> Result<StandardsPage, crate::error::Failure> {
+    let v = app::standards_view(ctx, code).await?;
+    Ok(page(chrome, v, standard, freeze, errors))
 }
 
 fn page(
@@ -153,14 +166,8 @@ pub async fn standards_page(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
-    let v = app::standards_view(&ctx, &code).await?;
-    render(&page(
-        chrome,
-        v,
-        StandardForm::default(),
-        FreezeForm::default(),
-        FormErrors::none(),
-    ))
+    let forms = Default::default();
+    render(&standards_form(&ctx, chrome, &code, forms, FormErrors::none()).await?)
 }
 
 pub async fn set_standard(
@@ -178,19 +185,14 @@ pub async fn set_standard(
         effective_from: f.effective_from.clone(),
         basis: f.basis.clone(),
     };
-    match app::set_standard(&ctx, &code, &input).await {
-        Ok(()) => Ok(see_other(
-            &format!("/provinces/{code}/restructuring/standards"),
-            None,
-        )),
-        Err(e) => {
-            let v = app::standards_view(&ctx, &code).await?;
-            let lang = chrome.lang;
-            rerender(e, lang, |errors| {
-                page(chrome, v, f, FreezeForm::default(), errors)
-            })
-        }
-    }
+    let done = app::set_standard(&ctx, &code, &input).await;
+    finish(
+        chrome.lang,
+        done,
+        |()| standards_at(&code),
+        |errors| standards_form(&ctx, chrome, &code, (f, FreezeForm::default()), errors),
+    )
+    .await
 }
 
 pub async fn add_freeze(
@@ -208,19 +210,18 @@ pub async fn add_freeze(
         ends_on: f.ends_on.clone(),
         basis: f.basis.clone(),
     };
-    match app::add_freeze(&ctx, &code, &input).await {
-        Ok(_) => Ok(see_other(
-            &format!("/provinces/{code}/restructuring/standards"),
-            None,
-        )),
-        Err(e) => {
-            let v = app::standards_view(&ctx, &code).await?;
-            let lang = chrome.lang;
-            rerender(e, lang, |errors| {
-                page(chrome, v, StandardForm::default(), f, errors)
-            })
-        }
-    }
+    let done = app::add_freeze(&ctx, &code, &input).await;
+    finish(
+        chrome.lang,
+        done,
+        |_| standards_at(&code),
+        |errors| standards_form(&ctx, chrome, &code, (StandardForm::default(), f), errors),
+    )
+    .await
+}
+
+fn standards_at(code: &str) -> String {
+    format!("/provinces/{code}/restructuring/standards")
 }
 
 pub struct SizeLine {
@@ -266,25 +267,20 @@ pub async fn sizes_page(
         lines: r
             .rows
             .iter()
-            .map(|s| SizeLine {
-                name: s.unit.name.clone(),
-                code: s.unit.code.clone(),
-                kind: kind_name(lang, &s.unit.kind),
-                households: s.unit.households,
-                residents: s.unit.residents,
-                minimum: s
-                    .minimum
-                    .as_ref()
-                    .map(|m| m.households.to_string())
-                    .unwrap_or_default(),
-                percent: s.percent.map(|p| format!("{p}%")).unwrap_or_default(),
-                flag: lang.t(match s.flag {
-                    Some(SizeFlag::MustMerge) => "scheme.flag.must_merge",
-                    Some(SizeFlag::MayMerge) => "scheme.flag.may_merge",
-                    Some(SizeFlag::Meets) => "scheme.flag.meets",
-                    None => "scheme.flag.none",
-                }),
-                warn: matches!(s.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
+            .map(|s| {
+                let (minimum, percent, flag, warn) =
+                    size_cells(lang, s.minimum.as_ref(), s.percent, s.flag);
+                SizeLine {
+                    name: s.unit.name.clone(),
+                    code: s.unit.code.clone(),
+                    kind: kind_name(lang, &s.unit.kind),
+                    households: s.unit.households,
+                    residents: s.unit.residents,
+                    minimum,
+                    percent,
+                    flag,
+                    warn,
+                }
             })
             .collect(),
         chrome,

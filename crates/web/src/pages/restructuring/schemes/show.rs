@@ -2,12 +2,15 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Html;
 use tuquan_app::restructuring::schemes::{AfterRow, SchemeView};
-use tuquan_domain::restructuring::scheme::{Consent, ItemKind, SchemeStatus};
-use tuquan_domain::restructuring::standards::SizeFlag;
+use tuquan_domain::restructuring::scheme::{
+    Consent, ItemKind, SchemeId, SchemeItemId, SchemeStatus,
+};
+use tuquan_domain::restructuring::standards::{Minimum, SizeFlag};
+use tuquan_domain::VoteId;
 
-use super::super::super::common::vn_date;
+use super::super::super::common::{fill, vn_date};
 use super::super::super::form::FormErrors;
 use super::super::super::{render, Chrome};
 use super::{at, kind_name, signed_in, view_of};
@@ -31,7 +34,7 @@ pub struct PartLine {
 }
 
 pub struct ItemLine {
-    pub id: i64,
+    pub id: SchemeItemId,
     pub what: String,
     pub units: Vec<UnitLine>,
     pub parts: Vec<PartLine>,
@@ -58,7 +61,7 @@ pub struct AfterLine {
 
 pub struct ConsentLine {
     pub unit: String,
-    pub vote: Option<i64>,
+    pub vote: Option<VoteId>,
     pub result: &'static str,
     pub passed: bool,
     pub count: String,
@@ -98,6 +101,25 @@ pub struct ShowPage {
     pub errors: FormErrors,
 }
 
+/// A size against its standard as a table shows it: the minimum, the percentage of it, the
+/// flag in words, and whether to warn (below the minimum).
+pub(super) fn size_cells(
+    lang: Lang,
+    minimum: Option<&Minimum>,
+    percent: Option<u64>,
+    flag: Option<SizeFlag>,
+) -> (String, String, &'static str, bool) {
+    (
+        minimum
+            .map(|m| m.households.to_string())
+            .unwrap_or_default(),
+        percent.map(|p| format!("{p}%")).unwrap_or_default(),
+        lang.t(flag_key(flag)),
+        matches!(flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
+    )
+}
+
+/// The words of a size flag (`None`: no standard).
 fn flag_key(f: Option<SizeFlag>) -> &'static str {
     match f {
         Some(SizeFlag::MustMerge) => "scheme.flag.must_merge",
@@ -115,12 +137,6 @@ fn consent_key(c: Consent) -> &'static str {
     }
 }
 
-fn fill(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
-    vars.iter().fold(lang.t(key).to_owned(), |t, (k, v)| {
-        t.replace(&format!("{{{k}}}"), v)
-    })
-}
-
 fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> ItemLine {
     let parent = i
         .units
@@ -129,25 +145,18 @@ fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> It
         .unwrap_or_default();
     let what = match i.item.kind {
         ItemKind::Merge => match &i.item.into_code {
-            Some(c) => fill(
-                lang,
-                "scheme.item.merge_into",
-                &[(
-                    "name",
-                    i.units
-                        .iter()
-                        .find(|u| &u.unit_code == c)
-                        .map(|u| u.unit_name.clone())
-                        .unwrap_or_else(|| c.clone()),
-                )],
-            ),
+            Some(c) => {
+                let name = i.units.iter().find(|u| &u.unit_code == c);
+                let name = name.map_or(c.as_str(), |u| u.unit_name.as_str());
+                fill(lang, "scheme.item.merge_into", &[("name", name)])
+            }
             None => fill(
                 lang,
                 "scheme.item.merge_new",
                 &[
-                    ("name", i.item.new_name.clone()),
-                    ("kind", kind_name(lang, &i.item.new_kind)),
-                    ("code", format!("{parent}-{}", i.item.new_local_code)),
+                    ("name", &i.item.new_name),
+                    ("kind", &kind_name(lang, &i.item.new_kind)),
+                    ("code", &format!("{parent}-{}", i.item.new_local_code)),
                 ],
             ),
         },
@@ -156,21 +165,13 @@ fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> It
             lang,
             "scheme.item.rename",
             &[
-                ("name", i.item.new_name.clone()),
-                ("kind", kind_name(lang, &i.item.new_kind)),
+                ("name", &i.item.new_name),
+                ("kind", &kind_name(lang, &i.item.new_kind)),
             ],
         ),
     };
     let gap = match &i.gap {
-        Some(g) if !g.is_empty() => fill(
-            lang,
-            "scheme.gap",
-            &[
-                ("missing", g.missing.len().to_string()),
-                ("foreign", g.foreign.len().to_string()),
-                ("empty", g.empty_parts.to_string()),
-            ],
-        ),
+        Some(g) if !g.is_empty() => gap_text(lang, g),
         _ => String::new(),
     };
     ItemLine {
@@ -203,8 +204,22 @@ fn item_line(lang: Lang, i: &tuquan_app::restructuring::schemes::ItemView) -> It
     }
 }
 
+/// What is wrong with a split's lists, in words.
+pub(super) fn gap_text(lang: Lang, g: &tuquan_domain::restructuring::scheme::SplitGap) -> String {
+    fill(
+        lang,
+        "scheme.gap",
+        &[
+            ("missing", &g.missing.len().to_string()),
+            ("foreign", &g.foreign.len().to_string()),
+            ("empty", &g.empty_parts.to_string()),
+        ],
+    )
+}
+
 /// One row of the before/after table.
 fn after_line(lang: Lang, a: &AfterRow) -> AfterLine {
+    let (minimum, percent, flag, warn) = size_cells(lang, a.minimum.as_ref(), a.percent, a.flag);
     AfterLine {
         name: a.name.clone(),
         code: a.code.clone(),
@@ -212,14 +227,10 @@ fn after_line(lang: Lang, a: &AfterRow) -> AfterLine {
         from: a.from.join(", "),
         households: a.households,
         residents: a.residents,
-        minimum: a
-            .minimum
-            .as_ref()
-            .map(|m| m.households.to_string())
-            .unwrap_or_default(),
-        percent: a.percent.map(|p| format!("{p}%")).unwrap_or_default(),
-        flag: lang.t(flag_key(a.flag)),
-        warn: matches!(a.flag, Some(SizeFlag::MustMerge | SizeFlag::MayMerge)),
+        minimum,
+        percent,
+        flag,
+        warn,
         groups: a
             .groups
             .iter()
@@ -246,7 +257,7 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
         )
     };
     let consent_line =
-        |unit: String, vote: Option<i64>, c: Consent, yes: i64, roll: i64| ConsentLine {
+        |unit: String, vote: Option<VoteId>, c: Consent, yes: i64, roll: i64| ConsentLine {
             unit,
             vote,
             result: lang.t(consent_key(c)),
@@ -254,7 +265,7 @@ pub fn page(chrome: Chrome, v: &SchemeView, errors: FormErrors) -> ShowPage {
             count: fill(
                 lang,
                 "scheme.consent.count",
-                &[("yes", yes.to_string()), ("roll", roll.to_string())],
+                &[("yes", &yes.to_string()), ("roll", &roll.to_string())],
             ),
         };
     ShowPage {
@@ -334,25 +345,22 @@ pub async fn show(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((code, id)): Path<(String, i64)>,
+    Path((code, id)): Path<(String, SchemeId)>,
 ) -> Result<Html<String>, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
     let v = view_of(&ctx, &code, id).await?;
     render(&page(chrome, &v, FormErrors::none()))
 }
 
-/// The scheme's page again with the refusal of an action at the top (its status), or the
-/// error page for a failure that is not a refusal.
-pub async fn rerender_show(
+/// The scheme's page again with the errors of a refused action (at the top, or beside the
+/// control they name).
+pub(super) async fn again(
     ctx: &tuquan_app::Ctx,
     chrome: Chrome,
     code: &str,
-    id: i64,
-    f: Failure,
-) -> Result<Response, PageError> {
-    let Some((status, errors)) = FormErrors::from_failure(&f, chrome.lang) else {
-        return Err(PageError(f));
-    };
+    id: SchemeId,
+    errors: FormErrors,
+) -> Result<ShowPage, Failure> {
     let v = view_of(ctx, code, id).await?;
-    Ok((status, render(&page(chrome, &v, errors))?).into_response())
+    Ok(page(chrome, &v, errors))
 }
