@@ -40,7 +40,7 @@ impl From<ItemRule> for AppError {
 pub(crate) fn writer(ctx: &Ctx) -> Writer {
     match &ctx.actor {
         Some(w) => Writer {
-            user_id: Some(w.user.id.get()),
+            user_id: Some(w.user.id),
             name: w.user.display_name.clone(),
         },
         None => Writer {

@@ -45,7 +45,7 @@ pub(crate) async fn ensure_roll(ctx: &Ctx, m: &MeetingRecord) -> AppResult<()> {
     let members: Vec<RollMember> = match m.group_id {
         Some(g) => {
             let today = ctx.today().to_string();
-            ctx.store().roll_group_members(g.get(), &today).await?
+            ctx.store().roll_group_members(g, &today).await?
         }
         None => ctx.store().roll_households(&m.unit_path).await?,
     };

@@ -67,7 +67,7 @@ async fn view_of(ctx: &Ctx, meeting: MeetingRecord) -> AppResult<MinutesView> {
         .map(decode)
         .collect::<AppResult<Vec<_>>>()?;
     let may_manage = may_manage(ctx, &meeting);
-    let votes = ctx.store().votes_of_meeting(meeting.id.get()).await?;
+    let votes = ctx.store().votes_of_meeting(meeting.id).await?;
     Ok(MinutesView {
         meeting,
         agenda,
@@ -125,10 +125,10 @@ async fn counts_from_votes(
     if content.resolutions.iter().all(|r| r.vote_id.is_none()) {
         return Ok(());
     }
-    let votes = ctx.store().votes_of_meeting(m.id.get()).await?;
+    let votes = ctx.store().votes_of_meeting(m.id).await?;
     for r in content.resolutions.iter_mut() {
         let Some(id) = r.vote_id else { continue };
-        let Some(v) = votes.iter().find(|v| v.id.get() == id) else {
+        let Some(v) = votes.iter().find(|v| v.id == id) else {
             return Err(AppError::rule(
                 "minutes_vote_elsewhere",
                 "vote_id",

@@ -3,7 +3,7 @@
 //! the close that computes the result.
 
 use std::collections::BTreeMap;
-use tuquan_domain::VoteId;
+use tuquan_domain::{HouseholdId, VoteId};
 
 use tuquan_domain::access::Action;
 use tuquan_domain::votes::{
@@ -63,7 +63,7 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
             "account not linked",
         ));
     };
-    if !ctx.store().on_roll(v.id, hid.get()).await? {
+    if !ctx.store().on_roll(v.id, hid).await? {
         return Err(AppError::rule(
             "vote_not_on_roll",
             "household",
@@ -71,8 +71,8 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
         ));
     }
     still_open(&v)?;
-    super::voters::check_may_vote(ctx, hid.get(), rid.get()).await?;
-    let already = ctx.store().household_cast(v.id, hid.get()).await?;
+    super::voters::check_may_vote(ctx, hid, rid).await?;
+    let already = ctx.store().household_cast(v.id, hid).await?;
     may_cast(
         v.matter,
         v.online,
@@ -82,10 +82,10 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
     ctx.store()
         .cast_vote(
             &v,
-            hid.get(),
+            hid,
             Channel::Online,
             choice,
-            Some(rid.get()),
+            Some(rid),
             &ctx.audit_ctx(),
         )
         .await
@@ -93,7 +93,12 @@ pub async fn cast_own(ctx: &Ctx, id: VoteId, choice: &str) -> AppResult<()> {
 }
 
 /// A counting official enters a ballot collected door to door.
-pub async fn cast_for(ctx: &Ctx, id: VoteId, household_id: i64, choice: &str) -> AppResult<()> {
+pub async fn cast_for(
+    ctx: &Ctx,
+    id: VoteId,
+    household_id: HouseholdId,
+    choice: &str,
+) -> AppResult<()> {
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     let choice = parse_choice(choice)?;
@@ -131,7 +136,7 @@ pub async fn enter_paper(
     ctx: &Ctx,
     id: VoteId,
     entry_no: i64,
-    rows: &[(i64, String)],
+    rows: &[(HouseholdId, String)],
 ) -> AppResult<()> {
     let v = open_ballot(ctx, id).await?;
     let who = ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
@@ -144,8 +149,8 @@ pub async fn enter_paper(
         .iter()
         .find(|e| e.entry_no != entry_no)
         .map(|e| e.entered_by_id);
-    second_entry_by_other(other, who.user.id.get())?;
-    let roll: std::collections::HashSet<i64> = ctx
+    second_entry_by_other(other, who.user.id)?;
+    let roll: std::collections::HashSet<HouseholdId> = ctx
         .store()
         .vote_roll(v.id)
         .await?
@@ -165,7 +170,7 @@ pub async fn enter_paper(
             parsed.push((*hid, c));
         }
     }
-    let by = (who.user.id.get(), who.user.display_name.as_str());
+    let by = (who.user.id, who.user.display_name.as_str());
     ctx.store()
         .enter_paper(&v, entry_no, by, &parsed, None, &ctx.audit_ctx())
         .await
@@ -177,9 +182,9 @@ pub async fn enter_paper(
 pub struct Reconciliation {
     pub entries: Vec<PaperEntryRecord>,
     /// Households whose two entries differ: (household id, first, second).
-    pub mismatches: Vec<(i64, Option<Choice>, Option<Choice>)>,
+    pub mismatches: Vec<(HouseholdId, Option<Choice>, Option<Choice>)>,
     /// The agreed paper votes when both entries exist and agree.
-    pub agreed: Option<Vec<(i64, Choice)>>,
+    pub agreed: Option<Vec<(HouseholdId, Choice)>>,
 }
 
 impl Reconciliation {
@@ -191,8 +196,9 @@ impl Reconciliation {
 
 async fn reconcile_of(ctx: &Ctx, v: &VoteRecord) -> AppResult<Reconciliation> {
     let entries = ctx.store().paper_entries(v.id).await?;
-    let first: BTreeMap<i64, Choice> = ctx.store().paper_rows(v.id, 1).await?.into_iter().collect();
-    let second: BTreeMap<i64, Choice> =
+    let first: BTreeMap<HouseholdId, Choice> =
+        ctx.store().paper_rows(v.id, 1).await?.into_iter().collect();
+    let second: BTreeMap<HouseholdId, Choice> =
         ctx.store().paper_rows(v.id, 2).await?.into_iter().collect();
     let (mismatches, agreed) = match (entries.len(), reconcile(&first, &second)) {
         (2, Ok(agreed)) => (Vec::new(), Some(agreed)),
@@ -256,7 +262,11 @@ pub async fn close_ballot(ctx: &Ctx, id: VoteId) -> AppResult<()> {
 }
 
 /// One paper entry's rows, for the counting officials.
-pub async fn paper_rows(ctx: &Ctx, id: VoteId, entry_no: i64) -> AppResult<Vec<(i64, Choice)>> {
+pub async fn paper_rows(
+    ctx: &Ctx,
+    id: VoteId,
+    entry_no: i64,
+) -> AppResult<Vec<(HouseholdId, Choice)>> {
     let v = open_ballot(ctx, id).await?;
     ctx.authorize(Action::VoteCount, Some(&v.unit_path))?;
     Ok(ctx.store().paper_rows(v.id, entry_no).await?)

@@ -37,7 +37,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
     for (h, choice) in door.iter().zip(["yes", "yes", "no"]) {
         super::cast_for(&deputy, ballot, h.household_id, choice).await?;
     }
-    let rows: Vec<(i64, String)> = paper
+    let rows: Vec<(tuquan_domain::HouseholdId, String)> = paper
         .iter()
         .enumerate()
         .map(|(i, h)| (h.household_id, pattern[i % pattern.len()].to_owned()))

@@ -101,7 +101,7 @@ pub async fn record_meeting_vote(
     // An election is judged on the meeting's day (the list is posted 7 days before it).
     let (all, present, day) = match v.meeting_id {
         Some(m) => {
-            let p = crate::meetings::presence_for_vote(ctx, &unit.code, MeetingId(m)).await?;
+            let p = crate::meetings::presence_for_vote(ctx, &unit.code, m).await?;
             let day = p.meeting.meeting_date.parse().unwrap_or(ctx.today());
             (p.total, p.present, day)
         }
@@ -143,11 +143,11 @@ pub async fn record_meeting_vote(
 pub async fn meeting_presence(
     ctx: &Ctx,
     unit_code: &str,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> AppResult<crate::meetings::Presence> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::VoteManage, Some(&unit.path))?;
-    crate::meetings::presence_for_vote(ctx, &unit.code, MeetingId(meeting_id)).await
+    crate::meetings::presence_for_vote(ctx, &unit.code, meeting_id).await
 }
 
 /// Opens household ballots at a unit (Law Art 19): the roll of its households is frozen now.
@@ -171,21 +171,15 @@ async fn open(
     let t = thresholds(ctx, &unit.province_code).await?;
     let (candidates, list_posted_on) = elections::ballot_candidates(ctx, unit, &t, &b).await?;
     let new = NewVote {
-        title: b.title,
-        matter: b.matter,
-        mode: Mode::Ballot,
-        meeting_id: None,
         from_vote_id,
         online: b.online,
-        all_households: 0,
-        present: 0,
-        tally: Default::default(),
-        committee: String::new(),
-        candidate_id: None,
-        outcome: None,
-        thresholds: serde_json::to_string(&t).unwrap_or_default(),
         candidates,
         list_posted_on,
+        ..NewVote::ballot(
+            b.title,
+            b.matter,
+            serde_json::to_string(&t).unwrap_or_default(),
+        )
     };
     Ok(ctx
         .store()

@@ -20,8 +20,8 @@ pub struct Member {
 /// The signed-in resident's standing in their household's votes.
 #[derive(Debug, Clone)]
 pub struct HouseholdVoter {
-    pub household_id: i64,
-    pub resident_id: i64,
+    pub household_id: HouseholdId,
+    pub resident_id: ResidentId,
     pub is_representative: bool,
     pub authorised: bool,
     /// The other active members (filled for the representative only).
@@ -46,7 +46,7 @@ pub async fn household_voter(ctx: &Ctx) -> AppResult<Option<HouseholdVoter>> {
     let is_representative = household.representative_id == Some(rid);
     let authorised = ctx
         .store()
-        .latest_consent_granted(rid.get(), HOUSEHOLD_VOTER_PURPOSE)
+        .latest_consent_granted(rid, HOUSEHOLD_VOTER_PURPOSE)
         .await?;
     let mut members = Vec::new();
     if is_representative {
@@ -56,7 +56,7 @@ pub async fn household_voter(ctx: &Ctx) -> AppResult<Option<HouseholdVoter>> {
             }
             let authorised = ctx
                 .store()
-                .latest_consent_granted(r.id.get(), HOUSEHOLD_VOTER_PURPOSE)
+                .latest_consent_granted(r.id, HOUSEHOLD_VOTER_PURPOSE)
                 .await?;
             members.push(Member {
                 resident_id: r.id,
@@ -66,8 +66,8 @@ pub async fn household_voter(ctx: &Ctx) -> AppResult<Option<HouseholdVoter>> {
         }
     }
     Ok(Some(HouseholdVoter {
-        household_id: hid.get(),
-        resident_id: rid.get(),
+        household_id: hid,
+        resident_id: rid,
         is_representative,
         authorised,
         members,
@@ -75,9 +75,9 @@ pub async fn household_voter(ctx: &Ctx) -> AppResult<Option<HouseholdVoter>> {
 }
 
 /// Checks the signed-in resident may cast the household `hid`'s vote (`rid` their resident).
-pub(super) async fn check_may_vote(ctx: &Ctx, hid: i64, rid: i64) -> AppResult<()> {
-    let household = ctx.store().household(HouseholdId(hid)).await?;
-    let is_representative = household.representative_id == Some(ResidentId(rid));
+pub(super) async fn check_may_vote(ctx: &Ctx, hid: HouseholdId, rid: ResidentId) -> AppResult<()> {
+    let household = ctx.store().household(hid).await?;
+    let is_representative = household.representative_id == Some(rid);
     let authorised = !is_representative
         && ctx
             .store()
@@ -97,13 +97,13 @@ pub async fn authorise_voter(ctx: &Ctx, member: ResidentId, granted: bool) -> Ap
             "account not linked",
         ));
     };
-    may_authorise_voter(me.is_representative, member.get() == me.resident_id)?;
+    may_authorise_voter(me.is_representative, member == me.resident_id)?;
     let r = match ctx.store().resident(member).await {
         Ok(r) => r,
         Err(tuquan_store::StoreError::NotFound) => return Err(other_household()),
         Err(e) => return Err(e.into()),
     };
-    if r.household_id.get() != me.household_id
+    if r.household_id != me.household_id
         || r.status != tuquan_domain::people::ResidentStatus::Active
     {
         return Err(other_household());

@@ -60,14 +60,14 @@ pub struct NewActionItem {
 }
 
 /// An optional id typed as text: blank is none, anything else a positive number.
-fn opt_id(raw: Option<&str>, field: &'static str) -> Result<Option<i64>, FieldError> {
+fn opt_id<T: From<i64>>(raw: Option<&str>, field: &'static str) -> Result<Option<T>, FieldError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s
             .parse::<i64>()
             .ok()
             .filter(|v| *v > 0)
-            .map(Some)
+            .map(|v| Some(T::from(v)))
             .ok_or_else(|| FieldError::new(field, FieldErrorKind::InvalidFormat, "not an id")),
     }
 }
@@ -99,10 +99,6 @@ impl NewActionItem {
         ));
         let group_id = c.check(opt_id(i.group_id.as_deref(), "group_id"));
         let meeting_id = c.check(opt_id(i.meeting_id.as_deref(), "meeting_id"));
-        let (group_id, meeting_id) = (
-            group_id.map(|g| g.map(crate::GroupId)),
-            meeting_id.map(|m| m.map(crate::MeetingId)),
-        );
         let resolution = c.check(opt_text(
             i.resolution.as_deref(),
             "resolution",
@@ -175,7 +171,7 @@ mod tests {
     fn a_valid_item() {
         let a = NewActionItem::parse(&ok_input()).unwrap();
         assert_eq!(a.title, "Sửa đèn đường hẻm 12");
-        assert_eq!(a.owner, Owner::Resident(7));
+        assert_eq!(a.owner, Owner::Resident(crate::ResidentId(7)));
         assert_eq!(a.due_on, jiff::civil::date(2026, 12, 15));
         assert_eq!(
             (a.meeting_id, a.group_id, a.description),

@@ -4,7 +4,7 @@
 
 use crate::code::code_enum;
 use crate::groups::PositionRole;
-use crate::{FieldError, FieldErrorKind};
+use crate::{FieldError, FieldErrorKind, GroupId, ResidentId, UserId};
 
 code_enum!(
     /// The kind of owner, as stored.
@@ -19,11 +19,11 @@ code_enum!(
 /// exists and that the group belongs to the unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
-    Resident(i64),
-    Account(i64),
+    Resident(ResidentId),
+    Account(UserId),
     /// A single post of a group: head, deputy or secretary (a "member" is not one person).
     Position {
-        group_id: i64,
+        group_id: GroupId,
         role: PositionRole,
     },
 }
@@ -60,10 +60,13 @@ impl Owner {
                 FieldErrorKind::Required,
                 "empty",
             )),
-            "resident" => Ok(Self::Resident(id(resident_id, "owner_resident_id")?)),
-            "account" => Ok(Self::Account(id(user_id, "owner_user_id")?)),
+            "resident" => Ok(Self::Resident(ResidentId(id(
+                resident_id,
+                "owner_resident_id",
+            )?))),
+            "account" => Ok(Self::Account(UserId(id(user_id, "owner_user_id")?))),
             "position" => {
-                let group_id = id(group_id, "owner_group_id")?;
+                let group_id = GroupId(id(group_id, "owner_group_id")?);
                 let role = match role.map(str::trim).unwrap_or("") {
                     "" => {
                         return Err(FieldError::new(
@@ -101,16 +104,16 @@ mod tests {
     fn each_kind_needs_its_id() {
         assert_eq!(
             Owner::parse("resident", Some(4), None, None, None),
-            Ok(Owner::Resident(4))
+            Ok(Owner::Resident(ResidentId(4)))
         );
         assert_eq!(
             Owner::parse("account", None, Some(9), None, None),
-            Ok(Owner::Account(9))
+            Ok(Owner::Account(UserId(9)))
         );
         assert_eq!(
             Owner::parse("position", None, None, Some(2), Some("head")),
             Ok(Owner::Position {
-                group_id: 2,
+                group_id: GroupId(2),
                 role: PositionRole::Head
             })
         );

@@ -37,7 +37,7 @@ pub struct ResolutionInput {
     /// The vote (taken at the meeting, or the household ballots it went to) whose computed
     /// counts the resolution carries instead of typed ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vote_id: Option<i64>,
+    pub vote_id: Option<crate::VoteId>,
 }
 
 /// The minutes as typed: free text before the agenda (who came, who chaired), what was said

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::kinds::{Choice, Mode};
 use super::rules::{Key, Matter, Tally};
-use crate::{Checks, FieldError, FieldErrorKind, ResidentId};
+use crate::{Checks, FieldError, FieldErrorKind, MeetingId, ResidentId};
 
 fn title(raw: &str) -> Result<String, FieldError> {
     crate::text::required(raw, "title", 300)
@@ -52,7 +52,7 @@ pub struct MeetingVoteInput {
     pub abstain: String,
     /// The counting committee of a secret ballot, one name per line.
     pub committee: String,
-    pub meeting_id: Option<i64>,
+    pub meeting_id: Option<MeetingId>,
     /// An election's candidates: (resident number, votes) as typed, one per row.
     pub candidates: Vec<(String, String)>,
     /// An election: the day the list of candidates was posted (`YYYY-MM-DD`).
@@ -68,7 +68,7 @@ pub struct MeetingVote {
     pub present: u32,
     pub tally: Tally,
     pub committee: Vec<String>,
-    pub meeting_id: Option<i64>,
+    pub meeting_id: Option<MeetingId>,
     /// An election's candidates and the votes of each.
     pub candidates: Vec<(ResidentId, u32)>,
     pub list_posted_on: Option<jiff::civil::Date>,

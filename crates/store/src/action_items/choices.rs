@@ -1,6 +1,8 @@
 //! What a form offers as an item's owner and group: the unit's groups, its residents and the
 //! accounts with a grant on it.
 
+use tuquan_domain::{GroupId, ResidentId, UserId};
+
 use crate::{subtree, with_pool, Store, StoreError};
 
 /// Residents offered by name at most; a larger unit types the resident's number.
@@ -9,11 +11,11 @@ pub const MAX_RESIDENTS: i64 = 600;
 /// (id, label) pairs for the owner fields of a form.
 #[derive(Debug, Clone, Default)]
 pub struct OwnerChoices {
-    pub groups: Vec<(i64, String)>,
-    pub residents: Vec<(i64, String)>,
+    pub groups: Vec<(GroupId, String)>,
+    pub residents: Vec<(ResidentId, String)>,
     /// More residents than [`MAX_RESIDENTS`]: the form asks for a number instead.
     pub residents_truncated: bool,
-    pub accounts: Vec<(i64, String)>,
+    pub accounts: Vec<(UserId, String)>,
 }
 
 impl Store {
@@ -46,14 +48,17 @@ impl Store {
             .bind(unit_path).bind(&lo).bind(&hi).fetch_all(p).await?;
             (g, r, a)
         });
-        let mut residents = residents;
         let residents_truncated = residents.len() as i64 > MAX_RESIDENTS;
-        residents.truncate(MAX_RESIDENTS as usize);
         Ok(OwnerChoices {
-            groups,
-            residents,
+            groups: typed(groups),
+            residents: typed(residents.into_iter().take(MAX_RESIDENTS as usize).collect()),
             residents_truncated,
-            accounts,
+            accounts: typed(accounts),
         })
     }
+}
+
+/// Wraps the ids of (id, label) rows in their newtype.
+fn typed<T: From<i64>>(rows: Vec<(i64, String)>) -> Vec<(T, String)> {
+    rows.into_iter().map(|(id, l)| (T::from(id), l)).collect()
 }

@@ -6,9 +6,9 @@
 use serde_json::json;
 use tuquan_domain::action_items::{ItemStatus, NewActionItem, Owner, OwnerKind};
 use tuquan_domain::territory::Unit;
-use tuquan_domain::{ActionItemId, GroupId, MeetingId, UserId};
+use tuquan_domain::{ActionItemId, GroupId, MeetingId, ResidentId, UserId};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, insert_audit, AuditCtx, AuditEntry};
 use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
 
@@ -20,7 +20,7 @@ macro_rules! insert_note {
             "INSERT INTO action_item_notes (item_id, at, author_user_id, author_name, from_status, \
              to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind($id.get()).bind($ts).bind(by.user_id).bind(&by.name).bind($from).bind($to).bind($note)
+        .bind($id.get()).bind($ts).bind(by.user_id.map(UserId::get)).bind(&by.name).bind($from).bind($to).bind($note)
         .execute(&mut *$tx)
         .await?;
     }};
@@ -50,13 +50,17 @@ pub struct ActionItemRecord {
     pub description: Option<String>,
     #[sqlx(try_from = "String")]
     pub owner_kind: OwnerKind,
-    pub owner_resident_id: Option<i64>,
-    pub owner_user_id: Option<i64>,
-    pub owner_group_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub owner_resident_id: Option<ResidentId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub owner_user_id: Option<UserId>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub owner_group_id: Option<GroupId>,
     pub owner_role: Option<String>,
     pub owner_group_name: Option<String>,
     /// The person who owes it now (a post's current holder); none: the post is vacant.
-    pub holder_resident_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub holder_resident_id: Option<ResidentId>,
     pub holder_name: Option<String>,
     /// The account to tell, if the owner has one.
     #[sqlx(try_from = "crate::ids::NullableId")]
@@ -75,11 +79,13 @@ impl ActionItemRecord {
     /// The key the "who owes what" list groups by: the same post or person, whoever holds it.
     pub fn owner_key(&self) -> String {
         match self.owner_kind {
-            OwnerKind::Resident => format!("r{}", self.owner_resident_id.unwrap_or(0)),
-            OwnerKind::Account => format!("a{}", self.owner_user_id.unwrap_or(0)),
+            OwnerKind::Resident => {
+                format!("r{}", self.owner_resident_id.map_or(0, ResidentId::get))
+            }
+            OwnerKind::Account => format!("a{}", self.owner_user_id.map_or(0, UserId::get)),
             OwnerKind::Position => format!(
                 "p{}-{}",
-                self.owner_group_id.unwrap_or(0),
+                self.owner_group_id.map_or(0, GroupId::get),
                 self.owner_role.as_deref().unwrap_or("")
             ),
         }
@@ -102,7 +108,7 @@ pub struct NoteRecord {
 /// Who writes: the account and the name shown in the history.
 #[derive(Debug, Clone)]
 pub struct Writer {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub name: String,
 }
 
@@ -113,7 +119,7 @@ pub(crate) const SELECT: &str =
      holder_user_id, due_on, status, done_on, flagged_on, created_by, created_at, updated_at \
      FROM action_items_resolved";
 
-/// The owner's columns: (kind, resident, account, group, role).
+/// The owner's columns as bound: (kind, resident, account, group, role).
 fn owner_cols(
     o: &Owner,
 ) -> (
@@ -124,11 +130,33 @@ fn owner_cols(
     Option<&'static str>,
 ) {
     match *o {
-        Owner::Resident(r) => ("resident", Some(r), None, None, None),
-        Owner::Account(u) => ("account", None, Some(u), None, None),
-        Owner::Position { group_id, role } => {
-            ("position", None, None, Some(group_id), Some(role.as_str()))
-        }
+        Owner::Resident(r) => ("resident", Some(r.get()), None, None, None),
+        Owner::Account(u) => ("account", None, Some(u.get()), None, None),
+        Owner::Position { group_id, role } => (
+            "position",
+            None,
+            None,
+            Some(group_id.get()),
+            Some(role.as_str()),
+        ),
+    }
+}
+
+/// The audit entry of a change to an item (the unit path is the item's).
+fn item_audit(
+    action: &'static str,
+    id: ActionItemId,
+    unit_path: &str,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        action,
+        target_type: "action_item",
+        target_id: id.to_string(),
+        unit_path: Some(unit_path.to_owned()),
+        before,
+        after: Some(after),
     }
 }
 
@@ -221,8 +249,7 @@ impl Store {
         let ts = now();
         let (kind, r, u, g, role) = owner_cols(&a.owner);
         let due = a.due_on.to_string();
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO action_items (province_code, unit_code, unit_path, group_id, meeting_id, \
                  resolution, title, description, owner_kind, owner_resident_id, owner_user_id, \
@@ -238,16 +265,7 @@ impl Store {
             .await?;
             let id = ActionItemId(id);
             insert_note!(tx, id, &ts, by, None::<&str>, "open", None::<&str>);
-            insert_audit!(&mut *tx, ctx, &AuditEntry {
-                action: "action_item.create",
-                target_type: "action_item",
-                target_id: id.to_string(),
-                unit_path: Some(unit.path.clone()),
-                before: None,
-                after: Some(item_json(a)),
-            })?;
-            tx.commit().await?;
-            id
+            (id, item_audit("action_item.create", id, &unit.path, None, item_json(a)))
         });
         Ok(id)
     }
@@ -262,8 +280,11 @@ impl Store {
         let (kind, r, u, g, role) = owner_cols(&a.owner);
         let due = a.due_on.to_string();
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let before = json!({"title": old.title, "owner_kind": old.owner_kind.as_str(),
+            "owner_resident_id": old.owner_resident_id, "owner_user_id": old.owner_user_id,
+            "owner_group_id": old.owner_group_id, "owner_role": old.owner_role,
+            "due_on": old.due_on});
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE action_items SET group_id = $2, meeting_id = $3, resolution = $4, title = $5, \
                  description = $6, owner_kind = $7, owner_resident_id = $8, owner_user_id = $9, \
@@ -279,18 +300,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict { field: "updated_at" });
             }
-            insert_audit!(&mut *tx, ctx, &AuditEntry {
-                action: "action_item.edit",
-                target_type: "action_item",
-                target_id: old.id.to_string(),
-                unit_path: Some(old.unit_path.clone()),
-                before: Some(json!({"title": old.title, "owner_kind": old.owner_kind.as_str(),
-                    "owner_resident_id": old.owner_resident_id, "owner_user_id": old.owner_user_id,
-                    "owner_group_id": old.owner_group_id, "owner_role": old.owner_role,
-                    "due_on": old.due_on})),
-                after: Some(item_json(a)),
-            })?;
-            tx.commit().await?;
+            ((), item_audit("action_item.edit", old.id, &old.unit_path, Some(before), item_json(a)))
         });
         Ok(())
     }
@@ -308,8 +318,14 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let action = if to == old.status {
+            "action_item.note"
+        } else {
+            "action_item.status"
+        };
+        let before = json!({"status": old.status.as_str()});
+        let after = json!({"status": to.as_str(), "note": note});
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "UPDATE action_items SET status = $2, done_on = $3, updated_at = $4 \
                  WHERE id = $1 AND status = $5",
@@ -320,15 +336,7 @@ impl Store {
                 return Err(StoreError::Conflict { field: "status" });
             }
             insert_note!(tx, old.id, &ts, by, Some(old.status.as_str()), to.as_str(), note);
-            insert_audit!(&mut *tx, ctx, &AuditEntry {
-                action: if to == old.status { "action_item.note" } else { "action_item.status" },
-                target_type: "action_item",
-                target_id: old.id.to_string(),
-                unit_path: Some(old.unit_path.clone()),
-                before: Some(json!({"status": old.status.as_str()})),
-                after: Some(json!({"status": to.as_str(), "note": note})),
-            })?;
-            tx.commit().await?;
+            ((), item_audit(action, old.id, &old.unit_path, Some(before), after))
         });
         Ok(())
     }
@@ -369,14 +377,9 @@ impl Store {
                 false
             } else {
                 crate::outbox::insert_messages!(tx, msgs, &ts, true);
-                insert_audit!(&mut *tx, ctx, &AuditEntry {
-                    action: "action_item.flag_overdue",
-                    target_type: "action_item",
-                    target_id: item.id.to_string(),
-                    unit_path: Some(item.unit_path.clone()),
-                    before: None,
-                    after: Some(json!({"flagged_on": today, "messages": msgs.len()})),
-                })?;
+                let after = json!({"flagged_on": today, "messages": msgs.len()});
+                insert_audit!(&mut *tx, ctx, &item_audit("action_item.flag_overdue", item.id,
+                    &item.unit_path, None, after))?;
                 tx.commit().await?;
                 true
             }

@@ -4,7 +4,7 @@
 use serde_json::json;
 use tuquan_domain::files::CheckedFile;
 use tuquan_domain::meetings::MinutesStatus;
-use tuquan_domain::MeetingId;
+use tuquan_domain::{FileId, MeetingId};
 
 use super::{audit, MeetingRecord};
 use crate::audit::{audited_tx, AuditCtx};
@@ -23,7 +23,8 @@ pub struct MinutesRecord {
     pub reason: Option<String>,
     /// JSON of the domain's `MinutesContent`.
     pub content: String,
-    pub scan_file_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub scan_file_id: Option<FileId>,
     pub scan_sha256: Option<String>,
     pub created_at: String,
     pub created_by: String,
@@ -129,19 +130,19 @@ impl Store {
         owner: &FileOwner,
         file: &CheckedFile,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<FileId, StoreError> {
         let ts = now();
         let by = ctx.actor_username.clone().unwrap_or_default();
         let id = audited_tx!(self, ctx, tx => {
             let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
-            let file_id = ids.first().map(|f| f.0).unwrap_or_default();
+            let file_id = ids.first().copied().unwrap_or(FileId(0));
             let n = sqlx::query(
                 "UPDATE meeting_minutes SET scan_file_id = $3, scan_sha256 = $4, updated_at = $5 \
                  WHERE meeting_id = $1 AND version = $2",
             )
             .bind(m.id.get())
             .bind(version)
-            .bind(file_id)
+            .bind(file_id.get())
             .bind(&file.sha256)
             .bind(&ts)
             .execute(&mut *tx)

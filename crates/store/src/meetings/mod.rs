@@ -88,7 +88,7 @@ pub(crate) fn audit(
 pub struct MeetingCursor {
     pub date: String,
     pub time: String,
-    pub id: i64,
+    pub id: MeetingId,
 }
 
 impl Store {
@@ -177,7 +177,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<MeetingRecord>, StoreError> {
         let (d, t, i) = match after {
-            Some(c) => (c.date.clone(), c.time.clone(), c.id),
+            Some(c) => (c.date.clone(), c.time.clone(), c.id.get()),
             None => ("9999-12-31".to_owned(), "99:99".to_owned(), i64::MAX),
         };
         let sql = format!(

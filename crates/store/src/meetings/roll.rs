@@ -3,10 +3,10 @@
 
 use serde_json::json;
 use tuquan_domain::meetings::{AttendanceSource, AttendeeKind};
-use tuquan_domain::{HouseholdId, MeetingId, ResidentId};
+use tuquan_domain::{FileId, GroupId, HouseholdId, MeetingId, ResidentId};
 
 use super::{audit, MeetingRecord};
-use crate::audit::{insert_audit, AuditCtx};
+use crate::audit::{audited_tx, insert_audit, AuditCtx};
 use crate::files::{insert_files, FileOwner};
 use crate::BeginWrite;
 use crate::{now, with_pool, Store, StoreError};
@@ -38,7 +38,8 @@ pub struct RollRow {
     pub attendee_name: Option<String>,
     pub cluster: Option<i64>,
     pub source: Option<String>,
-    pub proxy_file_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub proxy_file_id: Option<FileId>,
     /// SHA-256 of the proxy's written authorisation, when photographed.
     pub proxy_sha256: Option<String>,
 }
@@ -58,7 +59,7 @@ pub struct NewAttendanceRow {
     pub resident_id: Option<ResidentId>,
     pub cluster: i64,
     pub source: AttendanceSource,
-    pub proxy_file_id: Option<i64>,
+    pub proxy_file_id: Option<FileId>,
 }
 
 /// Present rows per cluster.
@@ -98,7 +99,7 @@ impl Store {
     /// The current members of a group, in Vietnamese order of their names.
     pub async fn roll_group_members(
         &self,
-        group_id: i64,
+        group_id: GroupId,
         today: &str,
     ) -> Result<Vec<RollMember>, StoreError> {
         let rows: Vec<RollMember> = with_pool!(self, p => {
@@ -110,7 +111,7 @@ impl Store {
                  WHERE gp.group_id = $1 AND gp.ended_on IS NULL AND gp.starts_on <= $2 \
                  ORDER BY r.sort_key, r.id",
             )
-            .bind(group_id)
+            .bind(group_id.get())
             .bind(today)
             .fetch_all(p)
             .await?
@@ -233,12 +234,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ts = now();
         let by = ctx.actor_username.clone().unwrap_or_default();
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, tx => {
             let mut file_id = a.proxy_file_id;
             if let Some((owner, file)) = proxy_file {
                 let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
-                file_id = ids.first().map(|f| f.0).or(file_id);
+                file_id = ids.first().copied().or(file_id);
             }
             let after = json!({
                 "row_no": a.row_no, "household_id": row.household_id, "kind": a.kind.as_str(),
@@ -262,15 +262,14 @@ impl Store {
             .bind(a.resident_id.or(row.resident_id).map(|r| r.get()))
             .bind(a.kind.as_str())
             .bind(&a.name)
-            .bind(file_id)
+            .bind(file_id.map(FileId::get))
             .bind(a.cluster)
             .bind(a.source.as_str())
             .bind(&by)
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&mut *tx, ctx, &audit("meeting.attend", m.id, &m.unit_path, after))?;
-            tx.commit().await?;
+            ((), audit("meeting.attend", m.id, &m.unit_path, after))
         });
         Ok(())
     }

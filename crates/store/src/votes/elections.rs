@@ -5,8 +5,7 @@ use serde_json::json;
 use tuquan_domain::{ResidentId, VoteId};
 
 use super::VoteRecord;
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
-use crate::BeginWrite;
+use crate::audit::{audited_tx, AuditCtx};
 use crate::{now, with_pool, Store, StoreError};
 
 /// A candidate to record with a vote: who, and the votes counted for them.
@@ -126,8 +125,7 @@ impl Store {
             "decision_date": r.decision_date, "position_id": r.position_id,
             "grants_added": r.grants_added,
         });
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, tx => {
             let n = sqlx::query(
                 "INSERT INTO vote_recognitions (vote_id, resident_id, decision_number, \
                  decision_date, position_id, grants_added, recognised_by, recognised_at) \
@@ -148,16 +146,7 @@ impl Store {
                 return Err(StoreError::Conflict { field: "vote" });
             }
             tally_log!(&mut *tx, vote.id.get(), super::actor(ctx), "recognised", &detail)?;
-            let entry = AuditEntry {
-                action: "vote.recognised",
-                target_type: "vote",
-                target_id: vote.id.to_string(),
-                unit_path: Some(vote.unit_path.clone()),
-                before: None,
-                after: Some(detail.clone()),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), super::vote_audit("vote.recognised", vote.id, &vote.unit_path, None, detail.clone()))
         });
         Ok(())
     }

@@ -8,12 +8,11 @@ use serde_json::json;
 use tuquan_domain::territory::Unit;
 use tuquan_domain::votes::{Channel, Choice, Matter, Mode, Outcome, Status, Tally};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::files::{insert_files, FileOwner};
-use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 use tuquan_domain::files::CheckedFile;
-use tuquan_domain::VoteId;
+use tuquan_domain::{FileId, HouseholdId, MeetingId, ResidentId, UserId, VoteId};
 
 mod reads;
 
@@ -36,7 +35,8 @@ pub struct VoteRecord {
     pub matter: Matter,
     #[sqlx(try_from = "String")]
     pub mode: Mode,
-    pub meeting_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub meeting_id: Option<MeetingId>,
     #[sqlx(try_from = "crate::ids::NullableId")]
     pub from_vote_id: Option<VoteId>,
     #[sqlx(try_from = "String")]
@@ -48,7 +48,8 @@ pub struct VoteRecord {
     pub no_count: i64,
     pub abstain_count: i64,
     pub committee: String,
-    pub candidate_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub candidate_id: Option<ResidentId>,
     pub outcome: Option<String>,
     /// An election: the day its list of candidates was posted.
     pub list_posted_on: Option<String>,
@@ -87,19 +88,42 @@ pub struct NewVote {
     pub title: String,
     pub matter: Matter,
     pub mode: Mode,
-    pub meeting_id: Option<i64>,
+    pub meeting_id: Option<MeetingId>,
     pub from_vote_id: Option<VoteId>,
     pub online: bool,
     pub all_households: i64,
     pub present: i64,
     pub tally: Tally,
     pub committee: String,
-    pub candidate_id: Option<i64>,
+    pub candidate_id: Option<ResidentId>,
     pub outcome: Option<Outcome>,
     pub thresholds: String,
     /// An election's candidates (none for other matters).
     pub candidates: Vec<NewCandidate>,
     pub list_posted_on: Option<String>,
+}
+
+impl NewVote {
+    /// A household ballot with nothing counted yet: the roll is frozen when it is written.
+    pub fn ballot(title: String, matter: Matter, thresholds: String) -> Self {
+        Self {
+            title,
+            matter,
+            mode: Mode::Ballot,
+            meeting_id: None,
+            from_vote_id: None,
+            online: false,
+            all_households: 0,
+            present: 0,
+            tally: Tally::default(),
+            committee: String::new(),
+            candidate_id: None,
+            outcome: None,
+            thresholds,
+            candidates: Vec::new(),
+            list_posted_on: None,
+        }
+    }
 }
 
 /// Writes a tally-log line on a transaction's connection.
@@ -122,6 +146,24 @@ macro_rules! tally_log {
 
 // After the macro, which the module uses.
 mod elections;
+
+/// The audit entry of a change to a vote (the unit path is the vote's).
+fn vote_audit(
+    action: &'static str,
+    id: VoteId,
+    unit_path: &str,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        action,
+        target_type: "vote",
+        target_id: id.to_string(),
+        unit_path: Some(unit_path.to_owned()),
+        before,
+        after: Some(after),
+    }
+}
 
 fn actor(ctx: &AuditCtx) -> String {
     ctx.actor_username
@@ -172,8 +214,12 @@ impl Store {
                 .map(|c| json!({"resident_id": c.resident_id, "votes": c.votes, "elected": c.elected}))
                 .collect::<Vec<_>>(),
         });
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let action = if v.mode == Mode::Ballot {
+            "vote.ballot_opened"
+        } else {
+            "vote.recorded"
+        };
+        let id = audited_tx!(self, ctx, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO votes (province_code, unit_code, unit_path, title, matter, mode, \
                  meeting_id, from_vote_id, status, online, all_households, present, yes_count, \
@@ -187,7 +233,7 @@ impl Store {
             .bind(&v.title)
             .bind(v.matter.as_str())
             .bind(v.mode.as_str())
-            .bind(v.meeting_id)
+            .bind(v.meeting_id.map(MeetingId::get))
             .bind(v.from_vote_id.map(VoteId::get))
             .bind(status.as_str())
             .bind(v.online)
@@ -197,7 +243,7 @@ impl Store {
             .bind(i64::from(v.tally.no))
             .bind(i64::from(v.tally.abstain))
             .bind(&v.committee)
-            .bind(v.candidate_id)
+            .bind(v.candidate_id.map(ResidentId::get))
             .bind(v.outcome.map(|o| o.as_str()))
             .bind(&v.thresholds)
             .bind(&ctx.actor_username)
@@ -228,17 +274,7 @@ impl Store {
                 .await?;
             }
             tally_log!(&mut *tx, id, actor(ctx), "recorded", &after)?;
-            let entry = AuditEntry {
-                action: if v.mode == Mode::Ballot { "vote.ballot_opened" } else { "vote.recorded" },
-                target_type: "vote",
-                target_id: id.to_string(),
-                unit_path: Some(unit.path.clone()),
-                before: None,
-                after: Some(after.clone()),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            id
+            (id, vote_audit(action, VoteId(id), &unit.path, None, after.clone()))
         });
         Ok(VoteId(id))
     }
@@ -250,22 +286,21 @@ impl Store {
     pub async fn cast_vote(
         &self,
         vote: &VoteRecord,
-        household_id: i64,
+        household_id: HouseholdId,
         channel: Channel,
         choice: Choice,
-        resident_id: Option<i64>,
+        resident_id: Option<ResidentId>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
         let detail = json!({"household_id": household_id, "channel": channel.as_str()});
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, tx => {
             let on_roll: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM vote_roll r JOIN votes v ON v.id = r.vote_id \
                  WHERE r.vote_id = $1 AND r.household_id = $2 AND v.status = 'open'",
             )
             .bind(vote.id.get())
-            .bind(household_id)
+            .bind(household_id.get())
             .fetch_one(&mut *tx)
             .await?;
             if on_roll == 0 {
@@ -275,7 +310,7 @@ impl Store {
                 "SELECT COUNT(*) FROM vote_paper WHERE vote_id = $1 AND household_id = $2",
             )
             .bind(vote.id.get())
-            .bind(household_id)
+            .bind(household_id.get())
             .fetch_one(&mut *tx)
             .await?;
             if on_paper > 0 {
@@ -287,10 +322,10 @@ impl Store {
                  ON CONFLICT (vote_id, household_id) DO NOTHING",
             )
             .bind(vote.id.get())
-            .bind(household_id)
+            .bind(household_id.get())
             .bind(channel.as_str())
             .bind(choice.as_str())
-            .bind(resident_id)
+            .bind(resident_id.map(ResidentId::get))
             .bind(actor(ctx))
             .bind(&ts)
             .execute(&mut *tx)
@@ -301,16 +336,7 @@ impl Store {
             }
             tally_log!(&mut *tx, vote.id.get(), actor(ctx), "cast", &detail)?;
             // The audit row names the household and channel, never the choice.
-            let entry = AuditEntry {
-                action: "vote.cast",
-                target_type: "vote",
-                target_id: vote.id.to_string(),
-                unit_path: Some(vote.unit_path.clone()),
-                before: None,
-                after: Some(detail.clone()),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            ((), vote_audit("vote.cast", vote.id, &vote.unit_path, None, detail.clone()))
         });
         Ok(())
     }
@@ -321,9 +347,9 @@ impl Store {
         &self,
         vote: &VoteRecord,
         entry_no: i64,
-        by: (i64, &str),
-        rows: &[(i64, Choice)],
-        sheet_file_id: Option<i64>,
+        by: (UserId, &str),
+        rows: &[(HouseholdId, Choice)],
+        sheet_file_id: Option<FileId>,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
@@ -334,8 +360,7 @@ impl Store {
             "entry": entry_no, "by": by.1, "rows": rows.len(),
             "before": before_tally, "after": after_tally, "sheet_file_id": sheet_file_id,
         });
-        with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited_tx!(self, ctx, tx => {
             sqlx::query("DELETE FROM vote_paper WHERE vote_id = $1 AND entry_no = $2")
                 .bind(vote.id.get())
                 .bind(entry_no)
@@ -346,7 +371,7 @@ impl Store {
                     "SELECT COUNT(*) FROM vote_casts WHERE vote_id = $1 AND household_id = $2",
                 )
                 .bind(vote.id.get())
-                .bind(hid)
+                .bind(hid.get())
                 .fetch_one(&mut *tx)
                 .await?;
                 if counted > 0 {
@@ -358,7 +383,7 @@ impl Store {
                 )
                 .bind(vote.id.get())
                 .bind(entry_no)
-                .bind(hid)
+                .bind(hid.get())
                 .bind(choice.as_str())
                 .execute(&mut *tx)
                 .await?;
@@ -372,23 +397,15 @@ impl Store {
             )
             .bind(vote.id.get())
             .bind(entry_no)
-            .bind(by.0)
+            .bind(by.0.get())
             .bind(by.1)
-            .bind(sheet_file_id)
+            .bind(sheet_file_id.map(FileId::get))
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
             tally_log!(&mut *tx, vote.id.get(), actor(ctx), "paper_entry", &detail)?;
-            let entry = AuditEntry {
-                action: "vote.paper_entered",
-                target_type: "vote",
-                target_id: vote.id.to_string(),
-                unit_path: Some(vote.unit_path.clone()),
-                before: Some(json!({"entry": entry_no, "tally": before_tally})),
-                after: Some(detail.clone()),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
+            let before = json!({"entry": entry_no, "tally": before_tally});
+            ((), vote_audit("vote.paper_entered", vote.id, &vote.unit_path, Some(before), detail.clone()))
         });
         Ok(())
     }
@@ -403,20 +420,19 @@ impl Store {
         owner: &FileOwner,
         file: &CheckedFile,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<FileId, StoreError> {
         let ts = now();
         let by = actor(ctx);
-        let id = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let id = audited_tx!(self, ctx, tx => {
             let ids = insert_files!(tx, owner, std::slice::from_ref(file), &by, &ts)?;
-            let file_id = ids.first().map(|f| f.0).unwrap_or_default();
+            let file_id = ids.first().copied().unwrap_or(FileId(0));
             let n = sqlx::query(
                 "UPDATE vote_paper_entries SET sheet_file_id = $3 \
                  WHERE vote_id = $1 AND entry_no = $2",
             )
             .bind(vote.id.get())
             .bind(entry_no)
-            .bind(file_id)
+            .bind(file_id.get())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -425,17 +441,7 @@ impl Store {
             }
             let detail = json!({ "entry": entry_no, "file_id": file_id, "sha256": file.sha256 });
             tally_log!(&mut *tx, vote.id.get(), by.clone(), "sheet_attached", &detail)?;
-            let entry = AuditEntry {
-                action: "vote.sheet_attached",
-                target_type: "vote",
-                target_id: vote.id.to_string(),
-                unit_path: Some(vote.unit_path.clone()),
-                before: None,
-                after: Some(detail),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            file_id
+            (file_id, vote_audit("vote.sheet_attached", vote.id, &vote.unit_path, None, detail))
         });
         Ok(id)
     }
@@ -445,21 +451,20 @@ impl Store {
     pub async fn close_ballot(
         &self,
         vote: &VoteRecord,
-        paper: &[(i64, Choice)],
+        paper: &[(HouseholdId, Choice)],
         outcome: Outcome,
         thresholds: &str,
         ctx: &AuditCtx,
     ) -> Result<Tally, StoreError> {
         let ts = now();
-        let tally = with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        let tally = audited_tx!(self, ctx, tx => {
             for (hid, choice) in paper {
                 sqlx::query(
                     "INSERT INTO vote_casts (vote_id, household_id, channel, choice, \
                      resident_id, recorded_by, cast_at) VALUES ($1, $2, 'paper', $3, NULL, $4, $5)",
                 )
                 .bind(vote.id.get())
-                .bind(hid)
+                .bind(hid.get())
                 .bind(choice.as_str())
                 .bind(actor(ctx))
                 .bind(&ts)
@@ -502,31 +507,21 @@ impl Store {
                 .await?;
             let after = json!({"tally": tally, "outcome": outcome.as_str(), "paper": paper.len()});
             tally_log!(&mut *tx, vote.id.get(), actor(ctx), "closed", &after)?;
-            let entry = AuditEntry {
-                action: "vote.ballot_closed",
-                target_type: "vote",
-                target_id: vote.id.to_string(),
-                unit_path: Some(vote.unit_path.clone()),
-                before: Some(json!({"status": vote.status.as_str()})),
-                after: Some(after.clone()),
-            };
-            insert_audit!(&mut *tx, ctx, &entry)?;
-            tx.commit().await?;
-            tally
+            let before = json!({"status": vote.status.as_str()});
+            (tally, vote_audit("vote.ballot_closed", vote.id, &vote.unit_path, Some(before), after))
         });
         Ok(tally)
     }
 
     /// Publishes a counted vote's result to the unit.
     pub async fn publish_vote(&self, vote: &VoteRecord, ctx: &AuditCtx) -> Result<(), StoreError> {
-        let entry = AuditEntry {
-            action: "vote.published",
-            target_type: "vote",
-            target_id: vote.id.to_string(),
-            unit_path: Some(vote.unit_path.clone()),
-            before: Some(json!({"status": vote.status.as_str()})),
-            after: Some(json!({"status": "published", "outcome": vote.outcome})),
-        };
+        let entry = vote_audit(
+            "vote.published",
+            vote.id,
+            &vote.unit_path,
+            Some(json!({"status": vote.status.as_str()})),
+            json!({"status": "published", "outcome": vote.outcome}),
+        );
         self.execute_audited(
             "UPDATE votes SET status = 'published', published_at = $2 \
              WHERE id = $1 AND status IN ('recorded', 'closed')",

@@ -2,7 +2,7 @@
 //! officials only), the paper entries, the results per unit, the thresholds in force.
 
 use tuquan_domain::votes::Choice;
-use tuquan_domain::VoteId;
+use tuquan_domain::{FileId, HouseholdId, MeetingId, ResidentId, UserId, VoteId};
 
 use super::{VoteRecord, VOTE_SELECT};
 use crate::{subtree, with_pool, Store, StoreError};
@@ -10,7 +10,8 @@ use crate::{subtree, with_pool, Store, StoreError};
 /// One row of the roll: a household and, if it voted, how and through which channel.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CastRecord {
-    pub household_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub household_id: HouseholdId,
     pub unit_code: String,
     pub address: String,
     pub representative_name: String,
@@ -23,9 +24,11 @@ pub struct CastRecord {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PaperEntryRecord {
     pub entry_no: i64,
-    pub entered_by_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub entered_by_id: UserId,
     pub entered_by: String,
-    pub sheet_file_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub sheet_file_id: Option<FileId>,
     /// SHA-256 of the tally sheet's photo, when attached.
     pub sheet_sha256: Option<String>,
     pub entered_at: String,
@@ -67,13 +70,16 @@ pub struct TallyLogRecord {
 impl Store {
     /// The votes taken at a meeting and the household ballots its votes were sent to, in
     /// the order they were recorded.
-    pub async fn votes_of_meeting(&self, meeting_id: i64) -> Result<Vec<VoteRecord>, StoreError> {
+    pub async fn votes_of_meeting(
+        &self,
+        meeting_id: MeetingId,
+    ) -> Result<Vec<VoteRecord>, StoreError> {
         let sql = format!(
             "{VOTE_SELECT} WHERE v.meeting_id = $1 OR v.from_vote_id IN \
              (SELECT f.id FROM votes f WHERE f.meeting_id = $1) ORDER BY v.id"
         );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(meeting_id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(meeting_id.get()).fetch_all(p).await?
         }))
     }
 
@@ -81,7 +87,7 @@ impl Store {
     /// authorisation of a member to vote for it).
     pub async fn latest_consent_granted(
         &self,
-        resident_id: i64,
+        resident_id: ResidentId,
         purpose: &str,
     ) -> Result<bool, StoreError> {
         let granted: Option<bool> = with_pool!(self, p => {
@@ -89,7 +95,7 @@ impl Store {
                 "SELECT granted FROM consents WHERE resident_id = $1 AND purpose = $2 \
                  ORDER BY id DESC LIMIT 1",
             )
-            .bind(resident_id)
+            .bind(resident_id.get())
             .bind(purpose)
             .fetch_optional(p)
             .await?
@@ -149,27 +155,31 @@ impl Store {
     pub async fn household_cast(
         &self,
         vote_id: VoteId,
-        household_id: i64,
+        household_id: HouseholdId,
     ) -> Result<Option<(String, String)>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT channel, choice FROM vote_casts WHERE vote_id = $1 AND household_id = $2",
             )
             .bind(vote_id.get())
-            .bind(household_id)
+            .bind(household_id.get())
             .fetch_optional(p)
             .await?
         }))
     }
 
     /// Whether a household is on a ballot's roll.
-    pub async fn on_roll(&self, vote_id: VoteId, household_id: i64) -> Result<bool, StoreError> {
+    pub async fn on_roll(
+        &self,
+        vote_id: VoteId,
+        household_id: HouseholdId,
+    ) -> Result<bool, StoreError> {
         let n: i64 = with_pool!(self, p => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM vote_roll WHERE vote_id = $1 AND household_id = $2",
             )
             .bind(vote_id.get())
-            .bind(household_id)
+            .bind(household_id.get())
             .fetch_one(p)
             .await?
         });
@@ -181,7 +191,7 @@ impl Store {
         &self,
         vote_id: VoteId,
         entry_no: i64,
-    ) -> Result<Vec<(i64, Choice)>, StoreError> {
+    ) -> Result<Vec<(HouseholdId, Choice)>, StoreError> {
         let rows: Vec<(i64, String)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT household_id, choice FROM vote_paper WHERE vote_id = $1 AND entry_no = $2 \
@@ -194,7 +204,7 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .filter_map(|(h, c)| Choice::parse(&c).map(|c| (h, c)))
+            .filter_map(|(h, c)| Choice::parse(&c).map(|c| (HouseholdId(h), c)))
             .collect())
     }
 

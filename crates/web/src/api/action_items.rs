@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::action_items::{self as items, ActionItemRecord, ListQuery, ProgressInput};
 use tuquan_domain::action_items::ActionItemInput;
-use tuquan_domain::{ActionItemId, GroupId, MeetingId};
+use tuquan_domain::{ActionItemId, GroupId, MeetingId, ResidentId, UserId};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, RequestCtx};
@@ -184,9 +184,9 @@ fn view(i: &ActionItemRecord, today: &str) -> ItemView {
         description: i.description.clone(),
         owner_kind: i.owner_kind.as_str().into(),
         owner_key: i.owner_key(),
-        owner_resident_id: i.owner_resident_id,
-        owner_user_id: i.owner_user_id,
-        owner_group_id: i.owner_group_id,
+        owner_resident_id: i.owner_resident_id.map(ResidentId::get),
+        owner_user_id: i.owner_user_id.map(UserId::get),
+        owner_group_id: i.owner_group_id.map(GroupId::get),
         owner_role: i.owner_role.clone(),
         holder_name: i.holder_name.clone(),
         owner_label: items::owner_label(i),

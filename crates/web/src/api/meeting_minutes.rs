@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Serialize;
 use tuquan_app::meetings::{self as meet, MinutesVersion};
 use tuquan_domain::meetings::{MinutesInput, ResolutionInput};
-use tuquan_domain::MeetingId;
+use tuquan_domain::{MeetingId, VoteId};
 use utoipa::ToSchema;
 
 use super::meetings::*;
@@ -52,7 +52,7 @@ impl From<&MinutesVersion> for MinutesVersionItem {
                     votes_for: x.votes_for,
                     votes_against: x.votes_against,
                     votes_abstain: x.votes_abstain,
-                    vote_id: x.vote_id,
+                    vote_id: x.vote_id.map(VoteId::get),
                 })
                 .collect(),
             closing: v.content.closing.clone(),
@@ -83,10 +83,10 @@ pub async fn minutes(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<MinutesList>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    let v = meet::minutes(&ctx, MeetingId(id)).await?;
+    let v = meet::minutes(&ctx, id).await?;
     Ok(Json(MinutesList {
         versions: v.versions.iter().map(Into::into).collect(),
     }))
@@ -101,7 +101,7 @@ pub async fn save_minutes(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     b: Result<Json<MinutesBody>, JsonRejection>,
 ) -> Result<Json<MinutesSaved>, ApiError> {
     let b = body(b)?;
@@ -116,13 +116,13 @@ pub async fn save_minutes(
                 votes_for: r.votes_for,
                 votes_against: r.votes_against,
                 votes_abstain: r.votes_abstain,
-                vote_id: r.vote_id,
+                vote_id: r.vote_id.map(VoteId),
             })
             .collect(),
         closing: b.closing,
     };
     let ctx = state.ctx(Some(who), &rc);
-    let version = meet::save_minutes(&ctx, MeetingId(id), &input).await?;
+    let version = meet::save_minutes(&ctx, id, &input).await?;
     Ok(Json(MinutesSaved { version }))
 }
 
@@ -134,10 +134,10 @@ pub async fn finalise(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<MinutesSaved>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    let version = meet::finalise_minutes(&ctx, MeetingId(id)).await?;
+    let version = meet::finalise_minutes(&ctx, id).await?;
     Ok(Json(MinutesSaved { version }))
 }
 
@@ -149,12 +149,12 @@ pub async fn correct(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     b: Result<Json<ReasonBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
-    let version = meet::correct_minutes(&ctx, MeetingId(id), &b.reason).await?;
+    let version = meet::correct_minutes(&ctx, id, &b.reason).await?;
     Ok((StatusCode::CREATED, Json(MinutesSaved { version })))
 }
 
@@ -189,7 +189,7 @@ pub async fn scan(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     mp: axum::extract::Multipart,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut f = crate::files::read_multipart(mp, &[meet::SCAN_FIELD]).await?;
@@ -203,6 +203,6 @@ pub async fn scan(
         .next()
         .unwrap_or_default();
     let ctx = state.ctx(Some(who), &rc);
-    let (version, sha256) = meet::attach_minutes_scan(&ctx, MeetingId(id), &file).await?;
+    let (version, sha256) = meet::attach_minutes_scan(&ctx, id, &file).await?;
     Ok((StatusCode::CREATED, Json(ScanStored { version, sha256 })))
 }

@@ -324,7 +324,7 @@ impl From<&RollRow> for RollItem {
             attendee_name: r.attendee_name.clone(),
             cluster: r.cluster,
             source: r.source.clone(),
-            proxy_file_id: r.proxy_file_id,
+            proxy_file_id: r.proxy_file_id.map(tuquan_domain::FileId::get),
             proxy_sha256: r.proxy_sha256.clone(),
         }
     }
@@ -393,10 +393,10 @@ pub async fn get_one(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    let v = meet::get(&ctx, MeetingId(id)).await?;
+    let v = meet::get(&ctx, id).await?;
     Ok(Json(MeetingDetail {
         meeting: (&v.meeting).into(),
         agenda: v.agenda.into_iter().map(|a| a.title).collect(),
@@ -411,10 +411,10 @@ pub async fn invite(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<InvitationSent>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    let announcement_id = meet::invite(&ctx, MeetingId(id)).await?;
+    let announcement_id = meet::invite(&ctx, id).await?;
     Ok(Json(InvitationSent { announcement_id }))
 }
 
@@ -426,10 +426,10 @@ pub async fn hold(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Json<StatusBody>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    meet::hold(&ctx, MeetingId(id)).await?;
+    meet::hold(&ctx, id).await?;
     Ok(Json(StatusBody {
         status: "held".into(),
     }))
@@ -443,12 +443,12 @@ pub async fn cancel(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     b: Result<Json<ReasonBody>, JsonRejection>,
 ) -> Result<Json<StatusBody>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
-    meet::cancel(&ctx, MeetingId(id), &b.reason).await?;
+    meet::cancel(&ctx, id, &b.reason).await?;
     Ok(Json(StatusBody {
         status: "cancelled".into(),
     }))
@@ -462,12 +462,12 @@ pub async fn attendance(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     q: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<AttendanceBody>, ApiError> {
     let q = query(q)?;
     let ctx = state.ctx(Some(who), &rc);
-    let v = meet::attendance(&ctx, MeetingId(id), q.q.as_deref()).await?;
+    let v = meet::attendance(&ctx, id, q.q.as_deref()).await?;
     Ok(Json(AttendanceBody {
         quorum: (&v.quorum).into(),
         rows: v.rows.iter().map(Into::into).collect(),
@@ -483,7 +483,7 @@ pub async fn attend(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     b: Result<Json<AttendBody>, JsonRejection>,
 ) -> Result<Json<RollItem>, ApiError> {
     let b = body(b)?;
@@ -498,7 +498,7 @@ pub async fn attend(
     };
     let ctx = state.ctx(Some(who), &rc);
     // A name only for a proxy, a code only without a household: rules between fields.
-    let row = meet::record(&ctx, MeetingId(id), &input)
+    let row = meet::record(&ctx, id, &input)
         .await
         .map_err(|e| required_here(e, &["name", "code"]))?;
     Ok(Json((&row).into()))
@@ -518,7 +518,7 @@ pub async fn attend_proxy(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     mp: axum::extract::Multipart,
 ) -> Result<Json<RollItem>, ApiError> {
     let mut f = crate::files::read_multipart(mp, &[meet::PROXY_FIELD]).await?;
@@ -561,7 +561,7 @@ pub async fn attend_proxy(
         );
     };
     let ctx = state.ctx(Some(who), &rc);
-    let row = meet::record_with_proxy(&ctx, MeetingId(id), &input, Some(&file))
+    let row = meet::record_with_proxy(&ctx, id, &input, Some(&file))
         .await
         .map_err(|e| required_here(e, &["name", "code"]))?;
     Ok(Json((&row).into()))
@@ -575,10 +575,10 @@ pub async fn unattend(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(MeetingId, String)>,
 ) -> Result<Json<StatusBody>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
-    meet::unrecord(&ctx, MeetingId(id), &code).await?;
+    meet::unrecord(&ctx, id, &code).await?;
     Ok(Json(StatusBody {
         status: "removed".into(),
     }))

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tuquan_app::votes::{self as app};
-use tuquan_domain::VoteId;
+use tuquan_domain::{FileId, HouseholdId, VoteId};
 use utoipa::ToSchema;
 
 use super::votes::{Done, PaperChoiceCode};
@@ -44,10 +44,10 @@ pub async fn enter_paper(
     b: Result<Json<PaperBody>, JsonRejection>,
 ) -> Result<Json<Done>, ApiError> {
     let b = body(b)?;
-    let rows: Vec<(i64, String)> = b
+    let rows: Vec<(HouseholdId, String)> = b
         .rows
         .into_iter()
-        .map(|r| (r.household_id, r.choice))
+        .map(|r| (HouseholdId(r.household_id), r.choice))
         .collect();
     let ctx = state.ctx(Some(who), &rc);
     app::enter_paper(&ctx, id, entry, &rows).await?;
@@ -141,7 +141,7 @@ pub async fn paper(
                 entry: e.entry_no,
                 entered_by: e.entered_by.clone(),
                 entered_at: e.entered_at.clone(),
-                sheet_file_id: e.sheet_file_id,
+                sheet_file_id: e.sheet_file_id.map(FileId::get),
                 sheet_sha256: e.sheet_sha256.clone(),
             })
             .collect(),
@@ -149,7 +149,7 @@ pub async fn paper(
             .mismatches
             .iter()
             .map(|(h, a, b)| MismatchItem {
-                household_id: *h,
+                household_id: h.get(),
                 first: a.map(|c| c.as_str().into()),
                 second: b.map(|c| c.as_str().into()),
             })

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::votes::{self as app, UnitResult, VoteRecord};
 use tuquan_domain::votes::{BallotInput, MeetingVoteInput};
-use tuquan_domain::VoteId;
+use tuquan_domain::{HouseholdId, MeetingId, VoteId};
 use utoipa::ToSchema;
 
 pub use super::vote_elections::*;
@@ -136,6 +136,11 @@ pub struct Created {
     pub id: i64,
 }
 
+/// `201 Created` with the new vote's id.
+fn created(id: VoteId) -> impl IntoResponse {
+    (StatusCode::CREATED, Json(Created { id: id.get() }))
+}
+
 /// A vote or ballot: public fields; counts only once counted (or to the counters).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VoteItem {
@@ -173,7 +178,7 @@ impl From<&VoteRecord> for VoteItem {
             status: v.status.as_str().into(),
             outcome: v.outcome.clone(),
             online: v.online,
-            meeting_id: v.meeting_id,
+            meeting_id: v.meeting_id.map(MeetingId::get),
             from_vote_id: v.from_vote_id.map(VoteId::get),
             all_households: v.all_households,
             created_at: v.created_at.clone(),
@@ -283,7 +288,7 @@ pub async fn record_vote(
         no: b.no.to_string(),
         abstain: b.abstain.to_string(),
         committee: b.committee.join("\n"),
-        meeting_id: b.meeting_id,
+        meeting_id: b.meeting_id.map(MeetingId),
         candidates: b
             .candidates
             .iter()
@@ -293,7 +298,7 @@ pub async fn record_vote(
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::record_meeting_vote(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
+    Ok(created(id))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -338,7 +343,7 @@ pub async fn open_ballot(
     };
     let ctx = state.ctx(Some(who), &rc);
     let id = app::open_ballot(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
+    Ok(created(id))
 }
 
 /// A unit's counts in a ballot's result (rolled up to the units directly below the vote's).
@@ -422,7 +427,7 @@ pub async fn ballot_from_vote(
 ) -> Result<impl IntoResponse, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let id = app::ballot_from_vote(&ctx, id).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
+    Ok(created(id))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -476,39 +481,43 @@ pub async fn cast_for(
 ) -> Result<Json<Done>, ApiError> {
     let b = body(b)?;
     let ctx = state.ctx(Some(who), &rc);
-    app::cast_for(&ctx, id, b.household_id, &b.choice).await?;
+    app::cast_for(&ctx, id, HouseholdId(b.household_id), &b.choice).await?;
     Ok(Json(Done { ok: true }))
 }
 
-/// Closes a ballot and computes its result (refused while the paper entries disagree).
-#[utoipa::path(post, path = "/api/v1/votes/{id}/close", tag = "votes",
-    params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
-pub async fn close(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<VoteId>,
-) -> Result<Json<Done>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    app::close_ballot(&ctx, id).await?;
-    Ok(Json(Done { ok: true }))
+/// A `POST /api/v1/votes/{id}/…` without a body that runs one use case on the vote and
+/// answers `Done`; `$(#[$m])*` carries its documentation and `utoipa::path`.
+macro_rules! vote_action {
+    ($(#[$m:meta])* $name:ident => $use_case:path) => {
+        $(#[$m])*
+        pub async fn $name(
+            State(state): State<AppState>,
+            CurrentUser(who): CurrentUser,
+            rc: RequestCtx,
+            Path(id): Path<VoteId>,
+        ) -> Result<Json<Done>, ApiError> {
+            let ctx = state.ctx(Some(who), &rc);
+            $use_case(&ctx, id).await?;
+            Ok(Json(Done { ok: true }))
+        }
+    };
 }
 
-/// Publishes a counted vote's result to the unit.
-#[utoipa::path(post, path = "/api/v1/votes/{id}/publish", tag = "votes",
-    params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
-pub async fn publish(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<VoteId>,
-) -> Result<Json<Done>, ApiError> {
-    let ctx = state.ctx(Some(who), &rc);
-    app::publish(&ctx, id).await?;
-    Ok(Json(Done { ok: true }))
-}
+vote_action!(
+    /// Closes a ballot and computes its result (refused while the paper entries disagree).
+    #[utoipa::path(post, path = "/api/v1/votes/{id}/close", tag = "votes",
+        params(("id" = i64, Path)),
+        security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
+    close => app::close_ballot
+);
+
+vote_action!(
+    /// Publishes a counted vote's result to the unit.
+    #[utoipa::path(post, path = "/api/v1/votes/{id}/publish", tag = "votes",
+        params(("id" = i64, Path)),
+        security(("bearer" = [])), responses((status = 200, body = Done), (status = 422, body = ErrorBody)))]
+    publish => app::publish
+);
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = VoteRollItem)]
@@ -542,7 +551,7 @@ pub async fn roll(
         items: rows
             .into_iter()
             .map(|r| RollItem {
-                household_id: r.household_id,
+                household_id: r.household_id.get(),
                 unit_code: r.unit_code,
                 address: r.address,
                 representative_name: r.representative_name,

@@ -188,11 +188,11 @@ pub const HOUSEHOLD_VOTER_PURPOSE: &str = "household_vote";
 /// Compares the two entries of the paper ballots (household → choice). Agreement gives the
 /// votes to count; otherwise the households where they differ (a missing row counts as a
 /// difference), which block the result until resolved.
-pub fn reconcile(
-    first: &BTreeMap<i64, Choice>,
-    second: &BTreeMap<i64, Choice>,
-) -> Result<Vec<(i64, Choice)>, Vec<i64>> {
-    let mut diff: Vec<i64> = first
+pub fn reconcile<K: Ord + Copy>(
+    first: &BTreeMap<K, Choice>,
+    second: &BTreeMap<K, Choice>,
+) -> Result<Vec<(K, Choice)>, Vec<K>> {
+    let mut diff: Vec<K> = first
         .iter()
         .filter(|(h, c)| second.get(h) != Some(c))
         .map(|(h, _)| *h)
@@ -208,7 +208,7 @@ pub fn reconcile(
 }
 
 /// The second paper entry is made by someone other than the first.
-pub fn second_entry_by_other(first_by: Option<i64>, by: i64) -> Result<(), VoteRule> {
+pub fn second_entry_by_other<T: PartialEq>(first_by: Option<T>, by: T) -> Result<(), VoteRule> {
     if first_by == Some(by) {
         return Err(VoteRule {
             code: "vote_paper_same_person",

@@ -8,13 +8,13 @@ use serde::Deserialize;
 use tuquan_app::action_items::{self as items, OwnerChoices};
 use tuquan_app::Ctx;
 use tuquan_domain::action_items::ActionItemInput;
-use tuquan_domain::{ActionItemId, GroupId, MeetingId};
+use tuquan_domain::ActionItemId;
 
 use super::Opt;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{CurrentUser, RequestCtx};
 use crate::error::PageError;
-use crate::pages::common::{see_other, vn_date};
+use crate::pages::common::vn_date;
 use crate::pages::form::FormErrors;
 use crate::pages::groups::form_outcome;
 use crate::pages::{render, Chrome};
@@ -87,7 +87,7 @@ struct FormPage {
     errors: FormErrors,
 }
 
-fn opts(chrome: &Chrome, items: &[(i64, String)], selected: &str) -> Vec<Opt> {
+fn opts<T: std::fmt::Display>(chrome: &Chrome, items: &[(T, String)], selected: &str) -> Vec<Opt> {
     let mut out = vec![Opt {
         value: String::new(),
         label: chrome.t("items.choose").into(),
@@ -189,13 +189,15 @@ pub(super) async fn create(
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let result = items::create(&ctx, &code, &(&f).into()).await;
-    form_outcome(
-        chrome.lang,
-        result,
-        |id| see_other(&format!("/action-items/{id}"), None),
-        |errors| form_page(&ctx, chrome, new_target(&code), f, errors),
-    )
+    form_outcome(chrome.lang, result, super::to_item, |errors| {
+        form_page(&ctx, chrome, new_target(&code), f, errors)
+    })
     .await
+}
+
+/// An optional id as the form holds it: blank for none.
+fn text<T: std::fmt::Display>(id: Option<T>) -> String {
+    id.map(|v| v.to_string()).unwrap_or_default()
 }
 
 fn edit_target(code: &str, id: ActionItemId) -> Target {
@@ -216,17 +218,16 @@ pub(super) async fn edit_form(
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let (i, _) = items::show(&ctx, id).await?;
-    let s = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let f = ItemForm {
         title: i.title.clone(),
         description: i.description.clone().unwrap_or_default(),
-        group_id: s(i.group_id.map(GroupId::get)),
-        meeting_id: s(i.meeting_id.map(MeetingId::get)),
+        group_id: text(i.group_id),
+        meeting_id: text(i.meeting_id),
         resolution: i.resolution.clone().unwrap_or_default(),
         owner_kind: i.owner_kind.as_str().into(),
-        owner_resident_id: s(i.owner_resident_id),
-        owner_user_id: s(i.owner_user_id),
-        owner_group_id: s(i.owner_group_id),
+        owner_resident_id: text(i.owner_resident_id),
+        owner_user_id: text(i.owner_user_id),
+        owner_group_id: text(i.owner_group_id),
         owner_role: i.owner_role.clone().unwrap_or_default(),
         due_on: vn_date(&i.due_on),
     };
@@ -254,7 +255,7 @@ pub(super) async fn save(
     form_outcome(
         chrome.lang,
         result,
-        |_| see_other(&format!("/action-items/{id}"), None),
+        |_| super::to_item(id),
         |errors| form_page(&ctx, chrome, edit_target(&i.unit_code, id), f, errors),
     )
     .await

@@ -65,12 +65,22 @@ pub struct Row {
 }
 
 fn status_key(i: &ActionItemRecord) -> &'static str {
-    match i.status.as_str() {
+    key_of(i.status.as_str())
+}
+
+/// The message key of a status code.
+fn key_of(code: &str) -> &'static str {
+    match code {
         "open" => "items.status.open",
         "in_progress" => "items.status.in_progress",
         "done" => "items.status.done",
         _ => "items.status.cancelled",
     }
+}
+
+/// Where a saved item goes: its page.
+fn to_item(id: ActionItemId) -> Response {
+    crate::pages::common::see_other(&format!("/action-items/{id}"), None)
 }
 
 /// Rows with a heading where the owner changes (`grouped`).

@@ -9,11 +9,11 @@ use tuquan_app::action_items::{self as items, ProgressInput};
 use tuquan_app::Ctx;
 use tuquan_domain::{ActionItemId, MeetingId};
 
-use super::{status_key, Opt};
+use super::{key_of, status_key, Opt};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{CurrentUser, RequestCtx};
 use crate::error::PageError;
-use crate::pages::common::{see_other, vn_date};
+use crate::pages::common::vn_date;
 use crate::pages::form::FormErrors;
 use crate::pages::groups::{form_outcome, with_status};
 use crate::pages::{render, Chrome};
@@ -58,15 +58,6 @@ pub(super) struct StepForm {
     /// The cancel form's "I confirm" box.
     #[serde(default)]
     confirm: Option<String>,
-}
-
-fn key_of(code: &str) -> &'static str {
-    match code {
-        "open" => "items.status.open",
-        "in_progress" => "items.status.in_progress",
-        "done" => "items.status.done",
-        _ => "items.status.cancelled",
-    }
 }
 
 async fn show_page(
@@ -146,18 +137,8 @@ pub(super) async fn progress(
     CsrfForm(f): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
-    let input = ProgressInput {
-        status: Some(f.status.clone()),
-        note: Some(f.note.clone()),
-    };
-    let result = items::progress(&ctx, id, &input).await;
-    form_outcome(
-        chrome.lang,
-        result,
-        |_| see_other(&format!("/action-items/{id}"), None),
-        |errors| show_page(&ctx, chrome, id, f, errors),
-    )
-    .await
+    let status = f.status.clone();
+    step(&ctx, chrome, id, f, status, "note").await
 }
 
 /// Cancelling: only with the box ticked (the confirmation) and a reason.
@@ -175,16 +156,29 @@ pub(super) async fn cancel(
         let page = show_page(&ctx, chrome, id, f, errors).await?;
         return Ok(with_status(axum::http::StatusCode::BAD_REQUEST, page));
     }
+    step(&ctx, chrome, id, f, "cancelled".into(), "cancel_note").await
+}
+
+/// Records a step (a status and a note) and goes back to the item, or shows its page again
+/// with the errors; `note_field` is the id of the form's note control.
+async fn step(
+    ctx: &Ctx,
+    chrome: Chrome,
+    id: ActionItemId,
+    f: StepForm,
+    status: String,
+    note_field: &str,
+) -> Result<Response, PageError> {
     let input = ProgressInput {
-        status: Some("cancelled".into()),
+        status: Some(status),
         note: Some(f.note.clone()),
     };
-    let result = items::progress(&ctx, id, &input).await;
+    let result = items::progress(ctx, id, &input).await;
     form_outcome(
         chrome.lang,
         result,
-        |_| see_other(&format!("/action-items/{id}"), None),
-        |errors| show_page(&ctx, chrome, id, f, errors.rename("note", "cancel_note")),
+        |_| super::to_item(id),
+        |errors| show_page(ctx, chrome, id, f, errors.rename("note", note_field)),
     )
     .await
 }

@@ -56,7 +56,7 @@ fn line(lang: crate::i18n::Lang, r: &RollRow) -> RollLine {
 #[template(path = "meetings_attendance.html")]
 struct AttendancePage {
     chrome: Chrome,
-    id: i64,
+    id: MeetingId,
     title: String,
     q: String,
     rows: Vec<RollLine>,
@@ -85,12 +85,12 @@ pub(super) async fn page(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let q = query(q)?;
     let ctx = state.ctx(Some(who), &rc);
-    let v = meet::attendance(&ctx, MeetingId(id), q.q.as_deref()).await?;
+    let v = meet::attendance(&ctx, id, q.q.as_deref()).await?;
     let lang = chrome.lang;
     let m = &v.meeting;
     render(&AttendancePage {
@@ -128,7 +128,7 @@ pub(super) async fn record(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let mut f = crate::files::read_page_form(req, &state, &[meet::PROXY_FIELD]).await?;
@@ -158,7 +158,7 @@ pub(super) async fn record(
         ))
     } else {
         let file = f.take_files(meet::PROXY_FIELD).into_iter().next();
-        meet::record_with_proxy(&ctx, MeetingId(id), &input, file.as_ref()).await
+        meet::record_with_proxy(&ctx, id, &input, file.as_ref()).await
     };
     match result {
         Ok(_) => Ok(see_other(&back(""), None)),
@@ -194,10 +194,10 @@ pub(super) async fn remove(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(MeetingId, String)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
-    meet::unrecord(&ctx, MeetingId(id), &code).await?;
+    meet::unrecord(&ctx, id, &code).await?;
     Ok(see_other(&format!("/meetings/{id}/attendance#roll"), None))
 }

@@ -61,7 +61,7 @@ pub struct VersionLine {
 #[template(path = "meetings_minutes.html")]
 struct MinutesPage {
     chrome: Chrome,
-    id: i64,
+    id: MeetingId,
     title: String,
     held: bool,
     may_manage: bool,
@@ -77,7 +77,7 @@ struct MinutesPage {
     errors: FormErrors,
 }
 
-fn opt(n: Option<i64>) -> String {
+fn opt<T: std::fmt::Display>(n: Option<T>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
@@ -110,7 +110,7 @@ fn page_of(
     let locked = current.is_some_and(|c| c.record.status == MinutesStatus::Final);
     let resolutions = resolution_lines(c, locked);
     MinutesPage {
-        id: v.meeting.id.get(),
+        id: v.meeting.id,
         title: v.meeting.title.clone(),
         held: v.meeting.status == MeetingStatus::Held,
         may_manage: v.may_manage,
@@ -229,12 +229,12 @@ pub(super) async fn page(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     q: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let q = query(q)?;
     let ctx = state.ctx(Some(who), &rc);
-    let v = meet::minutes(&ctx, MeetingId(id)).await?;
+    let v = meet::minutes(&ctx, id).await?;
     render(&page_of(chrome, &v, q.version, None, FormErrors::none()))
 }
 
@@ -268,7 +268,7 @@ fn parse_form(pairs: &[(String, String)]) -> MinutesInput {
                                 "for" => r.votes_for = num(v),
                                 "against" => r.votes_against = num(v),
                                 "abstain" => r.votes_abstain = num(v),
-                                "vote" => r.vote_id = num(v),
+                                "vote" => r.vote_id = num(v).map(tuquan_domain::VoteId),
                                 _ => {}
                             }
                         }
@@ -288,58 +288,57 @@ pub(super) async fn save(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
     let input = parse_form(&pairs);
-    match meet::save_minutes(&ctx, MeetingId(id), &input).await {
-        Ok(_) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
+    let result = meet::save_minutes(&ctx, id, &input).await.map(|_| ());
+    back_or_again(
+        &ctx,
+        chrome,
+        id,
+        result.map_err(Failure::from),
+        Some(&input),
+    )
+    .await
+}
+
+/// After a change to the minutes: back to them, or the page again with the errors (and
+/// the minutes as typed, if any).
+async fn back_or_again(
+    ctx: &tuquan_app::Ctx,
+    chrome: Chrome,
+    id: MeetingId,
+    result: Result<(), Failure>,
+    input: Option<&MinutesInput>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
         Err(e) => {
-            let v = meet::minutes(&ctx, MeetingId(id)).await?;
+            let v = meet::minutes(ctx, id).await?;
             rerender(e, chrome.lang, |errors| {
-                page_of(chrome, &v, None, Some(&input), errors)
+                page_of(chrome, &v, None, input, errors)
             })
         }
     }
 }
 
-pub(super) async fn finalise(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(who), &rc);
-    meet::finalise_minutes(&ctx, MeetingId(id)).await?;
-    Ok(see_other(&format!("/meetings/{id}/minutes"), None))
-}
-
-#[derive(Deserialize)]
-pub(super) struct ReasonForm {
-    #[serde(default)]
-    reason: String,
-}
+meeting_button!(finalise, Empty, "/meetings/{}/minutes", |ctx, id, _f| {
+    meet::finalise_minutes(&ctx, id)
+});
 
 pub(super) async fn correct(
     State(state): State<AppState>,
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<ReasonForm>,
+    Path(id): Path<MeetingId>,
+    CsrfForm(f): CsrfForm<super::ReasonForm>,
 ) -> Result<Response, PageError> {
     let ctx = state.ctx(Some(who), &rc);
-    match meet::correct_minutes(&ctx, MeetingId(id), &f.reason).await {
-        Ok(_) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
-        Err(e) => {
-            let v = meet::minutes(&ctx, MeetingId(id)).await?;
-            rerender(e, chrome.lang, |errors| {
-                page_of(chrome, &v, None, None, errors)
-            })
-        }
-    }
+    let result = meet::correct_minutes(&ctx, id, &f.reason).await.map(|_| ());
+    back_or_again(&ctx, chrome, id, result.map_err(Failure::from), None).await
 }
 
 /// `/meetings/{id}/sign-in.{pdf|docx}` and `/meetings/{id}/minutes.{pdf|docx}` (the latest
@@ -348,13 +347,13 @@ pub(super) async fn file(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path((id, file)): Path<(i64, String)>,
+    Path((id, file)): Path<(MeetingId, String)>,
 ) -> Result<Response, PageError> {
     let (stem, ext) = file.rsplit_once('.').ok_or(Failure::NotFound)?;
     let format = format_of(ext).ok_or(Failure::NotFound)?;
     let ctx = state.ctx(Some(who), &rc);
     if stem == "sign-in" {
-        let (m, doc) = meet::sign_in_sheet(&ctx, MeetingId(id)).await?;
+        let (m, doc) = meet::sign_in_sheet(&ctx, id).await?;
         let name = file_name(&["ky-ten-du-hop", &id.to_string(), &m.unit_name], ext);
         return send(doc, format, name, true).await;
     }
@@ -366,7 +365,7 @@ pub(super) async fn file(
                 .ok_or(Failure::NotFound)?,
         ),
     };
-    let (m, v, doc) = meet::minutes_document(&ctx, MeetingId(id), version).await?;
+    let (m, v, doc) = meet::minutes_document(&ctx, id, version).await?;
     let name = file_name(
         &["bien-ban", &id.to_string(), &format!("v{v}"), &m.unit_name],
         ext,
@@ -380,7 +379,7 @@ pub(super) async fn scan(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let mut f = crate::files::read_page_form(req, &state, &[meet::SCAN_FIELD]).await?;
@@ -395,17 +394,10 @@ pub(super) async fn scan(
             .into_iter()
             .next()
             .unwrap_or_default();
-        meet::attach_minutes_scan(&ctx, MeetingId(id), &file)
+        meet::attach_minutes_scan(&ctx, id, &file)
             .await
+            .map(|_| ())
             .map_err(Failure::from)
     };
-    match result {
-        Ok(_) => Ok(see_other(&format!("/meetings/{id}/minutes"), None)),
-        Err(e) => {
-            let v = meet::minutes(&ctx, MeetingId(id)).await?;
-            rerender(e, chrome.lang, |errors| {
-                page_of(chrome, &v, None, None, errors)
-            })
-        }
-    }
+    back_or_again(&ctx, chrome, id, result, None).await
 }

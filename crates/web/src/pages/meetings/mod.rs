@@ -26,6 +26,24 @@ use crate::extract::query;
 use crate::i18n::Lang;
 use crate::AppState;
 
+/// A button on a meeting's page: a handler that runs one use case on the meeting, given
+/// the form `$form` as `$f`, and goes back to `$back` (a format string of the id).
+macro_rules! meeting_button {
+    ($name:ident, $form:ty, $back:literal, |$ctx:ident, $id:ident, $f:ident| $call:expr) => {
+        pub(super) async fn $name(
+            State(state): State<AppState>,
+            CurrentUser(who): CurrentUser,
+            rc: RequestCtx,
+            Path($id): Path<MeetingId>,
+            CsrfForm($f): CsrfForm<$form>,
+        ) -> Result<Response, PageError> {
+            let $ctx = state.ctx(Some(who), &rc);
+            $call.await?;
+            Ok(see_other(&format!($back, $id), None))
+        }
+    };
+}
+
 mod attendance;
 mod minutes;
 
@@ -78,7 +96,7 @@ pub fn router() -> Router<AppState> {
 
 /// One meeting as a list shows it.
 pub struct Row {
-    pub id: i64,
+    pub id: MeetingId,
     pub title: String,
     pub when: String,
     pub place: String,
@@ -90,7 +108,7 @@ pub struct Row {
 
 fn row(lang: Lang, m: &MeetingRecord) -> Row {
     Row {
-        id: m.id.get(),
+        id: m.id,
         title: m.title.clone(),
         when: format!("{} {}", m.meeting_time, vn_date(&m.meeting_date)),
         place: m.place.clone(),
@@ -311,10 +329,10 @@ async fn show(
     chrome: Chrome,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(Some(who), &rc);
-    let v = meet::get(&ctx, MeetingId(id)).await?;
+    let v = meet::get(&ctx, id).await?;
     let m = &v.meeting;
     render(&ShowPage {
         m: row(chrome.lang, m),
@@ -334,44 +352,20 @@ async fn show(
     })
 }
 
-async fn hold(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(who), &rc);
-    meet::hold(&ctx, MeetingId(id)).await?;
-    Ok(see_other(&format!("/meetings/{id}"), None))
-}
+meeting_button!(hold, Empty, "/meetings/{}", |ctx, id, _f| meet::hold(
+    &ctx, id
+));
 
 #[derive(Deserialize)]
-struct ReasonForm {
+pub(super) struct ReasonForm {
     #[serde(default)]
     reason: String,
 }
 
-async fn cancel(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<ReasonForm>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(who), &rc);
-    meet::cancel(&ctx, MeetingId(id), &f.reason).await?;
-    Ok(see_other(&format!("/meetings/{id}"), None))
-}
+meeting_button!(cancel, ReasonForm, "/meetings/{}", |ctx, id, f| {
+    meet::cancel(&ctx, id, &f.reason)
+});
 
-async fn invite(
-    State(state): State<AppState>,
-    CurrentUser(who): CurrentUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = state.ctx(Some(who), &rc);
-    meet::invite(&ctx, MeetingId(id)).await?;
-    Ok(see_other(&format!("/meetings/{id}"), None))
-}
+meeting_button!(invite, Empty, "/meetings/{}", |ctx, id, _f| meet::invite(
+    &ctx, id
+));

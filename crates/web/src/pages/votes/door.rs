@@ -55,7 +55,7 @@ pub(super) async fn cast(
     CsrfForm(f): CsrfForm<DoorForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
-    let result = match f.household.trim().parse::<i64>() {
+    let result = match f.household.trim().parse::<tuquan_domain::HouseholdId>() {
         Ok(h) => app::cast_for(&ctx, id, h, &f.choice).await,
         Err(_) => Err(tuquan_app::AppError::Invalid(
             tuquan_domain::FieldError::new(

@@ -12,7 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 use tuquan_app::votes::{self as app, VoteRecord};
 use tuquan_domain::votes::{BallotInput, Matter, MeetingVoteInput, Mode, Status};
-use tuquan_domain::VoteId;
+use tuquan_domain::{MeetingId, VoteId};
 
 use super::common::{choices, see_other, Choice};
 use super::form::{rerender, FormErrors};
@@ -153,7 +153,7 @@ struct UnitPage {
 
 /// The attendance of the meeting a vote is taken at, as the form shows it.
 pub struct PresenceLine {
-    pub meeting_id: i64,
+    pub meeting_id: MeetingId,
     pub title: String,
     pub present: u32,
     pub total: i64,
@@ -166,7 +166,7 @@ pub struct PresenceLine {
 async fn presence_line(
     ctx: &tuquan_app::Ctx,
     code: &str,
-    meeting_id: Option<i64>,
+    meeting_id: Option<MeetingId>,
 ) -> Result<Option<PresenceLine>, PageError> {
     let Some(id) = meeting_id else {
         return Ok(None);
@@ -253,7 +253,7 @@ fn signed_in(state: &AppState, u: MaybeUser, rc: &RequestCtx) -> Result<tuquan_a
 }
 
 /// A meeting id from a query or a form: blank is none, anything else must be a number.
-fn meeting_param(raw: Option<&str>) -> Result<Option<i64>, Failure> {
+fn meeting_param(raw: Option<&str>) -> Result<Option<MeetingId>, Failure> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|_| {
@@ -512,13 +512,11 @@ async fn show(
 
 /// Runs one action of the vote page; a refusal is shown on the page, beside the action.
 async fn act(
-    state: &AppState,
     chrome: Chrome,
     ctx: tuquan_app::Ctx,
     id: VoteId,
     result: Result<Option<VoteId>, tuquan_app::AppError>,
 ) -> Result<Response, PageError> {
-    let _ = state;
     match result {
         Ok(next) => Ok(see_other(&format!("/votes/{}", next.unwrap_or(id)), None)),
         Err(e) => {
@@ -529,21 +527,27 @@ async fn act(
     }
 }
 
+/// A button of the vote page: a handler that runs one use case (given the form `$form` as
+/// `$f`) whose result is the vote to go to next (`None`: this one), through [`act`].
+macro_rules! vote_button {
+    ($name:ident, $form:ty, |$ctx:ident, $id:ident, $f:ident| $call:expr) => {
+        async fn $name(
+            State(state): State<AppState>,
+            chrome: Chrome,
+            u: MaybeUser,
+            rc: RequestCtx,
+            Path($id): Path<VoteId>,
+            CsrfForm($f): CsrfForm<$form>,
+        ) -> Result<Response, PageError> {
+            let $ctx = signed_in(&state, u, &rc)?;
+            let r = $call;
+            act(chrome, $ctx, $id, r).await
+        }
+    };
+}
+
 #[derive(Deserialize)]
 struct Empty {}
-
-async fn to_ballot(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<VoteId>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let r = app::ballot_from_vote(&ctx, id).await.map(Some);
-    act(&state, chrome, ctx, id, r).await
-}
 
 #[derive(Deserialize)]
 struct CastForm {
@@ -551,41 +555,15 @@ struct CastForm {
     choice: String,
 }
 
-async fn cast(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<VoteId>,
-    CsrfForm(f): CsrfForm<CastForm>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let r = app::cast_own(&ctx, id, &f.choice).await.map(|_| None);
-    act(&state, chrome, ctx, id, r).await
-}
-
-async fn close(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<VoteId>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let r = app::close_ballot(&ctx, id).await.map(|_| None);
-    act(&state, chrome, ctx, id, r).await
-}
-
-async fn publish(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<VoteId>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let r = app::publish(&ctx, id).await.map(|_| None);
-    act(&state, chrome, ctx, id, r).await
-}
+vote_button!(to_ballot, Empty, |ctx, id, _f| {
+    app::ballot_from_vote(&ctx, id).await.map(Some)
+});
+vote_button!(cast, CastForm, |ctx, id, f| {
+    app::cast_own(&ctx, id, &f.choice).await.map(|_| None)
+});
+vote_button!(close, Empty, |ctx, id, _f| {
+    app::close_ballot(&ctx, id).await.map(|_| None)
+});
+vote_button!(publish, Empty, |ctx, id, _f| {
+    app::publish(&ctx, id).await.map(|_| None)
+});

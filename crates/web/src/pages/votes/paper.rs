@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use tuquan_app::documents::produce::file_name;
 use tuquan_app::votes as app;
-use tuquan_domain::VoteId;
+use tuquan_domain::{HouseholdId, VoteId};
 
 use super::signed_in;
 use crate::auth::csrf::CsrfForm;
@@ -21,7 +21,7 @@ use crate::AppState;
 
 /// One household's line of the entry form.
 pub struct Line {
-    pub household_id: i64,
+    pub household_id: HouseholdId,
     pub address: String,
     pub representative: String,
     /// The choice in this entry ("" for none).
@@ -61,7 +61,7 @@ async fn data(
     ctx: &tuquan_app::Ctx,
     id: VoteId,
     entry: i64,
-    typed: Option<&[(i64, String)]>,
+    typed: Option<&[(HouseholdId, String)]>,
 ) -> Result<PaperPage, PageError> {
     if !(1..=2).contains(&entry) {
         return Err(Failure::NotFound.into());
@@ -126,7 +126,7 @@ async fn ctx_rows(
     ctx: &tuquan_app::Ctx,
     id: VoteId,
     entry: i64,
-) -> Result<Vec<(i64, tuquan_domain::votes::Choice)>, PageError> {
+) -> Result<Vec<(HouseholdId, tuquan_domain::votes::Choice)>, PageError> {
     Ok(app::paper_rows(ctx, id, entry).await?)
 }
 
@@ -151,7 +151,7 @@ pub(super) async fn save(
     CsrfForm(f): CsrfForm<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
-    let rows: Vec<(i64, String)> = f
+    let rows: Vec<(HouseholdId, String)> = f
         .iter()
         .filter_map(|(k, v)| {
             k.strip_prefix('h')

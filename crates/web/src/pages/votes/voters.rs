@@ -23,7 +23,7 @@ pub struct VoterLine {
     pub may_vote: bool,
     pub is_representative: bool,
     /// (resident id, name, authorised) of the other members, for the representative.
-    pub members: Vec<(i64, String, bool)>,
+    pub members: Vec<(tuquan_domain::ResidentId, String, bool)>,
 }
 
 /// The signed-in resident's standing, `None` for an account without a household.
@@ -34,7 +34,7 @@ pub(super) async fn line(ctx: &tuquan_app::Ctx) -> Result<Option<VoterLine>, Pag
         members: v
             .members
             .iter()
-            .map(|m| (m.resident_id.get(), m.name.clone(), m.authorised))
+            .map(|m| (m.resident_id, m.name.clone(), m.authorised))
             .collect(),
     }))
 }
