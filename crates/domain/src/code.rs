@@ -192,6 +192,14 @@ id_type!(
     PhotoId,
 );
 
+// --- consultations ---
+id_type!(
+    /// A consultation on a draft document (`consultations.id`).
+    ConsultationId,
+    /// A household's comment on one article of a consultation (`consultation_comments.id`).
+    CommentId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,10 @@
 
 use serde_json::json;
 use tuquan_domain::consultations::{
-    Article, Channel, Kind, NewComment, NewConsultation, Stance, Status,
+    Article, Channel, CommentId, ConsultationId, Kind, NewComment, NewConsultation, Stance, Status,
 };
 use tuquan_domain::territory::Unit;
+use tuquan_domain::{HouseholdId, ResidentId};
 
 use crate::audit::{audited_tx, AuditCtx, AuditEntry};
 use crate::{now, with_pool, Store, StoreError};
@@ -15,10 +16,17 @@ const COLUMNS: &str = "c.id, c.unit_code, c.unit_path, u.name AS unit_name, c.ki
      c.body, c.preamble, c.opens_on, c.closes_on, c.status, c.created_by, c.created_at, \
      c.updated_at, c.opened_at, c.closed_at";
 
+/// A comment with its household's address and representative (`k`: the comment, `h`: the
+/// household); the caller adds the `WHERE`.
+const COMMENT_SELECT: &str = "SELECT k.id, k.article, k.household_id, k.unit_code, h.address, \
+     h.representative_name, k.stance, k.text, k.channel, k.recorded_by, k.created_at \
+     FROM consultation_comments k JOIN households h ON h.id = k.household_id";
+
 /// A consultation with its unit's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsultationRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ConsultationId,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
@@ -49,9 +57,11 @@ pub struct ArticleRecord {
 /// household itself; the public summary never carries these).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CommentRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: CommentId,
     pub article: i64,
-    pub household_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub household_id: HouseholdId,
     pub unit_code: String,
     pub address: String,
     pub representative_name: String,
@@ -67,15 +77,20 @@ pub struct CommentRecord {
 /// Who comments, for whom.
 #[derive(Debug, Clone)]
 pub struct CommentBy {
-    pub household_id: i64,
+    pub household_id: HouseholdId,
     pub unit_code: String,
     pub unit_path: String,
     pub channel: Channel,
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
     pub recorded_by: String,
 }
 
-fn audit(action: &'static str, id: i64, path: &str, after: serde_json::Value) -> AuditEntry {
+fn audit(
+    action: &'static str,
+    id: ConsultationId,
+    path: &str,
+    after: serde_json::Value,
+) -> AuditEntry {
     AuditEntry {
         action,
         target_type: "consultation",
@@ -86,7 +101,29 @@ fn audit(action: &'static str, id: i64, path: &str, after: serde_json::Value) ->
     }
 }
 
-/// Inserts the articles of consultation `$1` (inside the caller's transaction).
+/// What the audit row of a new or edited draft records.
+fn draft_audit(c: &NewConsultation) -> serde_json::Value {
+    json!({
+        "title": c.title, "kind": c.kind.as_str(), "articles": c.articles.len(),
+        "opens_on": c.opens_on.to_string(), "closes_on": c.closes_on.to_string(),
+    })
+}
+
+/// Binds a draft's kind, title, text, preamble, opening and closing days, in that order (the
+/// same six columns in the insert and the edit).
+macro_rules! bind_draft {
+    ($query:expr, $c:expr) => {
+        $query
+            .bind($c.kind.as_str())
+            .bind(&$c.title)
+            .bind(&$c.text)
+            .bind(&$c.preamble)
+            .bind($c.opens_on.to_string())
+            .bind($c.closes_on.to_string())
+    };
+}
+
+/// Inserts the articles of consultation `$id` (inside the caller's transaction).
 macro_rules! insert_articles {
     ($tx:expr, $id:expr, $articles:expr) => {{
         for a in $articles {
@@ -94,7 +131,7 @@ macro_rules! insert_articles {
                 "INSERT INTO consultation_articles (consultation_id, number, heading, text) \
                  VALUES ($1, $2, $3, $4)",
             )
-            .bind($id)
+            .bind($id.get())
             .bind(a.number)
             .bind(&a.heading)
             .bind(&a.text)
@@ -112,31 +149,24 @@ impl Store {
         c: &NewConsultation,
         by: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ConsultationId, StoreError> {
         let ts = now();
-        let after = json!({
-            "title": c.title, "kind": c.kind.as_str(), "articles": c.articles.len(),
-            "opens_on": c.opens_on.to_string(), "closes_on": c.closes_on.to_string(),
-        });
+        let after = draft_audit(c);
         let id = audited_tx!(self, ctx, tx => {
-            let id: i64 = sqlx::query_scalar(
+            let query = sqlx::query_scalar(
                 "INSERT INTO consultations (unit_code, unit_path, province_code, kind, title, \
                  body, preamble, opens_on, closes_on, status, created_by, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11) RETURNING id",
             )
             .bind(&unit.code)
             .bind(&unit.path)
-            .bind(&unit.province_code)
-            .bind(c.kind.as_str())
-            .bind(&c.title)
-            .bind(&c.text)
-            .bind(&c.preamble)
-            .bind(c.opens_on.to_string())
-            .bind(c.closes_on.to_string())
-            .bind(by)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
+            .bind(&unit.province_code);
+            let id: i64 = bind_draft!(query, c)
+                .bind(by)
+                .bind(&ts)
+                .fetch_one(&mut *tx)
+                .await?;
+            let id = ConsultationId(id);
             insert_articles!(tx, id, &c.articles);
             (id, audit("consultation.create", id, &unit.path, after))
         });
@@ -152,31 +182,23 @@ impl Store {
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
-        let after = json!({
-            "title": c.title, "kind": c.kind.as_str(), "articles": c.articles.len(),
-            "opens_on": c.opens_on.to_string(), "closes_on": c.closes_on.to_string(),
-        });
+        let after = draft_audit(c);
         audited_tx!(self, ctx, tx => {
-            let n = sqlx::query(
+            let query = sqlx::query(
                 "UPDATE consultations SET kind = $2, title = $3, body = $4, preamble = $5, \
                  opens_on = $6, closes_on = $7, updated_at = $8 WHERE id = $1 AND status = 'draft'",
             )
-            .bind(cur.id)
-            .bind(c.kind.as_str())
-            .bind(&c.title)
-            .bind(&c.text)
-            .bind(&c.preamble)
-            .bind(c.opens_on.to_string())
-            .bind(c.closes_on.to_string())
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .bind(cur.id.get());
+            let n = bind_draft!(query, c)
+                .bind(&ts)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if n != 1 {
                 return Err(StoreError::Conflict { field: "status" });
             }
             sqlx::query("DELETE FROM consultation_articles WHERE consultation_id = $1")
-                .bind(cur.id)
+                .bind(cur.id.get())
                 .execute(&mut *tx)
                 .await?;
             insert_articles!(tx, cur.id, &c.articles);
@@ -206,7 +228,7 @@ impl Store {
         );
         audited_tx!(self, ctx, tx => {
             let n = sqlx::query(&sql)
-                .bind(cur.id)
+                .bind(cur.id.get())
                 .bind(to.as_str())
                 .bind(&ts)
                 .bind(from.as_str())
@@ -230,7 +252,7 @@ impl Store {
         by: &CommentBy,
         comments: &[NewComment],
         ctx: &AuditCtx,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<CommentId>, StoreError> {
         let ts = now();
         let after = json!({
             "household_id": by.household_id, "channel": by.channel.as_str(),
@@ -246,7 +268,7 @@ impl Store {
             let open = sqlx::query(
                 "UPDATE consultations SET status = status WHERE id = $1 AND status = 'open'",
             )
-            .bind(cur.id)
+            .bind(cur.id.get())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -260,43 +282,46 @@ impl Store {
                      unit_code, unit_path, stance, text, channel, resident_id, recorded_by, \
                      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 )
-                .bind(cur.id)
+                .bind(cur.id.get())
                 .bind(c.article)
-                .bind(by.household_id)
+                .bind(by.household_id.get())
                 .bind(&by.unit_code)
                 .bind(&by.unit_path)
                 .bind(c.stance.as_str())
                 .bind(&c.text)
                 .bind(by.channel.as_str())
-                .bind(by.resident_id)
+                .bind(by.resident_id.map(ResidentId::get))
                 .bind(&by.recorded_by)
                 .bind(&ts)
                 .fetch_one(&mut *tx)
                 .await?;
-                ids.push(id);
+                ids.push(CommentId(id));
             }
             (ids, audit("consultation.comment", cur.id, &by.unit_path, after))
         });
         Ok(ids)
     }
 
-    pub async fn consultation(&self, id: i64) -> Result<ConsultationRecord, StoreError> {
+    pub async fn consultation(&self, id: ConsultationId) -> Result<ConsultationRecord, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM consultations c JOIN units u ON u.code = c.unit_code WHERE c.id = $1"
         );
         let row: Option<ConsultationRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn consultation_articles(&self, id: i64) -> Result<Vec<ArticleRecord>, StoreError> {
+    pub async fn consultation_articles(
+        &self,
+        id: ConsultationId,
+    ) -> Result<Vec<ArticleRecord>, StoreError> {
         Ok(with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT number, heading, text FROM consultation_articles \
                  WHERE consultation_id = $1 ORDER BY number",
             )
-            .bind(id)
+            .bind(id.get())
             .fetch_all(p)
             .await?
         }))
@@ -308,7 +333,7 @@ impl Store {
         &self,
         unit: &Unit,
         public_only: bool,
-        before: Option<i64>,
+        before: Option<ConsultationId>,
         limit: i64,
     ) -> Result<Vec<ConsultationRecord>, StoreError> {
         let filter = if public_only {
@@ -324,7 +349,7 @@ impl Store {
         Ok(with_pool!(self, p => {
             sqlx::query_as(&sql)
                 .bind(&unit.code)
-                .bind(before)
+                .bind(before.map(ConsultationId::get))
                 .bind(limit)
                 .fetch_all(p)
                 .await?
@@ -335,23 +360,21 @@ impl Store {
     /// with the household's address and representative: the staff's list.
     pub async fn consultation_comments_page(
         &self,
-        id: i64,
-        after: Option<i64>,
+        id: ConsultationId,
+        after: Option<CommentId>,
         limit: i64,
     ) -> Result<Vec<CommentRecord>, StoreError> {
+        let sql = format!(
+            "{COMMENT_SELECT} WHERE k.consultation_id = $1 AND ($2 IS NULL OR k.id > $2) \
+             ORDER BY k.id LIMIT $3"
+        );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT k.id, k.article, k.household_id, k.unit_code, h.address, \
-                 h.representative_name, k.stance, k.text, k.channel, k.recorded_by, k.created_at \
-                 FROM consultation_comments k JOIN households h ON h.id = k.household_id \
-                 WHERE k.consultation_id = $1 AND ($2 IS NULL OR k.id > $2) \
-                 ORDER BY k.id LIMIT $3",
-            )
-            .bind(id)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(p)
-            .await?
+            sqlx::query_as(&sql)
+                .bind(id.get())
+                .bind(after.map(CommentId::get))
+                .bind(limit)
+                .fetch_all(p)
+                .await?
         }))
     }
 
@@ -359,21 +382,19 @@ impl Store {
     /// representative; `household` narrows to one household.
     pub async fn consultation_comments(
         &self,
-        id: i64,
-        household: Option<i64>,
+        id: ConsultationId,
+        household: Option<HouseholdId>,
     ) -> Result<Vec<CommentRecord>, StoreError> {
+        let sql = format!(
+            "{COMMENT_SELECT} WHERE k.consultation_id = $1 \
+             AND ($2 IS NULL OR k.household_id = $2) ORDER BY k.id"
+        );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT k.id, k.article, k.household_id, k.unit_code, h.address, \
-                 h.representative_name, k.stance, k.text, k.channel, k.recorded_by, k.created_at \
-                 FROM consultation_comments k JOIN households h ON h.id = k.household_id \
-                 WHERE k.consultation_id = $1 AND ($2 IS NULL OR k.household_id = $2) \
-                 ORDER BY k.id",
-            )
-            .bind(id)
-            .bind(household)
-            .fetch_all(p)
-            .await?
+            sqlx::query_as(&sql)
+                .bind(id.get())
+                .bind(household.map(HouseholdId::get))
+                .fetch_all(p)
+                .await?
         }))
     }
 
@@ -382,8 +403,8 @@ impl Store {
     pub async fn open_consultations_below(
         &self,
         path: &str,
-    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
-        Ok(with_pool!(self, p => {
+    ) -> Result<Vec<(ConsultationId, String, i64)>, StoreError> {
+        let rows: Vec<(i64, String, i64)> = with_pool!(self, p => {
             sqlx::query_as(
                 "SELECT c.id, c.title, (SELECT COUNT(DISTINCT k.household_id) \
                  FROM consultation_comments k WHERE k.consultation_id = c.id) \
@@ -394,7 +415,11 @@ impl Store {
             .bind(format!("{path}/%"))
             .fetch_all(p)
             .await?
-        }))
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, n)| (ConsultationId(id), title, n))
+            .collect())
     }
 }
 

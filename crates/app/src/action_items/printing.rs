@@ -6,8 +6,8 @@ use tuquan_domain::territory::Unit;
 
 use super::meetings::{owner_label, vn_date};
 use super::{ItemPage, ListQuery};
-use crate::documents::produce::{col, unit_list};
-use crate::documents::{Align, Document};
+use crate::documents::produce::unit_list;
+use crate::documents::{col, Align, Document, Table};
 use crate::{AppResult, Ctx};
 
 /// Rows printed at most (the list's first pages); the page says how many more there are.
@@ -46,7 +46,6 @@ pub async fn list_document(
             let late = p.overdue(i);
             overdue += usize::from(late);
             rows.push(vec![
-                (rows.len() + 1).to_string(),
                 owner_label(i),
                 i.title.clone(),
                 vn_date(&i.due_on),
@@ -72,14 +71,16 @@ pub async fn list_document(
         rows.len(),
         overdue
     );
-    let columns = vec![
-        col("STT", 3, Align::Center),
-        col("Người phụ trách", 9, Align::Left),
-        col("Nội dung công việc", 12, Align::Left),
-        col("Thời hạn", 5, Align::Center),
-        col("Tình trạng", 6, Align::Center),
-        col("Theo nghị quyết", 7, Align::Left),
-    ];
-    let doc = unit_list(ctx, &unit, summary, intro, columns, rows).await?;
+    let table = Table::numbered(
+        vec![
+            col("Người phụ trách", 9, Align::Left),
+            col("Nội dung công việc", 12, Align::Left),
+            col("Thời hạn", 5, Align::Center),
+            col("Tình trạng", 6, Align::Center),
+            col("Theo nghị quyết", 7, Align::Left),
+        ],
+        rows,
+    );
+    let doc = unit_list(ctx, &unit, summary, intro, table).await?;
     Ok((unit, doc))
 }

@@ -4,8 +4,8 @@
 
 use tuquan_domain::territory::Unit;
 
-use crate::documents::produce::{col, unit_list};
-use crate::documents::{Align, Document};
+use crate::documents::produce::unit_list;
+use crate::documents::{col, Align, Document, Table};
 use crate::{AppResult, Ctx};
 
 /// The households of `unit_code`'s subtree that have not acknowledged the current version,
@@ -19,33 +19,32 @@ pub async fn not_reached_document(
     let (a, rows) = super::not_reached(ctx, id, unit_code).await?;
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     let n = rows.len();
-    let rows = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| {
-            vec![
-                (i + 1).to_string(),
-                h.unit_name,
-                h.address,
-                h.representative_name,
-                h.phone.unwrap_or_default(),
-                String::new(),
-            ]
-        })
-        .collect();
+    // The last column is left blank for the visit.
+    let rows = rows.into_iter().map(|h| {
+        let phone = h.phone.unwrap_or_default();
+        vec![
+            h.unit_name,
+            h.address,
+            h.representative_name,
+            phone,
+            String::new(),
+        ]
+    });
     let intro = format!(
         "Thông báo “{}” (phiên bản {}) của {}: {} hộ gia đình trên địa bàn {} chưa xác nhận đã nhận. Người đi thông báo ghi ngày và cách báo (trực tiếp, qua điện thoại…) vào cột cuối.",
         a.title, a.version, a.unit_name, n, unit.name
     );
-    let columns = vec![
-        col("STT", 3, Align::Center),
-        col("Đơn vị", 6, Align::Left),
-        col("Địa chỉ", 9, Align::Left),
-        col("Chủ hộ", 9, Align::Left),
-        col("Điện thoại", 6, Align::Center),
-        col("Đã báo", 5, Align::Center),
-    ];
+    let table = Table::numbered(
+        vec![
+            col("Đơn vị", 6, Align::Left),
+            col("Địa chỉ", 9, Align::Left),
+            col("Chủ hộ", 9, Align::Left),
+            col("Điện thoại", 6, Align::Center),
+            col("Đã báo", 5, Align::Center),
+        ],
+        rows,
+    );
     let summary = format!("Hộ gia đình chưa nhận thông báo “{}”", a.title);
-    let doc = unit_list(ctx, &unit, summary, intro, columns, rows).await?;
+    let doc = unit_list(ctx, &unit, summary, intro, table).await?;
     Ok((unit, doc))
 }

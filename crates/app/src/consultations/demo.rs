@@ -59,14 +59,11 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
         ],
     )
     .await?;
-    let own = match head
+    let own = head
         .store()
         .household_of_user(resident.who()?.user.id)
         .await?
-    {
-        Some((hid, ..)) => hid.get(),
-        None => 0,
-    };
+        .map(|(hid, ..)| hid);
     let unit = crate::territory::unit(app, &kp01).await?;
     let households = head
         .store()
@@ -105,8 +102,8 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
             Some("Không nên nêu tên hộ vi phạm trước cuộc họp."),
         )],
     ];
-    for (h, form) in households.iter().filter(|h| h.id.get() != own).zip(forms) {
-        super::comment_on_paper(&head, id, h.id.get(), form).await?;
+    for (h, form) in households.iter().filter(|h| Some(h.id) != own).zip(forms) {
+        super::comment_on_paper(&head, id, h.id, form).await?;
     }
     Ok(())
 }

@@ -6,8 +6,10 @@
 
 use tuquan_domain::access::Action;
 use tuquan_domain::consultations::{
-    Channel, CommentInput, ConsultRule, ConsultationInput, NewComment, NewConsultation, Status,
+    Channel, CommentId, CommentInput, ConsultRule, ConsultationId, ConsultationInput, NewComment,
+    NewConsultation, Status,
 };
+use tuquan_domain::{HouseholdId, ResidentId};
 use tuquan_store::consultations::CommentBy;
 use tuquan_store::StoreError;
 
@@ -36,7 +38,7 @@ fn raced(code: &'static str) -> impl Fn(StoreError) -> AppError {
     }
 }
 
-pub(crate) async fn load(ctx: &Ctx, id: i64) -> AppResult<ConsultationRecord> {
+pub(crate) async fn load(ctx: &Ctx, id: ConsultationId) -> AppResult<ConsultationRecord> {
     Ok(ctx.store().consultation(id).await?)
 }
 
@@ -51,7 +53,11 @@ fn who_name(ctx: &Ctx) -> AppResult<String> {
 }
 
 /// Writes a draft consultation at the unit `unit_code`. Returns its id.
-pub async fn create(ctx: &Ctx, unit_code: &str, input: &ConsultationInput) -> AppResult<i64> {
+pub async fn create(
+    ctx: &Ctx,
+    unit_code: &str,
+    input: &ConsultationInput,
+) -> AppResult<ConsultationId> {
     let unit = crate::territory::unit(&ctx.app, unit_code).await?;
     ctx.authorize(Action::ConsultationManage, Some(&unit.path))?;
     let c = parse(ctx, input)?;
@@ -63,7 +69,7 @@ pub async fn create(ctx: &Ctx, unit_code: &str, input: &ConsultationInput) -> Ap
 }
 
 /// Replaces a draft's title, kind, text (split again) and dates.
-pub async fn edit(ctx: &Ctx, id: i64, input: &ConsultationInput) -> AppResult<()> {
+pub async fn edit(ctx: &Ctx, id: ConsultationId, input: &ConsultationInput) -> AppResult<()> {
     let cur = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationManage, Some(&cur.unit_path))?;
     ConsultRule::edit(cur.status)?;
@@ -75,7 +81,7 @@ pub async fn edit(ctx: &Ctx, id: i64, input: &ConsultationInput) -> AppResult<()
 }
 
 /// Opens the consultation: the draft is posted and households may comment.
-pub async fn open(ctx: &Ctx, id: i64) -> AppResult<()> {
+pub async fn open(ctx: &Ctx, id: ConsultationId) -> AppResult<()> {
     let cur = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationManage, Some(&cur.unit_path))?;
     ConsultRule::open(cur.status)?;
@@ -86,7 +92,7 @@ pub async fn open(ctx: &Ctx, id: i64) -> AppResult<()> {
 }
 
 /// Closes the consultation: no more comments; the summary goes to the meeting.
-pub async fn close(ctx: &Ctx, id: i64) -> AppResult<()> {
+pub async fn close(ctx: &Ctx, id: ConsultationId) -> AppResult<()> {
     let cur = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationManage, Some(&cur.unit_path))?;
     ConsultRule::close(cur.status)?;
@@ -133,7 +139,11 @@ async fn comments_of(
 /// A resident comments for their household (one or more articles at once). Their own
 /// household is theirs to answer for: no grant is needed, only the account's link to a
 /// resident of a household in the consultation's unit. Returns the comment ids.
-pub async fn comment_own(ctx: &Ctx, id: i64, inputs: &[CommentInput]) -> AppResult<Vec<i64>> {
+pub async fn comment_own(
+    ctx: &Ctx,
+    id: ConsultationId,
+    inputs: &[CommentInput],
+) -> AppResult<Vec<CommentId>> {
     let who = ctx.who()?;
     let cur = load(ctx, id).await?;
     let Some((hid, rid, unit_code, path)) = ctx.store().household_of_user(who.user.id).await?
@@ -154,11 +164,11 @@ pub async fn comment_own(ctx: &Ctx, id: i64, inputs: &[CommentInput]) -> AppResu
     ConsultRule::comment(cur.status, period(&cur)?, ctx.today(), false)?;
     let comments = comments_of(ctx, &cur, inputs).await?;
     let by = CommentBy {
-        household_id: hid.get(),
+        household_id: hid,
         unit_code,
         unit_path: path,
         channel: Channel::Online,
-        resident_id: Some(rid.get()),
+        resident_id: Some(rid),
         recorded_by: who.user.username.clone(),
     };
     ctx.store()
@@ -170,16 +180,12 @@ pub async fn comment_own(ctx: &Ctx, id: i64, inputs: &[CommentInput]) -> AppResu
 /// A head enters a household's paper form. Returns the comment ids.
 pub async fn comment_on_paper(
     ctx: &Ctx,
-    id: i64,
-    household_id: i64,
+    id: ConsultationId,
+    household_id: HouseholdId,
     inputs: &[CommentInput],
-) -> AppResult<Vec<i64>> {
+) -> AppResult<Vec<CommentId>> {
     let cur = load(ctx, id).await?;
-    let Some((unit_code, path)) = ctx
-        .store()
-        .household_unit(tuquan_domain::HouseholdId(household_id))
-        .await?
-    else {
+    let Some((unit_code, path)) = ctx.store().household_unit(household_id).await? else {
         return Err(AppError::NotFound);
     };
     ctx.authorize(Action::ConsultationRecord, Some(&path))?;

@@ -2,11 +2,11 @@
 //! Vietnamese whatever the page language): the comment form a household fills in by hand,
 //! one box per article, and the summary of comments for the meeting.
 
-use tuquan_domain::consultations::Kind;
+use tuquan_domain::consultations::{ConsultationId, Kind};
 
-use super::{get, summary};
-use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
-use crate::documents::{Align, Block, Document, NationalTitle, Table};
+use super::{article_label, get, summary};
+use crate::documents::produce::unit_document;
+use crate::documents::{col, para, unsigned, Align, Block, Document};
 use crate::{AppResult, Ctx};
 
 fn kind_name(k: Kind) -> &'static str {
@@ -14,14 +14,6 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::HuongUoc => "hương ước",
         Kind::QuyUoc => "quy ước",
         Kind::Plan => "kế hoạch, đề án",
-    }
-}
-
-fn article_label(number: i64, heading: &str) -> String {
-    if heading.is_empty() {
-        format!("Điều {number}.")
-    } else {
-        format!("Điều {number}. {heading}")
     }
 }
 
@@ -34,7 +26,7 @@ fn vn_date(s: &str) -> String {
 /// "Phiếu góp ý dự thảo": the household's name and address to write in, then one row per
 /// article with boxes to tick (agree, disagree) and room to write the proposed change.
 /// Whoever may read the consultation may print its form.
-pub async fn paper_form_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
+pub async fn paper_form_document(ctx: &Ctx, id: ConsultationId) -> AppResult<Document> {
     let d = get(ctx, id).await?;
     let c = &d.consultation;
     let unit = crate::territory::unit(&ctx.app, &c.unit_code).await?;
@@ -50,16 +42,10 @@ pub async fn paper_form_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
             ]
         })
         .collect();
-    Ok(Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "PGY".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Phiếu góp ý".into(),
-        summary: Some(format!("Dự thảo {} “{}”", kind_name(c.kind), c.title)),
-        body: vec![
+    Ok(unit_document(ctx, &unit, "Phiếu góp ý", "PGY")
+        .await?
+        .summary(format!("Dự thảo {} “{}”", kind_name(c.kind), c.title))
+        .body([
             Block::KeyValues {
                 items: vec![
                     ("Hộ gia đình (chủ hộ)".into(), "....................................................".into()),
@@ -73,39 +59,32 @@ pub async fn paper_form_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
                 c.unit_name,
                 vn_date(&c.closes_on)
             )),
-            Block::Table(Table {
-                columns: vec![
+            Block::table(
+                vec![
                     col("Điều", 8, Align::Left),
                     col("Đồng ý", 3, Align::Center),
                     col("Không đồng ý", 3, Align::Center),
                     col("Đề nghị sửa đổi (ghi rõ)", 12, Align::Left),
                 ],
                 rows,
-            }),
-        ],
-        signature: unsigned("Đại diện hộ gia đình"),
-        recipients: vec![format!("Trưởng {}", c.unit_name)],
-    })
+            ),
+        ])
+        .signature(unsigned("Đại diện hộ gia đình"))
+        .recipients([format!("Trưởng {}", c.unit_name)]))
 }
 
 /// "Tổng hợp ý kiến góp ý dự thảo": per article the households agreeing, disagreeing and
 /// proposing a change, then the proposals and objections as written, without who made them.
-pub async fn summary_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
+pub async fn summary_document(ctx: &Ctx, id: ConsultationId) -> AppResult<Document> {
     let s = summary(ctx, id).await?;
     let c = &s.consultation;
     let unit = crate::territory::unit(&ctx.app, &c.unit_code).await?;
-    let label = |n: i64| {
-        s.articles
-            .iter()
-            .find(|a| a.number == n)
-            .map_or_else(|| format!("Điều {n}."), |a| article_label(n, &a.heading))
-    };
     let rows = s
         .rows
         .iter()
         .map(|r| {
             vec![
-                label(r.number),
+                s.label(r.number),
                 r.agree.to_string(),
                 r.disagree.to_string(),
                 r.propose.to_string(),
@@ -123,19 +102,16 @@ pub async fn summary_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
             s.online,
             s.paper
         )),
-        Block::Table(Table {
-            columns: vec![
+        Block::table(
+            vec![
                 col("Điều", 10, Align::Left),
                 col("Đồng ý", 3, Align::Center),
                 col("Không đồng ý", 4, Align::Center),
                 col("Đề nghị sửa đổi", 4, Align::Center),
             ],
             rows,
-        }),
-        Block::Heading {
-            text: "Các đề nghị sửa đổi và ý kiến không đồng ý".into(),
-            centered: false,
-        },
+        ),
+        Block::heading("Các đề nghị sửa đổi và ý kiến không đồng ý"),
     ];
     let mut any = false;
     for r in &s.rows {
@@ -149,29 +125,19 @@ pub async fn summary_document(ctx: &Ctx, id: i64) -> AppResult<Document> {
             continue;
         }
         any = true;
-        body.push(Block::Article {
-            label: label(r.number),
-            text: lines.join("\n"),
-        });
+        body.push(Block::article(s.label(r.number), lines.join("\n")));
     }
     if !any {
-        body.push(para("Không có đề nghị sửa đổi.".into()));
+        body.push(para("Không có đề nghị sửa đổi."));
     }
-    Ok(Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "BC".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Báo cáo".into(),
-        summary: Some(format!(
+    Ok(unit_document(ctx, &unit, "Báo cáo", "BC")
+        .await?
+        .summary(format!(
             "Tổng hợp ý kiến góp ý dự thảo {} “{}”",
             kind_name(c.kind),
             c.title
-        )),
-        body,
-        signature: unsigned(&format!("Trưởng {}", c.unit_name)),
-        recipients: vec!["Hội nghị cộng đồng dân cư".into(), "Lưu".into()],
-    })
+        ))
+        .body(body)
+        .signature(unsigned(&format!("Trưởng {}", c.unit_name)))
+        .recipients(["Hội nghị cộng đồng dân cư", "Lưu"]))
 }

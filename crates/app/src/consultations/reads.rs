@@ -3,7 +3,9 @@
 //! summary per article.
 
 use tuquan_domain::access::Action;
-use tuquan_domain::consultations::{summarize, ArticleSummary, CommentFact, Status};
+use tuquan_domain::consultations::{
+    summarize, ArticleSummary, Channel, CommentFact, CommentId, ConsultationId, Status,
+};
 
 use tuquan_domain::page::Limit;
 use tuquan_domain::territory::SearchQuery;
@@ -40,7 +42,7 @@ pub struct CommentPage {
 /// A household as the paper-form picker offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdChoice {
-    pub id: tuquan_domain::HouseholdId,
+    pub id: HouseholdId,
     pub representative_name: String,
     pub address: String,
 }
@@ -54,11 +56,11 @@ pub struct HouseholdChoices {
 
 /// A paging cursor of an id list, absent when blank; anything but a positive whole number is
 /// a 400 naming `cursor`, never an empty page.
-fn id_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
+fn id_cursor<Id: From<i64>>(raw: Option<&str>) -> AppResult<Option<Id>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(c) => match c.parse::<i64>() {
-            Ok(id) if id > 0 => Ok(Some(id)),
+            Ok(id) if id > 0 => Ok(Some(Id::from(id))),
             _ => Err(
                 FieldError::new("cursor", FieldErrorKind::InvalidFormat, "malformed cursor").into(),
             ),
@@ -68,7 +70,11 @@ fn id_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
 
 /// Cuts the extra row fetched to learn whether another page follows; the cursor is the last
 /// kept row's id.
-fn cut<T>(mut rows: Vec<T>, limit: usize, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<String>) {
+fn cut<T, Id: ToString>(
+    mut rows: Vec<T>,
+    limit: usize,
+    id: impl Fn(&T) -> Id,
+) -> (Vec<T>, Option<String>) {
     if rows.len() > limit {
         rows.truncate(limit);
         let next = rows.last().map(|r| id(r).to_string());
@@ -104,13 +110,37 @@ pub struct Summary {
     pub paper: i64,
 }
 
+/// "Điều 2. Giữ gìn trật tự", or "Điều 2." for an article without a heading.
+pub fn article_label(number: i64, heading: &str) -> String {
+    if heading.is_empty() {
+        format!("Điều {number}.")
+    } else {
+        format!("Điều {number}. {heading}")
+    }
+}
+
+impl Summary {
+    /// The heading of article `number` ("" when it has none or is unknown).
+    pub fn heading(&self, number: i64) -> &str {
+        self.articles
+            .iter()
+            .find(|a| a.number == number)
+            .map_or("", |a| a.heading.as_str())
+    }
+
+    /// The label of article `number` as the summary prints it.
+    pub fn label(&self, number: i64) -> String {
+        article_label(number, self.heading(number))
+    }
+}
+
 fn may(ctx: &Ctx, action: Action, path: &str) -> bool {
     ctx.actor.is_some() && ctx.authorize(action, Some(path)).is_ok()
 }
 
 /// One consultation. Drafts are for those who may view the unit's consultations; once
 /// opened it is public: anybody reads it without signing in.
-pub async fn get(ctx: &Ctx, id: i64) -> AppResult<ConsultationDetail> {
+pub async fn get(ctx: &Ctx, id: ConsultationId) -> AppResult<ConsultationDetail> {
     let c = load(ctx, id).await?;
     let may_view = may(ctx, Action::ConsultationView, &c.unit_path);
     if c.status == Status::Draft && !may_view {
@@ -124,7 +154,7 @@ pub async fn get(ctx: &Ctx, id: i64) -> AppResult<ConsultationDetail> {
         Some((hid, _, _, path)) if within(&path, &c.unit_path) => (
             c.status == Status::Open,
             ctx.store()
-                .consultation_comments(id, Some(hid.get()))
+                .consultation_comments(id, Some(hid))
                 .await?,
         ),
         _ => (false, vec![]),
@@ -169,14 +199,14 @@ pub async fn at_unit(
 /// first, for the staff; the read of personal data is audited.
 pub async fn comments(
     ctx: &Ctx,
-    id: i64,
+    id: ConsultationId,
     cursor: Option<&str>,
     limit: Option<&str>,
 ) -> AppResult<CommentPage> {
     let c = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationView, Some(&c.unit_path))?;
     let limit = Limit::parse(limit)?.get() as usize;
-    let after = id_cursor(cursor)?;
+    let after: Option<CommentId> = id_cursor(cursor)?;
     let rows = ctx
         .store()
         .consultation_comments_page(id, after, limit as i64 + 1)
@@ -200,7 +230,11 @@ pub async fn comments(
 /// address matches `q` without accents, for the head entering a paper form; blank `q`
 /// lists them from the start of the alphabet. Needs `consultation.record` there; the read
 /// of names and addresses is audited.
-pub async fn paper_households(ctx: &Ctx, id: i64, q: Option<&str>) -> AppResult<HouseholdChoices> {
+pub async fn paper_households(
+    ctx: &Ctx,
+    id: ConsultationId,
+    q: Option<&str>,
+) -> AppResult<HouseholdChoices> {
     let c = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationRecord, Some(&c.unit_path))?;
     let search = SearchQuery::parse(q.unwrap_or(""))?;
@@ -240,7 +274,7 @@ pub async fn paper_households(ctx: &Ctx, id: i64, q: Option<&str>) -> AppResult<
 /// the rule `consultation_not_for_household`; unknown is not found.
 pub async fn paper_household(
     ctx: &Ctx,
-    id: i64,
+    id: ConsultationId,
     household: HouseholdId,
 ) -> AppResult<HouseholdChoice> {
     let c = load(ctx, id).await?;
@@ -262,7 +296,7 @@ pub async fn paper_household(
 
 /// The counts per article and the proposals, without who made them. For those who may view
 /// the unit's consultations (the proposals are residents' own words).
-pub async fn summary(ctx: &Ctx, id: i64) -> AppResult<Summary> {
+pub async fn summary(ctx: &Ctx, id: ConsultationId) -> AppResult<Summary> {
     let c = load(ctx, id).await?;
     ctx.authorize(Action::ConsultationView, Some(&c.unit_path))?;
     let articles = ctx.store().consultation_articles(id).await?;
@@ -277,8 +311,8 @@ pub async fn summary(ctx: &Ctx, id: i64) -> AppResult<Summary> {
         })
         .collect();
     let numbers: Vec<i64> = articles.iter().map(|a| a.number).collect();
-    let distinct = |channel: Option<tuquan_domain::consultations::Channel>| {
-        let mut s: Vec<i64> = list
+    let distinct = |channel: Option<Channel>| {
+        let mut s: Vec<HouseholdId> = list
             .iter()
             .filter(|k| channel.is_none_or(|ch| k.channel == ch))
             .map(|k| k.household_id)
@@ -287,7 +321,6 @@ pub async fn summary(ctx: &Ctx, id: i64) -> AppResult<Summary> {
         s.dedup();
         s.len() as i64
     };
-    use tuquan_domain::consultations::Channel;
     Ok(Summary {
         rows: summarize(&numbers, &facts),
         households: distinct(None),

@@ -5,8 +5,8 @@
 use jiff::civil::Date;
 use tuquan_domain::groups::{DecisionKind, GroupKind};
 
-use super::model::{Align, Block, Document, Issuer, NationalTitle, Signature, Table};
-use super::produce::{col, place_of};
+use super::model::{col, Align, Block, Document, Issuer, Signature, Table};
+use super::produce::place_of;
 use crate::i18n::Lang;
 use crate::{AppResult, Ctx};
 
@@ -105,11 +105,9 @@ pub async fn group_decision(ctx: &Ctx, id: tuquan_domain::GroupId) -> AppResult<
         .positions
         .iter()
         .filter(|p| p.ended_on.is_none())
-        .enumerate()
-        .map(|(i, p)| {
+        .map(|p| {
             let role = lang.t(&format!("groups.role.{}", p.role.as_str()));
             vec![
-                (i + 1).to_string(),
                 p.full_name.clone(),
                 if p.acting {
                     lang.t("groups.acting").replace("{role}", role)
@@ -138,55 +136,37 @@ pub async fn group_decision(ctx: &Ctx, id: tuquan_domain::GroupId) -> AppResult<
         |x| stored_date(&x.issued_on, ctx.today()),
     );
     let effective = decision.map_or_else(|| vn(&date.to_string()), |x| vn(&x.effective_on));
-    let mut body = vec![Block::Heading {
-        text: format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {}", commune.to_uppercase()),
-        centered: true,
-    }];
-    body.extend(
-        legal_basis(Some(g.kind), &commune)
-            .into_iter()
-            .map(|text| Block::Basis { text }),
+    let members = Table::numbered(
+        vec![
+            col("Họ và tên", 12, Align::Left),
+            col("Chức danh", 9, Align::Left),
+            col("Nhiệm kỳ", 10, Align::Center),
+        ],
+        rows,
     );
-    body.extend([
-        Block::Heading { text: "QUYẾT ĐỊNH:".into(), centered: true },
-        Block::Article {
-            label: "Điều 1.".into(),
-            text: format!("Thành lập {}, {} (sau đây gọi là Tổ), gồm các thành viên có tên sau đây:", g.name, g.unit_name),
-        },
-        Block::Table(Table {
-            columns: vec![
-                col("STT", 3, Align::Center),
-                col("Họ và tên", 12, Align::Left),
-                col("Chức danh", 9, Align::Left),
-                col("Nhiệm kỳ", 10, Align::Center),
-            ],
-            rows,
-        }),
-        Block::Article {
-            label: "Điều 2.".into(),
-            text: format!("Quyết định này có hiệu lực kể từ ngày {effective}."),
-        },
-        Block::Article {
-            label: "Điều 3.".into(),
-            text: format!("Chánh Văn phòng Ủy ban nhân dân {commune}, các cá nhân, đơn vị có liên quan và các thành viên có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này."),
-        },
-    ]);
-    Ok(Document {
-        issuer,
-        national: NationalTitle::default(),
-        number: decision.map(|x| x.number.clone()),
-        symbol: "QĐ-UBND".into(),
-        place: commune,
-        date,
-        kind: "Quyết định".into(),
-        summary: Some(format!("Về việc thành lập {}", g.name)),
-        body,
-        signature: signer_block(
-            decision.map_or("", |x| x.signer.as_str()),
-            decision.is_some(),
-        ),
-        recipients: vec!["Như Điều 3".into(), "Lưu: VT".into()],
-    })
+    let heading = format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {}", commune.to_uppercase());
+    let basis = legal_basis(Some(g.kind), &commune);
+    let body = [
+        Block::article("Điều 1.", format!("Thành lập {}, {} (sau đây gọi là Tổ), gồm các thành viên có tên sau đây:", g.name, g.unit_name)),
+        Block::Table(members),
+        Block::article("Điều 2.", format!("Quyết định này có hiệu lực kể từ ngày {effective}.")),
+        Block::article("Điều 3.", format!("Chánh Văn phòng Ủy ban nhân dân {commune}, các cá nhân, đơn vị có liên quan và các thành viên có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.")),
+    ];
+    let signature = signer_block(
+        decision.map_or("", |x| x.signer.as_str()),
+        decision.is_some(),
+    );
+    Ok(
+        Document::new("Quyết định", "QĐ-UBND", issuer, commune, date)
+            .number(decision.map(|x| x.number.clone()))
+            .summary(format!("Về việc thành lập {}", g.name))
+            .body([Block::centered(heading)])
+            .body(basis.into_iter().map(|text| Block::Basis { text }))
+            .body([Block::centered("QUYẾT ĐỊNH:")])
+            .body(body)
+            .signature(signature)
+            .recipients(["Như Điều 3", "Lưu: VT"]),
+    )
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 pub use docx::render_docx;
 pub use model::{
-    number_line, place_date, Align, Block, Column, Document, Issuer, NationalTitle, Signature,
-    Table,
+    col, number_line, para, place_date, unsigned, Align, Block, Column, Document, Issuer,
+    NationalTitle, Signature, Table,
 };
 pub use pdf::render_pdf;
 

@@ -124,6 +124,124 @@ pub struct Signature {
     pub signed: bool,
 }
 
+/// Building a document: [`Document::new`] gives the head (issuer, national title, number
+/// left blank, place and date), the methods add the rest in reading order.
+impl Document {
+    /// A document of `kind` ("Báo cáo") whose number is written by hand ("Số:   /`symbol`"),
+    /// issued by `issuer` at `place` on `date` under the usual national title; no summary,
+    /// body, signature or recipients yet.
+    pub fn new(kind: &str, symbol: &str, issuer: Issuer, place: String, date: Date) -> Self {
+        Self {
+            issuer,
+            national: NationalTitle::default(),
+            number: None,
+            symbol: symbol.into(),
+            place,
+            date,
+            kind: kind.into(),
+            summary: None,
+            body: Vec::new(),
+            signature: unsigned(""),
+            recipients: Vec::new(),
+        }
+    }
+
+    /// The number as recorded (none: written by hand).
+    pub fn number(mut self, number: Option<String>) -> Self {
+        self.number = number;
+        self
+    }
+
+    /// The summary line (trích yếu).
+    pub fn summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = Some(summary.into());
+        self
+    }
+
+    /// Appends `blocks` to the body.
+    pub fn body(mut self, blocks: impl IntoIterator<Item = Block>) -> Self {
+        self.body.extend(blocks);
+        self
+    }
+
+    pub fn signature(mut self, signature: Signature) -> Self {
+        self.signature = signature;
+        self
+    }
+
+    /// "Nơi nhận", in order.
+    pub fn recipients<S: Into<String>>(mut self, recipients: impl IntoIterator<Item = S>) -> Self {
+        self.recipients = recipients.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+impl Block {
+    /// A left-aligned bold heading ("I. KẾT QUẢ …").
+    pub fn heading(text: impl Into<String>) -> Self {
+        Self::Heading {
+            text: text.into(),
+            centered: false,
+        }
+    }
+
+    /// A centred bold heading ("QUYẾT ĐỊNH:").
+    pub fn centered(text: impl Into<String>) -> Self {
+        Self::Heading {
+            text: text.into(),
+            centered: true,
+        }
+    }
+
+    pub fn article(label: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::Article {
+            label: label.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn table(columns: Vec<Column>, rows: Vec<Vec<String>>) -> Self {
+        Self::Table(Table { columns, rows })
+    }
+}
+
+impl Table {
+    /// A table whose first column, "STT", numbers the rows from 1, before `columns`.
+    pub fn numbered(columns: Vec<Column>, rows: impl IntoIterator<Item = Vec<String>>) -> Self {
+        let stt = col("STT", 3, Align::Center);
+        Self {
+            columns: std::iter::once(stt).chain(columns).collect(),
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| std::iter::once((i + 1).to_string()).chain(row).collect())
+                .collect(),
+        }
+    }
+}
+
+pub fn col(header: &str, width: u32, align: Align) -> Column {
+    Column {
+        header: header.into(),
+        width,
+        align,
+    }
+}
+
+pub fn para(text: impl Into<String>) -> Block {
+    Block::Paragraph { text: text.into() }
+}
+
+/// Room for whoever holds `position` to sign by hand, no name printed.
+pub fn unsigned(position: &str) -> Signature {
+    Signature {
+        mandate: None,
+        position: position.into(),
+        signer: String::new(),
+        signed: false,
+    }
+}
+
 /// The document as both renderers see it: the strings already composed, so DOCX and PDF
 /// print the same words.
 #[derive(Debug, Serialize)]

@@ -10,7 +10,7 @@ use tuquan_domain::territory::Unit;
 use tuquan_store::households::HouseholdQuery;
 use tuquan_store::residents::ResidentQuery;
 
-use super::model::{Align, Block, Column, Document, Issuer, NationalTitle, Signature, Table};
+use super::model::{Align, Block, Document, Issuer, Table};
 use crate::people::{HouseholdRecord, ResidentRecord};
 use crate::{AppError, AppResult, Ctx};
 
@@ -20,17 +20,7 @@ pub use super::report::{feedback_report, monthly_stats, stat_rows, stats_charts,
 /// Rows read per query.
 const PAGE: i64 = 1000;
 
-pub(crate) fn col(header: &str, width: u32, align: Align) -> Column {
-    Column {
-        header: header.into(),
-        width,
-        align,
-    }
-}
-
-pub(crate) fn para(text: String) -> Block {
-    Block::Paragraph { text }
-}
+pub(crate) use super::model::{col, para, unsigned};
 
 /// The issuer of a unit's documents: the unit under its parent.
 pub(crate) async fn unit_issuer(ctx: &Ctx, unit: &Unit) -> AppResult<Issuer> {
@@ -53,13 +43,17 @@ pub(crate) async fn place_of(ctx: &Ctx, unit: &Unit) -> AppResult<String> {
         .map_or_else(|| unit.name.clone(), |a| a.unit.name.clone()))
 }
 
-pub(crate) fn unsigned(position: &str) -> Signature {
-    Signature {
-        mandate: None,
-        position: position.into(),
-        signer: String::new(),
-        signed: false,
-    }
+/// A document of `kind` (`symbol`) issued by `unit` (under its parent) at its commune,
+/// dated today, its number left to write by hand: the head of every unit's paper.
+pub(crate) async fn unit_document(
+    ctx: &Ctx,
+    unit: &Unit,
+    kind: &str,
+    symbol: &str,
+) -> AppResult<Document> {
+    let issuer = unit_issuer(ctx, unit).await?;
+    let place = place_of(ctx, unit).await?;
+    Ok(Document::new(kind, symbol, issuer, place, ctx.today()))
 }
 
 /// A file name safe in any header: ASCII letters, digits and `-`.
@@ -134,39 +128,36 @@ pub async fn household_list(ctx: &Ctx, code: &str) -> AppResult<(Unit, Document)
         &unit.path,
     )
     .await?;
-    let rows = households
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            // Masked by the store; never the full number.
-            let cccd = h
-                .representative_id
-                .and_then(|id| residents.get(&id))
-                .and_then(|r| r.cccd_masked.clone())
-                .unwrap_or_default();
-            vec![
-                (i + 1).to_string(),
-                h.address.clone(),
-                h.representative_name.clone(),
-                cccd,
-                h.member_count.to_string(),
-            ]
-        })
-        .collect();
+    let rows = households.iter().map(|h| {
+        // Masked by the store; never the full number.
+        let cccd = h
+            .representative_id
+            .and_then(|id| residents.get(&id))
+            .and_then(|r| r.cccd_masked.clone())
+            .unwrap_or_default();
+        vec![
+            h.address.clone(),
+            h.representative_name.clone(),
+            cccd,
+            h.member_count.to_string(),
+        ]
+    });
     let intro = format!(
         "Danh sách gồm {} hộ gia đình đang cư trú trên địa bàn {}; số định danh cá nhân của chủ hộ được che một phần theo quy định về bảo vệ dữ liệu cá nhân.",
         households.len(),
         unit.name
     );
-    let columns = vec![
-        col("STT", 3, Align::Center),
-        col("Địa chỉ", 11, Align::Left),
-        col("Chủ hộ", 10, Align::Left),
-        col("Số định danh", 7, Align::Center),
-        col("Số thành viên", 5, Align::Center),
-    ];
+    let table = Table::numbered(
+        vec![
+            col("Địa chỉ", 11, Align::Left),
+            col("Chủ hộ", 10, Align::Left),
+            col("Số định danh", 7, Align::Center),
+            col("Số thành viên", 5, Align::Center),
+        ],
+        rows,
+    );
     let summary = format!("Hộ gia đình {}", unit.name);
-    let doc = unit_list(ctx, &unit, summary, intro, columns, rows).await?;
+    let doc = unit_list(ctx, &unit, summary, intro, table).await?;
     Ok((unit, doc))
 }
 
@@ -193,71 +184,33 @@ pub async fn my_data(ctx: &Ctx) -> AppResult<Document> {
     }
     let data = serde_json::to_string_pretty(json.get("data").unwrap_or(&json))
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "TTCN".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Phiếu thông tin".into(),
-        summary: Some("Dữ liệu cá nhân được lưu giữ về người yêu cầu".into()),
-        body: vec![
+    Ok(unit_document(ctx, &unit, "Phiếu thông tin", "TTCN")
+        .await?
+        .summary("Dữ liệu cá nhân được lưu giữ về người yêu cầu")
+        .body([
             Block::KeyValues { items },
-            Block::Heading {
-                text: "Toàn bộ dữ liệu".into(),
-                centered: false,
-            },
-            Block::Paragraph { text: data },
-        ],
-        signature: unsigned("Người yêu cầu"),
-        recipients: vec!["Người yêu cầu".into()],
-    })
+            Block::heading("Toàn bộ dữ liệu"),
+            para(data),
+        ])
+        .signature(unsigned("Người yêu cầu"))
+        .recipients(["Người yêu cầu"]))
 }
 
 /// A unit's Decree 30 "Danh sách": the unit as issuer, today's date, an opening paragraph,
-/// one table with the given columns, and the unsigned "Người lập danh sách" to sign. The
-/// one layout behind every printed list (households, announcements not yet received, action
-/// items).
+/// one table, and the unsigned "Người lập danh sách" to sign (a meeting's sign-in sheet sets
+/// its secretary instead). The one layout behind every printed list (households,
+/// announcements not yet received, action items, sign-in sheets).
 pub(crate) async fn unit_list(
     ctx: &Ctx,
     unit: &Unit,
     summary: String,
     intro: String,
-    columns: Vec<Column>,
-    rows: Vec<Vec<String>>,
+    table: Table,
 ) -> AppResult<Document> {
-    unit_list_signed(
-        ctx,
-        unit,
-        summary,
-        intro,
-        (columns, rows),
-        "Người lập danh sách",
-    )
-    .await
-}
-
-/// [`unit_list`] with another signer (a meeting's sign-in sheet: its secretary).
-pub(crate) async fn unit_list_signed(
-    ctx: &Ctx,
-    unit: &Unit,
-    summary: String,
-    intro: String,
-    (columns, rows): (Vec<Column>, Vec<Vec<String>>),
-    signer: &str,
-) -> AppResult<Document> {
-    Ok(Document {
-        issuer: unit_issuer(ctx, unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "DS".into(),
-        place: place_of(ctx, unit).await?,
-        date: ctx.today(),
-        kind: "Danh sách".into(),
-        summary: Some(summary),
-        body: vec![para(intro), Block::Table(Table { columns, rows })],
-        signature: unsigned(signer),
-        recipients: vec!["Lưu".into()],
-    })
+    Ok(unit_document(ctx, unit, "Danh sách", "DS")
+        .await?
+        .summary(summary)
+        .body([para(intro), Block::Table(table)])
+        .signature(unsigned("Người lập danh sách"))
+        .recipients(["Lưu"]))
 }

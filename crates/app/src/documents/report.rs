@@ -5,8 +5,8 @@
 use tuquan_domain::feedback::stats::{Month, Period};
 use tuquan_domain::territory::Unit;
 
-use super::model::{Align, Block, Document, NationalTitle, Table};
-use super::produce::{col, para, place_of, unit_issuer, unsigned};
+use super::model::{col, para, unsigned, Align, Block, Column, Document};
+use super::produce::unit_document;
 use super::stats_xlsx::StatRow;
 use crate::charts::{breakdown_bars, grouped_bars, rate_bars, ChartSpec, Series};
 use crate::i18n::Lang;
@@ -152,81 +152,64 @@ pub async fn feedback_report(ctx: &Ctx, code: &str, q: &StatsQuery) -> AppResult
     let lang = Lang::Vi;
     let [c1, c2, c3] = stats_charts(lang, &unit.name, &monthly, &l);
     let t = &l.report.total;
-    let labels = monthly.labels();
-    let monthly_table = Table {
-        columns: vec![
-            col("Tháng", 4, Align::Center),
-            col("Tiếp nhận", 5, Align::Right),
-            col("Đã giải quyết", 5, Align::Right),
-            col("Đúng hạn", 5, Align::Right),
-        ],
-        rows: (0..labels.len())
-            .map(|i| {
-                vec![
-                    labels[i].clone(),
-                    monthly.received[i].to_string(),
-                    monthly.resolved[i].to_string(),
-                    monthly.on_time[i].to_string(),
-                ]
-            })
-            .collect(),
-    };
-    let children_table = Table {
-        columns: vec![
-            col("Đơn vị", 10, Align::Left),
-            col("Tiếp nhận", 5, Align::Right),
-            col("Đã giải quyết", 5, Align::Right),
-            col("Đúng hạn", 5, Align::Right),
-        ],
-        rows: l
-            .report
-            .children
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.counts.received.to_string(),
-                    c.counts.resolved.to_string(),
-                    c.counts.resolved_on_time.to_string(),
-                ]
-            })
-            .collect(),
-    };
+    let monthly_rows = monthly.labels().into_iter().enumerate().map(|(i, label)| {
+        let counts = [monthly.received[i], monthly.resolved[i], monthly.on_time[i]];
+        (label, counts.map(i64::from))
+    });
+    let child_rows = l.report.children.iter().map(|c| {
+        let counts = [
+            c.counts.received,
+            c.counts.resolved,
+            c.counts.resolved_on_time,
+        ];
+        (c.name.clone(), counts)
+    });
     let mut body = vec![
-        Block::Heading { text: "I. KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT".into(), centered: false },
+        Block::heading("I. KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT"),
         para(format!(
             "Từ tháng {} đến tháng {}, trên địa bàn {} đã tiếp nhận {} phản ánh, kiến nghị; đã giải quyết {}, trong đó {} phản ánh được giải quyết đúng hạn; {} phản ánh đang quá hạn.",
             l.period.from, l.period.to, unit.name, t.received, t.resolved, t.resolved_on_time, t.overdue_now
         )),
         Block::Chart { caption: "Biểu đồ 1. Phản ánh tiếp nhận và đã giải quyết theo tháng".into(), svg: c1 },
-        Block::Table(monthly_table),
+        counts_table(col("Tháng", 4, Align::Center), monthly_rows),
         Block::Chart { caption: "Biểu đồ 2. Tỷ lệ giải quyết đúng hạn theo tháng".into(), svg: c2 },
     ];
     if !l.report.children.is_empty() {
-        body.push(Block::Heading {
-            text: "II. THEO ĐƠN VỊ TRỰC THUỘC".into(),
-            centered: false,
-        });
-        body.push(Block::Chart {
-            caption: "Biểu đồ 3. Phản ánh tiếp nhận theo đơn vị".into(),
-            svg: c3,
-        });
-        body.push(Block::Table(children_table));
+        body.extend([
+            Block::heading("II. THEO ĐƠN VỊ TRỰC THUỘC"),
+            Block::Chart {
+                caption: "Biểu đồ 3. Phản ánh tiếp nhận theo đơn vị".into(),
+                svg: c3,
+            },
+            counts_table(col("Đơn vị", 10, Align::Left), child_rows),
+        ]);
     }
-    Ok(Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "BC".into(),
-        place: place_of(ctx, &unit).await?,
-        date: ctx.today(),
-        kind: "Báo cáo".into(),
-        summary: Some(format!(
+    Ok(unit_document(ctx, &unit, "Báo cáo", "BC")
+        .await?
+        .summary(format!(
             "Kết quả tiếp nhận, giải quyết phản ánh, kiến nghị từ tháng {} đến tháng {}",
             l.period.from, l.period.to
-        )),
-        body,
-        signature: unsigned("Người lập báo cáo"),
-        recipients: vec!["Cấp trên trực tiếp".into(), "Lưu: VT".into()],
-    })
+        ))
+        .body(body)
+        .signature(unsigned("Người lập báo cáo"))
+        .recipients(["Cấp trên trực tiếp", "Lưu: VT"]))
+}
+
+/// A table of feedback counts: one row per month or unit (`first` names the column), then
+/// received, resolved and resolved on time.
+pub(crate) fn counts_table(
+    first: Column,
+    rows: impl IntoIterator<Item = (String, [i64; 3])>,
+) -> Block {
+    let columns = ["Tiếp nhận", "Đã giải quyết", "Đúng hạn"].map(|h| col(h, 5, Align::Right));
+    Block::table(
+        std::iter::once(first).chain(columns).collect(),
+        rows.into_iter()
+            .map(|(name, counts)| {
+                std::iter::once(name)
+                    .chain(counts.map(|n| n.to_string()))
+                    .collect()
+            })
+            .collect(),
+    )
 }

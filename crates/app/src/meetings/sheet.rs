@@ -1,13 +1,13 @@
 //! The printable sign-in sheet and the minutes, through the document engine (Decree 30
 //! layout, PDF and DOCX). Official documents are in Vietnamese whatever the page language.
 
-use tuquan_domain::meetings::MinutesStatus;
+use tuquan_domain::meetings::{MinutesStatus, ResolutionInput};
 use tuquan_domain::MeetingId;
 
 use super::invitation::vn_date;
 use super::{load_to_manage, load_to_view, MeetingRecord};
-use crate::documents::produce::{col, para, place_of, unit_issuer, unit_list_signed, unsigned};
-use crate::documents::{Align, Block, Document, NationalTitle, Table};
+use crate::documents::produce::{unit_document, unit_list};
+use crate::documents::{col, para, unsigned, Align, Block, Document, Table};
 use crate::{AppError, AppResult, Ctx};
 
 fn when(m: &MeetingRecord) -> String {
@@ -57,6 +57,7 @@ pub async fn sign_in_sheet(ctx: &Ctx, id: MeetingId) -> AppResult<(MeetingRecord
         m.place,
         if by_household { "chủ hộ" } else { "người có tên" },
     );
+    // Numbered by the frozen roll's own row numbers, which the entry screen uses.
     let columns = vec![
         col("STT", 3, Align::Center),
         col("Mã", 3, Align::Center),
@@ -66,8 +67,10 @@ pub async fn sign_in_sheet(ctx: &Ctx, id: MeetingId) -> AppResult<(MeetingRecord
         col("Ký tên", 5, Align::Center),
     ];
     let summary = format!("Ký tên dự họp: {}", m.title);
-    let table = (columns, rows);
-    let doc = unit_list_signed(ctx, &unit, summary, intro, table, "Thư ký cuộc họp").await?;
+    let table = Table { columns, rows };
+    let doc = unit_list(ctx, &unit, summary, intro, table)
+        .await?
+        .signature(unsigned("Thư ký cuộc họp"));
     Ok((m, doc))
 }
 
@@ -116,43 +119,30 @@ pub async fn minutes_document(
         body.push(para(c.opening.clone()));
     }
     for (i, a) in view.agenda.iter().enumerate() {
-        body.push(Block::Heading {
-            text: format!("{}. {}", a.position, a.title),
-            centered: false,
-        });
+        body.push(Block::heading(format!("{}. {}", a.position, a.title)));
         let said = c.discussion.get(i).filter(|s| !s.is_empty());
         for line in said.map_or("…", String::as_str).lines() {
             body.push(para(line.to_owned()));
         }
     }
     if !c.resolutions.is_empty() {
-        body.push(Block::Heading {
-            text: "Các nội dung đã thống nhất".into(),
-            centered: false,
-        });
-        body.push(Block::Table(Table {
-            columns: vec![
-                col("STT", 2, Align::Center),
+        body.push(Block::heading("Các nội dung đã thống nhất"));
+        let votes = |r: &ResolutionInput| {
+            let counts = [r.votes_for, r.votes_against, r.votes_abstain].map(count);
+            std::iter::once(r.text.clone()).chain(counts).collect()
+        };
+        let mut table = Table::numbered(
+            vec![
                 col("Nội dung", 14, Align::Left),
                 col("Tán thành", 3, Align::Center),
                 col("Không tán thành", 3, Align::Center),
                 col("Không ý kiến", 3, Align::Center),
             ],
-            rows: c
-                .resolutions
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    vec![
-                        (i + 1).to_string(),
-                        r.text.clone(),
-                        count(r.votes_for),
-                        count(r.votes_against),
-                        count(r.votes_abstain),
-                    ]
-                })
-                .collect(),
-        }));
+            c.resolutions.iter().map(votes),
+        );
+        // A narrower number column leaves the resolution's text more room.
+        table.columns[0].width = 2;
+        body.push(Block::Table(table));
     }
     if !c.closing.is_empty() {
         body.push(para(c.closing.clone()));
@@ -165,22 +155,17 @@ pub async fn minutes_document(
         )));
     }
     if v.record.status == MinutesStatus::Draft {
-        body.push(para("(Dự thảo, chưa hoàn tất.)".into()));
+        body.push(para("(Dự thảo, chưa hoàn tất.)"));
     }
     let mut signature = unsigned("Chủ trì cuộc họp");
     signature.signer = m.chair_name.clone().unwrap_or_default();
-    let doc = Document {
-        issuer: unit_issuer(ctx, &unit).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "BB".into(),
-        place: place_of(ctx, &unit).await?,
-        date: m.meeting_date.parse().unwrap_or_else(|_| ctx.today()),
-        kind: "Biên bản".into(),
-        summary: Some(m.title.clone()),
-        body,
-        signature,
-        recipients: vec!["Ủy ban nhân dân xã/phường".into(), "Lưu".into()],
-    };
+    let mut doc = unit_document(ctx, &unit, "Biên bản", "BB")
+        .await?
+        .summary(m.title.clone())
+        .body(body)
+        .signature(signature)
+        .recipients(["Ủy ban nhân dân xã/phường", "Lưu"]);
+    // Minutes are dated the day of the meeting.
+    doc.date = m.meeting_date.parse().unwrap_or_else(|_| ctx.today());
     Ok((m, v.record.version, doc))
 }

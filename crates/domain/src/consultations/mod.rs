@@ -16,6 +16,8 @@ pub use input::{
 pub use rules::{ConsultRule, CONVENTION_POSTING_DAYS};
 pub use summary::{summarize, ArticleSummary, CommentFact};
 
+pub use crate::code::{CommentId, ConsultationId};
+
 use crate::code::code_enum;
 
 code_enum!(

@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Stance;
+use crate::code::HouseholdId;
 
 /// One stored comment, as the summary needs it (no name, no address).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentFact {
     pub article: i64,
-    pub household_id: i64,
+    pub household_id: HouseholdId,
     pub stance: Stance,
     pub text: Option<String>,
 }
@@ -33,7 +34,7 @@ pub struct ArticleSummary {
 
 /// The summary of every article of `articles` (in that order) from `facts` (oldest first).
 pub fn summarize(articles: &[i64], facts: &[CommentFact]) -> Vec<ArticleSummary> {
-    let mut seen: BTreeMap<(i64, Stance), BTreeSet<i64>> = BTreeMap::new();
+    let mut seen: BTreeMap<(i64, Stance), BTreeSet<HouseholdId>> = BTreeMap::new();
     let mut out: Vec<ArticleSummary> = articles
         .iter()
         .map(|&number| ArticleSummary {
@@ -76,7 +77,7 @@ mod tests {
     fn f(article: i64, household_id: i64, stance: Stance, text: Option<&str>) -> CommentFact {
         CommentFact {
             article,
-            household_id,
+            household_id: HouseholdId(household_id),
             stance,
             text: text.map(Into::into),
         }

@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tuquan_app::consultations::{self as app, ArticleRecord, CommentRecord, ConsultationRecord};
-use tuquan_domain::consultations::{CommentInput, ConsultationInput};
+use tuquan_domain::consultations::{CommentId, CommentInput, ConsultationId, ConsultationInput};
+use tuquan_domain::HouseholdId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, MaybeUser, RequestCtx};
@@ -169,7 +170,7 @@ pub struct ConsultationItem {
 impl From<&ConsultationRecord> for ConsultationItem {
     fn from(c: &ConsultationRecord) -> Self {
         Self {
-            id: c.id,
+            id: c.id.get(),
             unit_code: c.unit_code.clone(),
             unit_name: c.unit_name.clone(),
             kind: c.kind.as_str().to_owned(),
@@ -209,6 +210,12 @@ pub struct CommentsCreated {
     pub ids: Vec<i64>,
 }
 
+/// 201 with the new comments' ids.
+fn created(ids: &[CommentId]) -> impl IntoResponse {
+    let ids = ids.iter().map(|i| i.get()).collect();
+    (StatusCode::CREATED, Json(CommentsCreated { ids }))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentOut {
     pub id: i64,
@@ -227,9 +234,9 @@ pub struct CommentOut {
 impl From<&CommentRecord> for CommentOut {
     fn from(k: &CommentRecord) -> Self {
         Self {
-            id: k.id,
+            id: k.id.get(),
             article: k.article,
-            household_id: k.household_id,
+            household_id: k.household_id.get(),
             address: k.address.clone(),
             representative_name: k.representative_name.clone(),
             stance: k.stance.as_str().to_owned(),
@@ -300,7 +307,10 @@ pub async fn create(
     let input: ConsultationInput = body(b)?.into();
     let ctx = state.ctx(Some(who), &rc);
     let id = app::create(&ctx, &code, &input).await?;
-    Ok((StatusCode::CREATED, Json(ConsultationCreated { id })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ConsultationCreated { id: id.get() }),
+    ))
 }
 
 /// The consultations written at a unit, newest first (drafts only for its staff), a page
@@ -326,13 +336,13 @@ pub async fn list_at_unit(
 
 /// One consultation with its articles; public once opened.
 #[utoipa::path(get, path = "/api/v1/consultations/{id}", tag = "consultations",
-    params(("id" = i64, Path)), security((), ("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), security((), ("bearer" = [])),
     responses((status = 200, body = ConsultationDetailBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     MaybeUser(who): MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Json<ConsultationDetailBody>, ApiError> {
     let ctx = state.ctx(who, &rc);
     let d = app::get(&ctx, id).await?;
@@ -345,13 +355,13 @@ pub async fn get_one(
 
 /// Replaces a draft's title, kind, text and dates (only while it is a draft).
 #[utoipa::path(put, path = "/api/v1/consultations/{id}", tag = "consultations",
-    params(("id" = i64, Path)), request_body = ConsultationBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), request_body = ConsultationBody, security(("bearer" = [])),
     responses((status = 200, body = ConsultationDetailBody), (status = 422, body = ErrorBody)))]
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     b: Result<Json<ConsultationBody>, JsonRejection>,
 ) -> Result<Json<ConsultationDetailBody>, ApiError> {
     let input: ConsultationInput = body(b)?.into();
@@ -362,13 +372,13 @@ pub async fn edit(
 
 /// Opens the consultation: posted publicly, households comment.
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/open", tag = "consultations",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), security(("bearer" = [])),
     responses((status = 200, body = ConsultationItem), (status = 422, body = ErrorBody)))]
 pub async fn open(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Json<ConsultationItem>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     app::open(&ctx, id).await?;
@@ -377,13 +387,13 @@ pub async fn open(
 
 /// Closes the consultation: no more comments.
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/close", tag = "consultations",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), security(("bearer" = [])),
     responses((status = 200, body = ConsultationItem), (status = 422, body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Json<ConsultationItem>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     app::close(&ctx, id).await?;
@@ -392,50 +402,51 @@ pub async fn close(
 
 /// The signed-in resident comments for their household, on one or more articles.
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/comments", tag = "consultations",
-    params(("id" = i64, Path)), request_body = CommentsBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), request_body = CommentsBody, security(("bearer" = [])),
     responses((status = 201, body = CommentsCreated), (status = 422, body = ErrorBody)))]
 pub async fn comment(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     b: Result<Json<CommentsBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(b)?;
     let inputs: Vec<CommentInput> = b.comments.into_iter().map(Into::into).collect();
     let ctx = state.ctx(Some(who), &rc);
     let ids = app::comment_own(&ctx, id, &inputs).await?;
-    Ok((StatusCode::CREATED, Json(CommentsCreated { ids })))
+    Ok(created(&ids))
 }
 
 /// The head enters a household's paper comment form.
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/paper-comments", tag = "consultations",
-    params(("id" = i64, Path)), request_body = PaperBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), request_body = PaperBody, security(("bearer" = [])),
     responses((status = 201, body = CommentsCreated), (status = 422, body = ErrorBody)))]
 pub async fn paper_comment(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     b: Result<Json<PaperBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(b)?;
     let inputs: Vec<CommentInput> = b.comments.into_iter().map(Into::into).collect();
     let ctx = state.ctx(Some(who), &rc);
-    let ids = app::comment_on_paper(&ctx, id, b.household_id, &inputs).await?;
-    Ok((StatusCode::CREATED, Json(CommentsCreated { ids })))
+    let household = HouseholdId(b.household_id);
+    let ids = app::comment_on_paper(&ctx, id, household, &inputs).await?;
+    Ok(created(&ids))
 }
 
 /// The comments with their households, oldest first, a page at a time (staff; the read is
 /// audited).
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/comments", tag = "consultations",
-    params(("id" = i64, Path), PageParams), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id"), PageParams), security(("bearer" = [])),
     responses((status = 200, body = CommentList), (status = 400, body = ErrorBody)))]
 pub async fn comments(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     q: Result<Query<PageParams>, QueryRejection>,
 ) -> Result<Json<CommentList>, ApiError> {
     let q = query(q)?;
@@ -451,13 +462,13 @@ pub async fn comments(
 /// matches `q` (accents optional), for entering a paper form (`consultation.record`; the
 /// read is audited).
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/households", tag = "consultations",
-    params(("id" = i64, Path), HouseholdSearch), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id"), HouseholdSearch), security(("bearer" = [])),
     responses((status = 200, body = HouseholdOptions), (status = 400, body = ErrorBody)))]
 pub async fn households(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     q: Result<Query<HouseholdSearch>, QueryRejection>,
 ) -> Result<Json<HouseholdOptions>, ApiError> {
     let q = query(q)?;
@@ -480,23 +491,16 @@ pub async fn households(
 /// The summary per article: households agreeing, disagreeing, proposing; the proposals
 /// without who made them.
 #[utoipa::path(get, path = "/api/v1/consultations/{id}/summary", tag = "consultations",
-    params(("id" = i64, Path)), security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), security(("bearer" = [])),
     responses((status = 200, body = SummaryBody)))]
 pub async fn summary(
     State(state): State<AppState>,
     CurrentUser(who): CurrentUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Json<SummaryBody>, ApiError> {
     let ctx = state.ctx(Some(who), &rc);
     let s = app::summary(&ctx, id).await?;
-    let heading = |n: i64| {
-        s.articles
-            .iter()
-            .find(|a| a.number == n)
-            .map(|a| a.heading.clone())
-            .unwrap_or_default()
-    };
     Ok(Json(SummaryBody {
         consultation: (&s.consultation).into(),
         households: s.households,
@@ -507,7 +511,7 @@ pub async fn summary(
             .iter()
             .map(|r| SummaryRow {
                 number: r.number,
-                heading: heading(r.number),
+                heading: s.heading(r.number).to_owned(),
                 agree: r.agree,
                 disagree: r.disagree,
                 propose: r.propose,

@@ -4,8 +4,8 @@
 use tuquan_domain::restructuring::beats::Alignment;
 
 use super::report::{alignment, AlignmentReport};
-use crate::documents::produce::{col, para, place_of, unit_issuer, unsigned};
-use crate::documents::{Align, Block, Document, NationalTitle, Table};
+use crate::documents::produce::unit_document;
+use crate::documents::{col, para, unsigned, Align, Block, Document, Table};
 use crate::{AppResult, Ctx};
 
 fn vn(d: jiff::civil::Date) -> String {
@@ -79,8 +79,7 @@ pub async fn alignment_document(
     ))];
     if r.alignment.is_clean() {
         body.push(para(
-            "Kết quả: địa bàn và chỉ huy quân sự khớp với các đơn vị; không có gì cần xử lý."
-                .into(),
+            "Kết quả: địa bàn và chỉ huy quân sự khớp với các đơn vị; không có gì cần xử lý.",
         ));
     } else {
         body.push(para(format!(
@@ -89,42 +88,30 @@ pub async fn alignment_document(
         )));
     }
     for (n, (title, rows)) in sections(&r).into_iter().enumerate() {
-        body.push(Block::Heading {
-            text: format!("{}. {title} ({})", n + 1, rows.len()),
-            centered: false,
-        });
+        body.push(Block::heading(format!(
+            "{}. {title} ({})",
+            n + 1,
+            rows.len()
+        )));
         if rows.is_empty() {
-            body.push(para("Không có.".into()));
+            body.push(para("Không có."));
             continue;
         }
-        body.push(Block::Table(Table {
-            columns: vec![
-                col("STT", 3, Align::Center),
-                col("Đơn vị", 14, Align::Left),
-                col("Địa bàn", 12, Align::Left),
-            ],
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, (u, d))| vec![(i + 1).to_string(), u, d])
-                .collect(),
-        }));
+        let columns = vec![
+            col("Đơn vị", 14, Align::Left),
+            col("Địa bàn", 12, Align::Left),
+        ];
+        let rows = rows.into_iter().map(|(u, d)| vec![u, d]);
+        body.push(Block::Table(Table::numbered(columns, rows)));
     }
-    let doc = Document {
-        issuer: unit_issuer(ctx, commune).await?,
-        national: NationalTitle::default(),
-        number: None,
-        symbol: "BC".into(),
-        place: place_of(ctx, commune).await?,
-        date: ctx.today(),
-        kind: "Báo cáo".into(),
-        summary: Some(format!(
+    let doc = unit_document(ctx, commune, "Báo cáo", "BC")
+        .await?
+        .summary(format!(
             "Rà soát địa bàn cảnh sát khu vực và chỉ huy quân sự ngày {}",
             vn(r.day)
-        )),
-        body,
-        signature: unsigned("Người lập báo cáo"),
-        recipients: vec!["Công an xã, phường".into(), "Lưu".into()],
-    };
+        ))
+        .body(body)
+        .signature(unsigned("Người lập báo cáo"))
+        .recipients(["Công an xã, phường", "Lưu"]);
     Ok((r, doc))
 }

@@ -8,12 +8,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
-use tuquan_app::consultations::{self as app, ArticleRecord, ConsultationDetail};
+use tuquan_app::consultations::{self as app, article_label, ArticleRecord, ConsultationDetail};
 use tuquan_app::documents::produce::file_name;
-use tuquan_domain::consultations::{CommentInput, NewComment, Stance};
+use tuquan_domain::consultations::{CommentInput, ConsultationId, NewComment, Stance, Status};
 
-use super::{row, signed_in, Row};
+use super::{row, signed_in, PageQuery, Row};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
@@ -21,7 +20,7 @@ use crate::extract::query;
 use crate::i18n::Lang;
 use crate::pages::common::see_other;
 use crate::pages::documents::{format_of, send};
-use crate::pages::form::FormErrors;
+use crate::pages::form::{rerender, FormErrors};
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
@@ -36,14 +35,6 @@ pub(super) struct ArticleView {
     pub comment: String,
 }
 
-fn label(a: &ArticleRecord) -> String {
-    if a.heading.is_empty() {
-        format!("Điều {}.", a.number)
-    } else {
-        format!("Điều {}. {}", a.number, a.heading)
-    }
-}
-
 pub(super) fn views(
     articles: &[ArticleRecord],
     typed: &HashMap<String, String>,
@@ -55,7 +46,7 @@ pub(super) fn views(
             let text_id = format!("text-{}", a.number);
             ArticleView {
                 number: a.number,
-                label: label(a),
+                label: article_label(a.number, &a.heading),
                 text: a.text.clone(),
                 stance: typed.get(&stance_id).cloned().unwrap_or_default(),
                 comment: typed.get(&text_id).cloned().unwrap_or_default(),
@@ -122,7 +113,7 @@ pub struct OwnRow {
 struct ShowPage {
     chrome: Chrome,
     c: Row,
-    id: i64,
+    id: ConsultationId,
     unit_code: String,
     unit_name: String,
     preamble: String,
@@ -164,11 +155,11 @@ fn show_page(
         unit_code: c.unit_code.clone(),
         unit_name: c.unit_name.clone(),
         preamble: c.preamble.clone(),
-        draft: c.status == tuquan_domain::consultations::Status::Draft,
+        draft: c.status == Status::Draft,
         articles: views(&d.articles, typed),
         may_comment: d.may_comment,
         may_manage: d.may_manage,
-        may_record: d.may_record && c.status == tuquan_domain::consultations::Status::Open,
+        may_record: d.may_record && c.status == Status::Open,
         may_view: d.may_view,
         signed_in: chrome.user_name.is_some(),
         own: d
@@ -192,7 +183,7 @@ pub(super) async fn show(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = state.ctx(u.0, &rc);
     let d = app::get(&ctx, id).await?;
@@ -208,7 +199,7 @@ pub(super) async fn comment(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     CsrfForm(typed): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -221,14 +212,7 @@ pub(super) async fn comment(
     }
     match app::comment_own(&ctx, id, &inputs).await {
         Ok(_) => Ok(see_other(&format!("/consultations/{id}#own"), None)),
-        Err(e) => {
-            let f: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&f, lang) else {
-                return Err(PageError(f));
-            };
-            let page = render(&show_page(chrome, &d, &typed, errors))?;
-            Ok(with_status(status, page))
-        }
+        Err(e) => rerender(e, lang, |errors| show_page(chrome, &d, &typed, errors)),
     }
 }
 
@@ -247,16 +231,10 @@ pub struct CommentLine {
 struct CommentsPage {
     chrome: Chrome,
     c: Row,
-    id: i64,
+    id: ConsultationId,
     items: Vec<CommentLine>,
     next_href: Option<String>,
     first_href: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct PageQuery {
-    cursor: Option<String>,
-    limit: Option<String>,
 }
 
 /// `GET /consultations/{id}/comments`: every comment with its household, a page at a time
@@ -266,29 +244,15 @@ pub(super) async fn list(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let q = query(q)?;
     let ctx = signed_in(&state, u, &rc)?;
     let page = app::comments(&ctx, id, q.cursor.as_deref(), q.limit.as_deref()).await?;
     let lang = chrome.lang;
-    let href = |cursor: Option<&str>| {
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        if let Some(c) = cursor {
-            pairs.push(("cursor", c));
-        }
-        if let Some(l) = q.limit.as_deref().filter(|l| !l.trim().is_empty()) {
-            pairs.push(("limit", l));
-        }
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        if query.is_empty() {
-            format!("/consultations/{id}/comments")
-        } else {
-            format!("/consultations/{id}/comments?{query}")
-        }
-    };
-    let started = q.cursor.as_deref().is_some_and(|c| !c.trim().is_empty());
+    let base = format!("/consultations/{id}/comments");
+    let (next_href, first_href) = q.links(&base, page.next_cursor.as_deref());
     render(&CommentsPage {
         c: row(lang, &page.consultation),
         id,
@@ -304,8 +268,8 @@ pub(super) async fn list(
                 recorded_by: k.recorded_by.clone(),
             })
             .collect(),
-        next_href: page.next_cursor.as_deref().map(|c| href(Some(c))),
-        first_href: started.then(|| href(None)),
+        next_href,
+        first_href,
         chrome,
     })
 }
@@ -324,7 +288,7 @@ pub struct SummaryRowView {
 struct SummaryPage {
     chrome: Chrome,
     c: Row,
-    id: i64,
+    id: ConsultationId,
     households: i64,
     online: i64,
     paper: i64,
@@ -336,7 +300,7 @@ pub(super) async fn summary(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Html<String>, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
     let s = app::summary(&ctx, id).await?;
@@ -345,11 +309,7 @@ pub(super) async fn summary(
         .rows
         .iter()
         .map(|r| SummaryRowView {
-            label: s
-                .articles
-                .iter()
-                .find(|a| a.number == r.number)
-                .map_or_else(|| format!("Điều {}.", r.number), label),
+            label: s.label(r.number),
             agree: r.agree,
             disagree: r.disagree,
             propose: r.propose,
@@ -373,7 +333,7 @@ pub(super) async fn file(
     State(state): State<AppState>,
     u: MaybeUser,
     rc: RequestCtx,
-    Path((id, file)): Path<(i64, String)>,
+    Path((id, file)): Path<(ConsultationId, String)>,
 ) -> Result<Response, PageError> {
     let (stem, ext) = file.rsplit_once('.').ok_or(Failure::NotFound)?;
     let format = format_of(ext).ok_or(Failure::NotFound)?;

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tuquan_app::consultations::{self as app, ConsultationRecord};
-use tuquan_domain::consultations::{ConsultationInput, Kind, Status};
+use tuquan_domain::consultations::{ConsultationId, ConsultationInput, Kind, Status};
 
 use super::common::{choices, confirm, see_other, vn_date, Ask, Choice, Empty};
 use super::form::{rerender, FormErrors};
@@ -47,8 +47,11 @@ pub fn router() -> Router<AppState> {
         .route("/territory/{code}/consultations/new", get(new_page))
         .route("/consultations/{id}", get(comments::show))
         .route("/consultations/{id}/edit", get(edit_page).post(edit))
-        .route("/consultations/{id}/open", post(open))
-        .route("/consultations/{id}/close", get(close_page).post(close))
+        .route("/consultations/{id}/open", post(set_status::<OPEN>))
+        .route(
+            "/consultations/{id}/close",
+            get(close_page).post(set_status::<CLOSE>),
+        )
         .route(
             "/consultations/{id}/comments",
             get(comments::list).post(comments::comment),
@@ -63,7 +66,7 @@ pub fn router() -> Router<AppState> {
 
 /// One consultation as a list shows it.
 pub struct Row {
-    pub id: i64,
+    pub id: ConsultationId,
     pub title: String,
     pub kind: &'static str,
     pub status: &'static str,
@@ -87,6 +90,21 @@ fn signed_in(state: &AppState, u: MaybeUser, rc: &RequestCtx) -> Result<tuquan_a
     Ok(state.ctx(Some(who), rc))
 }
 
+/// The consultation, for a reader who may manage it (403 for anyone else).
+async fn managed(
+    state: &AppState,
+    u: MaybeUser,
+    rc: &RequestCtx,
+    id: ConsultationId,
+) -> Result<app::ConsultationDetail, PageError> {
+    let ctx = signed_in(state, u, rc)?;
+    let d = app::get(&ctx, id).await?;
+    if !d.may_manage {
+        return Err(Failure::Forbidden.into());
+    }
+    Ok(d)
+}
+
 #[derive(Template)]
 #[template(path = "consultations_unit.html")]
 struct UnitPage {
@@ -99,10 +117,34 @@ struct UnitPage {
     first_href: Option<String>,
 }
 
+/// A paged list's query: `cursor` is the `next_cursor` of the page before.
 #[derive(Deserialize)]
 struct PageQuery {
     cursor: Option<String>,
     limit: Option<String>,
+}
+
+impl PageQuery {
+    /// The links of the list at `base`: to the page after `next` (if any) and back to the
+    /// first (unless this is it), keeping a `limit` that was given.
+    fn links(&self, base: &str, next: Option<&str>) -> (Option<String>, Option<String>) {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let limit = given(&self.limit);
+        let href = |cursor: Option<&str>| {
+            let pairs: Vec<(&str, &str)> = [("cursor", cursor), ("limit", limit)]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect();
+            match serde_urlencoded::to_string(&pairs).unwrap_or_default() {
+                s if s.is_empty() => base.to_owned(),
+                s => format!("{base}?{s}"),
+            }
+        };
+        let first = given(&self.cursor).map(|_| href(None));
+        (next.map(|c| href(Some(c))), first)
+    }
 }
 
 /// A unit's consultations, newest first, a page at a time (a malformed `cursor` or `limit`
@@ -120,26 +162,15 @@ async fn unit_page(
     let unit = tuquan_app::territory::unit(&state.app, &code).await?;
     let page = app::at_unit(&ctx, &code, q.cursor.as_deref(), q.limit.as_deref()).await?;
     let lang = chrome.lang;
-    let limit = q.limit.as_deref().map(str::trim).filter(|l| !l.is_empty());
-    let href = |cursor: Option<&str>| {
-        let pairs: Vec<(&str, &str)> = [("cursor", cursor), ("limit", limit)]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect();
-        let base = format!("/territory/{}/consultations", unit.code);
-        match serde_urlencoded::to_string(&pairs).unwrap_or_default() {
-            s if s.is_empty() => base,
-            s => format!("{base}?{s}"),
-        }
-    };
-    let started = q.cursor.as_deref().is_some_and(|c| !c.trim().is_empty());
+    let base = format!("/territory/{}/consultations", unit.code);
+    let (next_href, first_href) = q.links(&base, page.next_cursor.as_deref());
     render(&UnitPage {
         code: unit.code.clone(),
         name: unit.name.clone(),
         list: page.items.iter().map(|c| row(lang, c)).collect(),
         may_manage: page.may_manage,
-        next_href: page.next_cursor.as_deref().map(|c| href(Some(c))),
-        first_href: started.then(|| href(None)),
+        next_href,
+        first_href,
         chrome,
     })
 }
@@ -298,13 +329,9 @@ async fn edit_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let d = app::get(&ctx, id).await?;
-    if !d.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
+    let d = managed(&state, u, &rc, id).await?;
     let c = &d.consultation;
     render(&form_page(
         chrome,
@@ -319,7 +346,7 @@ async fn edit(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     CsrfForm(f): CsrfForm<DraftForm>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -334,16 +361,28 @@ async fn edit(
     }
 }
 
-async fn open(
+/// [`set_status`] opening: the draft is posted.
+const OPEN: bool = true;
+/// [`set_status`] closing: no more comments.
+const CLOSE: bool = false;
+
+/// Opens the consultation (then shows it) or closes it (then shows its summary).
+async fn set_status<const TO_OPEN: bool>(
     State(state): State<AppState>,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
-    app::open(&ctx, id).await?;
-    Ok(see_other(&format!("/consultations/{id}"), None))
+    let to = if TO_OPEN {
+        app::open(&ctx, id).await?;
+        format!("/consultations/{id}")
+    } else {
+        app::close(&ctx, id).await?;
+        format!("/consultations/{id}/summary")
+    };
+    Ok(see_other(&to, None))
 }
 
 async fn close_page(
@@ -351,13 +390,9 @@ async fn close_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let d = app::get(&ctx, id).await?;
-    if !d.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
+    let d = managed(&state, u, &rc, id).await?;
     confirm(
         chrome,
         Ask {
@@ -369,16 +404,4 @@ async fn close_page(
             back: format!("/consultations/{id}"),
         },
     )
-}
-
-async fn close(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    app::close(&ctx, id).await?;
-    Ok(see_other(&format!("/consultations/{id}/summary"), None))
 }

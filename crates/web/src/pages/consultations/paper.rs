@@ -12,6 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use tuquan_app::consultations::{self as app, ConsultationDetail, HouseholdChoice};
+use tuquan_app::AppError;
+use tuquan_domain::consultations::ConsultationId;
 use tuquan_domain::{FieldError, FieldErrorKind, HouseholdId};
 
 use super::comments::{read, stances, views, with_status, ArticleView};
@@ -20,6 +22,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::extract::query;
+use crate::i18n::Lang;
 use crate::pages::common::see_other;
 use crate::pages::form::FormErrors;
 use crate::pages::{render, Chrome};
@@ -27,7 +30,7 @@ use crate::AppState;
 
 /// A household as the picker lists it, and as the form names it once picked.
 pub struct HouseholdView {
-    pub id: i64,
+    pub id: HouseholdId,
     pub name: String,
     pub address: String,
 }
@@ -35,7 +38,7 @@ pub struct HouseholdView {
 impl From<&HouseholdChoice> for HouseholdView {
     fn from(h: &HouseholdChoice) -> Self {
         Self {
-            id: h.id.get(),
+            id: h.id,
             name: h.representative_name.clone(),
             address: h.address.clone(),
         }
@@ -47,7 +50,7 @@ impl From<&HouseholdChoice> for HouseholdView {
 struct PaperPage {
     chrome: Chrome,
     c: Row,
-    id: i64,
+    id: ConsultationId,
     /// The household picked: the form is shown for it; none: the picker is.
     household: Option<HouseholdView>,
     q: String,
@@ -120,7 +123,7 @@ pub(super) async fn paper_page(
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     q: Result<Query<PaperQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let q = query(q)?;
@@ -131,7 +134,7 @@ pub(super) async fn paper_page(
     }
     let step = match q.household.as_deref().filter(|h| !h.trim().is_empty()) {
         Some(raw) => {
-            let hid = household_id(raw).map_err(tuquan_app::AppError::from)?;
+            let hid = household_id(raw).map_err(AppError::from)?;
             Step::Fill(app::paper_household(&ctx, id, hid).await?)
         }
         None => Step::Pick(q.q.unwrap_or_default()),
@@ -140,13 +143,23 @@ pub(super) async fn paper_page(
     render(&page_of(&ctx, chrome, &d, step, &none, FormErrors::none()).await?)
 }
 
+/// A refusal shown on the paper form: its status and errors, the household's beside the
+/// picker (`household_id`); a failure that is not about the form is the error page.
+fn form_errors(e: AppError, lang: Lang) -> Result<(StatusCode, FormErrors), PageError> {
+    let f: Failure = e.into();
+    match FormErrors::from_failure(&f, lang) {
+        Some((status, errors)) => Ok((status, errors.rename("household", "household_id"))),
+        None => Err(PageError(f)),
+    }
+}
+
 /// `POST /consultations/{id}/paper`: the form for the picked household.
 pub(super) async fn paper(
     State(state): State<AppState>,
     chrome: Chrome,
     u: MaybeUser,
     rc: RequestCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ConsultationId>,
     CsrfForm(typed): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let ctx = signed_in(&state, u, &rc)?;
@@ -162,17 +175,11 @@ pub(super) async fn paper(
         Ok(h) => h,
         Err(e) => {
             let (status, errors) = match e {
-                tuquan_app::AppError::NotFound => (
+                AppError::NotFound => (
                     StatusCode::NOT_FOUND,
                     FormErrors::field("household_id", lang.t("consult.no_such_household")),
                 ),
-                e => {
-                    let f: Failure = e.into();
-                    let Some((status, errors)) = FormErrors::from_failure(&f, lang) else {
-                        return Err(PageError(f));
-                    };
-                    (status, errors.rename("household", "household_id"))
-                }
+                e => form_errors(e, lang)?,
             };
             let step = Step::Pick(String::new());
             let page = render(&page_of(&ctx, chrome, &d, step, &typed, errors).await?)?;
@@ -184,14 +191,10 @@ pub(super) async fn paper(
         let page = render(&page_of(&ctx, chrome, &d, Step::Fill(h), &typed, errors).await?)?;
         return Ok(with_status(StatusCode::BAD_REQUEST, page));
     }
-    match app::comment_on_paper(&ctx, id, h.id.get(), &inputs).await {
+    match app::comment_on_paper(&ctx, id, h.id, &inputs).await {
         Ok(_) => Ok(see_other(&format!("/consultations/{id}/paper"), None)),
         Err(e) => {
-            let f: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&f, lang) else {
-                return Err(PageError(f));
-            };
-            let errors = errors.rename("household", "household_id");
+            let (status, errors) = form_errors(e, lang)?;
             let page = render(&page_of(&ctx, chrome, &d, Step::Fill(h), &typed, errors).await?)?;
             Ok(with_status(status, page))
         }
