@@ -184,6 +184,16 @@ id_type!(
     ActionItemId,
 );
 
+// --- beats ---
+id_type!(
+    /// A police beat (`beats.id`).
+    BeatId,
+    /// A unit's assignment to a beat, with its dates (`beat_units.id`).
+    BeatAssignmentId,
+    /// A militia head's term in a unit (`militia_heads.id`).
+    MilitiaHeadId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
