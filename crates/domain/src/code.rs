@@ -200,6 +200,16 @@ id_type!(
     CommentId,
 );
 
+// --- beats ---
+id_type!(
+    /// A police beat (`beats.id`).
+    BeatId,
+    /// A unit's assignment to a beat, with its dates (`beat_units.id`).
+    BeatAssignmentId,
+    /// A militia head's term in a unit (`militia_heads.id`).
+    MilitiaHeadId,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

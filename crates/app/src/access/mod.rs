@@ -94,3 +94,20 @@ pub(crate) async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
     };
     Ok(app.ctx(Some(who), meta))
 }
+
+/// The demo commune's khu phố other than Khu phố 1, smallest first (active households,
+/// then code), as `official` sees them in the size report: the demo seeders choose from
+/// this one list (the restructuring merges the three smallest and splits the largest), so
+/// they agree on which khu phố those are.
+pub(crate) async fn demo_khu_pho_by_size(
+    official: &Ctx,
+    commune: &str,
+) -> AppResult<Vec<crate::restructuring::schemes::SizeRow>> {
+    let report = crate::restructuring::schemes::size_report(official, commune).await?;
+    let first = format!("{commune}-kp01");
+    let mut kps: Vec<_> = (report.rows.into_iter())
+        .filter(|r| r.unit.kind == "khu_pho" && r.unit.code != first)
+        .collect();
+    kps.sort_by_key(|r| (r.unit.households, r.unit.code.clone()));
+    Ok(kps)
+}

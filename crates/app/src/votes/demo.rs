@@ -61,13 +61,7 @@ pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
 /// leadership (3, 5, 6), not the three smallest the restructuring demo merges nor the
 /// largest it splits.
 async fn quiet_khu_pho(official: &crate::Ctx, commune: &str) -> AppResult<Option<String>> {
-    let report = crate::restructuring::schemes::size_report(official, commune).await?;
-    let mut kps: Vec<_> = report
-        .rows
-        .iter()
-        .filter(|r| r.unit.kind == "khu_pho" && r.unit.code != format!("{commune}-kp01"))
-        .collect();
-    kps.sort_by_key(|r| (r.unit.households, r.unit.code.clone()));
+    let kps = crate::access::demo_khu_pho_by_size(official, commune).await?;
     let n = kps.len();
     let busy = ["kp01", "kp03", "kp05", "kp06"].map(|k| format!("{commune}-{k}"));
     Ok(kps

@@ -9,8 +9,8 @@
 use tuquan_domain::feedback::NewFeedbackInput;
 use tuquan_domain::restructuring::beats::{BeatInput, MilitiaInput};
 
-use crate::access::{authenticated, Authenticated};
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
+use crate::access::{as_user, demo_khu_pho_by_size};
+use crate::{App, AppResult, Ctx};
 
 const OFFICERS: [(&str, &str); 4] = [
     ("csrkv.kp01", ""),
@@ -45,45 +45,19 @@ const CONCERNS: [(&str, &str); 2] = [
     ),
 ];
 
-async fn as_user(app: &App, username: &str) -> AppResult<Ctx> {
-    let user = app
-        .store()
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let who: Authenticated = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
-
 /// The ward's twelve khu phố in four groups of three: Khu phố 1 first (the demo officer's
-/// beat), the three smallest others (most households last; ties by code) together.
-async fn groups_of_three(app: &App, commune: &str) -> AppResult<Vec<Vec<String>>> {
-    let mut sized = Vec::new();
-    for k in 1..=12 {
-        let code = format!("{commune}-kp{k:02}");
-        let unit = crate::territory::unit(app, &code).await?;
-        let n = app
-            .store()
-            .active_household_ids_under(&unit.path)
-            .await?
-            .len();
-        sized.push((n, code));
-    }
-    let first = sized.remove(0).1;
-    let mut by_size = sized.clone();
-    by_size.sort();
-    let merged: Vec<String> = by_size.iter().take(3).map(|(_, c)| c.clone()).collect();
-    let mut rest: Vec<String> = std::iter::once(first)
-        .chain(sized.into_iter().map(|(_, c)| c))
-        .filter(|c| !merged.contains(c))
+/// beat), the three the restructuring demo merges (the three smallest others) together.
+async fn groups_of_three(ctx: &Ctx, commune: &str) -> AppResult<Vec<Vec<String>>> {
+    let mut others: Vec<String> = demo_khu_pho_by_size(ctx, commune)
+        .await?
+        .into_iter()
+        .map(|r| r.unit.code)
         .collect();
-    let tail = rest.split_off(3);
+    let merged: Vec<String> = others.drain(..others.len().min(3)).collect();
+    others.sort();
+    let mut rest = vec![format!("{commune}-kp01")];
+    rest.extend(others);
+    let tail = rest.split_off(rest.len().min(3));
     let mut out = vec![rest, merged];
     out.extend(tail.chunks(3).map(<[String]>::to_vec));
     Ok(out)
@@ -94,7 +68,7 @@ async fn groups_of_three(app: &App, commune: &str) -> AppResult<Vec<Vec<String>>
 pub async fn seed_demo(app: &App, commune: &str, concerns: bool) -> AppResult<()> {
     let ctx = as_user(app, "canbo.benthanh").await?;
     let from = "2025-07-01";
-    let groups = groups_of_three(app, commune).await?;
+    let groups = groups_of_three(&ctx, commune).await?;
     for (n, (username, name)) in OFFICERS.iter().enumerate() {
         let beat = super::create_beat(
             &ctx,

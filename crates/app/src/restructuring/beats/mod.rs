@@ -8,26 +8,28 @@
 use jiff::civil::Date;
 use tuquan_domain::access::Action;
 use tuquan_domain::restructuring::beats::{
-    check_assignable, check_end, check_militia_unit, parse_end, parse_start, BeatInput, BeatRule,
-    MilitiaInput, NewBeat, NewMilitiaHead,
+    check_assignable, check_end, check_militia_unit, parse_end, parse_start, BeatAssignmentId,
+    BeatId, BeatInput, BeatRule, MilitiaHeadId, MilitiaInput, NewBeat, NewMilitiaHead,
 };
 use tuquan_domain::territory::{Tier, Unit};
-use tuquan_domain::{FieldError, FieldErrorKind};
+use tuquan_domain::{FieldError, FieldErrorKind, UserId};
 use tuquan_store::outbox::NewMessage;
-use tuquan_store::restructuring::beats::{EndAssignment, NewAssignment};
+use tuquan_store::restructuring::beats::{BeatChanges, NewAssignment};
 use tuquan_store::StoreError;
 
 use crate::{AppError, AppResult, Ctx};
 
 mod carry;
 mod demo;
+mod names;
 mod printing;
 mod report;
 
 pub use carry::{carry, carry_preview, CarryView};
 pub use demo::seed_demo;
+pub use names::Names;
 pub use printing::alignment_document;
-pub use report::{alignment, missing_line, AlignmentReport};
+pub use report::{alignment, missing_line, AlignmentReport, FINDINGS};
 pub use tuquan_store::restructuring::beats::{BeatRecord, BeatUnitRecord, MilitiaRecord};
 
 impl From<BeatRule> for AppError {
@@ -56,12 +58,30 @@ pub(crate) async fn commune(ctx: &Ctx, code: &str) -> AppResult<Unit> {
     Ok(unit)
 }
 
+/// The unit a form names in `unit_code`: one that does not exist is that field's error.
+async fn unit_named(ctx: &Ctx, code: &str) -> AppResult<Unit> {
+    match crate::territory::unit(&ctx.app, code).await {
+        Err(AppError::NotFound) => {
+            Err(FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into())
+        }
+        other => other,
+    }
+}
+
 fn who_name(ctx: &Ctx) -> AppResult<String> {
     Ok(ctx.who()?.user.username.clone())
 }
 
 pub(crate) fn may(ctx: &Ctx, action: Action, path: &str) -> bool {
     ctx.authorize(action, Some(path)).is_ok()
+}
+
+/// A store `Conflict` (the record changed meanwhile) as the rule `code` on `field`.
+fn conflict_as(code: &'static str, field: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::Conflict { .. } => AppError::rule(code, field, "changed meanwhile"),
+        other => other.into(),
+    }
 }
 
 /// A commune's beats (open first) and whether the actor may manage them.
@@ -73,14 +93,23 @@ pub async fn beats_of(ctx: &Ctx, code: &str) -> AppResult<(Unit, Vec<BeatRecord>
     Ok((commune, beats, manage))
 }
 
-async fn load(ctx: &Ctx, id: i64, action: Action) -> AppResult<BeatRecord> {
+async fn load(ctx: &Ctx, id: BeatId, action: Action) -> AppResult<BeatRecord> {
     let beat = ctx.store().beat(id).await?;
     ctx.authorize(action, Some(&beat.commune_path))?;
     Ok(beat)
 }
 
+/// A beat the actor manages, still open.
+async fn load_open(ctx: &Ctx, id: BeatId) -> AppResult<BeatRecord> {
+    let beat = load(ctx, id, Action::BeatManage).await?;
+    if beat.valid_to.is_some() {
+        return Err(AppError::rule("beat_ended", "valid_to", "ended"));
+    }
+    Ok(beat)
+}
+
 /// One beat with every assignment it had.
-pub async fn beat(ctx: &Ctx, id: i64) -> AppResult<BeatDetail> {
+pub async fn beat(ctx: &Ctx, id: BeatId) -> AppResult<BeatDetail> {
     let beat = load(ctx, id, Action::BeatView).await?;
     let commune = crate::territory::unit(&ctx.app, &beat.commune_code).await?;
     let assignments = ctx.store().beat_assignments(id).await?;
@@ -108,12 +137,12 @@ pub async fn beat(ctx: &Ctx, id: i64) -> AppResult<BeatDetail> {
 }
 
 /// The account named as the beat's officer, if any: it must exist and be enabled.
-async fn officer(ctx: &Ctx, b: &NewBeat) -> AppResult<Option<(i64, String)>> {
+async fn officer(ctx: &Ctx, b: &NewBeat) -> AppResult<Option<(UserId, String)>> {
     let Some(name) = &b.officer_username else {
         return Ok(None);
     };
     match ctx.store().user_by_username(name).await? {
-        Some(u) if !u.disabled => Ok(Some((u.id.get(), u.display_name))),
+        Some(u) if !u.disabled => Ok(Some((u.id, u.display_name))),
         _ => Err(FieldError::new(
             "officer_username",
             FieldErrorKind::UnknownValue,
@@ -123,13 +152,9 @@ async fn officer(ctx: &Ctx, b: &NewBeat) -> AppResult<Option<(i64, String)>> {
     }
 }
 
-fn parse(ctx: &Ctx, input: &BeatInput) -> AppResult<NewBeat> {
-    Ok(NewBeat::parse(input, ctx.today())?)
-}
-
 /// A beat with the officer's account's display name when no name was typed.
-async fn checked(ctx: &Ctx, input: &BeatInput) -> AppResult<(NewBeat, Option<i64>)> {
-    let mut b = parse(ctx, input)?;
+async fn checked(ctx: &Ctx, input: &BeatInput) -> AppResult<(NewBeat, Option<UserId>)> {
+    let mut b = NewBeat::parse(input, ctx.today())?;
     let off = officer(ctx, &b).await?;
     if b.officer_name.is_empty() {
         b.officer_name = off.as_ref().map(|o| o.1.clone()).unwrap_or_default();
@@ -138,7 +163,7 @@ async fn checked(ctx: &Ctx, input: &BeatInput) -> AppResult<(NewBeat, Option<i64
 }
 
 /// Writes a new beat of the commune `code`. Returns its id.
-pub async fn create_beat(ctx: &Ctx, code: &str, input: &BeatInput) -> AppResult<i64> {
+pub async fn create_beat(ctx: &Ctx, code: &str, input: &BeatInput) -> AppResult<BeatId> {
     let commune = commune(ctx, code).await?;
     ctx.authorize(Action::BeatManage, Some(&commune.path))?;
     let (b, user) = checked(ctx, input).await?;
@@ -149,19 +174,9 @@ pub async fn create_beat(ctx: &Ctx, code: &str, input: &BeatInput) -> AppResult<
         .await?)
 }
 
-fn ended(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict { .. } => AppError::rule("beat_ended", "valid_to", "ended"),
-        other => other.into(),
-    }
-}
-
 /// Changes an open beat's name and officer; a new officer account takes over the grants.
-pub async fn edit_beat(ctx: &Ctx, id: i64, input: &BeatInput) -> AppResult<()> {
-    let cur = load(ctx, id, Action::BeatManage).await?;
-    if cur.valid_to.is_some() {
-        return Err(AppError::rule("beat_ended", "valid_to", "ended"));
-    }
+pub async fn edit_beat(ctx: &Ctx, id: BeatId, input: &BeatInput) -> AppResult<()> {
+    let cur = load_open(ctx, id).await?;
     let (b, user) = checked(ctx, input).await?;
     let mut msgs = Vec::new();
     if user != cur.officer_user_id {
@@ -178,27 +193,12 @@ pub async fn edit_beat(ctx: &Ctx, id: i64, input: &BeatInput) -> AppResult<()> {
     ctx.store()
         .edit_beat(&cur, &b, user, &msgs, &ctx.audit_ctx())
         .await
-        .map_err(ended)
-}
-
-/// The end of an open assignment as the store writes it.
-fn end_of(a: &BeatUnitRecord, valid_to: &str) -> EndAssignment {
-    EndAssignment {
-        assignment_id: a.id,
-        beat_id: a.beat_id,
-        unit_code: a.unit_code.clone(),
-        unit_path: a.unit_path.clone(),
-        valid_to: valid_to.to_owned(),
-        grant_id: a.grant_id,
-    }
+        .map_err(conflict_as("beat_ended", "valid_to"))
 }
 
 /// Ends a beat on `raw` (default today) with all its open assignments.
-pub async fn end_beat(ctx: &Ctx, id: i64, raw: &str) -> AppResult<()> {
-    let cur = load(ctx, id, Action::BeatManage).await?;
-    if cur.valid_to.is_some() {
-        return Err(AppError::rule("beat_ended", "valid_to", "ended"));
-    }
+pub async fn end_beat(ctx: &Ctx, id: BeatId, raw: &str) -> AppResult<()> {
+    let cur = load_open(ctx, id).await?;
     let to = parse_end(raw, ctx.today())?;
     check_end(&cur.valid_from, to, ctx.today())?;
     let open: Vec<_> = ctx
@@ -212,16 +212,18 @@ pub async fn end_beat(ctx: &Ctx, id: i64, raw: &str) -> AppResult<()> {
         check_end(&a.valid_from, to, ctx.today())?;
     }
     let day = to.to_string();
-    let ends: Vec<_> = open.iter().map(|a| end_of(a, &day)).collect();
-    let mut msgs = Vec::new();
+    let mut c = BeatChanges {
+        ends: open.iter().map(|a| a.end_on(day.clone())).collect(),
+        ..BeatChanges::default()
+    };
     if let Some(user) = cur.officer_user_id {
         let text = format!("Địa bàn “{}” kết thúc từ ngày {}.", cur.name, vn(to));
-        msgs = notice(ctx, user, &format!("beat-{id}-end"), &text, id).await?;
+        c.msgs = notice(ctx, user, &format!("beat-{id}-end"), &text, id).await?;
     }
     ctx.store()
-        .end_beat(&cur, &day, &ends, &msgs, &ctx.audit_ctx())
+        .end_beat(&cur, &day, &c, &who_name(ctx)?, &ctx.audit_ctx())
         .await
-        .map_err(ended)
+        .map_err(conflict_as("beat_ended", "valid_to"))
 }
 
 pub(crate) fn vn(d: Date) -> String {
@@ -231,13 +233,13 @@ pub(crate) fn vn(d: Date) -> String {
 /// The officer's notice in the app and, where they gave an address, by e-mail.
 pub(crate) async fn notice(
     ctx: &Ctx,
-    user: i64,
+    user: UserId,
     key: &str,
     text: &str,
-    beat_id: i64,
+    beat_id: BeatId,
 ) -> AppResult<Vec<NewMessage>> {
     let mut channels = vec![("in_app", user.to_string())];
-    if let Some(address) = ctx.store().email_of(tuquan_domain::UserId(user)).await? {
+    if let Some(address) = ctx.store().email_of(user).await? {
         channels.push(("email", address));
     }
     Ok(channels
@@ -246,12 +248,12 @@ pub(crate) async fn notice(
             idempotency_key: format!("{key}-{channel}-{user}"),
             channel: channel.into(),
             recipient,
-            user_id: Some(tuquan_domain::UserId(user)),
+            user_id: Some(user),
             subject: text.to_owned(),
             body: format!("{text}\n\n/beats/{beat_id}"),
             purpose: "beat.grant".into(),
             about_type: "beat".into(),
-            about_id: beat_id,
+            about_id: beat_id.get(),
         })
         .collect())
 }
@@ -259,25 +261,20 @@ pub(crate) async fn notice(
 /// Puts the unit `unit_code` (whole, with its subtree) in the beat from `raw` (default
 /// today). The officer's account, if any, gets an area police grant on it. Returns the
 /// assignment's id.
-pub async fn assign_unit(ctx: &Ctx, id: i64, unit_code: &str, raw: &str) -> AppResult<i64> {
-    let beat = load(ctx, id, Action::BeatManage).await?;
-    if beat.valid_to.is_some() {
-        return Err(AppError::rule("beat_ended", "valid_to", "ended"));
-    }
+pub async fn assign_unit(
+    ctx: &Ctx,
+    id: BeatId,
+    unit_code: &str,
+    raw: &str,
+) -> AppResult<BeatAssignmentId> {
+    let beat = load_open(ctx, id).await?;
     let mut checks = tuquan_domain::Checks::default();
     let code = checks.check(tuquan_domain::text::required(unit_code, "unit_code", 40));
     let from = checks.check(parse_start(raw, ctx.today()));
     let (Some(code), Some(from)) = (code, from) else {
         return Err(checks.into_errors().into());
     };
-    let unit = match crate::territory::unit(&ctx.app, &code).await {
-        Err(AppError::NotFound) => {
-            return Err(
-                FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into(),
-            )
-        }
-        other => other?,
-    };
+    let unit = unit_named(ctx, &code).await?;
     ctx.authorize(Action::BeatManage, Some(&unit.path))?;
     check_assignable(&unit, from)?;
     if from.to_string() < beat.valid_from {
@@ -294,30 +291,30 @@ pub async fn assign_unit(ctx: &Ctx, id: i64, unit_code: &str, raw: &str) -> AppR
     {
         return Err(AppError::rule("beat_unit_already", "unit_code", "already"));
     }
-    let new = NewAssignment {
-        beat_id: id,
-        unit_code: unit.code.clone(),
-        unit_path: unit.path.clone(),
-        valid_from: from.to_string(),
-        event_id: None,
-        officer_user_id: beat.officer_user_id,
+    let mut c = BeatChanges {
+        assign: vec![NewAssignment {
+            beat_id: id,
+            unit_code: unit.code.clone(),
+            unit_path: unit.path.clone(),
+            valid_from: from.to_string(),
+            event_id: None,
+            officer_user_id: beat.officer_user_id,
+        }],
+        ..BeatChanges::default()
     };
-    let msgs = match beat.officer_user_id {
-        Some(user) => {
-            let text = format!(
-                "{} thuộc địa bàn “{}” của bạn từ ngày {}: bạn được quyền cảnh sát khu vực tại đây.",
-                unit.name,
-                beat.name,
-                vn(from)
-            );
-            let key = format!("beat-{id}-unit-{}-{from}-on", unit.code);
-            notice(ctx, user, &key, &text, id).await?
-        }
-        None => Vec::new(),
-    };
+    if let Some(user) = beat.officer_user_id {
+        let text = format!(
+            "{} thuộc địa bàn “{}” của bạn từ ngày {}: bạn được quyền cảnh sát khu vực tại đây.",
+            unit.name,
+            beat.name,
+            vn(from)
+        );
+        let key = format!("beat-{id}-unit-{}-{from}-on", unit.code);
+        c.msgs = notice(ctx, user, &key, &text, id).await?;
+    }
     let ids = ctx
         .store()
-        .change_beat_units(&[new], &[], &msgs, None, &who_name(ctx)?, &ctx.audit_ctx())
+        .change_beats(&c, None, &who_name(ctx)?, &ctx.audit_ctx())
         .await?;
     ids.first()
         .copied()
@@ -325,7 +322,12 @@ pub async fn assign_unit(ctx: &Ctx, id: i64, unit_code: &str, raw: &str) -> AppR
 }
 
 /// Ends an open assignment on `raw` (default today); the officer's grant on the unit ends.
-pub async fn end_assignment(ctx: &Ctx, assignment_id: i64, raw: &str) -> AppResult<i64> {
+/// Returns the beat's id.
+pub async fn end_assignment(
+    ctx: &Ctx,
+    assignment_id: BeatAssignmentId,
+    raw: &str,
+) -> AppResult<BeatId> {
     let a = ctx.store().beat_assignment(assignment_id).await?;
     let beat = load(ctx, a.beat_id, Action::BeatManage).await?;
     if a.valid_to.is_some() {
@@ -333,34 +335,24 @@ pub async fn end_assignment(ctx: &Ctx, assignment_id: i64, raw: &str) -> AppResu
     }
     let to = parse_end(raw, ctx.today())?;
     check_end(&a.valid_from, to, ctx.today())?;
-    let day = to.to_string();
-    let msgs = match beat.officer_user_id {
-        Some(user) => {
-            let text = format!(
-                "{} không còn thuộc địa bàn “{}” từ ngày {}: quyền cảnh sát khu vực tại đây kết thúc.",
-                a.unit_name,
-                beat.name,
-                vn(to)
-            );
-            let key = format!("beat-unit-{assignment_id}-off");
-            notice(ctx, user, &key, &text, beat.id).await?
-        }
-        None => Vec::new(),
+    let mut c = BeatChanges {
+        ends: vec![a.end_on(to.to_string())],
+        ..BeatChanges::default()
     };
+    if let Some(user) = beat.officer_user_id {
+        let text = format!(
+            "{} không còn thuộc địa bàn “{}” từ ngày {}: quyền cảnh sát khu vực tại đây kết thúc.",
+            a.unit_name,
+            beat.name,
+            vn(to)
+        );
+        let key = format!("beat-unit-{assignment_id}-off");
+        c.msgs = notice(ctx, user, &key, &text, beat.id).await?;
+    }
     ctx.store()
-        .change_beat_units(
-            &[],
-            &[end_of(&a, &day)],
-            &msgs,
-            None,
-            &who_name(ctx)?,
-            &ctx.audit_ctx(),
-        )
+        .change_beats(&c, None, &who_name(ctx)?, &ctx.audit_ctx())
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::rule("beat_unit_ended", "valid_to", "raced"),
-            other => other.into(),
-        })?;
+        .map_err(conflict_as("beat_unit_ended", "valid_to"))?;
     Ok(beat.id)
 }
 
@@ -395,18 +387,15 @@ pub async fn militia_units(ctx: &Ctx, commune: &Unit) -> AppResult<Vec<(String, 
 }
 
 /// Appoints the militia head of a unit directly below the commune `code`.
-pub async fn appoint_militia(ctx: &Ctx, code: &str, input: &MilitiaInput) -> AppResult<i64> {
+pub async fn appoint_militia(
+    ctx: &Ctx,
+    code: &str,
+    input: &MilitiaInput,
+) -> AppResult<MilitiaHeadId> {
     let commune = commune(ctx, code).await?;
     ctx.authorize(Action::BeatManage, Some(&commune.path))?;
     let m = NewMilitiaHead::parse(input, ctx.today())?;
-    let unit = match crate::territory::unit(&ctx.app, &m.unit_code).await {
-        Err(AppError::NotFound) => {
-            return Err(
-                FieldError::new("unit_code", FieldErrorKind::UnknownValue, "no unit").into(),
-            )
-        }
-        other => other?,
-    };
+    let unit = unit_named(ctx, &m.unit_code).await?;
     if unit.parent_code.as_deref() != Some(commune.code.as_str()) {
         return Err(AppError::rule(
             "militia_unit_level",
@@ -418,18 +407,12 @@ pub async fn appoint_militia(ctx: &Ctx, code: &str, input: &MilitiaInput) -> App
     ctx.store()
         .appoint_militia_head(&commune, &unit, &m, &who_name(ctx)?, &ctx.audit_ctx())
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => {
-                AppError::rule("militia_head_present", "unit_code", "one at a time")
-            }
-            other => other.into(),
-        })
+        .map_err(conflict_as("militia_head_present", "unit_code"))
 }
 
 /// Ends a militia head's service on `raw` (default today). Returns the commune's code.
-pub async fn end_militia(ctx: &Ctx, id: i64, raw: &str) -> AppResult<String> {
-    let cur = ctx.store().militia_head(id).await?;
-    ctx.authorize(Action::BeatManage, Some(&cur.unit_path))?;
+pub async fn end_militia(ctx: &Ctx, id: MilitiaHeadId, raw: &str) -> AppResult<String> {
+    let cur = militia_one(ctx, id).await?;
     if cur.valid_to.is_some() {
         return Err(AppError::rule("militia_head_ended", "valid_to", "ended"));
     }
@@ -446,14 +429,14 @@ pub async fn end_militia(ctx: &Ctx, id: i64, raw: &str) -> AppResult<String> {
 }
 
 /// The beat of assignment `id` (seen by whoever may see the beat).
-pub async fn assignment_beat(ctx: &Ctx, id: i64) -> AppResult<i64> {
+pub async fn assignment_beat(ctx: &Ctx, id: BeatAssignmentId) -> AppResult<BeatId> {
     let a = ctx.store().beat_assignment(id).await?;
     load(ctx, a.beat_id, Action::BeatView).await?;
     Ok(a.beat_id)
 }
 
-/// One militia head (for the page ending the service).
-pub async fn militia_one(ctx: &Ctx, id: i64) -> AppResult<MilitiaRecord> {
+/// One militia head the actor manages (for the page ending the service).
+pub async fn militia_one(ctx: &Ctx, id: MilitiaHeadId) -> AppResult<MilitiaRecord> {
     let m = ctx.store().militia_head(id).await?;
     ctx.authorize(Action::BeatManage, Some(&m.unit_path))?;
     Ok(m)

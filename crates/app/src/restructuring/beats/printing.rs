@@ -1,63 +1,22 @@
 //! The alignment report as an official document (PDF or DOCX through the document engine,
 //! Decree 30 layout). Official documents are in Vietnamese whatever the page language.
 
-use tuquan_domain::restructuring::beats::Alignment;
-
 use super::report::{alignment, AlignmentReport};
+use super::vn;
 use crate::documents::produce::unit_document;
 use crate::documents::{col, para, unsigned, Align, Block, Document, Table};
 use crate::{AppResult, Ctx};
 
-fn vn(d: jiff::civil::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
-}
-
-/// One section of the report: its title and its lines (unit, detail).
-fn sections(r: &AlignmentReport) -> Vec<(&'static str, Vec<(String, String)>)> {
-    let a: &Alignment = &r.alignment;
-    let unit = |c: &str| format!("{} ({c})", r.unit_name(c));
-    let beats = |ids: &[i64]| {
-        ids.iter()
-            .map(|b| r.beat_name(*b))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let plain = |codes: &[String]| codes.iter().map(|c| (unit(c), String::new())).collect();
-    vec![
-        ("Đơn vị chưa thuộc địa bàn nào", plain(&a.without_beat)),
-        (
-            "Khu phố, ấp chưa có khu đội trưởng, ấp đội trưởng",
-            plain(&a.without_militia),
-        ),
-        (
-            "Địa bàn chỉ có một phần của đơn vị",
-            a.partial
-                .iter()
-                .map(|p| (unit(&p.unit_code), r.beat_name(p.beat_id)))
-                .collect(),
-        ),
-        (
-            "Đơn vị thuộc hai địa bàn cùng lúc",
-            a.overlaps
-                .iter()
-                .map(|o| (unit(&o.unit_code), beats(&o.beat_ids)))
-                .collect(),
-        ),
-        (
-            "Địa bàn vượt ra ngoài xã, phường",
-            a.crossing
-                .iter()
-                .map(|c| (unit(&c.unit_code), r.beat_name(c.beat_id)))
-                .collect(),
-        ),
-        (
-            "Đơn vị không còn tồn tại vẫn trong địa bàn",
-            a.stale
-                .iter()
-                .map(|s| (unit(&s.unit_code), r.beat_name(s.beat_id)))
-                .collect(),
-        ),
-    ]
+/// A section's title in the document, by the finding's key.
+fn title(key: &str) -> &'static str {
+    match key {
+        "without_beat" => "Đơn vị chưa thuộc địa bàn nào",
+        "without_militia" => "Khu phố, ấp chưa có khu đội trưởng, ấp đội trưởng",
+        "partial" => "Địa bàn chỉ có một phần của đơn vị",
+        "overlaps" => "Đơn vị thuộc hai địa bàn cùng lúc",
+        "crossing" => "Địa bàn vượt ra ngoài xã, phường",
+        _ => "Đơn vị không còn tồn tại vẫn trong địa bàn",
+    }
 }
 
 /// The alignment of the commune `code` on `on` (default today) as a "Báo cáo" for those who
@@ -87,10 +46,11 @@ pub async fn alignment_document(
             r.alignment.count()
         )));
     }
-    for (n, (title, rows)) in sections(&r).into_iter().enumerate() {
+    for (n, (key, rows)) in r.findings().into_iter().enumerate() {
         body.push(Block::heading(format!(
-            "{}. {title} ({})",
+            "{}. {} ({})",
             n + 1,
+            title(key),
             rows.len()
         )));
         if rows.is_empty() {

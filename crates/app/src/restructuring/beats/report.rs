@@ -1,14 +1,12 @@
 //! The alignment report of a commune on a date (default today), and the start page's line
 //! for it (docs/beats.md, "Alignment").
 
-use std::collections::HashMap;
-
 use jiff::civil::Date;
 use tuquan_domain::access::Action;
-use tuquan_domain::restructuring::beats::{align, Alignment};
+use tuquan_domain::restructuring::beats::{align, Alignment, BeatId};
 use tuquan_domain::territory::{Tier, Unit};
 
-use super::{commune, may};
+use super::{commune, may, Names};
 use crate::start::Line;
 use crate::{AppResult, Ctx};
 
@@ -23,24 +21,52 @@ pub struct AlignmentReport {
     /// Open beats of the commune that day.
     pub beats: usize,
     pub may_manage: bool,
-    unit_names: HashMap<String, String>,
-    beat_names: HashMap<i64, String>,
+    pub names: Names,
 }
 
-impl AlignmentReport {
-    pub fn unit_name(&self, code: &str) -> String {
-        self.unit_names
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_owned())
-    }
+/// The kinds of finding in the order the report lists them, by key.
+pub const FINDINGS: [&str; 6] = [
+    "without_beat",
+    "without_militia",
+    "partial",
+    "overlaps",
+    "crossing",
+    "stale",
+];
 
-    pub fn beat_name(&self, id: i64) -> String {
-        self.beat_names
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| format!("#{id}"))
+impl AlignmentReport {
+    /// Each kind of finding (its key in [`FINDINGS`]) with its lines: the unit ("name
+    /// (code)") and the beat or beats concerned (empty for a unit without a beat or a
+    /// militia head).
+    pub fn findings(&self) -> Vec<(&'static str, Vec<(String, String)>)> {
+        let (a, n) = (&self.alignment, &self.names);
+        let lines = [
+            lines(n, a.without_beat.iter().map(|c| (c, vec![]))),
+            lines(n, a.without_militia.iter().map(|c| (c, vec![]))),
+            lines(n, a.partial.iter().map(|p| (&p.unit_code, vec![p.beat_id]))),
+            lines(
+                n,
+                a.overlaps
+                    .iter()
+                    .map(|o| (&o.unit_code, o.beat_ids.clone())),
+            ),
+            lines(
+                n,
+                a.crossing.iter().map(|c| (&c.unit_code, vec![c.beat_id])),
+            ),
+            lines(n, a.stale.iter().map(|s| (&s.unit_code, vec![s.beat_id]))),
+        ];
+        FINDINGS.into_iter().zip(lines).collect()
     }
+}
+
+/// Lines of findings: each unit with the names of its beats.
+fn lines<'a>(
+    n: &Names,
+    rows: impl Iterator<Item = (&'a String, Vec<BeatId>)>,
+) -> Vec<(String, String)> {
+    rows.map(|(unit, beats)| (n.unit_label(unit), n.beats(&beats)))
+        .collect()
 }
 
 /// The alignment of the commune `code` on `on` (`YYYY-MM-DD` or `dd/mm/yyyy`; default today).
@@ -59,12 +85,13 @@ async fn compute(ctx: &Ctx, commune: Unit, day: Date) -> AppResult<AlignmentRepo
     let units: Vec<_> = rows.iter().map(|r| r.align_unit()).collect();
     let cover_list: Vec<_> = covers.iter().map(|c| c.cover(&d)).collect();
     let alignment = align(&units, &cover_list, &militia);
-    let mut unit_names: HashMap<String, String> =
-        rows.into_iter().map(|r| (r.code, r.name)).collect();
-    let mut beat_names = HashMap::new();
+    let mut names = Names {
+        units: rows.into_iter().map(|r| (r.code, r.name)).collect(),
+        ..Names::default()
+    };
     for c in covers {
-        unit_names.entry(c.unit_code).or_insert(c.unit_name);
-        beat_names.insert(c.beat_id, c.beat_name);
+        names.units.entry(c.unit_code).or_insert(c.unit_name);
+        names.beats.insert(c.beat_id, c.beat_name);
     }
     let beats = ctx
         .store()
@@ -81,8 +108,7 @@ async fn compute(ctx: &Ctx, commune: Unit, day: Date) -> AppResult<AlignmentRepo
         commune,
         day,
         alignment,
-        unit_names,
-        beat_names,
+        names,
     })
 }
 

@@ -11,33 +11,13 @@ use tuquan_domain::restructuring::scheme::{
     GroupChoiceInput, MergeInput, PartInput, SchemeInput, SplitInput,
 };
 
-use crate::access::authenticated;
-use crate::{App, AppError, AppResult, Ctx, RequestMeta};
-
-async fn official(app: &App, username: &str) -> AppResult<Ctx> {
-    let Some(user) = app.store().user_by_username(username).await? else {
-        return Err(AppError::NotFound);
-    };
-    let who = authenticated(app, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = RequestMeta {
-        request_id: Some("demo-seed".into()),
-        ..RequestMeta::default()
-    };
-    Ok(app.ctx(Some(who), meta))
-}
+use crate::access::{as_user, demo_khu_pho_by_size};
+use crate::{App, AppResult, Ctx};
 
 /// Seeds the scheme at `commune` as its official `canbo.benthanh`.
 pub async fn seed_demo(app: &App, commune: &str) -> AppResult<()> {
-    let ctx = official(app, "canbo.benthanh").await?;
-    let report = super::size_report(&ctx, commune).await?;
-    let mut kps: Vec<_> = report
-        .rows
-        .iter()
-        .filter(|r| r.unit.kind == "khu_pho" && r.unit.code != format!("{commune}-kp01"))
-        .collect();
-    kps.sort_by_key(|r| (r.unit.households, r.unit.code.clone()));
+    let ctx = as_user(app, "canbo.benthanh").await?;
+    let kps = demo_khu_pho_by_size(&ctx, commune).await?;
     let (Some(large), [a, b, c, ..]) = (kps.last(), kps.as_slice()) else {
         return Ok(());
     };

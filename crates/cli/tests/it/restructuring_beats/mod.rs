@@ -382,6 +382,22 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     ] {
         assign(&server, beat, &format!("{WARD}-{unit}"), "2025-07-01").await;
     }
+    // Militia heads of the units that close (none in kp03, kp04).
+    for (kp, name) in [
+        ("kp01", "Phan Văn Lộc"),
+        ("kp02", "Vũ Đức Tài"),
+        ("kp06", "Mai Xuân Hòa"),
+    ] {
+        let (s, m) = post(
+            &server,
+            &server.token,
+            &format!("/api/v1/communes/{WARD}/militia-heads"),
+            json!({"unit_code": format!("{WARD}-{kp}"), "full_name": name,
+                   "valid_from": "2025-07-01"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{m}");
+    }
     let merged = unit(&server, WARD, "kp20", "khu_pho", &on).await;
     let across = unit(&server, WARD, "kp21", "khu_pho", &on).await;
     let part1 = unit(&server, WARD, "kp22", "khu_pho", &on).await;
@@ -438,10 +454,49 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     assert_eq!(assigned, [merged.clone(), part1.clone(), part2.clone()]);
     assert_eq!(codes(&preview["ended"]).len(), 3);
     assert_eq!(codes(&preview["undecided"]), std::slice::from_ref(&across));
+    // The militia heads go with the units: the merged unit's from the first of two
+    // predecessors of the same size, each part of the split the original's.
+    let heads = |list: &Value| {
+        let mut v: Vec<(String, String, String)> = (list.as_array().unwrap().iter())
+            .map(|h| {
+                let text = |v: &Value| v.as_str().unwrap().to_owned();
+                (
+                    text(&h["unit"]["code"]),
+                    text(&h["full_name"]),
+                    text(&h["on"]),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let head = |unit: &str, name: &str| (unit.to_owned(), name.to_owned(), on.clone());
+    assert_eq!(
+        heads(&preview["militia_carried"]),
+        [
+            head(&merged, "Phan Văn Lộc"),
+            head(&part1, "Mai Xuân Hòa"),
+            head(&part2, "Mai Xuân Hòa"),
+        ]
+    );
+    let ended: Vec<String> = heads(&preview["militia_ended"])
+        .into_iter()
+        .map(|h| h.0)
+        .collect();
+    assert_eq!(ended, ["26743-kp01", "26743-kp02", "26743-kp06"]);
     let (s, done) = post(&server, &server.token, &path, json!({})).await;
     assert_eq!(s, 200, "{done}");
     assert_eq!(done["applied"], true);
     assert_eq!(db.count(rows).await, before + 3);
+    assert_eq!(done["militia_carried"], preview["militia_carried"]);
+    assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM militia_heads WHERE unit_code IN ('{merged}', '{part1}', \
+             '{part2}') AND valid_to IS NULL"
+        ))
+        .await,
+        3
+    );
     // The merged unit is in A with the officer's grant; the beat's grant on kp01 ended.
     assert_eq!(
         db.count(&format!(
@@ -465,6 +520,10 @@ async fn beats_are_carried_to_successors(db: &TestDb) {
     assert_eq!(s, 200, "{again}");
     assert!(codes(&again["assigned"]).is_empty() && codes(&again["undecided"]).is_empty());
     assert_eq!(codes(&again["ended"]).len(), 2);
+    assert!(
+        again["militia_carried"].as_array().unwrap().is_empty(),
+        "{again}"
+    );
     let (_, third) = post(&server, &server.token, &path, json!({})).await;
     assert!(codes(&third["ended"]).is_empty() && codes(&third["assigned"]).is_empty());
     let (_, r) = get(

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{commune_of_path, within};
+use super::{commune_of_path, within, BeatAssignmentId, BeatId};
 
 /// An open residential unit of the commune on the report's date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,9 @@ pub struct AlignUnit {
 /// another commune reaching into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cover {
-    pub assignment_id: i64,
-    pub beat_id: i64,
+    /// `BeatAssignmentId(0)` for one the carry plans and has not written yet.
+    pub assignment_id: BeatAssignmentId,
+    pub beat_id: BeatId,
     pub beat_commune: String,
     pub unit_code: String,
     pub unit_path: String,
@@ -48,26 +49,26 @@ pub struct Cover {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partial {
     pub unit_code: String,
-    pub beat_id: i64,
+    pub beat_id: BeatId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overlap {
     pub unit_code: String,
-    pub beat_ids: Vec<i64>,
+    pub beat_ids: Vec<BeatId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crossing {
-    pub beat_id: i64,
+    pub beat_id: BeatId,
     pub beat_commune: String,
     pub unit_code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
-    pub beat_id: i64,
-    pub assignment_id: i64,
+    pub beat_id: BeatId,
+    pub assignment_id: BeatAssignmentId,
     pub unit_code: String,
 }
 
@@ -104,7 +105,7 @@ impl Alignment {
 }
 
 /// The beats covering `path`: an open assignment of it or of an ancestor.
-pub fn covering(covers: &[Cover], path: &str) -> BTreeSet<i64> {
+pub fn covering(covers: &[Cover], path: &str) -> BTreeSet<BeatId> {
     covers
         .iter()
         .filter(|c| c.unit_open && within(path, &c.unit_path))
@@ -116,9 +117,9 @@ struct Tree<'a> {
     units: &'a [AlignUnit],
     children: HashMap<&'a str, Vec<usize>>,
     index: HashMap<&'a str, usize>,
-    covering: Vec<BTreeSet<i64>>,
+    covering: Vec<BTreeSet<BeatId>>,
     /// Beats with an assignment strictly below each unit.
-    below: Vec<BTreeSet<i64>>,
+    below: Vec<BTreeSet<BeatId>>,
 }
 
 impl<'a> Tree<'a> {
@@ -170,7 +171,7 @@ impl<'a> Tree<'a> {
     }
 
     /// Whether `beat` covers unit `i` whole: directly, or every part of it whole.
-    fn fully(&self, beat: i64, i: usize) -> bool {
+    fn fully(&self, beat: BeatId, i: usize) -> bool {
         self.covering[i].contains(&beat) || {
             let kids = self.kids(i);
             !kids.is_empty() && kids.iter().all(|&k| self.fully(beat, k))
@@ -246,8 +247,8 @@ mod tests {
 
     fn cover(id: i64, beat: i64, unit: &AlignUnit) -> Cover {
         Cover {
-            assignment_id: id,
-            beat_id: beat,
+            assignment_id: BeatAssignmentId(id),
+            beat_id: BeatId(beat),
             beat_commune: C.into(),
             unit_code: unit.code.clone(),
             unit_path: unit.path.clone(),
@@ -320,11 +321,11 @@ mod tests {
             [
                 Partial {
                     unit_code: "26743-kp02".into(),
-                    beat_id: 10
+                    beat_id: BeatId(10)
                 },
                 Partial {
                     unit_code: "26743-kp02".into(),
-                    beat_id: 11
+                    beat_id: BeatId(11)
                 }
             ]
         );
@@ -356,11 +357,11 @@ mod tests {
             [
                 Overlap {
                     unit_code: "26743-kp01-t1".into(),
-                    beat_ids: vec![10, 11]
+                    beat_ids: vec![BeatId(10), BeatId(11)]
                 },
                 Overlap {
                     unit_code: "26743-kp03".into(),
-                    beat_ids: vec![11, 12]
+                    beat_ids: vec![BeatId(11), BeatId(12)]
                 }
             ]
         );
@@ -370,15 +371,15 @@ mod tests {
     fn beats_crossing_communes_and_stale_assignments() {
         let us = units();
         let elsewhere = Cover {
-            assignment_id: 9,
-            beat_id: 10,
+            assignment_id: BeatAssignmentId(9),
+            beat_id: BeatId(10),
             beat_commune: C.into(),
             unit_code: "26734-kp01".into(),
             unit_path: "79/26734/kp01".into(),
             unit_open: true,
         };
         let closed = Cover {
-            assignment_id: 8,
+            assignment_id: BeatAssignmentId(8),
             unit_code: "26743-kp09".into(),
             unit_path: format!("79/{C}/kp09"),
             unit_open: false,
@@ -395,7 +396,7 @@ mod tests {
         assert_eq!(a.crossing.len(), 1);
         assert_eq!(a.crossing[0].unit_code, "26734-kp01");
         assert_eq!(a.stale.len(), 1);
-        assert_eq!(a.stale[0].assignment_id, 8);
+        assert_eq!(a.stale[0].assignment_id, BeatAssignmentId(8));
         assert!(a.without_beat.is_empty());
         assert_eq!(a.count(), 2);
     }

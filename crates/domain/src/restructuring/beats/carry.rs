@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 
 use super::align::{covering, Cover};
+use super::{BeatAssignmentId, BeatId};
 use crate::restructuring::EventKind;
 
 /// A unit taking part in an event: its code and path.
@@ -46,11 +47,48 @@ pub struct CarryEvent {
     pub targets: Vec<Part>,
 }
 
+impl CarryEvent {
+    /// Whether the event closes the unit `code`.
+    pub fn closes(&self, code: &str) -> bool {
+        self.predecessors.iter().any(|p| p.code == code)
+    }
+
+    /// The units left open that the event opens or gives households to: those that may
+    /// need a beat or a militia head.
+    pub fn receivers(&self) -> impl Iterator<Item = &Part> {
+        self.targets.iter().filter(|t| !self.closes(&t.code))
+    }
+
+    /// Takes out of `live` the records written before (not those the plan adds) of the
+    /// units the event closes: they end on its effective date.
+    pub(super) fn ending<T: Held>(&self, live: &mut Vec<T>) -> Vec<T> {
+        live.extract_if(.., |r| r.written() && self.closes(r.unit_code()))
+            .collect()
+    }
+}
+
+/// A record holding a unit (a beat's assignment, a militia head) while a plan is made.
+pub(super) trait Held {
+    /// Written before the plan (a planned one has id 0).
+    fn written(&self) -> bool;
+    fn unit_code(&self) -> &str;
+}
+
+impl Held for Cover {
+    fn written(&self) -> bool {
+        self.assignment_id.get() != 0
+    }
+
+    fn unit_code(&self) -> &str {
+        &self.unit_code
+    }
+}
+
 /// A new assignment the carry makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assign {
     pub event_id: i64,
-    pub beat_id: i64,
+    pub beat_id: BeatId,
     pub unit_code: String,
     pub valid_from: Date,
 }
@@ -58,8 +96,8 @@ pub struct Assign {
 /// An open assignment the carry ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct End {
-    pub assignment_id: i64,
-    pub beat_id: i64,
+    pub assignment_id: BeatAssignmentId,
+    pub beat_id: BeatId,
     pub unit_code: String,
     pub valid_to: Date,
 }
@@ -69,7 +107,7 @@ pub struct End {
 pub struct Undecided {
     pub event_id: i64,
     pub unit_code: String,
-    pub beat_ids: Vec<i64>,
+    pub beat_ids: Vec<BeatId>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,62 +135,53 @@ pub fn carry_plan(events: &[CarryEvent], covers: &[Cover]) -> CarryPlan {
         })
         .collect();
     let mut plan = CarryPlan::default();
-    for e in events {
-        if e.kind == EventKind::Rename {
-            continue;
-        }
-        let closing: BTreeSet<&str> = e.predecessors.iter().map(|p| p.code.as_str()).collect();
+    for e in events.iter().filter(|e| e.kind != EventKind::Rename) {
         let mut candidates = BTreeSet::new();
         for p in e.predecessors.iter().chain(&e.contributors) {
             candidates.extend(covering(&live, &p.path));
         }
         let mut decided = true;
-        for t in e
-            .targets
-            .iter()
-            .filter(|t| !closing.contains(t.code.as_str()))
-        {
-            if !covering(&live, &t.path).is_empty() || candidates.is_empty() {
+        for t in e.receivers() {
+            if !covering(&live, &t.path).is_empty() {
                 continue;
             }
-            if candidates.len() == 1 {
-                let beat_id = *candidates.iter().next().unwrap_or(&0);
-                plan.assign.push(Assign {
-                    event_id: e.id,
-                    beat_id,
-                    unit_code: t.code.clone(),
-                    valid_from: e.effective_on,
-                });
-                live.push(Cover {
-                    assignment_id: 0,
-                    beat_id,
-                    beat_commune: String::new(),
-                    unit_code: t.code.clone(),
-                    unit_path: t.path.clone(),
-                    unit_open: true,
-                });
-            } else {
-                decided = false;
-                plan.undecided.push(Undecided {
-                    event_id: e.id,
-                    unit_code: t.code.clone(),
-                    beat_ids: candidates.iter().copied().collect(),
-                });
+            let beat_ids: Vec<BeatId> = candidates.iter().copied().collect();
+            match beat_ids[..] {
+                [] => {}
+                [beat_id] => {
+                    plan.assign.push(Assign {
+                        event_id: e.id,
+                        beat_id,
+                        unit_code: t.code.clone(),
+                        valid_from: e.effective_on,
+                    });
+                    live.push(Cover {
+                        assignment_id: BeatAssignmentId(0),
+                        beat_id,
+                        beat_commune: String::new(),
+                        unit_code: t.code.clone(),
+                        unit_path: t.path.clone(),
+                        unit_open: true,
+                    });
+                }
+                _ => {
+                    decided = false;
+                    plan.undecided.push(Undecided {
+                        event_id: e.id,
+                        unit_code: t.code.clone(),
+                        beat_ids,
+                    });
+                }
             }
         }
         if decided {
-            live.retain(|c| {
-                let ends = c.assignment_id != 0 && closing.contains(c.unit_code.as_str());
-                if ends {
-                    plan.end.push(End {
-                        assignment_id: c.assignment_id,
-                        beat_id: c.beat_id,
-                        unit_code: c.unit_code.clone(),
-                        valid_to: e.effective_on,
-                    });
-                }
-                !ends
-            });
+            plan.end
+                .extend(e.ending(&mut live).into_iter().map(|c| End {
+                    assignment_id: c.assignment_id,
+                    beat_id: c.beat_id,
+                    unit_code: c.unit_code,
+                    valid_to: e.effective_on,
+                }));
         }
     }
     plan
@@ -173,8 +202,8 @@ mod tests {
     fn cover(id: i64, beat: i64, local: &str) -> Cover {
         let p = part(local);
         Cover {
-            assignment_id: id,
-            beat_id: beat,
+            assignment_id: BeatAssignmentId(id),
+            beat_id: BeatId(beat),
             beat_commune: "26743".into(),
             unit_code: p.code,
             unit_path: p.path,
@@ -207,7 +236,7 @@ mod tests {
         ];
         let plan = carry_plan(std::slice::from_ref(&e), &covers);
         assert_eq!(plan.assign.len(), 1);
-        assert_eq!(plan.assign[0].beat_id, 10);
+        assert_eq!(plan.assign[0].beat_id, BeatId(10));
         assert_eq!(plan.assign[0].unit_code, "26743-kp13");
         assert_eq!(plan.end.len(), 3);
         assert!(plan.undecided.is_empty());
@@ -231,7 +260,7 @@ mod tests {
             [Undecided {
                 event_id: 7,
                 unit_code: "26743-kp03".into(),
-                beat_ids: vec![10, 11]
+                beat_ids: vec![BeatId(10), BeatId(11)]
             }]
         );
         // The official puts kp03 in beat 11: carrying again ends the old assignments.
@@ -251,7 +280,7 @@ mod tests {
         let plan = carry_plan(&[e], &[cover(1, 12, "kp05")]);
         let units: Vec<_> = plan.assign.iter().map(|a| a.unit_code.as_str()).collect();
         assert_eq!(units, ["26743-kp14", "26743-kp15"]);
-        assert!(plan.assign.iter().all(|a| a.beat_id == 12));
+        assert!(plan.assign.iter().all(|a| a.beat_id == BeatId(12)));
         assert_eq!(plan.end.len(), 1);
         assert_eq!(plan.end[0].valid_to, jiff::civil::date(2026, 12, 1));
     }

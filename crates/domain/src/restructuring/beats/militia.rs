@@ -16,25 +16,35 @@
 //! not continue: their service ends; thanks records cover group posts only). Carrying twice
 //! changes nothing the second time.
 
-use std::collections::BTreeSet;
-
 use jiff::civil::Date;
 
-use super::carry::CarryEvent;
+use super::carry::{CarryEvent, Held};
+use super::MilitiaHeadId;
 use crate::restructuring::EventKind;
 
 /// A militia head in office (no last day).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenHead {
-    pub id: i64,
+    /// `MilitiaHeadId(0)` for one the plan adds.
+    pub id: MilitiaHeadId,
     pub unit_code: String,
+}
+
+impl Held for OpenHead {
+    fn written(&self) -> bool {
+        self.id.get() != 0
+    }
+
+    fn unit_code(&self) -> &str {
+        &self.unit_code
+    }
 }
 
 /// A head who continues in a successor: a new record copying the person from `from_head`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeadCarry {
     pub event_id: i64,
-    pub from_head: i64,
+    pub from_head: MilitiaHeadId,
     pub unit_code: String,
     pub valid_from: Date,
 }
@@ -43,7 +53,7 @@ pub struct HeadCarry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeadEnd {
     pub event_id: i64,
-    pub head_id: i64,
+    pub head_id: MilitiaHeadId,
     pub unit_code: String,
     pub valid_to: Date,
 }
@@ -69,10 +79,9 @@ pub fn carry_militia(
 ) -> MilitiaPlan {
     let mut live: Vec<OpenHead> = heads.to_vec();
     let mut plan = MilitiaPlan::default();
+    let head_of =
+        |live: &[OpenHead], unit: &str| live.iter().find(|h| h.unit_code == unit).map(|h| h.id);
     for e in events.iter().filter(|e| e.kind != EventKind::Rename) {
-        let closing: BTreeSet<&str> = e.predecessors.iter().map(|p| p.code.as_str()).collect();
-        let head_of =
-            |live: &[OpenHead], unit: &str| live.iter().find(|h| h.unit_code == unit).map(|h| h.id);
         // The largest predecessor that has a head; ties by code.
         let source = e
             .predecessors
@@ -80,40 +89,32 @@ pub fn carry_militia(
             .filter_map(|p| head_of(&live, &p.code).map(|h| (p, h)))
             .max_by(|(a, _), (b, _)| a.households.cmp(&b.households).then(b.code.cmp(&a.code)))
             .map(|(_, h)| h);
-        let mut added = Vec::new();
-        for t in e
-            .targets
-            .iter()
-            .filter(|t| !closing.contains(t.code.as_str()))
-        {
-            let Some(from_head) = source else { break };
-            if !below_commune(&t.code) || head_of(&live, &t.code).is_some() {
-                continue;
-            }
-            plan.carry.push(HeadCarry {
-                event_id: e.id,
-                from_head,
-                unit_code: t.code.clone(),
-                valid_from: e.effective_on,
-            });
-            added.push(OpenHead {
-                id: 0,
-                unit_code: t.code.clone(),
-            });
-        }
-        live.extend(added);
-        live.retain(|h| {
-            let ends = h.id != 0 && closing.contains(h.unit_code.as_str());
-            if ends {
-                plan.end.push(HeadEnd {
+        if let Some(from_head) = source {
+            let mut added = Vec::new();
+            for t in e.receivers() {
+                if !below_commune(&t.code) || head_of(&live, &t.code).is_some() {
+                    continue;
+                }
+                plan.carry.push(HeadCarry {
                     event_id: e.id,
-                    head_id: h.id,
-                    unit_code: h.unit_code.clone(),
-                    valid_to: e.effective_on,
+                    from_head,
+                    unit_code: t.code.clone(),
+                    valid_from: e.effective_on,
+                });
+                added.push(OpenHead {
+                    id: MilitiaHeadId(0),
+                    unit_code: t.code.clone(),
                 });
             }
-            !ends
-        });
+            live.extend(added);
+        }
+        plan.end
+            .extend(e.ending(&mut live).into_iter().map(|h| HeadEnd {
+                event_id: e.id,
+                head_id: h.id,
+                unit_code: h.unit_code,
+                valid_to: e.effective_on,
+            }));
     }
     plan
 }
@@ -133,7 +134,7 @@ mod tests {
 
     fn head(id: i64, local: &str) -> OpenHead {
         OpenHead {
-            id,
+            id: MilitiaHeadId(id),
             unit_code: format!("26743-{local}"),
         }
     }
@@ -163,10 +164,10 @@ mod tests {
         let heads = [head(1, "kp01"), head(2, "kp02"), head(3, "kp03")];
         let plan = carry_militia(std::slice::from_ref(&e), &heads, everywhere);
         assert_eq!(plan.carry.len(), 1);
-        assert_eq!(plan.carry[0].from_head, 2);
+        assert_eq!(plan.carry[0].from_head, MilitiaHeadId(2));
         assert_eq!(plan.carry[0].unit_code, "26743-kp13");
         assert_eq!(plan.carry[0].valid_from, e.effective_on);
-        let ended: Vec<i64> = plan.end.iter().map(|x| x.head_id).collect();
+        let ended: Vec<i64> = plan.end.iter().map(|x| x.head_id.get()).collect();
         assert_eq!(ended, vec![1, 2, 3]);
         // A predecessor without a head is passed over; a tie goes to the first by code.
         let heads = [head(1, "kp01"), head(3, "kp03")];
@@ -177,7 +178,7 @@ mod tests {
         );
         assert_eq!(
             carry_militia(&[e], &heads, everywhere).carry[0].from_head,
-            1
+            MilitiaHeadId(1)
         );
     }
 
@@ -188,7 +189,7 @@ mod tests {
         let to: Vec<(&str, i64)> = plan
             .carry
             .iter()
-            .map(|c| (c.unit_code.as_str(), c.from_head))
+            .map(|c| (c.unit_code.as_str(), c.from_head.get()))
             .collect();
         assert_eq!(to, vec![("26743-kp05a", 5), ("26743-kp05b", 5)]);
         assert_eq!(plan.end.len(), 1);
@@ -200,7 +201,7 @@ mod tests {
         let plan = carry_militia(&[e], &[head(2, "kp02"), head(3, "kp03")], everywhere);
         assert!(plan.carry.is_empty());
         assert_eq!(plan.end.len(), 1);
-        assert_eq!(plan.end[0].head_id, 2);
+        assert_eq!(plan.end[0].head_id, MilitiaHeadId(2));
         let r = event(EventKind::Rename, &[], &["kp03"]);
         assert!(carry_militia(&[r], &[head(3, "kp03")], everywhere).is_empty());
     }

@@ -12,11 +12,13 @@ use crate::people::Phone;
 use crate::territory::{Tier, Unit};
 use crate::text;
 use crate::time::parse_date;
+use crate::ResidentId;
 
 pub mod align;
 pub mod carry;
 pub mod militia;
 
+pub use crate::code::{BeatAssignmentId, BeatId, MilitiaHeadId};
 pub use align::{align, AlignUnit, Alignment, Cover, Crossing, Overlap, Partial, Stale};
 pub use carry::{carry_plan, Assign, CarryEvent, CarryPlan, End, Part, Undecided};
 pub use militia::{carry_militia, HeadCarry, HeadEnd, MilitiaPlan, OpenHead};
@@ -103,7 +105,7 @@ pub struct MilitiaInput {
     pub unit_code: String,
     pub full_name: String,
     pub phone: String,
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
     pub valid_from: String,
 }
 
@@ -112,7 +114,7 @@ pub struct NewMilitiaHead {
     pub unit_code: String,
     pub full_name: String,
     pub phone: String,
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
     pub valid_from: Date,
 }
 

@@ -8,24 +8,31 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use tuquan_domain::access::Role;
-use tuquan_domain::restructuring::beats::{AlignUnit, Cover, NewBeat, NewMilitiaHead};
+use tuquan_domain::restructuring::beats::{
+    AlignUnit, BeatAssignmentId, BeatId, Cover, MilitiaHeadId, NewBeat, NewMilitiaHead,
+};
 use tuquan_domain::territory::Unit;
+use tuquan_domain::{ResidentId, UserId};
 
-use crate::audit::{insert_audit, AuditCtx, AuditEntry};
+use crate::audit::{insert_audit, Arg, AuditCtx, AuditEntry};
 use crate::outbox::{insert_messages, NewMessage};
 use crate::BeginWrite;
 use crate::{now, subtree, with_pool, Store, StoreError};
 
+#[macro_use]
+mod tx;
 mod reads;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BeatRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: BeatId,
     pub province_code: String,
     pub commune_code: String,
     pub commune_path: String,
     pub name: String,
-    pub officer_user_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub officer_user_id: Option<UserId>,
     pub officer_username: Option<String>,
     pub officer_name: String,
     pub officer_phone: String,
@@ -37,8 +44,10 @@ pub struct BeatRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BeatUnitRecord {
-    pub id: i64,
-    pub beat_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: BeatAssignmentId,
+    #[sqlx(try_from = "i64")]
+    pub beat_id: BeatId,
     pub beat_name: String,
     pub beat_commune: String,
     pub unit_code: String,
@@ -63,18 +72,32 @@ impl BeatUnitRecord {
             unit_open: self.unit_valid_to.as_deref().is_none_or(|to| to > day),
         }
     }
+
+    /// Its end on `valid_to`, as [`Store::change_beats`] writes it.
+    pub fn end_on(&self, valid_to: String) -> EndAssignment {
+        EndAssignment {
+            assignment_id: self.id,
+            beat_id: self.beat_id,
+            unit_code: self.unit_code.clone(),
+            unit_path: self.unit_path.clone(),
+            valid_to,
+            grant_id: self.grant_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MilitiaRecord {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: MilitiaHeadId,
     pub commune_code: String,
     pub unit_code: String,
     pub unit_path: String,
     pub unit_name: String,
     pub full_name: String,
     pub phone: String,
-    pub resident_id: Option<i64>,
+    #[sqlx(try_from = "crate::ids::NullableId")]
+    pub resident_id: Option<ResidentId>,
     pub valid_from: String,
     pub valid_to: Option<String>,
 }
@@ -116,24 +139,55 @@ pub struct EventPartRow {
 /// A new assignment to write.
 #[derive(Debug, Clone)]
 pub struct NewAssignment {
-    pub beat_id: i64,
+    pub beat_id: BeatId,
     pub unit_code: String,
     pub unit_path: String,
     pub valid_from: String,
     pub event_id: Option<i64>,
     /// The officer's account to grant (the beat's), if any.
-    pub officer_user_id: Option<i64>,
+    pub officer_user_id: Option<UserId>,
 }
 
 /// An open assignment to end.
 #[derive(Debug, Clone)]
 pub struct EndAssignment {
-    pub assignment_id: i64,
-    pub beat_id: i64,
+    pub assignment_id: BeatAssignmentId,
+    pub beat_id: BeatId,
     pub unit_code: String,
     pub unit_path: String,
     pub valid_to: String,
     pub grant_id: Option<i64>,
+}
+
+/// A militia head who continues in a successor: the person of `from_head`, from `valid_from`.
+#[derive(Debug, Clone)]
+pub struct CarriedHead {
+    pub from_head: MilitiaHeadId,
+    pub unit_code: String,
+    pub unit_path: String,
+    pub valid_from: String,
+    pub event_id: i64,
+}
+
+/// A militia head of a closed unit whose service there ends on `valid_to`.
+#[derive(Debug, Clone)]
+pub struct EndedHead {
+    pub head_id: MilitiaHeadId,
+    pub unit_path: String,
+    pub valid_to: String,
+    pub event_id: i64,
+}
+
+/// What one write changes in a commune's beats, all or nothing: assignments ended and made
+/// (the officers' grants follow), militia heads carried to successors and ended, and the
+/// officers' notices.
+#[derive(Debug, Clone, Default)]
+pub struct BeatChanges {
+    pub ends: Vec<EndAssignment>,
+    pub assign: Vec<NewAssignment>,
+    pub heads: Vec<CarriedHead>,
+    pub head_ends: Vec<EndedHead>,
+    pub msgs: Vec<NewMessage>,
 }
 
 const BEAT_COLUMNS: &str = "b.id, b.province_code, b.commune_code, b.commune_path, b.name, \
@@ -161,138 +215,43 @@ fn entry(action: &'static str, kind: &'static str, id: String, path: &str) -> Au
     }
 }
 
-/// Writes one assignment, with the officer's grant and its audit rows, on a transaction.
-macro_rules! assign_in_tx {
-    ($tx:expr, $a:expr, $by:expr, $ts:expr, $ctx:expr) => {{
-        let a: &NewAssignment = $a;
-        let grant_id: Option<i64> = match a.officer_user_id {
-            Some(user) => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO grants (user_id, role, unit_code, created_at) \
-                     VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(user)
-                .bind(Role::AreaPolice.as_str())
-                .bind(&a.unit_code)
-                .bind($ts)
-                .fetch_one(&mut *$tx)
-                .await?;
-                let mut e = entry("user.grant_added", "user", user.to_string(), &a.unit_path);
-                e.after = Some(json!({ "role": Role::AreaPolice.as_str(), "unit": a.unit_code,
-                                       "beat_id": a.beat_id }));
-                insert_audit!(&mut *$tx, $ctx, &e)?;
-                Some(id)
-            }
-            None => None,
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO beat_units (beat_id, unit_code, unit_path, valid_from, grant_id, \
-             event_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(a.beat_id)
-        .bind(&a.unit_code)
-        .bind(&a.unit_path)
-        .bind(&a.valid_from)
-        .bind(grant_id)
-        .bind(a.event_id)
-        .bind($by)
-        .bind($ts)
-        .fetch_one(&mut *$tx)
-        .await?;
-        let mut e = entry("beat.unit_assigned", "beat", a.beat_id.to_string(), &a.unit_path);
-        e.after = Some(json!({ "assignment": id, "unit": a.unit_code, "from": a.valid_from,
-                               "event_id": a.event_id, "grant_id": grant_id }));
-        insert_audit!(&mut *$tx, $ctx, &e)?;
-        id
-    }};
-}
-
-/// Ends one open assignment and removes its grant, on a transaction; `Conflict` when it
-/// was ended meanwhile.
-macro_rules! end_in_tx {
-    ($tx:expr, $a:expr, $ctx:expr) => {{
-        let a: &EndAssignment = $a;
-        let n = sqlx::query(
-            "UPDATE beat_units SET valid_to = $2 WHERE id = $1 AND valid_to IS NULL",
-        )
-        .bind(a.assignment_id)
-        .bind(&a.valid_to)
-        .execute(&mut *$tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict { field: "valid_to" });
-        }
-        if let Some(g) = a.grant_id {
-            // Only the grant as given: one moved elsewhere meanwhile (a restructuring moving
-            // grants to a successor) is no longer this assignment's.
-            let user: Option<i64> = sqlx::query_scalar(
-                "SELECT user_id FROM grants WHERE id = $1 AND unit_code = $2 AND role = $3",
-            )
-            .bind(g)
-            .bind(&a.unit_code)
-            .bind(Role::AreaPolice.as_str())
-            .fetch_optional(&mut *$tx)
-            .await?;
-            if let Some(user) = user {
-                sqlx::query("DELETE FROM grants WHERE id = $1")
-                    .bind(g)
-                    .execute(&mut *$tx)
-                    .await?;
-                let mut e = entry("user.grant_revoked", "user", user.to_string(), &a.unit_path);
-                e.before = Some(json!({ "role": Role::AreaPolice.as_str(), "unit": a.unit_code,
-                                        "beat_id": a.beat_id }));
-                insert_audit!(&mut *$tx, $ctx, &e)?;
-            }
-        }
-        let mut e = entry("beat.unit_ended", "beat", a.beat_id.to_string(), &a.unit_path);
-        e.after = Some(json!({ "assignment": a.assignment_id, "unit": a.unit_code,
-                               "to": a.valid_to }));
-        insert_audit!(&mut *$tx, $ctx, &e)?;
-    }};
-}
-
-mod carry;
-pub use carry::{CarriedHead, EndedHead};
-
 impl Store {
     /// Writes a new beat of `commune`. Returns its id.
     pub async fn create_beat(
         &self,
         commune: &Unit,
         b: &NewBeat,
-        officer_user_id: Option<i64>,
+        officer_user_id: Option<UserId>,
         by: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<BeatId, StoreError> {
         let ts = now();
-        Ok(with_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let id: i64 = sqlx::query_scalar(
+        let from = b.valid_from.to_string();
+        let mut e = entry("beat.create", "beat", String::new(), &commune.path);
+        e.after = Some(json!({ "name": b.name, "officer_user_id": officer_user_id,
+                               "officer_name": b.officer_name, "from": from }));
+        let id = self
+            .insert_audited(
                 "INSERT INTO beats (province_code, commune_code, commune_path, name, \
                  officer_user_id, officer_name, officer_phone, valid_from, created_by, created_at, \
                  updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                &[
+                    Arg::Text(&commune.province_code),
+                    Arg::Text(&commune.code),
+                    Arg::Text(&commune.path),
+                    Arg::Text(&b.name),
+                    Arg::OptInt(officer_user_id.map(UserId::get)),
+                    Arg::Text(&b.officer_name),
+                    Arg::Text(&b.officer_phone),
+                    Arg::Text(&from),
+                    Arg::Text(by),
+                    Arg::Text(&ts),
+                ],
+                ctx,
+                e,
             )
-            .bind(&commune.province_code)
-            .bind(&commune.code)
-            .bind(&commune.path)
-            .bind(&b.name)
-            .bind(officer_user_id)
-            .bind(&b.officer_name)
-            .bind(&b.officer_phone)
-            .bind(b.valid_from.to_string())
-            .bind(by)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
             .await?;
-            let mut e = entry("beat.create", "beat", id.to_string(), &commune.path);
-            e.after = Some(json!({ "name": b.name, "officer_user_id": officer_user_id,
-                                   "officer_name": b.officer_name,
-                                   "from": b.valid_from.to_string() }));
-            insert_audit!(&mut *tx, ctx, &e)?;
-            tx.commit().await?;
-            id
-        }))
+        Ok(BeatId(id))
     }
 
     /// Changes a beat's name and officer. A new officer account takes over the grants of
@@ -301,7 +260,7 @@ impl Store {
         &self,
         cur: &BeatRecord,
         b: &NewBeat,
-        officer_user_id: Option<i64>,
+        officer_user_id: Option<UserId>,
         msgs: &[NewMessage],
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
@@ -313,9 +272,9 @@ impl Store {
                 "UPDATE beats SET name = $2, officer_user_id = $3, officer_name = $4, \
                  officer_phone = $5, updated_at = $6 WHERE id = $1 AND valid_to IS NULL",
             )
-            .bind(cur.id)
+            .bind(cur.id.get())
             .bind(&b.name)
-            .bind(officer_user_id)
+            .bind(officer_user_id.map(UserId::get))
             .bind(&b.officer_name)
             .bind(&b.officer_phone)
             .bind(&ts)
@@ -329,30 +288,14 @@ impl Store {
                 for a in open.iter().filter(|a| a.valid_to.is_none()) {
                     // The assignment itself goes on: only its grant changes hands.
                     if let Some(g) = a.grant_id {
-                        sqlx::query("DELETE FROM grants WHERE id = $1").bind(g)
-                            .execute(&mut *tx).await?;
-                        let user = cur.officer_user_id.unwrap_or_default();
-                        let mut e = entry("user.grant_revoked", "user", user.to_string(), &a.unit_path);
-                        e.before = Some(json!({ "role": Role::AreaPolice.as_str(),
-                                                "unit": a.unit_code, "beat_id": cur.id }));
-                        insert_audit!(&mut *tx, ctx, &e)?;
+                        revoke_in_tx!(tx, g, a, ctx);
                     }
-                    let mut grant = None;
-                    if let Some(user) = officer_user_id {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO grants (user_id, role, unit_code, created_at) \
-                             VALUES ($1, $2, $3, $4) RETURNING id",
-                        )
-                        .bind(user).bind(Role::AreaPolice.as_str()).bind(&a.unit_code).bind(&ts)
-                        .fetch_one(&mut *tx).await?;
-                        let mut e = entry("user.grant_added", "user", user.to_string(), &a.unit_path);
-                        e.after = Some(json!({ "role": Role::AreaPolice.as_str(),
-                                               "unit": a.unit_code, "beat_id": cur.id }));
-                        insert_audit!(&mut *tx, ctx, &e)?;
-                        grant = Some(id);
-                    }
+                    let grant = match officer_user_id {
+                        Some(user) => Some(grant_in_tx!(tx, user, a, &ts, ctx)),
+                        None => None,
+                    };
                     sqlx::query("UPDATE beat_units SET grant_id = $2 WHERE id = $1")
-                        .bind(a.id).bind(grant).execute(&mut *tx).await?;
+                        .bind(a.id.get()).bind(grant).execute(&mut *tx).await?;
                 }
             }
             let mut e = entry("beat.edit", "beat", cur.id.to_string(), &cur.commune_path);
@@ -367,64 +310,53 @@ impl Store {
         Ok(())
     }
 
-    /// Ends a beat on `valid_to` with all its open assignments (their grants removed).
+    /// Ends a beat on `valid_to` with `c` (the end of all its open assignments, their grants
+    /// removed, and the officer's notice).
     pub async fn end_beat(
         &self,
         cur: &BeatRecord,
         valid_to: &str,
-        ends: &[EndAssignment],
-        msgs: &[NewMessage],
+        c: &BeatChanges,
+        by: &str,
         ctx: &AuditCtx,
     ) -> Result<(), StoreError> {
         let ts = now();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            for a in ends {
-                end_in_tx!(tx, a, ctx);
-            }
+            changes_in_tx!(tx, c, by, &ts, ctx);
             let n = sqlx::query(
                 "UPDATE beats SET valid_to = $2, updated_at = $3 WHERE id = $1 AND valid_to IS NULL",
             )
-            .bind(cur.id).bind(valid_to).bind(&ts)
+            .bind(cur.id.get()).bind(valid_to).bind(&ts)
             .execute(&mut *tx).await?.rows_affected();
             if n != 1 {
                 return Err(StoreError::Conflict { field: "valid_to" });
             }
             let mut e = entry("beat.end", "beat", cur.id.to_string(), &cur.commune_path);
-            e.after = Some(json!({ "to": valid_to, "assignments_ended": ends.len() }));
+            e.after = Some(json!({ "to": valid_to, "assignments_ended": c.ends.len() }));
             insert_audit!(&mut *tx, ctx, &e)?;
-            insert_messages!(tx, msgs, &ts, true);
             tx.commit().await?;
         });
         Ok(())
     }
 
-    /// Writes new assignments and ends others, all in one transaction, with the grants,
-    /// the officers' notices and `summary` (an audit row for the whole, if given). Returns
-    /// the new assignments' ids.
-    pub async fn change_beat_units(
+    /// Writes `c` in one transaction, with `summary` (an audit row for the whole, if
+    /// given). A record ended meanwhile, or a unit that got a militia head meanwhile, is a
+    /// `Conflict` and nothing is written. Returns the new assignments' ids.
+    pub async fn change_beats(
         &self,
-        assign: &[NewAssignment],
-        ends: &[EndAssignment],
-        msgs: &[NewMessage],
+        c: &BeatChanges,
         summary: Option<&AuditEntry>,
         by: &str,
         ctx: &AuditCtx,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<BeatAssignmentId>, StoreError> {
         let ts = now();
         Ok(with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            for a in ends {
-                end_in_tx!(tx, a, ctx);
-            }
-            let mut ids = Vec::with_capacity(assign.len());
-            for a in assign {
-                ids.push(assign_in_tx!(tx, a, by, &ts, ctx));
-            }
+            let ids = changes_in_tx!(tx, c, by, &ts, ctx);
             if let Some(e) = summary {
                 insert_audit!(&mut *tx, ctx, e)?;
             }
-            insert_messages!(tx, msgs, &ts, true);
             tx.commit().await?;
             ids
         }))
@@ -438,21 +370,17 @@ impl Store {
         m: &NewMilitiaHead,
         by: &str,
         ctx: &AuditCtx,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<MilitiaHeadId, StoreError> {
         let ts = now();
+        let from = m.valid_from.to_string();
         Ok(with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let open: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM militia_heads WHERE unit_code = $1 AND valid_to IS NULL",
-            )
-            .bind(&unit.code).fetch_one(&mut *tx).await?;
-            if open > 0 {
-                return Err(StoreError::Conflict { field: "unit_code" });
-            }
-            let id: i64 = sqlx::query_scalar(
+            let q = sqlx::query_scalar(
                 "INSERT INTO militia_heads (province_code, commune_code, unit_code, unit_path, \
                  full_name, phone, resident_id, valid_from, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE NOT EXISTS \
+                 (SELECT 1 FROM militia_heads o WHERE o.unit_code = $3 AND o.valid_to IS NULL) \
+                 RETURNING id",
             )
             .bind(&commune.province_code)
             .bind(&commune.code)
@@ -460,16 +388,12 @@ impl Store {
             .bind(&unit.path)
             .bind(&m.full_name)
             .bind(&m.phone)
-            .bind(m.resident_id)
-            .bind(m.valid_from.to_string())
+            .bind(m.resident_id.map(ResidentId::get))
+            .bind(&from)
             .bind(by)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?;
-            let mut e = entry("militia.appoint", "militia_head", id.to_string(), &unit.path);
-            e.after = Some(json!({ "unit": unit.code, "name": m.full_name,
-                                   "from": m.valid_from.to_string() }));
-            insert_audit!(&mut *tx, ctx, &e)?;
+            .bind(&ts);
+            let after = json!({ "unit": unit.code, "name": m.full_name, "from": from });
+            let id = open_head_in_tx!(tx, q, &unit.path, after, ctx);
             tx.commit().await?;
             id
         }))
@@ -491,10 +415,7 @@ impl Store {
         e.after = Some(json!({ "to": valid_to }));
         self.execute_audited(
             "UPDATE militia_heads SET valid_to = $2 WHERE id = $1 AND valid_to IS NULL",
-            &[
-                crate::audit::Arg::Int(cur.id),
-                crate::audit::Arg::Text(valid_to),
-            ],
+            &[Arg::Int(cur.id.get()), Arg::Text(valid_to)],
             true,
             ctx,
             &e,

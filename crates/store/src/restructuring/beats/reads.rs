@@ -14,29 +14,35 @@ impl Store {
         }))
     }
 
-    pub async fn beat(&self, id: i64) -> Result<BeatRecord, StoreError> {
+    pub async fn beat(&self, id: BeatId) -> Result<BeatRecord, StoreError> {
         let sql = format!("SELECT {BEAT_COLUMNS} WHERE b.id = $1");
         let r: Option<BeatRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         r.ok_or(StoreError::NotFound)
     }
 
     /// Every assignment of a beat, open ones first, then by unit path and start.
-    pub async fn beat_assignments(&self, beat_id: i64) -> Result<Vec<BeatUnitRecord>, StoreError> {
+    pub async fn beat_assignments(
+        &self,
+        beat_id: BeatId,
+    ) -> Result<Vec<BeatUnitRecord>, StoreError> {
         let sql = format!(
             "SELECT {ASSIGNMENT_COLUMNS} WHERE a.beat_id = $1 \
              ORDER BY CASE WHEN a.valid_to IS NULL THEN 0 ELSE 1 END, a.unit_path, a.valid_from, a.id"
         );
         Ok(with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(beat_id).fetch_all(p).await?
+            sqlx::query_as(&sql).bind(beat_id.get()).fetch_all(p).await?
         }))
     }
 
-    pub async fn beat_assignment(&self, id: i64) -> Result<BeatUnitRecord, StoreError> {
+    pub async fn beat_assignment(
+        &self,
+        id: BeatAssignmentId,
+    ) -> Result<BeatUnitRecord, StoreError> {
         let sql = format!("SELECT {ASSIGNMENT_COLUMNS} WHERE a.id = $1");
         let r: Option<BeatUnitRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         r.ok_or(StoreError::NotFound)
     }
@@ -122,10 +128,10 @@ impl Store {
         }))
     }
 
-    pub async fn militia_head(&self, id: i64) -> Result<MilitiaRecord, StoreError> {
+    pub async fn militia_head(&self, id: MilitiaHeadId) -> Result<MilitiaRecord, StoreError> {
         let sql = format!("SELECT {MILITIA_COLUMNS} WHERE m.id = $1");
         let r: Option<MilitiaRecord> = with_pool!(self, p => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+            sqlx::query_as(&sql).bind(id.get()).fetch_optional(p).await?
         });
         r.ok_or(StoreError::NotFound)
     }

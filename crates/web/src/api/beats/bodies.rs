@@ -51,6 +51,13 @@ pub struct BeatEndBody {
     pub valid_to: Option<String>,
 }
 
+impl BeatEndBody {
+    /// The day as typed, blank for the default.
+    pub fn day(self) -> String {
+        self.valid_to.unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilitiaBody {
@@ -63,6 +70,18 @@ pub struct MilitiaBody {
     pub resident_id: Option<i64>,
     #[serde(default)]
     pub valid_from: Option<String>,
+}
+
+impl From<MilitiaBody> for MilitiaInput {
+    fn from(b: MilitiaBody) -> Self {
+        Self {
+            unit_code: b.unit_code,
+            full_name: b.full_name,
+            phone: b.phone.unwrap_or_default(),
+            resident_id: b.resident_id.map(ResidentId),
+            valid_from: b.valid_from.unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -86,7 +105,7 @@ pub struct BeatItem {
 impl From<&BeatRecord> for BeatItem {
     fn from(b: &BeatRecord) -> Self {
         Self {
-            id: b.id,
+            id: b.id.get(),
             commune_code: b.commune_code.clone(),
             name: b.name.clone(),
             officer_username: b.officer_username.clone(),
@@ -119,7 +138,7 @@ pub struct AssignmentItem {
 impl From<&BeatUnitRecord> for AssignmentItem {
     fn from(a: &BeatUnitRecord) -> Self {
         Self {
-            id: a.id,
+            id: a.id.get(),
             unit_code: a.unit_code.clone(),
             unit_name: a.unit_name.clone(),
             valid_from: a.valid_from.clone(),
@@ -185,58 +204,56 @@ pub struct AlignmentBody {
     pub stale: Vec<BeatUnitPair>,
 }
 
-fn unit_ref(r: &AlignmentReport, code: &str) -> BeatUnitRef {
+fn unit_ref(n: &Names, code: &str) -> BeatUnitRef {
     BeatUnitRef {
         code: code.to_owned(),
-        name: r.unit_name(code),
+        name: n.unit(code),
     }
 }
 
-fn beat_ref(name: String, id: i64) -> BeatRef {
-    BeatRef { id, name }
+fn beat_ref(n: &Names, id: BeatId) -> BeatRef {
+    BeatRef {
+        id: id.get(),
+        name: n.beat(id),
+    }
+}
+
+fn pair(n: &Names, code: &str, beat: BeatId) -> BeatUnitPair {
+    BeatUnitPair {
+        unit: unit_ref(n, code),
+        beat: beat_ref(n, beat),
+    }
+}
+
+fn units_ref(n: &Names, code: &str, beats: &[BeatId]) -> BeatUnitsRef {
+    BeatUnitsRef {
+        unit: unit_ref(n, code),
+        beats: beats.iter().map(|b| beat_ref(n, *b)).collect(),
+    }
 }
 
 impl From<&AlignmentReport> for AlignmentBody {
     fn from(r: &AlignmentReport) -> Self {
-        let a = &r.alignment;
-        let ub = |code: &str, beat: i64| BeatUnitPair {
-            unit: unit_ref(r, code),
-            beat: beat_ref(r.beat_name(beat), beat),
-        };
+        let (a, n) = (&r.alignment, &r.names);
         Self {
             commune_code: r.commune.code.clone(),
             on: r.day.to_string(),
             clean: a.is_clean(),
             units: r.units,
             beats: r.beats,
-            without_beat: a.without_beat.iter().map(|c| unit_ref(r, c)).collect(),
-            without_militia_head: a.without_militia.iter().map(|c| unit_ref(r, c)).collect(),
-            partial: a
-                .partial
-                .iter()
-                .map(|p| ub(&p.unit_code, p.beat_id))
+            without_beat: a.without_beat.iter().map(|c| unit_ref(n, c)).collect(),
+            without_militia_head: a.without_militia.iter().map(|c| unit_ref(n, c)).collect(),
+            partial: (a.partial.iter())
+                .map(|p| pair(n, &p.unit_code, p.beat_id))
                 .collect(),
-            under_two_beats: a
-                .overlaps
-                .iter()
-                .map(|o| BeatUnitsRef {
-                    unit: unit_ref(r, &o.unit_code),
-                    beats: o
-                        .beat_ids
-                        .iter()
-                        .map(|b| beat_ref(r.beat_name(*b), *b))
-                        .collect(),
-                })
+            under_two_beats: (a.overlaps.iter())
+                .map(|o| units_ref(n, &o.unit_code, &o.beat_ids))
                 .collect(),
-            crossing_communes: a
-                .crossing
-                .iter()
-                .map(|c| ub(&c.unit_code, c.beat_id))
+            crossing_communes: (a.crossing.iter())
+                .map(|c| pair(n, &c.unit_code, c.beat_id))
                 .collect(),
-            stale: a
-                .stale
-                .iter()
-                .map(|s| ub(&s.unit_code, s.beat_id))
+            stale: (a.stale.iter())
+                .map(|s| pair(n, &s.unit_code, s.beat_id))
                 .collect(),
         }
     }
@@ -257,12 +274,12 @@ pub struct MilitiaItem {
 impl From<&MilitiaRecord> for MilitiaItem {
     fn from(m: &MilitiaRecord) -> Self {
         Self {
-            id: m.id,
+            id: m.id.get(),
             unit_code: m.unit_code.clone(),
             unit_name: m.unit_name.clone(),
             full_name: m.full_name.clone(),
             phone: m.phone.clone(),
-            resident_id: m.resident_id,
+            resident_id: m.resident_id.map(ResidentId::get),
             valid_from: m.valid_from.clone(),
             valid_to: m.valid_to.clone(),
         }
@@ -272,6 +289,18 @@ impl From<&MilitiaRecord> for MilitiaItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MilitiaList {
     pub items: Vec<MilitiaItem>,
+}
+
+/// A militia head carried to a successor of a restructured unit, or whose unit closed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilitiaCarryItem {
+    /// The successor the head continues in, or the closed unit.
+    pub unit: BeatUnitRef,
+    /// The head's record before the event (carrying copies the person into a new record).
+    pub head_id: i64,
+    pub full_name: String,
+    /// `YYYY-MM-DD`: the first day in the successor, or the last day in the closed unit.
+    pub on: String,
 }
 
 /// What carrying beats to successors does (or did).
@@ -284,46 +313,37 @@ pub struct CarryBody {
     pub ended: Vec<BeatUnitPair>,
     /// Units whose predecessors lay in several beats: assign one, then carry again.
     pub undecided: Vec<BeatUnitsRef>,
+    /// Militia heads carried to the successors, from the event's effective date.
+    pub militia_carried: Vec<MilitiaCarryItem>,
+    /// Militia heads of closed units whose service there ended.
+    pub militia_ended: Vec<MilitiaCarryItem>,
 }
 
 impl From<&CarryView> for CarryBody {
     fn from(v: &CarryView) -> Self {
-        let ub = |code: &str, beat: i64| BeatUnitPair {
-            unit: BeatUnitRef {
-                code: code.to_owned(),
-                name: v.unit_name(code),
-            },
-            beat: beat_ref(v.beat_name(beat), beat),
+        let (plan, militia, n) = (&v.plan, &v.militia, &v.names);
+        let head = |unit: &str, id: MilitiaHeadId, on: &jiff::civil::Date| MilitiaCarryItem {
+            unit: unit_ref(n, unit),
+            head_id: id.get(),
+            full_name: n.head(id),
+            on: on.to_string(),
         };
         Self {
             applied: v.applied,
-            assigned: v
-                .plan
-                .assign
-                .iter()
-                .map(|a| ub(&a.unit_code, a.beat_id))
+            assigned: (plan.assign.iter())
+                .map(|a| pair(n, &a.unit_code, a.beat_id))
                 .collect(),
-            ended: v
-                .plan
-                .end
-                .iter()
-                .map(|e| ub(&e.unit_code, e.beat_id))
+            ended: (plan.end.iter())
+                .map(|e| pair(n, &e.unit_code, e.beat_id))
                 .collect(),
-            undecided: v
-                .plan
-                .undecided
-                .iter()
-                .map(|u| BeatUnitsRef {
-                    unit: BeatUnitRef {
-                        code: u.unit_code.clone(),
-                        name: v.unit_name(&u.unit_code),
-                    },
-                    beats: u
-                        .beat_ids
-                        .iter()
-                        .map(|b| beat_ref(v.beat_name(*b), *b))
-                        .collect(),
-                })
+            undecided: (plan.undecided.iter())
+                .map(|u| units_ref(n, &u.unit_code, &u.beat_ids))
+                .collect(),
+            militia_carried: (militia.carry.iter())
+                .map(|h| head(&h.unit_code, h.from_head, &h.valid_from))
+                .collect(),
+            militia_ended: (militia.end.iter())
+                .map(|h| head(&h.unit_code, h.head_id, &h.valid_to))
                 .collect(),
         }
     }

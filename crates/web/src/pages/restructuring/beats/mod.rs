@@ -4,21 +4,27 @@
 //! heads and carrying beats after a restructuring are in [`report`]. Each handler calls one
 //! use case of `tuquan_app::restructuring::beats`.
 
+use std::future::Future;
+
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{Html, Response};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use tuquan_app::restructuring::beats::{self as app, BeatRecord};
-use tuquan_domain::restructuring::beats::BeatInput;
+use tuquan_app::restructuring::beats::{self as app, BeatDetail, BeatRecord};
+use tuquan_app::{AppResult, Ctx};
+use tuquan_domain::restructuring::beats::{BeatAssignmentId, BeatId, BeatInput};
+use tuquan_domain::territory::Unit;
 
-use super::super::common::{choices, see_other, vn_date, Choice};
-use super::super::form::{rerender, FormErrors};
+use super::super::common::{choices, fill, see_other, vn_date, Choice};
+use super::super::form::FormErrors;
 use super::super::{render, Chrome};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
+use crate::i18n::Lang;
 use crate::AppState;
 
 mod report;
@@ -47,13 +53,46 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
 }
 
-pub(super) fn signed_in(
-    state: &AppState,
-    u: MaybeUser,
-    rc: &RequestCtx,
-) -> Result<tuquan_app::Ctx, Failure> {
-    let who = u.0.ok_or(Failure::Unauthorized)?;
-    Ok(state.ctx(Some(who), rc))
+/// Who is asking, as the context of a use case once signed in. Extracting it refuses
+/// nothing, so the path and the form (its CSRF token) are checked first as before; the
+/// handler then asks [`Who::ctx`], which refuses a visitor who is not signed in.
+pub(super) struct Who(Option<Ctx>);
+
+impl FromRequestParts<AppState> for Who {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let MaybeUser(who) = MaybeUser::from_request_parts(parts, state).await?;
+        let Ok(rc) = RequestCtx::from_request_parts(parts, state).await;
+        Ok(Self(who.map(|who| state.ctx(Some(who), &rc))))
+    }
+}
+
+impl Who {
+    pub(super) fn ctx(self) -> Result<Ctx, Failure> {
+        self.0.ok_or(Failure::Unauthorized)
+    }
+}
+
+/// The answer to a form's POST: on success a redirect to `done`'s address; else the form
+/// again (`again` builds it) with the errors beside its fields and the failure's status, or
+/// the failure's own page when it is not about the form.
+pub(super) async fn answer<T, P: Template, F: Future<Output = Result<P, PageError>>>(
+    result: AppResult<T>,
+    lang: Lang,
+    done: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormErrors) -> F,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(v) => Ok(see_other(&done(v), None)),
+        Err(e) => {
+            let failure: Failure = e.into();
+            let Some((status, errors)) = FormErrors::from_failure(&failure, lang) else {
+                return Err(PageError(failure));
+            };
+            Ok((status, render(&again(errors).await?)?).into_response())
+        }
+    }
 }
 
 /// A beat as lists show it.
@@ -78,7 +117,7 @@ fn row(b: &BeatRecord) -> Row {
         None => b.officer_name.clone(),
     };
     Row {
-        id: b.id,
+        id: b.id.get(),
         name: b.name.clone(),
         officer,
         period: period(&b.valid_from, b.valid_to.as_deref()),
@@ -97,17 +136,14 @@ struct ListPage {
 }
 
 async fn list(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let (commune, beats, may_manage) = app::beats_of(&ctx, &code).await?;
+    let (commune, beats, may_manage) = app::beats_of(&who.ctx()?, &code).await?;
     render(&ListPage {
-        code: commune.code.clone(),
-        name: commune.name.clone(),
+        code: commune.code,
+        name: commune.name,
         list: beats.iter().map(row).collect(),
         may_manage,
         chrome,
@@ -155,14 +191,43 @@ struct FormPage {
     errors: FormErrors,
 }
 
-async fn new_page(
-    State(state): State<AppState>,
+/// The beat form: a new beat of `commune`, or (`editing`) a change to that beat.
+fn form_page(
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    commune: &Unit,
+    editing: Option<BeatId>,
+    form: BeatForm,
+    errors: FormErrors,
+) -> FormPage {
+    let (heading, action, back) = match editing {
+        None => {
+            let list = format!("/communes/{}/beats", commune.code);
+            ("beats.new", list.clone(), list)
+        }
+        Some(id) => (
+            "beats.edit",
+            format!("/beats/{id}/edit"),
+            format!("/beats/{id}"),
+        ),
+    };
+    FormPage {
+        heading,
+        action,
+        back,
+        place: commune.name.clone(),
+        form,
+        editing: editing.is_some(),
+        errors,
+        chrome,
+    }
+}
+
+async fn new_page(
+    chrome: Chrome,
+    who: Who,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+    let ctx = who.ctx()?;
     let (commune, _, may_manage) = app::beats_of(&ctx, &code).await?;
     if !may_manage {
         return Err(Failure::Forbidden.into());
@@ -171,110 +236,81 @@ async fn new_page(
         valid_from: ctx.today().to_string(),
         ..BeatForm::default()
     };
-    render(&FormPage {
-        heading: "beats.new",
-        action: format!("/communes/{code}/beats"),
-        back: format!("/communes/{code}/beats"),
-        place: commune.name,
-        form,
-        editing: false,
-        errors: FormErrors::none(),
-        chrome,
-    })
+    render(&form_page(chrome, &commune, None, form, FormErrors::none()))
 }
 
 async fn create(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
     CsrfForm(f): CsrfForm<BeatForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    match app::create_beat(&ctx, &code, &f.input()).await {
-        Ok(id) => Ok(see_other(&format!("/beats/{id}"), None)),
-        Err(e) => {
+    let ctx = who.ctx()?;
+    let done = app::create_beat(&ctx, &code, &f.input()).await;
+    answer(
+        done,
+        chrome.lang,
+        |id| format!("/beats/{id}"),
+        |errors| async move {
             let (commune, _, _) = app::beats_of(&ctx, &code).await?;
-            let lang = chrome.lang;
-            rerender(e, lang, |errors| FormPage {
-                heading: "beats.new",
-                action: format!("/communes/{code}/beats"),
-                back: format!("/communes/{code}/beats"),
-                place: commune.name,
-                form: f,
-                editing: false,
-                errors,
-                chrome,
-            })
-        }
-    }
+            Ok(form_page(chrome, &commune, None, f, errors))
+        },
+    )
+    .await
 }
 
-fn form_of(b: &BeatRecord) -> BeatForm {
-    BeatForm {
+/// A beat the actor may manage, with its assignments.
+async fn managed(ctx: &Ctx, id: BeatId) -> Result<BeatDetail, PageError> {
+    let d = app::beat(ctx, id).await?;
+    if !d.may_manage {
+        return Err(Failure::Forbidden.into());
+    }
+    Ok(d)
+}
+
+async fn edit_page(
+    chrome: Chrome,
+    who: Who,
+    Path(id): Path<BeatId>,
+) -> Result<Html<String>, PageError> {
+    let d = managed(&who.ctx()?, id).await?;
+    let b = &d.beat;
+    let form = BeatForm {
         name: b.name.clone(),
         officer_username: b.officer_username.clone().unwrap_or_default(),
         officer_name: b.officer_name.clone(),
         officer_phone: b.officer_phone.clone(),
         valid_from: b.valid_from.clone(),
-    }
-}
-
-async fn edit_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let d = app::beat(&ctx, id).await?;
-    if !d.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
-    render(&FormPage {
-        heading: "beats.edit",
-        action: format!("/beats/{id}/edit"),
-        back: format!("/beats/{id}"),
-        place: d.commune.name.clone(),
-        form: form_of(&d.beat),
-        editing: true,
-        errors: FormErrors::none(),
+    };
+    render(&form_page(
         chrome,
-    })
+        &d.commune,
+        Some(id),
+        form,
+        FormErrors::none(),
+    ))
 }
 
 async fn edit(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
+    who: Who,
+    Path(id): Path<BeatId>,
     CsrfForm(f): CsrfForm<BeatForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+    let ctx = who.ctx()?;
     let d = app::beat(&ctx, id).await?;
     let f = BeatForm {
         valid_from: d.beat.valid_from.clone(),
         ..f
     };
-    match app::edit_beat(&ctx, id, &f.input()).await {
-        Ok(()) => Ok(see_other(&format!("/beats/{id}"), None)),
-        Err(e) => {
-            let lang = chrome.lang;
-            rerender(e, lang, |errors| FormPage {
-                heading: "beats.edit",
-                action: format!("/beats/{id}/edit"),
-                back: format!("/beats/{id}"),
-                place: d.commune.name.clone(),
-                form: f,
-                editing: true,
-                errors,
-                chrome,
-            })
-        }
-    }
+    let done = app::edit_beat(&ctx, id, &f.input()).await;
+    answer(
+        done,
+        chrome.lang,
+        |()| format!("/beats/{id}"),
+        |errors| async move { Ok(form_page(chrome, &d.commune, Some(id), f, errors)) },
+    )
+    .await
 }
 
 /// A unit of the beat as its page lists it.
@@ -313,9 +349,9 @@ struct ShowPage {
 }
 
 async fn show_page(
-    ctx: &tuquan_app::Ctx,
+    ctx: &Ctx,
     chrome: Chrome,
-    id: i64,
+    id: BeatId,
     form: AssignForm,
     errors: FormErrors,
 ) -> Result<ShowPage, PageError> {
@@ -324,7 +360,7 @@ async fn show_page(
         .assignments
         .iter()
         .map(|a| UnitRow {
-            id: a.id,
+            id: a.id.get(),
             code: a.unit_code.clone(),
             name: a.unit_name.clone(),
             period: period(&a.valid_from, a.valid_to.as_deref()),
@@ -339,8 +375,8 @@ async fn show_page(
     );
     Ok(ShowPage {
         beat: row(&d.beat),
-        commune_code: d.commune.code.clone(),
-        commune_name: d.commune.name.clone(),
+        commune_code: d.commune.code,
+        commune_name: d.commune.name,
         officer_phone: d.beat.officer_phone.clone(),
         has_account: d.beat.officer_user_id.is_some(),
         units,
@@ -352,14 +388,8 @@ async fn show_page(
     })
 }
 
-async fn show(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+async fn show(chrome: Chrome, who: Who, Path(id): Path<BeatId>) -> Result<Html<String>, PageError> {
+    let ctx = who.ctx()?;
     let form = AssignForm {
         valid_from: ctx.today().to_string(),
         ..AssignForm::default()
@@ -368,29 +398,20 @@ async fn show(
 }
 
 async fn assign(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
+    who: Who,
+    Path(id): Path<BeatId>,
     CsrfForm(f): CsrfForm<AssignForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    match app::assign_unit(&ctx, id, &f.unit_code, &f.valid_from).await {
-        Ok(_) => Ok(see_other(&format!("/beats/{id}"), None)),
-        Err(e) => {
-            let lang = chrome.lang;
-            let failure: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&failure, lang) else {
-                return Err(PageError(failure));
-            };
-            let page = show_page(&ctx, chrome, id, f, errors).await?;
-            Ok(axum::response::IntoResponse::into_response((
-                status,
-                render(&page)?,
-            )))
-        }
-    }
+    let ctx = who.ctx()?;
+    let done = app::assign_unit(&ctx, id, &f.unit_code, &f.valid_from).await;
+    answer(
+        done,
+        chrome.lang,
+        |_| format!("/beats/{id}"),
+        |errors| async move { show_page(&ctx, chrome, id, f, errors).await },
+    )
+    .await
 }
 
 /// The last day of something, as typed.
@@ -398,6 +419,14 @@ async fn assign(
 pub(super) struct EndForm {
     #[serde(default)]
     pub valid_to: String,
+}
+
+/// An end form as first shown: today, no errors.
+pub(super) fn end_today(ctx: &Ctx) -> (EndForm, FormErrors) {
+    let form = EndForm {
+        valid_to: ctx.today().to_string(),
+    };
+    (form, FormErrors::none())
 }
 
 #[derive(Template)]
@@ -412,77 +441,56 @@ pub(super) struct EndPage {
     pub errors: FormErrors,
 }
 
-async fn end_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let d = app::beat(&ctx, id).await?;
-    if !d.may_manage {
-        return Err(Failure::Forbidden.into());
-    }
-    let lang = chrome.lang;
-    render(&EndPage {
+/// The page ending beat `d`.
+fn end_beat_page(chrome: Chrome, d: &BeatDetail, (form, errors): (EndForm, FormErrors)) -> EndPage {
+    let id = d.beat.id;
+    EndPage {
         title: "beats.end",
-        question: lang.t("beats.end_question").replace("{name}", &d.beat.name),
+        question: fill(chrome.lang, "beats.end_question", &[("name", &d.beat.name)]),
         action: format!("/beats/{id}/end"),
         back: format!("/beats/{id}"),
-        form: EndForm {
-            valid_to: ctx.today().to_string(),
-        },
-        errors: FormErrors::none(),
+        form,
+        errors,
         chrome,
-    })
+    }
+}
+
+async fn end_page(
+    chrome: Chrome,
+    who: Who,
+    Path(id): Path<BeatId>,
+) -> Result<Html<String>, PageError> {
+    let ctx = who.ctx()?;
+    let d = managed(&ctx, id).await?;
+    render(&end_beat_page(chrome, &d, end_today(&ctx)))
 }
 
 async fn end(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
+    who: Who,
+    Path(id): Path<BeatId>,
     CsrfForm(f): CsrfForm<EndForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    match app::end_beat(&ctx, id, &f.valid_to).await {
-        Ok(()) => Ok(see_other(&format!("/beats/{id}"), None)),
-        Err(e) => {
+    let ctx = who.ctx()?;
+    let done = app::end_beat(&ctx, id, &f.valid_to).await;
+    answer(
+        done,
+        chrome.lang,
+        |()| format!("/beats/{id}"),
+        |errors| async move {
             let d = app::beat(&ctx, id).await?;
-            let lang = chrome.lang;
-            rerender(e, lang, |errors| EndPage {
-                title: "beats.end",
-                question: lang.t("beats.end_question").replace("{name}", &d.beat.name),
-                action: format!("/beats/{id}/end"),
-                back: format!("/beats/{id}"),
-                form: f,
-                errors,
-                chrome,
-            })
-        }
-    }
-}
-
-async fn end_unit_page(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let page = end_unit_form(&ctx, chrome, id, None).await?;
-    render(&page)
+            Ok(end_beat_page(chrome, &d, (f, errors)))
+        },
+    )
+    .await
 }
 
 /// The page ending assignment `id` (its beat must be one the actor manages).
 async fn end_unit_form(
-    ctx: &tuquan_app::Ctx,
+    ctx: &Ctx,
     chrome: Chrome,
-    id: i64,
-    typed: Option<(EndForm, FormErrors)>,
+    id: BeatAssignmentId,
+    (form, errors): (EndForm, FormErrors),
 ) -> Result<EndPage, PageError> {
     let beat_id = app::assignment_beat(ctx, id).await?;
     let d = app::beat(ctx, beat_id).await?;
@@ -494,21 +502,13 @@ async fn end_unit_form(
     if !d.may_manage {
         return Err(Failure::Forbidden.into());
     }
-    let lang = chrome.lang;
-    let (form, errors) = typed.unwrap_or_else(|| {
-        (
-            EndForm {
-                valid_to: ctx.today().to_string(),
-            },
-            FormErrors::none(),
-        )
-    });
+    let vars = [
+        ("unit", a.unit_name.as_str()),
+        ("name", d.beat.name.as_str()),
+    ];
     Ok(EndPage {
         title: "beats.end_unit",
-        question: lang
-            .t("beats.end_unit_question")
-            .replace("{unit}", &a.unit_name)
-            .replace("{name}", &d.beat.name),
+        question: fill(chrome.lang, "beats.end_unit_question", &vars),
         action: format!("/beat-units/{id}/end"),
         back: format!("/beats/{beat_id}"),
         form,
@@ -517,27 +517,28 @@ async fn end_unit_form(
     })
 }
 
-async fn end_unit(
-    State(state): State<AppState>,
+async fn end_unit_page(
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
+    who: Who,
+    Path(id): Path<BeatAssignmentId>,
+) -> Result<Html<String>, PageError> {
+    let ctx = who.ctx()?;
+    render(&end_unit_form(&ctx, chrome, id, end_today(&ctx)).await?)
+}
+
+async fn end_unit(
+    chrome: Chrome,
+    who: Who,
+    Path(id): Path<BeatAssignmentId>,
     CsrfForm(f): CsrfForm<EndForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    match app::end_assignment(&ctx, id, &f.valid_to).await {
-        Ok(beat) => Ok(see_other(&format!("/beats/{beat}"), None)),
-        Err(e) => {
-            let failure: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&failure, chrome.lang) else {
-                return Err(PageError(failure));
-            };
-            let page = end_unit_form(&ctx, chrome, id, Some((f, errors))).await?;
-            Ok(axum::response::IntoResponse::into_response((
-                status,
-                render(&page)?,
-            )))
-        }
-    }
+    let ctx = who.ctx()?;
+    let done = app::end_assignment(&ctx, id, &f.valid_to).await;
+    answer(
+        done,
+        chrome.lang,
+        |beat| format!("/beats/{beat}"),
+        |errors| async move { end_unit_form(&ctx, chrome, id, (f, errors)).await },
+    )
+    .await
 }

@@ -3,20 +3,21 @@
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use tuquan_app::restructuring::beats::{self as app, AlignmentReport, CarryView};
-use tuquan_domain::restructuring::beats::MilitiaInput;
+use tuquan_app::Ctx;
+use tuquan_domain::restructuring::beats::{MilitiaHeadId, MilitiaInput};
 
-use super::super::super::common::{choices, see_other, vn_date, Choice, Empty};
+use super::super::super::common::{choices, fill, vn_date, Choice, Empty};
 use super::super::super::form::FormErrors;
 use super::super::super::{render, Chrome};
-use super::{period, signed_in, EndForm, EndPage};
+use super::{answer, end_today, period, EndForm, EndPage, Who};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{MaybeUser, RequestCtx};
 use crate::error::{Failure, PageError};
 use crate::extract::query;
 use crate::AppState;
@@ -41,7 +42,7 @@ pub struct Finding {
 
 /// One kind of finding with its lines.
 pub struct Section {
-    pub id: &'static str,
+    pub id: String,
     pub title: &'static str,
     pub hint: &'static str,
     pub items: Vec<Finding>,
@@ -68,105 +69,31 @@ struct OnQuery {
     on: Option<String>,
 }
 
+/// The report's findings under their titles (`beats.align_{key}` and its hint).
 fn sections(lang: crate::i18n::Lang, r: &AlignmentReport) -> Vec<Section> {
-    let a = &r.alignment;
-    let unit = |c: &str| format!("{} ({c})", r.unit_name(c));
-    let beat = |b: i64| r.beat_name(b);
-    let plain = |codes: &[String]| -> Vec<Finding> {
-        codes
-            .iter()
-            .map(|c| Finding {
-                unit: unit(c),
-                detail: String::new(),
-            })
-            .collect()
-    };
-    vec![
-        Section {
-            id: "without-beat",
-            title: lang.t("beats.align_without_beat"),
-            hint: lang.t("beats.align_without_beat_hint"),
-            items: plain(&a.without_beat),
-        },
-        Section {
-            id: "without-militia",
-            title: lang.t("beats.align_without_militia"),
-            hint: lang.t("beats.align_without_militia_hint"),
-            items: plain(&a.without_militia),
-        },
-        Section {
-            id: "partial",
-            title: lang.t("beats.align_partial"),
-            hint: lang.t("beats.align_partial_hint"),
-            items: a
-                .partial
-                .iter()
-                .map(|p| Finding {
-                    unit: unit(&p.unit_code),
-                    detail: beat(p.beat_id),
-                })
+    (r.findings().into_iter())
+        .map(|(key, lines)| Section {
+            id: key.replace('_', "-"),
+            title: lang.t(&format!("beats.align_{key}")),
+            hint: lang.t(&format!("beats.align_{key}_hint")),
+            items: (lines.into_iter())
+                .map(|(unit, detail)| Finding { unit, detail })
                 .collect(),
-        },
-        Section {
-            id: "overlaps",
-            title: lang.t("beats.align_overlaps"),
-            hint: lang.t("beats.align_overlaps_hint"),
-            items: a
-                .overlaps
-                .iter()
-                .map(|o| Finding {
-                    unit: unit(&o.unit_code),
-                    detail: o
-                        .beat_ids
-                        .iter()
-                        .map(|b| beat(*b))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-                .collect(),
-        },
-        Section {
-            id: "crossing",
-            title: lang.t("beats.align_crossing"),
-            hint: lang.t("beats.align_crossing_hint"),
-            items: a
-                .crossing
-                .iter()
-                .map(|c| Finding {
-                    unit: unit(&c.unit_code),
-                    detail: beat(c.beat_id),
-                })
-                .collect(),
-        },
-        Section {
-            id: "stale",
-            title: lang.t("beats.align_stale"),
-            hint: lang.t("beats.align_stale_hint"),
-            items: a
-                .stale
-                .iter()
-                .map(|s| Finding {
-                    unit: unit(&s.unit_code),
-                    detail: beat(s.beat_id),
-                })
-                .collect(),
-        },
-    ]
+        })
+        .collect()
 }
 
 async fn alignment(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
     q: Result<Query<OnQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+    let ctx = who.ctx()?;
     let q = query(q)?;
     let lang = chrome.lang;
     let (r, errors, status) = match app::alignment(&ctx, &code, q.on.as_deref()).await {
-        Ok(r) => (r, FormErrors::none(), axum::http::StatusCode::OK),
+        Ok(r) => (r, FormErrors::none(), StatusCode::OK),
         Err(e) => {
             let failure: Failure = e.into();
             let Some((status, errors)) = FormErrors::from_failure(&failure, lang) else {
@@ -196,13 +123,11 @@ async fn alignment(
 
 /// The report as a PDF (Decree 30 "Báo cáo"), for the same day as the page.
 async fn alignment_pdf(
-    State(state): State<AppState>,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
     q: Result<Query<OnQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+    let ctx = who.ctx()?;
     let q = query(q)?;
     let (r, doc) = app::alignment_document(&ctx, &code, q.on.as_deref()).await?;
     let name = tuquan_app::documents::produce::file_name(
@@ -248,7 +173,7 @@ struct MilitiaPage {
 }
 
 async fn militia_page(
-    ctx: &tuquan_app::Ctx,
+    ctx: &Ctx,
     chrome: Chrome,
     code: &str,
     form: MilitiaForm,
@@ -262,7 +187,7 @@ async fn militia_page(
         list: list
             .iter()
             .map(|m| MilitiaRow {
-                id: m.id,
+                id: m.id.get(),
                 unit: m.unit_name.clone(),
                 name: m.full_name.clone(),
                 phone: m.phone.clone(),
@@ -282,13 +207,11 @@ async fn militia_page(
 }
 
 async fn militia(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+    let ctx = who.ctx()?;
     let form = MilitiaForm {
         valid_from: ctx.today().to_string(),
         ..MilitiaForm::default()
@@ -297,14 +220,12 @@ async fn militia(
 }
 
 async fn appoint(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
     CsrfForm(f): CsrfForm<MilitiaForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
+    let ctx = who.ctx()?;
     let input = MilitiaInput {
         unit_code: f.unit_code.clone(),
         full_name: f.full_name.clone(),
@@ -312,41 +233,32 @@ async fn appoint(
         resident_id: None,
         valid_from: f.valid_from.clone(),
     };
-    match app::appoint_militia(&ctx, &code, &input).await {
-        Ok(_) => Ok(see_other(&format!("/communes/{code}/militia"), None)),
-        Err(e) => {
-            let failure: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&failure, chrome.lang) else {
-                return Err(PageError(failure));
-            };
-            let page = militia_page(&ctx, chrome, &code, f, errors).await?;
-            Ok((status, render(&page)?).into_response())
-        }
-    }
+    let done = app::appoint_militia(&ctx, &code, &input).await;
+    let list = format!("/communes/{code}/militia");
+    answer(
+        done,
+        chrome.lang,
+        |_| list,
+        |errors| async move { militia_page(&ctx, chrome, &code, f, errors).await },
+    )
+    .await
 }
 
+/// The page ending militia head `id`'s service (one the actor manages).
 async fn end_militia_form(
-    ctx: &tuquan_app::Ctx,
+    ctx: &Ctx,
     chrome: Chrome,
-    id: i64,
-    typed: Option<(EndForm, FormErrors)>,
+    id: MilitiaHeadId,
+    (form, errors): (EndForm, FormErrors),
 ) -> Result<EndPage, PageError> {
     let m = app::militia_one(ctx, id).await?;
-    let lang = chrome.lang;
-    let (form, errors) = typed.unwrap_or_else(|| {
-        (
-            EndForm {
-                valid_to: ctx.today().to_string(),
-            },
-            FormErrors::none(),
-        )
-    });
+    let vars = [
+        ("name", m.full_name.as_str()),
+        ("unit", m.unit_name.as_str()),
+    ];
     Ok(EndPage {
         title: "beats.militia_end",
-        question: lang
-            .t("beats.militia_end_question")
-            .replace("{name}", &m.full_name)
-            .replace("{unit}", &m.unit_name),
+        question: fill(chrome.lang, "beats.militia_end_question", &vars),
         action: format!("/militia/{id}/end"),
         back: format!("/communes/{}/militia", m.commune_code),
         form,
@@ -356,36 +268,27 @@ async fn end_militia_form(
 }
 
 async fn end_militia_page(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
+    who: Who,
+    Path(id): Path<MilitiaHeadId>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    render(&end_militia_form(&ctx, chrome, id, None).await?)
+    let ctx = who.ctx()?;
+    render(&end_militia_form(&ctx, chrome, id, end_today(&ctx)).await?)
 }
 
 async fn end_militia(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
-    Path(id): Path<i64>,
+    who: Who,
+    Path(id): Path<MilitiaHeadId>,
     CsrfForm(f): CsrfForm<EndForm>,
 ) -> Result<Response, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    match app::end_militia(&ctx, id, &f.valid_to).await {
-        Ok(commune) => Ok(see_other(&format!("/communes/{commune}/militia"), None)),
-        Err(e) => {
-            let failure: Failure = e.into();
-            let Some((status, errors)) = FormErrors::from_failure(&failure, chrome.lang) else {
-                return Err(PageError(failure));
-            };
-            let page = end_militia_form(&ctx, chrome, id, Some((f, errors))).await?;
-            Ok((status, render(&page)?).into_response())
-        }
-    }
+    let ctx = who.ctx()?;
+    let done = app::end_militia(&ctx, id, &f.valid_to).await;
+    let list = |commune| format!("/communes/{commune}/militia");
+    answer(done, chrome.lang, list, |errors| async move {
+        end_militia_form(&ctx, chrome, id, (f, errors)).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -403,10 +306,10 @@ struct CarryPage {
 }
 
 fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
-    let unit = |c: &str| format!("{} ({c})", v.unit_name(c));
+    let n = &v.names;
     // A unit with "who · from/until when".
     let dated = |unit_code: &str, who: String, day: &jiff::civil::Date| Finding {
-        unit: unit(unit_code),
+        unit: n.unit_label(unit_code),
         detail: format!("{who} · {}", vn_date(&day.to_string())),
     };
     let (plan, militia) = (&v.plan, &v.militia);
@@ -415,53 +318,42 @@ fn carry_page(chrome: Chrome, v: &CarryView) -> CarryPage {
         name: v.commune.name.clone(),
         applied: v.applied,
         assigned: (plan.assign.iter())
-            .map(|a| dated(&a.unit_code, v.beat_name(a.beat_id), &a.valid_from))
+            .map(|a| dated(&a.unit_code, n.beat(a.beat_id), &a.valid_from))
             .collect(),
         ended: (plan.end.iter())
-            .map(|e| dated(&e.unit_code, v.beat_name(e.beat_id), &e.valid_to))
+            .map(|e| dated(&e.unit_code, n.beat(e.beat_id), &e.valid_to))
             .collect(),
         undecided: (plan.undecided.iter())
             .map(|u| Finding {
-                unit: unit(&u.unit_code),
-                detail: u
-                    .beat_ids
-                    .iter()
-                    .map(|b| v.beat_name(*b))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                unit: n.unit_label(&u.unit_code),
+                detail: n.beats(&u.beat_ids),
             })
             .collect(),
         militia_carried: (militia.carry.iter())
-            .map(|h| dated(&h.unit_code, v.head_name(h.from_head), &h.valid_from))
+            .map(|h| dated(&h.unit_code, n.head(h.from_head), &h.valid_from))
             .collect(),
         militia_ended: (militia.end.iter())
-            .map(|h| dated(&h.unit_code, v.head_name(h.head_id), &h.valid_to))
+            .map(|h| dated(&h.unit_code, n.head(h.head_id), &h.valid_to))
             .collect(),
         chrome,
     }
 }
 
 async fn carry_preview(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = app::carry_preview(&ctx, &code).await?;
+    let v = app::carry_preview(&who.ctx()?, &code).await?;
     render(&carry_page(chrome, &v))
 }
 
 async fn carry(
-    State(state): State<AppState>,
     chrome: Chrome,
-    u: MaybeUser,
-    rc: RequestCtx,
+    who: Who,
     Path(code): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Html<String>, PageError> {
-    let ctx = signed_in(&state, u, &rc)?;
-    let v = app::carry(&ctx, &code).await?;
+    let v = app::carry(&who.ctx()?, &code).await?;
     render(&carry_page(chrome, &v))
 }
