@@ -9,7 +9,7 @@ use tuquan_domain::consultations::{
     Channel, CommentId, CommentInput, ConsultRule, ConsultationId, ConsultationInput, NewComment,
     NewConsultation, Status,
 };
-use tuquan_domain::{HouseholdId, ResidentId};
+use tuquan_domain::HouseholdId;
 use tuquan_store::consultations::CommentBy;
 use tuquan_store::StoreError;
 
