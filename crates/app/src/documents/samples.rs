@@ -46,7 +46,7 @@ pub fn establishment_decision() -> Document {
         article(3, "Tổ làm việc theo chế độ kiêm nhiệm, chịu sự quản lý của Ủy ban nhân dân phường và sự chỉ đạo, hướng dẫn trực tiếp của Công an phường. Kinh phí hoạt động của Tổ được bảo đảm theo quy định hiện hành."),
     ];
     for i in 0..4 {
-        body.push(para(&format!(
+        body.push(para(format!(
             "Nhiệm vụ cụ thể {}: Tổ trưởng phân công thành viên trực tại điểm sinh hoạt cộng đồng khu phố, ghi sổ theo dõi tình hình, báo cáo định kỳ hằng tháng với Công an phường và Ban điều hành khu phố; phối hợp với các đoàn thể vận động nhân dân tham gia giữ gìn an ninh, trật tự, vệ sinh môi trường.",
             i + 1
         )));
