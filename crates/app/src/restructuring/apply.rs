@@ -14,8 +14,8 @@ use tuquan_domain::territory::Unit;
 use super::apply_script::{build_script, facts_of};
 use crate::{AppError, AppResult, Ctx};
 
-/// What applying a plan did (or, for a dry run, would do). The API answers with it as is
-/// (schema `ApplyOut`).
+// The API answers with this record as is, under the schema name `ApplyOut`.
+/// What applying a plan did (or, for a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[schema(as = ApplyOut)]
 pub struct ApplyReport {
