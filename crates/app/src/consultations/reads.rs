@@ -153,9 +153,7 @@ pub async fn get(ctx: &Ctx, id: ConsultationId) -> AppResult<ConsultationDetail>
     let (may_comment, own_comments) = match household {
         Some((hid, _, _, path)) if within(&path, &c.unit_path) => (
             c.status == Status::Open,
-            ctx.store()
-                .consultation_comments(id, Some(hid))
-                .await?,
+            ctx.store().consultation_comments(id, Some(hid)).await?,
         ),
         _ => (false, vec![]),
     };

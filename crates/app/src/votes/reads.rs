@@ -168,10 +168,7 @@ pub async fn my_vote(ctx: &Ctx, id: VoteId) -> AppResult<Option<(String, String)
     let Some((hid, _, _, _)) = ctx.store().household_of_user(who.user.id).await? else {
         return Ok(None);
     };
-    Ok(ctx
-        .store()
-        .household_cast(id, hid)
-        .await?)
+    Ok(ctx.store().household_cast(id, hid).await?)
 }
 
 /// The roll of a ballot with each household's vote: for the counting officials; the read is
